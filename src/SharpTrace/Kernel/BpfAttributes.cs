@@ -1,0 +1,110 @@
+using System.Runtime.InteropServices;
+
+namespace SharpTrace.Kernel;
+
+// The members of union bpf_attr (bpf.h) that we use, each laid out at the kernel's offsets and sized to the
+// last field we fill: the kernel accepts a shorter attr and treats the missing tail as zero.
+
+/// <summary>BPF_MAP_CREATE, through map_ifindex.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 48)]
+internal unsafe struct MapCreateAttr
+{
+    [FieldOffset(0)] public uint MapType;
+    [FieldOffset(4)] public uint KeySize;
+    [FieldOffset(8)] public uint ValueSize;
+    [FieldOffset(12)] public uint MaxEntries;
+    [FieldOffset(16)] public uint MapFlags;
+    [FieldOffset(28)] public fixed byte MapName[16];
+}
+
+/// <summary>BPF_MAP_*_ELEM, BPF_MAP_GET_NEXT_KEY and BPF_MAP_FREEZE.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 32)]
+internal struct MapElemAttr
+{
+    [FieldOffset(0)] public uint MapFd;
+    [FieldOffset(8)] public ulong Key;
+    [FieldOffset(16)] public ulong ValueOrNextKey;
+    [FieldOffset(24)] public ulong Flags;
+}
+
+/// <summary>BPF_PROG_LOAD, through line_info_rec_size.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 96)]
+internal unsafe struct ProgLoadAttr
+{
+    [FieldOffset(0)] public uint ProgType;
+    [FieldOffset(4)] public uint InsnCount;
+    [FieldOffset(8)] public ulong Insns;
+    [FieldOffset(16)] public ulong License;
+    [FieldOffset(24)] public uint LogLevel;
+    [FieldOffset(28)] public uint LogSize;
+    [FieldOffset(32)] public ulong LogBuf;
+    [FieldOffset(48)] public fixed byte ProgName[16];
+    [FieldOffset(68)] public uint ExpectedAttachType;
+    [FieldOffset(72)] public uint ProgBtfFd;
+    [FieldOffset(76)] public uint FuncInfoRecSize;
+    [FieldOffset(80)] public ulong FuncInfo;
+    [FieldOffset(88)] public uint FuncInfoCount;
+}
+
+/// <summary>BPF_PROG_TEST_RUN, through cpu.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 72)]
+internal struct TestRunAttr
+{
+    [FieldOffset(0)] public uint ProgFd;
+    [FieldOffset(4)] public uint Retval;
+    [FieldOffset(40)] public uint CtxSizeIn;
+    [FieldOffset(48)] public ulong CtxIn;
+    [FieldOffset(64)] public uint Flags;
+    [FieldOffset(68)] public uint Cpu;
+}
+
+/// <summary>BPF_*_GET_NEXT_ID and BPF_*_GET_FD_BY_ID.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 12)]
+internal struct GetIdAttr
+{
+    [FieldOffset(0)] public uint StartId;
+    [FieldOffset(4)] public uint NextId;
+    [FieldOffset(8)] public uint OpenFlags;
+}
+
+/// <summary>BPF_OBJ_GET_INFO_BY_FD.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 16)]
+internal struct ObjInfoAttr
+{
+    [FieldOffset(0)] public uint BpfFd;
+    [FieldOffset(4)] public uint InfoLen;
+    [FieldOffset(8)] public ulong Info;
+}
+
+/// <summary>BPF_BTF_LOAD, through btf_log_true_size (an output since Linux 6.4, ignored before).</summary>
+[StructLayout(LayoutKind.Explicit, Size = 32)]
+internal struct BtfLoadAttr
+{
+    [FieldOffset(0)] public ulong Btf;
+    [FieldOffset(8)] public ulong LogBuf;
+    [FieldOffset(16)] public uint BtfSize;
+    [FieldOffset(20)] public uint LogSize;
+    [FieldOffset(24)] public uint LogLevel;
+}
+
+/// <summary>The head of struct bpf_prog_info, through name.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 80)]
+internal unsafe struct ProgInfo
+{
+    [FieldOffset(0)] public uint Type;
+    [FieldOffset(4)] public uint Id;
+    [FieldOffset(64)] public fixed byte Name[16];
+}
+
+/// <summary>The head of struct bpf_map_info, through name.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 40)]
+internal unsafe struct MapInfo
+{
+    [FieldOffset(0)] public uint Type;
+    [FieldOffset(4)] public uint Id;
+    [FieldOffset(8)] public uint KeySize;
+    [FieldOffset(12)] public uint ValueSize;
+    [FieldOffset(16)] public uint MaxEntries;
+    [FieldOffset(20)] public uint MapFlags;
+    [FieldOffset(24)] public fixed byte Name[16];
+}

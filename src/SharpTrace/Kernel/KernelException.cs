@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+
+namespace SharpTrace.Kernel;
+
+/// <summary>A system call failed: says what was attempted and carries the kernel's errno.</summary>
+public class KernelException : Exception
+{
+    /// <summary>Creates the error for <paramref name="operation"/> failing with <paramref name="errno"/>.</summary>
+    public KernelException(string operation, int errno)
+        : base($"{operation}: {Describe(errno)}")
+    {
+        Operation = operation;
+        Errno = errno;
+    }
+
+    /// <summary>What was attempted, e.g. "create map @x".</summary>
+    public string Operation { get; }
+
+    /// <summary>The errno the kernel returned.</summary>
+    public int Errno { get; }
+
+    /// <summary>errno as a lower-case phrase ("operation not permitted"), the way Go and cilium print it.</summary>
+    public static string Describe(int errno)
+    {
+        var text = Marshal.GetPInvokeErrorMessage(errno);
+        return text.Length > 0 ? char.ToLowerInvariant(text[0]) + text[1..] : $"errno {errno}";
+    }
+
+    /// <summary>Throws for the errno of the last failed call.</summary>
+    internal static KernelException FromLastError(string operation) => new(operation, Native.LastErrno);
+}
+
+/// <summary>The verifier (or the BTF checker) rejected what we loaded; <see cref="VerifierLog"/> says why.</summary>
+public sealed class BpfLoadException : KernelException
+{
+    /// <summary>Creates the error with the log the kernel wrote.</summary>
+    public BpfLoadException(string operation, int errno, string verifierLog) : base(operation, errno)
+        => VerifierLog = verifierLog;
+
+    /// <summary>The kernel's log of the rejected load (empty if the kernel wrote none).</summary>
+    public string VerifierLog { get; }
+}

@@ -1,0 +1,63 @@
+namespace SharpTrace.Kernel;
+
+/// <summary>What BPF programs and maps the whole system has loaded, e.g. to check that nothing leaked.</summary>
+public static unsafe class KernelObjects
+{
+    /// <summary>Every loaded BPF program's id and kernel-side name.</summary>
+    public static IReadOnlyList<(uint Id, string Name)> LoadedPrograms() =>
+        Enumerate(BpfCommand.ProgGetNextId, BpfCommand.ProgGetFdById, "program", fd => ProgramInfoOf(fd, "by id"));
+
+    /// <summary>Every loaded BPF map's id and kernel-side name.</summary>
+    public static IReadOnlyList<(uint Id, string Name)> LoadedMaps() =>
+        Enumerate(BpfCommand.MapGetNextId, BpfCommand.MapGetFdById, "map", fd => MapInfoOf(fd, "by id"));
+
+    internal static (uint Id, string Name) ProgramInfoOf(int fd, string what)
+    {
+        var info = new ProgInfo();
+        GetInfo(fd, &info, sizeof(ProgInfo), $"get info of program {what}");
+        return (info.Id, ObjectName.Read(info.Name));
+    }
+
+    internal static (uint Id, string Name) MapInfoOf(int fd, string what)
+    {
+        var info = new MapInfo();
+        GetInfo(fd, &info, sizeof(MapInfo), $"get info of map {what}");
+        return (info.Id, ObjectName.Read(info.Name));
+    }
+
+    private static void GetInfo(int fd, void* info, int size, string operation)
+    {
+        var attr = new ObjInfoAttr { BpfFd = (uint)fd, InfoLen = (uint)size, Info = (ulong)info };
+        if (Native.Bpf(BpfCommand.ObjGetInfoByFd, ref attr) != 0)
+            throw KernelException.FromLastError(operation);
+    }
+
+    private static List<(uint Id, string Name)> Enumerate(
+        BpfCommand nextId, BpfCommand fdById, string kind, Func<int, (uint Id, string Name)> info)
+    {
+        var objects = new List<(uint, string)>();
+        var attr = new GetIdAttr();
+        while (true)
+        {
+            if (Native.Bpf(nextId, ref attr) != 0)
+            {
+                if (Native.LastErrno == Native.Enoent)
+                    return objects; // past the last id
+                throw KernelException.FromLastError($"list {kind}s");
+            }
+            var id = attr.NextId;
+            var byId = new GetIdAttr { StartId = id };
+            var fd = Native.Bpf(fdById, ref byId);
+            if (fd >= 0)
+            {
+                using var handle = new FileDescriptor(fd);
+                objects.Add(info(handle.Value));
+            }
+            else if (Native.LastErrno != Native.Enoent) // ENOENT: unloaded since we saw its id
+            {
+                throw KernelException.FromLastError($"open {kind} {id}");
+            }
+            attr = new GetIdAttr { StartId = id };
+        }
+    }
+}

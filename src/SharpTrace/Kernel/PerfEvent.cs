@@ -1,0 +1,86 @@
+using System.Globalization;
+
+namespace SharpTrace.Kernel;
+
+/// <summary>A perf event (perf_event_open) that a BPF program can be attached to; closing it detaches the program.</summary>
+public sealed class PerfEvent : IDisposable
+{
+    private const ulong FlagFdCloexec = 1UL << 3; // PERF_FLAG_FD_CLOEXEC
+    private const ulong IocEnable = 0x2400; // _IO('$', 0)
+    private const ulong IocDisable = 0x2401; // _IO('$', 1)
+    private const ulong IocSetBpf = 0x40042408; // _IOW('$', 8, __u32)
+
+    private readonly FileDescriptor _fd;
+
+    private PerfEvent(FileDescriptor fd, string description)
+    {
+        _fd = fd;
+        Description = description;
+    }
+
+    /// <summary>The event's file descriptor.</summary>
+    public int Fd => _fd.Value;
+
+    /// <summary>What the event is, for error messages (e.g. "tracepoint:syscalls:sys_enter_getpid").</summary>
+    public string Description { get; }
+
+    /// <summary>
+    /// Opens any perf event: <paramref name="pid"/> -1 with a <paramref name="cpu"/> for system-wide events,
+    /// a pid with cpu -1 to follow one process.
+    /// </summary>
+    public static PerfEvent Open(PerfEventAttr attr, int pid, int cpu, string description)
+    {
+        attr.Size = PerfEventAttr.SizeVer7;
+        var fd = Native.PerfEventOpen(ref attr, pid, cpu, groupFd: -1, FlagFdCloexec);
+        if (fd < 0)
+            throw KernelException.FromLastError($"open perf event {description}");
+        return new PerfEvent(new FileDescriptor(fd), description);
+    }
+
+    /// <summary>
+    /// Opens a tracepoint (id from <see cref="Tracefs.GetEventId"/>), disabled until a program is attached.
+    /// One event on CPU 0 with pid -1 sees the tracepoint fire on every CPU, because BPF runs before perf's
+    /// per-CPU filtering.
+    /// </summary>
+    public static PerfEvent OpenTracepoint(int tracepointId, string description)
+    {
+        var attr = new PerfEventAttr
+        {
+            Type = (uint)PerfEventType.Tracepoint,
+            Config = (ulong)tracepointId,
+            SamplePeriodOrFrequency = 1,
+            WakeupEvents = 1,
+            Flags = PerfEventFlags.Disabled,
+        };
+        return Open(attr, pid: -1, cpu: 0, description);
+    }
+
+    /// <summary>The type number of a dynamic PMU such as "uprobe" (/sys/bus/event_source/devices/NAME/type).</summary>
+    public static int PmuType(string pmu) =>
+        int.Parse(File.ReadAllText($"/sys/bus/event_source/devices/{pmu}/type").Trim(), CultureInfo.InvariantCulture);
+
+    /// <summary>Attaches <paramref name="program"/> (PERF_EVENT_IOC_SET_BPF) and enables the event.</summary>
+    public void AttachProgram(BpfProgram program)
+    {
+        if (Native.Ioctl(Fd, IocSetBpf, program.Fd) != 0)
+            throw KernelException.FromLastError($"attach program {program.Name} to {Description}");
+        Enable();
+    }
+
+    /// <summary>Starts delivering events (PERF_EVENT_IOC_ENABLE).</summary>
+    public void Enable()
+    {
+        if (Native.Ioctl(Fd, IocEnable, 0) != 0)
+            throw KernelException.FromLastError($"enable {Description}");
+    }
+
+    /// <summary>Stops delivering events (PERF_EVENT_IOC_DISABLE).</summary>
+    public void Disable()
+    {
+        if (Native.Ioctl(Fd, IocDisable, 0) != 0)
+            throw KernelException.FromLastError($"disable {Description}");
+    }
+
+    /// <summary>Closes the event, which detaches its program.</summary>
+    public void Dispose() => _fd.Dispose();
+}
