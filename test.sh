@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Runs every SharpTrace test on a Debian machine with the .NET SDK, as root.
+# Sets up what the kernel tests need (bpftrace, gcc, bpftool, tracefs), builds the test
+# programs and the solution, runs both test projects, and ends with one line:
+#   N passed, N failed[, N skipped]
+# Exits non-zero when anything failed, a build included.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+
+results="$root/TestResults"
+passed=0
+failed=0
+skipped=0
+
+summary() {
+    local line="$passed passed, $failed failed"
+    ((skipped > 0)) && line+=", $skipped skipped"
+    echo "$line"
+    ((failed == 0))
+}
+
+setup_failure() {
+    echo "test.sh: $1" >&2
+    failed=$((failed + 1))
+}
+
+# --- machine set-up -------------------------------------------------------------------
+missing=()
+command -v bpftrace >/dev/null || missing+=(bpftrace)
+command -v gcc >/dev/null || missing+=(gcc)
+# bpftool lists loaded BPF programs and maps for the kernel tests' leak checks.
+[[ -x /usr/sbin/bpftool || -x /usr/bin/bpftool || -x /sbin/bpftool ]] || missing+=(bpftool)
+if ((${#missing[@]} > 0)); then
+    echo "test.sh: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get update -q && apt-get install -y -q "${missing[@]}"; } >/dev/null ||
+        setup_failure "apt-get install ${missing[*]} failed"
+fi
+
+if [[ ! -d /sys/kernel/tracing/events ]]; then
+    mount -t tracefs tracefs /sys/kernel/tracing || setup_failure "cannot mount tracefs at /sys/kernel/tracing"
+fi
+
+# --- test programs: tests/programs/NAME.c -> tests/programs/out/NAME ------------------
+# -O0 and frame pointers keep every call and symbol for uprobes and stack walks.
+mkdir -p tests/programs/out
+for source in tests/programs/*.c; do
+    name="$(basename "$source" .c)"
+    gcc -O0 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -o "tests/programs/out/$name" "$source" ||
+        setup_failure "cannot compile $source"
+done
+
+# --- build -------------------------------------------------------------------------------
+if ! dotnet build SharpTrace.slnx --nologo -v minimal -clp:NoSummary; then
+    echo "test.sh: build failed" >&2
+    failed=$((failed + 1))
+    summary
+    exit 1
+fi
+# The kernel tests run the sharptrace binary just built, not an older one.
+export SHARPTRACE_BIN="$root/src/SharpTrace.Cli/bin/Debug/net10.0/sharptrace"
+
+# --- tests -------------------------------------------------------------------------------
+rm -rf "$results"
+
+# Reads one TRX counter (passed, failed, ...) from the <Counters> element.
+counter() {
+    grep -o "<Counters [^>]*>" "$1" | grep -o " $2=\"[0-9]*\"" | grep -o "[0-9]*"
+}
+
+for project in SharpTrace.Tests SharpTrace.KernelTests; do
+    trx="$results/$project.trx"
+    echo "=== $project"
+    # The blame timeout turns a hung test into a named failure; the outer timeout bounds
+    # anything else (a hung build server, a stuck test host).
+    timeout -k 30s 20m dotnet test "tests/$project" --no-build --nologo \
+        --logger "trx;LogFileName=$trx" --results-directory "$results" \
+        --blame-hang-timeout 5m --blame-hang-dump-type none
+    rc=$?
+
+    if [[ ! -f "$trx" ]]; then
+        setup_failure "$project wrote no results (dotnet test exit code $rc)"
+        continue
+    fi
+    p="$(counter "$trx" passed)"
+    f="$(counter "$trx" failed)"
+    e="$(counter "$trx" error)"
+    total="$(counter "$trx" total)"
+    executed="$(counter "$trx" executed)"
+    s=$((${total:-0} - ${executed:-0}))
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0} + ${e:-0}))
+    skipped=$((skipped + s))
+    if ((rc != 0 && ${f:-0} + ${e:-0} == 0)); then
+        setup_failure "$project: the test run ended with code $rc without a failed test: a crash or a hang aborted it (see above)"
+    fi
+    grep -o 'testName="[^"]*"[^>]* outcome="Failed"' "$trx" | sed 's/^testName="\([^"]*\)".*/FAILED \1/'
+done
+
+summary
