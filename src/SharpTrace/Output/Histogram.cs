@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace SharpTrace.Output;
+
+/// <summary>
+/// Bucket math shared by the code generator, the runtime and the printers of <c>hist()</c> and <c>lhist()</c>,
+/// so that all of them put a value in the same bucket and label it the same way.
+/// </summary>
+public static class Histogram
+{
+    /// <summary>Buckets of a <c>hist()</c>: negative, zero, then 2^0 .. 2^62 (the last holds 2^62 .. 2^63-1).</summary>
+    public const int Log2BucketCount = 65;
+
+    /// <summary>
+    /// The <c>hist()</c> bucket of a value: 0 for negative values, 1 for zero, 2 for one, then
+    /// <c>2 + floor(log2(value))</c>, so bucket i (i &gt;= 2) holds [2^(i-2), 2^(i-1)).
+    /// </summary>
+    /// <remarks>
+    /// bpftrace 0.17 only looks at 32 bits and puts every value of 2^32 or more in the [2G, 4G) bucket;
+    /// we use all 64 bits, as later bpftrace versions do.
+    /// </remarks>
+    public static int Log2Bucket(long value) => value switch
+    {
+        < 0 => 0,
+        0 => 1,
+        _ => 2 + BitOperations.Log2((ulong)value),
+    };
+
+    /// <summary>The smallest value in a <c>hist()</c> bucket; null for the negative bucket, which has no lower end.</summary>
+    public static long? Log2BucketMin(int index) => index switch
+    {
+        0 => null,
+        1 => 0,
+        _ => 1L << (index - 2),
+    };
+
+    /// <summary>The largest value in a <c>hist()</c> bucket.</summary>
+    public static long Log2BucketMax(int index) => index switch
+    {
+        0 => -1,
+        1 => 0,
+        64 => long.MaxValue,
+        _ => (1L << (index - 1)) - 1,
+    };
+
+    /// <summary>The number of buckets of <c>lhist(x, min, max, step)</c>, the under- and overflow buckets included.</summary>
+    public static int LinearBucketCount(long min, long max, long step) => checked((int)((max - min) / step + 2));
+
+    /// <summary>
+    /// The <c>lhist()</c> bucket of a value, computed as bpftrace does: 0 below <paramref name="min"/>,
+    /// <c>1 + (value - min) / step</c> up to <paramref name="max"/>, and the overflow bucket above it.
+    /// </summary>
+    public static int LinearBucket(long value, long min, long max, long step)
+    {
+        if (value < min)
+            return 0;
+        if (value > max)
+            return (int)(1 + (max - min) / step);
+        return (int)(1 + (value - min) / step);
+    }
+
+    /// <summary>The text label of a <c>hist()</c> bucket: <c>(..., 0)</c>, <c>[0]</c>, <c>[1]</c>, <c>[4, 8)</c>, <c>[1K, 2K)</c>.</summary>
+    public static string Log2Label(int index) => index switch
+    {
+        0 => "(..., 0)",
+        1 => "[0]",
+        2 => "[1]",
+        _ => "[" + PowerOfTwoLabel(index - 2) + ", " + PowerOfTwoLabel(index - 1) + ")",
+    };
+
+    /// <summary>The text label of an <c>lhist()</c> bucket: <c>(..., 0)</c>, <c>[0, 10)</c>, <c>[4K, ...)</c>.</summary>
+    public static string LinearLabel(int index, long min, long max, long step)
+    {
+        var last = LinearBucketCount(min, max, step) - 1;
+        if (index == 0)
+            return "(..., " + LinearNumberLabel(min) + ")";
+        if (index == last)
+            return "[" + LinearNumberLabel(max) + ", ...)";
+        return "[" + LinearNumberLabel((index - 1) * step + min) + ", " + LinearNumberLabel(index * step + min) + ")";
+    }
+
+    /// <summary>The range of an <c>lhist()</c> bucket as JSON prints it; null where the bucket is open.</summary>
+    public static (long? Min, long? Max) LinearBucketRange(int index, long min, long max, long step)
+    {
+        var last = LinearBucketCount(min, max, step) - 1;
+        if (index == 0)
+            return (null, min - 1);
+        if (index == last)
+            return (max, null);
+        return ((index - 1) * step + min, index * step + min - 1);
+    }
+
+    // 2^power written with a binary suffix: 512, 1K, 2M, 4G ...
+    private static string PowerOfTwoLabel(int power)
+    {
+        const string suffixes = "KMGTPE";
+        var scale = Math.Min(power / 10, suffixes.Length);
+        var number = (1L << (power - scale * 10)).ToString(CultureInfo.InvariantCulture);
+        return scale == 0 ? number : number + suffixes[scale - 1];
+    }
+
+    private static string LinearNumberLabel(long number)
+    {
+        const long kilo = 1024, mega = 1024 * 1024;
+        if (number == 0)
+            return "0";
+        if (number % mega == 0)
+            return (number / mega).ToString(CultureInfo.InvariantCulture) + "M";
+        if (number % kilo == 0)
+            return (number / kilo).ToString(CultureInfo.InvariantCulture) + "K";
+        return number.ToString(CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text;
+
+namespace SharpTrace.Output;
+
+/// <summary>
+/// bpftrace's JSON output (<c>-f json</c>): one object per line, spaced as bpftrace spaces it
+/// (<c>{"type": "map", "data": {"@a": 1}}</c>), and never an empty line.
+/// </summary>
+/// <remarks>
+/// The records are written by hand rather than with <c>Utf8JsonWriter</c>, because bpftrace's spacing is irregular
+/// (a space after <c>:</c> and <c>,</c> in objects, none in tuples) and consumers compare lines byte for byte.
+/// </remarks>
+public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
+{
+    public void AttachedProbes(int count) =>
+        WriteRecord("attached_probes", "{\"probes\": " + Decimal(count) + "}");
+
+    public void Printf(string text) => WriteRecord("printf", Quote(text));
+
+    public void Time(string text) => WriteRecord("time", Quote(text));
+
+    public void Cat(string text) => WriteRecord("cat", Quote(text));
+
+    public void Syscall(string text) => WriteRecord("syscall", Quote(text));
+
+    public void Value(RuntimeValue value) => WriteRecord("value", FormatValue(value));
+
+    public void Map(MapSnapshot map, uint top = 0, uint div = 0) =>
+        // An explicit print of an empty map still writes a record, so that a consumer sees the interval happened.
+        output.Write(FormatMap(map, top, div) ?? Record("map", "{" + Quote(map.Name) + ": {}}"));
+
+    public void MapsAtExit(IReadOnlyList<MapSnapshot> maps)
+    {
+        foreach (var map in maps.OrderBy(m => m.Name, StringComparer.Ordinal))
+        {
+            if (FormatMap(map, 0, 0) is { } line)
+                output.Write(line);
+        }
+    }
+
+    public void LostEvents(ulong count) => WriteRecord("lost_events", "{\"events\": " + Decimal(count) + "}");
+
+    public void Flush() => output.Flush();
+
+    /// <summary>
+    /// The record of a map, newline included: <c>{"type": "map", "data": {"@m": {"k": 1}}}</c>, or type
+    /// <c>hist</c> for hist and lhist, <c>stats</c> for avg and stats. Null for an empty map.
+    /// </summary>
+    public static string? FormatMap(MapSnapshot map, uint top = 0, uint div = 0)
+    {
+        if (map.Entries.Count == 0)
+            return null;
+        div = Math.Max(div, 1);
+        var entries = map.EntriesInPrintOrder(top);
+        var type = entries[0].Value switch
+        {
+            HistValue or LinearHistValue => "hist",
+            AvgValue or StatsValue => "stats",
+            _ => "map",
+        };
+        var data = new StringBuilder("{").Append(Quote(map.Name)).Append(": ");
+        if (map.IsScalar && entries.Count == 1 && entries[0].Key.Count == 0)
+        {
+            data.Append(FormatValue(entries[0].Value, div));
+        }
+        else
+        {
+            data.Append('{');
+            data.AppendJoin(", ", entries.Select(e =>
+                Quote(string.Join(",", e.Key.Select(k => TextOutputWriter.FormatValue(k)))) + ": " + FormatValue(e.Value, div)));
+            data.Append('}');
+        }
+        data.Append('}');
+        return Record(type, data.ToString());
+    }
+
+    /// <summary>A value as bpftrace's JSON shows it: numbers, quoted strings, tuples as <c>[1,"b"]</c>.</summary>
+    public static string FormatValue(RuntimeValue value, uint div = 1) => value switch
+    {
+        StringValue s => Quote(s.Value),
+        TupleValue t => "[" + string.Join(",", t.Elements.Select(e => FormatValue(e, div))) + "]",
+        StatsValue s => $"{{\"count\": {Decimal(s.Count)}, \"average\": {Decimal(s.Average)}, \"total\": {Decimal(s.Total)}}}",
+        HistValue h => FormatBuckets(h.Buckets, i => (Histogram.Log2BucketMin(i), Histogram.Log2BucketMax(i)), div),
+        LinearHistValue l => FormatBuckets(l.Buckets, i => Histogram.LinearBucketRange(i, l.Min, l.Max, l.Step), div),
+        _ => TextOutputWriter.FormatValue(value, div),
+    };
+
+    /// <summary>A JSON string literal, escaped as bpftrace escapes it (control characters as <c>\u00XX</c>).</summary>
+    public static string Quote(string text)
+    {
+        var quoted = new StringBuilder(text.Length + 2).Append('"');
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '"': quoted.Append("\\\""); break;
+                case '\\': quoted.Append("\\\\"); break;
+                case '\n': quoted.Append("\\n"); break;
+                case '\r': quoted.Append("\\r"); break;
+                case '\t': quoted.Append("\\t"); break;
+                case < ' ': quoted.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
+                default: quoted.Append(c); break;
+            }
+        }
+        return quoted.Append('"').ToString();
+    }
+
+    // Buckets from the first non-empty one to the last, each {"min": a, "max": b, "count": n}; open ends leave out
+    // their bound. All-empty histograms (after zero()) are [].
+    private static string FormatBuckets(IReadOnlyList<ulong> buckets, Func<int, (long? Min, long? Max)> range, uint div)
+    {
+        int first = -1, last = -1;
+        for (var i = 0; i < buckets.Count; i++)
+        {
+            if (buckets[i] == 0)
+                continue;
+            if (first < 0)
+                first = i;
+            last = i;
+        }
+        var json = new StringBuilder("[");
+        for (var i = first; first >= 0 && i <= last; i++)
+        {
+            if (i > first)
+                json.Append(", ");
+            var (min, max) = range(i);
+            json.Append('{');
+            if (min is { } lo)
+                json.Append("\"min\": ").Append(Decimal(lo)).Append(", ");
+            if (max is { } hi)
+                json.Append("\"max\": ").Append(Decimal(hi)).Append(", ");
+            json.Append("\"count\": ").Append(Decimal(buckets[i] / div)).Append('}');
+        }
+        return json.Append(']').ToString();
+    }
+
+    private void WriteRecord(string type, string data) => output.Write(Record(type, data));
+
+    private static string Record(string type, string data) => "{\"type\": \"" + type + "\", \"data\": " + data + "}\n";
+
+    private static string Decimal(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Decimal(ulong value) => value.ToString(CultureInfo.InvariantCulture);
+}

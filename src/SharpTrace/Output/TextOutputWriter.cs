@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+
+namespace SharpTrace.Output;
+
+/// <summary>bpftrace 0.17's text output, except that empty maps print nothing and neither does an empty exit section.</summary>
+public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
+{
+    private const int BarWidth = 52;
+
+    public void AttachedProbes(int count)
+    {
+        // The "Attached N probes" line goes to stderr, written by the CLI: stdout keeps only the program's output.
+    }
+
+    public void Printf(string text) => output.Write(text);
+
+    public void Time(string text) => output.Write(text);
+
+    public void Cat(string text) => output.Write(text);
+
+    public void Syscall(string text) => output.Write(text);
+
+    public void Value(RuntimeValue value) => output.Write(FormatValue(value) + "\n");
+
+    public void Map(MapSnapshot map, uint top = 0, uint div = 0) => output.Write(FormatMap(map, top, div));
+
+    public void MapsAtExit(IReadOnlyList<MapSnapshot> maps)
+    {
+        var printed = maps.Where(m => m.Entries.Count > 0).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+        if (printed.Count == 0)
+            return;
+        var text = new StringBuilder("\n\n");
+        foreach (var map in printed)
+            text.Append(FormatMap(map, 0, 0));
+        output.Write(text.ToString());
+    }
+
+    public void LostEvents(ulong count) => output.Write($"Lost {count} events\n");
+
+    public void Flush() => output.Flush();
+
+    /// <summary>
+    /// A map as bpftrace prints it: one <c>@m[key]: value</c> line per entry; histograms as a header line and a
+    /// bucket table followed by a blank line; avg and stats maps followed by one blank line. Empty maps give "".
+    /// </summary>
+    public static string FormatMap(MapSnapshot map, uint top = 0, uint div = 0)
+    {
+        if (map.Entries.Count == 0)
+            return "";
+        div = Math.Max(div, 1);
+        var text = new StringBuilder();
+        var entries = map.EntriesInPrintOrder(top);
+        foreach (var entry in entries)
+        {
+            text.Append(map.Name);
+            if (entry.Key.Count > 0)
+                text.Append('[').AppendJoin(", ", entry.Key.Select(k => FormatValue(k))).Append(']');
+            text.Append(": ");
+            switch (entry.Value)
+            {
+                case HistValue hist:
+                    text.Append('\n');
+                    AppendHistogram(text, hist.Buckets, Histogram.Log2Label, div);
+                    text.Append('\n');
+                    break;
+                case LinearHistValue lhist:
+                    text.Append('\n');
+                    AppendHistogram(text, lhist.Buckets, i => Histogram.LinearLabel(i, lhist.Min, lhist.Max, lhist.Step), div);
+                    text.Append('\n');
+                    break;
+                default:
+                    text.Append(FormatValue(entry.Value, div)).Append('\n');
+                    break;
+            }
+        }
+        if (entries[0].Value is AvgValue or StatsValue)
+            text.Append('\n');
+        return text.ToString();
+    }
+
+    /// <summary>A value as bpftrace's text shows it: integers in decimal, strings raw, tuples as <c>(1, b)</c>.</summary>
+    public static string FormatValue(RuntimeValue value, uint div = 1) => value switch
+    {
+        IntegerValue { IsSigned: true } i => Decimal(i.Value / div),
+        IntegerValue i => Decimal((ulong)i.Value / div),
+        StringValue s => s.Value,
+        TupleValue t => "(" + string.Join(", ", t.Elements.Select(e => FormatValue(e, div))) + ")",
+        CountValue c => Decimal(c.Value / div),
+        SumValue s => Decimal(s.Value / div),
+        MinValue m => Decimal(m.Value / div),
+        MaxValue m => Decimal(m.Value / div),
+        AvgValue a => Decimal(a.Average / div),
+        // bpftrace leaves stats undivided: dividing the count would make it a different statistic.
+        StatsValue s => $"count {Decimal(s.Count)}, average {Decimal(s.Average)}, total {Decimal(s.Total)}",
+        HistValue h => FormatHistogram(h.Buckets, Histogram.Log2Label, div),
+        LinearHistValue l => FormatHistogram(l.Buckets, i => Histogram.LinearLabel(i, l.Min, l.Max, l.Step), div),
+        _ => throw new ArgumentException($"No text form for {value.GetType().Name}.", nameof(value)),
+    };
+
+    private static string FormatHistogram(IReadOnlyList<ulong> buckets, Func<int, string> label, uint div)
+    {
+        var text = new StringBuilder();
+        AppendHistogram(text, buckets, label, div);
+        return text.ToString();
+    }
+
+    // One line per bucket from the first non-empty bucket to the last (empty buckets between them stay), with a bar
+    // scaled so that the fullest bucket is BarWidth wide. The bar uses the undivided counts, as bpftrace's does.
+    private static void AppendHistogram(StringBuilder text, IReadOnlyList<ulong> buckets, Func<int, string> label, uint div)
+    {
+        int first = -1, last = -1;
+        ulong max = 0;
+        for (var i = 0; i < buckets.Count; i++)
+        {
+            if (buckets[i] == 0)
+                continue;
+            if (first < 0)
+                first = i;
+            last = i;
+            max = Math.Max(max, buckets[i]);
+        }
+        if (first < 0)
+            return;
+        for (var i = first; i <= last; i++)
+        {
+            // Single-precision arithmetic, as bpftrace computes it, so the bars round the same way.
+            var bar = (int)((float)buckets[i] / (float)max * BarWidth);
+            text.Append(label(i).PadRight(16))
+                .Append(Decimal(buckets[i] / div).PadLeft(8))
+                .Append(" |")
+                .Append(new string('@', bar).PadRight(BarWidth))
+                .Append("|\n");
+        }
+    }
+
+    private static string Decimal(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Decimal(ulong value) => value.ToString(CultureInfo.InvariantCulture);
+}
