@@ -49,7 +49,7 @@ internal sealed class Lexer
                 var end = _source.Text.IndexOf("*/", position + 2, StringComparison.Ordinal);
                 if (end < 0)
                 {
-                    diagnostics.ReportUnterminatedComment(new TextSpan(position, 2));
+                    diagnostics.ReportUnterminatedComment(TextSpan.FromBounds(position, _source.Length));
                     return _source.Length;
                 }
                 position = end + 2;

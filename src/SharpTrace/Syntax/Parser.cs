@@ -561,8 +561,8 @@ internal sealed class Parser
             var precedence = TokenFacts.GetBinaryPrecedence(kind);
             if (precedence == 0 || precedence < minPrecedence)
                 return left;
-            // In a predicate "/ {" is its closing slash, not a division.
-            if (kind == TokenKind.Slash && Peek(1).Kind == TokenKind.OpenBrace)
+            // In a predicate "/ {" is its closing slash, not a division (as is "/ /", which can't divide either).
+            if (kind == TokenKind.Slash && Peek(1).Kind is TokenKind.OpenBrace or TokenKind.Slash)
                 return left;
             Take();
             var right = ParseBinary(precedence + 1);
@@ -594,7 +594,7 @@ internal sealed class Parser
             if (token.Kind is TokenKind.PlusPlus or TokenKind.MinusMinus)
             {
                 var target = ParsePostfix();
-                CheckIncrementTarget(target, token);
+                CheckIncrementTarget(target, token, token.Span);
                 return new IncrementExpression(SpanFrom(token.Span.Start), target, token.Kind == TokenKind.PlusPlus, IsPrefix: true);
             }
             var type = ParseType();
@@ -607,10 +607,11 @@ internal sealed class Parser
         }
     }
 
-    private void CheckIncrementTarget(Expression target, Token op)
+    /// <summary>bpftrace points at the operator of "++x" but at the operand of "x++".</summary>
+    private void CheckIncrementTarget(Expression target, Token op, TextSpan span)
     {
         if (target is not (MapAccess or VariableExpression or FieldAccess or IndexExpression))
-            _diagnostics.ReportInvalidIncrementTarget(op.Span, op.Text);
+            _diagnostics.ReportInvalidIncrementTarget(span, op.Text);
     }
 
     // Builtin variables are never a cast's type, so "(pid) - 1" subtracts.
@@ -703,7 +704,7 @@ internal sealed class Parser
                     var field = Current.Kind == TokenKind.Identifier || Current.Kind == TokenKind.Integer && !isArrow
                         || TokenFacts.Keywords.ContainsKey(Current.Text)
                         ? Take()
-                        : throw Unexpected("identifier");
+                        : throw Unexpected();
                     expression = new FieldAccess(SpanFrom(start), expression, field.Text, isArrow);
                     break;
                 }
@@ -718,7 +719,7 @@ internal sealed class Parser
                 case TokenKind.PlusPlus or TokenKind.MinusMinus:
                 {
                     var op = Take();
-                    CheckIncrementTarget(expression, op);
+                    CheckIncrementTarget(expression, op, expression.Span);
                     expression = new IncrementExpression(SpanFrom(start), expression, op.Kind == TokenKind.PlusPlus, IsPrefix: false);
                     break;
                 }
