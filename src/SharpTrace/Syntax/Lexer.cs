@@ -91,7 +91,8 @@ internal sealed class Lexer
         {
             case '"':
                 return LexString(start, diagnostics);
-            case '#':
+            // "#!" is a comment at the start of a line (skipped above) and invalid anywhere else, as in bpftrace.
+            case '#' when At(start + 1) != '!':
             {
                 var end = EndOfLine(start);
                 var text = _source.Text[start..end].TrimEnd('\r');
@@ -334,7 +335,7 @@ internal sealed class Lexer
     /// <summary>
     /// Scans one attach point as raw text starting at <paramref name="position"/> (trivia already skipped):
     /// colon-separated parts, each possibly quoted. It ends at white space, <c>,</c> <c>{</c> <c>}</c> <c>;</c>
-    /// <c>(</c> <c>)</c>, a comment, or a <c>/</c> in the provider part (so <c>BEGIN/pid/</c> has a predicate,
+    /// <c>(</c> <c>)</c>, a comment, or a <c>/</c> outside a path part (so <c>BEGIN/pid/</c> has a predicate,
     /// while <c>uprobe:/bin/bash:readline</c> keeps its path). Returns null if there is no attach point here.
     /// </summary>
     public AttachPoint? ScanAttachPoint(ref int position, DiagnosticBag diagnostics)
@@ -347,7 +348,11 @@ internal sealed class Lexer
             var c = _source[position];
             if (char.IsWhiteSpace(c) || c is ',' or '{' or '}' or ';' or '(' or ')')
                 break;
-            if (c == '/' && (parts.Count == 0 || At(position + 1) is '/' or '*'))
+            // A "/" belongs to a path part ("uprobe:/bin/bash:f", "uprobe:./a.out:f"); anywhere else it starts the
+            // predicate, so "kprobe:f/pid/" and "BEGIN/pid/" have one.
+            if (c == '/' && (part.Length == 0 ? parts.Count == 0 : part[0] is not ('/' or '.')))
+                break;
+            if (c == '/' && At(position + 1) is '/' or '*')
                 break;
             if (c == ':')
             {
