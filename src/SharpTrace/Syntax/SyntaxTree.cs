@@ -12,7 +12,8 @@ public sealed record SyntaxTree(SourceText Source, ProgramNode Root, IReadOnlyLi
     {
         var diagnostics = new DiagnosticBag(source);
         var root = new Parser(source, diagnostics).ParseProgram();
-        return new SyntaxTree(source, root, diagnostics.Items.ToArray());
+        // Lexical errors surface when their token is consumed; report everything in text order.
+        return new SyntaxTree(source, root, diagnostics.Items.OrderBy(d => d.Span.Start).ToArray());
     }
 
     /// <summary>Parses a script given as text (named "stdin" in diagnostics, as for <c>-e</c>).</summary>

@@ -5,7 +5,8 @@ namespace SharpTrace.Tests.Syntax;
 /// <summary>parse(unparse(parse(s))) has the same structure as parse(s), over real scripts.</summary>
 public class RoundTripTests
 {
-    private const string ToolsDirectory = "/usr/sbin";
+    // Where Debian's bpftrace package puts its tools (`dpkg -L bpftrace | grep '\.bt$'`), and where upstream does.
+    private static readonly string[] ToolsDirectories = ["/usr/sbin", "/usr/share/bpftrace/tools"];
 
     private static string CorpusDirectory => Path.Combine(AppContext.BaseDirectory, "Syntax", "Corpus");
 
@@ -17,13 +18,13 @@ public class RoundTripTests
         return data;
     }
 
-    /// <summary>The scripts bpftrace's Debian package installs (<c>dpkg -L bpftrace | grep '\.bt$'</c>).</summary>
+    /// <summary>The scripts bpftrace's package installs, by full path.</summary>
     public static TheoryData<string> InstalledTools()
     {
         var data = new TheoryData<string>();
-        if (Directory.Exists(ToolsDirectory))
-            foreach (var file in Directory.GetFiles(ToolsDirectory, "*.bt").Order())
-                data.Add(Path.GetFileName(file));
+        foreach (var directory in ToolsDirectories.Where(Directory.Exists))
+            foreach (var file in Directory.GetFiles(directory, "*.bt").Order())
+                data.Add(file);
         if (data.Count == 0)
             data.Add("");
         return data;
@@ -40,10 +41,10 @@ public class RoundTripTests
     {
         if (file.Length == 0)
         {
-            Console.WriteLine($"skipped: no bpftrace tools in {ToolsDirectory} (is the bpftrace package installed?)");
+            Console.WriteLine($"skipped: no *.bt in {string.Join(" or ", ToolsDirectories)} (is the bpftrace package installed?)");
             return;
         }
-        AssertParsesAndRoundTrips(File.ReadAllText(Path.Combine(ToolsDirectory, file)), file);
+        AssertParsesAndRoundTrips(File.ReadAllText(file), file);
     }
 
     [Fact]
