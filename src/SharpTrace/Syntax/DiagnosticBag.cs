@@ -35,4 +35,26 @@ public sealed class DiagnosticBag
     public void ReportUnknownTracepointField(TextSpan span, string tracepoint, string field) =>
         Error(span, $"Struct/union of type 'struct {tracepoint}_args' does not contain a field named '{field}'");
     public void ReportUnsupported(TextSpan span, string what) => Error(span, $"{what} is not supported yet");
+
+    // Syntax problems, worded as bpftrace's lexer and parser word them.
+    public void ReportUnexpectedToken(TextSpan span, string actual, IReadOnlyList<string> expected) =>
+        Error(span, expected.Count == 0
+            ? $"syntax error, unexpected {actual}"
+            : $"syntax error, unexpected {actual}, expecting {string.Join(" or ", expected)}");
+    public void ReportMissingProbeBody(TextSpan span) => Error(span, "unexpected end of file, expected {");
+    public void ReportNoAttachPoints(TextSpan span) => Error(span, "No attach points for probe");
+    public void ReportInvalidCharacter(TextSpan span, string character) => Error(span, $"invalid character '{character}'");
+    public void ReportUnterminatedString(TextSpan span) => Error(span, "unterminated string");
+    public void ReportInvalidEscape(TextSpan span, string escape) => Error(span, $"invalid escape character '{escape}'");
+    public void ReportUnterminatedComment(TextSpan span) => Error(span, "end of file during comment");
+    public void ReportInvalidInteger(TextSpan span, string text) => Error(span, $"invalid integer literal: {text}");
+    public void ReportIntegerOutOfRange(TextSpan span, string text) =>
+        Error(span, $"integer literal out of range: {text} (the maximum is {ulong.MaxValue})");
+    public void ReportInvalidPositionalParameter(TextSpan span, string text) =>
+        Error(span, $"param {text} is out of integer range [1, {int.MaxValue}]");
+    public void ReportInvalidIncrementTarget(TextSpan span, string op) =>
+        Error(span, $"The {op} operator must be applied to a map or variable");
+    public void ReportUnterminatedCDefinition(TextSpan span, string keyword) => Error(span, $"unterminated {keyword} definition");
+    public void ReportDuplicateConfigBlock(TextSpan span) => Error(span, "Only one config block is allowed");
+    public void ReportNestedTooDeeply(TextSpan span) => Error(span, "syntax error, program is nested too deeply");
 }

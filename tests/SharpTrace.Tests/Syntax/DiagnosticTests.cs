@@ -1,0 +1,118 @@
+using SharpTrace.Syntax;
+
+namespace SharpTrace.Tests.Syntax;
+
+/// <summary>Syntax errors, written with the offending text marked; wordings follow bpftrace 0.17.</summary>
+public class DiagnosticTests
+{
+    [Theory]
+    // Checked against bpftrace 0.17 (`bpftrace -d -e '...'`): same message, same token.
+    [InlineData("BEGIN { @x = 1 ⟦@y⟧ = 2 }", "syntax error, unexpected map, expecting }")]
+    [InlineData("BEGIN { @x = ⟦;⟧ }", "syntax error, unexpected ;")]
+    [InlineData("BEGIN { ⟦;⟧ }", "syntax error, unexpected ;, expecting }")]
+    [InlineData("BEGIN { if (1) { } else ⟦}⟧", "syntax error, unexpected }, expecting { or if")]
+    [InlineData("BEGIN { @x[1 ⟦=⟧ 2 }", "syntax error, unexpected =, expecting ] or \",\"")]
+    [InlineData("BEGIN { printf(\"a\" ⟦}⟧", "syntax error, unexpected }, expecting ) or \",\"")]
+    [InlineData("BEGIN { $x = (1, ⟦}⟧", "syntax error, unexpected }")]
+    [InlineData("BEGIN { @x = 1 + ⟦;⟧ }", "syntax error, unexpected ;")]
+    [InlineData("BEGIN { if ⟦1⟧ {} }", "syntax error, unexpected integer, expecting (")]
+    [InlineData("BEGIN { while ⟦1⟧ { } }", "syntax error, unexpected integer, expecting (")]
+    [InlineData("BEGIN { if (1 ⟦{⟧ } }", "syntax error, unexpected {, expecting )")]
+    [InlineData("BEGIN /1 ⟦{⟧ }", "syntax error, unexpected {, expecting end predicate")]
+    [InlineData("BEGIN { $x = 1 ? 2 ⟦;⟧ }", "syntax error, unexpected ;, expecting :")]
+    [InlineData("BEGIN { @x++ ⟦=⟧ 1; }", "syntax error, unexpected =, expecting }")]
+    [InlineData("BEGIN { 1 ⟦=⟧ 2 }", "syntax error, unexpected =, expecting }")]
+    [InlineData("BEGIN { @x = 1 ⟦)⟧ }", "syntax error, unexpected ), expecting }")]
+    [InlineData("BEGIN { $x. ⟦}⟧", "syntax error, unexpected }")]
+    [InlineData("k:f /1/ ⟦/⟧2/ {}", "syntax error, unexpected /, expecting {")]
+    [InlineData("BEGIN { @x = 1 } ⟦END⟧", "unexpected end of file, expected {")]
+    [InlineData("⟦BEGIN⟧", "unexpected end of file, expected {")]
+    [InlineData("BEGIN { @x = 1 ⟦`⟧ }", "invalid character '`'")]
+    [InlineData("BEGIN { \"⟦\\q⟧\" }", "invalid escape character '\\q'")]
+    [InlineData("BEGIN { ⟦pid⟧++ }", "The ++ operator must be applied to a map or variable")]
+    [InlineData("BEGIN { } ⟦/* never⟧", "end of file during comment")]
+    public void ReportsSyntaxErrorAsBpftraceDoes(string annotated, string message) => AnnotatedText.AssertDiagnostics(annotated, message);
+
+    [Theory]
+    // Our own wording where bpftrace 0.17's is unhelpful ("stoull", or a syntax error after a split token).
+    [InlineData("BEGIN { @x = ⟦0x⟧; }", "invalid integer literal: 0x")]
+    [InlineData("BEGIN { @x = ⟦09⟧; }", "invalid integer literal: 09")]
+    [InlineData("BEGIN { @x = ⟦18446744073709551616⟧; }", "integer literal out of range: 18446744073709551616 (the maximum is 18446744073709551615)")]
+    [InlineData("BEGIN { @x = ⟦1ys⟧; }", "invalid integer literal: 1ys")]
+    // bpftrace allows up to 2^63-1; our positional index is an int.
+    [InlineData("BEGIN { @x = ⟦$0⟧; }", "param $0 is out of integer range [1, 2147483647]")]
+    [InlineData("BEGIN { ⟦--⟧pid }", "The -- operator must be applied to a map or variable")]
+    public void ReportsSyntaxErrorInOurOwnWords(string annotated, string message) => AnnotatedText.AssertDiagnostics(annotated, message);
+
+    [Fact]
+    public void PreprocessorDirectiveInABlockTakesTheRestOfTheLine() =>
+        AnnotatedText.AssertDiagnostics("BEGIN { @x = 1 ⟦# }⟧⟦⟧",
+            "syntax error, unexpected preprocessor directive, expecting }", "syntax error, unexpected end of file, expecting }");
+
+    [Fact]
+    public void NoAttachPoints() =>
+        AnnotatedText.AssertDiagnostics("⟦⟧{ }", "No attach points for probe");
+
+    [Fact]
+    public void UnterminatedStringAlsoLeavesTheBlockOpen() =>
+        AnnotatedText.AssertDiagnostics("BEGIN { ⟦\"abc }⟧⟦⟧",
+            "unterminated string", "syntax error, unexpected end of file, expecting }");
+
+    [Fact]
+    public void UnterminatedCDefinition() =>
+        AnnotatedText.AssertDiagnostics("⟦struct⟧ foo { int x; ", "unterminated struct definition");
+
+    [Fact]
+    public void ReportsIndependentErrorsInOneRun() =>
+        AnnotatedText.AssertDiagnostics("""
+            BEGIN { @x = ⟦;⟧ @y = 1; }
+            END { @y = (1 ⟦}⟧
+            kprobe:f { @z = 2 ⟦@w⟧ = 3; print(@z) }
+            interval:s:1 { @a = 1 ⟦)⟧; @b = 2; }
+            """,
+            "syntax error, unexpected ;",
+            "syntax error, unexpected }, expecting ) or \",\"",
+            "syntax error, unexpected map, expecting }",
+            "syntax error, unexpected ), expecting }");
+
+    [Fact]
+    public void RecoversInsideNestedBlocks()
+    {
+        var tree = SyntaxTree.Parse("BEGIN { if (1) { @x = ; @y = 2; } @z = 3; } END { @w = 4 }");
+        Assert.Single(tree.Diagnostics);
+        Assert.Equal(2, tree.Root.Probes.Count);
+        var block = tree.Root.Probes[0].Body;
+        Assert.Equal(2, block.Statements.Count);
+    }
+
+    [Fact]
+    public void EndOfFileErrorIsReportedOnce()
+    {
+        var tree = SyntaxTree.Parse("BEGIN { if (1) { while (1) { { ");
+        Assert.Single(tree.Diagnostics);
+        Assert.Equal("syntax error, unexpected end of file, expecting }", tree.Diagnostics[0].Message);
+    }
+
+    [Fact]
+    public void DeepNestingIsReportedNotOverflowed()
+    {
+        var tree = SyntaxTree.Parse("BEGIN { @x = " + new string('(', 100_000) + "1" + new string(')', 100_000) + "; }");
+        Assert.Contains(tree.Diagnostics, d => d.Message.Contains("nested too deeply"));
+        var blocks = SyntaxTree.Parse("BEGIN " + new string('{', 50_000) + new string('}', 50_000));
+        Assert.Contains(blocks.Diagnostics, d => d.Message.Contains("nested too deeply"));
+        var unary = SyntaxTree.Parse("BEGIN { @x = " + string.Concat(Enumerable.Repeat("- ", 100_000)) + "1; }");
+        Assert.Contains(unary.Diagnostics, d => d.Message.Contains("nested too deeply"));
+    }
+
+    [Fact]
+    public void DiagnosticFormatMatchesBpftrace()
+    {
+        var tree = SyntaxTree.Parse("BEGIN { @x = 1 @y = 2 }");
+        Assert.Equal("""
+            stdin:1:16-18: ERROR: syntax error, unexpected map, expecting }
+            BEGIN { @x = 1 @y = 2 }
+                           ~~
+
+            """.ReplaceLineEndings("\n"), tree.Diagnostics[0].Format());
+    }
+}

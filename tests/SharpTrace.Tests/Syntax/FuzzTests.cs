@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using SharpTrace.Syntax;
+
+namespace SharpTrace.Tests.Syntax;
+
+/// <summary>
+/// Random and mutated token streams never make the parser throw or hang. The seed is fixed; the number of cases
+/// comes from SHARPTRACE_FUZZ_CASES (default 3000), so a long run is one environment variable away.
+/// </summary>
+public class FuzzTests
+{
+    private const int Seed = 20240601;
+
+    private static int Cases =>
+        int.TryParse(Environment.GetEnvironmentVariable("SHARPTRACE_FUZZ_CASES"), out var n) && n > 0 ? n : 3000;
+
+    // Fragments a script is made of: every fixed token, names, literals, attach points, comments and bad text.
+    private static readonly string[] Fragments =
+    [
+        .. TokenFacts.Operators.Select(o => o.Text),
+        .. TokenFacts.Keywords.Keys,
+        "BEGIN", "END", "kprobe:f", "tracepoint:syscalls:sys_enter_openat", "uprobe:/bin/bash:readline+10",
+        "uprobe:\"/a b\":f", "interval:s:1", "config", "let", "macro", "import", "args", "pid", "printf", "count",
+        "@", "@x", "$x", "$1", "$#", "$", "0", "42", "0x1f", "077", "1_000", "5ms", "2e3", "0x", "99999999999999999999",
+        "\"str\"", "\"esc\\n\\x41\\101\"", "\"unterminated", "\"\\q\"", "// c\n", "/* c */", "/* open", "#include <x.h>\n",
+        "#!", "\n", " ", "\t", "`", "é", "\0", "struct s { int x; };", "(uint32)", "(struct task_struct *)", "..",
+    ];
+
+    private static readonly string[] Seeds =
+    [
+        "BEGIN { printf(\"hello\\n\"); @x = 1; }",
+        "tracepoint:syscalls:sys_enter_openat /comm == \"bash\"/ { @[comm, pid] = count(); $x = args.filename; }",
+        "kprobe:f,kprobe:g { if ($1 > 2) { @a++ } else { delete(@m[1]) } }",
+        "config = { a = 1 } let @m = hash(2); macro f($a) { $a + 1 } END { for ($kv : @m) { print($kv.0) } }",
+        "BEGIN { $t = (1, \"a\"); @s = sizeof(struct x); $y = (int8)-1 ? $t.0 : 3 << 2; while (1) { break } }",
+    ];
+
+    [Fact]
+    public void RandomTokenStreamsNeverThrowOrHang()
+    {
+        var random = new Random(Seed);
+        for (var i = 0; i < Cases; i++)
+        {
+            var count = random.Next(1, 40);
+            var text = string.Join(random.Next(3) == 0 ? "" : " ", Enumerable.Range(0, count).Select(_ => Fragments[random.Next(Fragments.Length)]));
+            AssertParsesQuickly(text);
+        }
+    }
+
+    [Fact]
+    public void MutatedScriptsNeverThrowOrHang()
+    {
+        var random = new Random(Seed + 1);
+        var corpus = Seeds.ToList();
+        var corpusDirectory = Path.Combine(AppContext.BaseDirectory, "Syntax", "Corpus");
+        if (Directory.Exists(corpusDirectory))
+            corpus.AddRange(Directory.GetFiles(corpusDirectory, "*.bt").Order().Select(File.ReadAllText));
+
+        for (var i = 0; i < Cases; i++)
+        {
+            var text = corpus[random.Next(corpus.Count)];
+            var mutations = random.Next(1, 6);
+            for (var m = 0; m < mutations; m++)
+                text = Mutate(text, random);
+            AssertParsesQuickly(text);
+        }
+    }
+
+    private static string Mutate(string text, Random random)
+    {
+        if (text.Length == 0)
+            return Fragments[random.Next(Fragments.Length)];
+        var at = random.Next(text.Length);
+        var length = Math.Min(text.Length - at, random.Next(1, 12));
+        return random.Next(4) switch
+        {
+            0 => text.Remove(at, length),
+            1 => text.Insert(at, Fragments[random.Next(Fragments.Length)]),
+            2 => text.Insert(at, text.Substring(random.Next(text.Length - length + 1), length)),
+            _ => text[..at] + text[(at + length)..].Insert(0, Fragments[random.Next(Fragments.Length)]),
+        };
+    }
+
+    private static void AssertParsesQuickly(string text)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        SyntaxTree tree;
+        try
+        {
+            tree = SyntaxTree.Parse(text);
+        }
+        catch (Exception e)
+        {
+            Assert.Fail($"Parse threw {e.GetType().Name} for:\n{text}\n{e}");
+            return;
+        }
+        Assert.True(stopwatch.ElapsedMilliseconds < 2000, $"Parse took {stopwatch.ElapsedMilliseconds} ms for:\n{text}");
+        foreach (var diagnostic in tree.Diagnostics)
+        {
+            Assert.InRange(diagnostic.Span.Start, 0, text.Length);
+            Assert.InRange(diagnostic.Span.End, diagnostic.Span.Start, text.Length);
+            diagnostic.Format();
+        }
+        // Error-free results must survive the round trip too.
+        if (tree.Diagnostics.Count == 0)
+        {
+            var reparsed = SyntaxTree.Parse(Unparser.Unparse(tree.Root));
+            Assert.True(reparsed.Diagnostics.Count == 0, $"unparse of:\n{text}\ngave:\n{Unparser.Unparse(tree.Root)}\n{string.Concat(reparsed.Diagnostics.Select(d => d.Format()))}");
+            Assert.Equal(AstPrinter.Print(tree.Root), AstPrinter.Print(reparsed.Root));
+        }
+        else
+            AstPrinter.Print(tree.Root);
+    }
+}
