@@ -1,9 +1,7 @@
 using System.Text;
+using SharpTrace.CodeGen.Bpf;
 
 namespace SharpTrace.Kernel;
-
-/// <summary>One bpf_func_info record: the function starting at instruction <c>InstructionOffset</c> has BTF type <c>TypeId</c>.</summary>
-public readonly record struct BpfFuncInfo(uint InstructionOffset, uint TypeId);
 
 /// <summary>BTF describing a program's functions; the verifier needs it for subprogram callbacks (bpf_loop, bpf_for_each_map_elem).</summary>
 public sealed record BtfFuncInfo(BpfBtf Btf, IReadOnlyList<BpfFuncInfo> Functions);

@@ -1,5 +1,6 @@
 using System.Text;
 using SharpTrace.Kernel;
+using BpfFuncInfo = SharpTrace.CodeGen.Bpf.BpfFuncInfo;
 using static SharpTrace.KernelTests.Kernel.Insn;
 
 namespace SharpTrace.KernelTests.Kernel;

@@ -184,8 +184,13 @@ public readonly record struct BpfFuncInfo(int InstructionOffset, int TypeId)
 /// func_info"). Programs with bpf-to-bpf calls but no callbacks load without BTF too.
 /// </para>
 /// </summary>
-public sealed record ProgramBtf(byte[] Btf, byte[] FuncInfo, int FuncInfoCount)
+public sealed record ProgramBtf(byte[] Btf, IReadOnlyList<BpfFuncInfo> Records)
 {
+    /// <summary>The func_info records as the kernel reads them.</summary>
+    public byte[] FuncInfo => BpfFuncInfo.Encode(Records);
+
+    public int FuncInfoCount => Records.Count;
+
     /// <summary>
     /// BTF for <paramref name="program"/>: main is <c>int name(void *ctx)</c> with global linkage, as clang emits it
     /// (the verifier checks main against the program type, not its BTF; static is accepted too), and every subprogram is
@@ -211,6 +216,6 @@ public sealed record ProgramBtf(byte[] Btf, byte[] FuncInfo, int FuncInfoCount)
                 records.Add(new(subprogram.InstructionOffset,
                     btf.AddFunction(BtfWriter.ToIdentifier(subprogram.Label.Name), callbackProto, BtfLinkage.Static)));
         }
-        return new ProgramBtf(btf.Build(), BpfFuncInfo.Encode(records), records.Count);
+        return new ProgramBtf(btf.Build(), records);
     }
 }

@@ -1,0 +1,32 @@
+using SharpTrace.CodeGen;
+using SharpTrace.Probes;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins;
+
+/// <summary>
+/// A builtin variable such as <c>pid</c> or <c>comm</c>: its name, its type, where it may be used and how it lowers.
+/// Integer builtins leave their value in r0; buffer builtins (strings) fill a stack buffer.
+/// </summary>
+public abstract class BuiltinVariable
+{
+    public abstract string Name { get; }
+
+    public abstract BpfType Type { get; }
+
+    /// <summary>Probe kinds where the variable has a meaning; all kinds unless overridden.</summary>
+    public virtual bool IsAllowedIn(ProbeKind kind) => true;
+
+    /// <summary>Emits code that leaves an integer value in r0 (integer builtins).</summary>
+    internal virtual void EmitScalar(ProbeEmitter emitter) =>
+        throw new InvalidOperationException($"{Name} is not an integer");
+
+    /// <summary>Emits code that writes the value into the stack buffer at <paramref name="frameOffset"/> (string builtins).</summary>
+    internal virtual void EmitInto(ProbeEmitter emitter, int frameOffset) =>
+        throw new InvalidOperationException($"{Name} is not a buffer");
+
+    /// <summary>Every builtin variable SharpTrace knows, by name.</summary>
+    public static IReadOnlyDictionary<string, BuiltinVariable> All { get; } =
+        new BuiltinVariable[] { new Pid(), new Tid(), new Comm(), new Nsecs(), new Uid(), new Gid(), new Cpu(), new Cgroup(), new Rand() }
+            .ToDictionary(b => b.Name);
+}

@@ -1,0 +1,17 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins;
+
+/// <summary><c>cgroup</c>: the cgroup v2 id of the current task.</summary>
+public sealed class Cgroup : BuiltinVariable
+{
+    public override string Name => "cgroup";
+    public override BpfType Type => BpfType.UInt64;
+
+    internal override void EmitScalar(ProbeEmitter emitter)
+    {
+        emitter.Asm.Call(HelperFunction.GetCurrentCgroupId);
+    }
+}

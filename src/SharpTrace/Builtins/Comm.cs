@@ -1,0 +1,21 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins;
+
+/// <summary><c>comm</c>: the name of the current task, up to 16 bytes.</summary>
+public sealed class Comm : BuiltinVariable
+{
+    public const int Length = 16;
+
+    public override string Name => "comm";
+    public override BpfType Type { get; } = new StringType(Length);
+
+    internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
+    {
+        emitter.FramePointer(Reg.R1, frameOffset);
+        emitter.Asm.Mov(Reg.R2, Length);
+        emitter.Asm.Call(HelperFunction.GetCurrentComm);
+    }
+}

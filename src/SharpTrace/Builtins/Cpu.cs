@@ -1,0 +1,17 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins;
+
+/// <summary><c>cpu</c>: the CPU the probe runs on.</summary>
+public sealed class Cpu : BuiltinVariable
+{
+    public override string Name => "cpu";
+    public override BpfType Type => BpfType.UInt32;
+
+    internal override void EmitScalar(ProbeEmitter emitter)
+    {
+        emitter.Asm.Call(HelperFunction.GetSmpProcessorId);
+    }
+}

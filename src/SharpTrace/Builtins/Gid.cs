@@ -1,0 +1,18 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins;
+
+/// <summary><c>gid</c>: the group id of the current task.</summary>
+public sealed class Gid : BuiltinVariable
+{
+    public override string Name => "gid";
+    public override BpfType Type => BpfType.UInt32;
+
+    internal override void EmitScalar(ProbeEmitter emitter)
+    {
+        emitter.Asm.Call(HelperFunction.GetCurrentUidGid);
+        emitter.Asm.Alu(AluOp.Rsh, Reg.R0, 32);
+    }
+}

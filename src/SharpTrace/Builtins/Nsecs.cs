@@ -1,0 +1,17 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins;
+
+/// <summary><c>nsecs</c>: nanoseconds since boot (CLOCK_MONOTONIC).</summary>
+public sealed class Nsecs : BuiltinVariable
+{
+    public override string Name => "nsecs";
+    public override BpfType Type => BpfType.UInt64;
+
+    internal override void EmitScalar(ProbeEmitter emitter)
+    {
+        emitter.Asm.Call(HelperFunction.KtimeGetNs);
+    }
+}

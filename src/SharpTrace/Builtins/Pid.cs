@@ -1,0 +1,18 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins;
+
+/// <summary><c>pid</c>: the process id (thread group id) of the current task.</summary>
+public sealed class Pid : BuiltinVariable
+{
+    public override string Name => "pid";
+    public override BpfType Type => BpfType.UInt32;
+
+    internal override void EmitScalar(ProbeEmitter emitter)
+    {
+        emitter.Asm.Call(HelperFunction.GetCurrentPidTgid);
+        emitter.Asm.Alu(AluOp.Rsh, Reg.R0, 32);
+    }
+}

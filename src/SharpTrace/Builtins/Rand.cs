@@ -1,0 +1,17 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins;
+
+/// <summary><c>rand</c>: a pseudo-random 32-bit number.</summary>
+public sealed class Rand : BuiltinVariable
+{
+    public override string Name => "rand";
+    public override BpfType Type => BpfType.UInt32;
+
+    internal override void EmitScalar(ProbeEmitter emitter)
+    {
+        emitter.Asm.Call(HelperFunction.GetPrandomU32);
+    }
+}

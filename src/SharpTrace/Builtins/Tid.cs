@@ -1,0 +1,18 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins;
+
+/// <summary><c>tid</c>: the thread id of the current task.</summary>
+public sealed class Tid : BuiltinVariable
+{
+    public override string Name => "tid";
+    public override BpfType Type => BpfType.UInt32;
+
+    internal override void EmitScalar(ProbeEmitter emitter)
+    {
+        emitter.Asm.Call(HelperFunction.GetCurrentPidTgid);
+        emitter.ZeroExtend32(Reg.R0);
+    }
+}

@@ -1,0 +1,44 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Kernel;
+using SharpTrace.Probes;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+
+namespace SharpTrace;
+
+/// <summary>One probe compiled to eBPF: its code is assembled, map references are resolved when it is loaded.</summary>
+public sealed record CompiledProbe(BoundProbe Probe, BpfProgramType ProgramType, AssembledProgram Code);
+
+/// <summary>A script compiled to eBPF programs, with the maps they need and the actions user space carries out.</summary>
+public sealed record CompiledProgram(BoundProgram Bound, ProgramMaps Maps, IReadOnlyList<CompiledProbe> Probes);
+
+/// <summary>The result of compiling a script: diagnostics, and the program when there were no errors.</summary>
+public sealed record CompilationResult(SyntaxTree Tree, IReadOnlyList<Diagnostic> Diagnostics, BoundProgram? Bound, CompiledProgram? Program)
+{
+    public bool Success => Program is not null;
+}
+
+/// <summary>Compiles bpftrace-language scripts: parse, bind, generate eBPF.</summary>
+public static class Compilation
+{
+    public static CompilationResult Compile(SourceText source, ITracepointCatalog tracepoints, ProgramConfig? config = null)
+    {
+        var tree = SyntaxTree.Parse(source);
+        var (bound, diagnostics) = Binder.Bind(tree, tracepoints, config);
+        if (bound is null)
+            return new CompilationResult(tree, diagnostics, null, null);
+        var maps = new ProgramMaps(bound);
+        var probes = bound.Probes
+            .Select(p => new CompiledProbe(p, ProgramTypeOf(p.Kind), ProbeEmitter.Emit(p, maps)))
+            .ToList();
+        return new CompilationResult(tree, diagnostics, bound, new CompiledProgram(bound, maps, probes));
+    }
+
+    private static BpfProgramType ProgramTypeOf(ProbeKind kind) => kind switch
+    {
+        ProbeKind.Begin or ProbeKind.End => BpfProgramType.RawTracepoint,
+        ProbeKind.Tracepoint => BpfProgramType.Tracepoint,
+        _ => throw new CompileException($"no program type for {kind} probes"),
+    };
+}

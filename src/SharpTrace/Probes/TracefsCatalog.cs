@@ -1,0 +1,33 @@
+using SharpTrace.Kernel;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Probes;
+
+/// <summary>The machine's tracepoints, read from tracefs (mounted on first use when missing).</summary>
+public sealed class TracefsCatalog : ITracepointCatalog
+{
+    private readonly Dictionary<(string, string), TracepointFormat?> _formats = [];
+    private List<(string Category, string Name)>? _events;
+    private Tracefs? _tracefs;
+
+    /// <summary>tracefs, mounted on first use.</summary>
+    public Tracefs Tracefs => _tracefs ??= Tracefs.Open();
+
+    public IEnumerable<(string Category, string Name)> List() => _events ??= Tracefs.ListEvents().ToList();
+
+    public TracepointFormat? Format(string category, string name)
+    {
+        if (_formats.TryGetValue((category, name), out var known))
+            return known;
+        TracepointFormat? format;
+        try
+        {
+            format = Tracefs.ReadFormat(category, name);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            format = null;
+        }
+        return _formats[(category, name)] = format;
+    }
+}

@@ -1,0 +1,229 @@
+using System.Buffers.Binary;
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Kernel;
+using SharpTrace.Output;
+using SharpTrace.Probes;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Runtime;
+
+/// <summary>How a run reports progress besides the program's own output.</summary>
+public sealed record SessionOptions
+{
+    /// <summary>Suppress the "Attached N probes" line.</summary>
+    public bool Quiet { get; init; }
+
+    /// <summary>Also write <c>__BPFTRACE_NOTIFY_PROBES_ATTACHED</c> to the output once attached (bpftrace's harness convention).</summary>
+    public bool NotifyProbesAttached { get; init; }
+
+    /// <summary>Where the attach line, warnings and runtime errors go.</summary>
+    public TextWriter Diagnostics { get; init; } = TextWriter.Null;
+
+    /// <summary>Where the notify line goes; the program's stdout.</summary>
+    public TextWriter? NotifyOutput { get; init; }
+}
+
+/// <summary>
+/// One run of a compiled program: maps created, programs loaded and attached, BEGIN run, events read until
+/// exit() or cancellation, then END run and the maps printed. Everything is released when the run ends,
+/// whichever way it ends.
+/// </summary>
+public sealed class Session : IDisposable
+{
+    private const int PollMilliseconds = 50;
+
+    private readonly CompiledProgram _program;
+    private readonly IOutputWriter _output;
+    private readonly SessionOptions _options;
+    private readonly List<IDisposable> _owned = [];
+    private readonly List<IDisposable> _attachments = [];
+    private readonly Dictionary<MapRefKey, int> _mapFds = [];
+    private readonly List<MapReader> _readers = [];
+    private readonly List<(CompiledProbe Probe, BpfProgram Program)> _loaded = [];
+    private RingBuffer? _ringBuffer;
+    private BpfMap? _lostEvents;
+    private bool _exitRequested;
+
+    public Session(CompiledProgram program, IOutputWriter output, SessionOptions? options = null)
+    {
+        _program = program;
+        _output = output;
+        _options = options ?? new SessionOptions();
+    }
+
+    /// <summary>Runs the program until it calls exit() or <paramref name="cancellation"/> fires. Returns the exit code.</summary>
+    public int Run(CancellationToken cancellation)
+    {
+        try
+        {
+            CreateMaps();
+            LoadPrograms();
+            Attach();
+            RunSpecialProbes(ProbeKind.Begin);
+            while (!_exitRequested && !cancellation.IsCancellationRequested)
+                _ringBuffer!.Poll(PollMilliseconds, HandleRecord);
+            Detach();
+            _ringBuffer!.Drain(HandleRecord);
+            RunSpecialProbes(ProbeKind.End);
+            ReportLostEvents();
+            if (_program.Bound.Config.PrintMapsOnExit)
+                _output.MapsAtExit(_readers.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => r.Read()).Where(m => m.Entries.Count > 0).ToList());
+            _output.Flush();
+            return 0;
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    private void CreateMaps()
+    {
+        foreach (var definition in _program.Maps.All)
+        {
+            int fd;
+            if (definition.Type == BpfMapType.RingBuf)
+            {
+                _ringBuffer = Own(RingBuffer.Create(definition.MaxEntries));
+                fd = _ringBuffer.Map.Fd;
+            }
+            else
+            {
+                var map = Own(BpfMap.Create(definition.Type, definition.KeySize, definition.ValueSize, definition.MaxEntries, definition.Ref.Name));
+                fd = map.Fd;
+                if (definition.Symbol is not null)
+                    _readers.Add(new MapReader(definition, map));
+                if (definition.Ref == _program.Maps.LostEvents)
+                    _lostEvents = map;
+            }
+            _mapFds[new MapRefKey(definition.Ref)] = fd;
+        }
+    }
+
+    private void LoadPrograms()
+    {
+        foreach (var probe in _program.Probes)
+        {
+            var instructions = probe.Code.Link(r => _mapFds[new MapRefKey(r)]);
+            var program = Own(BpfProgram.Load(probe.ProgramType, instructions, probe.Probe.Name, funcInfo: FunctionInfo(probe)));
+            _loaded.Add((probe, program));
+        }
+    }
+
+    /// <summary>Programs with callback subprograms (clear() of a keyed map) must describe their functions in BTF.</summary>
+    private BtfFuncInfo? FunctionInfo(CompiledProbe probe)
+    {
+        if (probe.Code.Subprograms.Count == 0)
+            return null;
+        var btf = ProgramBtf.Create(probe.Code, probe.Probe.Name);
+        return new BtfFuncInfo(Own(BpfBtf.Load(btf.Btf)), btf.Records);
+    }
+
+    private void Attach()
+    {
+        var count = 0;
+        Tracefs? tracefs = null;
+        foreach (var (probe, program) in _loaded)
+        {
+            foreach (var spec in probe.Probe.AttachPoints)
+            {
+                count++;
+                if (spec.Kind == ProbeKind.Tracepoint)
+                    _attachments.Add(TracepointAttacher.Attach(spec, program, tracefs ??= Tracefs.Open()));
+            }
+        }
+        _output.AttachedProbes(count);
+        if (!_options.Quiet)
+            _options.Diagnostics.WriteLine(count == 1 ? "Attached 1 probe" : $"Attached {count} probes");
+        if (_options.NotifyProbesAttached && _options.NotifyOutput is { } notify)
+        {
+            notify.WriteLine("__BPFTRACE_NOTIFY_PROBES_ATTACHED");
+            notify.Flush();
+        }
+    }
+
+    private void Detach()
+    {
+        foreach (var attachment in _attachments)
+            attachment.Dispose();
+        _attachments.Clear();
+    }
+
+    /// <summary>BEGIN and END run in this process through BPF_PROG_TEST_RUN, then their output is handled at once.</summary>
+    private void RunSpecialProbes(ProbeKind kind)
+    {
+        foreach (var (probe, program) in _loaded.Where(p => p.Probe.Probe.Kind == kind))
+        {
+            if (kind == ProbeKind.Begin && _exitRequested)
+                break;
+            program.TestRun(new byte[8]);
+            _ringBuffer!.Drain(HandleRecord);
+        }
+    }
+
+    private void HandleRecord(ReadOnlySpan<byte> record)
+    {
+        if (record.Length < 8)
+            return;
+        var id = (int)BinaryPrimitives.ReadUInt64LittleEndian(record);
+        if (id < 0 || id >= _program.Maps.Actions.Count)
+            return;
+        switch (_program.Maps.Actions[id])
+        {
+            case ExitAction:
+                _exitRequested = true;
+                break;
+            case PrintMapAction print:
+                _output.Map(_readers.First(r => r.Name == print.Map.Name).Read());
+                break;
+            case PrintfAction printf:
+            {
+                var arguments = new List<RuntimeValue>(printf.ArgumentTypes.Count);
+                var offset = 8;
+                foreach (var type in printf.ArgumentTypes)
+                {
+                    arguments.Add(ValueDecoder.Decode(type, record.Slice(offset, type.Size)));
+                    offset += TupleType.Align8(type.Size);
+                }
+                _output.Printf(PrintfFormatter.Format(printf.Format, arguments));
+                break;
+            }
+        }
+    }
+
+    private void ReportLostEvents()
+    {
+        if (_lostEvents is null)
+            return;
+        var value = new byte[8 * BpfMap.PossibleCpuCount];
+        if (!_lostEvents.Lookup(new byte[4], value))
+            return;
+        ulong lost = 0;
+        for (var i = 0; i < value.Length; i += 8)
+            lost += BinaryPrimitives.ReadUInt64LittleEndian(value.AsSpan(i));
+        if (lost > 0)
+            _output.LostEvents(lost);
+    }
+
+    private T Own<T>(T disposable) where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
+
+    public void Dispose()
+    {
+        Detach();
+        for (var i = _owned.Count - 1; i >= 0; i--)
+            _owned[i].Dispose();
+        _owned.Clear();
+    }
+
+    /// <summary>Map references compare by identity, whatever equality the assembler gives them.</summary>
+    private readonly record struct MapRefKey(object Ref)
+    {
+        public bool Equals(MapRefKey other) => ReferenceEquals(Ref, other.Ref);
+        public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Ref);
+    }
+}

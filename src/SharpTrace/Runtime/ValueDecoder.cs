@@ -1,0 +1,50 @@
+using System.Buffers.Binary;
+using System.Text;
+using SharpTrace.Output;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Runtime;
+
+/// <summary>Turns bytes written by the BPF programs (records, map keys, map values) into typed runtime values.</summary>
+internal static class ValueDecoder
+{
+    public static RuntimeValue Decode(BpfType type, ReadOnlySpan<byte> bytes) => type switch
+    {
+        IntegerType { IsSigned: true } i => new IntegerValue(ReadSigned(bytes, i.Bytes)),
+        IntegerType i => new IntegerValue(unchecked((long)ReadUnsigned(bytes, i.Bytes)), IsSigned: false),
+        PointerType => new IntegerValue(unchecked((long)ReadUnsigned(bytes, 8)), IsSigned: false),
+        StringType s => new StringValue(DecodeString(bytes[..Math.Min(s.Capacity, bytes.Length)])),
+        TupleType t => DecodeTuple(t, bytes),
+        _ => throw new InvalidOperationException($"cannot decode a value of type {type}"),
+    };
+
+    private static TupleValue DecodeTuple(TupleType type, ReadOnlySpan<byte> bytes)
+    {
+        var elements = new List<RuntimeValue>(type.Elements.Count);
+        for (var i = 0; i < type.Elements.Count; i++)
+            elements.Add(Decode(type.Elements[i], bytes.Slice(type.OffsetOf(i), type.Elements[i].Size)));
+        return new TupleValue(elements);
+    }
+
+    public static string DecodeString(ReadOnlySpan<byte> bytes)
+    {
+        var end = bytes.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
+    }
+
+    private static long ReadSigned(ReadOnlySpan<byte> bytes, int size) => size switch
+    {
+        1 => (sbyte)bytes[0],
+        2 => BinaryPrimitives.ReadInt16LittleEndian(bytes),
+        4 => BinaryPrimitives.ReadInt32LittleEndian(bytes),
+        _ => BinaryPrimitives.ReadInt64LittleEndian(bytes),
+    };
+
+    private static ulong ReadUnsigned(ReadOnlySpan<byte> bytes, int size) => size switch
+    {
+        1 => bytes[0],
+        2 => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
+        4 => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
+        _ => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
+    };
+}

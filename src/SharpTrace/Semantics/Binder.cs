@@ -1,0 +1,709 @@
+using SharpTrace.Builtins;
+using SharpTrace.Kernel;
+using SharpTrace.Probes;
+using SharpTrace.Runtime;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Semantics;
+
+/// <summary>
+/// Turns a syntax tree into a bound, typed program. Map types are inferred to a fixpoint over the whole program,
+/// so a map read in one probe before the probe that assigns it still gets its type.
+/// </summary>
+public sealed class Binder
+{
+    private const int MaxPasses = 4;
+    private static readonly HashSet<string> AggregationFunctions = ["count", "sum", "min", "max", "avg", "stats", "hist", "lhist"];
+
+    private readonly SyntaxTree _tree;
+    private readonly ITracepointCatalog _tracepoints;
+    private readonly Dictionary<string, MapSymbol> _maps = new(StringComparer.Ordinal);
+    private DiagnosticBag _diagnostics;
+    private List<AsyncActionInfo> _actions = [];
+    private ProgramConfig _config;
+    private bool _mapTypesChanged;
+
+    // State of the probe being bound.
+    private ProbeKind _probeKind;
+    private IReadOnlyList<ProbeSpec> _probeSpecs = [];
+    private TracepointFormat? _tracepointFormat;
+    private Dictionary<string, VariableSymbol> _variables = [];
+
+    private Binder(SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig config)
+    {
+        _tree = tree;
+        _tracepoints = tracepoints;
+        _config = config;
+        _diagnostics = new DiagnosticBag(tree.Source);
+    }
+
+    /// <summary>Binds a parsed program. Diagnostics include the syntax tree's own.</summary>
+    public static (BoundProgram? Program, IReadOnlyList<Diagnostic> Diagnostics) Bind(
+        SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig? config = null)
+    {
+        if (tree.Diagnostics.Any(d => d.IsError))
+            return (null, tree.Diagnostics);
+        var binder = new Binder(tree, tracepoints, config ?? new ProgramConfig());
+        var program = binder.BindToFixpoint();
+        var diagnostics = tree.Diagnostics.Concat(binder._diagnostics.Items).ToList();
+        return (diagnostics.Any(d => d.IsError) ? null : program, diagnostics);
+    }
+
+    private BoundProgram BindToFixpoint()
+    {
+        BoundProgram program;
+        var pass = 0;
+        do
+        {
+            _diagnostics = new DiagnosticBag(_tree.Source);
+            _actions = [];
+            _mapTypesChanged = false;
+            program = BindProgram(_tree.Root);
+            pass++;
+        } while (_mapTypesChanged && pass < MaxPasses);
+
+        foreach (var map in _maps.Values.Where(m => m.ValueType is null))
+            _diagnostics.Error(default, $"Undefined map: {map.Name}");
+        return program;
+    }
+
+    private BoundProgram BindProgram(ProgramNode root)
+    {
+        if (root.Config is { } config)
+            _config = BindConfig(config, _config);
+        var probes = new List<BoundProbe>();
+        foreach (var probe in root.Probes)
+            if (BindProbe(probe) is { } bound)
+                probes.Add(bound);
+        return new BoundProgram(probes, _maps.Values.OrderBy(m => m.Index).ToList(), _actions, _config);
+    }
+
+    private ProgramConfig BindConfig(ConfigBlock block, ProgramConfig config)
+    {
+        foreach (var entry in block.Entries)
+        {
+            var key = entry.Key.StartsWith("BPFTRACE_", StringComparison.Ordinal) ? entry.Key["BPFTRACE_".Length..].ToLowerInvariant() : entry.Key;
+            switch (key)
+            {
+                case "max_strlen":
+                    config = config with { MaxStrlen = (int)ConfigInteger(entry) };
+                    break;
+                case "max_map_keys":
+                    config = config with { MaxMapKeys = (int)ConfigInteger(entry) };
+                    break;
+                case "print_maps_on_exit":
+                    config = config with { PrintMapsOnExit = ConfigBoolean(entry) };
+                    break;
+                default:
+                    _diagnostics.Error(entry.Span, $"Unrecognized config variable: {entry.Key}");
+                    break;
+            }
+        }
+        return config;
+    }
+
+    private long ConfigInteger(ConfigEntry entry)
+    {
+        if (entry.Value is IntegerLiteral literal)
+            return (long)literal.Value;
+        _diagnostics.Error(entry.Value.Span, $"Invalid value for {entry.Key}: expected an integer");
+        return 0;
+    }
+
+    private bool ConfigBoolean(ConfigEntry entry)
+    {
+        switch (entry.Value)
+        {
+            case BooleanLiteral b: return b.Value;
+            case IntegerLiteral { Value: 0 or 1 } i: return i.Value == 1;
+            case Identifier { Name: "true" or "false" } id: return id.Name == "true";
+            default:
+                _diagnostics.Error(entry.Value.Span, $"Invalid value for {entry.Key}: expected true or false");
+                return false;
+        }
+    }
+
+    private BoundProbe? BindProbe(Probe probe)
+    {
+        var specs = new List<ProbeSpec>();
+        foreach (var point in probe.AttachPoints)
+            specs.AddRange(ProbeSpecResolver.Resolve(point, _tracepoints, _diagnostics));
+        if (specs.Count == 0)
+            return null;
+        var kinds = specs.Select(s => s.Kind).Distinct().ToList();
+        if (kinds.Count > 1)
+        {
+            _diagnostics.Error(probe.AttachPoints[0].Span, "A probe's attach points must all be of one kind");
+            return null;
+        }
+
+        _probeKind = kinds[0];
+        _probeSpecs = specs;
+        _tracepointFormat = _probeKind == ProbeKind.Tracepoint ? _tracepoints.Format(specs[0].Target, specs[0].Name) : null;
+        _variables = new Dictionary<string, VariableSymbol>(StringComparer.Ordinal);
+
+        var predicate = probe.Predicate is null ? null : BindCondition(probe.Predicate);
+        var body = BindBlock(probe.Body);
+        return new BoundProbe(probe.Span, _probeKind, specs, predicate, body, _variables.Values.ToList());
+    }
+
+    private BoundBlock BindBlock(Block block) =>
+        new(block.Span, block.Statements.Select(BindStatement).OfType<BoundStatement>().ToList());
+
+    private BoundStatement? BindStatement(Statement statement)
+    {
+        switch (statement)
+        {
+            case Block block:
+                return BindBlock(block);
+            case IfStatement s:
+                return new BoundIf(s.Span, BindCondition(s.Condition), BindBlock(s.Then), s.Else is null ? null : BindStatement(s.Else));
+            case AssignmentStatement s:
+                return BindAssignment(s);
+            case ExpressionStatement { Expression: CallExpression call } s:
+                return BindCallStatement(call, s.Span);
+            case ExpressionStatement { Expression: IncrementExpression inc } s:
+                return BindIncrement(inc, s.Span);
+            case ExpressionStatement s:
+                return new BoundExpressionStatement(s.Span, BindExpression(s.Expression));
+            default:
+                _diagnostics.ReportUnsupported(statement.Span, StatementName(statement));
+                return null;
+        }
+    }
+
+    private static string StatementName(Statement statement) => statement switch
+    {
+        WhileStatement => "while",
+        UnrollStatement => "unroll",
+        ForMapStatement or ForRangeStatement => "for",
+        LetStatement => "let",
+        ReturnStatement => "return",
+        BreakStatement => "break",
+        ContinueStatement => "continue",
+        _ => statement.GetType().Name,
+    };
+
+    private BoundStatement? BindAssignment(AssignmentStatement s)
+    {
+        switch (s.Target)
+        {
+            case MapAccess map when s.CompoundOperator is null && s.Value is CallExpression call && AggregationFunctions.Contains(call.Name):
+                return BindAggregate(map, call, s.Span);
+            case MapAccess map:
+            {
+                var value = s.CompoundOperator is { } op
+                    ? BindBinary(new BinaryExpression(s.Span, op, map, s.Value))
+                    : BindExpression(s.Value);
+                return AssignMap(map, value, s.Span);
+            }
+            case VariableExpression variable:
+            {
+                var value = s.CompoundOperator is { } op
+                    ? BindBinary(new BinaryExpression(s.Span, op, variable, s.Value))
+                    : BindExpression(s.Value);
+                return AssignVariable(variable, value, s.Span);
+            }
+            default:
+                _diagnostics.Error(s.Target.Span, "Only maps and variables can be assigned to");
+                return null;
+        }
+    }
+
+    private BoundStatement? BindIncrement(IncrementExpression inc, TextSpan span)
+    {
+        var op = inc.IsIncrement ? BinaryOperator.Add : BinaryOperator.Subtract;
+        var one = new IntegerLiteral(inc.Span, 1, "1");
+        var sum = BindBinary(new BinaryExpression(inc.Span, op, inc.Target, one));
+        return inc.Target switch
+        {
+            MapAccess map => AssignMap(map, sum, span),
+            VariableExpression variable => AssignVariable(variable, sum, span),
+            _ => ReportNotAssignable(inc.Target),
+        };
+    }
+
+    private BoundStatement? ReportNotAssignable(Expression target)
+    {
+        _diagnostics.Error(target.Span, "Only maps and variables can be incremented");
+        return null;
+    }
+
+    private BoundStatement? AssignMap(MapAccess access, BoundExpression value, TextSpan span)
+    {
+        if (value.Type is VoidType)
+        {
+            _diagnostics.Error(value.Span, "Cannot assign a value of type 'none' to a map");
+            return null;
+        }
+        var map = GetMap(access.Name);
+        var keys = BindKeys(map, access);
+        var storage = StorageType(value.Type);
+        if (map.ValueType is null)
+            SetMapValueType(map, storage);
+        else if (!IsAssignable(map.ValueType, storage))
+        {
+            _diagnostics.ReportMapTypeMismatch(span, map.Name, TypeName(storage), TypeName(map.ValueType));
+            return null;
+        }
+        return new BoundMapAssign(span, map, keys, value);
+    }
+
+    private BoundStatement? AssignVariable(VariableExpression target, BoundExpression value, TextSpan span)
+    {
+        if (value.Type is VoidType or AggregationType)
+        {
+            _diagnostics.Error(value.Span, $"Cannot assign a value of type '{TypeName(value.Type)}' to a variable");
+            return null;
+        }
+        var type = value.Type is StringType ? new StringType(_config.MaxStrlen) : value.Type is IntegerType ? StorageType(value.Type) : value.Type;
+        if (!_variables.TryGetValue(target.Name, out var variable))
+            _variables[target.Name] = variable = new VariableSymbol(target.Name, type);
+        else if (!IsAssignable(variable.Type, type))
+        {
+            _diagnostics.Error(span, $"Type mismatch for {target.Name}: trying to assign value of type '{TypeName(type)}' when variable already contains a value of type '{TypeName(variable.Type)}'");
+            return null;
+        }
+        return new BoundVariableAssign(span, variable, value);
+    }
+
+    private BoundStatement? BindAggregate(MapAccess access, CallExpression call, TextSpan span)
+    {
+        var kind = Enum.Parse<AggregationKind>(call.Name, ignoreCase: true);
+        var expected = kind switch
+        {
+            AggregationKind.Count => 0,
+            AggregationKind.Lhist => 4,
+            _ => 1,
+        };
+        if (kind is AggregationKind.Hist or AggregationKind.Lhist or AggregationKind.Stats)
+        {
+            _diagnostics.ReportUnsupported(call.NameSpan, call.Name + "()");
+            return null;
+        }
+        if (call.Arguments.Count != expected)
+        {
+            _diagnostics.ReportWrongArgumentCount(call.Span, call.Name, expected, call.Arguments.Count);
+            return null;
+        }
+        BoundExpression? argument = null;
+        if (expected == 1)
+        {
+            argument = BindExpression(call.Arguments[0]);
+            if (!argument.Type.IsInteger)
+            {
+                _diagnostics.Error(argument.Span, $"{call.Name}() only supports integer arguments ({TypeName(argument.Type)} provided)");
+                return null;
+            }
+        }
+        var map = GetMap(access.Name);
+        var keys = BindKeys(map, access);
+        var type = new AggregationType(kind);
+        if (map.ValueType is null)
+            SetMapValueType(map, type);
+        else if (map.ValueType != type)
+        {
+            _diagnostics.ReportMapTypeMismatch(span, map.Name, TypeName(type), TypeName(map.ValueType));
+            return null;
+        }
+        return new BoundAggregate(span, map, keys, kind, argument);
+    }
+
+    private BoundStatement? BindCallStatement(CallExpression call, TextSpan span)
+    {
+        switch (call.Name)
+        {
+            case "printf":
+                return BindPrintf(call, span);
+            case "exit":
+                AddExitAction();
+                if (call.Arguments.Count > 1)
+                    _diagnostics.ReportWrongArgumentCount(call.Span, "exit", 0, call.Arguments.Count);
+                else if (call.Arguments.Count == 1)
+                    _diagnostics.ReportUnsupported(call.Arguments[0].Span, "An exit code argument");
+                return new BoundExit(span);
+            case "clear":
+            case "print":
+                if (SingleMapArgument(call) is not { } mapAccess)
+                    return null;
+                if (call.Name == "clear")
+                    return new BoundClear(span, GetMap(mapAccess.Name));
+                var printed = GetMap(mapAccess.Name);
+                return new BoundPrintMap(span, printed, AddAction(id => new PrintMapAction(id, printed)));
+            case "delete":
+                return BindDelete(call, span);
+            default:
+                if (AggregationFunctions.Contains(call.Name))
+                {
+                    _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
+                    return null;
+                }
+                return new BoundExpressionStatement(span, BindExpression(call));
+        }
+    }
+
+    private MapAccess? SingleMapArgument(CallExpression call)
+    {
+        if (call.Arguments.Count != 1)
+        {
+            _diagnostics.ReportWrongArgumentCount(call.Span, call.Name, 1, call.Arguments.Count);
+            return null;
+        }
+        if (call.Arguments[0] is MapAccess { IsScalar: true } map)
+            return map;
+        if (call.Arguments[0] is MapAccess keyed)
+        {
+            _diagnostics.Error(keyed.Span, $"{call.Name}() expects a map without explicit keys");
+            return null;
+        }
+        _diagnostics.Error(call.Arguments[0].Span, $"{call.Name}() expects a map argument");
+        return null;
+    }
+
+    private BoundStatement? BindDelete(CallExpression call, TextSpan span)
+    {
+        // delete(@m[k]) and delete(@x) name the entry; delete(@m, k) passes the key apart.
+        if (call.Arguments is [MapAccess entry])
+        {
+            var map = GetMap(entry.Name);
+            if (entry.IsScalar && map.KeyTypes is { Count: > 0 })
+                return new BoundClear(span, map);
+            return new BoundDelete(span, map, BindKeys(map, entry));
+        }
+        if (call.Arguments is [MapAccess { IsScalar: true } target, var key])
+        {
+            var access = new MapAccess(target.Span, target.Name, key is TupleExpression tuple ? tuple.Elements : [key]);
+            var map = GetMap(target.Name);
+            return new BoundDelete(span, map, BindKeys(map, access));
+        }
+        _diagnostics.Error(call.Span, "delete() expects a map entry: delete(@m[key]) or delete(@m, key)");
+        return null;
+    }
+
+    private BoundStatement? BindPrintf(CallExpression call, TextSpan span)
+    {
+        if (call.Arguments.Count == 0 || call.Arguments[0] is not StringLiteral format)
+        {
+            _diagnostics.Error(call.Span, "printf() expects a format string literal as its first argument");
+            return null;
+        }
+        var arguments = call.Arguments.Skip(1).Select(BindExpression).ToList();
+        var expected = PrintfSpecifiers.Count(format.Value);
+        if (expected != arguments.Count)
+        {
+            _diagnostics.Error(call.Span, expected < arguments.Count
+                ? $"printf: Too many arguments for format string ({arguments.Count} supplied, {expected} expected)"
+                : $"printf: Not enough arguments for format string ({arguments.Count} supplied, {expected} expected)");
+            return null;
+        }
+        foreach (var argument in arguments.Where(a => a.Type is VoidType or AggregationType or TupleType))
+        {
+            _diagnostics.Error(argument.Span, $"printf: cannot print a value of type '{TypeName(argument.Type)}'");
+            return null;
+        }
+        var types = arguments.Select(a => a.Type is IntegerType or PointerType ? StorageType(a.Type) : a.Type).ToList();
+        var id = AddAction(id => new PrintfAction(id, format.Value, types));
+        return new BoundPrintf(span, id, arguments);
+    }
+
+    private void AddExitAction()
+    {
+        if (!_actions.OfType<ExitAction>().Any())
+            AddAction(id => new ExitAction(id));
+    }
+
+    private int AddAction(Func<int, AsyncActionInfo> create)
+    {
+        var action = create(_actions.Count);
+        _actions.Add(action);
+        return action.Id;
+    }
+
+    private BoundExpression BindCondition(Expression expression)
+    {
+        var bound = BindExpression(expression);
+        if (!bound.Type.IsInteger && bound.Type is not ErrorType)
+            _diagnostics.Error(expression.Span, $"Invalid condition: expected an integer, got '{TypeName(bound.Type)}'");
+        return bound;
+    }
+
+    private BoundExpression BindExpression(Expression expression)
+    {
+        switch (expression)
+        {
+            case IntegerLiteral literal:
+                return new BoundIntegerLiteral(literal.Span, unchecked((long)literal.Value), literal.Value > long.MaxValue ? BpfType.UInt64 : BpfType.Int64);
+            case BooleanLiteral literal:
+                return new BoundIntegerLiteral(literal.Span, literal.Value ? 1 : 0, BpfType.Int64);
+            case StringLiteral literal:
+                return new BoundStringLiteral(literal.Span, literal.Value);
+            case Identifier identifier:
+                return BindIdentifier(identifier);
+            case VariableExpression variable:
+                if (_variables.TryGetValue(variable.Name, out var symbol))
+                    return new BoundVariableRead(variable.Span, symbol);
+                _diagnostics.ReportUndefinedVariable(variable.Span, variable.Name);
+                return Error(variable.Span);
+            case MapAccess access:
+                return BindMapRead(access);
+            case FieldAccess { Target: Identifier { Name: "args" } } field:
+                return BindTracepointField(field);
+            case UnaryExpression unary:
+                return BindUnary(unary);
+            case BinaryExpression binary:
+                return BindBinary(binary);
+            case TernaryExpression ternary:
+                return BindTernary(ternary);
+            case TupleExpression tuple:
+            {
+                var elements = tuple.Elements.Select(BindExpression).ToList();
+                return new BoundTuple(tuple.Span, elements, new TupleType(elements.Select(e => e.Type).ToList()));
+            }
+            case CallExpression call:
+                return BindCallExpression(call);
+            default:
+                _diagnostics.ReportUnsupported(expression.Span, "This expression");
+                return Error(expression.Span);
+        }
+    }
+
+    private BoundExpression BindIdentifier(Identifier identifier)
+    {
+        if (BuiltinVariable.All.TryGetValue(identifier.Name, out var builtin))
+        {
+            if (!builtin.IsAllowedIn(_probeKind))
+                _diagnostics.ReportNotAllowedInProbe(identifier.Span, "Builtin " + builtin.Name, _probeKind.ToString().ToLowerInvariant());
+            return new BoundBuiltinVariable(identifier.Span, builtin, builtin.Type);
+        }
+        if (identifier.Name == "args")
+            _diagnostics.Error(identifier.Span, "args cannot be used as a value: name a field, e.g. args.filename");
+        else
+            _diagnostics.ReportUnknownIdentifier(identifier.Span, identifier.Name);
+        return Error(identifier.Span);
+    }
+
+    private BoundExpression BindTracepointField(FieldAccess access)
+    {
+        if (_probeKind != ProbeKind.Tracepoint || _tracepointFormat is null)
+        {
+            _diagnostics.ReportNotAllowedInProbe(access.Target.Span, "The args builtin", _probeKind.ToString().ToLowerInvariant());
+            return Error(access.Span);
+        }
+        var field = _tracepointFormat.Fields.FirstOrDefault(f => f.Name == access.Field);
+        if (field is null)
+        {
+            _diagnostics.ReportUnknownTracepointField(access.Span, $"{_probeSpecs[0].Target}_{_probeSpecs[0].Name}", access.Field);
+            return Error(access.Span);
+        }
+        foreach (var other in _probeSpecs.Skip(1))
+        {
+            var otherField = _tracepoints.Format(other.Target, other.Name)?.Fields.FirstOrDefault(f => f.Name == access.Field);
+            if (otherField is null || otherField.Offset != field.Offset || otherField.Size != field.Size)
+                _diagnostics.Error(access.Span, $"args.{access.Field} differs between {_probeSpecs[0]} and {other}");
+        }
+        BpfType type;
+        if (field.IsDataLoc)
+        {
+            _diagnostics.ReportUnsupported(access.Span, "A __data_loc tracepoint field");
+            return Error(access.Span);
+        }
+        if (field.ArrayLength is int length && field.CType.Contains("char", StringComparison.Ordinal))
+            type = new StringType(length);
+        else if (field.CType.Contains('*'))
+            type = new PointerType(field.CType[..field.CType.LastIndexOf('*')].Trim(), IsUserSpace: _probeSpecs[0].Target == "syscalls");
+        else if (field.Size is 1 or 2 or 4 or 8 && field.ArrayLength is null)
+            type = new IntegerType(field.Size, field.IsSigned);
+        else
+        {
+            _diagnostics.ReportUnsupported(access.Span, $"A tracepoint field of type '{field.CType}'");
+            return Error(access.Span);
+        }
+        return new BoundTracepointField(access.Span, field, type);
+    }
+
+    private BoundExpression BindMapRead(MapAccess access)
+    {
+        var map = GetMap(access.Name);
+        var keys = BindKeys(map, access);
+        if (map.ValueType is null)
+            return Error(access.Span);
+        var type = map.ValueType switch
+        {
+            AggregationType { Kind: AggregationKind.Count or AggregationKind.Sum or AggregationKind.Min or AggregationKind.Max } => BpfType.Int64,
+            AggregationType a => ReportUnreadable(access, a),
+            var t => t,
+        };
+        return new BoundMapRead(access.Span, map, keys, type);
+    }
+
+    private BpfType ReportUnreadable(MapAccess access, AggregationType type)
+    {
+        _diagnostics.ReportUnsupported(access.Span, $"Reading a value of a {type} map");
+        return ErrorType.Instance;
+    }
+
+    private IReadOnlyList<BoundExpression> BindKeys(MapSymbol map, MapAccess access)
+    {
+        var keys = access.Keys.Select(BindExpression).ToList();
+        var keyTypes = keys.Select(k => StorageType(k.Type)).ToList();
+        if (keys.Any(k => k.Type is ErrorType))
+            return keys;
+        foreach (var key in keys.Where(k => k.Type is VoidType or AggregationType))
+            _diagnostics.Error(key.Span, $"Invalid map key type: '{TypeName(key.Type)}'");
+        if (map.KeyTypes is null)
+        {
+            map.KeyTypes = keyTypes;
+            _mapTypesChanged = true;
+        }
+        else if (!map.KeyTypes.SequenceEqual(keyTypes))
+        {
+            var expected = map.KeyTypes.Count == 0 ? "no key" : string.Join(", ", map.KeyTypes.Select(TypeName));
+            var actual = keyTypes.Count == 0 ? "no key" : string.Join(", ", keyTypes.Select(TypeName));
+            _diagnostics.Error(access.Span, $"Argument mismatch for {map.Name}: trying to access with arguments: [{actual}] when map expects arguments: [{expected}]");
+        }
+        return keys;
+    }
+
+    private BoundExpression BindUnary(UnaryExpression unary)
+    {
+        var operand = BindExpression(unary.Operand);
+        if (operand.Type is ErrorType)
+            return operand;
+        if (!operand.Type.IsInteger || unary.Operator is UnaryOperator.Dereference or UnaryOperator.AddressOf)
+        {
+            _diagnostics.Error(unary.Span, $"Invalid operand of type '{TypeName(operand.Type)}' for {unary.Operator}");
+            return Error(unary.Span);
+        }
+        return new BoundUnary(unary.Span, unary.Operator, operand, BpfType.Int64);
+    }
+
+    private BoundExpression BindBinary(BinaryExpression binary)
+    {
+        var left = BindExpression(binary.Left);
+        var right = BindExpression(binary.Right);
+        if (left.Type is ErrorType || right.Type is ErrorType)
+            return Error(binary.Span);
+        var isEquality = binary.Operator is BinaryOperator.Equal or BinaryOperator.NotEqual;
+        if (left.Type is StringType && right.Type is StringType && isEquality)
+            return new BoundBinary(binary.Span, binary.Operator, left, right, BpfType.Int64);
+        if (!left.Type.IsInteger || !right.Type.IsInteger)
+        {
+            _diagnostics.Error(binary.Span, $"Type mismatch for '{OperatorText(binary.Operator)}': comparing '{TypeName(left.Type)}' with '{TypeName(right.Type)}'");
+            return Error(binary.Span);
+        }
+        var unsigned = IsUnsigned64(left.Type) || IsUnsigned64(right.Type);
+        return new BoundBinary(binary.Span, binary.Operator, left, right, unsigned && !IsComparison(binary.Operator) ? BpfType.UInt64 : BpfType.Int64);
+    }
+
+    private static bool IsUnsigned64(BpfType type) => type is IntegerType { IsSigned: false, Bytes: 8 } or PointerType;
+
+    private static bool IsComparison(BinaryOperator op) => op is BinaryOperator.Equal or BinaryOperator.NotEqual or BinaryOperator.Less
+        or BinaryOperator.LessOrEqual or BinaryOperator.Greater or BinaryOperator.GreaterOrEqual or BinaryOperator.LogicalAnd or BinaryOperator.LogicalOr;
+
+    private BoundExpression BindTernary(TernaryExpression ternary)
+    {
+        var condition = BindCondition(ternary.Condition);
+        var whenTrue = BindExpression(ternary.WhenTrue);
+        var whenFalse = BindExpression(ternary.WhenFalse);
+        if (whenTrue.Type is ErrorType || whenFalse.Type is ErrorType)
+            return Error(ternary.Span);
+        if (whenTrue.Type.IsInteger && whenFalse.Type.IsInteger)
+            return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, BpfType.Int64);
+        if (whenTrue.Type is StringType a && whenFalse.Type is StringType b)
+            return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, new StringType(Math.Max(a.Capacity, b.Capacity)));
+        _diagnostics.Error(ternary.Span, $"Ternary operator branches must have the same type: '{TypeName(whenTrue.Type)}' and '{TypeName(whenFalse.Type)}'");
+        return Error(ternary.Span);
+    }
+
+    private BoundExpression BindCallExpression(CallExpression call)
+    {
+        switch (call.Name)
+        {
+            case "str":
+            {
+                if (call.Arguments.Count is < 1 or > 2)
+                {
+                    _diagnostics.ReportWrongArgumentCount(call.Span, "str", 1, call.Arguments.Count);
+                    return Error(call.Span);
+                }
+                var pointer = BindExpression(call.Arguments[0]);
+                var length = call.Arguments.Count == 2 ? BindExpression(call.Arguments[1]) : null;
+                if (pointer.Type is StringType)
+                    return pointer;
+                if (!pointer.Type.IsInteger)
+                {
+                    _diagnostics.Error(pointer.Span, $"str() expects an integer or a pointer, got '{TypeName(pointer.Type)}'");
+                    return Error(call.Span);
+                }
+                if (length is not null && !length.Type.IsInteger)
+                    _diagnostics.Error(length.Span, "str() expects an integer length");
+                var user = pointer.Type is PointerType { IsUserSpace: true };
+                return new BoundStr(call.Span, pointer, length, user, new StringType(_config.MaxStrlen));
+            }
+            case "printf" or "exit" or "clear" or "delete" or "print":
+                _diagnostics.Error(call.Span, $"{call.Name}() has no value and can only be used as a statement");
+                return Error(call.Span);
+            default:
+                if (AggregationFunctions.Contains(call.Name))
+                    _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
+                else
+                    _diagnostics.ReportUnknownFunction(call.NameSpan, call.Name);
+                return Error(call.Span);
+        }
+    }
+
+    private MapSymbol GetMap(string name)
+    {
+        if (!_maps.TryGetValue(name, out var map))
+            _maps[name] = map = new MapSymbol(name, _maps.Count);
+        return map;
+    }
+
+    private void SetMapValueType(MapSymbol map, BpfType type)
+    {
+        map.ValueType = type;
+        _mapTypesChanged = true;
+    }
+
+    /// <summary>How a value of this type is kept in a map or a variable: integers as 8 bytes, strings at max_strlen.</summary>
+    private BpfType StorageType(BpfType type) => type switch
+    {
+        IntegerType i => new IntegerType(8, i.IsSigned),
+        PointerType => BpfType.UInt64,
+        StringType => new StringType(_config.MaxStrlen),
+        TupleType t => new TupleType(t.Elements.Select(StorageType).ToList()),
+        _ => type,
+    };
+
+    private static bool IsAssignable(BpfType existing, BpfType value) =>
+        existing == value || (existing.IsInteger && value.IsInteger);
+
+    private static string TypeName(BpfType type) => type switch
+    {
+        IntegerType i => i.ToString(),
+        _ => type.ToString() ?? "?",
+    };
+
+    private static string OperatorText(BinaryOperator op) => op switch
+    {
+        BinaryOperator.Add => "+", BinaryOperator.Subtract => "-", BinaryOperator.Multiply => "*", BinaryOperator.Divide => "/",
+        BinaryOperator.Modulo => "%", BinaryOperator.BitwiseAnd => "&", BinaryOperator.BitwiseOr => "|", BinaryOperator.BitwiseXor => "^",
+        BinaryOperator.ShiftLeft => "<<", BinaryOperator.ShiftRight => ">>", BinaryOperator.Equal => "==", BinaryOperator.NotEqual => "!=",
+        BinaryOperator.Less => "<", BinaryOperator.LessOrEqual => "<=", BinaryOperator.Greater => ">", BinaryOperator.GreaterOrEqual => ">=",
+        BinaryOperator.LogicalAnd => "&&", BinaryOperator.LogicalOr => "||", _ => op.ToString(),
+    };
+
+    private static BoundExpression Error(TextSpan span) => new BoundErrorExpression(span);
+}
+
+/// <summary>The type of an expression that already has an error reported; it silences follow-up errors.</summary>
+public sealed record ErrorType : BpfType
+{
+    public static readonly ErrorType Instance = new();
+    public override int Size => 8;
+    public override bool IsInteger => true;
+    public override string ToString() => "error";
+}
+
+public sealed record BoundErrorExpression(TextSpan Span) : BoundExpression(Span, ErrorType.Instance);

@@ -1,0 +1,12 @@
+using SharpTrace.Kernel;
+
+namespace SharpTrace.Semantics;
+
+/// <summary>The tracepoints the binder may attach to, and their argument layouts (tracefs on a real machine).</summary>
+public interface ITracepointCatalog
+{
+    IEnumerable<(string Category, string Name)> List();
+
+    /// <summary>The format of a tracepoint, or null when it does not exist.</summary>
+    TracepointFormat? Format(string category, string name);
+}

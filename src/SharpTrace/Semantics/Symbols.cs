@@ -1,0 +1,30 @@
+namespace SharpTrace.Semantics;
+
+/// <summary>A map of the program (<c>@name</c>), with the key and value types inferred for it.</summary>
+public sealed class MapSymbol(string name, int index)
+{
+    public string Name { get; } = name;
+
+    /// <summary>Position of the map in <see cref="BoundProgram.Maps"/>; also its id in output records.</summary>
+    public int Index { get; } = index;
+
+    /// <summary>Key element types; empty for a scalar map. Null until the first use decides.</summary>
+    public IReadOnlyList<BpfType>? KeyTypes { get; set; }
+
+    public BpfType? ValueType { get; set; }
+
+    public bool IsScalar => KeyTypes is { Count: 0 };
+    public bool IsAggregation => ValueType is AggregationType;
+
+    /// <summary>Bytes of the serialized key: scalar maps use one 8-byte zero key, like bpftrace.</summary>
+    public int KeySize => KeyTypes is null or { Count: 0 } ? 8 : KeyTypes.Sum(t => TupleType.Align8(t.Size));
+
+    public int KeyOffset(int index) => KeyTypes!.Take(index).Sum(t => TupleType.Align8(t.Size));
+}
+
+/// <summary>A scratch variable (<c>$name</c>), local to one probe.</summary>
+public sealed class VariableSymbol(string name, BpfType type)
+{
+    public string Name { get; } = name;
+    public BpfType Type { get; set; } = type;
+}

@@ -1,0 +1,113 @@
+using SharpTrace.KernelTests.Support;
+
+namespace SharpTrace.KernelTests.EndToEnd;
+
+/// <summary>The vertical slice's promises, each run through the real `sharptrace` binary against the real kernel.</summary>
+[Trait("Category", "Kernel")]
+public sealed class VerticalSliceTests
+{
+    private static readonly TimeSpan Bound = TracerProcess.DefaultTimeout;
+
+    [Fact]
+    public async Task ClearedScalarMapPrintsNothingAtExitAfterSigint()
+    {
+        var leaks = KernelLeakCheck.Start();
+        using var tool = SharpTraceRun.Start(["-e", "BEGIN { @myarg = 5; } END { clear(@myarg); }"]);
+        await tool.WaitForAttachedAsync(Bound);
+
+        tool.Interrupt();
+        var result = await tool.WaitForExitAsync(Bound);
+
+        Assert.Equal((0, ""), (result.ExitCode, result.Stdout));
+        await leaks.AssertNoLeaksAsync();
+    }
+
+    [Fact]
+    public async Task ScalarMapIsPrintedAtExitLikeBpftrace()
+    {
+        var leaks = KernelLeakCheck.Start();
+        var result = await SharpTraceRun.RunAsync(["-e", "BEGIN { @myarg = 5; exit(); }"]);
+
+        // bpftrace 0.17 prints exactly this after its "Attaching 1 probe..." line.
+        Assert.Equal((0, "\n\n@myarg: 5\n"), (result.ExitCode, result.Stdout));
+        Assert.Contains("Attached 1 probe", result.Stderr);
+        await leaks.AssertNoLeaksAsync();
+    }
+
+    [Fact]
+    public async Task OpenatTracepointCatchesAChildProcessByFilename()
+    {
+        var leaks = KernelLeakCheck.Start();
+        var path = $"/tmp/sharptrace-slice-{Guid.NewGuid():N}";
+        var script = $$"""
+            tracepoint:syscalls:sys_enter_openat /str(args.filename) == "{{path}}"/ {
+              printf("%d %s\n", pid, comm);
+              exit();
+            }
+            """;
+        using var tool = SharpTraceRun.Start(["-e", script]);
+        await tool.WaitForAttachedAsync(Bound);
+
+        using var child = System.Diagnostics.Process.Start(TestPrograms.PathOf("opener"), path)!;
+        await child.WaitForExitAsync().WaitAsync(Bound);
+
+        var result = await tool.WaitForExitAsync(Bound);
+        Assert.Equal((0, $"{child.Id} opener\n"), (result.ExitCode, result.Stdout));
+        await leaks.AssertNoLeaksAsync();
+    }
+
+    [Fact]
+    public async Task SyntaxErrorGetsCaretMessageAndExitCodeOne()
+    {
+        var result = await SharpTraceRun.RunAsync(["-e", "BEGIN { @x = 1 +; }"]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        var lines = result.Stderr.Split('\n');
+        Assert.Matches(@"^stdin:1:\d+-\d+: ERROR: ", lines[0]);
+        Assert.Equal("BEGIN { @x = 1 +; }", lines[1]);
+        Assert.Matches(@"^ *~+$", lines[2]);
+    }
+
+    [Fact]
+    public async Task UnknownFunctionGetsCaretMessageAndExitCodeOne()
+    {
+        var result = await SharpTraceRun.RunAsync(["-e", """BEGIN { @x = 1; prnt("a"); }"""]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            "stdin:1:17-21: ERROR: Unknown function: prnt\n" +
+            "BEGIN { @x = 1; prnt(\"a\"); }\n" +
+            "                ~~~~\n",
+            result.Stderr);
+    }
+
+    [Fact]
+    public async Task RunningWithoutRootGivesOneClearLine()
+    {
+        var binary = SharpTraceRun.BinaryPath;
+        var result = await RunAsNobodyAsync(binary, "-e", "BEGIN { exit(); }");
+
+        Assert.Equal(1, result.ExitCode);
+        var lines = result.Stderr.TrimEnd('\n').Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("ERROR: sharptrace must run as root", lines[0]);
+    }
+
+    private static async Task<RunResult> RunAsNobodyAsync(params string[] command)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("setpriv")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--" }.Concat(command))
+            start.ArgumentList.Add(arg);
+        start.Environment["DOTNET_CLI_HOME"] = "/tmp";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(Bound);
+        return new RunResult(process.ExitCode, await stdout, await stderr);
+    }
+}
