@@ -4,14 +4,13 @@ namespace SharpTrace.KernelTests.EndToEnd;
 
 /// <summary>The vertical slice's promises, each run through the real `sharptrace` binary against the real kernel.</summary>
 [Trait("Category", "Kernel")]
-public sealed class VerticalSliceTests
+public sealed class VerticalSliceTests : KernelTest
 {
     private static readonly TimeSpan Bound = TracerProcess.DefaultTimeout;
 
     [Fact]
     public async Task ClearedScalarMapPrintsNothingAtExitAfterSigint()
     {
-        var leaks = KernelLeakCheck.Start();
         using var tool = SharpTraceRun.Start(["-e", "BEGIN { @myarg = 5; } END { clear(@myarg); }"]);
         await tool.WaitForAttachedAsync(Bound);
 
@@ -19,25 +18,21 @@ public sealed class VerticalSliceTests
         var result = await tool.WaitForExitAsync(Bound);
 
         Assert.Equal((0, ""), (result.ExitCode, result.Stdout));
-        await leaks.AssertNoLeaksAsync();
     }
 
     [Fact]
     public async Task ScalarMapIsPrintedAtExitLikeBpftrace()
     {
-        var leaks = KernelLeakCheck.Start();
         var result = await SharpTraceRun.RunAsync(["-e", "BEGIN { @myarg = 5; exit(); }"]);
 
         // bpftrace 0.17 prints exactly this after its "Attaching 1 probe..." line.
         Assert.Equal((0, "\n\n@myarg: 5\n"), (result.ExitCode, result.Stdout));
         Assert.Contains("Attached 1 probe", result.Stderr);
-        await leaks.AssertNoLeaksAsync();
     }
 
     [Fact]
     public async Task OpenatTracepointCatchesAChildProcessByFilename()
     {
-        var leaks = KernelLeakCheck.Start();
         var path = $"/tmp/sharptrace-slice-{Guid.NewGuid():N}";
         var script = $$"""
             tracepoint:syscalls:sys_enter_openat /str(args.filename) == "{{path}}"/ {
@@ -53,7 +48,6 @@ public sealed class VerticalSliceTests
 
         var result = await tool.WaitForExitAsync(Bound);
         Assert.Equal((0, $"{child.Id} opener\n"), (result.ExitCode, result.Stdout));
-        await leaks.AssertNoLeaksAsync();
     }
 
     [Fact]

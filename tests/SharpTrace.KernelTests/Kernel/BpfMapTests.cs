@@ -1,10 +1,11 @@
+using SharpTrace.KernelTests.Support;
 using System.Buffers.Binary;
 using SharpTrace.Kernel;
 
 namespace SharpTrace.KernelTests.Kernel;
 
 [Trait("Category", "Kernel")]
-public class BpfMapTests
+public class BpfMapTests : KernelTest
 {
     private static byte[] Key(uint k) => BitConverter.GetBytes(k);
     private static byte[] Value(ulong v) => BitConverter.GetBytes(v);

@@ -1,3 +1,4 @@
+using SharpTrace.KernelTests.Support;
 using System.Text;
 using SharpTrace.Kernel;
 using BpfFuncInfo = SharpTrace.CodeGen.Bpf.BpfFuncInfo;
@@ -6,7 +7,7 @@ using static SharpTrace.KernelTests.Kernel.Insn;
 namespace SharpTrace.KernelTests.Kernel;
 
 [Trait("Category", "Kernel")]
-public class BpfProgramTests
+public class BpfProgramTests : KernelTest
 {
     [Fact]
     public void RawTracepointProgramTestRunReturnsR0()

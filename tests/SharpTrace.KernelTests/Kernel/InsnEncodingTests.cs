@@ -1,6 +1,7 @@
+using SharpTrace.KernelTests.Support;
 namespace SharpTrace.KernelTests.Kernel;
 
-public class InsnEncodingTests
+public class InsnEncodingTests : KernelTest
 {
     [Fact]
     public void EncodesFieldsAtTheBpfInsnOffsets()

@@ -1,8 +1,9 @@
+using SharpTrace.KernelTests.Support;
 using SharpTrace.Kernel;
 
 namespace SharpTrace.KernelTests.Kernel;
 
-public class ObjectNameTests
+public class ObjectNameTests : KernelTest
 {
     [Theory]
     [InlineData("@x", "_x")]

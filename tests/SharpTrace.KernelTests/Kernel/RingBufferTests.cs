@@ -1,3 +1,4 @@
+using SharpTrace.KernelTests.Support;
 using System.Diagnostics;
 using SharpTrace.Kernel;
 using static SharpTrace.KernelTests.Kernel.Insn;
@@ -5,7 +6,7 @@ using static SharpTrace.KernelTests.Kernel.Insn;
 namespace SharpTrace.KernelTests.Kernel;
 
 [Trait("Category", "Kernel")]
-public class RingBufferTests
+public class RingBufferTests : KernelTest
 {
     private const int Marker = 0x12345678;
 

@@ -1,9 +1,10 @@
+using SharpTrace.KernelTests.Support;
 using SharpTrace.Kernel;
 
 namespace SharpTrace.KernelTests.Kernel;
 
 [Trait("Category", "Kernel")]
-public class TracefsTests
+public class TracefsTests : KernelTest
 {
     [Fact]
     public void FindsTheMountedTracefs() => Assert.Equal("/sys/kernel/tracing", Tracefs.EnsureMounted());

@@ -1,10 +1,11 @@
+using SharpTrace.KernelTests.Support;
 using SharpTrace.Kernel;
 using static SharpTrace.KernelTests.Kernel.Insn;
 
 namespace SharpTrace.KernelTests.Kernel;
 
 [Trait("Category", "Kernel")]
-public class TracepointAttachTests
+public class TracepointAttachTests : KernelTest
 {
     [Fact]
     public void TracepointProgramCountsOurGetpidCalls()

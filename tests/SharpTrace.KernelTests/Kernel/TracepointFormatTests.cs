@@ -1,8 +1,9 @@
+using SharpTrace.KernelTests.Support;
 using SharpTrace.Kernel;
 
 namespace SharpTrace.KernelTests.Kernel;
 
-public class TracepointFormatTests
+public class TracepointFormatTests : KernelTest
 {
     internal static readonly TracepointField[] CommonFields =
     [

@@ -5,7 +5,7 @@ namespace SharpTrace.KernelTests.Support;
 /// not the harness. Expected outputs come from bpftrace 0.17 runs on this machine.
 /// </summary>
 [Trait("Category", "Kernel")]
-public sealed class HarnessTests
+public sealed class HarnessTests : KernelTest
 {
     private static readonly TimeSpan Bound = TracerProcess.DefaultTimeout;
 
