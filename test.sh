@@ -73,9 +73,13 @@ counter() {
 for project in SharpTrace.Tests SharpTrace.KernelTests; do
     trx="$results/$project.trx"
     echo "=== $project"
+    # Kernel tests see every BPF object on the machine (leak checks), so two checkouts must not
+    # run them at once: they take turns on one lock.
+    serialize=()
+    [[ $project == SharpTrace.KernelTests ]] && serialize=(flock /tmp/sharptrace-kernel-tests.lock)
     # The blame timeout turns a hung test into a named failure; the outer timeout bounds
     # anything else (a hung build server, a stuck test host).
-    timeout -k 30s 20m dotnet test "tests/$project" --no-build --nologo \
+    "${serialize[@]}" timeout -k 30s 20m dotnet test "tests/$project" --no-build --nologo \
         --logger "trx;LogFileName=$trx" --results-directory "$results" \
         --blame-hang-timeout 5m --blame-hang-dump-type none
     rc=$?
