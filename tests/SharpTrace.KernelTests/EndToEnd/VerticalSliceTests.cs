@@ -21,6 +21,35 @@ public sealed class VerticalSliceTests : KernelTest
     }
 
     [Fact]
+    public async Task ClearedScalarMapWritesNotAByteToStdoutWithoutTheNotifyVariable()
+    {
+        var environment = new Dictionary<string, string> { [TracerProcess.NotifyProbesAttached] = "" };
+        using var tool = SharpTraceRun.Start(["-e", "BEGIN { @myarg = 5; } END { clear(@myarg); }"], environment);
+        await tool.WaitForAttachedAsync(Bound);
+
+        tool.Interrupt();
+        var result = await tool.WaitForExitAsync(Bound);
+
+        Assert.Equal((0, "", "Attached 2 probes\n"), (result.ExitCode, result.Stdout, result.Stderr));
+    }
+
+    [Fact]
+    public async Task MissingTracefsIsMountedByTheTool()
+    {
+        // A private mount namespace lets the test unmount tracefs without touching the machine's mount.
+        var script = "tracepoint:syscalls:sys_enter_getppid { @n = count(); } BEGIN { printf(\"attached\\n\"); exit(); }";
+        using var tool = new TracerProcess("unshare", "/usr/bin/unshare",
+            ["--mount", "--propagation", "private", "/bin/sh", "-c",
+             "umount /sys/kernel/tracing && ! test -d /sys/kernel/tracing/events && \"$0\" -e \"$1\" && test -d /sys/kernel/tracing/events",
+             SharpTraceRun.BinaryPath, script],
+            null, stdout => stdout, stderr => stderr);
+        var result = await tool.WaitForExitAsync(Bound);
+
+        Assert.Equal((0, "attached\n"), (result.ExitCode, result.Stdout));
+        Assert.Contains("Attached 2 probes", result.Stderr);
+    }
+
+    [Fact]
     public async Task ScalarMapIsPrintedAtExitLikeBpftrace()
     {
         var result = await SharpTraceRun.RunAsync(["-e", "BEGIN { @myarg = 5; exit(); }"]);

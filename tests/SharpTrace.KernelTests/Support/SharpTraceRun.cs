@@ -23,7 +23,7 @@ public static class SharpTraceRun
             var newest = new[] { "Release", "Debug" }
                 .Select(config => Path.Combine(Repository.Root, "src", "SharpTrace.Cli", "bin", config, "net10.0"))
                 .Where(dir => File.Exists(Path.Combine(dir, "sharptrace")))
-                .OrderByDescending(dir => new[] { "sharptrace.dll", "SharpTrace.dll" }
+                .OrderByDescending(dir => new[] { "SharpTrace.Cli.dll", "SharpTrace.dll" }
                     .Select(file => File.GetLastWriteTimeUtc(Path.Combine(dir, file)))
                     .Max())
                 .FirstOrDefault();

@@ -53,8 +53,9 @@ public sealed partial class TracerProcess : IDisposable
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         start.Environment[NotifyProbesAttached] = "1";
+        // An empty value unsets the variable, the notify variable included.
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-            start.Environment[key] = value;
+            start.Environment[key] = value.Length == 0 ? null : value;
 
         _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         // The tool must not wait on the test runner's stdin.
