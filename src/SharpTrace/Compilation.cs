@@ -30,15 +30,8 @@ public static class Compilation
             return new CompilationResult(tree, diagnostics, null, null);
         var maps = new ProgramMaps(bound);
         var probes = bound.Probes
-            .Select(p => new CompiledProbe(p, ProgramTypeOf(p.Kind), ProbeEmitter.Emit(p, maps)))
+            .Select(p => new CompiledProbe(p, ProbeSpec.ProgramTypeOf(p.Kind), ProbeEmitter.Emit(p, maps)))
             .ToList();
         return new CompilationResult(tree, diagnostics, bound, new CompiledProgram(bound, maps, probes));
     }
-
-    private static BpfProgramType ProgramTypeOf(ProbeKind kind) => kind switch
-    {
-        ProbeKind.Begin or ProbeKind.End => BpfProgramType.RawTracepoint,
-        ProbeKind.Tracepoint => BpfProgramType.Tracepoint,
-        _ => throw new CompileException($"no program type for {kind} probes"),
-    };
 }

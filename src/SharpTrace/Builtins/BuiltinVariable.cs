@@ -17,6 +17,12 @@ public abstract class BuiltinVariable
     /// <summary>Probe kinds where the variable has a meaning; all kinds unless overridden.</summary>
     public virtual bool IsAllowedIn(ProbeKind kind) => true;
 
+    /// <summary>Where the variable may be used, in bpftrace's words for its error message (e.g. "'kretprobe' and 'uretprobe'"); null for the generic message.</summary>
+    public virtual string? AllowedProbes => null;
+
+    /// <summary>Advice appended to the not-allowed message in a probe of <paramref name="kind"/>, starting with a space; empty for none.</summary>
+    public virtual string NotAllowedHint(ProbeKind kind) => "";
+
     /// <summary>Emits code that leaves an integer value in r0 (integer builtins).</summary>
     internal virtual void EmitScalar(ProbeEmitter emitter) =>
         throw new InvalidOperationException($"{Name} is not an integer");
@@ -27,6 +33,13 @@ public abstract class BuiltinVariable
 
     /// <summary>Every builtin variable SharpTrace knows, by name.</summary>
     public static IReadOnlyDictionary<string, BuiltinVariable> All { get; } =
-        new BuiltinVariable[] { new Pid(), new Tid(), new Comm(), new Nsecs(), new Uid(), new Gid(), new Cpu(), new Cgroup(), new Rand() }
+        new BuiltinVariable[] { new Pid(), new Tid(), new Comm(), new Nsecs(), new Uid(), new Gid(), new Cpu(), new Cgroup(), new Rand(), new Retval() }
             .ToDictionary(b => b.Name);
+
+    /// <summary>Finds a builtin variable by name, including the numbered family <c>arg0</c>, <c>arg1</c>, ….</summary>
+    public static bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BuiltinVariable? builtin)
+    {
+        builtin = All.GetValueOrDefault(name) ?? Arg.Parse(name);
+        return builtin is not null;
+    }
 }

@@ -34,6 +34,12 @@ internal sealed class ProbeEmitter
 
     public Assembler Asm { get; } = new();
 
+    /// <summary>The register holding the probe's context (pt_regs, the tracepoint record, the raw argument array).</summary>
+    internal const Reg Context = Reg.R6;
+
+    /// <summary>The kind of probe being emitted; builtins read the context according to it.</summary>
+    internal Probes.ProbeKind Kind => _probe.Kind;
+
     /// <summary>Compiles one probe to an assembled (not yet linked) program.</summary>
     public static AssembledProgram Emit(BoundProbe probe, ProgramMaps maps)
     {
@@ -70,7 +76,7 @@ internal sealed class ProbeEmitter
     // ---- Stack -------------------------------------------------------------------------------------------
 
     /// <summary>Reserves an 8-byte aligned stack buffer and returns its offset from r10 (negative).</summary>
-    private int Allocate(int size)
+    internal int Allocate(int size)
     {
         _stackUsed += TupleType.Align8(Math.Max(size, 1));
         if (_stackUsed > StackLimit)

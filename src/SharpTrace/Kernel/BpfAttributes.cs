@@ -108,3 +108,11 @@ internal unsafe struct MapInfo
     [FieldOffset(20)] public uint MapFlags;
     [FieldOffset(24)] public fixed byte Name[16];
 }
+
+/// <summary>BPF_RAW_TRACEPOINT_OPEN.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 16)]
+internal struct RawTracepointOpenAttr
+{
+    [FieldOffset(0)] public ulong Name;
+    [FieldOffset(8)] public uint ProgFd;
+}

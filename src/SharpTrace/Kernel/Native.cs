@@ -121,6 +121,7 @@ internal enum BpfCommand
     ProgGetFdById = 13,
     MapGetFdById = 14,
     ObjGetInfoByFd = 15,
+    RawTracepointOpen = 17,
     BtfLoad = 18,
     MapFreeze = 22,
 }

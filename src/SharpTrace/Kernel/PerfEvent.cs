@@ -55,6 +55,70 @@ public sealed class PerfEvent : IDisposable
         return Open(attr, pid: -1, cpu: 0, description);
     }
 
+    /// <summary>
+    /// Opens a uprobe or uretprobe through the uprobe PMU: <paramref name="fileOffset"/> in the file at
+    /// <paramref name="path"/>, in every process (<paramref name="pid"/> -1) or in one. Disabled until a program is attached.
+    /// </summary>
+    public static unsafe PerfEvent OpenUprobe(string path, ulong fileOffset, bool isReturn, int pid, string description)
+    {
+        var pathBytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = pathBytes)
+        {
+            var attr = new PerfEventAttr
+            {
+                Type = (uint)PmuType("uprobe"),
+                Config = isReturn ? 1UL << PmuFormatBit("uprobe", "retprobe") : 0,
+                Config1 = (ulong)p,
+                Config2 = fileOffset,
+                SamplePeriodOrFrequency = 1,
+                WakeupEvents = 1,
+                Flags = PerfEventFlags.Disabled,
+            };
+            // As for tracepoints, one event on CPU 0 sees every CPU when no pid is given.
+            return Open(attr, pid, pid == -1 ? 0 : -1, description);
+        }
+    }
+
+    /// <summary>
+    /// Opens a software counter (PERF_TYPE_SOFTWARE, <paramref name="config"/> from enum perf_sw_ids) on one CPU for
+    /// every process, sampling every <paramref name="period"/> events, or <paramref name="period"/> times a second
+    /// when <paramref name="isFrequency"/>. Disabled until a program is attached.
+    /// </summary>
+    public static PerfEvent OpenSoftware(ulong config, ulong period, bool isFrequency, int cpu, string description)
+    {
+        var attr = new PerfEventAttr
+        {
+            Type = (uint)PerfEventType.Software,
+            Config = config,
+            SamplePeriodOrFrequency = period,
+            WakeupEvents = 1,
+            Flags = PerfEventFlags.Disabled | (isFrequency ? PerfEventFlags.Frequency : PerfEventFlags.None),
+        };
+        return Open(attr, pid: -1, cpu, description);
+    }
+
+    /// <summary>The CPUs that are online now (/sys/devices/system/cpu/online), where per-CPU events are opened.</summary>
+    public static IReadOnlyList<int> OnlineCpus()
+    {
+        var cpus = new List<int>();
+        foreach (var part in File.ReadAllText("/sys/devices/system/cpu/online").Trim().Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var range = part.Split('-');
+            var first = int.Parse(range[0], CultureInfo.InvariantCulture);
+            var last = range.Length == 2 ? int.Parse(range[1], CultureInfo.InvariantCulture) : first;
+            for (var cpu = first; cpu <= last; cpu++)
+                cpus.Add(cpu);
+        }
+        return cpus;
+    }
+
+    /// <summary>The bit a dynamic PMU's format file names for a flag, e.g. "config:0" for uprobe's retprobe.</summary>
+    private static int PmuFormatBit(string pmu, string flag)
+    {
+        var format = File.ReadAllText($"/sys/bus/event_source/devices/{pmu}/format/{flag}").Trim();
+        return int.Parse(format[(format.IndexOf(':') + 1)..].Split('-')[0], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The type number of a dynamic PMU such as "uprobe" (/sys/bus/event_source/devices/NAME/type).</summary>
     public static int PmuType(string pmu) =>
         int.Parse(File.ReadAllText($"/sys/bus/event_source/devices/{pmu}/type").Trim(), CultureInfo.InvariantCulture);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using SharpTrace.Kernel.Elf;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
@@ -24,6 +26,7 @@ public static class ProbeSpecResolver
         ["kretprobe"] = "kretprobes are not available: this kernel is built without CONFIG_KPROBES",
         ["fentry"] = "fentry probes are not available: this kernel refuses BPF trampolines (EPERM)",
         ["fexit"] = "fexit probes are not available: this kernel refuses BPF trampolines (EPERM)",
+        ["hardware"] = "hardware probes are not available: this machine has no hardware performance counters (no cpu PMU)",
     };
 
     public static IEnumerable<ProbeSpec> Resolve(AttachPoint point, ITracepointCatalog tracepoints, DiagnosticBag diagnostics)
@@ -37,6 +40,14 @@ public static class ProbeSpecResolver
                 return [new ProbeSpec(ProbeKind.End)];
             case "tracepoint":
                 return ResolveTracepoint(point, tracepoints, diagnostics);
+            case "rawtracepoint":
+                return ResolveRawTracepoint(point, tracepoints, diagnostics);
+            case "uprobe" or "uretprobe":
+                return ResolveUprobe(provider == "uprobe" ? ProbeKind.Uprobe : ProbeKind.Uretprobe, point, diagnostics);
+            case "interval" or "profile":
+                return ResolveTimer(provider == "interval" ? ProbeKind.Interval : ProbeKind.Profile, point, diagnostics);
+            case "software":
+                return ResolveSoftware(point, diagnostics);
             default:
                 if (Unavailable.TryGetValue(provider, out var reason))
                     diagnostics.Error(point.Span, reason);
@@ -69,6 +80,156 @@ public static class ProbeSpecResolver
                 : $"tracepoint not found: {category}:{name}");
         return found;
     }
+
+    private static List<ProbeSpec> ResolveRawTracepoint(AttachPoint point, ITracepointCatalog tracepoints, DiagnosticBag diagnostics)
+    {
+        // rawtracepoint:NAME, or rawtracepoint:MODULE:NAME as newer bpftrace writes it (the module is not needed to attach).
+        if (point.Parts.Count is not (1 or 2))
+        {
+            diagnostics.Error(point.Span, "rawtracepoint probes need a name: rawtracepoint:NAME");
+            return [];
+        }
+        var name = point.Parts[^1];
+        var found = tracepoints.RawTracepoints()
+            .Where(known => HasWildcard(name) ? Wildcard.Matches(name, known) : known == name)
+            .Distinct().Order(StringComparer.Ordinal)
+            .Select(known => new ProbeSpec(ProbeKind.RawTracepoint, Name: known))
+            .ToList();
+        if (found.Count == 0)
+            diagnostics.Error(point.Span, HasWildcard(name) ? $"No probes match {point.Raw}" : $"rawtracepoint not found: {name}");
+        return found;
+    }
+
+    private static List<ProbeSpec> ResolveUprobe(ProbeKind kind, AttachPoint point, DiagnosticBag diagnostics)
+    {
+        var probeType = ProbeSpec.NameOf(kind);
+        if (point.Parts.Count == 3)
+        {
+            diagnostics.ReportUnsupported(point.Span, $"A language qualifier ('{point.Parts[1]}') in a {probeType}");
+            return [];
+        }
+        if (point.Parts.Count != 2 || point.Parts[0].Length == 0 || point.Parts[1].Length == 0)
+        {
+            diagnostics.Error(point.Span, $"{probeType} probes need a binary and a function: {probeType}:/path/to/binary:function");
+            return [];
+        }
+        var (target, function) = (point.Parts[0], point.Parts[1]);
+        if (UprobeTargets.Find(target) is not { } path)
+        {
+            diagnostics.Error(point.Span, $"{probeType} target file '{target}' does not exist or is not executable");
+            return [];
+        }
+        ElfFile elf;
+        try
+        {
+            elf = ElfFile.Read(path);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Error(point.Span, $"{probeType} target file '{path}' cannot be read: {e.Message}");
+            return [];
+        }
+
+        if (char.IsAsciiDigit(function[0]))
+        {
+            if (!TryParseInteger(function, out var address) || elf.FileOffsetOf(address) is not { } fileOffset)
+            {
+                diagnostics.Error(point.Span, $"Could not resolve address: {path}:{function}");
+                return [];
+            }
+            return [new ProbeSpec(kind, path) { Offset = address, FileOffset = fileOffset }];
+        }
+
+        ulong offset = 0;
+        if (function.LastIndexOf('+') is var plus and > 0)
+        {
+            if (kind == ProbeKind.Uretprobe)
+            {
+                diagnostics.Error(point.Span, "Offset not allowed");
+                return [];
+            }
+            if (!TryParseInteger(function[(plus + 1)..], out offset))
+            {
+                diagnostics.Error(point.Span, $"Invalid offset: {function[(plus + 1)..]}");
+                return [];
+            }
+            function = function[..plus];
+        }
+
+        var symbols = elf.Functions
+            .Where(f => HasWildcard(function) ? Wildcard.Matches(function, f.Name) : f.Name == function)
+            .OrderBy(f => f.Name, StringComparer.Ordinal)
+            .ToList();
+        if (symbols.Count == 0)
+        {
+            diagnostics.Error(point.Span, HasWildcard(function) ? $"No probes match {point.Raw}" : $"Could not resolve symbol: {path}:{function}");
+            return [];
+        }
+        var specs = new List<ProbeSpec>();
+        foreach (var symbol in symbols)
+        {
+            if (offset > 0 && symbol.Size > 0 && offset >= symbol.Size)
+            {
+                diagnostics.Error(point.Span, $"Offset outside the function bounds ('{symbol.Name}' size is {symbol.Size})");
+                return [];
+            }
+            if (elf.FileOffsetOf(symbol.Address + offset) is { } fileOffset)
+                specs.Add(new ProbeSpec(kind, path, symbol.Name) { Offset = offset, FileOffset = fileOffset });
+        }
+        return specs;
+    }
+
+    private static List<ProbeSpec> ResolveTimer(ProbeKind kind, AttachPoint point, DiagnosticBag diagnostics)
+    {
+        var probeType = ProbeSpec.NameOf(kind);
+        if (point.Parts.Count != 2)
+        {
+            diagnostics.Error(point.Span, $"{probeType} probe type requires 2 arguments");
+            return [];
+        }
+        var (unit, count) = (point.Parts[0], point.Parts[1]);
+        ulong? nanosecondsPerUnit = unit switch { "s" => 1_000_000_000, "ms" => 1_000_000, "us" => 1_000, "hz" => null, _ => 0 };
+        if (nanosecondsPerUnit == 0)
+        {
+            diagnostics.Error(point.Span, $"{unit} is not an accepted unit of time");
+            return [];
+        }
+        if (!TryParseInteger(count, out var n) || n == 0)
+        {
+            diagnostics.Error(point.Span, $"{probeType} count must be a positive integer, not '{count}'");
+            return [];
+        }
+        return nanosecondsPerUnit is { } scale
+            ? [new ProbeSpec(kind, unit, count) { Period = n * scale }]
+            : [new ProbeSpec(kind, unit, count) { Period = n, IsFrequency = true }];
+    }
+
+    private static List<ProbeSpec> ResolveSoftware(AttachPoint point, DiagnosticBag diagnostics)
+    {
+        if (point.Parts.Count is not (1 or 2))
+        {
+            diagnostics.Error(point.Span, "software probes need an event and an optional count: software:EVENT:COUNT");
+            return [];
+        }
+        if (SoftwareEvent.Find(point.Parts[0]) is not { } softwareEvent)
+        {
+            diagnostics.Error(point.Span, $"{point.Parts[0]} is not a software probe");
+            return [];
+        }
+        var period = softwareEvent.DefaultPeriod;
+        if (point.Parts.Count == 2 && (!TryParseInteger(point.Parts[1], out period) || period == 0))
+        {
+            diagnostics.Error(point.Span, $"software count must be a positive integer, not '{point.Parts[1]}'");
+            return [];
+        }
+        return [new ProbeSpec(ProbeKind.Software, softwareEvent.Name, period.ToString(CultureInfo.InvariantCulture)) { Period = period }];
+    }
+
+    /// <summary>Decimal or 0x-prefixed hexadecimal, as attach points write numbers.</summary>
+    private static bool TryParseInteger(string text, out ulong value) =>
+        text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value)
+            : ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
 
     private static bool HasWildcard(string text) => text.AsSpan().IndexOfAny('*', '?') >= 0;
 }

@@ -8,12 +8,16 @@ public sealed class TracefsCatalog : ITracepointCatalog
 {
     private readonly Dictionary<(string, string), TracepointFormat?> _formats = [];
     private List<(string Category, string Name)>? _events;
+    private List<string>? _rawTracepoints;
     private Tracefs? _tracefs;
 
     /// <summary>tracefs, mounted on first use.</summary>
     public Tracefs Tracefs => _tracefs ??= Tracefs.Open();
 
     public IEnumerable<(string Category, string Name)> List() => _events ??= Tracefs.ListEvents().ToList();
+
+    /// <summary>Raw tracepoints from the kernel's BTF, which describes each as a typedef <c>btf_trace_NAME</c>.</summary>
+    public IEnumerable<string> RawTracepoints() => _rawTracepoints ??= KernelBtfNames.WithPrefix("btf_trace_").ToList();
 
     public TracepointFormat? Format(string category, string name)
     {

@@ -8,16 +8,6 @@ internal static class TracepointAttacher
     public static IDisposable Attach(ProbeSpec spec, BpfProgram program, Tracefs tracefs)
     {
         var id = tracefs.GetEventId(spec.Target, spec.Name);
-        var perfEvent = PerfEvent.OpenTracepoint(id, spec.ToString());
-        try
-        {
-            perfEvent.AttachProgram(program);
-            return perfEvent;
-        }
-        catch
-        {
-            perfEvent.Dispose();
-            throw;
-        }
+        return ProbeAttacher.AttachToEvent(PerfEvent.OpenTracepoint(id, spec.ToString()), program);
     }
 }

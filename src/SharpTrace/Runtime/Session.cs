@@ -129,8 +129,8 @@ public sealed class Session : IDisposable
             foreach (var spec in probe.Probe.AttachPoints)
             {
                 count++;
-                if (spec.Kind == ProbeKind.Tracepoint)
-                    _attachments.Add(TracepointAttacher.Attach(spec, program, tracefs ??= Tracefs.Open()));
+                if (spec.Kind is not (ProbeKind.Begin or ProbeKind.End))
+                    _attachments.Add(ProbeAttacher.Attach(spec, program, () => tracefs ??= Tracefs.Open()));
             }
         }
         _output.AttachedProbes(count);

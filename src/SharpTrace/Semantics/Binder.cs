@@ -470,9 +470,11 @@ public sealed class Binder
 
     private BoundExpression BindIdentifier(Identifier identifier)
     {
-        if (BuiltinVariable.All.TryGetValue(identifier.Name, out var builtin))
+        if (BuiltinVariable.TryGet(identifier.Name, out var builtin))
         {
-            if (!builtin.IsAllowedIn(_probeKind))
+            if (!builtin.IsAllowedIn(_probeKind) && builtin.AllowedProbes is { } allowed)
+                _diagnostics.ReportBuiltinOnlyIn(identifier.Span, builtin.Name, allowed, builtin.NotAllowedHint(_probeKind));
+            else if (!builtin.IsAllowedIn(_probeKind))
                 _diagnostics.ReportNotAllowedInProbe(identifier.Span, "Builtin " + builtin.Name, _probeKind.ToString().ToLowerInvariant());
             return new BoundBuiltinVariable(identifier.Span, builtin, builtin.Type);
         }
@@ -638,7 +640,7 @@ public sealed class Binder
                 }
                 if (length is not null && !length.Type.IsInteger)
                     _diagnostics.Error(length.Span, "str() expects an integer length");
-                var user = pointer.Type is PointerType { IsUserSpace: true };
+                var user = pointer.Type is PointerType p ? p.IsUserSpace : ProbeSpec.ReadsUserMemory(_probeKind);
                 return new BoundStr(call.Span, pointer, length, user, new StringType(_config.MaxStrlen));
             }
             case "printf" or "exit" or "clear" or "delete" or "print":

@@ -9,4 +9,7 @@ public interface ITracepointCatalog
 
     /// <summary>The format of a tracepoint, or null when it does not exist.</summary>
     TracepointFormat? Format(string category, string name);
+
+    /// <summary>The names raw tracepoints can attach to (e.g. "sched_switch"); none unless the catalog knows them.</summary>
+    IEnumerable<string> RawTracepoints() => [];
 }

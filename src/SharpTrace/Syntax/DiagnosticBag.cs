@@ -32,6 +32,8 @@ public sealed class DiagnosticBag
         Error(span, $"Type mismatch for {map}: trying to assign value of type '{assigned}' when map already contains a value of type '{existing}'");
     public void ReportNotAllowedInProbe(TextSpan span, string what, string probeKind) =>
         Error(span, $"{what} can not be used with \"{probeKind}\" probes");
+    public void ReportBuiltinOnlyIn(TextSpan span, string builtin, string probes, string hint) =>
+        Error(span, $"The {builtin} builtin can only be used with {probes} probes{hint}");
     public void ReportUnknownTracepointField(TextSpan span, string tracepoint, string field) =>
         Error(span, $"Struct/union of type 'struct {tracepoint}_args' does not contain a field named '{field}'");
     public void ReportUnsupported(TextSpan span, string what) => Error(span, $"{what} is not supported yet");

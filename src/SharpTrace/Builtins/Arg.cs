@@ -1,0 +1,59 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Probes;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins;
+
+/// <summary>
+/// <c>arg0</c>, <c>arg1</c>, …: the probed function's arguments as 64-bit integers. In a uprobe they come from
+/// the registers of the x86-64 calling convention in pt_regs (rdi, rsi, rdx, rcx, r8, r9) and then from the
+/// caller's stack; in a rawtracepoint they are the tracepoint's u64 argument array.
+/// </summary>
+public sealed class Arg(int index) : BuiltinVariable
+{
+    // Offsets in x86-64 struct pt_regs (arch/x86/include/uapi/asm/ptrace.h).
+    private static readonly short[] RegisterOffsets = [112 /* di */, 104 /* si */, 96 /* dx */, 88 /* cx */, 72 /* r8 */, 64 /* r9 */];
+    private const short StackPointerOffset = 152;
+
+    /// <summary>A raw tracepoint passes at most this many arguments (MAX_BPF_FUNC_ARGS).</summary>
+    public const int MaxRawTracepointArguments = 12;
+
+    public int Index { get; } = index;
+    public override string Name => $"arg{Index}";
+    public override BpfType Type => BpfType.UInt64;
+    public override string AllowedProbes => "'kprobes', 'uprobes', 'usdt' and 'rawtracepoint'";
+
+    public override bool IsAllowedIn(ProbeKind kind) =>
+        kind == ProbeKind.Uprobe || (kind == ProbeKind.RawTracepoint && Index < MaxRawTracepointArguments);
+
+    /// <summary>Parses <c>argN</c>; null for any other name.</summary>
+    public static Arg? Parse(string name) =>
+        name.Length is > 3 and < 6 && name.StartsWith("arg", StringComparison.Ordinal) && name[3..].All(char.IsAsciiDigit)
+        && (name.Length == 4 || name[3] != '0')
+            ? new Arg(int.Parse(name[3..], System.Globalization.CultureInfo.InvariantCulture))
+            : null;
+
+    internal override void EmitScalar(ProbeEmitter emitter)
+    {
+        var asm = emitter.Asm;
+        if (emitter.Kind == ProbeKind.RawTracepoint)
+        {
+            asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, (short)(Index * 8));
+            return;
+        }
+        if (Index < RegisterOffsets.Length)
+        {
+            asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, RegisterOffsets[Index]);
+            return;
+        }
+        // At function entry [sp] is the return address and the seventh argument is just above it.
+        var slot = emitter.Allocate(8);
+        emitter.FramePointer(Reg.R1, slot);
+        asm.Mov(Reg.R2, 8);
+        asm.Load(Size.U64, Reg.R3, ProbeEmitter.Context, StackPointerOffset);
+        asm.Alu(AluOp.Add, Reg.R3, 8 * (Index - RegisterOffsets.Length + 1));
+        asm.Call(HelperFunction.ProbeReadUser);
+        asm.Load(Size.U64, Reg.R0, Reg.R10, (short)slot);
+    }
+}

@@ -1,0 +1,25 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Probes;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins;
+
+/// <summary><c>retval</c>: the value a function returned, rax in pt_regs, in return probes only.</summary>
+public sealed class Retval : BuiltinVariable
+{
+    private const short AxOffset = 80; // struct pt_regs, x86-64
+
+    public override string Name => "retval";
+    public override BpfType Type => BpfType.UInt64;
+    public override string AllowedProbes => "'kretprobe' and 'uretprobe' and 'kfunc'";
+
+    public override bool IsAllowedIn(ProbeKind kind) => kind == ProbeKind.Uretprobe;
+
+    public override string NotAllowedHint(ProbeKind kind) => kind == ProbeKind.Tracepoint ? " (try to use args->ret instead)" : "";
+
+    internal override void EmitScalar(ProbeEmitter emitter)
+    {
+        emitter.Asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, AxOffset);
+    }
+}

@@ -1,0 +1,69 @@
+using SharpTrace.Builtins;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+using SharpTrace.Tests.Syntax;
+
+namespace SharpTrace.Tests.Probes;
+
+/// <summary>Which builtins each probe kind allows, and how they read the probe's context.</summary>
+public class ProbeContextTests
+{
+    [Theory]
+    // Checked against bpftrace 0.17 (`bpftrace -e`): same message, same span. Our arg list adds rawtracepoint.
+    [InlineData("tracepoint:syscalls:sys_enter_getpid { @ = ⟦retval⟧; }",
+        "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes (try to use args->ret instead)")]
+    [InlineData("interval:s:1 { @ = ⟦retval⟧; }", "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes")]
+    [InlineData("rt:sys_enter { @ = ⟦retval⟧; }", "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes")]
+    [InlineData("tracepoint:syscalls:sys_enter_getpid { @ = ⟦arg0⟧; }", "The arg0 builtin can only be used with 'kprobes', 'uprobes', 'usdt' and 'rawtracepoint' probes")]
+    [InlineData("profile:hz:99 { @ = ⟦arg1⟧; }", "The arg1 builtin can only be used with 'kprobes', 'uprobes', 'usdt' and 'rawtracepoint' probes")]
+    [InlineData("BEGIN { @ = ⟦arg0⟧; }", "The arg0 builtin can only be used with 'kprobes', 'uprobes', 'usdt' and 'rawtracepoint' probes")]
+    [InlineData("rt:sys_enter { @ = ⟦arg12⟧; }", "The arg12 builtin can only be used with 'kprobes', 'uprobes', 'usdt' and 'rawtracepoint' probes")]
+    [InlineData("uprobe:libc:malloc { @ = ⟦arg01⟧; }", "Unknown identifier: 'arg01'")]
+    public void BuiltinOutsideItsProbeKindsIsAnError(string annotated, string message)
+    {
+        var text = AnnotatedText.Parse(annotated);
+        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(text.Text), new FakeTracepoints());
+
+        Assert.Null(program);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal((message, text.Spans[0]), (diagnostic.Message, diagnostic.Span));
+    }
+
+    [Theory]
+    [InlineData("uprobe:libc:malloc { @ = arg0 + arg5 + arg9; }")]
+    [InlineData("uretprobe:libc:malloc { @ = retval; }")]
+    [InlineData("rt:sys_enter { @ = arg0 + arg11; }")]
+    public void BuiltinInItsProbeKindBinds(string script)
+    {
+        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(script), new FakeTracepoints());
+
+        Assert.Empty(diagnostics);
+        Assert.NotNull(program);
+    }
+
+    [Theory]
+    [InlineData("uprobe:libc:malloc { @s = str(arg0); }", true)]
+    [InlineData("uretprobe:libc:malloc { @s = str(retval); }", true)]
+    [InlineData("rt:sys_enter { @s = str(arg0); }", false)]
+    public void StrOfAnIntegerReadsUserMemoryInUprobes(string script, bool fromUserSpace)
+    {
+        var (program, _) = Binder.Bind(SyntaxTree.Parse(script), new FakeTracepoints());
+
+        var assign = Assert.IsType<BoundMapAssign>(Assert.Single(program!.Probes[0].Body.Statements));
+        Assert.Equal(fromUserSpace, Assert.IsType<BoundStr>(assign.Value).FromUserSpace);
+    }
+
+    [Theory]
+    [InlineData("arg0", 0)]
+    [InlineData("arg7", 7)]
+    [InlineData("arg42", 42)]
+    public void ArgNamesParse(string name, int index) => Assert.Equal(index, Arg.Parse(name)?.Index);
+
+    [Theory]
+    [InlineData("arg")]
+    [InlineData("arg01")]
+    [InlineData("argx")]
+    [InlineData("args")]
+    [InlineData("arg123")]
+    public void OtherNamesAreNotArgs(string name) => Assert.Null(Arg.Parse(name));
+}

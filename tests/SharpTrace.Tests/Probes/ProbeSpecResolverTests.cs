@@ -1,0 +1,99 @@
+using SharpTrace.Probes;
+using SharpTrace.Syntax;
+using SharpTrace.Tests.Syntax;
+
+namespace SharpTrace.Tests.Probes;
+
+/// <summary>Attach points of every probe kind, resolved to concrete probes or to one error over the attach point.</summary>
+public class ProbeSpecResolverTests
+{
+    [Theory]
+    [InlineData("interval:s:2", ProbeKind.Interval, 2_000_000_000UL, false)]
+    [InlineData("interval:ms:100", ProbeKind.Interval, 100_000_000UL, false)]
+    [InlineData("i:us:50", ProbeKind.Interval, 50_000UL, false)]
+    [InlineData("interval:hz:5", ProbeKind.Interval, 5UL, true)]
+    [InlineData("profile:hz:99", ProbeKind.Profile, 99UL, true)]
+    [InlineData("p:ms:10", ProbeKind.Profile, 10_000_000UL, false)]
+    public void TimersResolveToAPeriodInNanosecondsOrAFrequency(string point, ProbeKind kind, ulong period, bool isFrequency)
+    {
+        var spec = Assert.Single(Resolve(point));
+
+        Assert.Equal((kind, period, isFrequency), (spec.Kind, spec.Period, spec.IsFrequency));
+        Assert.Equal(point.Replace("i:", "interval:").Replace("p:", "profile:"), spec.ToString());
+    }
+
+    [Theory]
+    [InlineData("software:page-faults:10", "page-faults", 10UL)]
+    [InlineData("s:faults", "page-faults", 100UL)]
+    [InlineData("software:cs", "context-switches", 1000UL)]
+    [InlineData("software:cpu-clock", "cpu-clock", 1_000_000UL)]
+    [InlineData("software:major-faults:0x10", "major-faults", 16UL)]
+    public void SoftwareEventsResolveByNameOrAliasWithBpftracesDefaultPeriods(string point, string name, ulong period)
+    {
+        var spec = Assert.Single(Resolve(point));
+
+        Assert.Equal((ProbeKind.Software, name, period), (spec.Kind, spec.Target, spec.Period));
+        Assert.Equal($"software:{name}:{period}", spec.ToString());
+    }
+
+    [Theory]
+    [InlineData("rawtracepoint:sched_switch", new[] { "sched_switch" })]
+    [InlineData("rt:vmlinux:sys_enter", new[] { "sys_enter" })]
+    [InlineData("rt:sched_*", new[] { "sched_switch", "sched_wakeup" })]
+    public void RawTracepointsResolveAgainstTheKernelsList(string point, string[] names)
+    {
+        var specs = Resolve(point);
+
+        Assert.Equal(names, specs.Select(s => s.Name));
+        Assert.All(specs, s => Assert.Equal(ProbeKind.RawTracepoint, s.Kind));
+    }
+
+    [Theory]
+    // Wordings of bpftrace 0.17 where it has one (checked with `bpftrace -e`), else our own.
+    [InlineData("⟦interval:xs:1⟧", "xs is not an accepted unit of time")]
+    [InlineData("⟦profile:hz⟧", "profile probe type requires 2 arguments")]
+    [InlineData("⟦interval:ms:0⟧", "interval count must be a positive integer, not '0'")]
+    [InlineData("⟦i:s:ten⟧", "interval count must be a positive integer, not 'ten'")]
+    [InlineData("⟦software:foo:1⟧", "foo is not a software probe")]
+    [InlineData("⟦s:faults:x⟧", "software count must be a positive integer, not 'x'")]
+    [InlineData("⟦rawtracepoint:nosuch⟧", "rawtracepoint not found: nosuch")]
+    [InlineData("⟦rt:nosuch*⟧", "No probes match rt:nosuch*")]
+    [InlineData("⟦uprobe:/nonexistent/binary:main⟧", "uprobe target file '/nonexistent/binary' does not exist or is not executable")]
+    [InlineData("⟦uprobe:/bin/sh⟧", "uprobe probes need a binary and a function: uprobe:/path/to/binary:function")]
+    [InlineData("⟦kprobe:do_sys_open⟧", "kprobes are not available: this kernel is built without CONFIG_KPROBES")]
+    [InlineData("⟦k:do_sys_open⟧", "kprobes are not available: this kernel is built without CONFIG_KPROBES")]
+    [InlineData("⟦kretprobe:do_sys_open⟧", "kretprobes are not available: this kernel is built without CONFIG_KPROBES")]
+    [InlineData("⟦kr:do_sys_open⟧", "kretprobes are not available: this kernel is built without CONFIG_KPROBES")]
+    [InlineData("⟦fentry:vfs_read⟧", "fentry probes are not available: this kernel refuses BPF trampolines (EPERM)")]
+    [InlineData("⟦kfunc:vfs_read⟧", "fentry probes are not available: this kernel refuses BPF trampolines (EPERM)")]
+    [InlineData("⟦fexit:vfs_read⟧", "fexit probes are not available: this kernel refuses BPF trampolines (EPERM)")]
+    [InlineData("⟦fr:vfs_read⟧", "fexit probes are not available: this kernel refuses BPF trampolines (EPERM)")]
+    [InlineData("⟦hardware:cache-misses:1000⟧", "hardware probes are not available: this machine has no hardware performance counters (no cpu PMU)")]
+    [InlineData("⟦h:cycles⟧", "hardware probes are not available: this machine has no hardware performance counters (no cpu PMU)")]
+    [InlineData("⟦usdt:/bin/sh:probe⟧", "Probe type 'usdt' is not supported yet")]
+    public void BadOrUnavailableAttachPointGetsOneErrorOverIt(string annotated, string message)
+    {
+        var text = AnnotatedText.Parse(annotated);
+        var (specs, diagnostics) = ResolveWithDiagnostics(text.Text);
+
+        Assert.Empty(specs);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal((message, text.Spans[0]), (diagnostic.Message, diagnostic.Span));
+    }
+
+    internal static IReadOnlyList<ProbeSpec> Resolve(string point)
+    {
+        var (specs, diagnostics) = ResolveWithDiagnostics(point);
+        Assert.Empty(diagnostics);
+        return specs;
+    }
+
+    internal static (IReadOnlyList<ProbeSpec> Specs, IReadOnlyList<Diagnostic> Diagnostics) ResolveWithDiagnostics(string point)
+    {
+        var tree = SyntaxTree.Parse(point + " { }");
+        Assert.Empty(tree.Diagnostics);
+        var diagnostics = new DiagnosticBag(tree.Source);
+        var specs = ProbeSpecResolver.Resolve(tree.Root.Probes[0].AttachPoints[0], new FakeTracepoints(), diagnostics).ToList();
+        return (specs, diagnostics.Items);
+    }
+}
