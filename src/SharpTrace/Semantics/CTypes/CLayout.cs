@@ -6,8 +6,11 @@ public sealed record CMemberDeclaration(string Name, CType Type, int? BitfieldWi
 /// <summary>Lays out structs and unions as gcc does on x86-64 (System V ABI), bitfields included.</summary>
 public static class CLayout
 {
-    /// <summary>Offsets, size and alignment of a struct or union with <paramref name="members"/>.</summary>
-    public static CStructBody Lay(IReadOnlyList<CMemberDeclaration> members, bool isUnion)
+    /// <summary>
+    /// Offsets, size and alignment of a struct or union with <paramref name="members"/>; a packed one
+    /// (<c>__attribute__((packed))</c>) aligns nothing and lets bitfields cross unit boundaries.
+    /// </summary>
+    public static CStructBody Lay(IReadOnlyList<CMemberDeclaration> members, bool isUnion, bool packed = false)
     {
         var laid = new List<CMember>(members.Count);
         long bit = 0;      // next free bit (struct), or largest member end (union)
@@ -15,13 +18,14 @@ public static class CLayout
         foreach (var member in members)
         {
             var type = member.Type;
-            var typeAlignBits = type.Alignment * 8;
+            var typeAlignment = packed ? 1 : type.Alignment;
+            var typeAlignBits = typeAlignment * 8;
             long offset;
             if (member.BitfieldWidth is not { } width)
             {
                 offset = isUnion ? 0 : AlignUp(bit, typeAlignBits);
                 bit = isUnion ? Math.Max(bit, type.Size * 8L) : offset + type.Size * 8L;
-                alignment = Math.Max(alignment, type.Alignment);
+                alignment = Math.Max(alignment, typeAlignment);
             }
             else if (width == 0)
             {
@@ -34,12 +38,12 @@ public static class CLayout
             {
                 // A bitfield must fit in one aligned unit of its declared type; if it would straddle, it starts the next unit.
                 offset = isUnion ? 0 : bit;
-                if (!isUnion && offset / typeAlignBits != (offset + width - 1) / typeAlignBits)
+                if (!isUnion && !packed && offset / typeAlignBits != (offset + width - 1) / typeAlignBits)
                     offset = AlignUp(offset, typeAlignBits);
                 bit = isUnion ? Math.Max(bit, width) : offset + width;
                 // Unnamed bitfields do not affect the alignment of the struct (System V ABI).
                 if (member.Name.Length > 0)
-                    alignment = Math.Max(alignment, type.Alignment);
+                    alignment = Math.Max(alignment, typeAlignment);
             }
             laid.Add(new CMember(member.Name, type, checked((int)offset), member.BitfieldWidth ?? 0));
         }

@@ -45,6 +45,9 @@ public sealed class CTypeTable
     /// <summary>The script's own struct, union or enum with this tag (not the kernel's).</summary>
     public CType? FindScriptTagged(string keyword, string tag) => _tagged.GetValueOrDefault(keyword + " " + tag);
 
+    /// <summary>Whether the script itself defines an enumerator called <paramref name="name"/>.</summary>
+    public bool FindScriptEnumerator(string name) => _enumerators.ContainsKey(name);
+
     /// <summary>Adds a script-defined struct, union or enum under its tag.</summary>
     public void AddTagged(string keyword, string tag, CType type) => _tagged[keyword + " " + tag] = type;
 
