@@ -254,9 +254,9 @@ internal sealed class CDeclarationReader
                 Take();
             }
         }
-        if (!Current.Is(";"))
-            throw Error(d => d.ReportCExpected(Current.Span, type is CEnumType ? "';' after enum" : type is CStructType { IsUnion: true } ? "';' after union" : "';' after struct"));
-        Take();
+        // The parser ends a definition at its "}" when no ";" follows; like bpftrace, we accept that.
+        if (Current.Is(";"))
+            Take();
         if (Current.Kind != CTokenKind.End)
             throw Error(d => d.ReportCExpected(Current.Span, "end of definition"));
     }
