@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using SharpTrace.Kernel.Btf;
 
 namespace SharpTrace.CodeGen.Bpf;
 
@@ -18,17 +19,17 @@ public enum BtfLinkage
 /// </summary>
 public sealed class BtfWriter
 {
-    public const ushort Magic = 0xeB9F;
-    public const byte Version = 1;
-    public const int HeaderLength = 24;
+    public const ushort Magic = BtfFormat.Magic;
+    public const byte Version = BtfFormat.Version;
+    public const int HeaderLength = BtfFormat.HeaderLength;
 
-    public const int KindInt = 1;
-    public const int KindPtr = 2;
-    public const int KindFunc = 12;
-    public const int KindFuncProto = 13;
+    public const int KindInt = (int)BtfKind.Int;
+    public const int KindPtr = (int)BtfKind.Ptr;
+    public const int KindFunc = (int)BtfKind.Func;
+    public const int KindFuncProto = (int)BtfKind.FuncProto;
 
     /// <summary>BTF_INT_SIGNED, in the encoding byte of an INT's extra word.</summary>
-    public const int IntSigned = 1 << 0;
+    public const int IntSigned = BtfFormat.IntSigned;
 
     private readonly List<uint> _types = [];
     private readonly List<byte> _strings = [];

@@ -1,0 +1,138 @@
+using System.Runtime.CompilerServices;
+
+namespace SharpTrace.Semantics.CTypes;
+
+/// <summary>
+/// A C type as the kernel (BTF) or a script's C definitions describe it, with the x86-64 System V layout gcc uses.
+/// Qualifiers (const, volatile, restrict) are dropped: they change nothing a trace program can observe.
+/// </summary>
+public abstract record CType
+{
+    /// <summary>sizeof, in bytes.</summary>
+    public abstract int Size { get; }
+
+    /// <summary>_Alignof, in bytes.</summary>
+    public abstract int Alignment { get; }
+
+    /// <summary>The type as C spells it: <c>int</c>, <c>struct task_struct</c>, <c>char *</c>, <c>char[16]</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>This type with typedefs looked through (<c>pid_t</c> is <c>int</c>).</summary>
+    public virtual CType Resolved => this;
+
+    public sealed override string ToString() => Name;
+
+    // C spells a declarator around its name: "int *", "char[16]", "int (*)[4]". Pointer and array names build
+    // on this so nested types come out right.
+    internal virtual string Declare(string declarator) => declarator.Length == 0 ? Name : Name + " " + declarator;
+}
+
+/// <summary><c>void</c>: the target of <c>void *</c> and the return type of functions returning nothing.</summary>
+public sealed record CVoidType : CType
+{
+    public static readonly CVoidType Instance = new();
+    // gcc's extension: sizeof(void) is 1, which makes arithmetic on void * step by bytes.
+    public override int Size => 1;
+    public override int Alignment => 1;
+    public override string Name => "void";
+}
+
+/// <summary>An integer type: <c>char</c> (signed on x86-64), <c>unsigned int</c>, <c>long</c>, <c>__int128</c>.</summary>
+public sealed record CIntegerType(string Name, int Size, bool IsSigned) : CType
+{
+    public override int Alignment => Size;
+    public override string Name { get; } = Name;
+    public override int Size { get; } = Size;
+
+    /// <summary>A character type: arrays of these are strings to bpftrace.</summary>
+    public bool IsChar => Size == 1 && Name.Contains("char", StringComparison.Ordinal);
+}
+
+/// <summary><c>_Bool</c> (the kernel's <c>bool</c>).</summary>
+public sealed record CBoolType : CType
+{
+    public static readonly CBoolType Instance = new();
+    public override int Size => 1;
+    public override int Alignment => 1;
+    public override string Name => "_Bool";
+}
+
+/// <summary><c>float</c>, <c>double</c>, <c>long double</c>.</summary>
+public sealed record CFloatType(string Name, int Size) : CType
+{
+    public override int Alignment => Size;
+    public override string Name { get; } = Name;
+    public override int Size { get; } = Size;
+}
+
+/// <summary>A pointer. <see cref="IsUser"/> marks a pointer the kernel tags <c>__user</c> (BTF type tag "user").</summary>
+public sealed record CPointerType(CType Target, bool IsUser = false) : CType
+{
+    public override int Size => 8;
+    public override int Alignment => 8;
+    public override string Name => Declare("");
+
+    internal override string Declare(string declarator) =>
+        Target is CArrayType or CFunctionType ? Target.Declare("(*" + declarator + ")") : Target.Declare("*" + declarator);
+}
+
+/// <summary><c>T[Count]</c>; a flexible array member has <see cref="Count"/> 0.</summary>
+public sealed record CArrayType(CType Element, int Count) : CType
+{
+    public override int Size => Element.Size * Count;
+    public override int Alignment => Element.Alignment;
+    public override string Name => Declare("");
+
+    internal override string Declare(string declarator) => Element.Declare(declarator + "[" + Count + "]").Replace(" [", "[", StringComparison.Ordinal);
+}
+
+/// <summary>A typedef name for <see cref="Target"/>: <c>pid_t</c>, <c>u64</c>.</summary>
+public sealed record CTypedefType(string Name, CType Target) : CType
+{
+    public override int Size => Target.Size;
+    public override int Alignment => Target.Alignment;
+    public override string Name { get; } = Name;
+    public override CType Resolved => Target.Resolved;
+}
+
+/// <summary>A function parameter; <see cref="Name"/> is empty when the declaration gives none.</summary>
+public sealed record CParameter(string Name, CType Type);
+
+/// <summary>A function type, as pointed to by a function pointer or named by a tracepoint's <c>btf_trace_</c> typedef.</summary>
+public sealed record CFunctionType(CType ReturnType, IReadOnlyList<CParameter> Parameters, bool IsVariadic) : CType
+{
+    // gcc's extension, like void.
+    public override int Size => 1;
+    public override int Alignment => 1;
+    public override string Name => Declare("");
+
+    internal override string Declare(string declarator)
+    {
+        var parameters = string.Join(", ", Parameters.Select(p => p.Type.Name));
+        if (IsVariadic)
+            parameters = parameters.Length == 0 ? "..." : parameters + ", ...";
+        return ReturnType.Declare(declarator + "(" + (parameters.Length == 0 ? "void" : parameters) + ")");
+    }
+
+    public bool Equals(CFunctionType? other) =>
+        other is not null && ReturnType == other.ReturnType && IsVariadic == other.IsVariadic && Parameters.SequenceEqual(other.Parameters);
+
+    public override int GetHashCode() => HashCode.Combine(ReturnType, Parameters.Count, IsVariadic);
+}
+
+/// <summary>One enumerator of an enum.</summary>
+public sealed record CEnumValue(string Name, long Value);
+
+/// <summary>
+/// An enum. Two enums are the same type only if they are the same object (C's rule for tagged types), which also
+/// keeps equality cheap.
+/// </summary>
+public sealed record CEnumType(string? Tag, int Size, bool IsSigned, IReadOnlyList<CEnumValue> Values) : CType
+{
+    public override int Size { get; } = Size;
+    public override int Alignment => Size;
+    public override string Name => "enum " + (Tag ?? "(anonymous)");
+
+    public bool Equals(CEnumType? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+}
