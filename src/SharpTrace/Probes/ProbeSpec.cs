@@ -1,10 +1,10 @@
 namespace SharpTrace.Probes;
 
 /// <summary>The kinds of probe SharpTrace knows; aliases such as <c>t</c> for tracepoint resolve to these.</summary>
-public enum ProbeKind { Begin, End, Tracepoint }
+internal enum ProbeKind { Begin, End, Tracepoint }
 
 /// <summary>One concrete attach point after alias resolution and wildcard expansion.</summary>
-public sealed record ProbeSpec(ProbeKind Kind, string Target = "", string Name = "")
+internal sealed record ProbeSpec(ProbeKind Kind, string Target = "", string Name = "")
 {
     public override string ToString() => Kind switch
     {

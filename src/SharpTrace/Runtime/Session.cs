@@ -13,7 +13,7 @@ namespace SharpTrace.Runtime;
 /// exit() or cancellation, then END run and the maps printed. Everything is released when the run ends,
 /// whichever way it ends.
 /// </summary>
-public sealed class Session : IDisposable
+internal sealed class Session : IDisposable
 {
     private const int PollMilliseconds = 50;
 
