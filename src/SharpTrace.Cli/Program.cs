@@ -24,12 +24,16 @@ internal static partial class Program
         dump.AcceptOnlyFromAmong("ast", "bpf");
         var dryRun = new Option<bool>("--dry-run") { Description = "Compile and load, but attach nothing" };
         var noPrintMaps = new Option<bool>("--no-print-maps") { Description = "Do not print maps at exit" };
+        var version = new Option<bool>("-V", "--version") { Description = "Print the version (sharptrace vX.Y.Z) and exit" };
 
         var root = new RootCommand("sharptrace: run bpftrace programs, compiled straight to eBPF")
         {
             program, scriptFile, format, outputFile, quiet, verbose, dump, dryRun, noPrintMaps,
         };
-        root.SetAction(parse => Run(new CliOptions(
+        // Ours replaces System.CommandLine's --version, which prints the bare version and knows no -V.
+        root.Options.Remove(root.Options.OfType<VersionOption>().Single());
+        root.Options.Add(version);
+        root.SetAction(parse => parse.GetValue(version) ? PrintVersion() : Run(new CliOptions(
             parse.GetValue(program),
             parse.GetValue(scriptFile),
             parse.GetValue(format) ?? "text",
@@ -40,6 +44,13 @@ internal static partial class Program
             parse.GetValue(dryRun),
             parse.GetValue(noPrintMaps))));
         return root.Parse(args).Invoke();
+    }
+
+    /// <summary>Prints <c>sharptrace v0.1.0</c>, as <c>bpftrace -V</c> prints <c>bpftrace v0.17.0</c>.</summary>
+    private static int PrintVersion()
+    {
+        Console.Out.WriteLine($"sharptrace v{TraceScript.Version}");
+        return 0;
     }
 
     private sealed record CliOptions(

@@ -1,3 +1,4 @@
+using System.Reflection;
 using SharpTrace.Probes;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
@@ -38,6 +39,10 @@ public sealed class ParsedScript
 /// <summary>The entry point of the library: compiles bpftrace-language scripts into programs that can run.</summary>
 public static class TraceScript
 {
+    /// <summary>The library's version, such as <c>0.1.0</c>.</summary>
+    public static string Version { get; } =
+        typeof(TraceScript).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
     /// <summary>
     /// Compiles <paramref name="source"/> for this machine: tracepoint arguments are read from tracefs, which needs root.
     /// Never throws for a problem in the script: every problem becomes a diagnostic.
