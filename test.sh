@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Runs every SharpTrace test on a Debian machine with the .NET SDK, as root.
+#   ./test.sh          kernel tests run the sharptrace built by `dotnet build` (Debug)
+#   ./test.sh --aot    kernel tests run the NativeAOT binary, published into artifacts/aot/ first
 # Sets up what the kernel tests need (bpftrace, gcc, bpftool, tracefs), builds the test
 # programs and the solution, runs both test projects, and ends with one line:
 #   N passed, N failed[, N skipped]
@@ -8,6 +10,9 @@ set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
+
+aot=0
+[[ "${1:-}" == --aot ]] && aot=1
 
 results="$root/TestResults"
 passed=0
@@ -61,6 +66,15 @@ if ! dotnet build SharpTrace.slnx --nologo -v minimal -clp:NoSummary; then
 fi
 # The kernel tests run the sharptrace binary just built, not an older one.
 export SHARPTRACE_BIN="$root/src/SharpTrace.Cli/bin/Debug/net10.0/sharptrace"
+if ((aot)); then
+    if ! dotnet publish src/SharpTrace.Cli -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot --nologo -v quiet; then
+        echo "test.sh: NativeAOT publish failed" >&2
+        failed=$((failed + 1))
+        summary
+        exit 1
+    fi
+    export SHARPTRACE_BIN="$root/artifacts/aot/sharptrace"
+fi
 
 # --- tests -------------------------------------------------------------------------------
 rm -rf "$results"

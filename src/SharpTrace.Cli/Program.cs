@@ -1,12 +1,8 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using SharpTrace;
 using SharpTrace.CodeGen;
-using SharpTrace.CodeGen.Bpf;
 using SharpTrace.Kernel;
 using SharpTrace.Output;
-using SharpTrace.Probes;
-using SharpTrace.Runtime;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 
@@ -28,12 +24,16 @@ internal static partial class Program
         dump.AcceptOnlyFromAmong("ast", "bpf");
         var dryRun = new Option<bool>("--dry-run") { Description = "Compile and load, but attach nothing" };
         var noPrintMaps = new Option<bool>("--no-print-maps") { Description = "Do not print maps at exit" };
+        var version = new Option<bool>("-V", "--version") { Description = "Print the version (sharptrace vX.Y.Z) and exit" };
 
         var root = new RootCommand("sharptrace: run bpftrace programs, compiled straight to eBPF")
         {
             program, scriptFile, format, outputFile, quiet, verbose, dump, dryRun, noPrintMaps,
         };
-        root.SetAction(parse => Run(new CliOptions(
+        // Ours replaces System.CommandLine's --version, which prints the bare version and knows no -V.
+        root.Options.Remove(root.Options.OfType<VersionOption>().Single());
+        root.Options.Add(version);
+        root.SetAction(parse => parse.GetValue(version) ? PrintVersion() : Run(new CliOptions(
             parse.GetValue(program),
             parse.GetValue(scriptFile),
             parse.GetValue(format) ?? "text",
@@ -44,6 +44,13 @@ internal static partial class Program
             parse.GetValue(dryRun),
             parse.GetValue(noPrintMaps))));
         return root.Parse(args).Invoke();
+    }
+
+    /// <summary>Prints <c>sharptrace v0.1.0</c>, as <c>bpftrace -V</c> prints <c>bpftrace v0.17.0</c>.</summary>
+    private static int PrintVersion()
+    {
+        Console.Out.WriteLine($"sharptrace v{TraceScript.Version}");
+        return 0;
     }
 
     private sealed record CliOptions(
@@ -63,9 +70,9 @@ internal static partial class Program
 
             if (options.Dump == "ast")
             {
-                var tree = SyntaxTree.Parse(source);
-                Console.Out.Write(AstPrinter.Print(tree.Root));
-                return ReportDiagnostics(tree.Diagnostics, stderr) ? 1 : 0;
+                var parsed = TraceScript.Parse(source.Text, source.FileName);
+                Console.Out.Write(parsed.PrintAst());
+                return ReportDiagnostics(parsed.Diagnostics, stderr) ? 1 : 0;
             }
 
             if (Native.GetEffectiveUserId() != 0)
@@ -74,36 +81,25 @@ internal static partial class Program
                 return 1;
             }
 
-            var result = Compilation.Compile(source, new TracefsCatalog(), ConfigFromEnvironment(options));
+            var result = TraceScript.Compile(source.Text, new CompileOptions { FileName = source.FileName, Config = ConfigFromEnvironment(options) });
             if (ReportDiagnostics(result.Diagnostics, stderr) || result.Program is not { } compiled)
                 return 1;
 
             if (options.Dump == "bpf")
             {
-                foreach (var probe in compiled.Probes)
-                {
-                    Console.Out.WriteLine($"{probe.Probe.Name}:");
-                    Console.Out.Write(Disassembler.Format(probe.Code));
-                    Console.Out.WriteLine();
-                }
+                Console.Out.Write(compiled.Disassemble());
                 return 0;
             }
             if (options.DryRun)
                 return 0;
 
             using var output = OpenOutput(options.OutputFile);
-            IOutputWriter writer = options.Format == "json" ? new JsonOutputWriter(output) : new TextOutputWriter(output);
+            var printer = new EventPrinter(options.Format == "json" ? new JsonOutputWriter(output) : new TextOutputWriter(output));
+            var notifyAttached = Environment.GetEnvironmentVariable("__BPFTRACE_NOTIFY_PROBES_ATTACHED") is not null;
             using var cancellation = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            using var session = new Session(compiled, writer, new SessionOptions
-            {
-                Quiet = options.Quiet,
-                Diagnostics = stderr,
-                NotifyProbesAttached = Environment.GetEnvironmentVariable("__BPFTRACE_NOTIFY_PROBES_ATTACHED") is not null,
-                NotifyOutput = Console.Out,
-            });
-            return session.Run(cancellation.Token);
+            return PrintRun(compiled, printer, options.Quiet, notifyAttached, cancellation.Token);
 
             void Stop(PosixSignalContext context)
             {
@@ -127,15 +123,50 @@ internal static partial class Program
         }
     }
 
-    private static SourceText? LoadSource(CliOptions options)
+    /// <summary>
+    /// Runs the program and prints its events as they come; returns the exit code. The run is in this (the main)
+    /// thread, so BEGIN and END see the process's own tid and comm, as in bpftrace.
+    /// </summary>
+    private static int PrintRun(TraceProgram program, EventPrinter printer, bool quiet, bool notifyAttached, CancellationToken cancellation)
+    {
+        var exitCode = 0;
+        program.Run(traceEvent =>
+        {
+            printer.Print(traceEvent);
+            switch (traceEvent)
+            {
+                // stdout keeps only the program's output: the attach line and warnings go to stderr.
+                case AttachedEvent attached:
+                    if (!quiet)
+                        Console.Error.WriteLine(attached.ProbeCount == 1 ? "Attached 1 probe" : $"Attached {attached.ProbeCount} probes");
+                    if (notifyAttached)
+                    {
+                        Console.Out.WriteLine("__BPFTRACE_NOTIFY_PROBES_ATTACHED");
+                        Console.Out.Flush();
+                    }
+                    break;
+                case WarningEvent warning:
+                    Console.Error.WriteLine($"WARNING: {warning.Message}");
+                    break;
+                case ExitEvent exit:
+                    exitCode = exit.ExitCode;
+                    break;
+            }
+        }, cancellation);
+        return exitCode;
+    }
+
+    private sealed record ScriptSource(string Text, string FileName);
+
+    private static ScriptSource? LoadSource(CliOptions options)
     {
         if (options.Program is { } text)
-            return new SourceText(text, "stdin");
+            return new ScriptSource(text, "stdin");
         return options.ScriptFile switch
         {
             null => null,
-            "-" => new SourceText(Console.In.ReadToEnd(), "stdin"),
-            var path => new SourceText(File.ReadAllText(path), path),
+            "-" => new ScriptSource(Console.In.ReadToEnd(), "stdin"),
+            var path => new ScriptSource(File.ReadAllText(path), path),
         };
     }
 

@@ -8,19 +8,19 @@ using SharpTrace.Syntax;
 namespace SharpTrace;
 
 /// <summary>One probe compiled to eBPF: its code is assembled, map references are resolved when it is loaded.</summary>
-public sealed record CompiledProbe(BoundProbe Probe, BpfProgramType ProgramType, AssembledProgram Code);
+internal sealed record CompiledProbe(BoundProbe Probe, BpfProgramType ProgramType, AssembledProgram Code);
 
 /// <summary>A script compiled to eBPF programs, with the maps they need and the actions user space carries out.</summary>
-public sealed record CompiledProgram(BoundProgram Bound, ProgramMaps Maps, IReadOnlyList<CompiledProbe> Probes);
+internal sealed record CompiledProgram(BoundProgram Bound, ProgramMaps Maps, IReadOnlyList<CompiledProbe> Probes);
 
 /// <summary>The result of compiling a script: diagnostics, and the program when there were no errors.</summary>
-public sealed record CompilationResult(SyntaxTree Tree, IReadOnlyList<Diagnostic> Diagnostics, BoundProgram? Bound, CompiledProgram? Program)
+internal sealed record CompilationResult(SyntaxTree Tree, IReadOnlyList<Diagnostic> Diagnostics, BoundProgram? Bound, CompiledProgram? Program)
 {
     public bool Success => Program is not null;
 }
 
 /// <summary>Compiles bpftrace-language scripts: parse, bind, generate eBPF.</summary>
-public static class Compilation
+internal static class Compilation
 {
     public static CompilationResult Compile(SourceText source, ITracepointCatalog tracepoints, ProgramConfig? config = null)
     {

@@ -10,7 +10,7 @@ namespace SharpTrace.Builtins;
 /// the registers of the x86-64 calling convention in pt_regs (rdi, rsi, rdx, rcx, r8, r9) and then from the
 /// caller's stack; in a rawtracepoint they are the tracepoint's u64 argument array.
 /// </summary>
-public sealed class Arg(int index) : BuiltinVariable
+internal sealed class Arg(int index) : BuiltinVariable
 {
     // Offsets in x86-64 struct pt_regs (arch/x86/include/uapi/asm/ptrace.h).
     private static readonly short[] RegisterOffsets = [112 /* di */, 104 /* si */, 96 /* dx */, 88 /* cx */, 72 /* r8 */, 64 /* r9 */];

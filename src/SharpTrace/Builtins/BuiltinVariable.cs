@@ -8,7 +8,7 @@ namespace SharpTrace.Builtins;
 /// A builtin variable such as <c>pid</c> or <c>comm</c>: its name, its type, where it may be used and how it lowers.
 /// Integer builtins leave their value in r0; buffer builtins (strings) fill a stack buffer.
 /// </summary>
-public abstract class BuiltinVariable
+internal abstract class BuiltinVariable
 {
     public abstract string Name { get; }
 

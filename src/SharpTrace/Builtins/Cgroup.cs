@@ -5,7 +5,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Builtins;
 
 /// <summary><c>cgroup</c>: the cgroup v2 id of the current task.</summary>
-public sealed class Cgroup : BuiltinVariable
+internal sealed class Cgroup : BuiltinVariable
 {
     public override string Name => "cgroup";
     public override BpfType Type => BpfType.UInt64;

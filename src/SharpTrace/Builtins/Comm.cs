@@ -5,7 +5,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Builtins;
 
 /// <summary><c>comm</c>: the name of the current task, up to 16 bytes.</summary>
-public sealed class Comm : BuiltinVariable
+internal sealed class Comm : BuiltinVariable
 {
     public const int Length = 16;
 

@@ -5,7 +5,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Builtins;
 
 /// <summary><c>cpu</c>: the CPU the probe runs on.</summary>
-public sealed class Cpu : BuiltinVariable
+internal sealed class Cpu : BuiltinVariable
 {
     public override string Name => "cpu";
     public override BpfType Type => BpfType.UInt32;

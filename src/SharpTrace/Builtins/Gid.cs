@@ -5,7 +5,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Builtins;
 
 /// <summary><c>gid</c>: the group id of the current task.</summary>
-public sealed class Gid : BuiltinVariable
+internal sealed class Gid : BuiltinVariable
 {
     public override string Name => "gid";
     public override BpfType Type => BpfType.UInt32;

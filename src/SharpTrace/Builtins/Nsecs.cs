@@ -5,7 +5,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Builtins;
 
 /// <summary><c>nsecs</c>: nanoseconds since boot (CLOCK_MONOTONIC).</summary>
-public sealed class Nsecs : BuiltinVariable
+internal sealed class Nsecs : BuiltinVariable
 {
     public override string Name => "nsecs";
     public override BpfType Type => BpfType.UInt64;

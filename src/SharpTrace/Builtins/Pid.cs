@@ -5,7 +5,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Builtins;
 
 /// <summary><c>pid</c>: the process id (thread group id) of the current task.</summary>
-public sealed class Pid : BuiltinVariable
+internal sealed class Pid : BuiltinVariable
 {
     public override string Name => "pid";
     public override BpfType Type => BpfType.UInt32;

@@ -5,7 +5,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Builtins;
 
 /// <summary><c>rand</c>: a pseudo-random 32-bit number.</summary>
-public sealed class Rand : BuiltinVariable
+internal sealed class Rand : BuiltinVariable
 {
     public override string Name => "rand";
     public override BpfType Type => BpfType.UInt32;

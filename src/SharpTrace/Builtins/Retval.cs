@@ -6,7 +6,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Builtins;
 
 /// <summary><c>retval</c>: the value a function returned, rax in pt_regs, in return probes only.</summary>
-public sealed class Retval : BuiltinVariable
+internal sealed class Retval : BuiltinVariable
 {
     private const short AxOffset = 80; // struct pt_regs, x86-64
 

@@ -5,7 +5,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Builtins;
 
 /// <summary><c>tid</c>: the thread id of the current task.</summary>
-public sealed class Tid : BuiltinVariable
+internal sealed class Tid : BuiltinVariable
 {
     public override string Name => "tid";
     public override BpfType Type => BpfType.UInt32;

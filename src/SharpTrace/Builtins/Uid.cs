@@ -5,7 +5,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Builtins;
 
 /// <summary><c>uid</c>: the user id of the current task.</summary>
-public sealed class Uid : BuiltinVariable
+internal sealed class Uid : BuiltinVariable
 {
     public override string Name => "uid";
     public override BpfType Type => BpfType.UInt32;

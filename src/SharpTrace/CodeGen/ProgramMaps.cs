@@ -6,13 +6,13 @@ using SharpTrace.Semantics;
 namespace SharpTrace.CodeGen;
 
 /// <summary>A kernel map the program needs: created by the runtime before the programs are loaded.</summary>
-public sealed record MapDefinition(MapRef Ref, BpfMapType Type, int KeySize, int ValueSize, int MaxEntries, MapSymbol? Symbol);
+internal sealed record MapDefinition(MapRef Ref, BpfMapType Type, int KeySize, int ValueSize, int MaxEntries, MapSymbol? Symbol);
 
 /// <summary>
 /// The kernel maps of a program: one per script map, the ring buffer that carries output records to user space,
 /// and a per-CPU counter of records the ring buffer had no room for.
 /// </summary>
-public sealed class ProgramMaps
+internal sealed class ProgramMaps
 {
     /// <summary>Ring buffer size: 1 MiB, enough for bursts of printf between two polls.</summary>
     public const int RingBufferBytes = 1 << 20;

@@ -1,7 +1,7 @@
 namespace SharpTrace.Kernel;
 
 /// <summary>A BTF blob loaded into the kernel (BPF_BTF_LOAD), e.g. to describe a program's functions.</summary>
-public sealed unsafe class BpfBtf : IDisposable
+internal sealed unsafe class BpfBtf : IDisposable
 {
     private readonly FileDescriptor _fd;
 

@@ -1,7 +1,7 @@
 namespace SharpTrace.Kernel;
 
 /// <summary>A BPF map owned by this process: created with BPF_MAP_CREATE, closed on Dispose.</summary>
-public sealed unsafe class BpfMap : IDisposable
+internal sealed unsafe class BpfMap : IDisposable
 {
     private static readonly Lazy<int> PossibleCpus = new(ReadPossibleCpuCount);
 

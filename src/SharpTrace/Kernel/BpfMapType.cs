@@ -1,7 +1,7 @@
 namespace SharpTrace.Kernel;
 
 /// <summary>enum bpf_map_type (bpf.h).</summary>
-public enum BpfMapType : uint
+internal enum BpfMapType : uint
 {
     Unspec = 0,
     Hash = 1,

@@ -4,10 +4,10 @@ using SharpTrace.CodeGen.Bpf;
 namespace SharpTrace.Kernel;
 
 /// <summary>BTF describing a program's functions; the verifier needs it for subprogram callbacks (bpf_loop, bpf_for_each_map_elem).</summary>
-public sealed record BtfFuncInfo(BpfBtf Btf, IReadOnlyList<BpfFuncInfo> Functions);
+internal sealed record BtfFuncInfo(BpfBtf Btf, IReadOnlyList<BpfFuncInfo> Functions);
 
 /// <summary>A BPF program loaded by this process (BPF_PROG_LOAD), unloaded on Dispose once nothing is attached.</summary>
-public sealed unsafe class BpfProgram : IDisposable
+internal sealed unsafe class BpfProgram : IDisposable
 {
     private readonly FileDescriptor _fd;
 

@@ -1,7 +1,7 @@
 namespace SharpTrace.Kernel;
 
 /// <summary>enum bpf_prog_type (bpf.h), the program types a tracer loads.</summary>
-public enum BpfProgramType : uint
+internal enum BpfProgramType : uint
 {
     Unspec = 0,
     SocketFilter = 1,

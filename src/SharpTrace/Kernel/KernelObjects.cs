@@ -1,7 +1,7 @@
 namespace SharpTrace.Kernel;
 
 /// <summary>What BPF programs and maps the whole system has loaded, e.g. to check that nothing leaked.</summary>
-public static unsafe class KernelObjects
+internal static unsafe class KernelObjects
 {
     /// <summary>Every loaded BPF program's id and kernel-side name.</summary>
     public static IReadOnlyList<(uint Id, string Name)> LoadedPrograms() =>

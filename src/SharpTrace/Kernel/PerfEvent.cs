@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SharpTrace.Kernel;
 
 /// <summary>A perf event (perf_event_open) that a BPF program can be attached to; closing it detaches the program.</summary>
-public sealed class PerfEvent : IDisposable
+internal sealed class PerfEvent : IDisposable
 {
     private const ulong FlagFdCloexec = 1UL << 3; // PERF_FLAG_FD_CLOEXEC
     private const ulong IocEnable = 0x2400; // _IO('$', 0)

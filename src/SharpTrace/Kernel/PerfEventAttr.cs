@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace SharpTrace.Kernel;
 
 /// <summary>perf_event_attr.type (perf_event.h); dynamic PMUs such as uprobe have a type read from sysfs.</summary>
-public enum PerfEventType : uint
+internal enum PerfEventType : uint
 {
     Hardware = 0,
     Software = 1,
@@ -15,7 +15,7 @@ public enum PerfEventType : uint
 
 /// <summary>The single-bit fields of perf_event_attr that a tracer sets.</summary>
 [Flags]
-public enum PerfEventFlags : ulong
+internal enum PerfEventFlags : ulong
 {
     None = 0,
     Disabled = 1UL << 0,
@@ -30,7 +30,7 @@ public enum PerfEventFlags : ulong
 
 /// <summary>struct perf_event_attr (perf_event.h) up to sig_data: PERF_ATTR_SIZE_VER7, 128 bytes.</summary>
 [StructLayout(LayoutKind.Explicit, Size = SizeVer7)]
-public struct PerfEventAttr
+internal struct PerfEventAttr
 {
     /// <summary>PERF_ATTR_SIZE_VER7, the size of this layout.</summary>
     public const int SizeVer7 = 128;

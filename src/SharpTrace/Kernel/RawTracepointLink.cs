@@ -3,7 +3,7 @@ using System.Text;
 namespace SharpTrace.Kernel;
 
 /// <summary>A program attached to a raw tracepoint (BPF_RAW_TRACEPOINT_OPEN); closing it detaches the program.</summary>
-public sealed unsafe class RawTracepointLink : IDisposable
+internal sealed unsafe class RawTracepointLink : IDisposable
 {
     private readonly FileDescriptor _fd;
 

@@ -1,13 +1,13 @@
 namespace SharpTrace.Kernel;
 
 /// <summary>Receives one record from a ring buffer; the span is only valid during the call.</summary>
-public delegate void RecordHandler(ReadOnlySpan<byte> record);
+internal delegate void RecordHandler(ReadOnlySpan<byte> record);
 
 /// <summary>
 /// A BPF_MAP_TYPE_RINGBUF map and its consumer: programs write records with bpf_ringbuf_output/reserve,
 /// we read them in place from the shared mapping.
 /// </summary>
-public sealed unsafe class RingBuffer : IDisposable
+internal sealed unsafe class RingBuffer : IDisposable
 {
     // Each record starts with an 8-byte header: u32 length with these two flag bits, u32 page offset.
     private const uint BusyBit = 1u << 31;

@@ -1,7 +1,7 @@
 namespace SharpTrace.Kernel;
 
 /// <summary>The kernel's tracing file system: tracepoint ids, record formats and the list of events.</summary>
-public sealed class Tracefs
+internal sealed class Tracefs
 {
     private const string TracingRoot = "/sys/kernel/tracing";
     private const string DebugTracingRoot = "/sys/kernel/debug/tracing";

@@ -6,11 +6,11 @@ namespace SharpTrace.Kernel;
 /// One field of a tracepoint's record, from its tracefs format file. <c>CType</c> is the declared type without
 /// the field name or array suffix ("const char *", "char" for "char comm[16]", "char[]" for "__data_loc char[]").
 /// </summary>
-public sealed record TracepointField(
+internal sealed record TracepointField(
     string Name, string CType, int Offset, int Size, bool IsSigned, bool IsDataLoc, int? ArrayLength);
 
 /// <summary>The layout of a tracepoint's record: the common_* header fields and the event's own fields.</summary>
-public sealed record TracepointFormat(
+internal sealed record TracepointFormat(
     string Name, int Id, IReadOnlyList<TracepointField> CommonFields, IReadOnlyList<TracepointField> Fields)
 {
     /// <summary>Parses the text of events/CATEGORY/NAME/format.</summary>

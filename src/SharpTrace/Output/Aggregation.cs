@@ -1,7 +1,7 @@
 namespace SharpTrace.Output;
 
 /// <summary>Combines the per-CPU values of an aggregation into the one value that is printed.</summary>
-public static class Aggregation
+internal static class Aggregation
 {
     /// <summary>
     /// Combines two values of the same aggregation: counts, sums, averages, stats and histogram buckets add up,

@@ -7,7 +7,7 @@ namespace SharpTrace.Output;
 /// Bucket math shared by the code generator, the runtime and the printers of <c>hist()</c> and <c>lhist()</c>,
 /// so that all of them put a value in the same bucket and label it the same way.
 /// </summary>
-public static class Histogram
+internal static class Histogram
 {
     /// <summary>Buckets of a <c>hist()</c>: negative, zero, then 2^0 .. 2^62 (the last holds 2^62 .. 2^63-1).</summary>
     public const int Log2BucketCount = 65;

@@ -4,7 +4,7 @@ using System.Text;
 namespace SharpTrace.Output;
 
 /// <summary>What a printf conversion takes: an integer (<c>%d %u %x %c %p</c> ...), a string (<c>%s</c>) or a buffer (<c>%r</c>).</summary>
-public enum PrintfArgumentKind { Integer, String, Buffer }
+internal enum PrintfArgumentKind { Integer, String, Buffer }
 
 /// <summary>One conversion of a printf format string, such as <c>%-8lld</c> at <paramref name="Offset"/>.</summary>
 /// <param name="Offset">Where the <c>%</c> is in the format string.</param>
@@ -14,7 +14,7 @@ public enum PrintfArgumentKind { Integer, String, Buffer }
 /// <param name="Precision">The precision after <c>.</c>, if given (<c>%.s</c> means 0).</param>
 /// <param name="Length">The length modifier: "", <c>hh</c>, <c>h</c>, <c>l</c>, <c>ll</c>, <c>j</c>, <c>z</c> or <c>t</c>.</param>
 /// <param name="Conversion">The conversion letter: one of <c>d i u x X o c p s r</c>.</param>
-public sealed record PrintfConversion(
+internal sealed record PrintfConversion(
     int Offset, string Text, string Flags, int? Width, int? Precision, string Length, char Conversion)
 {
     /// <summary>The conversion as bpftrace names it in messages: length and letter, such as <c>lld</c>.</summary>
@@ -40,7 +40,7 @@ public sealed record PrintfConversion(
 /// and <c>%u</c> print the low 32 bits, <c>h</c> 16 bits, <c>hh</c> 8 bits, <c>l ll j z t</c> all 64.
 /// A <c>%</c> that does not start a valid conversion is printed as it is, as bpftrace does.
 /// </remarks>
-public sealed class PrintfFormat
+internal sealed class PrintfFormat
 {
     private const string ConversionLetters = "diuxXocpsr";
 
@@ -279,7 +279,7 @@ public sealed class PrintfFormat
 }
 
 /// <summary>printf formatting in user space, as the runtime does it for each printf event.</summary>
-public static class PrintfFormatter
+internal static class PrintfFormatter
 {
     /// <summary>Formats <paramref name="args"/> with a C printf <paramref name="format"/> (see <see cref="PrintfFormat"/>).</summary>
     public static string Format(string format, IReadOnlyList<RuntimeValue> args) => PrintfFormat.Parse(format).Format(args);

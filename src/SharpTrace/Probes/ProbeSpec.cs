@@ -4,14 +4,14 @@ using SharpTrace.Kernel;
 namespace SharpTrace.Probes;
 
 /// <summary>The kinds of probe SharpTrace knows; aliases such as <c>t</c> for tracepoint resolve to these.</summary>
-public enum ProbeKind { Begin, End, Tracepoint, RawTracepoint, Uprobe, Uretprobe, Interval, Profile, Software, Watchpoint }
+internal enum ProbeKind { Begin, End, Tracepoint, RawTracepoint, Uprobe, Uretprobe, Interval, Profile, Software, Watchpoint }
 
 /// <summary>
 /// One concrete attach point after alias resolution and wildcard expansion. <see cref="Target"/> and
 /// <see cref="Name"/> are the parts as the user knows them: tracepoint category and name, uprobe binary and
 /// function, interval unit and count, software event and count, watchpoint mode.
 /// </summary>
-public sealed record ProbeSpec(ProbeKind Kind, string Target = "", string Name = "")
+internal sealed record ProbeSpec(ProbeKind Kind, string Target = "", string Name = "")
 {
     /// <summary>uprobe: bytes past the function's start (<c>func+8</c>), or the address itself when <see cref="Name"/> is empty; watchpoint: the address.</summary>
     public ulong Offset { get; init; }

@@ -7,7 +7,7 @@ using SharpTrace.Syntax.Ast;
 namespace SharpTrace.Probes;
 
 /// <summary>Resolves an attach point as written (aliases, wildcards) to the concrete probes it names.</summary>
-public static class ProbeSpecResolver
+internal static class ProbeSpecResolver
 {
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
@@ -235,7 +235,7 @@ public static class ProbeSpecResolver
 }
 
 /// <summary>Shell-style matching of <c>*</c> and <c>?</c>, as in attach points.</summary>
-public static class Wildcard
+internal static class Wildcard
 {
     public static bool Matches(string pattern, string text) => Match(pattern, 0, text, 0);
 

@@ -4,7 +4,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Probes;
 
 /// <summary>The machine's tracepoints, read from tracefs (mounted on first use when missing).</summary>
-public sealed class TracefsCatalog : ITracepointCatalog
+internal sealed class TracefsCatalog : ITracepointCatalog
 {
     private readonly Dictionary<(string, string), TracepointFormat?> _formats = [];
     private List<(string Category, string Name)>? _events;

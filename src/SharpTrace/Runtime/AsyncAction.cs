@@ -6,16 +6,16 @@ namespace SharpTrace.Runtime;
 /// Something a probe asks user space to do. Each output record starts with a u64 action id,
 /// the action's index in <see cref="BoundProgram.Actions"/>, followed by its packed arguments.
 /// </summary>
-public abstract record AsyncActionInfo(int Id);
+internal abstract record AsyncActionInfo(int Id);
 
 /// <summary><c>exit()</c>: stop the run.</summary>
-public sealed record ExitAction(int Id) : AsyncActionInfo(Id);
+internal sealed record ExitAction(int Id) : AsyncActionInfo(Id);
 
 /// <summary><c>print(@m)</c>: print the map as it is now.</summary>
-public sealed record PrintMapAction(int Id, MapSymbol Map) : AsyncActionInfo(Id);
+internal sealed record PrintMapAction(int Id, MapSymbol Map) : AsyncActionInfo(Id);
 
 /// <summary><c>printf(fmt, ...)</c>: arguments follow the id, each aligned to 8 bytes.</summary>
-public sealed record PrintfAction(int Id, string Format, IReadOnlyList<BpfType> ArgumentTypes) : AsyncActionInfo(Id)
+internal sealed record PrintfAction(int Id, string Format, IReadOnlyList<BpfType> ArgumentTypes) : AsyncActionInfo(Id)
 {
     public int RecordSize => 8 + ArgumentTypes.Sum(t => TupleType.Align8(t.Size));
 }

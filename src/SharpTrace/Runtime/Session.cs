@@ -8,34 +8,18 @@ using SharpTrace.Semantics;
 
 namespace SharpTrace.Runtime;
 
-/// <summary>How a run reports progress besides the program's own output.</summary>
-public sealed record SessionOptions
-{
-    /// <summary>Suppress the "Attached N probes" line.</summary>
-    public bool Quiet { get; init; }
-
-    /// <summary>Also write <c>__BPFTRACE_NOTIFY_PROBES_ATTACHED</c> to the output once attached (bpftrace's harness convention).</summary>
-    public bool NotifyProbesAttached { get; init; }
-
-    /// <summary>Where the attach line, warnings and runtime errors go.</summary>
-    public TextWriter Diagnostics { get; init; } = TextWriter.Null;
-
-    /// <summary>Where the notify line goes; the program's stdout.</summary>
-    public TextWriter? NotifyOutput { get; init; }
-}
-
 /// <summary>
 /// One run of a compiled program: maps created, programs loaded and attached, BEGIN run, events read until
 /// exit() or cancellation, then END run and the maps printed. Everything is released when the run ends,
 /// whichever way it ends.
 /// </summary>
-public sealed class Session : IDisposable
+internal sealed class Session : IDisposable
 {
     private const int PollMilliseconds = 50;
 
     private readonly CompiledProgram _program;
     private readonly IOutputWriter _output;
-    private readonly SessionOptions _options;
+    private readonly Action<string> _warning;
     private readonly List<IDisposable> _owned = [];
     private readonly List<IDisposable> _attachments = [];
     private readonly Dictionary<MapRefKey, int> _mapFds = [];
@@ -45,11 +29,12 @@ public sealed class Session : IDisposable
     private BpfMap? _lostEvents;
     private bool _exitRequested;
 
-    public Session(CompiledProgram program, IOutputWriter output, SessionOptions? options = null)
+    /// <summary>A session that prints to <paramref name="output"/> and reports problems that do not stop it to <paramref name="warning"/>.</summary>
+    public Session(CompiledProgram program, IOutputWriter output, Action<string>? warning = null)
     {
         _program = program;
         _output = output;
-        _options = options ?? new SessionOptions();
+        _warning = warning ?? (_ => { });
     }
 
     /// <summary>Runs the program until it calls exit() or <paramref name="cancellation"/> fires. Returns the exit code.</summary>
@@ -134,13 +119,6 @@ public sealed class Session : IDisposable
             }
         }
         _output.AttachedProbes(count);
-        if (!_options.Quiet)
-            _options.Diagnostics.WriteLine(count == 1 ? "Attached 1 probe" : $"Attached {count} probes");
-        if (_options.NotifyProbesAttached && _options.NotifyOutput is { } notify)
-        {
-            notify.WriteLine("__BPFTRACE_NOTIFY_PROBES_ATTACHED");
-            notify.Flush();
-        }
     }
 
     private void Detach()
@@ -164,11 +142,12 @@ public sealed class Session : IDisposable
 
     private void HandleRecord(ReadOnlySpan<byte> record)
     {
-        if (record.Length < 8)
-            return;
-        var id = (int)BinaryPrimitives.ReadUInt64LittleEndian(record);
+        var id = record.Length < 8 ? -1 : (int)BinaryPrimitives.ReadUInt64LittleEndian(record);
         if (id < 0 || id >= _program.Maps.Actions.Count)
+        {
+            _warning($"ignored an output record the program does not describe ({record.Length} bytes)");
             return;
+        }
         switch (_program.Maps.Actions[id])
         {
             case ExitAction:

@@ -11,7 +11,7 @@ namespace SharpTrace.Semantics;
 /// Turns a syntax tree into a bound, typed program. Map types are inferred to a fixpoint over the whole program,
 /// so a map read in one probe before the probe that assigns it still gets its type.
 /// </summary>
-public sealed class Binder
+internal sealed class Binder
 {
     private const int MaxPasses = 4;
     private static readonly HashSet<string> AggregationFunctions = ["count", "sum", "min", "max", "avg", "stats", "hist", "lhist"];
@@ -700,7 +700,7 @@ public sealed class Binder
 }
 
 /// <summary>The type of an expression that already has an error reported; it silences follow-up errors.</summary>
-public sealed record ErrorType : BpfType
+internal sealed record ErrorType : BpfType
 {
     public static readonly ErrorType Instance = new();
     public override int Size => 8;
@@ -708,4 +708,4 @@ public sealed record ErrorType : BpfType
     public override string ToString() => "error";
 }
 
-public sealed record BoundErrorExpression(TextSpan Span) : BoundExpression(Span, ErrorType.Instance);
+internal sealed record BoundErrorExpression(TextSpan Span) : BoundExpression(Span, ErrorType.Instance);

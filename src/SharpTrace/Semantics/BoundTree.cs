@@ -4,73 +4,73 @@ using SharpTrace.Syntax.Ast;
 namespace SharpTrace.Semantics;
 
 /// <summary>Base of the bound (typed) tree the binder produces from the syntax tree.</summary>
-public abstract record BoundNode(TextSpan Span);
+internal abstract record BoundNode(TextSpan Span);
 
-public abstract record BoundExpression(TextSpan Span, BpfType Type) : BoundNode(Span);
+internal abstract record BoundExpression(TextSpan Span, BpfType Type) : BoundNode(Span);
 
-public sealed record BoundIntegerLiteral(TextSpan Span, long Value, BpfType Type) : BoundExpression(Span, Type);
+internal sealed record BoundIntegerLiteral(TextSpan Span, long Value, BpfType Type) : BoundExpression(Span, Type);
 
-public sealed record BoundStringLiteral(TextSpan Span, string Value)
+internal sealed record BoundStringLiteral(TextSpan Span, string Value)
     : BoundExpression(Span, new StringType(System.Text.Encoding.UTF8.GetByteCount(Value) + 1));
 
 /// <summary>A builtin variable such as <c>pid</c> or <c>comm</c>; <see cref="Builtin"/> knows how to read it.</summary>
-public sealed record BoundBuiltinVariable(TextSpan Span, Builtins.BuiltinVariable Builtin, BpfType Type) : BoundExpression(Span, Type);
+internal sealed record BoundBuiltinVariable(TextSpan Span, Builtins.BuiltinVariable Builtin, BpfType Type) : BoundExpression(Span, Type);
 
 /// <summary>A field of a tracepoint's arguments (<c>args.filename</c>), read from the probe context.</summary>
-public sealed record BoundTracepointField(TextSpan Span, Kernel.TracepointField Field, BpfType Type) : BoundExpression(Span, Type);
+internal sealed record BoundTracepointField(TextSpan Span, Kernel.TracepointField Field, BpfType Type) : BoundExpression(Span, Type);
 
-public sealed record BoundMapRead(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys, BpfType Type) : BoundExpression(Span, Type);
+internal sealed record BoundMapRead(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys, BpfType Type) : BoundExpression(Span, Type);
 
-public sealed record BoundVariableRead(TextSpan Span, VariableSymbol Variable) : BoundExpression(Span, Variable.Type);
+internal sealed record BoundVariableRead(TextSpan Span, VariableSymbol Variable) : BoundExpression(Span, Variable.Type);
 
-public sealed record BoundUnary(TextSpan Span, UnaryOperator Operator, BoundExpression Operand, BpfType Type) : BoundExpression(Span, Type);
+internal sealed record BoundUnary(TextSpan Span, UnaryOperator Operator, BoundExpression Operand, BpfType Type) : BoundExpression(Span, Type);
 
-public sealed record BoundBinary(TextSpan Span, BinaryOperator Operator, BoundExpression Left, BoundExpression Right, BpfType Type)
+internal sealed record BoundBinary(TextSpan Span, BinaryOperator Operator, BoundExpression Left, BoundExpression Right, BpfType Type)
     : BoundExpression(Span, Type);
 
-public sealed record BoundTernary(TextSpan Span, BoundExpression Condition, BoundExpression WhenTrue, BoundExpression WhenFalse, BpfType Type)
+internal sealed record BoundTernary(TextSpan Span, BoundExpression Condition, BoundExpression WhenTrue, BoundExpression WhenFalse, BpfType Type)
     : BoundExpression(Span, Type);
 
-public sealed record BoundTuple(TextSpan Span, IReadOnlyList<BoundExpression> Elements, TupleType TupleType) : BoundExpression(Span, TupleType);
+internal sealed record BoundTuple(TextSpan Span, IReadOnlyList<BoundExpression> Elements, TupleType TupleType) : BoundExpression(Span, TupleType);
 
 /// <summary><c>str(ptr)</c> or <c>str(ptr, len)</c>: copy a NUL-terminated string from kernel or user memory.</summary>
-public sealed record BoundStr(TextSpan Span, BoundExpression Pointer, BoundExpression? Length, bool FromUserSpace, StringType StringType)
+internal sealed record BoundStr(TextSpan Span, BoundExpression Pointer, BoundExpression? Length, bool FromUserSpace, StringType StringType)
     : BoundExpression(Span, StringType);
 
 /// <summary>A value-less call's result used as an expression (never read): the type of statements.</summary>
-public abstract record BoundStatement(TextSpan Span) : BoundNode(Span);
+internal abstract record BoundStatement(TextSpan Span) : BoundNode(Span);
 
-public sealed record BoundBlock(TextSpan Span, IReadOnlyList<BoundStatement> Statements) : BoundStatement(Span);
+internal sealed record BoundBlock(TextSpan Span, IReadOnlyList<BoundStatement> Statements) : BoundStatement(Span);
 
-public sealed record BoundIf(TextSpan Span, BoundExpression Condition, BoundStatement Then, BoundStatement? Else) : BoundStatement(Span);
+internal sealed record BoundIf(TextSpan Span, BoundExpression Condition, BoundStatement Then, BoundStatement? Else) : BoundStatement(Span);
 
 /// <summary>An expression evaluated for its effects (e.g. <c>@x[1]</c> alone, or <c>$x++</c>).</summary>
-public sealed record BoundExpressionStatement(TextSpan Span, BoundExpression Expression) : BoundStatement(Span);
+internal sealed record BoundExpressionStatement(TextSpan Span, BoundExpression Expression) : BoundStatement(Span);
 
-public sealed record BoundMapAssign(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys, BoundExpression Value) : BoundStatement(Span);
+internal sealed record BoundMapAssign(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys, BoundExpression Value) : BoundStatement(Span);
 
 /// <summary><c>@m[k] = count()</c>, <c>@m = sum(x)</c> and friends: update one aggregation entry.</summary>
-public sealed record BoundAggregate(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys, AggregationKind Kind, BoundExpression? Argument)
+internal sealed record BoundAggregate(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys, AggregationKind Kind, BoundExpression? Argument)
     : BoundStatement(Span);
 
-public sealed record BoundVariableAssign(TextSpan Span, VariableSymbol Variable, BoundExpression Value) : BoundStatement(Span);
+internal sealed record BoundVariableAssign(TextSpan Span, VariableSymbol Variable, BoundExpression Value) : BoundStatement(Span);
 
 /// <summary><c>printf(fmt, args...)</c>: <see cref="Action"/> identifies the format in the program's action table.</summary>
-public sealed record BoundPrintf(TextSpan Span, int Action, IReadOnlyList<BoundExpression> Arguments) : BoundStatement(Span);
+internal sealed record BoundPrintf(TextSpan Span, int Action, IReadOnlyList<BoundExpression> Arguments) : BoundStatement(Span);
 
-public sealed record BoundExit(TextSpan Span) : BoundStatement(Span);
+internal sealed record BoundExit(TextSpan Span) : BoundStatement(Span);
 
 /// <summary><c>clear(@m)</c>: every entry removed, in the kernel, at once.</summary>
-public sealed record BoundClear(TextSpan Span, MapSymbol Map) : BoundStatement(Span);
+internal sealed record BoundClear(TextSpan Span, MapSymbol Map) : BoundStatement(Span);
 
 /// <summary><c>delete(@m, k)</c>, <c>delete(@m[k])</c>, <c>delete(@x)</c>: one entry removed.</summary>
-public sealed record BoundDelete(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys) : BoundStatement(Span);
+internal sealed record BoundDelete(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys) : BoundStatement(Span);
 
 /// <summary><c>print(@m)</c>: user space prints the map's entries as they are when it handles the event.</summary>
-public sealed record BoundPrintMap(TextSpan Span, MapSymbol Map, int Action) : BoundStatement(Span);
+internal sealed record BoundPrintMap(TextSpan Span, MapSymbol Map, int Action) : BoundStatement(Span);
 
 /// <summary>One probe's code; <see cref="AttachPoints"/> are already expanded and resolved.</summary>
-public sealed record BoundProbe(
+internal sealed record BoundProbe(
     TextSpan Span,
     Probes.ProbeKind Kind,
     IReadOnlyList<Probes.ProbeSpec> AttachPoints,
@@ -83,7 +83,7 @@ public sealed record BoundProbe(
 }
 
 /// <summary>The checked program: its probes, maps, and the table of actions user space must carry out.</summary>
-public sealed record BoundProgram(
+internal sealed record BoundProgram(
     IReadOnlyList<BoundProbe> Probes,
     IReadOnlyList<MapSymbol> Maps,
     IReadOnlyList<Runtime.AsyncActionInfo> Actions,

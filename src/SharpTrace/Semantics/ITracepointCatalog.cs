@@ -3,7 +3,7 @@ using SharpTrace.Kernel;
 namespace SharpTrace.Semantics;
 
 /// <summary>The tracepoints the binder may attach to, and their argument layouts (tracefs on a real machine).</summary>
-public interface ITracepointCatalog
+internal interface ITracepointCatalog
 {
     IEnumerable<(string Category, string Name)> List();
 

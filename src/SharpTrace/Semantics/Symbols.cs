@@ -1,7 +1,7 @@
 namespace SharpTrace.Semantics;
 
 /// <summary>A map of the program (<c>@name</c>), with the key and value types inferred for it.</summary>
-public sealed class MapSymbol(string name, int index)
+internal sealed class MapSymbol(string name, int index)
 {
     public string Name { get; } = name;
 
@@ -23,7 +23,7 @@ public sealed class MapSymbol(string name, int index)
 }
 
 /// <summary>A scratch variable (<c>$name</c>), local to one probe.</summary>
-public sealed class VariableSymbol(string name, BpfType type)
+internal sealed class VariableSymbol(string name, BpfType type)
 {
     public string Name { get; } = name;
     public BpfType Type { get; set; } = type;

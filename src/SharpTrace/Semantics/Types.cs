@@ -1,7 +1,7 @@
 namespace SharpTrace.Semantics;
 
 /// <summary>The type of a value in a bpftrace program, as the code generator and the runtime see it.</summary>
-public abstract record BpfType
+internal abstract record BpfType
 {
     /// <summary>Bytes the value occupies in a map, a stack buffer or an output record.</summary>
     public abstract int Size { get; }
@@ -16,7 +16,7 @@ public abstract record BpfType
 }
 
 /// <summary>A signed or unsigned integer of 1, 2, 4 or 8 bytes.</summary>
-public sealed record IntegerType(int Bytes, bool IsSigned) : BpfType
+internal sealed record IntegerType(int Bytes, bool IsSigned) : BpfType
 {
     public override int Size => Bytes;
     public override bool IsInteger => true;
@@ -24,7 +24,7 @@ public sealed record IntegerType(int Bytes, bool IsSigned) : BpfType
 }
 
 /// <summary>A NUL-terminated string stored in a fixed buffer of <see cref="Capacity"/> bytes.</summary>
-public sealed record StringType(int Capacity) : BpfType
+internal sealed record StringType(int Capacity) : BpfType
 {
     public override int Size => Capacity;
     public override bool IsString => true;
@@ -32,7 +32,7 @@ public sealed record StringType(int Capacity) : BpfType
 }
 
 /// <summary>A pointer into kernel or user memory; <see cref="Target"/> is the C type pointed at, as text.</summary>
-public sealed record PointerType(string Target, bool IsUserSpace) : BpfType
+internal sealed record PointerType(string Target, bool IsUserSpace) : BpfType
 {
     public override int Size => 8;
     public override bool IsInteger => true;
@@ -40,7 +40,7 @@ public sealed record PointerType(string Target, bool IsUserSpace) : BpfType
 }
 
 /// <summary>A tuple; elements are laid out one after another, each aligned to 8 bytes.</summary>
-public sealed record TupleType(IReadOnlyList<BpfType> Elements) : BpfType
+internal sealed record TupleType(IReadOnlyList<BpfType> Elements) : BpfType
 {
     public override int Size => Elements.Sum(e => Align8(e.Size));
     public int OffsetOf(int index) => Elements.Take(index).Sum(e => Align8(e.Size));
@@ -51,16 +51,16 @@ public sealed record TupleType(IReadOnlyList<BpfType> Elements) : BpfType
 }
 
 /// <summary>No value: the type of statements and of functions like <c>printf</c>.</summary>
-public sealed record VoidType : BpfType
+internal sealed record VoidType : BpfType
 {
     public override int Size => 0;
     public override string ToString() => "none";
 }
 
-public enum AggregationKind { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist }
+internal enum AggregationKind { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist }
 
 /// <summary>The value type of a map filled by an aggregation function such as <c>count()</c>.</summary>
-public sealed record AggregationType(AggregationKind Kind) : BpfType
+internal sealed record AggregationType(AggregationKind Kind) : BpfType
 {
     /// <summary>Per-CPU slot size: one counter, or (total, count) for avg and stats.</summary>
     public override int Size => Kind is AggregationKind.Avg or AggregationKind.Stats ? 16 : 8;

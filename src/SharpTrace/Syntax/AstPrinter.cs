@@ -7,7 +7,7 @@ namespace SharpTrace.Syntax;
 /// Prints a syntax tree as an indented outline, one node per line (<c>-d ast</c>). Without spans the output
 /// depends only on the tree's structure, so two trees are structurally equal when their printouts are.
 /// </summary>
-public static class AstPrinter
+internal static class AstPrinter
 {
     public static string Print(Node node, bool includeSpans = false)
     {

@@ -2,7 +2,7 @@ namespace SharpTrace.Syntax;
 
 // Problems in a script's C definitions and preprocessor lines, worded as clang words them (bpftrace passes clang's
 // messages through).
-public sealed partial class DiagnosticBag
+internal sealed partial class DiagnosticBag
 {
     public void ReportInvalidCCharacter(TextSpan span, string character) => Error(span, $"invalid character '{character}' in C definition");
     public void ReportInvalidCInteger(TextSpan span, string text) => Error(span, $"invalid integer constant '{text}'");

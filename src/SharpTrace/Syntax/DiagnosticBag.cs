@@ -4,7 +4,7 @@ namespace SharpTrace.Syntax;
 /// Collects diagnostics. Every message's wording lives in a method named after the problem,
 /// so the wording is in one place and tests can name the problem.
 /// </summary>
-public sealed partial class DiagnosticBag
+internal sealed partial class DiagnosticBag
 {
     private readonly List<Diagnostic> _items = [];
 

@@ -3,7 +3,7 @@ using SharpTrace.Syntax.Ast;
 namespace SharpTrace.Syntax;
 
 /// <summary>A parsed script: its text, its syntax tree and the problems found while parsing.</summary>
-public sealed record SyntaxTree(SourceText Source, ProgramNode Root, IReadOnlyList<Diagnostic> Diagnostics)
+internal sealed record SyntaxTree(SourceText Source, ProgramNode Root, IReadOnlyList<Diagnostic> Diagnostics)
 {
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 

@@ -1,7 +1,7 @@
 namespace SharpTrace.Syntax;
 
 /// <summary>The kinds of tokens of the bpftrace language.</summary>
-public enum TokenKind
+internal enum TokenKind
 {
     EndOfFile,
     BadToken,
@@ -34,7 +34,7 @@ public enum TokenKind
 /// One token. <see cref="Value"/> holds the decoded value: a <see cref="ulong"/> for integers and positional
 /// parameters, the unescaped text for strings.
 /// </summary>
-public sealed record Token(TokenKind Kind, TextSpan Span, string Text, object? Value = null)
+internal sealed record Token(TokenKind Kind, TextSpan Span, string Text, object? Value = null)
 {
     public override string ToString() => $"{Kind} '{Text}' {Span}";
 }

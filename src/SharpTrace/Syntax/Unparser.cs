@@ -7,7 +7,7 @@ namespace SharpTrace.Syntax;
 /// Writes a syntax tree back as bpftrace source. Parentheses are added only where precedence needs them, so
 /// parsing the output gives back the same tree (spans aside).
 /// </summary>
-public static class Unparser
+internal static class Unparser
 {
     // Precedence levels: ternary, then C's binary levels 1..10, then unary/cast, postfix, primary.
     private const int TernaryLevel = 0;

@@ -196,8 +196,9 @@ public class InstructionEncodingTests
     [InlineData(JumpOp.Le, 0xb5)]
     [InlineData(JumpOp.Slt, 0xc5)]
     [InlineData(JumpOp.Sle, 0xd5)]
-    public void ConditionalJumpOpcodes(JumpOp op, int expected)
+    public void ConditionalJumpOpcodes(object jump, int expected)
     {
+        var op = (JumpOp)jump;
         var asm = new Assembler();
         var target = asm.NewLabel("t");
         asm.JumpIf(op, Reg.R1, 0, target).JumpIf(op, Reg.R1, Reg.R2, target).JumpIf32(op, Reg.R1, 0, target)

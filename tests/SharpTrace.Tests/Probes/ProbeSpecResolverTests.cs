@@ -14,11 +14,11 @@ public class ProbeSpecResolverTests
     [InlineData("interval:hz:5", ProbeKind.Interval, 5UL, true)]
     [InlineData("profile:hz:99", ProbeKind.Profile, 99UL, true)]
     [InlineData("p:ms:10", ProbeKind.Profile, 10_000_000UL, false)]
-    public void TimersResolveToAPeriodInNanosecondsOrAFrequency(string point, ProbeKind kind, ulong period, bool isFrequency)
+    public void TimersResolveToAPeriodInNanosecondsOrAFrequency(string point, object kind, ulong period, bool isFrequency)
     {
         var spec = Assert.Single(Resolve(point));
 
-        Assert.Equal((kind, period, isFrequency), (spec.Kind, spec.Period, spec.IsFrequency));
+        Assert.Equal(((ProbeKind)kind, period, isFrequency), (spec.Kind, spec.Period, spec.IsFrequency));
         Assert.Equal(point.Replace("i:", "interval:").Replace("p:", "profile:"), spec.ToString());
     }
 

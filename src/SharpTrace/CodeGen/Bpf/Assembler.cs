@@ -1,7 +1,7 @@
 namespace SharpTrace.CodeGen.Bpf;
 
 /// <summary>A jump or call target inside one <see cref="Assembler"/>; placed with <see cref="Assembler.Mark"/>.</summary>
-public sealed class Label
+internal sealed class Label
 {
     internal Label(Assembler owner, string name)
     {
@@ -18,25 +18,25 @@ public sealed class Label
 }
 
 /// <summary>A map an instruction refers to; the loader supplies its fd when linking (<see cref="AssembledProgram.Link"/>).</summary>
-public sealed record MapRef(string Name)
+internal sealed record MapRef(string Name)
 {
     public override string ToString() => Name;
 }
 
 /// <summary>A 64-bit immediate load at <paramref name="InstructionIndex"/> whose imm must become <paramref name="Map"/>'s fd.</summary>
-public readonly record struct MapRelocation(int InstructionIndex, MapRef Map);
+internal readonly record struct MapRelocation(int InstructionIndex, MapRef Map);
 
 /// <summary>A bpf-to-bpf function (call or callback target) starting at <paramref name="InstructionOffset"/>.</summary>
-public readonly record struct Subprogram(int InstructionOffset, Label Label);
+internal readonly record struct Subprogram(int InstructionOffset, Label Label);
 
 /// <summary>The assembler's complaint about a program the kernel could not load (bad label, offset out of range, too long).</summary>
-public sealed class AssemblerException(string message) : Exception(message);
+internal sealed class AssemblerException(string message) : Exception(message);
 
 /// <summary>
 /// Builds an eBPF program instruction by instruction, with symbolic labels for jumps and subprograms and symbolic
 /// map references, then resolves them with <see cref="Assemble"/>. Methods return the assembler so calls can chain.
 /// </summary>
-public sealed class Assembler
+internal sealed class Assembler
 {
     private enum FixupKind { JumpOffset, CallImm, FunctionImm }
 
@@ -323,7 +323,7 @@ public sealed class Assembler
 /// A program with labels resolved. <see cref="Link"/> patches in map fds and gives the instructions the
 /// BPF_PROG_LOAD command takes.
 /// </summary>
-public sealed class AssembledProgram(
+internal sealed class AssembledProgram(
     IReadOnlyList<Instruction> instructions,
     IReadOnlyList<MapRelocation> mapRelocations,
     IReadOnlyList<Subprogram> subprograms,

@@ -5,7 +5,7 @@ using SharpTrace.Kernel.Btf;
 namespace SharpTrace.CodeGen.Bpf;
 
 /// <summary>Linkage of a BTF function (enum btf_func_linkage). The kernel rejects BTF_FUNC_EXTERN in program BTF.</summary>
-public enum BtfLinkage
+internal enum BtfLinkage
 {
     /// <summary>Verified in the context of each call; required for callbacks (bpf_for_each_map_elem, bpf_loop).</summary>
     Static = 0,
@@ -17,7 +17,7 @@ public enum BtfLinkage
 /// Writes a raw BTF blob (linux/btf.h: struct btf_header, then the type section, then the string section) with the
 /// few kinds a program's function info needs: INT, PTR, FUNC_PROTO and FUNC. Type ids start at 1; 0 is void.
 /// </summary>
-public sealed class BtfWriter
+internal sealed class BtfWriter
 {
     public const ushort Magic = BtfFormat.Magic;
     public const byte Version = BtfFormat.Version;
@@ -150,7 +150,7 @@ public sealed class BtfWriter
 }
 
 /// <summary>One struct bpf_func_info: the function starting at instruction <paramref name="InstructionOffset"/> has BTF FUNC <paramref name="TypeId"/>.</summary>
-public readonly record struct BpfFuncInfo(int InstructionOffset, int TypeId)
+internal readonly record struct BpfFuncInfo(int InstructionOffset, int TypeId)
 {
     /// <summary>sizeof(struct bpf_func_info); the loader passes it as func_info_rec_size.</summary>
     public const int RecordSize = 8;
@@ -185,7 +185,7 @@ public readonly record struct BpfFuncInfo(int InstructionOffset, int TypeId)
 /// func_info"). Programs with bpf-to-bpf calls but no callbacks load without BTF too.
 /// </para>
 /// </summary>
-public sealed record ProgramBtf(byte[] Btf, IReadOnlyList<BpfFuncInfo> Records)
+internal sealed record ProgramBtf(byte[] Btf, IReadOnlyList<BpfFuncInfo> Records)
 {
     /// <summary>The func_info records as the kernel reads them.</summary>
     public byte[] FuncInfo => BpfFuncInfo.Encode(Records);

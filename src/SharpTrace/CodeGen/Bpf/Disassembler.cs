@@ -7,7 +7,7 @@ namespace SharpTrace.CodeGen.Bpf;
 /// (kernel/bpf/disasm.c): <c>0: (b7) r0 = 0</c>, one instruction per line. Map references show the map's name
 /// (<c>r1 = map[@x]</c>, like bpftool's <c>map[id:5]</c>), and jumps to named labels end with <c>&lt;label&gt;</c>.
 /// </summary>
-public static class Disassembler
+internal static class Disassembler
 {
     /// <summary>The whole program, with map names, label names and a <c>name:</c> line where each subprogram starts.</summary>
     public static string Format(AssembledProgram program)

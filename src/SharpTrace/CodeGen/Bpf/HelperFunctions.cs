@@ -1,7 +1,7 @@
 namespace SharpTrace.CodeGen.Bpf;
 
 /// <summary>Names of the kernel's helper functions; the table is generated from linux/bpf.h.</summary>
-public static partial class HelperFunctions
+internal static partial class HelperFunctions
 {
     /// <summary>The kernel's name of a helper (<c>bpf_map_lookup_elem</c>), as the verifier log prints it.</summary>
     public static string KernelName(this HelperFunction helper) => NameOf((int)helper) ?? $"helper#{(int)helper}";

@@ -2,7 +2,7 @@
 namespace SharpTrace.CodeGen.Bpf;
 
 /// <summary>BPF helper functions by the id a <c>call</c> instruction carries in its imm field (enum bpf_func_id).</summary>
-public enum HelperFunction
+internal enum HelperFunction
 {
     Unspec = 0,
     MapLookupElem = 1,
@@ -216,7 +216,7 @@ public enum HelperFunction
     UserRingbufDrain = 209,
 }
 
-public static partial class HelperFunctions
+internal static partial class HelperFunctions
 {
     /// <summary>The kernel's names (<c>bpf_map_lookup_elem</c>), indexed by helper id.</summary>
     private static readonly string[] Names =

@@ -5,7 +5,7 @@ namespace SharpTrace.CodeGen.Bpf;
 /// signed 32-bit immediate. A 64-bit immediate load occupies two slots; the second has opcode 0 and carries the
 /// upper 32 bits in its imm.
 /// </summary>
-public readonly record struct Instruction(byte Opcode, Reg Dst, Reg Src, short Offset, int Imm)
+internal readonly record struct Instruction(byte Opcode, Reg Dst, Reg Src, short Offset, int Imm)
 {
     /// <summary>The slot as the kernel reads it: little-endian u8 code, u8 dst:4|src:4 (dst in the low nibble), s16 off, s32 imm.</summary>
     public ulong Encode() =>

@@ -4,7 +4,7 @@ namespace SharpTrace.CodeGen.Bpf;
 /// The opcode fields of an eBPF instruction, with the values of linux/bpf_common.h and linux/bpf.h.
 /// An opcode is class | size | mode for loads and stores, and class | op | source for ALU and jumps.
 /// </summary>
-public static class Opcodes
+internal static class Opcodes
 {
     // Instruction classes (low 3 bits).
     public const byte Ld = 0x00;
@@ -103,13 +103,13 @@ public static class Opcodes
 }
 
 /// <summary>eBPF registers: R0 return value, R1-R5 arguments (clobbered by calls), R6-R9 callee-saved, R10 the read-only frame pointer.</summary>
-public enum Reg : byte
+internal enum Reg : byte
 {
     R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10,
 }
 
 /// <summary>Width of a memory access, encoded as the size field of the opcode.</summary>
-public enum Size : byte
+internal enum Size : byte
 {
     U32 = Opcodes.W,
     U16 = Opcodes.H,
@@ -118,7 +118,7 @@ public enum Size : byte
 }
 
 /// <summary>Two-operand ALU operations (<c>dst op= src</c>).</summary>
-public enum AluOp : byte
+internal enum AluOp : byte
 {
     Add = Opcodes.Add,
     Sub = Opcodes.Sub,
@@ -139,7 +139,7 @@ public enum AluOp : byte
 }
 
 /// <summary>Conditions of conditional jumps; the <c>S</c> forms compare signed.</summary>
-public enum JumpOp : byte
+internal enum JumpOp : byte
 {
     Eq = Opcodes.Jeq,
     Ne = Opcodes.Jne,

@@ -4,10 +4,10 @@ using SharpTrace.Syntax.Ast;
 namespace SharpTrace.Semantics.CTypes;
 
 /// <summary>A <c>#define</c> of the script: its replacement text, and its value when that is an integer constant.</summary>
-public sealed record CMacro(string Name, string Text, long? Value, TextSpan Span);
+internal sealed record CMacro(string Name, string Text, long? Value, TextSpan Span);
 
 /// <summary>What a script's C preamble declares: its types (backed by the kernel's), its macros and its includes.</summary>
-public sealed class CDeclarations
+internal sealed class CDeclarations
 {
     internal CDeclarations(CTypeTable types, IReadOnlyDictionary<string, CMacro> macros, IReadOnlyList<string> includes)
     {
@@ -57,7 +57,7 @@ public sealed class CDeclarations
 }
 
 /// <summary>Where <c>#include &lt;...&gt;</c> headers are looked for when the kernel has no BTF.</summary>
-public static class HeaderSearch
+internal static class HeaderSearch
 {
     private static readonly string[] Directories = ["/usr/local/include", "/usr/include", "/usr/include/x86_64-linux-gnu"];
 

@@ -1,44 +1,44 @@
 namespace SharpTrace.Syntax.Ast;
 
-public abstract record Expression(TextSpan Span) : Node(Span);
+internal abstract record Expression(TextSpan Span) : Node(Span);
 
 /// <summary>An integer literal; <see cref="Text"/> is as written (hex, suffixes, underscores).</summary>
-public sealed record IntegerLiteral(TextSpan Span, ulong Value, string Text) : Expression(Span);
+internal sealed record IntegerLiteral(TextSpan Span, ulong Value, string Text) : Expression(Span);
 
 /// <summary>A string literal with escapes already decoded.</summary>
-public sealed record StringLiteral(TextSpan Span, string Value) : Expression(Span);
+internal sealed record StringLiteral(TextSpan Span, string Value) : Expression(Span);
 
-public sealed record BooleanLiteral(TextSpan Span, bool Value) : Expression(Span);
+internal sealed record BooleanLiteral(TextSpan Span, bool Value) : Expression(Span);
 
 /// <summary>A bare identifier: a builtin (<c>pid</c>, <c>comm</c>, <c>args</c>), an enum value, or a config value.</summary>
-public sealed record Identifier(TextSpan Span, string Name) : Expression(Span);
+internal sealed record Identifier(TextSpan Span, string Name) : Expression(Span);
 
 /// <summary><c>$name</c>; <see cref="Name"/> includes the <c>$</c>.</summary>
-public sealed record VariableExpression(TextSpan Span, string Name) : Expression(Span);
+internal sealed record VariableExpression(TextSpan Span, string Name) : Expression(Span);
 
 /// <summary><c>$1</c>..<c>$N</c>.</summary>
-public sealed record PositionalParameter(TextSpan Span, int Index) : Expression(Span);
+internal sealed record PositionalParameter(TextSpan Span, int Index) : Expression(Span);
 
 /// <summary><c>$#</c>.</summary>
-public sealed record PositionalParameterCount(TextSpan Span) : Expression(Span);
+internal sealed record PositionalParameterCount(TextSpan Span) : Expression(Span);
 
 /// <summary>
 /// <c>@name</c>, <c>@name[k]</c>, <c>@name[k1, k2]</c>; <see cref="Name"/> includes the <c>@</c> (a bare <c>@</c> is allowed).
 /// <see cref="Keys"/> is empty for a scalar map.
 /// </summary>
-public sealed record MapAccess(TextSpan Span, string Name, IReadOnlyList<Expression> Keys) : Expression(Span)
+internal sealed record MapAccess(TextSpan Span, string Name, IReadOnlyList<Expression> Keys) : Expression(Span)
 {
     public bool IsScalar => Keys.Count == 0;
 }
 
 /// <summary><c>name(args)</c>; <see cref="NameSpan"/> is the span of the name alone (where "Unknown function" points).</summary>
-public sealed record CallExpression(TextSpan Span, string Name, TextSpan NameSpan, IReadOnlyList<Expression> Arguments) : Expression(Span);
+internal sealed record CallExpression(TextSpan Span, string Name, TextSpan NameSpan, IReadOnlyList<Expression> Arguments) : Expression(Span);
 
-public enum UnaryOperator { Negate, LogicalNot, BitwiseNot, Dereference, AddressOf }
+internal enum UnaryOperator { Negate, LogicalNot, BitwiseNot, Dereference, AddressOf }
 
-public sealed record UnaryExpression(TextSpan Span, UnaryOperator Operator, Expression Operand) : Expression(Span);
+internal sealed record UnaryExpression(TextSpan Span, UnaryOperator Operator, Expression Operand) : Expression(Span);
 
-public enum BinaryOperator
+internal enum BinaryOperator
 {
     Add, Subtract, Multiply, Divide, Modulo,
     BitwiseAnd, BitwiseOr, BitwiseXor, ShiftLeft, ShiftRight,
@@ -46,33 +46,33 @@ public enum BinaryOperator
     LogicalAnd, LogicalOr,
 }
 
-public sealed record BinaryExpression(TextSpan Span, BinaryOperator Operator, Expression Left, Expression Right) : Expression(Span);
+internal sealed record BinaryExpression(TextSpan Span, BinaryOperator Operator, Expression Left, Expression Right) : Expression(Span);
 
-public sealed record TernaryExpression(TextSpan Span, Expression Condition, Expression WhenTrue, Expression WhenFalse) : Expression(Span);
+internal sealed record TernaryExpression(TextSpan Span, Expression Condition, Expression WhenTrue, Expression WhenFalse) : Expression(Span);
 
 /// <summary><c>x++</c>, <c>++x</c>, <c>x--</c>, <c>--x</c> on a variable or map entry.</summary>
-public sealed record IncrementExpression(TextSpan Span, Expression Target, bool IsIncrement, bool IsPrefix) : Expression(Span);
+internal sealed record IncrementExpression(TextSpan Span, Expression Target, bool IsIncrement, bool IsPrefix) : Expression(Span);
 
 /// <summary><c>target.field</c> or <c>target->field</c>; tuple indexing <c>$t.0</c> has a numeric <see cref="Field"/>.</summary>
-public sealed record FieldAccess(TextSpan Span, Expression Target, string Field, bool IsArrow) : Expression(Span);
+internal sealed record FieldAccess(TextSpan Span, Expression Target, string Field, bool IsArrow) : Expression(Span);
 
 /// <summary><c>target[index]</c> on a non-map expression (arrays, pointers).</summary>
-public sealed record IndexExpression(TextSpan Span, Expression Target, Expression Index) : Expression(Span);
+internal sealed record IndexExpression(TextSpan Span, Expression Target, Expression Index) : Expression(Span);
 
 /// <summary><c>(a, b, c)</c>.</summary>
-public sealed record TupleExpression(TextSpan Span, IReadOnlyList<Expression> Elements) : Expression(Span);
+internal sealed record TupleExpression(TextSpan Span, IReadOnlyList<Expression> Elements) : Expression(Span);
 
 /// <summary><c>(name=a, other=b)</c>, a record.</summary>
-public sealed record RecordExpression(TextSpan Span, IReadOnlyList<(string Name, Expression Value)> Fields) : Expression(Span);
+internal sealed record RecordExpression(TextSpan Span, IReadOnlyList<(string Name, Expression Value)> Fields) : Expression(Span);
 
 /// <summary><c>(type)expr</c>.</summary>
-public sealed record CastExpression(TextSpan Span, TypeSyntax Type, Expression Operand) : Expression(Span);
+internal sealed record CastExpression(TextSpan Span, TypeSyntax Type, Expression Operand) : Expression(Span);
 
 /// <summary><c>sizeof(type)</c> or <c>sizeof(expr)</c>: exactly one of the two is set.</summary>
-public sealed record SizeofExpression(TextSpan Span, TypeSyntax? Type, Expression? Operand) : Expression(Span);
+internal sealed record SizeofExpression(TextSpan Span, TypeSyntax? Type, Expression? Operand) : Expression(Span);
 
 /// <summary><c>offsetof(struct x, a.b)</c> or <c>offsetof(expr, a.b)</c>.</summary>
-public sealed record OffsetofExpression(TextSpan Span, TypeSyntax? Type, Expression? Operand, IReadOnlyList<string> FieldPath) : Expression(Span);
+internal sealed record OffsetofExpression(TextSpan Span, TypeSyntax? Type, Expression? Operand, IReadOnlyList<string> FieldPath) : Expression(Span);
 
 /// <summary>A type as written: <c>int32</c>, <c>struct task_struct *</c>, <c>uint8[4]</c>, <c>string</c>.</summary>
-public sealed record TypeSyntax(TextSpan Span, string Name, int PointerDepth, int? ArrayLength) : Node(Span);
+internal sealed record TypeSyntax(TextSpan Span, string Name, int PointerDepth, int? ArrayLength) : Node(Span);

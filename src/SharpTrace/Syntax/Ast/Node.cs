@@ -1,10 +1,10 @@
 namespace SharpTrace.Syntax.Ast;
 
 /// <summary>Base of every syntax node. Nodes are immutable and know their span in the source.</summary>
-public abstract record Node(TextSpan Span);
+internal abstract record Node(TextSpan Span);
 
 /// <summary>A whole script.</summary>
-public sealed record ProgramNode(
+internal sealed record ProgramNode(
     TextSpan Span,
     IReadOnlyList<PreprocessorLine> Preprocessor,
     IReadOnlyList<CDefinition> CDefinitions,
@@ -14,29 +14,29 @@ public sealed record ProgramNode(
     IReadOnlyList<Probe> Probes) : Node(Span);
 
 /// <summary><c>#include &lt;x.h&gt;</c> or <c>#define NAME value</c>, kept as text.</summary>
-public sealed record PreprocessorLine(TextSpan Span, string Text) : Node(Span);
+internal sealed record PreprocessorLine(TextSpan Span, string Text) : Node(Span);
 
 /// <summary>A C <c>struct</c>/<c>union</c>/<c>enum</c> definition, kept as text for the C declaration parser.</summary>
-public sealed record CDefinition(TextSpan Span, string Text) : Node(Span);
+internal sealed record CDefinition(TextSpan Span, string Text) : Node(Span);
 
 /// <summary><c>config = { key = value; ... }</c>.</summary>
-public sealed record ConfigBlock(TextSpan Span, IReadOnlyList<ConfigEntry> Entries) : Node(Span);
+internal sealed record ConfigBlock(TextSpan Span, IReadOnlyList<ConfigEntry> Entries) : Node(Span);
 
 /// <summary>One <c>key = value</c> of the config block; the value is an integer, string or identifier literal.</summary>
-public sealed record ConfigEntry(TextSpan Span, string Key, Expression Value) : Node(Span);
+internal sealed record ConfigEntry(TextSpan Span, string Key, Expression Value) : Node(Span);
 
 /// <summary>Top-level <c>let @m = hash(N);</c>.</summary>
-public sealed record MapDeclaration(TextSpan Span, string MapName, string Kind, Expression? MaxEntries) : Node(Span);
+internal sealed record MapDeclaration(TextSpan Span, string MapName, string Kind, Expression? MaxEntries) : Node(Span);
 
 /// <summary><c>macro name($a, @b, c) { ... }</c>.</summary>
-public sealed record MacroDefinition(TextSpan Span, string Name, IReadOnlyList<string> Parameters, Block Body) : Node(Span);
+internal sealed record MacroDefinition(TextSpan Span, string Name, IReadOnlyList<string> Parameters, Block Body) : Node(Span);
 
 /// <summary>One probe: attach points, optional predicate, body.</summary>
-public sealed record Probe(TextSpan Span, IReadOnlyList<AttachPoint> AttachPoints, Expression? Predicate, Block Body) : Node(Span);
+internal sealed record Probe(TextSpan Span, IReadOnlyList<AttachPoint> AttachPoints, Expression? Predicate, Block Body) : Node(Span);
 
 /// <summary>
 /// An attach point as written, e.g. <c>tracepoint:syscalls:sys_enter_openat</c>.
 /// <see cref="Provider"/> is the first part as written (aliases are resolved by the semantic stage);
 /// <see cref="Parts"/> are the remaining colon-separated parts, unquoted. <c>BEGIN</c> has provider "BEGIN" and no parts.
 /// </summary>
-public sealed record AttachPoint(TextSpan Span, string Raw, string Provider, IReadOnlyList<string> Parts) : Node(Span);
+internal sealed record AttachPoint(TextSpan Span, string Raw, string Provider, IReadOnlyList<string> Parts) : Node(Span);

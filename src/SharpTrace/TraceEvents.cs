@@ -1,0 +1,39 @@
+using SharpTrace.Output;
+
+namespace SharpTrace;
+
+/// <summary>Something a running program reports, in the order it happened. Match on the derived records.</summary>
+public abstract record TraceEvent;
+
+/// <summary>Every probe is attached; the trace is live. Comes once, before any BEGIN output.</summary>
+public sealed record AttachedEvent(int ProbeCount) : TraceEvent;
+
+/// <summary>The text of one <c>printf()</c>, formatted.</summary>
+public sealed record PrintfEvent(string Text) : TraceEvent;
+
+/// <summary>The text of one <c>time()</c>, formatted with strftime.</summary>
+public sealed record TimeEvent(string Text) : TraceEvent;
+
+/// <summary>The contents of a file printed by <c>cat()</c>.</summary>
+public sealed record CatEvent(string Text) : TraceEvent;
+
+/// <summary>The output of a command run by <c>system()</c>.</summary>
+public sealed record SystemEvent(string Text) : TraceEvent;
+
+/// <summary>A non-map value printed by <c>print(expr)</c>.</summary>
+public sealed record ValueEvent(RuntimeValue Value) : TraceEvent;
+
+/// <summary>
+/// A map with its typed keys and values: printed by <c>print(@m, top, div)</c> during the run, or, with
+/// <paramref name="AtExit"/>, one of the maps printed at exit (after END; only maps with entries, in name order).
+/// </summary>
+public sealed record MapEvent(MapSnapshot Map, bool AtExit = false, uint Top = 0, uint Divisor = 0) : TraceEvent;
+
+/// <summary>Events the kernel could not deliver because the ring buffer was full; reported once, at exit.</summary>
+public sealed record LostEventsEvent(ulong Count) : TraceEvent;
+
+/// <summary>A problem at run time that did not stop the run.</summary>
+public sealed record WarningEvent(string Message) : TraceEvent;
+
+/// <summary>The run ended (exit(), or cancellation after END ran) and every kernel object is released. Always last.</summary>
+public sealed record ExitEvent(int ExitCode) : TraceEvent;

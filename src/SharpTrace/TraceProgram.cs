@@ -1,0 +1,125 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading.Channels;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Runtime;
+
+namespace SharpTrace;
+
+/// <summary>A compiled script, ready to run any number of times (each run loads its own maps and programs).</summary>
+public sealed class TraceProgram
+{
+    // Enough to absorb a burst; beyond it the run waits for the consumer, the ring buffer fills and the kernel counts
+    // lost events, as bpftrace does when its reader falls behind.
+    private const int EventCapacity = 4096;
+
+    private readonly CompiledProgram _program;
+
+    internal TraceProgram(CompiledProgram program) => _program = program;
+
+    /// <summary>The probes' names as the script declares them, BEGIN and END included.</summary>
+    public IReadOnlyList<string> ProbeNames => _program.Probes.Select(p => p.Probe.Name).ToList();
+
+    /// <summary>The eBPF code of every probe as readable assembly, as <c>sharptrace -d bpf</c> prints it.</summary>
+    public string Disassemble()
+    {
+        var text = new StringBuilder();
+        foreach (var probe in _program.Probes)
+            text.Append(probe.Probe.Name).Append(":\n").Append(Disassembler.Format(probe.Code)).Append('\n');
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Runs the program in the calling thread, handing each event to <paramref name="onEvent"/> as it happens: loads
+    /// and attaches the probes, runs BEGIN, then handles output until the program calls <c>exit()</c> or
+    /// <paramref name="cancellationToken"/> fires. Cancelling is a graceful stop, like Ctrl-C: the probes are detached,
+    /// END runs, and its output, the maps printed at exit and an <see cref="ExitEvent"/> still follow. An exception
+    /// thrown by <paramref name="onEvent"/> ends the run at once. Whichever way the run ends, every kernel object is
+    /// released before this returns. BEGIN and END run in this thread, so their <c>comm</c> and <c>tid</c> are its own.
+    /// Kernel failures (a program the verifier rejects, a missing tracepoint) throw <see cref="Kernel.KernelException"/>.
+    /// </summary>
+    public void Run(Action<TraceEvent> onEvent, CancellationToken cancellationToken = default)
+    {
+        var output = new EventOutput(onEvent);
+        using var session = new Session(_program, output, output.Warning);
+        var exitCode = session.Run(cancellationToken);
+        onEvent(new ExitEvent(exitCode));
+    }
+
+    /// <summary>
+    /// Runs the program on a thread of its own (named like the process, which is what BEGIN and END see as
+    /// <c>comm</c>) and streams its events in order; otherwise as <see cref="Run"/>. Cancelling is a graceful stop: the
+    /// stream still delivers END's output, the maps printed at exit and an <see cref="ExitEvent"/>, then ends normally.
+    /// Disposing the enumerator early stops the run at once, without END. Either way every kernel object is released
+    /// before the enumeration ends.
+    /// </summary>
+    public async IAsyncEnumerable<TraceEvent> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateBounded<TraceEvent>(
+            new BoundedChannelOptions(EventCapacity) { SingleReader = true, SingleWriter = true });
+        using var abandon = new CancellationTokenSource();
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The run blocks in epoll and in bpf() calls, so it gets a thread of its own; it is the only writer, so the
+        // events arrive in the order the run produced them.
+        var thread = new Thread(() => RunInto(channel.Writer, cancellationToken, abandon.Token, ended))
+        {
+            Name = ProcessName(),
+            IsBackground = true,
+        };
+        thread.Start();
+        try
+        {
+            // Not cancelled by the caller's token: after cancellation the run still delivers END and the exit maps.
+            while (await channel.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out var traceEvent))
+                    yield return traceEvent;
+            }
+            await ended.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            // Reached early when the consumer stops enumerating: end the run and wait until it has released everything.
+            abandon.Cancel();
+            await ended.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private void RunInto(ChannelWriter<TraceEvent> events, CancellationToken stop, CancellationToken abandon, TaskCompletionSource ended)
+    {
+        Exception? failure = null;
+        try
+        {
+            using var stopOrAbandon = CancellationTokenSource.CreateLinkedTokenSource(stop, abandon);
+            Run(traceEvent =>
+            {
+                // Once the consumer has gone, the first event ends the run (the exception unwinds it).
+                abandon.ThrowIfCancellationRequested();
+                if (!events.TryWrite(traceEvent))
+                    events.WriteAsync(traceEvent, abandon).AsTask().GetAwaiter().GetResult();
+            }, stopOrAbandon.Token);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        events.TryComplete();
+        if (failure is null)
+            ended.SetResult();
+        else
+            ended.SetException(failure);
+    }
+
+    // The kernel's name for the process (its main thread), at most 15 characters.
+    private static string ProcessName()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/self/comm").TrimEnd('\n');
+        }
+        catch (IOException)
+        {
+            return "sharptrace";
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Reflection;
+using SharpTrace.Probes;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+
+namespace SharpTrace;
+
+/// <summary>How to compile a script: its name in diagnostics and the settings the command line or environment give.</summary>
+public sealed record CompileOptions
+{
+    /// <summary>The name diagnostics show for the script: "stdin" for <c>-e</c>, else its file path.</summary>
+    public string FileName { get; init; } = "stdin";
+
+    /// <summary>Settings that a <c>config = { }</c> block in the script overrides.</summary>
+    public ProgramConfig Config { get; init; } = new();
+}
+
+/// <summary>The result of compiling a script: every diagnostic, and the program when there was no error.</summary>
+public sealed record CompileResult(IReadOnlyList<Diagnostic> Diagnostics, TraceProgram? Program)
+{
+    /// <summary>True when the script compiled; <see cref="Program"/> is then set.</summary>
+    public bool Success => Program is not null;
+}
+
+/// <summary>A script parsed but not compiled, for looking at its syntax tree (<c>-d ast</c>).</summary>
+public sealed class ParsedScript
+{
+    private readonly SyntaxTree _tree;
+
+    internal ParsedScript(SyntaxTree tree) => _tree = tree;
+
+    /// <summary>The syntax errors found while parsing.</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics => _tree.Diagnostics;
+
+    /// <summary>The syntax tree, one node a line, as <c>sharptrace -d ast</c> prints it.</summary>
+    public string PrintAst() => AstPrinter.Print(_tree.Root);
+}
+
+/// <summary>The entry point of the library: compiles bpftrace-language scripts into programs that can run.</summary>
+public static class TraceScript
+{
+    /// <summary>The library's version, such as <c>0.1.0</c>.</summary>
+    public static string Version { get; } =
+        typeof(TraceScript).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    /// <summary>
+    /// Compiles <paramref name="source"/> for this machine: tracepoint arguments are read from tracefs, which needs root.
+    /// Never throws for a problem in the script: every problem becomes a diagnostic.
+    /// </summary>
+    public static CompileResult Compile(string source, CompileOptions? options = null) =>
+        Compile(source, new TracefsCatalog(), options);
+
+    /// <summary>Parses <paramref name="source"/> without compiling it (no kernel access, no root needed).</summary>
+    public static ParsedScript Parse(string source, string fileName = "stdin") =>
+        new(SyntaxTree.Parse(new SourceText(source, fileName)));
+
+    /// <summary>Compiles against a given tracepoint catalog (tests use a fake one, without tracefs).</summary>
+    internal static CompileResult Compile(string source, ITracepointCatalog tracepoints, CompileOptions? options = null)
+    {
+        options ??= new CompileOptions();
+        var result = Compilation.Compile(new SourceText(source, options.FileName), tracepoints, options.Config);
+        return new CompileResult(result.Diagnostics, result.Program is { } program ? new TraceProgram(program) : null);
+    }
+}

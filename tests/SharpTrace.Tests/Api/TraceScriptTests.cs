@@ -1,0 +1,76 @@
+using SharpTrace.Output;
+
+namespace SharpTrace.Tests.Api;
+
+/// <summary>The embedding API's compile side and its event printer, without the kernel.</summary>
+public sealed class TraceScriptTests
+{
+    [Fact]
+    public void ScriptWithAnErrorGivesDiagnosticsAndNoProgram()
+    {
+        var result = TraceScript.Compile("""BEGIN { @x = 1; prnt("a"); }""");
+
+        Assert.False(result.Success);
+        Assert.Null(result.Program);
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal("stdin:1:17-21: ERROR: Unknown function: prnt\nBEGIN { @x = 1; prnt(\"a\"); }\n                ~~~~\n", error.Format());
+    }
+
+    [Fact]
+    public void DiagnosticsNameTheScriptFile()
+    {
+        var result = TraceScript.Compile("BEGIN { prnt(); }", new CompileOptions { FileName = "trace.bt" });
+
+        Assert.StartsWith("trace.bt:1:9-13: ERROR: ", Assert.Single(result.Diagnostics).Format());
+    }
+
+    [Fact]
+    public void CompiledProgramNamesItsProbesAndDisassemblesEachOne()
+    {
+        var result = TraceScript.Compile("""BEGIN { printf("hi\n"); } END { @x = 1; }""");
+
+        var program = Assert.IsType<TraceProgram>(result.Program);
+        Assert.Equal(["BEGIN", "END"], program.ProbeNames);
+        var listing = program.Disassemble();
+        Assert.StartsWith("BEGIN:\n", listing);
+        Assert.Contains("\nEND:\n", listing);
+        Assert.Contains("exit", listing);
+    }
+
+    [Fact]
+    public void ParseGivesTheSyntaxTreeAndOnlySyntaxErrors()
+    {
+        var parsed = TraceScript.Parse("BEGIN { prnt(1); }");
+
+        Assert.Empty(parsed.Diagnostics);
+        Assert.Contains("prnt", parsed.PrintAst());
+    }
+
+    [Fact]
+    public void PrinterWritesEventsAsTheWriterDoesWithExitMapsAsOneSection()
+    {
+        var a = MapSnapshot.Scalar("@a", new IntegerValue(1));
+        var b = MapSnapshot.Keyed("@b", new MapEntry([new StringValue("k")], new CountValue(2)));
+        var printed = new StringWriter();
+        var direct = new StringWriter();
+
+        var printer = new EventPrinter(new TextOutputWriter(printed));
+        foreach (var traceEvent in new TraceEvent[]
+        {
+            new AttachedEvent(1), new PrintfEvent("hi\n"), new MapEvent(a),
+            new LostEventsEvent(3), new MapEvent(a, AtExit: true), new MapEvent(b, AtExit: true), new ExitEvent(0),
+        })
+        {
+            printer.Print(traceEvent);
+        }
+        var writer = new TextOutputWriter(direct);
+        writer.AttachedProbes(1);
+        writer.Printf("hi\n");
+        writer.Map(a);
+        writer.LostEvents(3);
+        writer.MapsAtExit([a, b]);
+
+        // The writers themselves are checked against bpftrace 0.17 (Output tests); the printer must add nothing.
+        Assert.Equal(direct.ToString(), printed.ToString());
+    }
+}
