@@ -1,4 +1,6 @@
-using System.CommandLine;
+using System.Collections;
+using System.CommandLine.Help;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using SharpTrace;
 using SharpTrace.CodeGen;
@@ -17,68 +19,70 @@ internal static partial class Program
 {
     private static int Main(string[] args)
     {
-        var program = new Option<string?>("-e") { Description = "Program text to run", HelpName = "program" };
-        var scriptFile = new Argument<string?>("filename") { Description = "Script file to run ('-' reads standard input)", Arity = ArgumentArity.ZeroOrOne };
-        var format = new Option<string>("-f") { Description = "Output format: text or json", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
-        var outputFile = new Option<string?>("-o") { Description = "Write the program's output to a file", HelpName = "file" };
-        var quiet = new Option<bool>("-q") { Description = "Keep messages quiet (no 'Attached N probes')" };
-        var verbose = new Option<bool>("-v") { Description = "Verbose messages, such as the verifier log of a rejected program" };
-        var dump = new Option<string?>("-d") { Description = "Print a compiler stage and exit: ast or bpf", HelpName = "stage" };
-        dump.AcceptOnlyFromAmong("ast", "bpf");
-        var dryRun = new Option<bool>("--dry-run") { Description = "Compile and load, but attach nothing" };
-        var noPrintMaps = new Option<bool>("--no-print-maps") { Description = "Do not print maps at exit" };
-
-        var root = new RootCommand("sharptrace: run bpftrace programs, compiled straight to eBPF")
+        var commandLine = new CommandLineOptions();
+        var options = commandLine.Parse(args, out var parse, out var error);
+        if (parse.Action is HelpAction)
+            return parse.Invoke();
+        if (options is null)
         {
-            program, scriptFile, format, outputFile, quiet, verbose, dump, dryRun, noPrintMaps,
-        };
-        root.SetAction(parse => Run(new CliOptions(
-            parse.GetValue(program),
-            parse.GetValue(scriptFile),
-            parse.GetValue(format) ?? "text",
-            parse.GetValue(outputFile),
-            parse.GetValue(quiet),
-            parse.GetValue(verbose),
-            parse.GetValue(dump),
-            parse.GetValue(dryRun),
-            parse.GetValue(noPrintMaps))));
-        return root.Parse(args).Invoke();
+            Console.Error.WriteLine($"ERROR: {error} (see sharptrace --help)");
+            return 1;
+        }
+        return Run(options);
     }
 
-    private sealed record CliOptions(
-        string? Program, string? ScriptFile, string Format, string? OutputFile,
-        bool Quiet, bool Verbose, string? Dump, bool DryRun, bool NoPrintMaps);
+    /// <summary>The version <c>-V</c> prints, from the assembly's informational version without the commit hash.</summary>
+    internal static string Version =>
+        "sharptrace v" + (typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0");
 
     private static int Run(CliOptions options)
     {
         var stderr = Console.Error;
+        ChildCommand? child = null;
         try
         {
-            if (LoadSource(options) is not { } source)
+            if (options.Version)
             {
-                stderr.WriteLine("ERROR: give a program with -e 'program' or a script file (see --help)");
-                return 1;
+                Console.Out.WriteLine(Version);
+                return 0;
             }
+            if (CheckIncludes(options) is { } includeError)
+                return Fail(includeError);
+            if (options.Info)
+                return RequireRoot() ?? Print(new KernelFeatures().Report(Version));
 
-            if (options.Dump == "ast")
+            var source = LoadSource(options);
+            if (source is null && options.List)
+                return RequireRoot() ?? ListProbes(new TracefsCatalog(), options);
+            if (source is null)
+                return Fail("give a program with -e 'program' or a script file (see --help)");
+
+            if (options.DebugStages.Contains("ast"))
             {
                 var tree = SyntaxTree.Parse(source);
                 Console.Out.Write(AstPrinter.Print(tree.Root));
-                return ReportDiagnostics(tree.Diagnostics, stderr) ? 1 : 0;
+                if (ReportDiagnostics(tree.Diagnostics, stderr, options) || !options.DebugStages.Contains("bpf"))
+                    return tree.Diagnostics.Any(d => d.IsError) ? 1 : 0;
             }
+            if (RequireRoot() is { } notRoot)
+                return notRoot;
+            if (options.Pid is { } pid && !Directory.Exists($"/proc/{pid}"))
+                return Fail($"-p {pid}: no such process");
 
-            if (Native.GetEffectiveUserId() != 0)
-            {
-                stderr.WriteLine("ERROR: sharptrace must run as root: loading BPF programs needs CAP_BPF and CAP_PERFMON");
+            // The -c command starts (held) before compiling: its pid is the cpid builtin's value.
+            if (options.Command is { } command && !options.List && options.DebugStages.Count == 0 && !options.DryRun)
+                child = ChildCommand.Start(command);
+            if (Configure(options, child?.Pid, out var configError) is not { } config)
+                return Fail(configError!);
+
+            var catalog = new TracefsCatalog();
+            var result = Compilation.Compile(source, catalog, config);
+            if (ReportDiagnostics(result.Diagnostics, stderr, options) || result.Program is not { } compiled)
                 return 1;
-            }
 
-            var result = Compilation.Compile(source, new TracefsCatalog(), ConfigFromEnvironment(options));
-            if (ReportDiagnostics(result.Diagnostics, stderr) || result.Program is not { } compiled)
-                return 1;
-
-            if (options.Dump == "bpf")
+            if (options.List)
+                return ListProgramProbes(catalog, compiled, options);
+            if (options.DebugStages.Contains("bpf"))
             {
                 foreach (var probe in compiled.Probes)
                 {
@@ -88,20 +92,25 @@ internal static partial class Program
                 }
                 return 0;
             }
-            if (options.DryRun)
+            if (options.DebugStages.Count > 0 || options.DryRun)
                 return 0;
 
-            using var output = OpenOutput(options.OutputFile);
+            using var output = OutputTarget.Open(options.OutputFile, options.Buffering);
             IOutputWriter writer = options.Format == "json" ? new JsonOutputWriter(output) : new TextOutputWriter(output);
             using var cancellation = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            // The trace ends with the -c command, or with the -p process.
+            child?.Exited.ContinueWith(_ => cancellation.Cancel(), TaskScheduler.Default);
+            if (options.Pid is { } target)
+                _ = WatchProcessAsync(target, cancellation);
             using var session = new Session(compiled, writer, new SessionOptions
             {
                 Quiet = options.Quiet,
                 Diagnostics = stderr,
                 NotifyProbesAttached = Environment.GetEnvironmentVariable("__BPFTRACE_NOTIFY_PROBES_ATTACHED") is not null,
                 NotifyOutput = Console.Out,
+                Started = child is null ? null : child.Release,
             });
             return session.Run(cancellation.Token);
 
@@ -125,7 +134,28 @@ internal static partial class Program
             stderr.WriteLine($"ERROR: {e.Message}");
             return 1;
         }
+        finally
+        {
+            child?.Dispose();
+        }
     }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"ERROR: {message}");
+        return 1;
+    }
+
+    private static int Print(string text)
+    {
+        Console.Out.WriteLine(text);
+        return 0;
+    }
+
+    /// <summary>Null when running as root; else reports why not and returns the exit code.</summary>
+    private static int? RequireRoot() => Native.GetEffectiveUserId() == 0
+        ? null
+        : Fail("sharptrace must run as root: loading BPF programs needs CAP_BPF and CAP_PERFMON");
 
     private static SourceText? LoadSource(CliOptions options)
     {
@@ -139,33 +169,86 @@ internal static partial class Program
         };
     }
 
-    private static TextWriter OpenOutput(string? path)
+    /// <summary>
+    /// -I directories must exist and --include files must be found in them or the system include folders. Their
+    /// C definitions are not read: kernel types come from BTF (see docs/cli.md).
+    /// </summary>
+    private static string? CheckIncludes(CliOptions options)
     {
-        if (path is null)
-            return new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
-        return new StreamWriter(path, append: false) { AutoFlush = true };
+        if (options.IncludeDirectories.FirstOrDefault(d => !Directory.Exists(d)) is { } missingDirectory)
+            return $"-I {missingDirectory}: no such directory";
+        string[] searched = [.. options.IncludeDirectories, "/usr/local/include", "/usr/include"];
+        foreach (var include in options.Includes)
+        {
+            var found = Path.IsPathRooted(include) ? File.Exists(include) : searched.Any(d => File.Exists(Path.Combine(d, include)));
+            if (!found)
+                return $"--include {include}: file not found (searched {string.Join(", ", searched)})";
+        }
+        return null;
     }
 
-    /// <summary>Writes every diagnostic to stderr; returns true when any is an error.</summary>
-    private static bool ReportDiagnostics(IReadOnlyList<Diagnostic> diagnostics, TextWriter stderr)
+    /// <summary>
+    /// The program's configuration: defaults, then BPFTRACE_* environment variables, then the command line; a
+    /// script's config block is applied later by the binder and loses to both (bpftrace's precedence).
+    /// </summary>
+    internal static ProgramConfig? Configure(CliOptions options, int? childPid, out string? error) =>
+        Configure(options, childPid, EnvironmentVariables(), out error);
+
+    internal static ProgramConfig? Configure(CliOptions options, int? childPid, IReadOnlyDictionary<string, string> environment, out string? error)
     {
-        foreach (var diagnostic in diagnostics)
+        if (ConfigVariables.FromEnvironment(new ProgramConfig(), environment, out error) is not { } config)
+            return null;
+        if (options.NoPrintMaps)
+            config = config with { PrintMapsOnExit = false, SetOutsideScript = new HashSet<string>(config.SetOutsideScript) { "print_maps_on_exit" } };
+        return config with { PositionalParameters = options.Parameters, ChildPid = childPid, TargetPid = options.Pid };
+    }
+
+    private static Dictionary<string, string> EnvironmentVariables()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+            variables[(string)entry.Key] = entry.Value as string ?? "";
+        return variables;
+    }
+
+    private static int ListProbes(ITracepointCatalog catalog, CliOptions options)
+    {
+        foreach (var probe in ProbeListing.List(catalog, options.ListPattern))
+        {
+            Console.Out.WriteLine(probe);
+            if (options.Verbose)
+                Console.Out.Write(ProbeListing.Arguments(catalog, probe));
+        }
+        return 0;
+    }
+
+    private static int ListProgramProbes(ITracepointCatalog catalog, CompiledProgram program, CliOptions options)
+    {
+        foreach (var probe in program.Bound.Probes.SelectMany(p => p.AttachPoints).Select(a => a.ToString()))
+        {
+            if (options.ListPattern is { } pattern && !Wildcard.Matches(pattern, probe))
+                continue;
+            Console.Out.WriteLine(probe);
+            if (options.Verbose)
+                Console.Out.Write(ProbeListing.Arguments(catalog, probe));
+        }
+        return 0;
+    }
+
+    /// <summary>-p: ends the trace when the process is gone.</summary>
+    private static async Task WatchProcessAsync(int pid, CancellationTokenSource cancellation)
+    {
+        while (!cancellation.IsCancellationRequested && Directory.Exists($"/proc/{pid}"))
+            await Task.Delay(100).ConfigureAwait(false);
+        await cancellation.CancelAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Writes every diagnostic to stderr (warnings only without --no-warnings); returns true when any is an error.</summary>
+    private static bool ReportDiagnostics(IReadOnlyList<Diagnostic> diagnostics, TextWriter stderr, CliOptions options)
+    {
+        foreach (var diagnostic in diagnostics.Where(d => d.IsError || !options.NoWarnings))
             stderr.Write(diagnostic.Format());
         return diagnostics.Any(d => d.IsError);
-    }
-
-    private static ProgramConfig ConfigFromEnvironment(CliOptions options)
-    {
-        var config = new ProgramConfig();
-        if (Environment.GetEnvironmentVariable("BPFTRACE_MAX_STRLEN") is { } strlen && int.TryParse(strlen, out var maxStrlen))
-            config = config with { MaxStrlen = maxStrlen };
-        if (Environment.GetEnvironmentVariable("BPFTRACE_MAX_MAP_KEYS") is { } keys && int.TryParse(keys, out var maxKeys))
-            config = config with { MaxMapKeys = maxKeys };
-        if (Environment.GetEnvironmentVariable("BPFTRACE_PRINT_MAPS_ON_EXIT") is "0" or "false")
-            config = config with { PrintMapsOnExit = false };
-        if (options.NoPrintMaps)
-            config = config with { PrintMapsOnExit = false };
-        return config;
     }
 
     private static partial class Native

@@ -22,6 +22,9 @@ public sealed record SessionOptions
 
     /// <summary>Where the notify line goes; the program's stdout.</summary>
     public TextWriter? NotifyOutput { get; init; }
+
+    /// <summary>Called once every probe is attached and BEGIN ran, unless BEGIN already asked to exit (starts <c>-c</c>'s command).</summary>
+    public Action? Started { get; init; }
 }
 
 /// <summary>
@@ -61,6 +64,8 @@ public sealed class Session : IDisposable
             LoadPrograms();
             Attach();
             RunSpecialProbes(ProbeKind.Begin);
+            if (!_exitRequested)
+                _options.Started?.Invoke();
             while (!_exitRequested && !cancellation.IsCancellationRequested)
                 _ringBuffer!.Poll(PollMilliseconds, HandleRecord);
             Detach();
