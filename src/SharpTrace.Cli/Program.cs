@@ -72,7 +72,9 @@ internal static partial class Program
             // The -c command starts (held) before compiling: its pid is the cpid builtin's value.
             if (options.Command is { } command && !options.List && options.DebugStages.Count == 0 && !options.DryRun)
                 child = ChildCommand.Start(command);
-            if (Configure(options, child?.Pid, out var configError) is not { } config)
+            // Without a run (-l, -d, --dry-run) the command is not started, but cpid still compiles (as 0).
+            var childPid = child?.Pid ?? (options.Command is null ? null : 0);
+            if (Configure(options, childPid, out var configError) is not { } config)
                 return Fail(configError!);
 
             var catalog = new TracefsCatalog();
