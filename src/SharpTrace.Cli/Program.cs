@@ -1,4 +1,5 @@
-using System.CommandLine;
+using System.Collections;
+using System.CommandLine.Help;
 using System.Runtime.InteropServices;
 using SharpTrace.CodeGen;
 using SharpTrace.Kernel;
@@ -8,98 +9,90 @@ using SharpTrace.Syntax;
 
 namespace SharpTrace.Cli;
 
-/// <summary>The <c>sharptrace</c> command: bpftrace's command line over the SharpTrace library.</summary>
+/// <summary>The <c>sharptrace</c> command: bpftrace's command line over the SharpTrace library's public API.</summary>
 internal static partial class Program
 {
     private static int Main(string[] args)
     {
-        var program = new Option<string?>("-e") { Description = "Program text to run", HelpName = "program" };
-        var scriptFile = new Argument<string?>("filename") { Description = "Script file to run ('-' reads standard input)", Arity = ArgumentArity.ZeroOrOne };
-        var format = new Option<string>("-f") { Description = "Output format: text or json", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
-        var outputFile = new Option<string?>("-o") { Description = "Write the program's output to a file", HelpName = "file" };
-        var quiet = new Option<bool>("-q") { Description = "Keep messages quiet (no 'Attached N probes')" };
-        var verbose = new Option<bool>("-v") { Description = "Verbose messages, such as the verifier log of a rejected program" };
-        var dump = new Option<string?>("-d") { Description = "Print a compiler stage and exit: ast or bpf", HelpName = "stage" };
-        dump.AcceptOnlyFromAmong("ast", "bpf");
-        var dryRun = new Option<bool>("--dry-run") { Description = "Compile and load, but attach nothing" };
-        var noPrintMaps = new Option<bool>("--no-print-maps") { Description = "Do not print maps at exit" };
-        var version = new Option<bool>("-V", "--version") { Description = "Print the version (sharptrace vX.Y.Z) and exit" };
-
-        var root = new RootCommand("sharptrace: run bpftrace programs, compiled straight to eBPF")
+        var commandLine = new CommandLineOptions();
+        var options = commandLine.Parse(args, out var parse, out var error);
+        if (parse.Action is HelpAction)
+            return parse.Invoke();
+        if (options is null)
         {
-            program, scriptFile, format, outputFile, quiet, verbose, dump, dryRun, noPrintMaps,
-        };
-        // Ours replaces System.CommandLine's --version, which prints the bare version and knows no -V.
-        root.Options.Remove(root.Options.OfType<VersionOption>().Single());
-        root.Options.Add(version);
-        root.SetAction(parse => parse.GetValue(version) ? PrintVersion() : Run(new CliOptions(
-            parse.GetValue(program),
-            parse.GetValue(scriptFile),
-            parse.GetValue(format) ?? "text",
-            parse.GetValue(outputFile),
-            parse.GetValue(quiet),
-            parse.GetValue(verbose),
-            parse.GetValue(dump),
-            parse.GetValue(dryRun),
-            parse.GetValue(noPrintMaps))));
-        return root.Parse(args).Invoke();
+            Console.Error.WriteLine($"ERROR: {error} (see sharptrace --help)");
+            return 1;
+        }
+        return Run(options);
     }
 
-    /// <summary>Prints <c>sharptrace v0.1.0</c>, as <c>bpftrace -V</c> prints <c>bpftrace v0.17.0</c>.</summary>
-    private static int PrintVersion()
-    {
-        Console.Out.WriteLine($"sharptrace v{TraceScript.Version}");
-        return 0;
-    }
-
-    private sealed record CliOptions(
-        string? Program, string? ScriptFile, string Format, string? OutputFile,
-        bool Quiet, bool Verbose, string? Dump, bool DryRun, bool NoPrintMaps);
+    /// <summary>The version <c>-V</c> prints (<c>sharptrace v0.1.0</c>), as <c>bpftrace -V</c> prints <c>bpftrace v0.17.0</c>.</summary>
+    internal static string Version => "sharptrace v" + TraceScript.Version.Split('+')[0];
 
     private static int Run(CliOptions options)
     {
         var stderr = Console.Error;
+        ChildCommand? child = null;
         try
         {
-            if (LoadSource(options) is not { } source)
+            if (options.Version)
             {
-                stderr.WriteLine("ERROR: give a program with -e 'program' or a script file (see --help)");
-                return 1;
+                Console.Out.WriteLine(Version);
+                return 0;
             }
+            if (CheckIncludes(options) is { } includeError)
+                return Fail(includeError);
+            if (options.Info)
+                return RequireRoot() ?? Print(TraceScript.DescribeKernel(Version));
 
-            if (options.Dump == "ast")
+            var source = LoadSource(options);
+            if (source is null && options.List)
+                return RequireRoot() ?? Print(TraceScript.ListProbes(options.ListPattern, options.Verbose), newline: false);
+            if (source is null)
+                return Fail("give a program with -e 'program' or a script file (see --help)");
+
+            if (options.DebugStages.Contains("ast"))
             {
                 var parsed = TraceScript.Parse(source.Text, source.FileName);
                 Console.Out.Write(parsed.PrintAst());
-                return ReportDiagnostics(parsed.Diagnostics, stderr) ? 1 : 0;
+                if (ReportDiagnostics(parsed.Diagnostics, stderr, options) || !options.DebugStages.Contains("bpf"))
+                    return parsed.Diagnostics.Any(d => d.IsError) ? 1 : 0;
             }
+            if (RequireRoot() is { } notRoot)
+                return notRoot;
+            if (options.Pid is { } pid && !Directory.Exists($"/proc/{pid}"))
+                return Fail($"-p {pid}: no such process");
 
-            if (Native.GetEffectiveUserId() != 0)
-            {
-                stderr.WriteLine("ERROR: sharptrace must run as root: loading BPF programs needs CAP_BPF and CAP_PERFMON");
+            // The -c command starts (held) before compiling: its pid is the cpid builtin's value.
+            if (options.Command is { } command && !options.List && options.DebugStages.Count == 0 && !options.DryRun)
+                child = ChildCommand.Start(command);
+            // Without a run (-l, -d, --dry-run) the command is not started, but cpid still compiles (as 0).
+            var childPid = child?.Pid ?? (options.Command is null ? null : 0);
+            if (Configure(options, childPid, out var configError) is not { } config)
+                return Fail(configError!);
+
+            var result = TraceScript.Compile(source.Text, new CompileOptions { FileName = source.FileName, Config = config });
+            if (ReportDiagnostics(result.Diagnostics, stderr, options) || result.Program is not { } compiled)
                 return 1;
-            }
 
-            var result = TraceScript.Compile(source.Text, new CompileOptions { FileName = source.FileName, Config = ConfigFromEnvironment(options) });
-            if (ReportDiagnostics(result.Diagnostics, stderr) || result.Program is not { } compiled)
-                return 1;
-
-            if (options.Dump == "bpf")
-            {
-                Console.Out.Write(compiled.Disassemble());
-                return 0;
-            }
-            if (options.DryRun)
+            if (options.List)
+                return Print(compiled.ListProbes(options.ListPattern, options.Verbose), newline: false);
+            if (options.DebugStages.Contains("bpf"))
+                return Print(compiled.Disassemble(), newline: false);
+            if (options.DebugStages.Count > 0 || options.DryRun)
                 return 0;
 
-            using var output = OpenOutput(options.OutputFile);
+            using var output = OutputTarget.Open(options.OutputFile, options.Buffering);
             var printer = new EventPrinter(options.Format == "json" ? new JsonOutputWriter(output) : new TextOutputWriter(output));
-            var notifyAttached = Environment.GetEnvironmentVariable("__BPFTRACE_NOTIFY_PROBES_ATTACHED") is not null;
             using var cancellation = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            return PrintRun(compiled, printer, options.Quiet, notifyAttached, cancellation.Token);
+            // The trace ends with the -c command, or with the -p process.
+            child?.Exited.ContinueWith(_ => cancellation.Cancel(), TaskScheduler.Default);
+            if (options.Pid is { } target)
+                _ = WatchProcessAsync(target, cancellation);
+            var notifyAttached = Environment.GetEnvironmentVariable("__BPFTRACE_NOTIFY_PROBES_ATTACHED") is not null;
+            return PrintRun(compiled, printer, options.Quiet, notifyAttached, child, cancellation.Token);
 
             void Stop(PosixSignalContext context)
             {
@@ -121,13 +114,32 @@ internal static partial class Program
             stderr.WriteLine($"ERROR: {e.Message}");
             return 1;
         }
+        finally
+        {
+            child?.Dispose();
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"ERROR: {message}");
+        return 1;
+    }
+
+    private static int Print(string text, bool newline = true)
+    {
+        if (newline)
+            Console.Out.WriteLine(text);
+        else
+            Console.Out.Write(text);
+        return 0;
     }
 
     /// <summary>
     /// Runs the program and prints its events as they come; returns the exit code. The run is in this (the main)
     /// thread, so BEGIN and END see the process's own tid and comm, as in bpftrace.
     /// </summary>
-    private static int PrintRun(TraceProgram program, EventPrinter printer, bool quiet, bool notifyAttached, CancellationToken cancellation)
+    private static int PrintRun(TraceProgram program, EventPrinter printer, bool quiet, bool notifyAttached, ChildCommand? child, CancellationToken cancellation)
     {
         var exitCode = 0;
         program.Run(traceEvent =>
@@ -145,6 +157,9 @@ internal static partial class Program
                         Console.Out.Flush();
                     }
                     break;
+                case StartedEvent:
+                    child?.Release();
+                    break;
                 case WarningEvent warning:
                     Console.Error.WriteLine($"WARNING: {warning.Message}");
                     break;
@@ -155,6 +170,11 @@ internal static partial class Program
         }, cancellation);
         return exitCode;
     }
+
+    /// <summary>Null when running as root; else reports why not and returns the exit code.</summary>
+    private static int? RequireRoot() => Native.GetEffectiveUserId() == 0
+        ? null
+        : Fail("sharptrace must run as root: loading BPF programs needs CAP_BPF and CAP_PERFMON");
 
     private sealed record ScriptSource(string Text, string FileName);
 
@@ -170,33 +190,62 @@ internal static partial class Program
         };
     }
 
-    private static TextWriter OpenOutput(string? path)
+    /// <summary>
+    /// -I directories must exist and --include files must be found in them or the system include folders. Their
+    /// C definitions are not read: kernel types come from BTF (see docs/cli.md).
+    /// </summary>
+    private static string? CheckIncludes(CliOptions options)
     {
-        if (path is null)
-            return new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
-        return new StreamWriter(path, append: false) { AutoFlush = true };
+        if (options.IncludeDirectories.FirstOrDefault(d => !Directory.Exists(d)) is { } missingDirectory)
+            return $"-I {missingDirectory}: no such directory";
+        string[] searched = [.. options.IncludeDirectories, "/usr/local/include", "/usr/include"];
+        foreach (var include in options.Includes)
+        {
+            var found = Path.IsPathRooted(include) ? File.Exists(include) : searched.Any(d => File.Exists(Path.Combine(d, include)));
+            if (!found)
+                return $"--include {include}: file not found (searched {string.Join(", ", searched)})";
+        }
+        return null;
     }
 
-    /// <summary>Writes every diagnostic to stderr; returns true when any is an error.</summary>
-    private static bool ReportDiagnostics(IReadOnlyList<Diagnostic> diagnostics, TextWriter stderr)
+    /// <summary>
+    /// The program's configuration: defaults, then BPFTRACE_* environment variables, then the command line; a
+    /// script's config block is applied later by the binder and loses to both (bpftrace's precedence).
+    /// </summary>
+    internal static ProgramConfig? Configure(CliOptions options, int? childPid, out string? error) =>
+        Configure(options, childPid, EnvironmentVariables(), out error);
+
+    internal static ProgramConfig? Configure(CliOptions options, int? childPid, IReadOnlyDictionary<string, string> environment, out string? error)
     {
-        foreach (var diagnostic in diagnostics)
+        if (ConfigVariables.FromEnvironment(new ProgramConfig(), environment, out error) is not { } config)
+            return null;
+        if (options.NoPrintMaps)
+            config = config with { PrintMapsOnExit = false, SetOutsideScript = new HashSet<string>(config.SetOutsideScript) { "print_maps_on_exit" } };
+        return config with { PositionalParameters = options.Parameters, ChildPid = childPid, TargetPid = options.Pid };
+    }
+
+    private static Dictionary<string, string> EnvironmentVariables()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+            variables[(string)entry.Key] = entry.Value as string ?? "";
+        return variables;
+    }
+
+    /// <summary>-p: ends the trace when the process is gone.</summary>
+    private static async Task WatchProcessAsync(int pid, CancellationTokenSource cancellation)
+    {
+        while (!cancellation.IsCancellationRequested && Directory.Exists($"/proc/{pid}"))
+            await Task.Delay(100).ConfigureAwait(false);
+        await cancellation.CancelAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Writes every diagnostic to stderr (warnings only without --no-warnings); returns true when any is an error.</summary>
+    private static bool ReportDiagnostics(IReadOnlyList<Diagnostic> diagnostics, TextWriter stderr, CliOptions options)
+    {
+        foreach (var diagnostic in diagnostics.Where(d => d.IsError || !options.NoWarnings))
             stderr.Write(diagnostic.Format());
         return diagnostics.Any(d => d.IsError);
-    }
-
-    private static ProgramConfig ConfigFromEnvironment(CliOptions options)
-    {
-        var config = new ProgramConfig();
-        if (Environment.GetEnvironmentVariable("BPFTRACE_MAX_STRLEN") is { } strlen && int.TryParse(strlen, out var maxStrlen))
-            config = config with { MaxStrlen = maxStrlen };
-        if (Environment.GetEnvironmentVariable("BPFTRACE_MAX_MAP_KEYS") is { } keys && int.TryParse(keys, out var maxKeys))
-            config = config with { MaxMapKeys = maxKeys };
-        if (Environment.GetEnvironmentVariable("BPFTRACE_PRINT_MAPS_ON_EXIT") is "0" or "false")
-            config = config with { PrintMapsOnExit = false };
-        if (options.NoPrintMaps)
-            config = config with { PrintMapsOnExit = false };
-        return config;
     }
 
     private static partial class Native

@@ -8,6 +8,9 @@ public abstract record TraceEvent;
 /// <summary>Every probe is attached; the trace is live. Comes once, before any BEGIN output.</summary>
 public sealed record AttachedEvent(int ProbeCount) : TraceEvent;
 
+/// <summary>Every probe is attached and BEGIN ran without calling <c>exit()</c>: the trace is live (<c>-c</c> starts its command here).</summary>
+public sealed record StartedEvent : TraceEvent;
+
 /// <summary>The text of one <c>printf()</c>, formatted.</summary>
 public sealed record PrintfEvent(string Text) : TraceEvent;
 

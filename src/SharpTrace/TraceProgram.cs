@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Probes;
 using SharpTrace.Runtime;
 
 namespace SharpTrace;
@@ -19,6 +20,14 @@ public sealed class TraceProgram
 
     /// <summary>The probes' names as the script declares them, BEGIN and END included.</summary>
     public IReadOnlyList<string> ProbeNames => _program.Probes.Select(p => p.Probe.Name).ToList();
+
+    /// <summary>This program's attach points matching <paramref name="pattern"/>, as <see cref="TraceScript.ListProbes"/> lists them.</summary>
+    public string ListProbes(string? pattern, bool withArguments)
+    {
+        var points = _program.Bound.Probes.SelectMany(p => p.AttachPoints).Select(a => a.ToString())
+            .Where(point => pattern is null || Wildcard.Matches(pattern, point));
+        return ProbeListing.Format(new TracefsCatalog(), points, withArguments);
+    }
 
     /// <summary>The eBPF code of every probe as readable assembly, as <c>sharptrace -d bpf</c> prints it.</summary>
     public string Disassemble()
@@ -41,7 +50,7 @@ public sealed class TraceProgram
     public void Run(Action<TraceEvent> onEvent, CancellationToken cancellationToken = default)
     {
         var output = new EventOutput(onEvent);
-        using var session = new Session(_program, output, output.Warning);
+        using var session = new Session(_program, output, output.Warning, () => onEvent(new StartedEvent()));
         var exitCode = session.Run(cancellationToken);
         onEvent(new ExitEvent(exitCode));
     }

@@ -50,6 +50,16 @@ public static class TraceScript
     public static CompileResult Compile(string source, CompileOptions? options = null) =>
         Compile(source, new TracefsCatalog(), options);
 
+    /// <summary>What this kernel supports (map and program types, helpers, probe kinds), found by asking it, as <c>--info</c> prints it.</summary>
+    public static string DescribeKernel(string toolVersion) => new Kernel.KernelFeatures().Report(toolVersion);
+
+    /// <summary>
+    /// The probes <c>sharptrace -l</c> lists, one a line: BEGIN, END and the tracepoints matching <paramref name="pattern"/>
+    /// (all when null); with <paramref name="withArguments"/> each is followed by its arguments, as <c>-lv</c> prints them.
+    /// </summary>
+    public static string ListProbes(string? pattern, bool withArguments) =>
+        ProbeListing.Format(new TracefsCatalog(), ProbeListing.List(new TracefsCatalog(), pattern), withArguments);
+
     /// <summary>Parses <paramref name="source"/> without compiling it (no kernel access, no root needed).</summary>
     public static ParsedScript Parse(string source, string fileName = "stdin") =>
         new(SyntaxTree.Parse(new SourceText(source, fileName)));

@@ -14,8 +14,17 @@ internal sealed record MapDefinition(MapRef Ref, BpfMapType Type, int KeySize, i
 /// </summary>
 internal sealed class ProgramMaps
 {
-    /// <summary>Ring buffer size: 1 MiB, enough for bursts of printf between two polls.</summary>
+    /// <summary>Default ring buffer size: 1 MiB, enough for bursts of printf between two polls.</summary>
     public const int RingBufferBytes = 1 << 20;
+
+    /// <summary>The ring buffer size for <c>perf_rb_pages</c>: pages per CPU times CPUs, a power of two (the kernel's rule).</summary>
+    public static int RingBufferSize(int? pagesPerCpu)
+    {
+        if (pagesPerCpu is not { } pages)
+            return RingBufferBytes;
+        var bytes = (long)pages * Environment.SystemPageSize * BpfMap.PossibleCpuCount;
+        return (int)Math.Min(1L << 30, (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)bytes));
+    }
 
     private readonly Dictionary<MapSymbol, MapDefinition> _bySymbol = [];
     private readonly List<MapDefinition> _all = [];
@@ -24,7 +33,7 @@ internal sealed class ProgramMaps
     {
         Actions = program.Actions;
         ExitAction = program.Actions.OfType<ExitAction>().FirstOrDefault()?.Id ?? -1;
-        RingBuffer = Add(new MapDefinition(new MapRef("ringbuf"), BpfMapType.RingBuf, 0, 0, RingBufferBytes, null)).Ref;
+        RingBuffer = Add(new MapDefinition(new MapRef("ringbuf"), BpfMapType.RingBuf, 0, 0, RingBufferSize(program.Config.PerfRbPages), null)).Ref;
         LostEvents = Add(new MapDefinition(new MapRef("lost_events"), BpfMapType.PerCpuArray, 4, 8, 1, null)).Ref;
         foreach (var map in program.Maps)
         {

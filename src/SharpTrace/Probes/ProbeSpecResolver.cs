@@ -9,7 +9,7 @@ namespace SharpTrace.Probes;
 /// <summary>Resolves an attach point as written (aliases, wildcards) to the concrete probes it names.</summary>
 internal static class ProbeSpecResolver
 {
-    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
         ["t"] = "tracepoint", ["tp"] = "tracepoint",
         ["k"] = "kprobe", ["kr"] = "kretprobe", ["f"] = "fentry", ["fr"] = "fexit",

@@ -20,6 +20,7 @@ internal sealed class Session : IDisposable
     private readonly CompiledProgram _program;
     private readonly IOutputWriter _output;
     private readonly Action<string> _warning;
+    private readonly Action _started;
     private readonly List<IDisposable> _owned = [];
     private readonly List<IDisposable> _attachments = [];
     private readonly Dictionary<MapRefKey, int> _mapFds = [];
@@ -30,11 +31,13 @@ internal sealed class Session : IDisposable
     private bool _exitRequested;
 
     /// <summary>A session that prints to <paramref name="output"/> and reports problems that do not stop it to <paramref name="warning"/>.</summary>
-    public Session(CompiledProgram program, IOutputWriter output, Action<string>? warning = null)
+    /// <paramref name="started"/> is called once every probe is attached and BEGIN ran, unless BEGIN already asked to exit.
+    public Session(CompiledProgram program, IOutputWriter output, Action<string>? warning = null, Action? started = null)
     {
         _program = program;
         _output = output;
         _warning = warning ?? (_ => { });
+        _started = started ?? (() => { });
     }
 
     /// <summary>Runs the program until it calls exit() or <paramref name="cancellation"/> fires. Returns the exit code.</summary>
@@ -46,6 +49,8 @@ internal sealed class Session : IDisposable
             LoadPrograms();
             Attach();
             RunSpecialProbes(ProbeKind.Begin);
+            if (!_exitRequested)
+                _started();
             while (!_exitRequested && !cancellation.IsCancellationRequested)
                 _ringBuffer!.Poll(PollMilliseconds, HandleRecord);
             Detach();

@@ -65,6 +65,9 @@ internal sealed class Binder
 
         foreach (var map in _maps.Values.Where(m => m.ValueType is null))
             _diagnostics.Error(default, $"Undefined map: {map.Name}");
+        var attachPoints = program.Probes.Sum(p => p.AttachPoints.Count);
+        if (attachPoints > _config.MaxProbes)
+            _diagnostics.Error(default, $"Can not attach more than {_config.MaxProbes} probes ({attachPoints} requested): raise max_probes (config or BPFTRACE_MAX_PROBES)");
         return program;
     }
 
@@ -83,45 +86,28 @@ internal sealed class Binder
     {
         foreach (var entry in block.Entries)
         {
-            var key = entry.Key.StartsWith("BPFTRACE_", StringComparison.Ordinal) ? entry.Key["BPFTRACE_".Length..].ToLowerInvariant() : entry.Key;
-            switch (key)
+            var text = entry.Value switch
             {
-                case "max_strlen":
-                    config = config with { MaxStrlen = (int)ConfigInteger(entry) };
-                    break;
-                case "max_map_keys":
-                    config = config with { MaxMapKeys = (int)ConfigInteger(entry) };
-                    break;
-                case "print_maps_on_exit":
-                    config = config with { PrintMapsOnExit = ConfigBoolean(entry) };
-                    break;
-                default:
-                    _diagnostics.Error(entry.Span, $"Unrecognized config variable: {entry.Key}");
-                    break;
+                IntegerLiteral i => i.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                BooleanLiteral b => b.Value ? "true" : "false",
+                Identifier id => id.Name,
+                StringLiteral str => str.Value,
+                _ => null,
+            };
+            if (text is null)
+            {
+                _diagnostics.Error(entry.Value.Span, $"Invalid value for {entry.Key}: expected a literal");
+                continue;
             }
+            // A value from the environment or the command line wins over the script's (bpftrace's precedence).
+            if (config.SetOutsideScript.Contains(ConfigVariables.Canonical(entry.Key)) && ConfigVariables.Names.Contains(ConfigVariables.Canonical(entry.Key)))
+                continue;
+            if (ConfigVariables.TrySet(config, entry.Key, text, out var error) is { } set)
+                config = set;
+            else
+                _diagnostics.Error(entry.Span, error!);
         }
         return config;
-    }
-
-    private long ConfigInteger(ConfigEntry entry)
-    {
-        if (entry.Value is IntegerLiteral literal)
-            return (long)literal.Value;
-        _diagnostics.Error(entry.Value.Span, $"Invalid value for {entry.Key}: expected an integer");
-        return 0;
-    }
-
-    private bool ConfigBoolean(ConfigEntry entry)
-    {
-        switch (entry.Value)
-        {
-            case BooleanLiteral b: return b.Value;
-            case IntegerLiteral { Value: 0 or 1 } i: return i.Value == 1;
-            case Identifier { Name: "true" or "false" } id: return id.Name == "true";
-            default:
-                _diagnostics.Error(entry.Value.Span, $"Invalid value for {entry.Key}: expected true or false");
-                return false;
-        }
     }
 
     private BoundProbe? BindProbe(Probe probe)
@@ -144,8 +130,19 @@ internal sealed class Binder
         _variables = new Dictionary<string, VariableSymbol>(StringComparer.Ordinal);
 
         var predicate = probe.Predicate is null ? null : BindCondition(probe.Predicate);
+        if (_config.TargetPid is { } targetPid && _probeKind is not (ProbeKind.Begin or ProbeKind.End))
+            predicate = OnlyForProcess(targetPid, probe.Span, predicate);
         var body = BindBlock(probe.Body);
         return new BoundProbe(probe.Span, _probeKind, specs, predicate, body, _variables.Values.ToList());
+    }
+
+    /// <summary>-p PID: the probe acts as if its predicate began with <c>pid == PID &amp;&amp;</c>.</summary>
+    private static BoundExpression OnlyForProcess(int targetPid, TextSpan span, BoundExpression? predicate)
+    {
+        var pid = BuiltinVariable.All["pid"];
+        BoundExpression filter = new BoundBinary(span, BinaryOperator.Equal,
+            new BoundBuiltinVariable(span, pid, pid.Type), new BoundIntegerLiteral(span, targetPid, BpfType.Int64), BpfType.Int64);
+        return predicate is null ? filter : new BoundBinary(span, BinaryOperator.LogicalAnd, filter, predicate, BpfType.Int64);
     }
 
     private BoundBlock BindBlock(Block block) =>
@@ -440,6 +437,10 @@ internal sealed class Binder
                 return new BoundStringLiteral(literal.Span, literal.Value);
             case Identifier identifier:
                 return BindIdentifier(identifier);
+            case PositionalParameter parameter:
+                return BindPositionalParameter(parameter);
+            case PositionalParameterCount count:
+                return new BoundIntegerLiteral(count.Span, _config.PositionalParameters.Count, BpfType.Int64);
             case VariableExpression variable:
                 if (_variables.TryGetValue(variable.Name, out var symbol))
                     return new BoundVariableRead(variable.Span, symbol);
@@ -468,8 +469,42 @@ internal sealed class Binder
         }
     }
 
+    /// <summary>
+    /// <c>$N</c> stands for the N-th command-line parameter, as bpftrace substitutes it: an integer literal when the
+    /// text is a number, else a string literal; a parameter not given is 0 (and "" inside <c>str()</c>).
+    /// </summary>
+    private BoundExpression BindPositionalParameter(PositionalParameter parameter)
+    {
+        if (parameter.Index > _config.PositionalParameters.Count)
+            return new BoundIntegerLiteral(parameter.Span, 0, BpfType.Int64);
+        var text = _config.PositionalParameters[parameter.Index - 1];
+        if (ParseInteger(text) is { } value)
+            return new BoundIntegerLiteral(parameter.Span, value, BpfType.Int64);
+        return new BoundStringLiteral(parameter.Span, text);
+    }
+
+    private static long? ParseInteger(string text)
+    {
+        var negative = text.StartsWith('-');
+        var digits = negative ? text[1..] : text;
+        ulong value;
+        var parsed = digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? ulong.TryParse(digits[2..], System.Globalization.NumberStyles.AllowHexSpecifier, null, out value)
+            : ulong.TryParse(digits, System.Globalization.NumberStyles.None, null, out value);
+        if (!parsed || value > long.MaxValue)
+            return null;
+        return negative ? -(long)value : (long)value;
+    }
+
     private BoundExpression BindIdentifier(Identifier identifier)
     {
+        if (identifier.Name == "cpid")
+        {
+            if (_config.ChildPid is { } childPid)
+                return new BoundIntegerLiteral(identifier.Span, childPid, BpfType.UInt32);
+            _diagnostics.Error(identifier.Span, "cpid cannot be used without child command (-c)");
+            return Error(identifier.Span);
+        }
         if (BuiltinVariable.TryGet(identifier.Name, out var builtin))
         {
             if (!builtin.IsAllowedIn(_probeKind) && builtin.AllowedProbes is { } allowed)
@@ -629,6 +664,9 @@ internal sealed class Binder
                     _diagnostics.ReportWrongArgumentCount(call.Span, "str", 1, call.Arguments.Count);
                     return Error(call.Span);
                 }
+                // str($N) is the parameter's text, even when it looks like a number.
+                if (call.Arguments[0] is PositionalParameter parameter)
+                    return new BoundStringLiteral(call.Span, parameter.Index <= _config.PositionalParameters.Count ? _config.PositionalParameters[parameter.Index - 1] : "");
                 var pointer = BindExpression(call.Arguments[0]);
                 var length = call.Arguments.Count == 2 ? BindExpression(call.Arguments[1]) : null;
                 if (pointer.Type is StringType)

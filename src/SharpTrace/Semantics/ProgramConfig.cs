@@ -3,7 +3,39 @@ namespace SharpTrace.Semantics;
 /// <summary>Settings from the script's <c>config</c> block, the environment and the command line.</summary>
 public sealed record ProgramConfig
 {
+    /// <summary>Bytes kept for a string (<c>max_strlen</c>).</summary>
     public int MaxStrlen { get; init; } = 64;
+
+    /// <summary>Entries a keyed map can hold (<c>max_map_keys</c>).</summary>
     public int MaxMapKeys { get; init; } = 4096;
+
+    /// <summary>Print every map with entries at exit (<c>print_maps_on_exit</c>).</summary>
     public bool PrintMapsOnExit { get; init; } = true;
+
+    /// <summary>
+    /// Pages of event buffer per CPU (<c>perf_rb_pages</c>). bpftrace sizes per-CPU perf buffers with it; we have
+    /// one BPF ring buffer for all CPUs, sized as pages × CPUs rounded up to a power of two. Null keeps our 1 MiB.
+    /// </summary>
+    public int? PerfRbPages { get; init; }
+
+    /// <summary>How stacks print (<c>stack_mode</c>: bpftrace, perf or raw).</summary>
+    public string StackMode { get; init; } = "bpftrace";
+
+    /// <summary>Most probes a program may attach (<c>max_probes</c>).</summary>
+    public int MaxProbes { get; init; } = 512;
+
+    /// <summary>
+    /// Config variables already set by the environment or the command line. A script's <c>config</c> block does not
+    /// change them: as in bpftrace, a value from outside the script wins over the script's own.
+    /// </summary>
+    public IReadOnlySet<string> SetOutsideScript { get; init; } = new HashSet<string>();
+
+    /// <summary>The script's positional parameters, <c>$1</c> to <c>$N</c>, as given on the command line.</summary>
+    public IReadOnlyList<string> PositionalParameters { get; init; } = [];
+
+    /// <summary>The process started by <c>-c</c>, the value of the <c>cpid</c> builtin; null without <c>-c</c>.</summary>
+    public int? ChildPid { get; init; }
+
+    /// <summary>The process given with <c>-p</c>: probes other than BEGIN/END only fire for it.</summary>
+    public int? TargetPid { get; init; }
 }

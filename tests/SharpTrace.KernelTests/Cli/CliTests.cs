@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using SharpTrace.KernelTests.Support;
+
+namespace SharpTrace.KernelTests.Cli;
+
+/// <summary>bpftrace's command-line options, each run through the real `sharptrace` binary against the real kernel.</summary>
+[Trait("Category", "Kernel")]
+public sealed class CliTests : KernelTest
+{
+    private static readonly TimeSpan Bound = TracerProcess.DefaultTimeout;
+
+    private static string TempPath(string suffix) => Path.Combine(Path.GetTempPath(), $"sharptrace-cli-{Guid.NewGuid():N}{suffix}");
+
+    /// <summary>Runs a shell command line (for stdin and shebang runs), bounded, with sharptrace's folder first on PATH.</summary>
+    private static async Task<RunResult> RunShellAsync(string commandLine)
+    {
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(commandLine);
+        start.Environment["PATH"] = Path.GetDirectoryName(SharpTraceRun.BinaryPath) + ":" + Environment.GetEnvironmentVariable("PATH");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(Bound);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return new RunResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task PositionalParametersAreSubstituted()
+    {
+        const string Program = "BEGIN { printf(\"%d %s %d\\n\", $1, str($2), $#); exit(); }";
+        var expected = await BpftraceRun.RunAsync(["-e", Program, "5", "abc"]);
+        var actual = await SharpTraceRun.RunAsync(["-e", Program, "5", "abc"]);
+
+        Assert.Equal("5 abc 2\n", expected.Stdout.TrimEnd('\n') + "\n"); // bpftrace 0.17 adds its exit section's newlines
+        Assert.Equal((0, "5 abc 2\n"), (actual.ExitCode, actual.Stdout));
+    }
+
+    [Fact]
+    public async Task ProgramFromStandardInput()
+    {
+        // printf '%s', not echo: dash's echo would turn the script's \n into a newline.
+        var result = await RunShellAsync("printf '%s' 'BEGIN { printf(\"stdin %d\\n\", $1); exit(); }' | sharptrace -q - 42");
+        Assert.Equal((0, "stdin 42\n", ""), (result.ExitCode, result.Stdout, result.Stderr));
+    }
+
+    [Fact]
+    public async Task ShebangScriptRunsAsAnExecutable()
+    {
+        var script = TempPath(".bt");
+        await File.WriteAllTextAsync(script, "#!/usr/bin/env sharptrace\nBEGIN { printf(\"hello %s\\n\", str($1)); exit(); }\n");
+        Assert.Equal(0, (await RunShellAsync($"chmod +x {script}")).ExitCode);
+        try
+        {
+            var result = await RunShellAsync($"{script} -q world");
+            Assert.Equal((0, "hello world\n", ""), (result.ExitCode, result.Stdout, result.Stderr));
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    [Fact]
+    public async Task ListingMatchesBpftrace()
+    {
+        var expected = await BpftraceRun.RunAsync(["-lv", "tracepoint:sched:*"]);
+        var actual = await SharpTraceRun.RunAsync(["-lv", "tracepoint:sched:*"]);
+
+        Assert.Equal(0, actual.ExitCode);
+        Assert.Contains("tracepoint:sched:sched_switch\n    char prev_comm[16]\n", actual.Stdout);
+        Assert.Equal(expected.Stdout, actual.Stdout);
+    }
+
+    [Fact]
+    public async Task ListingAProgramListsItsExpandedProbes()
+    {
+        var result = await SharpTraceRun.RunAsync(["-l", "-e", "BEGIN { } t:syscalls:sys_enter_openat* { }"]);
+        Assert.Equal((0, "BEGIN\ntracepoint:syscalls:sys_enter_openat\ntracepoint:syscalls:sys_enter_openat2\n"), (result.ExitCode, result.Stdout));
+    }
+
+    [Fact]
+    public async Task DebugStagesPrintAndExit()
+    {
+        var result = await SharpTraceRun.RunAsync(["-d", "ast,bpf", "-e", "BEGIN { @x = 1; }"]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("BEGIN:", result.Stdout);
+        Assert.Contains("exit", result.Stdout);
+        Assert.DoesNotContain("Attached", result.Stderr);
+    }
+
+    [Fact]
+    public async Task DryRunPrintsNothing()
+    {
+        var result = await SharpTraceRun.RunAsync(["--dry-run", "-e", "BEGIN { printf(\"no\\n\"); exit(); }"]);
+        Assert.Equal((0, "", ""), (result.ExitCode, result.Stdout, result.Stderr));
+    }
+
+    [Fact]
+    public async Task OutputFileGetsJson()
+    {
+        var file = TempPath(".json");
+        try
+        {
+            var result = await SharpTraceRun.RunAsync(["-f", "json", "-o", file, "-e", "BEGIN { @a = 1; printf(\"hi\\n\"); exit(); }"]);
+            Assert.Equal((0, ""), (result.ExitCode, result.Stdout));
+            Assert.Equal(
+                "{\"type\": \"attached_probes\", \"data\": {\"probes\": 1}}\n{\"type\": \"printf\", \"data\": \"hi\\n\"}\n{\"type\": \"map\", \"data\": {\"@a\": 1}}\n",
+                await File.ReadAllTextAsync(file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("full")]
+    [InlineData("none")]
+    [InlineData("line")]
+    public async Task EveryBufferingModeWritesEverythingByExit(string mode)
+    {
+        var result = await SharpTraceRun.RunAsync(["-B", mode, "-q", "-e", "BEGIN { printf(\"a\\n\"); printf(\"b\\n\"); exit(); }"]);
+        Assert.Equal((0, "a\nb\n"), (result.ExitCode, result.Stdout));
+    }
+
+    [Fact]
+    public async Task CommandRunsAfterAttachAndCpidIsItsPid()
+    {
+        var result = await SharpTraceRun.RunAsync(["-q", "-e", "BEGIN { printf(\"cpid %d\\n\", cpid); }", "-c", "sh -c 'echo child $$'"]);
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var cpid = Assert.Single(lines, l => l.StartsWith("cpid ", StringComparison.Ordinal))["cpid ".Length..];
+        Assert.Contains($"child {cpid}", lines);
+    }
+
+    [Fact]
+    public async Task CommandIsTracedOnlyAfterAttach()
+    {
+        // The command's own openat calls are seen: it did not run before the probe was attached.
+        var path = TempPath(".missing");
+        var result = await SharpTraceRun.RunAsync(["-q", "-e",
+            $"tracepoint:syscalls:sys_enter_openat /pid == cpid && str(args.filename) == \"{path}\"/ {{ @opens = count(); }}",
+            "-c", $"{TestPrograms.PathOf("opener")} {path}"]);
+        Assert.Equal((0, "\n\n@opens: 1\n"), (result.ExitCode, result.Stdout));
+    }
+
+    [Fact]
+    public async Task PidFiltersEventsAndEndsWithTheProcess()
+    {
+        // A shell that waits, then becomes the opener (same pid): only its openat calls count, and its exit ends the trace.
+        var path = TempPath(".missing");
+        using var target = Process.Start("/bin/sh", ["-c", $"sleep 3; exec {TestPrograms.PathOf("opener")} {path}"])!;
+        var result = await SharpTraceRun.RunAsync(["-q", "-p", target.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "-e",
+            $"tracepoint:syscalls:sys_enter_openat {{ @[pid == {target.Id}] = count(); }}"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("\n\n@[1]: ", result.Stdout);
+        Assert.DoesNotContain("@[0]", result.Stdout);
+        Assert.True(target.HasExited);
+    }
+
+    [Fact]
+    public async Task MissingPidIsOneLineError()
+    {
+        var result = await SharpTraceRun.RunAsync(["-p", "99999999", "-e", "BEGIN { exit(); }"]);
+        Assert.Equal((1, "ERROR: -p 99999999: no such process\n"), (result.ExitCode, result.Stderr));
+    }
+
+    [Fact]
+    public async Task IncludeOptionsAreChecked()
+    {
+        var ok = await SharpTraceRun.RunAsync(["-q", "-I", "/usr/include", "--include", "linux/bpf.h", "-e", "BEGIN { printf(\"ok\\n\"); exit(); }"]);
+        Assert.Equal((0, "ok\n"), (ok.ExitCode, ok.Stdout));
+        var missing = await SharpTraceRun.RunAsync(["--include", "no/such.h", "-e", "BEGIN { exit(); }"]);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.StartsWith("ERROR: --include no/such.h: file not found", missing.Stderr);
+    }
+
+    [Fact]
+    public async Task InfoSaysKprobesAreMissing()
+    {
+        var result = await SharpTraceRun.RunAsync(["--info"]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("  kprobe: no (no kprobe PMU and no kprobe_events: kernel built without CONFIG_KPROBES)\n", result.Stdout);
+        Assert.Contains("  tracepoint: yes\n", result.Stdout);
+        Assert.Contains("  ringbuf: yes\n", result.Stdout);
+        Assert.Contains("  probe_read_user_str: yes\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task VersionPrintsOneLine()
+    {
+        var result = await SharpTraceRun.RunAsync(["-V"]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^sharptrace v\d+\.\d+\.\d+\S*\n$", result.Stdout);
+    }
+
+    [Fact]
+    public async Task BadOptionIsOneLineAndExitCodeOne()
+    {
+        var result = await SharpTraceRun.RunAsync(["-B", "sometimes", "-e", "BEGIN { exit(); }"]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("ERROR: ", result.Stderr);
+    }
+
+    [Fact]
+    public async Task NoPrintMapsWinsOverConfigBlock()
+    {
+        var result = await SharpTraceRun.RunAsync(["--no-print-maps", "-e", "config = { print_maps_on_exit = true } BEGIN { @x = 1; exit(); }"]);
+        Assert.Equal((0, ""), (result.ExitCode, result.Stdout));
+    }
+
+    [Fact]
+    public async Task EnvironmentWinsOverConfigBlock()
+    {
+        var result = await SharpTraceRun.RunAsync(["-e", "config = { max_strlen = 32 } BEGIN { @s = str($1); exit(); }", "abcdefghijklmnopqrstuvwxyz"],
+            new Dictionary<string, string> { ["BPFTRACE_MAX_STRLEN"] = "8" });
+        Assert.Equal((0, "\n\n@s: abcdefg\n"), (result.ExitCode, result.Stdout));
+    }
+}
