@@ -43,6 +43,7 @@ public sealed class Session : IDisposable
     private readonly List<(CompiledProbe Probe, BpfProgram Program)> _loaded = [];
     private RingBuffer? _ringBuffer;
     private BpfMap? _lostEvents;
+    private DroppedUpdates? _droppedUpdates;
     private bool _exitRequested;
 
     public Session(CompiledProgram program, IOutputWriter output, SessionOptions? options = null)
@@ -62,11 +63,15 @@ public sealed class Session : IDisposable
             Attach();
             RunSpecialProbes(ProbeKind.Begin);
             while (!_exitRequested && !cancellation.IsCancellationRequested)
+            {
                 _ringBuffer!.Poll(PollMilliseconds, HandleRecord);
+                _droppedUpdates?.CheckPeriodically();
+            }
             Detach();
             _ringBuffer!.Drain(HandleRecord);
             RunSpecialProbes(ProbeKind.End);
             ReportLostEvents();
+            _droppedUpdates?.ReportAtExit();
             if (_program.Bound.Config.PrintMapsOnExit)
                 _output.MapsAtExit(_readers.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => r.Read()).Where(m => m.Entries.Count > 0).ToList());
             _output.Flush();
@@ -96,6 +101,8 @@ public sealed class Session : IDisposable
                     _readers.Add(new MapReader(definition, map));
                 if (definition.Ref == _program.Maps.LostEvents)
                     _lostEvents = map;
+                if (definition.Ref == _program.Maps.DroppedUpdates)
+                    _droppedUpdates = new DroppedUpdates(map, _program.Maps.All.Where(d => d.Symbol is not null).ToList(), _options.Diagnostics);
             }
             _mapFds[new MapRefKey(definition.Ref)] = fd;
         }

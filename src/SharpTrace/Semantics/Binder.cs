@@ -11,7 +11,7 @@ namespace SharpTrace.Semantics;
 /// Turns a syntax tree into a bound, typed program. Map types are inferred to a fixpoint over the whole program,
 /// so a map read in one probe before the probe that assigns it still gets its type.
 /// </summary>
-public sealed class Binder
+public sealed partial class Binder
 {
     private const int MaxPasses = 4;
     private static readonly HashSet<string> AggregationFunctions = ["count", "sum", "min", "max", "avg", "stats", "hist", "lhist"];
@@ -65,6 +65,7 @@ public sealed class Binder
 
         foreach (var map in _maps.Values.Where(m => m.ValueType is null))
             _diagnostics.Error(default, $"Undefined map: {map.Name}");
+        CheckDeclaredMapKinds();
         return program;
     }
 
@@ -72,6 +73,7 @@ public sealed class Binder
     {
         if (root.Config is { } config)
             _config = BindConfig(config, _config);
+        BindMapDeclarations(root.MapDeclarations);
         var probes = new List<BoundProbe>();
         foreach (var probe in root.Probes)
             if (BindProbe(probe) is { } bound)
@@ -641,6 +643,10 @@ public sealed class Binder
                 var user = pointer.Type is PointerType { IsUserSpace: true };
                 return new BoundStr(call.Span, pointer, length, user, new StringType(_config.MaxStrlen));
             }
+            case "has_key":
+                return BindHasKey(call);
+            case "len":
+                return BindLen(call);
             case "printf" or "exit" or "clear" or "delete" or "print":
                 _diagnostics.Error(call.Span, $"{call.Name}() has no value and can only be used as a statement");
                 return Error(call.Span);
