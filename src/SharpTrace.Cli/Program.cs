@@ -159,7 +159,9 @@ internal static partial class Program
         var config = new ProgramConfig();
         if (Environment.GetEnvironmentVariable("BPFTRACE_MAX_STRLEN") is { } strlen && int.TryParse(strlen, out var maxStrlen))
             config = config with { MaxStrlen = maxStrlen };
-        if (Environment.GetEnvironmentVariable("BPFTRACE_MAX_MAP_KEYS") is { } keys && int.TryParse(keys, out var maxKeys))
+        // BPFTRACE_MAP_KEYS_MAX is the older spelling bpftrace 0.17 reads.
+        if ((Environment.GetEnvironmentVariable("BPFTRACE_MAX_MAP_KEYS") ?? Environment.GetEnvironmentVariable("BPFTRACE_MAP_KEYS_MAX")) is { } keys
+            && int.TryParse(keys, out var maxKeys))
             config = config with { MaxMapKeys = maxKeys };
         if (Environment.GetEnvironmentVariable("BPFTRACE_PRINT_MAPS_ON_EXIT") is "0" or "false")
             config = config with { PrintMapsOnExit = false };
