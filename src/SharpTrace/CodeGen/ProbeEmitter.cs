@@ -11,7 +11,7 @@ namespace SharpTrace.CodeGen;
 /// the right one is evaluated, so helper calls anywhere in an expression are safe. Strings and tuples are built
 /// in stack buffers. r6 holds the probe's context for the whole program.
 /// </summary>
-internal sealed class ProbeEmitter
+internal sealed partial class ProbeEmitter
 {
     private const int StackLimit = 512;
     private const int BpfAny = 0;
@@ -85,7 +85,7 @@ internal sealed class ProbeEmitter
     }
 
     /// <summary>Runs <paramref name="emit"/> and frees the stack it allocated afterwards.</summary>
-    private void Scoped(Action emit)
+    internal void Scoped(Action emit)
     {
         var mark = _stackUsed;
         emit();
@@ -206,7 +206,7 @@ internal sealed class ProbeEmitter
         Asm.Mark(end);
     }
 
-    private int EmitKey(MapSymbol map, IReadOnlyList<BoundExpression> keys)
+    internal int EmitKey(MapSymbol map, IReadOnlyList<BoundExpression> keys)
     {
         var key = Allocate(map.KeySize);
         if (keys.Count == 0)
@@ -219,7 +219,7 @@ internal sealed class ProbeEmitter
         return key;
     }
 
-    private void CallMap(HelperFunction helper, MapSymbol map, int key, int? value = null, int flags = BpfAny)
+    internal void CallMap(HelperFunction helper, MapSymbol map, int key, int? value = null, int flags = BpfAny)
     {
         Asm.LoadMapFd(Reg.R1, _maps.For(map));
         FramePointer(Reg.R2, key);
@@ -238,6 +238,7 @@ internal sealed class ProbeEmitter
         EmitValue(s.Value, value, valueSize);
         var key = EmitKey(s.Map, s.Keys);
         CallMap(HelperFunction.MapUpdateElem, s.Map, key, value);
+        CountDroppedUpdate(s.Map);
     }
 
     private void EmitAggregate(BoundAggregate s)
@@ -258,6 +259,7 @@ internal sealed class ProbeEmitter
         var zero = Allocate(s.Map.ValueType!.Size);
         ZeroFill(zero, s.Map.ValueType.Size);
         CallMap(HelperFunction.MapUpdateElem, s.Map, key, zero, BpfNoExist);
+        CountDroppedUpdate(s.Map);
         CallMap(HelperFunction.MapLookupElem, s.Map, key);
         Asm.JumpIf(JumpOp.Eq, Reg.R0, 0, done);
         Asm.Mark(found);
@@ -537,6 +539,9 @@ internal sealed class ProbeEmitter
                 break;
             case BoundBinary binary:
                 Scoped(() => EmitBinary(binary));
+                break;
+            case Builtins.BoundBuiltinCall call:
+                call.EmitScalar(this);
                 break;
             case BoundTernary ternary:
             {

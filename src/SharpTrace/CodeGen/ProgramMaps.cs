@@ -10,7 +10,8 @@ internal sealed record MapDefinition(MapRef Ref, BpfMapType Type, int KeySize, i
 
 /// <summary>
 /// The kernel maps of a program: one per script map, the ring buffer that carries output records to user space,
-/// and a per-CPU counter of records the ring buffer had no room for.
+/// a per-CPU counter of records the ring buffer had no room for, and per-CPU counters of updates each script map
+/// refused because it was full.
 /// </summary>
 internal sealed class ProgramMaps
 {
@@ -35,12 +36,12 @@ internal sealed class ProgramMaps
         ExitAction = program.Actions.OfType<ExitAction>().FirstOrDefault()?.Id ?? -1;
         RingBuffer = Add(new MapDefinition(new MapRef("ringbuf"), BpfMapType.RingBuf, 0, 0, RingBufferSize(program.Config.PerfRbPages), null)).Ref;
         LostEvents = Add(new MapDefinition(new MapRef("lost_events"), BpfMapType.PerCpuArray, 4, 8, 1, null)).Ref;
+        DroppedUpdates = Add(new MapDefinition(new MapRef("dropped_updates"), BpfMapType.PerCpuArray, 4, 8, Math.Max(1, program.Maps.Count), null)).Ref;
         foreach (var map in program.Maps)
         {
-            // Aggregations live on per-CPU storage and are combined in user space; scalars are maps of one key.
-            var type = map.IsAggregation ? BpfMapType.PerCpuHash : BpfMapType.Hash;
-            var maxEntries = map.IsScalar ? 1 : program.Config.MaxMapKeys;
-            _bySymbol[map] = Add(new MapDefinition(new MapRef(map.Name), type, map.KeySize, TupleType.Align8(map.ValueType!.Size), maxEntries, map));
+            // Scalars are maps of one key; a declaration's size applies to keyed maps.
+            var maxEntries = map.IsScalar ? 1 : map.DeclaredMaxEntries ?? program.Config.MaxMapKeys;
+            _bySymbol[map] = Add(new MapDefinition(new MapRef(map.Name), KernelTypeOf(map), map.KeySize, TupleType.Align8(map.ValueType!.Size), maxEntries, map));
         }
     }
 
@@ -50,7 +51,22 @@ internal sealed class ProgramMaps
     public MapRef RingBuffer { get; }
     public MapRef LostEvents { get; }
 
+    /// <summary>Per-CPU array indexed by <see cref="MapSymbol.Index"/>: updates refused because the map was full.</summary>
+    public MapRef DroppedUpdates { get; }
+
     public MapRef For(MapSymbol map) => _bySymbol[map].Ref;
+
+    /// <summary>
+    /// Aggregations live on per-CPU storage and are combined in user space, whatever hash kind is declared (an LRU
+    /// declaration keeps its eviction); other values live in one shared hash. The binder rejects per-CPU kinds for them.
+    /// </summary>
+    private static BpfMapType KernelTypeOf(MapSymbol map)
+    {
+        var lru = map.DeclaredKind is MapKind.LruHash or MapKind.PerCpuLruHash;
+        if (map.IsAggregation)
+            return lru ? BpfMapType.LruPerCpuHash : BpfMapType.PerCpuHash;
+        return lru ? BpfMapType.LruHash : BpfMapType.Hash;
+    }
 
     private MapDefinition Add(MapDefinition definition)
     {

@@ -15,7 +15,7 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map)
 
     public MapSnapshot Read()
     {
-        var perCpu = definition.Type is BpfMapType.PerCpuHash or BpfMapType.PerCpuArray;
+        var perCpu = definition.Type is BpfMapType.PerCpuHash or BpfMapType.LruPerCpuHash or BpfMapType.PerCpuArray;
         var slot = TupleType.Align8(definition.ValueSize);
         var value = new byte[perCpu ? slot * BpfMap.PossibleCpuCount : definition.ValueSize];
         var entries = new List<MapEntry>();

@@ -28,6 +28,7 @@ internal sealed class Session : IDisposable
     private readonly List<(CompiledProbe Probe, BpfProgram Program)> _loaded = [];
     private RingBuffer? _ringBuffer;
     private BpfMap? _lostEvents;
+    private DroppedUpdates? _droppedUpdates;
     private bool _exitRequested;
 
     /// <summary>A session that prints to <paramref name="output"/> and reports problems that do not stop it to <paramref name="warning"/>.</summary>
@@ -52,11 +53,15 @@ internal sealed class Session : IDisposable
             if (!_exitRequested)
                 _started();
             while (!_exitRequested && !cancellation.IsCancellationRequested)
+            {
                 _ringBuffer!.Poll(PollMilliseconds, HandleRecord);
+                _droppedUpdates?.CheckPeriodically();
+            }
             Detach();
             _ringBuffer!.Drain(HandleRecord);
             RunSpecialProbes(ProbeKind.End);
             ReportLostEvents();
+            _droppedUpdates?.ReportAtExit();
             if (_program.Bound.Config.PrintMapsOnExit)
                 _output.MapsAtExit(_readers.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => r.Read()).Where(m => m.Entries.Count > 0).ToList());
             _output.Flush();
@@ -86,6 +91,8 @@ internal sealed class Session : IDisposable
                     _readers.Add(new MapReader(definition, map));
                 if (definition.Ref == _program.Maps.LostEvents)
                     _lostEvents = map;
+                if (definition.Ref == _program.Maps.DroppedUpdates)
+                    _droppedUpdates = new DroppedUpdates(map, _program.Maps.All.Where(d => d.Symbol is not null).ToList(), _warning);
             }
             _mapFds[new MapRefKey(definition.Ref)] = fd;
         }

@@ -11,7 +11,7 @@ namespace SharpTrace.Semantics;
 /// Turns a syntax tree into a bound, typed program. Map types are inferred to a fixpoint over the whole program,
 /// so a map read in one probe before the probe that assigns it still gets its type.
 /// </summary>
-internal sealed class Binder
+internal sealed partial class Binder
 {
     private const int MaxPasses = 4;
     private static readonly HashSet<string> AggregationFunctions = ["count", "sum", "min", "max", "avg", "stats", "hist", "lhist"];
@@ -68,6 +68,7 @@ internal sealed class Binder
         var attachPoints = program.Probes.Sum(p => p.AttachPoints.Count);
         if (attachPoints > _config.MaxProbes)
             _diagnostics.Error(default, $"Can not attach more than {_config.MaxProbes} probes ({attachPoints} requested): raise max_probes (config or BPFTRACE_MAX_PROBES)");
+        CheckDeclaredMapKinds();
         return program;
     }
 
@@ -75,6 +76,7 @@ internal sealed class Binder
     {
         if (root.Config is { } config)
             _config = BindConfig(config, _config);
+        BindMapDeclarations(root.MapDeclarations);
         var probes = new List<BoundProbe>();
         foreach (var probe in root.Probes)
             if (BindProbe(probe) is { } bound)
@@ -681,6 +683,10 @@ internal sealed class Binder
                 var user = pointer.Type is PointerType p ? p.IsUserSpace : ProbeSpec.ReadsUserMemory(_probeKind);
                 return new BoundStr(call.Span, pointer, length, user, new StringType(_config.MaxStrlen));
             }
+            case "has_key":
+                return BindHasKey(call);
+            case "len":
+                return BindLen(call);
             case "printf" or "exit" or "clear" or "delete" or "print":
                 _diagnostics.Error(call.Span, $"{call.Name}() has no value and can only be used as a statement");
                 return Error(call.Span);

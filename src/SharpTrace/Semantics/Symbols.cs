@@ -13,6 +13,12 @@ internal sealed class MapSymbol(string name, int index)
 
     public BpfType? ValueType { get; set; }
 
+    /// <summary>The kind named by <c>let @m = kind(n);</c>, or null for the default (hash).</summary>
+    public MapKind? DeclaredKind { get; set; }
+
+    /// <summary>The size given by <c>let @m = kind(n);</c>, or null for max_map_keys.</summary>
+    public int? DeclaredMaxEntries { get; set; }
+
     public bool IsScalar => KeyTypes is { Count: 0 };
     public bool IsAggregation => ValueType is AggregationType;
 
@@ -28,3 +34,6 @@ internal sealed class VariableSymbol(string name, BpfType type)
     public string Name { get; } = name;
     public BpfType Type { get; set; } = type;
 }
+
+/// <summary>The kernel storage a map declaration (<c>let @m = lruhash(100);</c>) asks for.</summary>
+public enum MapKind { Hash, LruHash, PerCpuHash, PerCpuLruHash, PerCpuArray }

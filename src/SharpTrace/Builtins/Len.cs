@@ -1,0 +1,24 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+
+namespace SharpTrace.Builtins;
+
+/// <summary>
+/// <c>len(@m)</c>: the number of entries of the map now. bpf_for_each_map_elem returns how many elements it visited,
+/// so a callback that only says "continue" counts them; a per-CPU map is visited once per key, not once per CPU.
+/// </summary>
+internal sealed record BoundLen(TextSpan Span, MapSymbol Map) : BoundBuiltinCall(Span, BpfType.Int64)
+{
+    public const string Name = "len";
+
+    internal override void EmitScalar(ProbeEmitter emitter)
+    {
+        emitter.Asm.LoadMapFd(Reg.R1, emitter.MapRef(Map));
+        emitter.Asm.LoadFunctionAddress(Reg.R2, emitter.ContinueCallback);
+        emitter.Asm.Mov(Reg.R3, 0);
+        emitter.Asm.Mov(Reg.R4, 0);
+        emitter.Asm.Call(HelperFunction.ForEachMapElem);
+    }
+}
