@@ -30,8 +30,8 @@ public sealed class ProgramMaps
         {
             // Aggregations live on per-CPU storage and are combined in user space; scalars are maps of one key.
             var type = map.IsAggregation ? BpfMapType.PerCpuHash : BpfMapType.Hash;
-            var maxEntries = map.IsScalar ? 1 : program.Config.MaxMapKeys;
-            _bySymbol[map] = Add(new MapDefinition(new MapRef(map.Name), type, map.KeySize, TupleType.Align8(map.ValueType!.Size), maxEntries, map));
+            var maxEntries = map.IsScalar ? ScalarEntries(map.ValueType!) : program.Config.MaxMapKeys;
+            _bySymbol[map] = Add(new MapDefinition(new MapRef(map.Name), type, map.StoredKeySize, TupleType.Align8(map.ValueType!.Size), maxEntries, map));
         }
     }
 
@@ -42,6 +42,14 @@ public sealed class ProgramMaps
     public MapRef LostEvents { get; }
 
     public MapRef For(MapSymbol map) => _bySymbol[map].Ref;
+
+    // A scalar map holds one entry; a scalar hist or lhist one per bucket.
+    private static int ScalarEntries(BpfType value) => value switch
+    {
+        AggregationType { Kind: AggregationKind.Hist } hist => Output.Histogram.Log2BucketCountFor(hist.Bits),
+        AggregationType { Kind: AggregationKind.Lhist } lhist => Output.Histogram.LinearBucketCount(lhist.Min, lhist.Max, lhist.Step),
+        _ => 1,
+    };
 
     private MapDefinition Add(MapDefinition definition)
     {
