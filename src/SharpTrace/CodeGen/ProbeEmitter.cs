@@ -169,6 +169,9 @@ internal sealed partial class ProbeEmitter
             case BoundClear s:
                 EmitClear(s.Map);
                 break;
+            case BoundZero s:
+                EmitZero(s.Map);
+                break;
             default:
                 throw new CompileException($"{_probe.Name}: cannot generate code for {statement.GetType().Name}");
         }
@@ -206,9 +209,12 @@ internal sealed partial class ProbeEmitter
         Asm.Mark(end);
     }
 
+    /// <summary>Builds a map key on the stack; hist and lhist keys leave room for the bucket after it.</summary>
     internal int EmitKey(MapSymbol map, IReadOnlyList<BoundExpression> keys)
     {
-        var key = Allocate(map.KeySize);
+        var key = Allocate(map.StoredKeySize);
+        if (IsHistogram(map))
+            ZeroFill(key, map.StoredKeySize); // callbacks compare the whole key, so every byte must be written
         if (keys.Count == 0)
         {
             Asm.StoreImm(Size.U64, Reg.R10, (short)key, 0);
@@ -241,55 +247,13 @@ internal sealed partial class ProbeEmitter
         CountDroppedUpdate(s.Map);
     }
 
-    private void EmitAggregate(BoundAggregate s)
-    {
-        var argument = 0;
-        if (s.Argument is { } arg)
-        {
-            argument = Allocate(8);
-            EmitScalar(arg);
-            Asm.Store(Size.U64, Reg.R10, (short)argument, Reg.R0);
-        }
-        var key = EmitKey(s.Map, s.Keys);
-        var found = Asm.NewLabel("found");
-        var done = Asm.NewLabel("done");
-        CallMap(HelperFunction.MapLookupElem, s.Map, key);
-        Asm.JumpIf(JumpOp.Ne, Reg.R0, 0, found);
-        // First update of this entry on this CPU: create it zeroed, then look it up again.
-        var zero = Allocate(s.Map.ValueType!.Size);
-        ZeroFill(zero, s.Map.ValueType.Size);
-        CallMap(HelperFunction.MapUpdateElem, s.Map, key, zero, BpfNoExist);
-        CountDroppedUpdate(s.Map);
-        CallMap(HelperFunction.MapLookupElem, s.Map, key);
-        Asm.JumpIf(JumpOp.Eq, Reg.R0, 0, done);
-        Asm.Mark(found);
-        // Per-CPU storage: this CPU's slot is ours alone, plain read-modify-write is safe.
-        Asm.Load(Size.U64, Reg.R1, Reg.R0, 0);
-        switch (s.Kind)
-        {
-            case AggregationKind.Count:
-                Asm.Alu(AluOp.Add, Reg.R1, 1);
-                break;
-            case AggregationKind.Sum:
-                Asm.Load(Size.U64, Reg.R2, Reg.R10, (short)argument);
-                Asm.Alu(AluOp.Add, Reg.R1, Reg.R2);
-                break;
-            case AggregationKind.Avg:
-                Asm.Load(Size.U64, Reg.R2, Reg.R10, (short)argument);
-                Asm.Alu(AluOp.Add, Reg.R1, Reg.R2);
-                Asm.Load(Size.U64, Reg.R2, Reg.R0, 8);
-                Asm.Alu(AluOp.Add, Reg.R2, 1);
-                Asm.Store(Size.U64, Reg.R0, 8, Reg.R2);
-                break;
-            default:
-                throw new CompileException($"{_probe.Name}: {s.Kind.ToString().ToLowerInvariant()}() is not supported yet");
-        }
-        Asm.Store(Size.U64, Reg.R0, 0, Reg.R1);
-        Asm.Mark(done);
-    }
-
     private void EmitDelete(MapSymbol map, IReadOnlyList<BoundExpression> keys)
     {
+        if (IsHistogram(map))
+        {
+            EmitHistogramDelete(map, keys);
+            return;
+        }
         var key = EmitKey(map, keys);
         CallMap(HelperFunction.MapDeleteElem, map, key);
     }
@@ -300,7 +264,7 @@ internal sealed partial class ProbeEmitter
     /// </summary>
     private void EmitClear(MapSymbol map)
     {
-        if (map.IsScalar || map.KeyTypes is null)
+        if ((map.IsScalar || map.KeyTypes is null) && !IsHistogram(map))
         {
             EmitDelete(map, []);
             return;

@@ -39,9 +39,9 @@ internal sealed class ProgramMaps
         DroppedUpdates = Add(new MapDefinition(new MapRef("dropped_updates"), BpfMapType.PerCpuArray, 4, 8, Math.Max(1, program.Maps.Count), null)).Ref;
         foreach (var map in program.Maps)
         {
-            // Scalars are maps of one key; a declaration's size applies to keyed maps.
-            var maxEntries = map.IsScalar ? 1 : map.DeclaredMaxEntries ?? program.Config.MaxMapKeys;
-            _bySymbol[map] = Add(new MapDefinition(new MapRef(map.Name), KernelTypeOf(map), map.KeySize, TupleType.Align8(map.ValueType!.Size), maxEntries, map));
+            // Scalars are maps of one key (a scalar hist or lhist: one per bucket); a declaration's size applies to keyed maps.
+            var maxEntries = map.IsScalar ? ScalarEntries(map.ValueType!) : map.DeclaredMaxEntries ?? program.Config.MaxMapKeys;
+            _bySymbol[map] = Add(new MapDefinition(new MapRef(map.Name), KernelTypeOf(map), map.StoredKeySize, TupleType.Align8(map.ValueType!.Size), maxEntries, map));
         }
     }
 
@@ -67,6 +67,14 @@ internal sealed class ProgramMaps
             return lru ? BpfMapType.LruPerCpuHash : BpfMapType.PerCpuHash;
         return lru ? BpfMapType.LruHash : BpfMapType.Hash;
     }
+
+    // A scalar map holds one entry; a scalar hist or lhist one per bucket.
+    private static int ScalarEntries(BpfType value) => value switch
+    {
+        AggregationType { Kind: AggregationKind.Hist } hist => Output.Histogram.Log2BucketCountFor(hist.Bits),
+        AggregationType { Kind: AggregationKind.Lhist } lhist => Output.Histogram.LinearBucketCount(lhist.Min, lhist.Max, lhist.Step),
+        _ => 1,
+    };
 
     private MapDefinition Add(MapDefinition definition)
     {

@@ -19,7 +19,7 @@ internal static class Aggregation
         (MaxValue x, MaxValue y) => new MaxValue(Math.Max(x.Value, y.Value)),
         (AvgValue x, AvgValue y) => new AvgValue(x.Total + y.Total, x.Count + y.Count),
         (StatsValue x, StatsValue y) => new StatsValue(x.Count + y.Count, x.Total + y.Total),
-        (HistValue x, HistValue y) => new HistValue(AddBuckets(x.Buckets, y.Buckets)),
+        (HistValue x, HistValue y) when x.Bits == y.Bits => x with { Buckets = AddBuckets(x.Buckets, y.Buckets) },
         (LinearHistValue x, LinearHistValue y) when x.Min == y.Min && x.Max == y.Max && x.Step == y.Step
             => x with { Buckets = AddBuckets(x.Buckets, y.Buckets) },
         (IntegerValue x, IntegerValue y) => new IntegerValue(x.Value + y.Value, x.IsSigned),

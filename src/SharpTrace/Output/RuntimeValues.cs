@@ -58,9 +58,10 @@ public sealed record StatsValue(ulong Count, long Total) : RuntimeValue
 
 /// <summary>
 /// The value of <c>hist(x)</c>: counts per power-of-two bucket, indexed as <see cref="Histogram.Log2Bucket"/> says
-/// (0 for negative values, 1 for zero, then one bucket per power of two). Missing trailing buckets count as zero.
+/// (0 for negative values, 1 for zero, then one bucket per power of two, or 2^<paramref name="Bits"/> of them for
+/// <c>hist(x, bits)</c>). Missing trailing buckets count as zero.
 /// </summary>
-public sealed record HistValue(IReadOnlyList<ulong> Buckets) : RuntimeValue
+public sealed record HistValue(IReadOnlyList<ulong> Buckets, int Bits = 0) : RuntimeValue
 {
     /// <summary>The histogram of the given values, as <c>hist()</c> would have counted them.</summary>
     public static HistValue Of(params long[] values)
@@ -74,9 +75,9 @@ public sealed record HistValue(IReadOnlyList<ulong> Buckets) : RuntimeValue
     /// <summary>The sum of all buckets: what keyed histograms are sorted by.</summary>
     public ulong TotalCount => Sequence.Sum(Buckets);
 
-    public bool Equals(HistValue? other) => other is not null && Sequence.BucketsEqual(Buckets, other.Buckets);
+    public bool Equals(HistValue? other) => other is not null && Bits == other.Bits && Sequence.BucketsEqual(Buckets, other.Buckets);
 
-    public override int GetHashCode() => Sequence.BucketHash(Buckets);
+    public override int GetHashCode() => HashCode.Combine(Bits, Sequence.BucketHash(Buckets));
 }
 
 /// <summary>

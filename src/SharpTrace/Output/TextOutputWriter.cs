@@ -61,7 +61,7 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
             {
                 case HistValue hist:
                     text.Append('\n');
-                    AppendHistogram(text, hist.Buckets, Histogram.Log2Label, div);
+                    AppendHistogram(text, hist.Buckets, i => Histogram.Log2Label(i, hist.Bits), div);
                     text.Append('\n');
                     break;
                 case LinearHistValue lhist:
@@ -93,7 +93,7 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
         AvgValue a => Decimal(a.Average / div),
         // bpftrace leaves stats undivided: dividing the count would make it a different statistic.
         StatsValue s => $"count {Decimal(s.Count)}, average {Decimal(s.Average)}, total {Decimal(s.Total)}",
-        HistValue h => FormatHistogram(h.Buckets, Histogram.Log2Label, div),
+        HistValue h => FormatHistogram(h.Buckets, i => Histogram.Log2Label(i, h.Bits), div),
         LinearHistValue l => FormatHistogram(l.Buckets, i => Histogram.LinearLabel(i, l.Min, l.Max, l.Step), div),
         _ => throw new ArgumentException($"No text form for {value.GetType().Name}.", nameof(value)),
     };

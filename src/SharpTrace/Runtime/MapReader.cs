@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SharpTrace.Builtins.Aggregations;
 using SharpTrace.CodeGen;
 using SharpTrace.Kernel;
 using SharpTrace.Output;
@@ -19,32 +20,57 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map)
         var slot = TupleType.Align8(definition.ValueSize);
         var value = new byte[perCpu ? slot * BpfMap.PossibleCpuCount : definition.ValueSize];
         var entries = new List<MapEntry>();
+        var histograms = new Dictionary<string, (byte[] Key, ulong[] Buckets)>(StringComparer.Ordinal);
         foreach (var key in map.Keys())
         {
             if (!map.Lookup(key, value))
                 continue; // deleted while we walked the map
-            var keyValues = _symbol.IsScalar
-                ? (IReadOnlyList<RuntimeValue>)[]
-                : _symbol.KeyTypes!.Select((t, i) => ValueDecoder.Decode(t, key.AsSpan(_symbol.KeyOffset(i), t.Size))).ToList();
-            entries.Add(new MapEntry(keyValues, DecodeValue(value, slot, perCpu)));
+            if (_symbol.ValueType is AggregationType { IsHistogram: true } histogram)
+                AddBucket(histograms, histogram, key, value, slot);
+            else
+                entries.Add(new MapEntry(DecodeKey(key), DecodeValue(value, slot, perCpu)));
         }
+        foreach (var (key, buckets) in histograms.Values)
+            entries.Add(new MapEntry(DecodeKey(key), HistogramValue((AggregationType)_symbol.ValueType!, buckets)));
         return new MapSnapshot(_symbol.Name, _symbol.IsScalar, entries);
     }
+
+    private IReadOnlyList<RuntimeValue> DecodeKey(byte[] key) => _symbol.IsScalar
+        ? []
+        : _symbol.KeyTypes!.Select((t, i) => ValueDecoder.Decode(t, key.AsSpan(_symbol.KeyOffset(i), t.Size))).ToList();
+
+    /// <summary>hist and lhist entries are keyed by (key, bucket): the counts of all CPUs go to the key's bucket.</summary>
+    private void AddBucket(Dictionary<string, (byte[] Key, ulong[] Buckets)> histograms, AggregationType type, byte[] key, byte[] value, int slot)
+    {
+        var bucket = BinaryPrimitives.ReadInt64LittleEndian(key.AsSpan(_symbol.KeySize));
+        var id = Convert.ToHexString(key, 0, _symbol.KeySize);
+        if (!histograms.TryGetValue(id, out var histogram))
+        {
+            var count = type.Kind == AggregationKind.Hist
+                ? Histogram.Log2BucketCountFor(type.Bits)
+                : Histogram.LinearBucketCount(type.Min, type.Max, type.Step);
+            histograms[id] = histogram = (key[.._symbol.KeySize], new ulong[count]);
+        }
+        if (bucket < 0 || bucket >= histogram.Buckets.Length)
+            return;
+        for (var cpu = 0; cpu < value.Length / slot; cpu++)
+            histogram.Buckets[bucket] += BinaryPrimitives.ReadUInt64LittleEndian(value.AsSpan(cpu * slot));
+    }
+
+    private static RuntimeValue HistogramValue(AggregationType type, ulong[] buckets) => type.Kind == AggregationKind.Hist
+        ? new HistValue(buckets, type.Bits)
+        : new LinearHistValue(type.Min, type.Max, type.Step, buckets);
 
     private RuntimeValue DecodeValue(byte[] value, int slot, bool perCpu)
     {
         if (_symbol.ValueType is not AggregationType aggregation)
             return ValueDecoder.Decode(_symbol.ValueType!, value);
+        var function = AggregationFunction.For(aggregation);
         var cpus = perCpu ? value.Length / slot : 1;
-        long First(int cpu) => BinaryPrimitives.ReadInt64LittleEndian(value.AsSpan(cpu * slot));
-        long Second(int cpu) => BinaryPrimitives.ReadInt64LittleEndian(value.AsSpan(cpu * slot + 8));
-        var cpuRange = Enumerable.Range(0, cpus);
-        return aggregation.Kind switch
-        {
-            AggregationKind.Count => new CountValue((ulong)cpuRange.Sum(First)),
-            AggregationKind.Sum => new SumValue(cpuRange.Sum(First)),
-            AggregationKind.Avg => new AvgValue(cpuRange.Sum(First), (ulong)cpuRange.Sum(Second)),
-            _ => throw new InvalidOperationException($"reading {aggregation.Kind} maps is not supported yet"),
-        };
+        var values = Enumerable.Range(0, cpus)
+            .Select(cpu => function.Decode(aggregation, value.AsSpan(cpu * slot, slot)))
+            .OfType<RuntimeValue>()
+            .ToList();
+        return values.Count == 0 ? function.Unset : Aggregation.Combine(values);
     }
 }

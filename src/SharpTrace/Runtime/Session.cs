@@ -166,7 +166,7 @@ internal sealed class Session : IDisposable
                 _exitRequested = true;
                 break;
             case PrintMapAction print:
-                _output.Map(_readers.First(r => r.Name == print.Map.Name).Read());
+                _output.Map(_readers.First(r => r.Name == print.Map.Name).Read(), print.Top, print.Div);
                 break;
             case PrintfAction printf:
             {

@@ -1,4 +1,5 @@
 using SharpTrace.Builtins;
+using SharpTrace.Builtins.Aggregations;
 using SharpTrace.Kernel;
 using SharpTrace.Probes;
 using SharpTrace.Runtime;
@@ -14,7 +15,6 @@ namespace SharpTrace.Semantics;
 internal sealed partial class Binder
 {
     private const int MaxPasses = 4;
-    private static readonly HashSet<string> AggregationFunctions = ["count", "sum", "min", "max", "avg", "stats", "hist", "lhist"];
 
     private readonly SyntaxTree _tree;
     private readonly ITracepointCatalog _tracepoints;
@@ -188,7 +188,7 @@ internal sealed partial class Binder
     {
         switch (s.Target)
         {
-            case MapAccess map when s.CompoundOperator is null && s.Value is CallExpression call && AggregationFunctions.Contains(call.Name):
+            case MapAccess map when s.CompoundOperator is null && s.Value is CallExpression call && AggregationFunction.All.ContainsKey(call.Name):
                 return BindAggregate(map, call, s.Span);
             case MapAccess map:
             {
@@ -269,44 +269,29 @@ internal sealed partial class Binder
 
     private BoundStatement? BindAggregate(MapAccess access, CallExpression call, TextSpan span)
     {
-        var kind = Enum.Parse<AggregationKind>(call.Name, ignoreCase: true);
-        var expected = kind switch
-        {
-            AggregationKind.Count => 0,
-            AggregationKind.Lhist => 4,
-            _ => 1,
-        };
-        if (kind is AggregationKind.Hist or AggregationKind.Lhist or AggregationKind.Stats)
-        {
-            _diagnostics.ReportUnsupported(call.NameSpan, call.Name + "()");
+        var function = AggregationFunction.All[call.Name];
+        var arguments = call.Arguments.Select(BindExpression).ToList();
+        if (arguments.Any(a => a.Type is ErrorType))
             return null;
-        }
-        if (call.Arguments.Count != expected)
-        {
-            _diagnostics.ReportWrongArgumentCount(call.Span, call.Name, expected, call.Arguments.Count);
+        if (function.Bind(call, arguments, _diagnostics) is not { } type)
             return null;
-        }
-        BoundExpression? argument = null;
-        if (expected == 1)
-        {
-            argument = BindExpression(call.Arguments[0]);
-            if (!argument.Type.IsInteger)
-            {
-                _diagnostics.Error(argument.Span, $"{call.Name}() only supports integer arguments ({TypeName(argument.Type)} provided)");
-                return null;
-            }
-        }
         var map = GetMap(access.Name);
         var keys = BindKeys(map, access);
-        var type = new AggregationType(kind);
         if (map.ValueType is null)
             SetMapValueType(map, type);
-        else if (map.ValueType != type)
+        else if (map.ValueType is AggregationType { Kind: var kind } && kind == type.Kind && map.ValueType != type)
         {
-            _diagnostics.ReportMapTypeMismatch(span, map.Name, TypeName(type), TypeName(map.ValueType));
+            _diagnostics.Error(call.Span, kind == AggregationKind.Hist
+                ? "Different bits in a single hist unsupported"
+                : "Different lhist bounds in a single map unsupported");
             return null;
         }
-        return new BoundAggregate(span, map, keys, kind, argument);
+        else if (map.ValueType != type)
+        {
+            _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeName(type), TypeName(map.ValueType));
+            return null;
+        }
+        return new BoundAggregate(span, map, keys, type, arguments.Count > 0 ? arguments[0] : null);
     }
 
     private BoundStatement? BindCallStatement(CallExpression call, TextSpan span)
@@ -323,17 +308,15 @@ internal sealed partial class Binder
                     _diagnostics.ReportUnsupported(call.Arguments[0].Span, "An exit code argument");
                 return new BoundExit(span);
             case "clear":
+                return SingleMapArgument(call) is { } cleared ? new BoundClear(span, GetMap(cleared.Name)) : null;
+            case "zero":
+                return SingleMapArgument(call) is { } zeroed ? new BoundZero(span, GetMap(zeroed.Name)) : null;
             case "print":
-                if (SingleMapArgument(call) is not { } mapAccess)
-                    return null;
-                if (call.Name == "clear")
-                    return new BoundClear(span, GetMap(mapAccess.Name));
-                var printed = GetMap(mapAccess.Name);
-                return new BoundPrintMap(span, printed, AddAction(id => new PrintMapAction(id, printed)));
+                return BindPrintMap(call, span);
             case "delete":
                 return BindDelete(call, span);
             default:
-                if (AggregationFunctions.Contains(call.Name))
+                if (AggregationFunction.All.ContainsKey(call.Name))
                 {
                     _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
                     return null;
@@ -342,6 +325,7 @@ internal sealed partial class Binder
         }
     }
 
+    /// <summary>The one whole-map argument of clear(), zero() and print(), worded as bpftrace words the problems.</summary>
     private MapAccess? SingleMapArgument(CallExpression call)
     {
         if (call.Arguments.Count != 1)
@@ -351,13 +335,58 @@ internal sealed partial class Binder
         }
         if (call.Arguments[0] is MapAccess { IsScalar: true } map)
             return map;
-        if (call.Arguments[0] is MapAccess keyed)
+        if (call.Arguments[0] is MapAccess)
         {
-            _diagnostics.Error(keyed.Span, $"{call.Name}() expects a map without explicit keys");
+            _diagnostics.Error(call.Span, $"The map passed to {call.Name}() should not be indexed by a key");
             return null;
         }
-        _diagnostics.Error(call.Arguments[0].Span, $"{call.Name}() expects a map argument");
+        _diagnostics.Error(call.Span, $"{call.Name}() expects a map to be provided");
         return null;
+    }
+
+    /// <summary><c>print(@m)</c>, <c>print(@m, top)</c>, <c>print(@m, top, div)</c>; top and div are integer literals.</summary>
+    private BoundStatement? BindPrintMap(CallExpression call, TextSpan span)
+    {
+        if (call.Arguments.Count > 3)
+        {
+            _diagnostics.Error(call.Span, $"print() takes up to 3 arguments ({call.Arguments.Count} provided)");
+            return null;
+        }
+        if (call.Arguments.Count == 0)
+        {
+            _diagnostics.ReportWrongArgumentCount(call.Span, "print", 1, 0);
+            return null;
+        }
+        if (call.Arguments[0] is not MapAccess access)
+        {
+            _diagnostics.ReportUnsupported(call.Span, "print() of a value that is not a map");
+            return null;
+        }
+        if (!access.IsScalar)
+        {
+            _diagnostics.Error(call.Span, "The map passed to print() should not be indexed by a key");
+            return null;
+        }
+        var limits = new uint[2];
+        for (var i = 1; i < call.Arguments.Count; i++)
+        {
+            switch (call.Arguments[i])
+            {
+                case IntegerLiteral literal:
+                    limits[i - 1] = (uint)Math.Min(literal.Value, uint.MaxValue);
+                    break;
+                case UnaryExpression { Operator: UnaryOperator.Negate, Operand: IntegerLiteral }:
+                    break; // bpftrace accepts a negative top or div and ignores it
+                default:
+                    var type = BindExpression(call.Arguments[i]).Type;
+                    _diagnostics.Error(call.Span, $"print() expects a integer literal ({(type.IsInteger ? "integer" : TypeName(type))} provided)");
+                    return null;
+            }
+        }
+        // bpftrace 0.17 ignores top and div for stats maps (with a warning); we apply them (docs/output.md).
+        var map = GetMap(access.Name);
+        var (top, div) = (limits[0], limits[1]);
+        return new BoundPrintMap(span, map, AddAction(id => new PrintMapAction(id, map, top, div)));
     }
 
     private BoundStatement? BindDelete(CallExpression call, TextSpan span)
@@ -687,11 +716,11 @@ internal sealed partial class Binder
                 return BindHasKey(call);
             case "len":
                 return BindLen(call);
-            case "printf" or "exit" or "clear" or "delete" or "print":
+            case "printf" or "exit" or "clear" or "delete" or "print" or "zero":
                 _diagnostics.Error(call.Span, $"{call.Name}() has no value and can only be used as a statement");
                 return Error(call.Span);
             default:
-                if (AggregationFunctions.Contains(call.Name))
+                if (AggregationFunction.All.ContainsKey(call.Name))
                     _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
                 else
                     _diagnostics.ReportUnknownFunction(call.NameSpan, call.Name);

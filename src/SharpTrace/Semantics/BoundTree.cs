@@ -50,8 +50,11 @@ internal sealed record BoundExpressionStatement(TextSpan Span, BoundExpression E
 internal sealed record BoundMapAssign(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys, BoundExpression Value) : BoundStatement(Span);
 
 /// <summary><c>@m[k] = count()</c>, <c>@m = sum(x)</c> and friends: update one aggregation entry.</summary>
-internal sealed record BoundAggregate(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys, AggregationKind Kind, BoundExpression? Argument)
-    : BoundStatement(Span);
+internal sealed record BoundAggregate(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys, AggregationType Type, BoundExpression? Argument)
+    : BoundStatement(Span)
+{
+    public AggregationKind Kind => Type.Kind;
+}
 
 internal sealed record BoundVariableAssign(TextSpan Span, VariableSymbol Variable, BoundExpression Value) : BoundStatement(Span);
 
@@ -63,10 +66,13 @@ internal sealed record BoundExit(TextSpan Span) : BoundStatement(Span);
 /// <summary><c>clear(@m)</c>: every entry removed, in the kernel, at once.</summary>
 internal sealed record BoundClear(TextSpan Span, MapSymbol Map) : BoundStatement(Span);
 
+/// <summary><c>zero(@m)</c>: every entry kept, its value set to zero, in the kernel, at once.</summary>
+internal sealed record BoundZero(TextSpan Span, MapSymbol Map) : BoundStatement(Span);
+
 /// <summary><c>delete(@m, k)</c>, <c>delete(@m[k])</c>, <c>delete(@x)</c>: one entry removed.</summary>
 internal sealed record BoundDelete(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys) : BoundStatement(Span);
 
-/// <summary><c>print(@m)</c>: user space prints the map's entries as they are when it handles the event.</summary>
+/// <summary><c>print(@m, top, div)</c>: user space prints the map's entries as they are when it handles the event.</summary>
 internal sealed record BoundPrintMap(TextSpan Span, MapSymbol Map, int Action) : BoundStatement(Span);
 
 /// <summary>One probe's code; <see cref="AttachPoints"/> are already expanded and resolved.</summary>

@@ -25,6 +25,9 @@ internal sealed class MapSymbol(string name, int index)
     /// <summary>Bytes of the serialized key: scalar maps use one 8-byte zero key, like bpftrace.</summary>
     public int KeySize => KeyTypes is null or { Count: 0 } ? 8 : KeyTypes.Sum(t => TupleType.Align8(t.Size));
 
+    /// <summary>Bytes of the key as stored in the kernel: hist and lhist maps append the 8-byte bucket index.</summary>
+    public int StoredKeySize => KeySize + (ValueType is AggregationType { IsHistogram: true } ? 8 : 0);
+
     public int KeyOffset(int index) => KeyTypes!.Take(index).Sum(t => TupleType.Align8(t.Size));
 }
 

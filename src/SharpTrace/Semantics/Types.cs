@@ -60,9 +60,28 @@ internal sealed record VoidType : BpfType
 internal enum AggregationKind { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist }
 
 /// <summary>The value type of a map filled by an aggregation function such as <c>count()</c>.</summary>
+/// <remarks>
+/// hist and lhist keep their constant arguments here (<see cref="Bits"/>; <see cref="Min"/>, <see cref="Max"/>,
+/// <see cref="Step"/>): every update of a map must agree on them, and user space needs them to label the buckets.
+/// </remarks>
 internal sealed record AggregationType(AggregationKind Kind) : BpfType
 {
-    /// <summary>Per-CPU slot size: one counter, or (total, count) for avg and stats.</summary>
-    public override int Size => Kind is AggregationKind.Avg or AggregationKind.Stats ? 16 : 8;
+    /// <summary>hist's second argument: each power of two is split into 2^Bits buckets.</summary>
+    public int Bits { get; init; }
+
+    /// <summary>lhist's range and bucket width.</summary>
+    public long Min { get; init; }
+    public long Max { get; init; }
+    public long Step { get; init; }
+
+    /// <summary>hist and lhist store one map entry per bucket, keyed by (key, bucket).</summary>
+    public bool IsHistogram => Kind is AggregationKind.Hist or AggregationKind.Lhist;
+
+    /// <summary>
+    /// Per-CPU slot size: one counter (count, sum, a histogram bucket), (total, count) for avg and stats,
+    /// (value, is-set) for min and max.
+    /// </summary>
+    public override int Size => Kind is AggregationKind.Avg or AggregationKind.Stats or AggregationKind.Min or AggregationKind.Max ? 16 : 8;
+
     public override string ToString() => Kind.ToString().ToLowerInvariant();
 }

@@ -27,7 +27,7 @@ internal sealed partial class DiagnosticBag
     public void ReportUnknownIdentifier(TextSpan span, string name) => Error(span, $"Unknown identifier: '{name}'");
     public void ReportUndefinedVariable(TextSpan span, string name) => Error(span, $"Undefined or undeclared variable: {name}");
     public void ReportWrongArgumentCount(TextSpan span, string function, int expected, int actual) =>
-        Error(span, $"{function}() requires {expected} argument{(expected == 1 ? "" : "s")} ({actual} provided)");
+        Error(span, $"{function}() requires {expected switch { 0 => "no arguments", 1 => "one argument", _ => $"{expected} arguments" }} ({actual} provided)");
     public void ReportMapTypeMismatch(TextSpan span, string map, string assigned, string existing) =>
         Error(span, $"Type mismatch for {map}: trying to assign value of type '{assigned}' when map already contains a value of type '{existing}'");
     public void ReportNotAllowedInProbe(TextSpan span, string what, string probeKind) =>

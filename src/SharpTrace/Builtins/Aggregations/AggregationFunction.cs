@@ -1,0 +1,99 @@
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Output;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Builtins.Aggregations;
+
+/// <summary>
+/// An aggregation function such as <c>count()</c> or <c>hist(x)</c>: its type rule, how it updates its per-CPU slot
+/// in the kernel, and how user space reads one CPU's slot back. The runtime combines CPUs with
+/// <see cref="Aggregation.Combine(RuntimeValue, RuntimeValue)"/>.
+/// </summary>
+internal abstract class AggregationFunction
+{
+    public abstract AggregationKind Kind { get; }
+
+    public string Name => Kind.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// Checks the call's arguments (already bound, in order) and returns the value type of the map it fills,
+    /// or null after reporting why it cannot. The default accepts exactly one integer.
+    /// </summary>
+    internal virtual AggregationType? Bind(CallExpression call, IReadOnlyList<BoundExpression> arguments, DiagnosticBag diagnostics)
+    {
+        if (arguments.Count != 1)
+        {
+            diagnostics.ReportWrongArgumentCount(call.Span, Name, 1, arguments.Count);
+            return null;
+        }
+        return RequireInteger(call, arguments[0], diagnostics) ? new AggregationType(Kind) : null;
+    }
+
+    /// <summary>
+    /// Emits the update of this CPU's slot: r0 points at the slot, r2 holds the aggregated value (when there is one).
+    /// May clobber r1-r5. Per-CPU storage makes a plain read-modify-write safe.
+    /// </summary>
+    internal abstract void EmitUpdate(Assembler asm);
+
+    /// <summary>
+    /// One CPU's slot as a value, or null when that CPU holds nothing (a min() or max() it never ran), so that it
+    /// does not take part in the combination. Histograms are read bucket by bucket by the map reader instead.
+    /// </summary>
+    internal abstract RuntimeValue? Decode(AggregationType type, ReadOnlySpan<byte> slot);
+
+    /// <summary>The value printed when no CPU holds one (after zero()).</summary>
+    internal virtual RuntimeValue Unset => throw new InvalidOperationException($"{Name}() slots are always set");
+
+    /// <summary>Every aggregation function, by name.</summary>
+    public static IReadOnlyDictionary<string, AggregationFunction> All { get; } =
+        new AggregationFunction[] { new Count(), new Sum(), new Min(), new Max(), new Avg(), new Stats(), new Hist(), new Lhist() }
+            .ToDictionary(f => f.Name);
+
+    /// <summary>The function that fills maps of this type.</summary>
+    public static AggregationFunction For(AggregationType type) => All[type.ToString()];
+
+    protected bool RequireInteger(CallExpression call, BoundExpression argument, DiagnosticBag diagnostics)
+    {
+        if (argument.Type.IsInteger)
+            return true;
+        diagnostics.Error(call.Span, $"{Name}() only supports integer arguments ({argument.Type} provided)");
+        return false;
+    }
+
+    /// <summary>The value of an integer literal argument (<c>10</c> or <c>-10</c>); null after reporting anything else.</summary>
+    protected long? RequireLiteral(CallExpression call, int index, IReadOnlyList<BoundExpression> arguments, DiagnosticBag diagnostics)
+    {
+        switch (call.Arguments[index])
+        {
+            case IntegerLiteral literal:
+                return unchecked((long)literal.Value);
+            case UnaryExpression { Operator: UnaryOperator.Negate, Operand: IntegerLiteral literal }:
+                return -unchecked((long)literal.Value);
+            default:
+                diagnostics.Error(call.Span, $"{Name}() expects a integer literal ({(arguments[index].Type.IsInteger ? "integer" : arguments[index].Type.ToString())} provided)");
+                return null;
+        }
+    }
+
+    /// <summary>slot[offset] += 1.</summary>
+    protected static void EmitIncrement(Assembler asm, short offset)
+    {
+        asm.Load(Size.U64, Reg.R1, Reg.R0, offset);
+        asm.Alu(AluOp.Add, Reg.R1, 1);
+        asm.Store(Size.U64, Reg.R0, offset, Reg.R1);
+    }
+
+    /// <summary>slot[0] += r2.</summary>
+    protected static void EmitAddValue(Assembler asm)
+    {
+        asm.Load(Size.U64, Reg.R1, Reg.R0, 0);
+        asm.Alu(AluOp.Add, Reg.R1, Reg.R2);
+        asm.Store(Size.U64, Reg.R0, 0, Reg.R1);
+    }
+
+    protected static long First(ReadOnlySpan<byte> slot) => System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(slot);
+
+    protected static long Second(ReadOnlySpan<byte> slot) => System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(slot[8..]);
+}

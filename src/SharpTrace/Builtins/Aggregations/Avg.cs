@@ -1,0 +1,19 @@
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Output;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins.Aggregations;
+
+/// <summary><c>avg(x)</c>: slot (total, count), printed as total / count.</summary>
+internal sealed class Avg : AggregationFunction
+{
+    public override AggregationKind Kind => AggregationKind.Avg;
+
+    internal override void EmitUpdate(Assembler asm)
+    {
+        EmitAddValue(asm);
+        EmitIncrement(asm, 8);
+    }
+
+    internal override RuntimeValue? Decode(AggregationType type, ReadOnlySpan<byte> slot) => new AvgValue(First(slot), (ulong)Second(slot));
+}

@@ -1,0 +1,25 @@
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Output;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Builtins.Aggregations;
+
+/// <summary><c>count()</c>: how many times it ran.</summary>
+internal sealed class Count : AggregationFunction
+{
+    public override AggregationKind Kind => AggregationKind.Count;
+
+    internal override AggregationType? Bind(CallExpression call, IReadOnlyList<BoundExpression> arguments, DiagnosticBag diagnostics)
+    {
+        if (arguments.Count == 0)
+            return new AggregationType(Kind);
+        diagnostics.ReportWrongArgumentCount(call.Span, Name, 0, arguments.Count);
+        return null;
+    }
+
+    internal override void EmitUpdate(Assembler asm) => EmitIncrement(asm, 0);
+
+    internal override RuntimeValue? Decode(AggregationType type, ReadOnlySpan<byte> slot) => new CountValue((ulong)First(slot));
+}

@@ -1,0 +1,80 @@
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Output;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Builtins.Aggregations;
+
+/// <summary>
+/// <c>lhist(x, min, max, step)</c>: a linear histogram with an underflow and an overflow bucket. One map entry per
+/// bucket, keyed by (key, bucket index); the bucket math is <see cref="Histogram.LinearBucket"/>.
+/// </summary>
+internal sealed class Lhist : AggregationFunction
+{
+    /// <summary>bpftrace's limit on the number of in-range buckets.</summary>
+    public const int MaxBuckets = 1000;
+
+    public override AggregationKind Kind => AggregationKind.Lhist;
+
+    internal override AggregationType? Bind(CallExpression call, IReadOnlyList<BoundExpression> arguments, DiagnosticBag diagnostics)
+    {
+        if (arguments.Count != 4)
+        {
+            diagnostics.ReportWrongArgumentCount(call.Span, Name, 4, arguments.Count);
+            return null;
+        }
+        if (!RequireInteger(call, arguments[0], diagnostics))
+            return null;
+        if (RequireLiteral(call, 1, arguments, diagnostics) is not { } min
+            || RequireLiteral(call, 2, arguments, diagnostics) is not { } max
+            || RequireLiteral(call, 3, arguments, diagnostics) is not { } step)
+            return null;
+        // Checked as bpftrace checks them, with its wording: the first three all reported, the rest only after.
+        var problems = new List<string>();
+        if (step < 1)
+            problems.Add($"lhist() step must be >= 1 ({step} provided)");
+        if (min < 0)
+            problems.Add($"lhist() min must be non-negative (provided min {min})");
+        if (min > max)
+            problems.Add($"lhist() min must be less than max (provided min {min} and max {max})");
+        if (problems.Count == 0 && max - min < step)
+            problems.Add($"lhist() step is too large for the given range (provided step {step} for range {max - min})");
+        else if (problems.Count == 0 && (max - min) / step > MaxBuckets)
+            problems.Add($"lhist() too many buckets, must be <= {MaxBuckets} (would need {(max - min) / step})");
+        foreach (var problem in problems)
+            diagnostics.Error(call.Span, problem);
+        if (problems.Count > 0)
+            return null;
+        return new AggregationType(Kind) { Min = min, Max = max, Step = step };
+    }
+
+    /// <summary>r0 = the bucket of the signed value in r0, as <see cref="Histogram.LinearBucket"/> computes it.</summary>
+    internal static void EmitBucket(Assembler asm, AggregationType type)
+    {
+        var below = asm.NewLabel("lhist_below");
+        var above = asm.NewLabel("lhist_above");
+        var done = asm.NewLabel("lhist_done");
+        asm.LoadImm64(Reg.R1, type.Min);
+        asm.JumpIf(JumpOp.Slt, Reg.R0, Reg.R1, below);
+        asm.LoadImm64(Reg.R1, type.Max);
+        asm.JumpIf(JumpOp.Sgt, Reg.R0, Reg.R1, above);
+        asm.LoadImm64(Reg.R1, type.Min);
+        asm.Alu(AluOp.Sub, Reg.R0, Reg.R1);
+        asm.LoadImm64(Reg.R1, type.Step);
+        asm.Alu(AluOp.Div, Reg.R0, Reg.R1);
+        asm.Alu(AluOp.Add, Reg.R0, 1);
+        asm.Jump(done);
+        asm.Mark(below);
+        asm.Mov(Reg.R0, 0);
+        asm.Jump(done);
+        asm.Mark(above);
+        asm.Mov(Reg.R0, (int)(1 + (type.Max - type.Min) / type.Step));
+        asm.Mark(done);
+    }
+
+    internal override void EmitUpdate(Assembler asm) => EmitIncrement(asm, 0);
+
+    internal override RuntimeValue? Decode(AggregationType type, ReadOnlySpan<byte> slot) =>
+        throw new InvalidOperationException("histograms are read bucket by bucket");
+}

@@ -1,0 +1,19 @@
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Output;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins.Aggregations;
+
+/// <summary><c>stats(x)</c>: slot (total, count), printed as count, average and total.</summary>
+internal sealed class Stats : AggregationFunction
+{
+    public override AggregationKind Kind => AggregationKind.Stats;
+
+    internal override void EmitUpdate(Assembler asm)
+    {
+        EmitAddValue(asm);
+        EmitIncrement(asm, 8);
+    }
+
+    internal override RuntimeValue? Decode(AggregationType type, ReadOnlySpan<byte> slot) => new StatsValue((ulong)Second(slot), First(slot));
+}

@@ -1,0 +1,15 @@
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Output;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins.Aggregations;
+
+/// <summary><c>sum(x)</c>: the total of its arguments.</summary>
+internal sealed class Sum : AggregationFunction
+{
+    public override AggregationKind Kind => AggregationKind.Sum;
+
+    internal override void EmitUpdate(Assembler asm) => EmitAddValue(asm);
+
+    internal override RuntimeValue? Decode(AggregationType type, ReadOnlySpan<byte> slot) => new SumValue(First(slot));
+}
