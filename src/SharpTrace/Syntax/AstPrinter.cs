@@ -59,7 +59,7 @@ internal static class AstPrinter
         MapDeclaration m => $"MapDeclaration {m.MapName} {m.Kind}",
         MacroDefinition m => $"Macro {m.Name}({string.Join(", ", m.Parameters)})",
         Probe => "Probe",
-        AttachPoint a => $"AttachPoint {Quote(a.Raw)} provider={Quote(a.Provider)} parts=[{string.Join(", ", a.Parts.Select(Quote))}]",
+        AttachPoint a => $"AttachPoint {Quote(a.Raw)}{(a.Name is { } name ? $" name={Quote(name)}" : "")} provider={Quote(a.Provider)} parts=[{string.Join(", ", a.Parts.Select(Quote))}]",
         Block => "Block",
         ExpressionStatement => "ExpressionStatement",
         AssignmentStatement a => $"Assignment {(a.CompoundOperator is { } op ? Unparser.GetText(op) : "")}=",

@@ -11,20 +11,27 @@ public sealed record Diagnostic(DiagnosticSeverity Severity, SourceText Source, 
 
     /// <summary>
     /// bpftrace's layout: <c>stdin:1:17-21: ERROR: message</c>, then the source line, then a <c>~</c> underline.
-    /// Columns are one-based; the end column is exclusive, as bpftrace prints it.
+    /// Columns are one-based; the end column is exclusive, as bpftrace prints it. A span over several lines is
+    /// shown as bpftrace shows it, by its lines alone and without source: <c>stdin:1-2: ERROR: message</c>.
     /// </summary>
     public string Format()
     {
         var line = Source.GetLineIndex(Math.Min(Span.Start, Math.Max(0, Source.Length)));
+        var label = Severity == DiagnosticSeverity.Error ? "ERROR" : "WARNING";
+        var lastLine = Span.Length > 0 ? Source.GetLineIndex(Math.Min(Span.End - 1, Source.Length)) : line;
+        if (lastLine > line)
+            return $"{Source.Name}:{line + 1}-{lastLine + 1}: {label}: {Message}\n";
+
         var lineStart = Source.GetLineStart(line);
         var lineText = Source.GetLineText(line);
         var startCol = Span.Start - lineStart + 1;
-        var endCol = Math.Min(Span.End - lineStart, lineText.Length) + 1;
-        if (endCol <= startCol)
-            endCol = startCol + 1;
-        var label = Severity == DiagnosticSeverity.Error ? "ERROR" : "WARNING";
+        // An empty span (a missing token) underlines nothing, as in bpftrace: "stdin:1:16-16".
+        var endCol = Span.Length == 0 ? startCol : Math.Max(startCol + 1, Math.Min(Span.End - lineStart, lineText.Length) + 1);
         var sb = new StringBuilder();
         sb.Append($"{Source.Name}:{line + 1}:{startCol}-{endCol}: {label}: {Message}\n");
+        // The end of a text that ends with a line break is on a line of its own, which bpftrace doesn't show.
+        if (Span.Start >= Source.Length && (Source.Length == 0 || Source.Text[^1] == '\n'))
+            return sb.ToString();
         sb.Append(lineText).Append('\n');
         sb.Append(' ', startCol - 1).Append('~', endCol - startCol).Append('\n');
         return sb.ToString();

@@ -49,7 +49,9 @@ internal sealed class Lexer
                 var end = _source.Text.IndexOf("*/", position + 2, StringComparison.Ordinal);
                 if (end < 0)
                 {
-                    diagnostics.ReportUnterminatedComment(TextSpan.FromBounds(position, _source.Length));
+                    // bpftrace points at the comment's last line only.
+                    var lastLineStart = _source.Text.LastIndexOf('\n', _source.Length - 1) + 1;
+                    diagnostics.ReportUnterminatedComment(TextSpan.FromBounds(Math.Max(position, lastLineStart), _source.Length));
                     return _source.Length;
                 }
                 position = end + 2;
@@ -60,6 +62,44 @@ internal sealed class Lexer
                 break;
         }
         return position;
+    }
+
+    /// <summary>
+    /// Where bpftrace's lexer starts the location of the token at <paramref name="position"/>: only white space
+    /// outside comments and strings (and a line break anywhere) starts a new location, so tokens and comments
+    /// written together share one: in <c>@x=1+`</c> the bad character's location starts at <c>@</c>.
+    /// </summary>
+    public int StartOfRun(int position)
+    {
+        var runStart = 0;
+        var i = 0;
+        while (i < position)
+        {
+            var c = _source[i];
+            if (char.IsWhiteSpace(c))
+                runStart = ++i;
+            else if (c == '/' && At(i + 1) == '/')
+                i = EndOfLine(i);
+            else if (c == '/' && At(i + 1) == '*')
+            {
+                var end = _source.Text.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                end = end < 0 ? _source.Length : end + 2;
+                var lastBreak = _source.Text.LastIndexOf('\n', end - 1, end - i);
+                if (lastBreak >= 0)
+                    runStart = lastBreak + 1;
+                i = end;
+            }
+            else if (c == '"')
+            {
+                i++;
+                while (i < _source.Length && _source[i] is not ('"' or '\n'))
+                    i += _source[i] == '\\' ? 2 : 1;
+                i++;
+            }
+            else
+                i++;
+        }
+        return Math.Min(runStart, position);
     }
 
     private int EndOfLine(int position)
@@ -114,7 +154,7 @@ internal sealed class Lexer
 
         var badLength = char.IsHighSurrogate(c) && char.IsLowSurrogate(At(start + 1)) ? 2 : 1;
         var bad = _source.Text.Substring(start, badLength);
-        diagnostics.ReportInvalidCharacter(new TextSpan(start, badLength), bad);
+        diagnostics.ReportInvalidCharacter(TextSpan.FromBounds(StartOfRun(start), start + badLength), bad);
         return new Token(TokenKind.BadToken, new TextSpan(start, badLength), bad);
     }
 
@@ -326,7 +366,7 @@ internal sealed class Lexer
                         position = escapeStart + 1;
                         continue;
                     }
-                    diagnostics.ReportInvalidEscape(TextSpan.FromBounds(escapeStart, position), _source.Text[escapeStart..position]);
+                    diagnostics.ReportInvalidEscape(TextSpan.FromBounds(StartOfRun(start), position), _source.Text[escapeStart..position]);
                     break;
             }
         }
@@ -376,6 +416,10 @@ internal sealed class Lexer
             return null;
         parts.Add(part.ToString());
         var span = TextSpan.FromBounds(start, position);
-        return new AttachPoint(span, _source.ToString(span), parts[0], parts.Skip(1).ToArray());
+        // "name=kprobe:f": bpftrace's reserved probe name goes before the provider.
+        var provider = parts[0];
+        var equals = provider.IndexOf('=', StringComparison.Ordinal);
+        var name = equals < 0 ? null : provider[..equals];
+        return new AttachPoint(span, _source.ToString(span), provider[(equals + 1)..], parts.Skip(1).ToArray(), name);
     }
 }

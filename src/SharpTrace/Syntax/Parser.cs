@@ -39,6 +39,9 @@ internal sealed class Parser
         {
             var errors = new DiagnosticBag(_source);
             var token = _lexer.Lex(_lexPosition, errors);
+            // A bad character is reported and then skipped, as bpftrace's lexer does; its error goes with the next token.
+            while (token.Kind == TokenKind.BadToken)
+                token = _lexer.Lex(token.Span.End, errors);
             _lookahead.Add((token, errors.Items.Count > 0 ? errors : null));
             _lexPosition = token.Span.End;
         }
@@ -74,13 +77,25 @@ internal sealed class Parser
         if (token.Span.Start != _lastErrorStart)
         {
             _lastErrorStart = token.Span.Start;
-            // A bad character was already reported by the lexer; a second message adds nothing.
-            if (token.Kind == TokenKind.BadToken)
-                Advance();
-            else
-                _diagnostics.ReportUnexpectedToken(token.Span, TokenFacts.GetDisplayName(token.Kind), expected);
+            // A skipped bad character before the token is reported first, as bpftrace does.
+            if (_lookahead[0].Errors is { } pending)
+            {
+                _diagnostics.AddRange(pending.Items);
+                _lookahead[0] = (token, null);
+            }
+            _diagnostics.ReportUnexpectedToken(ErrorSpan(token), TokenFacts.GetDisplayName(token.Kind), expected);
         }
         return new SyntaxErrorException();
+    }
+
+    /// <summary>
+    /// Where an error at a token points, as bpftrace's lexer locates tokens: from the end of the last white space
+    /// (so "1+;" points at "+;"), and the end of file on the last token when nothing (not even a space) follows it.
+    /// </summary>
+    private TextSpan ErrorSpan(Token token)
+    {
+        var span = token.Kind == TokenKind.EndOfFile && _lastToken is { } last && last.End == _source.Length ? last : token.Span;
+        return TextSpan.FromBounds(_lexer.StartOfRun(span.Start), span.End);
     }
 
     private void EnterNesting()
@@ -100,10 +115,14 @@ internal sealed class Parser
     // End of the last consumed token, for node spans.
     private int _lastEnd;
 
+    // Span of the last consumed token.
+    private TextSpan? _lastToken;
+
     private Token Take()
     {
         var token = Advance();
         _lastEnd = token.Span.End;
+        _lastToken = token.Span;
         return token;
     }
 
@@ -243,7 +262,8 @@ internal sealed class Parser
         Expect(TokenKind.OpenParen);
         Expression? maxEntries = Current.Kind == TokenKind.CloseParen ? null : ParseExpression();
         Expect(TokenKind.CloseParen);
-        Expect(TokenKind.Semicolon);
+        if (Current.Kind == TokenKind.Semicolon)
+            Take();
         return new MapDeclaration(SpanFrom(start), map.Text, kind.Text, maxEntries);
     }
 
@@ -276,6 +296,7 @@ internal sealed class Parser
     private Probe? ParseProbe()
     {
         var start = Current.Span.Start;
+        var previousEnd = _lastEnd;
         ResetTo(start);
         var attachPoints = new List<AttachPoint>();
         var position = start;
@@ -293,13 +314,12 @@ internal sealed class Parser
         if (attachPoints.Count == 0)
         {
             if (Current.Kind != TokenKind.OpenBrace)
-                throw Unexpected();
+                throw Unexpected("{");
             _diagnostics.ReportNoAttachPoints(new TextSpan(Current.Span.Start, 0));
             _lastErrorStart = Current.Span.Start;
             ParseBlock();
             return null;
         }
-        var attachSpan = TextSpan.FromBounds(start, attachPoints[^1].Span.End);
 
         Expression? predicate = null;
         if (Current.Kind == TokenKind.Slash)
@@ -312,7 +332,8 @@ internal sealed class Parser
         }
         else if (Current.Kind == TokenKind.EndOfFile)
         {
-            _diagnostics.ReportMissingProbeBody(attachSpan);
+            // bpftrace's location runs from the end of the previous token to the end of the text.
+            _diagnostics.ReportMissingProbeBody(TextSpan.FromBounds(Math.Min(previousEnd, start), _source.Length));
             _lastErrorStart = Current.Span.Start;
             return null;
         }
@@ -540,6 +561,13 @@ internal sealed class Parser
             if (Current.Kind != TokenKind.Question)
                 return condition;
             Take();
+            // "a ?: b" is "a ? a : b", as bpftrace reads it.
+            if (Current.Kind == TokenKind.Colon)
+            {
+                Take();
+                var otherwise = ParseExpression();
+                return new TernaryExpression(SpanFrom(condition.Span.Start), condition, condition, otherwise);
+            }
             var whenTrue = ParseExpression();
             Expect(TokenKind.Colon);
             var whenFalse = ParseExpression();
@@ -844,6 +872,11 @@ internal sealed class Parser
             return new RecordExpression(SpanFrom(start), fields);
         }
 
+        if (Current.Kind == TokenKind.CloseParen)
+        {
+            Take();
+            return new TupleExpression(SpanFrom(start), []);
+        }
         var first = ParseExpression();
         if (Current.Kind == TokenKind.CloseParen)
         {

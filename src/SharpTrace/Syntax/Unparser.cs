@@ -245,7 +245,9 @@ internal static class Unparser
         CallExpression c => $"{c.Name}({List(c.Arguments)})",
         UnaryExpression u => Unary(GetText(u.Operator), Expr(u.Operand, UnaryLevel)),
         BinaryExpression b => $"{Expr(b.Left, Precedence(b.Operator))} {GetText(b.Operator)} {Expr(b.Right, Precedence(b.Operator) + 1)}",
-        TernaryExpression t => $"{Expr(t.Condition, 1)} ? {Expr(t.WhenTrue)} : {Expr(t.WhenFalse)}",
+        TernaryExpression t => ReferenceEquals(t.Condition, t.WhenTrue)
+            ? $"{Expr(t.Condition, 1)} ?: {Expr(t.WhenFalse)}"
+            : $"{Expr(t.Condition, 1)} ? {Expr(t.WhenTrue)} : {Expr(t.WhenFalse)}",
         IncrementExpression i => i.IsPrefix
             ? Unary(i.IsIncrement ? "++" : "--", Expr(i.Target, UnaryLevel))
             : Expr(i.Target, PostfixLevel) + (i.IsIncrement ? "++" : "--"),

@@ -25,10 +25,10 @@ public class DiagnosticTests
     [InlineData("BEGIN { @x = 1 ⟦)⟧ }", "syntax error, unexpected ), expecting }")]
     [InlineData("BEGIN { $x. ⟦}⟧", "syntax error, unexpected }")]
     [InlineData("k:f /1/ ⟦/⟧2/ {}", "syntax error, unexpected /, expecting {")]
-    [InlineData("BEGIN { @x = 1 } ⟦END⟧", "unexpected end of file, expected {")]
+    [InlineData("BEGIN { @x = 1 }⟦ END⟧", "unexpected end of file, expected {")]
     [InlineData("⟦BEGIN⟧", "unexpected end of file, expected {")]
     [InlineData("BEGIN { @x = 1 ⟦`⟧ }", "invalid character '`'")]
-    [InlineData("BEGIN { \"⟦\\q⟧\" }", "invalid escape character '\\q'")]
+    [InlineData("BEGIN { ⟦\"\\q⟧\" }", "invalid escape character '\\q'")]
     [InlineData("BEGIN { ⟦pid⟧++ }", "The ++ operator must be applied to a map or variable")]
     [InlineData("BEGIN { } ⟦/* never⟧", "end of file during comment")]
     public void ReportsSyntaxErrorAsBpftraceDoes(string annotated, string message) => AnnotatedText.AssertDiagnostics(annotated, message);
@@ -46,7 +46,7 @@ public class DiagnosticTests
 
     [Fact]
     public void PreprocessorDirectiveInABlockTakesTheRestOfTheLine() =>
-        AnnotatedText.AssertDiagnostics("BEGIN { @x = 1 ⟦# }⟧⟦⟧",
+        AnnotatedText.AssertDiagnostics("BEGIN { @x = 1 ⟦⟦# }⟧⟧",
             "syntax error, unexpected preprocessor directive, expecting }", "syntax error, unexpected end of file, expecting }");
 
     [Fact]
@@ -55,7 +55,7 @@ public class DiagnosticTests
 
     [Fact]
     public void UnterminatedStringAlsoLeavesTheBlockOpen() =>
-        AnnotatedText.AssertDiagnostics("BEGIN { ⟦\"abc }⟧⟦⟧",
+        AnnotatedText.AssertDiagnostics("BEGIN { ⟦⟦\"abc }⟧⟧",
             "unterminated string", "syntax error, unexpected end of file, expecting }");
 
     [Fact]
@@ -103,6 +103,14 @@ public class DiagnosticTests
         var unary = SyntaxTree.Parse("BEGIN { @x = " + string.Concat(Enumerable.Repeat("- ", 100_000)) + "1; }");
         Assert.Contains(unary.Diagnostics, d => d.Message.Contains("nested too deeply"));
     }
+
+    [Theory]
+    // bpftrace 0.17 on files ending in a line break (`printf 'BEGIN {\n' > d.bt; bpftrace -d d.bt`): the end of
+    // the file is on a line of its own, which is not shown.
+    [InlineData("BEGIN {\n", "stdin:2:1-1: ERROR: syntax error, unexpected end of file, expecting }\n")]
+    [InlineData("BEGIN { } /* never\nends\n", "stdin:3:1-1: ERROR: end of file during comment\n")]
+    public void EndOfFileAfterALineBreakHasNoSourceLine(string text, string expected) =>
+        Assert.Equal(expected, string.Concat(SyntaxTree.Parse(text).Diagnostics.Select(d => d.Format())));
 
     [Fact]
     public void DiagnosticFormatMatchesBpftrace()

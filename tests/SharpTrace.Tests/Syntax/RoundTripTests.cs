@@ -47,8 +47,36 @@ public class RoundTripTests
         AssertParsesAndRoundTrips(File.ReadAllText(file), file);
     }
 
+    /// <summary>Every script of the corpus: a whole file, or each part of a file split on "// ---" lines.</summary>
+    private static IEnumerable<(string Name, string Text)> CorpusScripts()
+    {
+        foreach (var file in Directory.GetFiles(CorpusDirectory, "*.bt").Order())
+        {
+            var text = File.ReadAllText(file);
+            var parts = text.Split("\n// ---\n");
+            if (parts.Length == 1)
+                yield return (Path.GetFileName(file), text);
+            else
+                for (var i = 1; i < parts.Length; i++)
+                    yield return ($"{Path.GetFileName(file)}#{i}", parts[i]);
+        }
+    }
+
+    public static TheoryData<string> CorpusScriptNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (var (name, _) in CorpusScripts())
+            data.Add(name);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CorpusScriptNames))]
+    public void EachCorpusScriptParsesWithoutErrorsAndRoundTrips(string name) =>
+        AssertParsesAndRoundTrips(CorpusScripts().Single(s => s.Name == name).Text, name);
+
     [Fact]
-    public void CorpusIsNotEmpty() => Assert.True(CorpusFiles().Count >= 5);
+    public void CorpusHasAtLeast150Scripts() => Assert.True(CorpusScripts().Count() >= 150, $"{CorpusScripts().Count()} scripts");
 
     internal static void AssertParsesAndRoundTrips(string text, string name)
     {

@@ -38,5 +38,6 @@ internal sealed record Probe(TextSpan Span, IReadOnlyList<AttachPoint> AttachPoi
 /// An attach point as written, e.g. <c>tracepoint:syscalls:sys_enter_openat</c>.
 /// <see cref="Provider"/> is the first part as written (aliases are resolved by the semantic stage);
 /// <see cref="Parts"/> are the remaining colon-separated parts, unquoted. <c>BEGIN</c> has provider "BEGIN" and no parts.
+/// <see cref="Name"/> is the optional <c>name=</c> written before the provider (reserved by bpftrace, unused).
 /// </summary>
-internal sealed record AttachPoint(TextSpan Span, string Raw, string Provider, IReadOnlyList<string> Parts) : Node(Span);
+internal sealed record AttachPoint(TextSpan Span, string Raw, string Provider, IReadOnlyList<string> Parts, string? Name = null) : Node(Span);
