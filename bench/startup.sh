@@ -90,16 +90,5 @@ Build the binary with \`dotnet publish src/SharpTrace.Cli -c Release -r linux-x6
 MD
 )"
 
-# Replace our section (from its heading to the next "## " heading) or append it; keep everything else.
-mkdir -p "$(dirname "$doc")"
-[[ -f "$doc" ]] || printf '# Benchmarks\n\nSharpTrace next to bpftrace on the same machine. Each section is written by its script in bench/.\n' >"$doc"
-tmp="$(mktemp)"
-heading="$heading" section="$section" awk '
-    BEGIN { heading = ENVIRON["heading"]; section = ENVIRON["section"] }
-    $0 == heading { skipping = 1; print section; done = 1; next }
-    skipping && /^## / { skipping = 0; print "" }
-    !skipping { print }
-    END { if (!done) print "\n" section }
-' "$doc" >"$tmp"
-mv "$tmp" "$doc"
+"$root/bench/section.sh" "$doc" "$heading" <<<"$section"
 echo "$section"

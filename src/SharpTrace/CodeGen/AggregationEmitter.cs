@@ -48,6 +48,7 @@ internal sealed partial class ProbeEmitter
         var zero = Allocate(s.Type.Size);
         ZeroFill(zero, s.Type.Size);
         CallMap(HelperFunction.MapUpdateElem, s.Map, key, zero, BpfNoExist);
+        CountDroppedUpdate(s.Map);
         CallMap(HelperFunction.MapLookupElem, s.Map, key);
         Asm.JumpIf(JumpOp.Eq, Reg.R0, 0, done);
         Asm.Mark(found);

@@ -262,9 +262,10 @@ internal sealed class Parser
         Expect(TokenKind.OpenParen);
         Expression? maxEntries = Current.Kind == TokenKind.CloseParen ? null : ParseExpression();
         Expect(TokenKind.CloseParen);
+        var declaration = new MapDeclaration(SpanFrom(start), map.Text, kind.Text, maxEntries);
         if (Current.Kind == TokenKind.Semicolon)
             Take();
-        return new MapDeclaration(SpanFrom(start), map.Text, kind.Text, maxEntries);
+        return declaration;
     }
 
     /// <summary><c>macro name($a, @b, c) { ... }</c></summary>

@@ -53,6 +53,7 @@ public sealed class TraceProgramTests : KernelTest
         Assert.Equal<TraceEvent>(
             [
                 new AttachedEvent(2),
+                new StartedEvent(),
                 new PrintfEvent("end\n"),
                 new MapEvent(MapSnapshot.Keyed("@opens", new MapEntry([new StringValue("opener")], new CountValue(2))), AtExit: true),
                 new ExitEvent(0),

@@ -12,7 +12,7 @@ public class FuzzTests
     private const int Seed = 20240601;
 
     private static int Cases =>
-        int.TryParse(Environment.GetEnvironmentVariable("SHARPTRACE_FUZZ_CASES"), out var n) && n > 0 ? n : 3000;
+        int.TryParse(Environment.GetEnvironmentVariable("SHARPTRACE_FUZZ_CASES"), out var n) && n > 0 ? n : 100_000;
 
     // Fragments a script is made of: every fixed token, names, literals, attach points, comments and bad text.
     private static readonly string[] Fragments =
