@@ -32,9 +32,13 @@ public sealed class TimerAndSoftwareTests : KernelTest
     public async Task ProfileSamplesEveryOnlineCpu()
     {
         var online = SharpTrace.Kernel.PerfEvent.OnlineCpus();
-        var script = "profile:hz:200 { @cpus[cpu] = 1; } interval:ms:300 { exit(); }";
+        var script = "profile:hz:200 { @cpus[cpu] = 1; } interval:ms:500 { exit(); }";
 
-        var result = await SharpTraceRun.RunAsync(["-e", script]);
+        using var tool = SharpTraceRun.Start(["-e", script]);
+        await tool.WaitForAttachedAsync(Bound);
+        // The cpu-clock timer does not sample an idle CPU: keep every online CPU busy for a while.
+        await Task.WhenAll(online.Select(BusyOnCpuAsync));
+        var result = await tool.WaitForExitAsync(Bound);
 
         Assert.Equal(0, result.ExitCode);
         var sampled = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -42,6 +46,12 @@ public sealed class TimerAndSoftwareTests : KernelTest
             .Order();
         Assert.Equal(online, sampled);
         Assert.Contains("Attached 2 probes", result.Stderr);
+    }
+
+    private static async Task BusyOnCpuAsync(int cpu)
+    {
+        using var busy = System.Diagnostics.Process.Start("taskset", ["-c", cpu.ToString(), "timeout", "0.3", "sh", "-c", "while :; do :; done"]);
+        await busy.WaitForExitAsync().WaitAsync(Bound);
     }
 
     [Fact]

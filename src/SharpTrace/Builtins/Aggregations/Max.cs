@@ -4,31 +4,10 @@ using SharpTrace.Semantics;
 
 namespace SharpTrace.Builtins.Aggregations;
 
-/// <summary>
-/// <c>max(x)</c>: the larger of its (signed) arguments. The slot is (value, is-set): a CPU that never ran it holds
-/// no value, so a zero there does not win when CPUs are combined.
-/// </summary>
-internal sealed class Max : AggregationFunction
+/// <summary><c>max(x)</c>: the largest of its arguments.</summary>
+internal sealed class Max : Extremum
 {
     public override AggregationKind Kind => AggregationKind.Max;
-
-    internal override void EmitUpdate(Assembler asm)
-    {
-        var store = asm.NewLabel("max_store");
-        var done = asm.NewLabel("max_done");
-        asm.Load(Size.U64, Reg.R1, Reg.R0, 8);
-        asm.JumpIf(JumpOp.Eq, Reg.R1, 0, store);
-        asm.Load(Size.U64, Reg.R1, Reg.R0, 0);
-        asm.JumpIf(JumpOp.Sgt, Reg.R2, Reg.R1, store);
-        asm.Jump(done);
-        asm.Mark(store);
-        asm.Store(Size.U64, Reg.R0, 0, Reg.R2);
-        asm.StoreImm(Size.U64, Reg.R0, 8, 1);
-        asm.Mark(done);
-    }
-
-    internal override RuntimeValue? Decode(AggregationType type, ReadOnlySpan<byte> slot) =>
-        Second(slot) == 0 ? null : new MaxValue(First(slot));
-
-    internal override RuntimeValue Unset => new MaxValue(0);
+    protected override JumpOp Beats => JumpOp.Sgt;
+    protected override RuntimeValue Value(long value) => new MaxValue(value);
 }
