@@ -417,17 +417,18 @@ internal sealed partial class Binder
             return null;
         }
         var arguments = call.Arguments.Skip(1).Select(BindExpression).ToList();
-        var expected = PrintfSpecifiers.Count(format.Value);
-        if (expected != arguments.Count)
-        {
-            _diagnostics.Error(call.Span, expected < arguments.Count
-                ? $"printf: Too many arguments for format string ({arguments.Count} supplied, {expected} expected)"
-                : $"printf: Not enough arguments for format string ({arguments.Count} supplied, {expected} expected)");
+        if (arguments.Any(a => a.Type is ErrorType))
             return null;
-        }
-        foreach (var argument in arguments.Where(a => a.Type is VoidType or AggregationType or TupleType))
+        // The same parse formats the events at run time, so what is checked here is what is printed.
+        var supplied = arguments.Select(a => a.Type switch
         {
-            _diagnostics.Error(argument.Span, $"printf: cannot print a value of type '{TypeName(argument.Type)}'");
+            IntegerType or PointerType => "integer",
+            StringType => "string",
+            var other => TypeName(other),
+        }).ToList();
+        if (Output.PrintfFormat.Parse(format.Value).CheckArguments(supplied) is { } mismatch)
+        {
+            _diagnostics.Error(call.Span, mismatch);
             return null;
         }
         var types = arguments.Select(a => a.Type is IntegerType or PointerType ? StorageType(a.Type) : a.Type).ToList();

@@ -75,7 +75,7 @@ public class AggregationBinderTests
         return program!;
     }
 
-    private static void AssertBindError(string annotated, string message)
+    internal static void AssertBindError(string annotated, string message)
     {
         var expected = AnnotatedText.Parse(annotated);
         var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(expected.Text), new NoTracepoints());

@@ -1,0 +1,30 @@
+namespace SharpTrace.Tests.Semantics;
+
+/// <summary>printf's format string checked against its arguments at compile time, with bpftrace 0.17's words and spans.</summary>
+public class PrintfBinderTests
+{
+    [Theory]
+    [InlineData("BEGIN { ⟦printf(\"%d\\n\", \"a\")⟧; }", "printf: %d specifier expects a value of type integer (string supplied)")]
+    [InlineData("BEGIN { ⟦printf(\"%s\\n\", 1)⟧; }", "printf: %s specifier expects a value of type string (integer supplied)")]
+    [InlineData("BEGIN { ⟦printf(\"%d %d\\n\", 1)⟧; }", "printf: Not enough arguments for format string (1 supplied, 2 expected)")]
+    [InlineData("BEGIN { ⟦printf(\"%d\\n\", 1, 2)⟧; }", "printf: Too many arguments for format string (2 supplied, 1 expected)")]
+    public void ReportsAsBpftraceDoes(string annotated, string message) =>
+        AggregationBinderTests.AssertBindError(annotated, message);
+
+    [Fact]
+    public void APercentThatStartsNoConversionTakesNoArgument()
+    {
+        // bpftrace prints "100%" for this: the lone % is literal text, as the runtime formatter treats it.
+        var (program, diagnostics) = SharpTrace.Semantics.Binder.Bind(
+            SharpTrace.Syntax.SyntaxTree.Parse("BEGIN { printf(\"100%\\n\"); printf(\"%d%%\\n\", 5); }"), new NoTracepoints());
+
+        Assert.Empty(diagnostics);
+        Assert.NotNull(program);
+    }
+
+    private sealed class NoTracepoints : SharpTrace.Semantics.ITracepointCatalog
+    {
+        public IEnumerable<(string Category, string Name)> List() => [];
+        public SharpTrace.Kernel.TracepointFormat? Format(string category, string name) => null;
+    }
+}
