@@ -505,12 +505,14 @@ public sealed class Binder
                 _diagnostics.Error(access.Span, $"args.{access.Field} differs between {_probeSpecs[0]} and {other}");
         }
         BpfType type;
-        if (field.IsDataLoc)
+        if (field.IsDataLoc && field.CType.Contains("char", StringComparison.Ordinal))
+            type = new StringType(_config.MaxStrlen);
+        else if (field.IsDataLoc)
         {
-            _diagnostics.ReportUnsupported(access.Span, "A __data_loc tracepoint field");
+            _diagnostics.ReportUnsupported(access.Span, $"A __data_loc tracepoint field of type '{field.CType}'");
             return Error(access.Span);
         }
-        if (field.ArrayLength is int length && field.CType.Contains("char", StringComparison.Ordinal))
+        else if (field.ArrayLength is int length && field.CType.Contains("char", StringComparison.Ordinal))
             type = new StringType(length);
         else if (field.CType.Contains('*'))
             type = new PointerType(field.CType[..field.CType.LastIndexOf('*')].Trim(), IsUserSpace: _probeSpecs[0].Target == "syscalls");
