@@ -74,7 +74,7 @@ internal static partial class Program
                 return 1;
             }
 
-            var result = Compilation.Compile(source, new TracefsCatalog(), ConfigFromEnvironment(options));
+            var result = Compilation.Compile(source, new TracefsCatalog(), ConfigFromEnvironment(options), Kernel.Btf.KernelTypes.Lazy());
             if (ReportDiagnostics(result.Diagnostics, stderr) || result.Program is not { } compiled)
                 return 1;
 

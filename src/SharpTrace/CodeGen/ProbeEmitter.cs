@@ -11,7 +11,7 @@ namespace SharpTrace.CodeGen;
 /// the right one is evaluated, so helper calls anywhere in an expression are safe. Strings and tuples are built
 /// in stack buffers. r6 holds the probe's context for the whole program.
 /// </summary>
-internal sealed class ProbeEmitter
+internal sealed partial class ProbeEmitter
 {
     private const int StackLimit = 512;
     private const int BpfAny = 0;
@@ -410,6 +410,9 @@ internal sealed class ProbeEmitter
             case BoundStr str:
                 EmitStr(str, frameOffset, size);
                 break;
+            case BoundMemoryRead read:
+                EmitMemoryInto(read, frameOffset, size);
+                break;
             case BoundVariableRead read:
                 Copy(Reg.R10, _variableSlots[read.Variable], frameOffset, Math.Min(size, read.Type.Size));
                 break;
@@ -545,6 +548,12 @@ internal sealed class ProbeEmitter
                 break;
             case BoundUnary unary:
                 EmitUnary(unary);
+                break;
+            case BoundMemoryRead read:
+                Scoped(() => EmitMemoryScalar(read));
+                break;
+            case BoundCast cast:
+                EmitCast(cast);
                 break;
             case BoundBinary binary:
                 Scoped(() => EmitBinary(binary));

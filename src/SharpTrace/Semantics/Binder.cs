@@ -2,6 +2,7 @@ using SharpTrace.Builtins;
 using SharpTrace.Kernel;
 using SharpTrace.Probes;
 using SharpTrace.Runtime;
+using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
 
@@ -11,13 +12,17 @@ namespace SharpTrace.Semantics;
 /// Turns a syntax tree into a bound, typed program. Map types are inferred to a fixpoint over the whole program,
 /// so a map read in one probe before the probe that assigns it still gets its type.
 /// </summary>
-public sealed class Binder
+public sealed partial class Binder
 {
     private const int MaxPasses = 4;
     private static readonly HashSet<string> AggregationFunctions = ["count", "sum", "min", "max", "avg", "stats", "hist", "lhist"];
 
     private readonly SyntaxTree _tree;
     private readonly ITracepointCatalog _tracepoints;
+    private readonly IKernelTypes? _kernel;
+    private readonly DiagnosticBag _declarationDiagnostics;
+    private readonly CDeclarations? _declarations;
+    private CTypeTable? _types;
     private readonly Dictionary<string, MapSymbol> _maps = new(StringComparer.Ordinal);
     private DiagnosticBag _diagnostics;
     private List<AsyncActionInfo> _actions = [];
@@ -30,23 +35,32 @@ public sealed class Binder
     private TracepointFormat? _tracepointFormat;
     private Dictionary<string, VariableSymbol> _variables = [];
 
-    private Binder(SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig config)
+    private Binder(SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig config, IKernelTypes? kernel)
     {
         _tree = tree;
         _tracepoints = tracepoints;
         _config = config;
+        _kernel = kernel;
         _diagnostics = new DiagnosticBag(tree.Source);
+        _declarationDiagnostics = new DiagnosticBag(tree.Source);
+        _declarations = ReadDeclarations(tree, _declarationDiagnostics, kernel);
     }
 
-    /// <summary>Binds a parsed program. Diagnostics include the syntax tree's own.</summary>
+    /// <summary>The C types the script can name: its own definitions, then the kernel's.</summary>
+    private CTypeTable Types => _types ??= _declarations?.Types ?? new CTypeTable(_kernel);
+
+    /// <summary>
+    /// Binds a parsed program. Diagnostics include the syntax tree's own. <paramref name="kernelTypes"/> are the
+    /// kernel's C types (BTF), asked only when the script names a type; null when the kernel has none.
+    /// </summary>
     public static (BoundProgram? Program, IReadOnlyList<Diagnostic> Diagnostics) Bind(
-        SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig? config = null)
+        SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig? config = null, IKernelTypes? kernelTypes = null)
     {
         if (tree.Diagnostics.Any(d => d.IsError))
             return (null, tree.Diagnostics);
-        var binder = new Binder(tree, tracepoints, config ?? new ProgramConfig());
+        var binder = new Binder(tree, tracepoints, config ?? new ProgramConfig(), kernelTypes);
         var program = binder.BindToFixpoint();
-        var diagnostics = tree.Diagnostics.Concat(binder._diagnostics.Items).ToList();
+        var diagnostics = tree.Diagnostics.Concat(binder._declarationDiagnostics.Items).Concat(binder._diagnostics.Items).ToList();
         return (diagnostics.Any(d => d.IsError) ? null : program, diagnostics);
     }
 
@@ -449,6 +463,16 @@ public sealed class Binder
                 return BindMapRead(access);
             case FieldAccess { Target: Identifier { Name: "args" } } field:
                 return BindTracepointField(field);
+            case FieldAccess field:
+                return BindMemberAccess(field);
+            case IndexExpression index:
+                return BindIndex(index);
+            case CastExpression cast:
+                return BindCast(cast);
+            case SizeofExpression sizeofExpression:
+                return BindSizeof(sizeofExpression);
+            case OffsetofExpression offsetof:
+                return BindOffsetof(offsetof);
             case UnaryExpression unary:
                 return BindUnary(unary);
             case BinaryExpression binary:
@@ -476,8 +500,10 @@ public sealed class Binder
                 _diagnostics.ReportBuiltinOnlyIn(identifier.Span, builtin.Name, allowed, builtin.NotAllowedHint(_probeKind));
             else if (!builtin.IsAllowedIn(_probeKind))
                 _diagnostics.ReportNotAllowedInProbe(identifier.Span, "Builtin " + builtin.Name, _probeKind.ToString().ToLowerInvariant());
-            return new BoundBuiltinVariable(identifier.Span, builtin, builtin.Type);
+            return new BoundBuiltinVariable(identifier.Span, builtin, builtin.TypeIn(Types));
         }
+        if (BindConstant(identifier) is { } constant)
+            return constant;
         if (identifier.Name == "args")
             _diagnostics.Error(identifier.Span, "args cannot be used as a value: name a field, e.g. args.filename");
         else
@@ -515,7 +541,7 @@ public sealed class Binder
         else if (field.ArrayLength is int length && field.CType.Contains("char", StringComparison.Ordinal))
             type = new StringType(length);
         else if (field.CType.Contains('*'))
-            type = new PointerType(field.CType[..field.CType.LastIndexOf('*')].Trim(), IsUserSpace: _probeSpecs[0].Target == "syscalls");
+            type = TracepointPointerType(field.CType, user: _probeSpecs[0].Target == "syscalls");
         else if (field.Size is 1 or 2 or 4 or 8 && field.ArrayLength is null)
             type = new IntegerType(field.Size, field.IsSigned);
         else
@@ -574,7 +600,9 @@ public sealed class Binder
         var operand = BindExpression(unary.Operand);
         if (operand.Type is ErrorType)
             return operand;
-        if (!operand.Type.IsInteger || unary.Operator is UnaryOperator.Dereference or UnaryOperator.AddressOf)
+        if (unary.Operator is UnaryOperator.Dereference)
+            return BindDereference(unary, operand);
+        if (!operand.Type.IsInteger || unary.Operator is UnaryOperator.AddressOf)
         {
             _diagnostics.Error(unary.Span, $"Invalid operand of type '{TypeName(operand.Type)}' for {unary.Operator}");
             return Error(unary.Span);
