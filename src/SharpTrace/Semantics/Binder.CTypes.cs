@@ -39,7 +39,7 @@ public sealed partial class Binder
         if (target.Type is CValueType { CType.Resolved: CStructType value } valueType)
             return BindMember(access, target, value, valueType.IsUserSpace);
         if (target.Type is PointerType { Target.Resolved: CStructType })
-            _diagnostics.ReportFieldAccessOnPointer(access.Target.Span, access.Field, TypeName(target.Type));
+            _diagnostics.ReportFieldAccessOnPointer(new TextSpan(access.Target.Span.Start, access.Target.Span.Length + 1), access.Field, TypeName(target.Type));
         else
             _diagnostics.ReportNoFieldAccess(access.Span, access.Field, TypeName(target.Type));
         return Error(access.Span);
@@ -120,12 +120,12 @@ public sealed partial class Binder
     {
         if (operand.Type is not PointerType pointer)
         {
-            _diagnostics.ReportInvalidDereference(unary.Span, TypeName(operand.Type));
+            _diagnostics.ReportInvalidDereference(new TextSpan(unary.Span.Start, 1), TypeName(operand.Type));
             return Error(unary.Span);
         }
         if (pointer.Target.Resolved is CVoidType || ValueTypeOf(pointer.Target, pointer.IsUserSpace) is not { } type)
         {
-            _diagnostics.ReportInvalidDereference(unary.Span, TypeName(operand.Type));
+            _diagnostics.ReportInvalidDereference(new TextSpan(unary.Span.Start, 1), TypeName(operand.Type));
             return Error(unary.Span);
         }
         return new BoundMemoryRead(unary.Span, operand, 0, type, pointer.IsUserSpace);
@@ -136,21 +136,22 @@ public sealed partial class Binder
         var operand = BindExpression(cast.Operand);
         if (operand.Type is ErrorType)
             return operand;
-        if (ResolveType(cast.Type, cast.Span) is not { } target)
+        var head = CastHead(cast);
+        if (ResolveType(cast.Type, head) is not { } target)
             return Error(cast.Span);
         if (cast.Type.ArrayLength is not null)
         {
-            _diagnostics.ReportUnsupported(cast.Span, "A cast to an array type");
+            _diagnostics.ReportUnsupported(head, "A cast to an array type");
             return Error(cast.Span);
         }
         if (!operand.Type.IsInteger)
         {
-            _diagnostics.ReportInvalidCastOperand(cast.Span, TypeName(operand.Type));
+            _diagnostics.ReportInvalidCastOperand(head, TypeName(operand.Type));
             return Error(cast.Span);
         }
         if (target.Resolved is CStructType)
         {
-            _diagnostics.ReportCastToStruct(cast.Span, target.Name);
+            _diagnostics.ReportCastToStruct(head, target.Name);
             return Error(cast.Span);
         }
         switch (target.Resolved)
@@ -226,11 +227,16 @@ public sealed partial class Binder
             var operand = BindExpression(offsetof.Operand!);
             if (operand.Type is ErrorType)
                 return operand;
-            type = operand.Type is CValueType value ? value.CType : null;
+            if (operand.Type is not CValueType value)
+            {
+                _diagnostics.ReportOffsetofNotStruct(offsetof.Span, TypeName(operand.Type));
+                return Error(offsetof.Span);
+            }
+            type = value.CType;
         }
-        if (type?.Resolved is not CStructType structType)
+        if (type.Resolved is not CStructType structType)
         {
-            _diagnostics.ReportOffsetofNotStruct(offsetof.Span, type?.Name ?? "?");
+            _diagnostics.ReportOffsetofNotStruct(offsetof.Span, type.Name);
             return Error(offsetof.Span);
         }
         var current = structType;
@@ -278,13 +284,4 @@ public sealed partial class Binder
         return new PointerType(target, user);
     }
 
-    /// <summary>bpftrace's word for a type in "can only be used on arrays and pointers, found ..." messages.</summary>
-    private static string TypeKindName(BpfType type) => type switch
-    {
-        StringType => "string",
-        IntegerType => "integer",
-        CValueType { CType.Resolved: CStructType s } => s.IsUnion ? "union" : "struct",
-        TupleType => "tuple",
-        _ => type.ToString() ?? "?",
-    };
 }

@@ -78,7 +78,7 @@ public sealed partial class Binder
         } while (_mapTypesChanged && pass < MaxPasses);
 
         foreach (var map in _maps.Values.Where(m => m.ValueType is null))
-            _diagnostics.Error(default, $"Undefined map: {map.Name}");
+            _diagnostics.Error(_mapFirstUse.GetValueOrDefault(map), $"Undefined map: {map.Name}");
         return program;
     }
 
@@ -156,8 +156,9 @@ public sealed partial class Binder
         _probeSpecs = specs;
         _tracepointFormat = _probeKind == ProbeKind.Tracepoint ? _tracepoints.Format(specs[0].Target, specs[0].Name) : null;
         _variables = new Dictionary<string, VariableSymbol>(StringComparer.Ordinal);
+        _untypedVariables.Clear();
 
-        var predicate = probe.Predicate is null ? null : BindCondition(probe.Predicate);
+        var predicate = probe.Predicate is null ? null : BindCondition(probe.Predicate, "Invalid type for predicate: ");
         var body = BindBlock(probe.Body);
         return new BoundProbe(probe.Span, _probeKind, specs, predicate, body, _variables.Values.ToList());
     }
@@ -172,7 +173,7 @@ public sealed partial class Binder
             case Block block:
                 return BindBlock(block);
             case IfStatement s:
-                return new BoundIf(s.Span, BindCondition(s.Condition), BindBlock(s.Then), s.Else is null ? null : BindStatement(s.Else));
+                return new BoundIf(s.Span, BindCondition(s.Condition, "Invalid condition in if(): "), BindBlock(s.Then), s.Else is null ? null : BindStatement(s.Else));
             case AssignmentStatement s:
                 return BindAssignment(s);
             case ExpressionStatement { Expression: CallExpression call } s:
@@ -181,6 +182,8 @@ public sealed partial class Binder
                 return BindIncrement(inc, s.Span);
             case ExpressionStatement s:
                 return new BoundExpressionStatement(s.Span, BindExpression(s.Expression));
+            case LetStatement s:
+                return BindLet(s);
             default:
                 _diagnostics.ReportUnsupported(statement.Span, StatementName(statement));
                 return null;
@@ -227,6 +230,11 @@ public sealed partial class Binder
 
     private BoundStatement? BindIncrement(IncrementExpression inc, TextSpan span)
     {
+        if (IncrementedType(inc.Target) is { } type && type is StringType or TupleType or AggregationType)
+        {
+            _diagnostics.ReportInvalidOperand(inc.Span, inc.IsIncrement ? "++" : "--", TypeName(type));
+            return null;
+        }
         var op = inc.IsIncrement ? BinaryOperator.Add : BinaryOperator.Subtract;
         var one = new IntegerLiteral(inc.Span, 1, "1");
         var sum = BindBinary(new BinaryExpression(inc.Span, op, inc.Target, one));
@@ -251,6 +259,11 @@ public sealed partial class Binder
             _diagnostics.Error(value.Span, "Cannot assign a value of type 'none' to a map");
             return null;
         }
+        if (value.Type is CValueType stored)
+        {
+            _diagnostics.ReportUnsupported(value.Span, $"Storing a {stored} in a map");
+            return null;
+        }
         var map = GetMap(access.Name);
         var keys = BindKeys(map, access);
         var storage = StorageType(value.Type);
@@ -258,7 +271,7 @@ public sealed partial class Binder
             SetMapValueType(map, storage);
         else if (!IsAssignable(map.ValueType, storage))
         {
-            _diagnostics.ReportMapTypeMismatch(span, map.Name, TypeName(storage), TypeName(map.ValueType));
+            _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeName(MessageType(value.Type)), TypeName(map.ValueType));
             return null;
         }
         return new BoundMapAssign(span, map, keys, value);
@@ -271,14 +284,24 @@ public sealed partial class Binder
             _diagnostics.Error(value.Span, $"Cannot assign a value of type '{TypeName(value.Type)}' to a variable");
             return null;
         }
+        if (value.Type is CValueType stored)
+        {
+            _diagnostics.ReportUnsupported(value.Span, $"Storing a {stored} in a variable");
+            return null;
+        }
         var type = value.Type is StringType ? new StringType(_config.MaxStrlen) : value.Type is IntegerType ? StorageType(value.Type) : value.Type;
         if (!_variables.TryGetValue(target.Name, out var variable))
             _variables[target.Name] = variable = new VariableSymbol(target.Name, type);
+        else if (_untypedVariables.Remove(variable))
+            variable.Type = type;
         else if (!IsAssignable(variable.Type, type))
         {
-            _diagnostics.Error(span, $"Type mismatch for {target.Name}: trying to assign value of type '{TypeName(type)}' when variable already contains a value of type '{TypeName(variable.Type)}'");
+            // bpftrace points at the assignment's '='.
+            _diagnostics.ReportVariableTypeMismatch(TokenSpan(target.Span.End, value.Span.Start, "=") ?? span, target.Name,
+                TypeName(MessageType(value.Type)), TypeName(variable.Type));
             return null;
         }
+        variable.IsAssigned = true;
         return new BoundVariableAssign(span, variable, value);
     }
 
@@ -307,7 +330,7 @@ public sealed partial class Binder
             argument = BindExpression(call.Arguments[0]);
             if (!argument.Type.IsInteger)
             {
-                _diagnostics.Error(argument.Span, $"{call.Name}() only supports integer arguments ({TypeName(argument.Type)} provided)");
+                _diagnostics.Error(call.Span, $"{call.Name}() only supports integer arguments ({TypeKindName(argument.Type)} provided)");
                 return null;
             }
         }
@@ -318,7 +341,7 @@ public sealed partial class Binder
             SetMapValueType(map, type);
         else if (map.ValueType != type)
         {
-            _diagnostics.ReportMapTypeMismatch(span, map.Name, TypeName(type), TypeName(map.ValueType));
+            _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeName(type), TypeName(map.ValueType));
             return null;
         }
         return new BoundAggregate(span, map, keys, kind, argument);
@@ -359,6 +382,11 @@ public sealed partial class Binder
 
     private MapAccess? SingleMapArgument(CallExpression call)
     {
+        if (call.Name == "print" && call.Arguments.Count > 3)
+        {
+            _diagnostics.Error(call.Span, $"print() takes up to 3 arguments ({call.Arguments.Count} provided)");
+            return null;
+        }
         if (call.Arguments.Count != 1)
         {
             _diagnostics.ReportWrongArgumentCount(call.Span, call.Name, 1, call.Arguments.Count);
@@ -371,7 +399,7 @@ public sealed partial class Binder
             _diagnostics.Error(keyed.Span, $"{call.Name}() expects a map without explicit keys");
             return null;
         }
-        _diagnostics.Error(call.Arguments[0].Span, $"{call.Name}() expects a map argument");
+        _diagnostics.Error(call.Span, $"{call.Name}() expects a map to be provided");
         return null;
     }
 
@@ -391,15 +419,20 @@ public sealed partial class Binder
             var map = GetMap(target.Name);
             return new BoundDelete(span, map, BindKeys(map, access));
         }
-        _diagnostics.Error(call.Span, "delete() expects a map entry: delete(@m[key]) or delete(@m, key)");
+        _diagnostics.Error(call.Span, "delete() expects a map to be provided");
         return null;
     }
 
     private BoundStatement? BindPrintf(CallExpression call, TextSpan span)
     {
-        if (call.Arguments.Count == 0 || call.Arguments[0] is not StringLiteral format)
+        if (call.Arguments.Count == 0)
         {
-            _diagnostics.Error(call.Span, "printf() expects a format string literal as its first argument");
+            _diagnostics.Error(call.Span, "printf() requires at least one argument (0 provided)");
+            return null;
+        }
+        if (call.Arguments[0] is not StringLiteral format)
+        {
+            _diagnostics.Error(call.Span, $"printf() expects a string literal ({TypeKindName(BindExpression(call.Arguments[0]).Type)} provided)");
             return null;
         }
         var arguments = call.Arguments.Skip(1).Select(BindExpression).ToList();
@@ -411,6 +444,8 @@ public sealed partial class Binder
                 : $"printf: Not enough arguments for format string ({arguments.Count} supplied, {expected} expected)");
             return null;
         }
+        if (!CheckPrintfArguments(format.Value, arguments, call.Span))
+            return null;
         foreach (var argument in arguments.Where(a => a.Type is VoidType or AggregationType or TupleType))
         {
             _diagnostics.Error(argument.Span, $"printf: cannot print a value of type '{TypeName(argument.Type)}'");
@@ -434,11 +469,11 @@ public sealed partial class Binder
         return action.Id;
     }
 
-    private BoundExpression BindCondition(Expression expression)
+    private BoundExpression BindCondition(Expression expression, string message)
     {
         var bound = BindExpression(expression);
         if (!bound.Type.IsInteger && bound.Type is not ErrorType)
-            _diagnostics.Error(expression.Span, $"Invalid condition: expected an integer, got '{TypeName(bound.Type)}'");
+            _diagnostics.Error(expression.Span, message + TypeKindName(bound.Type));
         return bound;
     }
 
@@ -456,7 +491,11 @@ public sealed partial class Binder
                 return BindIdentifier(identifier);
             case VariableExpression variable:
                 if (_variables.TryGetValue(variable.Name, out var symbol))
+                {
+                    if (!symbol.IsAssigned)
+                        _diagnostics.ReportVariableUsedBeforeAssignment(variable.Span, variable.Name);
                     return new BoundVariableRead(variable.Span, symbol);
+                }
                 _diagnostics.ReportUndefinedVariable(variable.Span, variable.Name);
                 return Error(variable.Span);
             case MapAccess access:
@@ -504,7 +543,9 @@ public sealed partial class Binder
         }
         if (BindConstant(identifier) is { } constant)
             return constant;
-        if (identifier.Name == "args")
+        if (identifier.Name == "args" && _probeKind != ProbeKind.Tracepoint)
+            ReportArgsNotAllowed(identifier.Span);
+        else if (identifier.Name == "args")
             _diagnostics.Error(identifier.Span, "args cannot be used as a value: name a field, e.g. args.filename");
         else
             _diagnostics.ReportUnknownIdentifier(identifier.Span, identifier.Name);
@@ -515,7 +556,7 @@ public sealed partial class Binder
     {
         if (_probeKind != ProbeKind.Tracepoint || _tracepointFormat is null)
         {
-            _diagnostics.ReportNotAllowedInProbe(access.Target.Span, "The args builtin", _probeKind.ToString().ToLowerInvariant());
+            ReportArgsNotAllowed(access.Target.Span);
             return Error(access.Span);
         }
         var field = _tracepointFormat.Fields.FirstOrDefault(f => f.Name == access.Field);
@@ -554,7 +595,7 @@ public sealed partial class Binder
 
     private BoundExpression BindMapRead(MapAccess access)
     {
-        var map = GetMap(access.Name);
+        var map = GetMap(access.Name, new TextSpan(access.Span.Start, access.Name.Length));
         var keys = BindKeys(map, access);
         if (map.ValueType is null)
             return Error(access.Span);
@@ -588,8 +629,8 @@ public sealed partial class Binder
         }
         else if (!map.KeyTypes.SequenceEqual(keyTypes))
         {
-            var expected = map.KeyTypes.Count == 0 ? "no key" : string.Join(", ", map.KeyTypes.Select(TypeName));
-            var actual = keyTypes.Count == 0 ? "no key" : string.Join(", ", keyTypes.Select(TypeName));
+            var expected = string.Join(", ", map.KeyTypes.Select(TypeName));
+            var actual = string.Join(", ", keyTypes.Select(TypeName));
             _diagnostics.Error(access.Span, $"Argument mismatch for {map.Name}: trying to access with arguments: [{actual}] when map expects arguments: [{expected}]");
         }
         return keys;
@@ -604,7 +645,7 @@ public sealed partial class Binder
             return BindDereference(unary, operand);
         if (!operand.Type.IsInteger || unary.Operator is UnaryOperator.AddressOf)
         {
-            _diagnostics.Error(unary.Span, $"Invalid operand of type '{TypeName(operand.Type)}' for {unary.Operator}");
+            _diagnostics.ReportInvalidOperand(new TextSpan(unary.Span.Start, 1), UnaryOperatorText(unary.Operator), TypeName(operand.Type));
             return Error(unary.Span);
         }
         return new BoundUnary(unary.Span, unary.Operator, operand, BpfType.Int64);
@@ -621,7 +662,7 @@ public sealed partial class Binder
             return new BoundBinary(binary.Span, binary.Operator, left, right, BpfType.Int64);
         if (!left.Type.IsInteger || !right.Type.IsInteger)
         {
-            _diagnostics.Error(binary.Span, $"Type mismatch for '{OperatorText(binary.Operator)}': comparing '{TypeName(left.Type)}' with '{TypeName(right.Type)}'");
+            ReportInvalidOperands(binary, left, right);
             return Error(binary.Span);
         }
         var unsigned = IsUnsigned64(left.Type) || IsUnsigned64(right.Type);
@@ -635,7 +676,7 @@ public sealed partial class Binder
 
     private BoundExpression BindTernary(TernaryExpression ternary)
     {
-        var condition = BindCondition(ternary.Condition);
+        var condition = BindCondition(ternary.Condition, "Invalid condition in ternary: ");
         var whenTrue = BindExpression(ternary.WhenTrue);
         var whenFalse = BindExpression(ternary.WhenFalse);
         if (whenTrue.Type is ErrorType || whenFalse.Type is ErrorType)
@@ -644,7 +685,7 @@ public sealed partial class Binder
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, BpfType.Int64);
         if (whenTrue.Type is StringType a && whenFalse.Type is StringType b)
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, new StringType(Math.Max(a.Capacity, b.Capacity)));
-        _diagnostics.Error(ternary.Span, $"Ternary operator branches must have the same type: '{TypeName(whenTrue.Type)}' and '{TypeName(whenFalse.Type)}'");
+        _diagnostics.Error(ternary.Span, $"Ternary operator must return the same type: have '{TypeKindName(whenTrue.Type)}' and '{TypeKindName(whenFalse.Type)}'");
         return Error(ternary.Span);
     }
 
@@ -656,7 +697,9 @@ public sealed partial class Binder
             {
                 if (call.Arguments.Count is < 1 or > 2)
                 {
-                    _diagnostics.ReportWrongArgumentCount(call.Span, "str", 1, call.Arguments.Count);
+                    _diagnostics.Error(call.Span, call.Arguments.Count == 0
+                        ? "str() requires at least one argument (0 provided)"
+                        : $"str() takes up to 2 arguments ({call.Arguments.Count} provided)");
                     return Error(call.Span);
                 }
                 var pointer = BindExpression(call.Arguments[0]);
@@ -674,7 +717,7 @@ public sealed partial class Binder
                 return new BoundStr(call.Span, pointer, length, user, new StringType(_config.MaxStrlen));
             }
             case "printf" or "exit" or "clear" or "delete" or "print":
-                _diagnostics.Error(call.Span, $"{call.Name}() has no value and can only be used as a statement");
+                _diagnostics.Error(call.Span, $"{call.Name}() should not be used in an assignment or as a map key");
                 return Error(call.Span);
             default:
                 if (AggregationFunctions.Contains(call.Name))
@@ -685,10 +728,12 @@ public sealed partial class Binder
         }
     }
 
-    private MapSymbol GetMap(string name)
+    private MapSymbol GetMap(string name, TextSpan? use = null)
     {
         if (!_maps.TryGetValue(name, out var map))
             _maps[name] = map = new MapSymbol(name, _maps.Count);
+        if (use is { } span)
+            _mapFirstUse.TryAdd(map, span);
         return map;
     }
 
@@ -708,12 +753,17 @@ public sealed partial class Binder
         _ => type,
     };
 
+    // A pointer variable keeps its pointer type: an integer or another pointer type is a mismatch, as in bpftrace.
     private static bool IsAssignable(BpfType existing, BpfType value) =>
-        existing == value || (existing.IsInteger && value.IsInteger);
+        existing == value || value is ErrorType || existing is ErrorType
+        || (existing.IsInteger && value.IsInteger && existing is not PointerType && value is not PointerType);
 
+    /// <summary>A type as bpftrace names it in messages: <c>int64</c>, <c>unsigned int32</c>, <c>string[16]</c>, <c>struct task_struct *</c>.</summary>
     private static string TypeName(BpfType type) => type switch
     {
-        IntegerType i => i.ToString(),
+        IntegerType i => (i.IsSigned ? "int" : "unsigned int") + (i.Bytes * 8),
+        StringType s => $"string[{s.Capacity}]",
+        TupleType t => "(" + string.Join(",", t.Elements.Select(TypeName)) + ")",
         _ => type.ToString() ?? "?",
     };
 

@@ -27,4 +27,7 @@ public sealed class VariableSymbol(string name, BpfType type)
 {
     public string Name { get; } = name;
     public BpfType Type { get; set; } = type;
+
+    /// <summary>False for a variable declared with <c>let</c> and not yet assigned: reading it warns, and reads zero.</summary>
+    public bool IsAssigned { get; set; } = true;
 }

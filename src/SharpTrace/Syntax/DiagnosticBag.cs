@@ -27,7 +27,7 @@ public sealed partial class DiagnosticBag
     public void ReportUnknownIdentifier(TextSpan span, string name) => Error(span, $"Unknown identifier: '{name}'");
     public void ReportUndefinedVariable(TextSpan span, string name) => Error(span, $"Undefined or undeclared variable: {name}");
     public void ReportWrongArgumentCount(TextSpan span, string function, int expected, int actual) =>
-        Error(span, $"{function}() requires {expected} argument{(expected == 1 ? "" : "s")} ({actual} provided)");
+        Error(span, $"{function}() requires {expected switch { 0 => "no arguments", 1 => "one argument", _ => expected + " arguments" }} ({actual} provided)");
     public void ReportMapTypeMismatch(TextSpan span, string map, string assigned, string existing) =>
         Error(span, $"Type mismatch for {map}: trying to assign value of type '{assigned}' when map already contains a value of type '{existing}'");
     public void ReportNotAllowedInProbe(TextSpan span, string what, string probeKind) =>
@@ -35,7 +35,7 @@ public sealed partial class DiagnosticBag
     public void ReportBuiltinOnlyIn(TextSpan span, string builtin, string probes, string hint) =>
         Error(span, $"The {builtin} builtin can only be used with {probes} probes{hint}");
     public void ReportUnknownTracepointField(TextSpan span, string tracepoint, string field) =>
-        Error(span, $"Struct/union of type 'struct {tracepoint}_args' does not contain a field named '{field}'");
+        Error(span, $"Struct/union of type 'struct _tracepoint_{tracepoint}' does not contain a field named '{field}'");
     public void ReportUnsupported(TextSpan span, string what) => Error(span, $"{what} is not supported yet");
 
     // Syntax problems, worded as bpftrace's lexer and parser word them.

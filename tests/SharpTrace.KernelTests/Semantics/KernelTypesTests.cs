@@ -94,6 +94,21 @@ public sealed class KernelTypesTests : KernelTest
         Assert.Equal((0, "7 -3 alpha 5 -2 42 beta\n"), (actual.ExitCode, actual.Stdout));
     }
 
+    [Theory]
+    [InlineData("BEGIN { printf(\"%d %s\\n\", pid, comm); @x[tid] = count(); }", false)]
+    [InlineData("struct s { int a; } BEGIN { @x = ((struct s *)0)->a + sizeof(struct s); }", false)]
+    [InlineData("BEGIN { @x = curtask->pid; }", true)]
+    [InlineData("BEGIN { @x = sizeof(struct task_struct); }", true)]
+    public void BtfIsReadOnlyWhenTheScriptNamesAKernelType(string script, bool reads)
+    {
+        var kernel = Assert.IsType<SharpTrace.Kernel.Btf.KernelTypes>(SharpTrace.Kernel.Btf.KernelTypes.Lazy());
+        var (program, diagnostics) = SharpTrace.Semantics.Binder.Bind(
+            SharpTrace.Syntax.SyntaxTree.Parse(script), new SharpTrace.Probes.TracefsCatalog(), kernelTypes: kernel);
+
+        Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
+        Assert.Equal(reads, kernel.IsLoaded);
+    }
+
     private static async Task<RunResult> TraceProbeArgsAsync(TracerProcess tool)
     {
         using (tool)
