@@ -24,8 +24,8 @@ internal static partial class Program
         var outputFile = new Option<string?>("-o") { Description = "Write the program's output to a file", HelpName = "file" };
         var quiet = new Option<bool>("-q") { Description = "Keep messages quiet (no 'Attached N probes')" };
         var verbose = new Option<bool>("-v") { Description = "Verbose messages, such as the verifier log of a rejected program" };
-        var dump = new Option<string?>("-d") { Description = "Print a compiler stage and exit: ast or bpf", HelpName = "stage" };
-        dump.AcceptOnlyFromAmong("ast", "bpf");
+        var dump = new Option<string?>("-d") { Description = "Print a compiler stage and exit: ast, types or bpf", HelpName = "stage" };
+        dump.AcceptOnlyFromAmong("ast", "types", "bpf");
         var dryRun = new Option<bool>("--dry-run") { Description = "Compile and load, but attach nothing" };
         var noPrintMaps = new Option<bool>("--no-print-maps") { Description = "Do not print maps at exit" };
 
@@ -77,6 +77,11 @@ internal static partial class Program
             var result = Compilation.Compile(source, new TracefsCatalog(), ConfigFromEnvironment(options), Kernel.Btf.KernelTypes.Lazy());
             if (ReportDiagnostics(result.Diagnostics, stderr) || result.Program is not { } compiled)
                 return 1;
+            if (options.Dump == "types")
+            {
+                Console.Out.Write(BoundTreePrinter.Print(compiled.Bound));
+                return 0;
+            }
 
             if (options.Dump == "bpf")
             {
