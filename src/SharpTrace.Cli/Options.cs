@@ -54,7 +54,7 @@ internal sealed record CliOptions
 internal sealed class CommandLineOptions
 {
     /// <summary>Stages <c>-d</c> can print.</summary>
-    public static readonly string[] DebugStageNames = ["ast", "bpf", "all"];
+    public static readonly string[] DebugStageNames = ["ast", "types", "bpf", "all"];
 
     private readonly Option<string?> _program = new("-e") { Description = "Execute this program", HelpName = "program" };
     private readonly Argument<string[]> _arguments = new("filename")
@@ -74,7 +74,7 @@ internal sealed class CommandLineOptions
     private readonly Option<bool> _verbose = new("-v") { Description = "Verbose messages: the verifier log of a rejected program, tracepoint arguments with -l" };
     private readonly Option<string[]> _debug = new("-d")
     {
-        Description = "Print a compiler stage and exit: ast, bpf or all (repeat or separate with commas)",
+        Description = "Print a compiler stage and exit: ast, types, bpf or all (repeat or separate with commas)",
         HelpName = "stage",
     };
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Compile and load, but attach nothing and run nothing" };
@@ -142,7 +142,7 @@ internal sealed class CommandLineOptions
             return null;
         }
         if (stages.Contains("all"))
-            stages = ["ast", "bpf"];
+            stages = ["ast", "types", "bpf"];
 
         var listed = parse.GetValue(_list);
         string? listPattern = null;

@@ -22,10 +22,15 @@ internal sealed record CompilationResult(SyntaxTree Tree, IReadOnlyList<Diagnost
 /// <summary>Compiles bpftrace-language scripts: parse, bind, generate eBPF.</summary>
 internal static class Compilation
 {
-    public static CompilationResult Compile(SourceText source, ITracepointCatalog tracepoints, ProgramConfig? config = null)
+    /// <summary>
+    /// Parses, binds and generates code. <paramref name="kernelTypes"/> are the kernel's C types (BTF), consulted only
+    /// when the script names one; pass <see cref="Kernel.Btf.KernelTypes.Lazy"/> to open BTF on first use.
+    /// </summary>
+    public static CompilationResult Compile(SourceText source, ITracepointCatalog tracepoints, ProgramConfig? config = null,
+        Semantics.CTypes.IKernelTypes? kernelTypes = null)
     {
         var tree = SyntaxTree.Parse(source);
-        var (bound, diagnostics) = Binder.Bind(tree, tracepoints, config);
+        var (bound, diagnostics) = Binder.Bind(tree, tracepoints, config, kernelTypes);
         if (bound is null)
             return new CompilationResult(tree, diagnostics, null, null);
         var maps = new ProgramMaps(bound);

@@ -29,6 +29,9 @@ public sealed class TraceProgram
         return ProbeListing.Format(new TracefsCatalog(), points, withArguments);
     }
 
+    /// <summary>The typed (bound) tree of every probe, as <c>sharptrace -d types</c> prints it.</summary>
+    public string DescribeTypes() => Semantics.BoundTreePrinter.Print(_program.Bound);
+
     /// <summary>The eBPF code of every probe as readable assembly, as <c>sharptrace -d bpf</c> prints it.</summary>
     public string Disassemble()
     {

@@ -48,7 +48,7 @@ public static class TraceScript
     /// Never throws for a problem in the script: every problem becomes a diagnostic.
     /// </summary>
     public static CompileResult Compile(string source, CompileOptions? options = null) =>
-        Compile(source, new TracefsCatalog(), options);
+        Compile(source, new TracefsCatalog(), options, Kernel.Btf.KernelTypes.Lazy());
 
     /// <summary>What this kernel supports (map and program types, helpers, probe kinds), found by asking it, as <c>--info</c> prints it.</summary>
     public static string DescribeKernel(string toolVersion) => new Kernel.KernelFeatures().Report(toolVersion);
@@ -65,10 +65,11 @@ public static class TraceScript
         new(SyntaxTree.Parse(new SourceText(source, fileName)));
 
     /// <summary>Compiles against a given tracepoint catalog (tests use a fake one, without tracefs).</summary>
-    internal static CompileResult Compile(string source, ITracepointCatalog tracepoints, CompileOptions? options = null)
+    internal static CompileResult Compile(string source, ITracepointCatalog tracepoints, CompileOptions? options = null,
+        Semantics.CTypes.IKernelTypes? kernelTypes = null)
     {
         options ??= new CompileOptions();
-        var result = Compilation.Compile(new SourceText(source, options.FileName), tracepoints, options.Config);
+        var result = Compilation.Compile(new SourceText(source, options.FileName), tracepoints, options.Config, kernelTypes);
         return new CompileResult(result.Diagnostics, result.Program is { } program ? new TraceProgram(program) : null);
     }
 }

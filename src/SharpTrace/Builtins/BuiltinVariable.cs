@@ -14,6 +14,9 @@ internal abstract class BuiltinVariable
 
     public abstract BpfType Type { get; }
 
+    /// <summary>The type when the script's C types are known: <c>curtask</c> is a <c>struct task_struct *</c> with BTF.</summary>
+    public virtual BpfType TypeIn(Semantics.CTypes.CTypeTable types) => Type;
+
     /// <summary>Probe kinds where the variable has a meaning; all kinds unless overridden.</summary>
     public virtual bool IsAllowedIn(ProbeKind kind) => true;
 
@@ -33,7 +36,7 @@ internal abstract class BuiltinVariable
 
     /// <summary>Every builtin variable SharpTrace knows, by name.</summary>
     public static IReadOnlyDictionary<string, BuiltinVariable> All { get; } =
-        new BuiltinVariable[] { new Pid(), new Tid(), new Comm(), new Nsecs(), new Uid(), new Gid(), new Cpu(), new Cgroup(), new Rand(), new Retval() }
+        new BuiltinVariable[] { new Pid(), new Tid(), new Comm(), new Nsecs(), new Uid(), new Gid(), new Cpu(), new Cgroup(), new Rand(), new Retval(), new Curtask() }
             .ToDictionary(b => b.Name);
 
     /// <summary>Finds a builtin variable by name, including the numbered family <c>arg0</c>, <c>arg1</c>, ….</summary>

@@ -353,6 +353,17 @@ internal sealed partial class ProbeEmitter
                     ZeroFill(frameOffset, size);
                 builtin.Builtin.EmitInto(this, frameOffset);
                 break;
+            case BoundTracepointField { Field.IsDataLoc: true } field:
+                // A __data_loc field holds the string's length (high 16 bits) and its offset from the
+                // start of the record (low 16 bits); the record is the context.
+                ZeroFill(frameOffset, size);
+                Asm.Load(Size.U32, Reg.R3, Reg.R6, (short)field.Field.Offset);
+                Asm.Alu(AluOp.And, Reg.R3, 0xffff);
+                Asm.Alu(AluOp.Add, Reg.R3, Reg.R6);
+                FramePointer(Reg.R1, frameOffset);
+                Asm.Mov(Reg.R2, Math.Min(size, field.Type.Size));
+                Asm.Call(HelperFunction.ProbeReadKernelStr);
+                break;
             case BoundTracepointField field:
                 if (size > field.Type.Size)
                     ZeroFill(frameOffset, size);
@@ -364,6 +375,9 @@ internal sealed partial class ProbeEmitter
                 break;
             case BoundStr str:
                 EmitStr(str, frameOffset, size);
+                break;
+            case BoundMemoryRead read:
+                EmitMemoryInto(read, frameOffset, size);
                 break;
             case BoundVariableRead read:
                 Copy(Reg.R10, _variableSlots[read.Variable], frameOffset, Math.Min(size, read.Type.Size));
@@ -500,6 +514,12 @@ internal sealed partial class ProbeEmitter
                 break;
             case BoundUnary unary:
                 EmitUnary(unary);
+                break;
+            case BoundMemoryRead read:
+                Scoped(() => EmitMemoryScalar(read));
+                break;
+            case BoundCast cast:
+                EmitCast(cast);
                 break;
             case BoundBinary binary:
                 Scoped(() => EmitBinary(binary));

@@ -16,7 +16,7 @@ internal sealed partial class Binder
         ["percpuarray"] = MapKind.PerCpuArray,
     };
 
-    private readonly Dictionary<MapSymbol, MapDeclaration> _declarations = [];
+    private readonly Dictionary<MapSymbol, MapDeclaration> _mapDeclarations = [];
 
     /// <summary><c>let @m = lruhash(100);</c>: the kernel map kind and its size, checked once types are known.</summary>
     private void BindMapDeclarations(IReadOnlyList<MapDeclaration> declarations)
@@ -50,14 +50,14 @@ internal sealed partial class Binder
             var map = GetMap(declaration.MapName);
             map.DeclaredKind = kind;
             map.DeclaredMaxEntries = (int)size.Value;
-            _declarations[map] = declaration;
+            _mapDeclarations[map] = declaration;
         }
     }
 
     /// <summary>Per-CPU kinds only make sense for aggregations, whose per-CPU values user space combines.</summary>
     private void CheckDeclaredMapKinds()
     {
-        foreach (var (map, declaration) in _declarations)
+        foreach (var (map, declaration) in _mapDeclarations)
         {
             if (map.DeclaredKind is MapKind.PerCpuHash or MapKind.PerCpuLruHash && map.ValueType is not null && !map.IsAggregation)
                 _diagnostics.Error(declaration.Span,

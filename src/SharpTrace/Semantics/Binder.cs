@@ -3,6 +3,7 @@ using SharpTrace.Builtins.Aggregations;
 using SharpTrace.Kernel;
 using SharpTrace.Probes;
 using SharpTrace.Runtime;
+using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
 
@@ -18,6 +19,10 @@ internal sealed partial class Binder
 
     private readonly SyntaxTree _tree;
     private readonly ITracepointCatalog _tracepoints;
+    private readonly IKernelTypes? _kernel;
+    private readonly DiagnosticBag _declarationDiagnostics;
+    private readonly CDeclarations? _declarations;
+    private CTypeTable? _types;
     private readonly Dictionary<string, MapSymbol> _maps = new(StringComparer.Ordinal);
     private DiagnosticBag _diagnostics;
     private List<AsyncActionInfo> _actions = [];
@@ -30,23 +35,32 @@ internal sealed partial class Binder
     private TracepointFormat? _tracepointFormat;
     private Dictionary<string, VariableSymbol> _variables = [];
 
-    private Binder(SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig config)
+    private Binder(SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig config, IKernelTypes? kernel)
     {
         _tree = tree;
         _tracepoints = tracepoints;
         _config = config;
+        _kernel = kernel;
         _diagnostics = new DiagnosticBag(tree.Source);
+        _declarationDiagnostics = new DiagnosticBag(tree.Source);
+        _declarations = ReadDeclarations(tree, _declarationDiagnostics, kernel);
     }
 
-    /// <summary>Binds a parsed program. Diagnostics include the syntax tree's own.</summary>
+    /// <summary>The C types the script can name: its own definitions, then the kernel's.</summary>
+    private CTypeTable Types => _types ??= _declarations?.Types ?? new CTypeTable(_kernel);
+
+    /// <summary>
+    /// Binds a parsed program. Diagnostics include the syntax tree's own. <paramref name="kernelTypes"/> are the
+    /// kernel's C types (BTF), asked only when the script names a type; null when the kernel has none.
+    /// </summary>
     public static (BoundProgram? Program, IReadOnlyList<Diagnostic> Diagnostics) Bind(
-        SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig? config = null)
+        SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig? config = null, IKernelTypes? kernelTypes = null)
     {
         if (tree.Diagnostics.Any(d => d.IsError))
             return (null, tree.Diagnostics);
-        var binder = new Binder(tree, tracepoints, config ?? new ProgramConfig());
+        var binder = new Binder(tree, tracepoints, config ?? new ProgramConfig(), kernelTypes);
         var program = binder.BindToFixpoint();
-        var diagnostics = tree.Diagnostics.Concat(binder._diagnostics.Items).ToList();
+        var diagnostics = tree.Diagnostics.Concat(binder._declarationDiagnostics.Items).Concat(binder._diagnostics.Items).ToList();
         return (diagnostics.Any(d => d.IsError) ? null : program, diagnostics);
     }
 
@@ -64,7 +78,7 @@ internal sealed partial class Binder
         } while (_mapTypesChanged && pass < MaxPasses);
 
         foreach (var map in _maps.Values.Where(m => m.ValueType is null))
-            _diagnostics.Error(default, $"Undefined map: {map.Name}");
+            _diagnostics.Error(_mapFirstUse.GetValueOrDefault(map), $"Undefined map: {map.Name}");
         var attachPoints = program.Probes.Sum(p => p.AttachPoints.Count);
         if (attachPoints > _config.MaxProbes)
             _diagnostics.Error(default, $"Can not attach more than {_config.MaxProbes} probes ({attachPoints} requested): raise max_probes (config or BPFTRACE_MAX_PROBES)");
@@ -130,8 +144,9 @@ internal sealed partial class Binder
         _probeSpecs = specs;
         _tracepointFormat = _probeKind == ProbeKind.Tracepoint ? _tracepoints.Format(specs[0].Target, specs[0].Name) : null;
         _variables = new Dictionary<string, VariableSymbol>(StringComparer.Ordinal);
+        _untypedVariables.Clear();
 
-        var predicate = probe.Predicate is null ? null : BindCondition(probe.Predicate);
+        var predicate = probe.Predicate is null ? null : BindCondition(probe.Predicate, "Invalid type for predicate: ");
         if (_config.TargetPid is { } targetPid && _probeKind is not (ProbeKind.Begin or ProbeKind.End))
             predicate = OnlyForProcess(targetPid, probe.Span, predicate);
         var body = BindBlock(probe.Body);
@@ -157,7 +172,7 @@ internal sealed partial class Binder
             case Block block:
                 return BindBlock(block);
             case IfStatement s:
-                return new BoundIf(s.Span, BindCondition(s.Condition), BindBlock(s.Then), s.Else is null ? null : BindStatement(s.Else));
+                return new BoundIf(s.Span, BindCondition(s.Condition, "Invalid condition in if(): "), BindBlock(s.Then), s.Else is null ? null : BindStatement(s.Else));
             case AssignmentStatement s:
                 return BindAssignment(s);
             case ExpressionStatement { Expression: CallExpression call } s:
@@ -166,6 +181,8 @@ internal sealed partial class Binder
                 return BindIncrement(inc, s.Span);
             case ExpressionStatement s:
                 return new BoundExpressionStatement(s.Span, BindExpression(s.Expression));
+            case LetStatement s:
+                return BindLet(s);
             default:
                 _diagnostics.ReportUnsupported(statement.Span, StatementName(statement));
                 return null;
@@ -212,6 +229,11 @@ internal sealed partial class Binder
 
     private BoundStatement? BindIncrement(IncrementExpression inc, TextSpan span)
     {
+        if (IncrementedType(inc.Target) is { } type && type is StringType or TupleType or AggregationType)
+        {
+            _diagnostics.ReportInvalidOperand(inc.Span, inc.IsIncrement ? "++" : "--", TypeName(type));
+            return null;
+        }
         var op = inc.IsIncrement ? BinaryOperator.Add : BinaryOperator.Subtract;
         var one = new IntegerLiteral(inc.Span, 1, "1");
         var sum = BindBinary(new BinaryExpression(inc.Span, op, inc.Target, one));
@@ -236,6 +258,11 @@ internal sealed partial class Binder
             _diagnostics.Error(value.Span, "Cannot assign a value of type 'none' to a map");
             return null;
         }
+        if (value.Type is CValueType stored)
+        {
+            _diagnostics.ReportUnsupported(value.Span, $"Storing a {stored} in a map");
+            return null;
+        }
         var map = GetMap(access.Name);
         var keys = BindKeys(map, access);
         var storage = StorageType(value.Type);
@@ -243,7 +270,7 @@ internal sealed partial class Binder
             SetMapValueType(map, storage);
         else if (!IsAssignable(map.ValueType, storage))
         {
-            _diagnostics.ReportMapTypeMismatch(span, map.Name, TypeName(storage), TypeName(map.ValueType));
+            _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeName(MessageType(value.Type)), TypeName(map.ValueType));
             return null;
         }
         return new BoundMapAssign(span, map, keys, value);
@@ -256,14 +283,24 @@ internal sealed partial class Binder
             _diagnostics.Error(value.Span, $"Cannot assign a value of type '{TypeName(value.Type)}' to a variable");
             return null;
         }
+        if (value.Type is CValueType stored)
+        {
+            _diagnostics.ReportUnsupported(value.Span, $"Storing a {stored} in a variable");
+            return null;
+        }
         var type = value.Type is StringType ? new StringType(_config.MaxStrlen) : value.Type is IntegerType ? StorageType(value.Type) : value.Type;
         if (!_variables.TryGetValue(target.Name, out var variable))
             _variables[target.Name] = variable = new VariableSymbol(target.Name, type);
+        else if (_untypedVariables.Remove(variable))
+            variable.Type = type;
         else if (!IsAssignable(variable.Type, type))
         {
-            _diagnostics.Error(span, $"Type mismatch for {target.Name}: trying to assign value of type '{TypeName(type)}' when variable already contains a value of type '{TypeName(variable.Type)}'");
+            // bpftrace points at the assignment's '='.
+            _diagnostics.ReportVariableTypeMismatch(TokenSpan(target.Span.End, value.Span.Start, "=") ?? span, target.Name,
+                TypeName(MessageType(value.Type)), TypeName(variable.Type));
             return null;
         }
+        variable.IsAssigned = true;
         return new BoundVariableAssign(span, variable, value);
     }
 
@@ -328,6 +365,11 @@ internal sealed partial class Binder
     /// <summary>The one whole-map argument of clear(), zero() and print(), worded as bpftrace words the problems.</summary>
     private MapAccess? SingleMapArgument(CallExpression call)
     {
+        if (call.Name == "print" && call.Arguments.Count > 3)
+        {
+            _diagnostics.Error(call.Span, $"print() takes up to 3 arguments ({call.Arguments.Count} provided)");
+            return null;
+        }
         if (call.Arguments.Count != 1)
         {
             _diagnostics.ReportWrongArgumentCount(call.Span, call.Name, 1, call.Arguments.Count);
@@ -405,32 +447,27 @@ internal sealed partial class Binder
             var map = GetMap(target.Name);
             return new BoundDelete(span, map, BindKeys(map, access));
         }
-        _diagnostics.Error(call.Span, "delete() expects a map entry: delete(@m[key]) or delete(@m, key)");
+        _diagnostics.Error(call.Span, "delete() expects a map to be provided");
         return null;
     }
 
     private BoundStatement? BindPrintf(CallExpression call, TextSpan span)
     {
-        if (call.Arguments.Count == 0 || call.Arguments[0] is not StringLiteral format)
+        if (call.Arguments.Count == 0)
         {
-            _diagnostics.Error(call.Span, "printf() expects a format string literal as its first argument");
+            _diagnostics.Error(call.Span, "printf() requires at least one argument (0 provided)");
+            return null;
+        }
+        if (call.Arguments[0] is not StringLiteral format)
+        {
+            _diagnostics.Error(call.Span, $"printf() expects a string literal ({TypeKindName(BindExpression(call.Arguments[0]).Type)} provided)");
             return null;
         }
         var arguments = call.Arguments.Skip(1).Select(BindExpression).ToList();
         if (arguments.Any(a => a.Type is ErrorType))
             return null;
-        // The same parse formats the events at run time, so what is checked here is what is printed.
-        var supplied = arguments.Select(a => a.Type switch
-        {
-            IntegerType or PointerType => "integer",
-            StringType => "string",
-            var other => TypeName(other),
-        }).ToList();
-        if (Output.PrintfFormat.Parse(format.Value).CheckArguments(supplied) is { } mismatch)
-        {
-            _diagnostics.Error(call.Span, mismatch);
+        if (!CheckPrintfArguments(format.Value, arguments, call.Span))
             return null;
-        }
         var types = arguments.Select(a => a.Type is IntegerType or PointerType ? StorageType(a.Type) : a.Type).ToList();
         var id = AddAction(id => new PrintfAction(id, format.Value, types));
         return new BoundPrintf(span, id, arguments);
@@ -449,11 +486,11 @@ internal sealed partial class Binder
         return action.Id;
     }
 
-    private BoundExpression BindCondition(Expression expression)
+    private BoundExpression BindCondition(Expression expression, string message)
     {
         var bound = BindExpression(expression);
         if (!bound.Type.IsInteger && bound.Type is not ErrorType)
-            _diagnostics.Error(expression.Span, $"Invalid condition: expected an integer, got '{TypeName(bound.Type)}'");
+            _diagnostics.Error(expression.Span, message + TypeKindName(bound.Type));
         return bound;
     }
 
@@ -475,13 +512,27 @@ internal sealed partial class Binder
                 return new BoundIntegerLiteral(count.Span, _config.PositionalParameters.Count, BpfType.Int64);
             case VariableExpression variable:
                 if (_variables.TryGetValue(variable.Name, out var symbol))
+                {
+                    if (!symbol.IsAssigned)
+                        _diagnostics.ReportVariableUsedBeforeAssignment(variable.Span, variable.Name);
                     return new BoundVariableRead(variable.Span, symbol);
+                }
                 _diagnostics.ReportUndefinedVariable(variable.Span, variable.Name);
                 return Error(variable.Span);
             case MapAccess access:
                 return BindMapRead(access);
             case FieldAccess { Target: Identifier { Name: "args" } } field:
                 return BindTracepointField(field);
+            case FieldAccess field:
+                return BindMemberAccess(field);
+            case IndexExpression index:
+                return BindIndex(index);
+            case CastExpression cast:
+                return BindCast(cast);
+            case SizeofExpression sizeofExpression:
+                return BindSizeof(sizeofExpression);
+            case OffsetofExpression offsetof:
+                return BindOffsetof(offsetof);
             case UnaryExpression unary:
                 return BindUnary(unary);
             case BinaryExpression binary:
@@ -543,9 +594,13 @@ internal sealed partial class Binder
                 _diagnostics.ReportBuiltinOnlyIn(identifier.Span, builtin.Name, allowed, builtin.NotAllowedHint(_probeKind));
             else if (!builtin.IsAllowedIn(_probeKind))
                 _diagnostics.ReportNotAllowedInProbe(identifier.Span, "Builtin " + builtin.Name, _probeKind.ToString().ToLowerInvariant());
-            return new BoundBuiltinVariable(identifier.Span, builtin, builtin.Type);
+            return new BoundBuiltinVariable(identifier.Span, builtin, builtin.TypeIn(Types));
         }
-        if (identifier.Name == "args")
+        if (BindConstant(identifier) is { } constant)
+            return constant;
+        if (identifier.Name == "args" && _probeKind != ProbeKind.Tracepoint)
+            ReportArgsNotAllowed(identifier.Span);
+        else if (identifier.Name == "args")
             _diagnostics.Error(identifier.Span, "args cannot be used as a value: name a field, e.g. args.filename");
         else
             _diagnostics.ReportUnknownIdentifier(identifier.Span, identifier.Name);
@@ -556,7 +611,7 @@ internal sealed partial class Binder
     {
         if (_probeKind != ProbeKind.Tracepoint || _tracepointFormat is null)
         {
-            _diagnostics.ReportNotAllowedInProbe(access.Target.Span, "The args builtin", _probeKind.ToString().ToLowerInvariant());
+            ReportArgsNotAllowed(access.Target.Span);
             return Error(access.Span);
         }
         var field = _tracepointFormat.Fields.FirstOrDefault(f => f.Name == access.Field);
@@ -572,15 +627,17 @@ internal sealed partial class Binder
                 _diagnostics.Error(access.Span, $"args.{access.Field} differs between {_probeSpecs[0]} and {other}");
         }
         BpfType type;
-        if (field.IsDataLoc)
+        if (field.IsDataLoc && field.CType.Contains("char", StringComparison.Ordinal))
+            type = new StringType(_config.MaxStrlen);
+        else if (field.IsDataLoc)
         {
-            _diagnostics.ReportUnsupported(access.Span, "A __data_loc tracepoint field");
+            _diagnostics.ReportUnsupported(access.Span, $"A __data_loc tracepoint field of type '{field.CType}'");
             return Error(access.Span);
         }
-        if (field.ArrayLength is int length && field.CType.Contains("char", StringComparison.Ordinal))
+        else if (field.ArrayLength is int length && field.CType.Contains("char", StringComparison.Ordinal))
             type = new StringType(length);
         else if (field.CType.Contains('*'))
-            type = new PointerType(field.CType[..field.CType.LastIndexOf('*')].Trim(), IsUserSpace: _probeSpecs[0].Target == "syscalls");
+            type = TracepointPointerType(field.CType, user: _probeSpecs[0].Target == "syscalls");
         else if (field.Size is 1 or 2 or 4 or 8 && field.ArrayLength is null)
             type = new IntegerType(field.Size, field.IsSigned);
         else
@@ -593,7 +650,7 @@ internal sealed partial class Binder
 
     private BoundExpression BindMapRead(MapAccess access)
     {
-        var map = GetMap(access.Name);
+        var map = GetMap(access.Name, new TextSpan(access.Span.Start, access.Name.Length));
         var keys = BindKeys(map, access);
         if (map.ValueType is null)
             return Error(access.Span);
@@ -627,8 +684,8 @@ internal sealed partial class Binder
         }
         else if (!map.KeyTypes.SequenceEqual(keyTypes))
         {
-            var expected = map.KeyTypes.Count == 0 ? "no key" : string.Join(", ", map.KeyTypes.Select(TypeName));
-            var actual = keyTypes.Count == 0 ? "no key" : string.Join(", ", keyTypes.Select(TypeName));
+            var expected = string.Join(", ", map.KeyTypes.Select(TypeName));
+            var actual = string.Join(", ", keyTypes.Select(TypeName));
             _diagnostics.Error(access.Span, $"Argument mismatch for {map.Name}: trying to access with arguments: [{actual}] when map expects arguments: [{expected}]");
         }
         return keys;
@@ -639,9 +696,11 @@ internal sealed partial class Binder
         var operand = BindExpression(unary.Operand);
         if (operand.Type is ErrorType)
             return operand;
-        if (!operand.Type.IsInteger || unary.Operator is UnaryOperator.Dereference or UnaryOperator.AddressOf)
+        if (unary.Operator is UnaryOperator.Dereference)
+            return BindDereference(unary, operand);
+        if (!operand.Type.IsInteger || unary.Operator is UnaryOperator.AddressOf)
         {
-            _diagnostics.Error(unary.Span, $"Invalid operand of type '{TypeName(operand.Type)}' for {unary.Operator}");
+            _diagnostics.ReportInvalidOperand(new TextSpan(unary.Span.Start, 1), UnaryOperatorText(unary.Operator), TypeName(operand.Type));
             return Error(unary.Span);
         }
         return new BoundUnary(unary.Span, unary.Operator, operand, BpfType.Int64);
@@ -658,7 +717,7 @@ internal sealed partial class Binder
             return new BoundBinary(binary.Span, binary.Operator, left, right, BpfType.Int64);
         if (!left.Type.IsInteger || !right.Type.IsInteger)
         {
-            _diagnostics.Error(binary.Span, $"Type mismatch for '{OperatorText(binary.Operator)}': comparing '{TypeName(left.Type)}' with '{TypeName(right.Type)}'");
+            ReportInvalidOperands(binary, left, right);
             return Error(binary.Span);
         }
         var unsigned = IsUnsigned64(left.Type) || IsUnsigned64(right.Type);
@@ -672,7 +731,7 @@ internal sealed partial class Binder
 
     private BoundExpression BindTernary(TernaryExpression ternary)
     {
-        var condition = BindCondition(ternary.Condition);
+        var condition = BindCondition(ternary.Condition, "Invalid condition in ternary: ");
         var whenTrue = BindExpression(ternary.WhenTrue);
         var whenFalse = BindExpression(ternary.WhenFalse);
         if (whenTrue.Type is ErrorType || whenFalse.Type is ErrorType)
@@ -681,7 +740,7 @@ internal sealed partial class Binder
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, BpfType.Int64);
         if (whenTrue.Type is StringType a && whenFalse.Type is StringType b)
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, new StringType(Math.Max(a.Capacity, b.Capacity)));
-        _diagnostics.Error(ternary.Span, $"Ternary operator branches must have the same type: '{TypeName(whenTrue.Type)}' and '{TypeName(whenFalse.Type)}'");
+        _diagnostics.Error(ternary.Span, $"Ternary operator must return the same type: have '{TypeKindName(whenTrue.Type)}' and '{TypeKindName(whenFalse.Type)}'");
         return Error(ternary.Span);
     }
 
@@ -693,7 +752,9 @@ internal sealed partial class Binder
             {
                 if (call.Arguments.Count is < 1 or > 2)
                 {
-                    _diagnostics.ReportWrongArgumentCount(call.Span, "str", 1, call.Arguments.Count);
+                    _diagnostics.Error(call.Span, call.Arguments.Count == 0
+                        ? "str() requires at least one argument (0 provided)"
+                        : $"str() takes up to 2 arguments ({call.Arguments.Count} provided)");
                     return Error(call.Span);
                 }
                 // str($N) is the parameter's text, even when it looks like a number.
@@ -718,7 +779,7 @@ internal sealed partial class Binder
             case "len":
                 return BindLen(call);
             case "printf" or "exit" or "clear" or "delete" or "print" or "zero":
-                _diagnostics.Error(call.Span, $"{call.Name}() has no value and can only be used as a statement");
+                _diagnostics.Error(call.Span, $"{call.Name}() should not be used in an assignment or as a map key");
                 return Error(call.Span);
             default:
                 if (AggregationFunction.All.ContainsKey(call.Name))
@@ -729,10 +790,12 @@ internal sealed partial class Binder
         }
     }
 
-    private MapSymbol GetMap(string name)
+    private MapSymbol GetMap(string name, TextSpan? use = null)
     {
         if (!_maps.TryGetValue(name, out var map))
             _maps[name] = map = new MapSymbol(name, _maps.Count);
+        if (use is { } span)
+            _mapFirstUse.TryAdd(map, span);
         return map;
     }
 
@@ -752,12 +815,17 @@ internal sealed partial class Binder
         _ => type,
     };
 
+    // A pointer variable keeps its pointer type: an integer or another pointer type is a mismatch, as in bpftrace.
     private static bool IsAssignable(BpfType existing, BpfType value) =>
-        existing == value || (existing.IsInteger && value.IsInteger);
+        existing == value || value is ErrorType || existing is ErrorType
+        || (existing.IsInteger && value.IsInteger && existing is not PointerType && value is not PointerType);
 
+    /// <summary>A type as bpftrace names it in messages: <c>int64</c>, <c>unsigned int32</c>, <c>string[16]</c>, <c>struct task_struct *</c>.</summary>
     private static string TypeName(BpfType type) => type switch
     {
-        IntegerType i => i.ToString(),
+        IntegerType i => (i.IsSigned ? "int" : "unsigned int") + (i.Bytes * 8),
+        StringType s => $"string[{s.Capacity}]",
+        TupleType t => "(" + string.Join(",", t.Elements.Select(TypeName)) + ")",
         _ => type.ToString() ?? "?",
     };
 

@@ -36,7 +36,10 @@ internal sealed class VariableSymbol(string name, BpfType type)
 {
     public string Name { get; } = name;
     public BpfType Type { get; set; } = type;
+
+    /// <summary>False for a variable declared with <c>let</c> and not yet assigned: reading it warns, and reads zero.</summary>
+    public bool IsAssigned { get; set; } = true;
 }
 
 /// <summary>The kernel storage a map declaration (<c>let @m = lruhash(100);</c>) asks for.</summary>
-public enum MapKind { Hash, LruHash, PerCpuHash, PerCpuLruHash, PerCpuArray }
+internal enum MapKind { Hash, LruHash, PerCpuHash, PerCpuLruHash, PerCpuArray }

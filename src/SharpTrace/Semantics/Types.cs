@@ -1,3 +1,5 @@
+using SharpTrace.Semantics.CTypes;
+
 namespace SharpTrace.Semantics;
 
 /// <summary>The type of a value in a bpftrace program, as the code generator and the runtime see it.</summary>
@@ -31,12 +33,25 @@ internal sealed record StringType(int Capacity) : BpfType
     public override string ToString() => "string";
 }
 
-/// <summary>A pointer into kernel or user memory; <see cref="Target"/> is the C type pointed at, as text.</summary>
-internal sealed record PointerType(string Target, bool IsUserSpace) : BpfType
+/// <summary>
+/// A pointer into kernel or user memory; <see cref="Target"/> is the C type pointed at. <see cref="IsUserSpace"/>
+/// says which helper reads through it (bpf_probe_read_user or _kernel).
+/// </summary>
+internal sealed record PointerType(CType Target, bool IsUserSpace) : BpfType
 {
     public override int Size => 8;
     public override bool IsInteger => true;
-    public override string ToString() => Target + " *";
+    public override string ToString() => new CPointerType(Target).Name;
+}
+
+/// <summary>
+/// A struct, union or array that lives in kernel or user memory (<c>curtask->se</c>, <c>*$task</c>): it has an
+/// address, and its members or elements are read from there when used.
+/// </summary>
+internal sealed record CValueType(CType CType, bool IsUserSpace) : BpfType
+{
+    public override int Size => CType.Size;
+    public override string ToString() => CType.Name;
 }
 
 /// <summary>A tuple; elements are laid out one after another, each aligned to 8 bytes.</summary>

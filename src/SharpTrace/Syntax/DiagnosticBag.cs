@@ -35,7 +35,7 @@ internal sealed partial class DiagnosticBag
     public void ReportBuiltinOnlyIn(TextSpan span, string builtin, string probes, string hint) =>
         Error(span, $"The {builtin} builtin can only be used with {probes} probes{hint}");
     public void ReportUnknownTracepointField(TextSpan span, string tracepoint, string field) =>
-        Error(span, $"Struct/union of type 'struct {tracepoint}_args' does not contain a field named '{field}'");
+        Error(span, $"Struct/union of type 'struct _tracepoint_{tracepoint}' does not contain a field named '{field}'");
     public void ReportUnsupported(TextSpan span, string what) => Error(span, $"{what} is not supported yet");
 
     // Syntax problems, worded as bpftrace's lexer and parser word them.

@@ -69,7 +69,7 @@ internal sealed class Parser
     }
 
     private Token Expect(TokenKind kind) =>
-        Current.Kind == kind ? Advance() : throw Unexpected(TokenFacts.GetDisplayName(kind));
+        Current.Kind == kind ? Take() : throw Unexpected(TokenFacts.GetDisplayName(kind));
 
     private SyntaxErrorException Unexpected(params string[] expected)
     {
@@ -721,8 +721,9 @@ internal sealed class Parser
 
     private Expression ParsePostfix()
     {
+        // A member of a parenthesized expression starts at its "(", as bpftrace reports it.
+        var start = Current.Span.Start;
         var expression = ParsePrimary();
-        var start = expression.Span.Start;
         while (true)
         {
             switch (Current.Kind)

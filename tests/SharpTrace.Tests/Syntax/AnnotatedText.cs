@@ -32,11 +32,14 @@ internal sealed record AnnotatedText(string Text, IReadOnlyList<TextSpan> Spans)
     }
 
     /// <summary>Parses the annotated script and checks its diagnostics: one per marked span, in order.</summary>
-    public static void AssertDiagnostics(string annotated, params string[] messages)
+    public static void AssertDiagnostics(string annotated, params string[] messages) =>
+        AssertDiagnostics(annotated, text => SyntaxTree.Parse(text).Diagnostics, messages);
+
+    /// <summary>Checks the diagnostics <paramref name="diagnose"/> gives for the script: one per marked span, in order.</summary>
+    public static void AssertDiagnostics(string annotated, Func<string, IReadOnlyList<Diagnostic>> diagnose, params string[] messages)
     {
         var expected = Parse(annotated);
-        var tree = SyntaxTree.Parse(expected.Text);
-        var actual = tree.Diagnostics;
+        var actual = diagnose(expected.Text);
         if (expected.Spans.Count != messages.Length)
             throw new ArgumentException($"{expected.Spans.Count} marked spans but {messages.Length} messages");
         Assert.True(messages.Length == actual.Count,

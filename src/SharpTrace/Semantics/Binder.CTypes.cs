@@ -1,0 +1,287 @@
+using SharpTrace.Probes;
+using SharpTrace.Semantics.CTypes;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Semantics;
+
+// C types in scripts: kernel (BTF) and script-defined structs, member access, array indexing, dereference, casts,
+// sizeof, offsetof, #define constants and enum values.
+internal sealed partial class Binder
+{
+    /// <summary>Integer type names of the bpftrace language, as casts and sizeof accept them.</summary>
+    private static readonly Dictionary<string, CIntegerType> IntegerTypeNames = new(StringComparer.Ordinal)
+    {
+        ["int8"] = CBaseTypes.SignedChar, ["uint8"] = CBaseTypes.UnsignedChar,
+        ["int16"] = CBaseTypes.Short, ["uint16"] = CBaseTypes.UnsignedShort,
+        ["int32"] = CBaseTypes.Int, ["uint32"] = CBaseTypes.UnsignedInt,
+        ["int64"] = CBaseTypes.Long, ["uint64"] = CBaseTypes.UnsignedLong,
+    };
+
+    /// <summary>The script's C definitions; kernel types behind them are read only when a name needs them.</summary>
+    private static CDeclarations? ReadDeclarations(SyntaxTree tree, DiagnosticBag diagnostics, IKernelTypes? kernel) =>
+        tree.Root.CDefinitions.Count == 0 && tree.Root.Preprocessor.Count == 0
+            ? null
+            : CDeclarations.Read(tree.Root, diagnostics, kernel);
+
+    private BoundExpression BindMemberAccess(FieldAccess access)
+    {
+        var target = BindExpression(access.Target);
+        if (target.Type is ErrorType)
+            return target;
+        if (access.IsArrow)
+        {
+            if (target.Type is PointerType { Target.Resolved: CStructType pointed } pointer)
+                return BindMember(access, target, pointed, pointer.IsUserSpace);
+            _diagnostics.ReportNoFieldAccess(access.Span, access.Field, TypeName(target.Type));
+            return Error(access.Span);
+        }
+        if (target.Type is CValueType { CType.Resolved: CStructType value } valueType)
+            return BindMember(access, target, value, valueType.IsUserSpace);
+        if (target.Type is PointerType { Target.Resolved: CStructType })
+            _diagnostics.ReportFieldAccessOnPointer(new TextSpan(access.Target.Span.Start, access.Target.Span.Length + 1), access.Field, TypeName(target.Type));
+        else
+            _diagnostics.ReportNoFieldAccess(access.Span, access.Field, TypeName(target.Type));
+        return Error(access.Span);
+    }
+
+    private BoundExpression BindMember(FieldAccess access, BoundExpression target, CStructType type, bool user)
+    {
+        if (!type.IsComplete)
+        {
+            _diagnostics.ReportUnknownStruct(access.Span, type.Name);
+            return Error(access.Span);
+        }
+        if (type.FindMember(access.Field) is not { } member)
+        {
+            _diagnostics.ReportUnknownField(access.Span, type.Name, access.Field);
+            return Error(access.Span);
+        }
+        if (ValueTypeOf(member.Type, user) is not { } valueType)
+        {
+            _diagnostics.ReportUnsupported(access.Span, $"Reading a field of type '{member.Type.Name}'");
+            return Error(access.Span);
+        }
+        return new BoundMemoryRead(access.Span, target, member.Offset, valueType, user,
+            member.IsBitfield ? member.BitOffset % 8 : 0, member.BitfieldSize);
+    }
+
+    /// <summary>How a C object in memory is seen by the program; null for types it cannot use (floats, 128-bit integers).</summary>
+    private static BpfType? ValueTypeOf(CType type, bool user) => type.Resolved switch
+    {
+        CIntegerType { Size: <= 8 } i => new IntegerType(i.Size, i.IsSigned),
+        CBoolType => new IntegerType(1, false),
+        CEnumType { Size: <= 8 } e => new IntegerType(e.Size, e.IsSigned),
+        CPointerType p => new PointerType(p.Target, user || p.IsUser),
+        CArrayType { Element.Resolved: CIntegerType { IsChar: true }, Count: > 0 } a => new StringType(a.Count),
+        CArrayType { Count: > 0 } or CStructType { IsComplete: true } => new CValueType(type, user),
+        _ => null,
+    };
+
+    private BoundExpression BindIndex(IndexExpression index)
+    {
+        var target = BindExpression(index.Target);
+        var position = BindExpression(index.Index);
+        if (target.Type is ErrorType || position.Type is ErrorType)
+            return Error(index.Span);
+        CType element;
+        bool user;
+        switch (target.Type)
+        {
+            case CValueType { CType.Resolved: CArrayType array } value:
+                (element, user) = (array.Element, value.IsUserSpace);
+                if (position is BoundIntegerLiteral { Value: var i } && (i < 0 || i >= array.Count))
+                {
+                    _diagnostics.ReportIndexOutOfBounds(index.Span, i, array.Count);
+                    return Error(index.Span);
+                }
+                break;
+            case PointerType pointer:
+                (element, user) = (pointer.Target, pointer.IsUserSpace);
+                break;
+            default:
+                _diagnostics.ReportNotIndexable(index.Span, TypeKindName(target.Type));
+                return Error(index.Span);
+        }
+        if (position is not BoundIntegerLiteral literal)
+        {
+            _diagnostics.ReportNonLiteralIndex(index.Span);
+            return Error(index.Span);
+        }
+        if (element.Resolved is CVoidType || ValueTypeOf(element, user) is not { } type)
+        {
+            _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{element.Name}'");
+            return Error(index.Span);
+        }
+        return new BoundMemoryRead(index.Span, target, checked((int)literal.Value * element.Size), type, user);
+    }
+
+    private BoundExpression BindDereference(UnaryExpression unary, BoundExpression operand)
+    {
+        if (operand.Type is not PointerType pointer)
+        {
+            _diagnostics.ReportInvalidDereference(new TextSpan(unary.Span.Start, 1), TypeName(operand.Type));
+            return Error(unary.Span);
+        }
+        if (pointer.Target.Resolved is CVoidType || ValueTypeOf(pointer.Target, pointer.IsUserSpace) is not { } type)
+        {
+            _diagnostics.ReportInvalidDereference(new TextSpan(unary.Span.Start, 1), TypeName(operand.Type));
+            return Error(unary.Span);
+        }
+        return new BoundMemoryRead(unary.Span, operand, 0, type, pointer.IsUserSpace);
+    }
+
+    private BoundExpression BindCast(CastExpression cast)
+    {
+        var operand = BindExpression(cast.Operand);
+        if (operand.Type is ErrorType)
+            return operand;
+        var head = CastHead(cast);
+        if (ResolveType(cast.Type, head) is not { } target)
+            return Error(cast.Span);
+        if (cast.Type.ArrayLength is not null)
+        {
+            _diagnostics.ReportUnsupported(head, "A cast to an array type");
+            return Error(cast.Span);
+        }
+        if (!operand.Type.IsInteger)
+        {
+            _diagnostics.ReportInvalidCastOperand(head, TypeName(operand.Type));
+            return Error(cast.Span);
+        }
+        if (target.Resolved is CStructType)
+        {
+            _diagnostics.ReportCastToStruct(head, target.Name);
+            return Error(cast.Span);
+        }
+        switch (target.Resolved)
+        {
+            case CPointerType p:
+            {
+                // An address that came from a user program's registers points into its memory, as bpftrace assumes.
+                var user = operand.Type is PointerType from ? from.IsUserSpace : ProbeSpec.ReadsUserMemory(_probeKind) || p.IsUser;
+                return new BoundCast(cast.Span, operand, new PointerType(p.Target, user));
+            }
+            case CIntegerType { Size: <= 8 } or CBoolType or CEnumType { Size: <= 8 }:
+                return new BoundCast(cast.Span, operand, ValueTypeOf(target, false)!);
+            default:
+                _diagnostics.ReportUnsupported(cast.Span, $"A cast to '{target.Name}'");
+                return Error(cast.Span);
+        }
+    }
+
+    /// <summary>The C type a type name written in the script stands for; reports and returns null when unknown.</summary>
+    private CType? ResolveType(TypeSyntax syntax, TextSpan span)
+    {
+        CType? type = IntegerTypeNames.GetValueOrDefault(syntax.Name) ?? Types.FindType(syntax.Name);
+        if (type is null)
+        {
+            _diagnostics.ReportUnknownStruct(span, syntax.Name);
+            return null;
+        }
+        for (var i = 0; i < syntax.PointerDepth; i++)
+            type = new CPointerType(type);
+        if (syntax.ArrayLength is int length)
+            type = new CArrayType(type, length);
+        return type;
+    }
+
+    private BoundExpression BindSizeof(SizeofExpression sizeof_)
+    {
+        int size;
+        if (sizeof_.Type is { } typeSyntax)
+        {
+            var type = IntegerTypeNames.GetValueOrDefault(typeSyntax.Name) ?? Types.FindType(typeSyntax.Name);
+            if (type is null)
+            {
+                _diagnostics.ReportUnknownIdentifier(sizeof_.Span, typeSyntax.Name);
+                return Error(sizeof_.Span);
+            }
+            size = typeSyntax.PointerDepth > 0 ? 8 : type.Size * (typeSyntax.ArrayLength ?? 1);
+        }
+        else
+        {
+            // Only the operand's type matters: it is bound, never evaluated.
+            var operand = BindExpression(sizeof_.Operand!);
+            if (operand.Type is ErrorType)
+                return operand;
+            size = operand.Type.Size;
+        }
+        return new BoundIntegerLiteral(sizeof_.Span, size, BpfType.UInt64);
+    }
+
+    private BoundExpression BindOffsetof(OffsetofExpression offsetof)
+    {
+        CType? type;
+        if (offsetof.Type is { } typeSyntax)
+        {
+            type = Types.FindType(typeSyntax.Name);
+            if (type is null)
+            {
+                _diagnostics.ReportUnknownStruct(offsetof.Span, typeSyntax.Name);
+                return Error(offsetof.Span);
+            }
+        }
+        else
+        {
+            var operand = BindExpression(offsetof.Operand!);
+            if (operand.Type is ErrorType)
+                return operand;
+            if (operand.Type is not CValueType value)
+            {
+                _diagnostics.ReportOffsetofNotStruct(offsetof.Span, TypeName(operand.Type));
+                return Error(offsetof.Span);
+            }
+            type = value.CType;
+        }
+        if (type.Resolved is not CStructType structType)
+        {
+            _diagnostics.ReportOffsetofNotStruct(offsetof.Span, type.Name);
+            return Error(offsetof.Span);
+        }
+        var current = structType;
+        var offset = 0;
+        for (var step = 0; step < offsetof.FieldPath.Count; step++)
+        {
+            var name = offsetof.FieldPath[step];
+            if (current.FindMember(name) is not { } member)
+            {
+                _diagnostics.ReportUnknownField(offsetof.Span, current.Name, name);
+                return Error(offsetof.Span);
+            }
+            offset += member.Offset;
+            if (member.Type.Resolved is CStructType inner)
+                current = inner;
+            else if (step < offsetof.FieldPath.Count - 1)
+            {
+                _diagnostics.ReportNoFieldAccess(offsetof.Span, offsetof.FieldPath[step + 1], member.Type.Name);
+                return Error(offsetof.Span);
+            }
+        }
+        return new BoundIntegerLiteral(offsetof.Span, offset, BpfType.UInt64);
+    }
+
+    /// <summary>A <c>#define</c> constant or an enum value (the script's, then the kernel's); null if the name is neither.</summary>
+    private BoundExpression? BindConstant(Identifier identifier)
+    {
+        if (_declarations?.Macros.GetValueOrDefault(identifier.Name) is { Value: long value })
+            return new BoundIntegerLiteral(identifier.Span, value, BpfType.Int64);
+        if (Types.FindEnumerator(identifier.Name) is { } enumerator)
+            return new BoundIntegerLiteral(identifier.Span, enumerator.Value, BpfType.Int64);
+        return null;
+    }
+
+    /// <summary>The C type a tracepoint field declares (<c>const char *</c>, <c>struct sk_buff *</c>), pointers only.</summary>
+    private PointerType TracepointPointerType(string declared, bool user)
+    {
+        var depth = declared.Count(c => c == '*');
+        var words = declared.Replace("*", " ", StringComparison.Ordinal)
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => w is not ("const" or "volatile" or "__user" or "__restrict" or "restrict"));
+        CType target = Types.FindType(string.Join(' ', words)) ?? CVoidType.Instance;
+        for (var i = 1; i < depth; i++)
+            target = new CPointerType(target);
+        return new PointerType(target, user);
+    }
+
+}

@@ -1,0 +1,84 @@
+using SharpTrace.Semantics.CTypes;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Semantics;
+
+// Checks whose messages follow bpftrace's wording and spans closely: operand types, printf argument types.
+internal sealed partial class Binder
+{
+    /// <summary>Where each map was first read, for "Undefined map" (a map read but never assigned).</summary>
+    private readonly Dictionary<MapSymbol, TextSpan> _mapFirstUse = [];
+
+    private void ReportArgsNotAllowed(TextSpan span)
+    {
+        var kind = _probeKind is Probes.ProbeKind.Begin or Probes.ProbeKind.End ? "special" : Probes.ProbeSpec.NameOf(_probeKind);
+        _diagnostics.Error(span, $"The args builtin can only be used with tracepoint/kfunc/uprobeprobes ({kind} used here)");
+    }
+
+    /// <summary>The <c>(type)</c> part of a cast, where bpftrace reports problems with the cast.</summary>
+    private TextSpan CastHead(CastExpression cast) =>
+        TextSpan.FromBounds(cast.Span.Start, TokenSpan(cast.Type.Span.End, cast.Operand.Span.Start, ")")?.End ?? cast.Span.End);
+
+    /// <summary>bpftrace's word for a kind of type ("found integer.", "(string provided)").</summary>
+    private static string TypeKindName(BpfType type) => type switch
+    {
+        StringType => "string",
+        PointerType => "pointer",
+        IntegerType or ErrorType => "integer",
+        CValueType { CType.Resolved: CStructType s } => s.IsUnion ? "union" : "struct",
+        CValueType => "array",
+        TupleType => "tuple",
+        AggregationType a => a.ToString(),
+        VoidType => "none",
+        _ => type.ToString() ?? "?",
+    };
+
+    /// <summary>How a value's type is named in a type mismatch: integers as stored (64-bit), strings as they are.</summary>
+    private BpfType MessageType(BpfType type) => type is StringType ? type : StorageType(type);
+
+    /// <summary>The span of <paramref name="token"/> in the source between two positions, e.g. an operator between its operands.</summary>
+    private TextSpan? TokenSpan(int start, int end, string token)
+    {
+        if (start < 0 || end > _tree.Source.Text.Length || start > end)
+            return null;
+        var index = _tree.Source.Text.IndexOf(token, start, end - start, StringComparison.Ordinal);
+        return index < 0 ? null : new TextSpan(index, token.Length);
+    }
+
+    /// <summary>
+    /// An integer with a string is a type mismatch over the whole expression; other combinations (two strings for
+    /// arithmetic, pointers with strings, structs) are an operator that does not apply, reported at the operator.
+    /// </summary>
+    private void ReportInvalidOperands(BinaryExpression binary, BoundExpression left, BoundExpression right)
+    {
+        var op = OperatorText(binary.Operator);
+        var integerAndString = (left.Type is IntegerType && right.Type is StringType) || (left.Type is StringType && right.Type is IntegerType);
+        if (integerAndString)
+            _diagnostics.ReportOperandTypeMismatch(binary.Span, op, TypeName(left.Type), TypeName(right.Type));
+        else
+            _diagnostics.ReportInvalidOperands(TokenSpan(left.Span.End, right.Span.Start, op) ?? binary.Span, op, TypeName(left.Type), TypeName(right.Type));
+    }
+
+    private static string UnaryOperatorText(UnaryOperator op) => op switch
+    {
+        UnaryOperator.Negate => "-",
+        UnaryOperator.LogicalNot => "!",
+        UnaryOperator.BitwiseNot => "~",
+        UnaryOperator.Dereference => "dereference",
+        _ => "&",
+    };
+
+    /// <summary>
+    /// The arguments against the format's conversions, with bpftrace's words: the same parse formats the events at
+    /// run time, so what is checked here is what is printed.
+    /// </summary>
+    private bool CheckPrintfArguments(string format, IReadOnlyList<BoundExpression> arguments, TextSpan span)
+    {
+        var supplied = arguments.Select(a => a.Type.IsInteger ? "integer" : TypeKindName(a.Type)).ToList();
+        if (Output.PrintfFormat.Parse(format).CheckArguments(supplied) is not { } mismatch)
+            return true;
+        _diagnostics.Error(span, mismatch);
+        return false;
+    }
+}

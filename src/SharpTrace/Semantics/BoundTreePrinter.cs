@@ -1,0 +1,87 @@
+using System.Text;
+
+namespace SharpTrace.Semantics;
+
+/// <summary>
+/// Prints the bound (typed) tree, one node per line with its type, for <c>sharptrace -d types</c>:
+/// <c>MemberRead ->pid :: int32</c>. Nodes this printer does not know print their kind and type.
+/// </summary>
+internal static class BoundTreePrinter
+{
+    public static string Print(BoundProgram program)
+    {
+        var text = new StringBuilder();
+        foreach (var map in program.Maps)
+        {
+            var keys = map.KeyTypes is { Count: > 0 } k ? "[" + string.Join(", ", k) + "]" : "";
+            text.Append("Map ").Append(map.Name).Append(keys).Append(" :: ").Append(map.ValueType?.ToString() ?? "?").Append('\n');
+        }
+        foreach (var probe in program.Probes)
+        {
+            text.Append("Probe ").Append(string.Join(",", probe.AttachPoints)).Append('\n');
+            foreach (var variable in probe.Variables)
+                text.Append(" Variable ").Append(variable.Name).Append(" :: ").Append(variable.Type).Append('\n');
+            if (probe.Predicate is { } predicate)
+            {
+                text.Append(" Predicate\n");
+                Print(predicate, 2, text);
+            }
+            Print(probe.Body, 1, text);
+        }
+        return text.ToString();
+    }
+
+    private static void Print(BoundNode node, int depth, StringBuilder text)
+    {
+        text.Append(' ', depth).Append(Describe(node));
+        if (node is BoundExpression e)
+            text.Append(" :: ").Append(e.Type);
+        text.Append('\n');
+        foreach (var child in Children(node))
+            Print(child, depth + 1, text);
+    }
+
+    private static string Describe(BoundNode node) => node switch
+    {
+        BoundIntegerLiteral i => "Integer " + i.Value,
+        BoundStringLiteral s => "String \"" + s.Value.Replace("\n", "\\n", StringComparison.Ordinal) + "\"",
+        BoundBuiltinVariable b => "Builtin " + b.Builtin.Name,
+        BoundTracepointField f => "TracepointField args." + f.Field.Name,
+        BoundMapRead m => "MapRead " + m.Map.Name,
+        BoundVariableRead v => "VariableRead " + v.Variable.Name,
+        BoundUnary u => "Unary " + u.Operator,
+        BoundBinary b => "Binary " + b.Operator,
+        BoundMemoryRead m => $"MemoryRead +{m.Offset}" + (m.IsBitfield ? $" bits {m.BitOffset}:{m.BitfieldSize}" : "") + (m.IsUserSpace ? " user" : " kernel"),
+        BoundCast => "Cast",
+        BoundStr s => "Str" + (s.FromUserSpace ? " user" : " kernel"),
+        BoundMapAssign m => "MapAssign " + m.Map.Name,
+        BoundAggregate a => $"Aggregate {a.Map.Name} {a.Kind.ToString().ToLowerInvariant()}",
+        BoundVariableAssign v => "VariableAssign " + v.Variable.Name,
+        BoundPrintf p => "Printf #" + p.Action,
+        BoundClear c => "Clear " + c.Map.Name,
+        BoundDelete d => "Delete " + d.Map.Name,
+        BoundPrintMap p => "Print " + p.Map.Name,
+        _ => node.GetType().Name.StartsWith("Bound", StringComparison.Ordinal) ? node.GetType().Name["Bound".Length..] : node.GetType().Name,
+    };
+
+    private static IEnumerable<BoundNode> Children(BoundNode node) => node switch
+    {
+        BoundMapRead m => m.Keys,
+        BoundUnary u => [u.Operand],
+        BoundBinary b => [b.Left, b.Right],
+        BoundTernary t => [t.Condition, t.WhenTrue, t.WhenFalse],
+        BoundTuple t => t.Elements,
+        BoundStr s => s.Length is null ? [s.Pointer] : [s.Pointer, s.Length],
+        BoundMemoryRead m => [m.Base],
+        BoundCast c => [c.Operand],
+        BoundBlock b => b.Statements,
+        BoundIf i => i.Else is null ? [i.Condition, i.Then] : [i.Condition, i.Then, i.Else],
+        BoundExpressionStatement s => [s.Expression],
+        BoundMapAssign m => [.. m.Keys, m.Value],
+        BoundAggregate a => a.Argument is null ? a.Keys : [.. a.Keys, a.Argument],
+        BoundVariableAssign v => [v.Value],
+        BoundPrintf p => p.Arguments,
+        BoundDelete d => d.Keys,
+        _ => [],
+    };
+}

@@ -1,0 +1,33 @@
+namespace SharpTrace.Syntax;
+
+// Problems with C types, members, casts and indexing, worded as bpftrace 0.17 words them.
+internal sealed partial class DiagnosticBag
+{
+    public void ReportUnknownStruct(TextSpan span, string name) => Error(span, $"Unknown struct/union: '{name}'");
+    public void ReportUnknownField(TextSpan span, string type, string field) =>
+        Error(span, $"Struct/union of type '{type}' does not contain a field named '{field}'");
+    public void ReportNoFieldAccess(TextSpan span, string field, string type) =>
+        Error(span, $"Can not access field '{field}' on expression of type '{type}'");
+    public void ReportFieldAccessOnPointer(TextSpan span, string field, string type) =>
+        Error(span, $"Can not access field '{field}' on type '{type}'. Try dereferencing it first, or using '->'");
+    public void ReportIndexOutOfBounds(TextSpan span, long index, int size) =>
+        Error(span, $"the index {index} is out of bounds for array of size {size}");
+    public void ReportNotIndexable(TextSpan span, string kind) =>
+        Error(span, $"The array index operator [] can only be used on arrays and pointers, found {kind}.");
+    public void ReportNonLiteralIndex(TextSpan span) => Error(span, "The array index operator [] only accepts literal integer indices.");
+    public void ReportInvalidDereference(TextSpan span, string type) =>
+        Error(span, $"The dereference operator can not be used on expressions of type '{type}'");
+    public void ReportInvalidOperand(TextSpan span, string op, string type) =>
+        Error(span, $"The {op} operator can not be used on expressions of type '{type}'");
+    public void ReportInvalidOperands(TextSpan span, string op, string left, string right) =>
+        Error(span, $"The {op} operator can not be used on expressions of types {left}, {right}");
+    public void ReportOperandTypeMismatch(TextSpan span, string op, string left, string right) =>
+        Error(span, $"Type mismatch for '{op}': comparing '{left}' with '{right}'");
+    public void ReportVariableTypeMismatch(TextSpan span, string variable, string assigned, string existing) =>
+        Error(span, $"Type mismatch for {variable}: trying to assign value of type '{assigned}' when variable already contains a value of type '{existing}'");
+    public void ReportVariableUsedBeforeAssignment(TextSpan span, string variable) =>
+        Warning(span, $"Variable used before it was assigned: {variable}");
+    public void ReportInvalidCastOperand(TextSpan span, string type) => Error(span, $"Casts are not supported for type: \"{type}\"");
+    public void ReportCastToStruct(TextSpan span, string type) => Error(span, $"Cannot cast to struct type \"{type}\"");
+    public void ReportOffsetofNotStruct(TextSpan span, string type) => Error(span, $"offsetof() needs a struct or union, not '{type}'");
+}

@@ -1,0 +1,111 @@
+using SharpTrace.Kernel;
+using SharpTrace.Semantics;
+using SharpTrace.Semantics.CTypes;
+using SharpTrace.Syntax;
+using SharpTrace.Tests.Syntax;
+
+namespace SharpTrace.Tests.Semantics;
+
+/// <summary>Binds scripts against a small hand-written kernel (C types and tracepoints), without the real one.</summary>
+internal static class SemanticKit
+{
+    /// <summary>The kernel types scripts see: just enough of task_struct and friends, in C.</summary>
+    public static IKernelTypes Kernel { get; } = new CKernelTypes("""
+        struct load_weight { unsigned long weight; unsigned int inv_weight; };
+        struct sched_entity { struct load_weight load; unsigned long long vruntime; };
+        struct cpumask { unsigned long bits[4]; };
+        struct mm_struct { unsigned long mmap_base; };
+        struct thread_info { unsigned long flags; };
+        struct task_struct {
+            struct thread_info thread_info;
+            unsigned int __state;
+            struct sched_entity se;
+            struct cpumask cpus_mask;
+            struct mm_struct *mm;
+            int pid;
+            int tgid;
+            unsigned int in_execve : 1;
+            unsigned int in_iowait : 1;
+            struct task_struct *real_parent;
+            struct task_struct *parent;
+            union { int a; long b; };
+            char comm[16];
+        };
+        struct nope_fwd;
+        enum pid_type { PIDTYPE_PID, PIDTYPE_TGID, PIDTYPE_PGID };
+        """);
+
+    public static ITracepointCatalog Tracepoints { get; } = new KitTracepoints();
+
+    public static (BoundProgram? Program, IReadOnlyList<Diagnostic> Diagnostics) Bind(string script) =>
+        Binder.Bind(SyntaxTree.Parse(script), Tracepoints, kernelTypes: Kernel);
+
+    public static void AssertDiagnostics(string annotated, params string[] messages) =>
+        AnnotatedText.AssertDiagnostics(annotated, text => Bind(text).Diagnostics, messages);
+
+    /// <summary>Kernel types read from C text by our own declaration parser, standing in for BTF.</summary>
+    private sealed class CKernelTypes : IKernelTypes
+    {
+        private readonly CTypeTable _types;
+
+        public CKernelTypes(string c)
+        {
+            var tree = SyntaxTree.Parse(c);
+            var diagnostics = new DiagnosticBag(tree.Source);
+            _types = CDeclarations.Read(tree.Root, diagnostics, null, _ => false).Types;
+            Assert.Empty(diagnostics.Items);
+        }
+
+        public CType? FindTagged(string keyword, string tag) => _types.FindScriptTagged(keyword, tag);
+        public CType? FindNamed(string name) => _types.FindTypedef(name);
+        public (CEnumType Type, long Value)? FindEnumerator(string name) => _types.FindEnumerator(name);
+        public IReadOnlyList<CParameter>? FindTracepointArguments(string name) => null;
+    }
+
+    /// <summary>syscalls:sys_enter_openat and sched:sched_process_exec, with their formats as this kernel gives them.</summary>
+    private sealed class KitTracepoints : ITracepointCatalog
+    {
+        private static readonly TracepointFormat Openat = TracepointFormat.Parse("""
+            name: sys_enter_openat
+            ID: 782
+            format:
+            	field:unsigned short common_type;	offset:0;	size:2;	signed:0;
+            	field:unsigned char common_flags;	offset:2;	size:1;	signed:0;
+            	field:unsigned char common_preempt_count;	offset:3;	size:1;	signed:0;
+            	field:int common_pid;	offset:4;	size:4;	signed:1;
+
+            	field:int __syscall_nr;	offset:8;	size:4;	signed:1;
+            	field:int dfd;	offset:16;	size:8;	signed:0;
+            	field:const char * filename;	offset:24;	size:8;	signed:0;
+            	field:int flags;	offset:32;	size:8;	signed:0;
+            	field:umode_t mode;	offset:40;	size:8;	signed:0;
+
+            print fmt: ""
+            """);
+
+        private static readonly TracepointFormat Exec = TracepointFormat.Parse("""
+            name: sched_process_exec
+            ID: 300
+            format:
+            	field:unsigned short common_type;	offset:0;	size:2;	signed:0;
+            	field:unsigned char common_flags;	offset:2;	size:1;	signed:0;
+            	field:unsigned char common_preempt_count;	offset:3;	size:1;	signed:0;
+            	field:int common_pid;	offset:4;	size:4;	signed:1;
+
+            	field:__data_loc char[] filename;	offset:8;	size:4;	signed:0;
+            	field:pid_t pid;	offset:12;	size:4;	signed:1;
+            	field:pid_t old_pid;	offset:16;	size:4;	signed:1;
+
+            print fmt: ""
+            """);
+
+        public IEnumerable<(string Category, string Name)> List() => [("syscalls", "sys_enter_openat"), ("sched", "sched_process_exec")];
+
+        public TracepointFormat? Format(string category, string name) => (category, name) switch
+        {
+            ("syscalls", "sys_enter_openat") => Openat,
+            ("sched", "sched_process_exec") => Exec,
+            _ => null,
+        };
+    }
+}
