@@ -157,7 +157,7 @@ internal sealed partial class ProbeEmitter
                 EmitPrintf(s);
                 break;
             case BoundPrintMap s:
-                EmitRecord(s.Action, []);
+                EmitPrintSnapshot(s);
                 break;
             case BoundExit:
                 EmitRecord(_maps.ExitAction, []);

@@ -11,7 +11,7 @@ internal abstract record AsyncActionInfo(int Id);
 /// <summary><c>exit()</c>: stop the run.</summary>
 internal sealed record ExitAction(int Id) : AsyncActionInfo(Id);
 
-/// <summary><c>print(@m, top, div)</c>: print the map as it is now; the <see cref="Top"/> largest entries (0: all),
+/// <summary><c>print(@m, top, div)</c>: print the map as it was at the call (records described by <see cref="PrintSnapshot"/>); the <see cref="Top"/> largest entries (0: all),
 /// values divided by <see cref="Div"/> (0: as they are).</summary>
 internal sealed record PrintMapAction(int Id, MapSymbol Map, uint Top = 0, uint Div = 0) : AsyncActionInfo(Id);
 

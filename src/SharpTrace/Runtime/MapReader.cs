@@ -14,21 +14,43 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map)
 
     public string Name => _symbol.Name;
 
-    public MapSnapshot Read()
+    /// <summary>The size of a key as the kernel stores it (hist and lhist: the bucket after the key).</summary>
+    public int KeySize => definition.KeySize;
+
+    /// <summary>The size of a value as a lookup returns it: per-CPU maps give one 8-byte aligned slot per possible CPU.</summary>
+    public int ValueBytes => PerCpu ? Slot * BpfMap.PossibleCpuCount : definition.ValueSize;
+
+    private bool PerCpu => definition.Type is BpfMapType.PerCpuHash or BpfMapType.LruPerCpuHash or BpfMapType.PerCpuArray;
+
+    private int Slot => TupleType.Align8(definition.ValueSize);
+
+    /// <summary>Reads the map as it is now.</summary>
+    public MapSnapshot Read() => Decode(ReadEntries());
+
+    private IEnumerable<(byte[] Key, byte[] Value)> ReadEntries()
     {
-        var perCpu = definition.Type is BpfMapType.PerCpuHash or BpfMapType.LruPerCpuHash or BpfMapType.PerCpuArray;
-        var slot = TupleType.Align8(definition.ValueSize);
-        var value = new byte[perCpu ? slot * BpfMap.PossibleCpuCount : definition.ValueSize];
-        var entries = new List<MapEntry>();
-        var histograms = new Dictionary<string, (byte[] Key, ulong[] Buckets)>(StringComparer.Ordinal);
         foreach (var key in map.Keys())
         {
-            if (!map.Lookup(key, value))
-                continue; // deleted while we walked the map
+            var value = new byte[ValueBytes];
+            if (map.Lookup(key, value))
+                yield return (key, value); // else deleted while we walked the map
+        }
+    }
+
+    /// <summary>
+    /// The snapshot of the map from its entries' key and value bytes, as the map holds them (a lookup from user
+    /// space, or the records of print()), combining per-CPU values.
+    /// </summary>
+    public MapSnapshot Decode(IEnumerable<(byte[] Key, byte[] Value)> rawEntries)
+    {
+        var entries = new List<MapEntry>();
+        var histograms = new Dictionary<string, (byte[] Key, ulong[] Buckets)>(StringComparer.Ordinal);
+        foreach (var (key, value) in rawEntries)
+        {
             if (_symbol.ValueType is AggregationType { IsHistogram: true } histogram)
-                AddBucket(histograms, histogram, key, value, slot);
+                AddBucket(histograms, histogram, key, value, Slot);
             else
-                entries.Add(new MapEntry(DecodeKey(key), DecodeValue(value, slot, perCpu)));
+                entries.Add(new MapEntry(DecodeKey(key), DecodeValue(value, Slot, PerCpu)));
         }
         foreach (var (key, buckets) in histograms.Values)
             entries.Add(new MapEntry(DecodeKey(key), HistogramValue((AggregationType)_symbol.ValueType!, buckets)));

@@ -29,6 +29,7 @@ internal sealed class Session : IDisposable
     private RingBuffer? _ringBuffer;
     private BpfMap? _lostEvents;
     private DroppedUpdates? _droppedUpdates;
+    private readonly PrintSnapshot _printSnapshot;
     private bool _exitRequested;
 
     /// <summary>A session that prints to <paramref name="output"/> and reports problems that do not stop it to <paramref name="warning"/>.</summary>
@@ -39,6 +40,7 @@ internal sealed class Session : IDisposable
         _output = output;
         _warning = warning ?? (_ => { });
         _started = started ?? (() => { });
+        _printSnapshot = new PrintSnapshot(print => _readers.First(r => r.Name == print.Map.Name), _output, _warning);
     }
 
     /// <summary>Runs the program until it calls exit() or <paramref name="cancellation"/> fires. Returns the exit code.</summary>
@@ -166,7 +168,7 @@ internal sealed class Session : IDisposable
                 _exitRequested = true;
                 break;
             case PrintMapAction print:
-                _output.Map(_readers.First(r => r.Name == print.Map.Name).Read(), print.Top, print.Div);
+                _printSnapshot.Handle(print, record);
                 break;
             case PrintfAction printf:
             {
