@@ -47,7 +47,7 @@ internal static partial class Program
 
             var source = LoadSource(options);
             if (source is null && options.List)
-                return RequireRoot() ?? Print(TraceScript.ListProbes(options.ListPattern, options.Verbose), newline: false);
+                return RequireRoot() ?? Print(TraceScript.ListProbes(options.ListPattern, options.Verbose, Warn), newline: false);
             if (source is null)
                 return Fail("give a program with -e 'program' or a script file (see --help)");
 
@@ -76,7 +76,7 @@ internal static partial class Program
                 return 1;
 
             if (options.List)
-                return Print(compiled.ListProbes(options.ListPattern, options.Verbose), newline: false);
+                return Print(compiled.ListProbes(options.ListPattern, options.Verbose, Warn), newline: false);
             if (options.DebugStages.Contains("types"))
                 Console.Out.Write(compiled.DescribeTypes());
             if (options.DebugStages.Contains("bpf"))
@@ -121,6 +121,8 @@ internal static partial class Program
             child?.Dispose();
         }
     }
+
+    private static void Warn(string message) => Console.Error.WriteLine($"WARNING: {message}");
 
     private static int Fail(string message)
     {

@@ -22,11 +22,11 @@ public sealed class TraceProgram
     public IReadOnlyList<string> ProbeNames => _program.Probes.Select(p => p.Probe.Name).ToList();
 
     /// <summary>This program's attach points matching <paramref name="pattern"/>, as <see cref="TraceScript.ListProbes"/> lists them.</summary>
-    public string ListProbes(string? pattern, bool withArguments)
+    public string ListProbes(string? pattern, bool withArguments, Action<string>? warning = null)
     {
         var points = _program.Bound.Probes.SelectMany(p => p.AttachPoints).Select(a => a.ToString())
             .Where(point => pattern is null || Wildcard.Matches(pattern, point));
-        return ProbeListing.Format(new TracefsCatalog(), points, withArguments);
+        return ProbeListing.ForThisMachine().Format(points, withArguments, warning ?? (_ => { }));
     }
 
     /// <summary>The typed (bound) tree of every probe, as <c>sharptrace -d types</c> prints it.</summary>

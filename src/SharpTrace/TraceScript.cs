@@ -54,11 +54,19 @@ public static class TraceScript
     public static string DescribeKernel(string toolVersion) => new Kernel.KernelFeatures().Report(toolVersion);
 
     /// <summary>
-    /// The probes <c>sharptrace -l</c> lists, one a line: BEGIN, END and the tracepoints matching <paramref name="pattern"/>
-    /// (all when null); with <paramref name="withArguments"/> each is followed by its arguments, as <c>-lv</c> prints them.
+    /// The probes <c>sharptrace -l</c> lists, one a line: raw tracepoints, software events and tracepoints matching
+    /// <paramref name="pattern"/> (all when null), and interval, profile and uprobe probes when the pattern names their
+    /// provider (<c>uprobe:/bin/bash:read*</c>); with <paramref name="withArguments"/> each is followed by its
+    /// arguments, as <c>-lv</c> prints them. <paramref name="warning"/> hears why a kind the pattern names lists
+    /// nothing (kprobes on a kernel without them). Throws <see cref="CodeGen.CompileException"/> when a uprobe
+    /// pattern's binary does not exist or cannot be read.
     /// </summary>
-    public static string ListProbes(string? pattern, bool withArguments) =>
-        ProbeListing.Format(new TracefsCatalog(), ProbeListing.List(new TracefsCatalog(), pattern), withArguments);
+    public static string ListProbes(string? pattern, bool withArguments, Action<string>? warning = null)
+    {
+        var listing = ProbeListing.ForThisMachine();
+        warning ??= _ => { };
+        return listing.Format(listing.List(pattern, warning).ToList(), withArguments, warning);
+    }
 
     /// <summary>Parses <paramref name="source"/> without compiling it (no kernel access, no root needed).</summary>
     public static ParsedScript Parse(string source, string fileName = "stdin") =>

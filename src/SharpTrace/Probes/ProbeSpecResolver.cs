@@ -20,7 +20,7 @@ internal static class ProbeSpecResolver
     };
 
     /// <summary>Why a probe kind cannot run on this machine, for kinds the kernel lacks.</summary>
-    private static readonly Dictionary<string, string> Unavailable = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> Unavailable = new(StringComparer.Ordinal)
     {
         ["kprobe"] = "kprobes are not available: this kernel is built without CONFIG_KPROBES",
         ["kretprobe"] = "kretprobes are not available: this kernel is built without CONFIG_KPROBES",
