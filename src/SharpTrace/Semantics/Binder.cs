@@ -28,6 +28,8 @@ internal sealed partial class Binder
     private List<AsyncActionInfo> _actions = [];
     private ProgramConfig _config;
     private bool _mapTypesChanged;
+    // Maps assigned only values whose type was not known yet in this pass, such as @i in `@i = @i + 1`.
+    private readonly HashSet<MapSymbol> _assignedUntyped = [];
 
     // State of the probe being bound.
     private ProbeKind _probeKind;
@@ -75,6 +77,14 @@ internal sealed partial class Binder
             _mapTypesChanged = false;
             program = BindProgram(_tree.Root);
             pass++;
+            // A map whose only assignments read the map itself gets bpftrace's default type, an integer, and
+            // the program is bound again with it.
+            if (!_mapTypesChanged)
+            {
+                foreach (var map in _assignedUntyped.Where(m => m.ValueType is null))
+                    SetMapValueType(map, BpfType.Int64);
+            }
+            _assignedUntyped.Clear();
         } while (_mapTypesChanged && pass < MaxPasses);
 
         foreach (var map in _maps.Values.Where(m => m.ValueType is null))
@@ -265,6 +275,12 @@ internal sealed partial class Binder
         }
         var map = GetMap(access.Name);
         var keys = BindKeys(map, access);
+        if (value.Type is ErrorType && map.ValueType is null)
+        {
+            // Known after another pass, or a default then; a real error in the value was reported already.
+            _assignedUntyped.Add(map);
+            return null;
+        }
         var storage = StorageType(value.Type);
         if (map.ValueType is null)
             SetMapValueType(map, storage);

@@ -43,7 +43,7 @@ public sealed partial class MapFunctionTests : KernelTest
         var result = await SharpTraceRun.RunAsync(["-e", "let @m = percpuhash(8); BEGIN { @m[1] = 1; exit(); }"]);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("stdin:1:1-22: ERROR: @m is declared percpuhash but holds a int64", result.Stderr);
+        Assert.StartsWith("stdin:1:1-23: ERROR: @m is declared percpuhash but holds a int64", result.Stderr);
     }
 
     [Fact]
