@@ -536,6 +536,8 @@ internal sealed partial class Binder
             _diagnostics.Error(identifier.Span, "cpid cannot be used without child command (-c)");
             return Error(identifier.Span);
         }
+        if (TryBindBuiltinFunction(identifier) is { } bound)
+            return bound;
         if (BuiltinVariable.TryGet(identifier.Name, out var builtin))
         {
             if (!builtin.IsAllowedIn(_probeKind) && builtin.AllowedProbes is { } allowed)
@@ -720,6 +722,8 @@ internal sealed partial class Binder
                 _diagnostics.Error(call.Span, $"{call.Name}() has no value and can only be used as a statement");
                 return Error(call.Span);
             default:
+                if (TryBindBuiltinFunction(call, bareName: false) is { } bound)
+                    return bound;
                 if (AggregationFunction.All.ContainsKey(call.Name))
                     _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
                 else
