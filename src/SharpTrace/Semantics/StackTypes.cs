@@ -16,7 +16,14 @@ internal sealed record StackType(bool IsUser, StackMode Mode, int Depth) : BpfTy
     public const int MaxDepth = 1024;
 
     public override int Size => 8;
-    public override string ToString() => IsUser ? "ustack" : "kstack";
+    /// <summary><c>kstack</c> for the default stack, else as written with its mode and depth (<c>ustack(perf, 3)</c>), so that messages tell stack types apart.</summary>
+    public override string ToString()
+    {
+        var name = IsUser ? "ustack" : "kstack";
+        return Mode == StackMode.Bpftrace && Depth == DefaultDepth
+            ? name
+            : $"{name}({Mode.ToString().ToLowerInvariant()}, {Depth})";
+    }
 }
 
 /// <summary>The value of <c>ksym(addr)</c>: a kernel address, printed as the name of the symbol holding it.</summary>
