@@ -5,11 +5,15 @@ using SharpTrace.Syntax;
 namespace SharpTrace.Builtins;
 
 /// <summary>
-/// A call of a builtin function that yields an integer (<c>has_key</c>, <c>len</c>): the bound node carries its own
+/// A call of a builtin function (<c>has_key</c>, <c>len</c>, <c>ksym</c>): the bound node carries its own
 /// lowering, so adding such a function touches its own file and one line of the binder.
 /// </summary>
 internal abstract record BoundBuiltinCall(TextSpan Span, BpfType Type) : BoundExpression(Span, Type)
 {
     /// <summary>Emits code that leaves the call's value in r0.</summary>
     internal abstract void EmitScalar(ProbeEmitter emitter);
+
+    /// <summary>Emits code that writes the call's value into the stack buffer at <paramref name="frameOffset"/> (calls whose value is not an integer).</summary>
+    internal virtual void EmitInto(ProbeEmitter emitter, int frameOffset) =>
+        throw new InvalidOperationException($"{GetType().Name} is not a buffer");
 }

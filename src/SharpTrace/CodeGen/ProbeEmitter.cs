@@ -379,6 +379,9 @@ internal sealed partial class ProbeEmitter
             case BoundMemoryRead read:
                 EmitMemoryInto(read, frameOffset, size);
                 break;
+            case Builtins.BoundBuiltinCall call:
+                call.EmitInto(this, frameOffset);
+                break;
             case BoundVariableRead read:
                 Copy(Reg.R10, _variableSlots[read.Variable], frameOffset, Math.Min(size, read.Type.Size));
                 break;
@@ -477,7 +480,7 @@ internal sealed partial class ProbeEmitter
     }
 
     /// <summary>Evaluates an integer expression into r0.</summary>
-    private void EmitScalar(BoundExpression e)
+    internal void EmitScalar(BoundExpression e)
     {
         switch (e)
         {

@@ -13,7 +13,7 @@ internal sealed record MapDefinition(MapRef Ref, BpfMapType Type, int KeySize, i
 /// a per-CPU counter of records the ring buffer had no room for, and per-CPU counters of updates each script map
 /// refused because it was full.
 /// </summary>
-internal sealed class ProgramMaps
+internal sealed partial class ProgramMaps
 {
     /// <summary>Default ring buffer size: 1 MiB, enough for bursts of printf between two polls.</summary>
     public const int RingBufferBytes = 1 << 20;

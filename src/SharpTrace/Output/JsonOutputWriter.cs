@@ -68,7 +68,7 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
         {
             data.Append('{');
             data.AppendJoin(", ", entries.Select(e =>
-                Quote(string.Join(",", e.Key.Select(k => TextOutputWriter.FormatValue(k)))) + ": " + FormatValue(e.Value, div)));
+                Quote(string.Join(",", e.Key.Select(TextOutputWriter.FormatKey))) + ": " + FormatValue(e.Value, div)));
             data.Append('}');
         }
         data.Append('}');
@@ -79,6 +79,7 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
     public static string FormatValue(RuntimeValue value, uint div = 1) => value switch
     {
         StringValue s => Quote(s.Value),
+        StackValue s => Quote(s.Format(StackValue.ValueIndent)),
         TupleValue t => "[" + string.Join(",", t.Elements.Select(e => FormatValue(e, div))) + "]",
         StatsValue s => $"{{\"count\": {Decimal(s.Count)}, \"average\": {Decimal(s.Average)}, \"total\": {Decimal(s.Total)}}}",
         HistValue h => FormatBuckets(h.Buckets, i => (Histogram.Log2BucketMin(i, h.Bits), Histogram.Log2BucketMax(i, h.Bits)), div),

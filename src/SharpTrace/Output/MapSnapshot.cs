@@ -75,11 +75,12 @@ public sealed record MapSnapshot(string Name, bool IsScalar, IReadOnlyList<MapEn
     }
 
     // Integers by number (bpftrace 0.17 compares them as unsigned, putting -1 last; we do not),
-    // strings ordinally, tuples element by element.
+    // strings ordinally, tuples element by element, stacks by their text.
     private static int CompareKeyParts(RuntimeValue a, RuntimeValue b) => (a, b) switch
     {
         (StringValue x, StringValue y) => string.CompareOrdinal(x.Value, y.Value),
         (TupleValue x, TupleValue y) => CompareKeys(x.Elements, y.Elements),
+        (StackValue x, StackValue y) => string.CompareOrdinal(x.Format(StackValue.KeyIndent), y.Format(StackValue.KeyIndent)),
         _ when SortValue(a) is { } x && SortValue(b) is { } y => x.CompareTo(y),
         _ => string.CompareOrdinal(a.GetType().Name, b.GetType().Name),
     };

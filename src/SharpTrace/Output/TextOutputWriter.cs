@@ -55,7 +55,7 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
         {
             text.Append(map.Name);
             if (entry.Key.Count > 0)
-                text.Append('[').AppendJoin(", ", entry.Key.Select(k => FormatValue(k))).Append(']');
+                text.Append('[').AppendJoin(", ", entry.Key.Select(FormatKey)).Append(']');
             text.Append(": ");
             switch (entry.Value)
             {
@@ -79,12 +79,17 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
         return text.ToString();
     }
 
+    /// <summary>A map key as bpftrace's text shows it: like a value, except that a stack's frames are indented by 4, not 8.</summary>
+    public static string FormatKey(RuntimeValue key) =>
+        key is StackValue stack ? stack.Format(StackValue.KeyIndent) : FormatValue(key);
+
     /// <summary>A value as bpftrace's text shows it: integers in decimal, strings raw, tuples as <c>(1, b)</c>.</summary>
     public static string FormatValue(RuntimeValue value, uint div = 1) => value switch
     {
         IntegerValue { IsSigned: true } i => Decimal(i.Value / div),
         IntegerValue i => Decimal((ulong)i.Value / div),
         StringValue s => s.Value,
+        StackValue s => s.Format(StackValue.ValueIndent),
         TupleValue t => "(" + string.Join(", ", t.Elements.Select(e => FormatValue(e, div))) + ")",
         CountValue c => Decimal(c.Value / div),
         SumValue s => Decimal(s.Value / div),

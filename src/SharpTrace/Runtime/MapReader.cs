@@ -8,7 +8,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Runtime;
 
 /// <summary>Reads a script map out of the kernel as a snapshot of typed entries, combining per-CPU values.</summary>
-internal sealed class MapReader(MapDefinition definition, BpfMap map)
+internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer? symbols = null)
 {
     private readonly MapSymbol _symbol = definition.Symbol!;
 
@@ -59,7 +59,7 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map)
 
     private IReadOnlyList<RuntimeValue> DecodeKey(byte[] key) => _symbol.IsScalar
         ? []
-        : _symbol.KeyTypes!.Select((t, i) => ValueDecoder.Decode(t, key.AsSpan(_symbol.KeyOffset(i), t.Size))).ToList();
+        : _symbol.KeyTypes!.Select((t, i) => ValueDecoder.Decode(t, key.AsSpan(_symbol.KeyOffset(i), t.Size), symbols)).ToList();
 
     /// <summary>hist and lhist entries are keyed by (key, bucket): the counts of all CPUs go to the key's bucket.</summary>
     private void AddBucket(Dictionary<string, (byte[] Key, ulong[] Buckets)> histograms, AggregationType type, byte[] key, byte[] value, int slot)
@@ -86,7 +86,7 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map)
     private RuntimeValue DecodeValue(byte[] value, int slot, bool perCpu)
     {
         if (_symbol.ValueType is not AggregationType aggregation)
-            return ValueDecoder.Decode(_symbol.ValueType!, value);
+            return ValueDecoder.Decode(_symbol.ValueType!, value, symbols);
         var function = AggregationFunction.For(aggregation);
         var cpus = perCpu ? value.Length / slot : 1;
         var values = Enumerable.Range(0, cpus)

@@ -25,6 +25,7 @@ internal sealed class Session : IDisposable
     private readonly List<IDisposable> _attachments = [];
     private readonly Dictionary<MapRefKey, int> _mapFds = [];
     private readonly List<MapReader> _readers = [];
+    private readonly Symbolizer _symbols = new();
     private readonly List<(CompiledProbe Probe, BpfProgram Program)> _loaded = [];
     private RingBuffer? _ringBuffer;
     private BpfMap? _lostEvents;
@@ -90,7 +91,9 @@ internal sealed class Session : IDisposable
                 var map = Own(BpfMap.Create(definition.Type, definition.KeySize, definition.ValueSize, definition.MaxEntries, definition.Ref.Name));
                 fd = map.Fd;
                 if (definition.Symbol is not null)
-                    _readers.Add(new MapReader(definition, map));
+                    _readers.Add(new MapReader(definition, map, _symbols));
+                if (definition.Type == BpfMapType.StackTrace)
+                    _symbols.AddStackMap(definition.ValueSize / 8, map);
                 if (definition.Ref == _program.Maps.LostEvents)
                     _lostEvents = map;
                 if (definition.Ref == _program.Maps.DroppedUpdates)
@@ -176,7 +179,7 @@ internal sealed class Session : IDisposable
                 var offset = 8;
                 foreach (var type in printf.ArgumentTypes)
                 {
-                    arguments.Add(ValueDecoder.Decode(type, record.Slice(offset, type.Size)));
+                    arguments.Add(ValueDecoder.Decode(type, record.Slice(offset, type.Size), _symbols));
                     offset += TupleType.Align8(type.Size);
                 }
                 _output.Printf(PrintfFormatter.Format(printf.Format, arguments));

@@ -8,22 +8,36 @@ namespace SharpTrace.Runtime;
 /// <summary>Turns bytes written by the BPF programs (records, map keys, map values) into typed runtime values.</summary>
 internal static class ValueDecoder
 {
-    public static RuntimeValue Decode(BpfType type, ReadOnlySpan<byte> bytes) => type switch
+    /// <summary>Decodes one value; stacks and symbols need <paramref name="symbols"/>, without it they print as raw hex.</summary>
+    public static RuntimeValue Decode(BpfType type, ReadOnlySpan<byte> bytes, Symbolizer? symbols = null) => type switch
     {
+        StackType or KernelSymbolType or UserSymbolType => DecodeSymbolic(type, bytes, symbols),
         IntegerType { IsSigned: true } i => new IntegerValue(ReadSigned(bytes, i.Bytes)),
         IntegerType i => new IntegerValue(unchecked((long)ReadUnsigned(bytes, i.Bytes)), IsSigned: false),
         PointerType => new IntegerValue(unchecked((long)ReadUnsigned(bytes, 8)), IsSigned: false),
         StringType s => new StringValue(DecodeString(bytes[..Math.Min(s.Capacity, bytes.Length)])),
-        TupleType t => DecodeTuple(t, bytes),
+        TupleType t => DecodeTuple(t, bytes, symbols),
         _ => throw new InvalidOperationException($"cannot decode a value of type {type}"),
     };
 
-    private static TupleValue DecodeTuple(TupleType type, ReadOnlySpan<byte> bytes)
+    private static TupleValue DecodeTuple(TupleType type, ReadOnlySpan<byte> bytes, Symbolizer? symbols)
     {
         var elements = new List<RuntimeValue>(type.Elements.Count);
         for (var i = 0; i < type.Elements.Count; i++)
-            elements.Add(Decode(type.Elements[i], bytes.Slice(type.OffsetOf(i), type.Elements[i].Size)));
+            elements.Add(Decode(type.Elements[i], bytes.Slice(type.OffsetOf(i), type.Elements[i].Size), symbols));
         return new TupleValue(elements);
+    }
+
+    private static RuntimeValue DecodeSymbolic(BpfType type, ReadOnlySpan<byte> bytes, Symbolizer? symbols)
+    {
+        var value = ReadUnsigned(bytes, 8);
+        symbols ??= new Symbolizer(() => Kernel.Kallsyms.Parse(TextReader.Null), _ => new ProcessMaps([]));
+        return type switch
+        {
+            StackType stack => symbols.Stack(stack, value),
+            KernelSymbolType => new StringValue(symbols.KernelSymbol(value)),
+            _ => new StringValue(symbols.UserSymbol(value, (int)ReadUnsigned(bytes[8..], 4))),
+        };
     }
 
     public static string DecodeString(ReadOnlySpan<byte> bytes)

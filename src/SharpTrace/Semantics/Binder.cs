@@ -604,6 +604,8 @@ internal sealed partial class Binder
             _diagnostics.Error(identifier.Span, "cpid cannot be used without child command (-c)");
             return Error(identifier.Span);
         }
+        if (TryBindBuiltinFunction(identifier) is { } bound)
+            return bound;
         if (BuiltinVariable.TryGet(identifier.Name, out var builtin))
         {
             if (!builtin.IsAllowedIn(_probeKind) && builtin.AllowedProbes is { } allowed)
@@ -798,6 +800,8 @@ internal sealed partial class Binder
                 _diagnostics.Error(call.Span, $"{call.Name}() should not be used in an assignment or as a map key");
                 return Error(call.Span);
             default:
+                if (TryBindBuiltinFunction(call, bareName: false) is { } bound)
+                    return bound;
                 if (AggregationFunction.All.ContainsKey(call.Name))
                     _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
                 else

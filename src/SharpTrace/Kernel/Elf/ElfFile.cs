@@ -47,6 +47,15 @@ public sealed class ElfFile
         return null;
     }
 
+    /// <summary>The virtual address of the code at <paramref name="fileOffset"/>, or null if no executable load segment holds it.</summary>
+    public ulong? AddressOf(ulong fileOffset)
+    {
+        foreach (var (start, size, offset) in _codeSegments)
+            if (fileOffset >= offset && fileOffset < offset + size)
+                return fileOffset - offset + start;
+        return null;
+    }
+
     private void Parse(byte[] data)
     {
         if (data.Length < 64 || data[0] != 0x7f || data[1] != (byte)'E' || data[2] != (byte)'L' || data[3] != (byte)'F')

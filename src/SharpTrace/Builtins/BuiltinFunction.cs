@@ -1,0 +1,46 @@
+using SharpTrace.Probes;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Builtins;
+
+/// <summary>
+/// What a builtin function sees of the binder: the probe being bound, the config, diagnostics, a way to bind its
+/// arguments, and the kernel's symbols (read once per compilation, when first asked for).
+/// </summary>
+internal sealed record BuiltinContext(
+    ProbeKind ProbeKind,
+    IReadOnlyList<ProbeSpec> AttachPoints,
+    ProgramConfig Config,
+    DiagnosticBag Diagnostics,
+    Func<Expression, BoundExpression> Bind,
+    Func<Kernel.Kallsyms> Kallsyms)
+{
+    /// <summary>An expression with an error already reported.</summary>
+    public BoundExpression Error(TextSpan span) => new BoundErrorExpression(span);
+}
+
+/// <summary>
+/// A builtin whose binding needs more than a fixed type: a function with arguments (<c>ksym(addr)</c>), or a name
+/// that is both a variable and a function (<c>kstack</c>, <c>kstack(perf, 8)</c>), or one whose type depends on
+/// the config or the probe (<c>func</c>). Each lives in its own file with its type rule and lowering.
+/// </summary>
+internal abstract class BuiltinFunction
+{
+    public abstract string Name { get; }
+
+    /// <summary>Whether the bare name, without parentheses, is the builtin too (<c>kstack</c>, <c>func</c>).</summary>
+    public virtual bool IsVariable => false;
+
+    /// <summary>Binds a call; for a bare name, <paramref name="call"/> has no arguments and spans the name.</summary>
+    public abstract BoundExpression Bind(CallExpression call, BuiltinContext context);
+
+    /// <summary>Every such builtin, by name.</summary>
+    public static IReadOnlyDictionary<string, BuiltinFunction> All { get; } =
+        new BuiltinFunction[]
+        {
+            new Kstack(), new Ustack(),
+            new Ksym(), new Usym(), new Kaddr(), new Func(),
+        }.ToDictionary(f => f.Name);
+}

@@ -1,0 +1,43 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Builtins;
+
+/// <summary><c>ksym(addr)</c>: the name of the kernel symbol holding an address, resolved in user space (without offset, as bpftrace prints it).</summary>
+internal sealed class Ksym : BuiltinFunction
+{
+    public override string Name => "ksym";
+
+    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    {
+        if (call.Arguments.Count != 1)
+        {
+            context.Diagnostics.ReportWrongArgumentCount(call.Span, Name, 1, call.Arguments.Count);
+            return context.Error(call.Span);
+        }
+        var address = context.Bind(call.Arguments[0]);
+        if (address.Type is ErrorType)
+            return address;
+        if (!address.Type.IsInteger)
+        {
+            context.Diagnostics.Error(call.Span, $"{Name}() expects an integer argument ({address.Type} provided)");
+            return context.Error(call.Span);
+        }
+        return new BoundKsym(call.Span, address);
+    }
+}
+
+/// <summary>A bound <c>ksym(addr)</c>: the 8-byte address, named when printed.</summary>
+internal sealed record BoundKsym(TextSpan Span, BoundExpression Address) : BoundBuiltinCall(Span, KernelSymbolType.Instance)
+{
+    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("ksym is not an integer");
+
+    internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
+    {
+        emitter.EmitScalar(Address);
+        emitter.Asm.Store(Size.U64, Reg.R10, (short)frameOffset, Reg.R0);
+    }
+}

@@ -1,0 +1,57 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Builtins;
+
+/// <summary>
+/// <c>usym(addr)</c>: the name of the function holding a user address of the current process, resolved in user
+/// space through the process's mappings (so only while the process lives).
+/// </summary>
+internal sealed class Usym : BuiltinFunction
+{
+    public override string Name => "usym";
+
+    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    {
+        if (call.Arguments.Count != 1)
+        {
+            context.Diagnostics.ReportWrongArgumentCount(call.Span, Name, 1, call.Arguments.Count);
+            return context.Error(call.Span);
+        }
+        var address = context.Bind(call.Arguments[0]);
+        if (address.Type is ErrorType)
+            return address;
+        if (!address.Type.IsInteger)
+        {
+            context.Diagnostics.Error(call.Span, $"{Name}() expects an integer argument ({address.Type} provided)");
+            return context.Error(call.Span);
+        }
+        return new BoundUsym(call.Span, address);
+    }
+}
+
+/// <summary>
+/// A bound <c>usym(addr)</c>, or the instruction pointer of a uprobe's context when <see cref="Address"/> is null
+/// (<c>func</c>): the address and the pid, 8 bytes each.
+/// </summary>
+internal sealed record BoundUsym(TextSpan Span, BoundExpression? Address) : BoundBuiltinCall(Span, UserSymbolType.Instance)
+{
+    private const short IpOffset = 128; // struct pt_regs, x86-64
+
+    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("usym is not an integer");
+
+    internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
+    {
+        if (Address is null)
+            emitter.Asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, IpOffset);
+        else
+            emitter.EmitScalar(Address);
+        emitter.Asm.Store(Size.U64, Reg.R10, (short)frameOffset, Reg.R0);
+        emitter.Asm.Call(HelperFunction.GetCurrentPidTgid);
+        emitter.Asm.Alu(AluOp.Rsh, Reg.R0, 32);
+        emitter.Asm.Store(Size.U64, Reg.R10, (short)(frameOffset + 8), Reg.R0);
+    }
+}

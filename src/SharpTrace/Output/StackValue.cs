@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+
+namespace SharpTrace.Output;
+
+/// <summary>How a stack prints (<c>kstack(perf)</c>, config <c>stack_mode</c>).</summary>
+public enum StackMode
+{
+    /// <summary>One indented <c>symbol+offset</c> per frame.</summary>
+    Bpftrace,
+
+    /// <summary>As perf script prints: a tab, the address in hex, the symbol (and for user frames the module).</summary>
+    Perf,
+
+    /// <summary>Addresses in hex only, one per line.</summary>
+    Raw,
+}
+
+/// <summary>One frame of a stack: its address and the symbol it resolved to (<c>do_syscall_64+527</c>, or the address as <c>0x…</c>).</summary>
+public sealed record StackFrame(ulong Address, string Symbol);
+
+/// <summary>A kernel or user stack (<c>kstack</c>, <c>ustack</c>), innermost frame first, already symbolized.</summary>
+public sealed record StackValue(IReadOnlyList<StackFrame> Frames, StackMode Mode = StackMode.Bpftrace) : RuntimeValue
+{
+    /// <summary>Frame indentation when the stack is a map key (<c>@[kstack]</c>).</summary>
+    public const int KeyIndent = 4;
+
+    /// <summary>Frame indentation everywhere else: map values, printf's <c>%s</c>, print().</summary>
+    public const int ValueIndent = 8;
+
+    /// <summary>
+    /// The stack as bpftrace writes it: a newline, then one line per frame. bpftrace mode indents
+    /// <c>symbol+offset</c> by <paramref name="indent"/> spaces; perf mode writes a tab, the hex address and the
+    /// symbol; raw mode the hex address alone.
+    /// </summary>
+    public string Format(int indent)
+    {
+        var text = new StringBuilder("\n");
+        foreach (var frame in Frames)
+        {
+            var address = frame.Address.ToString("x", CultureInfo.InvariantCulture);
+            _ = Mode switch
+            {
+                StackMode.Perf => text.Append('\t').Append(address).Append(' ').Append(frame.Symbol),
+                StackMode.Raw => text.Append(address),
+                _ => text.Append(' ', indent).Append(frame.Symbol),
+            };
+            text.Append('\n');
+        }
+        return text.ToString();
+    }
+
+    public bool Equals(StackValue? other) => other is not null && Mode == other.Mode && Frames.SequenceEqual(other.Frames);
+
+    public override int GetHashCode() => HashCode.Combine(Mode, Sequence.Hash(Frames));
+}

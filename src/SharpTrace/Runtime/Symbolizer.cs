@@ -1,0 +1,145 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using SharpTrace.Kernel;
+using SharpTrace.Kernel.Elf;
+using SharpTrace.Output;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Runtime;
+
+/// <summary>
+/// Turns what programs record about code locations into names, for one session: stack ids into stacks (through
+/// the kernel's stack trace maps), kernel addresses into symbols through /proc/kallsyms (read once, on first
+/// use), user addresses through the process's /proc/PID/maps and the ELF symbols of the mapped file (each file
+/// read once). A process that is gone by the time its addresses are printed leaves them as hex, as in bpftrace.
+/// </summary>
+internal sealed class Symbolizer(Func<Kallsyms>? loadKallsyms = null, Func<int, ProcessMaps>? readProcessMaps = null)
+{
+    private readonly Func<int, ProcessMaps> _readProcessMaps = readProcessMaps ?? ProcessMaps.Read;
+    private readonly Lazy<Kallsyms> _kallsyms = new(loadKallsyms ?? (() => Kallsyms.Load()));
+    private readonly Dictionary<int, ProcessMaps> _processes = [];
+    private readonly Dictionary<string, UserSymbolTable?> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, BpfMap> _stackMaps = [];
+
+    /// <summary>Registers the stack trace map that holds stacks of <paramref name="depth"/> frames.</summary>
+    public void AddStackMap(int depth, BpfMap map) => _stackMaps[depth] = map;
+
+    /// <summary>
+    /// The stack recorded as <paramref name="raw"/> (stack id in the low half, pid in the high half for user
+    /// stacks). A stack id the map does not hold (bpf_get_stackid failed) gives a stack without frames.
+    /// </summary>
+    public StackValue Stack(StackType type, ulong raw)
+    {
+        var id = (int)(uint)raw;
+        var pid = (int)(raw >> 32);
+        var addresses = new List<ulong>();
+        if (id >= 0 && _stackMaps.TryGetValue(type.Depth, out var map))
+        {
+            var key = new byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(key, id);
+            var value = new byte[map.ValueSize];
+            if (map.Lookup(key, value))
+            {
+                for (var i = 0; i + 8 <= value.Length; i += 8)
+                {
+                    var address = BinaryPrimitives.ReadUInt64LittleEndian(value.AsSpan(i));
+                    if (address == 0)
+                        break;
+                    addresses.Add(address);
+                }
+            }
+        }
+        return Stack(type, addresses, pid);
+    }
+
+    /// <summary>A stack of the given addresses, symbolized as <paramref name="type"/>'s mode prints them.</summary>
+    public StackValue Stack(StackType type, IReadOnlyList<ulong> addresses, int pid)
+    {
+        var perf = type.Mode == StackMode.Perf;
+        var frames = addresses.Select(a => new StackFrame(a, type.Mode == StackMode.Raw ? ""
+            : type.IsUser ? UserSymbol(a, pid, withOffset: true, withModule: perf) : KernelSymbol(a, withOffset: true)));
+        return new StackValue(frames.ToList(), type.Mode);
+    }
+
+    /// <summary><c>name+offset</c> (or <c>name</c>) of a kernel address; <c>0x…</c> when no symbol holds it.</summary>
+    public string KernelSymbol(ulong address, bool withOffset = false) => _kallsyms.Value.Resolve(address) is (var name, var offset)
+        ? withOffset ? $"{name}+{offset.ToString(CultureInfo.InvariantCulture)}" : name
+        : Hex(address);
+
+    /// <summary>The address of a kernel symbol, or null (for <c>kaddr("name")</c>).</summary>
+    public ulong? KernelAddress(string name) => _kallsyms.Value.AddressOf(name);
+
+    /// <summary>
+    /// <c>name+offset</c> (or <c>name</c>) of an address in process <paramref name="pid"/>, with <c> (module)</c>
+    /// after it in perf mode; <c>0x…</c> (and <c> ([unknown])</c>) when it cannot be resolved.
+    /// </summary>
+    public string UserSymbol(ulong address, int pid, bool withOffset = false, bool withModule = false)
+    {
+        if (!_processes.TryGetValue(pid, out var maps))
+            _processes[pid] = maps = _readProcessMaps(pid);
+        if (maps.Find(address) is { } mapping && SymbolTable(mapping.Path) is { } table
+            && table.Elf.AddressOf(address - mapping.Start + mapping.FileOffset) is { } elfAddress
+            && table.Resolve(elfAddress) is (var name, var offset))
+        {
+            var symbol = withOffset ? $"{name}+{offset.ToString(CultureInfo.InvariantCulture)}" : name;
+            return withModule ? $"{symbol} ({mapping.Path})" : symbol;
+        }
+        return withModule ? $"{Hex(address)} ([unknown])" : Hex(address);
+    }
+
+    private UserSymbolTable? SymbolTable(string path)
+    {
+        if (!_files.TryGetValue(path, out var table))
+        {
+            try
+            {
+                table = new UserSymbolTable(ElfFile.Read(path));
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                table = null;
+            }
+            _files[path] = table;
+        }
+        return table;
+    }
+
+    private static string Hex(ulong address) => "0x" + address.ToString("x", CultureInfo.InvariantCulture);
+
+    /// <summary>An ELF file's functions sorted by address, for lookups of the function holding an address.</summary>
+    private sealed class UserSymbolTable
+    {
+        private readonly ElfSymbol[] _functions;
+        private readonly ulong[] _starts;
+
+        public UserSymbolTable(ElfFile elf)
+        {
+            Elf = elf;
+            // A stable sort keeps .symtab's name first among aliases of one address.
+            _functions = [.. elf.Functions.OrderBy(f => f.Address)];
+            _starts = [.. _functions.Select(f => f.Address)];
+        }
+
+        public ElfFile Elf { get; }
+
+        /// <summary>The function whose [start, start + size) holds the address (or that starts exactly there, for sizeless symbols).</summary>
+        public (string Name, ulong Offset)? Resolve(ulong address)
+        {
+            var index = Array.BinarySearch(_starts, address);
+            if (index >= 0)
+            {
+                while (index > 0 && _starts[index - 1] == address)
+                    index--;
+                return (_functions[index].Name, 0);
+            }
+            // Nested or overlapping symbols: walk back over the candidates that start below the address.
+            for (var i = ~index - 1; i >= 0 && i >= ~index - 8; i--)
+            {
+                var function = _functions[i];
+                if (address < function.Address + function.Size)
+                    return (function.Name, address - function.Address);
+            }
+            return null;
+        }
+    }
+}

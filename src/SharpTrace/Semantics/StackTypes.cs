@@ -1,0 +1,43 @@
+using SharpTrace.Output;
+
+namespace SharpTrace.Semantics;
+
+/// <summary>
+/// The value of <c>kstack</c> or <c>ustack</c>: 8 bytes, the stack id bpf_get_stackid returned in the low half and,
+/// for user stacks, the process id in the high half (user addresses mean nothing without their process).
+/// The mode and depth are part of the type, so <c>kstack</c> and <c>kstack(perf)</c> are different map keys.
+/// </summary>
+internal sealed record StackType(bool IsUser, StackMode Mode, int Depth) : BpfType
+{
+    /// <summary>bpftrace's default depth, the kernel's default perf_event_max_stack.</summary>
+    public const int DefaultDepth = 127;
+
+    /// <summary>The deepest stack bpftrace accepts.</summary>
+    public const int MaxDepth = 1024;
+
+    public override int Size => 8;
+    /// <summary><c>kstack</c> for the default stack, else as written with its mode and depth (<c>ustack(perf, 3)</c>), so that messages tell stack types apart.</summary>
+    public override string ToString()
+    {
+        var name = IsUser ? "ustack" : "kstack";
+        return Mode == StackMode.Bpftrace && Depth == DefaultDepth
+            ? name
+            : $"{name}({Mode.ToString().ToLowerInvariant()}, {Depth})";
+    }
+}
+
+/// <summary>The value of <c>ksym(addr)</c>: a kernel address, printed as the name of the symbol holding it.</summary>
+internal sealed record KernelSymbolType : BpfType
+{
+    public static readonly KernelSymbolType Instance = new();
+    public override int Size => 8;
+    public override string ToString() => "ksym";
+}
+
+/// <summary>The value of <c>usym(addr)</c> and <c>func</c> in a uprobe: a user address and the process id (8 bytes each).</summary>
+internal sealed record UserSymbolType : BpfType
+{
+    public static readonly UserSymbolType Instance = new();
+    public override int Size => 16;
+    public override string ToString() => "usym";
+}
