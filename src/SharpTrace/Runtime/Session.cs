@@ -32,6 +32,7 @@ internal sealed class Session : IDisposable
     private DroppedUpdates? _droppedUpdates;
     private readonly PrintSnapshot _printSnapshot;
     private bool _exitRequested;
+    private bool _discardingAfterExit;
 
     /// <summary>A session that prints to <paramref name="output"/> and reports problems that do not stop it to <paramref name="warning"/>.</summary>
     /// <paramref name="started"/> is called once every probe is attached and BEGIN ran, unless BEGIN already asked to exit.
@@ -152,6 +153,8 @@ internal sealed class Session : IDisposable
         {
             if (kind == ProbeKind.Begin && _exitRequested)
                 break;
+            // END runs after exit(): its own output is printed.
+            _discardingAfterExit = false;
             program.TestRun(new byte[8]);
             _ringBuffer!.Drain(HandleRecord);
         }
@@ -165,10 +168,15 @@ internal sealed class Session : IDisposable
             _warning($"ignored an output record the program does not describe ({record.Length} bytes)");
             return;
         }
+        if (_discardingAfterExit)
+            return;
         switch (_program.Maps.Actions[id])
         {
             case ExitAction:
+                // As in bpftrace, what the probes sent after exit() (other CPUs, events already queued, the rest
+                // of the probe) is not printed.
                 _exitRequested = true;
+                _discardingAfterExit = true;
                 break;
             case PrintMapAction print:
                 _printSnapshot.Handle(print, record);

@@ -22,6 +22,8 @@ public sealed class SliceDifferentialTests : KernelTest
         """BEGIN { @t[1, "x"] = 3; @t[2, "y"] = 1; @sum = sum(5); @sum = sum(10); exit(); }""",
         """BEGIN { $i = 3; $i = $i * 2; @r = $i > 5 && $i < 10 ? 1 : 0; @neg = -7; @not = !0; exit(); }""",
         "BEGIN { @p = pid > 0; @same = comm == comm; exit(); }",
+        // Nothing a probe sends after exit() is printed; END's output is.
+        """BEGIN { printf("a\n"); @x = 1; exit(); printf("b\n"); } END { printf("end\n"); }""",
     };
 
     [Theory]
