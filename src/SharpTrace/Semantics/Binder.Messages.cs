@@ -46,14 +46,17 @@ internal sealed partial class Binder
         return index < 0 ? null : new TextSpan(index, token.Length);
     }
 
+    /// <summary>Values printf's <c>%s</c> takes: strings, stacks and symbols.</summary>
+    private static bool PrintsAsText(BpfType type) => type is StringType or StackType or KernelSymbolType or UserSymbolType;
+
     /// <summary>
-    /// An integer with a string is a type mismatch over the whole expression; other combinations (two strings for
+    /// An integer with a string (or a stack, a symbol) is a type mismatch over the whole expression; other combinations (two strings for
     /// arithmetic, pointers with strings, structs) are an operator that does not apply, reported at the operator.
     /// </summary>
     private void ReportInvalidOperands(BinaryExpression binary, BoundExpression left, BoundExpression right)
     {
         var op = OperatorText(binary.Operator);
-        var integerAndString = (left.Type is IntegerType && right.Type is StringType) || (left.Type is StringType && right.Type is IntegerType);
+        var integerAndString = (left.Type is IntegerType && PrintsAsText(right.Type)) || (PrintsAsText(left.Type) && right.Type is IntegerType);
         if (integerAndString)
             _diagnostics.ReportOperandTypeMismatch(binary.Span, op, TypeName(left.Type), TypeName(right.Type));
         else
@@ -75,7 +78,7 @@ internal sealed partial class Binder
     /// </summary>
     private bool CheckPrintfArguments(string format, IReadOnlyList<BoundExpression> arguments, TextSpan span)
     {
-        var supplied = arguments.Select(a => a.Type.IsInteger ? "integer" : TypeKindName(a.Type)).ToList();
+        var supplied = arguments.Select(a => a.Type.IsInteger ? "integer" : PrintsAsText(a.Type) ? "string" : TypeKindName(a.Type)).ToList();
         if (Output.PrintfFormat.Parse(format).CheckArguments(supplied) is not { } mismatch)
             return true;
         _diagnostics.Error(span, mismatch);
