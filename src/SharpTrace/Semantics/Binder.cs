@@ -150,7 +150,7 @@ internal sealed partial class Binder
         if (_config.TargetPid is { } targetPid && _probeKind is not (ProbeKind.Begin or ProbeKind.End))
             predicate = OnlyForProcess(targetPid, probe.Span, predicate);
         var body = BindBlock(probe.Body);
-        return new BoundProbe(probe.Span, _probeKind, specs, predicate, body, _variables.Values.ToList());
+        return new BoundProbe(probe.Span, _probeKind, specs, predicate, body, TakeProbeVariables());
     }
 
     /// <summary>-p PID: the probe acts as if its predicate began with <c>pid == PID &amp;&amp;</c>.</summary>
@@ -183,6 +183,14 @@ internal sealed partial class Binder
                 return new BoundExpressionStatement(s.Span, BindExpression(s.Expression));
             case LetStatement s:
                 return BindLet(s);
+            case ForMapStatement s:
+                return BindForMap(s);
+            case ForRangeStatement s:
+                return BindForRange(s);
+            case BreakStatement or ContinueStatement:
+                return BindLoopJump(statement);
+            case ReturnStatement s:
+                return BindReturn(s);
             default:
                 _diagnostics.ReportUnsupported(statement.Span, StatementName(statement));
                 return null;
@@ -193,11 +201,7 @@ internal sealed partial class Binder
     {
         WhileStatement => "while",
         UnrollStatement => "unroll",
-        ForMapStatement or ForRangeStatement => "for",
         LetStatement => "let",
-        ReturnStatement => "return",
-        BreakStatement => "break",
-        ContinueStatement => "continue",
         _ => statement.GetType().Name,
     };
 
@@ -523,6 +527,10 @@ internal sealed partial class Binder
                 return BindMapRead(access);
             case FieldAccess { Target: Identifier { Name: "args" } } field:
                 return BindTracepointField(field);
+            case FieldAccess { IsArrow: false } field when IsTupleIndex(field.Field):
+                return BindTupleElement(field);
+            case IncrementExpression increment:
+                return BindIncrementExpression(increment);
             case FieldAccess field:
                 return BindMemberAccess(field);
             case IndexExpression index:
