@@ -6,37 +6,39 @@ namespace SharpTrace.CodeGen;
 
 /// <summary>
 /// Loops. A loop body is a callback subprogram: of bpf_for_each_map_elem for <c>for ($kv : @m)</c>, of bpf_loop for
-/// <c>for ($i : a..b)</c>. Every $variable, loop variables included, lives in the probe's own frame; the probe
-/// passes the callback a pointer into that frame (the "loop frame": the saved context, then a leave flag), which
-/// the body keeps in r9 and addresses its variables from, so nested bodies share them too. The body reloads the
-/// probe's context into r6 from the loop frame, so builtins and tracepoint arguments work as in the probe.
-/// break returns 1 (stop the walk), continue returns 0; exit() and return set the leave flag and return 1, and
-/// whoever started the loop checks the flag and leaves in turn.
+/// <c>for ($i : a..b)</c>. Every $variable, loop variables included, has a slot in the probe's frame. Around a loop
+/// the probe copies them into its entry of the per-CPU "loop_variables" array and back (see
+/// <see cref="LoopVariables"/> for why); the body keeps that entry's address in r9 and addresses the variables
+/// from it, so nested bodies share them too. The callback's context argument is the "loop frame" on the probe's
+/// stack: the probe's context pointer (reloaded into r6, so builtins and tracepoint arguments work as in the
+/// probe) and the entry's address. break returns 1 (stop), continue returns 0; exit() and return set the leave
+/// flag after the variables and return 1, and whoever started the loop checks the flag and leaves in turn.
 /// </summary>
 internal sealed partial class ProbeEmitter
 {
-    private const Reg LoopFrameRegister = Reg.R9;
+    private const Reg LoopVariablesRegister = Reg.R9;
 
-    // Where the $variables are: r10 in the probe itself, r9 (pointing at the loop frame) in a loop body.
+    // Where the $variables are: r10 in the probe itself, r9 (the loop_variables entry) in a loop body.
     private Reg _variableBase = Reg.R10;
     private int _variableBias;
+    private int _variablesSize;
     private int _loopFrame;
+    private int _loopFramePointer; // in a loop body: the callback's stack slot holding the loop frame's address
     private Label? _break;
     private Label? _continue;
 
     private int VariableOffset(VariableSymbol variable) => _variableSlots[variable] - _variableBias;
 
-    /// <summary>Offset of the leave flag from <see cref="_variableBase"/>.</summary>
-    private int LeaveFlagOffset => _loopFrame + 8 - _variableBias;
-
-    /// <summary>In the probe's prologue: the loop frame, if the probe has loops (the context saved, the flag clear).</summary>
+    /// <summary>In the probe's prologue, if the probe has loops: the loop frame, with the context saved in it.</summary>
     private void AllocateLoopFrame()
     {
-        if (!_probe.Body.Statements.Any(s => Contains(s, x => x is BoundForMap or BoundForRange, intoLoops: true)))
+        if (!LoopVariables.HasLoops(_probe))
             return;
+        _variablesSize = _stackUsed;
+        if (_variablesSize != LoopVariables.AreaSize(_probe))
+            throw new CompileException($"{_probe.Name}: the variables' layout does not match the loop_variables entry");
         _loopFrame = Allocate(16);
         Asm.Store(Size.U64, Reg.R10, (short)_loopFrame, Context);
-        Asm.StoreImm(Size.U64, Reg.R10, (short)(_loopFrame + 8), 0);
     }
 
     /// <summary>Loop statements, break, continue and return; false for any other statement.</summary>
@@ -68,12 +70,14 @@ internal sealed partial class ProbeEmitter
     {
         var callback = Asm.NewLabel("for_map_body");
         _subprograms.Add((callback, () => EmitLoopBody(s.Body, () => EmitMapEntryIntoVariable(s))));
-        Asm.LoadMapFd(Reg.R1, _maps.For(s.Map));
-        Asm.LoadFunctionAddress(Reg.R2, callback);
-        LoopFramePointer(Reg.R3);
-        Asm.Mov(Reg.R4, 0);
-        Asm.Call(HelperFunction.ForEachMapElem);
-        LeaveIfAsked(s.Body);
+        RunLoop(s.Body, () =>
+        {
+            Asm.LoadMapFd(Reg.R1, _maps.For(s.Map));
+            Asm.LoadFunctionAddress(Reg.R2, callback);
+            LoopFramePointer(Reg.R3);
+            Asm.Mov(Reg.R4, 0);
+            Asm.Call(HelperFunction.ForEachMapElem);
+        });
     }
 
     private void EmitForRange(BoundForRange s)
@@ -82,25 +86,82 @@ internal sealed partial class ProbeEmitter
         _subprograms.Add((callback, () => EmitLoopBody(s.Body, () =>
         {
             // r1 = iteration index, r2 = the loop frame: $i = start + index.
-            Asm.Mov(LoopFrameRegister, Reg.R2);
-            Asm.Load(Size.U64, Reg.R2, _variableBase, (short)VariableOffset(s.Start));
+            Asm.Store(Size.U64, Reg.R10, (short)_loopFramePointer, Reg.R2);
+            Asm.Load(Size.U64, LoopVariablesRegister, Reg.R2, 8);
+            Asm.Load(Size.U64, Reg.R2, LoopVariablesRegister, (short)VariableOffset(s.Start));
             Asm.Alu(AluOp.Add, Reg.R1, Reg.R2);
-            Asm.Store(Size.U64, _variableBase, (short)VariableOffset(s.Variable), Reg.R1);
+            Asm.Store(Size.U64, LoopVariablesRegister, (short)VariableOffset(s.Variable), Reg.R1);
         })));
-        var skip = Asm.NewLabel("for_range_empty");
-        Scoped(() => EmitScalar(s.From));
-        Asm.Store(Size.U64, _variableBase, (short)VariableOffset(s.Start), Reg.R0);
-        Scoped(() => EmitScalar(s.To));
-        Asm.Load(Size.U64, Reg.R1, _variableBase, (short)VariableOffset(s.Start));
-        Asm.Alu(AluOp.Sub, Reg.R0, Reg.R1);
-        Asm.JumpIf(JumpOp.Sle, Reg.R0, 0, skip);
-        // bpf_loop runs nothing (and returns -E2BIG) for more than 1 << 23 iterations.
-        Asm.Mov(Reg.R1, Reg.R0);
-        Asm.LoadFunctionAddress(Reg.R2, callback);
-        LoopFramePointer(Reg.R3);
-        Asm.Mov(Reg.R4, 0);
-        Asm.Call(HelperFunction.Loop);
-        LeaveIfAsked(s.Body);
+        Scoped(() =>
+        {
+            var skip = Asm.NewLabel("for_range_empty");
+            var count = Allocate(8);
+            Scoped(() => EmitScalar(s.From));
+            Asm.Store(Size.U64, _variableBase, (short)VariableOffset(s.Start), Reg.R0);
+            Scoped(() => EmitScalar(s.To));
+            Asm.Load(Size.U64, Reg.R1, _variableBase, (short)VariableOffset(s.Start));
+            Asm.Alu(AluOp.Sub, Reg.R0, Reg.R1);
+            Asm.JumpIf(JumpOp.Sle, Reg.R0, 0, skip);
+            Asm.Store(Size.U64, Reg.R10, (short)count, Reg.R0);
+            RunLoop(s.Body, () =>
+            {
+                // bpf_loop runs nothing (and returns -E2BIG) for more than 1 << 23 iterations.
+                Asm.Load(Size.U64, Reg.R1, Reg.R10, (short)count);
+                Asm.LoadFunctionAddress(Reg.R2, callback);
+                LoopFramePointer(Reg.R3);
+                Asm.Mov(Reg.R4, 0);
+                Asm.Call(HelperFunction.Loop);
+            });
+            Asm.Mark(skip);
+        });
+    }
+
+    /// <summary>
+    /// Runs a loop helper call. From the probe itself: the variables go to the loop_variables entry first and come
+    /// back after. Either way, if the body can leave the probe, leave when it did.
+    /// </summary>
+    private void RunLoop(BoundBlock body, Action call)
+    {
+        var canLeave = LoopVariables.Contains(body, x => x is BoundExit or BoundReturn, intoLoops: true);
+        if (_variableBase != Reg.R10)
+        {
+            call();
+            if (canLeave)
+            {
+                Asm.Load(Size.U64, Reg.R1, LoopVariablesRegister, (short)_variablesSize);
+                Asm.JumpIf(JumpOp.Ne, Reg.R1, 0, _exit);
+            }
+            return;
+        }
+        var skip = Asm.NewLabel("loop_skipped");
+        Scoped(() =>
+        {
+            var key = Allocate(8);
+            Asm.StoreImm(Size.U64, Reg.R10, (short)key, _maps.LoopVariablesEntry(_probe));
+            Asm.LoadMapFd(Reg.R1, _maps.LoopVariablesMap!);
+            FramePointer(Reg.R2, key);
+            Asm.Call(HelperFunction.MapLookupElem);
+        });
+        Asm.JumpIf(JumpOp.Eq, Reg.R0, 0, skip);
+        Asm.Store(Size.U64, Reg.R10, (short)(_loopFrame + 8), Reg.R0);
+        for (var i = 0; i < _variablesSize; i += 8)
+        {
+            Asm.Load(Size.U64, Reg.R1, Reg.R10, (short)(i - _variablesSize));
+            Asm.Store(Size.U64, Reg.R0, (short)i, Reg.R1);
+        }
+        Asm.StoreImm(Size.U64, Reg.R0, (short)_variablesSize, 0);
+        call();
+        Asm.Load(Size.U64, Reg.R2, Reg.R10, (short)(_loopFrame + 8));
+        for (var i = 0; i < _variablesSize; i += 8)
+        {
+            Asm.Load(Size.U64, Reg.R1, Reg.R2, (short)i);
+            Asm.Store(Size.U64, Reg.R10, (short)(i - _variablesSize), Reg.R1);
+        }
+        if (canLeave)
+        {
+            Asm.Load(Size.U64, Reg.R1, Reg.R2, (short)_variablesSize);
+            Asm.JumpIf(JumpOp.Ne, Reg.R1, 0, _exit);
+        }
         Asm.Mark(skip);
     }
 
@@ -109,49 +170,43 @@ internal sealed partial class ProbeEmitter
         if (_variableBase == Reg.R10)
             FramePointer(dst, _loopFrame);
         else
-            Asm.Mov(dst, LoopFrameRegister);
-    }
-
-    /// <summary>After a loop whose body can leave the probe: leave too if it did.</summary>
-    private void LeaveIfAsked(BoundBlock body)
-    {
-        if (!Contains(body, x => x is BoundExit or BoundReturn, intoLoops: true))
-            return;
-        Asm.Load(Size.U64, Reg.R1, _variableBase, (short)LeaveFlagOffset);
-        Asm.JumpIf(JumpOp.Ne, Reg.R1, 0, _exit);
+            Asm.Load(Size.U64, dst, Reg.R10, (short)_loopFramePointer);
     }
 
     /// <summary>
     /// A loop body as a callback subprogram: its own stack frame, $variables through r9, and exits of its own for
     /// falling off the end or continue (0: go on), break (1: stop) and leaving the probe (flag set, then 1).
+    /// The prologue must save the loop frame's address in <see cref="_loopFramePointer"/> and load r9.
     /// </summary>
     private void EmitLoopBody(BoundBlock body, Action prologue)
     {
-        var saved = (_stackUsed, _variableBase, _variableBias, _exit, _break, _continue);
-        (_stackUsed, _variableBase, _variableBias) = (0, LoopFrameRegister, _loopFrame);
+        var saved = (_stackUsed, _variableBase, _variableBias, _loopFramePointer, _exit, _break, _continue);
+        (_stackUsed, _variableBase, _variableBias) = (0, LoopVariablesRegister, -_variablesSize);
+        _loopFramePointer = Allocate(8);
         (_exit, _break, _continue) = (Asm.NewLabel("leave_probe"), Asm.NewLabel("break"), Asm.NewLabel("continue"));
         prologue();
-        Asm.Load(Size.U64, Context, LoopFrameRegister, 0);
+        Asm.Load(Size.U64, Reg.R1, Reg.R10, (short)_loopFramePointer);
+        Asm.Load(Size.U64, Context, Reg.R1, 0);
         EmitStatement(body);
         if (!AlwaysExits(body))
             Return(0);
-        if (Contains(body, x => x is BoundContinue, intoLoops: false))
+        if (LoopVariables.Contains(body, x => x is BoundContinue, intoLoops: false))
         {
             Asm.Mark(_continue);
             Return(0);
         }
-        if (Contains(body, x => x is BoundBreak, intoLoops: false))
+        if (LoopVariables.Contains(body, x => x is BoundBreak, intoLoops: false))
         {
             Asm.Mark(_break);
             Return(1);
         }
-        if (Contains(body, x => x is BoundExit or BoundReturn, intoLoops: true))
+        if (LoopVariables.Contains(body, x => x is BoundExit or BoundReturn, intoLoops: true))
         {
             Asm.Mark(_exit);
-            Asm.StoreImm(Size.U64, LoopFrameRegister, (short)LeaveFlagOffset, 1);
+            Asm.StoreImm(Size.U64, LoopVariablesRegister, (short)_variablesSize, 1);
             Return(1);
         }
-        (_stackUsed, _variableBase, _variableBias, _exit, _break, _continue) = saved;
+        (_stackUsed, _variableBase, _variableBias, _loopFramePointer, _exit, _break, _continue) = saved;
     }
 
     private void Return(int value)
@@ -167,7 +222,8 @@ internal sealed partial class ProbeEmitter
     /// </summary>
     private void EmitMapEntryIntoVariable(BoundForMap s)
     {
-        Asm.Mov(LoopFrameRegister, Reg.R4);
+        Asm.Store(Size.U64, Reg.R10, (short)_loopFramePointer, Reg.R4);
+        Asm.Load(Size.U64, LoopVariablesRegister, Reg.R4, 8);
         Asm.Mov(Reg.R7, Reg.R2);
         Asm.Mov(Reg.R8, Reg.R3);
         var entry = VariableOffset(s.Variable);
@@ -175,18 +231,18 @@ internal sealed partial class ProbeEmitter
         for (var i = 0; i < s.Map.KeySize; i += 8)
         {
             Asm.Load(Size.U64, Reg.R1, Reg.R7, (short)i);
-            Asm.Store(Size.U64, LoopFrameRegister, (short)(entry + i), Reg.R1);
+            Asm.Store(Size.U64, LoopVariablesRegister, (short)(entry + i), Reg.R1);
         }
         if (s.Map.ValueType is AggregationType aggregation)
         {
             EmitAllCpusValue(s.Map, aggregation.Kind);
-            Asm.Store(Size.U64, LoopFrameRegister, (short)valueOffset, Reg.R8);
+            Asm.Store(Size.U64, LoopVariablesRegister, (short)valueOffset, Reg.R8);
             return;
         }
         for (var i = 0; i < TupleType.Align8(s.Map.ValueType!.Size); i += 8)
         {
             Asm.Load(Size.U64, Reg.R1, Reg.R8, (short)i);
-            Asm.Store(Size.U64, LoopFrameRegister, (short)(valueOffset + i), Reg.R1);
+            Asm.Store(Size.U64, LoopVariablesRegister, (short)(valueOffset + i), Reg.R1);
         }
     }
 
@@ -241,6 +297,12 @@ internal sealed partial class ProbeEmitter
         if (_variableBase == Reg.R10)
         {
             EmitValue(s.Value, _variableSlots[s.Variable], size);
+            return;
+        }
+        if (s.Value.Type.IsInteger && size == 8)
+        {
+            EmitScalar(s.Value);
+            Asm.Store(Size.U64, _variableBase, (short)VariableOffset(s.Variable), Reg.R0);
             return;
         }
         Scoped(() =>
@@ -311,15 +373,4 @@ internal sealed partial class ProbeEmitter
         if (!increment.IsPrefix)
             Asm.Alu(increment.IsIncrement ? AluOp.Sub : AluOp.Add, Reg.R0, 1);
     }
-
-    /// <summary>Whether <paramref name="statement"/> or a statement nested in it matches (in loop bodies too if asked).</summary>
-    private static bool Contains(BoundStatement statement, Func<BoundStatement, bool> match, bool intoLoops) =>
-        match(statement) || statement switch
-        {
-            BoundBlock block => block.Statements.Any(s => Contains(s, match, intoLoops)),
-            BoundIf s => Contains(s.Then, match, intoLoops) || (s.Else is { } e && Contains(e, match, intoLoops)),
-            BoundForMap s => intoLoops && Contains(s.Body, match, intoLoops),
-            BoundForRange s => intoLoops && Contains(s.Body, match, intoLoops),
-            _ => false,
-        };
 }

@@ -64,7 +64,7 @@ internal sealed partial class Binder
     {
         VariableSymbol? variable = null;
         if (_variables.ContainsKey(name))
-            _diagnostics.Error(span, $"Loop declaration shadows existing variable: {name}");
+            _diagnostics.Error(LoopVariableSpan(name, span), $"Loop declaration shadows existing variable: {name}");
         else
         {
             variable = new VariableSymbol(name, type);
@@ -77,6 +77,13 @@ internal sealed partial class Binder
         if (variable is not null)
             _variables.Remove(name);
         return (variable, bound);
+    }
+
+    /// <summary>Where <c>$kv</c> is written in <c>for ($kv : ...)</c> (the syntax tree keeps only the loop's span).</summary>
+    private TextSpan LoopVariableSpan(string name, TextSpan loop)
+    {
+        var at = _tree.Source.Text.IndexOf(name, loop.Start, StringComparison.Ordinal);
+        return at >= 0 && at + name.Length <= loop.End ? new TextSpan(at, name.Length) : loop;
     }
 
     private BoundStatement? BindLoopJump(Statement statement)
@@ -109,7 +116,7 @@ internal sealed partial class Binder
             return tuple;
         if (tuple.Type is not TupleType type)
         {
-            _diagnostics.Error(access.Span, $"Can not access index '{access.Field}' on expression of type '{TypeName(tuple.Type)}'");
+            _diagnostics.Error(access.Span, $"Can not access index {access.Field} on expression of type '{TypeName(tuple.Type)}'");
             return Error(access.Span);
         }
         if (!int.TryParse(access.Field, out var index) || index >= type.Elements.Count)
@@ -118,6 +125,13 @@ internal sealed partial class Binder
             return Error(access.Span);
         }
         return new BoundTupleElement(access.Span, tuple, index, type.Elements[index]);
+    }
+
+    /// <summary><c>@m[k]++</c> declares a map nothing else gave a type yet: it holds integers, starting at 0.</summary>
+    private void DeclareIncrementedMap(Expression target)
+    {
+        if (target is MapAccess access && GetMap(access.Name) is { ValueType: null } map)
+            SetMapValueType(map, BpfType.Int64);
     }
 
     /// <summary><c>$y = $x++</c>: the update as a statement, then a read of the target.</summary>

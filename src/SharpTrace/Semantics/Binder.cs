@@ -238,6 +238,7 @@ internal sealed partial class Binder
             _diagnostics.ReportInvalidOperand(inc.Span, inc.IsIncrement ? "++" : "--", TypeName(type));
             return null;
         }
+        DeclareIncrementedMap(inc.Target);
         var op = inc.IsIncrement ? BinaryOperator.Add : BinaryOperator.Subtract;
         var one = new IntegerLiteral(inc.Span, 1, "1");
         var sum = BindBinary(new BinaryExpression(inc.Span, op, inc.Target, one));
