@@ -23,8 +23,8 @@ public sealed class LoopBinderTests
     [InlineData("BEGIN { @h[1] = hist(1); for ($kv : ⟦@h⟧) { } }", "Loop expression does not support type: hist")]
     [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { printf(\"%d\", ⟦$kv.2⟧); } }", "Invalid tuple index: 2. Found 2 elements in tuple.")]
     [InlineData("BEGIN { $a = 1; printf(\"%d\", ⟦$a.0⟧); }", "Can not access index 0 on expression of type 'int64'")]
-    [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { ⟦$kv = 3⟧; } }", "Type mismatch for $kv: trying to assign value of type 'int64' when variable already contains a value of type '(int64,int64)'")]
-    [InlineData("BEGIN { for ($i : 0..⟦\"a\"⟧) { } }", "Loop range requires an integer, got 'string'")]
+    [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { $kv ⟦=⟧ 3; } }", "Type mismatch for $kv: trying to assign value of type 'int64' when variable already contains a value of type '(int64,int64)'")]
+    [InlineData("BEGIN { for ($i : 0..⟦\"a\"⟧) { } }", "Loop range requires an integer, got 'string[2]'")]
     [InlineData("BEGIN { return ⟦1⟧; }", "A return value is not supported yet")]
     [InlineData("BEGIN { $y = ⟦$q⟧++; }", "Undefined or undeclared variable: $q")]
     public void ReportsTheProblemAtItsSpan(string annotated, string message)
