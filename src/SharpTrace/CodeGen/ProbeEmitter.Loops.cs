@@ -299,17 +299,16 @@ internal sealed partial class ProbeEmitter
             EmitValue(s.Value, _variableSlots[s.Variable], size);
             return;
         }
-        if (s.Value.Type.IsInteger && size == 8)
+        if (s.Value.Type.IsInteger)
         {
             EmitScalar(s.Value);
-            Asm.Store(Size.U64, _variableBase, (short)VariableOffset(s.Variable), Reg.R0);
+            Asm.Store(size >= 8 ? Size.U64 : SizeOf(size), _variableBase, (short)VariableOffset(s.Variable), Reg.R0);
             return;
         }
         Scoped(() =>
         {
             var value = Allocate(size);
-            if (!s.Value.Type.IsInteger)
-                ZeroFill(value, size);
+            ZeroFill(value, size);
             EmitValue(s.Value, value, size);
             for (var i = 0; i < TupleType.Align8(size); i += 8)
             {
