@@ -9,7 +9,8 @@ namespace SharpTrace.CodeGen;
 /// Emits the eBPF code of one probe from its bound tree.
 /// Integer expressions are evaluated into r0; a binary operation spills its left operand to a stack slot while
 /// the right one is evaluated, so helper calls anywhere in an expression are safe. Strings and tuples are built
-/// in stack buffers. r6 holds the probe's context for the whole program.
+/// in stack buffers. r6 holds the probe's context for the whole program; r9 points at the probe's $variables in
+/// loop bodies (ProbeEmitter.Loops.cs).
 /// </summary>
 internal sealed partial class ProbeEmitter
 {
@@ -20,7 +21,7 @@ internal sealed partial class ProbeEmitter
     private readonly BoundProbe _probe;
     private readonly ProgramMaps _maps;
     private readonly Dictionary<VariableSymbol, int> _variableSlots = [];
-    private readonly Label _exit;
+    private Label _exit;
     private readonly List<(Label Label, Action Emit)> _subprograms = [];
     private Label? _clearCallback;
     private int _stackUsed;
@@ -57,6 +58,7 @@ internal sealed partial class ProbeEmitter
             _variableSlots[variable] = slot;
             ZeroFill(slot, variable.Type.Size);
         }
+        AllocateLoopFrame();
         if (_probe.Predicate is { } predicate)
         {
             EmitScalar(predicate);
@@ -66,10 +68,11 @@ internal sealed partial class ProbeEmitter
         Asm.Mark(_exit);
         Asm.Mov(Reg.R0, 0);
         Asm.Exit();
-        foreach (var (label, emit) in _subprograms)
+        // Emitting a loop body can add subprograms (nested loops, clear() in the body).
+        for (var i = 0; i < _subprograms.Count; i++)
         {
-            Asm.Mark(label);
-            emit();
+            Asm.Mark(_subprograms[i].Label);
+            _subprograms[i].Emit();
         }
     }
 
@@ -145,7 +148,7 @@ internal sealed partial class ProbeEmitter
                 Scoped(() => EmitDiscarded(s.Expression));
                 break;
             case BoundVariableAssign s:
-                EmitValue(s.Value, _variableSlots[s.Variable], s.Variable.Type.Size);
+                EmitVariableAssign(s);
                 break;
             case BoundMapAssign s:
                 EmitMapAssign(s);
@@ -173,14 +176,16 @@ internal sealed partial class ProbeEmitter
                 EmitZero(s.Map);
                 break;
             default:
-                throw new CompileException($"{_probe.Name}: cannot generate code for {statement.GetType().Name}");
+                if (!TryEmitLoopStatement(statement))
+                    throw new CompileException($"{_probe.Name}: cannot generate code for {statement.GetType().Name}");
+                break;
         }
     }
 
     /// <summary>Whether control never continues after the statement (it ends in exit() on every path).</summary>
     private static bool AlwaysExits(BoundStatement statement) => statement switch
     {
-        BoundExit => true,
+        BoundExit or BoundReturn or BoundBreak or BoundContinue => true,
         BoundBlock block => block.Statements.Any(AlwaysExits),
         BoundIf s => s.Else is not null && AlwaysExits(s.Then) && AlwaysExits(s.Else),
         _ => false,
@@ -383,7 +388,10 @@ internal sealed partial class ProbeEmitter
                 call.EmitInto(this, frameOffset);
                 break;
             case BoundVariableRead read:
-                Copy(Reg.R10, _variableSlots[read.Variable], frameOffset, Math.Min(size, read.Type.Size));
+                Copy(_variableBase, VariableOffset(read.Variable), frameOffset, Math.Min(size, read.Type.Size));
+                break;
+            case BoundTupleElement element:
+                EmitTupleElementInto(element, frameOffset, size);
                 break;
             case BoundMapRead read:
                 EmitMapReadInto(read, frameOffset, size);
@@ -502,7 +510,13 @@ internal sealed partial class ProbeEmitter
                 }
                 break;
             case BoundVariableRead read:
-                Asm.Load(Size.U64, Reg.R0, Reg.R10, (short)_variableSlots[read.Variable]);
+                Asm.Load(Size.U64, Reg.R0, _variableBase, (short)VariableOffset(read.Variable));
+                break;
+            case BoundTupleElement element:
+                EmitTupleElementScalar(element);
+                break;
+            case BoundIncrement increment:
+                EmitIncrement(increment);
                 break;
             case BoundMapRead read:
                 Scoped(() =>

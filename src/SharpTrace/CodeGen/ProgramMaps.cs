@@ -29,6 +29,7 @@ internal sealed partial class ProgramMaps
 
     private readonly Dictionary<MapSymbol, MapDefinition> _bySymbol = [];
     private readonly List<MapDefinition> _all = [];
+    private readonly Dictionary<BoundProbe, int> _loopVariablesEntries = new(ReferenceEqualityComparer.Instance);
 
     public ProgramMaps(BoundProgram program)
     {
@@ -43,6 +44,14 @@ internal sealed partial class ProgramMaps
             var maxEntries = map.IsScalar ? ScalarEntries(map.ValueType!) : map.DeclaredMaxEntries ?? program.Config.MaxMapKeys;
             _bySymbol[map] = Add(new MapDefinition(new MapRef(map.Name), KernelTypeOf(map), map.StoredKeySize, TupleType.Align8(map.ValueType!.Size), maxEntries, map));
         }
+        var loopProbes = program.Probes.Where(LoopVariables.HasLoops).ToList();
+        if (loopProbes.Count > 0)
+        {
+            LoopVariablesMap = Add(new MapDefinition(new MapRef(LoopVariables.MapName), BpfMapType.PerCpuArray, 4,
+                loopProbes.Max(LoopVariables.EntrySize), loopProbes.Count, null)).Ref;
+            for (var i = 0; i < loopProbes.Count; i++)
+                _loopVariablesEntries[loopProbes[i]] = i;
+        }
     }
 
     public IReadOnlyList<MapDefinition> All => _all;
@@ -55,6 +64,12 @@ internal sealed partial class ProgramMaps
     public MapRef DroppedUpdates { get; }
 
     public MapRef For(MapSymbol map) => _bySymbol[map].Ref;
+
+    /// <summary>Per-CPU array with one entry per probe that has loops: its $variables while a loop body runs.</summary>
+    public MapRef? LoopVariablesMap { get; }
+
+    /// <summary>The probe's entry in <see cref="LoopVariablesMap"/>.</summary>
+    public int LoopVariablesEntry(BoundProbe probe) => _loopVariablesEntries[probe];
 
     /// <summary>
     /// Aggregations live on per-CPU storage and are combined in user space, whatever hash kind is declared (an LRU

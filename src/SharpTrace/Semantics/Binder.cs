@@ -160,7 +160,7 @@ internal sealed partial class Binder
         if (_config.TargetPid is { } targetPid && _probeKind is not (ProbeKind.Begin or ProbeKind.End))
             predicate = OnlyForProcess(targetPid, probe.Span, predicate);
         var body = BindBlock(probe.Body);
-        return new BoundProbe(probe.Span, _probeKind, specs, predicate, body, _variables.Values.ToList());
+        return new BoundProbe(probe.Span, _probeKind, specs, predicate, body, TakeProbeVariables());
     }
 
     /// <summary>-p PID: the probe acts as if its predicate began with <c>pid == PID &amp;&amp;</c>.</summary>
@@ -193,6 +193,14 @@ internal sealed partial class Binder
                 return new BoundExpressionStatement(s.Span, BindExpression(s.Expression));
             case LetStatement s:
                 return BindLet(s);
+            case ForMapStatement s:
+                return BindForMap(s);
+            case ForRangeStatement s:
+                return BindForRange(s);
+            case BreakStatement or ContinueStatement:
+                return BindLoopJump(statement);
+            case ReturnStatement s:
+                return BindReturn(s);
             default:
                 _diagnostics.ReportUnsupported(statement.Span, StatementName(statement));
                 return null;
@@ -203,11 +211,7 @@ internal sealed partial class Binder
     {
         WhileStatement => "while",
         UnrollStatement => "unroll",
-        ForMapStatement or ForRangeStatement => "for",
         LetStatement => "let",
-        ReturnStatement => "return",
-        BreakStatement => "break",
-        ContinueStatement => "continue",
         _ => statement.GetType().Name,
     };
 
@@ -244,6 +248,7 @@ internal sealed partial class Binder
             _diagnostics.ReportInvalidOperand(inc.Span, inc.IsIncrement ? "++" : "--", TypeName(type));
             return null;
         }
+        DeclareIncrementedMap(inc.Target);
         var op = inc.IsIncrement ? BinaryOperator.Add : BinaryOperator.Subtract;
         var one = new IntegerLiteral(inc.Span, 1, "1");
         var sum = BindBinary(new BinaryExpression(inc.Span, op, inc.Target, one));
@@ -539,6 +544,10 @@ internal sealed partial class Binder
                 return BindMapRead(access);
             case FieldAccess { Target: Identifier { Name: "args" } } field:
                 return BindTracepointField(field);
+            case FieldAccess { IsArrow: false } field when IsTupleIndex(field.Field):
+                return BindTupleElement(field);
+            case IncrementExpression increment:
+                return BindIncrementExpression(increment);
             case FieldAccess field:
                 return BindMemberAccess(field);
             case IndexExpression index:

@@ -61,6 +61,10 @@ internal static class BoundTreePrinter
         BoundClear c => "Clear " + c.Map.Name,
         BoundDelete d => "Delete " + d.Map.Name,
         BoundPrintMap p => "Print " + p.Map.Name,
+        BoundForMap f => $"ForMap {f.Variable.Name} : {f.Map.Name}",
+        BoundForRange f => $"ForRange {f.Variable.Name}",
+        BoundTupleElement t => "TupleElement ." + t.Index,
+        BoundIncrement i => (i.IsPrefix ? "Prefix" : "Postfix") + (i.IsIncrement ? " ++" : " --"),
         _ => node.GetType().Name.StartsWith("Bound", StringComparison.Ordinal) ? node.GetType().Name["Bound".Length..] : node.GetType().Name,
     };
 
@@ -82,6 +86,10 @@ internal static class BoundTreePrinter
         BoundVariableAssign v => [v.Value],
         BoundPrintf p => p.Arguments,
         BoundDelete d => d.Keys,
+        BoundForMap f => [f.Body],
+        BoundForRange f => [f.From, f.To, f.Body],
+        BoundTupleElement t => [t.Tuple],
+        BoundIncrement i => [i.Update],
         _ => [],
     };
 }

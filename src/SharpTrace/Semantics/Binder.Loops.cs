@@ -1,0 +1,147 @@
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Semantics;
+
+/// <summary>Loops (<c>for</c> over a map or a range), break, continue, return, tuple elements, increments as values.</summary>
+internal sealed partial class Binder
+{
+    /// <summary>Loop variables, out of scope after their loop but still needing a slot in the probe's frame.</summary>
+    private readonly List<VariableSymbol> _loopVariables = [];
+    private int _loopDepth;
+
+    /// <summary>The probe's variables: the named ones and the loop variables; starts the next probe's list afresh.</summary>
+    private List<VariableSymbol> TakeProbeVariables()
+    {
+        var all = _variables.Values.Concat(_loopVariables).ToList();
+        _loopVariables.Clear();
+        _loopDepth = 0;
+        return all;
+    }
+
+    private BoundStatement? BindForMap(ForMapStatement s)
+    {
+        var map = GetMap(s.Map.Name);
+        var type = LoopEntryType(map, s.Map.Span);
+        var (variable, body) = BindLoopBody(s.Variable, type, s.Span, s.Body);
+        return type is TupleType && variable is not null ? new BoundForMap(s.Span, variable, map, body) : null;
+    }
+
+    /// <summary>(key, value), the key a tuple when the map has several; per-CPU counters read as their total.</summary>
+    private BpfType LoopEntryType(MapSymbol map, TextSpan span)
+    {
+        if (map.KeyTypes is null || map.ValueType is null)
+            return ErrorType.Instance; // known in a later pass, or reported as an undefined map
+        if (map.KeyTypes.Count == 0)
+        {
+            _diagnostics.Error(span, $"for loops need a map with keys; {map.Name} has none (read it as {map.Name})");
+            return ErrorType.Instance;
+        }
+        if (map.ValueType is AggregationType { Kind: AggregationKind.Avg or AggregationKind.Stats or AggregationKind.Hist or AggregationKind.Lhist } aggregation)
+        {
+            _diagnostics.Error(span, $"Loop expression does not support type: {aggregation}");
+            return ErrorType.Instance;
+        }
+        var key = map.KeyTypes.Count == 1 ? map.KeyTypes[0] : new TupleType(map.KeyTypes);
+        var value = map.ValueType is AggregationType ? BpfType.Int64 : map.ValueType;
+        return new TupleType([key, value]);
+    }
+
+    private BoundStatement? BindForRange(ForRangeStatement s)
+    {
+        var from = BindExpression(s.Start);
+        var to = BindExpression(s.End);
+        foreach (var end in new[] { from, to }.Where(e => !e.Type.IsInteger))
+            _diagnostics.Error(end.Span, $"Loop range requires an integer, got '{TypeName(end.Type)}'");
+        var start = new VariableSymbol(s.Variable + ".start", BpfType.Int64);
+        _loopVariables.Add(start);
+        var (variable, body) = BindLoopBody(s.Variable, BpfType.Int64, s.Span, s.Body);
+        return variable is null ? null : new BoundForRange(s.Span, variable, start, from, to, body);
+    }
+
+    /// <summary>Binds a loop body with its variable in scope; the variable is unknown again after the loop.</summary>
+    private (VariableSymbol? Variable, BoundBlock Body) BindLoopBody(string name, BpfType type, TextSpan span, Block body)
+    {
+        VariableSymbol? variable = null;
+        if (_variables.ContainsKey(name))
+            _diagnostics.Error(LoopVariableSpan(name, span), $"Loop declaration shadows existing variable: {name}");
+        else
+        {
+            variable = new VariableSymbol(name, type);
+            _variables[name] = variable;
+            _loopVariables.Add(variable);
+        }
+        _loopDepth++;
+        var bound = BindBlock(body);
+        _loopDepth--;
+        if (variable is not null)
+            _variables.Remove(name);
+        return (variable, bound);
+    }
+
+    /// <summary>Where <c>$kv</c> is written in <c>for ($kv : ...)</c> (the syntax tree keeps only the loop's span).</summary>
+    private TextSpan LoopVariableSpan(string name, TextSpan loop)
+    {
+        var at = _tree.Source.Text.IndexOf(name, loop.Start, StringComparison.Ordinal);
+        return at >= 0 && at + name.Length <= loop.End ? new TextSpan(at, name.Length) : loop;
+    }
+
+    private BoundStatement? BindLoopJump(Statement statement)
+    {
+        var keyword = statement is BreakStatement ? "break" : "continue";
+        if (_loopDepth == 0)
+        {
+            _diagnostics.Error(statement.Span, $"'{keyword}' statement is not allowed outside of a loop");
+            return null;
+        }
+        return statement is BreakStatement ? new BoundBreak(statement.Span) : new BoundContinue(statement.Span);
+    }
+
+    private BoundReturn? BindReturn(ReturnStatement s)
+    {
+        if (s.Value is not null)
+        {
+            _diagnostics.ReportUnsupported(s.Value.Span, "A return value");
+            return null;
+        }
+        return new BoundReturn(s.Span);
+    }
+
+    private static bool IsTupleIndex(string field) => field.Length > 0 && field.All(char.IsAsciiDigit);
+
+    private BoundExpression BindTupleElement(FieldAccess access)
+    {
+        var tuple = BindExpression(access.Target);
+        if (tuple.Type is ErrorType)
+            return tuple;
+        if (tuple.Type is not TupleType type)
+        {
+            _diagnostics.Error(access.Span, $"Can not access index {access.Field} on expression of type '{TypeName(tuple.Type)}'");
+            return Error(access.Span);
+        }
+        if (!int.TryParse(access.Field, out var index) || index >= type.Elements.Count)
+        {
+            _diagnostics.Error(access.Span, $"Invalid tuple index: {access.Field}. Found {type.Elements.Count} elements in tuple.");
+            return Error(access.Span);
+        }
+        return new BoundTupleElement(access.Span, tuple, index, type.Elements[index]);
+    }
+
+    /// <summary><c>@m[k]++</c> declares a map nothing else gave a type yet: it holds integers, starting at 0.</summary>
+    private void DeclareIncrementedMap(Expression target)
+    {
+        if (target is MapAccess access && GetMap(access.Name) is { ValueType: null } map)
+            SetMapValueType(map, BpfType.Int64);
+    }
+
+    /// <summary><c>$y = $x++</c>: the update as a statement, then a read of the target.</summary>
+    private BoundExpression BindIncrementExpression(IncrementExpression increment)
+    {
+        if (BindIncrement(increment, increment.Span) is not { } update)
+            return Error(increment.Span);
+        var read = BindExpression(increment.Target);
+        if (read.Type is ErrorType)
+            return read;
+        return new BoundIncrement(increment.Span, update, read, increment.IsIncrement, increment.IsPrefix);
+    }
+}
