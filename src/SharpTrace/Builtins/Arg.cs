@@ -6,7 +6,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Builtins;
 
 /// <summary>
-/// <c>arg0</c>, <c>arg1</c>, …: the probed function's arguments as 64-bit integers. In a uprobe they come from
+/// <c>arg0</c>, <c>arg1</c>, …: the probed function's arguments as 64-bit integers. In a kprobe or uprobe they come from
 /// the registers of the x86-64 calling convention in pt_regs (rdi, rsi, rdx, rcx, r8, r9) and then from the
 /// caller's stack; in a rawtracepoint they are the tracepoint's u64 argument array.
 /// </summary>
@@ -25,7 +25,7 @@ internal sealed class Arg(int index) : BuiltinVariable
     public override string AllowedProbes => "'kprobes', 'uprobes', 'usdt' and 'rawtracepoint'";
 
     public override bool IsAllowedIn(ProbeKind kind) =>
-        kind == ProbeKind.Uprobe || (kind == ProbeKind.RawTracepoint && Index < MaxRawTracepointArguments);
+        kind is ProbeKind.Uprobe or ProbeKind.Kprobe || (kind == ProbeKind.RawTracepoint && Index < MaxRawTracepointArguments);
 
     /// <summary>Parses <c>argN</c>; null for any other name.</summary>
     public static Arg? Parse(string name) =>
@@ -53,7 +53,7 @@ internal sealed class Arg(int index) : BuiltinVariable
         asm.Mov(Reg.R2, 8);
         asm.Load(Size.U64, Reg.R3, ProbeEmitter.Context, StackPointerOffset);
         asm.Alu(AluOp.Add, Reg.R3, 8 * (Index - RegisterOffsets.Length + 1));
-        asm.Call(HelperFunction.ProbeReadUser);
+        asm.Call(emitter.Kind == ProbeKind.Kprobe ? HelperFunction.ProbeReadKernel : HelperFunction.ProbeReadUser);
         asm.Load(Size.U64, Reg.R0, Reg.R10, (short)slot);
     }
 }

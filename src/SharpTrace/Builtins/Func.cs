@@ -1,13 +1,17 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
 using SharpTrace.Probes;
 using SharpTrace.Semantics;
+using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
 
 namespace SharpTrace.Builtins;
 
 /// <summary>
-/// <c>func</c> in a uprobe or uretprobe: the name of the probed function. When every attach point names the same
-/// function it is that name, a constant, so it prints even after the process is gone; otherwise (wildcards, several
-/// functions, raw addresses) it is the function holding the instruction pointer, named in user space like usym.
+/// <c>func</c> in a uprobe, kprobe or their return and fentry/fexit kinds: the name of the probed function. When every
+/// attach point names the same function it is that name, a constant, so it prints even after the process is gone;
+/// otherwise (wildcards, several functions, raw addresses) it is the function holding the instruction pointer, named
+/// in user space like usym (uprobes) or ksym (kprobes).
 /// </summary>
 internal sealed class Func : BuiltinFunction
 {
@@ -16,7 +20,7 @@ internal sealed class Func : BuiltinFunction
 
     public override BoundExpression Bind(CallExpression call, BuiltinContext context)
     {
-        if (context.ProbeKind is not (ProbeKind.Uprobe or ProbeKind.Uretprobe))
+        if (context.ProbeKind is not (ProbeKind.Uprobe or ProbeKind.Uretprobe or ProbeKind.Kprobe or ProbeKind.Kretprobe or ProbeKind.Fentry or ProbeKind.Fexit))
         {
             context.Diagnostics.Error(call.Span, $"The func builtin can not be used with '{ProbeSpec.NameOf(context.ProbeKind)}' probes");
             return context.Error(call.Span);
@@ -27,14 +31,28 @@ internal sealed class Func : BuiltinFunction
             return context.Error(call.Span);
         }
         var names = context.AttachPoints.Select(p => p.Name).Distinct(StringComparer.Ordinal).ToList();
-        if (names is [{ Length: > 0 } name])
+        if (names is [{ Length: > 0 } name] && !ProbeSpecResolver.HasWildcard(name))
             return new BoundStringLiteral(call.Span, name);
-        // A uretprobe's instruction pointer is already back in the caller: only the constant name is right there.
-        if (context.ProbeKind == ProbeKind.Uretprobe)
+        switch (context.ProbeKind)
         {
-            context.Diagnostics.ReportUnsupported(call.Span, "func in a uretprobe with several functions");
-            return context.Error(call.Span);
+            case ProbeKind.Uprobe:
+                return new BoundUsym(call.Span, null);
+            case ProbeKind.Kprobe:
+                return new BoundKsym(call.Span, new BoundInstructionPointer(call.Span));
+            default:
+                // A return probe's instruction pointer is already back in the caller, and an fentry's context has none:
+                // only the constant name is right there.
+                context.Diagnostics.ReportUnsupported(call.Span, $"func in a {ProbeSpec.NameOf(context.ProbeKind)} with several functions");
+                return context.Error(call.Span);
         }
-        return new BoundUsym(call.Span, null);
     }
+}
+
+/// <summary>The instruction pointer of a kprobe's or uprobe's context (ip in struct pt_regs).</summary>
+internal sealed record BoundInstructionPointer(TextSpan Span) : BoundBuiltinCall(Span, BpfType.UInt64)
+{
+    private const short IpOffset = 128; // struct pt_regs, x86-64
+
+    internal override void EmitScalar(ProbeEmitter emitter) =>
+        emitter.Asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, IpOffset);
 }

@@ -14,7 +14,7 @@ internal sealed class Retval : BuiltinVariable
     public override BpfType Type => BpfType.UInt64;
     public override string AllowedProbes => "'kretprobe' and 'uretprobe' and 'kfunc'";
 
-    public override bool IsAllowedIn(ProbeKind kind) => kind == ProbeKind.Uretprobe;
+    public override bool IsAllowedIn(ProbeKind kind) => kind is ProbeKind.Uretprobe or ProbeKind.Kretprobe;
 
     public override string NotAllowedHint(ProbeKind kind) => kind == ProbeKind.Tracepoint ? " (try to use args->ret instead)" : "";
 

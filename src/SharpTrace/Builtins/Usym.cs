@@ -39,16 +39,11 @@ internal sealed class Usym : BuiltinFunction
 /// </summary>
 internal sealed record BoundUsym(TextSpan Span, BoundExpression? Address) : BoundBuiltinCall(Span, UserSymbolType.Instance)
 {
-    private const short IpOffset = 128; // struct pt_regs, x86-64
-
     internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("usym is not an integer");
 
     internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
     {
-        if (Address is null)
-            emitter.Asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, IpOffset);
-        else
-            emitter.EmitScalar(Address);
+        emitter.EmitScalar(Address ?? new BoundInstructionPointer(Span));
         emitter.Asm.Store(Size.U64, Reg.R10, (short)frameOffset, Reg.R0);
         emitter.Asm.Call(HelperFunction.GetCurrentPidTgid);
         emitter.Asm.Alu(AluOp.Rsh, Reg.R0, 32);

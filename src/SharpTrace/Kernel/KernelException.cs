@@ -13,6 +13,14 @@ public class KernelException : Exception
         Errno = errno;
     }
 
+    /// <summary>For subclasses that say more than the errno does.</summary>
+    protected KernelException(string operation, int errno, string message)
+        : base(message)
+    {
+        Operation = operation;
+        Errno = errno;
+    }
+
     /// <summary>What was attempted, e.g. "create map @x".</summary>
     public string Operation { get; }
 
@@ -39,4 +47,19 @@ public sealed class BpfLoadException : KernelException
 
     /// <summary>The kernel's log of the rejected load (empty if the kernel wrote none).</summary>
     public string VerifierLog { get; }
+}
+
+/// <summary>
+/// A probe's kind does not exist on this kernel (kprobes without CONFIG_KPROBES): the script compiled, but it cannot
+/// be attached. The message names the probe and the reason; nothing was loaded.
+/// </summary>
+public sealed class ProbeUnavailableException : KernelException
+{
+    private const int OperationNotSupported = 95; // EOPNOTSUPP
+
+    /// <summary>Creates the error for <paramref name="probe"/> (as the script names it) and the <paramref name="reason"/> it cannot run.</summary>
+    public ProbeUnavailableException(string probe, string reason)
+        : base($"attach {probe}", OperationNotSupported, $"{probe}: {reason}")
+    {
+    }
 }

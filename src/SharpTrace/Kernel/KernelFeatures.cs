@@ -207,7 +207,7 @@ internal sealed class KernelFeatures
         return new FeatureAnswer(true);
     }
 
-    private static bool HasPmu(string name) => Directory.Exists($"/sys/bus/event_source/devices/{name}");
+    private static bool HasPmu(string name) => PerfEvent.HasPmu(name);
 
     private static string TracefsRoot() => Tracefs.EnsureMounted();
 

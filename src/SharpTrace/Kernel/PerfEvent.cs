@@ -80,6 +80,29 @@ internal sealed class PerfEvent : IDisposable
     }
 
     /// <summary>
+    /// Opens a kprobe (or kretprobe when <paramref name="isReturn"/>) of the kprobe PMU at <paramref name="function"/>
+    /// plus <paramref name="offset"/>, for every process; disabled until a program is attached.
+    /// </summary>
+    public static unsafe PerfEvent OpenKprobe(string function, ulong offset, bool isReturn, string description)
+    {
+        var functionBytes = System.Text.Encoding.UTF8.GetBytes(function + "\0");
+        fixed (byte* f = functionBytes)
+        {
+            var attr = new PerfEventAttr
+            {
+                Type = (uint)PmuType("kprobe"),
+                Config = isReturn ? 1UL << PmuFormatBit("kprobe", "retprobe") : 0,
+                Config1 = (ulong)f,
+                Config2 = offset,
+                SamplePeriodOrFrequency = 1,
+                WakeupEvents = 1,
+                Flags = PerfEventFlags.Disabled,
+            };
+            return Open(attr, -1, 0, description);
+        }
+    }
+
+    /// <summary>
     /// Opens a software counter (PERF_TYPE_SOFTWARE, <paramref name="config"/> from enum perf_sw_ids) on one CPU for
     /// every process, sampling every <paramref name="period"/> events, or <paramref name="period"/> times a second
     /// when <paramref name="isFrequency"/>. Disabled until a program is attached.
@@ -120,6 +143,9 @@ internal sealed class PerfEvent : IDisposable
     }
 
     /// <summary>The type number of a dynamic PMU such as "uprobe" (/sys/bus/event_source/devices/NAME/type).</summary>
+    /// <summary>Whether the kernel has the PMU <paramref name="pmu"/> (kprobe, uprobe, breakpoint...).</summary>
+    public static bool HasPmu(string pmu) => File.Exists($"/sys/bus/event_source/devices/{pmu}/type");
+
     public static int PmuType(string pmu) =>
         int.Parse(File.ReadAllText($"/sys/bus/event_source/devices/{pmu}/type").Trim(), CultureInfo.InvariantCulture);
 

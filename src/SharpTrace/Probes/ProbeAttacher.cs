@@ -14,11 +14,29 @@ internal static class ProbeAttacher
         ProbeKind.Tracepoint => TracepointAttacher.Attach(spec, program, tracefs()),
         ProbeKind.RawTracepoint => RawTracepointLink.Open(spec.Name, program),
         ProbeKind.Uprobe or ProbeKind.Uretprobe => UprobeAttacher.Attach(spec, program),
+        ProbeKind.Kprobe or ProbeKind.Kretprobe => KprobeAttacher.Attach(spec, program),
         ProbeKind.Interval => IntervalAttacher.Attach(spec, program),
         ProbeKind.Profile => ProfileAttacher.Attach(spec, program),
         ProbeKind.Software => SoftwareAttacher.Attach(spec, program),
         _ => throw new InvalidOperationException($"{spec} is not attached to the kernel"),
     };
+
+    /// <summary>
+    /// Throws <see cref="ProbeUnavailableException"/> when <paramref name="spec"/>'s kind cannot attach on this kernel;
+    /// asked for every probe before anything is loaded, so such a script fails with one line and leaves nothing behind.
+    /// </summary>
+    public static void ThrowIfUnavailable(ProbeSpec spec)
+    {
+        var reason = spec.Kind switch
+        {
+            ProbeKind.Kprobe or ProbeKind.Kretprobe => KprobeAttacher.Unavailability(spec),
+            // Loading fentry and fexit programs (BTF trampolines) is not implemented: this kernel refuses them.
+            ProbeKind.Fentry or ProbeKind.Fexit => ProbeSpecResolver.Unavailable[ProbeSpec.NameOf(spec.Kind)],
+            _ => null,
+        };
+        if (reason is not null)
+            throw new ProbeUnavailableException(spec.ToString(), reason);
+    }
 
     /// <summary>Opens one perf event per CPU with <paramref name="open"/> and attaches the program to each; all or none.</summary>
     public static IDisposable AttachOnEveryCpu(BpfProgram program, Func<int, PerfEvent> open)

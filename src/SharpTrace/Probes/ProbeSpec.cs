@@ -4,7 +4,7 @@ using SharpTrace.Kernel;
 namespace SharpTrace.Probes;
 
 /// <summary>The kinds of probe SharpTrace knows; aliases such as <c>t</c> for tracepoint resolve to these.</summary>
-internal enum ProbeKind { Begin, End, Tracepoint, RawTracepoint, Uprobe, Uretprobe, Interval, Profile, Software, Watchpoint }
+internal enum ProbeKind { Begin, End, Tracepoint, RawTracepoint, Uprobe, Uretprobe, Interval, Profile, Software, Watchpoint, Kprobe, Kretprobe, Fentry, Fexit }
 
 /// <summary>
 /// One concrete attach point after alias resolution and wildcard expansion. <see cref="Target"/> and
@@ -13,7 +13,7 @@ internal enum ProbeKind { Begin, End, Tracepoint, RawTracepoint, Uprobe, Uretpro
 /// </summary>
 internal sealed record ProbeSpec(ProbeKind Kind, string Target = "", string Name = "")
 {
-    /// <summary>uprobe: bytes past the function's start (<c>func+8</c>), or the address itself when <see cref="Name"/> is empty; watchpoint: the address.</summary>
+    /// <summary>uprobe and kprobe: bytes past the function's start (<c>func+8</c>); uprobe: the address itself when <see cref="Name"/> is empty; watchpoint: the address.</summary>
     public ulong Offset { get; init; }
 
     /// <summary>uprobe: the offset in the file where the kernel places the probe, found through the ELF load segments.</summary>
@@ -30,13 +30,17 @@ internal sealed record ProbeSpec(ProbeKind Kind, string Target = "", string Name
     {
         ProbeKind.Begin or ProbeKind.End or ProbeKind.RawTracepoint => BpfProgramType.RawTracepoint,
         ProbeKind.Tracepoint => BpfProgramType.Tracepoint,
-        ProbeKind.Uprobe or ProbeKind.Uretprobe => BpfProgramType.Kprobe, // context: struct pt_regs
+        ProbeKind.Uprobe or ProbeKind.Uretprobe or ProbeKind.Kprobe or ProbeKind.Kretprobe => BpfProgramType.Kprobe, // context: struct pt_regs
+        ProbeKind.Fentry or ProbeKind.Fexit => BpfProgramType.Tracing, // context: the function's arguments as u64s
         ProbeKind.Interval or ProbeKind.Profile or ProbeKind.Software or ProbeKind.Watchpoint => BpfProgramType.PerfEvent,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
     /// <summary>Whether integers used as pointers in this kind of probe (<c>str(arg0)</c>) point into user memory.</summary>
     public static bool ReadsUserMemory(ProbeKind kind) => kind is ProbeKind.Uprobe or ProbeKind.Uretprobe;
+
+    /// <summary>Whether the probe's arguments are the words of a pt_regs (kprobes, uprobes), so <c>arg0</c>.. and <c>retval</c> read registers.</summary>
+    public static bool HasRegisters(ProbeKind kind) => kind is ProbeKind.Uprobe or ProbeKind.Uretprobe or ProbeKind.Kprobe or ProbeKind.Kretprobe;
 
     /// <summary>The kind's name as bpftrace writes it in probe names and messages (e.g. "uretprobe").</summary>
     public static string NameOf(ProbeKind kind) => kind.ToString().ToLowerInvariant();
@@ -48,7 +52,16 @@ internal sealed record ProbeSpec(ProbeKind Kind, string Target = "", string Name
         ProbeKind.Uprobe or ProbeKind.Uretprobe when Name.Length == 0 => $"{NameOf(Kind)}:{Target}:0x{Offset.ToString("x", CultureInfo.InvariantCulture)}",
         ProbeKind.Uprobe or ProbeKind.Uretprobe when Offset != 0 => $"{NameOf(Kind)}:{Target}:{Name}+{Offset}",
         ProbeKind.RawTracepoint => $"rawtracepoint:{Name}",
+        ProbeKind.Kprobe or ProbeKind.Kretprobe or ProbeKind.Fentry or ProbeKind.Fexit => KernelFunctionName(),
         ProbeKind.Watchpoint => $"watchpoint:0x{Offset.ToString("x", CultureInfo.InvariantCulture)}:{Period}:{Name}",
         _ => $"{NameOf(Kind)}:{Target}:{Name}",
     };
+
+    /// <summary>kprobe:FUNC, kprobe:MODULE:FUNC, kprobe:FUNC+OFFSET, as bpftrace names them.</summary>
+    private string KernelFunctionName()
+    {
+        var module = Target.Length > 0 ? Target + ":" : "";
+        var offset = Offset != 0 ? "+" + Offset.ToString(CultureInfo.InvariantCulture) : "";
+        return $"{NameOf(Kind)}:{module}{Name}{offset}";
+    }
 }

@@ -19,7 +19,10 @@ internal static class ProbeSpecResolver
         ["kfunc"] = "fentry", ["kretfunc"] = "fexit",
     };
 
-    /// <summary>Why a probe kind cannot run on this machine, for kinds the kernel lacks.</summary>
+    /// <summary>
+    /// Why a probe kind cannot run on this machine, for kinds the kernel lacks. kprobe and fentry kinds still
+    /// compile (scripts type-check); attaching them fails with this reason. hardware fails when compiled.
+    /// </summary>
     internal static readonly Dictionary<string, string> Unavailable = new(StringComparer.Ordinal)
     {
         ["kprobe"] = "kprobes are not available: this kernel is built without CONFIG_KPROBES",
@@ -48,6 +51,8 @@ internal static class ProbeSpecResolver
                 return ResolveTimer(provider == "interval" ? ProbeKind.Interval : ProbeKind.Profile, point, diagnostics);
             case "software":
                 return ResolveSoftware(point, diagnostics);
+            case "kprobe" or "kretprobe" or "fentry" or "fexit":
+                return ResolveKernelFunction(KernelFunctionKinds[provider], point, diagnostics);
             default:
                 if (Unavailable.TryGetValue(provider, out var reason))
                     diagnostics.Error(point.Span, reason);
@@ -179,6 +184,43 @@ internal static class ProbeSpecResolver
         return specs;
     }
 
+    private static readonly Dictionary<string, ProbeKind> KernelFunctionKinds = new(StringComparer.Ordinal)
+    {
+        ["kprobe"] = ProbeKind.Kprobe, ["kretprobe"] = ProbeKind.Kretprobe, ["fentry"] = ProbeKind.Fentry, ["fexit"] = ProbeKind.Fexit,
+    };
+
+    /// <summary>
+    /// kprobe:FUNC[+OFFSET], kprobe:MODULE:FUNC, and the same for kretprobe, fentry, fexit. The function is not looked
+    /// up here: like bpftrace, a missing function (or a kernel without the probe kind) is the attach stage's error.
+    /// </summary>
+    private static List<ProbeSpec> ResolveKernelFunction(ProbeKind kind, AttachPoint point, DiagnosticBag diagnostics)
+    {
+        var probeType = ProbeSpec.NameOf(kind);
+        if (point.Parts.Count is not (1 or 2) || point.Parts[^1].Length == 0)
+        {
+            diagnostics.Error(point.Span, $"{probeType} probes need a function: {probeType}:[MODULE:]FUNCTION");
+            return [];
+        }
+        var module = point.Parts.Count == 2 ? point.Parts[0] : "";
+        var function = point.Parts[^1];
+        ulong offset = 0;
+        if (function.LastIndexOf('+') is var plus and > 0)
+        {
+            if (kind != ProbeKind.Kprobe)
+            {
+                diagnostics.Error(point.Span, "Offset not allowed");
+                return [];
+            }
+            if (!TryParseInteger(function[(plus + 1)..], out offset))
+            {
+                diagnostics.Error(point.Span, $"Invalid offset: {function[(plus + 1)..]}");
+                return [];
+            }
+            function = function[..plus];
+        }
+        return [new ProbeSpec(kind, module, function) { Offset = offset }];
+    }
+
     private static List<ProbeSpec> ResolveTimer(ProbeKind kind, AttachPoint point, DiagnosticBag diagnostics)
     {
         var probeType = ProbeSpec.NameOf(kind);
@@ -231,7 +273,7 @@ internal static class ProbeSpecResolver
             ? ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value)
             : ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
 
-    private static bool HasWildcard(string text) => text.AsSpan().IndexOfAny('*', '?') >= 0;
+    internal static bool HasWildcard(string text) => text.AsSpan().IndexOfAny('*', '?') >= 0;
 }
 
 /// <summary>Shell-style matching of <c>*</c> and <c>?</c>, as in attach points.</summary>

@@ -50,6 +50,8 @@ internal sealed class Session : IDisposable
     {
         try
         {
+            foreach (var spec in _program.Probes.SelectMany(p => p.Probe.AttachPoints))
+                ProbeAttacher.ThrowIfUnavailable(spec);
             CreateMaps();
             LoadPrograms();
             Attach();

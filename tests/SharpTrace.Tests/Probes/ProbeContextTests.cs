@@ -19,6 +19,9 @@ public class ProbeContextTests
     [InlineData("BEGIN { @ = ⟦arg0⟧; }", "The arg0 builtin can only be used with 'kprobes', 'uprobes', 'usdt' and 'rawtracepoint' probes")]
     [InlineData("rt:sys_enter { @ = ⟦arg12⟧; }", "The arg12 builtin can only be used with 'kprobes', 'uprobes', 'usdt' and 'rawtracepoint' probes")]
     [InlineData("uprobe:libc:malloc { @ = ⟦arg01⟧; }", "Unknown identifier: 'arg01'")]
+    [InlineData("kprobe:vfs_read { @ = ⟦retval⟧; }", "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes")]
+    [InlineData("kretprobe:vfs_read { @ = ⟦arg0⟧; }", "The arg0 builtin can only be used with 'kprobes', 'uprobes', 'usdt' and 'rawtracepoint' probes")]
+    [InlineData("kretprobe:vfs_* { @[⟦func⟧] = count(); }", "func in a kretprobe with several functions is not supported yet")]
     public void BuiltinOutsideItsProbeKindsIsAnError(string annotated, string message)
     {
         var text = AnnotatedText.Parse(annotated);
@@ -33,6 +36,10 @@ public class ProbeContextTests
     [InlineData("uprobe:libc:malloc { @ = arg0 + arg5 + arg9; }")]
     [InlineData("uretprobe:libc:malloc { @ = retval; }")]
     [InlineData("rt:sys_enter { @ = arg0 + arg11; }")]
+    [InlineData("kprobe:vfs_read { @ = arg0 + arg7; }")]
+    [InlineData("k:vfs_read,k:vfs_write { @[func, kstack] = count(); }")]
+    [InlineData("kretprobe:vfs_read { @ = hist(retval); }")]
+    [InlineData("struct req { int len; } kprobe:blk_mq_start_request { @[((struct req *)arg0)->len] = count(); }")]
     public void BuiltinInItsProbeKindBinds(string script)
     {
         var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(script), new FakeTracepoints());
@@ -45,12 +52,26 @@ public class ProbeContextTests
     [InlineData("uprobe:libc:malloc { @s = str(arg0); }", true)]
     [InlineData("uretprobe:libc:malloc { @s = str(retval); }", true)]
     [InlineData("rt:sys_enter { @s = str(arg0); }", false)]
+    [InlineData("kprobe:do_sys_open { @s = str(arg1); }", false)]
     public void StrOfAnIntegerReadsUserMemoryInUprobes(string script, bool fromUserSpace)
     {
         var (program, _) = Binder.Bind(SyntaxTree.Parse(script), new FakeTracepoints());
 
         var assign = Assert.IsType<BoundMapAssign>(Assert.Single(program!.Probes[0].Body.Statements));
         Assert.Equal(fromUserSpace, Assert.IsType<BoundStr>(assign.Value).FromUserSpace);
+    }
+
+    [Theory]
+    [InlineData("kprobe:vfs_read { @[func] = count(); }", "string")]
+    [InlineData("kretprobe:xfs:xfs_file_read_iter { @[func] = count(); }", "string")]
+    [InlineData("kprobe:vfs_* { @[func] = count(); }", "ksym")]
+    [InlineData("fentry:vfs_read { @[func] = count(); }", "string")]
+    public void FuncInKernelProbesIsTheNamedFunctionOrTheSymbolOfTheInstructionPointer(string script, string keyType)
+    {
+        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(script), new FakeTracepoints());
+
+        Assert.Empty(diagnostics);
+        Assert.StartsWith(keyType, Assert.Single(program!.Maps).KeyTypes![0].ToString());
     }
 
     [Theory]

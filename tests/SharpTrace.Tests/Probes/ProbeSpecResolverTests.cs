@@ -49,6 +49,22 @@ public class ProbeSpecResolverTests
     }
 
     [Theory]
+    [InlineData("kprobe:do_sys_open", ProbeKind.Kprobe, "", "do_sys_open", 0UL)]
+    [InlineData("k:vfs_read+16", ProbeKind.Kprobe, "", "vfs_read", 16UL)]
+    [InlineData("kprobe:xfs:xfs_file_read_iter", ProbeKind.Kprobe, "xfs", "xfs_file_read_iter", 0UL)]
+    [InlineData("kr:inet_csk_accept", ProbeKind.Kretprobe, "", "inet_csk_accept", 0UL)]
+    [InlineData("kprobe:vfs_*", ProbeKind.Kprobe, "", "vfs_*", 0UL)]
+    [InlineData("kfunc:vfs_read", ProbeKind.Fentry, "", "vfs_read", 0UL)]
+    [InlineData("fr:vfs_read", ProbeKind.Fexit, "", "vfs_read", 0UL)]
+    public void KernelFunctionProbesResolveWithoutAskingTheKernel(string point, object kind, string module, string function, ulong offset)
+    {
+        // The function, and whether this kernel has the probe kind at all, is the attach stage's question.
+        var spec = Assert.Single(Resolve(point));
+
+        Assert.Equal(((ProbeKind)kind, module, function, offset), (spec.Kind, spec.Target, spec.Name, spec.Offset));
+    }
+
+    [Theory]
     // Wordings of bpftrace 0.17 where it has one (checked with `bpftrace -e`), else our own.
     [InlineData("⟦interval:xs:1⟧", "xs is not an accepted unit of time")]
     [InlineData("⟦profile:hz⟧", "profile probe type requires 2 arguments")]
@@ -60,14 +76,10 @@ public class ProbeSpecResolverTests
     [InlineData("⟦rt:nosuch*⟧", "No probes match rt:nosuch*")]
     [InlineData("⟦uprobe:/nonexistent/binary:main⟧", "uprobe target file '/nonexistent/binary' does not exist or is not executable")]
     [InlineData("⟦uprobe:/bin/sh⟧", "uprobe probes need a binary and a function: uprobe:/path/to/binary:function")]
-    [InlineData("⟦kprobe:do_sys_open⟧", "kprobes are not available: this kernel is built without CONFIG_KPROBES")]
-    [InlineData("⟦k:do_sys_open⟧", "kprobes are not available: this kernel is built without CONFIG_KPROBES")]
-    [InlineData("⟦kretprobe:do_sys_open⟧", "kretprobes are not available: this kernel is built without CONFIG_KPROBES")]
-    [InlineData("⟦kr:do_sys_open⟧", "kretprobes are not available: this kernel is built without CONFIG_KPROBES")]
-    [InlineData("⟦fentry:vfs_read⟧", "fentry probes are not available: this kernel refuses BPF trampolines (EPERM)")]
-    [InlineData("⟦kfunc:vfs_read⟧", "fentry probes are not available: this kernel refuses BPF trampolines (EPERM)")]
-    [InlineData("⟦fexit:vfs_read⟧", "fexit probes are not available: this kernel refuses BPF trampolines (EPERM)")]
-    [InlineData("⟦fr:vfs_read⟧", "fexit probes are not available: this kernel refuses BPF trampolines (EPERM)")]
+    [InlineData("⟦kprobe:⟧", "kprobe probes need a function: kprobe:[MODULE:]FUNCTION")]
+    [InlineData("⟦kretprobe:vfs_read+8⟧", "Offset not allowed")]
+    [InlineData("⟦kprobe:vfs_read+x⟧", "Invalid offset: x")]
+    [InlineData("⟦fentry:a:b:c⟧", "fentry probes need a function: fentry:[MODULE:]FUNCTION")]
     [InlineData("⟦hardware:cache-misses:1000⟧", "hardware probes are not available: this machine has no hardware performance counters (no cpu PMU)")]
     [InlineData("⟦h:cycles⟧", "hardware probes are not available: this machine has no hardware performance counters (no cpu PMU)")]
     [InlineData("⟦usdt:/bin/sh:probe⟧", "Probe type 'usdt' is not supported yet")]

@@ -1,0 +1,76 @@
+using SharpTrace.Kernel;
+using SharpTrace.KernelTests.Support;
+using SharpTrace.Probes;
+using SharpTrace.Syntax;
+
+namespace SharpTrace.KernelTests.Probes;
+
+/// <summary>
+/// kprobe, kretprobe, fentry and fexit on this kernel, which has none of them (no CONFIG_KPROBES, trampolines refused):
+/// scripts compile, and the run fails before anything loads, with one line naming the probe and the reason.
+/// </summary>
+[Trait("Category", "Kernel")]
+public sealed class KernelFunctionProbeTests : KernelTest
+{
+    [Theory]
+    [InlineData("kprobe:vfs_read { @[comm] = count(); }", "kprobe:vfs_read: kprobes are not available: this kernel is built without CONFIG_KPROBES")]
+    [InlineData("kr:vfs_read { @ = hist(retval); }", "kretprobe:vfs_read: kretprobes are not available: this kernel is built without CONFIG_KPROBES")]
+    [InlineData("kprobe:vfs_* { @[func] = count(); }", "kprobe:vfs_*: kprobes are not available: this kernel is built without CONFIG_KPROBES")]
+    [InlineData("fentry:vfs_read { @ = count(); }", "fentry:vfs_read: fentry probes are not available: this kernel refuses BPF trampolines (EPERM)")]
+    [InlineData("kretfunc:vfs_read { @ = count(); }", "fexit:vfs_read: fexit probes are not available: this kernel refuses BPF trampolines (EPERM)")]
+    public async Task ProbeTheKernelLacksFailsAtAttachWithOneLine(string script, string message)
+    {
+        // BEGIN would print if anything ran before the check.
+        var result = await SharpTraceRun.RunAsync(["-e", "BEGIN { printf(\"begun\\n\"); } " + script]);
+
+        Assert.Equal((1, "", $"ERROR: {message}\n"), (result.ExitCode, result.Stdout, result.Stderr));
+    }
+
+    [Fact]
+    public async Task KprobeScriptTypeChecks()
+    {
+        var result = await SharpTraceRun.RunAsync(["-d", "types", "-e", "kprobe:do_sys_openat2 { @[func, str(arg1)] = count(); }"]);
+
+        Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
+        Assert.Contains("Probe kprobe:do_sys_openat2\n", result.Stdout);
+        Assert.Contains("String \"do_sys_openat2\" :: string\n", result.Stdout); // func, a constant
+        Assert.Contains("Str kernel :: string\n", result.Stdout); // arg1 points into kernel memory
+    }
+
+    [Fact]
+    public void KprobeProgramsPassTheVerifier()
+    {
+        // The kernel cannot attach them, but it can load kprobe programs (uprobes use the same type): arguments from
+        // registers and the stack, retval, func of a wildcard, stacks and strings must all be code the verifier takes.
+        const string Script = """
+            kprobe:vfs_* { @calls[func, kstack] = count(); @args[arg0, arg6, arg7] = sum(arg2); printf("%s\n", str(arg1)); }
+            kretprobe:vfs_read { @ret = hist(retval); @name[func] = count(); }
+            """;
+        var result = Compilation.Compile(new SourceText(Script), new TracefsCatalog(), kernelTypes: SharpTrace.Kernel.Btf.KernelTypes.Lazy());
+        Assert.Empty(result.Diagnostics);
+        var compiled = result.Program!;
+
+        var owned = new List<IDisposable>();
+        try
+        {
+            var fds = new Dictionary<object, int>(ReferenceEqualityComparer.Instance);
+            foreach (var map in compiled.Maps.All)
+            {
+                var created = BpfMap.Create(map.Type, map.KeySize, map.ValueSize, map.MaxEntries, map.Ref.Name);
+                owned.Add(created);
+                fds[map.Ref] = created.Fd;
+            }
+            foreach (var probe in compiled.Probes)
+            {
+                Assert.Equal(BpfProgramType.Kprobe, probe.ProgramType);
+                owned.Add(BpfProgram.Load(probe.ProgramType, probe.Code.Link(r => fds[r]), probe.Probe.Name));
+            }
+            Assert.Equal(2, compiled.Probes.Count);
+        }
+        finally
+        {
+            foreach (var disposable in owned)
+                disposable.Dispose();
+        }
+    }
+}
