@@ -709,13 +709,26 @@ internal sealed partial class Binder
             map.KeyTypes = keyTypes;
             _mapTypesChanged = true;
         }
-        else if (!map.KeyTypes.SequenceEqual(keyTypes))
+        else if (!map.KeyTypes.SequenceEqual(keyTypes, KeyTypeComparer.Instance))
         {
             var expected = string.Join(", ", map.KeyTypes.Select(TypeName));
             var actual = string.Join(", ", keyTypes.Select(TypeName));
             _diagnostics.Error(access.Span, $"Argument mismatch for {map.Name}: trying to access with arguments: [{actual}] when map expects arguments: [{expected}]");
         }
         return keys;
+    }
+
+    /// <summary>
+    /// Integer keys of any width and signedness fit one map (bpftrace 0.17 accepts <c>@m[1]</c> and <c>@m[(uint64)x]</c>
+    /// together): a key is stored at the map's key width, and the first use decides how it prints.
+    /// </summary>
+    private sealed class KeyTypeComparer : IEqualityComparer<BpfType>
+    {
+        public static readonly KeyTypeComparer Instance = new();
+
+        public bool Equals(BpfType? x, BpfType? y) => (x?.IsInteger == true && y?.IsInteger == true) || object.Equals(x, y);
+
+        public int GetHashCode(BpfType type) => type.IsInteger ? 0 : type.GetHashCode();
     }
 
     private BoundExpression BindUnary(UnaryExpression unary)
