@@ -36,6 +36,8 @@ internal sealed partial class Binder
     private IReadOnlyList<ProbeSpec> _probeSpecs = [];
     private TracepointFormat? _tracepointFormat;
     private Dictionary<string, VariableSymbol> _variables = [];
+    // Set while binding a probe with several attach points whose body needs one program for each.
+    private bool _needsProgramPerAttachPoint;
 
     private Binder(SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig config, IKernelTypes? kernel)
     {
@@ -103,8 +105,7 @@ internal sealed partial class Binder
         BindMapDeclarations(root.MapDeclarations);
         var probes = new List<BoundProbe>();
         foreach (var probe in root.Probes)
-            if (BindProbe(probe) is { } bound)
-                probes.Add(bound);
+            probes.AddRange(BindProbe(probe));
         return new BoundProgram(probes, _maps.Values.OrderBy(m => m.Index).ToList(), _actions, _config);
     }
 
@@ -136,21 +137,43 @@ internal sealed partial class Binder
         return config;
     }
 
-    private BoundProbe? BindProbe(Probe probe)
+    private IEnumerable<BoundProbe> BindProbe(Probe probe)
     {
         var specs = new List<ProbeSpec>();
         foreach (var point in probe.AttachPoints)
             specs.AddRange(ProbeSpecResolver.Resolve(point, _tracepoints, _diagnostics));
         if (specs.Count == 0)
-            return null;
-        var kinds = specs.Select(s => s.Kind).Distinct().ToList();
-        if (kinds.Count > 1)
+            return [];
+        if (specs.Select(s => s.Kind).Distinct().Count() > 1)
         {
             _diagnostics.Error(probe.AttachPoints[0].Span, "A probe's attach points must all be of one kind");
-            return null;
+            return [];
         }
 
-        _probeKind = kinds[0];
+        var (diagnosticCount, actionCount) = (_diagnostics.Items.Count, _actions.Count);
+        _needsProgramPerAttachPoint = false;
+        var bound = BindProbeAt(probe, specs);
+        if (!_needsProgramPerAttachPoint)
+            return [bound];
+
+        // The body names `probe`, or tracepoint args that lie at different offsets: one program per attach point,
+        // as bpftrace compiles them. Errors in the body are reported once, from the first attach point.
+        _diagnostics.TruncateTo(diagnosticCount);
+        _actions.RemoveRange(actionCount, _actions.Count - actionCount);
+        var probes = new List<BoundProbe>();
+        foreach (var spec in specs)
+        {
+            var errors = _diagnostics.ErrorCount;
+            probes.Add(BindProbeAt(probe, [spec]));
+            if (_diagnostics.ErrorCount > errors)
+                break;
+        }
+        return probes;
+    }
+
+    private BoundProbe BindProbeAt(Probe probe, IReadOnlyList<ProbeSpec> specs)
+    {
+        _probeKind = specs[0].Kind;
         _probeSpecs = specs;
         _tracepointFormat = _probeKind == ProbeKind.Tracepoint ? _tracepoints.Format(specs[0].Target, specs[0].Name) : null;
         _variables = new Dictionary<string, VariableSymbol>(StringComparer.Ordinal);
@@ -613,6 +636,11 @@ internal sealed partial class Binder
             _diagnostics.Error(identifier.Span, "cpid cannot be used without child command (-c)");
             return Error(identifier.Span);
         }
+        if (identifier.Name == "probe")
+        {
+            _needsProgramPerAttachPoint |= _probeSpecs.Count > 1;
+            return new BoundStringLiteral(identifier.Span, _probeSpecs[0].ToString());
+        }
         if (TryBindBuiltinFunction(identifier) is { } bound)
             return bound;
         if (BuiltinVariable.TryGet(identifier.Name, out var builtin))
@@ -650,8 +678,8 @@ internal sealed partial class Binder
         foreach (var other in _probeSpecs.Skip(1))
         {
             var otherField = _tracepoints.Format(other.Target, other.Name)?.Fields.FirstOrDefault(f => f.Name == access.Field);
-            if (otherField is null || otherField.Offset != field.Offset || otherField.Size != field.Size)
-                _diagnostics.Error(access.Span, $"args.{access.Field} differs between {_probeSpecs[0]} and {other}");
+            if (otherField is null || otherField.Offset != field.Offset || otherField.Size != field.Size || otherField.CType != field.CType)
+                _needsProgramPerAttachPoint = true;
         }
         BpfType type;
         if (field.IsDataLoc && field.CType.Contains("char", StringComparison.Ordinal))

@@ -13,6 +13,10 @@ internal sealed partial class DiagnosticBag
     public SourceText Source { get; }
     public IReadOnlyList<Diagnostic> Items => _items;
     public bool HasErrors => _items.Any(d => d.IsError);
+    public int ErrorCount => _items.Count(d => d.IsError);
+
+    /// <summary>Drops what was reported after the first <paramref name="count"/> diagnostics (an attempt that is redone).</summary>
+    public void TruncateTo(int count) => _items.RemoveRange(count, _items.Count - count);
 
     public void AddRange(IEnumerable<Diagnostic> diagnostics) => _items.AddRange(diagnostics);
 
