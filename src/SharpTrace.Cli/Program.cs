@@ -225,7 +225,11 @@ internal static partial class Program
             return null;
         if (options.NoPrintMaps)
             config = config with { PrintMapsOnExit = false, SetOutsideScript = new HashSet<string>(config.SetOutsideScript) { "print_maps_on_exit" } };
-        return config with { PositionalParameters = options.Parameters, ChildPid = childPid, TargetPid = options.Pid };
+        return config with
+        {
+            PositionalParameters = options.Parameters, ChildPid = childPid, TargetPid = options.Pid,
+            IncludeDirectories = options.IncludeDirectories, IncludeFiles = options.Includes,
+        };
     }
 
     private static Dictionary<string, string> EnvironmentVariables()

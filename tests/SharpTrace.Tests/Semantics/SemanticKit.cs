@@ -52,7 +52,7 @@ internal static class SemanticKit
         {
             var tree = SyntaxTree.Parse(c);
             var diagnostics = new DiagnosticBag(tree.Source);
-            _types = CDeclarations.Read(tree.Root, diagnostics, null, _ => false).Types;
+            _types = CDeclarations.Read(tree.Root, diagnostics, null, HeaderSearch.None).Types;
             Assert.Empty(diagnostics.Items);
         }
 
