@@ -195,14 +195,14 @@ internal static partial class Program
     }
 
     /// <summary>
-    /// -I directories must exist and --include files must be found in them or the system include folders. Their
-    /// C definitions are not read: kernel types come from BTF (see docs/cli.md).
+    /// -I directories must exist and --include files must be found in them or the system include folders. Only
+    /// their integer macros are read: kernel types come from BTF (see docs/cli.md).
     /// </summary>
     private static string? CheckIncludes(CliOptions options)
     {
         if (options.IncludeDirectories.FirstOrDefault(d => !Directory.Exists(d)) is { } missingDirectory)
             return $"-I {missingDirectory}: no such directory";
-        string[] searched = [.. options.IncludeDirectories, "/usr/local/include", "/usr/include"];
+        var searched = TraceScript.HeaderSearchPath(options.IncludeDirectories);
         foreach (var include in options.Includes)
         {
             var found = Path.IsPathRooted(include) ? File.Exists(include) : searched.Any(d => File.Exists(Path.Combine(d, include)));
@@ -225,7 +225,11 @@ internal static partial class Program
             return null;
         if (options.NoPrintMaps)
             config = config with { PrintMapsOnExit = false, SetOutsideScript = new HashSet<string>(config.SetOutsideScript) { "print_maps_on_exit" } };
-        return config with { PositionalParameters = options.Parameters, ChildPid = childPid, TargetPid = options.Pid };
+        return config with
+        {
+            PositionalParameters = options.Parameters, ChildPid = childPid, TargetPid = options.Pid,
+            IncludeDirectories = options.IncludeDirectories, IncludeFiles = options.Includes,
+        };
     }
 
     private static Dictionary<string, string> EnvironmentVariables()

@@ -68,6 +68,13 @@ public static class TraceScript
         return listing.Format(listing.List(pattern, warning).ToList(), withArguments, warning);
     }
 
+    /// <summary>
+    /// The directories <c>#include</c>d headers are searched in, in order: <paramref name="includeDirectories"/>
+    /// (<c>-I</c>), then the system include directories (<c>/usr/local/include</c>, the multiarch one, <c>/usr/include</c>).
+    /// </summary>
+    public static IReadOnlyList<string> HeaderSearchPath(IReadOnlyList<string> includeDirectories) =>
+        Semantics.CTypes.HeaderSearch.WithSystemDirectories(includeDirectories).Directories;
+
     /// <summary>Parses <paramref name="source"/> without compiling it (no kernel access, no root needed).</summary>
     public static ParsedScript Parse(string source, string fileName = "stdin") =>
         new(SyntaxTree.Parse(new SourceText(source, fileName)));

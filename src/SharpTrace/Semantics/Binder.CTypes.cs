@@ -18,11 +18,15 @@ internal sealed partial class Binder
         ["int64"] = CBaseTypes.Long, ["uint64"] = CBaseTypes.UnsignedLong,
     };
 
-    /// <summary>The script's C definitions; kernel types behind them are read only when a name needs them.</summary>
-    private static CDeclarations? ReadDeclarations(SyntaxTree tree, DiagnosticBag diagnostics, IKernelTypes? kernel) =>
-        tree.Root.CDefinitions.Count == 0 && tree.Root.Preprocessor.Count == 0
+    /// <summary>
+    /// The script's C definitions and the macros of the headers it includes; kernel types behind them are read only
+    /// when a name needs them.
+    /// </summary>
+    private static CDeclarations? ReadDeclarations(SyntaxTree tree, DiagnosticBag diagnostics, IKernelTypes? kernel, ProgramConfig config) =>
+        tree.Root.CDefinitions.Count == 0 && tree.Root.Preprocessor.Count == 0 && config.IncludeFiles.Count == 0
             ? null
-            : CDeclarations.Read(tree.Root, diagnostics, kernel);
+            : CDeclarations.Read(tree.Root, diagnostics, kernel,
+                HeaderSearch.WithSystemDirectories(config.IncludeDirectories), config.IncludeFiles);
 
     private BoundExpression BindMemberAccess(FieldAccess access)
     {
@@ -261,10 +265,13 @@ internal sealed partial class Binder
         return new BoundIntegerLiteral(offsetof.Span, offset, BpfType.UInt64);
     }
 
-    /// <summary>A <c>#define</c> constant or an enum value (the script's, then the kernel's); null if the name is neither.</summary>
+    /// <summary>
+    /// A <c>#define</c> constant (the script's, then the included headers') or an enum value (the script's, then the
+    /// kernel's); null if the name is neither.
+    /// </summary>
     private BoundExpression? BindConstant(Identifier identifier)
     {
-        if (_declarations?.Macros.GetValueOrDefault(identifier.Name) is { Value: long value })
+        if (_declarations?.MacroValue(identifier.Name) is { } value)
             return new BoundIntegerLiteral(identifier.Span, value, BpfType.Int64);
         if (Types.FindEnumerator(identifier.Name) is { } enumerator)
             return new BoundIntegerLiteral(identifier.Span, enumerator.Value, BpfType.Int64);

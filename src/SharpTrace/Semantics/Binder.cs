@@ -47,7 +47,7 @@ internal sealed partial class Binder
         _kernel = kernel;
         _diagnostics = new DiagnosticBag(tree.Source);
         _declarationDiagnostics = new DiagnosticBag(tree.Source);
-        _declarations = ReadDeclarations(tree, _declarationDiagnostics, kernel);
+        _declarations = ReadDeclarations(tree, _declarationDiagnostics, kernel, config);
     }
 
     /// <summary>The C types the script can name: its own definitions, then the kernel's.</summary>

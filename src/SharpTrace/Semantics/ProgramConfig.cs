@@ -38,4 +38,10 @@ public sealed record ProgramConfig
 
     /// <summary>The process given with <c>-p</c>: probes other than BEGIN/END only fire for it.</summary>
     public int? TargetPid { get; init; }
+
+    /// <summary>Directories searched first for <c>#include</c>d headers (<c>-I</c>), before the system ones.</summary>
+    public IReadOnlyList<string> IncludeDirectories { get; init; } = [];
+
+    /// <summary>Headers included before the script's own lines (<c>--include</c>), for their macros.</summary>
+    public IReadOnlyList<string> IncludeFiles { get; init; } = [];
 }

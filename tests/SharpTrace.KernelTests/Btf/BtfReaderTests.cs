@@ -131,7 +131,7 @@ public class BtfReaderTests : KernelTest
             """);
         var tree = SharpTrace.Syntax.SyntaxTree.Parse(source);
         var diagnostics = new SharpTrace.Syntax.DiagnosticBag(source);
-        var declarations = CDeclarations.Read(tree.Root, diagnostics, Kernel.Value, _ => false);
+        var declarations = CDeclarations.Read(tree.Root, diagnostics, Kernel.Value, HeaderSearch.None);
         Assert.Empty(diagnostics.Items);
         var rq = (CStructType)declarations.Types.FindType("struct cfs_rq_partial")!;
         var loadWeight = Kernel.Value.FindTagged("struct", "load_weight")!;

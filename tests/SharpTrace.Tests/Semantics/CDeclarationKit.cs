@@ -8,19 +8,20 @@ namespace SharpTrace.Tests.Semantics;
 internal static class CDeclarationKit
 {
     public static (CDeclarations Declarations, IReadOnlyList<Diagnostic> Diagnostics) Read(
-        string script, IKernelTypes? kernel = null, Func<string, bool>? headerExists = null)
+        string script, IKernelTypes? kernel = null, HeaderSearch? headers = null, IReadOnlyList<string>? includeFiles = null)
     {
         var tree = SyntaxTree.Parse(script);
         Assert.True(tree.Diagnostics.Count == 0, "the script does not parse:\n" + string.Concat(tree.Diagnostics.Select(d => d.Format())));
         var diagnostics = new DiagnosticBag(tree.Source);
-        var declarations = CDeclarations.Read(tree.Root, diagnostics, kernel, headerExists ?? (_ => false));
+        var declarations = CDeclarations.Read(tree.Root, diagnostics, kernel, headers ?? HeaderSearch.None, includeFiles);
         return (declarations, diagnostics.Items);
     }
 
     /// <summary>Reads a script that must have no C errors.</summary>
-    public static CDeclarations ReadClean(string script, IKernelTypes? kernel = null)
+    public static CDeclarations ReadClean(string script, IKernelTypes? kernel = null, HeaderSearch? headers = null,
+        IReadOnlyList<string>? includeFiles = null)
     {
-        var (declarations, diagnostics) = Read(script, kernel);
+        var (declarations, diagnostics) = Read(script, kernel, headers, includeFiles);
         Assert.True(diagnostics.Count == 0, string.Concat(diagnostics.Select(d => d.Format())));
         return declarations;
     }

@@ -178,7 +178,8 @@ public class CDeclarationTests
         Assert.Null(withBtf.Types.FindScriptTagged("struct", "no"));
         Assert.Empty(withBtf.Includes);
 
-        var (withoutBtf, diagnostics) = CDeclarationKit.Read(script, kernel: null, headerExists: _ => true);
+        using var headers = new TempHeaders(("linux/sched.h", "#define SCHED_OTHER 0\n"));
+        var (withoutBtf, diagnostics) = CDeclarationKit.Read(script, kernel: null, headers: headers.Search);
         Assert.Empty(diagnostics);
         Assert.NotNull(withoutBtf.Types.FindScriptTagged("struct", "cfs_rq"));
         Assert.NotNull(withoutBtf.Types.FindScriptTagged("struct", "no"));

@@ -37,11 +37,14 @@ internal static class SemanticKit
 
     public static ITracepointCatalog Tracepoints { get; } = new KitTracepoints();
 
-    public static (BoundProgram? Program, IReadOnlyList<Diagnostic> Diagnostics) Bind(string script) =>
-        Binder.Bind(SyntaxTree.Parse(script), Tracepoints, kernelTypes: Kernel);
+    public static (BoundProgram? Program, IReadOnlyList<Diagnostic> Diagnostics) Bind(string script, ProgramConfig? config = null) =>
+        Binder.Bind(SyntaxTree.Parse(script), Tracepoints, config, kernelTypes: Kernel);
 
     public static void AssertDiagnostics(string annotated, params string[] messages) =>
         AnnotatedText.AssertDiagnostics(annotated, text => Bind(text).Diagnostics, messages);
+
+    public static void AssertDiagnostics(string annotated, ProgramConfig config, params string[] messages) =>
+        AnnotatedText.AssertDiagnostics(annotated, text => Bind(text, config).Diagnostics, messages);
 
     /// <summary>Kernel types read from C text by our own declaration parser, standing in for BTF.</summary>
     private sealed class CKernelTypes : IKernelTypes
@@ -52,7 +55,7 @@ internal static class SemanticKit
         {
             var tree = SyntaxTree.Parse(c);
             var diagnostics = new DiagnosticBag(tree.Source);
-            _types = CDeclarations.Read(tree.Root, diagnostics, null, _ => false).Types;
+            _types = CDeclarations.Read(tree.Root, diagnostics, null, HeaderSearch.None).Types;
             Assert.Empty(diagnostics.Items);
         }
 

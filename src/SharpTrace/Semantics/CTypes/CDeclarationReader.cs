@@ -18,8 +18,12 @@ internal sealed class CDeclarationReader
     private sealed record Conditional(TextSpan Span, bool ParentActive, bool Active, bool Taken);
 
     private readonly DiagnosticBag _diagnostics;
-    private readonly Func<string, bool> _headerExists;
+    private readonly HeaderMacros _headers;
     private readonly Dictionary<string, CMacro> _macros = new(StringComparer.Ordinal);
+    // Header macros evaluated so far (null: not an integer constant), and those being evaluated (a macro naming
+    // itself, as glibc's "#define SOCK_STREAM SOCK_STREAM", then means the enumerator of that name).
+    private readonly Dictionary<string, long?> _headerValues = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _expanding = new(StringComparer.Ordinal);
     private readonly List<string> _includes = [];
     private readonly Stack<Conditional> _conditionals = new();
     private List<CToken> _tokens = [];
@@ -29,11 +33,11 @@ internal sealed class CDeclarationReader
     private bool _inConditional;
     private Dictionary<string, long>? _enumScope;
 
-    public CDeclarationReader(DiagnosticBag diagnostics, CTypeTable types, Func<string, bool> headerExists)
+    public CDeclarationReader(DiagnosticBag diagnostics, CTypeTable types, HeaderSearch headers)
     {
         _diagnostics = diagnostics;
         _expressionDiagnostics = diagnostics;
-        _headerExists = headerExists;
+        _headers = new HeaderMacros(headers);
         Types = types;
         if (types.Kernel is not null)
             _macros[CDeclarations.HaveBtfMacro] = new CMacro(CDeclarations.HaveBtfMacro, "1", 1, default);
@@ -61,7 +65,7 @@ internal sealed class CDeclarationReader
         {
             case "ifdef" or "ifndef":
             {
-                var defined = _macros.ContainsKey(FirstIdentifier(rest));
+                var defined = IsDefined(FirstIdentifier(rest));
                 Push(line.Span, defined == (word == "ifdef"));
                 return;
             }
@@ -140,8 +144,45 @@ internal sealed class CDeclarationReader
         var header = rest[1..end];
         _includes.Add(header);
         // With BTF every kernel type is known whatever the header; without it, the header must at least exist.
-        if (Types.Kernel is null && !_headerExists(header))
+        if (!IncludeHeader(header) && Types.Kernel is null)
             _diagnostics.ReportIncludeNotFound(new TextSpan(restOffset + 1, header.Length), header);
+    }
+
+    /// <summary>Reads the macros of a header (named by <c>#include</c> or <c>--include</c>); false if it is not on disk.</summary>
+    public bool IncludeHeader(string header) => _headers.Include(header);
+
+    private bool IsDefined(string name) => _macros.ContainsKey(name) || _headers.IsDefined(name);
+
+    /// <summary>
+    /// The integer value of a macro: the script's own <c>#define</c> first, then the included headers'. Null when the
+    /// name is no macro or its text is not an integer constant expression.
+    /// </summary>
+    public long? MacroValue(string name) =>
+        _macros.TryGetValue(name, out var macro) ? macro.Value : HeaderMacroValue(name);
+
+    private long? HeaderMacroValue(string name)
+    {
+        if (_headerValues.TryGetValue(name, out var known))
+            return known;
+        if (!_headers.TryGetText(name, out var text) || !_expanding.Add(name))
+            return null;
+        // Evaluated on first use, possibly in the middle of another expression: the parser's state is kept aside.
+        var (tokens, position, inConditional, enumScope) = (_tokens, _position, _inConditional, _enumScope);
+        _inConditional = false;
+        _enumScope = null;
+        long? value;
+        try
+        {
+            // Header text is not in the script: spans mean nothing, and problems only make the value unknown.
+            value = TryEvaluate(text, 0);
+        }
+        finally
+        {
+            (_tokens, _position, _inConditional, _enumScope) = (tokens, position, inConditional, enumScope);
+            _expanding.Remove(name);
+        }
+        _headerValues[name] = value;
+        return value;
     }
 
     private bool EvaluateCondition(string text, int offset)
@@ -662,14 +703,14 @@ internal sealed class CDeclarationReader
                 var name = Current.Kind == CTokenKind.Identifier ? Take().Text : throw ExpressionError(d => d.ReportCExpected(Current.Span, "identifier"));
                 if (parenthesized)
                     Expect(")");
-                return _macros.ContainsKey(name) ? 1 : 0;
+                return IsDefined(name) ? 1 : 0;
             }
             case CTokenKind.Identifier:
             {
                 Take();
                 if (_enumScope is not null && _enumScope.TryGetValue(token.Text, out var local))
                     return local;
-                if (_macros.TryGetValue(token.Text, out var macro) && macro.Value is { } macroValue)
+                if (MacroValue(token.Text) is { } macroValue)
                     return macroValue;
                 if (Types.FindEnumerator(token.Text) is { } enumerator)
                     return enumerator.Value;
@@ -685,7 +726,7 @@ internal sealed class CDeclarationReader
     private bool StartsTypeName() =>
         Current.Kind == CTokenKind.Identifier
         && (CBaseTypes.IsSpecifierWord(Current.Text) || IsQualifier(Current.Text) || Current.Text is "struct" or "union" or "enum"
-            || (!_macros.ContainsKey(Current.Text) && Types.FindTypedef(Current.Text) is not null));
+            || (!IsDefined(Current.Text) && Types.FindTypedef(Current.Text) is not null));
 
     private CType ParseTypeName()
     {
@@ -729,9 +770,10 @@ internal sealed class CDeclarationReader
 
     private void Report(Action<DiagnosticBag> report) => report(_diagnostics);
 
+    // While a macro's text is tried as an integer, even errors of the type names in its casts are not errors.
     private CSyntaxError Error(Action<DiagnosticBag> report)
     {
-        report(_diagnostics);
+        report(_expressionDiagnostics);
         return new CSyntaxError();
     }
 

@@ -9,17 +9,21 @@ internal sealed record CMacro(string Name, string Text, long? Value, TextSpan Sp
 /// <summary>What a script's C preamble declares: its types (backed by the kernel's), its macros and its includes.</summary>
 internal sealed class CDeclarations
 {
-    internal CDeclarations(CTypeTable types, IReadOnlyDictionary<string, CMacro> macros, IReadOnlyList<string> includes)
+    private readonly Func<string, long?> _macroValue;
+
+    internal CDeclarations(CTypeTable types, IReadOnlyDictionary<string, CMacro> macros, IReadOnlyList<string> includes,
+        Func<string, long?> macroValue)
     {
         Types = types;
         Macros = macros;
         Includes = includes;
+        _macroValue = macroValue;
     }
 
     /// <summary>Script-defined structs, unions and enums, falling back to the kernel's types.</summary>
     public CTypeTable Types { get; }
 
-    /// <summary>Object-like macros by name (function-like macros are not kept).</summary>
+    /// <summary>The script's own object-like macros by name (function-like macros are not kept).</summary>
     public IReadOnlyDictionary<string, CMacro> Macros { get; }
 
     /// <summary>Headers named by <c>#include</c> lines that were not skipped by a conditional.</summary>
@@ -29,20 +33,30 @@ internal sealed class CDeclarations
     public const string HaveBtfMacro = "BPFTRACE_HAVE_BTF";
 
     /// <summary>
+    /// The integer value of a macro: the script's <c>#define</c>, else the included headers' (and their fallback table,
+    /// <see cref="KernelHeaderMacros"/>). Null when no macro has that name or its text is not an integer constant.
+    /// </summary>
+    public long? MacroValue(string name) => _macroValue(name);
+
+    /// <summary>
     /// Reads the C definitions and preprocessor lines the parser kept, in source order, honouring
     /// <c>#if/#ifdef/#ifndef/#else/#endif</c>. Problems go to <paramref name="diagnostics"/>, with spans in the script.
     /// </summary>
     /// <param name="kernel">The kernel's types; null when the kernel has no BTF.</param>
-    /// <param name="headerExists">Whether a header named in <c>#include</c> is on disk (only asked when there is no BTF).</param>
+    /// <param name="headers">Where <c>#include</c>d headers are found; by default the system include directories.</param>
+    /// <param name="includeFiles">Headers included before the script (<c>--include</c>).</param>
     public static CDeclarations Read(ProgramNode program, DiagnosticBag diagnostics, IKernelTypes? kernel,
-        Func<string, bool>? headerExists = null) =>
-        Read(program.Preprocessor, program.CDefinitions, diagnostics, kernel, headerExists);
+        HeaderSearch? headers = null, IReadOnlyList<string>? includeFiles = null) =>
+        Read(program.Preprocessor, program.CDefinitions, diagnostics, kernel, headers, includeFiles);
 
-    /// <inheritdoc cref="Read(ProgramNode, DiagnosticBag, IKernelTypes?, Func{string, bool}?)"/>
+    /// <inheritdoc cref="Read(ProgramNode, DiagnosticBag, IKernelTypes?, HeaderSearch?, IReadOnlyList{string}?)"/>
     public static CDeclarations Read(IReadOnlyList<PreprocessorLine> preprocessor, IReadOnlyList<CDefinition> definitions,
-        DiagnosticBag diagnostics, IKernelTypes? kernel, Func<string, bool>? headerExists = null)
+        DiagnosticBag diagnostics, IKernelTypes? kernel, HeaderSearch? headers = null, IReadOnlyList<string>? includeFiles = null)
     {
-        var reader = new CDeclarationReader(diagnostics, new CTypeTable(kernel), headerExists ?? HeaderSearch.Exists);
+        var reader = new CDeclarationReader(diagnostics, new CTypeTable(kernel), headers ?? HeaderSearch.WithSystemDirectories([]));
+        // The command line checked that these exist (an --include has no place in the script to point at).
+        foreach (var header in includeFiles ?? [])
+            reader.IncludeHeader(header);
         var items = preprocessor.Cast<Node>().Concat(definitions).OrderBy(n => n.Span.Start);
         foreach (var item in items)
         {
@@ -52,15 +66,6 @@ internal sealed class CDeclarations
                 reader.Definition((CDefinition)item);
         }
         reader.Finish();
-        return new CDeclarations(reader.Types, reader.Macros, reader.Includes);
+        return new CDeclarations(reader.Types, reader.Macros, reader.Includes, reader.MacroValue);
     }
-}
-
-/// <summary>Where <c>#include &lt;...&gt;</c> headers are looked for when the kernel has no BTF.</summary>
-internal static class HeaderSearch
-{
-    private static readonly string[] Directories = ["/usr/local/include", "/usr/include", "/usr/include/x86_64-linux-gnu"];
-
-    /// <summary>Whether <paramref name="header"/> (<c>linux/sched.h</c>) exists in a system include directory.</summary>
-    public static bool Exists(string header) => Directories.Any(d => File.Exists(Path.Combine(d, header)));
 }
