@@ -27,7 +27,7 @@ internal static class ProbeAttacher
     /// </summary>
     public static void ThrowIfUnavailable(ProbeSpec spec)
     {
-        var reason = spec.Kind switch
+        var reason = spec.Unresolved ?? spec.Kind switch
         {
             ProbeKind.Kprobe or ProbeKind.Kretprobe => KprobeAttacher.Unavailability(spec),
             // Loading fentry and fexit programs (BTF trampolines) is not implemented: this kernel refuses them.

@@ -22,6 +22,12 @@ internal sealed record ProbeSpec(ProbeKind Kind, string Target = "", string Name
     /// <summary>interval, profile, software: events between samples (nanoseconds for clocks), or samples a second when <see cref="IsFrequency"/>; watchpoint: length.</summary>
     public ulong Period { get; init; }
 
+    /// <summary>
+    /// Why this attach point cannot attach although the script is sound (a uprobe function the binary lacks), or null.
+    /// Checked before anything loads: the run fails with this reason, as bpftrace fails at attach.
+    /// </summary>
+    public string? Unresolved { get; init; }
+
     /// <summary>interval and profile in hz: <see cref="Period"/> is a frequency.</summary>
     public bool IsFrequency { get; init; }
 

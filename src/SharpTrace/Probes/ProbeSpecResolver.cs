@@ -165,11 +165,15 @@ internal static class ProbeSpecResolver
             .Where(f => HasWildcard(function) ? Wildcard.Matches(function, f.Name) : f.Name == function)
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
-        if (symbols.Count == 0)
+        if (symbols.Count == 0 && HasWildcard(function))
         {
-            diagnostics.Error(point.Span, HasWildcard(function) ? $"No probes match {point.Raw}" : $"Could not resolve symbol: {path}:{function}");
+            diagnostics.Error(point.Span, $"No probes match {point.Raw}");
             return [];
         }
+        // A library without the function (libpthread.so.0:pthread_create since glibc 2.34) is the attach stage's
+        // error, so the script still type-checks.
+        if (symbols.Count == 0)
+            return [new ProbeSpec(kind, path, function) { Offset = offset, Unresolved = $"Could not resolve symbol: {path}:{function}" }];
         var specs = new List<ProbeSpec>();
         foreach (var symbol in symbols)
         {

@@ -11,6 +11,16 @@ public sealed class UprobeTests : KernelTest
     private static string Target => TestPrograms.PathOf("probe_args");
 
     [Fact]
+    public async Task FunctionTheBinaryLacksFailsTheRunWithOneLineBeforeBeginRuns()
+    {
+        // bpftrace 0.17 drops such a probe without a word (threadsnoop.bt traces nothing on glibc 2.34+); we say why.
+        var result = await SharpTraceRun.RunAsync(["-e", "BEGIN { printf(\"begun\\n\"); } uprobe:" + Target + ":no_such_function { @ = count(); }"]);
+
+        Assert.Equal((1, ""), (result.ExitCode, result.Stdout));
+        Assert.Equal($"ERROR: uprobe:{Target}:no_such_function: Could not resolve symbol: {Target}:no_such_function\n", result.Stderr);
+    }
+
+    [Fact]
     public async Task ArgumentsAndReturnValueMatchBpftrace()
     {
         var script = $$"""

@@ -138,9 +138,18 @@ public sealed class UprobeResolutionTests(CompiledProgram program) : IClassFixtu
     }
 
     [Fact]
-    public void UnknownFunctionOffsetsAndReturnProbeOffsetsAreErrors()
+    public void UnknownFunctionResolvesToAProbeThatCannotAttach()
     {
-        AssertError($"⟦uprobe:{program.Path}:nosuch⟧", $"Could not resolve symbol: {program.Path}:nosuch");
+        // As in bpftrace, a function the binary lacks is found out at attach, so the script still type-checks.
+        var spec = Assert.Single(ProbeSpecResolverTests.Resolve($"uprobe:{program.Path}:nosuch"));
+
+        Assert.Equal(("nosuch", $"Could not resolve symbol: {program.Path}:nosuch"), (spec.Name, spec.Unresolved));
+        Assert.Null(Assert.Single(ProbeSpecResolverTests.Resolve($"uprobe:{program.Path}:add3")).Unresolved);
+    }
+
+    [Fact]
+    public void UnmatchedWildcardsOffsetsAndReturnProbeOffsetsAreErrors()
+    {
         AssertError($"⟦uprobe:{program.Path}:zz*⟧", $"No probes match uprobe:{program.Path}:zz*");
         AssertError($"⟦uretprobe:{program.Path}:add3+4⟧", "Offset not allowed");
         AssertError($"⟦uprobe:{program.Path}:0x1⟧", $"Could not resolve address: {program.Path}:0x1");
