@@ -7,7 +7,8 @@ namespace SharpTrace.Builtins;
 
 /// <summary>
 /// What a builtin function sees of the binder: the probe being bound, the config, diagnostics, a way to bind its
-/// arguments, and the kernel's symbols (read once per compilation, when first asked for).
+/// arguments, the kernel's symbols (read once per compilation, when first asked for), and <c>CannotRun</c> to record
+/// why the probe, though sound, cannot run on this machine (a kernel symbol it lacks): the run then fails with it.
 /// </summary>
 internal sealed record BuiltinContext(
     ProbeKind ProbeKind,
@@ -15,7 +16,8 @@ internal sealed record BuiltinContext(
     ProgramConfig Config,
     DiagnosticBag Diagnostics,
     Func<Expression, BoundExpression> Bind,
-    Func<Kernel.Kallsyms> Kallsyms)
+    Func<Kernel.Kallsyms> Kallsyms,
+    Action<string> CannotRun)
 {
     /// <summary>An expression with an error already reported.</summary>
     public BoundExpression Error(TextSpan span) => new BoundErrorExpression(span);

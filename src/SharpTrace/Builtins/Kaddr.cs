@@ -3,7 +3,11 @@ using SharpTrace.Syntax.Ast;
 
 namespace SharpTrace.Builtins;
 
-/// <summary><c>kaddr("name")</c>: the address of a kernel symbol, looked up in /proc/kallsyms when the script is compiled.</summary>
+/// <summary>
+/// <c>kaddr("name")</c>: the address of a kernel symbol, looked up in /proc/kallsyms when the script is compiled. A
+/// symbol the kernel does not list (data symbols need CONFIG_KALLSYMS_ALL) lets the script type-check; its probe
+/// cannot run, and the run says why before anything loads.
+/// </summary>
 internal sealed class Kaddr : BuiltinFunction
 {
     public override string Name => "kaddr";
@@ -20,11 +24,9 @@ internal sealed class Kaddr : BuiltinFunction
             context.Diagnostics.Error(call.Span, $"{Name}() expects a string literal ({(call.Arguments[0] is IntegerLiteral ? "integer" : "expression")} provided)");
             return context.Error(call.Span);
         }
-        if (context.Kallsyms().AddressOf(symbol.Value) is not { } address)
-        {
-            context.Diagnostics.Error(call.Span, $"Failed to resolve kernel symbol: {symbol.Value}");
-            return context.Error(call.Span);
-        }
-        return new BoundIntegerLiteral(call.Span, unchecked((long)address), BpfType.UInt64);
+        var address = context.Kallsyms().AddressOf(symbol.Value);
+        if (address is null)
+            context.CannotRun($"Failed to resolve kernel symbol: {symbol.Value} (not in /proc/kallsyms)");
+        return new BoundIntegerLiteral(call.Span, unchecked((long)(address ?? 0)), BpfType.UInt64);
     }
 }

@@ -50,8 +50,13 @@ internal sealed class Session : IDisposable
     {
         try
         {
-            foreach (var spec in _program.Probes.SelectMany(p => p.Probe.AttachPoints))
-                ProbeAttacher.ThrowIfUnavailable(spec);
+            foreach (var probe in _program.Probes.Select(p => p.Probe))
+            {
+                if (probe.CannotRun is { } reason)
+                    throw new ProbeUnavailableException(probe.Name, reason);
+                foreach (var spec in probe.AttachPoints)
+                    ProbeAttacher.ThrowIfUnavailable(spec);
+            }
             CreateMaps();
             LoadPrograms();
             Attach();

@@ -14,7 +14,8 @@ internal sealed partial class Binder
     {
         if (!BuiltinFunction.All.TryGetValue(call.Name, out var function) || (bareName && !function.IsVariable))
             return null;
-        var context = new BuiltinContext(_probeKind, _probeSpecs, _config, _diagnostics, BindExpression, () => _kallsyms ??= Kallsyms.Load());
+        var context = new BuiltinContext(_probeKind, _probeSpecs, _config, _diagnostics, BindExpression, () => _kallsyms ??= Kallsyms.Load(),
+            reason => _probeCannotRun ??= reason);
         return function.Bind(call, context);
     }
 

@@ -38,6 +38,8 @@ internal sealed partial class Binder
     private Dictionary<string, VariableSymbol> _variables = [];
     // Set while binding a probe with several attach points whose body needs one program for each.
     private bool _needsProgramPerAttachPoint;
+    // Why the probe being bound cannot run on this machine though it type-checks (BoundProbe.CannotRun).
+    private string? _probeCannotRun;
 
     private Binder(SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig config, IKernelTypes? kernel)
     {
@@ -178,12 +180,13 @@ internal sealed partial class Binder
         _tracepointFormat = _probeKind == ProbeKind.Tracepoint ? _tracepoints.Format(specs[0].Target, specs[0].Name) : null;
         _variables = new Dictionary<string, VariableSymbol>(StringComparer.Ordinal);
         _untypedVariables.Clear();
+        _probeCannotRun = null;
 
         var predicate = probe.Predicate is null ? null : BindCondition(probe.Predicate, "Invalid type for predicate: ");
         if (_config.TargetPid is { } targetPid && _probeKind is not (ProbeKind.Begin or ProbeKind.End))
             predicate = OnlyForProcess(targetPid, probe.Span, predicate);
         var body = BindBlock(probe.Body);
-        return new BoundProbe(probe.Span, _probeKind, specs, predicate, body, TakeProbeVariables());
+        return new BoundProbe(probe.Span, _probeKind, specs, predicate, body, TakeProbeVariables()) { CannotRun = _probeCannotRun };
     }
 
     /// <summary>-p PID: the probe acts as if its predicate began with <c>pid == PID &amp;&amp;</c>.</summary>

@@ -86,6 +86,9 @@ internal sealed record BoundProbe(
 {
     /// <summary>The name used for the kernel program and in error messages, e.g. <c>tracepoint:syscalls:sys_enter_openat</c>.</summary>
     public string Name => AttachPoints.Count > 0 ? AttachPoints[0].ToString() : Kind.ToString();
+
+    /// <summary>Why this probe cannot run on this machine though it type-checks (<c>kaddr</c> of a symbol the kernel does not list), or null.</summary>
+    public string? CannotRun { get; init; }
 }
 
 /// <summary>The checked program: its probes, maps, and the table of actions user space must carry out.</summary>

@@ -105,6 +105,33 @@ public sealed partial class StackTests : KernelTest
     }
 
     [Fact]
+    public async Task DereferencedKaddrReadsKernelMemoryAsBpftraceDoes()
+    {
+        // __start_rodata is one of the few data symbols this kernel's kallsyms lists; *integer is a 64-bit read.
+        const string script = """BEGIN { $a = kaddr("__start_rodata"); printf("%lx %lx\n", *$a, *($a + 4)); exit(); }""";
+        var expected = await BpftraceRun.RunAsync(["-e", script]);
+        var actual = await SharpTraceRun.RunAsync(["-e", script]);
+
+        Assert.Matches(@"^[0-9a-f]+ [0-9a-f]+\n", expected.Stdout);
+        Assert.Equal((0, expected.Stdout.TrimEnd('\n') + "\n"), (actual.ExitCode, actual.Stdout));
+    }
+
+    [Fact]
+    public async Task KaddrOfASymbolTheKernelDoesNotListTypeChecksAndFailsTheRun()
+    {
+        // loads.bt reads avenrun, a data symbol kallsyms lists only with CONFIG_KALLSYMS_ALL (not on this kernel).
+        const string script = """BEGIN { printf("begun\n"); } interval:s:1 { $a = kaddr("avenrun"); @ = *$a; }""";
+        Assert.DoesNotContain(" avenrun\n", await File.ReadAllTextAsync("/proc/kallsyms"));
+
+        var types = await SharpTraceRun.RunAsync(["-d", "types", "-e", script]);
+        var run = await SharpTraceRun.RunAsync(["-e", script]);
+
+        Assert.Equal((0, ""), (types.ExitCode, types.Stderr));
+        Assert.Equal((1, "", "ERROR: interval:s:1: Failed to resolve kernel symbol: avenrun (not in /proc/kallsyms)\n"),
+            (run.ExitCode, run.Stdout, run.Stderr));
+    }
+
+    [Fact]
     public async Task UstackInAUprobeNamesTheCallChain()
     {
         var target = TestPrograms.PathOf("stack_chain");
