@@ -7,7 +7,8 @@ namespace SharpTrace.Builtins;
 
 /// <summary>
 /// What a builtin function sees of the binder: the probe being bound, the config, diagnostics, a way to bind its
-/// arguments, and the kernel's symbols (read once per compilation, when first asked for).
+/// arguments, the kernel's symbols (read once per compilation, when first asked for), and a way to add an
+/// async action (a record user space handles, such as <c>time()</c>'s) and get its id.
 /// </summary>
 internal sealed record BuiltinContext(
     ProbeKind ProbeKind,
@@ -15,7 +16,8 @@ internal sealed record BuiltinContext(
     ProgramConfig Config,
     DiagnosticBag Diagnostics,
     Func<Expression, BoundExpression> Bind,
-    Func<Kernel.Kallsyms> Kallsyms)
+    Func<Kernel.Kallsyms> Kallsyms,
+    Func<Func<int, Runtime.AsyncActionInfo>, int> AddAction)
 {
     /// <summary>An expression with an error already reported.</summary>
     public BoundExpression Error(TextSpan span) => new BoundErrorExpression(span);
@@ -33,6 +35,9 @@ internal abstract class BuiltinFunction
     /// <summary>Whether the bare name, without parentheses, is the builtin too (<c>kstack</c>, <c>func</c>).</summary>
     public virtual bool IsVariable => false;
 
+    /// <summary>Whether the call does something and has no value (<c>time()</c>): it may only be a statement.</summary>
+    public virtual bool IsStatement => false;
+
     /// <summary>Binds a call; for a bare name, <paramref name="call"/> has no arguments and spans the name.</summary>
     public abstract BoundExpression Bind(CallExpression call, BuiltinContext context);
 
@@ -41,6 +46,6 @@ internal abstract class BuiltinFunction
         new BuiltinFunction[]
         {
             new Kstack(), new Ustack(),
-            new Ksym(), new Usym(), new Kaddr(), new Func(),
+            new Ksym(), new Usym(), new Kaddr(), new Func(), new Time(),
         }.ToDictionary(f => f.Name);
 }

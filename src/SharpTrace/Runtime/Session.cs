@@ -193,6 +193,9 @@ internal sealed class Session : IDisposable
                 _output.Printf(PrintfFormatter.Format(printf.Format, arguments));
                 break;
             }
+            case Builtins.TimeAction time:
+                _output.Time(StrftimeFormat.FormatNow(time.Format));
+                break;
         }
     }
 
