@@ -1,0 +1,35 @@
+namespace SharpTrace.Tests.Semantics;
+
+/// <summary>time(), elapsed and strftime() misused, with bpftrace 0.17's words and spans.</summary>
+public class TimeBinderTests
+{
+    [Theory]
+    [InlineData("BEGIN { ⟦time(1)⟧; }", "time() expects a string literal (integer provided)")]
+    [InlineData("BEGIN { $f = \"%H\"; ⟦time($f)⟧; }", "time() expects a string literal (string provided)")]
+    [InlineData("BEGIN { ⟦time(\"a\", \"b\")⟧; }", "time() takes up to one argument (2 provided)")]
+    [InlineData("BEGIN { $x = ⟦time()⟧; }", "time() should not be used in an assignment or as a map key")]
+    [InlineData("BEGIN { @x = ⟦time()⟧; }", "time() should not be used in an assignment or as a map key")]
+    [InlineData("BEGIN { $x = ⟦elapsed⟧(); }", "Unknown function: elapsed")]
+    [InlineData("BEGIN { $x = elapsed; ⟦printf(\"%s\\n\", $x)⟧; }", "printf: %s specifier expects a value of type string (integer supplied)")]
+    public void ReportsAsBpftraceDoes(string annotated, string message) =>
+        AggregationBinderTests.AssertBindError(annotated, message);
+
+    [Fact]
+    public void TimeWithAndWithoutFormatIsOneActionPerCall()
+    {
+        var (program, diagnostics) = SemanticKit.Bind("BEGIN { time(); time(\"%Y\\n\"); }");
+
+        Assert.Empty(diagnostics);
+        var formats = program!.Actions.OfType<SharpTrace.Builtins.TimeAction>().Select(a => a.Format);
+        Assert.Equal(["%H:%M:%S\n", "%Y\n"], formats);
+    }
+
+    [Fact]
+    public void ElapsedIsAnUnsignedInteger()
+    {
+        var (program, diagnostics) = SemanticKit.Bind("BEGIN { @e = elapsed; }");
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(SharpTrace.Semantics.BpfType.UInt64, program!.Maps.Single().ValueType);
+    }
+}
