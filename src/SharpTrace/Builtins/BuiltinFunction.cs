@@ -46,6 +46,6 @@ internal abstract class BuiltinFunction
         new BuiltinFunction[]
         {
             new Kstack(), new Ustack(),
-            new Ksym(), new Usym(), new Kaddr(), new Func(), new Time(),
+            new Ksym(), new Usym(), new Kaddr(), new Func(), new Time(), new Strftime(),
         }.ToDictionary(f => f.Name);
 }

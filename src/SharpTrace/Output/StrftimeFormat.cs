@@ -17,8 +17,11 @@ internal static class StrftimeFormat
     /// <summary>The local wall-clock time now, as bpftrace's <c>time()</c> formats it.</summary>
     public static string FormatNow(string format) => Format(format, LocalTime.Now());
 
-    /// <summary>Formats <paramref name="time"/> (its zone name is what <c>%Z</c> prints).</summary>
-    public static string Format(string format, LocalTime time)
+    /// <summary>
+    /// Formats <paramref name="time"/> (its zone name is what <c>%Z</c> prints). <paramref name="microseconds"/>: a plain
+    /// <c>%f</c> is the microseconds, as in bpftrace's strftime() (its time() leaves <c>%f</c> to glibc, which keeps it).
+    /// </summary>
+    public static string Format(string format, LocalTime time, bool microseconds = false)
     {
         var output = new StringBuilder();
         var i = 0;
@@ -47,7 +50,8 @@ internal static class StrftimeFormat
                 width = Math.Min(width * 10 + format[i] - '0', 1024);
             if (i < format.Length && format[i] is 'E' or 'O')
                 i++;
-            if (i >= format.Length || Convert(format[i], time) is not { } field)
+            var plainMicroseconds = microseconds && i == start + 1 && i < format.Length && format[i] == 'f';
+            if (i >= format.Length || (format[i] == 'f' && !plainMicroseconds) || Convert(format[i], time) is not { } field)
             {
                 // glibc copies an unknown or unfinished conversion as it was written.
                 var end = Math.Min(i + 1, format.Length);

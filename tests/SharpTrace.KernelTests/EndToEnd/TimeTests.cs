@@ -83,6 +83,45 @@ public sealed partial class TimeTests : KernelTest
         Assert.Equal((0, "1 1\n"), (result.ExitCode, result.Stdout));
     }
 
+    [Fact]
+    public async Task StrftimeOfNsecsIsNowOnTheWallClock()
+    {
+        var before = DateTime.Now;
+        var result = await SharpTraceRun.RunAsync(["-e", """BEGIN { printf("%s\n", strftime("%Y-%m-%d %H:%M:%S.%f", nsecs)); exit(); }"""]);
+        var after = DateTime.Now;
+
+        Assert.Equal(0, result.ExitCode);
+        var printed = DateTime.ParseExact(result.Stdout.TrimEnd('\n'), "yyyy-MM-dd HH:mm:ss.ffffff", null);
+        Assert.InRange(printed, before.AddSeconds(-1), after.AddSeconds(1));
+    }
+
+    [Theory]
+    // Boot time (nanosecond 0) to the day, and the year of now, as map keys, values and printf arguments.
+    [InlineData("""BEGIN { printf("%s|%s\n", strftime("%Y-%m-%d", 0), strftime("%Y", nsecs)); exit(); }""")]
+    [InlineData("""BEGIN { $t = strftime("%Y", nsecs); @v = $t; @k[strftime("%Y-%m-%d", 0)] = 1; exit(); }""")]
+    public async Task StrftimePrintsWhatBpftracePrints(string script)
+    {
+        var expected = await BpftraceRun.RunAsync(["-e", script]);
+        var actual = await SharpTraceRun.RunAsync(["-e", script]);
+
+        Assert.Equal(0, expected.ExitCode);
+        Assert.Equal(0, actual.ExitCode);
+        Assert.Equal(expected.Stdout.TrimEnd('\n'), actual.Stdout.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task AStrftimeMapValueIsAJsonStringWhereBpftracePrintsItBare()
+    {
+        const string script = """BEGIN { @x = strftime("%Y", nsecs); exit(); }""";
+        var expected = await BpftraceRun.RunAsync(["-f", "json", "-e", script]);
+        var actual = await SharpTraceRun.RunAsync(["-f", "json", "-e", script]);
+
+        var year = DateTime.Now.Year;
+        Assert.Contains("{\"type\": \"map\", \"data\": {\"@x\": " + year + "}}", expected.Stdout);
+        Assert.Contains("{\"type\": \"map\", \"data\": {\"@x\": \"" + year + "\"}}", actual.Stdout);
+        JsonLines.AssertEveryLineIsAnObject(actual.Stdout);
+    }
+
     [GeneratedRegex(@"^\d\d:\d\d:\d\d\n$")]
     private static partial Regex DefaultFormat();
 }

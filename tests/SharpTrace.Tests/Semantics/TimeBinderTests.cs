@@ -11,6 +11,13 @@ public class TimeBinderTests
     [InlineData("BEGIN { @x = ⟦time()⟧; }", "time() should not be used in an assignment or as a map key")]
     [InlineData("BEGIN { $x = ⟦elapsed⟧(); }", "Unknown function: elapsed")]
     [InlineData("BEGIN { $x = elapsed; ⟦printf(\"%s\\n\", $x)⟧; }", "printf: %s specifier expects a value of type string (integer supplied)")]
+    [InlineData("BEGIN { ⟦strftime(1, nsecs)⟧; }", "strftime() expects a string literal (integer provided)")]
+    [InlineData("BEGIN { ⟦strftime(\"%Y\")⟧; }", "strftime() requires at least 2 arguments (1 provided)")]
+    [InlineData("BEGIN { ⟦strftime()⟧; }", "strftime() requires at least 2 arguments (0 provided)")]
+    [InlineData("BEGIN { ⟦strftime(\"%Y\", 1, 2)⟧; }", "strftime() takes up to 2 arguments (3 provided)")]
+    [InlineData("BEGIN { ⟦strftime(\"%Y\", \"a\")⟧; }", "strftime() only supports integer arguments (string provided)")]
+    [InlineData("BEGIN { ⟦printf(\"%d\\n\", strftime(\"%Y\", nsecs))⟧; }", "printf: %d specifier expects a value of type integer (string supplied)")]
+    [InlineData("BEGIN { @x = strftime(\"%Y\", nsecs); ⟦@x⟧ = 1; }", "Type mismatch for @x: trying to assign value of type 'int64' when map already contains a value of type 'timestamp'")]
     public void ReportsAsBpftraceDoes(string annotated, string message) =>
         AggregationBinderTests.AssertBindError(annotated, message);
 
@@ -22,6 +29,15 @@ public class TimeBinderTests
         Assert.Empty(diagnostics);
         var formats = program!.Actions.OfType<SharpTrace.Builtins.TimeAction>().Select(a => a.Format);
         Assert.Equal(["%H:%M:%S\n", "%Y\n"], formats);
+    }
+
+    [Fact]
+    public void StrftimeIsATimestampThatPrintfPrintsWithPercentS()
+    {
+        var (program, diagnostics) = SemanticKit.Bind("BEGIN { $t = strftime(\"%H:%M\", nsecs); printf(\"%s\\n\", $t); @m[$t] = 1; }");
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(new SharpTrace.Builtins.TimestampType("%H:%M"), program!.Maps.Single().KeyTypes!.Single());
     }
 
     [Fact]
