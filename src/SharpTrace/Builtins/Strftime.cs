@@ -46,8 +46,9 @@ internal sealed class Strftime : BuiltinFunction
     /// <summary>The text of a timestamp: monotonic nanoseconds moved to the wall clock by the clocks' offset now.</summary>
     public static string Format(TimestampType type, ulong nanoseconds)
     {
+        // Signed, as bpftrace reads it (-1 is just before boot), and wide enough not to wrap near the extremes.
         var offset = Native.ClockNanoseconds(Native.ClockRealtime) - Native.ClockNanoseconds(Native.ClockMonotonic);
-        var utc = DateTime.UnixEpoch.AddTicks((offset + unchecked((long)nanoseconds)) / 100);
+        var utc = DateTime.UnixEpoch.AddTicks((long)(((Int128)offset + unchecked((long)nanoseconds)) / 100));
         return StrftimeFormat.Format(type.Format, LocalTime.FromUtc(utc), microseconds: true);
     }
 }
