@@ -8,7 +8,8 @@ namespace SharpTrace.Builtins;
 /// <summary>
 /// What a builtin function sees of the binder: the probe being bound, the config, diagnostics, a way to bind its
 /// arguments, the kernel's symbols (read once per compilation, when first asked for), and a way to add an
-/// async action (a record user space handles, such as <c>time()</c>'s) and get its id.
+/// async action (a record user space handles, such as <c>time()</c>'s) and get its id, and the compilation's
+/// strftime() formats.
 /// </summary>
 internal sealed record BuiltinContext(
     ProbeKind ProbeKind,
@@ -17,7 +18,8 @@ internal sealed record BuiltinContext(
     DiagnosticBag Diagnostics,
     Func<Expression, BoundExpression> Bind,
     Func<Kernel.Kallsyms> Kallsyms,
-    Func<Func<int, Runtime.AsyncActionInfo>, int> AddAction)
+    Func<Func<int, Runtime.AsyncActionInfo>, int> AddAction,
+    TimestampFormats TimestampFormats)
 {
     /// <summary>An expression with an error already reported.</summary>
     public BoundExpression Error(TextSpan span) => new BoundErrorExpression(span);

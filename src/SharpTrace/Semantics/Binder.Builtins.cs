@@ -8,6 +8,7 @@ namespace SharpTrace.Semantics;
 internal sealed partial class Binder
 {
     private Kallsyms? _kallsyms;
+    private readonly TimestampFormats _timestampFormats = new();
 
     /// <summary>Binds <c>name(...)</c>, or a bare <c>name</c> when <paramref name="call"/> has no parentheses, if a builtin function has that name.</summary>
     private BoundExpression? TryBindBuiltinFunction(CallExpression call, bool bareName, bool asStatement = false)
@@ -19,7 +20,7 @@ internal sealed partial class Binder
             _diagnostics.Error(call.Span, $"{call.Name}() should not be used in an assignment or as a map key");
             return Error(call.Span);
         }
-        var context = new BuiltinContext(_probeKind, _probeSpecs, _config, _diagnostics, BindExpression, () => _kallsyms ??= Kallsyms.Load(), AddAction);
+        var context = new BuiltinContext(_probeKind, _probeSpecs, _config, _diagnostics, BindExpression, () => _kallsyms ??= Kallsyms.Load(), AddAction, _timestampFormats);
         return function.Bind(call, context);
     }
 

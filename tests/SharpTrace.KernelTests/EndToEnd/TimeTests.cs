@@ -99,6 +99,8 @@ public sealed partial class TimeTests : KernelTest
     // Boot time (nanosecond 0) to the day, and the year of now, as map keys, values and printf arguments.
     [InlineData("""BEGIN { printf("%s|%s\n", strftime("%Y-%m-%d", 0), strftime("%Y", nsecs)); exit(); }""")]
     [InlineData("""BEGIN { $t = strftime("%Y", nsecs); @v = $t; @k[strftime("%Y-%m-%d", 0)] = 1; exit(); }""")]
+    // A map keeps each value's own format: the last assignment's wins.
+    [InlineData("""BEGIN { @x = strftime("%Y", nsecs); @x = strftime("%Y-%m-%d", 0); exit(); }""")]
     public async Task StrftimePrintsWhatBpftracePrints(string script)
     {
         var expected = await BpftraceRun.RunAsync(["-e", script]);

@@ -37,7 +37,16 @@ public class TimeBinderTests
         var (program, diagnostics) = SemanticKit.Bind("BEGIN { $t = strftime(\"%H:%M\", nsecs); printf(\"%s\\n\", $t); @m[$t] = 1; }");
 
         Assert.Empty(diagnostics);
-        Assert.Equal(new SharpTrace.Builtins.TimestampType("%H:%M"), program!.Maps.Single().KeyTypes!.Single());
+        Assert.IsType<SharpTrace.Builtins.TimestampType>(program!.Maps.Single().KeyTypes!.Single());
+    }
+
+    [Fact]
+    public void AMapHoldsTimestampsOfSeveralFormatsAsInBpftrace()
+    {
+        var (program, diagnostics) = SemanticKit.Bind("BEGIN { @x = strftime(\"%Y\", nsecs); @x = strftime(\"%H\", nsecs); }");
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(16, program!.Maps.Single().ValueType!.Size);
     }
 
     [Fact]
