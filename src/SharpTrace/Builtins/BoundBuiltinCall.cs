@@ -16,4 +16,8 @@ internal abstract record BoundBuiltinCall(TextSpan Span, BpfType Type) : BoundEx
     /// <summary>Emits code that writes the call's value into the stack buffer at <paramref name="frameOffset"/> (calls whose value is not an integer).</summary>
     internal virtual void EmitInto(ProbeEmitter emitter, int frameOffset) =>
         throw new InvalidOperationException($"{GetType().Name} is not a buffer");
+
+    /// <summary>Emits a call that has no value (<c>time()</c>), used as a statement.</summary>
+    internal virtual void EmitStatement(ProbeEmitter emitter) =>
+        throw new InvalidOperationException($"{GetType().Name} has a value");
 }

@@ -7,8 +7,9 @@ namespace SharpTrace.Builtins;
 
 /// <summary>
 /// What a builtin function sees of the binder: the probe being bound, the config, diagnostics, a way to bind its
-/// arguments, the kernel's symbols (read once per compilation, when first asked for), and <c>CannotRun</c> to record
-/// why the probe, though sound, cannot run on this machine (a kernel symbol it lacks): the run then fails with it.
+/// arguments, the kernel's symbols (read once per compilation, when first asked for), a way to add an async action
+/// (a record user space handles, such as <c>time()</c>'s) and get its id, the compilation's strftime() formats, and
+/// <c>CannotRun</c> to record why the probe, though sound, cannot run on this machine (a kernel symbol it lacks).
 /// </summary>
 internal sealed record BuiltinContext(
     ProbeKind ProbeKind,
@@ -17,6 +18,8 @@ internal sealed record BuiltinContext(
     DiagnosticBag Diagnostics,
     Func<Expression, BoundExpression> Bind,
     Func<Kernel.Kallsyms> Kallsyms,
+    Func<Func<int, Runtime.AsyncActionInfo>, int> AddAction,
+    TimestampFormats TimestampFormats,
     Action<string> CannotRun)
 {
     /// <summary>An expression with an error already reported.</summary>
@@ -35,6 +38,9 @@ internal abstract class BuiltinFunction
     /// <summary>Whether the bare name, without parentheses, is the builtin too (<c>kstack</c>, <c>func</c>).</summary>
     public virtual bool IsVariable => false;
 
+    /// <summary>Whether the call does something and has no value (<c>time()</c>): it may only be a statement.</summary>
+    public virtual bool IsStatement => false;
+
     /// <summary>Binds a call; for a bare name, <paramref name="call"/> has no arguments and spans the name.</summary>
     public abstract BoundExpression Bind(CallExpression call, BuiltinContext context);
 
@@ -43,6 +49,6 @@ internal abstract class BuiltinFunction
         new BuiltinFunction[]
         {
             new Kstack(), new Ustack(),
-            new Ksym(), new Usym(), new Kaddr(), new Func(),
+            new Ksym(), new Usym(), new Kaddr(), new Func(), new Time(), new Strftime(),
         }.ToDictionary(f => f.Name);
 }

@@ -36,7 +36,7 @@ internal abstract class BuiltinVariable
 
     /// <summary>Every builtin variable SharpTrace knows, by name.</summary>
     public static IReadOnlyDictionary<string, BuiltinVariable> All { get; } =
-        new BuiltinVariable[] { new Pid(), new Tid(), new Comm(), new Nsecs(), new Uid(), new Gid(), new Cpu(), new Cgroup(), new Rand(), new Retval(), new Curtask() }
+        new BuiltinVariable[] { new Pid(), new Tid(), new Comm(), new Nsecs(), new Elapsed(), new Uid(), new Gid(), new Cpu(), new Cgroup(), new Rand(), new Retval(), new Curtask() }
             .ToDictionary(b => b.Name);
 
     /// <summary>Finds a builtin variable by name, including the numbered family <c>arg0</c>, <c>arg1</c>, ….</summary>

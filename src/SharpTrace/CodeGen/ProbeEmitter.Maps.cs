@@ -12,6 +12,9 @@ internal sealed partial class ProbeEmitter
     /// <summary>The kernel map behind a script map, for builtins that pass it to a helper.</summary>
     internal MapRef MapRef(MapSymbol map) => _maps.For(map);
 
+    /// <summary>The array holding the program's start time, for <c>elapsed</c>.</summary>
+    internal MapRef StartTimeMap => _maps.StartTime;
+
     /// <summary>A bpf_for_each_map_elem callback that visits every element and does nothing (len() counts them).</summary>
     internal Label ContinueCallback
     {

@@ -193,7 +193,9 @@ internal sealed partial class ProbeEmitter
 
     private void EmitDiscarded(BoundExpression expression)
     {
-        if (expression.Type.IsInteger)
+        if (expression is Builtins.BoundBuiltinCall { Type: VoidType } call)
+            call.EmitStatement(this);
+        else if (expression.Type.IsInteger)
             EmitScalar(expression);
         else
             EmitValue(expression, Allocate(expression.Type.Size), expression.Type.Size);
@@ -299,7 +301,7 @@ internal sealed partial class ProbeEmitter
     }
 
     /// <summary>Builds an output record (action id, then each argument 8-byte aligned) and sends it to the ring buffer.</summary>
-    private void EmitRecord(int actionId, IReadOnlyList<(BoundExpression Value, BpfType Type)> arguments)
+    internal void EmitRecord(int actionId, IReadOnlyList<(BoundExpression Value, BpfType Type)> arguments)
     {
         var size = 8 + arguments.Sum(a => TupleType.Align8(a.Type.Size));
         var record = Allocate(size);

@@ -65,6 +65,18 @@ internal sealed partial class ProgramMaps
 
     public MapRef For(MapSymbol map) => _bySymbol[map].Ref;
 
+    /// <summary>
+    /// An array of one u64: the monotonic time user space writes before attaching, which <c>elapsed</c> subtracts.
+    /// Created when a probe first asks for it while being emitted, so programs without <c>elapsed</c> do without.
+    /// </summary>
+    public MapRef StartTime => _startTime ??= Add(new MapDefinition(new MapRef(StartTimeName), BpfMapType.Array, 4, 8, 1, null)).Ref;
+
+    /// <summary>The start-time map, if a probe uses it.</summary>
+    public MapRef? StartTimeIfUsed => _startTime;
+
+    private const string StartTimeName = "start_time";
+    private MapRef? _startTime;
+
     /// <summary>Per-CPU array with one entry per probe that has loops: its $variables while a loop body runs.</summary>
     public MapRef? LoopVariablesMap { get; }
 

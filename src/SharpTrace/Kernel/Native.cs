@@ -66,6 +66,21 @@ internal static unsafe partial class Native
     [LibraryImport(Libc, EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Mount(string source, string target, string fileSystemType, ulong flags, string? data);
 
+    [LibraryImport(Libc, EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, long* time);
+
+    public const int ClockRealtime = 0;
+    public const int ClockMonotonic = 1;
+
+    /// <summary>A clock in nanoseconds; CLOCK_MONOTONIC is the kernel's bpf_ktime_get_ns.</summary>
+    public static long ClockNanoseconds(int clock)
+    {
+        var time = stackalloc long[2];
+        if (ClockGetTime(clock, time) != 0)
+            throw new InvalidOperationException($"clock_gettime({clock}) failed");
+        return time[0] * 1_000_000_000 + time[1];
+    }
+
     [LibraryImport(Libc, EntryPoint = "getpid")]
     public static partial int GetPid();
 

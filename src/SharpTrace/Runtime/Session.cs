@@ -29,6 +29,7 @@ internal sealed class Session : IDisposable
     private readonly List<(CompiledProbe Probe, BpfProgram Program)> _loaded = [];
     private RingBuffer? _ringBuffer;
     private BpfMap? _lostEvents;
+    private BpfMap? _startTime;
     private DroppedUpdates? _droppedUpdates;
     private readonly PrintSnapshot _printSnapshot;
     private bool _exitRequested;
@@ -59,6 +60,7 @@ internal sealed class Session : IDisposable
             }
             CreateMaps();
             LoadPrograms();
+            StartClock();
             Attach();
             RunSpecialProbes(ProbeKind.Begin);
             if (!_exitRequested)
@@ -104,6 +106,8 @@ internal sealed class Session : IDisposable
                     _symbols.AddStackMap(definition.ValueSize / 8, map);
                 if (definition.Ref == _program.Maps.LostEvents)
                     _lostEvents = map;
+                if (definition.Ref == _program.Maps.StartTimeIfUsed)
+                    _startTime = map;
                 if (definition.Ref == _program.Maps.DroppedUpdates)
                     _droppedUpdates = new DroppedUpdates(map, _program.Maps.All.Where(d => d.Symbol is not null).ToList(), _warning);
             }
@@ -129,6 +133,10 @@ internal sealed class Session : IDisposable
         var btf = ProgramBtf.Create(probe.Code, probe.Probe.Name);
         return new BtfFuncInfo(Own(BpfBtf.Load(btf.Btf)), btf.Records);
     }
+
+    /// <summary>The start of the run for <c>elapsed</c>: now, just before the probes are attached, as bpftrace does.</summary>
+    private void StartClock() =>
+        _startTime?.Update(new byte[4], BitConverter.GetBytes(Native.ClockNanoseconds(Native.ClockMonotonic)));
 
     private void Attach()
     {
@@ -200,6 +208,9 @@ internal sealed class Session : IDisposable
                 _output.Printf(PrintfFormatter.Format(printf.Format, arguments));
                 break;
             }
+            case Builtins.TimeAction time:
+                _output.Time(StrftimeFormat.FormatNow(time.Format));
+                break;
         }
     }
 

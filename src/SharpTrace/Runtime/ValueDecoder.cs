@@ -17,6 +17,7 @@ internal static class ValueDecoder
         PointerType => new IntegerValue(unchecked((long)ReadUnsigned(bytes, 8)), IsSigned: false),
         StringType s => new StringValue(DecodeString(bytes[..Math.Min(s.Capacity, bytes.Length)])),
         TupleType t => DecodeTuple(t, bytes, symbols),
+        Builtins.TimestampType t => new StringValue(t.Decode(bytes)),
         _ => throw new InvalidOperationException($"cannot decode a value of type {type}"),
     };
 

@@ -8,16 +8,28 @@ namespace SharpTrace.Semantics;
 internal sealed partial class Binder
 {
     private Kallsyms? _kallsyms;
+    private readonly TimestampFormats _timestampFormats = new();
 
     /// <summary>Binds <c>name(...)</c>, or a bare <c>name</c> when <paramref name="call"/> has no parentheses, if a builtin function has that name.</summary>
-    private BoundExpression? TryBindBuiltinFunction(CallExpression call, bool bareName)
+    private BoundExpression? TryBindBuiltinFunction(CallExpression call, bool bareName, bool asStatement = false)
     {
         if (!BuiltinFunction.All.TryGetValue(call.Name, out var function) || (bareName && !function.IsVariable))
             return null;
+        if (function.IsStatement && !asStatement)
+        {
+            _diagnostics.Error(call.Span, $"{call.Name}() should not be used in an assignment or as a map key");
+            return Error(call.Span);
+        }
         var context = new BuiltinContext(_probeKind, _probeSpecs, _config, _diagnostics, BindExpression, () => _kallsyms ??= Kallsyms.Load(),
-            reason => _probeCannotRun ??= reason);
+            AddAction, _timestampFormats, reason => _probeCannotRun ??= reason);
         return function.Bind(call, context);
     }
+
+    /// <summary>A builtin call that has no value (<c>time()</c>), used as a statement; null for other calls.</summary>
+    private BoundStatement? TryBindBuiltinStatement(CallExpression call, Syntax.TextSpan span) =>
+        BuiltinFunction.All.TryGetValue(call.Name, out var function) && function.IsStatement
+            ? new BoundExpressionStatement(span, TryBindBuiltinFunction(call, bareName: false, asStatement: true)!)
+            : null;
 
     private BoundExpression? TryBindBuiltinFunction(Identifier identifier) =>
         TryBindBuiltinFunction(new CallExpression(identifier.Span, identifier.Name, identifier.Span, []), bareName: true);

@@ -405,7 +405,7 @@ internal sealed partial class Binder
                     _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
                     return null;
                 }
-                return new BoundExpressionStatement(span, BindExpression(call));
+                return TryBindBuiltinStatement(call, span) ?? new BoundExpressionStatement(span, BindExpression(call));
         }
     }
 

@@ -107,6 +107,16 @@ public sealed class TraceProgramTests : KernelTest
         await leaks.AssertNoLeaksAsync();
     }
 
+    [Fact]
+    public async Task TimeArrivesAsATimeEventWithTheFormattedText()
+    {
+        var program = Compile("""BEGIN { time("year %Y\n"); exit(); }""");
+
+        var events = await CollectAsync(program.RunAsync());
+
+        Assert.Equal<TraceEvent>([new AttachedEvent(1), new TimeEvent($"year {DateTime.Now.Year}\n"), new ExitEvent(0)], events);
+    }
+
     private static TraceProgram Compile(string script)
     {
         var result = TraceScript.Compile(script);

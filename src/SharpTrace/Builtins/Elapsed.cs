@@ -1,0 +1,23 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Builtins;
+
+/// <summary>
+/// <c>elapsed</c>: nanoseconds since the program started. User space writes the monotonic time into a one-value
+/// array just before attaching the probes (as bpftrace does); the probe subtracts it from bpf_ktime_get_ns.
+/// </summary>
+internal sealed class Elapsed : BuiltinVariable
+{
+    public override string Name => "elapsed";
+    public override BpfType Type => BpfType.UInt64;
+
+    internal override void EmitScalar(ProbeEmitter emitter)
+    {
+        emitter.Asm.Call(HelperFunction.KtimeGetNs);
+        emitter.Asm.LoadMapValue(Reg.R1, emitter.StartTimeMap, 0);
+        emitter.Asm.Load(Size.U64, Reg.R1, Reg.R1, 0);
+        emitter.Asm.Alu(AluOp.Sub, Reg.R0, Reg.R1);
+    }
+}

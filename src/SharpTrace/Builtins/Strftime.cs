@@ -1,0 +1,103 @@
+using System.Buffers.Binary;
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Kernel;
+using SharpTrace.Output;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Builtins;
+
+/// <summary>
+/// <c>strftime(fmt, ns)</c>: a timestamp, nanoseconds on the kernel's monotonic clock (<c>nsecs</c>), printed with
+/// <c>%s</c> or as a map key or value as the wall-clock time formatted by strftime, plus bpftrace's <c>%f</c>
+/// (microseconds). The value carries its format's id beside the nanoseconds, as in bpftrace, so a map may hold
+/// timestamps of several formats.
+/// </summary>
+internal sealed class Strftime : BuiltinFunction
+{
+    public override string Name => "strftime";
+
+    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    {
+        if (call.Arguments.Count != 2)
+        {
+            context.Diagnostics.Error(call.Span, call.Arguments.Count < 2
+                ? $"{Name}() requires at least 2 arguments ({call.Arguments.Count} provided)"
+                : $"{Name}() takes up to 2 arguments ({call.Arguments.Count} provided)");
+            return context.Error(call.Span);
+        }
+        if (call.Arguments[0] is not StringLiteral format)
+        {
+            var type = context.Bind(call.Arguments[0]).Type;
+            context.Diagnostics.Error(call.Span, $"{Name}() expects a string literal ({(type.IsString ? "string" : "integer")} provided)");
+            return context.Error(call.Span);
+        }
+        var nanoseconds = context.Bind(call.Arguments[1]);
+        if (nanoseconds.Type is ErrorType)
+            return nanoseconds;
+        if (nanoseconds.Type is not IntegerType)
+        {
+            context.Diagnostics.Error(call.Span, $"{Name}() only supports integer arguments ({(nanoseconds.Type.IsString ? "string" : nanoseconds.Type.ToString())} provided)");
+            return context.Error(call.Span);
+        }
+        return new BoundStrftime(call.Span, nanoseconds, context.TimestampFormats.IdOf(format.Value), new TimestampType(context.TimestampFormats));
+    }
+
+    /// <summary>The text of a timestamp: monotonic nanoseconds moved to the wall clock by the clocks' offset now.</summary>
+    public static string Format(string format, ulong nanoseconds)
+    {
+        // Signed, as bpftrace reads it (-1 is just before boot), and wide enough not to wrap near the extremes.
+        var offset = Native.ClockNanoseconds(Native.ClockRealtime) - Native.ClockNanoseconds(Native.ClockMonotonic);
+        var utc = DateTime.UnixEpoch.AddTicks((long)(((Int128)offset + unchecked((long)nanoseconds)) / 100));
+        return StrftimeFormat.Format(format, LocalTime.FromUtc(utc), microseconds: true);
+    }
+}
+
+/// <summary>The strftime() formats of one compilation; a timestamp value holds the id of its format.</summary>
+internal sealed class TimestampFormats
+{
+    private readonly List<string> _formats = [];
+
+    public int IdOf(string format)
+    {
+        var id = _formats.IndexOf(format);
+        if (id >= 0)
+            return id;
+        _formats.Add(format);
+        return _formats.Count - 1;
+    }
+
+    /// <summary>The format with <paramref name="id"/>; null for an id no call has (a zeroed value).</summary>
+    public string? this[ulong id] => id < (ulong)_formats.Count ? _formats[(int)id] : null;
+}
+
+/// <summary>
+/// bpftrace's timestamp: 16 bytes, the format's id in <see cref="Formats"/> and then the nanoseconds. Every
+/// timestamp of a compilation has the same type (they share <see cref="Formats"/>).
+/// </summary>
+internal sealed record TimestampType(TimestampFormats Formats) : BpfType
+{
+    public override int Size => 16;
+    public override string ToString() => "timestamp";
+
+    /// <summary>The printed text of a value, or "(?)" (bpftrace's word) for a value no strftime() call wrote.</summary>
+    public string Decode(ReadOnlySpan<byte> bytes) =>
+        Formats[BinaryPrimitives.ReadUInt64LittleEndian(bytes)] is { } format
+            ? Strftime.Format(format, BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]))
+            : "(?)";
+}
+
+/// <summary>A bound <c>strftime(fmt, ns)</c>: the format's id and the nanoseconds, formatted in user space.</summary>
+internal sealed record BoundStrftime(TextSpan Span, BoundExpression Nanoseconds, int FormatId, TimestampType Timestamp) : BoundBuiltinCall(Span, Timestamp)
+{
+    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("a timestamp is not an integer");
+
+    internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
+    {
+        emitter.EmitScalar(Nanoseconds);
+        emitter.Asm.Store(Size.U64, Reg.R10, (short)(frameOffset + 8), Reg.R0);
+        emitter.Asm.StoreImm(Size.U64, Reg.R10, (short)frameOffset, FormatId);
+    }
+}

@@ -1,0 +1,52 @@
+using SharpTrace.CodeGen;
+using SharpTrace.Runtime;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Builtins;
+
+/// <summary>
+/// <c>time()</c>, <c>time(fmt)</c>: asks user space to print the local wall-clock time when it handles the record,
+/// formatted by strftime (<see cref="Output.StrftimeFormat"/>); bpftrace's default format is "%H:%M:%S\n".
+/// </summary>
+internal sealed class Time : BuiltinFunction
+{
+    public const string DefaultFormat = "%H:%M:%S\n";
+
+    public override string Name => "time";
+
+    public override bool IsStatement => true;
+
+    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    {
+        if (call.Arguments.Count > 1)
+        {
+            context.Diagnostics.Error(call.Span, $"{Name}() takes up to one argument ({call.Arguments.Count} provided)");
+            return context.Error(call.Span);
+        }
+        var format = DefaultFormat;
+        if (call.Arguments.Count == 1)
+        {
+            if (call.Arguments[0] is not StringLiteral literal)
+            {
+                var type = context.Bind(call.Arguments[0]).Type;
+                context.Diagnostics.Error(call.Span, $"{Name}() expects a string literal ({(type.IsString ? "string" : "integer")} provided)");
+                return context.Error(call.Span);
+            }
+            format = literal.Value;
+        }
+        return new BoundTime(call.Span, context.AddAction(id => new TimeAction(id, format)));
+    }
+}
+
+/// <summary>The record of a <c>time(fmt)</c> call: only its action id; the time is taken when user space reads it.</summary>
+internal sealed record TimeAction(int Id, string Format) : AsyncActionInfo(Id);
+
+/// <summary>A bound <c>time(fmt)</c>: sends its record.</summary>
+internal sealed record BoundTime(TextSpan Span, int Action) : BoundBuiltinCall(Span, BpfType.Void)
+{
+    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("time() has no value");
+
+    internal override void EmitStatement(ProbeEmitter emitter) => emitter.EmitRecord(Action, []);
+}

@@ -1,0 +1,60 @@
+namespace SharpTrace.Tests.Semantics;
+
+/// <summary>time(), elapsed and strftime() misused, with bpftrace 0.17's words and spans.</summary>
+public class TimeBinderTests
+{
+    [Theory]
+    [InlineData("BEGIN { ⟦time(1)⟧; }", "time() expects a string literal (integer provided)")]
+    [InlineData("BEGIN { $f = \"%H\"; ⟦time($f)⟧; }", "time() expects a string literal (string provided)")]
+    [InlineData("BEGIN { ⟦time(\"a\", \"b\")⟧; }", "time() takes up to one argument (2 provided)")]
+    [InlineData("BEGIN { $x = ⟦time()⟧; }", "time() should not be used in an assignment or as a map key")]
+    [InlineData("BEGIN { @x = ⟦time()⟧; }", "time() should not be used in an assignment or as a map key")]
+    [InlineData("BEGIN { $x = ⟦elapsed⟧(); }", "Unknown function: elapsed")]
+    [InlineData("BEGIN { $x = elapsed; ⟦printf(\"%s\\n\", $x)⟧; }", "printf: %s specifier expects a value of type string (integer supplied)")]
+    [InlineData("BEGIN { ⟦strftime(1, nsecs)⟧; }", "strftime() expects a string literal (integer provided)")]
+    [InlineData("BEGIN { ⟦strftime(\"%Y\")⟧; }", "strftime() requires at least 2 arguments (1 provided)")]
+    [InlineData("BEGIN { ⟦strftime()⟧; }", "strftime() requires at least 2 arguments (0 provided)")]
+    [InlineData("BEGIN { ⟦strftime(\"%Y\", 1, 2)⟧; }", "strftime() takes up to 2 arguments (3 provided)")]
+    [InlineData("BEGIN { ⟦strftime(\"%Y\", \"a\")⟧; }", "strftime() only supports integer arguments (string provided)")]
+    [InlineData("BEGIN { ⟦printf(\"%d\\n\", strftime(\"%Y\", nsecs))⟧; }", "printf: %d specifier expects a value of type integer (string supplied)")]
+    [InlineData("BEGIN { @x = strftime(\"%Y\", nsecs); ⟦@x⟧ = 1; }", "Type mismatch for @x: trying to assign value of type 'int64' when map already contains a value of type 'timestamp'")]
+    public void ReportsAsBpftraceDoes(string annotated, string message) =>
+        AggregationBinderTests.AssertBindError(annotated, message);
+
+    [Fact]
+    public void TimeWithAndWithoutFormatIsOneActionPerCall()
+    {
+        var (program, diagnostics) = SemanticKit.Bind("BEGIN { time(); time(\"%Y\\n\"); }");
+
+        Assert.Empty(diagnostics);
+        var formats = program!.Actions.OfType<SharpTrace.Builtins.TimeAction>().Select(a => a.Format);
+        Assert.Equal(["%H:%M:%S\n", "%Y\n"], formats);
+    }
+
+    [Fact]
+    public void StrftimeIsATimestampThatPrintfPrintsWithPercentS()
+    {
+        var (program, diagnostics) = SemanticKit.Bind("BEGIN { $t = strftime(\"%H:%M\", nsecs); printf(\"%s\\n\", $t); @m[$t] = 1; }");
+
+        Assert.Empty(diagnostics);
+        Assert.IsType<SharpTrace.Builtins.TimestampType>(program!.Maps.Single().KeyTypes!.Single());
+    }
+
+    [Fact]
+    public void AMapHoldsTimestampsOfSeveralFormatsAsInBpftrace()
+    {
+        var (program, diagnostics) = SemanticKit.Bind("BEGIN { @x = strftime(\"%Y\", nsecs); @x = strftime(\"%H\", nsecs); }");
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(16, program!.Maps.Single().ValueType!.Size);
+    }
+
+    [Fact]
+    public void ElapsedIsAnUnsignedInteger()
+    {
+        var (program, diagnostics) = SemanticKit.Bind("BEGIN { @e = elapsed; }");
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(SharpTrace.Semantics.BpfType.UInt64, program!.Maps.Single().ValueType);
+    }
+}
