@@ -568,6 +568,8 @@ internal sealed partial class Binder
                 return Error(variable.Span);
             case MapAccess access:
                 return BindMapRead(access);
+            case FieldAccess { Target: Identifier { Name: "args" } } field when _probeKind is ProbeKind.RawTracepoint or ProbeKind.Fentry or ProbeKind.Fexit:
+                return BindBtfArgument(field);
             case FieldAccess { Target: Identifier { Name: "args" } } field:
                 return BindTracepointField(field);
             case FieldAccess { IsArrow: false } field when IsTupleIndex(field.Field):

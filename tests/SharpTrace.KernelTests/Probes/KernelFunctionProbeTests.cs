@@ -38,6 +38,17 @@ public sealed class KernelFunctionProbeTests : KernelTest
     }
 
     [Fact]
+    public async Task FentryArgsAreTypedFromTheFunctionsPrototypeInBtf()
+    {
+        // vfs_read(struct file *file, char *buf, size_t count, loff_t *pos)
+        var result = await SharpTraceRun.RunAsync(["-d", "types", "-e", "fentry:vfs_read { @[args.count] = count(); @n[str(args.file->f_path.dentry->d_name.name)] = count(); }"]);
+
+        Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
+        Assert.Contains("ContextArgument :: uint64\n", result.Stdout); // size_t count
+        Assert.Contains("ContextArgument :: struct file *\n", result.Stdout);
+    }
+
+    [Fact]
     public void KprobeProgramsPassTheVerifier()
     {
         // The kernel cannot attach them, but it can load kprobe programs (uprobes use the same type): arguments from

@@ -19,6 +19,7 @@ public class ProbeContextTests
     [InlineData("BEGIN { @ = ⟦arg0⟧; }", "The arg0 builtin can only be used with 'kprobes', 'uprobes', 'usdt' and 'rawtracepoint' probes")]
     [InlineData("rt:sys_enter { @ = ⟦arg12⟧; }", "The arg12 builtin can only be used with 'kprobes', 'uprobes', 'usdt' and 'rawtracepoint' probes")]
     [InlineData("uprobe:libc:malloc { @ = ⟦arg01⟧; }", "Unknown identifier: 'arg01'")]
+    [InlineData("rt:sys_enter { @ = ⟦args⟧.id; }", "args in rawtracepoint:sys_enter needs the kernel's BTF, which has no prototype for it")]
     [InlineData("kprobe:vfs_read { @ = ⟦retval⟧; }", "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes")]
     [InlineData("kretprobe:vfs_read { @ = ⟦arg0⟧; }", "The arg0 builtin can only be used with 'kprobes', 'uprobes', 'usdt' and 'rawtracepoint' probes")]
     [InlineData("kretprobe:vfs_* { @[⟦func⟧] = count(); }", "func in a kretprobe with several functions is not supported yet")]

@@ -17,4 +17,7 @@ public interface IKernelTypes
     /// leading <c>void *__data</c>; null if the kernel has no such tracepoint.
     /// </summary>
     IReadOnlyList<CParameter>? FindTracepointArguments(string name);
+
+    /// <summary>The parameters of the kernel function <paramref name="name"/> (what fentry and fexit probes see); null if BTF has no such function.</summary>
+    IReadOnlyList<CParameter>? FindFunctionArguments(string name);
 }

@@ -1,0 +1,73 @@
+using SharpTrace.Builtins;
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Probes;
+using SharpTrace.Semantics.CTypes;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Semantics;
+
+/// <summary>
+/// <c>args.NAME</c> in probes whose context is the traced function's arguments as u64 words: rawtracepoint (the
+/// tracepoint's prototype, <c>btf_trace_NAME</c>) and fentry/fexit (the function's prototype), both from BTF.
+/// </summary>
+internal sealed partial class Binder
+{
+    private BoundExpression BindBtfArgument(FieldAccess access)
+    {
+        var arguments = ArgumentsOf(_probeSpecs[0]);
+        if (arguments is null)
+        {
+            _diagnostics.Error(access.Target.Span, $"args in {_probeSpecs[0]} needs the kernel's BTF, which has no prototype for it");
+            return Error(access.Span);
+        }
+        var index = arguments.ToList().FindIndex(p => p.Name == access.Field);
+        if (index < 0)
+        {
+            _diagnostics.Error(access.Span, $"{_probeSpecs[0]} has no argument named '{access.Field}' (it has: {string.Join(", ", arguments.Select(a => a.Name))})");
+            return Error(access.Span);
+        }
+        foreach (var other in _probeSpecs.Skip(1))
+        {
+            var otherArguments = ArgumentsOf(other);
+            if (otherArguments is null || otherArguments.Count <= index || otherArguments[index] != arguments[index])
+                _needsProgramPerAttachPoint = true;
+        }
+        var argument = arguments[index];
+        BpfType? type = argument.Type.Resolved switch
+        {
+            CPointerType p => new PointerType(p.Target, p.IsUser),
+            CIntegerType or CEnumType or CBoolType => ValueTypeOf(argument.Type, false),
+            _ => null,
+        };
+        if (type is null)
+        {
+            _diagnostics.ReportUnsupported(access.Span, $"An argument of type '{argument.Type.Name}' passed by value");
+            return Error(access.Span);
+        }
+        return new BoundContextArgument(access.Span, index, type);
+    }
+
+    private IReadOnlyList<CParameter>? ArgumentsOf(ProbeSpec spec) => spec.Kind switch
+    {
+        ProbeKind.RawTracepoint => _kernel?.FindTracepointArguments(spec.Name),
+        ProbeKind.Fentry or ProbeKind.Fexit => _kernel?.FindFunctionArguments(spec.Name),
+        _ => null,
+    };
+}
+
+/// <summary>Argument <see cref="Index"/> of a context that is an array of u64 words, narrowed to its C type.</summary>
+internal sealed record BoundContextArgument(TextSpan Span, int Index, BpfType ArgumentType) : BoundBuiltinCall(Span, ArgumentType)
+{
+    internal override void EmitScalar(ProbeEmitter emitter)
+    {
+        var asm = emitter.Asm;
+        asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, (short)(Index * 8));
+        if (ArgumentType is not IntegerType { Size: < 8 } integer)
+            return;
+        var unused = 64 - 8 * integer.Size;
+        asm.Alu(AluOp.Lsh, Reg.R0, unused);
+        asm.Alu(integer.IsSigned ? AluOp.Arsh : AluOp.Rsh, Reg.R0, unused);
+    }
+}
