@@ -34,25 +34,48 @@ internal sealed partial class Binder
             if (otherArguments is null || otherArguments.Count <= index || otherArguments[index] != arguments[index])
                 _needsProgramPerAttachPoint = true;
         }
-        var argument = arguments[index];
-        BpfType? type = argument.Type.Resolved switch
+        return ContextWord(access.Span, index, arguments[index].Type, "An argument");
+    }
+
+    /// <summary>
+    /// <c>retval</c> in fexit: the word after the function's arguments, typed as the function returns; null when the
+    /// function is not known (then retval is the usual error).
+    /// </summary>
+    private BoundExpression? BindFexitReturnValue(Identifier identifier)
+    {
+        if (_probeKind != ProbeKind.Fexit || _kernel?.FindFunctionPrototype(_probeSpecs[0].Name) is not { } prototype)
+            return null;
+        if (prototype.ReturnType.Resolved is CVoidType)
+        {
+            _diagnostics.Error(identifier.Span, $"{_probeSpecs[0]} returns void: it has no retval");
+            return Error(identifier.Span);
+        }
+        foreach (var other in _probeSpecs.Skip(1))
+            if (_kernel.FindFunctionPrototype(other.Name) is not { } otherPrototype || otherPrototype != prototype)
+                _needsProgramPerAttachPoint = true;
+        return ContextWord(identifier.Span, prototype.Parameters.Count, prototype.ReturnType, "A return value");
+    }
+
+    private BoundExpression ContextWord(TextSpan span, int index, CType cType, string what)
+    {
+        BpfType? type = cType.Resolved switch
         {
             CPointerType p => new PointerType(p.Target, p.IsUser),
-            CIntegerType or CEnumType or CBoolType => ValueTypeOf(argument.Type, false),
+            CIntegerType or CEnumType or CBoolType => ValueTypeOf(cType, false),
             _ => null,
         };
         if (type is null)
         {
-            _diagnostics.ReportUnsupported(access.Span, $"An argument of type '{argument.Type.Name}' passed by value");
-            return Error(access.Span);
+            _diagnostics.ReportUnsupported(span, $"{what} of type '{cType.Name}' passed by value");
+            return Error(span);
         }
-        return new BoundContextArgument(access.Span, index, type);
+        return new BoundContextArgument(span, index, type);
     }
 
     private IReadOnlyList<CParameter>? ArgumentsOf(ProbeSpec spec) => spec.Kind switch
     {
         ProbeKind.RawTracepoint => _kernel?.FindTracepointArguments(spec.Name),
-        ProbeKind.Fentry or ProbeKind.Fexit => _kernel?.FindFunctionArguments(spec.Name),
+        ProbeKind.Fentry or ProbeKind.Fexit => _kernel?.FindFunctionPrototype(spec.Name)?.Parameters,
         _ => null,
     };
 }

@@ -648,6 +648,8 @@ internal sealed partial class Binder
         }
         if (TryBindBuiltinFunction(identifier) is { } bound)
             return bound;
+        if (identifier.Name == "retval" && BindFexitReturnValue(identifier) is { } returnValue)
+            return returnValue;
         if (BuiltinVariable.TryGet(identifier.Name, out var builtin))
         {
             if (!builtin.IsAllowedIn(_probeKind) && builtin.AllowedProbes is { } allowed)

@@ -48,6 +48,19 @@ public sealed class KernelFunctionProbeTests : KernelTest
         Assert.Contains("ContextArgument :: struct file *\n", result.Stdout);
     }
 
+    [Theory]
+    [InlineData("fexit:vfs_read { @ = hist(retval); }", "ContextArgument :: int64\n", "")] // ssize_t
+    [InlineData("fexit:d_path { @[str(retval)] = count(); }", "ContextArgument :: char *\n", "")]
+    [InlineData("fexit:free_task { @ = retval; }", "", "stdin:1:23-29: ERROR: fexit:free_task returns void: it has no retval\n")]
+    public async Task FexitRetvalIsTypedAsTheFunctionReturns(string script, string typed, string error)
+    {
+        var result = await SharpTraceRun.RunAsync(["-d", "types", "-e", script]);
+
+        Assert.Equal(error.Length == 0 ? 0 : 1, result.ExitCode);
+        Assert.Contains(typed, result.Stdout);
+        Assert.StartsWith(error, result.Stderr);
+    }
+
     [Fact]
     public void KprobeProgramsPassTheVerifier()
     {

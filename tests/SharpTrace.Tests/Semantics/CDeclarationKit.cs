@@ -66,5 +66,5 @@ internal sealed class FakeKernelTypes : IKernelTypes
     public (CEnumType Type, long Value)? FindEnumerator(string name) => null;
 
     public IReadOnlyList<CParameter>? FindTracepointArguments(string name) => null;
-    public IReadOnlyList<CParameter>? FindFunctionArguments(string name) => null;
+    public CFunctionType? FindFunctionPrototype(string name) => null;
 }

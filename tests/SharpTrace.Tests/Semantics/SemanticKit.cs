@@ -63,7 +63,7 @@ internal static class SemanticKit
         public CType? FindNamed(string name) => _types.FindTypedef(name);
         public (CEnumType Type, long Value)? FindEnumerator(string name) => _types.FindEnumerator(name);
         public IReadOnlyList<CParameter>? FindTracepointArguments(string name) => null;
-        public IReadOnlyList<CParameter>? FindFunctionArguments(string name) => null;
+        public CFunctionType? FindFunctionPrototype(string name) => null;
     }
 
     /// <summary>syscalls:sys_enter_openat and sched:sched_process_exec, with their formats as this kernel gives them.</summary>

@@ -106,8 +106,8 @@ public sealed class BtfTypes : IKernelTypes
         return parameters.Skip(1).Select((p, i) => p.Name.Length > 0 ? p : p with { Name = "arg" + i }).ToList();
     }
 
-    public IReadOnlyList<CParameter>? FindFunctionArguments(string name) =>
-        FindFunction(name) is > 0 and var id && GetCType(File[id].TypeId) is CFunctionType function ? function.Parameters : null;
+    public CFunctionType? FindFunctionPrototype(string name) =>
+        FindFunction(name) is > 0 and var id ? GetCType(File[id].TypeId) as CFunctionType : null;
 
     /// <summary>The C type of BTF type <paramref name="id"/> (0 is void); qualifiers and declaration tags are looked through.</summary>
     public CType GetCType(int id)

@@ -23,5 +23,5 @@ internal sealed class KernelTypes : IKernelTypes
     public CType? FindNamed(string name) => _types.Value?.FindNamed(name);
     public (CEnumType Type, long Value)? FindEnumerator(string name) => _types.Value?.FindEnumerator(name);
     public IReadOnlyList<CParameter>? FindTracepointArguments(string name) => _types.Value?.FindTracepointArguments(name);
-    public IReadOnlyList<CParameter>? FindFunctionArguments(string name) => _types.Value?.FindFunctionArguments(name);
+    public CFunctionType? FindFunctionPrototype(string name) => _types.Value?.FindFunctionPrototype(name);
 }

@@ -18,6 +18,6 @@ public interface IKernelTypes
     /// </summary>
     IReadOnlyList<CParameter>? FindTracepointArguments(string name);
 
-    /// <summary>The parameters of the kernel function <paramref name="name"/> (what fentry and fexit probes see); null if BTF has no such function.</summary>
-    IReadOnlyList<CParameter>? FindFunctionArguments(string name);
+    /// <summary>The prototype of the kernel function <paramref name="name"/> (what fentry and fexit probes see); null if BTF has no such function.</summary>
+    CFunctionType? FindFunctionPrototype(string name);
 }
