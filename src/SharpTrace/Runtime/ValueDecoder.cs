@@ -17,6 +17,8 @@ internal static class ValueDecoder
         PointerType => new IntegerValue(unchecked((long)ReadUnsigned(bytes, 8)), IsSigned: false),
         StringType s => new StringValue(DecodeString(bytes[..Math.Min(s.Capacity, bytes.Length)])),
         TupleType t => DecodeTuple(t, bytes, symbols),
+        InetType => new StringValue(InetAddress.Format((long)ReadUnsigned(bytes, 8), bytes.Slice(InetType.AddressOffset, 16))),
+        BufferType b => new BufferValue(bytes.Slice(BufferType.DataOffset, (int)Math.Min(ReadUnsigned(bytes, 8), (ulong)b.Capacity)).ToArray()),
         _ => throw new InvalidOperationException($"cannot decode a value of type {type}"),
     };
 
