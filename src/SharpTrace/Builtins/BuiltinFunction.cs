@@ -44,11 +44,24 @@ internal abstract class BuiltinFunction
     /// <summary>Binds a call; for a bare name, <paramref name="call"/> has no arguments and spans the name.</summary>
     public abstract BoundExpression Bind(CallExpression call, BuiltinContext context);
 
+    /// <summary>bpftrace's word for the kind of a value in argument errors: "(string provided)", "got pointer".</summary>
+    protected static string KindName(BpfType type) => type switch
+    {
+        PointerType => "pointer",
+        StringType => "string",
+        IntegerType => "integer",
+        CValueType { CType.Resolved: Semantics.CTypes.CStructType s } => s.IsUnion ? "union" : "record",
+        CValueType => "array",
+        TupleType => "tuple",
+        _ => type.ToString(),
+    };
+
     /// <summary>Every such builtin, by name.</summary>
     public static IReadOnlyDictionary<string, BuiltinFunction> All { get; } =
         new BuiltinFunction[]
         {
             new Kstack(), new Ustack(),
             new Ksym(), new Usym(), new Kaddr(), new Func(), new Time(), new Strftime(),
+            new Bswap(), new Ntop(), new Buf(),
         }.ToDictionary(f => f.Name);
 }

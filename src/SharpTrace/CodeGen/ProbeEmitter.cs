@@ -107,14 +107,14 @@ internal sealed partial class ProbeEmitter
         Asm.Alu(AluOp.Rsh, reg, 32);
     }
 
-    private void ZeroFill(int frameOffset, int size)
+    internal void ZeroFill(int frameOffset, int size)
     {
         for (var i = 0; i < TupleType.Align8(size); i += 8)
             Asm.StoreImm(Size.U64, Reg.R10, (short)(frameOffset + i), 0);
     }
 
     /// <summary>Copies <paramref name="size"/> bytes from <c>[src + srcOffset]</c> to the stack at <paramref name="frameOffset"/>.</summary>
-    private void Copy(Reg src, int srcOffset, int frameOffset, int size)
+    internal void Copy(Reg src, int srcOffset, int frameOffset, int size)
     {
         var done = 0;
         foreach (var (width, bytes) in new[] { (Size.U64, 8), (Size.U32, 4), (Size.U16, 2), (Size.U8, 1) })
@@ -342,7 +342,7 @@ internal sealed partial class ProbeEmitter
     // ---- Expressions -------------------------------------------------------------------------------------
 
     /// <summary>Writes the value of <paramref name="e"/> into a stack buffer of <paramref name="size"/> bytes.</summary>
-    private void EmitValue(BoundExpression e, int frameOffset, int size)
+    internal void EmitValue(BoundExpression e, int frameOffset, int size)
     {
         if (e.Type.IsInteger)
         {

@@ -79,6 +79,7 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
     public static string FormatValue(RuntimeValue value, uint div = 1) => value switch
     {
         StringValue s => Quote(s.Value),
+        BufferValue b => Quote(b.ToString()),
         StackValue s => Quote(s.Format(StackValue.ValueIndent)),
         TupleValue t => "[" + string.Join(",", t.Elements.Select(e => FormatValue(e, div))) + "]",
         StatsValue s => $"{{\"count\": {Decimal(s.Count)}, \"average\": {Decimal(s.Average)}, \"total\": {Decimal(s.Total)}}}",

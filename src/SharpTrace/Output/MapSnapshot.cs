@@ -79,6 +79,7 @@ public sealed record MapSnapshot(string Name, bool IsScalar, IReadOnlyList<MapEn
     private static int CompareKeyParts(RuntimeValue a, RuntimeValue b) => (a, b) switch
     {
         (StringValue x, StringValue y) => string.CompareOrdinal(x.Value, y.Value),
+        (BufferValue x, BufferValue y) => string.CompareOrdinal(x.ToString(), y.ToString()),
         (TupleValue x, TupleValue y) => CompareKeys(x.Elements, y.Elements),
         (StackValue x, StackValue y) => string.CompareOrdinal(x.Format(StackValue.KeyIndent), y.Format(StackValue.KeyIndent)),
         _ when SortValue(a) is { } x && SortValue(b) is { } y => x.CompareTo(y),

@@ -14,11 +14,13 @@ internal enum PrintfArgumentKind { Integer, String, Buffer }
 /// <param name="Precision">The precision after <c>.</c>, if given (<c>%.s</c> means 0).</param>
 /// <param name="Length">The length modifier: "", <c>hh</c>, <c>h</c>, <c>l</c>, <c>ll</c>, <c>j</c>, <c>z</c> or <c>t</c>.</param>
 /// <param name="Conversion">The conversion letter: one of <c>d i u x X o c p s r</c>.</param>
+/// <param name="BufferStyle">For <c>%r</c>: "" (printable bytes as they are), <c>x</c> (<c>%rx</c>, every byte
+/// <c>\xNN</c>) or <c>h</c> (<c>%rh</c>, hex digits separated by spaces).</param>
 internal sealed record PrintfConversion(
-    int Offset, string Text, string Flags, int? Width, int? Precision, string Length, char Conversion)
+    int Offset, string Text, string Flags, int? Width, int? Precision, string Length, char Conversion, string BufferStyle = "")
 {
-    /// <summary>The conversion as bpftrace names it in messages: length and letter, such as <c>lld</c>.</summary>
-    public string Token => Length + Conversion;
+    /// <summary>The conversion as bpftrace names it in messages: length and letter, such as <c>lld</c> or <c>rx</c>.</summary>
+    public string Token => Length + Conversion + BufferStyle;
 
     /// <summary>What the argument of this conversion must be.</summary>
     public PrintfArgumentKind ArgumentKind => Conversion switch
@@ -174,7 +176,9 @@ internal sealed class PrintfFormat
         var letter = format[i];
         if (length.Length > 0 && (letter is 'c' or 's' or 'r'))
             return false;
-        conversion = new PrintfConversion(start, format[start..(i + 1)], flags, width, precision, length, letter);
+        var style = letter == 'r' && i + 1 < format.Length && format[i + 1] is 'x' or 'h' ? format[i + 1].ToString() : "";
+        i += style.Length;
+        conversion = new PrintfConversion(start, format[start..(i + 1)], flags, width, precision, length, letter, style);
         return true;
     }
 
@@ -188,6 +192,8 @@ internal sealed class PrintfFormat
 
     private static string FormatOne(PrintfConversion c, RuntimeValue arg)
     {
+        if (c.ArgumentKind == PrintfArgumentKind.Buffer)
+            return FormatBuffer(c, arg);
         if (c.ArgumentKind != PrintfArgumentKind.Integer)
         {
             var s = arg is StringValue str ? str.Value : TextOutputWriter.FormatValue(arg);
@@ -232,6 +238,21 @@ internal sealed class PrintfFormat
                 digits = "0" + digits;
         }
         return Pad(c, prefix, digits, zeroPad: c.HasFlag('0') && c.Precision is null);
+    }
+
+    // bpftrace 0.17 hands %r with flags, width or precision to snprintf unchanged, which prints it as written.
+    private static string FormatBuffer(PrintfConversion c, RuntimeValue arg)
+    {
+        if (c.Flags.Length > 0 || c.Width is not null || c.Precision is not null)
+            return c.Text;
+        if (arg is not BufferValue buffer)
+            return TextOutputWriter.FormatValue(arg);
+        return c.BufferStyle switch
+        {
+            "x" => buffer.ToEscapedHex(),
+            "h" => buffer.ToSpacedHex(),
+            _ => buffer.ToString(),
+        };
     }
 
     // The digits of a number with C's precision rule: at least Precision digits, and none for zero at precision 0.

@@ -20,6 +20,42 @@ public sealed record StringValue(string Value) : RuntimeValue
     public override string ToString() => Value;
 }
 
+/// <summary>
+/// The bytes of <c>buf(p, n)</c>. Printed as bpftrace prints buffers: printable ASCII as it is, every other byte as
+/// <c>\xNN</c> (<see cref="ToString"/>, printf's <c>%r</c>, maps); <c>%rx</c> escapes every byte, <c>%rh</c> writes
+/// space-separated hex.
+/// </summary>
+public sealed record BufferValue(IReadOnlyList<byte> Bytes) : RuntimeValue
+{
+    public override string ToString() => Format(keepPrintable: true, escape: true, separator: "");
+
+    /// <summary>Every byte as <c>\xNN</c> (printf's <c>%rx</c>).</summary>
+    public string ToEscapedHex() => Format(keepPrintable: false, escape: true, separator: "");
+
+    /// <summary>Every byte as two hex digits, separated by spaces (printf's <c>%rh</c>).</summary>
+    public string ToSpacedHex() => Format(keepPrintable: false, escape: false, separator: " ");
+
+    private string Format(bool keepPrintable, bool escape, string separator)
+    {
+        var text = new System.Text.StringBuilder(Bytes.Count * 4);
+        for (var i = 0; i < Bytes.Count; i++)
+        {
+            if (i > 0)
+                text.Append(separator);
+            var b = Bytes[i];
+            if (keepPrintable && b is >= 32 and <= 126)
+                text.Append((char)b);
+            else
+                text.Append(escape ? "\\x" : "").Append(b.ToString("x2", CultureInfo.InvariantCulture));
+        }
+        return text.ToString();
+    }
+
+    public bool Equals(BufferValue? other) => other is not null && Bytes.SequenceEqual(other.Bytes);
+
+    public override int GetHashCode() => Sequence.Hash(Bytes);
+}
+
 /// <summary>A tuple such as <c>(1, "b")</c>.</summary>
 public sealed record TupleValue(IReadOnlyList<RuntimeValue> Elements) : RuntimeValue
 {

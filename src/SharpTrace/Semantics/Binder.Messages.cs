@@ -46,8 +46,9 @@ internal sealed partial class Binder
         return index < 0 ? null : new TextSpan(index, token.Length);
     }
 
-    /// <summary>Values printf's <c>%s</c> takes: strings, stacks, symbols and timestamps.</summary>
-    private static bool PrintsAsText(BpfType type) => type is StringType or StackType or KernelSymbolType or UserSymbolType or Builtins.TimestampType;
+    /// <summary>Values printf's <c>%s</c> takes: strings, stacks, symbols, timestamps and addresses (<c>ntop</c>).</summary>
+    private static bool PrintsAsText(BpfType type) =>
+        type is StringType or StackType or KernelSymbolType or UserSymbolType or Builtins.TimestampType or InetType;
 
     /// <summary>
     /// An integer with a string (or a stack, a symbol) is a type mismatch over the whole expression; other combinations (two strings for

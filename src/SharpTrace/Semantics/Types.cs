@@ -100,3 +100,33 @@ internal sealed record AggregationType(AggregationKind Kind) : BpfType
 
     public override string ToString() => Kind.ToString().ToLowerInvariant();
 }
+
+/// <summary>
+/// The value of <c>ntop([af,] addr)</c>: the address family (8 bytes) and up to 16 address bytes, as bpftrace lays
+/// it out; printed as text (<c>127.0.0.1</c>, <c>::1</c>) wherever it appears.
+/// </summary>
+internal sealed record InetType : BpfType
+{
+    public static readonly InetType Instance = new();
+
+    /// <summary>Where the address bytes start, after the family.</summary>
+    public const int AddressOffset = 8;
+
+    public override int Size => 24;
+    public override string ToString() => "inet";
+}
+
+/// <summary>
+/// The value of <c>buf(p, n)</c>: a length (8 bytes) then up to <see cref="Capacity"/> raw bytes; printed with
+/// printf's <c>%r</c> and in maps with non-printable bytes escaped as <c>\xNN</c>.
+/// </summary>
+internal sealed record BufferType(int Capacity) : BpfType
+{
+    /// <summary>Where the bytes start, after the length.</summary>
+    public const int DataOffset = 8;
+
+    public override int Size => DataOffset + Align8(Capacity);
+    public override string ToString() => "buffer";
+
+    private static int Align8(int size) => (size + 7) & ~7;
+}

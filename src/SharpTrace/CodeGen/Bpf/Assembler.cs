@@ -122,6 +122,19 @@ internal sealed class Assembler
         return Emit(Opcodes.Alu | Opcodes.End | Opcodes.ToBe, dst, Reg.R0, 0, bits);
     }
 
+    /// <summary>
+    /// Reverses the order of the low <paramref name="bits"/> (16, 32 or 64) bytes of dst and zeroes the rest: BPF_END
+    /// towards the byte order opposite to the machine's (<c>be16</c> on little-endian x86-64), which every kernel
+    /// with eBPF runs, unlike the unconditional <c>bswap</c> form (BPF_ALU64, kernel 6.6 and later).
+    /// </summary>
+    public Assembler ByteSwap(Reg dst, int bits)
+    {
+        if (bits is not (16 or 32 or 64))
+            throw new AssemblerException($"byte swap width must be 16, 32 or 64, not {bits}");
+        var order = BitConverter.IsLittleEndian ? Opcodes.ToBe : Opcodes.ToLe;
+        return Emit((byte)(Opcodes.Alu | Opcodes.End | order), dst, Reg.R0, 0, bits);
+    }
+
     /// <summary><c>dst = *(size *)(src + off)</c>, zero-extended.</summary>
     public Assembler Load(Size size, Reg dst, Reg src, short off) =>
         Emit((byte)(Opcodes.Ldx | (byte)size | Opcodes.Mem), dst, src, off, 0);

@@ -1,0 +1,47 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Builtins;
+
+/// <summary>
+/// <c>bswap(n)</c>: the integer with its bytes in reverse order, at its own width (a uint16 port from network order,
+/// say); the result is unsigned of the same width, as in bpftrace, and a 1-byte integer is unchanged.
+/// </summary>
+internal sealed class Bswap : BuiltinFunction
+{
+    public override string Name => "bswap";
+
+    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    {
+        if (call.Arguments.Count != 1)
+        {
+            context.Diagnostics.ReportWrongArgumentCount(call.Span, Name, 1, call.Arguments.Count);
+            return context.Error(call.Span);
+        }
+        var value = context.Bind(call.Arguments[0]);
+        if (value.Type is ErrorType)
+            return value;
+        if (value.Type is not IntegerType integer)
+        {
+            context.Diagnostics.Error(call.Span, $"{Name}() only supports integer arguments ({KindName(value.Type)} provided)");
+            return context.Error(call.Span);
+        }
+        return new BoundBswap(call.Span, value, new IntegerType(integer.Bytes, IsSigned: false));
+    }
+}
+
+/// <summary>A bound <c>bswap(n)</c>: the value in r0, byte-swapped at the width of <see cref="BpfType.Size"/>.</summary>
+internal sealed record BoundBswap(TextSpan Span, BoundExpression Value, IntegerType Result) : BoundBuiltinCall(Span, Result)
+{
+    internal override void EmitScalar(ProbeEmitter emitter)
+    {
+        emitter.EmitScalar(Value);
+        if (Result.Bytes == 1)
+            emitter.Asm.Alu(AluOp.And, Reg.R0, 0xff); // a signed byte arrives sign-extended; the result is a uint8
+        else
+            emitter.Asm.ByteSwap(Reg.R0, Result.Bytes * 8);
+    }
+}

@@ -1,0 +1,130 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Builtins;
+
+/// <summary>
+/// <c>buf(p, n)</c>, <c>buf(array)</c>: <c>n</c> raw bytes from the address <c>p</c> (or a string or array value),
+/// printed by printf's <c>%r</c> with bytes outside printable ASCII as <c>\xNN</c>. As in bpftrace 0.17, at most
+/// max_strlen bytes are kept (a longer literal length warns), and a length that is not a literal is cut to that at
+/// run time.
+/// </summary>
+internal sealed class Buf : BuiltinFunction
+{
+    public override string Name => "buf";
+
+    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    {
+        if (call.Arguments.Count is < 1 or > 2)
+        {
+            context.Diagnostics.Error(call.Span, call.Arguments.Count == 0
+                ? $"{Name}() requires at least one argument (0 provided)"
+                : $"{Name}() takes up to 2 arguments ({call.Arguments.Count} provided)");
+            return context.Error(call.Span);
+        }
+        var source = context.Bind(call.Arguments[0]);
+        var length = call.Arguments.Count == 2 ? context.Bind(call.Arguments[1]) : null;
+        if (source.Type is ErrorType || length?.Type is ErrorType)
+            return context.Error(call.Span);
+
+        var isArray = source.Type is CValueType { CType.Resolved: Semantics.CTypes.CArrayType };
+        var isValue = isArray || source.Type is StringType;
+        var ok = true;
+        if (!isValue && source.Type is not (IntegerType or PointerType))
+        {
+            context.Diagnostics.Error(call.Span, $"{Name}() expects an integer, string, or array argument but saw {KindName(source.Type)}");
+            ok = false;
+        }
+        var max = context.Config.MaxStrlen;
+        var capacity = max;
+        if (length is null)
+        {
+            if (isArray)
+                capacity = source.Type.Size;
+            else
+            {
+                context.Diagnostics.Error(call.Span, $"{Name}() expects a length argument for non-array type {KindName(source.Type)}");
+                ok = false;
+            }
+        }
+        else if (length.Type is not IntegerType)
+        {
+            context.Diagnostics.Error(call.Span, $"{Name}() only supports integer arguments ({KindName(length.Type)} provided)");
+            ok = false;
+        }
+        else if (length is BoundIntegerLiteral literal)
+        {
+            capacity = (int)Math.Clamp(literal.Value, 0, int.MaxValue);
+        }
+        if (!ok)
+            return context.Error(call.Span);
+        if (capacity > max)
+        {
+            context.Diagnostics.Warning(call.Span, $"{Name}() length is too long and will be shortened to {max} bytes (see BPFTRACE_STRLEN)");
+            capacity = max;
+        }
+        // A string or array value has no more bytes than its own.
+        if (isValue)
+            capacity = Math.Min(capacity, source.Type.Size);
+        var runtimeLength = length is BoundIntegerLiteral ? null : length;
+        var fromUser = source.Type is PointerType p ? p.IsUserSpace : Probes.ProbeSpec.ReadsUserMemory(context.ProbeKind);
+        return new BoundBuf(call.Span, source, runtimeLength, fromUser, new BufferType(capacity));
+    }
+}
+
+/// <summary>
+/// A bound <c>buf</c>: the length (8 bytes) then the bytes. <see cref="Length"/> is the length expression when it is
+/// not a literal (clamped to the capacity at run time); otherwise the length is the capacity.
+/// </summary>
+internal sealed record BoundBuf(TextSpan Span, BoundExpression Source, BoundExpression? Length, bool FromUserSpace, BufferType BufferType)
+    : BoundBuiltinCall(Span, BufferType)
+{
+    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("buf is not an integer");
+
+    internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
+    {
+        var asm = emitter.Asm;
+        var capacity = BufferType.Capacity;
+        var data = frameOffset + BufferType.DataOffset;
+        emitter.ZeroFill(frameOffset, BufferType.Size);
+        if (Length is null)
+            asm.StoreImm(Size.U64, Reg.R10, (short)frameOffset, capacity);
+        else
+        {
+            // Clamp to [0, capacity] (unsigned: a negative length is too long) so the verifier sees a bounded size.
+            emitter.Scoped(() => emitter.EmitScalar(Length));
+            var ok = asm.NewLabel("buf_len_ok");
+            asm.JumpIf(JumpOp.Le, Reg.R0, capacity, ok);
+            asm.Mov(Reg.R0, capacity);
+            asm.Mark(ok);
+            asm.Store(Size.U64, Reg.R10, (short)frameOffset, Reg.R0);
+        }
+
+        if (Source.Type is IntegerType or PointerType)
+        {
+            emitter.Scoped(() => emitter.EmitScalar(Source));
+            asm.Mov(Reg.R3, Reg.R0);
+            emitter.FramePointer(Reg.R1, data);
+            asm.Load(Size.U64, Reg.R2, Reg.R10, (short)frameOffset);
+            asm.Call(FromUserSpace ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel);
+        }
+        else if (Source is BoundMemoryRead)
+        {
+            // An array or char array in memory is read straight into the buffer, no more than its capacity.
+            emitter.EmitValue(Source, data, capacity);
+        }
+        else
+        {
+            // Strings on the stack or in maps (literals, comm, variables) are built whole, then their first bytes copied.
+            emitter.Scoped(() =>
+            {
+                var whole = emitter.Allocate(Source.Type.Size);
+                emitter.EmitValue(Source, whole, Source.Type.Size);
+                emitter.Copy(Reg.R10, whole, data, capacity);
+            });
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Builtins;
+
+/// <summary>
+/// <c>ntop([af,] addr)</c>: an internet address, printed as text in user space. <c>addr</c> is an integer (its low
+/// 4 bytes, as they lie in memory: IPv4 in network order), or a 4- or 16-byte array or string. Without <c>af</c>,
+/// integers and 4-byte arrays are AF_INET and 16-byte arrays AF_INET6; with it, the family is whatever it says
+/// (bpftrace prints nothing for a family other than AF_INET and AF_INET6).
+/// </summary>
+internal sealed class Ntop : BuiltinFunction
+{
+    public const int AfInet = 2;
+    public const int AfInet6 = 10;
+
+    public override string Name => "ntop";
+
+    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    {
+        if (call.Arguments.Count is < 1 or > 2)
+        {
+            context.Diagnostics.Error(call.Span, call.Arguments.Count == 0
+                ? $"{Name}() requires at least one argument (0 provided)"
+                : $"{Name}() takes up to 2 arguments ({call.Arguments.Count} provided)");
+            return context.Error(call.Span);
+        }
+        BoundExpression? family = null;
+        if (call.Arguments.Count == 2)
+        {
+            family = context.Bind(call.Arguments[0]);
+            if (family.Type is not (IntegerType or ErrorType))
+            {
+                context.Diagnostics.Error(call.Span, $"{Name}() only supports integer arguments ({KindName(family.Type)} provided)");
+                return context.Error(call.Span);
+            }
+        }
+        var address = context.Bind(call.Arguments[^1]);
+        if (address.Type is ErrorType || family?.Type is ErrorType)
+            return context.Error(call.Span);
+        var isArray = address.Type is StringType or CValueType { CType.Resolved: Semantics.CTypes.CArrayType };
+        if (address.Type is not IntegerType && !isArray)
+        {
+            context.Diagnostics.Error(call.Span, $"{Name}() expects an integer or array argument, got {KindName(address.Type)}");
+            return context.Error(call.Span);
+        }
+        if (isArray && address.Type.Size is not (4 or 16))
+        {
+            context.Diagnostics.Error(call.Span, $"{Name}() argument must be 4 or 16 bytes in size");
+            return context.Error(call.Span);
+        }
+        return new BoundNtop(call.Span, family, address);
+    }
+}
+
+/// <summary>A bound <c>ntop</c>: the family (8 bytes) then the address bytes (16, zero-padded), as <see cref="InetType"/> lays them out.</summary>
+internal sealed record BoundNtop(TextSpan Span, BoundExpression? Family, BoundExpression Address) : BoundBuiltinCall(Span, InetType.Instance)
+{
+    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("ntop is not an integer");
+
+    internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
+    {
+        emitter.ZeroFill(frameOffset, InetType.Instance.Size);
+        if (Family is null)
+        {
+            var isInet = Address.Type is IntegerType || Address.Type.Size == 4;
+            emitter.Asm.StoreImm(Size.U64, Reg.R10, (short)frameOffset, isInet ? Ntop.AfInet : Ntop.AfInet6);
+        }
+        else
+        {
+            emitter.EmitScalar(Family);
+            emitter.Asm.Store(Size.U64, Reg.R10, (short)frameOffset, Reg.R0);
+        }
+        var addressOffset = frameOffset + InetType.AddressOffset;
+        if (Address.Type is IntegerType)
+        {
+            emitter.EmitScalar(Address);
+            emitter.Asm.Store(Size.U32, Reg.R10, (short)addressOffset, Reg.R0);
+        }
+        else
+        {
+            emitter.EmitValue(Address, addressOffset, Address.Type.Size);
+        }
+    }
+}
