@@ -14,6 +14,7 @@ internal static partial class Program
 {
     private static int Main(string[] args)
     {
+        StopOnInterruptEvenInTheBackground();
         var commandLine = new CommandLineOptions();
         var options = commandLine.Parse(args, out var parse, out var error);
         if (parse.Action is HelpAction)
@@ -25,6 +26,20 @@ internal static partial class Program
         }
         return Run(options);
     }
+
+    /// <summary>
+    /// A shell starts background jobs (<c>sharptrace ... &amp;</c>) with SIGINT ignored, and .NET then leaves it ignored,
+    /// so <c>kill -INT</c> would not end the trace as it ends bpftrace's. Restoring the default before .NET sets up its
+    /// signal handling lets the SIGINT registration below take effect.
+    /// </summary>
+    private static void StopOnInterruptEvenInTheBackground()
+    {
+        const int SigInt = 2;
+        _ = ResetSignal(SigInt, 0 /* SIG_DFL */);
+    }
+
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint ResetSignal(int signal, nint handler);
 
     /// <summary>The version <c>-V</c> prints (<c>sharptrace v0.1.0</c>), as <c>bpftrace -V</c> prints <c>bpftrace v0.17.0</c>.</summary>
     internal static string Version => "sharptrace v" + TraceScript.Version.Split('+')[0];

@@ -123,7 +123,7 @@ internal sealed partial class Binder
     private BoundExpression BindDereference(UnaryExpression unary, BoundExpression operand)
     {
         // An integer is an address, as in bpftrace (loads.bt reads *kaddr("avenrun")): a 64-bit read.
-        if (operand.Type.IsInteger)
+        if (operand.Type is IntegerType)
             return new BoundMemoryRead(unary.Span, operand, 0, BpfType.Int64, ProbeSpec.ReadsUserMemory(_probeKind));
         if (operand.Type is not PointerType pointer)
         {
