@@ -242,7 +242,7 @@ internal static partial class Program
             config = config with { PrintMapsOnExit = false, SetOutsideScript = new HashSet<string>(config.SetOutsideScript) { "print_maps_on_exit" } };
         return config with
         {
-            PositionalParameters = options.Parameters, ChildPid = childPid, TargetPid = options.Pid,
+            PositionalParameters = options.Parameters, ChildPid = childPid, TargetPid = options.Pid, Unsafe = options.Unsafe,
             IncludeDirectories = options.IncludeDirectories, IncludeFiles = options.Includes,
         };
     }

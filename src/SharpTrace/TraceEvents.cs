@@ -17,6 +17,9 @@ public sealed record PrintfEvent(string Text) : TraceEvent;
 /// <summary>The text of one <c>time()</c>, formatted with strftime.</summary>
 public sealed record TimeEvent(string Text) : TraceEvent;
 
+/// <summary>The strings of one <c>join()</c>, joined by its separator (without the newline text output adds).</summary>
+public sealed record JoinEvent(string Text) : TraceEvent;
+
 /// <summary>The contents of a file printed by <c>cat()</c>.</summary>
 public sealed record CatEvent(string Text) : TraceEvent;
 

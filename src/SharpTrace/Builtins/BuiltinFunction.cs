@@ -9,7 +9,8 @@ namespace SharpTrace.Builtins;
 /// What a builtin function sees of the binder: the probe being bound, the config, diagnostics, a way to bind its
 /// arguments, the kernel's symbols (read once per compilation, when first asked for), a way to add an async action
 /// (a record user space handles, such as <c>time()</c>'s) and get its id, the compilation's strftime() formats, and
-/// <c>CannotRun</c> to record why the probe, though sound, cannot run on this machine (a kernel symbol it lacks).
+/// <c>CannotRun</c> to record why the probe, though sound, cannot run on this machine (a kernel symbol it lacks), and
+/// <c>BindFormat</c> to bind a printf-style format literal and its arguments as printf does (null after an error).
 /// </summary>
 internal sealed record BuiltinContext(
     ProbeKind ProbeKind,
@@ -20,11 +21,15 @@ internal sealed record BuiltinContext(
     Func<Kernel.Kallsyms> Kallsyms,
     Func<Func<int, Runtime.AsyncActionInfo>, int> AddAction,
     TimestampFormats TimestampFormats,
-    Action<string> CannotRun)
+    Action<string> CannotRun,
+    Func<CallExpression, FormatArguments?> BindFormat)
 {
     /// <summary>An expression with an error already reported.</summary>
     public BoundExpression Error(TextSpan span) => new BoundErrorExpression(span);
 }
+
+/// <summary>A printf-style format literal with its bound arguments and the types their values are sent as.</summary>
+internal sealed record FormatArguments(string Format, IReadOnlyList<BoundExpression> Arguments, IReadOnlyList<BpfType> Types);
 
 /// <summary>
 /// A builtin whose binding needs more than a fixed type: a function with arguments (<c>ksym(addr)</c>), or a name
@@ -40,6 +45,9 @@ internal abstract class BuiltinFunction
 
     /// <summary>Whether the call does something and has no value (<c>time()</c>): it may only be a statement.</summary>
     public virtual bool IsStatement => false;
+
+    /// <summary>Whether the builtin may only be used with <c>--unsafe</c> (<c>system()</c>).</summary>
+    public virtual bool IsUnsafe => false;
 
     /// <summary>Binds a call; for a bare name, <paramref name="call"/> has no arguments and spans the name.</summary>
     public abstract BoundExpression Bind(CallExpression call, BuiltinContext context);
@@ -63,5 +71,6 @@ internal abstract class BuiltinFunction
             new Kstack(), new Ustack(),
             new Ksym(), new Usym(), new Kaddr(), new Func(), new Time(), new Strftime(),
             new Bswap(), new Ntop(), new Buf(),
+            new Join(), new Cat(), new SystemCommand(),
         }.ToDictionary(f => f.Name);
 }

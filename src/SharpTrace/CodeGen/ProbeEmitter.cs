@@ -296,7 +296,7 @@ internal sealed partial class ProbeEmitter
 
     private void EmitPrintf(BoundPrintf s)
     {
-        var action = (PrintfAction)_maps.Actions[s.Action];
+        var action = (FormattedAction)_maps.Actions[s.Action];
         EmitRecord(s.Action, s.Arguments.Zip(action.ArgumentTypes).ToList());
     }
 
@@ -323,6 +323,36 @@ internal sealed partial class ProbeEmitter
         CountLostEvent();
         Asm.Mark(sent);
     }
+
+    /// <summary>
+    /// Reserves a ring buffer record of <paramref name="size"/> bytes (for records larger than the stack, such as
+    /// join()'s), writes the action id, lets <paramref name="fill"/> write the rest through the record pointer in
+    /// <see cref="RecordRegister"/>, and submits it. A record the ring buffer refuses counts as a lost event.
+    /// <paramref name="fill"/> may call helpers but must leave <see cref="RecordRegister"/> alone.
+    /// </summary>
+    internal void EmitReservedRecord(int actionId, int size, Action fill)
+    {
+        var reserved = Asm.NewLabel("record_reserved");
+        var done = Asm.NewLabel("record_done");
+        Asm.LoadMapFd(Reg.R1, _maps.RingBuffer);
+        Asm.Mov(Reg.R2, size);
+        Asm.Mov(Reg.R3, 0);
+        Asm.Call(HelperFunction.RingbufReserve);
+        Asm.JumpIf(JumpOp.Ne, Reg.R0, 0, reserved);
+        CountLostEvent();
+        Asm.Jump(done);
+        Asm.Mark(reserved);
+        Asm.Mov(RecordRegister, Reg.R0);
+        Asm.StoreImm(Size.U64, RecordRegister, 0, actionId);
+        fill();
+        Asm.Mov(Reg.R1, RecordRegister);
+        Asm.Mov(Reg.R2, 0);
+        Asm.Call(HelperFunction.RingbufSubmit);
+        Asm.Mark(done);
+    }
+
+    /// <summary>The register holding a reserved record while <see cref="EmitReservedRecord"/> fills it (callee-saved).</summary>
+    internal const Reg RecordRegister = Reg.R7;
 
     private void CountLostEvent()
     {

@@ -17,6 +17,7 @@ public sealed class EventPrinter(IOutputWriter output)
             case AttachedEvent attached: output.AttachedProbes(attached.ProbeCount); break;
             case PrintfEvent printf: output.Printf(printf.Text); break;
             case TimeEvent time: output.Time(time.Text); break;
+            case JoinEvent join: output.Join(join.Text); break;
             case CatEvent cat: output.Cat(cat.Text); break;
             case SystemEvent system: output.Syscall(system.Text); break;
             case ValueEvent value: output.Value(value.Value); break;

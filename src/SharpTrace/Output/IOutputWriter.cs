@@ -16,6 +16,9 @@ public interface IOutputWriter
     /// <summary>The text of one <c>time()</c>, already formatted with strftime.</summary>
     void Time(string text);
 
+    /// <summary>The strings of one <c>join()</c>, joined: text adds a newline, JSON writes a <c>join</c> record.</summary>
+    void Join(string text);
+
     /// <summary>The contents of a file printed by <c>cat()</c>.</summary>
     void Cat(string text);
 

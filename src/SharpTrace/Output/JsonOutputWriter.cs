@@ -20,6 +20,8 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
 
     public void Time(string text) => WriteRecord("time", Quote(text));
 
+    public void Join(string text) => WriteRecord("join", Quote(text));
+
     public void Cat(string text) => WriteRecord("cat", Quote(text));
 
     public void Syscall(string text) => WriteRecord("syscall", Quote(text));

@@ -17,6 +17,8 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
 
     public void Time(string text) => output.Write(text);
 
+    public void Join(string text) => output.Write(text + "\n");
+
     public void Cat(string text) => output.Write(text);
 
     public void Syscall(string text) => output.Write(text);

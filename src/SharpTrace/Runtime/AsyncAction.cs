@@ -15,8 +15,11 @@ internal sealed record ExitAction(int Id) : AsyncActionInfo(Id);
 /// values divided by <see cref="Div"/> (0: as they are).</summary>
 internal sealed record PrintMapAction(int Id, MapSymbol Map, uint Top = 0, uint Div = 0) : AsyncActionInfo(Id);
 
-/// <summary><c>printf(fmt, ...)</c>: arguments follow the id, each aligned to 8 bytes.</summary>
-internal sealed record PrintfAction(int Id, string Format, IReadOnlyList<BpfType> ArgumentTypes) : AsyncActionInfo(Id)
+/// <summary>An action with a printf-style format (<c>printf</c>, <c>cat</c>, <c>system</c>): arguments follow the id, each aligned to 8 bytes.</summary>
+internal abstract record FormattedAction(int Id, string Format, IReadOnlyList<BpfType> ArgumentTypes) : AsyncActionInfo(Id)
 {
     public int RecordSize => 8 + ArgumentTypes.Sum(t => TupleType.Align8(t.Size));
 }
+
+/// <summary><c>printf(fmt, ...)</c>: prints the formatted text.</summary>
+internal sealed record PrintfAction(int Id, string Format, IReadOnlyList<BpfType> ArgumentTypes) : FormattedAction(Id, Format, ArgumentTypes);

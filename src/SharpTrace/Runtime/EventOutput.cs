@@ -15,6 +15,8 @@ internal sealed class EventOutput(Action<TraceEvent> write) : IOutputWriter
 
     public void Time(string text) => Write(new TimeEvent(text));
 
+    public void Join(string text) => Write(new JoinEvent(text));
+
     public void Cat(string text) => Write(new CatEvent(text));
 
     public void Syscall(string text) => Write(new SystemEvent(text));

@@ -196,18 +196,33 @@ internal sealed class Session : IDisposable
             case PrintMapAction print:
                 _printSnapshot.Handle(print, record);
                 break;
-            case PrintfAction printf:
+            case FormattedAction formatted:
             {
-                var arguments = new List<RuntimeValue>(printf.ArgumentTypes.Count);
+                var arguments = new List<RuntimeValue>(formatted.ArgumentTypes.Count);
                 var offset = 8;
-                foreach (var type in printf.ArgumentTypes)
+                foreach (var type in formatted.ArgumentTypes)
                 {
                     arguments.Add(ValueDecoder.Decode(type, record.Slice(offset, type.Size), _symbols));
                     offset += TupleType.Align8(type.Size);
                 }
-                _output.Printf(PrintfFormatter.Format(printf.Format, arguments));
+                var text = PrintfFormatter.Format(formatted.Format, arguments);
+                switch (formatted)
+                {
+                    case Builtins.CatAction cat:
+                        _output.Cat(cat.Read(text, _warning));
+                        break;
+                    case Builtins.SystemAction:
+                        _output.Syscall(Builtins.SystemAction.Run(text, _warning));
+                        break;
+                    default:
+                        _output.Printf(text);
+                        break;
+                }
                 break;
             }
+            case Builtins.JoinAction join:
+                _output.Join(join.Text(record));
+                break;
             case Builtins.TimeAction time:
                 _output.Time(StrftimeFormat.FormatNow(time.Format));
                 break;

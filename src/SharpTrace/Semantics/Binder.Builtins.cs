@@ -15,13 +15,25 @@ internal sealed partial class Binder
     {
         if (!BuiltinFunction.All.TryGetValue(call.Name, out var function) || (bareName && !function.IsVariable))
             return null;
+        if (function.IsUnsafe && !_config.Unsafe)
+        {
+            // bpftrace stops at the literal check: a format's arguments are checked in a later pass it does not reach.
+            _diagnostics.Error(call.Span, $"{call.Name}() is an unsafe function being used in safe mode");
+            if (!asStatement)
+                _diagnostics.Error(call.Span, $"{call.Name}() should not be used in an assignment or as a map key");
+            else if (call.Arguments.Count == 0)
+                _diagnostics.Error(call.Span, $"{call.Name}() requires at least one argument (0 provided)");
+            else if (call.Arguments[0] is not StringLiteral)
+                _diagnostics.Error(call.Span, $"{call.Name}() expects a string literal ({TypeKindName(BindExpression(call.Arguments[0]).Type)} provided)");
+            return Error(call.Span);
+        }
         if (function.IsStatement && !asStatement)
         {
             _diagnostics.Error(call.Span, $"{call.Name}() should not be used in an assignment or as a map key");
             return Error(call.Span);
         }
         var context = new BuiltinContext(_probeKind, _probeSpecs, _config, _diagnostics, BindExpression, () => _kallsyms ??= Kallsyms.Load(),
-            AddAction, _timestampFormats, reason => _probeCannotRun ??= reason);
+            AddAction, _timestampFormats, reason => _probeCannotRun ??= reason, BindFormat);
         return function.Bind(call, context);
     }
 

@@ -21,7 +21,7 @@ internal sealed partial class Binder
         TextSpan.FromBounds(cast.Span.Start, TokenSpan(cast.Type.Span.End, cast.Operand.Span.Start, ")")?.End ?? cast.Span.End);
 
     /// <summary>bpftrace's word for a kind of type ("found integer.", "(string provided)").</summary>
-    private static string TypeKindName(BpfType type) => type switch
+    internal static string TypeKindName(BpfType type) => type switch
     {
         StringType => "string",
         PointerType => "pointer",
@@ -77,10 +77,10 @@ internal sealed partial class Binder
     /// The arguments against the format's conversions, with bpftrace's words: the same parse formats the events at
     /// run time, so what is checked here is what is printed.
     /// </summary>
-    private bool CheckPrintfArguments(string format, IReadOnlyList<BoundExpression> arguments, TextSpan span)
+    private bool CheckPrintfArguments(string format, IReadOnlyList<BoundExpression> arguments, TextSpan span, string function = "printf")
     {
         var supplied = arguments.Select(a => a.Type.IsInteger ? "integer" : PrintsAsText(a.Type) ? "string" : TypeKindName(a.Type)).ToList();
-        if (Output.PrintfFormat.Parse(format).CheckArguments(supplied) is not { } mismatch)
+        if (Output.PrintfFormat.Parse(format).CheckArguments(supplied, function) is not { } mismatch)
             return true;
         _diagnostics.Error(span, mismatch);
         return false;

@@ -500,24 +500,35 @@ internal sealed partial class Binder
 
     private BoundStatement? BindPrintf(CallExpression call, TextSpan span)
     {
+        if (BindFormat(call) is not { } bound)
+            return null;
+        var id = AddAction(id => new PrintfAction(id, bound.Format, bound.Types));
+        return new BoundPrintf(span, id, bound.Arguments);
+    }
+
+    /// <summary>
+    /// The format string literal and its arguments of <c>printf</c>, <c>cat</c> or <c>system</c>, checked against each
+    /// other with bpftrace's words; null when an error was reported.
+    /// </summary>
+    private FormatArguments? BindFormat(CallExpression call)
+    {
         if (call.Arguments.Count == 0)
         {
-            _diagnostics.Error(call.Span, "printf() requires at least one argument (0 provided)");
+            _diagnostics.Error(call.Span, $"{call.Name}() requires at least one argument (0 provided)");
             return null;
         }
         if (call.Arguments[0] is not StringLiteral format)
         {
-            _diagnostics.Error(call.Span, $"printf() expects a string literal ({TypeKindName(BindExpression(call.Arguments[0]).Type)} provided)");
+            _diagnostics.Error(call.Span, $"{call.Name}() expects a string literal ({TypeKindName(BindExpression(call.Arguments[0]).Type)} provided)");
             return null;
         }
         var arguments = call.Arguments.Skip(1).Select(BindExpression).ToList();
         if (arguments.Any(a => a.Type is ErrorType))
             return null;
-        if (!CheckPrintfArguments(format.Value, arguments, call.Span))
+        if (!CheckPrintfArguments(format.Value, arguments, call.Span, call.Name))
             return null;
         var types = arguments.Select(a => a.Type is IntegerType or PointerType ? StorageType(a.Type) : a.Type).ToList();
-        var id = AddAction(id => new PrintfAction(id, format.Value, types));
-        return new BoundPrintf(span, id, arguments);
+        return new FormatArguments(format.Value, arguments, types);
     }
 
     private void AddExitAction()

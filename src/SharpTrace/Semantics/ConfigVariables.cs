@@ -17,10 +17,10 @@ public static class ConfigVariables
         new("print_maps_on_exit", "true or false", true, (c, v) => Boolean(v) is { } b ? c with { PrintMapsOnExit = b } : null),
         new("perf_rb_pages", "a positive integer", true, (c, v) => Positive(v) is { } n ? c with { PerfRbPages = n } : null),
         new("max_probes", "a positive integer", true, (c, v) => Positive(v) is { } n ? c with { MaxProbes = n } : null),
+        new("max_cat_bytes", "a positive integer", true, (c, v) => Positive(v) is { } n ? c with { MaxCatBytes = n } : null),
         new("stack_mode", "bpftrace, perf or raw", true, (c, v) => v is "bpftrace" or "perf" or "raw" ? c with { StackMode = v } : null),
         // Known to bpftrace, accepted and checked, but the features they tune do not exist here yet.
         new("max_bpf_progs", "a positive integer", false, (c, v) => Positive(v) is not null ? c : null),
-        new("max_cat_bytes", "a positive integer", false, (c, v) => Positive(v) is not null ? c : null),
         new("log_size", "a positive integer", false, (c, v) => Positive(v) is not null ? c : null),
         new("max_type_res_iterations", "an integer", false, (c, v) => long.TryParse(v, out _) ? c : null),
         new("on_stack_limit", "an integer", false, (c, v) => long.TryParse(v, out _) ? c : null),

@@ -24,6 +24,12 @@ public sealed record ProgramConfig
     /// <summary>Most probes a program may attach (<c>max_probes</c>).</summary>
     public int MaxProbes { get; init; } = 512;
 
+    /// <summary>Most bytes of a file that <c>cat()</c> prints (<c>max_cat_bytes</c>).</summary>
+    public int MaxCatBytes { get; init; } = 10240;
+
+    /// <summary>Whether unsafe builtins such as <c>system()</c> are allowed (<c>--unsafe</c>).</summary>
+    public bool Unsafe { get; init; }
+
     /// <summary>
     /// Config variables already set by the environment or the command line. A script's <c>config</c> block does not
     /// change them: as in bpftrace, a value from outside the script wins over the script's own.

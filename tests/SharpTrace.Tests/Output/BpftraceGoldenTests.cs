@@ -651,4 +651,24 @@ public class BpftraceGoldenTests
         {"type": "time", "data": "08"}$
         {"type": "printf", "data": "|\n"}$
         """), Json(AsyncTexts));
+
+    // bpftrace -e 'tracepoint:syscalls:sys_enter_execve /pid == cpid/ { join(args->argv); join(args->argv, ","); }'
+    //     -c "/bin/true a bb ccc"   (and with -f json)
+    private static void Joins(IOutputWriter w)
+    {
+        w.Join("/bin/true a bb ccc");
+        w.Join("/bin/true,a,bb,ccc");
+    }
+
+    [Fact]
+    public void JoinText() => Assert.Equal(CatA("""
+        /bin/true a bb ccc$
+        /bin/true,a,bb,ccc$
+        """), Text(Joins));
+
+    [Fact]
+    public void JoinJson() => Assert.Equal(CatA("""
+        {"type": "join", "data": "/bin/true a bb ccc"}$
+        {"type": "join", "data": "/bin/true,a,bb,ccc"}$
+        """), Json(Joins));
 }

@@ -1,0 +1,17 @@
+using SharpTrace.CodeGen;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+
+namespace SharpTrace.Builtins;
+
+/// <summary>
+/// A bound call with a printf-style format that user space acts on (<c>cat</c>, <c>system</c>): its record carries
+/// the arguments after the action id, laid out as printf's, and the text is formatted when user space reads it.
+/// </summary>
+internal sealed record BoundFormattedCall(TextSpan Span, string Function, int Action, IReadOnlyList<BoundExpression> Arguments, IReadOnlyList<BpfType> ArgumentTypes)
+    : BoundBuiltinCall(Span, BpfType.Void)
+{
+    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("a formatted call has no value");
+
+    internal override void EmitStatement(ProbeEmitter emitter) => emitter.EmitRecord(Action, Arguments.Zip(ArgumentTypes).ToList());
+}

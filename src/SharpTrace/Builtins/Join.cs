@@ -1,0 +1,124 @@
+using System.Text;
+using SharpTrace.CodeGen;
+using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Probes;
+using SharpTrace.Runtime;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Builtins;
+
+/// <summary>
+/// <c>join(char *arr[], sep)</c>: the probe reads the strings of a pointer array (execve's argv) into one record, at
+/// most <see cref="MaxArguments"/> of them, each cut to <see cref="ArgumentSize"/> bytes with its NUL, as bpftrace 0.17
+/// does; user space prints them joined by the separator (default " ") up to the first empty or missing one, then a newline.
+/// </summary>
+internal sealed class Join : BuiltinFunction
+{
+    /// <summary>bpftrace 0.17's join_argnum: the strings read.</summary>
+    public const int MaxArguments = 16;
+
+    /// <summary>bpftrace 0.17's join_argsize: bytes kept per string, its NUL included.</summary>
+    public const int ArgumentSize = 1024;
+
+    public override string Name => "join";
+
+    public override bool IsStatement => true;
+
+    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    {
+        if (call.Arguments.Count == 0)
+        {
+            context.Diagnostics.Error(call.Span, $"{Name}() requires at least one argument (0 provided)");
+            return context.Error(call.Span);
+        }
+        if (call.Arguments.Count > 2)
+        {
+            context.Diagnostics.Error(call.Span, $"{Name}() takes up to 2 arguments ({call.Arguments.Count} provided)");
+            return context.Error(call.Span);
+        }
+        var array = context.Bind(call.Arguments[0]);
+        if (array.Type is ErrorType)
+            return context.Error(call.Span);
+        var failed = false;
+        if (array.Type is not (IntegerType or PointerType))
+        {
+            // bpftrace's words, the function's name left out as bpftrace leaves it out.
+            context.Diagnostics.Error(call.Span, $"() only supports int or pointer arguments ({Binder.TypeKindName(array.Type)} provided)");
+            failed = true;
+        }
+        var separator = " ";
+        if (call.Arguments.Count == 2)
+        {
+            if (call.Arguments[1] is StringLiteral literal)
+                separator = literal.Value;
+            else
+            {
+                var type = context.Bind(call.Arguments[1]).Type;
+                context.Diagnostics.Error(call.Span, $"{Name}() expects a string literal ({Binder.TypeKindName(type)} provided)");
+                failed = true;
+            }
+        }
+        if (failed)
+            return context.Error(call.Span);
+        var user = array.Type is PointerType pointer ? pointer.IsUserSpace : ProbeSpec.ReadsUserMemory(context.ProbeKind);
+        return new BoundJoin(call.Span, context.AddAction(id => new JoinAction(id, separator)), array, user);
+    }
+}
+
+/// <summary>The record of a <c>join(arr, sep)</c> call: after the action id, <see cref="Join.MaxArguments"/> string slots of <see cref="Join.ArgumentSize"/> bytes.</summary>
+internal sealed record JoinAction(int Id, string Separator) : AsyncActionInfo(Id)
+{
+    public const int RecordSize = 8 + Join.MaxArguments * Join.ArgumentSize;
+
+    /// <summary>The record's strings up to the first empty one (a NULL pointer ends the array), joined by the separator.</summary>
+    public string Text(ReadOnlySpan<byte> record)
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < Join.MaxArguments && 8 + (i + 1) * Join.ArgumentSize <= record.Length; i++)
+        {
+            var slot = record.Slice(8 + i * Join.ArgumentSize, Join.ArgumentSize);
+            var length = slot.IndexOf((byte)0);
+            if (length == 0)
+                break;
+            if (i > 0)
+                text.Append(Separator);
+            text.Append(Encoding.UTF8.GetString(length < 0 ? slot : slot[..length]));
+        }
+        return text.ToString();
+    }
+}
+
+/// <summary>A bound <c>join(arr, sep)</c>: reads each pointer of the array, then its string, straight into a reserved ring buffer record.</summary>
+internal sealed record BoundJoin(TextSpan Span, int Action, BoundExpression Array, bool FromUserSpace) : BoundBuiltinCall(Span, BpfType.Void)
+{
+    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("join() has no value");
+
+    internal override void EmitStatement(ProbeEmitter emitter)
+    {
+        var asm = emitter.Asm;
+        var array = emitter.Allocate(8);
+        var element = emitter.Allocate(8);
+        emitter.EmitScalar(Array);
+        asm.Store(Size.U64, Reg.R10, (short)array, Reg.R0);
+        // Like bpftrace, every slot is read: past the array's NULL the pointer reads fail or point anywhere, and
+        // user space stops at the first empty string (a failed read leaves its slot zeroed).
+        emitter.EmitReservedRecord(Action, JoinAction.RecordSize, () =>
+        {
+            for (var i = 0; i < Join.MaxArguments; i++)
+            {
+                emitter.FramePointer(Reg.R1, element);
+                asm.Mov(Reg.R2, 8);
+                asm.Load(Size.U64, Reg.R3, Reg.R10, (short)array);
+                asm.Alu(AluOp.Add, Reg.R3, i * 8);
+                asm.Call(FromUserSpace ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel);
+                asm.Mov(Reg.R1, ProbeEmitter.RecordRegister);
+                asm.Alu(AluOp.Add, Reg.R1, 8 + i * Join.ArgumentSize);
+                asm.Mov(Reg.R2, Join.ArgumentSize);
+                asm.Load(Size.U64, Reg.R3, Reg.R10, (short)element);
+                asm.Call(FromUserSpace ? HelperFunction.ProbeReadUserStr : HelperFunction.ProbeReadKernelStr);
+            }
+        });
+    }
+}
