@@ -59,46 +59,34 @@ internal sealed class PerfEvent : IDisposable
     /// Opens a uprobe or uretprobe through the uprobe PMU: <paramref name="fileOffset"/> in the file at
     /// <paramref name="path"/>, in every process (<paramref name="pid"/> -1) or in one. Disabled until a program is attached.
     /// </summary>
-    public static unsafe PerfEvent OpenUprobe(string path, ulong fileOffset, bool isReturn, int pid, string description)
+    public static PerfEvent OpenUprobe(string path, ulong fileOffset, bool isReturn, int pid, string description) =>
+        OpenDynamicProbe("uprobe", path, fileOffset, isReturn, pid, description);
+
+    /// <summary>
+    /// Opens a kprobe (or kretprobe when <paramref name="isReturn"/>) of the kprobe PMU at <paramref name="function"/>
+    /// plus <paramref name="offset"/>, for every process; disabled until a program is attached.
+    /// </summary>
+    public static PerfEvent OpenKprobe(string function, ulong offset, bool isReturn, string description) =>
+        OpenDynamicProbe("kprobe", function, offset, isReturn, pid: -1, description);
+
+    /// <summary>A probe of the kprobe or uprobe PMU: config1 points at the function or path, config2 is the offset.</summary>
+    private static unsafe PerfEvent OpenDynamicProbe(string pmu, string target, ulong offset, bool isReturn, int pid, string description)
     {
-        var pathBytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
-        fixed (byte* p = pathBytes)
+        var targetBytes = System.Text.Encoding.UTF8.GetBytes(target + "\0");
+        fixed (byte* t = targetBytes)
         {
             var attr = new PerfEventAttr
             {
-                Type = (uint)PmuType("uprobe"),
-                Config = isReturn ? 1UL << PmuFormatBit("uprobe", "retprobe") : 0,
-                Config1 = (ulong)p,
-                Config2 = fileOffset,
+                Type = (uint)PmuType(pmu),
+                Config = isReturn ? 1UL << PmuFormatBit(pmu, "retprobe") : 0,
+                Config1 = (ulong)t,
+                Config2 = offset,
                 SamplePeriodOrFrequency = 1,
                 WakeupEvents = 1,
                 Flags = PerfEventFlags.Disabled,
             };
             // As for tracepoints, one event on CPU 0 sees every CPU when no pid is given.
             return Open(attr, pid, pid == -1 ? 0 : -1, description);
-        }
-    }
-
-    /// <summary>
-    /// Opens a kprobe (or kretprobe when <paramref name="isReturn"/>) of the kprobe PMU at <paramref name="function"/>
-    /// plus <paramref name="offset"/>, for every process; disabled until a program is attached.
-    /// </summary>
-    public static unsafe PerfEvent OpenKprobe(string function, ulong offset, bool isReturn, string description)
-    {
-        var functionBytes = System.Text.Encoding.UTF8.GetBytes(function + "\0");
-        fixed (byte* f = functionBytes)
-        {
-            var attr = new PerfEventAttr
-            {
-                Type = (uint)PmuType("kprobe"),
-                Config = isReturn ? 1UL << PmuFormatBit("kprobe", "retprobe") : 0,
-                Config1 = (ulong)f,
-                Config2 = offset,
-                SamplePeriodOrFrequency = 1,
-                WakeupEvents = 1,
-                Flags = PerfEventFlags.Disabled,
-            };
-            return Open(attr, -1, 0, description);
         }
     }
 
