@@ -16,14 +16,8 @@ internal sealed class Bswap : BuiltinFunction
 
     public override BoundExpression Bind(CallExpression call, BuiltinContext context)
     {
-        if (call.Arguments.Count != 1)
-        {
-            context.Diagnostics.ReportWrongArgumentCount(call.Span, Name, 1, call.Arguments.Count);
+        if (BindOnlyArgument(call, context) is not { } value)
             return context.Error(call.Span);
-        }
-        var value = context.Bind(call.Arguments[0]);
-        if (value.Type is ErrorType)
-            return value;
         if (value.Type is not IntegerType integer)
         {
             context.Diagnostics.Error(call.Span, $"{Name}() only supports integer arguments ({KindName(value.Type)} provided)");

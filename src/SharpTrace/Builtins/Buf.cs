@@ -18,13 +18,8 @@ internal sealed class Buf : BuiltinFunction
 
     public override BoundExpression Bind(CallExpression call, BuiltinContext context)
     {
-        if (call.Arguments.Count is < 1 or > 2)
-        {
-            context.Diagnostics.Error(call.Span, call.Arguments.Count == 0
-                ? $"{Name}() requires at least one argument (0 provided)"
-                : $"{Name}() takes up to 2 arguments ({call.Arguments.Count} provided)");
+        if (!HasArgumentCount(call, context, 1, 2))
             return context.Error(call.Span);
-        }
         var source = context.Bind(call.Arguments[0]);
         var length = call.Arguments.Count == 2 ? context.Bind(call.Arguments[1]) : null;
         if (source.Type is ErrorType || length?.Type is ErrorType)

@@ -49,6 +49,33 @@ internal abstract class BuiltinFunction
     /// <summary>Whether the builtin may only be used with <c>--unsafe</c> (<c>system()</c>).</summary>
     public virtual bool IsUnsafe => false;
 
+    /// <summary>
+    /// Whether the call has from <paramref name="min"/> to <paramref name="max"/> arguments; if not, reports it in
+    /// bpftrace's words ("requires one argument", "requires at least one argument", "takes up to 2 arguments").
+    /// </summary>
+    protected bool HasArgumentCount(CallExpression call, BuiltinContext context, int min, int max)
+    {
+        var count = call.Arguments.Count;
+        if (count >= min && count <= max)
+            return true;
+        if (min == max)
+            context.Diagnostics.ReportWrongArgumentCount(call.Span, Name, min, count);
+        else if (count < min)
+            context.Diagnostics.Error(call.Span, $"{Name}() requires at least {(min == 1 ? "one argument" : $"{min} arguments")} ({count} provided)");
+        else
+            context.Diagnostics.Error(call.Span, $"{Name}() takes up to {max} arguments ({count} provided)");
+        return false;
+    }
+
+    /// <summary>The bound argument of a call that takes exactly one; null when the count is wrong or the argument has an error (both reported).</summary>
+    protected BoundExpression? BindOnlyArgument(CallExpression call, BuiltinContext context)
+    {
+        if (!HasArgumentCount(call, context, 1, 1))
+            return null;
+        var argument = context.Bind(call.Arguments[0]);
+        return argument.Type is ErrorType ? null : argument;
+    }
+
     /// <summary>Binds a call; for a bare name, <paramref name="call"/> has no arguments and spans the name.</summary>
     public abstract BoundExpression Bind(CallExpression call, BuiltinContext context);
 

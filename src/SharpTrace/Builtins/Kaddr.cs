@@ -14,11 +14,8 @@ internal sealed class Kaddr : BuiltinFunction
 
     public override BoundExpression Bind(CallExpression call, BuiltinContext context)
     {
-        if (call.Arguments.Count != 1)
-        {
-            context.Diagnostics.ReportWrongArgumentCount(call.Span, Name, 1, call.Arguments.Count);
+        if (!HasArgumentCount(call, context, 1, 1))
             return context.Error(call.Span);
-        }
         if (call.Arguments[0] is not StringLiteral symbol)
         {
             context.Diagnostics.Error(call.Span, $"{Name}() expects a string literal ({(call.Arguments[0] is IntegerLiteral ? "integer" : "expression")} provided)");

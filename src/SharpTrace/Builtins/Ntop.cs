@@ -21,13 +21,8 @@ internal sealed class Ntop : BuiltinFunction
 
     public override BoundExpression Bind(CallExpression call, BuiltinContext context)
     {
-        if (call.Arguments.Count is < 1 or > 2)
-        {
-            context.Diagnostics.Error(call.Span, call.Arguments.Count == 0
-                ? $"{Name}() requires at least one argument (0 provided)"
-                : $"{Name}() takes up to 2 arguments ({call.Arguments.Count} provided)");
+        if (!HasArgumentCount(call, context, 1, 2))
             return context.Error(call.Span);
-        }
         BoundExpression? family = null;
         if (call.Arguments.Count == 2)
         {

@@ -16,14 +16,8 @@ internal sealed class Usym : BuiltinFunction
 
     public override BoundExpression Bind(CallExpression call, BuiltinContext context)
     {
-        if (call.Arguments.Count != 1)
-        {
-            context.Diagnostics.ReportWrongArgumentCount(call.Span, Name, 1, call.Arguments.Count);
+        if (BindOnlyArgument(call, context) is not { } address)
             return context.Error(call.Span);
-        }
-        var address = context.Bind(call.Arguments[0]);
-        if (address.Type is ErrorType)
-            return address;
         if (!address.Type.IsInteger)
         {
             context.Diagnostics.Error(call.Span, $"{Name}() expects an integer argument ({address.Type} provided)");
