@@ -53,6 +53,19 @@ public sealed class CliTests : KernelTest
     }
 
     [Fact]
+    public async Task SigintEndsABackgroundJobAsItEndsBpftrace()
+    {
+        // A non-interactive shell starts background jobs with SIGINT ignored; .NET would keep ignoring it.
+        var stderr = TempPath(".err");
+        var result = await RunShellAsync(
+            $"sharptrace -e 'BEGIN {{ printf(\"begun\\n\"); }} END {{ printf(\"ended\\n\"); }}' 2>{stderr} & job=$!; " +
+            $"for i in $(seq 100); do grep -q Attached {stderr} && break; sleep 0.1; done; kill -INT $job; wait $job; echo \"exit $?\"");
+
+        Assert.Equal("begun\nended\nexit 0\n", result.Stdout);
+        File.Delete(stderr);
+    }
+
+    [Fact]
     public async Task ShebangScriptRunsAsAnExecutable()
     {
         var script = TempPath(".bt");
