@@ -16,6 +16,11 @@ internal sealed record BoundHasKey(TextSpan Span, MapSymbol Map, IReadOnlyList<B
 
     internal override void EmitScalar(ProbeEmitter emitter) => emitter.Scoped(() =>
     {
+        if (Map.IsPerCpuArray)
+        {
+            emitter.EmitArrayHasKey(Map, Keys);
+            return;
+        }
         var key = emitter.EmitKey(Map, Keys);
         emitter.CallMap(HelperFunction.MapLookupElem, Map, key);
         var missing = emitter.Asm.NewLabel("has_key_missing");

@@ -15,6 +15,11 @@ internal sealed record BoundLen(TextSpan Span, MapSymbol Map) : BoundBuiltinCall
 
     internal override void EmitScalar(ProbeEmitter emitter)
     {
+        if (Map.IsPerCpuArray)
+        {
+            emitter.EmitArrayLen(Map);
+            return;
+        }
         emitter.Asm.LoadMapFd(Reg.R1, emitter.MapRef(Map));
         emitter.Asm.LoadFunctionAddress(Reg.R2, emitter.ContinueCallback);
         emitter.Asm.Mov(Reg.R3, 0);

@@ -30,6 +30,11 @@ internal sealed partial class ProbeEmitter
             EmitScalar(arg);
             Asm.Store(Size.U64, Reg.R10, (short)argument, Reg.R0);
         }
+        if (s.Map.IsPerCpuArray)
+        {
+            EmitArrayAggregate(s, argument);
+            return;
+        }
         var key = EmitKey(s.Map, s.Keys);
         if (s.Type.IsHistogram)
         {

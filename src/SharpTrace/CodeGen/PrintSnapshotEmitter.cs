@@ -110,8 +110,8 @@ internal sealed partial class ProbeEmitter
     /// </summary>
     private void EmitPrintCallback(MapSymbol map)
     {
-        var keySize = map.StoredKeySize;
-        var slot = TupleType.Align8(map.ValueType!.Size);
+        var keySize = TupleType.Align8(map.StoredKeySize);
+        var slot = map.StoredValueSize;
         var cpus = map.IsAggregation ? BpfMap.PossibleCpuCount : 1;
         var size = PrintSnapshot.EntrySize(keySize, slot * cpus);
         var reserved = Asm.NewLabel("entry_reserved");
@@ -136,7 +136,14 @@ internal sealed partial class ProbeEmitter
         Asm.Mark(reserved);
         Asm.Mov(Reg.R9, Reg.R0);
         WriteRecordStart(Reg.R9, Reg.R8, 0, PrintSnapshot.EntryKind);
-        CopyBetween(Reg.R6, Reg.R9, PrintSnapshot.PayloadOffset, keySize);
+        if (map.IsPerCpuArray)
+        {
+            // The u32 index, widened so the values stay 8-byte aligned in the record.
+            Asm.Load(Size.U32, Reg.R3, Reg.R6, 0);
+            Asm.Store(Size.U64, Reg.R9, PrintSnapshot.PayloadOffset, Reg.R3);
+        }
+        else
+            CopyBetween(Reg.R6, Reg.R9, PrintSnapshot.PayloadOffset, keySize);
         var values = PrintSnapshot.PayloadOffset + keySize;
         if (!map.IsAggregation)
             CopyBetween(Reg.R7, Reg.R9, values, slot);

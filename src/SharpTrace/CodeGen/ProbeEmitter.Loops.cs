@@ -228,10 +228,23 @@ internal sealed partial class ProbeEmitter
         Asm.Mov(Reg.R8, Reg.R3);
         var entry = VariableOffset(s.Variable);
         var valueOffset = entry + ((TupleType)s.Variable.Type).OffsetOf(1);
-        for (var i = 0; i < s.Map.KeySize; i += 8)
+        if (s.Map.IsPerCpuArray)
         {
-            Asm.Load(Size.U64, Reg.R1, Reg.R7, (short)i);
-            Asm.Store(Size.U64, LoopVariablesRegister, (short)(entry + i), Reg.R1);
+            // Only the elements some CPU marked present are entries; the u32 index widens to the 8-byte key.
+            var present = Asm.NewLabel("for_present");
+            EmitAnyCpuPresent(s.Map, () => Asm.Mov(Reg.R2, Reg.R7), Reg.R6, present);
+            Return(0);
+            Asm.Mark(present);
+            Asm.Load(Size.U32, Reg.R1, Reg.R7, 0);
+            Asm.Store(Size.U64, LoopVariablesRegister, (short)entry, Reg.R1);
+        }
+        else
+        {
+            for (var i = 0; i < s.Map.KeySize; i += 8)
+            {
+                Asm.Load(Size.U64, Reg.R1, Reg.R7, (short)i);
+                Asm.Store(Size.U64, LoopVariablesRegister, (short)(entry + i), Reg.R1);
+            }
         }
         if (s.Map.ValueType is AggregationType aggregation)
         {

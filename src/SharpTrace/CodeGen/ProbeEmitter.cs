@@ -229,7 +229,23 @@ internal sealed partial class ProbeEmitter
         }
         for (var i = 0; i < keys.Count; i++)
             EmitValue(keys[i], key + map.KeyOffset(i), map.KeyTypes![i].Size);
+        if (map.IsPerCpuArray)
+            ClampArrayIndex(map, key);
         return key;
+    }
+
+    /// <summary>
+    /// A per-CPU array reads its u32 index from the low half of the 8-byte key. An index outside 0..N-1 (as a
+    /// 64-bit unsigned number, so -1 or 1 &lt;&lt; 32 do not wrap onto a valid one) becomes 0xffffffff, which no array
+    /// holds: lookups find nothing, and an update counts as dropped.
+    /// </summary>
+    private void ClampArrayIndex(MapSymbol map, int key)
+    {
+        var inRange = Asm.NewLabel("index_in_range");
+        Asm.Load(Size.U64, Reg.R1, Reg.R10, (short)key);
+        Asm.JumpIf(JumpOp.Lt, Reg.R1, _maps.Definition(map).MaxEntries, inRange);
+        Asm.StoreImm(Size.U32, Reg.R10, (short)key, -1);
+        Asm.Mark(inRange);
     }
 
     internal void CallMap(HelperFunction helper, MapSymbol map, int key, int? value = null, int flags = BpfAny)
@@ -256,6 +272,11 @@ internal sealed partial class ProbeEmitter
 
     private void EmitDelete(MapSymbol map, IReadOnlyList<BoundExpression> keys)
     {
+        if (map.IsPerCpuArray)
+        {
+            EmitArrayDelete(map, keys);
+            return;
+        }
         if (IsHistogram(map))
         {
             EmitHistogramDelete(map, keys);
@@ -271,6 +292,11 @@ internal sealed partial class ProbeEmitter
     /// </summary>
     private void EmitClear(MapSymbol map)
     {
+        if (map.IsPerCpuArray)
+        {
+            EmitArrayClear(map);
+            return;
+        }
         if ((map.IsScalar || map.KeyTypes is null) && !IsHistogram(map))
         {
             EmitDelete(map, []);

@@ -42,7 +42,7 @@ internal sealed partial class ProgramMaps
         {
             // Scalars are maps of one key (a scalar hist or lhist: one per bucket); a declaration's size applies to keyed maps.
             var maxEntries = map.IsScalar ? ScalarEntries(map.ValueType!) : map.DeclaredMaxEntries ?? program.Config.MaxMapKeys;
-            _bySymbol[map] = Add(new MapDefinition(new MapRef(map.Name), KernelTypeOf(map), map.StoredKeySize, TupleType.Align8(map.ValueType!.Size), maxEntries, map));
+            _bySymbol[map] = Add(new MapDefinition(new MapRef(map.Name), KernelTypeOf(map), map.StoredKeySize, map.StoredValueSize, maxEntries, map));
         }
         var loopProbes = program.Probes.Where(LoopVariables.HasLoops).ToList();
         if (loopProbes.Count > 0)
@@ -65,6 +65,9 @@ internal sealed partial class ProgramMaps
 
     public MapRef For(MapSymbol map) => _bySymbol[map].Ref;
 
+    /// <summary>The kernel map definition behind a script map (its size, for a per-CPU array's index check).</summary>
+    public MapDefinition Definition(MapSymbol map) => _bySymbol[map];
+
     /// <summary>
     /// An array of one u64: the monotonic time user space writes before attaching, which <c>elapsed</c> subtracts.
     /// Created when a probe first asks for it while being emitted, so programs without <c>elapsed</c> do without.
@@ -86,9 +89,12 @@ internal sealed partial class ProgramMaps
     /// <summary>
     /// Aggregations live on per-CPU storage and are combined in user space, whatever hash kind is declared (an LRU
     /// declaration keeps its eviction); other values live in one shared hash. The binder rejects per-CPU kinds for them.
+    /// A percpuarray declaration (aggregations only, integer index) gives a per-CPU array.
     /// </summary>
     private static BpfMapType KernelTypeOf(MapSymbol map)
     {
+        if (map.IsPerCpuArray)
+            return BpfMapType.PerCpuArray;
         var lru = map.DeclaredKind is MapKind.LruHash or MapKind.PerCpuLruHash;
         if (map.IsAggregation)
             return lru ? BpfMapType.LruPerCpuHash : BpfMapType.PerCpuHash;

@@ -44,6 +44,12 @@ internal sealed class DroppedUpdates(BpfMap counters, IReadOnlyList<MapDefinitio
                 continue;
             _reported[index] = dropped;
             var updates = dropped == 1 ? "1 update was" : $"{dropped} updates were";
+            if (map.Symbol.IsPerCpuArray)
+            {
+                // An array is never full: these updates named an index outside it.
+                warn($"{map.Symbol.Name} is percpuarray({map.MaxEntries}): {updates} dropped {(atExit ? "in total" : "so far")} because the index was outside 0..{map.MaxEntries - 1}");
+                continue;
+            }
             warn(atExit
                 ? $"{map.Symbol.Name} was full ({map.MaxEntries} entries): {updates} dropped in total. Raise max_map_keys or declare the map larger, e.g. let {map.Symbol.Name} = hash({map.MaxEntries * 2});"
                 : $"{map.Symbol.Name} is full ({map.MaxEntries} entries): {updates} dropped so far");

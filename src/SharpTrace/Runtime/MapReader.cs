@@ -17,6 +17,9 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
     /// <summary>The size of a key as the kernel stores it (hist and lhist: the bucket after the key).</summary>
     public int KeySize => definition.KeySize;
 
+    /// <summary>The size of a key in a print() record: 8-byte aligned (a per-CPU array's u32 index is widened).</summary>
+    public int RecordKeySize => TupleType.Align8(definition.KeySize);
+
     /// <summary>The size of a value as a lookup returns it: per-CPU maps give one 8-byte aligned slot per possible CPU.</summary>
     public int ValueBytes => PerCpu ? Slot * BpfMap.PossibleCpuCount : definition.ValueSize;
 
@@ -47,6 +50,8 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
         var histograms = new Dictionary<string, (byte[] Key, ulong[] Buckets)>(StringComparer.Ordinal);
         foreach (var (key, value) in rawEntries)
         {
+            if (_symbol.IsPerCpuArray && !AnyCpuPresent(value))
+                continue; // an array element no CPU updated since it was created, deleted or cleared
             if (_symbol.ValueType is AggregationType { IsHistogram: true } histogram)
                 AddBucket(histograms, histogram, key, value, Slot);
             else
@@ -57,8 +62,18 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
         return new MapSnapshot(_symbol.Name, _symbol.IsScalar, entries);
     }
 
+    private bool AnyCpuPresent(byte[] value)
+    {
+        for (var offset = _symbol.PresentOffset; offset + 8 <= value.Length; offset += Slot)
+            if (BinaryPrimitives.ReadUInt64LittleEndian(value.AsSpan(offset)) != 0)
+                return true;
+        return false;
+    }
+
     private IReadOnlyList<RuntimeValue> DecodeKey(byte[] key) => _symbol.IsScalar
         ? []
+        : _symbol.IsPerCpuArray
+        ? [ValueDecoder.Decode(KeyPrintType(_symbol.KeyTypes![0]), BitConverter.GetBytes((ulong)BinaryPrimitives.ReadUInt32LittleEndian(key)), symbols)]
         : _symbol.KeyTypes!.Select((t, i) => ValueDecoder.Decode(KeyPrintType(t), key.AsSpan(_symbol.KeyOffset(i), t.Size), symbols)).ToList();
 
     /// <summary>bpftrace 0.17 prints every integer key as a signed 64-bit number (<c>@m[(uint64)-1]</c> prints <c>@m[-1]</c>).</summary>

@@ -58,7 +58,7 @@ internal sealed class PrintSnapshot(Func<PrintMapAction, MapReader> reader, IOut
         else if (kind == EntryKind && _pending.TryGetValue(id, out pending))
         {
             var map = reader(print);
-            var keySize = map.KeySize;
+            var keySize = map.RecordKeySize;
             var entry = record[PayloadOffset..];
             if (entry.Length < keySize + map.ValueBytes)
             {

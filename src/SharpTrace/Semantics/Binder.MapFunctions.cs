@@ -35,12 +35,6 @@ internal sealed partial class Binder
                     $"Invalid map kind: {declaration.Kind} (expected one of {string.Join(", ", MapKinds.Keys)})");
                 continue;
             }
-            if (kind == MapKind.PerCpuArray)
-            {
-                // An array's entries always exist: clear() and delete() could not remove them.
-                _diagnostics.ReportUnsupported(declaration.Span, "A percpuarray map");
-                continue;
-            }
             if (declaration.MaxEntries is not IntegerLiteral { Value: > 0 and <= int.MaxValue } size)
             {
                 _diagnostics.Error(declaration.MaxEntries?.Span ?? declaration.Span,
@@ -59,12 +53,28 @@ internal sealed partial class Binder
     {
         foreach (var (map, declaration) in _mapDeclarations)
         {
-            if (map.DeclaredKind is MapKind.PerCpuHash or MapKind.PerCpuLruHash && map.ValueType is not null && !map.IsAggregation)
+            if (map.DeclaredKind is MapKind.PerCpuHash or MapKind.PerCpuLruHash or MapKind.PerCpuArray && map.ValueType is not null && !map.IsAggregation)
                 _diagnostics.Error(declaration.Span,
                     $"{map.Name} is declared {declaration.Kind} but holds a {TypeName(map.ValueType)}: per-CPU maps can only hold aggregations such as count() or sum()");
-            if (map.IsScalar)
+            if (map.IsPerCpuArray)
+                CheckPerCpuArray(map, declaration);
+            if (map.IsScalar && map.DeclaredMaxEntries != 1)
                 _diagnostics.Warning(declaration.Span, $"{map.Name} has no keys: it holds one entry whatever size is declared");
         }
+    }
+
+    /// <summary>
+    /// A percpuarray is indexed by one integer, 0..N-1 (a scalar map is index 0), and holds count, sum, min, max, avg
+    /// or stats: hist and lhist keep one entry per bucket, which an array indexed by the script's key has no room for.
+    /// </summary>
+    private void CheckPerCpuArray(MapSymbol map, MapDeclaration declaration)
+    {
+        if (map.KeyTypes is { Count: > 0 } keys && (keys.Count != 1 || !keys[0].IsInteger))
+            _diagnostics.Error(declaration.Span,
+                $"{map.Name} is declared percpuarray but has keys [{string.Join(", ", keys.Select(TypeName))}]: an array is indexed by one integer, 0 to {map.DeclaredMaxEntries - 1}");
+        if (map.ValueType is AggregationType { IsHistogram: true } histogram)
+            _diagnostics.Error(declaration.Span,
+                $"{map.Name} is declared percpuarray but holds a {histogram}: an array holds count(), sum(), min(), max(), avg() or stats(); declare it percpuhash for {histogram}()");
     }
 
     /// <summary><c>has_key(@m, k)</c> or <c>has_key(@m, (k1, k2))</c>.</summary>

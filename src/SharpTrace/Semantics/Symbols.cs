@@ -22,11 +22,26 @@ internal sealed class MapSymbol(string name, int index)
     public bool IsScalar => KeyTypes is { Count: 0 };
     public bool IsAggregation => ValueType is AggregationType;
 
+    /// <summary>
+    /// <c>let @m = percpuarray(N);</c>: a BPF_MAP_TYPE_PERCPU_ARRAY indexed 0..N-1, whose per-CPU value carries a
+    /// "present" word after the aggregation's slot, since array elements always exist and cannot be deleted.
+    /// </summary>
+    public bool IsPerCpuArray => DeclaredKind == MapKind.PerCpuArray;
+
+    /// <summary>Offset of the "present" word in a per-CPU array's value: right after the aggregation's slot.</summary>
+    public int PresentOffset => TupleType.Align8(ValueType!.Size);
+
+    /// <summary>Bytes of one value as stored in the kernel (per CPU for per-CPU maps).</summary>
+    public int StoredValueSize => PresentOffset + (IsPerCpuArray ? 8 : 0);
+
     /// <summary>Bytes of the serialized key: scalar maps use one 8-byte zero key, like bpftrace.</summary>
     public int KeySize => KeyTypes is null or { Count: 0 } ? 8 : KeyTypes.Sum(t => TupleType.Align8(t.Size));
 
-    /// <summary>Bytes of the key as stored in the kernel: hist and lhist maps append the 8-byte bucket index.</summary>
-    public int StoredKeySize => KeySize + (ValueType is AggregationType { IsHistogram: true } ? 8 : 0);
+    /// <summary>
+    /// Bytes of the key as stored in the kernel: hist and lhist maps append the 8-byte bucket index; a per-CPU array
+    /// is indexed by a u32 (the low half of the 8-byte key built on the stack).
+    /// </summary>
+    public int StoredKeySize => IsPerCpuArray ? 4 : KeySize + (ValueType is AggregationType { IsHistogram: true } ? 8 : 0);
 
     public int KeyOffset(int index) => KeyTypes!.Take(index).Sum(t => TupleType.Align8(t.Size));
 }

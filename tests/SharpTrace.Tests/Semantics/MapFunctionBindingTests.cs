@@ -59,7 +59,6 @@ public sealed class MapFunctionBindingTests
     [InlineData("let @m = tree(10); BEGIN { @m[1] = 1; }", "Invalid map kind: tree")]
     [InlineData("let @m = hash(); BEGIN { @m[1] = 1; }", "hash() requires one argument")]
     [InlineData("let @m = hash(0); BEGIN { @m[1] = 1; }", "hash() requires one argument")]
-    [InlineData("let @m = percpuarray(1); BEGIN { @m = count(); }", "A percpuarray map is not supported yet")]
     [InlineData("let @m = percpuhash(4); BEGIN { @m[1] = \"s\"; }", "@m is declared percpuhash but holds a string")]
     [InlineData("let @m = hash(4); let @m = hash(5); BEGIN { @m[1] = 1; }", "@m is declared more than once")]
     [InlineData("BEGIN { @x = 1; @h = has_key(@x, 1); }", "has_key() expects a map with keys; @x has none")]
