@@ -19,29 +19,29 @@ internal sealed partial class ProbeEmitter
     /// Falls through when no CPU's slot of the element whose key <paramref name="loadKey"/> puts in r2 is present,
     /// jumps to <paramref name="present"/> otherwise. <paramref name="cpu"/> (callee-saved) counts the CPUs.
     /// </summary>
-    private void EmitAnyCpuPresent(MapSymbol map, Action loadKey, Reg cpu, Label present)
-    {
-        var loop = Asm.NewLabel("present_cpu");
-        var next = Asm.NewLabel("present_next_cpu");
-        Asm.Mov(cpu, 0);
-        Asm.Mark(loop);
-        Asm.LoadMapFd(Reg.R1, _maps.For(map));
-        loadKey();
-        Asm.Mov(Reg.R3, cpu);
-        Asm.Call(HelperFunction.MapLookupPercpuElem);
-        Asm.JumpIf(JumpOp.Eq, Reg.R0, 0, next);
-        Asm.Load(Size.U64, Reg.R1, Reg.R0, (short)map.PresentOffset);
-        Asm.JumpIf(JumpOp.Ne, Reg.R1, 0, present);
-        Asm.Mark(next);
-        Asm.Alu(AluOp.Add, cpu, 1);
-        Asm.JumpIf(JumpOp.Lt, cpu, BpfMap.PossibleCpuCount, loop);
-    }
+    private void EmitAnyCpuPresent(MapSymbol map, Action loadKey, Reg cpu, Label present) =>
+        EmitForEachCpuSlot(map, loadKey, cpu, "present", () =>
+        {
+            Asm.Load(Size.U64, Reg.R1, Reg.R0, (short)map.PresentOffset);
+            Asm.JumpIf(JumpOp.Ne, Reg.R1, 0, present);
+        });
 
     /// <summary>Zeroes the first <paramref name="size"/> bytes of every CPU's slot of the element whose key <paramref name="loadKey"/> puts in r2.</summary>
-    private void EmitZeroAllCpus(MapSymbol map, Action loadKey, Reg cpu, int size)
+    private void EmitZeroAllCpus(MapSymbol map, Action loadKey, Reg cpu, int size) =>
+        EmitForEachCpuSlot(map, loadKey, cpu, "zero_slot", () =>
+        {
+            for (var i = 0; i < size; i += 8)
+                Asm.StoreImm(Size.U64, Reg.R0, (short)i, 0);
+        });
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with r0 pointing at each possible CPU's slot of the element whose key
+    /// <paramref name="loadKey"/> puts in r2 (<c>bpf_map_lookup_percpu_elem</c>); <paramref name="cpu"/> (callee-saved) counts the CPUs.
+    /// </summary>
+    private void EmitForEachCpuSlot(MapSymbol map, Action loadKey, Reg cpu, string labelHint, Action body)
     {
-        var loop = Asm.NewLabel("zero_slot_cpu");
-        var next = Asm.NewLabel("zero_slot_next_cpu");
+        var loop = Asm.NewLabel(labelHint + "_cpu");
+        var next = Asm.NewLabel(labelHint + "_next_cpu");
         Asm.Mov(cpu, 0);
         Asm.Mark(loop);
         Asm.LoadMapFd(Reg.R1, _maps.For(map));
@@ -49,8 +49,7 @@ internal sealed partial class ProbeEmitter
         Asm.Mov(Reg.R3, cpu);
         Asm.Call(HelperFunction.MapLookupPercpuElem);
         Asm.JumpIf(JumpOp.Eq, Reg.R0, 0, next);
-        for (var i = 0; i < size; i += 8)
-            Asm.StoreImm(Size.U64, Reg.R0, (short)i, 0);
+        body();
         Asm.Mark(next);
         Asm.Alu(AluOp.Add, cpu, 1);
         Asm.JumpIf(JumpOp.Lt, cpu, BpfMap.PossibleCpuCount, loop);
