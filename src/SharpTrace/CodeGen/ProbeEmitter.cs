@@ -528,7 +528,12 @@ internal sealed partial class ProbeEmitter
             Asm.Mov(Reg.R2, capacity);
         else
             Asm.Load(Size.U64, Reg.R2, Reg.R10, (short)length);
-        Asm.Call(str.FromUserSpace ? HelperFunction.ProbeReadUserStr : HelperFunction.ProbeReadKernelStr);
+        Asm.Call(str.FromUserSpace switch
+        {
+            true => HelperFunction.ProbeReadUserStr,
+            false => HelperFunction.ProbeReadKernelStr,
+            null => HelperFunction.ProbeReadStr,
+        });
     }
 
     private void EmitMapReadInto(BoundMapRead read, int frameOffset, int size)

@@ -857,7 +857,7 @@ internal sealed partial class Binder
                 }
                 if (length is not null && !length.Type.IsInteger)
                     _diagnostics.Error(length.Span, "str() expects an integer length");
-                var user = pointer.Type is PointerType p ? p.IsUserSpace : ProbeSpec.ReadsUserMemory(_probeKind);
+                bool? user = pointer.Type is PointerType p ? p.IsUserSpace : ProbeSpec.ReadsUserMemory(_probeKind) ? true : null;
                 return new BoundStr(call.Span, pointer, length, user, new StringType(_config.MaxStrlen));
             }
             case "has_key":

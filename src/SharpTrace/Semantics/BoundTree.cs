@@ -33,8 +33,12 @@ internal sealed record BoundTernary(TextSpan Span, BoundExpression Condition, Bo
 
 internal sealed record BoundTuple(TextSpan Span, IReadOnlyList<BoundExpression> Elements, TupleType TupleType) : BoundExpression(Span, TupleType);
 
-/// <summary><c>str(ptr)</c> or <c>str(ptr, len)</c>: copy a NUL-terminated string from kernel or user memory.</summary>
-internal sealed record BoundStr(TextSpan Span, BoundExpression Pointer, BoundExpression? Length, bool FromUserSpace, StringType StringType)
+/// <summary>
+/// <c>str(ptr)</c> or <c>str(ptr, len)</c>: copy a NUL-terminated string from user memory (<see cref="FromUserSpace"/>
+/// true), kernel memory (false), or either (null: a plain integer outside uprobes, such as a syscall's filename pointer
+/// kept in a map, read with bpf_probe_read_str as bpftrace 0.17 reads every str()).
+/// </summary>
+internal sealed record BoundStr(TextSpan Span, BoundExpression Pointer, BoundExpression? Length, bool? FromUserSpace, StringType StringType)
     : BoundExpression(Span, StringType);
 
 /// <summary>A value-less call's result used as an expression (never read): the type of statements.</summary>

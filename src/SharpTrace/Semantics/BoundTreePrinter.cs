@@ -53,7 +53,7 @@ internal static class BoundTreePrinter
         BoundBinary b => "Binary " + b.Operator,
         BoundMemoryRead m => $"MemoryRead +{m.Offset}" + (m.IsBitfield ? $" bits {m.BitOffset}:{m.BitfieldSize}" : "") + (m.IsUserSpace ? " user" : " kernel"),
         BoundCast => "Cast",
-        BoundStr s => "Str" + (s.FromUserSpace ? " user" : " kernel"),
+        BoundStr s => "Str" + s.FromUserSpace switch { true => " user", false => " kernel", null => " user or kernel" },
         BoundMapAssign m => "MapAssign " + m.Map.Name,
         BoundAggregate a => $"Aggregate {a.Map.Name} {a.Kind.ToString().ToLowerInvariant()}",
         BoundVariableAssign v => "VariableAssign " + v.Variable.Name,

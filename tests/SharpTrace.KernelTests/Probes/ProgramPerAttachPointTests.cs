@@ -63,6 +63,26 @@ public sealed class ProgramPerAttachPointTests : KernelTest
     }
 
     [Fact]
+    public async Task FilenamePointerKeptInAMapReadsAtExitAsBpftraceReadsIt()
+    {
+        // opensnoop.bt's pattern: the user pointer is stored at entry (a plain integer in the map), str() at exit.
+        var path = $"/tmp/sharptrace-per-point-{Guid.NewGuid():N}";
+        var script = $$"""
+            tracepoint:syscalls:sys_enter_open,tracepoint:syscalls:sys_enter_openat { @filename[tid] = args->filename; }
+            tracepoint:syscalls:sys_exit_open,tracepoint:syscalls:sys_exit_openat /@filename[tid]/
+            { if (str(@filename[tid]) == "{{path}}") { printf("%s %d\n", str(@filename[tid]), args->ret < 0); } delete(@filename[tid]); }
+            """;
+
+        using var bpftrace = BpftraceRun.Start(["-e", script]);
+        var expected = await TraceOneOpenAsync(bpftrace, path);
+        using var sharptrace = SharpTraceRun.Start(["-e", script]);
+        var actual = await TraceOneOpenAsync(sharptrace, path);
+
+        Assert.StartsWith($"{path} 1\n", expected.Stdout);
+        Assert.Equal((0, $"{path} 1\n"), (actual.ExitCode, actual.Stdout));
+    }
+
+    [Fact]
     public async Task ProbeInAProbeWithOneAttachPointIsItsName()
     {
         const string Script = """BEGIN { printf("%s\n", probe); } interval:ms:10 { printf("%s\n", probe); exit(); }""";
