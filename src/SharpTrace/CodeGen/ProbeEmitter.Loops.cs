@@ -52,6 +52,14 @@ internal sealed partial class ProbeEmitter
             case BoundForRange s:
                 EmitForRange(s);
                 return true;
+            case BoundWhile s:
+                EmitWhile(s);
+                return true;
+            case BoundUnroll s:
+                // A body that always leaves (break, return...) runs once: copies after it would be unreachable.
+                for (var i = 0; i < (AlwaysExits(s.Body) ? 1 : s.Count); i++)
+                    Scoped(() => EmitStatement(s.Body));
+                return true;
             case BoundBreak:
                 Asm.Jump(_break ?? throw new CompileException($"{_probe.Name}: break outside of a loop"));
                 return true;
@@ -114,6 +122,26 @@ internal sealed partial class ProbeEmitter
             });
             Asm.Mark(skip);
         });
+    }
+
+    /// <summary>
+    /// <c>while</c>, inline as bpftrace writes it: test, body, jump back. The verifier walks the iterations, so it
+    /// accepts the loop only if it can see the loop end; $variables stay where they are (stack or loop_variables).
+    /// </summary>
+    private void EmitWhile(BoundWhile s)
+    {
+        var saved = (_break, _continue);
+        var test = Asm.NewLabel("while");
+        var end = Asm.NewLabel("endwhile");
+        (_break, _continue) = (end, test);
+        Asm.Mark(test);
+        Scoped(() => EmitScalar(s.Condition));
+        Asm.JumpIf(JumpOp.Eq, Reg.R0, 0, end);
+        Scoped(() => EmitStatement(s.Body));
+        if (!AlwaysExits(s.Body))
+            Asm.Jump(test);
+        Asm.Mark(end);
+        (_break, _continue) = saved;
     }
 
     /// <summary>

@@ -59,6 +59,55 @@ internal sealed partial class Binder
         return variable is null ? null : new BoundForRange(s.Span, variable, start, from, to, body);
     }
 
+    private BoundWhile BindWhile(WhileStatement s)
+    {
+        var condition = BindCondition(s.Condition, "Invalid condition in while(): ");
+        _loopDepth++;
+        var body = BindBlock(s.Body);
+        _loopDepth--;
+        return new BoundWhile(s.Span, condition, body);
+    }
+
+    public const int MaxUnrollCount = 100;
+
+    private BoundUnroll? BindUnroll(UnrollStatement s)
+    {
+        var body = BindBlock(s.Body);
+        var count = s.Count switch
+        {
+            IntegerLiteral literal => (long?)Math.Min(literal.Value, long.MaxValue),
+            UnaryExpression { Operator: UnaryOperator.Negate, Operand: IntegerLiteral literal } => -(long)Math.Min(literal.Value, long.MaxValue),
+            _ => BindExpression(s.Count) switch
+            {
+                BoundIntegerLiteral literal => literal.Value,
+                { Type: ErrorType } => null,
+                var other => ReportUnrollCountNotInteger(other),
+            },
+        };
+        if (count is not { } n)
+            return null;
+        // bpftrace underlines "unroll(N)": the statement up to the count's closing parenthesis.
+        var close = _tree.Source.Text.IndexOf(')', s.Count.Span.End);
+        var head = new TextSpan(s.Span.Start, (close >= 0 ? close + 1 : s.Count.Span.End) - s.Span.Start);
+        if (n < 1)
+        {
+            _diagnostics.ReportUnrollCountTooSmall(head);
+            return null;
+        }
+        if (n > MaxUnrollCount)
+        {
+            _diagnostics.ReportUnrollCountTooLarge(head, MaxUnrollCount);
+            return null;
+        }
+        return new BoundUnroll(s.Span, (int)n, body);
+    }
+
+    private long? ReportUnrollCountNotInteger(BoundExpression count)
+    {
+        _diagnostics.Error(count.Span, $"unroll needs an integer count, got '{TypeName(count.Type)}'");
+        return null;
+    }
+
     /// <summary>Binds a loop body with its variable in scope; the variable is unknown again after the loop.</summary>
     private (VariableSymbol? Variable, BoundBlock Body) BindLoopBody(string name, BpfType type, TextSpan span, Block body)
     {

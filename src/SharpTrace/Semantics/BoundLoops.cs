@@ -36,3 +36,12 @@ internal sealed record BoundTupleElement(TextSpan Span, BoundExpression Tuple, i
 /// </summary>
 internal sealed record BoundIncrement(TextSpan Span, BoundStatement Update, BoundExpression Read, bool IsIncrement, bool IsPrefix)
     : BoundExpression(Span, Read.Type);
+
+/// <summary>
+/// <c>while (cond) { ... }</c>: the body runs inline, with a jump back to the condition; the verifier must see that
+/// the loop ends (a counter compared to a constant, say). break and continue jump out or back.
+/// </summary>
+internal sealed record BoundWhile(TextSpan Span, BoundExpression Condition, BoundBlock Body) : BoundStatement(Span);
+
+/// <summary><c>unroll(N) { ... }</c>: the body written out <see cref="Count"/> times (1..100); not a loop for break and continue.</summary>
+internal sealed record BoundUnroll(TextSpan Span, int Count, BoundBlock Body) : BoundStatement(Span);
