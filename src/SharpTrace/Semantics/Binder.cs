@@ -350,6 +350,8 @@ internal sealed partial class Binder
             return null;
         }
         variable.IsAssigned = true;
+        foreach (var assigned in _assignedInForBodies)
+            assigned.Add(variable);
         return new BoundVariableAssign(span, variable, value);
     }
 

@@ -6,14 +6,22 @@ namespace SharpTrace.Semantics;
 /// <c>for ($kv : @m) { ... }</c>: the body runs once for each entry that exists now, with
 /// <see cref="Variable"/> = (key, value); the key is a tuple for a map with several keys.
 /// </summary>
-internal sealed record BoundForMap(TextSpan Span, VariableSymbol Variable, MapSymbol Map, BoundBlock Body) : BoundStatement(Span);
+internal sealed record BoundForMap(TextSpan Span, VariableSymbol Variable, MapSymbol Map, BoundBlock Body) : BoundStatement(Span)
+{
+    /// <summary>The $variables the body (nested loops included) assigns.</summary>
+    public IReadOnlySet<VariableSymbol> Assigned { get; init; } = new HashSet<VariableSymbol>();
+}
 
 /// <summary>
 /// <c>for ($i : start..end) { ... }</c>: the body runs for start, start + 1, ..., end - 1; both ends are evaluated
 /// once, before the first iteration, and <see cref="Start"/> keeps the start for the iterations.
 /// </summary>
 internal sealed record BoundForRange(TextSpan Span, VariableSymbol Variable, VariableSymbol Start, BoundExpression From, BoundExpression To, BoundBlock Body)
-    : BoundStatement(Span);
+    : BoundStatement(Span)
+{
+    /// <summary>The $variables the body (nested loops included) assigns.</summary>
+    public IReadOnlySet<VariableSymbol> Assigned { get; init; } = new HashSet<VariableSymbol>();
+}
 
 /// <summary><c>break</c> in a loop body.</summary>
 internal sealed record BoundBreak(TextSpan Span) : BoundStatement(Span);
