@@ -28,6 +28,8 @@ internal static class LoopVariables
             BoundIf s => Contains(s.Then, match, intoLoops) || (s.Else is { } e && Contains(e, match, intoLoops)),
             BoundForMap s => intoLoops && Contains(s.Body, match, intoLoops),
             BoundForRange s => intoLoops && Contains(s.Body, match, intoLoops),
+            BoundWhile s => intoLoops && Contains(s.Body, match, intoLoops),
+            BoundUnroll s => Contains(s.Body, match, intoLoops),
             _ => false,
         };
 }

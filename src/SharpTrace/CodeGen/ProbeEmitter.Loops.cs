@@ -52,6 +52,14 @@ internal sealed partial class ProbeEmitter
             case BoundForRange s:
                 EmitForRange(s);
                 return true;
+            case BoundWhile s:
+                EmitWhile(s);
+                return true;
+            case BoundUnroll s:
+                // A body that always leaves (break, return...) runs once: copies after it would be unreachable.
+                for (var i = 0; i < (AlwaysExits(s.Body) ? 1 : s.Count); i++)
+                    Scoped(() => EmitStatement(s.Body));
+                return true;
             case BoundBreak:
                 Asm.Jump(_break ?? throw new CompileException($"{_probe.Name}: break outside of a loop"));
                 return true;
@@ -70,7 +78,7 @@ internal sealed partial class ProbeEmitter
     {
         var callback = Asm.NewLabel("for_map_body");
         _subprograms.Add((callback, () => EmitLoopBody(s.Body, () => EmitMapEntryIntoVariable(s))));
-        RunLoop(s.Body, () =>
+        RunLoop(s.Body, s.Assigned, () =>
         {
             Asm.LoadMapFd(Reg.R1, _maps.For(s.Map));
             Asm.LoadFunctionAddress(Reg.R2, callback);
@@ -103,7 +111,7 @@ internal sealed partial class ProbeEmitter
             Asm.Alu(AluOp.Sub, Reg.R0, Reg.R1);
             Asm.JumpIf(JumpOp.Sle, Reg.R0, 0, skip);
             Asm.Store(Size.U64, Reg.R10, (short)count, Reg.R0);
-            RunLoop(s.Body, () =>
+            RunLoop(s.Body, s.Assigned, () =>
             {
                 // bpf_loop runs nothing (and returns -E2BIG) for more than 1 << 23 iterations.
                 Asm.Load(Size.U64, Reg.R1, Reg.R10, (short)count);
@@ -117,10 +125,31 @@ internal sealed partial class ProbeEmitter
     }
 
     /// <summary>
-    /// Runs a loop helper call. From the probe itself: the variables go to the loop_variables entry first and come
-    /// back after. Either way, if the body can leave the probe, leave when it did.
+    /// <c>while</c>, inline as bpftrace writes it: test, body, jump back. The verifier walks the iterations, so it
+    /// accepts the loop only if it can see the loop end; $variables stay where they are (stack or loop_variables).
     /// </summary>
-    private void RunLoop(BoundBlock body, Action call)
+    private void EmitWhile(BoundWhile s)
+    {
+        var saved = (_break, _continue);
+        var test = Asm.NewLabel("while");
+        var end = Asm.NewLabel("endwhile");
+        (_break, _continue) = (end, test);
+        Asm.Mark(test);
+        Scoped(() => EmitScalar(s.Condition));
+        Asm.JumpIf(JumpOp.Eq, Reg.R0, 0, end);
+        Scoped(() => EmitStatement(s.Body));
+        if (!AlwaysExits(s.Body))
+            Asm.Jump(test);
+        Asm.Mark(end);
+        (_break, _continue) = saved;
+    }
+
+    /// <summary>
+    /// Runs a loop helper call. From the probe itself: the variables go to the loop_variables entry first, and those
+    /// the body assigns come back after (the others keep what the verifier knows of them, so a while around the
+    /// loop can still see its counter). Either way, if the body can leave the probe, leave when it did.
+    /// </summary>
+    private void RunLoop(BoundBlock body, IReadOnlySet<VariableSymbol> assigned, Action call)
     {
         var canLeave = LoopVariables.Contains(body, x => x is BoundExit or BoundReturn, intoLoops: true);
         if (_variableBase != Reg.R10)
@@ -152,10 +181,14 @@ internal sealed partial class ProbeEmitter
         Asm.StoreImm(Size.U64, Reg.R0, (short)_variablesSize, 0);
         call();
         Asm.Load(Size.U64, Reg.R2, Reg.R10, (short)(_loopFrame + 8));
-        for (var i = 0; i < _variablesSize; i += 8)
+        foreach (var variable in _probe.Variables.Where(assigned.Contains))
         {
-            Asm.Load(Size.U64, Reg.R1, Reg.R2, (short)i);
-            Asm.Store(Size.U64, Reg.R10, (short)(i - _variablesSize), Reg.R1);
+            var slot = _variableSlots[variable];
+            for (var i = slot; i < slot + TupleType.Align8(Math.Max(variable.Type.Size, 1)); i += 8)
+            {
+                Asm.Load(Size.U64, Reg.R1, Reg.R2, (short)(i + _variablesSize));
+                Asm.Store(Size.U64, Reg.R10, (short)i, Reg.R1);
+            }
         }
         if (canLeave)
         {

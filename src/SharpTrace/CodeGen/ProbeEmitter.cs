@@ -188,6 +188,7 @@ internal sealed partial class ProbeEmitter
         BoundExit or BoundReturn or BoundBreak or BoundContinue => true,
         BoundBlock block => block.Statements.Any(AlwaysExits),
         BoundIf s => s.Else is not null && AlwaysExits(s.Then) && AlwaysExits(s.Else),
+        BoundUnroll s => AlwaysExits(s.Body),
         _ => false,
     };
 

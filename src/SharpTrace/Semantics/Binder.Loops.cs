@@ -9,6 +9,8 @@ internal sealed partial class Binder
     /// <summary>Loop variables, out of scope after their loop but still needing a slot in the probe's frame.</summary>
     private readonly List<VariableSymbol> _loopVariables = [];
     private int _loopDepth;
+    /// <summary>For each for loop being bound, innermost last: the variables its body assigns.</summary>
+    private readonly List<HashSet<VariableSymbol>> _assignedInForBodies = [];
 
     /// <summary>The probe's variables: the named ones and the loop variables; starts the next probe's list afresh.</summary>
     private List<VariableSymbol> TakeProbeVariables()
@@ -16,6 +18,7 @@ internal sealed partial class Binder
         var all = _variables.Values.Concat(_loopVariables).ToList();
         _loopVariables.Clear();
         _loopDepth = 0;
+        _assignedInForBodies.Clear();
         return all;
     }
 
@@ -23,8 +26,8 @@ internal sealed partial class Binder
     {
         var map = GetMap(s.Map.Name);
         var type = LoopEntryType(map, s.Map.Span);
-        var (variable, body) = BindLoopBody(s.Variable, type, s.Span, s.Body);
-        return type is TupleType && variable is not null ? new BoundForMap(s.Span, variable, map, body) : null;
+        var (variable, body, assigned) = BindLoopBody(s.Variable, type, s.Span, s.Body);
+        return type is TupleType && variable is not null ? new BoundForMap(s.Span, variable, map, body) { Assigned = assigned } : null;
     }
 
     /// <summary>(key, value), the key a tuple when the map has several; per-CPU counters read as their total.</summary>
@@ -55,12 +58,61 @@ internal sealed partial class Binder
             _diagnostics.Error(end.Span, $"Loop range requires an integer, got '{TypeName(end.Type)}'");
         var start = new VariableSymbol(s.Variable + ".start", BpfType.Int64);
         _loopVariables.Add(start);
-        var (variable, body) = BindLoopBody(s.Variable, BpfType.Int64, s.Span, s.Body);
-        return variable is null ? null : new BoundForRange(s.Span, variable, start, from, to, body);
+        var (variable, body, assigned) = BindLoopBody(s.Variable, BpfType.Int64, s.Span, s.Body);
+        return variable is null ? null : new BoundForRange(s.Span, variable, start, from, to, body) { Assigned = assigned };
+    }
+
+    private BoundWhile BindWhile(WhileStatement s)
+    {
+        var condition = BindCondition(s.Condition, "Invalid condition in while(): ");
+        _loopDepth++;
+        var body = BindBlock(s.Body);
+        _loopDepth--;
+        return new BoundWhile(s.Span, condition, body);
+    }
+
+    public const int MaxUnrollCount = 100;
+
+    private BoundUnroll? BindUnroll(UnrollStatement s)
+    {
+        var body = BindBlock(s.Body);
+        var count = s.Count switch
+        {
+            IntegerLiteral literal => (long?)Math.Min(literal.Value, long.MaxValue),
+            UnaryExpression { Operator: UnaryOperator.Negate, Operand: IntegerLiteral literal } => -(long)Math.Min(literal.Value, long.MaxValue),
+            _ => BindExpression(s.Count) switch
+            {
+                BoundIntegerLiteral literal => literal.Value,
+                { Type: ErrorType } => null,
+                var other => ReportUnrollCountNotInteger(other),
+            },
+        };
+        if (count is not { } n)
+            return null;
+        // bpftrace underlines "unroll(N)": the statement up to the count's closing parenthesis.
+        var close = _tree.Source.Text.IndexOf(')', s.Count.Span.End);
+        var head = new TextSpan(s.Span.Start, (close >= 0 ? close + 1 : s.Count.Span.End) - s.Span.Start);
+        if (n < 1)
+        {
+            _diagnostics.ReportUnrollCountTooSmall(head);
+            return null;
+        }
+        if (n > MaxUnrollCount)
+        {
+            _diagnostics.ReportUnrollCountTooLarge(head, MaxUnrollCount);
+            return null;
+        }
+        return new BoundUnroll(s.Span, (int)n, body);
+    }
+
+    private long? ReportUnrollCountNotInteger(BoundExpression count)
+    {
+        _diagnostics.Error(count.Span, $"unroll needs an integer count, got '{TypeName(count.Type)}'");
+        return null;
     }
 
     /// <summary>Binds a loop body with its variable in scope; the variable is unknown again after the loop.</summary>
-    private (VariableSymbol? Variable, BoundBlock Body) BindLoopBody(string name, BpfType type, TextSpan span, Block body)
+    private (VariableSymbol? Variable, BoundBlock Body, HashSet<VariableSymbol> Assigned) BindLoopBody(string name, BpfType type, TextSpan span, Block body)
     {
         VariableSymbol? variable = null;
         if (_variables.ContainsKey(name))
@@ -72,11 +124,14 @@ internal sealed partial class Binder
             _loopVariables.Add(variable);
         }
         _loopDepth++;
+        var assigned = new HashSet<VariableSymbol>();
+        _assignedInForBodies.Add(assigned);
         var bound = BindBlock(body);
+        _assignedInForBodies.RemoveAt(_assignedInForBodies.Count - 1);
         _loopDepth--;
         if (variable is not null)
             _variables.Remove(name);
-        return (variable, bound);
+        return (variable, bound, assigned);
     }
 
     /// <summary>Where <c>$kv</c> is written in <c>for ($kv : ...)</c> (the syntax tree keeps only the loop's span).</summary>

@@ -223,6 +223,10 @@ internal sealed partial class Binder
                 return BindForMap(s);
             case ForRangeStatement s:
                 return BindForRange(s);
+            case WhileStatement s:
+                return BindWhile(s);
+            case UnrollStatement s:
+                return BindUnroll(s);
             case BreakStatement or ContinueStatement:
                 return BindLoopJump(statement);
             case ReturnStatement s:
@@ -235,8 +239,6 @@ internal sealed partial class Binder
 
     private static string StatementName(Statement statement) => statement switch
     {
-        WhileStatement => "while",
-        UnrollStatement => "unroll",
         LetStatement => "let",
         _ => statement.GetType().Name,
     };
@@ -348,6 +350,8 @@ internal sealed partial class Binder
             return null;
         }
         variable.IsAssigned = true;
+        foreach (var assigned in _assignedInForBodies)
+            assigned.Add(variable);
         return new BoundVariableAssign(span, variable, value);
     }
 

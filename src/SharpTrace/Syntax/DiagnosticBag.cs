@@ -40,6 +40,8 @@ internal sealed partial class DiagnosticBag
         Error(span, $"The {builtin} builtin can only be used with {probes} probes{hint}");
     public void ReportUnknownTracepointField(TextSpan span, string tracepoint, string field) =>
         Error(span, $"Struct/union of type 'struct _tracepoint_{tracepoint}' does not contain a field named '{field}'");
+    public void ReportUnrollCountTooSmall(TextSpan span) => Error(span, "unroll minimum value is 1");
+    public void ReportUnrollCountTooLarge(TextSpan span, int maximum) => Error(span, $"unroll maximum value is {maximum}");
     public void ReportUnsupported(TextSpan span, string what) => Error(span, $"{what} is not supported yet");
 
     // Syntax problems, worded as bpftrace's lexer and parser word them.

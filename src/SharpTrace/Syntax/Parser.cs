@@ -436,7 +436,7 @@ internal sealed class Parser
             case TokenKind.Unroll:
             {
                 Take();
-                var count = ParseParenthesizedCondition();
+                var count = ParseUnrollCount();
                 return new UnrollStatement(SpanFrom(start), count, ParseBlock());
             }
             case TokenKind.For:
@@ -481,6 +481,26 @@ internal sealed class Parser
         var condition = ParseExpression();
         Expect(TokenKind.CloseParen);
         return condition;
+    }
+
+    /// <summary><c>(N)</c> after <c>unroll</c>: an integer, a negative one, <c>$1</c> or <c>$#</c>, as bpftrace's grammar allows.</summary>
+    private Expression ParseUnrollCount()
+    {
+        Expect(TokenKind.OpenParen);
+        var token = Current;
+        Expression count;
+        if (token.Kind is TokenKind.Integer or TokenKind.PositionalParameter or TokenKind.ParameterCount)
+            count = ParsePrimary();
+        else if (token.Kind == TokenKind.Minus && Peek(1).Kind == TokenKind.Integer)
+        {
+            Take();
+            var integer = ParsePrimary();
+            count = new UnaryExpression(SpanFrom(token.Span.Start), UnaryOperator.Negate, integer);
+        }
+        else
+            throw Unexpected("$#", "-", "positional parameter", "integer");
+        Expect(TokenKind.CloseParen);
+        return count;
     }
 
     private IfStatement ParseIf()

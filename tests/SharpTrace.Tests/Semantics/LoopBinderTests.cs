@@ -50,6 +50,15 @@ public sealed class LoopBinderTests
     }
 
     [Fact]
+    public void ForBodyRecordsTheVariablesItAssignsNestedLoopsAndIncrementsIncluded()
+    {
+        var program = Bind("BEGIN { $a = 0; $b = 0; $c = 0; $d = 0; for ($i : 0..2) { $a = 1; printf(\"%d\\n\", $c++); for ($j : 0..2) { $b += $j; } } }");
+
+        var loop = Assert.IsType<BoundForRange>(program.Probes[0].Body.Statements[4]);
+        Assert.Equal(["$a", "$b", "$c"], loop.Assigned.Select(v => v.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void MapTypedLaterInTheProgramStillGivesTheLoopVariableItsType()
     {
         var program = Bind("BEGIN { for ($kv : @m) { printf(\"%s\\n\", $kv.1); } } END { @m[1] = \"x\"; }");
