@@ -12,6 +12,7 @@ var tools = Directory.GetFiles(directory, "*.bt").Order(StringComparer.Ordinal).
 const int runs = 10;
 
 var totals = new List<double>();
+var perTool = tools.ToDictionary(t => t.Path, _ => new List<double>());
 var opened = 0;
 var bound = 0;
 for (var run = 0; run <= runs; run++)
@@ -20,10 +21,13 @@ for (var run = 0; run <= runs; run++)
     opened = bound = 0;
     foreach (var (path, text) in tools)
     {
+        var toolClock = Stopwatch.StartNew();
         var kernel = KernelTypes.Lazy() as KernelTypes;
         var (program, _) = Binder.Bind(SyntaxTree.Parse(new SourceText(text, path)), new TracefsCatalog(), kernelTypes: kernel);
         opened += kernel?.IsLoaded == true ? 1 : 0;
         bound += program is null ? 0 : 1;
+        if (run > 0)
+            perTool[path].Add(toolClock.Elapsed.TotalMilliseconds);
     }
     totals.Add(clock.Elapsed.TotalMilliseconds);
 }
@@ -32,3 +36,6 @@ var rest = totals.Skip(1).Order().ToArray();
 Console.WriteLine($"{tools.Count} tools in {directory}; {bound} bind without errors; {opened} open BTF");
 Console.WriteLine($"whole corpus: first {totals[0]:F1} ms, median of {runs} {rest[rest.Length / 2]:F1} ms, " +
                   $"per tool {rest[rest.Length / 2] / tools.Count:F2} ms");
+Console.WriteLine("slowest tools (median ms): " + string.Join(", ", perTool
+    .Select(t => (Name: Path.GetFileName(t.Key), Median: t.Value.Order().ElementAt(t.Value.Count / 2)))
+    .OrderByDescending(t => t.Median).Take(5).Select(t => $"{t.Name} {t.Median:F1}")));

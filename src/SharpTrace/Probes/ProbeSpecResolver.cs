@@ -32,7 +32,12 @@ internal static class ProbeSpecResolver
         ["hardware"] = "hardware probes are not available: this machine has no hardware performance counters (no cpu PMU)",
     };
 
-    public static IEnumerable<ProbeSpec> Resolve(AttachPoint point, ITracepointCatalog tracepoints, DiagnosticBag diagnostics)
+    /// <summary>
+    /// The probes <paramref name="point"/> names. <paramref name="elfFiles"/> keeps the binaries uprobes read for the
+    /// whole compilation, so ssllatency's fourteen libcrypto probes read libcrypto once.
+    /// </summary>
+    public static IEnumerable<ProbeSpec> Resolve(AttachPoint point, ITracepointCatalog tracepoints, DiagnosticBag diagnostics,
+        Dictionary<string, ElfFile>? elfFiles = null)
     {
         var provider = Aliases.GetValueOrDefault(point.Provider, point.Provider);
         switch (provider)
@@ -46,7 +51,7 @@ internal static class ProbeSpecResolver
             case "rawtracepoint":
                 return ResolveRawTracepoint(point, tracepoints, diagnostics);
             case "uprobe" or "uretprobe":
-                return ResolveUprobe(provider == "uprobe" ? ProbeKind.Uprobe : ProbeKind.Uretprobe, point, diagnostics);
+                return ResolveUprobe(provider == "uprobe" ? ProbeKind.Uprobe : ProbeKind.Uretprobe, point, diagnostics, elfFiles ?? []);
             case "interval" or "profile":
                 return ResolveTimer(provider == "interval" ? ProbeKind.Interval : ProbeKind.Profile, point, diagnostics);
             case "software":
@@ -105,7 +110,7 @@ internal static class ProbeSpecResolver
         return found;
     }
 
-    private static List<ProbeSpec> ResolveUprobe(ProbeKind kind, AttachPoint point, DiagnosticBag diagnostics)
+    private static List<ProbeSpec> ResolveUprobe(ProbeKind kind, AttachPoint point, DiagnosticBag diagnostics, Dictionary<string, ElfFile> elfFiles)
     {
         var probeType = ProbeSpec.NameOf(kind);
         if (point.Parts.Count == 3)
@@ -127,7 +132,8 @@ internal static class ProbeSpecResolver
         ElfFile elf;
         try
         {
-            elf = ElfFile.Read(path);
+            if (!elfFiles.TryGetValue(path, out elf!))
+                elfFiles[path] = elf = ElfFile.Read(path);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {

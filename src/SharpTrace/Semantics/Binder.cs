@@ -24,6 +24,8 @@ internal sealed partial class Binder
     private readonly CDeclarations? _declarations;
     private CTypeTable? _types;
     private readonly Dictionary<string, MapSymbol> _maps = new(StringComparer.Ordinal);
+    // Binaries read by uprobe attach points, kept for the compilation (every fixpoint pass resolves them again).
+    private readonly Dictionary<string, Kernel.Elf.ElfFile> _elfFiles = new(StringComparer.Ordinal);
     private DiagnosticBag _diagnostics;
     private List<AsyncActionInfo> _actions = [];
     private ProgramConfig _config;
@@ -143,7 +145,7 @@ internal sealed partial class Binder
     {
         var specs = new List<ProbeSpec>();
         foreach (var point in probe.AttachPoints)
-            specs.AddRange(ProbeSpecResolver.Resolve(point, _tracepoints, _diagnostics));
+            specs.AddRange(ProbeSpecResolver.Resolve(point, _tracepoints, _diagnostics, _elfFiles));
         if (specs.Count == 0)
             return [];
         if (specs.Select(s => s.Kind).Distinct().Count() > 1)
