@@ -27,24 +27,14 @@ public sealed class WhileUnrollTests : KernelTest
     [MemberData(nameof(Scripts))]
     public async Task TextIsWhatBpftracePrints(string script)
     {
-        var expected = await BpftraceRun.RunAsync(["-e", script]);
-        var actual = await SharpTraceRun.RunAsync(["-e", script]);
-
-        Assert.Equal(0, expected.ExitCode);
-        Assert.Equal((0, expected.Stdout), (actual.ExitCode, actual.Stdout));
+        await AgainstBpftrace.AssertTextMatchesAsync(script);
     }
 
     [Theory]
     [MemberData(nameof(Scripts))]
     public async Task JsonIsWhatBpftracePrintsWithoutItsEmptyLines(string script)
     {
-        var expected = await BpftraceRun.RunAsync(["-f", "json", "-e", script]);
-        var actual = await SharpTraceRun.RunAsync(["-f", "json", "-e", script]);
-
-        Assert.Equal(0, expected.ExitCode);
-        Assert.Equal(0, actual.ExitCode);
-        Assert.Equal(JsonLines.NonEmpty(expected.Stdout), JsonLines.NonEmpty(actual.Stdout));
-        JsonLines.AssertEveryLineIsAnObject(actual.Stdout);
+        await AgainstBpftrace.AssertJsonLinesMatchAsync(script);
     }
 
     [Fact]

@@ -24,24 +24,14 @@ public sealed class PerCpuArrayTests : KernelTest
     [MemberData(nameof(SameAsBpftrace))]
     public async Task TextIsWhatBpftracePrintsForTheSameMapsUndeclared(string script)
     {
-        var expected = await BpftraceRun.RunAsync(["-e", script]);
-        var actual = await SharpTraceRun.RunAsync(["-e", Declarations + script]);
-
-        Assert.Equal(0, expected.ExitCode);
-        Assert.Equal((0, expected.Stdout), (actual.ExitCode, actual.Stdout));
+        await AgainstBpftrace.AssertTextMatchesAsync(script, Declarations + script);
     }
 
     [Theory]
     [MemberData(nameof(SameAsBpftrace))]
     public async Task JsonIsWhatBpftracePrintsForTheSameMapsUndeclaredWithoutItsEmptyLines(string script)
     {
-        var expected = await BpftraceRun.RunAsync(["-f", "json", "-e", script]);
-        var actual = await SharpTraceRun.RunAsync(["-f", "json", "-e", Declarations + script]);
-
-        Assert.Equal(0, expected.ExitCode);
-        Assert.Equal(0, actual.ExitCode);
-        Assert.Equal(JsonLines.NonEmpty(expected.Stdout), JsonLines.NonEmpty(actual.Stdout));
-        JsonLines.AssertEveryLineIsAnObject(actual.Stdout);
+        await AgainstBpftrace.AssertJsonLinesMatchAsync(script, Declarations + script);
     }
 
     [Fact]
