@@ -151,21 +151,8 @@ internal static class ProbeSpecResolver
             return [new ProbeSpec(kind, path) { Offset = address, FileOffset = fileOffset }];
         }
 
-        ulong offset = 0;
-        if (function.LastIndexOf('+') is var plus and > 0)
-        {
-            if (kind == ProbeKind.Uretprobe)
-            {
-                diagnostics.Error(point.Span, "Offset not allowed");
-                return [];
-            }
-            if (!TryParseInteger(function[(plus + 1)..], out offset))
-            {
-                diagnostics.Error(point.Span, $"Invalid offset: {function[(plus + 1)..]}");
-                return [];
-            }
-            function = function[..plus];
-        }
+        if (!TrySplitOffset(ref function, kind != ProbeKind.Uretprobe, point, diagnostics, out var offset))
+            return [];
 
         var symbols = elf.Functions
             .Where(f => HasWildcard(function) ? Wildcard.Matches(function, f.Name) : f.Name == function)
@@ -213,21 +200,8 @@ internal static class ProbeSpecResolver
         }
         var module = point.Parts.Count == 2 ? point.Parts[0] : "";
         var function = point.Parts[^1];
-        ulong offset = 0;
-        if (function.LastIndexOf('+') is var plus and > 0)
-        {
-            if (kind != ProbeKind.Kprobe)
-            {
-                diagnostics.Error(point.Span, "Offset not allowed");
-                return [];
-            }
-            if (!TryParseInteger(function[(plus + 1)..], out offset))
-            {
-                diagnostics.Error(point.Span, $"Invalid offset: {function[(plus + 1)..]}");
-                return [];
-            }
-            function = function[..plus];
-        }
+        if (!TrySplitOffset(ref function, kind == ProbeKind.Kprobe, point, diagnostics, out var offset))
+            return [];
         return [new ProbeSpec(kind, module, function) { Offset = offset }];
     }
 
@@ -275,6 +249,29 @@ internal static class ProbeSpecResolver
             return [];
         }
         return [new ProbeSpec(ProbeKind.Software, softwareEvent.Name, period.ToString(CultureInfo.InvariantCulture)) { Period = period }];
+    }
+
+    /// <summary>
+    /// Splits <c>FUNC+OFFSET</c> into the function and the offset (0 without one); false, with the error reported,
+    /// when the offset is not a number or the probe kind takes none (return probes).
+    /// </summary>
+    private static bool TrySplitOffset(ref string function, bool offsetAllowed, AttachPoint point, DiagnosticBag diagnostics, out ulong offset)
+    {
+        offset = 0;
+        if (function.LastIndexOf('+') is not (var plus and > 0))
+            return true;
+        if (!offsetAllowed)
+        {
+            diagnostics.Error(point.Span, "Offset not allowed");
+            return false;
+        }
+        if (!TryParseInteger(function[(plus + 1)..], out offset))
+        {
+            diagnostics.Error(point.Span, $"Invalid offset: {function[(plus + 1)..]}");
+            return false;
+        }
+        function = function[..plus];
+        return true;
     }
 
     /// <summary>Decimal or 0x-prefixed hexadecimal, as attach points write numbers.</summary>
