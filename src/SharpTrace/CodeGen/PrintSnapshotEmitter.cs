@@ -49,15 +49,7 @@ internal sealed partial class ProbeEmitter
         Asm.Store(Size.U64, Reg.R10, (short)(walk + WalkLost), Reg.R0);
 
         var done = Asm.NewLabel("print_done");
-        var reserved = Asm.NewLabel("print_header");
-        Asm.LoadMapFd(Reg.R1, _maps.RingBuffer);
-        Asm.Mov(Reg.R2, PrintSnapshot.HeaderSize);
-        Asm.Mov(Reg.R3, 0);
-        Asm.Call(HelperFunction.RingbufReserve);
-        Asm.JumpIf(JumpOp.Ne, Reg.R0, 0, reserved);
-        CountLostEvent();
-        Asm.Jump(done);
-        Asm.Mark(reserved);
+        EmitReserveOrCountLost(PrintSnapshot.HeaderSize, "print_header", done);
         Asm.Mov(Reg.R7, Reg.R0); // callee-saved: survives the walk
 
         Asm.LoadMapFd(Reg.R1, _maps.For(map));

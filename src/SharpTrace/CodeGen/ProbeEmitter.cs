@@ -357,18 +357,27 @@ internal sealed partial class ProbeEmitter
     /// <see cref="RecordRegister"/>, and submits it. A record the ring buffer refuses counts as a lost event.
     /// <paramref name="fill"/> may call helpers but must leave <see cref="RecordRegister"/> alone.
     /// </summary>
-    internal void EmitReservedRecord(int actionId, int size, Action fill)
+    /// <summary>
+    /// Reserves <paramref name="size"/> bytes of the ring buffer: r0 points at them after this code; when the buffer is
+    /// full the event is counted as lost and the code jumps to <paramref name="whenFull"/>.
+    /// </summary>
+    internal void EmitReserveOrCountLost(int size, string labelHint, Label whenFull)
     {
-        var reserved = Asm.NewLabel("record_reserved");
-        var done = Asm.NewLabel("record_done");
+        var reserved = Asm.NewLabel(labelHint);
         Asm.LoadMapFd(Reg.R1, _maps.RingBuffer);
         Asm.Mov(Reg.R2, size);
         Asm.Mov(Reg.R3, 0);
         Asm.Call(HelperFunction.RingbufReserve);
         Asm.JumpIf(JumpOp.Ne, Reg.R0, 0, reserved);
         CountLostEvent();
-        Asm.Jump(done);
+        Asm.Jump(whenFull);
         Asm.Mark(reserved);
+    }
+
+    internal void EmitReservedRecord(int actionId, int size, Action fill)
+    {
+        var done = Asm.NewLabel("record_done");
+        EmitReserveOrCountLost(size, "record_reserved", done);
         Asm.Mov(RecordRegister, Reg.R0);
         Asm.StoreImm(Size.U64, RecordRegister, 0, actionId);
         fill();
