@@ -52,6 +52,7 @@ public sealed class NetworkBuiltinsDifferentialTests : KernelTest
                 $s6 = (struct sockaddr_in6 *)args->uservaddr;
                 printf("%s %d\n", ntop($s6->sin6_addr.in6_u.u6_addr8), bswap($s6->sin6_port));
                 @a[ntop($s6->sin6_addr.in6_u.u6_addr8)] = bswap($s6->sin6_port) + $s6->sin6_family;
+                exit();
               }
             }
             """;
@@ -60,7 +61,7 @@ public sealed class NetworkBuiltinsDifferentialTests : KernelTest
         {
             await tool.WaitForAttachedAsync(Bound);
             await TestPrograms.RunAsync("net_target", "4242");
-            tool.Interrupt();
+            // The IPv6 connect, the program's last event, calls exit(): bpftrace 0.17 has hung on SIGINT here.
             return await tool.WaitForExitAsync(Bound);
         }
 
