@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
-using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Bpf;
 using SharpTrace.Probes;
 using SharpTrace.Runtime;
 

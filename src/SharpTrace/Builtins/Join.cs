@@ -1,6 +1,6 @@
 using System.Text;
 using SharpTrace.CodeGen;
-using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Bpf;
 using SharpTrace.Probes;
 using SharpTrace.Runtime;
 using SharpTrace.Semantics;

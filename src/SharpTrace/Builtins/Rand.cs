@@ -1,5 +1,5 @@
 using SharpTrace.CodeGen;
-using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.Builtins;

@@ -1,5 +1,5 @@
 using SharpTrace.Builtins.Aggregations;
-using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Bpf;
 using SharpTrace.Kernel;
 using SharpTrace.Semantics;
 

@@ -1,4 +1,4 @@
-using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Bpf;
 using SharpTrace.Kernel;
 using SharpTrace.Semantics;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Bpf;
 
 namespace SharpTrace.Kernel;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Bpf;
 
 namespace SharpTrace.Kernel;
 
@@ -78,7 +78,7 @@ internal sealed class KernelFeatures
     /// <summary>Whether a trivial program (<c>r0 = 0; exit</c>) of this type loads.</summary>
     public FeatureAnswer ProgramType(string name) => Ask($"prog:{name}", () =>
     {
-        using var program = BpfProgram.Load(ProgramTypes.Single(p => p.Name == name).Type, [MovR0Zero, Exit], "feature");
+        using var program = BpfProgram.Load(ProgramTypes.Single(p => p.Name == name).Type, ReturnZero(new Assembler()), "feature");
         return new FeatureAnswer(true);
     });
 
@@ -91,7 +91,7 @@ internal sealed class KernelFeatures
         var (_, helper, type) = Helpers.Single(h => h.Name == name);
         try
         {
-            using var program = BpfProgram.Load(type, [Call(helper), MovR0Zero, Exit], "feature");
+            using var program = BpfProgram.Load(type, ReturnZero(new Assembler().Call(helper)), "feature");
             return new FeatureAnswer(true);
         }
         catch (BpfLoadException e)
@@ -110,16 +110,17 @@ internal sealed class KernelFeatures
     /// <summary>Bounded loops in programs (Linux 5.3).</summary>
     public FeatureAnswer BoundedLoops => Ask("loops", () =>
     {
-        // r0 = 0; loop: r0 += 1; if r0 < 4 goto loop; exit
-        using var program = BpfProgram.Load(BpfProgramType.Tracepoint,
-            [MovR0Zero, Raw(0x07, 0, 0, 0, 1), Raw(0xa5, 0, 0, -2, 4), Exit], "feature");
+        var asm = new Assembler();
+        var loop = asm.NewLabel("loop");
+        asm.Mov(Reg.R0, 0).Mark(loop).Alu(AluOp.Add, Reg.R0, 1).JumpIf(JumpOp.Lt, Reg.R0, 4, loop).Exit();
+        using var program = BpfProgram.Load(BpfProgramType.Tracepoint, asm.Assemble().Link(_ => 0), "feature");
         return new FeatureAnswer(true);
     });
 
     /// <summary>Running a raw tracepoint program in our own process (BPF_PROG_TEST_RUN): how BEGIN and END run.</summary>
     public FeatureAnswer RawTracepointTestRun => Ask("test_run", () =>
     {
-        using var program = BpfProgram.Load(BpfProgramType.RawTracepoint, [MovR0Zero, Exit], "feature");
+        using var program = BpfProgram.Load(BpfProgramType.RawTracepoint, ReturnZero(new Assembler()), "feature");
         program.TestRun();
         return new FeatureAnswer(true);
     });
@@ -217,11 +218,6 @@ internal sealed class KernelFeatures
 
     private static string Read(string file) => File.Exists(file) ? File.ReadAllText(file).Trim() : "?";
 
-    private static ulong Raw(byte opcode, int dst, int src, short offset, int imm) =>
-        opcode | (ulong)(byte)(dst | src << 4) << 8 | (ulong)(ushort)offset << 16 | (ulong)(uint)imm << 32;
-
-    private static readonly ulong MovR0Zero = Raw(0xb7, 0, 0, 0, 0);
-    private static readonly ulong Exit = Raw(0x95, 0, 0, 0, 0);
-
-    private static ulong Call(HelperFunction helper) => Raw(0x85, 0, 0, 0, (int)helper);
+    /// <summary>The program so far, then <c>r0 = 0; exit</c>, ready to load (feature probes use no maps).</summary>
+    private static ulong[] ReturnZero(Assembler asm) => asm.Mov(Reg.R0, 0).Exit().Assemble().Link(_ => 0);
 }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using SharpTrace.CodeGen;
-using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Bpf;
 using SharpTrace.Kernel;
 using SharpTrace.Output;
 using SharpTrace.Probes;

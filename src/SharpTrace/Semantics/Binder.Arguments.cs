@@ -1,6 +1,6 @@
 using SharpTrace.Builtins;
 using SharpTrace.CodeGen;
-using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Bpf;
 using SharpTrace.Probes;
 using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;

@@ -1,7 +1,7 @@
 using SharpTrace.KernelTests.Support;
 using System.Text;
 using SharpTrace.Kernel;
-using BpfFuncInfo = SharpTrace.CodeGen.Bpf.BpfFuncInfo;
+using BpfFuncInfo = SharpTrace.Bpf.BpfFuncInfo;
 using static SharpTrace.KernelTests.Kernel.Insn;
 
 namespace SharpTrace.KernelTests.Kernel;

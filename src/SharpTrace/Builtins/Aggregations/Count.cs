@@ -1,4 +1,4 @@
-using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Bpf;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;

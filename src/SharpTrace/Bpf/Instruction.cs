@@ -1,4 +1,4 @@
-namespace SharpTrace.CodeGen.Bpf;
+namespace SharpTrace.Bpf;
 
 /// <summary>
 /// One 8-byte eBPF instruction slot (struct bpf_insn): opcode, dst and src registers, a signed 16-bit offset and a

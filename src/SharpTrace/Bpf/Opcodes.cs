@@ -1,4 +1,4 @@
-namespace SharpTrace.CodeGen.Bpf;
+namespace SharpTrace.Bpf;
 
 /// <summary>
 /// The opcode fields of an eBPF instruction, with the values of linux/bpf_common.h and linux/bpf.h.

@@ -1,6 +1,6 @@
-using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Bpf;
 
-namespace SharpTrace.Tests.CodeGen;
+namespace SharpTrace.Tests.Bpf;
 
 /// <summary>Expected text written from the format strings of the kernel's kernel/bpf/disasm.c (print_bpf_insn).</summary>
 public class DisassemblerTests

@@ -1,4 +1,4 @@
-namespace SharpTrace.CodeGen.Bpf;
+namespace SharpTrace.Bpf;
 
 /// <summary>Names of the kernel's helper functions; the table is generated from linux/bpf.h.</summary>
 internal static partial class HelperFunctions

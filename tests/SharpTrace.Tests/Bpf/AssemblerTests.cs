@@ -1,6 +1,6 @@
-using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Bpf;
 
-namespace SharpTrace.Tests.CodeGen;
+namespace SharpTrace.Tests.Bpf;
 
 public class AssemblerTests
 {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SharpTrace.CodeGen.Bpf;
+namespace SharpTrace.Bpf;
 
 /// <summary>
 /// Prints instructions the way the kernel verifier log and <c>bpftool prog dump xlated</c> do

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using SharpTrace.Kernel.Btf;
 
-namespace SharpTrace.CodeGen.Bpf;
+namespace SharpTrace.Bpf;
 
 /// <summary>Linkage of a BTF function (enum btf_func_linkage). The kernel rejects BTF_FUNC_EXTERN in program BTF.</summary>
 internal enum BtfLinkage

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
-using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Bpf;
 
-namespace SharpTrace.Tests.CodeGen;
+namespace SharpTrace.Tests.Bpf;
 
 /// <summary>Blob layout checked against linux/btf.h: struct btf_header, struct btf_type and the info word.</summary>
 public class BtfWriterTests

@@ -1,4 +1,4 @@
-namespace SharpTrace.CodeGen.Bpf;
+namespace SharpTrace.Bpf;
 
 /// <summary>A jump or call target inside one <see cref="Assembler"/>; placed with <see cref="Assembler.Mark"/>.</summary>
 internal sealed class Label

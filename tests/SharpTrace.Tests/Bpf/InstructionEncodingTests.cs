@@ -1,6 +1,6 @@
-using SharpTrace.CodeGen.Bpf;
+using SharpTrace.Bpf;
 
-namespace SharpTrace.Tests.CodeGen;
+namespace SharpTrace.Tests.Bpf;
 
 /// <summary>
 /// Encodings checked against bytes worked out by hand from linux/bpf.h, bpf_common.h and the instruction macros of
