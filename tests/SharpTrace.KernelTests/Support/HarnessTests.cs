@@ -91,6 +91,39 @@ public sealed class HarnessTests : KernelTest
     }
 
     [Fact]
+    public async Task LeakCheckIgnoresTheObjectsOfAnotherTracerRunningBeside()
+    {
+        // 50 tracepoints, as a user tracing in another terminal would have them while the suite runs.
+        var probes = Directory.GetDirectories("/sys/kernel/tracing/events/syscalls", "sys_enter_*")
+            .Select(Path.GetFileName).Order(StringComparer.Ordinal).Take(50)
+            .Select(name => $"tracepoint:syscalls:{name}").ToList();
+        Assert.Equal(50, probes.Count);
+        var leaks = KernelLeakCheck.Start();
+        using var other = BpftraceRun.Start(["-e", string.Join(",\n", probes) + " { @[probe] = count(); }"]);
+        await other.WaitForAttachedAsync(Bound);
+
+        var ours = await SharpTraceRun.RunAsync(["-e", "BEGIN { @x = 1; exit(); }"]);
+
+        Assert.Equal(0, ours.ExitCode);
+        Assert.True(leaks.NewPrograms().Count >= 50, "the other tracer's programs are loaded while the check runs");
+        await leaks.AssertNoLeaksAsync();
+        other.Terminate();
+        await other.WaitForExitAsync(Bound);
+    }
+
+    [Fact]
+    public void LeakCheckReportsAMapThisProcessStillHolds()
+    {
+        var leaks = KernelLeakCheck.Start();
+        using (var map = SharpTrace.Kernel.BpfMap.Create(SharpTrace.Kernel.BpfMapType.Hash, 8, 8, 1, "leaked_on_purpose"))
+            Assert.Contains(leaks.Leaks(), leak => leak.StartsWith("map ", StringComparison.Ordinal) && leak.Contains("leaked_on_purp"));
+        var deadline = DateTime.UtcNow + Bound;
+        while (leaks.Leaks().Count > 0 && DateTime.UtcNow < deadline)
+            Thread.Sleep(50);
+        Assert.Empty(leaks.Leaks());
+    }
+
+    [Fact]
     public void MissingTestProgramSaysHowToBuildIt()
     {
         var error = Assert.Throws<FileNotFoundException>(() => TestPrograms.PathOf("no_such_program"));

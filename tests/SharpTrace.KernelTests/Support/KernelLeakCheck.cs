@@ -12,7 +12,9 @@ public sealed record BpfObject(uint Id, string Type, string Name);
 /// </summary>
 /// <remarks>
 /// Uses <c>bpftool prog|map show -j</c> (test.sh installs bpftool). It sees every process's
-/// objects, which is why kernel tests do not run in parallel.
+/// objects; an object that another live process holds (a bpftrace or a second sharptrace in another
+/// terminal: its /proc/PID/fdinfo names the object's id) is that process's, not a leak of this run.
+/// What remains held by this test process, or by no process at all once the tool has ended, is a leak.
 /// TODO: switch to SharpTrace.Kernel's BPF_PROG_GET_NEXT_ID / BPF_MAP_GET_NEXT_ID enumeration
 /// once it exists, and drop the bpftool dependency.
 /// </remarks>
@@ -47,13 +49,79 @@ public sealed class KernelLeakCheck
         var deadline = DateTime.UtcNow + ReleaseBound;
         while (true)
         {
-            var leaked = NewPrograms().Select(p => $"program {p}").Concat(NewMaps().Select(m => $"map {m}")).ToList();
+            var leaked = Leaks();
             if (leaked.Count == 0)
                 return;
             if (DateTime.UtcNow > deadline)
                 Assert.Fail($"Still loaded {ReleaseBound} after the tool ended:\n{string.Join('\n', leaked)}");
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>Programs and maps loaded since <see cref="Start"/> that no other live process holds.</summary>
+    public IReadOnlyList<string> Leaks()
+    {
+        var programs = NewPrograms();
+        var maps = NewMaps();
+        if (programs.Count == 0 && maps.Count == 0)
+            return [];
+        var (otherPrograms, otherMaps) = HeldByOtherProcesses();
+        return programs.Where(p => !otherPrograms.Contains(p.Id)).Select(p => $"program {p}")
+            .Concat(maps.Where(m => !otherMaps.Contains(m.Id)).Select(m => $"map {m}"))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The ids of the programs and maps that processes other than this one hold open, read from their
+    /// /proc/PID/fdinfo (a BPF fd's fdinfo has a <c>prog_id:</c> or <c>map_id:</c> line; a link's names its program).
+    /// </summary>
+    private static (HashSet<uint> Programs, HashSet<uint> Maps) HeldByOtherProcesses()
+    {
+        var programs = new HashSet<uint>();
+        var maps = new HashSet<uint>();
+        var self = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var process in Directory.EnumerateDirectories("/proc"))
+        {
+            var pid = Path.GetFileName(process);
+            if (pid == self || !pid.All(char.IsAsciiDigit))
+                continue;
+            IEnumerable<string> fds;
+            try
+            {
+                fds = Directory.GetFiles(Path.Combine(process, "fdinfo"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // the process ended, or hides its fds
+            }
+            foreach (var fd in fds)
+            {
+                string[] lines;
+                try
+                {
+                    lines = File.ReadAllLines(fd);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    continue;
+                }
+                foreach (var line in lines)
+                {
+                    if (TryId(line, "prog_id:", out var program))
+                        programs.Add(program);
+                    else if (TryId(line, "map_id:", out var map))
+                        maps.Add(map);
+                }
+            }
+        }
+        return (programs, maps);
+    }
+
+    private static bool TryId(string line, string prefix, out uint id)
+    {
+        id = 0;
+        return line.StartsWith(prefix, StringComparison.Ordinal)
+            && uint.TryParse(line.AsSpan(prefix.Length).Trim(), System.Globalization.CultureInfo.InvariantCulture, out id);
     }
 
     private static List<BpfObject> List(string kind)
