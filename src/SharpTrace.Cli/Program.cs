@@ -126,7 +126,7 @@ internal static partial class Program
                 stderr.WriteLine("(run with -v to see the verifier log)");
             return 1;
         }
-        catch (Exception e) when (e is KernelException or CompileException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is KernelException or CompileException or ChildCommandException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"ERROR: {e.Message}");
             return 1;

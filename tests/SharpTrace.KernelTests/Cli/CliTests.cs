@@ -148,12 +148,58 @@ public sealed class CliTests : KernelTest
     [Fact]
     public async Task CommandRunsAfterAttachAndCpidIsItsPid()
     {
-        var result = await SharpTraceRun.RunAsync(["-q", "-e", "BEGIN { printf(\"cpid %d\\n\", cpid); }", "-c", "sh -c 'echo child $$'"]);
+        // -c takes words, not a shell line: the shell script prints its own pid.
+        var script = TempPath(".sh");
+        File.WriteAllText(script, "echo child $$\n");
+        var result = await SharpTraceRun.RunAsync(["-q", "-e", "BEGIN { printf(\"cpid %d\\n\", cpid); }", "-c", $"sh {script}"]);
+        File.Delete(script);
 
         Assert.Equal(0, result.ExitCode);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var cpid = Assert.Single(lines, l => l.StartsWith("cpid ", StringComparison.Ordinal))["cpid ".Length..];
         Assert.Contains($"child {cpid}", lines);
+    }
+
+    [Fact]
+    public async Task CommandWordsArePassedLiterallyNeverThroughAShell()
+    {
+        // As bpftrace: the command line is split at spaces and handed to the program as it is.
+        var marker = TempPath(".touched");
+        var result = await SharpTraceRun.RunAsync(["-q", "-e", "END { }", "-c", $"echo $(touch {marker}) `id` 'a'  $HOME;"]);
+
+        Assert.Equal((0, $"$(touch {marker}) `id` 'a' $HOME;\n"), (result.ExitCode, result.Stdout));
+        Assert.False(File.Exists(marker));
+    }
+
+    [Theory]
+    [InlineData("/nonexistent/program")]
+    [InlineData("no-such-program-on-path")]
+    public async Task MissingCommandFailsBeforeAnythingIsAttached(string program)
+    {
+        var result = await SharpTraceRun.RunAsync(["-e", "BEGIN { printf(\"began\\n\"); } END { printf(\"ended\\n\"); }", "-c", $"{program} arg"]);
+
+        // bpftrace 0.17 writes "path" in lower case; the newest bpftrace "Path" (docs/differences.md).
+        Assert.Equal(new RunResult(1, "", $"ERROR: Failed to fork child: Path '{program}' does not exist or is not executable\n"), result);
+    }
+
+    [Fact]
+    public async Task CommandDiesWithSharptraceKilled()
+    {
+        using var tool = SharpTraceRun.Start(["-e", "END { }", "-c", "sleep 60"]);
+        await tool.WaitForAttachedAsync(Bound);
+        var children = Directory.GetDirectories($"/proc/{tool.Id}/task")
+            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(int.Parse).ToList();
+        var child = Assert.Single(children);
+        Assert.Contains("sleep", File.ReadAllText($"/proc/{child}/cmdline"));
+
+        tool.KillAbruptly();
+
+        var deadline = DateTime.UtcNow + Bound;
+        while (Directory.Exists($"/proc/{child}") && !File.ReadAllText($"/proc/{child}/stat").Contains(") Z ") && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.True(!Directory.Exists($"/proc/{child}") || File.ReadAllText($"/proc/{child}/stat").Contains(") Z "),
+            "the -c command outlived the sharptrace that started it");
     }
 
     [Fact]

@@ -96,6 +96,9 @@ public sealed partial class TracerProcess : IDisposable
     /// <summary>Sends SIGTERM.</summary>
     public void Terminate() => Signal(SIGTERM);
 
+    /// <summary>Sends SIGKILL to the tool alone (its children are left to fend for themselves).</summary>
+    public void KillAbruptly() => Signal(9 /* SIGKILL */);
+
     /// <summary>
     /// Waits for the tool to exit and for its output to end. On timeout kills it and throws with
     /// everything captured so far. The notify line is removed from the result.
