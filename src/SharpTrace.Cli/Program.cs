@@ -98,6 +98,13 @@ internal static partial class Program
                 return Print(compiled.Disassemble(), newline: false);
             if (options.DebugStages.Count > 0 || options.DryRun)
                 return 0;
+            // A script of only comments, config or struct definitions: bpftrace's words, on stdout, and exit 1.
+            if (compiled.ProbeNames.Count == 0)
+            {
+                if (!options.Quiet)
+                    Console.Out.WriteLine("No probes to attach");
+                return 1;
+            }
 
             using var output = OutputTarget.Open(options.OutputFile, options.Buffering);
             var printer = new EventPrinter(options.Format == "json" ? new JsonOutputWriter(output) : new TextOutputWriter(output));
@@ -199,8 +206,11 @@ internal static partial class Program
 
     private static ScriptSource? LoadSource(CliOptions options)
     {
-        if (options.Program is { } text)
+        // bpftrace takes an empty -e as no program at all.
+        if (options.Program is { Length: > 0 } text)
             return new ScriptSource(text, "stdin");
+        if (options.Program is not null)
+            return null;
         return options.ScriptFile switch
         {
             null => null,

@@ -202,6 +202,27 @@ public sealed class CliTests : KernelTest
             "the -c command outlived the sharptrace that started it");
     }
 
+    [Theory]
+    [InlineData("// only a comment")]
+    [InlineData("config = { max_map_keys = 10 }")]
+    [InlineData("struct point { int x; int y; }")]
+    public async Task ProgramWithoutProbesEndsAtOnceWithAnError(string program)
+    {
+        // The newest bpftrace: "No probes to attach" on stdout, exit 1 (0.17 rejects these as syntax errors; docs/differences.md).
+        var result = await SharpTraceRun.RunAsync(["-e", program]);
+        Assert.Equal(new RunResult(1, "No probes to attach\n", ""), result);
+        var quiet = await SharpTraceRun.RunAsync(["-q", "-e", program]);
+        Assert.Equal(new RunResult(1, "", ""), quiet);
+    }
+
+    [Fact]
+    public async Task EmptyProgramIsNoProgram()
+    {
+        var result = await SharpTraceRun.RunAsync(["-e", ""]);
+        Assert.Equal((1, ""), (result.ExitCode, result.Stdout));
+        Assert.StartsWith("ERROR: give a program with -e 'program' or a script file", result.Stderr);
+    }
+
     [Fact]
     public async Task CommandIsTracedOnlyAfterAttach()
     {
