@@ -73,9 +73,9 @@ internal sealed class Tracefs
 
     private string EventPath(string category, string name, string file)
     {
-        // The names come from user scripts; keep them inside events/.
+        // The names come from user scripts; keep them inside events/. No tracepoint has such a name: not found.
         if (category.Contains('/') || name.Contains('/') || category.StartsWith('.') || name.StartsWith('.'))
-            throw new ArgumentException($"invalid tracepoint {category}:{name}");
+            throw new KernelException($"find tracepoint {category}:{name}", Native.Enoent);
         return Path.Combine(Root, "events", category, name, file);
     }
 }

@@ -28,9 +28,9 @@ internal sealed class TracefsCatalog : ITracepointCatalog
         {
             format = Tracefs.ReadFormat(category, name);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or KernelException)
         {
-            format = null;
+            format = null; // reported by the caller as a positioned "tracepoint not found"
         }
         return _formats[(category, name)] = format;
     }

@@ -117,6 +117,16 @@ public sealed class TraceProgramTests : KernelTest
         Assert.Equal<TraceEvent>([new AttachedEvent(1), new TimeEvent($"year {DateTime.Now.Year}\n"), new ExitEvent(0)], events);
     }
 
+    [Fact]
+    public void CompileReportsAMissingTracepointAsAPositionedDiagnosticWithoutThrowing()
+    {
+        var result = TraceScript.Compile("BEGIN { }\ntracepoint:nosuch:probe { }");
+
+        Assert.False(result.Success);
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("stdin:2:1-24: ERROR: tracepoint not found: nosuch:probe\ntracepoint:nosuch:probe { }\n~~~~~~~~~~~~~~~~~~~~~~~\n", diagnostic.Format());
+    }
+
     private static TraceProgram Compile(string script)
     {
         var result = TraceScript.Compile(script);

@@ -215,6 +215,19 @@ public sealed class CliTests : KernelTest
         Assert.Equal(new RunResult(1, "", ""), quiet);
     }
 
+    [Theory]
+    [InlineData("tracepoint:nosuch:probe { }")]
+    [InlineData("tracepoint:.syscalls:sys_enter_read { }")]
+    [InlineData("tracepoint:syscalls:.. { }")]
+    public async Task MissingTracepointIsAPositionedErrorAsInBpftrace(string program)
+    {
+        var expected = await BpftraceRun.RunAsync(["-e", program]);
+        var actual = await SharpTraceRun.RunAsync(["-e", program]);
+
+        Assert.StartsWith("stdin:1:1-", expected.Stderr);
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public async Task EmptyProgramIsNoProgram()
     {
