@@ -5,7 +5,8 @@ internal static class OutputTarget
 {
     public static TextWriter Open(string? path, OutputBuffering buffering)
     {
-        var stream = path is null ? Console.OpenStandardOutput() : new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+        // -o '' is stdout, as in bpftrace.
+        var stream = string.IsNullOrEmpty(path) ? StandardStreams.OpenStdout() : new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
         var writer = new StreamWriter(stream) { AutoFlush = buffering == OutputBuffering.None };
         return buffering == OutputBuffering.Line ? new LineFlushingWriter(writer) : writer;
     }

@@ -14,6 +14,7 @@ internal static partial class Program
 {
     private static int Main(string[] args)
     {
+        StandardStreams.Prepare();
         StopOnInterruptEvenInTheBackground();
         var commandLine = new CommandLineOptions();
         var options = commandLine.Parse(args, out var parse, out var error);
@@ -133,6 +134,12 @@ internal static partial class Program
                 stderr.WriteLine("(run with -v to see the verifier log)");
             return 1;
         }
+        catch (IOException e) when (StandardStreams.IsBrokenPipe(e))
+        {
+            // The reader of our output is gone (| head): the run has already detached everything; end as bpftrace does.
+            child?.Dispose();
+            return StandardStreams.DieOfBrokenPipe();
+        }
         catch (Exception e) when (e is KernelException or CompileException or ChildCommandException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"ERROR: {e.Message}");
@@ -214,6 +221,7 @@ internal static partial class Program
         return options.ScriptFile switch
         {
             null => null,
+            "-" when StandardStreams.WasClosedAtStart(0) => throw new IOException("cannot read the program from standard input: it is closed"),
             "-" => new ScriptSource(Console.In.ReadToEnd(), "stdin"),
             var path => new ScriptSource(File.ReadAllText(path), path),
         };

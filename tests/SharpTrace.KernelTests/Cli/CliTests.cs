@@ -229,6 +229,36 @@ public sealed class CliTests : KernelTest
     }
 
     [Fact]
+    public async Task AReaderThatGoesAwayEndsTheTraceAsSigpipeEndsBpftrace()
+    {
+        // bpftrace dies of SIGPIPE at once (status 141); so do we, after detaching every probe (the leak check).
+        var result = await RunShellAsync(
+            "(sharptrace -e 'interval:ms:10 { printf(\"line\\n\"); }' 2>/dev/null; echo \"status $?\" >&2) | head -2");
+
+        Assert.Equal(new RunResult(0, "line\nline\n", "status 141\n"), result);
+    }
+
+    [Theory]
+    [InlineData("2>/dev/full", "x\n", 0)]
+    [InlineData("2>&-", "x\n", 0)]
+    [InlineData(">&-", "", 0)]
+    [InlineData("-o ''", "x\n", 0)]
+    public async Task ClosedOrFullStandardStreamsDoNotCrashTheTrace(string redirection, string stdout, int exitCode)
+    {
+        var result = await RunShellAsync($"sharptrace -q {redirection} -e 'BEGIN {{ printf(\"x\\n\"); exit(); }}'; echo \"status $?\"");
+
+        Assert.Equal($"{stdout}status {exitCode}\n", result.Stdout);
+        Assert.DoesNotContain("Unhandled exception", result.Stderr);
+    }
+
+    [Fact]
+    public async Task ReadingTheProgramFromAClosedStdinIsAnError()
+    {
+        var result = await RunShellAsync("sharptrace - <&-");
+        Assert.Equal(new RunResult(1, "", "ERROR: cannot read the program from standard input: it is closed\n"), result);
+    }
+
+    [Fact]
     public async Task EmptyProgramIsNoProgram()
     {
         var result = await SharpTraceRun.RunAsync(["-e", ""]);
