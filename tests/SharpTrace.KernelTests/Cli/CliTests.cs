@@ -259,6 +259,31 @@ public sealed class CliTests : KernelTest
     }
 
     [Fact]
+    public async Task TheReadmeWrapperSaysOnceThatItBuildsThenRunsATrace()
+    {
+        // ./sharptrace (the README's first command) builds on first use and after a change: one line on stderr says so.
+        var wrapper = Path.Combine(Repository.Root, "sharptrace");
+        var stamp = Path.Combine(Repository.Root, "src/SharpTrace.Cli/bin/Release/.sharptrace-wrapper-stamp");
+        if (File.Exists(stamp))
+            File.Delete(stamp);
+        var start = new ProcessStartInfo(wrapper) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])["-q", "-e", "BEGIN { printf(\"hi\\n\"); exit(); }"])
+            start.ArgumentList.Add(argument);
+
+        async Task<RunResult> RunWrapper()
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+            return new RunResult(process.ExitCode, await stdout, await stderr);
+        }
+
+        Assert.Equal(new RunResult(0, "hi\n", "sharptrace: building src/SharpTrace.Cli (Release), once after each change...\n"), await RunWrapper());
+        Assert.Equal(new RunResult(0, "hi\n", ""), await RunWrapper());
+    }
+
+    [Fact]
     public async Task EmptyProgramIsNoProgram()
     {
         var result = await SharpTraceRun.RunAsync(["-e", ""]);
