@@ -223,7 +223,7 @@ internal static partial class Program
             null => null,
             "-" when StandardStreams.WasClosedAtStart(0) => throw new IOException("cannot read the program from standard input: it is closed"),
             "-" => new ScriptSource(Console.In.ReadToEnd(), "stdin"),
-            var path => new ScriptSource(File.ReadAllText(path), path),
+            var path => new ScriptSource(TraceScript.ReadFile(path), path),
         };
     }
 
@@ -238,9 +238,18 @@ internal static partial class Program
         var searched = TraceScript.HeaderSearchPath(options.IncludeDirectories);
         foreach (var include in options.Includes)
         {
-            var found = Path.IsPathRooted(include) ? File.Exists(include) : searched.Any(d => File.Exists(Path.Combine(d, include)));
-            if (!found)
+            var candidates = Path.IsPathRooted(include) ? [include] : searched.Select(d => Path.Combine(d, include));
+            var found = candidates.Where(File.Exists).Take(1).ToList();
+            if (found.Count == 0)
                 return $"--include {include}: file not found (searched {string.Join(", ", searched)})";
+            try
+            {
+                _ = TraceScript.ReadFile(found[0]);
+            }
+            catch (IOException e)
+            {
+                return $"--include {include}: {e.Message}";
+            }
         }
         return null;
     }

@@ -50,6 +50,12 @@ public static class TraceScript
     public static CompileResult Compile(string source, CompileOptions? options = null) =>
         Compile(source, new TracefsCatalog(), options, Kernel.Btf.KernelTypes.Lazy());
 
+    /// <summary>
+    /// Reads a script file (or a header). Only a regular file is read: a device such as <c>/dev/zero</c> or a FIFO
+    /// throws an <see cref="IOException"/> saying so, where reading it would never end.
+    /// </summary>
+    public static string ReadFile(string path) => Kernel.RegularFiles.ReadAllText(path);
+
     /// <summary>What this kernel supports (map and program types, helpers, probe kinds), found by asking it, as <c>--info</c> prints it.</summary>
     public static string DescribeKernel(string toolVersion) => new Kernel.KernelFeatures().Report(toolVersion);
 

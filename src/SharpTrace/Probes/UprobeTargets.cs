@@ -1,3 +1,5 @@
+using SharpTrace.Kernel;
+
 namespace SharpTrace.Probes;
 
 /// <summary>
@@ -66,6 +68,8 @@ public static class UprobeTargets
 
     private static bool IsElf(string path)
     {
+        if (!RegularFiles.IsRegular(path))
+            return false; // opening a FIFO would wait for a writer; a device is no program
         try
         {
             using var stream = File.OpenRead(path);

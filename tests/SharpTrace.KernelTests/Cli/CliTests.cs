@@ -284,6 +284,36 @@ public sealed class CliTests : KernelTest
     }
 
     [Fact]
+    public async Task FilesThatNeverEndAreRefusedInsteadOfRead()
+    {
+        // Reading /dev/zero never ends and opening a FIFO waits for a writer: each is one clear error, at once.
+        var fifo = TempPath(".fifo");
+        using (var mkfifo = Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync().WaitAsync(Bound);
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+        try
+        {
+            Assert.Equal(new RunResult(1, "", "ERROR: /dev/zero: not a regular file\n"), await SharpTraceRun.RunAsync(["/dev/zero"]));
+            Assert.Equal(new RunResult(1, "", $"ERROR: {fifo}: not a regular file\n"), await SharpTraceRun.RunAsync([fifo]));
+            Assert.Equal(new RunResult(1, "", "ERROR: /tmp: not a regular file\n"), await SharpTraceRun.RunAsync(["/tmp"]));
+            Assert.Equal(new RunResult(1, "", "ERROR: --include /dev/zero: /dev/zero: not a regular file\n"),
+                await SharpTraceRun.RunAsync(["--include", "/dev/zero", "-e", "BEGIN { exit(); }"]));
+            foreach (var target in (string[])["/dev/zero", fifo])
+            {
+                var uprobe = await SharpTraceRun.RunAsync(["-e", $"uprobe:{target}:* {{ }}"]);
+                Assert.Equal(1, uprobe.ExitCode);
+                Assert.StartsWith($"stdin:1:1-{target.Length + 10}: ERROR: uprobe target file '{target}' cannot be read: {target}: not a regular file\n", uprobe.Stderr);
+            }
+        }
+        finally
+        {
+            File.Delete(fifo);
+        }
+    }
+
+    [Fact]
     public async Task EmptyProgramIsNoProgram()
     {
         var result = await SharpTraceRun.RunAsync(["-e", ""]);

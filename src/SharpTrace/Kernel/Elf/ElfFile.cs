@@ -34,7 +34,7 @@ public sealed class ElfFile
     public static ElfFile Read(string path)
     {
         var file = new ElfFile(path);
-        file.Parse(File.ReadAllBytes(path));
+        file.Parse(RegularFiles.ReadAllBytes(path));
         return file;
     }
 

@@ -46,7 +46,7 @@ internal sealed class HeaderMacros
         string source;
         try
         {
-            source = File.ReadAllText(path);
+            source = Kernel.RegularFiles.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
