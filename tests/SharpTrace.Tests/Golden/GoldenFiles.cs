@@ -10,13 +10,13 @@ internal static class GoldenFiles
     public const string BlessVariable = "SHARPTRACE_BLESS";
 
     /// <summary>tests/SharpTrace.Tests/Golden in the source tree.</summary>
-    public static string Directory { get; } = Path.Combine(TestProjectDirectory(), "Golden");
+    public static string Directory { get; } = Path.Combine(SourceTree.TestProject, "Golden");
 
     /// <summary>The scripts and their goldens: NAME.bt beside NAME.SUFFIX.txt for each dump.</summary>
     public static string Scripts { get; } = Path.Combine(Directory, "Scripts");
 
     /// <summary>The repository's root, which holds tests/programs.</summary>
-    public static string RepositoryRoot { get; } = Path.GetFullPath(Path.Combine(TestProjectDirectory(), "..", ".."));
+    public static string RepositoryRoot => SourceTree.Root;
 
     public static bool Blessing => Environment.GetEnvironmentVariable(BlessVariable) == "1";
 
@@ -45,16 +45,5 @@ internal static class GoldenFiles
             Assert.Fail($"{relative} does not exist; create it with tests/bless-golden.sh");
         Assert.Fail($"{relative} differs from the compiler's output (re-bless with tests/bless-golden.sh if the change is intended):\n"
             + GoldenDiff.Unified(relative, expected, "actual", actual));
-    }
-
-    private static string TestProjectDirectory()
-    {
-        // The tests run from bin/CONFIGURATION/FRAMEWORK under the project directory.
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SharpTrace.Tests.csproj")))
-                return directory.FullName;
-        }
-        throw new InvalidOperationException($"no SharpTrace.Tests.csproj above {AppContext.BaseDirectory}");
     }
 }
