@@ -1,3 +1,4 @@
+using SharpTrace.Probes;
 using SharpTrace.Semantics;
 using SharpTrace.Tests.Semantics;
 
@@ -33,6 +34,17 @@ public sealed class GoldenTests(GoldenMachine machine) : IClassFixture<GoldenMac
 
     [Fact]
     public void ThereAreAtLeastThirtyScripts() => Assert.True(GoldenFiles.ScriptNames().Count >= 30);
+
+    [Fact]
+    public void EveryProbeKindHasAScript()
+    {
+        // Watchpoints do not compile yet ("not supported yet").
+        var kinds = Enum.GetValues<ProbeKind>().Where(k => k != ProbeKind.Watchpoint).Select(ProbeSpec.NameOf);
+        var covered = GoldenFiles.ScriptNames().SelectMany(script => Compile(script).ProbeNames)
+            .Select(name => name.Split(':')[0].ToLowerInvariant()).ToHashSet();
+
+        Assert.Empty(kinds.Except(covered));
+    }
 
     [Fact]
     public void EveryGoldenFileBelongsToAScriptAndADump()
