@@ -48,7 +48,7 @@ public static class TraceScript
     /// Never throws for a problem in the script: every problem becomes a diagnostic.
     /// </summary>
     public static CompileResult Compile(string source, CompileOptions? options = null) =>
-        Compile(source, new TracefsCatalog(), options, Kernel.Btf.KernelTypes.Lazy());
+        Compile(source, new TracefsCatalog(), options, Semantics.CTypes.KernelTypes.Lazy());
 
     /// <summary>
     /// Reads a script file (or a header). Only a regular file is read: a device such as <c>/dev/zero</c> or a FIFO
