@@ -31,10 +31,13 @@ public sealed record StackValue(IReadOnlyList<StackFrame> Frames, StackMode Mode
     /// <summary>
     /// The stack as bpftrace writes it: a newline, then one line per frame. bpftrace mode indents
     /// <c>symbol+offset</c> by <paramref name="indent"/> spaces; perf mode writes a tab, the hex address and the
-    /// symbol; raw mode the hex address alone.
+    /// symbol; raw mode the hex address alone. A stack with no frames (none could be taken, as for <c>kstack</c> while
+    /// the task ran in user space) is empty text: bpftrace prints <c>@[]: 32</c>.
     /// </summary>
     public string Format(int indent)
     {
+        if (Frames.Count == 0)
+            return "";
         var text = new StringBuilder("\n");
         foreach (var frame in Frames)
         {

@@ -59,6 +59,34 @@ public sealed partial class StackTests : KernelTest
         Assert.All(JsonMapKeys(actual.Stdout), key => Assert.StartsWith("\n    ", key));
     }
 
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    public async Task AnEmptyKernelStackPrintsAsAnEmptyKeyAsInBpftrace(string format)
+    {
+        // A task busy in user space has no kernel stack when the profile timer samples it: bpftrace prints @[]: N.
+        using var busy = Process.Start("sh", ["-c", "while :; do :; done"])!;
+        try
+        {
+            var script = $"profile:hz:99 /pid == {busy.Id}/ {{ @[kstack] = count(); }} interval:ms:700 {{ exit(); }}";
+            var expected = await BpftraceRun.RunAsync(["-f", format, "-e", script]);
+            var actual = await SharpTraceRun.RunAsync(["-f", format, "-e", script]);
+
+            foreach (var result in new[] { expected, actual })
+            {
+                Assert.Equal(0, result.ExitCode);
+                if (format == "text")
+                    Assert.Matches(new Regex(@"^@\[\]: \d+$", RegexOptions.Multiline), result.Stdout);
+                else
+                    Assert.Matches(new Regex(@"^\{""type"": ""map"", ""data"": \{""@"": \{"""": \d+"), result.Stdout.Split('\n').First(l => l.Contains("\"map\"")));
+            }
+        }
+        finally
+        {
+            busy.Kill();
+        }
+    }
+
     [Fact]
     public async Task PerfAndRawModesPrintTheSameAddressesAsKallsymsNames()
     {
