@@ -195,9 +195,9 @@ internal sealed partial class Binder
     private static BoundExpression OnlyForProcess(int targetPid, TextSpan span, BoundExpression? predicate)
     {
         var pid = BuiltinVariable.All["pid"];
-        BoundExpression filter = new BoundBinary(span, BinaryOperator.Equal,
+        BoundExpression filter = new BoundBinary(span, BoundBinaryOperatorKind.Equal,
             new BoundBuiltinVariable(span, pid, pid.Type), new BoundIntegerLiteral(span, targetPid, BpfType.Int64), BpfType.Int64);
-        return predicate is null ? filter : new BoundBinary(span, BinaryOperator.LogicalAnd, filter, predicate, BpfType.Int64);
+        return predicate is null ? filter : new BoundBinary(span, BoundBinaryOperatorKind.LogicalAnd, filter, predicate, BpfType.Int64);
     }
 
     private BoundBlock BindBlock(Block block) =>
@@ -790,12 +790,12 @@ internal sealed partial class Binder
             return operand;
         if (unary.Operator is UnaryOperator.Dereference)
             return BindDereference(unary, operand);
-        if (!operand.Type.IsInteger || unary.Operator is UnaryOperator.AddressOf)
+        if (!operand.Type.IsInteger || BoundOperators.Unary(unary.Operator) is not { } kind)
         {
             _diagnostics.ReportInvalidOperand(new TextSpan(unary.Span.Start, 1), UnaryOperatorText(unary.Operator), TypeName(operand.Type));
             return Error(unary.Span);
         }
-        return new BoundUnary(unary.Span, unary.Operator, operand, BpfType.Int64);
+        return new BoundUnary(unary.Span, kind, operand, BpfType.Int64);
     }
 
     private BoundExpression BindBinary(BinaryExpression binary)
@@ -806,14 +806,14 @@ internal sealed partial class Binder
             return Error(binary.Span);
         var isEquality = binary.Operator is BinaryOperator.Equal or BinaryOperator.NotEqual;
         if (left.Type is StringType && right.Type is StringType && isEquality)
-            return new BoundBinary(binary.Span, binary.Operator, left, right, BpfType.Int64);
+            return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, BpfType.Int64);
         if (!left.Type.IsInteger || !right.Type.IsInteger)
         {
             ReportInvalidOperands(binary, left, right);
             return Error(binary.Span);
         }
         var unsigned = IsUnsigned64(left.Type) || IsUnsigned64(right.Type);
-        return new BoundBinary(binary.Span, binary.Operator, left, right, unsigned && !IsComparison(binary.Operator) ? BpfType.UInt64 : BpfType.Int64);
+        return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, unsigned && !IsComparison(binary.Operator) ? BpfType.UInt64 : BpfType.Int64);
     }
 
     private static bool IsUnsigned64(BpfType type) => type is IntegerType { IsSigned: false, Bytes: 8 } or PointerType;
