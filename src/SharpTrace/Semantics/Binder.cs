@@ -105,40 +105,12 @@ internal sealed partial class Binder
     private BoundProgram BindProgram(ProgramNode root)
     {
         if (root.Config is { } config)
-            _config = BindConfig(config, _config);
+            _config = ConfigBinder.Bind(config, _config, _diagnostics);
         BindMapDeclarations(root.MapDeclarations);
         var probes = new List<BoundProbe>();
         foreach (var probe in root.Probes)
             probes.AddRange(BindProbe(probe));
         return new BoundProgram(probes, _maps.Values.OrderBy(m => m.Index).ToList(), _actions, _config);
-    }
-
-    private ProgramConfig BindConfig(ConfigBlock block, ProgramConfig config)
-    {
-        foreach (var entry in block.Entries)
-        {
-            var text = entry.Value switch
-            {
-                IntegerLiteral i => i.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                BooleanLiteral b => b.Value ? "true" : "false",
-                Identifier id => id.Name,
-                StringLiteral str => str.Value,
-                _ => null,
-            };
-            if (text is null)
-            {
-                _diagnostics.Error(entry.Value.Span, $"Invalid value for {entry.Key}: expected a literal");
-                continue;
-            }
-            // A value from the environment or the command line wins over the script's (bpftrace's precedence).
-            if (config.SetOutsideScript.Contains(ConfigVariables.Canonical(entry.Key)) && ConfigVariables.Names.Contains(ConfigVariables.Canonical(entry.Key)))
-                continue;
-            if (ConfigVariables.TrySet(config, entry.Key, text, out var error) is { } set)
-                config = set;
-            else
-                _diagnostics.Error(entry.Span, error!);
-        }
-        return config;
     }
 
     private IEnumerable<BoundProbe> BindProbe(Probe probe)
