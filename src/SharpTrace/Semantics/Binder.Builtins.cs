@@ -24,7 +24,7 @@ internal sealed partial class Binder
             else if (call.Arguments.Count == 0)
                 _diagnostics.Error(call.Span, $"{call.Name}() requires at least one argument (0 provided)");
             else if (call.Arguments[0] is not StringLiteral)
-                _diagnostics.Error(call.Span, $"{call.Name}() expects a string literal ({TypeKindName(BindExpression(call.Arguments[0]).Type)} provided)");
+                _diagnostics.Error(call.Span, $"{call.Name}() expects a string literal ({TypeNames.KindOf(BindExpression(call.Arguments[0]).Type)} provided)");
             return Error(call.Span);
         }
         if (function.IsStatement && !asStatement)

@@ -37,15 +37,15 @@ internal sealed partial class Binder
         {
             if (target.Type is PointerType { Target.Resolved: CStructType pointed } pointer)
                 return BindMember(access, target, pointed, pointer.IsUserSpace);
-            _diagnostics.ReportNoFieldAccess(access.Span, access.Field, TypeName(target.Type));
+            _diagnostics.ReportNoFieldAccess(access.Span, access.Field, TypeNames.Of(target.Type));
             return Error(access.Span);
         }
         if (target.Type is CValueType { CType.Resolved: CStructType value } valueType)
             return BindMember(access, target, value, valueType.IsUserSpace);
         if (target.Type is PointerType { Target.Resolved: CStructType })
-            _diagnostics.ReportFieldAccessOnPointer(new TextSpan(access.Target.Span.Start, access.Target.Span.Length + 1), access.Field, TypeName(target.Type));
+            _diagnostics.ReportFieldAccessOnPointer(new TextSpan(access.Target.Span.Start, access.Target.Span.Length + 1), access.Field, TypeNames.Of(target.Type));
         else
-            _diagnostics.ReportNoFieldAccess(access.Span, access.Field, TypeName(target.Type));
+            _diagnostics.ReportNoFieldAccess(access.Span, access.Field, TypeNames.Of(target.Type));
         return Error(access.Span);
     }
 
@@ -104,7 +104,7 @@ internal sealed partial class Binder
                 (element, user) = (pointer.Target, pointer.IsUserSpace);
                 break;
             default:
-                _diagnostics.ReportNotIndexable(index.Span, TypeKindName(target.Type));
+                _diagnostics.ReportNotIndexable(index.Span, TypeNames.KindOf(target.Type));
                 return Error(index.Span);
         }
         if (position is not BoundIntegerLiteral literal)
@@ -127,12 +127,12 @@ internal sealed partial class Binder
             return new BoundMemoryRead(unary.Span, operand, 0, BpfType.Int64, ProbeSpec.ReadsUserMemory(_probeKind));
         if (operand.Type is not PointerType pointer)
         {
-            _diagnostics.ReportInvalidDereference(new TextSpan(unary.Span.Start, 1), TypeName(operand.Type));
+            _diagnostics.ReportInvalidDereference(new TextSpan(unary.Span.Start, 1), TypeNames.Of(operand.Type));
             return Error(unary.Span);
         }
         if (pointer.Target.Resolved is CVoidType || ValueTypeOf(pointer.Target, pointer.IsUserSpace) is not { } type)
         {
-            _diagnostics.ReportInvalidDereference(new TextSpan(unary.Span.Start, 1), TypeName(operand.Type));
+            _diagnostics.ReportInvalidDereference(new TextSpan(unary.Span.Start, 1), TypeNames.Of(operand.Type));
             return Error(unary.Span);
         }
         return new BoundMemoryRead(unary.Span, operand, 0, type, pointer.IsUserSpace);
@@ -153,7 +153,7 @@ internal sealed partial class Binder
         }
         if (!operand.Type.IsInteger)
         {
-            _diagnostics.ReportInvalidCastOperand(head, TypeName(operand.Type));
+            _diagnostics.ReportInvalidCastOperand(head, TypeNames.Of(operand.Type));
             return Error(cast.Span);
         }
         if (target.Resolved is CStructType)
@@ -236,7 +236,7 @@ internal sealed partial class Binder
                 return operand;
             if (operand.Type is not CValueType value)
             {
-                _diagnostics.ReportOffsetofNotStruct(offsetof.Span, TypeName(operand.Type));
+                _diagnostics.ReportOffsetofNotStruct(offsetof.Span, TypeNames.Of(operand.Type));
                 return Error(offsetof.Span);
             }
             type = value.CType;

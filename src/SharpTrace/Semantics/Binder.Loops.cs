@@ -24,7 +24,7 @@ internal sealed partial class Binder
 
     private BoundStatement? BindForMap(ForMapStatement s)
     {
-        var map = GetMap(s.Map.Name);
+        var map = _maps.Get(s.Map.Name);
         var type = LoopEntryType(map, s.Map.Span);
         var (variable, body, assigned) = BindLoopBody(s.Variable, type, s.Span, s.Body);
         return type is TupleType && variable is not null ? new BoundForMap(s.Span, variable, map, body) { Assigned = assigned } : null;
@@ -55,7 +55,7 @@ internal sealed partial class Binder
         var from = BindExpression(s.Start);
         var to = BindExpression(s.End);
         foreach (var end in new[] { from, to }.Where(e => !e.Type.IsInteger))
-            _diagnostics.Error(end.Span, $"Loop range requires an integer, got '{TypeName(end.Type)}'");
+            _diagnostics.Error(end.Span, $"Loop range requires an integer, got '{TypeNames.Of(end.Type)}'");
         var start = new VariableSymbol(s.Variable + ".start", BpfType.Int64);
         _loopVariables.Add(start);
         var (variable, body, assigned) = BindLoopBody(s.Variable, BpfType.Int64, s.Span, s.Body);
@@ -107,7 +107,7 @@ internal sealed partial class Binder
 
     private long? ReportUnrollCountNotInteger(BoundExpression count)
     {
-        _diagnostics.Error(count.Span, $"unroll needs an integer count, got '{TypeName(count.Type)}'");
+        _diagnostics.Error(count.Span, $"unroll needs an integer count, got '{TypeNames.Of(count.Type)}'");
         return null;
     }
 
@@ -171,7 +171,7 @@ internal sealed partial class Binder
             return tuple;
         if (tuple.Type is not TupleType type)
         {
-            _diagnostics.Error(access.Span, $"Can not access index {access.Field} on expression of type '{TypeName(tuple.Type)}'");
+            _diagnostics.Error(access.Span, $"Can not access index {access.Field} on expression of type '{TypeNames.Of(tuple.Type)}'");
             return Error(access.Span);
         }
         if (!int.TryParse(access.Field, out var index) || index >= type.Elements.Count)
@@ -185,8 +185,8 @@ internal sealed partial class Binder
     /// <summary><c>@m[k]++</c> declares a map nothing else gave a type yet: it holds integers, starting at 0.</summary>
     private void DeclareIncrementedMap(Expression target)
     {
-        if (target is MapAccess access && GetMap(access.Name) is { ValueType: null } map)
-            SetMapValueType(map, BpfType.Int64);
+        if (target is MapAccess access && _maps.Get(access.Name) is { ValueType: null } map)
+            _maps.SetValueType(map, BpfType.Int64);
     }
 
     /// <summary><c>$y = $x++</c>: the update as a statement, then a read of the target.</summary>

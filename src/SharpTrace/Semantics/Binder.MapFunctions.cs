@@ -4,79 +4,9 @@ using SharpTrace.Syntax.Ast;
 
 namespace SharpTrace.Semantics;
 
-/// <summary>Map declarations and the map functions that yield values: <c>has_key</c>, <c>len</c>.</summary>
+/// <summary>The map functions that yield values: <c>has_key</c>, <c>len</c>.</summary>
 internal sealed partial class Binder
 {
-    private static readonly Dictionary<string, MapKind> MapKinds = new(StringComparer.Ordinal)
-    {
-        ["hash"] = MapKind.Hash,
-        ["lruhash"] = MapKind.LruHash,
-        ["percpuhash"] = MapKind.PerCpuHash,
-        ["percpulruhash"] = MapKind.PerCpuLruHash,
-        ["percpuarray"] = MapKind.PerCpuArray,
-    };
-
-    private readonly Dictionary<MapSymbol, MapDeclaration> _mapDeclarations = [];
-
-    /// <summary><c>let @m = lruhash(100);</c>: the kernel map kind and its size, checked once types are known.</summary>
-    private void BindMapDeclarations(IReadOnlyList<MapDeclaration> declarations)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var declaration in declarations)
-        {
-            if (!seen.Add(declaration.MapName))
-            {
-                _diagnostics.Error(declaration.Span, $"{declaration.MapName} is declared more than once");
-                continue;
-            }
-            if (!MapKinds.TryGetValue(declaration.Kind, out var kind))
-            {
-                _diagnostics.Error(declaration.Span,
-                    $"Invalid map kind: {declaration.Kind} (expected one of {string.Join(", ", MapKinds.Keys)})");
-                continue;
-            }
-            if (declaration.MaxEntries is not IntegerLiteral { Value: > 0 and <= int.MaxValue } size)
-            {
-                _diagnostics.Error(declaration.MaxEntries?.Span ?? declaration.Span,
-                    $"{declaration.Kind}() requires one argument: the maximum number of entries, a positive integer");
-                continue;
-            }
-            var map = GetMap(declaration.MapName);
-            map.DeclaredKind = kind;
-            map.DeclaredMaxEntries = (int)size.Value;
-            _mapDeclarations[map] = declaration;
-        }
-    }
-
-    /// <summary>Per-CPU kinds only make sense for aggregations, whose per-CPU values user space combines.</summary>
-    private void CheckDeclaredMapKinds()
-    {
-        foreach (var (map, declaration) in _mapDeclarations)
-        {
-            if (map.DeclaredKind is MapKind.PerCpuHash or MapKind.PerCpuLruHash or MapKind.PerCpuArray && map.ValueType is not null && !map.IsAggregation)
-                _diagnostics.Error(declaration.Span,
-                    $"{map.Name} is declared {declaration.Kind} but holds a {TypeName(map.ValueType)}: per-CPU maps can only hold aggregations such as count() or sum()");
-            if (map.IsPerCpuArray)
-                CheckPerCpuArray(map, declaration);
-            if (map.IsScalar && map.DeclaredMaxEntries != 1)
-                _diagnostics.Warning(declaration.Span, $"{map.Name} has no keys: it holds one entry whatever size is declared");
-        }
-    }
-
-    /// <summary>
-    /// A percpuarray is indexed by one integer, 0..N-1 (a scalar map is index 0), and holds count, sum, min, max, avg
-    /// or stats: hist and lhist keep one entry per bucket, which an array indexed by the script's key has no room for.
-    /// </summary>
-    private void CheckPerCpuArray(MapSymbol map, MapDeclaration declaration)
-    {
-        if (map.KeyTypes is { Count: > 0 } keys && (keys.Count != 1 || !keys[0].IsInteger))
-            _diagnostics.Error(declaration.Span,
-                $"{map.Name} is declared percpuarray but has keys [{string.Join(", ", keys.Select(TypeName))}]: an array is indexed by one integer, 0 to {map.DeclaredMaxEntries - 1}");
-        if (map.ValueType is AggregationType { IsHistogram: true } histogram)
-            _diagnostics.Error(declaration.Span,
-                $"{map.Name} is declared percpuarray but holds a {histogram}: an array holds count(), sum(), min(), max(), avg() or stats(); declare it percpuhash for {histogram}()");
-    }
-
     /// <summary><c>has_key(@m, k)</c> or <c>has_key(@m, (k1, k2))</c>.</summary>
     private BoundExpression BindHasKey(CallExpression call)
     {
@@ -105,7 +35,7 @@ internal sealed partial class Binder
             _diagnostics.Error(call.Arguments[0].Span, "len() expects a map argument, such as len(@m)");
             return Error(call.Span);
         }
-        return new BoundLen(call.Span, GetMap(access.Name));
+        return new BoundLen(call.Span, _maps.Get(access.Name));
     }
 
     /// <summary>The first argument of a map function that takes a keyed map by name (<c>@m</c>, not <c>@m[k]</c>).</summary>
@@ -116,7 +46,7 @@ internal sealed partial class Binder
             _diagnostics.Error(call.Arguments[0].Span, $"{call.Name}() expects a map argument without keys, such as {call.Name}(@m, key)");
             return null;
         }
-        var map = GetMap(access.Name);
+        var map = _maps.Get(access.Name);
         if (map.IsScalar)
         {
             _diagnostics.Error(call.Arguments[0].Span, $"{call.Name}() expects a map with keys; {map.Name} has none");

@@ -7,9 +7,6 @@ namespace SharpTrace.Semantics;
 // Checks whose messages follow bpftrace's wording and spans closely: operand types, printf argument types.
 internal sealed partial class Binder
 {
-    /// <summary>Where each map was first read, for "Undefined map" (a map read but never assigned).</summary>
-    private readonly Dictionary<MapSymbol, TextSpan> _mapFirstUse = [];
-
     private void ReportArgsNotAllowed(TextSpan span)
     {
         var kind = _probeKind is Probes.ProbeKind.Begin or Probes.ProbeKind.End ? "special" : Probes.ProbeSpec.NameOf(_probeKind);
@@ -19,20 +16,6 @@ internal sealed partial class Binder
     /// <summary>The <c>(type)</c> part of a cast, where bpftrace reports problems with the cast.</summary>
     private TextSpan CastHead(CastExpression cast) =>
         TextSpan.FromBounds(cast.Span.Start, TokenSpan(cast.Type.Span.End, cast.Operand.Span.Start, ")")?.End ?? cast.Span.End);
-
-    /// <summary>bpftrace's word for a kind of type ("found integer.", "(string provided)").</summary>
-    internal static string TypeKindName(BpfType type) => type switch
-    {
-        StringType => "string",
-        PointerType => "pointer",
-        IntegerType or ErrorType => "integer",
-        CValueType { CType.Resolved: CStructType s } => s.IsUnion ? "union" : "struct",
-        CValueType => "array",
-        TupleType => "tuple",
-        AggregationType a => a.ToString(),
-        VoidType => "none",
-        _ => type.ToString() ?? "?",
-    };
 
     /// <summary>How a value's type is named in a type mismatch: integers as stored (64-bit), strings as they are.</summary>
     private BpfType MessageType(BpfType type) => type is StringType ? type : StorageType(type);
@@ -59,9 +42,9 @@ internal sealed partial class Binder
         var op = OperatorText(binary.Operator);
         var integerAndString = (left.Type is IntegerType && PrintsAsText(right.Type)) || (PrintsAsText(left.Type) && right.Type is IntegerType);
         if (integerAndString)
-            _diagnostics.ReportOperandTypeMismatch(binary.Span, op, TypeName(left.Type), TypeName(right.Type));
+            _diagnostics.ReportOperandTypeMismatch(binary.Span, op, TypeNames.Of(left.Type), TypeNames.Of(right.Type));
         else
-            _diagnostics.ReportInvalidOperands(TokenSpan(left.Span.End, right.Span.Start, op) ?? binary.Span, op, TypeName(left.Type), TypeName(right.Type));
+            _diagnostics.ReportInvalidOperands(TokenSpan(left.Span.End, right.Span.Start, op) ?? binary.Span, op, TypeNames.Of(left.Type), TypeNames.Of(right.Type));
     }
 
     private static string UnaryOperatorText(UnaryOperator op) => op switch
@@ -79,7 +62,7 @@ internal sealed partial class Binder
     /// </summary>
     private bool CheckPrintfArguments(string format, IReadOnlyList<BoundExpression> arguments, TextSpan span, string function = "printf")
     {
-        var supplied = arguments.Select(a => a.Type.IsInteger ? "integer" : PrintsAsText(a.Type) ? "string" : TypeKindName(a.Type)).ToList();
+        var supplied = arguments.Select(a => a.Type.IsInteger ? "integer" : PrintsAsText(a.Type) ? "string" : TypeNames.KindOf(a.Type)).ToList();
         if (Output.PrintfFormat.Parse(format).CheckArguments(supplied, function) is not { } mismatch)
             return true;
         _diagnostics.Error(span, mismatch);

@@ -45,7 +45,7 @@ internal sealed partial class Binder
     private BpfType? IncrementedType(Expression target) => target switch
     {
         VariableExpression v => _variables.GetValueOrDefault(v.Name)?.Type,
-        MapAccess m => _maps.GetValueOrDefault(m.Name)?.ValueType,
+        MapAccess m => _maps.Find(m.Name)?.ValueType,
         _ => null,
     };
 }

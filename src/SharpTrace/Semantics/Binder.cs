@@ -23,15 +23,12 @@ internal sealed partial class Binder
     private readonly DiagnosticBag _declarationDiagnostics;
     private readonly CDeclarations? _declarations;
     private CTypeTable? _types;
-    private readonly Dictionary<string, MapSymbol> _maps = new(StringComparer.Ordinal);
+    private readonly MapTable _maps = new();
     // Binaries read by uprobe attach points, kept for the compilation (every fixpoint pass resolves them again).
     private readonly Dictionary<string, Kernel.Elf.ElfFile> _elfFiles = new(StringComparer.Ordinal);
     private DiagnosticBag _diagnostics;
     private List<AsyncActionInfo> _actions = [];
     private ProgramConfig _config;
-    private bool _mapTypesChanged;
-    // Maps assigned only values whose type was not known yet in this pass, such as @i in `@i = @i + 1`.
-    private readonly HashSet<MapSymbol> _assignedUntyped = [];
 
     // State of the probe being bound.
     private ProbeKind _probeKind;
@@ -80,25 +77,17 @@ internal sealed partial class Binder
         {
             _diagnostics = new DiagnosticBag(_tree.Source);
             _actions = [];
-            _mapTypesChanged = false;
+            _maps.BeginPass();
             program = BindProgram(_tree.Root);
             pass++;
-            // A map whose only assignments read the map itself gets bpftrace's default type, an integer, and
-            // the program is bound again with it.
-            if (!_mapTypesChanged)
-            {
-                foreach (var map in _assignedUntyped.Where(m => m.ValueType is null))
-                    SetMapValueType(map, BpfType.Int64);
-            }
-            _assignedUntyped.Clear();
-        } while (_mapTypesChanged && pass < MaxPasses);
+            _maps.EndPass();
+        } while (_maps.TypesChanged && pass < MaxPasses);
 
-        foreach (var map in _maps.Values.Where(m => m.ValueType is null))
-            _diagnostics.Error(_mapFirstUse.GetValueOrDefault(map), $"Undefined map: {map.Name}");
+        _maps.ReportUndefined(_diagnostics);
         var attachPoints = program.Probes.Sum(p => p.AttachPoints.Count);
         if (attachPoints > _config.MaxProbes)
             _diagnostics.Error(default, $"Can not attach more than {_config.MaxProbes} probes ({attachPoints} requested): raise max_probes (config or BPFTRACE_MAX_PROBES)");
-        CheckDeclaredMapKinds();
+        _maps.CheckDeclaredKinds(_diagnostics);
         return program;
     }
 
@@ -106,11 +95,11 @@ internal sealed partial class Binder
     {
         if (root.Config is { } config)
             _config = ConfigBinder.Bind(config, _config, _diagnostics);
-        BindMapDeclarations(root.MapDeclarations);
+        _maps.Declare(root.MapDeclarations, _diagnostics);
         var probes = new List<BoundProbe>();
         foreach (var probe in root.Probes)
             probes.AddRange(BindProbe(probe));
-        return new BoundProgram(probes, _maps.Values.OrderBy(m => m.Index).ToList(), _actions, _config);
+        return new BoundProgram(probes, _maps.All, _actions, _config);
     }
 
     private IEnumerable<BoundProbe> BindProbe(Probe probe)
@@ -247,7 +236,7 @@ internal sealed partial class Binder
     {
         if (IncrementedType(inc.Target) is { } type && type is StringType or TupleType or AggregationType)
         {
-            _diagnostics.ReportInvalidOperand(inc.Span, inc.IsIncrement ? "++" : "--", TypeName(type));
+            _diagnostics.ReportInvalidOperand(inc.Span, inc.IsIncrement ? "++" : "--", TypeNames.Of(type));
             return null;
         }
         DeclareIncrementedMap(inc.Target);
@@ -280,20 +269,20 @@ internal sealed partial class Binder
             _diagnostics.ReportUnsupported(value.Span, $"Storing a {stored} in a map");
             return null;
         }
-        var map = GetMap(access.Name);
+        var map = _maps.Get(access.Name);
         var keys = BindKeys(map, access);
         if (value.Type is ErrorType && map.ValueType is null)
         {
             // Known after another pass, or a default then; a real error in the value was reported already.
-            _assignedUntyped.Add(map);
+            _maps.AssignedUntyped(map);
             return null;
         }
         var storage = StorageType(value.Type);
         if (map.ValueType is null)
-            SetMapValueType(map, storage);
+            _maps.SetValueType(map, storage);
         else if (!IsAssignable(map.ValueType, storage))
         {
-            _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeName(MessageType(value.Type)), TypeName(map.ValueType));
+            _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeNames.Of(MessageType(value.Type)), TypeNames.Of(map.ValueType));
             return null;
         }
         return new BoundMapAssign(span, map, keys, value);
@@ -303,7 +292,7 @@ internal sealed partial class Binder
     {
         if (value.Type is VoidType or AggregationType)
         {
-            _diagnostics.Error(value.Span, $"Cannot assign a value of type '{TypeName(value.Type)}' to a variable");
+            _diagnostics.Error(value.Span, $"Cannot assign a value of type '{TypeNames.Of(value.Type)}' to a variable");
             return null;
         }
         if (value.Type is CValueType stored)
@@ -320,7 +309,7 @@ internal sealed partial class Binder
         {
             // bpftrace points at the assignment's '='.
             _diagnostics.ReportVariableTypeMismatch(TokenSpan(target.Span.End, value.Span.Start, "=") ?? span, target.Name,
-                TypeName(MessageType(value.Type)), TypeName(variable.Type));
+                TypeNames.Of(MessageType(value.Type)), TypeNames.Of(variable.Type));
             return null;
         }
         variable.IsAssigned = true;
@@ -337,10 +326,10 @@ internal sealed partial class Binder
             return null;
         if (function.Bind(call, arguments, _diagnostics) is not { } type)
             return null;
-        var map = GetMap(access.Name);
+        var map = _maps.Get(access.Name);
         var keys = BindKeys(map, access);
         if (map.ValueType is null)
-            SetMapValueType(map, type);
+            _maps.SetValueType(map, type);
         else if (map.ValueType is AggregationType { Kind: var kind } && kind == type.Kind && map.ValueType != type)
         {
             _diagnostics.Error(call.Span, kind == AggregationKind.Hist
@@ -350,7 +339,7 @@ internal sealed partial class Binder
         }
         else if (map.ValueType != type)
         {
-            _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeName(type), TypeName(map.ValueType));
+            _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeNames.Of(type), TypeNames.Of(map.ValueType));
             return null;
         }
         return new BoundAggregate(span, map, keys, type, arguments.Count > 0 ? arguments[0] : null);
@@ -370,9 +359,9 @@ internal sealed partial class Binder
                     _diagnostics.ReportUnsupported(call.Arguments[0].Span, "An exit code argument");
                 return new BoundExit(span);
             case "clear":
-                return SingleMapArgument(call) is { } cleared ? new BoundClear(span, GetMap(cleared.Name)) : null;
+                return SingleMapArgument(call) is { } cleared ? new BoundClear(span, _maps.Get(cleared.Name)) : null;
             case "zero":
-                return SingleMapArgument(call) is { } zeroed ? new BoundZero(span, GetMap(zeroed.Name)) : null;
+                return SingleMapArgument(call) is { } zeroed ? new BoundZero(span, _maps.Get(zeroed.Name)) : null;
             case "print":
                 return BindPrintMap(call, span);
             case "delete":
@@ -446,12 +435,12 @@ internal sealed partial class Binder
                     break; // bpftrace accepts a negative top or div and ignores it
                 default:
                     var type = BindExpression(call.Arguments[i]).Type;
-                    _diagnostics.Error(call.Span, $"print() expects a integer literal ({(type.IsInteger ? "integer" : TypeName(type))} provided)");
+                    _diagnostics.Error(call.Span, $"print() expects a integer literal ({(type.IsInteger ? "integer" : TypeNames.Of(type))} provided)");
                     return null;
             }
         }
         // bpftrace 0.17 ignores top and div for stats maps (with a warning); we apply them (docs/output.md).
-        var map = GetMap(access.Name);
+        var map = _maps.Get(access.Name);
         var (top, div) = (limits[0], limits[1]);
         return new BoundPrintMap(span, map, AddAction(id => new PrintMapAction(id, map, top, div)));
     }
@@ -461,7 +450,7 @@ internal sealed partial class Binder
         // delete(@m[k]) and delete(@x) name the entry; delete(@m, k) passes the key apart.
         if (call.Arguments is [MapAccess entry])
         {
-            var map = GetMap(entry.Name);
+            var map = _maps.Get(entry.Name);
             if (entry.IsScalar && map.KeyTypes is { Count: > 0 })
                 return new BoundClear(span, map);
             return new BoundDelete(span, map, BindKeys(map, entry));
@@ -469,7 +458,7 @@ internal sealed partial class Binder
         if (call.Arguments is [MapAccess { IsScalar: true } target, var key])
         {
             var access = new MapAccess(target.Span, target.Name, key is TupleExpression tuple ? tuple.Elements : [key]);
-            var map = GetMap(target.Name);
+            var map = _maps.Get(target.Name);
             return new BoundDelete(span, map, BindKeys(map, access));
         }
         _diagnostics.Error(call.Span, "delete() expects a map to be provided");
@@ -497,7 +486,7 @@ internal sealed partial class Binder
         }
         if (call.Arguments[0] is not StringLiteral format)
         {
-            _diagnostics.Error(call.Span, $"{call.Name}() expects a string literal ({TypeKindName(BindExpression(call.Arguments[0]).Type)} provided)");
+            _diagnostics.Error(call.Span, $"{call.Name}() expects a string literal ({TypeNames.KindOf(BindExpression(call.Arguments[0]).Type)} provided)");
             return null;
         }
         var arguments = call.Arguments.Skip(1).Select(BindExpression).ToList();
@@ -526,7 +515,7 @@ internal sealed partial class Binder
     {
         var bound = BindExpression(expression);
         if (!bound.Type.IsInteger && bound.Type is not ErrorType)
-            _diagnostics.Error(expression.Span, message + TypeKindName(bound.Type));
+            _diagnostics.Error(expression.Span, message + TypeNames.KindOf(bound.Type));
         return bound;
     }
 
@@ -701,7 +690,7 @@ internal sealed partial class Binder
 
     private BoundExpression BindMapRead(MapAccess access)
     {
-        var map = GetMap(access.Name, new TextSpan(access.Span.Start, access.Name.Length));
+        var map = _maps.Get(access.Name, new TextSpan(access.Span.Start, access.Name.Length));
         var keys = BindKeys(map, access);
         if (map.ValueType is null)
             return Error(access.Span);
@@ -727,32 +716,9 @@ internal sealed partial class Binder
         if (keys.Any(k => k.Type is ErrorType))
             return keys;
         foreach (var key in keys.Where(k => k.Type is VoidType or AggregationType))
-            _diagnostics.Error(key.Span, $"Invalid map key type: '{TypeName(key.Type)}'");
-        if (map.KeyTypes is null)
-        {
-            map.KeyTypes = keyTypes;
-            _mapTypesChanged = true;
-        }
-        else if (!map.KeyTypes.SequenceEqual(keyTypes, KeyTypeComparer.Instance))
-        {
-            var expected = string.Join(", ", map.KeyTypes.Select(TypeName));
-            var actual = string.Join(", ", keyTypes.Select(TypeName));
-            _diagnostics.Error(access.Span, $"Argument mismatch for {map.Name}: trying to access with arguments: [{actual}] when map expects arguments: [{expected}]");
-        }
+            _diagnostics.Error(key.Span, $"Invalid map key type: '{TypeNames.Of(key.Type)}'");
+        _maps.UnifyKeys(map, keyTypes, access.Span, _diagnostics);
         return keys;
-    }
-
-    /// <summary>
-    /// Integer keys of any width and signedness fit one map (bpftrace 0.17 accepts <c>@m[1]</c> and <c>@m[(uint64)x]</c>
-    /// together): a key is stored at the map's key width, and the first use decides how it prints.
-    /// </summary>
-    private sealed class KeyTypeComparer : IEqualityComparer<BpfType>
-    {
-        public static readonly KeyTypeComparer Instance = new();
-
-        public bool Equals(BpfType? x, BpfType? y) => (x?.IsInteger == true && y?.IsInteger == true) || object.Equals(x, y);
-
-        public int GetHashCode(BpfType type) => type.IsInteger ? 0 : type.GetHashCode();
     }
 
     private BoundExpression BindUnary(UnaryExpression unary)
@@ -764,7 +730,7 @@ internal sealed partial class Binder
             return BindDereference(unary, operand);
         if (!operand.Type.IsInteger || BoundOperators.Unary(unary.Operator) is not { } kind)
         {
-            _diagnostics.ReportInvalidOperand(new TextSpan(unary.Span.Start, 1), UnaryOperatorText(unary.Operator), TypeName(operand.Type));
+            _diagnostics.ReportInvalidOperand(new TextSpan(unary.Span.Start, 1), UnaryOperatorText(unary.Operator), TypeNames.Of(operand.Type));
             return Error(unary.Span);
         }
         return new BoundUnary(unary.Span, kind, operand, BpfType.Int64);
@@ -804,7 +770,7 @@ internal sealed partial class Binder
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, BpfType.Int64);
         if (whenTrue.Type is StringType a && whenFalse.Type is StringType b)
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, new StringType(Math.Max(a.Capacity, b.Capacity)));
-        _diagnostics.Error(ternary.Span, $"Ternary operator must return the same type: have '{TypeKindName(whenTrue.Type)}' and '{TypeKindName(whenFalse.Type)}'");
+        _diagnostics.Error(ternary.Span, $"Ternary operator must return the same type: have '{TypeNames.KindOf(whenTrue.Type)}' and '{TypeNames.KindOf(whenFalse.Type)}'");
         return Error(ternary.Span);
     }
 
@@ -830,7 +796,7 @@ internal sealed partial class Binder
                     return pointer;
                 if (!pointer.Type.IsInteger)
                 {
-                    _diagnostics.Error(pointer.Span, $"str() expects an integer or a pointer, got '{TypeName(pointer.Type)}'");
+                    _diagnostics.Error(pointer.Span, $"str() expects an integer or a pointer, got '{TypeNames.Of(pointer.Type)}'");
                     return Error(call.Span);
                 }
                 if (length is not null && !length.Type.IsInteger)
@@ -856,21 +822,6 @@ internal sealed partial class Binder
         }
     }
 
-    private MapSymbol GetMap(string name, TextSpan? use = null)
-    {
-        if (!_maps.TryGetValue(name, out var map))
-            _maps[name] = map = new MapSymbol(name, _maps.Count);
-        if (use is { } span)
-            _mapFirstUse.TryAdd(map, span);
-        return map;
-    }
-
-    private void SetMapValueType(MapSymbol map, BpfType type)
-    {
-        map.ValueType = type;
-        _mapTypesChanged = true;
-    }
-
     /// <summary>How a value of this type is kept in a map or a variable: integers as 8 bytes, strings at max_strlen.</summary>
     private BpfType StorageType(BpfType type) => type switch
     {
@@ -885,15 +836,6 @@ internal sealed partial class Binder
     private static bool IsAssignable(BpfType existing, BpfType value) =>
         existing == value || value is ErrorType || existing is ErrorType
         || (existing.IsInteger && value.IsInteger && existing is not PointerType && value is not PointerType);
-
-    /// <summary>A type as bpftrace names it in messages: <c>int64</c>, <c>unsigned int32</c>, <c>string[16]</c>, <c>struct task_struct *</c>.</summary>
-    private static string TypeName(BpfType type) => type switch
-    {
-        IntegerType i => (i.IsSigned ? "int" : "unsigned int") + (i.Bytes * 8),
-        StringType s => $"string[{s.Capacity}]",
-        TupleType t => "(" + string.Join(",", t.Elements.Select(TypeName)) + ")",
-        _ => type.ToString() ?? "?",
-    };
 
     private static string OperatorText(BinaryOperator op) => op switch
     {
