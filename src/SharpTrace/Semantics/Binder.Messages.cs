@@ -29,10 +29,6 @@ internal sealed partial class Binder
         return index < 0 ? null : new TextSpan(index, token.Length);
     }
 
-    /// <summary>Values printf's <c>%s</c> takes: strings, stacks, symbols, timestamps and addresses (<c>ntop</c>).</summary>
-    private static bool PrintsAsText(BpfType type) =>
-        type is StringType or StackType or KernelSymbolType or UserSymbolType or Builtins.TimestampType or InetType;
-
     /// <summary>
     /// An integer with a string (or a stack, a symbol) is a type mismatch over the whole expression; other combinations (two strings for
     /// arithmetic, pointers with strings, structs) are an operator that does not apply, reported at the operator.
@@ -40,7 +36,7 @@ internal sealed partial class Binder
     private void ReportInvalidOperands(BinaryExpression binary, BoundExpression left, BoundExpression right)
     {
         var op = OperatorText(binary.Operator);
-        var integerAndString = (left.Type is IntegerType && PrintsAsText(right.Type)) || (PrintsAsText(left.Type) && right.Type is IntegerType);
+        var integerAndString = (left.Type is IntegerType && PrintfChecker.PrintsAsText(right.Type)) || (PrintfChecker.PrintsAsText(left.Type) && right.Type is IntegerType);
         if (integerAndString)
             _diagnostics.ReportOperandTypeMismatch(binary.Span, op, TypeNames.Of(left.Type), TypeNames.Of(right.Type));
         else
@@ -55,17 +51,4 @@ internal sealed partial class Binder
         UnaryOperator.Dereference => "dereference",
         _ => "&",
     };
-
-    /// <summary>
-    /// The arguments against the format's conversions, with bpftrace's words: the same parse formats the events at
-    /// run time, so what is checked here is what is printed.
-    /// </summary>
-    private bool CheckPrintfArguments(string format, IReadOnlyList<BoundExpression> arguments, TextSpan span, string function = "printf")
-    {
-        var supplied = arguments.Select(a => a.Type.IsInteger ? "integer" : PrintsAsText(a.Type) ? "string" : TypeNames.KindOf(a.Type)).ToList();
-        if (Output.PrintfFormat.Parse(format).CheckArguments(supplied, function) is not { } mismatch)
-            return true;
-        _diagnostics.Error(span, mismatch);
-        return false;
-    }
 }

@@ -24,8 +24,7 @@ internal sealed partial class Binder
     private readonly CDeclarations? _declarations;
     private CTypeTable? _types;
     private readonly MapTable _maps = new();
-    // Binaries read by uprobe attach points, kept for the compilation (every fixpoint pass resolves them again).
-    private readonly Dictionary<string, Kernel.Elf.ElfFile> _elfFiles = new(StringComparer.Ordinal);
+    private readonly ProbeExpander _probeExpander;
     private DiagnosticBag _diagnostics;
     private List<AsyncActionInfo> _actions = [];
     private ProgramConfig _config;
@@ -44,6 +43,7 @@ internal sealed partial class Binder
     {
         _tree = tree;
         _tracepoints = tracepoints;
+        _probeExpander = new ProbeExpander(tracepoints);
         _config = config;
         _kernel = kernel;
         _diagnostics = new DiagnosticBag(tree.Source);
@@ -84,9 +84,7 @@ internal sealed partial class Binder
         } while (_maps.TypesChanged && pass < MaxPasses);
 
         _maps.ReportUndefined(_diagnostics);
-        var attachPoints = program.Probes.Sum(p => p.AttachPoints.Count);
-        if (attachPoints > _config.MaxProbes)
-            _diagnostics.Error(default, $"Can not attach more than {_config.MaxProbes} probes ({attachPoints} requested): raise max_probes (config or BPFTRACE_MAX_PROBES)");
+        ProbeExpander.CheckProbeCount(program.Probes, _config, _diagnostics);
         _maps.CheckDeclaredKinds(_diagnostics);
         return program;
     }
@@ -104,16 +102,9 @@ internal sealed partial class Binder
 
     private IEnumerable<BoundProbe> BindProbe(Probe probe)
     {
-        var specs = new List<ProbeSpec>();
-        foreach (var point in probe.AttachPoints)
-            specs.AddRange(ProbeSpecResolver.Resolve(point, _tracepoints, _diagnostics, _elfFiles));
+        var specs = _probeExpander.Expand(probe, _diagnostics);
         if (specs.Count == 0)
             return [];
-        if (specs.Select(s => s.Kind).Distinct().Count() > 1)
-        {
-            _diagnostics.Error(probe.AttachPoints[0].Span, "A probe's attach points must all be of one kind");
-            return [];
-        }
 
         var (diagnosticCount, actionCount) = (_diagnostics.Items.Count, _actions.Count);
         _needsProgramPerAttachPoint = false;
@@ -492,8 +483,11 @@ internal sealed partial class Binder
         var arguments = call.Arguments.Skip(1).Select(BindExpression).ToList();
         if (arguments.Any(a => a.Type is ErrorType))
             return null;
-        if (!CheckPrintfArguments(format.Value, arguments, call.Span, call.Name))
+        if (PrintfChecker.Check(format.Value, arguments.Select(a => a.Type).ToList(), call.Name) is { } mismatch)
+        {
+            _diagnostics.Error(call.Span, mismatch);
             return null;
+        }
         var types = arguments.Select(a => a.Type is IntegerType or PointerType ? StorageType(a.Type) : a.Type).ToList();
         return new FormatArguments(format.Value, arguments, types);
     }
