@@ -4,8 +4,8 @@ using SharpTrace.Syntax.Ast;
 
 namespace SharpTrace.Semantics;
 
-// Checks whose messages follow bpftrace's wording and spans closely: operand types, printf argument types.
-internal sealed partial class Binder
+// Checks whose messages follow bpftrace's wording and spans closely: operand types, args outside its probes, casts.
+internal sealed partial class ExpressionBinder
 {
     private void ReportArgsNotAllowed(TextSpan span)
     {
@@ -15,19 +15,10 @@ internal sealed partial class Binder
 
     /// <summary>The <c>(type)</c> part of a cast, where bpftrace reports problems with the cast.</summary>
     private TextSpan CastHead(CastExpression cast) =>
-        TextSpan.FromBounds(cast.Span.Start, TokenSpan(cast.Type.Span.End, cast.Operand.Span.Start, ")")?.End ?? cast.Span.End);
+        TextSpan.FromBounds(cast.Span.Start, _context.TokenSpan(cast.Type.Span.End, cast.Operand.Span.Start, ")")?.End ?? cast.Span.End);
 
     /// <summary>How a value's type is named in a type mismatch: integers as stored (64-bit), strings as they are.</summary>
-    private BpfType MessageType(BpfType type) => type is StringType ? type : StorageType(type);
-
-    /// <summary>The span of <paramref name="token"/> in the source between two positions, e.g. an operator between its operands.</summary>
-    private TextSpan? TokenSpan(int start, int end, string token)
-    {
-        if (start < 0 || end > _tree.Source.Text.Length || start > end)
-            return null;
-        var index = _tree.Source.Text.IndexOf(token, start, end - start, StringComparison.Ordinal);
-        return index < 0 ? null : new TextSpan(index, token.Length);
-    }
+    public BpfType MessageType(BpfType type) => type is StringType ? type : _context.StorageType(type);
 
     /// <summary>
     /// An integer with a string (or a stack, a symbol) is a type mismatch over the whole expression; other combinations (two strings for
@@ -40,7 +31,7 @@ internal sealed partial class Binder
         if (integerAndString)
             _diagnostics.ReportOperandTypeMismatch(binary.Span, op, TypeNames.Of(left.Type), TypeNames.Of(right.Type));
         else
-            _diagnostics.ReportInvalidOperands(TokenSpan(left.Span.End, right.Span.Start, op) ?? binary.Span, op, TypeNames.Of(left.Type), TypeNames.Of(right.Type));
+            _diagnostics.ReportInvalidOperands(_context.TokenSpan(left.Span.End, right.Span.Start, op) ?? binary.Span, op, TypeNames.Of(left.Type), TypeNames.Of(right.Type));
     }
 
     private static string UnaryOperatorText(UnaryOperator op) => op switch

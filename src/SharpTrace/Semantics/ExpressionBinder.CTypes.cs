@@ -7,7 +7,7 @@ namespace SharpTrace.Semantics;
 
 // C types in scripts: kernel (BTF) and script-defined structs, member access, array indexing, dereference, casts,
 // sizeof, offsetof, #define constants and enum values.
-internal sealed partial class Binder
+internal sealed partial class ExpressionBinder
 {
     /// <summary>Integer type names of the bpftrace language, as casts and sizeof accept them.</summary>
     private static readonly Dictionary<string, CIntegerType> IntegerTypeNames = new(StringComparer.Ordinal)
@@ -17,16 +17,6 @@ internal sealed partial class Binder
         ["int32"] = CBaseTypes.Int, ["uint32"] = CBaseTypes.UnsignedInt,
         ["int64"] = CBaseTypes.Long, ["uint64"] = CBaseTypes.UnsignedLong,
     };
-
-    /// <summary>
-    /// The script's C definitions and the macros of the headers it includes; kernel types behind them are read only
-    /// when a name needs them.
-    /// </summary>
-    private static CDeclarations? ReadDeclarations(SyntaxTree tree, DiagnosticBag diagnostics, IKernelTypes? kernel, ProgramConfig config) =>
-        tree.Root.CDefinitions.Count == 0 && tree.Root.Preprocessor.Count == 0 && config.IncludeFiles.Count == 0
-            ? null
-            : CDeclarations.Read(tree.Root, diagnostics, kernel,
-                HeaderSearch.WithSystemDirectories(config.IncludeDirectories), config.IncludeFiles);
 
     private BoundExpression BindMemberAccess(FieldAccess access)
     {
@@ -180,7 +170,7 @@ internal sealed partial class Binder
     /// <summary>The C type a type name written in the script stands for; reports and returns null when unknown.</summary>
     private CType? ResolveType(TypeSyntax syntax, TextSpan span)
     {
-        CType? type = IntegerTypeNames.GetValueOrDefault(syntax.Name) ?? Types.FindType(syntax.Name);
+        CType? type = IntegerTypeNames.GetValueOrDefault(syntax.Name) ?? _context.Types.FindType(syntax.Name);
         if (type is null)
         {
             _diagnostics.ReportUnknownStruct(span, syntax.Name);
@@ -198,7 +188,7 @@ internal sealed partial class Binder
         int size;
         if (sizeof_.Type is { } typeSyntax)
         {
-            var type = IntegerTypeNames.GetValueOrDefault(typeSyntax.Name) ?? Types.FindType(typeSyntax.Name);
+            var type = IntegerTypeNames.GetValueOrDefault(typeSyntax.Name) ?? _context.Types.FindType(typeSyntax.Name);
             if (type is null)
             {
                 _diagnostics.ReportUnknownIdentifier(sizeof_.Span, typeSyntax.Name);
@@ -222,7 +212,7 @@ internal sealed partial class Binder
         CType? type;
         if (offsetof.Type is { } typeSyntax)
         {
-            type = Types.FindType(typeSyntax.Name);
+            type = _context.Types.FindType(typeSyntax.Name);
             if (type is null)
             {
                 _diagnostics.ReportUnknownStruct(offsetof.Span, typeSyntax.Name);
@@ -274,9 +264,9 @@ internal sealed partial class Binder
     /// </summary>
     private BoundExpression? BindConstant(Identifier identifier)
     {
-        if (_declarations?.MacroValue(identifier.Name) is { } value)
+        if (_context.Declarations?.MacroValue(identifier.Name) is { } value)
             return new BoundIntegerLiteral(identifier.Span, value, BpfType.Int64);
-        if (Types.FindEnumerator(identifier.Name) is { } enumerator)
+        if (_context.Types.FindEnumerator(identifier.Name) is { } enumerator)
             return new BoundIntegerLiteral(identifier.Span, enumerator.Value, BpfType.Int64);
         return null;
     }
@@ -288,7 +278,7 @@ internal sealed partial class Binder
         var words = declared.Replace("*", " ", StringComparison.Ordinal)
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Where(w => w is not ("const" or "volatile" or "__user" or "__restrict" or "restrict"));
-        CType target = Types.FindType(string.Join(' ', words)) ?? CVoidType.Instance;
+        CType target = _context.Types.FindType(string.Join(' ', words)) ?? CVoidType.Instance;
         for (var i = 1; i < depth; i++)
             target = new CPointerType(target);
         return new PointerType(target, user);

@@ -5,7 +5,7 @@ using SharpTrace.Syntax.Ast;
 namespace SharpTrace.Semantics;
 
 /// <summary>The map functions that yield values: <c>has_key</c>, <c>len</c>.</summary>
-internal sealed partial class Binder
+internal sealed partial class ExpressionBinder
 {
     /// <summary><c>has_key(@m, k)</c> or <c>has_key(@m, (k1, k2))</c>.</summary>
     private BoundExpression BindHasKey(CallExpression call)
