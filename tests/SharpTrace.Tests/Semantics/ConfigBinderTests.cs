@@ -66,11 +66,11 @@ public class ConfigBinderTests
     [Fact]
     public void WrongEntriesAreReportedAndTheOthersStillApply()
     {
-        var (config, diagnostics) = BindConfig("config = { max_strlen=0; nope=1; max_map_keys=9 } BEGIN { }");
+        const string script = "config = { max_strlen=0; nope=1; max_map_keys=9 } BEGIN { }";
+        var (config, diagnostics) = BindConfig(script);
 
-        Assert.Equal(2, diagnostics.Count(d => d.IsError));
-        Assert.Contains(diagnostics, d => d.Message.StartsWith("Invalid value for max_strlen", StringComparison.Ordinal));
-        Assert.Contains(diagnostics, d => d.Message.StartsWith("Unrecognized config variable: nope", StringComparison.Ordinal));
+        Assert.All(diagnostics, d => Assert.True(d.IsError));
+        Assert.Equal(["max_strlen=0", "nope=1"], diagnostics.Select(d => script.Substring(d.Span.Start, d.Span.Length)));
         Assert.Equal(new ProgramConfig().MaxStrlen, config.MaxStrlen);
         Assert.Equal(9, config.MaxMapKeys);
     }
