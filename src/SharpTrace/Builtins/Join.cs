@@ -45,7 +45,7 @@ internal sealed class Join : BuiltinFunction
         if (array.Type is not (IntegerType or PointerType))
         {
             // bpftrace's words, the function's name left out as bpftrace leaves it out.
-            context.Diagnostics.Error(call.Span, $"() only supports int or pointer arguments ({Binder.TypeKindName(array.Type)} provided)");
+            context.Diagnostics.Error(call.Span, $"() only supports int or pointer arguments ({TypeNames.KindOf(array.Type)} provided)");
             failed = true;
         }
         var separator = " ";
@@ -56,7 +56,7 @@ internal sealed class Join : BuiltinFunction
             else
             {
                 var type = context.Bind(call.Arguments[1]).Type;
-                context.Diagnostics.Error(call.Span, $"{Name}() expects a string literal ({Binder.TypeKindName(type)} provided)");
+                context.Diagnostics.Error(call.Span, $"{Name}() expects a string literal ({TypeNames.KindOf(type)} provided)");
                 failed = true;
             }
         }

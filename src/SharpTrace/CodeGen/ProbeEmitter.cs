@@ -1,7 +1,6 @@
 using SharpTrace.Bpf;
 using SharpTrace.Runtime;
 using SharpTrace.Semantics;
-using SharpTrace.Syntax.Ast;
 
 namespace SharpTrace.CodeGen;
 
@@ -640,13 +639,13 @@ internal sealed partial class ProbeEmitter
         EmitScalar(unary.Operand);
         switch (unary.Operator)
         {
-            case UnaryOperator.Negate:
+            case BoundUnaryOperatorKind.Negate:
                 Asm.Neg(Reg.R0);
                 break;
-            case UnaryOperator.BitwiseNot:
+            case BoundUnaryOperatorKind.BitwiseNot:
                 Asm.Alu(AluOp.Xor, Reg.R0, -1);
                 break;
-            case UnaryOperator.LogicalNot:
+            case BoundUnaryOperatorKind.LogicalNot:
                 SetBoolean(JumpOp.Eq, Reg.R0, null);
                 break;
             default:
@@ -656,12 +655,12 @@ internal sealed partial class ProbeEmitter
 
     private void EmitBinary(BoundBinary binary)
     {
-        if (binary.Operator is BinaryOperator.LogicalAnd or BinaryOperator.LogicalOr)
+        if (binary.Operator is BoundBinaryOperatorKind.LogicalAnd or BoundBinaryOperatorKind.LogicalOr)
         {
             EmitLogical(binary);
             return;
         }
-        if (binary.Left.Type is StringType && binary.Right.Type is StringType)
+        if (binary.Operator is BoundBinaryOperatorKind.StringEqual or BoundBinaryOperatorKind.StringNotEqual)
         {
             EmitStringEquality(binary);
             return;
@@ -671,19 +670,19 @@ internal sealed partial class ProbeEmitter
         Asm.Store(Size.U64, Reg.R10, (short)left, Reg.R0);
         EmitScalar(binary.Right);
         Asm.Load(Size.U64, Reg.R1, Reg.R10, (short)left);
-        var signed = IsSigned(binary.Left.Type) && IsSigned(binary.Right.Type);
         AluOp? alu = binary.Operator switch
         {
-            BinaryOperator.Add => AluOp.Add,
-            BinaryOperator.Subtract => AluOp.Sub,
-            BinaryOperator.Multiply => AluOp.Mul,
-            BinaryOperator.Divide => AluOp.Div,
-            BinaryOperator.Modulo => AluOp.Mod,
-            BinaryOperator.BitwiseAnd => AluOp.And,
-            BinaryOperator.BitwiseOr => AluOp.Or,
-            BinaryOperator.BitwiseXor => AluOp.Xor,
-            BinaryOperator.ShiftLeft => AluOp.Lsh,
-            BinaryOperator.ShiftRight => signed ? AluOp.Arsh : AluOp.Rsh,
+            BoundBinaryOperatorKind.Add => AluOp.Add,
+            BoundBinaryOperatorKind.Subtract => AluOp.Sub,
+            BoundBinaryOperatorKind.Multiply => AluOp.Mul,
+            BoundBinaryOperatorKind.DivideUnsigned => AluOp.Div,
+            BoundBinaryOperatorKind.ModuloUnsigned => AluOp.Mod,
+            BoundBinaryOperatorKind.BitwiseAnd => AluOp.And,
+            BoundBinaryOperatorKind.BitwiseOr => AluOp.Or,
+            BoundBinaryOperatorKind.BitwiseXor => AluOp.Xor,
+            BoundBinaryOperatorKind.ShiftLeft => AluOp.Lsh,
+            BoundBinaryOperatorKind.ShiftRightArithmetic => AluOp.Arsh,
+            BoundBinaryOperatorKind.ShiftRightLogical => AluOp.Rsh,
             _ => null,
         };
         if (alu is { } op)
@@ -694,18 +693,20 @@ internal sealed partial class ProbeEmitter
         }
         var jump = binary.Operator switch
         {
-            BinaryOperator.Equal => JumpOp.Eq,
-            BinaryOperator.NotEqual => JumpOp.Ne,
-            BinaryOperator.Less => signed ? JumpOp.Slt : JumpOp.Lt,
-            BinaryOperator.LessOrEqual => signed ? JumpOp.Sle : JumpOp.Le,
-            BinaryOperator.Greater => signed ? JumpOp.Sgt : JumpOp.Gt,
-            BinaryOperator.GreaterOrEqual => signed ? JumpOp.Sge : JumpOp.Ge,
+            BoundBinaryOperatorKind.Equal => JumpOp.Eq,
+            BoundBinaryOperatorKind.NotEqual => JumpOp.Ne,
+            BoundBinaryOperatorKind.LessSigned => JumpOp.Slt,
+            BoundBinaryOperatorKind.LessUnsigned => JumpOp.Lt,
+            BoundBinaryOperatorKind.LessOrEqualSigned => JumpOp.Sle,
+            BoundBinaryOperatorKind.LessOrEqualUnsigned => JumpOp.Le,
+            BoundBinaryOperatorKind.GreaterSigned => JumpOp.Sgt,
+            BoundBinaryOperatorKind.GreaterUnsigned => JumpOp.Gt,
+            BoundBinaryOperatorKind.GreaterOrEqualSigned => JumpOp.Sge,
+            BoundBinaryOperatorKind.GreaterOrEqualUnsigned => JumpOp.Ge,
             _ => throw new CompileException($"{_probe.Name}: operator {binary.Operator} is not supported yet"),
         };
         SetBoolean(jump, Reg.R1, Reg.R0);
     }
-
-    private static bool IsSigned(BpfType type) => type is IntegerType { IsSigned: true } or ErrorType;
 
     /// <summary>r0 = (a OP b) ? 1 : 0, or (a OP 0) when <paramref name="b"/> is null.</summary>
     private void SetBoolean(JumpOp op, Reg a, Reg? b)
@@ -727,7 +728,7 @@ internal sealed partial class ProbeEmitter
     {
         var shortCircuit = Asm.NewLabel("short");
         var end = Asm.NewLabel("end");
-        var isAnd = binary.Operator == BinaryOperator.LogicalAnd;
+        var isAnd = binary.Operator == BoundBinaryOperatorKind.LogicalAnd;
         EmitScalar(binary.Left);
         Asm.JumpIf(isAnd ? JumpOp.Eq : JumpOp.Ne, Reg.R0, 0, shortCircuit);
         EmitScalar(binary.Right);
@@ -781,7 +782,7 @@ internal sealed partial class ProbeEmitter
             }
             Asm.Jump(equal);
         }
-        var isEqual = binary.Operator == BinaryOperator.Equal;
+        var isEqual = binary.Operator == BoundBinaryOperatorKind.StringEqual;
         Asm.Mark(equal);
         Asm.Mov(Reg.R0, isEqual ? 1 : 0);
         Asm.Jump(end);

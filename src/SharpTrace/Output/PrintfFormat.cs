@@ -35,7 +35,7 @@ internal sealed record PrintfConversion(
 
 /// <summary>
 /// A parsed printf format string: literal text and conversions. The compiler parses it once to check the
-/// arguments; the runtime formats each event's arguments with it, in user space, with C's rules.
+/// arguments (Semantics.PrintfChecker); the runtime formats each event's arguments with it, in user space, with C's rules.
 /// </summary>
 /// <remarks>
 /// Integer conversions follow C (and so bpftrace 0.17, which calls snprintf): without a length modifier <c>%d</c>
@@ -96,38 +96,6 @@ internal sealed class PrintfFormat
             pieces.Add(literal.ToString());
         return new PrintfFormat(format, pieces);
     }
-
-    /// <summary>
-    /// Checks the arguments of a call against the conversions, with bpftrace's messages, e.g.
-    /// <c>printf: Too many arguments for format string (2 supplied, 1 expected)</c> or
-    /// <c>printf: %d specifier expects a value of type integer (string supplied)</c>. Null when they fit.
-    /// </summary>
-    /// <param name="suppliedTypes">The argument types in bpftrace's words: <c>integer</c>, <c>string</c>,
-    /// <c>buffer</c>, or any other type name (which fits no conversion). The caller maps its own types to these
-    /// (a pointer is an integer, a symbol a string).</param>
-    /// <param name="function">The function named in the message: <c>printf</c>, <c>system</c>, <c>cat</c>...</param>
-    public string? CheckArguments(IReadOnlyList<string> suppliedTypes, string function = "printf")
-    {
-        if (suppliedTypes.Count < Conversions.Count)
-            return $"{function}: Not enough arguments for format string ({suppliedTypes.Count} supplied, {Conversions.Count} expected)";
-        if (suppliedTypes.Count > Conversions.Count)
-            return $"{function}: Too many arguments for format string ({suppliedTypes.Count} supplied, {Conversions.Count} expected)";
-        for (var i = 0; i < Conversions.Count; i++)
-        {
-            var expected = TypeName(Conversions[i].ArgumentKind);
-            if (suppliedTypes[i] != expected)
-                return $"{function}: %{Conversions[i].Token} specifier expects a value of type {expected} ({suppliedTypes[i]} supplied)";
-        }
-        return null;
-    }
-
-    /// <summary>bpftrace's name for what a conversion takes: <c>integer</c>, <c>string</c> or <c>buffer</c>.</summary>
-    public static string TypeName(PrintfArgumentKind kind) => kind switch
-    {
-        PrintfArgumentKind.Integer => "integer",
-        PrintfArgumentKind.String => "string",
-        _ => "buffer",
-    };
 
     /// <summary>Formats one event's arguments, one per conversion.</summary>
     public string Format(IReadOnlyList<RuntimeValue> args)

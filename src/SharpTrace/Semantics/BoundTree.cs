@@ -23,9 +23,11 @@ internal sealed record BoundMapRead(TextSpan Span, MapSymbol Map, IReadOnlyList<
 
 internal sealed record BoundVariableRead(TextSpan Span, VariableSymbol Variable) : BoundExpression(Span, Variable.Type);
 
-internal sealed record BoundUnary(TextSpan Span, UnaryOperator Operator, BoundExpression Operand, BpfType Type) : BoundExpression(Span, Type);
+/// <summary>An arithmetic or logical unary operator on an integer.</summary>
+internal sealed record BoundUnary(TextSpan Span, BoundUnaryOperatorKind Operator, BoundExpression Operand, BpfType Type) : BoundExpression(Span, Type);
 
-internal sealed record BoundBinary(TextSpan Span, BinaryOperator Operator, BoundExpression Left, BoundExpression Right, BpfType Type)
+/// <summary>A binary operator whose kind the binder chose from the operand types (signedness included).</summary>
+internal sealed record BoundBinary(TextSpan Span, BoundBinaryOperatorKind Operator, BoundExpression Left, BoundExpression Right, BpfType Type)
     : BoundExpression(Span, Type);
 
 internal sealed record BoundTernary(TextSpan Span, BoundExpression Condition, BoundExpression WhenTrue, BoundExpression WhenFalse, BpfType Type)

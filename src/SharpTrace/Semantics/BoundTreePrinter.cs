@@ -50,7 +50,7 @@ internal static class BoundTreePrinter
         BoundMapRead m => "MapRead " + m.Map.Name,
         BoundVariableRead v => "VariableRead " + v.Variable.Name,
         BoundUnary u => "Unary " + u.Operator,
-        BoundBinary b => "Binary " + b.Operator,
+        BoundBinary b => "Binary " + BoundOperators.Name(b.Operator),
         BoundMemoryRead m => $"MemoryRead +{m.Offset}" + (m.IsBitfield ? $" bits {m.BitOffset}:{m.BitfieldSize}" : "") + (m.IsUserSpace ? " user" : " kernel"),
         BoundCast => "Cast",
         BoundStr s => "Str" + s.FromUserSpace switch { true => " user", false => " kernel", null => " user or kernel" },

@@ -22,8 +22,6 @@ public sealed class DependencyRuleTests(ITestOutputHelper output)
         ["CodeGen -> Probes"] = "ProbeEmitter uses ProbeKind",
         // The action table and the print(@m) record layout live in Runtime; they go to Records/, shared by writer and reader.
         ["CodeGen -> Runtime"] = "ProbeEmitter, ProgramMaps use AsyncActionInfo, FormattedAction, ExitAction, PrintSnapshot",
-        // ProbeEmitter re-reads the syntax's operator enums; goes when the binder decides bound operator kinds.
-        ["CodeGen -> Syntax"] = "ProbeEmitter uses BinaryOperator, UnaryOperator",
         // join, cat, system and time define their actions as Runtime.AsyncActionInfo records; goes with Records/.
         ["Builtins -> Runtime"] = "BuiltinContext, Cat, Join, SystemCommand, Time and their actions use AsyncActionInfo, FormattedAction",
         // The binder looks builtins up itself, and the bound tree names builtin nodes; goes when builtins are

@@ -3,7 +3,7 @@ using static SharpTrace.Tests.Output.OutputTestKit;
 
 namespace SharpTrace.Tests.Output;
 
-/// <summary>printf formatting and argument checks, against bpftrace 0.17 runs (script in each comment).</summary>
+/// <summary>printf formatting, against bpftrace 0.17 runs (script in each comment); argument checks are in Semantics/PrintfCheckerTests.</summary>
 public class PrintfFormatTests
 {
     // BEGIN { printf("%5.2s|%-5d|%05d|%x|%X|%c|%%|%p|%u|%d|%lu|%hhd|%hu|%hhx\n", "abc", 3, 4, 255, 255, 65, 0x1234, -1,
@@ -102,35 +102,5 @@ public class PrintfFormatTests
             },
             c => Assert.Equal("%x", c.Text));
         Assert.Equal(PrintfArgumentKind.Buffer, PrintfFormat.Parse("%r").Conversions[0].ArgumentKind);
-    }
-
-    // BEGIN { printf("%d\n", 1, 2); exit(); }
-    //   stdin:1:9-29: ERROR: printf: Too many arguments for format string (2 supplied, 1 expected)
-    // BEGIN { printf("%d %d\n", 1); exit(); }
-    //   stdin:1:9-29: ERROR: printf: Not enough arguments for format string (1 supplied, 2 expected)
-    // BEGIN { printf("%d\n", "a"); exit(); }
-    //   stdin:1:9-28: ERROR: printf: %d specifier expects a value of type integer (string supplied)
-    // BEGIN { printf("%s\n", 1); exit(); }
-    //   stdin:1:9-26: ERROR: printf: %s specifier expects a value of type string (integer supplied)
-    // BEGIN { printf("%-5lld\n", "a"); exit(); }
-    //   stdin:1:9-32: ERROR: printf: %lld specifier expects a value of type integer (string supplied)
-    // BEGIN { printf("%r\n", 1); exit(); }
-    //   stdin:1:9-26: ERROR: printf: %r specifier expects a value of type buffer (integer supplied)
-    [Fact]
-    public void ArgumentChecksUseBpftracesWording()
-    {
-        Assert.Equal("printf: Too many arguments for format string (2 supplied, 1 expected)",
-            PrintfFormat.Parse("%d\n").CheckArguments(["integer", "integer"]));
-        Assert.Equal("printf: Not enough arguments for format string (1 supplied, 2 expected)",
-            PrintfFormat.Parse("%d %d\n").CheckArguments(["integer"]));
-        Assert.Equal("printf: %d specifier expects a value of type integer (string supplied)",
-            PrintfFormat.Parse("%d\n").CheckArguments(["string"]));
-        Assert.Equal("printf: %s specifier expects a value of type string (integer supplied)",
-            PrintfFormat.Parse("%s\n").CheckArguments(["integer"]));
-        Assert.Equal("printf: %lld specifier expects a value of type integer (string supplied)",
-            PrintfFormat.Parse("%-5lld\n").CheckArguments(["string"]));
-        Assert.Equal("printf: %r specifier expects a value of type buffer (integer supplied)",
-            PrintfFormat.Parse("%r\n").CheckArguments(["integer"]));
-        Assert.Null(PrintfFormat.Parse("%s %d %%\n").CheckArguments(["string", "integer"]));
     }
 }

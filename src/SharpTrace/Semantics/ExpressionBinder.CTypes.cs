@@ -7,7 +7,7 @@ namespace SharpTrace.Semantics;
 
 // C types in scripts: kernel (BTF) and script-defined structs, member access, array indexing, dereference, casts,
 // sizeof, offsetof, #define constants and enum values.
-internal sealed partial class Binder
+internal sealed partial class ExpressionBinder
 {
     /// <summary>Integer type names of the bpftrace language, as casts and sizeof accept them.</summary>
     private static readonly Dictionary<string, CIntegerType> IntegerTypeNames = new(StringComparer.Ordinal)
@@ -18,16 +18,6 @@ internal sealed partial class Binder
         ["int64"] = CBaseTypes.Long, ["uint64"] = CBaseTypes.UnsignedLong,
     };
 
-    /// <summary>
-    /// The script's C definitions and the macros of the headers it includes; kernel types behind them are read only
-    /// when a name needs them.
-    /// </summary>
-    private static CDeclarations? ReadDeclarations(SyntaxTree tree, DiagnosticBag diagnostics, IKernelTypes? kernel, ProgramConfig config) =>
-        tree.Root.CDefinitions.Count == 0 && tree.Root.Preprocessor.Count == 0 && config.IncludeFiles.Count == 0
-            ? null
-            : CDeclarations.Read(tree.Root, diagnostics, kernel,
-                HeaderSearch.WithSystemDirectories(config.IncludeDirectories), config.IncludeFiles);
-
     private BoundExpression BindMemberAccess(FieldAccess access)
     {
         var target = BindExpression(access.Target);
@@ -37,15 +27,15 @@ internal sealed partial class Binder
         {
             if (target.Type is PointerType { Target.Resolved: CStructType pointed } pointer)
                 return BindMember(access, target, pointed, pointer.IsUserSpace);
-            _diagnostics.ReportNoFieldAccess(access.Span, access.Field, TypeName(target.Type));
+            _diagnostics.ReportNoFieldAccess(access.Span, access.Field, TypeNames.Of(target.Type));
             return Error(access.Span);
         }
         if (target.Type is CValueType { CType.Resolved: CStructType value } valueType)
             return BindMember(access, target, value, valueType.IsUserSpace);
         if (target.Type is PointerType { Target.Resolved: CStructType })
-            _diagnostics.ReportFieldAccessOnPointer(new TextSpan(access.Target.Span.Start, access.Target.Span.Length + 1), access.Field, TypeName(target.Type));
+            _diagnostics.ReportFieldAccessOnPointer(new TextSpan(access.Target.Span.Start, access.Target.Span.Length + 1), access.Field, TypeNames.Of(target.Type));
         else
-            _diagnostics.ReportNoFieldAccess(access.Span, access.Field, TypeName(target.Type));
+            _diagnostics.ReportNoFieldAccess(access.Span, access.Field, TypeNames.Of(target.Type));
         return Error(access.Span);
     }
 
@@ -104,7 +94,7 @@ internal sealed partial class Binder
                 (element, user) = (pointer.Target, pointer.IsUserSpace);
                 break;
             default:
-                _diagnostics.ReportNotIndexable(index.Span, TypeKindName(target.Type));
+                _diagnostics.ReportNotIndexable(index.Span, TypeNames.KindOf(target.Type));
                 return Error(index.Span);
         }
         if (position is not BoundIntegerLiteral literal)
@@ -127,12 +117,12 @@ internal sealed partial class Binder
             return new BoundMemoryRead(unary.Span, operand, 0, BpfType.Int64, ProbeSpec.ReadsUserMemory(_probeKind));
         if (operand.Type is not PointerType pointer)
         {
-            _diagnostics.ReportInvalidDereference(new TextSpan(unary.Span.Start, 1), TypeName(operand.Type));
+            _diagnostics.ReportInvalidDereference(new TextSpan(unary.Span.Start, 1), TypeNames.Of(operand.Type));
             return Error(unary.Span);
         }
         if (pointer.Target.Resolved is CVoidType || ValueTypeOf(pointer.Target, pointer.IsUserSpace) is not { } type)
         {
-            _diagnostics.ReportInvalidDereference(new TextSpan(unary.Span.Start, 1), TypeName(operand.Type));
+            _diagnostics.ReportInvalidDereference(new TextSpan(unary.Span.Start, 1), TypeNames.Of(operand.Type));
             return Error(unary.Span);
         }
         return new BoundMemoryRead(unary.Span, operand, 0, type, pointer.IsUserSpace);
@@ -153,7 +143,7 @@ internal sealed partial class Binder
         }
         if (!operand.Type.IsInteger)
         {
-            _diagnostics.ReportInvalidCastOperand(head, TypeName(operand.Type));
+            _diagnostics.ReportInvalidCastOperand(head, TypeNames.Of(operand.Type));
             return Error(cast.Span);
         }
         if (target.Resolved is CStructType)
@@ -180,7 +170,7 @@ internal sealed partial class Binder
     /// <summary>The C type a type name written in the script stands for; reports and returns null when unknown.</summary>
     private CType? ResolveType(TypeSyntax syntax, TextSpan span)
     {
-        CType? type = IntegerTypeNames.GetValueOrDefault(syntax.Name) ?? Types.FindType(syntax.Name);
+        CType? type = IntegerTypeNames.GetValueOrDefault(syntax.Name) ?? _context.Types.FindType(syntax.Name);
         if (type is null)
         {
             _diagnostics.ReportUnknownStruct(span, syntax.Name);
@@ -198,7 +188,7 @@ internal sealed partial class Binder
         int size;
         if (sizeof_.Type is { } typeSyntax)
         {
-            var type = IntegerTypeNames.GetValueOrDefault(typeSyntax.Name) ?? Types.FindType(typeSyntax.Name);
+            var type = IntegerTypeNames.GetValueOrDefault(typeSyntax.Name) ?? _context.Types.FindType(typeSyntax.Name);
             if (type is null)
             {
                 _diagnostics.ReportUnknownIdentifier(sizeof_.Span, typeSyntax.Name);
@@ -222,7 +212,7 @@ internal sealed partial class Binder
         CType? type;
         if (offsetof.Type is { } typeSyntax)
         {
-            type = Types.FindType(typeSyntax.Name);
+            type = _context.Types.FindType(typeSyntax.Name);
             if (type is null)
             {
                 _diagnostics.ReportUnknownStruct(offsetof.Span, typeSyntax.Name);
@@ -236,7 +226,7 @@ internal sealed partial class Binder
                 return operand;
             if (operand.Type is not CValueType value)
             {
-                _diagnostics.ReportOffsetofNotStruct(offsetof.Span, TypeName(operand.Type));
+                _diagnostics.ReportOffsetofNotStruct(offsetof.Span, TypeNames.Of(operand.Type));
                 return Error(offsetof.Span);
             }
             type = value.CType;
@@ -274,9 +264,9 @@ internal sealed partial class Binder
     /// </summary>
     private BoundExpression? BindConstant(Identifier identifier)
     {
-        if (_declarations?.MacroValue(identifier.Name) is { } value)
+        if (_context.Declarations?.MacroValue(identifier.Name) is { } value)
             return new BoundIntegerLiteral(identifier.Span, value, BpfType.Int64);
-        if (Types.FindEnumerator(identifier.Name) is { } enumerator)
+        if (_context.Types.FindEnumerator(identifier.Name) is { } enumerator)
             return new BoundIntegerLiteral(identifier.Span, enumerator.Value, BpfType.Int64);
         return null;
     }
@@ -288,7 +278,7 @@ internal sealed partial class Binder
         var words = declared.Replace("*", " ", StringComparison.Ordinal)
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Where(w => w is not ("const" or "volatile" or "__user" or "__restrict" or "restrict"));
-        CType target = Types.FindType(string.Join(' ', words)) ?? CVoidType.Instance;
+        CType target = _context.Types.FindType(string.Join(' ', words)) ?? CVoidType.Instance;
         for (var i = 1; i < depth; i++)
             target = new CPointerType(target);
         return new PointerType(target, user);

@@ -12,7 +12,7 @@ namespace SharpTrace.Semantics;
 /// <c>args.NAME</c> in probes whose context is the traced function's arguments as u64 words: rawtracepoint (the
 /// tracepoint's prototype, <c>btf_trace_NAME</c>) and fentry/fexit (the function's prototype), both from BTF.
 /// </summary>
-internal sealed partial class Binder
+internal sealed partial class ExpressionBinder
 {
     private BoundExpression BindBtfArgument(FieldAccess access)
     {
@@ -32,7 +32,7 @@ internal sealed partial class Binder
         {
             var otherArguments = ArgumentsOf(other);
             if (otherArguments is null || otherArguments.Count <= index || otherArguments[index] != arguments[index])
-                _needsProgramPerAttachPoint = true;
+                _scope.NeedsProgramPerAttachPoint = true;
         }
         return ContextWord(access.Span, index, arguments[index].Type, "An argument");
     }
@@ -52,7 +52,7 @@ internal sealed partial class Binder
         }
         foreach (var other in _probeSpecs.Skip(1))
             if (_kernel.FindFunctionPrototype(other.Name) is not { } otherPrototype || otherPrototype != prototype)
-                _needsProgramPerAttachPoint = true;
+                _scope.NeedsProgramPerAttachPoint = true;
         return ContextWord(identifier.Span, prototype.Parameters.Count, prototype.ReturnType, "A return value");
     }
 

@@ -5,11 +5,8 @@ using SharpTrace.Syntax.Ast;
 namespace SharpTrace.Semantics;
 
 /// <summary>Builtins that bind themselves (<see cref="BuiltinFunction"/>): stacks, symbols, func.</summary>
-internal sealed partial class Binder
+internal sealed partial class ExpressionBinder
 {
-    private Kallsyms? _kallsyms;
-    private readonly TimestampFormats _timestampFormats = new();
-
     /// <summary>Binds <c>name(...)</c>, or a bare <c>name</c> when <paramref name="call"/> has no parentheses, if a builtin function has that name.</summary>
     private BoundExpression? TryBindBuiltinFunction(CallExpression call, bool bareName, bool asStatement = false)
     {
@@ -24,7 +21,7 @@ internal sealed partial class Binder
             else if (call.Arguments.Count == 0)
                 _diagnostics.Error(call.Span, $"{call.Name}() requires at least one argument (0 provided)");
             else if (call.Arguments[0] is not StringLiteral)
-                _diagnostics.Error(call.Span, $"{call.Name}() expects a string literal ({TypeKindName(BindExpression(call.Arguments[0]).Type)} provided)");
+                _diagnostics.Error(call.Span, $"{call.Name}() expects a string literal ({TypeNames.KindOf(BindExpression(call.Arguments[0]).Type)} provided)");
             return Error(call.Span);
         }
         if (function.IsStatement && !asStatement)
@@ -32,13 +29,13 @@ internal sealed partial class Binder
             _diagnostics.Error(call.Span, $"{call.Name}() should not be used in an assignment or as a map key");
             return Error(call.Span);
         }
-        var context = new BuiltinContext(_probeKind, _probeSpecs, _config, _diagnostics, BindExpression, () => _kallsyms ??= Kallsyms.Load(),
-            AddAction, _timestampFormats, reason => _probeCannotRun ??= reason, BindFormat);
+        var context = new BuiltinContext(_probeKind, _probeSpecs, _config, _diagnostics, BindExpression, _context.Kallsyms,
+            _context.AddAction, _context.TimestampFormats, reason => _scope.CannotRun ??= reason, BindFormat);
         return function.Bind(call, context);
     }
 
     /// <summary>A builtin call that has no value (<c>time()</c>), used as a statement; null for other calls.</summary>
-    private BoundStatement? TryBindBuiltinStatement(CallExpression call, Syntax.TextSpan span) =>
+    public BoundStatement? TryBindBuiltinStatement(CallExpression call, Syntax.TextSpan span) =>
         BuiltinFunction.All.TryGetValue(call.Name, out var function) && function.IsStatement
             ? new BoundExpressionStatement(span, TryBindBuiltinFunction(call, bareName: false, asStatement: true)!)
             : null;

@@ -3,8 +3,8 @@ using SharpTrace.Syntax.Ast;
 
 namespace SharpTrace.Semantics;
 
-/// <summary>Loops (<c>for</c> over a map or a range), break, continue, return, tuple elements, increments as values.</summary>
-internal sealed partial class Binder
+/// <summary>Loops (<c>for</c> over a map or a range, <c>while</c>, <c>unroll</c>), break, continue, return.</summary>
+internal sealed partial class StatementBinder
 {
     /// <summary>Loop variables, out of scope after their loop but still needing a slot in the probe's frame.</summary>
     private readonly List<VariableSymbol> _loopVariables = [];
@@ -12,19 +12,12 @@ internal sealed partial class Binder
     /// <summary>For each for loop being bound, innermost last: the variables its body assigns.</summary>
     private readonly List<HashSet<VariableSymbol>> _assignedInForBodies = [];
 
-    /// <summary>The probe's variables: the named ones and the loop variables; starts the next probe's list afresh.</summary>
-    private List<VariableSymbol> TakeProbeVariables()
-    {
-        var all = _variables.Values.Concat(_loopVariables).ToList();
-        _loopVariables.Clear();
-        _loopDepth = 0;
-        _assignedInForBodies.Clear();
-        return all;
-    }
+    /// <summary>The probe's variables: the named ones and the loop variables.</summary>
+    public IReadOnlyList<VariableSymbol> ProbeVariables() => _variables.Values.Concat(_loopVariables).ToList();
 
     private BoundStatement? BindForMap(ForMapStatement s)
     {
-        var map = GetMap(s.Map.Name);
+        var map = _maps.Get(s.Map.Name);
         var type = LoopEntryType(map, s.Map.Span);
         var (variable, body, assigned) = BindLoopBody(s.Variable, type, s.Span, s.Body);
         return type is TupleType && variable is not null ? new BoundForMap(s.Span, variable, map, body) { Assigned = assigned } : null;
@@ -52,10 +45,10 @@ internal sealed partial class Binder
 
     private BoundStatement? BindForRange(ForRangeStatement s)
     {
-        var from = BindExpression(s.Start);
-        var to = BindExpression(s.End);
+        var from = _expressions.BindExpression(s.Start);
+        var to = _expressions.BindExpression(s.End);
         foreach (var end in new[] { from, to }.Where(e => !e.Type.IsInteger))
-            _diagnostics.Error(end.Span, $"Loop range requires an integer, got '{TypeName(end.Type)}'");
+            _diagnostics.Error(end.Span, $"Loop range requires an integer, got '{TypeNames.Of(end.Type)}'");
         var start = new VariableSymbol(s.Variable + ".start", BpfType.Int64);
         _loopVariables.Add(start);
         var (variable, body, assigned) = BindLoopBody(s.Variable, BpfType.Int64, s.Span, s.Body);
@@ -64,7 +57,7 @@ internal sealed partial class Binder
 
     private BoundWhile BindWhile(WhileStatement s)
     {
-        var condition = BindCondition(s.Condition, "Invalid condition in while(): ");
+        var condition = _expressions.BindCondition(s.Condition, "Invalid condition in while(): ");
         _loopDepth++;
         var body = BindBlock(s.Body);
         _loopDepth--;
@@ -80,7 +73,7 @@ internal sealed partial class Binder
         {
             IntegerLiteral literal => (long?)Math.Min(literal.Value, long.MaxValue),
             UnaryExpression { Operator: UnaryOperator.Negate, Operand: IntegerLiteral literal } => -(long)Math.Min(literal.Value, long.MaxValue),
-            _ => BindExpression(s.Count) switch
+            _ => _expressions.BindExpression(s.Count) switch
             {
                 BoundIntegerLiteral literal => literal.Value,
                 { Type: ErrorType } => null,
@@ -107,7 +100,7 @@ internal sealed partial class Binder
 
     private long? ReportUnrollCountNotInteger(BoundExpression count)
     {
-        _diagnostics.Error(count.Span, $"unroll needs an integer count, got '{TypeName(count.Type)}'");
+        _diagnostics.Error(count.Span, $"unroll needs an integer count, got '{TypeNames.Of(count.Type)}'");
         return null;
     }
 
@@ -160,43 +153,5 @@ internal sealed partial class Binder
             return null;
         }
         return new BoundReturn(s.Span);
-    }
-
-    private static bool IsTupleIndex(string field) => field.Length > 0 && field.All(char.IsAsciiDigit);
-
-    private BoundExpression BindTupleElement(FieldAccess access)
-    {
-        var tuple = BindExpression(access.Target);
-        if (tuple.Type is ErrorType)
-            return tuple;
-        if (tuple.Type is not TupleType type)
-        {
-            _diagnostics.Error(access.Span, $"Can not access index {access.Field} on expression of type '{TypeName(tuple.Type)}'");
-            return Error(access.Span);
-        }
-        if (!int.TryParse(access.Field, out var index) || index >= type.Elements.Count)
-        {
-            _diagnostics.Error(access.Span, $"Invalid tuple index: {access.Field}. Found {type.Elements.Count} elements in tuple.");
-            return Error(access.Span);
-        }
-        return new BoundTupleElement(access.Span, tuple, index, type.Elements[index]);
-    }
-
-    /// <summary><c>@m[k]++</c> declares a map nothing else gave a type yet: it holds integers, starting at 0.</summary>
-    private void DeclareIncrementedMap(Expression target)
-    {
-        if (target is MapAccess access && GetMap(access.Name) is { ValueType: null } map)
-            SetMapValueType(map, BpfType.Int64);
-    }
-
-    /// <summary><c>$y = $x++</c>: the update as a statement, then a read of the target.</summary>
-    private BoundExpression BindIncrementExpression(IncrementExpression increment)
-    {
-        if (BindIncrement(increment, increment.Span) is not { } update)
-            return Error(increment.Span);
-        var read = BindExpression(increment.Target);
-        if (read.Type is ErrorType)
-            return read;
-        return new BoundIncrement(increment.Span, update, read, increment.IsIncrement, increment.IsPrefix);
     }
 }

@@ -1,0 +1,81 @@
+using SharpTrace.Builtins;
+using SharpTrace.Kernel;
+using SharpTrace.Runtime;
+using SharpTrace.Semantics.CTypes;
+using SharpTrace.Syntax;
+
+namespace SharpTrace.Semantics;
+
+/// <summary>
+/// What statement and expression binding share over one pass of the binder over the program: the source, the kernel's
+/// catalogs, the map table, the configuration, the diagnostics and the table of actions user space carries out.
+/// </summary>
+internal sealed class BindingContext(
+    SyntaxTree tree,
+    ITracepointCatalog tracepoints,
+    IKernelTypes? kernel,
+    Func<CTypeTable> types,
+    CDeclarations? declarations,
+    MapTable maps,
+    ProgramConfig config,
+    DiagnosticBag diagnostics,
+    Func<Kallsyms> kallsyms,
+    TimestampFormats timestampFormats)
+{
+    private readonly List<AsyncActionInfo> _actions = [];
+
+    public SyntaxTree Tree { get; } = tree;
+    public ITracepointCatalog Tracepoints { get; } = tracepoints;
+    /// <summary>The kernel's C types (BTF); null when the kernel has none.</summary>
+    public IKernelTypes? Kernel { get; } = kernel;
+    /// <summary>The C types the script can name: its own definitions, then the kernel's.</summary>
+    public CTypeTable Types => types();
+    /// <summary>The script's C definitions and macros; null when it has none.</summary>
+    public CDeclarations? Declarations { get; } = declarations;
+    public MapTable Maps { get; } = maps;
+    public ProgramConfig Config { get; } = config;
+    public DiagnosticBag Diagnostics { get; } = diagnostics;
+    /// <summary>The kernel's symbols, read at the first builtin that needs them.</summary>
+    public Func<Kallsyms> Kallsyms { get; } = kallsyms;
+    public TimestampFormats TimestampFormats { get; } = timestampFormats;
+
+    /// <summary>The actions user space carries out for the program's records (printf, print, exit...), by id.</summary>
+    public IReadOnlyList<AsyncActionInfo> Actions => _actions;
+
+    /// <summary>Adds an action; <paramref name="create"/> receives its id.</summary>
+    public int AddAction(Func<int, AsyncActionInfo> create)
+    {
+        var action = create(_actions.Count);
+        _actions.Add(action);
+        return action.Id;
+    }
+
+    /// <summary>Forgets the actions added since there were <paramref name="count"/>: the probe is bound again.</summary>
+    public void TruncateActions(int count) => _actions.RemoveRange(count, _actions.Count - count);
+
+    /// <summary>The program's one exit action, added at the first <c>exit()</c>.</summary>
+    public void AddExitAction()
+    {
+        if (!_actions.OfType<ExitAction>().Any())
+            AddAction(id => new ExitAction(id));
+    }
+
+    /// <summary>How a value of this type is kept in a map or a variable: integers as 8 bytes, strings at max_strlen.</summary>
+    public BpfType StorageType(BpfType type) => type switch
+    {
+        IntegerType i => new IntegerType(8, i.IsSigned),
+        PointerType => BpfType.UInt64,
+        StringType => new StringType(Config.MaxStrlen),
+        TupleType t => new TupleType(t.Elements.Select(StorageType).ToList()),
+        _ => type,
+    };
+
+    /// <summary>The span of <paramref name="token"/> in the source between two positions, e.g. an operator between its operands.</summary>
+    public TextSpan? TokenSpan(int start, int end, string token)
+    {
+        if (start < 0 || end > Tree.Source.Text.Length || start > end)
+            return null;
+        var index = Tree.Source.Text.IndexOf(token, start, end - start, StringComparison.Ordinal);
+        return index < 0 ? null : new TextSpan(index, token.Length);
+    }
+}

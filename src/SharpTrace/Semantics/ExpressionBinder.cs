@@ -1,0 +1,455 @@
+using SharpTrace.Builtins;
+using SharpTrace.Builtins.Aggregations;
+using SharpTrace.Kernel;
+using SharpTrace.Probes;
+using SharpTrace.Runtime;
+using SharpTrace.Semantics.CTypes;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Semantics;
+
+/// <summary>
+/// Binds a probe's expressions to typed bound expressions: literals, variables, map reads, operators (whose bound kind
+/// it decides from the operand types), builtins, tracepoint and BTF arguments, C types.
+/// </summary>
+internal sealed partial class ExpressionBinder
+{
+    private readonly BindingContext _context;
+    private readonly ProbeScope _scope;
+    // x++ used as a value updates x first: a statement, bound by the statement binder.
+    private readonly Func<IncrementExpression, TextSpan, BoundStatement?> _bindIncrement;
+    private readonly SyntaxTree _tree;
+    private readonly ITracepointCatalog _tracepoints;
+    private readonly IKernelTypes? _kernel;
+    private readonly ProgramConfig _config;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly MapTable _maps;
+    private readonly ProbeKind _probeKind;
+    private readonly IReadOnlyList<ProbeSpec> _probeSpecs;
+    private readonly TracepointFormat? _tracepointFormat;
+    private readonly Dictionary<string, VariableSymbol> _variables;
+
+    public ExpressionBinder(BindingContext context, ProbeScope scope, Func<IncrementExpression, TextSpan, BoundStatement?> bindIncrement)
+    {
+        _context = context;
+        _scope = scope;
+        _bindIncrement = bindIncrement;
+        _tree = context.Tree;
+        _tracepoints = context.Tracepoints;
+        _kernel = context.Kernel;
+        _config = context.Config;
+        _diagnostics = context.Diagnostics;
+        _maps = context.Maps;
+        _probeKind = scope.Kind;
+        _probeSpecs = scope.Specs;
+        _tracepointFormat = scope.TracepointFormat;
+        _variables = scope.Variables;
+    }
+
+    /// <summary>
+    /// The format string literal and its arguments of <c>printf</c>, <c>cat</c> or <c>system</c>, checked against each
+    /// other with bpftrace's words; null when an error was reported.
+    /// </summary>
+    public FormatArguments? BindFormat(CallExpression call)
+    {
+        if (call.Arguments.Count == 0)
+        {
+            _diagnostics.Error(call.Span, $"{call.Name}() requires at least one argument (0 provided)");
+            return null;
+        }
+        if (call.Arguments[0] is not StringLiteral format)
+        {
+            _diagnostics.Error(call.Span, $"{call.Name}() expects a string literal ({TypeNames.KindOf(BindExpression(call.Arguments[0]).Type)} provided)");
+            return null;
+        }
+        var arguments = call.Arguments.Skip(1).Select(BindExpression).ToList();
+        if (arguments.Any(a => a.Type is ErrorType))
+            return null;
+        if (PrintfChecker.Check(format.Value, arguments.Select(a => a.Type).ToList(), call.Name) is { } mismatch)
+        {
+            _diagnostics.Error(call.Span, mismatch);
+            return null;
+        }
+        var types = arguments.Select(a => a.Type is IntegerType or PointerType ? _context.StorageType(a.Type) : a.Type).ToList();
+        return new FormatArguments(format.Value, arguments, types);
+    }
+
+    public BoundExpression BindCondition(Expression expression, string message)
+    {
+        var bound = BindExpression(expression);
+        if (!bound.Type.IsInteger && bound.Type is not ErrorType)
+            _diagnostics.Error(expression.Span, message + TypeNames.KindOf(bound.Type));
+        return bound;
+    }
+
+    public BoundExpression BindExpression(Expression expression)
+    {
+        switch (expression)
+        {
+            case IntegerLiteral literal:
+                return new BoundIntegerLiteral(literal.Span, unchecked((long)literal.Value), literal.Value > long.MaxValue ? BpfType.UInt64 : BpfType.Int64);
+            case BooleanLiteral literal:
+                return new BoundIntegerLiteral(literal.Span, literal.Value ? 1 : 0, BpfType.Int64);
+            case StringLiteral literal:
+                return new BoundStringLiteral(literal.Span, literal.Value);
+            case Identifier identifier:
+                return BindIdentifier(identifier);
+            case PositionalParameter parameter:
+                return BindPositionalParameter(parameter);
+            case PositionalParameterCount count:
+                return new BoundIntegerLiteral(count.Span, _config.PositionalParameters.Count, BpfType.Int64);
+            case VariableExpression variable:
+                if (_variables.TryGetValue(variable.Name, out var symbol))
+                {
+                    if (!symbol.IsAssigned)
+                        _diagnostics.ReportVariableUsedBeforeAssignment(variable.Span, variable.Name);
+                    return new BoundVariableRead(variable.Span, symbol);
+                }
+                _diagnostics.ReportUndefinedVariable(variable.Span, variable.Name);
+                return Error(variable.Span);
+            case MapAccess access:
+                return BindMapRead(access);
+            case FieldAccess { Target: Identifier { Name: "args" } } field when _probeKind is ProbeKind.RawTracepoint or ProbeKind.Fentry or ProbeKind.Fexit:
+                return BindBtfArgument(field);
+            case FieldAccess { Target: Identifier { Name: "args" } } field:
+                return BindTracepointField(field);
+            case FieldAccess { IsArrow: false } field when IsTupleIndex(field.Field):
+                return BindTupleElement(field);
+            case IncrementExpression increment:
+                return BindIncrementExpression(increment);
+            case FieldAccess field:
+                return BindMemberAccess(field);
+            case IndexExpression index:
+                return BindIndex(index);
+            case CastExpression cast:
+                return BindCast(cast);
+            case SizeofExpression sizeofExpression:
+                return BindSizeof(sizeofExpression);
+            case OffsetofExpression offsetof:
+                return BindOffsetof(offsetof);
+            case UnaryExpression unary:
+                return BindUnary(unary);
+            case BinaryExpression binary:
+                return BindBinary(binary);
+            case TernaryExpression ternary:
+                return BindTernary(ternary);
+            case TupleExpression tuple:
+            {
+                var elements = tuple.Elements.Select(BindExpression).ToList();
+                return new BoundTuple(tuple.Span, elements, new TupleType(elements.Select(e => e.Type).ToList()));
+            }
+            case CallExpression call:
+                return BindCallExpression(call);
+            default:
+                _diagnostics.ReportUnsupported(expression.Span, "This expression");
+                return Error(expression.Span);
+        }
+    }
+
+    /// <summary>
+    /// <c>$N</c> stands for the N-th command-line parameter, as bpftrace substitutes it: an integer literal when the
+    /// text is a number, else a string literal; a parameter not given is 0 (and "" inside <c>str()</c>).
+    /// </summary>
+    private BoundExpression BindPositionalParameter(PositionalParameter parameter)
+    {
+        if (parameter.Index > _config.PositionalParameters.Count)
+            return new BoundIntegerLiteral(parameter.Span, 0, BpfType.Int64);
+        var text = _config.PositionalParameters[parameter.Index - 1];
+        if (ParseInteger(text) is { } value)
+            return new BoundIntegerLiteral(parameter.Span, value, BpfType.Int64);
+        return new BoundStringLiteral(parameter.Span, text);
+    }
+
+    private static long? ParseInteger(string text)
+    {
+        var negative = text.StartsWith('-');
+        var digits = negative ? text[1..] : text;
+        ulong value;
+        var parsed = digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? ulong.TryParse(digits[2..], System.Globalization.NumberStyles.AllowHexSpecifier, null, out value)
+            : ulong.TryParse(digits, System.Globalization.NumberStyles.None, null, out value);
+        if (!parsed || value > long.MaxValue)
+            return null;
+        return negative ? -(long)value : (long)value;
+    }
+
+    private BoundExpression BindIdentifier(Identifier identifier)
+    {
+        if (identifier.Name == "cpid")
+        {
+            if (_config.ChildPid is { } childPid)
+                return new BoundIntegerLiteral(identifier.Span, childPid, BpfType.UInt32);
+            _diagnostics.Error(identifier.Span, "cpid cannot be used without child command (-c)");
+            return Error(identifier.Span);
+        }
+        if (identifier.Name == "probe")
+        {
+            _scope.NeedsProgramPerAttachPoint |= _probeSpecs.Count > 1;
+            return new BoundStringLiteral(identifier.Span, _probeSpecs[0].ToString());
+        }
+        if (TryBindBuiltinFunction(identifier) is { } bound)
+            return bound;
+        if (identifier.Name == "retval" && BindFexitReturnValue(identifier) is { } returnValue)
+            return returnValue;
+        if (BuiltinVariable.TryGet(identifier.Name, out var builtin))
+        {
+            if (!builtin.IsAllowedIn(_probeKind) && builtin.AllowedProbes is { } allowed)
+                _diagnostics.ReportBuiltinOnlyIn(identifier.Span, builtin.Name, allowed, builtin.NotAllowedHint(_probeKind));
+            else if (!builtin.IsAllowedIn(_probeKind))
+                _diagnostics.ReportNotAllowedInProbe(identifier.Span, "Builtin " + builtin.Name, _probeKind.ToString().ToLowerInvariant());
+            return new BoundBuiltinVariable(identifier.Span, builtin, builtin.TypeIn(_context.Types));
+        }
+        if (BindConstant(identifier) is { } constant)
+            return constant;
+        if (identifier.Name == "args" && _probeKind != ProbeKind.Tracepoint)
+            ReportArgsNotAllowed(identifier.Span);
+        else if (identifier.Name == "args")
+            _diagnostics.Error(identifier.Span, "args cannot be used as a value: name a field, e.g. args.filename");
+        else
+            _diagnostics.ReportUnknownIdentifier(identifier.Span, identifier.Name);
+        return Error(identifier.Span);
+    }
+
+    private BoundExpression BindTracepointField(FieldAccess access)
+    {
+        if (_probeKind != ProbeKind.Tracepoint || _tracepointFormat is null)
+        {
+            ReportArgsNotAllowed(access.Target.Span);
+            return Error(access.Span);
+        }
+        var field = _tracepointFormat.Fields.FirstOrDefault(f => f.Name == access.Field);
+        if (field is null)
+        {
+            _diagnostics.ReportUnknownTracepointField(access.Span, $"{_probeSpecs[0].Target}_{_probeSpecs[0].Name}", access.Field);
+            return Error(access.Span);
+        }
+        foreach (var other in _probeSpecs.Skip(1))
+        {
+            var otherField = _tracepoints.Format(other.Target, other.Name)?.Fields.FirstOrDefault(f => f.Name == access.Field);
+            if (otherField is null || otherField.Offset != field.Offset || otherField.Size != field.Size || otherField.CType != field.CType)
+                _scope.NeedsProgramPerAttachPoint = true;
+        }
+        BpfType type;
+        if (field.IsDataLoc && field.CType.Contains("char", StringComparison.Ordinal))
+            type = new StringType(_config.MaxStrlen);
+        else if (field.IsDataLoc)
+        {
+            _diagnostics.ReportUnsupported(access.Span, $"A __data_loc tracepoint field of type '{field.CType}'");
+            return Error(access.Span);
+        }
+        else if (field.ArrayLength is int length && field.CType.Contains("char", StringComparison.Ordinal))
+            type = new StringType(length);
+        else if (field.CType.Contains('*'))
+            type = TracepointPointerType(field.CType, user: _probeSpecs[0].Target == "syscalls");
+        else if (field.Size is 1 or 2 or 4 or 8 && field.ArrayLength is null)
+            type = new IntegerType(field.Size, field.IsSigned);
+        else
+        {
+            _diagnostics.ReportUnsupported(access.Span, $"A tracepoint field of type '{field.CType}'");
+            return Error(access.Span);
+        }
+        return new BoundTracepointField(access.Span, field, type);
+    }
+
+    private BoundExpression BindMapRead(MapAccess access)
+    {
+        var map = _maps.Get(access.Name, new TextSpan(access.Span.Start, access.Name.Length));
+        var keys = BindKeys(map, access);
+        if (map.ValueType is null)
+            return Error(access.Span);
+        var type = map.ValueType switch
+        {
+            AggregationType { Kind: AggregationKind.Count or AggregationKind.Sum or AggregationKind.Min or AggregationKind.Max } => BpfType.Int64,
+            AggregationType a => ReportUnreadable(access, a),
+            var t => t,
+        };
+        return new BoundMapRead(access.Span, map, keys, type);
+    }
+
+    private BpfType ReportUnreadable(MapAccess access, AggregationType type)
+    {
+        _diagnostics.ReportUnsupported(access.Span, $"Reading a value of a {type} map");
+        return ErrorType.Instance;
+    }
+
+    public IReadOnlyList<BoundExpression> BindKeys(MapSymbol map, MapAccess access)
+    {
+        var keys = access.Keys.Select(BindExpression).ToList();
+        var keyTypes = keys.Select(k => _context.StorageType(k.Type)).ToList();
+        if (keys.Any(k => k.Type is ErrorType))
+            return keys;
+        foreach (var key in keys.Where(k => k.Type is VoidType or AggregationType))
+            _diagnostics.Error(key.Span, $"Invalid map key type: '{TypeNames.Of(key.Type)}'");
+        _maps.UnifyKeys(map, keyTypes, access.Span, _diagnostics);
+        return keys;
+    }
+
+    private BoundExpression BindUnary(UnaryExpression unary)
+    {
+        var operand = BindExpression(unary.Operand);
+        if (operand.Type is ErrorType)
+            return operand;
+        if (unary.Operator is UnaryOperator.Dereference)
+            return BindDereference(unary, operand);
+        if (!operand.Type.IsInteger || BoundOperators.Unary(unary.Operator) is not { } kind)
+        {
+            _diagnostics.ReportInvalidOperand(new TextSpan(unary.Span.Start, 1), UnaryOperatorText(unary.Operator), TypeNames.Of(operand.Type));
+            return Error(unary.Span);
+        }
+        return new BoundUnary(unary.Span, kind, operand, BpfType.Int64);
+    }
+
+    public BoundExpression BindBinary(BinaryExpression binary)
+    {
+        var left = BindExpression(binary.Left);
+        var right = BindExpression(binary.Right);
+        if (left.Type is ErrorType || right.Type is ErrorType)
+            return Error(binary.Span);
+        var isEquality = binary.Operator is BinaryOperator.Equal or BinaryOperator.NotEqual;
+        if (left.Type is StringType && right.Type is StringType && isEquality)
+            return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, BpfType.Int64);
+        if (!left.Type.IsInteger || !right.Type.IsInteger)
+        {
+            ReportInvalidOperands(binary, left, right);
+            return Error(binary.Span);
+        }
+        var unsigned = IsUnsigned64(left.Type) || IsUnsigned64(right.Type);
+        return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, unsigned && !IsComparison(binary.Operator) ? BpfType.UInt64 : BpfType.Int64);
+    }
+
+    private static bool IsUnsigned64(BpfType type) => type is IntegerType { IsSigned: false, Bytes: 8 } or PointerType;
+
+    private static bool IsComparison(BinaryOperator op) => op is BinaryOperator.Equal or BinaryOperator.NotEqual or BinaryOperator.Less
+        or BinaryOperator.LessOrEqual or BinaryOperator.Greater or BinaryOperator.GreaterOrEqual or BinaryOperator.LogicalAnd or BinaryOperator.LogicalOr;
+
+    private BoundExpression BindTernary(TernaryExpression ternary)
+    {
+        var condition = BindCondition(ternary.Condition, "Invalid condition in ternary: ");
+        var whenTrue = BindExpression(ternary.WhenTrue);
+        var whenFalse = BindExpression(ternary.WhenFalse);
+        if (whenTrue.Type is ErrorType || whenFalse.Type is ErrorType)
+            return Error(ternary.Span);
+        if (whenTrue.Type.IsInteger && whenFalse.Type.IsInteger)
+            return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, BpfType.Int64);
+        if (whenTrue.Type is StringType a && whenFalse.Type is StringType b)
+            return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, new StringType(Math.Max(a.Capacity, b.Capacity)));
+        _diagnostics.Error(ternary.Span, $"Ternary operator must return the same type: have '{TypeNames.KindOf(whenTrue.Type)}' and '{TypeNames.KindOf(whenFalse.Type)}'");
+        return Error(ternary.Span);
+    }
+
+    private BoundExpression BindCallExpression(CallExpression call)
+    {
+        switch (call.Name)
+        {
+            case "str":
+            {
+                if (call.Arguments.Count is < 1 or > 2)
+                {
+                    _diagnostics.Error(call.Span, call.Arguments.Count == 0
+                        ? "str() requires at least one argument (0 provided)"
+                        : $"str() takes up to 2 arguments ({call.Arguments.Count} provided)");
+                    return Error(call.Span);
+                }
+                // str($N) is the parameter's text, even when it looks like a number.
+                if (call.Arguments[0] is PositionalParameter parameter)
+                    return new BoundStringLiteral(call.Span, parameter.Index <= _config.PositionalParameters.Count ? _config.PositionalParameters[parameter.Index - 1] : "");
+                var pointer = BindExpression(call.Arguments[0]);
+                var length = call.Arguments.Count == 2 ? BindExpression(call.Arguments[1]) : null;
+                if (pointer.Type is StringType)
+                    return pointer;
+                if (!pointer.Type.IsInteger)
+                {
+                    _diagnostics.Error(pointer.Span, $"str() expects an integer or a pointer, got '{TypeNames.Of(pointer.Type)}'");
+                    return Error(call.Span);
+                }
+                if (length is not null && !length.Type.IsInteger)
+                    _diagnostics.Error(length.Span, "str() expects an integer length");
+                bool? user = pointer.Type is PointerType p ? p.IsUserSpace : ProbeSpec.ReadsUserMemory(_probeKind) ? true : null;
+                return new BoundStr(call.Span, pointer, length, user, new StringType(_config.MaxStrlen));
+            }
+            case "has_key":
+                return BindHasKey(call);
+            case "len":
+                return BindLen(call);
+            case "printf" or "exit" or "clear" or "delete" or "print" or "zero":
+                _diagnostics.Error(call.Span, $"{call.Name}() should not be used in an assignment or as a map key");
+                return Error(call.Span);
+            default:
+                if (TryBindBuiltinFunction(call, bareName: false) is { } bound)
+                    return bound;
+                if (AggregationFunction.All.ContainsKey(call.Name))
+                    _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
+                else
+                    _diagnostics.ReportUnknownFunction(call.NameSpan, call.Name);
+                return Error(call.Span);
+        }
+    }
+
+    private static bool IsTupleIndex(string field) => field.Length > 0 && field.All(char.IsAsciiDigit);
+
+    private BoundExpression BindTupleElement(FieldAccess access)
+    {
+        var tuple = BindExpression(access.Target);
+        if (tuple.Type is ErrorType)
+            return tuple;
+        if (tuple.Type is not TupleType type)
+        {
+            _diagnostics.Error(access.Span, $"Can not access index {access.Field} on expression of type '{TypeNames.Of(tuple.Type)}'");
+            return Error(access.Span);
+        }
+        if (!int.TryParse(access.Field, out var index) || index >= type.Elements.Count)
+        {
+            _diagnostics.Error(access.Span, $"Invalid tuple index: {access.Field}. Found {type.Elements.Count} elements in tuple.");
+            return Error(access.Span);
+        }
+        return new BoundTupleElement(access.Span, tuple, index, type.Elements[index]);
+    }
+
+    /// <summary><c>$y = $x++</c>: the update as a statement, then a read of the target.</summary>
+    private BoundExpression BindIncrementExpression(IncrementExpression increment)
+    {
+        if (_bindIncrement(increment, increment.Span) is not { } update)
+            return Error(increment.Span);
+        var read = BindExpression(increment.Target);
+        if (read.Type is ErrorType)
+            return read;
+        return new BoundIncrement(increment.Span, update, read, increment.IsIncrement, increment.IsPrefix);
+    }
+
+    /// <summary>The type a <c>let</c> declares: <c>int32</c>, <c>string</c>, <c>struct task_struct *</c>.</summary>
+    public BpfType? DeclaredType(TypeSyntax syntax)
+    {
+        if (syntax is { Name: "string", PointerDepth: 0 })
+            return new StringType(_config.MaxStrlen);
+        if (ResolveType(syntax, syntax.Span) is not { } type)
+            return null;
+        return type.Resolved switch
+        {
+            CTypes.CPointerType p => new PointerType(p.Target, Probes.ProbeSpec.ReadsUserMemory(_probeKind) || p.IsUser),
+            _ => ValueTypeOf(type, false) is IntegerType integer ? _context.StorageType(integer) : null,
+        };
+    }
+
+    private static string OperatorText(BinaryOperator op) => op switch
+    {
+        BinaryOperator.Add => "+", BinaryOperator.Subtract => "-", BinaryOperator.Multiply => "*", BinaryOperator.Divide => "/",
+        BinaryOperator.Modulo => "%", BinaryOperator.BitwiseAnd => "&", BinaryOperator.BitwiseOr => "|", BinaryOperator.BitwiseXor => "^",
+        BinaryOperator.ShiftLeft => "<<", BinaryOperator.ShiftRight => ">>", BinaryOperator.Equal => "==", BinaryOperator.NotEqual => "!=",
+        BinaryOperator.Less => "<", BinaryOperator.LessOrEqual => "<=", BinaryOperator.Greater => ">", BinaryOperator.GreaterOrEqual => ">=",
+        BinaryOperator.LogicalAnd => "&&", BinaryOperator.LogicalOr => "||", _ => op.ToString(),
+    };
+
+    private static BoundExpression Error(TextSpan span) => new BoundErrorExpression(span);
+}
+
+/// <summary>The type of an expression that already has an error reported; it silences follow-up errors.</summary>
+internal sealed record ErrorType : BpfType
+{
+    public static readonly ErrorType Instance = new();
+    public override int Size => 8;
+    public override bool IsInteger => true;
+    public override string ToString() => "error";
+}
+
+internal sealed record BoundErrorExpression(TextSpan Span) : BoundExpression(Span, ErrorType.Instance);

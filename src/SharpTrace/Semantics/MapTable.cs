@@ -1,0 +1,171 @@
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Semantics;
+
+/// <summary>
+/// The program's maps by name, with their key and value types inferred across all probes. The binder runs over the
+/// whole program until no map's types change (<see cref="TypesChanged"/>), so a probe that reads a map before the
+/// probe that assigns it still sees its type.
+/// </summary>
+internal sealed class MapTable
+{
+    private static readonly Dictionary<string, MapKind> Kinds = new(StringComparer.Ordinal)
+    {
+        ["hash"] = MapKind.Hash,
+        ["lruhash"] = MapKind.LruHash,
+        ["percpuhash"] = MapKind.PerCpuHash,
+        ["percpulruhash"] = MapKind.PerCpuLruHash,
+        ["percpuarray"] = MapKind.PerCpuArray,
+    };
+
+    private readonly Dictionary<string, MapSymbol> _maps = new(StringComparer.Ordinal);
+    /// <summary>Where each map was first read, for "Undefined map" (a map read but never assigned).</summary>
+    private readonly Dictionary<MapSymbol, TextSpan> _firstUse = [];
+    private readonly Dictionary<MapSymbol, MapDeclaration> _declarations = [];
+    // Maps assigned only values whose type was not known yet in this pass, such as @i in `@i = @i + 1`.
+    private readonly HashSet<MapSymbol> _assignedUntyped = [];
+
+    /// <summary>Whether a map got a key or value type in the current pass: the program must be bound again.</summary>
+    public bool TypesChanged { get; private set; }
+
+    /// <summary>Every map, in the order the program first named them.</summary>
+    public IReadOnlyList<MapSymbol> All => _maps.Values.OrderBy(m => m.Index).ToList();
+
+    /// <summary>The map named <paramref name="name"/>, created at its first mention; <paramref name="use"/> marks a read.</summary>
+    public MapSymbol Get(string name, TextSpan? use = null)
+    {
+        if (!_maps.TryGetValue(name, out var map))
+            _maps[name] = map = new MapSymbol(name, _maps.Count);
+        if (use is { } span)
+            _firstUse.TryAdd(map, span);
+        return map;
+    }
+
+    /// <summary>The map if the program has named it already, without creating it.</summary>
+    public MapSymbol? Find(string name) => _maps.GetValueOrDefault(name);
+
+    public void BeginPass() => TypesChanged = false;
+
+    /// <summary>
+    /// Ends a pass over the program. When nothing changed, a map whose only assignments read the map itself gets
+    /// bpftrace's default type, an integer, and the program must be bound again with it.
+    /// </summary>
+    public void EndPass()
+    {
+        if (!TypesChanged)
+        {
+            foreach (var map in _assignedUntyped.Where(m => m.ValueType is null))
+                SetValueType(map, BpfType.Int64);
+        }
+        _assignedUntyped.Clear();
+    }
+
+    public void SetValueType(MapSymbol map, BpfType type)
+    {
+        map.ValueType = type;
+        TypesChanged = true;
+    }
+
+    /// <summary>A value of a type not known yet was assigned to <paramref name="map"/> (known after another pass, or a default then).</summary>
+    public void AssignedUntyped(MapSymbol map) => _assignedUntyped.Add(map);
+
+    /// <summary>
+    /// The first access decides a map's key types; later ones must agree (integers of any width agree). False, with
+    /// bpftrace's message, when they do not.
+    /// </summary>
+    public bool UnifyKeys(MapSymbol map, IReadOnlyList<BpfType> keyTypes, TextSpan access, DiagnosticBag diagnostics)
+    {
+        if (map.KeyTypes is null)
+        {
+            map.KeyTypes = keyTypes;
+            TypesChanged = true;
+            return true;
+        }
+        if (map.KeyTypes.SequenceEqual(keyTypes, KeyTypeComparer.Instance))
+            return true;
+        var expected = string.Join(", ", map.KeyTypes.Select(TypeNames.Of));
+        var actual = string.Join(", ", keyTypes.Select(TypeNames.Of));
+        diagnostics.Error(access, $"Argument mismatch for {map.Name}: trying to access with arguments: [{actual}] when map expects arguments: [{expected}]");
+        return false;
+    }
+
+    /// <summary>Every map read but never given a value: bpftrace's "Undefined map".</summary>
+    public void ReportUndefined(DiagnosticBag diagnostics)
+    {
+        foreach (var map in _maps.Values.Where(m => m.ValueType is null))
+            diagnostics.Error(_firstUse.GetValueOrDefault(map), $"Undefined map: {map.Name}");
+    }
+
+    /// <summary><c>let @m = lruhash(100);</c>: the kernel map kind and its size, checked once types are known.</summary>
+    public void Declare(IReadOnlyList<MapDeclaration> declarations, DiagnosticBag diagnostics)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var declaration in declarations)
+        {
+            if (!seen.Add(declaration.MapName))
+            {
+                diagnostics.Error(declaration.Span, $"{declaration.MapName} is declared more than once");
+                continue;
+            }
+            if (!Kinds.TryGetValue(declaration.Kind, out var kind))
+            {
+                diagnostics.Error(declaration.Span,
+                    $"Invalid map kind: {declaration.Kind} (expected one of {string.Join(", ", Kinds.Keys)})");
+                continue;
+            }
+            if (declaration.MaxEntries is not IntegerLiteral { Value: > 0 and <= int.MaxValue } size)
+            {
+                diagnostics.Error(declaration.MaxEntries?.Span ?? declaration.Span,
+                    $"{declaration.Kind}() requires one argument: the maximum number of entries, a positive integer");
+                continue;
+            }
+            var map = Get(declaration.MapName);
+            map.DeclaredKind = kind;
+            map.DeclaredMaxEntries = (int)size.Value;
+            _declarations[map] = declaration;
+        }
+    }
+
+    /// <summary>Per-CPU kinds only make sense for aggregations, whose per-CPU values user space combines.</summary>
+    public void CheckDeclaredKinds(DiagnosticBag diagnostics)
+    {
+        foreach (var (map, declaration) in _declarations)
+        {
+            if (map.DeclaredKind is MapKind.PerCpuHash or MapKind.PerCpuLruHash or MapKind.PerCpuArray && map.ValueType is not null && !map.IsAggregation)
+                diagnostics.Error(declaration.Span,
+                    $"{map.Name} is declared {declaration.Kind} but holds a {TypeNames.Of(map.ValueType)}: per-CPU maps can only hold aggregations such as count() or sum()");
+            if (map.IsPerCpuArray)
+                CheckPerCpuArray(map, declaration, diagnostics);
+            if (map.IsScalar && map.DeclaredMaxEntries != 1)
+                diagnostics.Warning(declaration.Span, $"{map.Name} has no keys: it holds one entry whatever size is declared");
+        }
+    }
+
+    /// <summary>
+    /// A percpuarray is indexed by one integer, 0..N-1 (a scalar map is index 0), and holds count, sum, min, max, avg
+    /// or stats: hist and lhist keep one entry per bucket, which an array indexed by the script's key has no room for.
+    /// </summary>
+    private static void CheckPerCpuArray(MapSymbol map, MapDeclaration declaration, DiagnosticBag diagnostics)
+    {
+        if (map.KeyTypes is { Count: > 0 } keys && (keys.Count != 1 || !keys[0].IsInteger))
+            diagnostics.Error(declaration.Span,
+                $"{map.Name} is declared percpuarray but has keys [{string.Join(", ", keys.Select(TypeNames.Of))}]: an array is indexed by one integer, 0 to {map.DeclaredMaxEntries - 1}");
+        if (map.ValueType is AggregationType { IsHistogram: true } histogram)
+            diagnostics.Error(declaration.Span,
+                $"{map.Name} is declared percpuarray but holds a {histogram}: an array holds count(), sum(), min(), max(), avg() or stats(); declare it percpuhash for {histogram}()");
+    }
+
+    /// <summary>
+    /// Integer keys of any width and signedness fit one map (bpftrace 0.17 accepts <c>@m[1]</c> and <c>@m[(uint64)x]</c>
+    /// together): a key is stored at the map's key width, and the first use decides how it prints.
+    /// </summary>
+    private sealed class KeyTypeComparer : IEqualityComparer<BpfType>
+    {
+        public static readonly KeyTypeComparer Instance = new();
+
+        public bool Equals(BpfType? x, BpfType? y) => (x?.IsInteger == true && y?.IsInteger == true) || object.Equals(x, y);
+
+        public int GetHashCode(BpfType type) => type.IsInteger ? 0 : type.GetHashCode();
+    }
+}

@@ -1,0 +1,38 @@
+using SharpTrace.Probes;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Semantics;
+
+/// <summary>
+/// A probe's attach points as the kernel sees them: wildcards expanded, names resolved (tracepoints, functions,
+/// binaries' symbols). Binaries read for uprobes are kept for the compilation, so every fixpoint pass reuses them.
+/// </summary>
+internal sealed class ProbeExpander(ITracepointCatalog tracepoints)
+{
+    private readonly Dictionary<string, Kernel.Elf.ElfFile> _elfFiles = new(StringComparer.Ordinal);
+
+    /// <summary>Every attach point of <paramref name="probe"/>, all of one kind; empty when none resolves or kinds are mixed.</summary>
+    public IReadOnlyList<ProbeSpec> Expand(Probe probe, DiagnosticBag diagnostics)
+    {
+        var specs = new List<ProbeSpec>();
+        foreach (var point in probe.AttachPoints)
+            specs.AddRange(ProbeSpecResolver.Resolve(point, tracepoints, diagnostics, _elfFiles));
+        if (specs.Count == 0)
+            return [];
+        if (specs.Select(s => s.Kind).Distinct().Count() > 1)
+        {
+            diagnostics.Error(probe.AttachPoints[0].Span, "A probe's attach points must all be of one kind");
+            return [];
+        }
+        return specs;
+    }
+
+    /// <summary>bpftrace's limit on attach points over the whole program (<c>max_probes</c>).</summary>
+    public static void CheckProbeCount(IReadOnlyList<BoundProbe> probes, ProgramConfig config, DiagnosticBag diagnostics)
+    {
+        var attachPoints = probes.Sum(p => p.AttachPoints.Count);
+        if (attachPoints > config.MaxProbes)
+            diagnostics.Error(default, $"Can not attach more than {config.MaxProbes} probes ({attachPoints} requested): raise max_probes (config or BPFTRACE_MAX_PROBES)");
+    }
+}

@@ -1,0 +1,394 @@
+using SharpTrace.Builtins;
+using SharpTrace.Builtins.Aggregations;
+using SharpTrace.Probes;
+using SharpTrace.Runtime;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Semantics;
+
+/// <summary>
+/// Binds a probe's statements: assignments to maps and variables (their types unified across the program through the
+/// map table), aggregations, the statement functions (printf, print, clear, delete, exit...), blocks and loops.
+/// Expressions are bound by <see cref="ExpressionBinder"/>.
+/// </summary>
+internal sealed partial class StatementBinder
+{
+    private readonly BindingContext _context;
+    private readonly ExpressionBinder _expressions;
+    private readonly SyntaxTree _tree;
+    private readonly ProgramConfig _config;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly MapTable _maps;
+    private readonly ProbeKind _probeKind;
+    private readonly Dictionary<string, VariableSymbol> _variables;
+    private readonly HashSet<VariableSymbol> _untypedVariables;
+
+    public StatementBinder(BindingContext context, ProbeScope scope)
+    {
+        _context = context;
+        _expressions = new ExpressionBinder(context, scope, BindIncrement);
+        _tree = context.Tree;
+        _config = context.Config;
+        _diagnostics = context.Diagnostics;
+        _maps = context.Maps;
+        _probeKind = scope.Kind;
+        _variables = scope.Variables;
+        _untypedVariables = scope.UntypedVariables;
+    }
+
+    /// <summary>The probe's predicate, an integer.</summary>
+    public BoundExpression BindPredicate(Expression predicate) => _expressions.BindCondition(predicate, "Invalid type for predicate: ");
+
+    public BoundBlock BindBlock(Block block) =>
+        new(block.Span, block.Statements.Select(BindStatement).OfType<BoundStatement>().ToList());
+
+    private BoundStatement? BindStatement(Statement statement)
+    {
+        switch (statement)
+        {
+            case Block block:
+                return BindBlock(block);
+            case IfStatement s:
+                return new BoundIf(s.Span, _expressions.BindCondition(s.Condition, "Invalid condition in if(): "), BindBlock(s.Then), s.Else is null ? null : BindStatement(s.Else));
+            case AssignmentStatement s:
+                return BindAssignment(s);
+            case ExpressionStatement { Expression: CallExpression call } s:
+                return BindCallStatement(call, s.Span);
+            case ExpressionStatement { Expression: IncrementExpression inc } s:
+                return BindIncrement(inc, s.Span);
+            case ExpressionStatement s:
+                return new BoundExpressionStatement(s.Span, _expressions.BindExpression(s.Expression));
+            case LetStatement s:
+                return BindLet(s);
+            case ForMapStatement s:
+                return BindForMap(s);
+            case ForRangeStatement s:
+                return BindForRange(s);
+            case WhileStatement s:
+                return BindWhile(s);
+            case UnrollStatement s:
+                return BindUnroll(s);
+            case BreakStatement or ContinueStatement:
+                return BindLoopJump(statement);
+            case ReturnStatement s:
+                return BindReturn(s);
+            default:
+                _diagnostics.ReportUnsupported(statement.Span, StatementName(statement));
+                return null;
+        }
+    }
+
+    private static string StatementName(Statement statement) => statement switch
+    {
+        LetStatement => "let",
+        _ => statement.GetType().Name,
+    };
+
+    private BoundStatement? BindAssignment(AssignmentStatement s)
+    {
+        switch (s.Target)
+        {
+            case MapAccess map when s.CompoundOperator is null && s.Value is CallExpression call && AggregationFunction.All.ContainsKey(call.Name):
+                return BindAggregate(map, call, s.Span);
+            case MapAccess map:
+            {
+                var value = s.CompoundOperator is { } op
+                    ? _expressions.BindBinary(new BinaryExpression(s.Span, op, map, s.Value))
+                    : _expressions.BindExpression(s.Value);
+                return AssignMap(map, value, s.Span);
+            }
+            case VariableExpression variable:
+            {
+                var value = s.CompoundOperator is { } op
+                    ? _expressions.BindBinary(new BinaryExpression(s.Span, op, variable, s.Value))
+                    : _expressions.BindExpression(s.Value);
+                return AssignVariable(variable, value, s.Span);
+            }
+            default:
+                _diagnostics.Error(s.Target.Span, "Only maps and variables can be assigned to");
+                return null;
+        }
+    }
+
+    private BoundStatement? BindIncrement(IncrementExpression inc, TextSpan span)
+    {
+        if (IncrementedType(inc.Target) is { } type && type is StringType or TupleType or AggregationType)
+        {
+            _diagnostics.ReportInvalidOperand(inc.Span, inc.IsIncrement ? "++" : "--", TypeNames.Of(type));
+            return null;
+        }
+        DeclareIncrementedMap(inc.Target);
+        var op = inc.IsIncrement ? BinaryOperator.Add : BinaryOperator.Subtract;
+        var one = new IntegerLiteral(inc.Span, 1, "1");
+        var sum = _expressions.BindBinary(new BinaryExpression(inc.Span, op, inc.Target, one));
+        return inc.Target switch
+        {
+            MapAccess map => AssignMap(map, sum, span),
+            VariableExpression variable => AssignVariable(variable, sum, span),
+            _ => ReportNotAssignable(inc.Target),
+        };
+    }
+
+    private BoundStatement? ReportNotAssignable(Expression target)
+    {
+        _diagnostics.Error(target.Span, "Only maps and variables can be incremented");
+        return null;
+    }
+
+    private BoundStatement? AssignMap(MapAccess access, BoundExpression value, TextSpan span)
+    {
+        if (value.Type is VoidType)
+        {
+            _diagnostics.Error(value.Span, "Cannot assign a value of type 'none' to a map");
+            return null;
+        }
+        if (value.Type is CValueType stored)
+        {
+            _diagnostics.ReportUnsupported(value.Span, $"Storing a {stored} in a map");
+            return null;
+        }
+        var map = _maps.Get(access.Name);
+        var keys = _expressions.BindKeys(map, access);
+        if (value.Type is ErrorType && map.ValueType is null)
+        {
+            // Known after another pass, or a default then; a real error in the value was reported already.
+            _maps.AssignedUntyped(map);
+            return null;
+        }
+        var storage = _context.StorageType(value.Type);
+        if (map.ValueType is null)
+            _maps.SetValueType(map, storage);
+        else if (!IsAssignable(map.ValueType, storage))
+        {
+            _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeNames.Of(_expressions.MessageType(value.Type)), TypeNames.Of(map.ValueType));
+            return null;
+        }
+        return new BoundMapAssign(span, map, keys, value);
+    }
+
+    private BoundStatement? AssignVariable(VariableExpression target, BoundExpression value, TextSpan span)
+    {
+        if (value.Type is VoidType or AggregationType)
+        {
+            _diagnostics.Error(value.Span, $"Cannot assign a value of type '{TypeNames.Of(value.Type)}' to a variable");
+            return null;
+        }
+        if (value.Type is CValueType stored)
+        {
+            _diagnostics.ReportUnsupported(value.Span, $"Storing a {stored} in a variable");
+            return null;
+        }
+        var type = value.Type is StringType ? new StringType(_config.MaxStrlen) : value.Type is IntegerType ? _context.StorageType(value.Type) : value.Type;
+        if (!_variables.TryGetValue(target.Name, out var variable))
+            _variables[target.Name] = variable = new VariableSymbol(target.Name, type);
+        else if (_untypedVariables.Remove(variable))
+            variable.Type = type;
+        else if (!IsAssignable(variable.Type, type))
+        {
+            // bpftrace points at the assignment's '='.
+            _diagnostics.ReportVariableTypeMismatch(_context.TokenSpan(target.Span.End, value.Span.Start, "=") ?? span, target.Name,
+                TypeNames.Of(_expressions.MessageType(value.Type)), TypeNames.Of(variable.Type));
+            return null;
+        }
+        variable.IsAssigned = true;
+        foreach (var assigned in _assignedInForBodies)
+            assigned.Add(variable);
+        return new BoundVariableAssign(span, variable, value);
+    }
+
+    private BoundStatement? BindAggregate(MapAccess access, CallExpression call, TextSpan span)
+    {
+        var function = AggregationFunction.All[call.Name];
+        var arguments = call.Arguments.Select(_expressions.BindExpression).ToList();
+        if (arguments.Any(a => a.Type is ErrorType))
+            return null;
+        if (function.Bind(call, arguments, _diagnostics) is not { } type)
+            return null;
+        var map = _maps.Get(access.Name);
+        var keys = _expressions.BindKeys(map, access);
+        if (map.ValueType is null)
+            _maps.SetValueType(map, type);
+        else if (map.ValueType is AggregationType { Kind: var kind } && kind == type.Kind && map.ValueType != type)
+        {
+            _diagnostics.Error(call.Span, kind == AggregationKind.Hist
+                ? "Different bits in a single hist unsupported"
+                : "Different lhist bounds in a single map unsupported");
+            return null;
+        }
+        else if (map.ValueType != type)
+        {
+            _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeNames.Of(type), TypeNames.Of(map.ValueType));
+            return null;
+        }
+        return new BoundAggregate(span, map, keys, type, arguments.Count > 0 ? arguments[0] : null);
+    }
+
+    private BoundStatement? BindCallStatement(CallExpression call, TextSpan span)
+    {
+        switch (call.Name)
+        {
+            case "printf":
+                return BindPrintf(call, span);
+            case "exit":
+                _context.AddExitAction();
+                if (call.Arguments.Count > 1)
+                    _diagnostics.ReportWrongArgumentCount(call.Span, "exit", 0, call.Arguments.Count);
+                else if (call.Arguments.Count == 1)
+                    _diagnostics.ReportUnsupported(call.Arguments[0].Span, "An exit code argument");
+                return new BoundExit(span);
+            case "clear":
+                return SingleMapArgument(call) is { } cleared ? new BoundClear(span, _maps.Get(cleared.Name)) : null;
+            case "zero":
+                return SingleMapArgument(call) is { } zeroed ? new BoundZero(span, _maps.Get(zeroed.Name)) : null;
+            case "print":
+                return BindPrintMap(call, span);
+            case "delete":
+                return BindDelete(call, span);
+            default:
+                if (AggregationFunction.All.ContainsKey(call.Name))
+                {
+                    _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
+                    return null;
+                }
+                return _expressions.TryBindBuiltinStatement(call, span) ?? new BoundExpressionStatement(span, _expressions.BindExpression(call));
+        }
+    }
+
+    /// <summary>The one whole-map argument of clear(), zero() and print(), worded as bpftrace words the problems.</summary>
+    private MapAccess? SingleMapArgument(CallExpression call)
+    {
+        if (call.Name == "print" && call.Arguments.Count > 3)
+        {
+            _diagnostics.Error(call.Span, $"print() takes up to 3 arguments ({call.Arguments.Count} provided)");
+            return null;
+        }
+        if (call.Arguments.Count != 1)
+        {
+            _diagnostics.ReportWrongArgumentCount(call.Span, call.Name, 1, call.Arguments.Count);
+            return null;
+        }
+        if (call.Arguments[0] is MapAccess { IsScalar: true } map)
+            return map;
+        if (call.Arguments[0] is MapAccess)
+        {
+            _diagnostics.Error(call.Span, $"The map passed to {call.Name}() should not be indexed by a key");
+            return null;
+        }
+        _diagnostics.Error(call.Span, $"{call.Name}() expects a map to be provided");
+        return null;
+    }
+
+    /// <summary><c>print(@m)</c>, <c>print(@m, top)</c>, <c>print(@m, top, div)</c>; top and div are integer literals.</summary>
+    private BoundStatement? BindPrintMap(CallExpression call, TextSpan span)
+    {
+        if (call.Arguments.Count > 3)
+        {
+            _diagnostics.Error(call.Span, $"print() takes up to 3 arguments ({call.Arguments.Count} provided)");
+            return null;
+        }
+        if (call.Arguments.Count == 0)
+        {
+            _diagnostics.ReportWrongArgumentCount(call.Span, "print", 1, 0);
+            return null;
+        }
+        if (call.Arguments[0] is not MapAccess access)
+        {
+            _diagnostics.ReportUnsupported(call.Span, "print() of a value that is not a map");
+            return null;
+        }
+        if (!access.IsScalar)
+        {
+            _diagnostics.Error(call.Span, "The map passed to print() should not be indexed by a key");
+            return null;
+        }
+        var limits = new uint[2];
+        for (var i = 1; i < call.Arguments.Count; i++)
+        {
+            switch (call.Arguments[i])
+            {
+                case IntegerLiteral literal:
+                    limits[i - 1] = (uint)Math.Min(literal.Value, uint.MaxValue);
+                    break;
+                case UnaryExpression { Operator: UnaryOperator.Negate, Operand: IntegerLiteral }:
+                    break; // bpftrace accepts a negative top or div and ignores it
+                default:
+                    var type = _expressions.BindExpression(call.Arguments[i]).Type;
+                    _diagnostics.Error(call.Span, $"print() expects a integer literal ({(type.IsInteger ? "integer" : TypeNames.Of(type))} provided)");
+                    return null;
+            }
+        }
+        // bpftrace 0.17 ignores top and div for stats maps (with a warning); we apply them (docs/output.md).
+        var map = _maps.Get(access.Name);
+        var (top, div) = (limits[0], limits[1]);
+        return new BoundPrintMap(span, map, _context.AddAction(id => new PrintMapAction(id, map, top, div)));
+    }
+
+    private BoundStatement? BindDelete(CallExpression call, TextSpan span)
+    {
+        // delete(@m[k]) and delete(@x) name the entry; delete(@m, k) passes the key apart.
+        if (call.Arguments is [MapAccess entry])
+        {
+            var map = _maps.Get(entry.Name);
+            if (entry.IsScalar && map.KeyTypes is { Count: > 0 })
+                return new BoundClear(span, map);
+            return new BoundDelete(span, map, _expressions.BindKeys(map, entry));
+        }
+        if (call.Arguments is [MapAccess { IsScalar: true } target, var key])
+        {
+            var access = new MapAccess(target.Span, target.Name, key is TupleExpression tuple ? tuple.Elements : [key]);
+            var map = _maps.Get(target.Name);
+            return new BoundDelete(span, map, _expressions.BindKeys(map, access));
+        }
+        _diagnostics.Error(call.Span, "delete() expects a map to be provided");
+        return null;
+    }
+
+    private BoundStatement? BindPrintf(CallExpression call, TextSpan span)
+    {
+        if (_expressions.BindFormat(call) is not { } bound)
+            return null;
+        var id = _context.AddAction(id => new PrintfAction(id, bound.Format, bound.Types));
+        return new BoundPrintf(span, id, bound.Arguments);
+    }
+
+    /// <summary><c>let $x</c>, <c>let $x: type</c>, <c>let $x = value</c>: a variable can be declared (with or without a type) before its first assignment.</summary>
+    private BoundStatement? BindLet(LetStatement let)
+    {
+        var declared = let.Type is null ? null : _expressions.DeclaredType(let.Type);
+        if (let.Value is not null)
+        {
+            var name = new VariableExpression(let.Span, let.Variable);
+            if (declared is not null && !_variables.ContainsKey(let.Variable))
+                _variables[let.Variable] = new VariableSymbol(let.Variable, declared) { IsAssigned = false };
+            return AssignVariable(name, _expressions.BindExpression(let.Value), let.Span);
+        }
+        if (_variables.ContainsKey(let.Variable))
+            return null;
+        var variable = new VariableSymbol(let.Variable, declared ?? BpfType.Int64) { IsAssigned = false };
+        _variables[let.Variable] = variable;
+        if (declared is null)
+            _untypedVariables.Add(variable);
+        return null;
+    }
+
+    /// <summary>The current type of a variable or map about to be incremented; null when it has none yet.</summary>
+    private BpfType? IncrementedType(Expression target) => target switch
+    {
+        VariableExpression v => _variables.GetValueOrDefault(v.Name)?.Type,
+        MapAccess m => _maps.Find(m.Name)?.ValueType,
+        _ => null,
+    };
+
+    /// <summary><c>@m[k]++</c> declares a map nothing else gave a type yet: it holds integers, starting at 0.</summary>
+    private void DeclareIncrementedMap(Expression target)
+    {
+        if (target is MapAccess access && _maps.Get(access.Name) is { ValueType: null } map)
+            _maps.SetValueType(map, BpfType.Int64);
+    }
+
+    // A pointer variable keeps its pointer type: an integer or another pointer type is a mismatch, as in bpftrace.
+    private static bool IsAssignable(BpfType existing, BpfType value) =>
+        existing == value || value is ErrorType || existing is ErrorType
+        || (existing.IsInteger && value.IsInteger && existing is not PointerType && value is not PointerType);
+}

@@ -1,0 +1,30 @@
+using SharpTrace.Semantics.CTypes;
+
+namespace SharpTrace.Semantics;
+
+/// <summary>Types as bpftrace names them in its messages, so every diagnostic words a type the same way.</summary>
+internal static class TypeNames
+{
+    /// <summary>A type as bpftrace names it in messages: <c>int64</c>, <c>unsigned int32</c>, <c>string[16]</c>, <c>struct task_struct *</c>.</summary>
+    public static string Of(BpfType type) => type switch
+    {
+        IntegerType i => (i.IsSigned ? "int" : "unsigned int") + (i.Bytes * 8),
+        StringType s => $"string[{s.Capacity}]",
+        TupleType t => "(" + string.Join(",", t.Elements.Select(Of)) + ")",
+        _ => type.ToString() ?? "?",
+    };
+
+    /// <summary>bpftrace's word for a kind of type ("found integer.", "(string provided)").</summary>
+    public static string KindOf(BpfType type) => type switch
+    {
+        StringType => "string",
+        PointerType => "pointer",
+        IntegerType or ErrorType => "integer",
+        CValueType { CType.Resolved: CStructType s } => s.IsUnion ? "union" : "struct",
+        CValueType => "array",
+        TupleType => "tuple",
+        AggregationType a => a.ToString(),
+        VoidType => "none",
+        _ => type.ToString() ?? "?",
+    };
+}
