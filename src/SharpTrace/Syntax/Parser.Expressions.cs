@@ -36,7 +36,7 @@ internal sealed partial class Parser
     private Expression ParseBinary(int minPrecedence)
     {
         var left = ParseUnary();
-        while (true)
+        for (var chain = 0; ; chain++)
         {
             var kind = Current.Kind;
             var precedence = TokenFacts.GetBinaryPrecedence(kind);
@@ -45,6 +45,11 @@ internal sealed partial class Parser
             // In a predicate "/ {" is its closing slash, not a division (as is "/ /", which can't divide either).
             if (kind == TokenKind.Slash && Peek(1).Kind is TokenKind.OpenBrace or TokenKind.Slash)
                 return left;
+            if (chain == MaxChain)
+            {
+                _diagnostics.ReportNestedTooDeeply(Current.Span);
+                throw new SyntaxErrorException();
+            }
             Take();
             var right = ParseBinary(precedence + 1);
             left = new BinaryExpression(SpanFrom(left.Span.Start), TokenFacts.GetBinaryOperator(kind), left, right);

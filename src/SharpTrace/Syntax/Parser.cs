@@ -12,6 +12,10 @@ internal sealed partial class Parser
     // Deeper nesting than this is reported instead of risking the stack.
     private const int MaxNesting = 200;
 
+    // A chain of binary operators (1 + 2 + ... ) parses in a loop but makes a left-deep tree that every later pass
+    // walks recursively: longer chains are reported too. bpftrace compiles chains of 1,000 terms.
+    private const int MaxChain = 1024;
+
     private readonly SourceText _source;
     private readonly Lexer _lexer;
     private readonly DiagnosticBag _diagnostics;

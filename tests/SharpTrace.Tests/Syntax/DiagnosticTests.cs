@@ -104,6 +104,26 @@ public class DiagnosticTests
         Assert.Contains(unary.Diagnostics, d => d.Message.Contains("nested too deeply"));
     }
 
+    [Fact]
+    public void LongOperatorChainsAreReportedOnceNotOverflowedLaterAndThousandTermChainsBind()
+    {
+        // A flat chain parses in a loop but builds a left-deep tree that the binder, -d ast and the code generator
+        // walk recursively: 55,000 terms used to overflow the stack even with --dry-run.
+        var chain = "BEGIN { @x = " + string.Join(" + ", Enumerable.Repeat("1", 55_000)) + "; }";
+        var tree = SyntaxTree.Parse(chain);
+        var error = Assert.Single(tree.Diagnostics);
+        Assert.Equal("syntax error, program is nested too deeply", error.Message);
+        Assert.Equal(chain.IndexOf('+', StringComparison.Ordinal) + 1024 * 4, error.Span.Start);
+
+        // bpftrace compiles chains of 1,000 terms; so do the parser and the binder.
+        var thousand = "BEGIN { $y = 1; @x = " + string.Join(" + ", Enumerable.Repeat("$y", 1000)) + "; }";
+        Assert.Empty(SyntaxTree.Parse(thousand).Diagnostics);
+        var (program, diagnostics) = SharpTrace.Tests.Semantics.SemanticKit.Bind(thousand);
+        Assert.Empty(diagnostics);
+        Assert.NotNull(program);
+        Assert.NotEmpty(SharpTrace.Semantics.BoundTreePrinter.Print(program));
+    }
+
     [Theory]
     // bpftrace 0.17 on files ending in a line break (`printf 'BEGIN {\n' > d.bt; bpftrace -d d.bt`): the end of
     // the file is on a line of its own, which is not shown.
