@@ -155,7 +155,10 @@ internal sealed class PrintfFormat
         var start = i;
         while (i < format.Length && char.IsAsciiDigit(format[i]))
             i++;
-        return i == start ? null : int.Parse(format.AsSpan(start, i - start), CultureInfo.InvariantCulture);
+        if (i == start)
+            return null;
+        // A number past int's range saturates: the checker rejects widths that large before anything runs.
+        return int.TryParse(format.AsSpan(start, i - start), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : int.MaxValue;
     }
 
     private static string FormatOne(PrintfConversion c, RuntimeValue arg)

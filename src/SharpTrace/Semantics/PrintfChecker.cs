@@ -8,6 +8,12 @@ namespace SharpTrace.Semantics;
 /// </summary>
 internal static class PrintfChecker
 {
+    /// <summary>
+    /// The largest field width or precision: one field of a mebibyte. bpftrace passes larger ones to snprintf, which
+    /// fails at run time past 2^31 ("format() error occurred"); between, a single event would print gigabytes.
+    /// </summary>
+    public const int MaxFieldWidth = 1 << 20;
+
     /// <summary>Null when <paramref name="arguments"/> fit the conversions of <paramref name="format"/>, else bpftrace's message.</summary>
     public static string? Check(string format, IReadOnlyList<BpfType> arguments, string function = "printf") =>
         Check(PrintfFormat.Parse(format), arguments.Select(ArgumentTypeName).ToList(), function);
@@ -28,6 +34,8 @@ internal static class PrintfChecker
             return $"{function}: Too many arguments for format string ({suppliedTypes.Count} supplied, {conversions.Count} expected)";
         for (var i = 0; i < conversions.Count; i++)
         {
+            if (Math.Max(conversions[i].Width ?? 0, conversions[i].Precision ?? 0) > MaxFieldWidth)
+                return $"{function}: {conversions[i].Text} asks for more than {MaxFieldWidth} characters (the largest field width or precision)";
             var expected = TypeName(conversions[i].ArgumentKind);
             if (suppliedTypes[i] != expected)
                 return $"{function}: %{conversions[i].Token} specifier expects a value of type {expected} ({suppliedTypes[i]} supplied)";

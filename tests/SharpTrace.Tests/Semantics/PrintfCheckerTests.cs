@@ -46,4 +46,22 @@ public class PrintfCheckerTests
         Assert.Equal("cat: %d specifier expects a value of type integer (string supplied)",
             PrintfChecker.Check("%d", [new StringType(16)], "cat"));
     }
+
+    // BEGIN { printf("%2147483648d\n", 1); exit(); }: bpftrace 0.17 runs it and dies with "FATAL: format() error
+    // occurred: Value too large for defined data type"; %2147483647d made sharptrace run out of memory.
+    [Theory]
+    [InlineData("%2147483648d", "integer")]
+    [InlineData("%2147483647d", "integer")]
+    [InlineData("%99999999999999999999s", "string")]
+    [InlineData("%.1048577s", "string")]
+    public void HugeFieldWidthsAreRefusedBeforeRunning(string conversion, string type) =>
+        Assert.Equal($"printf: {conversion} asks for more than 1048576 characters (the largest field width or precision)",
+            PrintfChecker.Check(PrintfFormat.Parse(conversion + "\n"), [type]));
+
+    [Fact]
+    public void AMebibyteFieldIsAllowed()
+    {
+        Assert.Null(PrintfChecker.Check(PrintfFormat.Parse("%1048576d\n"), ["integer"]));
+        Assert.Equal(1 << 20, PrintfFormat.Parse("%1048576d").Format([new SharpTrace.Output.IntegerValue(7)]).Length);
+    }
 }
