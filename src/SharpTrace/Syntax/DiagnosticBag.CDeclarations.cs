@@ -21,6 +21,7 @@ internal sealed partial class DiagnosticBag
     public void ReportCNotConstant(TextSpan span) => Error(span, "expression is not an integer constant expression");
     public void ReportCUndeclaredIdentifier(TextSpan span, string name) => Error(span, $"use of undeclared identifier '{name}'");
     public void ReportCDivisionByZero(TextSpan span) => Error(span, "division by zero in constant expression");
+    public void ReportCTypeTooLarge(TextSpan span) => Error(span, $"type is too large (more than {int.MaxValue} bytes)");
     public void ReportCArraySize(TextSpan span, long size) => Error(span, $"array size {size} is negative or too large");
     public void ReportIncludeNotFound(TextSpan span, string header) => Error(span, $"'{header}' file not found");
     public void ReportUnterminatedConditional(TextSpan span) => Error(span, "unterminated conditional directive");

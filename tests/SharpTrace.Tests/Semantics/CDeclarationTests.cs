@@ -211,6 +211,12 @@ public class CDeclarationTests
     [InlineData("struct s { int a[⟦N⟧]; };", "use of undeclared identifier 'N'")]
     [InlineData("struct s { int a[⟦-1⟧]; };", "array size -1 is negative or too large")]
     [InlineData("struct s { int a[4 ⟦/⟧ 0]; };", "division by zero in constant expression")]
+    // Sizes past 2^31 bytes: the layout overflowed (a .NET crash) and nested arrays wrapped to 0 bytes.
+    [InlineData("struct s { char b[2147483647]; char c; ⟦}⟧;", "type is too large (more than 2147483647 bytes)")]
+    [InlineData("struct s { char b[⟦65536⟧][65536]; };", "type is too large (more than 2147483647 bytes)")]
+    [InlineData("struct s { int b[⟦1073741824⟧]; };", "type is too large (more than 2147483647 bytes)")]
+    // INT64_MIN / -1 overflows: it wraps rather than crashing; the array size is then out of range.
+    [InlineData("struct s { int a[⟦(-9223372036854775807 - 1) / -1⟧]; };", "array size -9223372036854775808 is negative or too large")]
     [InlineData("struct s { ⟦long char⟧ c; };", "invalid combination of type specifiers 'long char'")]
     [InlineData("struct s { int a ⟦`⟧ };", "invalid character '`' in C definition")]
     [InlineData("struct s { int a[⟦0x⟧]; };", "invalid integer constant '0x'")]

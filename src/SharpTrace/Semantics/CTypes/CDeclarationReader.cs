@@ -433,7 +433,15 @@ internal sealed class CDeclarationReader
         Take();
         while (Current.Is("__attribute__") || Current.Is("__attribute"))
             packed |= SkipAttribute();
-        var body = CLayout.Lay(members, isUnion, packed);
+        CStructBody body;
+        try
+        {
+            body = CLayout.Lay(members, isUnion, packed);
+        }
+        catch (OverflowException)
+        {
+            throw Error(d => d.ReportCTypeTooLarge(Previous.Span));
+        }
         if (!type.IsComplete)
             type.Define(body);
         return type;
@@ -554,11 +562,14 @@ internal sealed class CDeclarationReader
                 Take();
                 var countStart = Current.Span;
                 var count = Current.Is("]") ? 0 : ParseConditional();
+                var countSpan = countStart.Cover(Previous.Span);
                 if (count is < 0 or > int.MaxValue)
-                    Report(d => d.ReportCArraySize(countStart.Cover(Previous.Span), count));
+                    Report(d => d.ReportCArraySize(countSpan, count));
                 Expect("]");
                 var length = (int)Math.Clamp(count, 0, int.MaxValue);
-                suffixes.Add(t => new CArrayType(t, length));
+                suffixes.Add(t => (long)t.Size * length > int.MaxValue
+                    ? throw Error(d => d.ReportCTypeTooLarge(countSpan))
+                    : new CArrayType(t, length));
             }
             else if (Current.Is("("))
             {
@@ -655,8 +666,9 @@ internal sealed class CDeclarationReader
                 "+" => unchecked(left + right),
                 "-" => unchecked(left - right),
                 "*" => unchecked(left * right),
-                "/" => left / right,
-                _ => left % right,
+                // INT64_MIN / -1 overflows in C; it wraps here, as two's complement does, rather than failing.
+                "/" => right == -1 ? unchecked(-left) : left / right,
+                _ => right == -1 ? 0 : left % right,
             };
         }
         return left;
