@@ -314,6 +314,20 @@ public sealed class CliTests : KernelTest
     }
 
     [Fact]
+    public async Task ThousandsOfErrorsAreCutToTheFirstTwenty()
+    {
+        var script = TempPath(".bt");
+        File.WriteAllText(script, string.Concat(Enumerable.Repeat("BEGIN { prnt(); }\n", 300)));
+        var result = await SharpTraceRun.RunAsync([script]);
+        File.Delete(script);
+
+        Assert.Equal(1, result.ExitCode);
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(20, lines.Count(l => l.Contains("ERROR: Unknown function: prnt", StringComparison.Ordinal)));
+        Assert.Equal("ERROR: 280 more errors and warnings not shown", lines[^1]);
+    }
+
+    [Fact]
     public async Task EmptyProgramIsNoProgram()
     {
         var result = await SharpTraceRun.RunAsync(["-e", ""]);
