@@ -5,7 +5,7 @@ namespace SharpTrace.Tests.Syntax;
 
 /// <summary>
 /// Random and mutated token streams never make the parser throw or hang. The seed is fixed; the number of cases
-/// comes from SHARPTRACE_FUZZ_CASES (default 3000), so a long run is one environment variable away.
+/// comes from SHARPTRACE_FUZZ_CASES (default 100,000), so a longer run is one environment variable away.
 /// </summary>
 public class FuzzTests
 {
