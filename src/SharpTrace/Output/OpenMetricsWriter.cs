@@ -19,6 +19,9 @@ internal enum MetricsFormat
 /// </summary>
 internal sealed record MetricsMap(MapSnapshot Snapshot, bool SumOnlyGrows = false);
 
+/// <summary>One sample line: the family name's suffix (<c>_total</c>, <c>_bucket</c>, or none), its labels, its value as text.</summary>
+internal sealed record MetricSample(string Suffix, IReadOnlyList<KeyValuePair<string, string>> Labels, string Value);
+
 /// <summary>
 /// Writes map snapshots as metric families (docs/metrics.md): <c>@name</c> is the family <c>sharptrace_name</c>, keys
 /// are labels (<c>key</c>, or <c>key0</c>..<c>keyN</c>), and the value's aggregation decides the type: count() a counter,
@@ -59,10 +62,20 @@ internal sealed class OpenMetricsWriter(string scriptName, IReadOnlyList<KeyValu
     {
         var text = new StringBuilder();
         foreach (var map in maps.Where(m => m.Snapshot.Entries.Count > 0).OrderBy(m => m.Snapshot.Name, StringComparer.Ordinal))
-            new Family(this, map, format, text).Write();
+            new Family(this, map, format).Write(text);
         if (format == MetricsFormat.OpenMetrics)
             text.Append("# EOF\n");
         return text.ToString();
+    }
+
+    /// <summary>The samples of one map, as the Prometheus format writes them (what a .NET meter measures).</summary>
+    public IReadOnlyList<MetricSample> Samples(MetricsMap map)
+    {
+        if (map.Snapshot.Entries.Count == 0)
+            return [];
+        var family = new Family(this, map, MetricsFormat.Prometheus);
+        family.Write(new StringBuilder());
+        return family.Written;
     }
 
     /// <summary>A label value with backslash, double quote and newline escaped, as both formats want.</summary>
@@ -89,12 +102,15 @@ internal sealed class OpenMetricsWriter(string scriptName, IReadOnlyList<KeyValu
         return labels;
     }
 
-    private sealed class Family(OpenMetricsWriter writer, MetricsMap map, MetricsFormat format, StringBuilder text)
+    private sealed class Family(OpenMetricsWriter writer, MetricsMap map, MetricsFormat format)
     {
         private readonly string _name = FamilyName(map.Snapshot.Name);
+        private readonly List<MetricSample> _samples = [];
         private bool OpenMetrics => format == MetricsFormat.OpenMetrics;
 
-        public void Write()
+        public IReadOnlyList<MetricSample> Written => _samples;
+
+        public void Write(StringBuilder text)
         {
             var entries = map.Snapshot.Entries
                 .Select(e => (Entry: e, Labels: writer.EntryLabels(e)))
@@ -121,6 +137,13 @@ internal sealed class OpenMetricsWriter(string scriptName, IReadOnlyList<KeyValu
             text.Append("# TYPE ").Append(family).Append(' ').Append(type).Append('\n');
             foreach (var (entry, labels) in entries)
                 WriteEntry(entry.Value, labels, type);
+            foreach (var sample in _samples)
+            {
+                text.Append(_name).Append(sample.Suffix);
+                if (sample.Labels.Count > 0)
+                    text.Append('{').Append(LabelSet(sample.Labels)).Append('}');
+                text.Append(' ').Append(sample.Value).Append('\n');
+            }
         }
 
         private string EscapeHelp(string help) => OpenMetrics
@@ -191,13 +214,8 @@ internal sealed class OpenMetricsWriter(string scriptName, IReadOnlyList<KeyValu
             Sample("_count", labels, Number(total));
         }
 
-        private void Sample(string suffix, IReadOnlyList<KeyValuePair<string, string>> labels, string value)
-        {
-            text.Append(_name).Append(suffix);
-            if (labels.Count > 0)
-                text.Append('{').Append(LabelSet(labels)).Append('}');
-            text.Append(' ').Append(value).Append('\n');
-        }
+        private void Sample(string suffix, IReadOnlyList<KeyValuePair<string, string>> labels, string value) =>
+            _samples.Add(new MetricSample(suffix, labels, value));
 
         private static string LabelSet(IReadOnlyList<KeyValuePair<string, string>> labels) =>
             string.Join(',', labels.Select(l => l.Key + "=\"" + EscapeLabelValue(l.Value) + "\""));
