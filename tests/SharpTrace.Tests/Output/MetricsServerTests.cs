@@ -75,6 +75,14 @@ public sealed class MetricsServerTests
     }
 
     [Fact]
+    public async Task ManyScrapersAtOnceAreAllServed()
+    {
+        using var server = Start();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => GetAsync(server, "GET /metrics HTTP/1.1")));
+        Assert.All(responses, r => Assert.EndsWith("\r\n\r\nprom\n", r));
+    }
+
+    [Fact]
     public void APortInUseIsOneClearError()
     {
         using var server = Start();
