@@ -112,9 +112,13 @@ internal sealed class OpenMetricsWriter(string scriptName, IReadOnlyList<KeyValu
 
         public void Write(StringBuilder text)
         {
+            // Keys that differ in the map but not as labels (stacks with the same frames from different stack ids or
+            // processes) are one series: their values combine as per-CPU values do, and a string keeps the first.
             var entries = map.Snapshot.Entries
                 .Select(e => (Entry: e, Labels: writer.EntryLabels(e)))
-                .OrderBy(e => LabelSet(e.Labels), StringComparer.Ordinal)
+                .GroupBy(e => LabelSet(e.Labels), StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => (Entry: g.First().Entry with { Value = CombineValues(g.Select(e => e.Entry.Value)) }, g.First().Labels))
                 .ToList();
             var first = entries[0].Entry.Value;
             var (type, what) = first switch
@@ -144,6 +148,14 @@ internal sealed class OpenMetricsWriter(string scriptName, IReadOnlyList<KeyValu
                     text.Append('{').Append(LabelSet(sample.Labels)).Append('}');
                 text.Append(' ').Append(sample.Value).Append('\n');
             }
+        }
+
+        private static RuntimeValue CombineValues(IEnumerable<RuntimeValue> values)
+        {
+            var list = values.ToList();
+            var combines = list.All(v => v is CountValue or SumValue or MinValue or MaxValue or AvgValue or StatsValue
+                or HistValue or LinearHistValue or IntegerValue) && list.Select(v => v.GetType()).Distinct().Count() == 1;
+            return list.Count > 1 && combines ? Aggregation.Combine(list) : list[0];
         }
 
         private string EscapeHelp(string help) => OpenMetrics

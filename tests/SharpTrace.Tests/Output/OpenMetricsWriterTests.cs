@@ -205,6 +205,25 @@ public sealed class OpenMetricsWriterTests
     }
 
     [Fact]
+    public void KeysThatAreTheSameAsLabelsAreOneSeries()
+    {
+        // Two stack ids whose stacks could not be walked: both are the empty stack, one series.
+        var empty = new StackValue([]);
+        var same = new StackValue([new StackFrame(0x10, "main+4")]);
+        var map = M(Keyed("@", E(new CountValue(2), empty), E(new CountValue(3), empty), E(new CountValue(1), same), E(new CountValue(4), same)));
+        Assert.Equal(
+            """
+            # HELP sharptrace_map_total count() of map @ in sharptrace script test.bt
+            # TYPE sharptrace_map_total counter
+            sharptrace_map_total{host="web-1",key=""} 5
+            sharptrace_map_total{host="web-1",key="main+4"} 5
+
+            """, Prometheus(map));
+        var hist = M(Keyed("@sizes", E(HistValue.Of(1), empty), E(HistValue.Of(1, 2), empty)));
+        Assert.Contains("sharptrace_sizes_count{host=\"web-1\",key=\"\"} 3\n", Prometheus(hist), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MapsWithoutEntriesWriteNothing()
     {
         Assert.Equal("", Writer.Write([M(Empty("@gone")), M(Empty("@x", isScalar: true))], MetricsFormat.Prometheus));
