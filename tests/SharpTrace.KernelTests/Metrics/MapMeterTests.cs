@@ -58,10 +58,11 @@ public sealed class MapMeterTests : KernelTest
             [("-1.0", 0L), ("0.0", 1L), ("1.0", 2L), ("3.0", 3L), ("+Inf", 3L)],
             collected.Where(o => o.Instrument == "sharptrace_sizes_bucket").Select(o => (o.Tags["le"], o.Value)).ToList());
         Assert.Contains(collected, o => o.Instrument == "sharptrace_n" && o.Value == 3);
+        Assert.Contains(collected, o => o.Instrument == "sharptrace_recent_scalar" && o.Value == 3);
 
         await TestPrograms.RunAsync("opener", prefix + "-clear");
         collected = await CollectUntilAsync(listener, observed, o => o.Any(x => x.Instrument == "sharptrace_zeroed" && x.Value == 0));
-        Assert.DoesNotContain(collected, o => o.Instrument == "sharptrace_recent");
+        Assert.DoesNotContain(collected, o => o.Instrument is "sharptrace_recent" or "sharptrace_recent_scalar");
         Assert.Contains(collected, o => o.Instrument == "sharptrace_opens" && o.Value == 3);
 
         await stop.CancelAsync();

@@ -21,9 +21,10 @@ public sealed class MetricsEndpointTests : KernelTest
     internal static string LifecycleScript(string prefix) => $$"""
         tracepoint:syscalls:sys_enter_openat /str(args.filename) == "{{prefix}}-open"/ {
             @opens[comm] = count(); @sizes = hist(@n); @n = @n + 1; @recent[comm] = count(); @zeroed[comm] = count();
+            @recent_scalar = count();
         }
         tracepoint:syscalls:sys_enter_openat /str(args.filename) == "{{prefix}}-clear"/ { @please_clear = 1; }
-        interval:ms:100 /@please_clear/ { clear(@recent); zero(@zeroed); delete(@please_clear); }
+        interval:ms:100 /@please_clear/ { clear(@recent); clear(@recent_scalar); zero(@zeroed); delete(@please_clear); }
         """;
 
     [Fact]
@@ -39,6 +40,7 @@ public sealed class MetricsEndpointTests : KernelTest
         var text = await Scraper.UntilAsync(port, t => t.Contains("sharptrace_sizes_count{host=\"web-1\"} 3\n"), Bound, "three opens");
         Assert.Contains("# TYPE sharptrace_opens_total counter\nsharptrace_opens_total{host=\"web-1\",key=\"opener\"} 3\n", text);
         Assert.Contains("sharptrace_recent_total{host=\"web-1\",key=\"opener\"} 3\n", text);
+        Assert.Contains("sharptrace_recent_scalar_total{host=\"web-1\"} 3\n", text);
         Assert.Contains("sharptrace_zeroed_total{host=\"web-1\",key=\"opener\"} 3\n", text);
         // hist(@n) of 0, 1, 2: one in [0], one in [1], one in [2, 4).
         Assert.Contains(

@@ -38,11 +38,13 @@ public sealed class PrometheusScrapeTests : KernelTest
             .Select(s => (s.Labels["le"], s.Value)).OrderBy(b => b.Item2).ThenBy(b => b.Item1).ToList();
         Assert.Equal([("-1.0", "0"), ("0.0", "1"), ("1.0", "2"), ("+Inf", "3"), ("3.0", "3")], buckets);
         Assert.Equal("3", Values(await prometheus.QueryAsync("sharptrace_recent_total")));
+        Assert.Equal("3", Values(await prometheus.QueryAsync("sharptrace_recent_scalar_total")));
         Assert.Equal("3", Values(await prometheus.QueryAsync("sharptrace_zeroed_total")));
         Assert.Equal(("up", ""), await prometheus.TargetAsync());
 
         await TestPrograms.RunAsync("opener", prefix + "-clear");
         await prometheus.UntilAsync(async () => (await prometheus.QueryAsync("sharptrace_recent_total")).Count == 0, Bound, "@recent gone from Prometheus");
+        Assert.Empty(await prometheus.QueryAsync("sharptrace_recent_scalar_total"));
         Assert.Equal("0", Values(await prometheus.QueryAsync("sharptrace_zeroed_total")));
         Assert.Equal("3", Values(await prometheus.QueryAsync("sharptrace_opens_total")));
         Assert.Equal(("up", ""), await prometheus.TargetAsync());
