@@ -15,8 +15,13 @@ internal sealed class MetricsServer : IDisposable
     /// <summary>Requests larger than this (request line and headers) are refused with 431.</summary>
     public const int MaxRequestBytes = 8192;
 
-    /// <summary>Connections served at once; more are closed at once.</summary>
-    public const int MaxConnections = 32;
+    /// <summary>
+    /// Connections served at once; more are closed at once. Each holds at most a request buffer and a task, so the bound
+    /// is generous: a burst of scrapers, or stalled ones waiting for their timeout, must not crowd out a real scrape.
+    /// </summary>
+    public const int MaxConnections = 256;
+
+    private const int Backlog = 128;
 
     /// <summary>How long a scraper may take to send its request, and to take the response.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
@@ -49,7 +54,7 @@ internal sealed class MetricsServer : IDisposable
         try
         {
             listener.Bind(endpoint);
-            listener.Listen(MaxConnections);
+            listener.Listen(Backlog);
         }
         catch (SocketException e)
         {
