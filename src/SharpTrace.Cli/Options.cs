@@ -45,6 +45,12 @@ internal sealed record CliOptions
     public bool Unsafe { get; init; }
     public bool Info { get; init; }
     public bool Version { get; init; }
+
+    /// <summary><c>--metrics</c>: where to serve the live maps, or null.</summary>
+    public System.Net.IPEndPoint? MetricsEndpoint { get; init; }
+
+    /// <summary><c>--metrics-label k=v</c>, in the order given.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> MetricsLabels { get; init; } = [];
 }
 
 /// <summary>
@@ -89,6 +95,16 @@ internal sealed class CommandLineOptions
     private readonly Option<bool> _noWarnings = new("--no-warnings") { Description = "Do not print warning messages" };
     private readonly Option<bool> _noPrintMaps = new("--no-print-maps") { Description = "Do not print maps at exit" };
     private readonly Option<bool> _version = new("-V", "--version") { Description = "Print the sharptrace version" };
+    private readonly Option<string?> _metrics = new("--metrics")
+    {
+        Description = "Serve the maps as live metrics at http://[ADDR:]PORT/metrics (Prometheus or OpenMetrics text; ADDR defaults to 127.0.0.1)",
+        HelpName = "[addr:]port",
+    };
+    private readonly Option<string[]> _metricsLabels = new("--metrics-label")
+    {
+        Description = "Add the label k=v to every metrics series (repeatable), such as host=web-1",
+        HelpName = "k=v",
+    };
 
     public CommandLineOptions()
     {
@@ -100,6 +116,7 @@ internal sealed class CommandLineOptions
             new HelpOption { Description = "Show this help" },
             _program, _arguments, _list, _format, _output, _buffering, _quiet, _verbose, _debug, _dryRun, _pid, _command,
             _includeDirectories, _includes, _helperErrors, _allHelperErrors, _unsafe, _info, _noWarnings, _noPrintMaps, _version,
+            _metrics, _metricsLabels,
         };
     }
 
@@ -168,6 +185,9 @@ internal sealed class CommandLineOptions
             error = "-c needs a command";
         if (error is not null)
             return null;
+        var (metricsEndpoint, metricsLabels) = ReadMetrics(parse, out error);
+        if (error is not null)
+            return null;
 
         return new CliOptions
         {
@@ -193,6 +213,37 @@ internal sealed class CommandLineOptions
             NoWarnings = parse.GetValue(_noWarnings),
             NoPrintMaps = parse.GetValue(_noPrintMaps),
             Version = parse.GetValue(_version),
+            MetricsEndpoint = metricsEndpoint,
+            MetricsLabels = metricsLabels,
         };
+    }
+
+    private (System.Net.IPEndPoint?, IReadOnlyList<KeyValuePair<string, string>>) ReadMetrics(ParseResult parse, out string? error)
+    {
+        error = null;
+        var labels = new List<KeyValuePair<string, string>>();
+        foreach (var label in parse.GetValue(_metricsLabels) ?? [])
+        {
+            var equals = label.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                error = $"--metrics-label {label}: expected name=value, such as host=web-1";
+                return (null, []);
+            }
+            labels.Add(new(label[..equals], label[(equals + 1)..]));
+        }
+        if (parse.GetValue(_metrics) is not { } text)
+        {
+            if (labels.Count > 0)
+                error = "--metrics-label needs --metrics";
+            return (null, []);
+        }
+        if (RunOptions.ParseMetricsEndpoint(text) is not { } endpoint)
+        {
+            error = $"--metrics {text}: expected [ADDR:]PORT with an IP address, such as 9100, 0.0.0.0:9100 or [::1]:9100";
+            return (null, []);
+        }
+        error = new RunOptions { MetricsLabels = labels }.CheckMetricsLabels() is { } bad ? "--metrics-label: " + bad : null;
+        return (endpoint, labels);
     }
 }

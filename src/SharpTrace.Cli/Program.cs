@@ -117,7 +117,8 @@ internal static partial class Program
             if (options.Pid is { } target)
                 _ = WatchProcessAsync(target, cancellation);
             var notifyAttached = Environment.GetEnvironmentVariable("__BPFTRACE_NOTIFY_PROBES_ATTACHED") is not null;
-            return PrintRun(compiled, printer, options.Quiet, notifyAttached, child, cancellation.Token);
+            var run = new RunOptions { MetricsEndpoint = options.MetricsEndpoint, MetricsLabels = options.MetricsLabels };
+            return PrintRun(compiled, run, printer, options.Quiet, notifyAttached, child, cancellation.Token);
 
             void Stop(PosixSignalContext context)
             {
@@ -172,7 +173,7 @@ internal static partial class Program
     /// Runs the program and prints its events as they come; returns the exit code. The run is in this (the main)
     /// thread, so BEGIN and END see the process's own tid and comm, as in bpftrace.
     /// </summary>
-    private static int PrintRun(TraceProgram program, EventPrinter printer, bool quiet, bool notifyAttached, ChildCommand? child, CancellationToken cancellation)
+    private static int PrintRun(TraceProgram program, RunOptions run, EventPrinter printer, bool quiet, bool notifyAttached, ChildCommand? child, CancellationToken cancellation)
     {
         var exitCode = 0;
         program.Run(traceEvent =>
@@ -200,7 +201,7 @@ internal static partial class Program
                     exitCode = exit.ExitCode;
                     break;
             }
-        }, cancellation);
+        }, run, cancellation);
         return exitCode;
     }
 

@@ -15,8 +15,13 @@ public sealed class TraceProgram
     private const int EventCapacity = 4096;
 
     private readonly CompiledProgram _program;
+    private readonly string _scriptName;
 
-    internal TraceProgram(CompiledProgram program) => _program = program;
+    internal TraceProgram(CompiledProgram program, string scriptName = "stdin")
+    {
+        _program = program;
+        _scriptName = scriptName;
+    }
 
     /// <summary>The probes' names as the script declares them, BEGIN and END included.</summary>
     public IReadOnlyList<string> ProbeNames => _program.Probes.Select(p => p.Probe.Name).ToList();
@@ -50,10 +55,28 @@ public sealed class TraceProgram
     /// released before this returns. BEGIN and END run in this thread, so their <c>comm</c> and <c>tid</c> are its own.
     /// Kernel failures (a program the verifier rejects, a missing tracepoint) throw <see cref="Kernel.KernelException"/>.
     /// </summary>
-    public void Run(Action<TraceEvent> onEvent, CancellationToken cancellationToken = default)
+    public void Run(Action<TraceEvent> onEvent, CancellationToken cancellationToken = default) =>
+        Run(onEvent, new RunOptions(), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Run(Action{TraceEvent}, CancellationToken)"/>, offering the live maps as <paramref name="options"/>
+    /// asks: a metrics endpoint (listening before anything is loaded: a port in use throws
+    /// <see cref="MetricsEndpointException"/>) and a meter, both gone when the run ends. Invalid metrics labels throw
+    /// <see cref="ArgumentException"/>.
+    /// </summary>
+    public void Run(Action<TraceEvent> onEvent, RunOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.CheckMetricsLabels() is { } badLabel)
+            throw new ArgumentException(badLabel, nameof(options));
+        var live = options.MetricsEndpoint is not null || options.MeterName is not null ? new LiveMaps(_program.Bound) : null;
+        var writer = new Output.OpenMetricsWriter(options.ScriptName ?? _scriptName, options.MetricsLabels);
+        using var server = options.MetricsEndpoint is { } endpoint
+            ? MetricsServer.Start(endpoint, format => writer.Write(live!.Read(), format))
+            : null;
+        using var meter = options.MeterName is { } meterName ? MapMeter.Create(meterName, TraceScript.Version, live!, writer) : null;
         var output = new EventOutput(onEvent);
-        using var session = new Session(_program, output, output.Warning, () => onEvent(new StartedEvent()));
+        using var session = new Session(_program, output, output.Warning, () => onEvent(new StartedEvent()), live);
         var exitCode = session.Run(cancellationToken);
         onEvent(new ExitEvent(exitCode));
     }
@@ -65,7 +88,11 @@ public sealed class TraceProgram
     /// Disposing the enumerator early stops the run at once, without END. Either way every kernel object is released
     /// before the enumeration ends.
     /// </summary>
-    public async IAsyncEnumerable<TraceEvent> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<TraceEvent> RunAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(new RunOptions(), cancellationToken);
+
+    /// <summary>As <see cref="RunAsync(CancellationToken)"/>, offering the live maps as <paramref name="options"/> asks (see <see cref="Run(Action{TraceEvent}, RunOptions, CancellationToken)"/>).</summary>
+    public async IAsyncEnumerable<TraceEvent> RunAsync(RunOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var channel = Channel.CreateBounded<TraceEvent>(
             new BoundedChannelOptions(EventCapacity) { SingleReader = true, SingleWriter = true });
@@ -73,7 +100,7 @@ public sealed class TraceProgram
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // The run blocks in epoll and in bpf() calls, so it gets a thread of its own; it is the only writer, so the
         // events arrive in the order the run produced them.
-        var thread = new Thread(() => RunInto(channel.Writer, cancellationToken, abandon.Token, ended))
+        var thread = new Thread(() => RunInto(channel.Writer, options, cancellationToken, abandon.Token, ended))
         {
             Name = ProcessName(),
             IsBackground = true,
@@ -97,7 +124,7 @@ public sealed class TraceProgram
         }
     }
 
-    private void RunInto(ChannelWriter<TraceEvent> events, CancellationToken stop, CancellationToken abandon, TaskCompletionSource ended)
+    private void RunInto(ChannelWriter<TraceEvent> events, RunOptions options, CancellationToken stop, CancellationToken abandon, TaskCompletionSource ended)
     {
         Exception? failure = null;
         try
@@ -109,7 +136,7 @@ public sealed class TraceProgram
                 abandon.ThrowIfCancellationRequested();
                 if (!events.TryWrite(traceEvent))
                     events.WriteAsync(traceEvent, abandon).AsTask().GetAwaiter().GetResult();
-            }, stopOrAbandon.Token);
+            }, options, stopOrAbandon.Token);
         }
         catch (Exception e)
         {

@@ -91,6 +91,6 @@ public static class TraceScript
     {
         options ??= new CompileOptions();
         var result = Compilation.Compile(new SourceText(source, options.FileName), tracepoints, options.Config, kernelTypes);
-        return new CompileResult(result.Diagnostics, result.Program is { } program ? new TraceProgram(program) : null);
+        return new CompileResult(result.Diagnostics, result.Program is { } program ? new TraceProgram(program, options.FileName) : null);
     }
 }

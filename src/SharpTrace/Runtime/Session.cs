@@ -34,11 +34,14 @@ internal sealed class Session : IDisposable
     private readonly PrintSnapshot _printSnapshot;
     private bool _exitRequested;
     private bool _discardingAfterExit;
+    private readonly LiveMaps? _live;
 
     /// <summary>A session that prints to <paramref name="output"/> and reports problems that do not stop it to <paramref name="warning"/>.</summary>
     /// <paramref name="started"/> is called once every probe is attached and BEGIN ran, unless BEGIN already asked to exit.
-    public Session(CompiledProgram program, IOutputWriter output, Action<string>? warning = null, Action? started = null)
+    /// <paramref name="live"/>, when given, is handed each map as it is created, for readers on other threads (metrics).
+    public Session(CompiledProgram program, IOutputWriter output, Action<string>? warning = null, Action? started = null, LiveMaps? live = null)
     {
+        _live = live;
         _program = program;
         _output = output;
         _warning = warning ?? (_ => { });
@@ -101,9 +104,15 @@ internal sealed class Session : IDisposable
                 var map = Own(BpfMap.Create(definition.Type, definition.KeySize, definition.ValueSize, definition.MaxEntries, definition.Ref.Name));
                 fd = map.Fd;
                 if (definition.Symbol is not null)
+                {
                     _readers.Add(new MapReader(definition, map, _symbols));
+                    _live?.Add(definition, map);
+                }
                 if (definition.Type == BpfMapType.StackTrace)
+                {
                     _symbols.AddStackMap(definition.ValueSize / 8, map);
+                    _live?.AddStackMap(definition.ValueSize / 8, map);
+                }
                 if (definition.Ref == _program.Maps.LostEvents)
                     _lostEvents = map;
                 if (definition.Ref == _program.Maps.StartTimeIfUsed)
@@ -251,6 +260,8 @@ internal sealed class Session : IDisposable
 
     public void Dispose()
     {
+        // A metrics scrape in progress ends before the maps close; later ones see no maps.
+        _live?.Close();
         Detach();
         for (var i = _owned.Count - 1; i >= 0; i--)
             _owned[i].Dispose();

@@ -78,7 +78,12 @@ public sealed partial class StackTests : KernelTest
                 if (format == "text")
                     Assert.Matches(new Regex(@"^@\[\]: \d+$", RegexOptions.Multiline), result.Stdout);
                 else
-                    Assert.Matches(new Regex(@"^\{""type"": ""map"", ""data"": \{""@"": \{"""": \d+"), result.Stdout.Split('\n').First(l => l.Contains("\"map\"")));
+                {
+                    // A sample that caught the task in the kernel (an interrupt, a page fault) has a stack of its own.
+                    using var map = JsonDocument.Parse(result.Stdout.Split('\n').First(l => l.Contains("\"map\"")));
+                    Assert.True(map.RootElement.GetProperty("data").GetProperty("@").TryGetProperty("", out var count) && count.GetInt64() > 0,
+                        result.Stdout);
+                }
             }
         }
         finally
