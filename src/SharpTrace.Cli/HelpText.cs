@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.Text;
+using System.Text.RegularExpressions;
 
 namespace SharpTrace.Cli;
 
@@ -9,7 +11,31 @@ namespace SharpTrace.Cli;
 /// </summary>
 internal static class HelpText
 {
-    public const string Text = """
+    /// <summary>
+    /// The help for <paramref name="root"/>: the text below, with the debug stages <c>-d</c> takes, and a line for
+    /// any option of the command that the text does not name yet (from its description), so no option goes unlisted.
+    /// </summary>
+    public static string Render(Command root)
+    {
+        var stages = string.Join(", ", CommandLineOptions.DebugStageNames.Select(s => $"'{s}'"));
+        var text = Text.Replace("{stages}", stages, StringComparison.Ordinal);
+        var missing = new StringBuilder();
+        foreach (var option in root.Options.Where(o => !o.Hidden))
+        {
+            var names = option.Aliases.Prepend(option.Name).Where(n => n.StartsWith('-')).Distinct().ToList();
+            if (names.Any(n => Regex.IsMatch(text, $@"(?<![\w-]){Regex.Escape(n)}(?![\w-])")))
+                continue;
+            var usage = string.Join(", ", names) + (option.HelpName is { } value ? " " + value.ToUpperInvariant() : "");
+            missing.Append("    ").Append(usage.Length < 15 ? usage.PadRight(15) : usage + "\n" + new string(' ', 19))
+                .Append(option.Description).Append('\n');
+        }
+        if (missing.Length == 0)
+            return text;
+        var developer = text.IndexOf("\nDEVELOPER OPTIONS:", StringComparison.Ordinal);
+        return text[..developer] + "\n" + missing + text[developer..];
+    }
+
+    private const string Text = """
         sharptrace - run bpftrace programs, compiled straight to eBPF
 
         USAGE:
@@ -68,7 +94,7 @@ internal static class HelpText
         TROUBLESHOOTING OPTIONS:
             --dry-run      compile and load the programs, attach nothing, run nothing
             -d, --debug STAGE
-                           print a stage and exit: 'ast', 'types', 'bpf' or 'all' (repeat, or separate with commas)
+                           print a stage and exit: {stages} (repeat, or separate with commas)
             -d, -dd        (bpftrace 0.17) print every stage and exit, as -d all
             --verify-llvm-ir
                            accepted; no effect (there is no LLVM IR)
@@ -119,12 +145,12 @@ internal static class HelpText
         """;
 }
 
-/// <summary>Writes <see cref="HelpText.Text"/> in place of System.CommandLine's generated help.</summary>
+/// <summary>Writes <see cref="HelpText.Render"/> in place of System.CommandLine's generated help.</summary>
 internal sealed class HelpTextAction : SynchronousCommandLineAction
 {
     public override int Invoke(ParseResult parseResult)
     {
-        parseResult.InvocationConfiguration.Output.Write(HelpText.Text);
+        parseResult.InvocationConfiguration.Output.Write(HelpText.Render(parseResult.RootCommandResult.Command));
         return 0;
     }
 }

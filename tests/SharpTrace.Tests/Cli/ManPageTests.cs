@@ -64,6 +64,23 @@ public sealed partial class ManPageTests
         Assert.Contains("    sharptrace [options] -e 'program'", usage);
     }
 
+    [Fact]
+    public void AnOptionTheHelpTextDoesNotNameYetGetsALineFromItsDescription()
+    {
+        var root = new CommandLineOptions().Root;
+        root.Options.Add(new Option<string?>("--some-new-option") { Description = "does something new", HelpName = "file" });
+        var output = new StringWriter();
+        root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = output });
+        var help = output.ToString();
+        var line = help.IndexOf("\n    --some-new-option FILE\n                   does something new\n", StringComparison.Ordinal);
+        Assert.True(line > 0, help);
+        Assert.True(line < help.IndexOf("\nDEVELOPER OPTIONS:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void HelpNamesEveryDebugStage() =>
+        Assert.All(CommandLineOptions.DebugStageNames, stage => Assert.Contains($"'{stage}'", Section(HelpText(), "TROUBLESHOOTING OPTIONS")));
+
     /// <summary>Every environment variable sharptrace reads: each config variable, 0.17's older names, and the others.</summary>
     private static IEnumerable<string> EnvironmentVariables() =>
         SharpTrace.Semantics.ConfigVariables.Names.Select(n => "BPFTRACE_" + n.ToUpperInvariant())
