@@ -51,13 +51,16 @@ internal sealed record CliOptions
 
     /// <summary><c>--metrics-label k=v</c>, in the order given.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> MetricsLabels { get; init; } = [];
+
+    /// <summary>bpftrace options accepted without effect here, and what the run must do about them.</summary>
+    public CompatibilityOptions Compatibility { get; init; } = new();
 }
 
 /// <summary>
 /// The <c>sharptrace</c> command line, spelled as bpftrace spells it: short options that bundle (<c>-qe '...'</c>),
 /// options anywhere among the arguments, <c>--</c> ending options, and positional parameters after the script.
 /// </summary>
-internal sealed class CommandLineOptions
+internal sealed partial class CommandLineOptions
 {
     /// <summary>Stages <c>-d</c> can print.</summary>
     public static readonly string[] DebugStageNames = ["ast", "types", "bpf", "all"];
@@ -69,26 +72,26 @@ internal sealed class CommandLineOptions
         Arity = ArgumentArity.ZeroOrMore,
     };
     // As in bpftrace, -l is a flag and the search pattern is the first argument, so -lv bundles.
-    private readonly Option<bool> _list = new("-l")
+    private readonly Option<bool> _list = new("-l", "--list")
     {
         Description = "List probes: those matching the search pattern given as argument (all without one), or with -e or a script those it attaches; with -v, tracepoint arguments",
     };
     private readonly Option<string> _format = new("-f") { Description = "Output format: text or json", HelpName = "format", DefaultValueFactory = _ => "text" };
-    private readonly Option<string?> _output = new("-o") { Description = "Write the program's output to a file instead of stdout", HelpName = "file" };
+    private readonly Option<string?> _output = new("-o", "--output") { Description = "Write the program's output to a file instead of stdout", HelpName = "file" };
     private readonly Option<string> _buffering = new("-B") { Description = "Output buffering: line, full or none", HelpName = "mode", DefaultValueFactory = _ => "line" };
-    private readonly Option<bool> _quiet = new("-q") { Description = "Keep messages quiet (no 'Attached N probes')" };
-    private readonly Option<bool> _verbose = new("-v") { Description = "Verbose messages: the verifier log of a rejected program, tracepoint arguments with -l" };
-    private readonly Option<string[]> _debug = new("-d")
+    private readonly Option<bool> _quiet = new("-q", "--quiet") { Description = "Keep messages quiet (no 'Attached N probes')" };
+    private readonly Option<bool> _verbose = new("-v", "--verbose") { Description = "Verbose messages: the verifier log of a rejected program, tracepoint arguments with -l" };
+    private readonly Option<string[]> _debug = new("-d", "--debug")
     {
         Description = "Print a compiler stage and exit: ast, types, bpf or all (repeat or separate with commas)",
         HelpName = "stage",
     };
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Compile and load, but attach nothing and run nothing" };
-    private readonly Option<int?> _pid = new("-p") { Description = "Only trace this process (BEGIN/END excepted); end when it exits", HelpName = "pid" };
-    private readonly Option<string?> _command = new("-c") { Description = "Run this command once probes are attached, end when it exits; its pid is 'cpid'", HelpName = "command" };
+    private readonly Option<int?> _pid = new("-p", "--pid") { Description = "Only trace this process (BEGIN/END excepted); end when it exits", HelpName = "pid" };
+    private readonly Option<string?> _command = new("-c", "--cmd") { Description = "Run this command once probes are attached, end when it exits; its pid is 'cpid'", HelpName = "command" };
     private readonly Option<string[]> _includeDirectories = new("-I") { Description = "Add a directory to the include search path", HelpName = "dir" };
     private readonly Option<string[]> _includes = new("--include") { Description = "Add an #include file before the program", HelpName = "file" };
-    private readonly Option<bool> _helperErrors = new("-k") { Description = "Warn when a BPF helper returns an error (accepted; see docs/cli.md)" };
+    private readonly Option<bool> _helperErrors = new("-k", "--warnings") { Description = "Warn when a BPF helper returns an error (accepted; see docs/cli.md)" };
     private readonly Option<bool> _allHelperErrors = new("-kk") { Description = "Check all BPF helper functions (accepted; see docs/cli.md)" };
     private readonly Option<bool> _unsafe = new("--unsafe") { Description = "Allow unsafe builtin functions" };
     private readonly Option<bool> _info = new("--info") { Description = "Print what this kernel supports: map and program types, helpers, probe kinds" };
@@ -118,6 +121,7 @@ internal sealed class CommandLineOptions
             _includeDirectories, _includes, _helperErrors, _allHelperErrors, _unsafe, _info, _noWarnings, _noPrintMaps, _version,
             _metrics, _metricsLabels,
         };
+        AddCompatibilityOptions(Root);
     }
 
     /// <summary>The command with every option, for parsing and for <c>--help</c>.</summary>
@@ -126,6 +130,7 @@ internal sealed class CommandLineOptions
     /// <summary>Parses <paramref name="args"/>; returns the options, or null and one line saying what is wrong.</summary>
     public CliOptions? Parse(string[] args, out ParseResult result, out string? error)
     {
+        args = WithBareDebugOptions(args);
         result = Root.Parse(args);
         if (result.Errors.Count > 0)
         {
@@ -153,6 +158,9 @@ internal sealed class CommandLineOptions
         var stages = (parse.GetValue(_debug) ?? [])
             .SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToList();
+        var verboseDebug = stages.RemoveAll(s => s == VerboseDebugStage) > 0;
+        if (verboseDebug)
+            stages.Add("all");
         if (stages.FirstOrDefault(s => !DebugStageNames.Contains(s)) is { } badStage)
         {
             error = $"Invalid debug stage '{badStage}': expected {string.Join(", ", DebugStageNames)}";
@@ -183,7 +191,7 @@ internal sealed class CommandLineOptions
             error = $"-p {pid}: a process id is a positive number";
         else if (command is not null && string.IsNullOrWhiteSpace(command))
             error = "-c needs a command";
-        if (error is not null)
+        if (error is not null || ReadCompatibility(parse, verboseDebug, out error) is not { } compatibility)
             return null;
         var (metricsEndpoint, metricsLabels) = ReadMetrics(parse, out error);
         if (error is not null)
@@ -215,6 +223,7 @@ internal sealed class CommandLineOptions
             Version = parse.GetValue(_version),
             MetricsEndpoint = metricsEndpoint,
             MetricsLabels = metricsLabels,
+            Compatibility = compatibility,
         };
     }
 

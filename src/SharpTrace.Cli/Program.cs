@@ -18,7 +18,7 @@ internal static partial class Program
         StopOnInterruptEvenInTheBackground();
         var commandLine = new CommandLineOptions();
         var options = commandLine.Parse(args, out var parse, out var error);
-        if (parse.Action is HelpAction)
+        if (parse.Action is HelpAction or HelpTextAction)
             return parse.Invoke();
         if (options is null)
         {
@@ -56,6 +56,10 @@ internal static partial class Program
                 Console.Out.WriteLine(Version);
                 return 0;
             }
+            if (options.Compatibility.Refusal is { } refusal)
+                return Fail(refusal);
+            foreach (var notice in options.NoWarnings ? [] : options.Compatibility.Notices)
+                Warn(notice);
             if (CheckIncludes(options) is { } includeError)
                 return Fail(includeError);
             if (options.Info)

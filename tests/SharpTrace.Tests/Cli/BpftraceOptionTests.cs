@@ -1,0 +1,134 @@
+using SharpTrace.Cli;
+
+namespace SharpTrace.Tests.Cli;
+
+/// <summary>
+/// Every option of bpftrace 0.17's and the newest bpftrace's --help is accepted: the long forms, 0.17's bare -d and
+/// -dd, and the options with no effect here, which either run on, warn in one line, or refuse in one line.
+/// </summary>
+public sealed class BpftraceOptionTests
+{
+    private static CliOptions Parse(params string[] args)
+    {
+        var options = new CommandLineOptions().Parse(args, out _, out var error);
+        Assert.True(options is not null, error);
+        return options!;
+    }
+
+    private static string ParseError(params string[] args)
+    {
+        var options = new CommandLineOptions().Parse(args, out _, out var error);
+        Assert.Null(options);
+        return error!;
+    }
+
+    [Fact]
+    public void LongFormsMeanWhatTheShortOnesMean()
+    {
+        var options = Parse("--list", "--verbose", "--quiet", "--output", "out.txt", "--debug", "ast", "--warnings", "-e", "BEGIN {}", "sched:*");
+        Assert.Equal((true, true, true, "out.txt", 1, "sched:*"),
+            (options.List, options.Verbose, options.Quiet, options.OutputFile, options.HelperErrorChecks, options.ListPattern));
+        Assert.Equal(["ast"], options.DebugStages.ToArray());
+        Assert.Equal(42, Parse("--pid", "42", "-e", "x").Pid);
+        Assert.Equal("ls /", Parse("--cmd", "ls /", "-e", "x").Command);
+    }
+
+    [Theory]
+    [InlineData("-d", "-e", "BEGIN {}")]
+    [InlineData("-e", "BEGIN {}", "-d")]
+    [InlineData("--debug", "-e", "BEGIN {}")]
+    public void BareDebugPrintsEveryStageAsInBpftrace017(params string[] args)
+    {
+        var options = Parse(args);
+        Assert.Equal(["ast", "types", "bpf"], options.DebugStages.ToArray());
+        Assert.Equal((false, "BEGIN {}"), (options.Compatibility.VerboseDebug, options.Program));
+    }
+
+    [Fact]
+    public void BareDebugBeforeAScriptLeavesTheScriptAFile()
+    {
+        var options = Parse("-d", "script.bt", "5");
+        Assert.Equal(["ast", "types", "bpf"], options.DebugStages.ToArray());
+        Assert.Equal("script.bt", options.ScriptFile);
+        Assert.Equal(["5"], options.Parameters);
+    }
+
+    [Fact]
+    public void DoubleDIsVerboseDebugOfEveryStage()
+    {
+        var options = Parse("-dd", "-e", "BEGIN {}");
+        Assert.Equal(["ast", "types", "bpf"], options.DebugStages.ToArray());
+        Assert.True(options.Compatibility.VerboseDebug);
+    }
+
+    [Fact]
+    public void DebugBeforeAWordThatIsNoFileIsAStageSoAMisspeltStageIsAnError() =>
+        Assert.Contains("Invalid debug stage 'asts'", ParseError("-d", "asts", "-e", "x"));
+
+    [Fact]
+    public void DebugStageFormsStillWork()
+    {
+        Assert.Equal(["bpf"], Parse("-d", "bpf", "-e", "x").DebugStages.ToArray());
+        Assert.Equal(["ast", "bpf"], Parse("--debug", "ast,bpf", "-e", "x").DebugStages.ToArray());
+        // An option's value is not mistaken for -d: the parameter after -- stays as given.
+        Assert.Equal(["-d"], Parse("-e", "x", "--", "-d").Parameters.ToArray());
+        Assert.Empty(Parse("-e", "x", "--", "-d").DebugStages);
+    }
+
+    [Theory]
+    [InlineData("-b")]
+    [InlineData("--btf")]
+    [InlineData("--usdt-file-activation")]
+    [InlineData("--verify-llvm-ir")]
+    [InlineData("--no-feature", "kprobe_multi")]
+    [InlineData("--no-feature", "kprobe_multi,kprobe_session,uprobe_multi")]
+    public void OptionsWithoutEffectRunSilently(params string[] option)
+    {
+        var options = Parse([.. option, "-e", "BEGIN {}"]);
+        Assert.Null(options.Compatibility.Refusal);
+        Assert.Empty(options.Compatibility.Notices);
+    }
+
+    [Fact]
+    public void BtfBundlesWithOtherFlags() => Assert.Equal((true, true), Parse("-bq", "-e", "x") is var o ? (o.Compatibility.Btf, o.Quiet) : default);
+
+    [Theory]
+    [InlineData("--debuginfo", "/usr/lib/debug", "--debuginfo is ignored")]
+    [InlineData("--dwarf-pid", "1", "--dwarf-pid is ignored")]
+    [InlineData("--traceable-functions", "/tmp/f", "kprobe")]
+    public void IgnoredOptionsWarnInOneLine(string option, string value, string expected)
+    {
+        var notice = Assert.Single(Parse(option, value, "-e", "BEGIN {}").Compatibility.Notices);
+        Assert.Contains(expected, notice);
+        Assert.DoesNotContain('\n', notice);
+        Assert.Null(Parse(option, value, "-e", "BEGIN {}").Compatibility.Refusal);
+    }
+
+    [Theory]
+    [InlineData("--emit-elf", "out.o", "--emit-elf")]
+    [InlineData("--emit-llvm", "out", "--emit-llvm")]
+    [InlineData("--aot", "out", "--aot")]
+    [InlineData("--test", null, "test: probes")]
+    [InlineData("--bench", null, "bench: probes")]
+    [InlineData("--mode", "test", "test: probes")]
+    [InlineData("--mode", "codegen", "--mode codegen")]
+    [InlineData("--mode", "compiler-bench", "--mode compiler-bench")]
+    [InlineData("--mode", "format", "--fmt")]
+    [InlineData("--fmt", null, "--fmt")]
+    [InlineData("--probe-filter", "BEGIN", "--probe-filter")]
+    public void OptionsThatCannotWorkHereRefuseInOneLine(string option, string? value, string expected)
+    {
+        var refusal = Parse([option, .. value is null ? Array.Empty<string>() : [value], "-e", "BEGIN {}"]).Compatibility.Refusal;
+        Assert.NotNull(refusal);
+        Assert.Contains(expected, refusal);
+        Assert.DoesNotContain('\n', refusal);
+    }
+
+    [Fact]
+    public void BadValuesAreOneLineErrorsAsInBpftrace()
+    {
+        Assert.Equal("--no-feature can only have values 'kprobe_multi,kprobe_session,uprobe_multi'", ParseError("--no-feature", "fentry", "-e", "x"));
+        Assert.Contains("nonsense", ParseError("--mode", "nonsense", "-e", "x"));
+        Assert.Contains("exclude each other", ParseError("--test", "--fmt", "-e", "x"));
+    }
+}
