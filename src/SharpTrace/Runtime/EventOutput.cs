@@ -33,7 +33,6 @@ internal sealed class EventOutput(Action<TraceEvent> write) : IOutputWriter
 
     public void LostEvents(ulong count) => Write(new LostEventsEvent(count));
 
-    public void Flush()
-    {
-    }
+    /// <summary>The session flushes once, when the probes have stopped and its output is complete.</summary>
+    public void Flush() => Write(new StoppedEvent());
 }

@@ -22,7 +22,7 @@ internal sealed class Session : IDisposable
     private readonly Action<string> _warning;
     private readonly Action _started;
     private readonly List<IDisposable> _owned = [];
-    private readonly List<IDisposable> _attachments = [];
+    private readonly List<IProbeAttachment> _attachments = [];
     private readonly Dictionary<MapRefKey, int> _mapFds = [];
     private readonly List<MapReader> _readers = [];
     private readonly Symbolizer _symbols = new();
@@ -70,7 +70,9 @@ internal sealed class Session : IDisposable
                 _ringBuffer!.Poll(PollMilliseconds, HandleRecord);
                 _droppedUpdates?.CheckPeriodically();
             }
-            Detach();
+            // Probes stop at once; releasing them can take the kernel a grace period per tracepoint, so it
+            // comes after the maps are printed.
+            StopProbes();
             _ringBuffer!.Drain(HandleRecord);
             RunSpecialProbes(ProbeKind.End);
             ReportLostEvents();
@@ -78,6 +80,7 @@ internal sealed class Session : IDisposable
             if (_program.Bound.Config.PrintMapsOnExit)
                 _output.MapsAtExit(_readers.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => r.Read()).Where(m => m.Entries.Count > 0).ToList());
             _output.Flush();
+            Detach();
             return 0;
         }
         finally
@@ -154,10 +157,11 @@ internal sealed class Session : IDisposable
         _output.AttachedProbes(count);
     }
 
+    private void StopProbes() => ConcurrentRelease.Run(_attachments, a => a.Stop());
+
     private void Detach()
     {
-        foreach (var attachment in _attachments)
-            attachment.Dispose();
+        ConcurrentRelease.Run(_attachments, a => a.Dispose());
         _attachments.Clear();
     }
 
