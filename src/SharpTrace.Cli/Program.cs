@@ -109,7 +109,7 @@ internal static partial class Program
             if (options.Pid is { } target)
                 _ = WatchProcessAsync(target, cancellation);
             var notifyAttached = Environment.GetEnvironmentVariable("__BPFTRACE_NOTIFY_PROBES_ATTACHED") is not null;
-            return PrintRun(compiled, printer, options.Quiet, notifyAttached, child, cancellation.Token);
+            return PrintRun(compiled, printer, options.Quiet, notifyAttached, OutputTarget.FlushesWhenDrained(options.Buffering), child, cancellation.Token);
 
             void Stop(PosixSignalContext context)
             {
@@ -158,12 +158,13 @@ internal static partial class Program
     /// Runs the program and prints its events as they come; returns the exit code. The run is in this (the main)
     /// thread, so BEGIN and END see the process's own tid and comm, as in bpftrace.
     /// </summary>
-    private static int PrintRun(TraceProgram program, EventPrinter printer, bool quiet, bool notifyAttached, ChildCommand? child, CancellationToken cancellation)
+    private static int PrintRun(TraceProgram program, EventPrinter printer, bool quiet, bool notifyAttached, bool flushWhenDrained, ChildCommand? child, CancellationToken cancellation)
     {
         var exitCode = 0;
         program.Run(traceEvent =>
         {
-            printer.Print(traceEvent);
+            if (traceEvent is not DrainedEvent || flushWhenDrained)
+                printer.Print(traceEvent);
             switch (traceEvent)
             {
                 // stdout keeps only the program's output: the attach line and warnings go to stderr.

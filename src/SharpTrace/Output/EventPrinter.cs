@@ -24,8 +24,8 @@ public sealed class EventPrinter(IOutputWriter output)
             case MapEvent { AtExit: true } map: _mapsAtExit.Add(map.Map); break;
             case MapEvent map: output.Map(map.Map, map.Top, map.Divisor); break;
             case LostEventsEvent lost: output.LostEvents(lost.Count); break;
-            // Printed when the probes have stopped, before the (possibly slow) release, and again at the end for
-            // runs that failed before stopping (then there are no maps to print).
+            case DrainedEvent: output.Flush(); break;
+            // Printed when the probes have stopped, before the (possibly slow) release of the kernel objects.
             case StoppedEvent or ExitEvent:
                 output.MapsAtExit(_mapsAtExit);
                 _mapsAtExit.Clear();

@@ -33,6 +33,6 @@ internal sealed class EventOutput(Action<TraceEvent> write) : IOutputWriter
 
     public void LostEvents(ulong count) => Write(new LostEventsEvent(count));
 
-    /// <summary>The session flushes once, when the probes have stopped and its output is complete.</summary>
-    public void Flush() => Write(new StoppedEvent());
+    /// <summary>The session flushes whenever it has caught up with the kernel after handling records.</summary>
+    public void Flush() => Write(new DrainedEvent());
 }
