@@ -7,12 +7,11 @@ namespace SharpTrace.Runtime;
 internal static class ConcurrentRelease
 {
     private const int MaxThreads = 64;
-    private const int ItemsPerThread = 4;
 
     /// <summary>Calls <paramref name="release"/> once for each item; returns when every call has returned.</summary>
     public static void Run<T>(IReadOnlyList<T> items, Action<T> release)
     {
-        var threads = Math.Min(MaxThreads, (items.Count + ItemsPerThread - 1) / ItemsPerThread);
+        var threads = Math.Min(MaxThreads, items.Count);
         if (threads <= 1)
         {
             foreach (var item in items)
