@@ -122,7 +122,7 @@ internal static partial class Program
                 _ = WatchProcessAsync(target, cancellation);
             var notifyAttached = Environment.GetEnvironmentVariable("__BPFTRACE_NOTIFY_PROBES_ATTACHED") is not null;
             var run = new RunOptions { MetricsEndpoint = options.MetricsEndpoint, MetricsLabels = options.MetricsLabels };
-            return PrintRun(compiled, run, printer, options.Quiet, notifyAttached, child, cancellation.Token);
+            return PrintRun(compiled, run, printer, options.Quiet, notifyAttached, OutputTarget.FlushesWhenDrained(options.Buffering), child, cancellation.Token);
 
             void Stop(PosixSignalContext context)
             {
@@ -177,12 +177,13 @@ internal static partial class Program
     /// Runs the program and prints its events as they come; returns the exit code. The run is in this (the main)
     /// thread, so BEGIN and END see the process's own tid and comm, as in bpftrace.
     /// </summary>
-    private static int PrintRun(TraceProgram program, RunOptions run, EventPrinter printer, bool quiet, bool notifyAttached, ChildCommand? child, CancellationToken cancellation)
+    private static int PrintRun(TraceProgram program, RunOptions run, EventPrinter printer, bool quiet, bool notifyAttached, bool flushWhenDrained, ChildCommand? child, CancellationToken cancellation)
     {
         var exitCode = 0;
         program.Run(traceEvent =>
         {
-            printer.Print(traceEvent);
+            if (traceEvent is not DrainedEvent || flushWhenDrained)
+                printer.Print(traceEvent);
             switch (traceEvent)
             {
                 // stdout keeps only the program's output: the attach line and warnings go to stderr.

@@ -33,7 +33,6 @@ internal sealed class EventOutput(Action<TraceEvent> write) : IOutputWriter
 
     public void LostEvents(ulong count) => Write(new LostEventsEvent(count));
 
-    public void Flush()
-    {
-    }
+    /// <summary>The session flushes whenever it has caught up with the kernel after handling records.</summary>
+    public void Flush() => Write(new DrainedEvent());
 }

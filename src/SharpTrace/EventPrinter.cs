@@ -11,7 +11,7 @@ public sealed class EventPrinter(IOutputWriter output)
     // The maps printed at exit form one section (text starts it with two newlines), so they are printed together.
     private readonly List<MapSnapshot> _mapsAtExit = [];
 
-    /// <summary>Prints one event; the maps printed at exit are held until the <see cref="ExitEvent"/>.</summary>
+    /// <summary>Prints one event; the maps printed at exit are held until the <see cref="StoppedEvent"/>.</summary>
     public void Print(TraceEvent traceEvent)
     {
         switch (traceEvent)
@@ -26,7 +26,9 @@ public sealed class EventPrinter(IOutputWriter output)
             case MapEvent { AtExit: true } map: _mapsAtExit.Add(map.Map); break;
             case MapEvent map: output.Map(map.Map, map.Top, map.Divisor); break;
             case LostEventsEvent lost: output.LostEvents(lost.Count); break;
-            case ExitEvent:
+            case DrainedEvent: output.Flush(); break;
+            // Printed when the probes have stopped, before the (possibly slow) release of the kernel objects.
+            case StoppedEvent or ExitEvent:
                 output.MapsAtExit(_mapsAtExit);
                 _mapsAtExit.Clear();
                 output.Flush();

@@ -41,5 +41,18 @@ public sealed record LostEventsEvent(ulong Count) : TraceEvent;
 /// <summary>A problem at run time that did not stop the run.</summary>
 public sealed record WarningEvent(string Message) : TraceEvent;
 
+/// <summary>
+/// The run has handled every record the kernel had queued (sent only after some were handled): a consumer that buffers
+/// its output flushes it now, so output is written in batches under load and without delay when idle.
+/// </summary>
+public sealed record DrainedEvent : TraceEvent;
+
+/// <summary>
+/// The probes have stopped and everything the run prints was reported (END's output, lost events, the maps printed
+/// at exit). Releasing the kernel objects follows, which can take a while with hundreds of tracepoints; then <see cref="ExitEvent"/>.
+/// Not sent when the run fails.
+/// </summary>
+public sealed record StoppedEvent : TraceEvent;
+
 /// <summary>The run ended (exit(), or cancellation after END ran) and every kernel object is released. Always last.</summary>
 public sealed record ExitEvent(int ExitCode) : TraceEvent;

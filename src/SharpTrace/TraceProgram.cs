@@ -78,6 +78,9 @@ public sealed class TraceProgram
         var output = new EventOutput(onEvent);
         using var session = new Session(_program, output, output.Warning, () => onEvent(new StartedEvent()), live);
         var exitCode = session.Run(cancellationToken);
+        onEvent(new StoppedEvent());
+        // Closing hundreds of tracepoint perf events takes the kernel a while; the output is complete before.
+        session.Dispose();
         onEvent(new ExitEvent(exitCode));
     }
 

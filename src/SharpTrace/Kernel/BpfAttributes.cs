@@ -46,6 +46,17 @@ internal unsafe struct ProgLoadAttr
     [FieldOffset(88)] public uint FuncInfoCount;
 }
 
+/// <summary>BPF_LINK_CREATE for a perf event (attach type BPF_PERF_EVENT), through perf_event.bpf_cookie.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 24)]
+internal struct LinkCreateAttr
+{
+    [FieldOffset(0)] public uint ProgFd;
+    [FieldOffset(4)] public uint TargetFd;
+    [FieldOffset(8)] public uint AttachType;
+    [FieldOffset(12)] public uint Flags;
+    [FieldOffset(16)] public ulong BpfCookie;
+}
+
 /// <summary>BPF_PROG_TEST_RUN, through cpu.</summary>
 [StructLayout(LayoutKind.Explicit, Size = 72)]
 internal struct TestRunAttr

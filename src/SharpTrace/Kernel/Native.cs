@@ -139,4 +139,5 @@ internal enum BpfCommand
     RawTracepointOpen = 17,
     BtfLoad = 18,
     MapFreeze = 22,
+    LinkCreate = 28,
 }

@@ -3,14 +3,17 @@ using System.Globalization;
 namespace SharpTrace.Kernel;
 
 /// <summary>A perf event (perf_event_open) that a BPF program can be attached to; closing it detaches the program.</summary>
-internal sealed class PerfEvent : IDisposable
+internal sealed class PerfEvent : IProbeAttachment
 {
     private const ulong FlagFdCloexec = 1UL << 3; // PERF_FLAG_FD_CLOEXEC
     private const ulong IocEnable = 0x2400; // _IO('$', 0)
     private const ulong IocDisable = 0x2401; // _IO('$', 1)
     private const ulong IocSetBpf = 0x40042408; // _IOW('$', 8, __u32)
 
+    private const uint AttachTypePerfEvent = 41; // BPF_PERF_EVENT
+
     private readonly FileDescriptor _fd;
+    private FileDescriptor? _link;
 
     private PerfEvent(FileDescriptor fd, string description)
     {
@@ -137,12 +140,31 @@ internal sealed class PerfEvent : IDisposable
     public static int PmuType(string pmu) =>
         int.Parse(File.ReadAllText($"/sys/bus/event_source/devices/{pmu}/type").Trim(), CultureInfo.InvariantCulture);
 
-    /// <summary>Attaches <paramref name="program"/> (PERF_EVENT_IOC_SET_BPF) and enables the event.</summary>
+    /// <summary>
+    /// Attaches <paramref name="program"/> and enables the event. The program is attached through a BPF link
+    /// (BPF_LINK_CREATE) where the kernel has them, so that <see cref="Stop"/> can detach it at once without
+    /// closing the event; otherwise through PERF_EVENT_IOC_SET_BPF.
+    /// </summary>
     public void AttachProgram(BpfProgram program)
     {
-        if (Native.Ioctl(Fd, IocSetBpf, program.Fd) != 0)
+        var attr = new LinkCreateAttr { ProgFd = (uint)program.Fd, TargetFd = (uint)Fd, AttachType = AttachTypePerfEvent };
+        var link = Native.Bpf(BpfCommand.LinkCreate, ref attr);
+        if (link >= 0)
+            _link = new FileDescriptor(link);
+        else if (Native.Ioctl(Fd, IocSetBpf, program.Fd) != 0)
             throw KernelException.FromLastError($"attach program {program.Name} to {Description}");
         Enable();
+    }
+
+    /// <summary>
+    /// Stops the program from running, quickly: detaches it (closes its link) and disables the event. Closing the
+    /// event itself can wait for the kernel (a tracepoint's last perf event waits for RCU grace periods).
+    /// </summary>
+    public void Stop()
+    {
+        _link?.Dispose();
+        if (!_fd.IsClosed)
+            Native.Ioctl(Fd, IocDisable, 0);
     }
 
     /// <summary>Starts delivering events (PERF_EVENT_IOC_ENABLE).</summary>
@@ -160,5 +182,9 @@ internal sealed class PerfEvent : IDisposable
     }
 
     /// <summary>Closes the event, which detaches its program.</summary>
-    public void Dispose() => _fd.Dispose();
+    public void Dispose()
+    {
+        _link?.Dispose();
+        _fd.Dispose();
+    }
 }

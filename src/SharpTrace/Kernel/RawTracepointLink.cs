@@ -3,7 +3,7 @@ using System.Text;
 namespace SharpTrace.Kernel;
 
 /// <summary>A program attached to a raw tracepoint (BPF_RAW_TRACEPOINT_OPEN); closing it detaches the program.</summary>
-internal sealed unsafe class RawTracepointLink : IDisposable
+internal sealed unsafe class RawTracepointLink : IProbeAttachment
 {
     private readonly FileDescriptor _fd;
 
@@ -22,6 +22,9 @@ internal sealed unsafe class RawTracepointLink : IDisposable
             return new RawTracepointLink(new FileDescriptor(fd));
         }
     }
+
+    /// <summary>Detaches the program: closing a raw tracepoint link does not wait for the kernel.</summary>
+    public void Stop() => _fd.Dispose();
 
     /// <summary>Detaches the program.</summary>
     public void Dispose() => _fd.Dispose();

@@ -78,10 +78,16 @@ internal sealed unsafe class RingBuffer : IDisposable
         var consumed = Drain(onRecord);
         if (consumed > 0 || timeoutMs == 0)
             return consumed;
+        Wait(timeoutMs);
+        return Drain(onRecord);
+    }
+
+    /// <summary>Waits up to <paramref name="timeoutMs"/> (-1: forever) for the kernel to signal new records.</summary>
+    public void Wait(int timeoutMs)
+    {
         var ready = new EpollEvent();
         if (Native.EpollWait(_epoll.Value, &ready, 1, timeoutMs) < 0 && Native.LastErrno != Native.Eintr)
             throw KernelException.FromLastError($"wait for ring buffer {Map.Name}");
-        return Drain(onRecord);
     }
 
     /// <summary>Hands every available record to <paramref name="onRecord"/> without waiting; returns how many.</summary>

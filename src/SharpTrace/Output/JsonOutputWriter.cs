@@ -16,7 +16,13 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
     public void AttachedProbes(int count) =>
         WriteRecord("attached_probes", "{\"probes\": " + Decimal(count) + "}");
 
-    public void Printf(string text) => WriteRecord("printf", Quote(text));
+    public void Printf(string text)
+    {
+        // Written in place, without building the record as a string: a flood of printf events comes through here.
+        output.Write("{\"type\": \"printf\", \"data\": ");
+        WriteQuoted(text);
+        output.Write("}\n");
+    }
 
     public void Time(string text) => WriteRecord("time", Quote(text));
 
@@ -91,6 +97,31 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
     };
 
     /// <summary>A JSON string literal, escaped as bpftrace escapes it (control characters as <c>\u00XX</c>).</summary>
+    // Runs of characters that need no escape are written as spans; the rest go through Quote's escapes.
+    private void WriteQuoted(string text)
+    {
+        output.Write('"');
+        var span = text.AsSpan();
+        while (span.Length > 0)
+        {
+            var plain = span.IndexOfAny(Escaped);
+            if (plain < 0)
+            {
+                output.Write(span);
+                break;
+            }
+            output.Write(span[..plain]);
+            var quoted = Quote(span[plain].ToString());
+            output.Write(quoted.AsSpan(1, quoted.Length - 2));
+            span = span[(plain + 1)..];
+        }
+        output.Write('"');
+    }
+
+    private static readonly System.Buffers.SearchValues<char> Escaped = System.Buffers.SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
+
     public static string Quote(string text)
     {
         var quoted = new StringBuilder(text.Length + 2).Append('"');

@@ -10,7 +10,7 @@ internal static class IntervalAttacher
 {
     private const ulong CpuClock = 0; // PERF_COUNT_SW_CPU_CLOCK, counted in nanoseconds
 
-    public static IDisposable Attach(ProbeSpec spec, BpfProgram program) =>
+    public static IProbeAttachment Attach(ProbeSpec spec, BpfProgram program) =>
         ProbeAttacher.AttachToEvent(
             PerfEvent.OpenSoftware(CpuClock, spec.Period, spec.IsFrequency, PerfEvent.OnlineCpus()[0], spec.ToString()),
             program);

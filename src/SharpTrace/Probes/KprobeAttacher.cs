@@ -19,7 +19,7 @@ internal static class KprobeAttacher
         return ProbeSpecResolver.HasWildcard(spec.Name) ? "wildcards in kprobes are not supported yet" : null;
     }
 
-    public static IDisposable Attach(ProbeSpec spec, BpfProgram program) =>
+    public static IProbeAttachment Attach(ProbeSpec spec, BpfProgram program) =>
         ProbeAttacher.AttachToEvent(
             PerfEvent.OpenKprobe(spec.Target.Length > 0 ? $"{spec.Target}:{spec.Name}" : spec.Name, spec.Offset,
                 spec.Kind == ProbeKind.Kretprobe, spec.ToString()),

@@ -9,7 +9,7 @@ internal static class ProbeAttacher
     /// Attaches <paramref name="program"/> at <paramref name="spec"/>; disposing the result detaches it. On failure
     /// nothing stays attached. <paramref name="tracefs"/> is asked for only by kinds that need it.
     /// </summary>
-    public static IDisposable Attach(ProbeSpec spec, BpfProgram program, Func<Tracefs> tracefs) => spec.Kind switch
+    public static IProbeAttachment Attach(ProbeSpec spec, BpfProgram program, Func<Tracefs> tracefs) => spec.Kind switch
     {
         ProbeKind.Tracepoint => TracepointAttacher.Attach(spec, program, tracefs()),
         ProbeKind.RawTracepoint => RawTracepointLink.Open(spec.Name, program),
@@ -39,7 +39,7 @@ internal static class ProbeAttacher
     }
 
     /// <summary>Opens one perf event per CPU with <paramref name="open"/> and attaches the program to each; all or none.</summary>
-    public static IDisposable AttachOnEveryCpu(BpfProgram program, Func<int, PerfEvent> open)
+    public static IProbeAttachment AttachOnEveryCpu(BpfProgram program, Func<int, PerfEvent> open)
     {
         var events = new AttachedEvents();
         try
@@ -71,11 +71,17 @@ internal static class ProbeAttacher
     }
 
     /// <summary>Several perf events that make one attach point (one per CPU).</summary>
-    private sealed class AttachedEvents : IDisposable
+    private sealed class AttachedEvents : IProbeAttachment
     {
         private readonly List<PerfEvent> _events = [];
 
         public void Add(PerfEvent perfEvent) => _events.Add(perfEvent);
+
+        public void Stop()
+        {
+            foreach (var perfEvent in _events)
+                perfEvent.Stop();
+        }
 
         public void Dispose()
         {

@@ -7,7 +7,7 @@ internal static class ProfileAttacher
 {
     private const ulong CpuClock = 0; // PERF_COUNT_SW_CPU_CLOCK, counted in nanoseconds
 
-    public static IDisposable Attach(ProbeSpec spec, BpfProgram program) =>
+    public static IProbeAttachment Attach(ProbeSpec spec, BpfProgram program) =>
         ProbeAttacher.AttachOnEveryCpu(program,
             cpu => PerfEvent.OpenSoftware(CpuClock, spec.Period, spec.IsFrequency, cpu, $"{spec} on cpu {cpu}"));
 }

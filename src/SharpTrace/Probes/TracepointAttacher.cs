@@ -5,7 +5,7 @@ namespace SharpTrace.Probes;
 /// <summary>Attaches a program to a tracepoint: a perf event for the tracepoint's id, with the program set on it.</summary>
 internal static class TracepointAttacher
 {
-    public static IDisposable Attach(ProbeSpec spec, BpfProgram program, Tracefs tracefs)
+    public static IProbeAttachment Attach(ProbeSpec spec, BpfProgram program, Tracefs tracefs)
     {
         var id = tracefs.GetEventId(spec.Target, spec.Name);
         return ProbeAttacher.AttachToEvent(PerfEvent.OpenTracepoint(id, spec.ToString()), program);

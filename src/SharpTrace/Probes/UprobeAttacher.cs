@@ -8,7 +8,7 @@ namespace SharpTrace.Probes;
 /// </summary>
 internal static class UprobeAttacher
 {
-    public static IDisposable Attach(ProbeSpec spec, BpfProgram program) =>
+    public static IProbeAttachment Attach(ProbeSpec spec, BpfProgram program) =>
         ProbeAttacher.AttachToEvent(
             PerfEvent.OpenUprobe(spec.Target, spec.FileOffset, spec.Kind == ProbeKind.Uretprobe, pid: -1, spec.ToString()),
             program);

@@ -22,7 +22,7 @@ internal sealed class Session : IDisposable
     private readonly Action<string> _warning;
     private readonly Action _started;
     private readonly List<IDisposable> _owned = [];
-    private readonly List<IDisposable> _attachments = [];
+    private readonly List<IProbeAttachment> _attachments = [];
     private readonly Dictionary<MapRefKey, int> _mapFds = [];
     private readonly List<MapReader> _readers = [];
     private readonly Symbolizer _symbols = new();
@@ -35,6 +35,9 @@ internal sealed class Session : IDisposable
     private bool _exitRequested;
     private bool _discardingAfterExit;
     private readonly LiveMaps? _live;
+    private bool _unflushed;
+    private readonly List<RuntimeValue> _arguments = [];
+    private readonly PrintfFormat?[] _formats;
 
     /// <summary>A session that prints to <paramref name="output"/> and reports problems that do not stop it to <paramref name="warning"/>.</summary>
     /// <paramref name="started"/> is called once every probe is attached and BEGIN ran, unless BEGIN already asked to exit.
@@ -46,10 +49,14 @@ internal sealed class Session : IDisposable
         _output = output;
         _warning = warning ?? (_ => { });
         _started = started ?? (() => { });
+        _formats = new PrintfFormat?[program.Maps.Actions.Count];
         _printSnapshot = new PrintSnapshot(print => _readers.First(r => r.Name == print.Map.Name), _output, _warning);
     }
 
-    /// <summary>Runs the program until it calls exit() or <paramref name="cancellation"/> fires. Returns the exit code.</summary>
+    /// <summary>
+    /// Runs the program until it calls exit() or <paramref name="cancellation"/> fires, then stops the probes, runs END
+    /// and prints the maps. Returns the exit code. Disposing releases the probes and maps, which can take a while.
+    /// </summary>
     public int Run(CancellationToken cancellation)
     {
         try
@@ -70,22 +77,31 @@ internal sealed class Session : IDisposable
                 _started();
             while (!_exitRequested && !cancellation.IsCancellationRequested)
             {
-                _ringBuffer!.Poll(PollMilliseconds, HandleRecord);
+                // Output is flushed in batches: whenever the reader has caught up with the kernel, never per record.
+                if (_ringBuffer!.Drain(HandleRecord) == 0)
+                {
+                    if (_unflushed)
+                        _output.Flush();
+                    _unflushed = false;
+                    _ringBuffer.Wait(PollMilliseconds);
+                }
                 _droppedUpdates?.CheckPeriodically();
             }
-            Detach();
+            // Probes stop at once; releasing them can take the kernel a grace period per tracepoint, so it
+            // comes after the maps are printed, when the session is disposed.
+            StopProbes();
             _ringBuffer!.Drain(HandleRecord);
             RunSpecialProbes(ProbeKind.End);
             ReportLostEvents();
             _droppedUpdates?.ReportAtExit();
             if (_program.Bound.Config.PrintMapsOnExit)
                 _output.MapsAtExit(_readers.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => r.Read()).Where(m => m.Entries.Count > 0).ToList());
-            _output.Flush();
             return 0;
         }
-        finally
+        catch
         {
             Dispose();
+            throw;
         }
     }
 
@@ -163,10 +179,11 @@ internal sealed class Session : IDisposable
         _output.AttachedProbes(count);
     }
 
+    private void StopProbes() => ConcurrentRelease.Run(_attachments, a => a.Stop());
+
     private void Detach()
     {
-        foreach (var attachment in _attachments)
-            attachment.Dispose();
+        ConcurrentRelease.Run(_attachments, a => a.Dispose());
         _attachments.Clear();
     }
 
@@ -194,6 +211,7 @@ internal sealed class Session : IDisposable
         }
         if (_discardingAfterExit)
             return;
+        _unflushed = true;
         switch (_program.Maps.Actions[id])
         {
             case ExitAction:
@@ -207,14 +225,16 @@ internal sealed class Session : IDisposable
                 break;
             case FormattedAction formatted:
             {
-                var arguments = new List<RuntimeValue>(formatted.ArgumentTypes.Count);
+                // The format is parsed once per action and the argument list reused: this runs once per event.
+                var arguments = _arguments;
+                arguments.Clear();
                 var offset = 8;
                 foreach (var type in formatted.ArgumentTypes)
                 {
                     arguments.Add(ValueDecoder.Decode(type, record.Slice(offset, type.Size), _symbols));
                     offset += TupleType.Align8(type.Size);
                 }
-                var text = PrintfFormatter.Format(formatted.Format, arguments);
+                var text = (_formats[id] ??= PrintfFormat.Parse(formatted.Format)).Format(arguments);
                 switch (formatted)
                 {
                     case Builtins.CatAction cat:

@@ -23,6 +23,7 @@ public sealed class TraceProgramTests : KernelTest
                 new PrintfEvent("end\n"),
                 new MapEvent(MapSnapshot.Keyed("@c", new MapEntry([new StringValue("k")], new CountValue(1))), AtExit: true),
                 new MapEvent(MapSnapshot.Scalar("@x", new IntegerValue(5)), AtExit: true),
+                new StoppedEvent(),
                 new ExitEvent(0),
             ],
             events);
@@ -56,6 +57,7 @@ public sealed class TraceProgramTests : KernelTest
                 new StartedEvent(),
                 new PrintfEvent("end\n"),
                 new MapEvent(MapSnapshot.Keyed("@opens", new MapEntry([new StringValue("opener")], new CountValue(2))), AtExit: true),
+                new StoppedEvent(),
                 new ExitEvent(0),
             ],
             events);
@@ -90,7 +92,7 @@ public sealed class TraceProgramTests : KernelTest
         program.Run(events.Add);
 
         Assert.Equal<TraceEvent>(
-            [new AttachedEvent(1), new PrintfEvent($"{CurrentThreadId()}\n"), new ExitEvent(0)],
+            [new AttachedEvent(1), new PrintfEvent($"{CurrentThreadId()}\n"), new StoppedEvent(), new ExitEvent(0)],
             events);
     }
 
@@ -114,7 +116,7 @@ public sealed class TraceProgramTests : KernelTest
 
         var events = await CollectAsync(program.RunAsync());
 
-        Assert.Equal<TraceEvent>([new AttachedEvent(1), new TimeEvent($"year {DateTime.Now.Year}\n"), new ExitEvent(0)], events);
+        Assert.Equal<TraceEvent>([new AttachedEvent(1), new TimeEvent($"year {DateTime.Now.Year}\n"), new StoppedEvent(), new ExitEvent(0)], events);
     }
 
     [Fact]
