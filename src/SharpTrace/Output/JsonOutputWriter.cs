@@ -13,25 +13,34 @@ namespace SharpTrace.Output;
 /// </remarks>
 public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
 {
+    /// <inheritdoc/>
     public void AttachedProbes(int count) =>
         WriteRecord("attached_probes", "{\"probes\": " + Decimal(count) + "}");
 
+    /// <inheritdoc/>
     public void Printf(string text) => WriteRecord("printf", Quote(text));
 
+    /// <inheritdoc/>
     public void Time(string text) => WriteRecord("time", Quote(text));
 
+    /// <inheritdoc/>
     public void Join(string text) => WriteRecord("join", Quote(text));
 
+    /// <inheritdoc/>
     public void Cat(string text) => WriteRecord("cat", Quote(text));
 
+    /// <inheritdoc/>
     public void Syscall(string text) => WriteRecord("syscall", Quote(text));
 
+    /// <inheritdoc/>
     public void Value(RuntimeValue value) => WriteRecord("value", FormatValue(value));
 
+    /// <inheritdoc/>
     public void Map(MapSnapshot map, uint top = 0, uint div = 0) =>
         // An explicit print of an empty map still writes a record, so that a consumer sees the interval happened.
         output.Write(FormatMap(map, top, div) ?? Record("map", "{" + Quote(map.Name) + ": {}}"));
 
+    /// <inheritdoc/>
     public void MapsAtExit(IReadOnlyList<MapSnapshot> maps)
     {
         foreach (var map in maps.OrderBy(m => m.Name, StringComparer.Ordinal))
@@ -41,8 +50,10 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
         }
     }
 
+    /// <inheritdoc/>
     public void LostEvents(ulong count) => WriteRecord("lost_events", "{\"events\": " + Decimal(count) + "}");
 
+    /// <inheritdoc/>
     public void Flush() => output.Flush();
 
     /// <summary>
@@ -91,7 +102,7 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
     };
 
     /// <summary>A JSON string literal, escaped as bpftrace escapes it (control characters as <c>\u00XX</c>).</summary>
-    public static string Quote(string text)
+    internal static string Quote(string text)
     {
         var quoted = new StringBuilder(text.Length + 2).Append('"');
         foreach (var c in text)

@@ -13,7 +13,7 @@ namespace SharpTrace.Runtime;
 /// exit() or cancellation, then END run and the maps printed. Everything is released when the run ends,
 /// whichever way it ends.
 /// </summary>
-internal sealed class Session : IDisposable
+internal sealed partial class Session : IDisposable
 {
     private const int PollMilliseconds = 50;
 
@@ -46,8 +46,11 @@ internal sealed class Session : IDisposable
         _printSnapshot = new PrintSnapshot(print => _readers.First(r => r.Name == print.Map.Name), _output, _warning);
     }
 
-    /// <summary>Runs the program until it calls exit() or <paramref name="cancellation"/> fires. Returns the exit code.</summary>
-    public int Run(CancellationToken cancellation)
+    /// <summary>
+    /// Runs the program until it calls exit() or <paramref name="cancellation"/> fires. Returns the exit code.
+    /// <paramref name="abandon"/> ends the run without END: it throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public int Run(CancellationToken cancellation, CancellationToken abandon = default)
     {
         try
         {
@@ -65,11 +68,12 @@ internal sealed class Session : IDisposable
             RunSpecialProbes(ProbeKind.Begin);
             if (!_exitRequested)
                 _started();
-            while (!_exitRequested && !cancellation.IsCancellationRequested)
+            while (!_exitRequested && !cancellation.IsCancellationRequested && !abandon.IsCancellationRequested)
             {
                 _ringBuffer!.Poll(PollMilliseconds, HandleRecord);
                 _droppedUpdates?.CheckPeriodically();
             }
+            abandon.ThrowIfCancellationRequested();
             Detach();
             _ringBuffer!.Drain(HandleRecord);
             RunSpecialProbes(ProbeKind.End);
