@@ -86,7 +86,7 @@ internal sealed partial class CommandLineOptions
         Description = "Print a compiler stage and exit: ast, types, bpf or all (repeat or separate with commas)",
         HelpName = "stage",
     };
-    private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Compile and load, but attach nothing and run nothing" };
+    private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Create the maps and load every program (the kernel verifies them), then release them: attach nothing, run nothing" };
     private readonly Option<int?> _pid = new("-p", "--pid") { Description = "Only trace this process (BEGIN/END excepted); end when it exits", HelpName = "pid" };
     private readonly Option<string?> _command = new("-c", "--cmd") { Description = "Run this command once probes are attached, end when it exits; its pid is 'cpid'", HelpName = "command" };
     private readonly Option<string[]> _includeDirectories = new("-I") { Description = "Add a directory to the include search path", HelpName = "dir" };

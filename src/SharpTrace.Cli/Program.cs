@@ -101,8 +101,14 @@ internal static partial class Program
                 Console.Out.Write(compiled.DescribeTypes());
             if (options.DebugStages.Contains("bpf"))
                 return Print(compiled.Disassemble(), newline: false);
-            if (options.DebugStages.Count > 0 || options.DryRun)
+            if (options.DebugStages.Count > 0)
                 return 0;
+            // bpftrace's dry run: everything a run does up to attaching (the kernel loads and verifies each program).
+            if (options.DryRun)
+            {
+                compiled.Verify();
+                return 0;
+            }
             // A script of only comments, config or struct definitions: bpftrace's words, on stdout, and exit 1.
             if (compiled.ProbeNames.Count == 0)
             {
@@ -269,7 +275,7 @@ internal static partial class Program
 
     internal static ProgramConfig? Configure(CliOptions options, int? childPid, IReadOnlyDictionary<string, string> environment, out string? error)
     {
-        if (ConfigVariables.FromEnvironment(new ProgramConfig(), environment, out error) is not { } config)
+        if (new ProgramConfig().WithEnvironment(environment, out error) is not { } config)
             return null;
         if (options.NoPrintMaps)
             config = config with { PrintMapsOnExit = false, SetOutsideScript = new HashSet<string>(config.SetOutsideScript) { "print_maps_on_exit" } };

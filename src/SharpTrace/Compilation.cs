@@ -9,6 +9,7 @@ namespace SharpTrace;
 /// <summary>The result of compiling a script: diagnostics, and the program when there were no errors.</summary>
 internal sealed record CompilationResult(SyntaxTree Tree, IReadOnlyList<Diagnostic> Diagnostics, BoundProgram? Bound, CompiledProgram? Program)
 {
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(Program))]
     public bool Success => Program is not null;
 }
 

@@ -26,6 +26,9 @@ public sealed class TraceProgram
     /// <summary>The probes' names as the script declares them, BEGIN and END included.</summary>
     public IReadOnlyList<string> ProbeNames => _program.Probes.Select(p => p.Probe.Name).ToList();
 
+    /// <summary>The probes, as <c>TraceProgram: BEGIN, tracepoint:syscalls:sys_enter_openat</c>.</summary>
+    public override string ToString() => $"TraceProgram: {string.Join(", ", ProbeNames)}";
+
     /// <summary>This program's attach points matching <paramref name="pattern"/>, as <see cref="TraceScript.ListProbes"/> lists them.</summary>
     public string ListProbes(string? pattern, bool withArguments, Action<string>? warning = null)
     {
@@ -64,7 +67,26 @@ public sealed class TraceProgram
     /// <see cref="MetricsEndpointException"/>) and a meter, both gone when the run ends. Invalid metrics labels throw
     /// <see cref="ArgumentException"/>.
     /// </summary>
-    public void Run(Action<TraceEvent> onEvent, RunOptions options, CancellationToken cancellationToken = default)
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "Added with RunOptions before any release: the token stays optional, as in the overload without options.")]
+    public void Run(Action<TraceEvent> onEvent, RunOptions options, CancellationToken cancellationToken = default) =>
+        Run(onEvent, options, cancellationToken, abandon: CancellationToken.None);
+
+    /// <summary>
+    /// Checks the program against this kernel without tracing anything (<c>sharptrace --dry-run</c>): creates every
+    /// map and loads every program, as a run does before it attaches, then releases them all. No probe is attached
+    /// and BEGIN does not run. Throws what a run would throw for the same program: <see cref="Kernel.BpfLoadException"/>
+    /// with the verifier's log for a program the verifier rejects, <see cref="Kernel.KernelException"/> for a map the
+    /// kernel refuses, <see cref="Kernel.ProbeUnavailableException"/> for a probe this kernel cannot attach.
+    /// </summary>
+    public void Verify()
+    {
+        var output = new EventOutput(_ => { });
+        using var session = new Session(_program, output, output.Warning);
+        session.Verify();
+    }
+
+    // abandon: the consumer of RunAsync has gone; the run ends at once, without END.
+    private void Run(Action<TraceEvent> onEvent, RunOptions options, CancellationToken stop, CancellationToken abandon)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.CheckMetricsLabels() is { } badLabel)
@@ -77,7 +99,7 @@ public sealed class TraceProgram
         using var meter = options.MeterName is { } meterName ? MapMeter.Create(meterName, TraceScript.Version, live!, writer) : null;
         var output = new EventOutput(onEvent);
         using var session = new Session(_program, output, output.Warning, () => onEvent(new StartedEvent()), live);
-        var exitCode = session.Run(cancellationToken);
+        var exitCode = session.Run(stop, abandon);
         onEvent(new StoppedEvent());
         // Closing hundreds of tracepoint perf events takes the kernel a while; the output is complete before.
         session.Dispose();
@@ -86,7 +108,7 @@ public sealed class TraceProgram
 
     /// <summary>
     /// Runs the program on a thread of its own (named like the process, which is what BEGIN and END see as
-    /// <c>comm</c>) and streams its events in order; otherwise as <see cref="Run"/>. Cancelling is a graceful stop: the
+    /// <c>comm</c>) and streams its events in order; otherwise as <see cref="Run(Action{TraceEvent}, CancellationToken)"/>. Cancelling is a graceful stop: the
     /// stream still delivers END's output, the maps printed at exit and an <see cref="ExitEvent"/>, then ends normally.
     /// Disposing the enumerator early stops the run at once, without END. Either way every kernel object is released
     /// before the enumeration ends.
@@ -95,6 +117,7 @@ public sealed class TraceProgram
         RunAsync(new RunOptions(), cancellationToken);
 
     /// <summary>As <see cref="RunAsync(CancellationToken)"/>, offering the live maps as <paramref name="options"/> asks (see <see cref="Run(Action{TraceEvent}, RunOptions, CancellationToken)"/>).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "Added with RunOptions before any release: the token stays optional, as in the overload without options.")]
     public async IAsyncEnumerable<TraceEvent> RunAsync(RunOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var channel = Channel.CreateBounded<TraceEvent>(
@@ -132,14 +155,13 @@ public sealed class TraceProgram
         Exception? failure = null;
         try
         {
-            using var stopOrAbandon = CancellationTokenSource.CreateLinkedTokenSource(stop, abandon);
             Run(traceEvent =>
             {
                 // Once the consumer has gone, the first event ends the run (the exception unwinds it).
                 abandon.ThrowIfCancellationRequested();
                 if (!events.TryWrite(traceEvent))
                     events.WriteAsync(traceEvent, abandon).AsTask().GetAwaiter().GetResult();
-            }, options, stopOrAbandon.Token);
+            }, options, stop, abandon);
         }
         catch (Exception e)
         {

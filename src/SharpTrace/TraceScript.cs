@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using SharpTrace.Probes;
 using SharpTrace.Semantics;
@@ -19,7 +20,17 @@ public sealed record CompileOptions
 public sealed record CompileResult(IReadOnlyList<Diagnostic> Diagnostics, TraceProgram? Program)
 {
     /// <summary>True when the script compiled; <see cref="Program"/> is then set.</summary>
+    [MemberNotNullWhen(true, nameof(Program))]
     public bool Success => Program is not null;
+
+    /// <summary>The outcome in one line: the program's probes, or the number of errors and the first one's message.</summary>
+    public override string ToString()
+    {
+        if (Program is not null)
+            return $"compiled: {Program}";
+        var errors = Diagnostics.Where(d => d.IsError).ToList();
+        return errors.Count == 0 ? "not compiled" : $"{errors.Count} error{(errors.Count == 1 ? "" : "s")}, first: {errors[0].Message}";
+    }
 }
 
 /// <summary>A script parsed but not compiled, for looking at its syntax tree (<c>-d ast</c>).</summary>
@@ -34,6 +45,9 @@ public sealed class ParsedScript
 
     /// <summary>The syntax tree, one node a line, as <c>sharptrace -d ast</c> prints it.</summary>
     public string PrintAst() => AstPrinter.Print(_tree.Root);
+
+    /// <summary>The script's name and how many syntax errors it has.</summary>
+    public override string ToString() => $"{_tree.Source.Name}: {Diagnostics.Count(d => d.IsError)} syntax error(s)";
 }
 
 /// <summary>The entry point of the library: compiles bpftrace-language scripts into programs that can run.</summary>

@@ -351,12 +351,6 @@ internal sealed partial class ProbeEmitter
     }
 
     /// <summary>
-    /// Reserves a ring buffer record of <paramref name="size"/> bytes (for records larger than the stack, such as
-    /// join()'s), writes the action id, lets <paramref name="fill"/> write the rest through the record pointer in
-    /// <see cref="RecordRegister"/>, and submits it. A record the ring buffer refuses counts as a lost event.
-    /// <paramref name="fill"/> may call helpers but must leave <see cref="RecordRegister"/> alone.
-    /// </summary>
-    /// <summary>
     /// Reserves <paramref name="size"/> bytes of the ring buffer: r0 points at them after this code; when the buffer is
     /// full the event is counted as lost and the code jumps to <paramref name="whenFull"/>.
     /// </summary>
@@ -373,6 +367,12 @@ internal sealed partial class ProbeEmitter
         Asm.Mark(reserved);
     }
 
+    /// <summary>
+    /// Reserves a ring buffer record of <paramref name="size"/> bytes (for records larger than the stack, such as
+    /// join()'s), writes the action id, lets <paramref name="fill"/> write the rest through the record pointer in
+    /// <see cref="RecordRegister"/>, and submits it. A record the ring buffer refuses counts as a lost event.
+    /// <paramref name="fill"/> may call helpers but must leave <see cref="RecordRegister"/> alone.
+    /// </summary>
     internal void EmitReservedRecord(int actionId, int size, Action fill)
     {
         var done = Asm.NewLabel("record_done");

@@ -4,7 +4,7 @@ using System.Text;
 namespace SharpTrace.Kernel;
 
 /// <summary>Names in the string section of the kernel's BTF (/sys/kernel/btf/vmlinux), without parsing its types.</summary>
-public static class KernelBtfNames
+internal static class KernelBtfNames
 {
     private const string VmlinuxPath = "/sys/kernel/btf/vmlinux";
     private const ushort Magic = 0xeb9f;

@@ -28,7 +28,7 @@ public class KernelException : Exception
     public int Errno { get; }
 
     /// <summary>errno as a lower-case phrase ("operation not permitted"), the way Go and cilium print it.</summary>
-    public static string Describe(int errno)
+    internal static string Describe(int errno)
     {
         var text = Marshal.GetPInvokeErrorMessage(errno);
         return text.Length > 0 ? char.ToLowerInvariant(text[0]) + text[1..] : $"errno {errno}";

@@ -13,9 +13,11 @@ namespace SharpTrace.Output;
 /// </remarks>
 public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
 {
+    /// <inheritdoc/>
     public void AttachedProbes(int count) =>
         WriteRecord("attached_probes", "{\"probes\": " + Decimal(count) + "}");
 
+    /// <inheritdoc/>
     public void Printf(string text)
     {
         // Written in place, without building the record as a string: a flood of printf events comes through here.
@@ -24,20 +26,27 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
         output.Write("}\n");
     }
 
+    /// <inheritdoc/>
     public void Time(string text) => WriteRecord("time", Quote(text));
 
+    /// <inheritdoc/>
     public void Join(string text) => WriteRecord("join", Quote(text));
 
+    /// <inheritdoc/>
     public void Cat(string text) => WriteRecord("cat", Quote(text));
 
+    /// <inheritdoc/>
     public void Syscall(string text) => WriteRecord("syscall", Quote(text));
 
+    /// <inheritdoc/>
     public void Value(RuntimeValue value) => WriteRecord("value", FormatValue(value));
 
+    /// <inheritdoc/>
     public void Map(MapSnapshot map, uint top = 0, uint div = 0) =>
         // An explicit print of an empty map still writes a record, so that a consumer sees the interval happened.
         output.Write(FormatMap(map, top, div) ?? Record("map", "{" + Quote(map.Name) + ": {}}"));
 
+    /// <inheritdoc/>
     public void MapsAtExit(IReadOnlyList<MapSnapshot> maps)
     {
         foreach (var map in maps.OrderBy(m => m.Name, StringComparer.Ordinal))
@@ -47,8 +56,10 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
         }
     }
 
+    /// <inheritdoc/>
     public void LostEvents(ulong count) => WriteRecord("lost_events", "{\"events\": " + Decimal(count) + "}");
 
+    /// <inheritdoc/>
     public void Flush() => output.Flush();
 
     /// <summary>
@@ -122,7 +133,7 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
         "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f" +
         "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
 
-    public static string Quote(string text)
+    internal static string Quote(string text)
     {
         var quoted = new StringBuilder(text.Length + 2).Append('"');
         foreach (var c in text)

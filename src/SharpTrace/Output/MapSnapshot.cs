@@ -6,8 +6,13 @@ public sealed record MapEntry(IReadOnlyList<RuntimeValue> Key, RuntimeValue Valu
     /// <summary>The entry of a scalar map.</summary>
     public static MapEntry Scalar(RuntimeValue value) => new([], value);
 
+    /// <summary>The entry as <c>[key, parts]: value</c>, or the value alone for a scalar map.</summary>
+    public override string ToString() => Key.Count == 0 ? $"{Value}" : $"[{string.Join(", ", Key)}]: {Value}";
+
+    /// <inheritdoc/>
     public bool Equals(MapEntry? other) => other is not null && Key.SequenceEqual(other.Key) && Value.Equals(other.Value);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Sequence.Hash(Key), Value);
 }
 
@@ -23,6 +28,23 @@ public sealed record MapSnapshot(string Name, bool IsScalar, IReadOnlyList<MapEn
     /// <summary>A keyed map such as <c>@m[k]</c>.</summary>
     public static MapSnapshot Keyed(string name, params MapEntry[] entries) => new(name, false, entries);
 
+    // Enough entries to recognise a map in a debugger without flooding it.
+    private const int EntriesShown = 10;
+
+    /// <summary>
+    /// The name and entries, as <c>@x = 5</c> for a scalar map or <c>@m (3 entries): [a]: 1, [b]: 2, [c]: 7</c>
+    /// (the first ten entries, in print order).
+    /// </summary>
+    public override string ToString()
+    {
+        if (IsScalar && Entries.Count == 1)
+            return $"{Name} = {Entries[0].Value}";
+        var shown = EntriesInPrintOrder().Take(EntriesShown);
+        var more = Entries.Count > EntriesShown ? ", …" : "";
+        var count = Entries.Count == 1 ? "1 entry" : $"{Entries.Count} entries";
+        return Entries.Count == 0 ? $"{Name} (empty)" : $"{Name} ({count}): {string.Join(", ", shown)}{more}";
+    }
+
     /// <summary>
     /// The entries in the order bpftrace prints them: by value ascending (avg and stats by their average, histograms
     /// by their total count; strings and tuples have no order and go by key), equal values by key.
@@ -37,9 +59,11 @@ public sealed record MapSnapshot(string Name, bool IsScalar, IReadOnlyList<MapEn
         return sorted;
     }
 
+    /// <inheritdoc/>
     public bool Equals(MapSnapshot? other) =>
         other is not null && Name == other.Name && IsScalar == other.IsScalar && Entries.SequenceEqual(other.Entries);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Name, IsScalar, Sequence.Hash(Entries));
 
     private static int CompareForPrint(MapEntry a, MapEntry b)

@@ -9,6 +9,7 @@ public abstract record RuntimeValue;
 /// <summary>An integer; an unsigned one prints as a 64-bit unsigned number.</summary>
 public sealed record IntegerValue(long Value, bool IsSigned = true) : RuntimeValue
 {
+    /// <summary>The number as bpftrace prints it.</summary>
     public override string ToString() => IsSigned
         ? Value.ToString(CultureInfo.InvariantCulture)
         : ((ulong)Value).ToString(CultureInfo.InvariantCulture);
@@ -17,6 +18,7 @@ public sealed record IntegerValue(long Value, bool IsSigned = true) : RuntimeVal
 /// <summary>A string (already cut at its terminating NUL by the runtime).</summary>
 public sealed record StringValue(string Value) : RuntimeValue
 {
+    /// <summary>The string itself.</summary>
     public override string ToString() => Value;
 }
 
@@ -27,6 +29,7 @@ public sealed record StringValue(string Value) : RuntimeValue
 /// </summary>
 public sealed record BufferValue(IReadOnlyList<byte> Bytes) : RuntimeValue
 {
+    /// <summary>The bytes as bpftrace prints a buffer: printable ASCII as it is, other bytes as <c>\xNN</c>.</summary>
     public override string ToString() => Format(keepPrintable: true, escape: true, separator: "");
 
     /// <summary>Every byte as <c>\xNN</c> (printf's <c>%rx</c>).</summary>
@@ -51,38 +54,65 @@ public sealed record BufferValue(IReadOnlyList<byte> Bytes) : RuntimeValue
         return text.ToString();
     }
 
+    /// <inheritdoc/>
     public bool Equals(BufferValue? other) => other is not null && Bytes.SequenceEqual(other.Bytes);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => Sequence.Hash(Bytes);
 }
 
 /// <summary>A tuple such as <c>(1, "b")</c>.</summary>
 public sealed record TupleValue(IReadOnlyList<RuntimeValue> Elements) : RuntimeValue
 {
+    /// <summary>A tuple of the given elements.</summary>
     public TupleValue(params RuntimeValue[] elements) : this((IReadOnlyList<RuntimeValue>)elements) { }
 
+    /// <summary>The elements in parentheses, as bpftrace prints a tuple: <c>(1, abc)</c>.</summary>
+    public override string ToString() => $"({string.Join(", ", Elements)})";
+
+    /// <inheritdoc/>
     public bool Equals(TupleValue? other) => other is not null && Elements.SequenceEqual(other.Elements);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => Sequence.Hash(Elements);
 }
 
 /// <summary>The value of <c>count()</c>.</summary>
-public sealed record CountValue(ulong Value) : RuntimeValue;
+public sealed record CountValue(ulong Value) : RuntimeValue
+{
+    /// <summary>The number, as bpftrace prints it.</summary>
+    public override string ToString() => Value.ToString(CultureInfo.InvariantCulture);
+}
 
 /// <summary>The value of <c>sum(x)</c>.</summary>
-public sealed record SumValue(long Value) : RuntimeValue;
+public sealed record SumValue(long Value) : RuntimeValue
+{
+    /// <summary>The number, as bpftrace prints it.</summary>
+    public override string ToString() => Value.ToString(CultureInfo.InvariantCulture);
+}
 
 /// <summary>The value of <c>min(x)</c>.</summary>
-public sealed record MinValue(long Value) : RuntimeValue;
+public sealed record MinValue(long Value) : RuntimeValue
+{
+    /// <summary>The number, as bpftrace prints it.</summary>
+    public override string ToString() => Value.ToString(CultureInfo.InvariantCulture);
+}
 
 /// <summary>The value of <c>max(x)</c>.</summary>
-public sealed record MaxValue(long Value) : RuntimeValue;
+public sealed record MaxValue(long Value) : RuntimeValue
+{
+    /// <summary>The number, as bpftrace prints it.</summary>
+    public override string ToString() => Value.ToString(CultureInfo.InvariantCulture);
+}
 
 /// <summary>The value of <c>avg(x)</c>: prints <c>Total / Count</c> with integer division, as bpftrace does.</summary>
 public sealed record AvgValue(long Total, ulong Count) : RuntimeValue
 {
     /// <summary>The printed average; zero when nothing was counted (a zeroed map).</summary>
     public long Average => Count == 0 ? 0 : Total / (long)Count;
+
+    /// <summary>The average, as bpftrace prints it.</summary>
+    public override string ToString() => Average.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>The value of <c>stats(x)</c>: count, average and total.</summary>
@@ -90,10 +120,13 @@ public sealed record StatsValue(ulong Count, long Total) : RuntimeValue
 {
     /// <summary>The printed average; zero when nothing was counted (a zeroed map).</summary>
     public long Average => Count == 0 ? 0 : Total / (long)Count;
+
+    /// <summary>As bpftrace prints stats: <c>count 3, average 5, total 15</c>.</summary>
+    public override string ToString() => FormattableString.Invariant($"count {Count}, average {Average}, total {Total}");
 }
 
 /// <summary>
-/// The value of <c>hist(x)</c>: counts per power-of-two bucket, indexed as <see cref="Histogram.Log2Bucket"/> says
+/// The value of <c>hist(x)</c>: counts per power-of-two bucket, indexed as <see cref="Histogram.Log2Bucket(long)"/> says
 /// (0 for negative values, 1 for zero, then one bucket per power of two, or 2^<paramref name="Bits"/> of them for
 /// <c>hist(x, bits)</c>). Missing trailing buckets count as zero.
 /// </summary>
@@ -111,8 +144,14 @@ public sealed record HistValue(IReadOnlyList<ulong> Buckets, int Bits = 0) : Run
     /// <summary>The sum of all buckets: what keyed histograms are sorted by.</summary>
     public ulong TotalCount => Sequence.Sum(Buckets);
 
+    /// <summary>The bucket counts and their total: <c>hist [0, 1, 3] (4 values)</c>.</summary>
+    public override string ToString() =>
+        FormattableString.Invariant($"hist{(Bits == 0 ? "" : $"(bits {Bits})")} [{string.Join(", ", Buckets)}] ({TotalCount} values)");
+
+    /// <inheritdoc/>
     public bool Equals(HistValue? other) => other is not null && Bits == other.Bits && Sequence.BucketsEqual(Buckets, other.Buckets);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Bits, Sequence.BucketHash(Buckets));
 }
 
@@ -134,10 +173,16 @@ public sealed record LinearHistValue(long Min, long Max, long Step, IReadOnlyLis
     /// <summary>The sum of all buckets: what keyed histograms are sorted by.</summary>
     public ulong TotalCount => Sequence.Sum(Buckets);
 
+    /// <summary>The range, the bucket counts and their total: <c>lhist(0, 100, 10) [0, 2, 1] (3 values)</c>.</summary>
+    public override string ToString() =>
+        FormattableString.Invariant($"lhist({Min}, {Max}, {Step}) [{string.Join(", ", Buckets)}] ({TotalCount} values)");
+
+    /// <inheritdoc/>
     public bool Equals(LinearHistValue? other) =>
         other is not null && Min == other.Min && Max == other.Max && Step == other.Step
         && Sequence.BucketsEqual(Buckets, other.Buckets);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Min, Max, Step, Sequence.BucketHash(Buckets));
 }
 

@@ -17,16 +17,20 @@ public enum StackMode
 }
 
 /// <summary>One frame of a stack: its address and the symbol it resolved to (<c>do_syscall_64+527</c>, or the address as <c>0x…</c>).</summary>
-public sealed record StackFrame(ulong Address, string Symbol);
+public sealed record StackFrame(ulong Address, string Symbol)
+{
+    /// <summary>The symbol and the address in hex: <c>do_syscall_64+527 (0xffffffff81e3c3ef)</c>.</summary>
+    public override string ToString() => $"{Symbol} (0x{Address:x})";
+}
 
 /// <summary>A kernel or user stack (<c>kstack</c>, <c>ustack</c>), innermost frame first, already symbolized.</summary>
 public sealed record StackValue(IReadOnlyList<StackFrame> Frames, StackMode Mode = StackMode.Bpftrace) : RuntimeValue
 {
     /// <summary>Frame indentation when the stack is a map key (<c>@[kstack]</c>).</summary>
-    public const int KeyIndent = 4;
+    internal const int KeyIndent = 4;
 
     /// <summary>Frame indentation everywhere else: map values, printf's <c>%s</c>, print().</summary>
-    public const int ValueIndent = 8;
+    internal const int ValueIndent = 8;
 
     /// <summary>
     /// The stack as bpftrace writes it: a newline, then one line per frame. bpftrace mode indents
@@ -34,7 +38,7 @@ public sealed record StackValue(IReadOnlyList<StackFrame> Frames, StackMode Mode
     /// symbol; raw mode the hex address alone. A stack with no frames (none could be taken, as for <c>kstack</c> while
     /// the task ran in user space) is empty text: bpftrace prints <c>@[]: 32</c>.
     /// </summary>
-    public string Format(int indent)
+    internal string Format(int indent)
     {
         if (Frames.Count == 0)
             return "";
@@ -53,7 +57,12 @@ public sealed record StackValue(IReadOnlyList<StackFrame> Frames, StackMode Mode
         return text.ToString();
     }
 
+    /// <summary>The frames, innermost first, on one line: <c>[do_sys_openat2+147, __x64_sys_openat+84]</c>.</summary>
+    public override string ToString() => $"[{string.Join(", ", Frames.Select(f => f.Symbol))}]";
+
+    /// <inheritdoc/>
     public bool Equals(StackValue? other) => other is not null && Mode == other.Mode && Frames.SequenceEqual(other.Frames);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Mode, Sequence.Hash(Frames));
 }

@@ -8,25 +8,34 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
 {
     private const int BarWidth = 52;
 
+    /// <inheritdoc/>
     public void AttachedProbes(int count)
     {
         // The "Attached N probes" line goes to stderr, written by the CLI: stdout keeps only the program's output.
     }
 
+    /// <inheritdoc/>
     public void Printf(string text) => output.Write(text);
 
+    /// <inheritdoc/>
     public void Time(string text) => output.Write(text);
 
+    /// <inheritdoc/>
     public void Join(string text) => output.Write(text + "\n");
 
+    /// <inheritdoc/>
     public void Cat(string text) => output.Write(text);
 
+    /// <inheritdoc/>
     public void Syscall(string text) => output.Write(text);
 
+    /// <inheritdoc/>
     public void Value(RuntimeValue value) => output.Write(FormatValue(value) + "\n");
 
+    /// <inheritdoc/>
     public void Map(MapSnapshot map, uint top = 0, uint div = 0) => output.Write(FormatMap(map, top, div));
 
+    /// <inheritdoc/>
     public void MapsAtExit(IReadOnlyList<MapSnapshot> maps)
     {
         var printed = maps.Where(m => m.Entries.Count > 0).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
@@ -38,8 +47,10 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
         output.Write(text.ToString());
     }
 
+    /// <inheritdoc/>
     public void LostEvents(ulong count) => output.Write($"Lost {count} events\n");
 
+    /// <inheritdoc/>
     public void Flush() => output.Flush();
 
     /// <summary>
@@ -82,7 +93,7 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
     }
 
     /// <summary>A map key as bpftrace's text shows it: like a value, except that a stack's frames are indented by 4, not 8.</summary>
-    public static string FormatKey(RuntimeValue key) =>
+    internal static string FormatKey(RuntimeValue key) =>
         key is StackValue stack ? stack.Format(StackValue.KeyIndent) : FormatValue(key);
 
     /// <summary>A value as bpftrace's text shows it: integers in decimal, strings raw, tuples as <c>(1, b)</c>.</summary>

@@ -4,7 +4,7 @@ namespace SharpTrace.Probes;
 /// A kernel software counter (PERF_TYPE_SOFTWARE) that <c>software:EVENT:COUNT</c> samples: its name, the short
 /// alias bpftrace accepts, its perf_event config and the period bpftrace uses when the count is left out.
 /// </summary>
-public sealed record SoftwareEvent(string Name, string? Alias, ulong Config, ulong DefaultPeriod)
+internal sealed record SoftwareEvent(string Name, string? Alias, ulong Config, ulong DefaultPeriod)
 {
     /// <summary>Every software event, with the config values of enum perf_sw_ids (perf_event.h).</summary>
     public static IReadOnlyList<SoftwareEvent> All { get; } =

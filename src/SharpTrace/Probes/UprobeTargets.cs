@@ -6,7 +6,7 @@ namespace SharpTrace.Probes;
 /// Finds the file a uprobe names: a path as written, a program on PATH (<c>uprobe:bash:readline</c>), or a
 /// shared library in the dynamic loader's directories (<c>uprobe:libc:malloc</c>, <c>uprobe:c:malloc</c>).
 /// </summary>
-public static class UprobeTargets
+internal static class UprobeTargets
 {
     // The loader's built-in directories; /etc/ld.so.conf and its includes add the rest.
     private static readonly string[] DefaultLibraryDirectories = ["/lib64", "/usr/lib64", "/lib", "/usr/lib"];

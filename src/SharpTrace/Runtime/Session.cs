@@ -13,7 +13,7 @@ namespace SharpTrace.Runtime;
 /// exit() or cancellation, then END run and the maps printed. Everything is released when the run ends,
 /// whichever way it ends.
 /// </summary>
-internal sealed class Session : IDisposable
+internal sealed partial class Session : IDisposable
 {
     private const int PollMilliseconds = 50;
 
@@ -56,8 +56,9 @@ internal sealed class Session : IDisposable
     /// <summary>
     /// Runs the program until it calls exit() or <paramref name="cancellation"/> fires, then stops the probes, runs END
     /// and prints the maps. Returns the exit code. Disposing releases the probes and maps, which can take a while.
+    /// <paramref name="abandon"/> ends the run without END: it throws <see cref="OperationCanceledException"/>.
     /// </summary>
-    public int Run(CancellationToken cancellation)
+    public int Run(CancellationToken cancellation, CancellationToken abandon = default)
     {
         try
         {
@@ -75,7 +76,7 @@ internal sealed class Session : IDisposable
             RunSpecialProbes(ProbeKind.Begin);
             if (!_exitRequested)
                 _started();
-            while (!_exitRequested && !cancellation.IsCancellationRequested)
+            while (!_exitRequested && !cancellation.IsCancellationRequested && !abandon.IsCancellationRequested)
             {
                 // Output is flushed in batches: whenever the reader has caught up with the kernel, never per record.
                 if (_ringBuffer!.Drain(HandleRecord) == 0)
@@ -87,6 +88,7 @@ internal sealed class Session : IDisposable
                 }
                 _droppedUpdates?.CheckPeriodically();
             }
+            abandon.ThrowIfCancellationRequested();
             // Probes stop at once; releasing them can take the kernel a grace period per tracepoint, so it
             // comes after the maps are printed, when the session is disposed.
             StopProbes();

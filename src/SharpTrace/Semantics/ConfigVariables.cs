@@ -4,7 +4,7 @@ namespace SharpTrace.Semantics;
 /// bpftrace's config variables: their names, their environment variables, and how a value sets each. A value comes
 /// as text whether it was written in a script's <c>config</c> block or in the environment, so both parse alike.
 /// </summary>
-public static class ConfigVariables
+internal static class ConfigVariables
 {
     private const string EnvironmentPrefix = "BPFTRACE_";
 

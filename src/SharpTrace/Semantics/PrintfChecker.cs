@@ -22,6 +22,7 @@ internal static class PrintfChecker
     /// Checks argument types against the conversions, e.g. <c>printf: Too many arguments for format string (2 supplied,
     /// 1 expected)</c> or <c>printf: %d specifier expects a value of type integer (string supplied)</c>. Null when they fit.
     /// </summary>
+    /// <param name="format">The parsed format string.</param>
     /// <param name="suppliedTypes">The argument types in bpftrace's words: <c>integer</c>, <c>string</c>,
     /// <c>buffer</c>, or any other type name (which fits no conversion).</param>
     /// <param name="function">The function named in the message: <c>printf</c>, <c>system</c>, <c>cat</c>...</param>

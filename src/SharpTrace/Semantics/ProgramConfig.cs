@@ -50,4 +50,23 @@ public sealed record ProgramConfig
 
     /// <summary>Headers included before the script's own lines (<c>--include</c>), for their macros.</summary>
     public IReadOnlyList<string> IncludeFiles { get; init; } = [];
+
+    // The record's ToString with the lists' contents instead of their type names.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"MaxStrlen = {MaxStrlen}, MaxMapKeys = {MaxMapKeys}, PrintMapsOnExit = {PrintMapsOnExit}, ")
+            .Append($"PerfRbPages = {PerfRbPages}, StackMode = {StackMode}, MaxProbes = {MaxProbes}, MaxCatBytes = {MaxCatBytes}, ")
+            .Append($"Unsafe = {Unsafe}, SetOutsideScript = [{string.Join(", ", SetOutsideScript.Order(StringComparer.Ordinal))}], ")
+            .Append($"PositionalParameters = [{string.Join(", ", PositionalParameters)}], ChildPid = {ChildPid}, TargetPid = {TargetPid}, ")
+            .Append($"IncludeDirectories = [{string.Join(", ", IncludeDirectories)}], IncludeFiles = [{string.Join(", ", IncludeFiles)}]");
+        return true;
+    }
+
+    /// <summary>
+    /// This configuration with every <c>BPFTRACE_*</c> variable of <paramref name="environment"/> that names a config
+    /// variable applied (as <c>sharptrace</c> reads them) and marked as set outside the script. Returns null, with the
+    /// reason in <paramref name="error"/>, when a value is invalid.
+    /// </summary>
+    public ProgramConfig? WithEnvironment(IReadOnlyDictionary<string, string> environment, out string? error) =>
+        ConfigVariables.FromEnvironment(this, environment, out error);
 }

@@ -2,11 +2,20 @@ using System.Text;
 
 namespace SharpTrace.Syntax;
 
-public enum DiagnosticSeverity { Error, Warning }
+/// <summary>How bad a <see cref="Diagnostic"/> is.</summary>
+public enum DiagnosticSeverity
+{
+    /// <summary>The script cannot run.</summary>
+    Error,
+
+    /// <summary>The script runs, but probably not as meant.</summary>
+    Warning,
+}
 
 /// <summary>A problem found in a script, with the place it points at.</summary>
 public sealed record Diagnostic(DiagnosticSeverity Severity, SourceText Source, TextSpan Span, string Message)
 {
+    /// <summary>True for an error, false for a warning.</summary>
     public bool IsError => Severity == DiagnosticSeverity.Error;
 
     /// <summary>
@@ -37,5 +46,6 @@ public sealed record Diagnostic(DiagnosticSeverity Severity, SourceText Source, 
         return sb.ToString();
     }
 
+    /// <summary>The diagnostic as <see cref="Format"/> writes it.</summary>
     public override string ToString() => Format();
 }

@@ -5,6 +5,7 @@ public sealed class SourceText
 {
     private readonly int[] _lineStarts;
 
+    /// <summary>The text <paramref name="text"/> of a script named <paramref name="name"/> in diagnostics.</summary>
     public SourceText(string text, string name = "stdin")
     {
         Text = text;
@@ -16,9 +17,16 @@ public sealed class SourceText
         _lineStarts = starts.ToArray();
     }
 
+    /// <summary>The whole text.</summary>
     public string Text { get; }
+
+    /// <summary>The name diagnostics show: <c>stdin</c> for <c>-e</c>, else the file path.</summary>
     public string Name { get; }
+
+    /// <summary>The number of characters.</summary>
     public int Length => Text.Length;
+
+    /// <summary>The character at <paramref name="index"/>.</summary>
     public char this[int index] => Text[index];
 
     /// <summary>Zero-based line index of a position.</summary>
@@ -28,6 +36,7 @@ public sealed class SourceText
         return index >= 0 ? index : ~index - 1;
     }
 
+    /// <summary>Position of the first character of a zero-based line.</summary>
     public int GetLineStart(int lineIndex) => _lineStarts[lineIndex];
 
     /// <summary>The text of a line without its line break.</summary>
@@ -40,5 +49,9 @@ public sealed class SourceText
         return Text[start..Math.Max(start, end)];
     }
 
+    /// <summary>The text that <paramref name="span"/> covers.</summary>
     public string ToString(TextSpan span) => Text.Substring(span.Start, span.Length);
+
+    /// <summary>The name and size: <c>stdin (2 lines, 41 characters)</c>.</summary>
+    public override string ToString() => $"{Name} ({_lineStarts.Length} line{(_lineStarts.Length == 1 ? "" : "s")}, {Length} characters)";
 }

@@ -84,6 +84,49 @@ public sealed class TraceProgramTests : KernelTest
     }
 
     [Fact]
+    public async Task LeavingTheStreamEarlyStopsWithoutRunningEnd()
+    {
+        var marker = $"/tmp/sharptrace-api-end-{Guid.NewGuid():N}";
+        var program = CompileUnsafe($$"""
+            tracepoint:syscalls:sys_enter_openat { @opens[comm] = count(); }
+            END { system("touch {{marker}}"); }
+            """);
+        try
+        {
+            // The control: a graceful stop (cancellation) runs END, which creates the marker file.
+            using (var cancellation = new CancellationTokenSource())
+            {
+                await foreach (var traceEvent in program.RunAsync(cancellation.Token).WithTimeout(Bound))
+                {
+                    if (traceEvent is AttachedEvent)
+                        await cancellation.CancelAsync();
+                }
+            }
+            Assert.True(File.Exists(marker), "END did not run on cancellation");
+            File.Delete(marker);
+
+            var leaks = KernelLeakCheck.Start();
+            var loadedWhileRunning = 0;
+            await foreach (var traceEvent in program.RunAsync().WithTimeout(Bound))
+            {
+                Assert.IsType<AttachedEvent>(traceEvent);
+                loadedWhileRunning = leaks.NewPrograms().Count;
+                break;
+            }
+
+            // Every program was loaded while the run was live; once the loop is left END has not run and nothing remains.
+            Assert.Equal(2, loadedWhileRunning);
+            await leaks.AssertNoLeaksAsync();
+            await Task.Delay(200);
+            Assert.False(File.Exists(marker), "END ran although the consumer left the stream early");
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
+    }
+
+    [Fact]
     public void SynchronousRunCallsBackInTheCallingThread()
     {
         var program = Compile("""BEGIN { printf("%d\n", tid); exit(); }""");
@@ -133,7 +176,14 @@ public sealed class TraceProgramTests : KernelTest
     {
         var result = TraceScript.Compile(script);
         Assert.True(result.Success, string.Concat(result.Diagnostics.Select(d => d.Format())));
-        return result.Program!;
+        return result.Program;
+    }
+
+    private static TraceProgram CompileUnsafe(string script)
+    {
+        var result = TraceScript.Compile(script, new CompileOptions { Config = new SharpTrace.Semantics.ProgramConfig { Unsafe = true } });
+        Assert.True(result.Success, string.Concat(result.Diagnostics.Select(d => d.Format())));
+        return result.Program;
     }
 
     private static async Task<List<TraceEvent>> CollectAsync(IAsyncEnumerable<TraceEvent> events)

@@ -7,7 +7,7 @@ namespace SharpTrace.Kernel.Btf;
 /// A raw BTF blob (linux/btf.h: struct btf_header, type section, string section), read without copying: opening it
 /// walks the type section once to find where each type id's record starts; everything else is decoded on request.
 /// </summary>
-public sealed class BtfFile
+internal sealed class BtfFile
 {
     /// <summary>Where the running kernel publishes its own types.</summary>
     public const string VmlinuxPath = "/sys/kernel/btf/vmlinux";
@@ -109,7 +109,7 @@ public sealed class BtfFile
 /// One type record of a <see cref="BtfFile"/>: the common part (name, kind, vlen, kind_flag, size or type) and
 /// accessors for each kind's trailing data.
 /// </summary>
-public readonly struct BtfType
+internal readonly struct BtfType
 {
     private readonly BtfFile _file;
     private readonly int _offset;
@@ -184,7 +184,7 @@ public readonly struct BtfType
 }
 
 /// <summary>A member of a BTF STRUCT or UNION.</summary>
-public readonly record struct BtfMember(BtfFile File, int NameOffset, int TypeId, int BitOffset, int BitfieldSize)
+internal readonly record struct BtfMember(BtfFile File, int NameOffset, int TypeId, int BitOffset, int BitfieldSize)
 {
     public string Name => File.GetString(NameOffset);
 }

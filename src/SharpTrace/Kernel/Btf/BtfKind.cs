@@ -1,7 +1,7 @@
 namespace SharpTrace.Kernel.Btf;
 
 /// <summary>The kind of a BTF type record (BTF_KIND_* in linux/btf.h), bits 24-28 of its info word.</summary>
-public enum BtfKind
+internal enum BtfKind
 {
     Unknown = 0,
     Int = 1,
@@ -26,7 +26,7 @@ public enum BtfKind
 }
 
 /// <summary>Layout constants of the BTF blob format (linux/btf.h), shared by the reader and the writer.</summary>
-public static class BtfFormat
+internal static class BtfFormat
 {
     public const ushort Magic = 0xeB9F;
     public const byte Version = 1;

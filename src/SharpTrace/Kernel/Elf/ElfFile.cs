@@ -4,14 +4,14 @@ using System.Text;
 namespace SharpTrace.Kernel.Elf;
 
 /// <summary>A function symbol of an ELF file: its name, virtual address and size in bytes.</summary>
-public sealed record ElfSymbol(string Name, ulong Address, ulong Size);
+internal sealed record ElfSymbol(string Name, ulong Address, ulong Size);
 
 /// <summary>
 /// The parts of a 64-bit little-endian ELF file (executable or shared library) that uprobes need: function
 /// symbols from .symtab and .dynsym, and the load segments that turn a symbol's address into the file
 /// offset the kernel places a uprobe at.
 /// </summary>
-public sealed class ElfFile
+internal sealed class ElfFile
 {
     private const int SectionSymbolTable = 2; // SHT_SYMTAB
     private const int SectionDynamicSymbols = 11; // SHT_DYNSYM

@@ -7,7 +7,7 @@ namespace SharpTrace.Semantics.CTypes;
 /// tagged types and typedefs; a type's <see cref="CType"/> is built the first time it is asked for, and a struct's
 /// members the first time they are used. Functions and enumerators are indexed on first lookup.
 /// </summary>
-public sealed class BtfTypes : IKernelTypes
+internal sealed class BtfTypes : IKernelTypes
 {
     private readonly CType?[] _types;
     private readonly Dictionary<string, int> _structs = new(StringComparer.Ordinal);

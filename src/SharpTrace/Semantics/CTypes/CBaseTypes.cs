@@ -4,7 +4,7 @@ namespace SharpTrace.Semantics.CTypes;
 /// C's arithmetic types, named as gcc names them in DWARF and BTF (<c>long unsigned int</c>), so a script's
 /// <c>unsigned long</c> and the kernel's are the same type.
 /// </summary>
-public static class CBaseTypes
+internal static class CBaseTypes
 {
     public static readonly CIntegerType Char = new("char", 1, true);
     public static readonly CIntegerType SignedChar = new("signed char", 1, true);

@@ -42,6 +42,8 @@ internal sealed class CDeclarations
     /// Reads the C definitions and preprocessor lines the parser kept, in source order, honouring
     /// <c>#if/#ifdef/#ifndef/#else/#endif</c>. Problems go to <paramref name="diagnostics"/>, with spans in the script.
     /// </summary>
+    /// <param name="program">The parsed script.</param>
+    /// <param name="diagnostics">Where problems are reported.</param>
     /// <param name="kernel">The kernel's types; null when the kernel has no BTF.</param>
     /// <param name="headers">Where <c>#include</c>d headers are found; by default the system include directories.</param>
     /// <param name="includeFiles">Headers included before the script (<c>--include</c>).</param>

@@ -1,10 +1,10 @@
 namespace SharpTrace.Semantics.CTypes;
 
 /// <summary>A member as declared, before layout: <paramref name="BitfieldWidth"/> is null for an ordinary member.</summary>
-public sealed record CMemberDeclaration(string Name, CType Type, int? BitfieldWidth = null);
+internal sealed record CMemberDeclaration(string Name, CType Type, int? BitfieldWidth = null);
 
 /// <summary>Lays out structs and unions as gcc does on x86-64 (System V ABI), bitfields included.</summary>
-public static class CLayout
+internal static class CLayout
 {
     /// <summary>
     /// Offsets, size and alignment of a struct or union with <paramref name="members"/>; a packed one

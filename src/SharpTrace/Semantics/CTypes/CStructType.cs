@@ -6,7 +6,7 @@ namespace SharpTrace.Semantics.CTypes;
 /// A member of a struct or union. <see cref="Name"/> is empty for an anonymous struct/union member, whose own
 /// members are reachable as if they were members of the enclosing type.
 /// </summary>
-public sealed record CMember(string Name, CType Type, int BitOffset, int BitfieldSize = 0)
+internal sealed record CMember(string Name, CType Type, int BitOffset, int BitfieldSize = 0)
 {
     /// <summary>Byte offset of the member (of the byte holding its first bit, for a bitfield).</summary>
     public int Offset => BitOffset / 8;
@@ -17,14 +17,14 @@ public sealed record CMember(string Name, CType Type, int BitOffset, int Bitfiel
 /// <summary>
 /// Where a (possibly nested, possibly inside anonymous members) field lies relative to the start of the outer type.
 /// </summary>
-public sealed record CFieldLocation(CType Type, int BitOffset, int BitfieldSize)
+internal sealed record CFieldLocation(CType Type, int BitOffset, int BitfieldSize)
 {
     public int Offset => BitOffset / 8;
     public bool IsBitfield => BitfieldSize > 0;
 }
 
 /// <summary>The members, size and alignment of a complete struct or union.</summary>
-public sealed record CStructBody(IReadOnlyList<CMember> Members, int Size, int Alignment);
+internal sealed record CStructBody(IReadOnlyList<CMember> Members, int Size, int Alignment);
 
 /// <summary>
 /// A struct or union. Members are produced on first use (so a kernel type pulls in only what a script touches,
@@ -32,7 +32,7 @@ public sealed record CStructBody(IReadOnlyList<CMember> Members, int Size, int A
 /// (<c>struct foo;</c>, BTF FWD) is incomplete until <see cref="Define"/> is called. Two struct types are the same
 /// only if they are the same object.
 /// </summary>
-public sealed record CStructType : CType
+internal sealed record CStructType : CType
 {
     private Func<CStructBody>? _load;
     private CStructBody? _body;

@@ -6,7 +6,7 @@ namespace SharpTrace.Semantics.CTypes;
 /// A C type as the kernel (BTF) or a script's C definitions describe it, with the x86-64 System V layout gcc uses.
 /// Qualifiers (const, volatile, restrict) are dropped: they change nothing a trace program can observe.
 /// </summary>
-public abstract record CType
+internal abstract record CType
 {
     /// <summary>sizeof, in bytes.</summary>
     public abstract int Size { get; }
@@ -28,7 +28,7 @@ public abstract record CType
 }
 
 /// <summary><c>void</c>: the target of <c>void *</c> and the return type of functions returning nothing.</summary>
-public sealed record CVoidType : CType
+internal sealed record CVoidType : CType
 {
     public static readonly CVoidType Instance = new();
     // gcc's extension: sizeof(void) is 1, which makes arithmetic on void * step by bytes.
@@ -38,7 +38,7 @@ public sealed record CVoidType : CType
 }
 
 /// <summary>An integer type: <c>char</c> (signed on x86-64), <c>unsigned int</c>, <c>long</c>, <c>__int128</c>.</summary>
-public sealed record CIntegerType(string Name, int Size, bool IsSigned) : CType
+internal sealed record CIntegerType(string Name, int Size, bool IsSigned) : CType
 {
     public override int Alignment => Size;
     public override string Name { get; } = Name;
@@ -49,7 +49,7 @@ public sealed record CIntegerType(string Name, int Size, bool IsSigned) : CType
 }
 
 /// <summary><c>_Bool</c> (the kernel's <c>bool</c>).</summary>
-public sealed record CBoolType : CType
+internal sealed record CBoolType : CType
 {
     public static readonly CBoolType Instance = new();
     public override int Size => 1;
@@ -58,7 +58,7 @@ public sealed record CBoolType : CType
 }
 
 /// <summary><c>float</c>, <c>double</c>, <c>long double</c>.</summary>
-public sealed record CFloatType(string Name, int Size) : CType
+internal sealed record CFloatType(string Name, int Size) : CType
 {
     public override int Alignment => Size;
     public override string Name { get; } = Name;
@@ -66,7 +66,7 @@ public sealed record CFloatType(string Name, int Size) : CType
 }
 
 /// <summary>A pointer. <see cref="IsUser"/> marks a pointer the kernel tags <c>__user</c> (BTF type tag "user").</summary>
-public sealed record CPointerType(CType Target, bool IsUser = false) : CType
+internal sealed record CPointerType(CType Target, bool IsUser = false) : CType
 {
     public override int Size => 8;
     public override int Alignment => 8;
@@ -77,7 +77,7 @@ public sealed record CPointerType(CType Target, bool IsUser = false) : CType
 }
 
 /// <summary><c>T[Count]</c>; a flexible array member has <see cref="Count"/> 0.</summary>
-public sealed record CArrayType(CType Element, int Count) : CType
+internal sealed record CArrayType(CType Element, int Count) : CType
 {
     public override int Size => Element.Size * Count;
     public override int Alignment => Element.Alignment;
@@ -87,7 +87,7 @@ public sealed record CArrayType(CType Element, int Count) : CType
 }
 
 /// <summary>A typedef name for <see cref="Target"/>: <c>pid_t</c>, <c>u64</c>.</summary>
-public sealed record CTypedefType(string Name, CType Target) : CType
+internal sealed record CTypedefType(string Name, CType Target) : CType
 {
     public override int Size => Target.Size;
     public override int Alignment => Target.Alignment;
@@ -96,10 +96,10 @@ public sealed record CTypedefType(string Name, CType Target) : CType
 }
 
 /// <summary>A function parameter; <see cref="Name"/> is empty when the declaration gives none.</summary>
-public sealed record CParameter(string Name, CType Type);
+internal sealed record CParameter(string Name, CType Type);
 
 /// <summary>A function type, as pointed to by a function pointer or named by a tracepoint's <c>btf_trace_</c> typedef.</summary>
-public sealed record CFunctionType(CType ReturnType, IReadOnlyList<CParameter> Parameters, bool IsVariadic) : CType
+internal sealed record CFunctionType(CType ReturnType, IReadOnlyList<CParameter> Parameters, bool IsVariadic) : CType
 {
     // gcc's extension, like void.
     public override int Size => 1;
@@ -121,13 +121,13 @@ public sealed record CFunctionType(CType ReturnType, IReadOnlyList<CParameter> P
 }
 
 /// <summary>One enumerator of an enum.</summary>
-public sealed record CEnumValue(string Name, long Value);
+internal sealed record CEnumValue(string Name, long Value);
 
 /// <summary>
 /// An enum. Two enums are the same type only if they are the same object (C's rule for tagged types), which also
 /// keeps equality cheap.
 /// </summary>
-public sealed record CEnumType(string? Tag, int Size, bool IsSigned, IReadOnlyList<CEnumValue> Values) : CType
+internal sealed record CEnumType(string? Tag, int Size, bool IsSigned, IReadOnlyList<CEnumValue> Values) : CType
 {
     public override int Size { get; } = Size;
     public override int Alignment => Size;

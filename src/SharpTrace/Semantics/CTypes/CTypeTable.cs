@@ -5,7 +5,7 @@ namespace SharpTrace.Semantics.CTypes;
 /// <c>struct task_struct</c>, <c>union x</c>, <c>enum y</c>; other names are base types (<c>unsigned int</c>), typedefs
 /// (<c>pid_t</c>) or, as bpftrace allows, a bare struct/union tag (<c>task_struct</c>).
 /// </summary>
-public sealed class CTypeTable
+internal sealed class CTypeTable
 {
     private readonly Dictionary<string, CType> _tagged = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CType> _typedefs = new(StringComparer.Ordinal);

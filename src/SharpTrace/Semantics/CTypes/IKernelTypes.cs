@@ -1,7 +1,7 @@
 namespace SharpTrace.Semantics.CTypes;
 
 /// <summary>The running kernel's C types (BTF on a real machine), as the semantic stage asks for them.</summary>
-public interface IKernelTypes
+internal interface IKernelTypes
 {
     /// <summary>The struct, union or enum with tag <paramref name="tag"/>; <paramref name="keyword"/> is "struct", "union" or "enum". Null if none.</summary>
     CType? FindTagged(string keyword, string tag);
