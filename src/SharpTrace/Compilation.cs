@@ -1,6 +1,7 @@
 using SharpTrace.CodeGen;
 using SharpTrace.Bpf;
 using SharpTrace.Kernel;
+using SharpTrace.Lowering;
 using SharpTrace.Probes;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
@@ -11,7 +12,7 @@ namespace SharpTrace;
 internal sealed record CompiledProbe(BoundProbe Probe, BpfProgramType ProgramType, AssembledProgram Code);
 
 /// <summary>A script compiled to eBPF programs, with the maps they need and the actions user space carries out.</summary>
-internal sealed record CompiledProgram(BoundProgram Bound, ProgramMaps Maps, IReadOnlyList<CompiledProbe> Probes);
+internal sealed record CompiledProgram(BoundProgram Bound, ProgramMaps Maps, IReadOnlyList<CompiledProbe> Probes, LoweredProgram Lowered);
 
 /// <summary>The result of compiling a script: diagnostics, and the program when there were no errors.</summary>
 internal sealed record CompilationResult(SyntaxTree Tree, IReadOnlyList<Diagnostic> Diagnostics, BoundProgram? Bound, CompiledProgram? Program)
@@ -34,9 +35,36 @@ internal static class Compilation
         if (bound is null)
             return new CompilationResult(tree, diagnostics, null, null);
         var maps = new ProgramMaps(bound);
-        var probes = bound.Probes
-            .Select(p => new CompiledProbe(p, ProbeSpec.ProgramTypeOf(p.Kind), ProbeEmitter.Emit(p, maps)))
-            .ToList();
-        return new CompilationResult(tree, diagnostics, bound, new CompiledProgram(bound, maps, probes));
+        var lowered = ProgramLowerer.Lower(bound, maps);
+        var probes = new List<CompiledProbe>();
+        var loweredProbes = new List<LoweredProbe>();
+        for (var i = 0; i < bound.Probes.Count; i++)
+        {
+            var (code, loweredProbe) = Generate(bound.Probes[i], lowered.Probes[i], lowered, maps);
+            probes.Add(new CompiledProbe(bound.Probes[i], ProbeSpec.ProgramTypeOf(bound.Probes[i].Kind), code));
+            loweredProbes.Add(loweredProbe);
+        }
+        lowered = lowered with { Probes = loweredProbes };
+        return new CompilationResult(tree, diagnostics, bound, new CompiledProgram(bound, maps, probes, lowered));
+    }
+
+    /// <summary>
+    /// A probe's code: translated from its IR when Lowering and CodeGen cover everything in it, otherwise emitted from
+    /// the bound tree by the previous emitter (and the lowered probe says what was not supported).
+    /// </summary>
+    private static (AssembledProgram Code, LoweredProbe Lowered) Generate(BoundProbe probe, LoweredProbe lowered, LoweredProgram program, ProgramMaps maps)
+    {
+        if (lowered.Body is { } body)
+        {
+            try
+            {
+                return (IrTranslator.Translate(body, program), lowered);
+            }
+            catch (LoweringNotSupportedException e)
+            {
+                lowered = lowered with { Body = null, NotSupported = e.Construct };
+            }
+        }
+        return (ProbeEmitter.Emit(probe, maps), lowered);
     }
 }

@@ -71,7 +71,7 @@ internal sealed partial class Binder
     {
         if (map.KeyTypes is { Count: > 0 } keys && (keys.Count != 1 || !keys[0].IsInteger))
             _diagnostics.Error(declaration.Span,
-                $"{map.Name} is declared percpuarray but has keys [{string.Join(", ", keys.Select(TypeName))}]: an array is indexed by one integer, 0 to {map.DeclaredMaxEntries - 1}");
+                $"{map.Name} is declared percpuarray but has keys [{string.Join(", ", keys.Select(k => TypeName(StorageType(k))))}]: an array is indexed by one integer, 0 to {map.DeclaredMaxEntries - 1}");
         if (map.ValueType is AggregationType { IsHistogram: true } histogram)
             _diagnostics.Error(declaration.Span,
                 $"{map.Name} is declared percpuarray but holds a {histogram}: an array holds count(), sum(), min(), max(), avg() or stats(); declare it percpuhash for {histogram}()");

@@ -751,7 +751,8 @@ internal sealed partial class Binder
     private IReadOnlyList<BoundExpression> BindKeys(MapSymbol map, MapAccess access)
     {
         var keys = access.Keys.Select(BindExpression).ToList();
-        var keyTypes = keys.Select(k => StorageType(k.Type)).ToList();
+        // A string key keeps its own size (a comm key is 16 bytes); the map's key is as wide as its widest use.
+        var keyTypes = keys.Select(k => k.Type is StringType ? k.Type : StorageType(k.Type)).ToList();
         if (keys.Any(k => k.Type is ErrorType))
             return keys;
         foreach (var key in keys.Where(k => k.Type is VoidType or AggregationType))
@@ -767,20 +768,27 @@ internal sealed partial class Binder
             var actual = string.Join(", ", keyTypes.Select(TypeName));
             _diagnostics.Error(access.Span, $"Argument mismatch for {map.Name}: trying to access with arguments: [{actual}] when map expects arguments: [{expected}]");
         }
+        else if (map.KeyTypes.Zip(keyTypes).Any(p => p is (StringType known, StringType used) && used.Capacity > known.Capacity))
+        {
+            map.KeyTypes = map.KeyTypes.Zip(keyTypes)
+                .Select(p => p is (StringType known, StringType used) && used.Capacity > known.Capacity ? used : p.First).ToList();
+            _mapTypesChanged = true;
+        }
         return keys;
     }
 
     /// <summary>
-    /// Integer keys of any width and signedness fit one map (bpftrace 0.17 accepts <c>@m[1]</c> and <c>@m[(uint64)x]</c>
+    /// Integer keys of any width and signedness fit one map, and strings of any size (bpftrace 0.17 accepts <c>@m[1]</c> and <c>@m[(uint64)x]</c>
     /// together): a key is stored at the map's key width, and the first use decides how it prints.
     /// </summary>
     private sealed class KeyTypeComparer : IEqualityComparer<BpfType>
     {
         public static readonly KeyTypeComparer Instance = new();
 
-        public bool Equals(BpfType? x, BpfType? y) => (x?.IsInteger == true && y?.IsInteger == true) || object.Equals(x, y);
+        public bool Equals(BpfType? x, BpfType? y) =>
+            (x?.IsInteger == true && y?.IsInteger == true) || (x is StringType && y is StringType) || object.Equals(x, y);
 
-        public int GetHashCode(BpfType type) => type.IsInteger ? 0 : type.GetHashCode();
+        public int GetHashCode(BpfType type) => type.IsInteger ? 0 : type is StringType ? 1 : type.GetHashCode();
     }
 
     private BoundExpression BindUnary(UnaryExpression unary)
