@@ -35,7 +35,7 @@ internal static class Compilation
         if (bound is null)
             return new CompilationResult(tree, diagnostics, null, null);
         var maps = new ProgramMaps(bound);
-        var lowered = ProgramLowerer.Lower(bound, maps);
+        var lowered = LoweringInputs.Lower(bound, maps);
         var probes = new List<CompiledProbe>();
         var loweredProbes = new List<LoweredProbe>();
         for (var i = 0; i < bound.Probes.Count; i++)

@@ -11,8 +11,15 @@ internal enum LoweredMapRole { Script, RingBuffer, LostEvents, DroppedUpdates }
 /// </summary>
 internal sealed record LoweredMap(MapRef Ref, LoweredMapRole Role, int KeySize, int ValueSize, int DroppedIndex = 0);
 
-/// <summary>An entry of the record table: an output record's action id and what sends it.</summary>
-internal sealed record LoweredRecord(int Id, string Kind);
+/// <summary>
+/// An entry of the record table: an output record's action id, what sends it (<c>printf</c>, <c>exit</c>…), and for
+/// formatted records (printf, cat, system) the types of the arguments that follow the id, each 8-byte aligned.
+/// </summary>
+internal sealed record LoweredRecord(int Id, string Kind, IReadOnlyList<Semantics.BpfType> ArgumentTypes)
+{
+    /// <summary>The record's bytes: the 8-byte id, then the arguments.</summary>
+    public int Size => 8 + ArgumentTypes.Sum(t => Semantics.TupleType.Align8(t.Size));
+}
 
 /// <summary>The IR of one probe: its operations in order, and the virtual registers and slots they use.</summary>
 internal sealed record IrFunction(string Name, IReadOnlyList<IrOp> Ops, VReg Context, int RegisterCount, IReadOnlyList<Slot> Slots);

@@ -56,7 +56,7 @@ internal sealed partial class ProbeLowerer
             case BoundIntegerLiteral literal:
                 return new Imm(literal.Value);
             case BoundBuiltinVariable builtin:
-                return builtin.Builtin.Lower(this) ?? throw NotSupported("the builtin " + builtin.Builtin.Name);
+                return _builtins.LowerVariable(builtin, this);
             case BoundTracepointField { Field.IsDataLoc: false, Field.Size: 1 or 2 or 4 or 8 } field:
                 return Ir.Load(new PointerAddress(Ir.Context, field.Field.Offset),
                     new IrInt(field.Field.Size, field.Type is IntegerType { IsSigned: true }));
@@ -66,6 +66,20 @@ internal sealed partial class ProbeLowerer
                 return LowerMapReadScalar(read);
             case BoundUnary unary:
                 return LowerUnary(unary);
+            case BoundCast cast when cast.Operand.Type.IsInteger:
+            {
+                var value = LowerScalar(cast.Operand);
+                if (cast.Type is not IntegerType { Bytes: < 8 } integer)
+                    return value;
+                var bits = new Imm(64 - integer.Bytes * 8);
+                return Ir.Binary(integer.IsSigned ? IrBinaryOp.SignedShr : IrBinaryOp.Shr, Ir.Binary(IrBinaryOp.Shl, value, bits), bits);
+            }
+            case BoundIncrement increment:
+            {
+                LowerStatement(increment.Update);
+                var updated = LowerScalar(increment.Read);
+                return increment.IsPrefix ? updated : Ir.Binary(increment.IsIncrement ? IrBinaryOp.Sub : IrBinaryOp.Add, updated, new Imm(1));
+            }
             case BoundBinary binary:
                 return LowerBinary(binary);
             case BoundTernary ternary:
@@ -176,8 +190,7 @@ internal sealed partial class ProbeLowerer
                 break;
             }
             case BoundBuiltinVariable builtin:
-                if (!builtin.Builtin.LowerInto(this, slot, offset, Math.Min(size, builtin.Type.Size)))
-                    throw NotSupported("the builtin " + builtin.Builtin.Name);
+                _builtins.LowerVariableInto(builtin, this, slot, offset, Math.Min(size, builtin.Type.Size));
                 Ir.Zero(slot, offset + builtin.Type.Size, size - builtin.Type.Size);
                 break;
             case BoundTracepointField { Field.IsDataLoc: true } field:

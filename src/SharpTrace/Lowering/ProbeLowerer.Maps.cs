@@ -94,7 +94,7 @@ internal sealed partial class ProbeLowerer
     private void LowerAggregate(BoundAggregate s)
     {
         var map = MapOf(s.Map);
-        var function = FunctionOf(s.Type);
+        var function = _builtins.Aggregation(s.Type);
         Operand argument = new Imm(0);
         if (s.Argument is { } arg)
             argument = LowerScalar(arg);

@@ -1,5 +1,3 @@
-using SharpTrace.Builtins.Aggregations;
-using SharpTrace.Runtime;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.Lowering;
@@ -15,18 +13,18 @@ internal sealed partial class ProbeLowerer
 
     private readonly BoundProbe _probe;
     private readonly IReadOnlyDictionary<MapSymbol, LoweredMap> _maps;
-    private readonly IReadOnlyList<AsyncActionInfo> _actions;
+    private readonly IBuiltinLowerings _builtins;
     private readonly IReadOnlyDictionary<int, LoweredRecord> _records;
     private readonly Dictionary<VariableSymbol, VReg> _integerVariables = [];
     private readonly Dictionary<VariableSymbol, Slot> _bufferVariables = [];
     private readonly IrLabel _end;
 
-    private ProbeLowerer(BoundProbe probe, IReadOnlyDictionary<MapSymbol, LoweredMap> maps, IReadOnlyList<AsyncActionInfo> actions,
-        IReadOnlyDictionary<int, LoweredRecord> records)
+    private ProbeLowerer(BoundProbe probe, IReadOnlyDictionary<MapSymbol, LoweredMap> maps, IReadOnlyDictionary<int, LoweredRecord> records,
+        IBuiltinLowerings builtins)
     {
         _probe = probe;
         _maps = maps;
-        _actions = actions;
+        _builtins = builtins;
         _records = records;
         Ir = new IrBuilder(probe.Name);
         _end = Ir.NewLabel("end");
@@ -35,13 +33,10 @@ internal sealed partial class ProbeLowerer
     /// <summary>The IR being built; builtins' lowering hooks add to it.</summary>
     public IrBuilder Ir { get; }
 
-    /// <summary>The kind of probe being lowered; builtins read the context according to it.</summary>
-    public Probes.ProbeKind Kind => _probe.Kind;
-
-    public static IrFunction Lower(BoundProbe probe, IReadOnlyDictionary<MapSymbol, LoweredMap> maps, IReadOnlyList<AsyncActionInfo> actions,
-        IReadOnlyDictionary<int, LoweredRecord> records)
+    public static IrFunction Lower(BoundProbe probe, IReadOnlyDictionary<MapSymbol, LoweredMap> maps, IReadOnlyDictionary<int, LoweredRecord> records,
+        IBuiltinLowerings builtins)
     {
-        var lowerer = new ProbeLowerer(probe, maps, actions, records);
+        var lowerer = new ProbeLowerer(probe, maps, records, builtins);
         lowerer.LowerProbe();
         return lowerer.Ir.Build();
     }
@@ -101,6 +96,10 @@ internal sealed partial class ProbeLowerer
                     Ir.Mark(otherwise);
                 break;
             }
+            case BoundUnroll s:
+                for (var i = 0; i < s.Count; i++)
+                    LowerStatement(s.Body);
+                break;
             case BoundExpressionStatement s:
                 LowerDiscarded(s.Expression);
                 break;
@@ -118,10 +117,10 @@ internal sealed partial class ProbeLowerer
                 break;
             case BoundExit:
             {
-                var exit = _actions.OfType<ExitAction>().First();
+                var exit = _records.Values.First(r => r.Kind == "exit");
                 var record = Ir.NewSlot(8);
                 Ir.Store(new SlotAddress(record), 8, new Imm(exit.Id));
-                Ir.Emit(new OutputOp(_records[exit.Id], new StackAddress(record), 8));
+                Ir.Emit(new OutputOp(exit, new StackAddress(record), 8));
                 Ir.Return(new Imm(0));
                 break;
             }
@@ -163,8 +162,8 @@ internal sealed partial class ProbeLowerer
     /// <summary>printf: a record of the action id and each argument 8-byte aligned, sent to the ring buffer.</summary>
     private void LowerPrintf(BoundPrintf s)
     {
-        var action = (FormattedAction)_actions[s.Action];
-        var record = Ir.NewSlot(action.RecordSize);
+        var action = _records[s.Action];
+        var record = Ir.NewSlot(action.Size);
         Ir.Store(new SlotAddress(record), 8, new Imm(s.Action));
         var offset = 8;
         for (var i = 0; i < s.Arguments.Count; i++)
@@ -174,10 +173,8 @@ internal sealed partial class ProbeLowerer
             Ir.Zero(record, offset + size, Align8(size) - size);
             offset += Align8(size);
         }
-        Ir.Emit(new OutputOp(_records[s.Action], new StackAddress(record), action.RecordSize));
+        Ir.Emit(new OutputOp(action, new StackAddress(record), action.Size));
     }
 
     private static bool IsHistogram(MapSymbol map) => map.ValueType is AggregationType { IsHistogram: true };
-
-    private static AggregationFunction FunctionOf(AggregationType type) => AggregationFunction.For(type);
 }

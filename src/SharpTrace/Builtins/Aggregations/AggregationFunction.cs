@@ -12,7 +12,7 @@ namespace SharpTrace.Builtins.Aggregations;
 /// in the kernel, and how user space reads one CPU's slot back. The runtime combines CPUs with
 /// <see cref="Aggregation.Combine(RuntimeValue, RuntimeValue)"/>.
 /// </summary>
-internal abstract class AggregationFunction
+internal abstract class AggregationFunction : IAggregationLowering
 {
     public abstract AggregationKind Kind { get; }
 
@@ -82,17 +82,17 @@ internal abstract class AggregationFunction
     /// The update of this CPU's slot in IR: <paramref name="slot"/> is where it lives (a map value, or a stack buffer
     /// holding zeros when the entry is created), <paramref name="value"/> the aggregated value (0 for count).
     /// </summary>
-    internal abstract void LowerUpdate(IrBuilder ir, Address slot, Operand value);
+    public abstract void LowerUpdate(IrBuilder ir, Address slot, Operand value);
 
     /// <summary>The slot of an entry created by this update, built in <paramref name="slot"/>: by default the update of a zero slot.</summary>
-    internal virtual void LowerFirst(IrBuilder ir, Slot slot, Operand value)
+    public virtual void LowerFirst(IrBuilder ir, Slot slot, Operand value)
     {
         ir.Zero(slot, 0, slot.Size);
         LowerUpdate(ir, new SlotAddress(slot), value);
     }
 
     /// <summary>hist and lhist: the bucket index of <paramref name="value"/>.</summary>
-    internal virtual Operand LowerBucket(IrBuilder ir, Operand value, AggregationType type) =>
+    public virtual Operand LowerBucket(IrBuilder ir, Operand value, AggregationType type) =>
         throw new InvalidOperationException($"{Name}() has no buckets");
 
     /// <summary>The address <paramref name="offset"/> bytes further.</summary>

@@ -22,9 +22,9 @@ internal sealed class Count : AggregationFunction
 
     internal override void EmitUpdate(Assembler asm) => EmitIncrement(asm, 0);
 
-    internal override void LowerUpdate(IrBuilder ir, Address slot, Operand value) => LowerIncrement(ir, slot, 0);
+    public override void LowerUpdate(IrBuilder ir, Address slot, Operand value) => LowerIncrement(ir, slot, 0);
 
-    internal override void LowerFirst(IrBuilder ir, Slot slot, Operand value) => ir.Store(new SlotAddress(slot), 8, new Imm(1));
+    public override void LowerFirst(IrBuilder ir, Slot slot, Operand value) => ir.Store(new SlotAddress(slot), 8, new Imm(1));
 
     internal override RuntimeValue? Decode(AggregationType type, ReadOnlySpan<byte> slot) => new CountValue((ulong)First(slot));
 }

@@ -35,7 +35,7 @@ internal abstract class Extremum : AggregationFunction
     /// <summary>The signed condition under which the new value replaces the stored one.</summary>
     private IrCondition BeatsCondition => Beats == JumpOp.Sgt ? IrCondition.Sgt : IrCondition.Slt;
 
-    internal override void LowerUpdate(IrBuilder ir, Address slot, Operand value)
+    public override void LowerUpdate(IrBuilder ir, Address slot, Operand value)
     {
         var store = ir.NewLabel(Name + "_store");
         var done = ir.NewLabel(Name + "_done");
@@ -47,7 +47,7 @@ internal abstract class Extremum : AggregationFunction
         ir.Mark(done);
     }
 
-    internal override void LowerFirst(IrBuilder ir, Slot slot, Operand value)
+    public override void LowerFirst(IrBuilder ir, Slot slot, Operand value)
     {
         ir.Store(new SlotAddress(slot), 8, value);
         ir.Store(new SlotAddress(slot, 8), 8, new Imm(1));

@@ -83,12 +83,12 @@ internal sealed class Hist : AggregationFunction
 
     internal override void EmitUpdate(Assembler asm) => EmitIncrement(asm, 0);
 
-    internal override void LowerUpdate(IrBuilder ir, Address slot, Operand value) => LowerIncrement(ir, slot, 0);
+    public override void LowerUpdate(IrBuilder ir, Address slot, Operand value) => LowerIncrement(ir, slot, 0);
 
-    internal override void LowerFirst(IrBuilder ir, Slot slot, Operand value) => ir.Store(new SlotAddress(slot), 8, new Imm(1));
+    public override void LowerFirst(IrBuilder ir, Slot slot, Operand value) => ir.Store(new SlotAddress(slot), 8, new Imm(1));
 
     /// <summary>The bucket as <see cref="EmitBucket"/> computes it, in IR; the leading one bit found by a binary search.</summary>
-    internal override Operand LowerBucket(IrBuilder ir, Operand value, AggregationType type)
+    public override Operand LowerBucket(IrBuilder ir, Operand value, AggregationType type)
     {
         if (value is Imm constant)
             return new Imm(Histogram.Log2Bucket(constant.Value, type.Bits));

@@ -16,13 +16,13 @@ internal sealed class Stats : AggregationFunction
         EmitIncrement(asm, 8);
     }
 
-    internal override void LowerUpdate(IrBuilder ir, Address slot, Operand value)
+    public override void LowerUpdate(IrBuilder ir, Address slot, Operand value)
     {
         LowerAdd(ir, slot, value);
         LowerIncrement(ir, slot, 8);
     }
 
-    internal override void LowerFirst(IrBuilder ir, Slot slot, Operand value)
+    public override void LowerFirst(IrBuilder ir, Slot slot, Operand value)
     {
         ir.Store(new SlotAddress(slot), 8, value);
         ir.Store(new SlotAddress(slot, 8), 8, new Imm(1));

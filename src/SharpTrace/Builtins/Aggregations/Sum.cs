@@ -12,9 +12,9 @@ internal sealed class Sum : AggregationFunction
 
     internal override void EmitUpdate(Assembler asm) => EmitAddValue(asm);
 
-    internal override void LowerUpdate(IrBuilder ir, Address slot, Operand value) => LowerAdd(ir, slot, value);
+    public override void LowerUpdate(IrBuilder ir, Address slot, Operand value) => LowerAdd(ir, slot, value);
 
-    internal override void LowerFirst(IrBuilder ir, Slot slot, Operand value) => ir.Store(new SlotAddress(slot), 8, value);
+    public override void LowerFirst(IrBuilder ir, Slot slot, Operand value) => ir.Store(new SlotAddress(slot), 8, value);
 
     internal override RuntimeValue? Decode(AggregationType type, ReadOnlySpan<byte> slot) => new SumValue(First(slot));
 }
