@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using SharpTrace.Kernel.Btf;
 using SharpTrace.Probes;
 using SharpTrace.Semantics;
+using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 
 // Measures type-checking (parse + bind) every tool script Debian ships (/usr/sbin/*.bt) against this machine's

@@ -1,18 +1,12 @@
-using SharpTrace.CodeGen;
 using SharpTrace.Bpf;
-using SharpTrace.Kernel;
+using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Probes;
+using SharpTrace.Runtime;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 
 namespace SharpTrace;
-
-/// <summary>One probe compiled to eBPF: its code is assembled, map references are resolved when it is loaded.</summary>
-internal sealed record CompiledProbe(BoundProbe Probe, BpfProgramType ProgramType, AssembledProgram Code);
-
-/// <summary>A script compiled to eBPF programs, with the maps they need and the actions user space carries out.</summary>
-internal sealed record CompiledProgram(BoundProgram Bound, ProgramMaps Maps, IReadOnlyList<CompiledProbe> Probes, LoweredProgram Lowered);
 
 /// <summary>The result of compiling a script: diagnostics, and the program when there were no errors.</summary>
 internal sealed record CompilationResult(SyntaxTree Tree, IReadOnlyList<Diagnostic> Diagnostics, BoundProgram? Bound, CompiledProgram? Program)
@@ -20,12 +14,12 @@ internal sealed record CompilationResult(SyntaxTree Tree, IReadOnlyList<Diagnost
     public bool Success => Program is not null;
 }
 
-/// <summary>Compiles bpftrace-language scripts: parse, bind, generate eBPF.</summary>
+/// <summary>Compiles bpftrace-language scripts: parse, bind, lower to IR, generate eBPF.</summary>
 internal static class Compilation
 {
     /// <summary>
     /// Parses, binds and generates code. <paramref name="kernelTypes"/> are the kernel's C types (BTF), consulted only
-    /// when the script names one; pass <see cref="Kernel.Btf.KernelTypes.Lazy"/> to open BTF on first use.
+    /// when the script names one; pass <see cref="Semantics.CTypes.KernelTypes.Lazy"/> to open BTF on first use.
     /// </summary>
     public static CompilationResult Compile(SourceText source, ITracepointCatalog tracepoints, ProgramConfig? config = null,
         Semantics.CTypes.IKernelTypes? kernelTypes = null)

@@ -48,7 +48,7 @@ public static class TraceScript
     /// Never throws for a problem in the script: every problem becomes a diagnostic.
     /// </summary>
     public static CompileResult Compile(string source, CompileOptions? options = null) =>
-        Compile(source, new TracefsCatalog(), options, Kernel.Btf.KernelTypes.Lazy());
+        Compile(source, new TracefsCatalog(), options, Semantics.CTypes.KernelTypes.Lazy());
 
     /// <summary>What this kernel supports (map and program types, helpers, probe kinds), found by asking it, as <c>--info</c> prints it.</summary>
     public static string DescribeKernel(string toolVersion) => new Kernel.KernelFeatures().Report(toolVersion);

@@ -70,7 +70,7 @@ public sealed class KernelFunctionProbeTests : KernelTest
             kprobe:vfs_* { @calls[func, kstack] = count(); @args[arg0, arg6, arg7] = sum(arg2); printf("%s\n", str(arg1)); }
             kretprobe:vfs_read { @ret = hist(retval); @name[func] = count(); }
             """;
-        var result = Compilation.Compile(new SourceText(Script), new TracefsCatalog(), kernelTypes: SharpTrace.Kernel.Btf.KernelTypes.Lazy());
+        var result = Compilation.Compile(new SourceText(Script), new TracefsCatalog(), kernelTypes: SharpTrace.Semantics.CTypes.KernelTypes.Lazy());
         Assert.Empty(result.Diagnostics);
         var compiled = result.Program!;
 

@@ -101,7 +101,7 @@ public sealed class KernelTypesTests : KernelTest
     [InlineData("BEGIN { @x = sizeof(struct task_struct); }", true)]
     public void BtfIsReadOnlyWhenTheScriptNamesAKernelType(string script, bool reads)
     {
-        var kernel = Assert.IsType<SharpTrace.Kernel.Btf.KernelTypes>(SharpTrace.Kernel.Btf.KernelTypes.Lazy());
+        var kernel = Assert.IsType<SharpTrace.Semantics.CTypes.KernelTypes>(SharpTrace.Semantics.CTypes.KernelTypes.Lazy());
         var (program, diagnostics) = SharpTrace.Semantics.Binder.Bind(
             SharpTrace.Syntax.SyntaxTree.Parse(script), new SharpTrace.Probes.TracefsCatalog(), kernelTypes: kernel);
 

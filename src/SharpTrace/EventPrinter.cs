@@ -1,4 +1,6 @@
-namespace SharpTrace.Output;
+using SharpTrace.Output;
+
+namespace SharpTrace;
 
 /// <summary>
 /// Prints a run's <see cref="TraceEvent"/>s with a text or JSON writer, exactly as <c>sharptrace</c> prints them.

@@ -1,6 +1,6 @@
 using SharpTrace.Output;
 
-namespace SharpTrace.Runtime;
+namespace SharpTrace;
 
 /// <summary>The output side of a run seen from the library: each thing the session prints becomes a <see cref="TraceEvent"/>.</summary>
 internal sealed class EventOutput(Action<TraceEvent> write) : IOutputWriter

@@ -1,6 +1,6 @@
-using SharpTrace.Semantics.CTypes;
+using SharpTrace.Kernel.Btf;
 
-namespace SharpTrace.Kernel.Btf;
+namespace SharpTrace.Semantics.CTypes;
 
 /// <summary>
 /// The running kernel's types, with <c>/sys/kernel/btf/vmlinux</c> opened on the first question: a script that names

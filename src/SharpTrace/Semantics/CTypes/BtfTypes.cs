@@ -1,6 +1,6 @@
-using SharpTrace.Semantics.CTypes;
+using SharpTrace.Kernel.Btf;
 
-namespace SharpTrace.Kernel.Btf;
+namespace SharpTrace.Semantics.CTypes;
 
 /// <summary>
 /// The C types of a BTF blob (the kernel's, from <c>/sys/kernel/btf/vmlinux</c>). Opening indexes the names of

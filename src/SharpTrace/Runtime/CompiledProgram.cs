@@ -1,0 +1,12 @@
+using SharpTrace.Bpf;
+using SharpTrace.CodeGen;
+using SharpTrace.Kernel;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Runtime;
+
+/// <summary>One probe compiled to eBPF: its code is assembled, map references are resolved when it is loaded.</summary>
+internal sealed record CompiledProbe(BoundProbe Probe, BpfProgramType ProgramType, AssembledProgram Code);
+
+/// <summary>A script compiled to eBPF programs, with the maps they need and the actions user space carries out: what a <see cref="Session"/> runs.</summary>
+internal sealed record CompiledProgram(BoundProgram Bound, ProgramMaps Maps, IReadOnlyList<CompiledProbe> Probes, Lowering.LoweredProgram Lowered);

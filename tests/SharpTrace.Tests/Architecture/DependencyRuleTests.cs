@@ -1,0 +1,96 @@
+using System.Text;
+using Xunit.Abstractions;
+
+namespace SharpTrace.Tests.Architecture;
+
+/// <summary>
+/// The stages of src/SharpTrace keep the dependency rule (<see cref="DependencyRule"/>), except for the violations
+/// listed here. The list is a ratchet: a new violation fails, and so does a listed one that has gone, until it is
+/// struck off the list. Each failure names every type pair behind the violation.
+/// </summary>
+public sealed class DependencyRuleTests(ITestOutputHelper output)
+{
+    /// <summary>Stage pairs that break the rule today, each with the types that do it and what removes it.</summary>
+    private static readonly Dictionary<string, string> KnownViolations = new()
+    {
+        // ProbeEmitter binds Emit calls of builtin variables and functions, and aggregation kinds; goes when builtins
+        // lower to IR and CodeGen translates only the IR (issue 11, Lowering/).
+        ["CodeGen -> Builtins"] = "ProbeEmitter uses BuiltinVariable, BoundBuiltinCall, AggregationFunction, Hist, Lhist",
+        // ProgramMaps sizes histogram maps with Output.Histogram's bucket count; goes with the IR's map table.
+        ["CodeGen -> Output"] = "ProgramMaps uses Histogram",
+        // ProbeEmitter reads the probe's kind to choose how to read its context; goes when probe kinds lower their context.
+        ["CodeGen -> Probes"] = "ProbeEmitter uses ProbeKind",
+        // The action table and the print(@m) record layout live in Runtime; they go to Records/, shared by writer and reader.
+        ["CodeGen -> Runtime"] = "ProbeEmitter, ProgramMaps use AsyncActionInfo, FormattedAction, ExitAction, PrintSnapshot",
+        // ProbeEmitter re-reads the syntax's operator enums; goes when the binder decides bound operator kinds.
+        ["CodeGen -> Syntax"] = "ProbeEmitter uses BinaryOperator, UnaryOperator",
+        // join, cat, system and time define their actions as Runtime.AsyncActionInfo records; goes with Records/.
+        ["Builtins -> Runtime"] = "BuiltinContext, Cat, Join, SystemCommand, Time and their actions use AsyncActionInfo, FormattedAction",
+        // The binder looks builtins up itself, and the bound tree names builtin nodes; goes when builtins are
+        // registered at the composition root.
+        ["Semantics -> Builtins"] = "Binder, BoundBuiltinVariable, BoundContextArgument, BoundTreePrinter use BuiltinVariable, BuiltinFunction, BuiltinContext, BoundBuiltinCall, BoundHasKey, BoundLen, BoundJoin, BoundFormattedCall, FormatArguments, TimestampFormats, TimestampType, AggregationFunction",
+        // BoundContextArgument (argN) emits its own code; goes when it lowers to IR.
+        ["Semantics -> CodeGen"] = "BoundContextArgument uses ProbeEmitter",
+        // The binder expands and resolves attach points, and the bound probe keeps them; goes when probe kinds are
+        // providers registered at the composition root.
+        ["Semantics -> Probes"] = "Binder, BoundProbe, BoundTreePrinter use ProbeKind, ProbeSpec, ProbeSpecResolver",
+        // The binder builds the action table (Runtime.AsyncActionInfo); goes when the table moves to Records/.
+        ["Semantics -> Runtime"] = "Binder, BoundProgram use AsyncActionInfo, ExitAction, PrintMapAction, PrintfAction",
+    };
+
+    // The rule's reason, and whether the dependency closes a cycle: the stage used reaches back to the user.
+    private static string? Explain(string from, string to) =>
+        DependencyRule.Forbids(from, to) is { } reason ? Reaches(to, from) ? reason + "; it closes a cycle" : reason : null;
+
+    private static bool Reaches(string from, string to)
+    {
+        var seen = new HashSet<string> { from };
+        var pending = new Queue<string>([from]);
+        while (pending.TryDequeue(out var stage))
+        {
+            if (stage == to)
+                return true;
+            foreach (var next in StageGraph.CrossStage.Where(d => d.FromStage == stage).Select(d => d.ToStage))
+                if (seen.Add(next))
+                    pending.Enqueue(next);
+        }
+        return false;
+    }
+
+    [Fact]
+    public void EveryFolderIsAStage()
+    {
+        var unplaced = typeof(TraceScript).Assembly.GetTypes()
+            .Select(t => t.Namespace is { } ns ? StageGraph.StageOf(ns) : null)
+            .OfType<string>().Distinct().Where(stage => !DependencyRule.IsStage(stage)).Order(StringComparer.Ordinal).ToList();
+
+        Assert.True(unplaced.Count == 0, $"folders of src/SharpTrace without a place in DependencyRule.Layers: {string.Join(", ", unplaced)}");
+    }
+
+    [Fact]
+    public void DependenciesInMethodBodiesAreSeen()
+    {
+        // KernelFeatures assembles its probe programs inside a method: a dependency no signature shows.
+        Assert.Contains(StageGraph.CrossStage, d => d.FromType == "SharpTrace.Kernel.KernelFeatures" && d.ToType == "SharpTrace.Bpf.Assembler");
+    }
+
+    [Fact]
+    public void StagesKeepTheDependencyRuleExceptKnownViolations()
+    {
+        var violations = StageGraph.CrossStage
+            .Select(d => (Dependency: d, Reason: Explain(d.FromStage, d.ToStage)))
+            .Where(v => v.Reason is not null)
+            .GroupBy(v => $"{v.Dependency.FromStage} -> {v.Dependency.ToStage}")
+            .ToDictionary(g => g.Key, g => (Reason: g.First().Reason!, Types: g.Select(v => $"{v.Dependency.FromType} -> {v.Dependency.ToType}").ToList()));
+
+        foreach (var (pair, (reason, types)) in violations.OrderBy(v => v.Key, StringComparer.Ordinal))
+            output.WriteLine($"{(KnownViolations.ContainsKey(pair) ? "known" : "NEW")} {pair} ({reason}):\n    " + string.Join("\n    ", types));
+
+        var report = new StringBuilder();
+        foreach (var (pair, (reason, types)) in violations.Where(v => !KnownViolations.ContainsKey(v.Key)).OrderBy(v => v.Key, StringComparer.Ordinal))
+            report.Append($"new violation {pair} ({reason}):\n    ").AppendJoin("\n    ", types).Append('\n');
+        foreach (var pair in KnownViolations.Keys.Where(pair => !violations.ContainsKey(pair)).Order(StringComparer.Ordinal))
+            report.Append($"{pair} is no longer a violation: strike it off KnownViolations in {nameof(DependencyRuleTests)}\n");
+        Assert.True(report.Length == 0, report.ToString());
+    }
+}
