@@ -63,7 +63,7 @@ internal sealed record CliOptions
 internal sealed partial class CommandLineOptions
 {
     /// <summary>Stages <c>-d</c> can print.</summary>
-    public static readonly string[] DebugStageNames = ["ast", "types", "bpf", "all"];
+    public static readonly string[] DebugStageNames = ["ast", "types", "ir", "bpf", "all"];
 
     private readonly Option<string?> _program = new("-e") { Description = "Execute this program", HelpName = "program" };
     private readonly Argument<string[]> _arguments = new("filename")
@@ -167,7 +167,7 @@ internal sealed partial class CommandLineOptions
             return null;
         }
         if (stages.Contains("all"))
-            stages = ["ast", "types", "bpf"];
+            stages = ["ast", "types", "ir", "bpf"];
 
         var listed = parse.GetValue(_list);
         string? listPattern = null;

@@ -75,7 +75,7 @@ internal static partial class Program
             {
                 var parsed = TraceScript.Parse(source.Text, source.FileName);
                 Console.Out.Write(parsed.PrintAst());
-                if (ReportDiagnostics(parsed.Diagnostics, stderr, options) || !options.DebugStages.Any(stage => stage is "types" or "bpf"))
+                if (ReportDiagnostics(parsed.Diagnostics, stderr, options) || !options.DebugStages.Any(stage => stage is "types" or "ir" or "bpf"))
                     return parsed.Diagnostics.Any(d => d.IsError) ? 1 : 0;
             }
             if (RequireRoot() is { } notRoot)
@@ -99,6 +99,8 @@ internal static partial class Program
                 return Print(compiled.ListProbes(options.ListPattern, options.Verbose, Warn), newline: false);
             if (options.DebugStages.Contains("types"))
                 Console.Out.Write(compiled.DescribeTypes());
+            if (options.DebugStages.Contains("ir"))
+                Console.Out.Write(compiled.DescribeIr());
             if (options.DebugStages.Contains("bpf"))
                 return Print(compiled.Disassemble(), newline: false);
             if (options.DebugStages.Count > 0)

@@ -1,4 +1,6 @@
+using SharpTrace.Bpf;
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Probes;
 using SharpTrace.Runtime;
 using SharpTrace.Semantics;
@@ -13,7 +15,7 @@ internal sealed record CompilationResult(SyntaxTree Tree, IReadOnlyList<Diagnost
     public bool Success => Program is not null;
 }
 
-/// <summary>Compiles bpftrace-language scripts: parse, bind, generate eBPF.</summary>
+/// <summary>Compiles bpftrace-language scripts: parse, bind, lower to IR, generate eBPF.</summary>
 internal static class Compilation
 {
     /// <summary>
@@ -28,9 +30,36 @@ internal static class Compilation
         if (bound is null)
             return new CompilationResult(tree, diagnostics, null, null);
         var maps = new ProgramMaps(bound);
-        var probes = bound.Probes
-            .Select(p => new CompiledProbe(p, ProbeSpec.ProgramTypeOf(p.Kind), ProbeEmitter.Emit(p, maps)))
-            .ToList();
-        return new CompilationResult(tree, diagnostics, bound, new CompiledProgram(bound, maps, probes));
+        var lowered = LoweringInputs.Lower(bound, maps);
+        var probes = new List<CompiledProbe>();
+        var loweredProbes = new List<LoweredProbe>();
+        for (var i = 0; i < bound.Probes.Count; i++)
+        {
+            var (code, loweredProbe) = Generate(bound.Probes[i], lowered.Probes[i], lowered, maps);
+            probes.Add(new CompiledProbe(bound.Probes[i], ProbeSpec.ProgramTypeOf(bound.Probes[i].Kind), code));
+            loweredProbes.Add(loweredProbe);
+        }
+        lowered = lowered with { Probes = loweredProbes };
+        return new CompilationResult(tree, diagnostics, bound, new CompiledProgram(bound, maps, probes, lowered));
+    }
+
+    /// <summary>
+    /// A probe's code: translated from its IR when Lowering and CodeGen cover everything in it, otherwise emitted from
+    /// the bound tree by the previous emitter (and the lowered probe says what was not supported).
+    /// </summary>
+    private static (AssembledProgram Code, LoweredProbe Lowered) Generate(BoundProbe probe, LoweredProbe lowered, LoweredProgram program, ProgramMaps maps)
+    {
+        if (lowered.Body is { } body)
+        {
+            try
+            {
+                return (IrTranslator.Translate(body, program), lowered);
+            }
+            catch (LoweringNotSupportedException e)
+            {
+                lowered = lowered with { Body = null, NotSupported = e.Construct };
+            }
+        }
+        return (ProbeEmitter.Emit(probe, maps), lowered);
     }
 }

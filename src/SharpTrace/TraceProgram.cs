@@ -40,6 +40,9 @@ public sealed class TraceProgram
     /// <summary>The typed (bound) tree of every probe, as <c>sharptrace -d types</c> prints it.</summary>
     public string DescribeTypes() => Semantics.BoundTreePrinter.Print(_program.Bound);
 
+    /// <summary>The IR of every probe (or why a probe is not lowered yet), as <c>sharptrace -d ir</c> prints it.</summary>
+    public string DescribeIr() => Lowering.IrPrinter.Print(_program.Lowered);
+
     /// <summary>The eBPF code of every probe as readable assembly, as <c>sharptrace -d bpf</c> prints it.</summary>
     public string Disassemble()
     {

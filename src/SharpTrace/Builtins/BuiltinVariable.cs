@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Probes;
 using SharpTrace.Semantics;
 
@@ -33,6 +34,15 @@ internal abstract class BuiltinVariable
     /// <summary>Emits code that writes the value into the stack buffer at <paramref name="frameOffset"/> (string builtins).</summary>
     internal virtual void EmitInto(ProbeEmitter emitter, int frameOffset) =>
         throw new InvalidOperationException($"{Name} is not a buffer");
+
+    /// <summary>The integer value in IR (integer builtins), or null when the builtin is not lowered yet.</summary>
+    internal virtual Operand? Lower(ProbeLowerer lowering) => null;
+
+    /// <summary>
+    /// Writes the value into <paramref name="size"/> bytes of <paramref name="slot"/> at <paramref name="offset"/> in IR
+    /// (buffer builtins); false when the builtin is not lowered yet.
+    /// </summary>
+    internal virtual bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size) => false;
 
     /// <summary>Every builtin variable SharpTrace knows, by name.</summary>
     public static IReadOnlyDictionary<string, BuiltinVariable> All { get; } =

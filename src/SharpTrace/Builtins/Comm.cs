@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 
@@ -17,5 +18,11 @@ internal sealed class Comm : BuiltinVariable
         emitter.FramePointer(Reg.R1, frameOffset);
         emitter.Asm.Mov(Reg.R2, Length);
         emitter.Asm.Call(HelperFunction.GetCurrentComm);
+    }
+
+    internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
+    {
+        lowering.Ir.CallVoid(HelperFunction.GetCurrentComm, new StackAddress(slot, offset), new Imm(Math.Min(size, Length)));
+        return true;
     }
 }

@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 using SharpTrace.Semantics.CTypes;
@@ -21,4 +22,6 @@ internal sealed class Curtask : BuiltinVariable
     {
         emitter.Asm.Call(HelperFunction.GetCurrentTask);
     }
+
+    internal override Operand? Lower(ProbeLowerer lowering) => lowering.Ir.Call(HelperFunction.GetCurrentTask);
 }

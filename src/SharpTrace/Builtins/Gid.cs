@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 
@@ -15,4 +16,7 @@ internal sealed class Gid : BuiltinVariable
         emitter.Asm.Call(HelperFunction.GetCurrentUidGid);
         emitter.Asm.Alu(AluOp.Rsh, Reg.R0, 32);
     }
+
+    internal override Operand? Lower(ProbeLowerer lowering) =>
+        lowering.Ir.Binary(IrBinaryOp.Shr, lowering.Ir.Call(HelperFunction.GetCurrentUidGid), new Imm(32));
 }

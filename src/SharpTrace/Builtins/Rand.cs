@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 
@@ -14,4 +15,6 @@ internal sealed class Rand : BuiltinVariable
     {
         emitter.Asm.Call(HelperFunction.GetPrandomU32);
     }
+
+    internal override Operand? Lower(ProbeLowerer lowering) => lowering.Ir.Call(HelperFunction.GetPrandomU32);
 }

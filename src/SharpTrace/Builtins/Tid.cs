@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 
@@ -15,4 +16,7 @@ internal sealed class Tid : BuiltinVariable
         emitter.Asm.Call(HelperFunction.GetCurrentPidTgid);
         emitter.ZeroExtend32(Reg.R0);
     }
+
+    internal override Operand? Lower(ProbeLowerer lowering) =>
+        lowering.Ir.Binary(IrBinaryOp.Shr, lowering.Ir.Binary(IrBinaryOp.Shl, lowering.Ir.Call(HelperFunction.GetCurrentPidTgid), new Imm(32)), new Imm(32));
 }

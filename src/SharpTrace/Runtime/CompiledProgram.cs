@@ -9,4 +9,4 @@ namespace SharpTrace.Runtime;
 internal sealed record CompiledProbe(BoundProbe Probe, BpfProgramType ProgramType, AssembledProgram Code);
 
 /// <summary>A script compiled to eBPF programs, with the maps they need and the actions user space carries out: what a <see cref="Session"/> runs.</summary>
-internal sealed record CompiledProgram(BoundProgram Bound, ProgramMaps Maps, IReadOnlyList<CompiledProbe> Probes);
+internal sealed record CompiledProgram(BoundProgram Bound, ProgramMaps Maps, IReadOnlyList<CompiledProbe> Probes, Lowering.LoweredProgram Lowered);

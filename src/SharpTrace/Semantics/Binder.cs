@@ -75,7 +75,7 @@ internal sealed class Binder
 
         _maps.ReportUndefined(_diagnostics);
         ProbeExpander.CheckProbeCount(program.Probes, _config, _diagnostics);
-        _maps.CheckDeclaredKinds(_diagnostics);
+        _maps.CheckDeclaredKinds(_diagnostics, _config.MaxStrlen);
         return program;
     }
 

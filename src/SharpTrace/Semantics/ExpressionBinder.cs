@@ -276,7 +276,8 @@ internal sealed partial class ExpressionBinder
     public IReadOnlyList<BoundExpression> BindKeys(MapSymbol map, MapAccess access)
     {
         var keys = access.Keys.Select(BindExpression).ToList();
-        var keyTypes = keys.Select(k => _context.StorageType(k.Type)).ToList();
+        // A string key keeps its own size (a comm key is 16 bytes); the map's key is as wide as its widest use.
+        var keyTypes = keys.Select(k => k.Type is StringType ? k.Type : _context.StorageType(k.Type)).ToList();
         if (keys.Any(k => k.Type is ErrorType))
             return keys;
         foreach (var key in keys.Where(k => k.Type is VoidType or AggregationType))

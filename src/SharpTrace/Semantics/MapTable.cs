@@ -83,7 +83,15 @@ internal sealed class MapTable
             return true;
         }
         if (map.KeyTypes.SequenceEqual(keyTypes, KeyTypeComparer.Instance))
+        {
+            if (map.KeyTypes.Zip(keyTypes).Any(p => p is (StringType known, StringType used) && used.Capacity > known.Capacity))
+            {
+                map.KeyTypes = map.KeyTypes.Zip(keyTypes)
+                    .Select(p => p is (StringType known, StringType used) && used.Capacity > known.Capacity ? used : p.First).ToList();
+                TypesChanged = true;
+            }
             return true;
+        }
         var expected = string.Join(", ", map.KeyTypes.Select(TypeNames.Of));
         var actual = string.Join(", ", keyTypes.Select(TypeNames.Of));
         diagnostics.Error(access, $"Argument mismatch for {map.Name}: trying to access with arguments: [{actual}] when map expects arguments: [{expected}]");
@@ -128,7 +136,7 @@ internal sealed class MapTable
     }
 
     /// <summary>Per-CPU kinds only make sense for aggregations, whose per-CPU values user space combines.</summary>
-    public void CheckDeclaredKinds(DiagnosticBag diagnostics)
+    public void CheckDeclaredKinds(DiagnosticBag diagnostics, int maxStrlen)
     {
         foreach (var (map, declaration) in _declarations)
         {
@@ -136,7 +144,7 @@ internal sealed class MapTable
                 diagnostics.Error(declaration.Span,
                     $"{map.Name} is declared {declaration.Kind} but holds a {TypeNames.Of(map.ValueType)}: per-CPU maps can only hold aggregations such as count() or sum()");
             if (map.IsPerCpuArray)
-                CheckPerCpuArray(map, declaration, diagnostics);
+                CheckPerCpuArray(map, declaration, diagnostics, maxStrlen);
             if (map.IsScalar && map.DeclaredMaxEntries != 1)
                 diagnostics.Warning(declaration.Span, $"{map.Name} has no keys: it holds one entry whatever size is declared");
         }
@@ -146,26 +154,27 @@ internal sealed class MapTable
     /// A percpuarray is indexed by one integer, 0..N-1 (a scalar map is index 0), and holds count, sum, min, max, avg
     /// or stats: hist and lhist keep one entry per bucket, which an array indexed by the script's key has no room for.
     /// </summary>
-    private static void CheckPerCpuArray(MapSymbol map, MapDeclaration declaration, DiagnosticBag diagnostics)
+    private static void CheckPerCpuArray(MapSymbol map, MapDeclaration declaration, DiagnosticBag diagnostics, int maxStrlen)
     {
         if (map.KeyTypes is { Count: > 0 } keys && (keys.Count != 1 || !keys[0].IsInteger))
             diagnostics.Error(declaration.Span,
-                $"{map.Name} is declared percpuarray but has keys [{string.Join(", ", keys.Select(TypeNames.Of))}]: an array is indexed by one integer, 0 to {map.DeclaredMaxEntries - 1}");
+                $"{map.Name} is declared percpuarray but has keys [{string.Join(", ", keys.Select(k => TypeNames.Of(k is StringType ? new StringType(maxStrlen) : k)))}]: an array is indexed by one integer, 0 to {map.DeclaredMaxEntries - 1}");
         if (map.ValueType is AggregationType { IsHistogram: true } histogram)
             diagnostics.Error(declaration.Span,
                 $"{map.Name} is declared percpuarray but holds a {histogram}: an array holds count(), sum(), min(), max(), avg() or stats(); declare it percpuhash for {histogram}()");
     }
 
     /// <summary>
-    /// Integer keys of any width and signedness fit one map (bpftrace 0.17 accepts <c>@m[1]</c> and <c>@m[(uint64)x]</c>
-    /// together): a key is stored at the map's key width, and the first use decides how it prints.
+    /// Integer keys of any width and signedness fit one map, and strings of any size (bpftrace 0.17 accepts <c>@m[1]</c>
+    /// and <c>@m[(uint64)x]</c> together): a key is stored at the map's key width, and the first use decides how it prints.
     /// </summary>
     private sealed class KeyTypeComparer : IEqualityComparer<BpfType>
     {
         public static readonly KeyTypeComparer Instance = new();
 
-        public bool Equals(BpfType? x, BpfType? y) => (x?.IsInteger == true && y?.IsInteger == true) || object.Equals(x, y);
+        public bool Equals(BpfType? x, BpfType? y) =>
+            (x?.IsInteger == true && y?.IsInteger == true) || (x is StringType && y is StringType) || object.Equals(x, y);
 
-        public int GetHashCode(BpfType type) => type.IsInteger ? 0 : type.GetHashCode();
+        public int GetHashCode(BpfType type) => type.IsInteger ? 0 : type is StringType ? 1 : type.GetHashCode();
     }
 }

@@ -40,7 +40,7 @@ public sealed class BpftraceOptionTests
     public void BareDebugPrintsEveryStageAsInBpftrace017(params string[] args)
     {
         var options = Parse(args);
-        Assert.Equal(["ast", "types", "bpf"], options.DebugStages.ToArray());
+        Assert.Equal(["ast", "types", "ir", "bpf"], options.DebugStages.ToArray());
         Assert.Equal((false, "BEGIN {}"), (options.Compatibility.VerboseDebug, options.Program));
     }
 
@@ -48,7 +48,7 @@ public sealed class BpftraceOptionTests
     public void BareDebugBeforeAScriptLeavesTheScriptAFile()
     {
         var options = Parse("-d", "script.bt", "5");
-        Assert.Equal(["ast", "types", "bpf"], options.DebugStages.ToArray());
+        Assert.Equal(["ast", "types", "ir", "bpf"], options.DebugStages.ToArray());
         Assert.Equal("script.bt", options.ScriptFile);
         Assert.Equal(["5"], options.Parameters);
     }
@@ -57,7 +57,7 @@ public sealed class BpftraceOptionTests
     public void DoubleDIsVerboseDebugOfEveryStage()
     {
         var options = Parse("-dd", "-e", "BEGIN {}");
-        Assert.Equal(["ast", "types", "bpf"], options.DebugStages.ToArray());
+        Assert.Equal(["ast", "types", "ir", "bpf"], options.DebugStages.ToArray());
         Assert.True(options.Compatibility.VerboseDebug);
     }
 

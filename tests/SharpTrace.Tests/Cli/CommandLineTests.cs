@@ -85,7 +85,7 @@ public sealed class CommandLineTests
     {
         Assert.Equal(["ast", "bpf"], Parse("-d", "ast,bpf", "-e", "x").DebugStages.ToArray());
         Assert.Equal(["ast", "bpf"], Parse("-d", "ast", "-d", "bpf", "-e", "x").DebugStages.ToArray());
-        Assert.Equal(["ast", "types", "bpf"], Parse("-d", "all", "-e", "x").DebugStages.ToArray());
+        Assert.Equal(["ast", "types", "ir", "bpf"], Parse("-d", "all", "-e", "x").DebugStages.ToArray());
         Assert.Contains("Invalid debug stage 'llvm'", ParseError("-d", "llvm", "-e", "x"));
     }
 

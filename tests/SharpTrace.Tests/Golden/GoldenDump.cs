@@ -10,6 +10,7 @@ internal sealed record GoldenDump(string Suffix, Func<TraceProgram, string> Prin
     public static IReadOnlyList<GoldenDump> All { get; } =
     [
         new("types", program => program.DescribeTypes()),
+        new("ir", program => program.DescribeIr()),
         new("bpf", program => program.Disassemble()),
     ];
 }

@@ -1,4 +1,5 @@
 using SharpTrace.Bpf;
+using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
@@ -11,7 +12,7 @@ namespace SharpTrace.Builtins.Aggregations;
 /// in the kernel, and how user space reads one CPU's slot back. The runtime combines CPUs with
 /// <see cref="Aggregation.Combine(RuntimeValue, RuntimeValue)"/>.
 /// </summary>
-internal abstract class AggregationFunction
+internal abstract class AggregationFunction : IAggregationLowering
 {
     public abstract AggregationKind Kind { get; }
 
@@ -77,7 +78,42 @@ internal abstract class AggregationFunction
         }
     }
 
-    /// <summary>slot[offset] += 1.</summary>
+    /// <summary>
+    /// The update of this CPU's slot in IR: <paramref name="slot"/> is where it lives (a map value, or a stack buffer
+    /// holding zeros when the entry is created), <paramref name="value"/> the aggregated value (0 for count).
+    /// </summary>
+    public abstract void LowerUpdate(IrBuilder ir, Address slot, Operand value);
+
+    /// <summary>The slot of an entry created by this update, built in <paramref name="slot"/>: by default the update of a zero slot.</summary>
+    public virtual void LowerFirst(IrBuilder ir, Slot slot, Operand value)
+    {
+        ir.Zero(slot, 0, slot.Size);
+        LowerUpdate(ir, new SlotAddress(slot), value);
+    }
+
+    /// <summary>hist and lhist: the bucket index of <paramref name="value"/>.</summary>
+    public virtual Operand LowerBucket(IrBuilder ir, Operand value, AggregationType type) =>
+        throw new InvalidOperationException($"{Name}() has no buckets");
+
+    /// <summary>The address <paramref name="offset"/> bytes further.</summary>
+    protected static Address At(Address address, int offset) => address switch
+    {
+        SlotAddress s => s with { Offset = s.Offset + offset },
+        PointerAddress p => p with { Offset = p.Offset + offset },
+        _ => throw new ArgumentOutOfRangeException(nameof(address)),
+    };
+
+    /// <summary>slot[offset] += 1, in IR.</summary>
+    protected static void LowerIncrement(IrBuilder ir, Address slot, int offset)
+    {
+        ir.Emit(new AddToOp(At(slot, offset), new Imm(1)));
+    }
+
+    /// <summary>slot[0] += value, in IR.</summary>
+    protected static void LowerAdd(IrBuilder ir, Address slot, Operand value) =>
+        ir.Emit(new AddToOp(slot, value));
+
+    /// <summary>slot[0] += 1.</summary>
     protected static void EmitIncrement(Assembler asm, short offset)
     {
         asm.Load(Size.U64, Reg.R1, Reg.R0, offset);

@@ -1,4 +1,5 @@
 using SharpTrace.Bpf;
+using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
@@ -20,6 +21,10 @@ internal sealed class Count : AggregationFunction
     }
 
     internal override void EmitUpdate(Assembler asm) => EmitIncrement(asm, 0);
+
+    public override void LowerUpdate(IrBuilder ir, Address slot, Operand value) => LowerIncrement(ir, slot, 0);
+
+    public override void LowerFirst(IrBuilder ir, Slot slot, Operand value) => ir.Store(new SlotAddress(slot), 8, new Imm(1));
 
     internal override RuntimeValue? Decode(AggregationType type, ReadOnlySpan<byte> slot) => new CountValue((ulong)First(slot));
 }

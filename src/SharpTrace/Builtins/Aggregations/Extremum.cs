@@ -1,4 +1,5 @@
 using SharpTrace.Bpf;
+using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
 
@@ -29,6 +30,27 @@ internal abstract class Extremum : AggregationFunction
         asm.Store(Size.U64, Reg.R0, 0, Reg.R2);
         asm.StoreImm(Size.U64, Reg.R0, 8, 1);
         asm.Mark(done);
+    }
+
+    /// <summary>The signed condition under which the new value replaces the stored one.</summary>
+    private IrCondition BeatsCondition => Beats == JumpOp.Sgt ? IrCondition.Sgt : IrCondition.Slt;
+
+    public override void LowerUpdate(IrBuilder ir, Address slot, Operand value)
+    {
+        var store = ir.NewLabel(Name + "_store");
+        var done = ir.NewLabel(Name + "_done");
+        ir.Branch(IrCondition.Eq, ir.Load(At(slot, 8), IrInt.U64), new Imm(0), store);
+        ir.Branch(IrBuilder.Negate(BeatsCondition), value, ir.Load(slot, IrInt.U64), done);
+        ir.Mark(store);
+        ir.Store(slot, 8, value);
+        ir.Store(At(slot, 8), 8, new Imm(1));
+        ir.Mark(done);
+    }
+
+    public override void LowerFirst(IrBuilder ir, Slot slot, Operand value)
+    {
+        ir.Store(new SlotAddress(slot), 8, value);
+        ir.Store(new SlotAddress(slot, 8), 8, new Imm(1));
     }
 
     internal override RuntimeValue? Decode(AggregationType type, ReadOnlySpan<byte> slot) =>

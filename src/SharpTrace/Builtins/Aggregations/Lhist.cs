@@ -1,4 +1,5 @@
 using SharpTrace.Bpf;
+using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
@@ -74,6 +75,32 @@ internal sealed class Lhist : AggregationFunction
     }
 
     internal override void EmitUpdate(Assembler asm) => EmitIncrement(asm, 0);
+
+    public override void LowerUpdate(IrBuilder ir, Address slot, Operand value) => LowerIncrement(ir, slot, 0);
+
+    public override void LowerFirst(IrBuilder ir, Slot slot, Operand value) => ir.Store(new SlotAddress(slot), 8, new Imm(1));
+
+    /// <summary>The bucket as <see cref="EmitBucket"/> computes it, in IR.</summary>
+    public override Operand LowerBucket(IrBuilder ir, Operand value, AggregationType type)
+    {
+        var bucket = ir.NewRegister();
+        var below = ir.NewLabel("lhist_below");
+        var above = ir.NewLabel("lhist_above");
+        var done = ir.NewLabel("lhist_done");
+        ir.Branch(IrCondition.Slt, value, new Imm(type.Min), below);
+        ir.Branch(IrCondition.Sgt, value, new Imm(type.Max), above);
+        ir.Emit(new BinaryOp(IrBinaryOp.Sub, bucket, value, new Imm(type.Min)));
+        ir.Emit(new BinaryOp(IrBinaryOp.Div, bucket, bucket, new Imm(type.Step)));
+        ir.Emit(new BinaryOp(IrBinaryOp.Add, bucket, bucket, new Imm(1)));
+        ir.Goto(done);
+        ir.Mark(below);
+        ir.Emit(new MoveOp(bucket, new Imm(0)));
+        ir.Goto(done);
+        ir.Mark(above);
+        ir.Emit(new MoveOp(bucket, new Imm(1 + (type.Max - type.Min) / type.Step)));
+        ir.Mark(done);
+        return bucket;
+    }
 
     internal override RuntimeValue? Decode(AggregationType type, ReadOnlySpan<byte> slot) =>
         throw new InvalidOperationException("histograms are read bucket by bucket");

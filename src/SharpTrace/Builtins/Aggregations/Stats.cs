@@ -1,4 +1,5 @@
 using SharpTrace.Bpf;
+using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
 
@@ -13,6 +14,18 @@ internal sealed class Stats : AggregationFunction
     {
         EmitAddValue(asm);
         EmitIncrement(asm, 8);
+    }
+
+    public override void LowerUpdate(IrBuilder ir, Address slot, Operand value)
+    {
+        LowerAdd(ir, slot, value);
+        LowerIncrement(ir, slot, 8);
+    }
+
+    public override void LowerFirst(IrBuilder ir, Slot slot, Operand value)
+    {
+        ir.Store(new SlotAddress(slot), 8, value);
+        ir.Store(new SlotAddress(slot, 8), 8, new Imm(1));
     }
 
     internal override RuntimeValue? Decode(AggregationType type, ReadOnlySpan<byte> slot) => new StatsValue((ulong)Second(slot), First(slot));

@@ -1,4 +1,5 @@
 using SharpTrace.Bpf;
+using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
 
@@ -10,6 +11,10 @@ internal sealed class Sum : AggregationFunction
     public override AggregationKind Kind => AggregationKind.Sum;
 
     internal override void EmitUpdate(Assembler asm) => EmitAddValue(asm);
+
+    public override void LowerUpdate(IrBuilder ir, Address slot, Operand value) => LowerAdd(ir, slot, value);
+
+    public override void LowerFirst(IrBuilder ir, Slot slot, Operand value) => ir.Store(new SlotAddress(slot), 8, value);
 
     internal override RuntimeValue? Decode(AggregationType type, ReadOnlySpan<byte> slot) => new SumValue(First(slot));
 }

@@ -1,0 +1,216 @@
+using SharpTrace.Bpf;
+using SharpTrace.Lowering;
+
+namespace SharpTrace.CodeGen;
+
+/// <summary>
+/// Translates one probe's IR to eBPF: registers by <see cref="RegisterAllocator"/>, the frame by
+/// <see cref="FrameAllocator"/>, then each operation in a shape the verifier accepts. Needs only Lowering and Bpf.
+/// </summary>
+internal sealed partial class IrTranslator
+{
+    private const int EExist = 17;
+    private const int NoExist = 1;
+
+    private readonly IrFunction _function;
+    private readonly LoweredProgram _program;
+    private readonly IrLiveness _liveness;
+    private readonly RegisterAssignment _registers;
+    private readonly Dictionary<Slot, int> _frame;
+    private readonly Dictionary<VReg, Slot> _spills = [];
+    private readonly Dictionary<IrLabel, Label> _labels = [];
+    private readonly Slot? _counterKey;
+    private int _position;
+
+    private IrTranslator(IrFunction function, LoweredProgram program)
+    {
+        _function = function;
+        _program = program;
+        _liveness = new IrLiveness(function);
+        _registers = RegisterAllocator.Allocate(_liveness);
+        var slots = new Dictionary<Slot, LiveInterval>(_liveness.Slots);
+        var nextSlot = function.Slots.Count;
+        foreach (var spilled in _registers.Spilled)
+        {
+            var slot = new Slot(nextSlot++, 8);
+            _spills[spilled] = slot;
+            slots[slot] = _liveness.Registers[spilled];
+        }
+        // The key of the lost-events and dropped-updates counters, written right before each use.
+        if (function.Ops.Any(o => o is MapUpdateOp or OutputOp))
+        {
+            _counterKey = new Slot(nextSlot, 8);
+            foreach (var position in Enumerable.Range(0, function.Ops.Count).Where(i => function.Ops[i] is MapUpdateOp or OutputOp))
+                slots[_counterKey] = slots.TryGetValue(_counterKey, out var l) ? l.Extend(position) : new(position, position);
+        }
+        var (offsets, size) = FrameAllocator.Allocate(slots);
+        if (size > FrameAllocator.StackLimit)
+            throw new CompileException($"{function.Name}: the probe needs more than {FrameAllocator.StackLimit} bytes of BPF stack");
+        _frame = offsets;
+    }
+
+    public Assembler Asm { get; } = new();
+
+    /// <summary>Translates the probe's IR to an assembled (not yet linked) program.</summary>
+    public static AssembledProgram Translate(IrFunction function, LoweredProgram program)
+    {
+        var translator = new IrTranslator(function, program);
+        translator.EmitFunction();
+        return translator.Asm.Assemble();
+    }
+
+    /// <summary>The registers and frame the translation chose, for tests.</summary>
+    internal static (RegisterAssignment Registers, IReadOnlyDictionary<Slot, int> Frame) Layout(IrFunction function, LoweredProgram program)
+    {
+        var translator = new IrTranslator(function, program);
+        return (translator._registers, translator._frame);
+    }
+
+    private void EmitFunction()
+    {
+        _position = IrLiveness.Entry;
+        var context = _function.Context;
+        if (_liveness.Registers[context].End != IrLiveness.Entry)
+            Define(context, Reg.R1);
+        for (_position = 0; _position < _function.Ops.Count; _position++)
+            EmitOp(_function.Ops[_position]);
+        if (_function.Ops.Count == 0 || _function.Ops[^1] is not (ReturnOp or GotoOp))
+        {
+            Asm.Mov(Reg.R0, 0);
+            Asm.Exit();
+        }
+    }
+
+    private void EmitOp(IrOp op)
+    {
+        switch (op)
+        {
+            case MoveOp o:
+            {
+                var dst = Target(o.Dst);
+                Materialize(o.Src, dst);
+                Define(o.Dst, dst);
+                break;
+            }
+            case BinaryOp o:
+                EmitBinary(o);
+                break;
+            case UnaryOp o:
+            {
+                var dst = Target(o.Dst);
+                Materialize(o.Src, dst);
+                if (o.Op == IrUnaryOp.Neg)
+                    Asm.Neg(dst);
+                else
+                    Asm.Alu(AluOp.Xor, dst, -1);
+                Define(o.Dst, dst);
+                break;
+            }
+            case LoadOp o:
+            {
+                var (bas, offset) = Base(o.From);
+                var dst = Target(o.Dst);
+                Asm.Load(SizeOf(o.Type.Bytes), dst, bas, (short)offset);
+                if (o.Type is { IsSigned: true, Bytes: < 8 })
+                {
+                    Asm.Alu(AluOp.Lsh, dst, 64 - o.Type.Bytes * 8);
+                    Asm.Alu(AluOp.Arsh, dst, 64 - o.Type.Bytes * 8);
+                }
+                Define(o.Dst, dst);
+                break;
+            }
+            case StoreOp o:
+                EmitStore(o);
+                break;
+            case FillOp o:
+                EmitFill(o);
+                break;
+            case AddToOp o:
+                EmitAddTo(o);
+                break;
+            case CopyOp o:
+                EmitCopy(o);
+                break;
+            case CallOp o:
+                EmitCall(o.Helper, o.Arguments);
+                if (o.Dst is { } result)
+                    Define(result, Reg.R0);
+                break;
+            case MapLookupOp o:
+                EmitCall(HelperFunction.MapLookupElem, [new MapHandle(o.Map), o.Key]);
+                Define(o.Dst, Reg.R0);
+                break;
+            case MapUpdateOp o:
+                EmitCall(HelperFunction.MapUpdateElem, [new MapHandle(o.Map), o.Key, o.Value, new Imm(o.Flags)]);
+                EmitCountDropped(o);
+                break;
+            case MapDeleteOp o:
+                EmitCall(HelperFunction.MapDeleteElem, [new MapHandle(o.Map), o.Key]);
+                break;
+            case OutputOp o:
+            {
+                EmitCall(HelperFunction.RingbufOutput, [new MapHandle(_program.RingBuffer), o.Data, new Imm(o.Size), new Imm(0)]);
+                var sent = Asm.NewLabel("sent");
+                Asm.JumpIf(Bpf.JumpOp.Eq, Reg.R0, 0, sent);
+                EmitIncrementCounter(_program.LostEvents, 0, sent);
+                Asm.Mark(sent);
+                break;
+            }
+            case GotoOp o:
+                Asm.Jump(LabelOf(o.Target));
+                break;
+            case BranchOp o:
+                EmitBranch(o);
+                break;
+            case MarkOp o:
+                Asm.Mark(LabelOf(o.Label));
+                break;
+            case ReturnOp o:
+                Materialize(o.Value, Reg.R0);
+                Asm.Exit();
+                break;
+            default:
+                throw new LoweringNotSupportedException($"the operation {op.GetType().Name}");
+        }
+    }
+
+    /// <summary>After bpf_map_update_elem: a refused update (other than a lost BPF_NOEXIST race) is counted for its map.</summary>
+    private void EmitCountDropped(MapUpdateOp update)
+    {
+        var done = Asm.NewLabel("update_ok");
+        Asm.JumpIf(Bpf.JumpOp.Eq, Reg.R0, 0, done);
+        if (update.Flags == NoExist)
+            Asm.JumpIf(Bpf.JumpOp.Eq, Reg.R0, -EExist, done);
+        EmitIncrementCounter(_program.DroppedUpdates, update.Map.DroppedIndex, done);
+        Asm.Mark(done);
+    }
+
+    /// <summary>counter[index] += 1 on this CPU; only r0-r2 are used (they are free right after a helper call).</summary>
+    private void EmitIncrementCounter(LoweredMap counter, int index, Label done)
+    {
+        var key = (short)_frame[_counterKey!];
+        Asm.StoreImm(Size.U32, Reg.R10, key, index);
+        Asm.LoadMapFd(Reg.R1, counter.Ref);
+        Asm.Mov(Reg.R2, Reg.R10);
+        Asm.Alu(AluOp.Add, Reg.R2, key);
+        Asm.Call(HelperFunction.MapLookupElem);
+        Asm.JumpIf(Bpf.JumpOp.Eq, Reg.R0, 0, done);
+        Asm.Mov(Reg.R1, 1);
+        Asm.AtomicAdd(Size.U64, Reg.R0, 0, Reg.R1);
+    }
+
+    private Label LabelOf(IrLabel label)
+    {
+        if (!_labels.TryGetValue(label, out var asmLabel))
+            _labels[label] = asmLabel = Asm.NewLabel(label.Hint);
+        return asmLabel;
+    }
+
+    internal static Size SizeOf(int bytes) => bytes switch
+    {
+        1 => Size.U8,
+        2 => Size.U16,
+        4 => Size.U32,
+        _ => Size.U64,
+    };
+}

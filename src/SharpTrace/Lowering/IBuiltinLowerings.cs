@@ -1,0 +1,32 @@
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Lowering;
+
+/// <summary>
+/// How builtins lower, handed to Lowering by the composition root (Lowering does not know the builtins' files): a
+/// builtin variable's value, and an aggregation function's update.
+/// </summary>
+internal interface IBuiltinLowerings
+{
+    /// <summary>The value of an integer builtin variable; throws <see cref="LoweringNotSupportedException"/> when it does not lower yet.</summary>
+    Operand LowerVariable(BoundBuiltinVariable variable, ProbeLowerer lowering);
+
+    /// <summary>Writes a buffer builtin variable (comm) into a stack slot; throws when it does not lower yet.</summary>
+    void LowerVariableInto(BoundBuiltinVariable variable, ProbeLowerer lowering, Slot slot, int offset, int size);
+
+    /// <summary>The aggregation function filling maps of this type.</summary>
+    IAggregationLowering Aggregation(AggregationType type);
+}
+
+/// <summary>An aggregation function's updates in IR.</summary>
+internal interface IAggregationLowering
+{
+    /// <summary>Updates the slot at <paramref name="slot"/> (a map value) with <paramref name="value"/> (0 for count).</summary>
+    void LowerUpdate(IrBuilder ir, Address slot, Operand value);
+
+    /// <summary>Builds the slot of an entry this update creates in <paramref name="slot"/>.</summary>
+    void LowerFirst(IrBuilder ir, Slot slot, Operand value);
+
+    /// <summary>hist and lhist: the bucket index of <paramref name="value"/>.</summary>
+    Operand LowerBucket(IrBuilder ir, Operand value, AggregationType type);
+}

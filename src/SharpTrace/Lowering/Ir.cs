@@ -1,0 +1,131 @@
+using SharpTrace.Bpf;
+
+namespace SharpTrace.Lowering;
+
+/// <summary>An integer as the IR sees it: 1, 2, 4 or 8 bytes, signed or not (loads sign- or zero-extend to 64 bits).</summary>
+internal readonly record struct IrInt(int Bytes, bool IsSigned)
+{
+    public static readonly IrInt U64 = new(8, false);
+    public static readonly IrInt S64 = new(8, true);
+    public static readonly IrInt U32 = new(4, false);
+
+    public override string ToString() => (IsSigned ? "s" : "u") + (Bytes * 8);
+}
+
+/// <summary>An operand: a virtual register, a constant, the address of a stack slot, or a map's handle.</summary>
+internal abstract record Operand;
+
+/// <summary>A virtual register holding a 64-bit value; CodeGen places it in r0-r9 or spills it.</summary>
+internal sealed record VReg(int Id) : Operand
+{
+    public override string ToString() => "%" + Id;
+}
+
+/// <summary>A 64-bit constant.</summary>
+internal sealed record Imm(long Value) : Operand
+{
+    public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// A stack buffer of <see cref="Size"/> bytes (a byte blob: key, value, record, string). CodeGen gives it a frame
+/// offset, sharing space with slots whose lifetimes do not overlap.
+/// </summary>
+internal sealed record Slot(int Id, int Size)
+{
+    public override string ToString() => "$s" + Id;
+}
+
+/// <summary>The address of a byte of a stack slot (r10 relative once the frame is laid out).</summary>
+internal sealed record StackAddress(Slot Slot, int Offset = 0) : Operand
+{
+    public override string ToString() => Offset == 0 ? $"&{Slot}" : $"&{Slot}+{Offset}";
+}
+
+/// <summary>A kernel map's handle (the fd CodeGen loads with a 64-bit immediate), an entry of the map table.</summary>
+internal sealed record MapHandle(LoweredMap Map) : Operand
+{
+    public override string ToString() => "map[" + Map.Ref.Name + "]";
+}
+
+/// <summary>A place in memory: a stack slot and an offset in it, or a pointer register and an offset from it.</summary>
+internal abstract record Address;
+
+internal sealed record SlotAddress(Slot Slot, int Offset = 0) : Address
+{
+    public override string ToString() => Offset == 0 ? $"{Slot}" : $"{Slot}+{Offset}";
+}
+
+internal sealed record PointerAddress(VReg Base, int Offset = 0) : Address
+{
+    public override string ToString() => Offset == 0 ? $"[{Base}]" : $"[{Base}+{Offset}]";
+}
+
+/// <summary>A jump target.</summary>
+internal sealed record IrLabel(int Id, string Hint)
+{
+    public override string ToString() => $"{Hint}{Id}";
+}
+
+/// <summary>Arithmetic and bitwise operators; the signed variants are chosen by lowering from the operand types.</summary>
+internal enum IrBinaryOp { Add, Sub, Mul, Div, Mod, And, Or, Xor, Shl, Shr, SignedShr }
+
+internal enum IrUnaryOp { Neg, Not }
+
+/// <summary>Branch conditions; Slt..Sge compare signed.</summary>
+internal enum IrCondition { Eq, Ne, Lt, Le, Gt, Ge, Slt, Sle, Sgt, Sge }
+
+/// <summary>One IR operation.</summary>
+internal abstract record IrOp;
+
+/// <summary>dst = src.</summary>
+internal sealed record MoveOp(VReg Dst, Operand Src) : IrOp;
+
+/// <summary>dst = left op right.</summary>
+internal sealed record BinaryOp(IrBinaryOp Op, VReg Dst, Operand Left, Operand Right) : IrOp;
+
+/// <summary>dst = op src.</summary>
+internal sealed record UnaryOp(IrUnaryOp Op, VReg Dst, Operand Src) : IrOp;
+
+/// <summary>dst = the integer at <see cref="From"/>, extended to 64 bits.</summary>
+internal sealed record LoadOp(VReg Dst, Address From, IrInt Type) : IrOp;
+
+/// <summary>The low <see cref="Bytes"/> bytes of <see cref="Value"/> written at <see cref="To"/>.</summary>
+internal sealed record StoreOp(Address To, int Bytes, Operand Value) : IrOp;
+
+/// <summary>
+/// The 8 bytes at <see cref="To"/> increased by <see cref="Value"/> (an aggregation's counter); in one atomic
+/// instruction where the memory allows it.
+/// </summary>
+internal sealed record AddToOp(Address To, Operand Value) : IrOp;
+
+/// <summary>Constant bytes (a string literal, zeros) written into a stack slot.</summary>
+internal sealed record FillOp(SlotAddress To, byte[] Bytes) : IrOp;
+
+/// <summary><see cref="Size"/> bytes copied from memory the program may read directly (stack, map value, context).</summary>
+internal sealed record CopyOp(Address To, Address From, int Size) : IrOp;
+
+/// <summary>A kernel helper call; dst (when given) receives its result. Clobbers r0-r5.</summary>
+internal sealed record CallOp(VReg? Dst, HelperFunction Helper, IReadOnlyList<Operand> Arguments) : IrOp;
+
+/// <summary>dst = pointer to the value stored under the key, or 0 (bpf_map_lookup_elem).</summary>
+internal sealed record MapLookupOp(VReg Dst, LoweredMap Map, StackAddress Key) : IrOp;
+
+/// <summary>bpf_map_update_elem; a refused update (full map) is counted in the dropped-updates counter of the map.</summary>
+internal sealed record MapUpdateOp(LoweredMap Map, StackAddress Key, StackAddress Value, int Flags) : IrOp;
+
+/// <summary>bpf_map_delete_elem.</summary>
+internal sealed record MapDeleteOp(LoweredMap Map, StackAddress Key) : IrOp;
+
+/// <summary>Sends a record built on the stack to the ring buffer; a record it has no room for is counted as lost.</summary>
+internal sealed record OutputOp(LoweredRecord Record, StackAddress Data, int Size) : IrOp;
+
+internal sealed record GotoOp(IrLabel Target) : IrOp;
+
+/// <summary>if (left cond right) goto target.</summary>
+internal sealed record BranchOp(IrCondition Condition, Operand Left, Operand Right, IrLabel Target) : IrOp;
+
+internal sealed record MarkOp(IrLabel Label) : IrOp;
+
+/// <summary>Ends the program with a value (0: the event is done).</summary>
+internal sealed record ReturnOp(Operand Value) : IrOp;

@@ -1,0 +1,54 @@
+using SharpTrace.Bpf;
+
+namespace SharpTrace.Lowering;
+
+/// <summary>What a kernel map is for, as the IR printer and CodeGen need to know it.</summary>
+internal enum LoweredMapRole { Script, RingBuffer, LostEvents, DroppedUpdates }
+
+/// <summary>
+/// An entry of the map table: the kernel map's reference (resolved to an fd at load time), its key and value
+/// sizes, and for a script map its index in the dropped-updates counter.
+/// </summary>
+internal sealed record LoweredMap(MapRef Ref, LoweredMapRole Role, int KeySize, int ValueSize, int DroppedIndex = 0);
+
+/// <summary>
+/// An entry of the record table: an output record's action id, what sends it (<c>printf</c>, <c>exit</c>…), and for
+/// formatted records (printf, cat, system) the types of the arguments that follow the id, each 8-byte aligned.
+/// </summary>
+internal sealed record LoweredRecord(int Id, string Kind, IReadOnlyList<Semantics.BpfType> ArgumentTypes)
+{
+    /// <summary>The record's bytes: the 8-byte id, then the arguments.</summary>
+    public int Size => 8 + ArgumentTypes.Sum(t => Semantics.TupleType.Align8(t.Size));
+}
+
+/// <summary>The IR of one probe: its operations in order, and the virtual registers and slots they use.</summary>
+internal sealed record IrFunction(string Name, IReadOnlyList<IrOp> Ops, VReg Context, int RegisterCount, IReadOnlyList<Slot> Slots);
+
+/// <summary>
+/// One probe after lowering: its IR, or why it is not lowered yet (it then goes through the previous emitter).
+/// </summary>
+internal sealed record LoweredProbe(string Name, IrFunction? Body, string? NotSupported);
+
+/// <summary>
+/// The hand-over from Semantics to CodeGen: every probe's IR, the map table and the record table. CodeGen needs
+/// nothing else to translate it.
+/// </summary>
+internal sealed record LoweredProgram(
+    IReadOnlyList<LoweredProbe> Probes,
+    IReadOnlyList<LoweredMap> Maps,
+    IReadOnlyList<LoweredRecord> Records)
+{
+    /// <summary>The per-CPU counter of records the ring buffer refused.</summary>
+    public LoweredMap LostEvents => Maps.First(m => m.Role == LoweredMapRole.LostEvents);
+
+    /// <summary>The per-CPU counters of updates refused because the map was full, one per script map.</summary>
+    public LoweredMap DroppedUpdates => Maps.First(m => m.Role == LoweredMapRole.DroppedUpdates);
+
+    public LoweredMap RingBuffer => Maps.First(m => m.Role == LoweredMapRole.RingBuffer);
+}
+
+/// <summary>A construct the Lowering stage does not handle yet: the probe is emitted by the previous emitter.</summary>
+internal sealed class LoweringNotSupportedException(string construct) : Exception("not supported yet: " + construct)
+{
+    public string Construct { get; } = construct;
+}

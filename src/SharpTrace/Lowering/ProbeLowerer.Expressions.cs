@@ -1,0 +1,277 @@
+using SharpTrace.Bpf;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Lowering;
+
+/// <summary>Expressions: integers into operands, conditions into branches, buffers (strings, tuples) into stack slots.</summary>
+internal sealed partial class ProbeLowerer
+{
+    /// <summary>Branches to <paramref name="whenFalse"/> unless the condition holds; comparisons branch directly.</summary>
+    private void LowerCondition(BoundExpression condition, IrLabel whenFalse)
+    {
+        switch (condition)
+        {
+            case BoundBinary { Operator: BoundBinaryOperatorKind.LogicalAnd } and:
+                LowerCondition(and.Left, whenFalse);
+                LowerCondition(and.Right, whenFalse);
+                return;
+            case BoundBinary binary when Comparison(binary) is { } comparison:
+            {
+                var left = LowerScalar(binary.Left);
+                var right = LowerScalar(binary.Right);
+                Ir.Branch(IrBuilder.Negate(comparison), left, right, whenFalse);
+                return;
+            }
+            default:
+                Ir.Branch(IrCondition.Eq, LowerScalar(condition), new Imm(0), whenFalse);
+                return;
+        }
+    }
+
+    // The binder decided signedness (BoundOperators): a comparison maps to one condition.
+    private static IrCondition? Comparison(BoundBinary binary) => binary.Operator switch
+    {
+        BoundBinaryOperatorKind.Equal => IrCondition.Eq,
+        BoundBinaryOperatorKind.NotEqual => IrCondition.Ne,
+        BoundBinaryOperatorKind.LessSigned => IrCondition.Slt,
+        BoundBinaryOperatorKind.LessUnsigned => IrCondition.Lt,
+        BoundBinaryOperatorKind.LessOrEqualSigned => IrCondition.Sle,
+        BoundBinaryOperatorKind.LessOrEqualUnsigned => IrCondition.Le,
+        BoundBinaryOperatorKind.GreaterSigned => IrCondition.Sgt,
+        BoundBinaryOperatorKind.GreaterUnsigned => IrCondition.Gt,
+        BoundBinaryOperatorKind.GreaterOrEqualSigned => IrCondition.Sge,
+        BoundBinaryOperatorKind.GreaterOrEqualUnsigned => IrCondition.Ge,
+        _ => null,
+    };
+
+    /// <summary>The value of an integer expression.</summary>
+    internal Operand LowerScalar(BoundExpression e)
+    {
+        switch (e)
+        {
+            case BoundIntegerLiteral literal:
+                return new Imm(literal.Value);
+            case BoundBuiltinVariable builtin:
+                return _builtins.LowerVariable(builtin, this);
+            case BoundTracepointField { Field.IsDataLoc: false, Field.Size: 1 or 2 or 4 or 8 } field:
+                return Ir.Load(new PointerAddress(Ir.Context, field.Field.Offset),
+                    new IrInt(field.Field.Size, field.Type is IntegerType { IsSigned: true }));
+            case BoundVariableRead read when _integerVariables.TryGetValue(read.Variable, out var register):
+                return register;
+            case BoundMapRead read:
+                return LowerMapReadScalar(read);
+            case BoundUnary unary:
+                return LowerUnary(unary);
+            case BoundCast cast when cast.Operand.Type.IsInteger:
+            {
+                var value = LowerScalar(cast.Operand);
+                if (cast.Type is not IntegerType { Bytes: < 8 } integer)
+                    return value;
+                var bits = new Imm(64 - integer.Bytes * 8);
+                return Ir.Binary(integer.IsSigned ? IrBinaryOp.SignedShr : IrBinaryOp.Shr, Ir.Binary(IrBinaryOp.Shl, value, bits), bits);
+            }
+            case BoundIncrement increment:
+            {
+                LowerStatement(increment.Update);
+                var updated = LowerScalar(increment.Read);
+                return increment.IsPrefix ? updated : Ir.Binary(increment.IsIncrement ? IrBinaryOp.Sub : IrBinaryOp.Add, updated, new Imm(1));
+            }
+            case BoundBinary binary:
+                return LowerBinary(binary);
+            case BoundTernary ternary:
+            {
+                var result = Ir.NewRegister();
+                var otherwise = Ir.NewLabel("else");
+                var end = Ir.NewLabel("end");
+                LowerCondition(ternary.Condition, otherwise);
+                Ir.Emit(new MoveOp(result, LowerScalar(ternary.WhenTrue)));
+                Ir.Goto(end);
+                Ir.Mark(otherwise);
+                Ir.Emit(new MoveOp(result, LowerScalar(ternary.WhenFalse)));
+                Ir.Mark(end);
+                return result;
+            }
+            default:
+                throw NotSupported(e.GetType().Name);
+        }
+    }
+
+    private Operand LowerUnary(BoundUnary unary)
+    {
+        var operand = LowerScalar(unary.Operand);
+        return unary.Operator switch
+        {
+            BoundUnaryOperatorKind.Negate => Ir.Unary(IrUnaryOp.Neg, operand),
+            BoundUnaryOperatorKind.BitwiseNot => Ir.Unary(IrUnaryOp.Not, operand),
+            BoundUnaryOperatorKind.LogicalNot => Boolean(IrCondition.Eq, operand, new Imm(0)),
+            _ => throw NotSupported("unary " + unary.Operator),
+        };
+    }
+
+    private Operand LowerBinary(BoundBinary binary)
+    {
+        if (binary.Operator is BoundBinaryOperatorKind.LogicalAnd or BoundBinaryOperatorKind.LogicalOr)
+        {
+            var result = Ir.NewRegister();
+            var shortCircuit = Ir.NewLabel("short");
+            var end = Ir.NewLabel("end");
+            var isAnd = binary.Operator == BoundBinaryOperatorKind.LogicalAnd;
+            Ir.Branch(isAnd ? IrCondition.Eq : IrCondition.Ne, LowerScalar(binary.Left), new Imm(0), shortCircuit);
+            Ir.Emit(new MoveOp(result, Boolean(IrCondition.Ne, LowerScalar(binary.Right), new Imm(0))));
+            Ir.Goto(end);
+            Ir.Mark(shortCircuit);
+            Ir.Emit(new MoveOp(result, new Imm(isAnd ? 0 : 1)));
+            Ir.Mark(end);
+            return result;
+        }
+        if (!binary.Left.Type.IsInteger || !binary.Right.Type.IsInteger)
+            throw NotSupported("comparing " + binary.Left.Type);
+        if (Comparison(binary) is { } comparison)
+            return Boolean(comparison, LowerScalar(binary.Left), LowerScalar(binary.Right));
+        var left = LowerScalar(binary.Left);
+        var right = LowerScalar(binary.Right);
+        var op = binary.Operator switch
+        {
+            BoundBinaryOperatorKind.Add => IrBinaryOp.Add,
+            BoundBinaryOperatorKind.Subtract => IrBinaryOp.Sub,
+            BoundBinaryOperatorKind.Multiply => IrBinaryOp.Mul,
+            BoundBinaryOperatorKind.DivideUnsigned => IrBinaryOp.Div,
+            BoundBinaryOperatorKind.ModuloUnsigned => IrBinaryOp.Mod,
+            BoundBinaryOperatorKind.BitwiseAnd => IrBinaryOp.And,
+            BoundBinaryOperatorKind.BitwiseOr => IrBinaryOp.Or,
+            BoundBinaryOperatorKind.BitwiseXor => IrBinaryOp.Xor,
+            BoundBinaryOperatorKind.ShiftLeft => IrBinaryOp.Shl,
+            BoundBinaryOperatorKind.ShiftRightArithmetic => IrBinaryOp.SignedShr,
+            BoundBinaryOperatorKind.ShiftRightLogical => IrBinaryOp.Shr,
+            _ => throw NotSupported("operator " + binary.Operator),
+        };
+        return Ir.Binary(op, left, right);
+    }
+
+    /// <summary>1 when (left cond right), else 0.</summary>
+    private Operand Boolean(IrCondition condition, Operand left, Operand right)
+    {
+        if (left is Imm a && right is Imm b)
+            return new Imm(IrBuilder.Holds(condition, a.Value, b.Value) ? 1 : 0);
+        var result = Ir.NewRegister();
+        var end = Ir.NewLabel("end");
+        Ir.Emit(new MoveOp(result, new Imm(1)));
+        Ir.Branch(condition, left, right, end);
+        Ir.Emit(new MoveOp(result, new Imm(0)));
+        Ir.Mark(end);
+        return result;
+    }
+
+    /// <summary>
+    /// Writes the value into <paramref name="size"/> bytes of <paramref name="slot"/> at <paramref name="offset"/>.
+    /// With <paramref name="padStrings"/>, bytes after a string's end are zero (keys and stored values compare whole);
+    /// a record read by user space up to the NUL does without.
+    /// </summary>
+    internal void LowerInto(BoundExpression e, Slot slot, int offset, int size, bool padStrings)
+    {
+        var to = new SlotAddress(slot, offset);
+        if (e.Type.IsInteger)
+        {
+            Ir.Store(to, Math.Min(size, 8) is var bytes && bytes is 1 or 2 or 4 ? bytes : 8, LowerScalar(e));
+            return;
+        }
+        switch (e)
+        {
+            case BoundStringLiteral literal:
+            {
+                var bytes = new byte[size];
+                var encoded = System.Text.Encoding.UTF8.GetBytes(literal.Value);
+                Array.Copy(encoded, bytes, Math.Min(encoded.Length, size - 1));
+                Ir.Fill(slot, offset, bytes);
+                break;
+            }
+            case BoundBuiltinVariable builtin:
+                _builtins.LowerVariableInto(builtin, this, slot, offset, Math.Min(size, builtin.Type.Size));
+                Ir.Zero(slot, offset + builtin.Type.Size, size - builtin.Type.Size);
+                break;
+            case BoundTracepointField { Field.IsDataLoc: true } field:
+            {
+                // A __data_loc field holds the string's length (high 16 bits) and its offset in the record (low 16).
+                if (padStrings)
+                    Ir.Zero(slot, offset, size);
+                var location = Ir.Load(new PointerAddress(Ir.Context, field.Field.Offset), IrInt.U32);
+                var address = Ir.Binary(IrBinaryOp.Add, Ir.Binary(IrBinaryOp.And, location, new Imm(0xffff)), Ir.Context);
+                Ir.CallVoid(HelperFunction.ProbeReadKernelStr, new StackAddress(slot, offset), new Imm(Math.Min(size, field.Type.Size)), address);
+                break;
+            }
+            case BoundTracepointField field:
+            {
+                var address = Ir.Binary(IrBinaryOp.Add, Ir.Context, new Imm(field.Field.Offset));
+                Ir.CallVoid(HelperFunction.ProbeReadKernel, new StackAddress(slot, offset), new Imm(Math.Min(size, field.Type.Size)), address);
+                Ir.Zero(slot, offset + field.Type.Size, size - field.Type.Size);
+                break;
+            }
+            case BoundStr str:
+                LowerStr(str, slot, offset, size, padStrings);
+                break;
+            case BoundVariableRead read when _bufferVariables.TryGetValue(read.Variable, out var variable):
+                Ir.Copy(to, new SlotAddress(variable), Math.Min(size, read.Type.Size));
+                Ir.Zero(slot, offset + read.Type.Size, size - read.Type.Size);
+                break;
+            case BoundMapRead read:
+                LowerMapReadInto(read, slot, offset, size);
+                break;
+            case BoundTuple tuple:
+                for (var i = 0; i < tuple.Elements.Count; i++)
+                {
+                    var elementSize = tuple.TupleType.Elements[i].Size;
+                    var at = offset + tuple.TupleType.OffsetOf(i);
+                    LowerInto(tuple.Elements[i], slot, at, elementSize, padStrings);
+                    Ir.Zero(slot, at + elementSize, Align8(elementSize) - elementSize);
+                }
+                break;
+            case BoundTernary ternary:
+            {
+                var otherwise = Ir.NewLabel("else");
+                var end = Ir.NewLabel("end");
+                LowerCondition(ternary.Condition, otherwise);
+                LowerInto(ternary.WhenTrue, slot, offset, size, padStrings);
+                Ir.Goto(end);
+                Ir.Mark(otherwise);
+                LowerInto(ternary.WhenFalse, slot, offset, size, padStrings);
+                Ir.Mark(end);
+                break;
+            }
+            default:
+                throw NotSupported($"a {e.Type} value of {e.GetType().Name}");
+        }
+    }
+
+    /// <summary>str(p) and str(p, n): the length clamped to the buffer so the verifier sees a bounded size.</summary>
+    private void LowerStr(BoundStr str, Slot slot, int offset, int size, bool padStrings)
+    {
+        var capacity = Math.Min(size, str.StringType.Capacity);
+        if (padStrings)
+            Ir.Zero(slot, offset, size);
+        Operand length = new Imm(capacity);
+        if (str.Length is { } lengthExpression)
+        {
+            var requested = LowerScalar(lengthExpression);
+            if (requested is Imm constant)
+                length = new Imm((ulong)constant.Value > (ulong)capacity ? capacity : constant.Value);
+            else
+            {
+                var clamped = Ir.NewRegister();
+                var ok = Ir.NewLabel("len_ok");
+                Ir.Emit(new MoveOp(clamped, requested));
+                Ir.Branch(IrCondition.Le, clamped, new Imm(capacity), ok);
+                Ir.Emit(new MoveOp(clamped, new Imm(capacity)));
+                Ir.Mark(ok);
+                length = clamped;
+            }
+        }
+        var pointer = LowerScalar(str.Pointer);
+        Ir.CallVoid(str.FromUserSpace switch
+        {
+            true => HelperFunction.ProbeReadUserStr,
+            false => HelperFunction.ProbeReadKernelStr,
+            null => HelperFunction.ProbeReadStr,
+        }, new StackAddress(slot, offset), length, pointer);
+    }
+}

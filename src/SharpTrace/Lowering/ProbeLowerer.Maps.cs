@@ -1,0 +1,116 @@
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Lowering;
+
+/// <summary>Map keys, reads, writes, deletes and aggregation updates.</summary>
+internal sealed partial class ProbeLowerer
+{
+    private LoweredMap MapOf(MapSymbol map)
+    {
+        if (map.IsPerCpuArray)
+            throw NotSupported("percpuarray maps");
+        return _maps[map];
+    }
+
+    /// <summary>Builds a map key; hist and lhist keys leave 8 bytes for the bucket after it (the caller writes it).</summary>
+    private Slot LowerKey(MapSymbol map, IReadOnlyList<BoundExpression> keys)
+    {
+        var key = Ir.NewSlot(map.StoredKeySize);
+        if (keys.Count == 0)
+        {
+            Ir.Store(new SlotAddress(key), 8, new Imm(0));
+            return key;
+        }
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var size = map.KeyTypes![i].Size;
+            LowerInto(keys[i], key, map.KeyOffset(i), size, padStrings: true);
+            Ir.Zero(key, map.KeyOffset(i) + size, Align8(size) - size);
+        }
+        return key;
+    }
+
+    private void LowerMapAssign(BoundMapAssign s)
+    {
+        var map = MapOf(s.Map);
+        if (IsHistogram(s.Map))
+            throw NotSupported("assigning to a histogram map");
+        var valueSize = s.Map.ValueType!.Size;
+        var value = Ir.NewSlot(s.Map.StoredValueSize);
+        LowerInto(s.Value, value, 0, valueSize, padStrings: true);
+        Ir.Zero(value, valueSize, s.Map.StoredValueSize - valueSize);
+        var key = LowerKey(s.Map, s.Keys);
+        Ir.Emit(new MapUpdateOp(map, new StackAddress(key), new StackAddress(value), BpfAny));
+    }
+
+    private Operand LowerMapReadScalar(BoundMapRead read)
+    {
+        var map = MapOf(read.Map);
+        if (read.Map.IsAggregation)
+            throw NotSupported("reading an aggregation");
+        var key = LowerKey(read.Map, read.Keys);
+        var result = Ir.NewRegister();
+        var missing = Ir.NewLabel("missing");
+        var value = Ir.Lookup(map, new StackAddress(key));
+        Ir.Emit(new MoveOp(result, new Imm(0)));
+        Ir.Branch(IrCondition.Eq, value, new Imm(0), missing);
+        Ir.Emit(new LoadOp(result, new PointerAddress(value), IrInt.U64));
+        Ir.Mark(missing);
+        return result;
+    }
+
+    private void LowerMapReadInto(BoundMapRead read, Slot slot, int offset, int size)
+    {
+        var map = MapOf(read.Map);
+        if (read.Map.IsAggregation)
+            throw NotSupported("reading an aggregation");
+        var key = LowerKey(read.Map, read.Keys);
+        var missing = Ir.NewLabel("missing");
+        var end = Ir.NewLabel("end");
+        var value = Ir.Lookup(map, new StackAddress(key));
+        Ir.Branch(IrCondition.Eq, value, new Imm(0), missing);
+        Ir.Copy(new SlotAddress(slot, offset), new PointerAddress(value), Math.Min(size, read.Type.Size));
+        Ir.Zero(slot, offset + read.Type.Size, size - read.Type.Size);
+        Ir.Goto(end);
+        Ir.Mark(missing);
+        Ir.Zero(slot, offset, size);
+        Ir.Mark(end);
+    }
+
+    private void LowerDelete(MapSymbol symbol, IReadOnlyList<BoundExpression> keys)
+    {
+        var map = MapOf(symbol);
+        if (IsHistogram(symbol))
+            throw NotSupported("deleting from a histogram map");
+        var key = LowerKey(symbol, keys);
+        Ir.Emit(new MapDeleteOp(map, new StackAddress(key)));
+    }
+
+    /// <summary>
+    /// <c>@m[k] = f(x)</c>: updates this CPU's slot of the entry (of the value's bucket for hist and lhist) in place;
+    /// a missing entry is created with its first value, computed on the stack, and is not looked up again (a per-CPU
+    /// map's update from a program writes this CPU's slot and zeroes the others).
+    /// </summary>
+    private void LowerAggregate(BoundAggregate s)
+    {
+        var map = MapOf(s.Map);
+        var function = _builtins.Aggregation(s.Type);
+        Operand argument = new Imm(0);
+        if (s.Argument is { } arg)
+            argument = LowerScalar(arg);
+        var key = LowerKey(s.Map, s.Keys);
+        if (s.Type.IsHistogram)
+            Ir.Store(new SlotAddress(key, s.Map.KeySize), 8, function.LowerBucket(Ir, argument, s.Type));
+        var missing = Ir.NewLabel("missing");
+        var done = Ir.NewLabel("done");
+        var slot = Ir.Lookup(map, new StackAddress(key));
+        Ir.Branch(IrCondition.Eq, slot, new Imm(0), missing);
+        function.LowerUpdate(Ir, new PointerAddress(slot), argument);
+        Ir.Goto(done);
+        Ir.Mark(missing);
+        var first = Ir.NewSlot(s.Type.Size);
+        function.LowerFirst(Ir, first, argument);
+        Ir.Emit(new MapUpdateOp(map, new StackAddress(key), new StackAddress(first), BpfAny));
+        Ir.Mark(done);
+    }
+}

@@ -1,0 +1,180 @@
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Lowering;
+
+/// <summary>
+/// Lowers one bound probe to IR: statements here, expressions in ProbeLowerer.Expressions.cs, maps and
+/// aggregations in ProbeLowerer.Maps.cs. A construct it does not handle yet throws
+/// <see cref="LoweringNotSupportedException"/>, and the probe goes through the previous emitter.
+/// </summary>
+internal sealed partial class ProbeLowerer
+{
+    private const int BpfAny = 0;
+
+    private readonly BoundProbe _probe;
+    private readonly IReadOnlyDictionary<MapSymbol, LoweredMap> _maps;
+    private readonly IBuiltinLowerings _builtins;
+    private readonly IReadOnlyDictionary<int, LoweredRecord> _records;
+    private readonly Dictionary<VariableSymbol, VReg> _integerVariables = [];
+    private readonly Dictionary<VariableSymbol, Slot> _bufferVariables = [];
+    private readonly IrLabel _end;
+
+    private ProbeLowerer(BoundProbe probe, IReadOnlyDictionary<MapSymbol, LoweredMap> maps, IReadOnlyDictionary<int, LoweredRecord> records,
+        IBuiltinLowerings builtins)
+    {
+        _probe = probe;
+        _maps = maps;
+        _builtins = builtins;
+        _records = records;
+        Ir = new IrBuilder(probe.Name);
+        _end = Ir.NewLabel("end");
+    }
+
+    /// <summary>The IR being built; builtins' lowering hooks add to it.</summary>
+    public IrBuilder Ir { get; }
+
+    public static IrFunction Lower(BoundProbe probe, IReadOnlyDictionary<MapSymbol, LoweredMap> maps, IReadOnlyDictionary<int, LoweredRecord> records,
+        IBuiltinLowerings builtins)
+    {
+        var lowerer = new ProbeLowerer(probe, maps, records, builtins);
+        lowerer.LowerProbe();
+        return lowerer.Ir.Build();
+    }
+
+    private void LowerProbe()
+    {
+        foreach (var variable in _probe.Variables)
+        {
+            if (variable.Type.IsInteger)
+            {
+                var register = Ir.NewRegister();
+                _integerVariables[variable] = register;
+                Ir.Emit(new MoveOp(register, new Imm(0)));
+            }
+            else
+            {
+                var slot = Ir.NewSlot(variable.Type.Size);
+                _bufferVariables[variable] = slot;
+                Ir.Zero(slot, 0, Align8(variable.Type.Size));
+            }
+        }
+        if (_probe.Predicate is { } predicate)
+            LowerCondition(predicate, _end);
+        LowerStatement(_probe.Body);
+        Ir.Mark(_end);
+        Ir.Return(new Imm(0));
+    }
+
+    internal static int Align8(int size) => (size + 7) & ~7;
+
+    private static LoweringNotSupportedException NotSupported(string construct) => new(construct);
+
+    private void LowerStatement(BoundStatement statement)
+    {
+        if (!Ir.IsReachable)
+            return;
+        switch (statement)
+        {
+            case BoundBlock block:
+                foreach (var s in block.Statements)
+                    LowerStatement(s);
+                break;
+            case BoundIf s:
+            {
+                var otherwise = Ir.NewLabel("else");
+                var end = Ir.NewLabel("endif");
+                LowerCondition(s.Condition, otherwise);
+                LowerStatement(s.Then);
+                if (s.Else is { } elseBranch)
+                {
+                    Ir.Goto(end);
+                    Ir.Mark(otherwise);
+                    LowerStatement(elseBranch);
+                    Ir.Mark(end);
+                }
+                else
+                    Ir.Mark(otherwise);
+                break;
+            }
+            case BoundUnroll s:
+                for (var i = 0; i < s.Count; i++)
+                    LowerStatement(s.Body);
+                break;
+            case BoundExpressionStatement s:
+                LowerDiscarded(s.Expression);
+                break;
+            case BoundVariableAssign s:
+                LowerVariableAssign(s);
+                break;
+            case BoundMapAssign s:
+                LowerMapAssign(s);
+                break;
+            case BoundAggregate s:
+                LowerAggregate(s);
+                break;
+            case BoundPrintf s:
+                LowerPrintf(s);
+                break;
+            case BoundExit:
+            {
+                var exit = _records.Values.First(r => r.Kind == "exit");
+                var record = Ir.NewSlot(8);
+                Ir.Store(new SlotAddress(record), 8, new Imm(exit.Id));
+                Ir.Emit(new OutputOp(exit, new StackAddress(record), 8));
+                Ir.Return(new Imm(0));
+                break;
+            }
+            case BoundDelete s:
+                LowerDelete(s.Map, s.Keys);
+                break;
+            case BoundClear s:
+                if (!s.Map.IsScalar || IsHistogram(s.Map))
+                    throw NotSupported("clear() of a keyed map");
+                LowerDelete(s.Map, []);
+                break;
+            default:
+                throw NotSupported(statement.GetType().Name);
+        }
+    }
+
+    private void LowerDiscarded(BoundExpression expression)
+    {
+        if (expression.Type.IsInteger)
+            LowerScalar(expression);
+        else if (expression.Type.Size > 0)
+            LowerInto(expression, Ir.NewSlot(expression.Type.Size), 0, expression.Type.Size, padStrings: false);
+        else
+            throw NotSupported(expression.GetType().Name + " as a statement");
+    }
+
+    private void LowerVariableAssign(BoundVariableAssign s)
+    {
+        if (_integerVariables.TryGetValue(s.Variable, out var register))
+        {
+            var value = LowerScalar(s.Value);
+            Ir.Emit(new MoveOp(register, value));
+            return;
+        }
+        var slot = _bufferVariables[s.Variable];
+        LowerInto(s.Value, slot, 0, s.Variable.Type.Size, padStrings: true);
+    }
+
+    /// <summary>printf: a record of the action id and each argument 8-byte aligned, sent to the ring buffer.</summary>
+    private void LowerPrintf(BoundPrintf s)
+    {
+        var action = _records[s.Action];
+        var record = Ir.NewSlot(action.Size);
+        Ir.Store(new SlotAddress(record), 8, new Imm(s.Action));
+        var offset = 8;
+        for (var i = 0; i < s.Arguments.Count; i++)
+        {
+            var size = action.ArgumentTypes[i].Size;
+            LowerInto(s.Arguments[i], record, offset, size, padStrings: false);
+            Ir.Zero(record, offset + size, Align8(size) - size);
+            offset += Align8(size);
+        }
+        Ir.Emit(new OutputOp(action, new StackAddress(record), action.Size));
+    }
+
+    private static bool IsHistogram(MapSymbol map) => map.ValueType is AggregationType { IsHistogram: true };
+}

@@ -1,0 +1,32 @@
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Lowering;
+
+/// <summary>Lowers a bound program: each probe's IR where Lowering covers it, with the map and record tables given.</summary>
+internal static class ProgramLowerer
+{
+    /// <summary>
+    /// Lowers every probe. <paramref name="maps"/> is the map table (<paramref name="scriptMaps"/> says which entry
+    /// holds each script map), <paramref name="records"/> the record table, <paramref name="builtins"/> how builtins lower.
+    /// </summary>
+    public static LoweredProgram Lower(BoundProgram program, IReadOnlyList<LoweredMap> maps, IReadOnlyDictionary<MapSymbol, LoweredMap> scriptMaps,
+        IReadOnlyList<LoweredRecord> records, IBuiltinLowerings builtins)
+    {
+        var byId = records.ToDictionary(r => r.Id);
+        var probes = program.Probes.Select(p => LowerProbe(p, scriptMaps, byId, builtins)).ToList();
+        return new LoweredProgram(probes, maps, records);
+    }
+
+    private static LoweredProbe LowerProbe(BoundProbe probe, IReadOnlyDictionary<MapSymbol, LoweredMap> maps, IReadOnlyDictionary<int, LoweredRecord> records,
+        IBuiltinLowerings builtins)
+    {
+        try
+        {
+            return new LoweredProbe(probe.Name, ProbeLowerer.Lower(probe, maps, records, builtins), null);
+        }
+        catch (LoweringNotSupportedException e)
+        {
+            return new LoweredProbe(probe.Name, null, e.Construct);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using SharpTrace.Builtins.Aggregations;
+using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
+using SharpTrace.Runtime;
+using SharpTrace.Semantics;
+
+namespace SharpTrace;
+
+/// <summary>
+/// What the composition root hands to Lowering: the map table (from the program's kernel maps), the record table
+/// (from its action table) and the builtins' lowering hooks, so Lowering needs neither Builtins nor Runtime.
+/// </summary>
+internal static class LoweringInputs
+{
+    public static LoweredProgram Lower(BoundProgram program, ProgramMaps maps)
+    {
+        var table = new List<LoweredMap>();
+        var scriptMaps = new Dictionary<MapSymbol, LoweredMap>();
+        foreach (var definition in maps.All)
+        {
+            var role = definition.Ref == maps.RingBuffer ? LoweredMapRole.RingBuffer
+                : definition.Ref == maps.LostEvents ? LoweredMapRole.LostEvents
+                : definition.Ref == maps.DroppedUpdates ? LoweredMapRole.DroppedUpdates
+                : LoweredMapRole.Script;
+            var map = new LoweredMap(definition.Ref, role, definition.KeySize, definition.ValueSize, definition.Symbol?.Index ?? 0);
+            table.Add(map);
+            if (definition.Symbol is { } symbol)
+                scriptMaps[symbol] = map;
+        }
+        var records = program.Actions.Select(a => new LoweredRecord(a.Id, KindOf(a), a is FormattedAction f ? f.ArgumentTypes : [])).ToList();
+        return ProgramLowerer.Lower(program, table, scriptMaps, records, new BuiltinLowerings());
+    }
+
+    // "printf" for PrintfAction, "exit" for ExitAction.
+    private static string KindOf(AsyncActionInfo action)
+    {
+        var name = action.GetType().Name;
+        return (name.EndsWith("Action", StringComparison.Ordinal) ? name[..^"Action".Length] : name).ToLowerInvariant();
+    }
+
+    /// <summary>Builtins lower through the hooks in their own files.</summary>
+    private sealed class BuiltinLowerings : IBuiltinLowerings
+    {
+        public Operand LowerVariable(BoundBuiltinVariable variable, ProbeLowerer lowering) =>
+            variable.Builtin.Lower(lowering) ?? throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
+
+        public void LowerVariableInto(BoundBuiltinVariable variable, ProbeLowerer lowering, Slot slot, int offset, int size)
+        {
+            if (!variable.Builtin.LowerInto(lowering, slot, offset, size))
+                throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
+        }
+
+        public IAggregationLowering Aggregation(AggregationType type) => AggregationFunction.For(type);
+    }
+}
