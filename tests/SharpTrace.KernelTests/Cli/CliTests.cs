@@ -191,6 +191,10 @@ public sealed class CliTests : KernelTest
             .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Select(int.Parse).ToList();
         var child = Assert.Single(children);
+        // Released once BEGIN ran, the held command becomes sleep (setpriv, then the stub shell, exec it).
+        var running = DateTime.UtcNow + Bound;
+        while (!File.ReadAllText($"/proc/{child}/cmdline").Contains("sleep", StringComparison.Ordinal) && DateTime.UtcNow < running)
+            await Task.Delay(20);
         Assert.Contains("sleep", File.ReadAllText($"/proc/{child}/cmdline"));
 
         tool.KillAbruptly();
