@@ -62,15 +62,7 @@ internal sealed partial class Session : IDisposable
     {
         try
         {
-            foreach (var probe in _program.Probes.Select(p => p.Probe))
-            {
-                if (probe.CannotRun is { } reason)
-                    throw new ProbeUnavailableException(probe.Name, reason);
-                foreach (var spec in probe.AttachPoints)
-                    ProbeAttacher.ThrowIfUnavailable(spec);
-            }
-            CreateMaps();
-            LoadPrograms();
+            CheckAndLoad();
             StartClock();
             Attach();
             RunSpecialProbes(ProbeKind.Begin);
