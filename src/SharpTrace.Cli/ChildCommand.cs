@@ -120,7 +120,7 @@ internal sealed partial class ChildCommand : IDisposable
     {
         if (!_process.HasExited)
         {
-            Kill(_process.Id, 15 /* SIGTERM */);
+            Signals.Send(_process.Id, 15 /* SIGTERM */);
             _process.WaitForExit(1000);
         }
         _process.Dispose();
@@ -141,9 +141,6 @@ internal sealed partial class ChildCommand : IDisposable
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Kill(int pid, int signal);
 }
 
 /// <summary>A <c>-c</c> command that cannot be started; the message is bpftrace's.</summary>

@@ -36,11 +36,8 @@ internal static partial class Program
     private static void StopOnInterruptEvenInTheBackground()
     {
         const int SigInt = 2;
-        _ = ResetSignal(SigInt, 0 /* SIG_DFL */);
+        Signals.ResetToDefault(SigInt);
     }
-
-    [LibraryImport("libc", EntryPoint = "signal")]
-    private static partial nint ResetSignal(int signal, nint handler);
 
     /// <summary>The version <c>-V</c> prints (<c>sharptrace v0.1.0</c>), as <c>bpftrace -V</c> prints <c>bpftrace v0.17.0</c>.</summary>
     internal static string Version => "sharptrace v" + TraceScript.Version.Split('+')[0];

@@ -49,8 +49,8 @@ internal static partial class StandardStreams
     /// <summary>Ends the process by SIGPIPE, as a tool that does not handle it dies (exit status 141 in a shell).</summary>
     public static int DieOfBrokenPipe()
     {
-        _ = ResetSignal(SigPipe, 0 /* SIG_DFL */);
-        _ = Kill(Environment.ProcessId, SigPipe);
+        Signals.ResetToDefault(SigPipe);
+        _ = Signals.Send(Environment.ProcessId, SigPipe);
         return 128 + SigPipe; // not reached: the signal ends the process
     }
 
@@ -82,10 +82,4 @@ internal static partial class StandardStreams
 
     [LibraryImport("libc", EntryPoint = "fcntl")]
     private static partial int Fcntl(int fd, int command);
-
-    [LibraryImport("libc", EntryPoint = "signal")]
-    private static partial nint ResetSignal(int signal, nint handler);
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Kill(int pid, int signal);
 }
