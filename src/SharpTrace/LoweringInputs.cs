@@ -28,7 +28,9 @@ internal static class LoweringInputs
                 scriptMaps[symbol] = map;
         }
         var records = program.Actions.Select(a => new LoweredRecord(a.Id, KindOf(a), a is FormattedAction f ? f.ArgumentTypes : [])).ToList();
-        return ProgramLowerer.Lower(program, table, scriptMaps, records, new BuiltinLowerings());
+        // Builtins add the maps they use (elapsed's start time, stack traces) to the table as they lower.
+        var lowered = ProgramLowerer.Lower(program, table, scriptMaps, records, new BuiltinLowerings(maps, table));
+        return lowered with { Maps = table.ToList() };
     }
 
     // "printf" for PrintfAction, "exit" for ExitAction.
@@ -39,7 +41,7 @@ internal static class LoweringInputs
     }
 
     /// <summary>Builtins lower through the hooks in their own files.</summary>
-    private sealed class BuiltinLowerings : IBuiltinLowerings
+    private sealed class BuiltinLowerings(ProgramMaps maps, List<LoweredMap> table) : IBuiltinLowerings
     {
         public Operand LowerVariable(BoundBuiltinVariable variable, ProbeLowerer lowering) =>
             variable.Builtin.Lower(lowering) ?? throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
@@ -48,6 +50,35 @@ internal static class LoweringInputs
         {
             if (!variable.Builtin.LowerInto(lowering, slot, offset, size))
                 throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
+        }
+
+        public Operand? LowerCall(BoundExpression call, ProbeLowerer lowering) => call switch
+        {
+            Builtins.BoundBuiltinCall builtin => builtin.Lower(lowering) ?? throw new LoweringNotSupportedException(builtin.GetType().Name),
+            _ => null,
+        };
+
+        public bool LowerCallInto(BoundExpression call, ProbeLowerer lowering, Slot slot, int offset, int size)
+        {
+            if (call is not Builtins.BoundBuiltinCall builtin)
+                return false;
+            if (!builtin.LowerInto(lowering, slot, offset, size))
+                throw new LoweringNotSupportedException($"a {builtin.Type} value of {builtin.GetType().Name}");
+            return true;
+        }
+
+        public LoweredMap StartTimeMap() => Builtin(maps.StartTime);
+
+        public LoweredMap StackMap(StackType type) => Builtin(maps.StackMap(type));
+
+        private LoweredMap Builtin(Bpf.MapRef reference)
+        {
+            if (table.Find(m => m.Ref == reference) is { } known)
+                return known;
+            var definition = maps.All.First(d => d.Ref == reference);
+            var map = new LoweredMap(reference, LoweredMapRole.Builtin, definition.KeySize, definition.ValueSize);
+            table.Add(map);
+            return map;
         }
 
         public IAggregationLowering Aggregation(AggregationType type) => AggregationFunction.For(type);

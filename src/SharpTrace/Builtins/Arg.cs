@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Probes;
 using SharpTrace.Semantics;
@@ -33,6 +34,26 @@ internal sealed class Arg(int index) : BuiltinVariable
         && (name.Length == 4 || name[3] != '0')
             ? new Arg(int.Parse(name[3..], System.Globalization.CultureInfo.InvariantCulture))
             : null;
+
+    /// <summary>
+    /// A raw tracepoint's argument is a word of its context; a kprobe's or uprobe's a register of pt_regs, or from the
+    /// seventh on a word of the caller's stack (kernel or user memory, read with the helper for it).
+    /// </summary>
+    internal override Operand? Lower(ProbeLowerer lowering)
+    {
+        var ir = lowering.Ir;
+        var kind = lowering.Probe.Kind;
+        if (kind == ProbeKind.RawTracepoint)
+            return ir.Load(new PointerAddress(ir.Context, Index * 8), IrInt.U64);
+        if (Index < RegisterOffsets.Length)
+            return ir.Load(new PointerAddress(ir.Context, RegisterOffsets[Index]), IrInt.U64);
+        // At function entry [sp] is the return address and the seventh argument is just above it.
+        var slot = ir.NewSlot(8);
+        var stackPointer = ir.Load(new PointerAddress(ir.Context, StackPointerOffset), IrInt.U64);
+        var address = ir.Binary(IrBinaryOp.Add, stackPointer, new Imm(8 * (Index - RegisterOffsets.Length + 1)));
+        ir.CallVoid(kind == ProbeKind.Kprobe ? HelperFunction.ProbeReadKernel : HelperFunction.ProbeReadUser, new StackAddress(slot), new Imm(8), address);
+        return ir.Load(new SlotAddress(slot), IrInt.U64);
+    }
 
     internal override void EmitScalar(ProbeEmitter emitter)
     {

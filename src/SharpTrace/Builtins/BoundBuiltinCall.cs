@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 
@@ -16,6 +17,15 @@ internal abstract record BoundBuiltinCall(TextSpan Span, BpfType Type) : BoundEx
     /// <summary>Emits code that writes the call's value into the stack buffer at <paramref name="frameOffset"/> (calls whose value is not an integer).</summary>
     internal virtual void EmitInto(ProbeEmitter emitter, int frameOffset) =>
         throw new InvalidOperationException($"{GetType().Name} is not a buffer");
+
+    /// <summary>The call's integer value in IR, or null when the call is not lowered yet.</summary>
+    internal virtual Operand? Lower(ProbeLowerer lowering) => null;
+
+    /// <summary>
+    /// Writes the call's value (not an integer) into <paramref name="size"/> bytes of <paramref name="slot"/> at
+    /// <paramref name="offset"/> in IR; false when the call is not lowered yet.
+    /// </summary>
+    internal virtual bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size) => false;
 
     /// <summary>Emits a call that has no value (<c>time()</c>), used as a statement.</summary>
     internal virtual void EmitStatement(ProbeEmitter emitter) =>

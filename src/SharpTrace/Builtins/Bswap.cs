@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
@@ -30,6 +31,18 @@ internal sealed class Bswap : BuiltinFunction
 /// <summary>A bound <c>bswap(n)</c>: the value in r0, byte-swapped at the width of <see cref="BpfType.Size"/>.</summary>
 internal sealed record BoundBswap(TextSpan Span, BoundExpression Value, IntegerType Result) : BoundBuiltinCall(Span, Result)
 {
+    internal override Operand? Lower(ProbeLowerer lowering)
+    {
+        var value = lowering.LowerScalar(Value);
+        return Result.Bytes switch
+        {
+            1 => lowering.Ir.Binary(IrBinaryOp.And, value, new Imm(0xff)), // a signed byte arrives sign-extended
+            2 => lowering.Ir.Unary(IrUnaryOp.Swap16, value),
+            4 => lowering.Ir.Unary(IrUnaryOp.Swap32, value),
+            _ => lowering.Ir.Unary(IrUnaryOp.Swap64, value),
+        };
+    }
+
     internal override void EmitScalar(ProbeEmitter emitter)
     {
         emitter.EmitScalar(Value);

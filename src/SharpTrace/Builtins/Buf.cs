@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
@@ -78,6 +79,47 @@ internal sealed record BoundBuf(TextSpan Span, BoundExpression Source, BoundExpr
     : BoundBuiltinCall(Span, BufferType)
 {
     internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("buf is not an integer");
+
+    internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
+    {
+        var ir = lowering.Ir;
+        var capacity = BufferType.Capacity;
+        var data = offset + BufferType.DataOffset;
+        Operand length = new Imm(capacity);
+        if (Length is null)
+            ir.Zero(slot, data + capacity, BufferType.Size - BufferType.DataOffset - capacity);
+        else
+        {
+            // Bytes past a shorter run-time length stay zero; the length is clamped to [0, capacity] (unsigned: a
+            // negative length is too long) so the verifier sees a bounded size.
+            ir.Zero(slot, data, BufferType.Size - BufferType.DataOffset);
+            var clamped = ir.InRegister(lowering.LowerScalar(Length));
+            var ok = ir.NewLabel("buf_len_ok");
+            ir.Branch(IrCondition.Le, clamped, new Imm(capacity), ok);
+            ir.Emit(new MoveOp(clamped, new Imm(capacity)));
+            ir.Mark(ok);
+            length = clamped;
+        }
+        ir.Store(new SlotAddress(slot, offset), 8, length);
+        if (Source.Type is IntegerType or PointerType)
+        {
+            var source = lowering.LowerScalar(Source);
+            ir.CallVoid(FromUserSpace ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel, new StackAddress(slot, data), length, source);
+        }
+        else if (Source is BoundMemoryRead)
+        {
+            // An array or char array in memory is read straight into the buffer, no more than its capacity.
+            lowering.LowerInto(Source, slot, data, capacity, padStrings: false);
+        }
+        else
+        {
+            // Strings on the stack or in maps (literals, comm, variables) are built whole, then their first bytes copied.
+            var whole = ir.NewSlot(Source.Type.Size);
+            lowering.LowerInto(Source, whole, 0, Source.Type.Size, padStrings: true);
+            ir.Copy(new SlotAddress(slot, data), new SlotAddress(whole), capacity);
+        }
+        return true;
+    }
 
     internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
     {

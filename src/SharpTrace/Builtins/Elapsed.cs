@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 
@@ -12,6 +13,15 @@ internal sealed class Elapsed : BuiltinVariable
 {
     public override string Name => "elapsed";
     public override BpfType Type => BpfType.UInt64;
+
+    // The start time is read through the map value's address, a constant: no lookup.
+    internal override Operand? Lower(ProbeLowerer lowering)
+    {
+        var ir = lowering.Ir;
+        var now = ir.Call(HelperFunction.KtimeGetNs);
+        var start = ir.InRegister(new MapValueAddress(lowering.StartTimeMap));
+        return ir.Binary(IrBinaryOp.Sub, now, ir.Load(new PointerAddress(start), IrInt.U64));
+    }
 
     internal override void EmitScalar(ProbeEmitter emitter)
     {

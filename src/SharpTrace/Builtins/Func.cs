@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Probes;
 using SharpTrace.Semantics;
@@ -55,4 +56,6 @@ internal sealed record BoundInstructionPointer(TextSpan Span) : BoundBuiltinCall
 
     internal override void EmitScalar(ProbeEmitter emitter) =>
         emitter.Asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, IpOffset);
+
+    internal override Operand? Lower(ProbeLowerer lowering) => lowering.Ir.Load(new PointerAddress(lowering.Ir.Context, IpOffset), IrInt.U64);
 }

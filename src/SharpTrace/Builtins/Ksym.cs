@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
@@ -28,6 +29,12 @@ internal sealed class Ksym : BuiltinFunction
 internal sealed record BoundKsym(TextSpan Span, BoundExpression Address) : BoundBuiltinCall(Span, KernelSymbolType.Instance)
 {
     internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("ksym is not an integer");
+
+    internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
+    {
+        lowering.Ir.Store(new SlotAddress(slot, offset), 8, lowering.LowerScalar(Address));
+        return true;
+    }
 
     internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
     {

@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
@@ -55,6 +56,23 @@ internal sealed class Ntop : BuiltinFunction
 internal sealed record BoundNtop(TextSpan Span, BoundExpression? Family, BoundExpression Address) : BoundBuiltinCall(Span, InetType.Instance)
 {
     internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("ntop is not an integer");
+
+    internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
+    {
+        var ir = lowering.Ir;
+        Operand family = Family is null
+            ? new Imm(Address.Type is IntegerType || Address.Type.Size == 4 ? Ntop.AfInet : Ntop.AfInet6)
+            : lowering.LowerScalar(Family);
+        ir.Store(new SlotAddress(slot, offset), 8, family);
+        var address = offset + InetType.AddressOffset;
+        var written = Address.Type is IntegerType ? 4 : Address.Type.Size;
+        if (Address.Type is IntegerType)
+            ir.Store(new SlotAddress(slot, address), 4, lowering.LowerScalar(Address));
+        else
+            lowering.LowerInto(Address, slot, address, written, padStrings: false);
+        ir.Zero(slot, address + written, InetType.Instance.Size - InetType.AddressOffset - written);
+        return true;
+    }
 
     internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
     {

@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Probes;
 using SharpTrace.Semantics;
@@ -17,6 +18,8 @@ internal sealed class Retval : BuiltinVariable
     public override bool IsAllowedIn(ProbeKind kind) => kind is ProbeKind.Uretprobe or ProbeKind.Kretprobe;
 
     public override string NotAllowedHint(ProbeKind kind) => kind == ProbeKind.Tracepoint ? " (try to use args->ret instead)" : "";
+
+    internal override Operand? Lower(ProbeLowerer lowering) => lowering.Ir.Load(new PointerAddress(lowering.Ir.Context, AxOffset), IrInt.U64);
 
     internal override void EmitScalar(ProbeEmitter emitter)
     {

@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
@@ -81,6 +82,16 @@ internal abstract class StackBuiltin : BuiltinFunction
 
         public override string Name => type.ToString();
         public override BpfType Type => type;
+
+        internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
+        {
+            var ir = lowering.Ir;
+            var id = ir.Call(HelperFunction.GetStackid, ir.Context, new MapHandle(lowering.StackMap(type)), new Imm(type.IsUser ? UserStackFlag : 0));
+            ir.Store(new SlotAddress(slot, offset), 4, id);
+            var pid = type.IsUser ? ir.Binary(IrBinaryOp.Shr, ir.Call(HelperFunction.GetCurrentPidTgid), new Imm(32)) : new Imm(0);
+            ir.Store(new SlotAddress(slot, offset + 4), 4, pid);
+            return true;
+        }
 
         internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
         {

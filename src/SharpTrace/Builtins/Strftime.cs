@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Kernel;
 using SharpTrace.Output;
@@ -93,6 +94,13 @@ internal sealed record TimestampType(TimestampFormats Formats) : BpfType
 internal sealed record BoundStrftime(TextSpan Span, BoundExpression Nanoseconds, int FormatId, TimestampType Timestamp) : BoundBuiltinCall(Span, Timestamp)
 {
     internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("a timestamp is not an integer");
+
+    internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
+    {
+        lowering.Ir.Store(new SlotAddress(slot, offset + 8), 8, lowering.LowerScalar(Nanoseconds));
+        lowering.Ir.Store(new SlotAddress(slot, offset), 8, new Imm(FormatId));
+        return true;
+    }
 
     internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
     {

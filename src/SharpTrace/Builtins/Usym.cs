@@ -1,4 +1,5 @@
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
@@ -34,6 +35,15 @@ internal sealed class Usym : BuiltinFunction
 internal sealed record BoundUsym(TextSpan Span, BoundExpression? Address) : BoundBuiltinCall(Span, UserSymbolType.Instance)
 {
     internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("usym is not an integer");
+
+    internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
+    {
+        var ir = lowering.Ir;
+        ir.Store(new SlotAddress(slot, offset), 8, lowering.LowerScalar(Address ?? new BoundInstructionPointer(Span)));
+        var pid = ir.Binary(IrBinaryOp.Shr, ir.Call(HelperFunction.GetCurrentPidTgid), new Imm(32));
+        ir.Store(new SlotAddress(slot, offset + 8), 8, pid);
+        return true;
+    }
 
     internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
     {

@@ -79,6 +79,9 @@ internal sealed partial class IrTranslator
             case MapHandle map:
                 Asm.LoadMapFd(target, map.Map.Ref);
                 break;
+            case MapValueAddress value:
+                Asm.LoadMapValue(target, value.Map.Ref, value.Offset);
+                break;
             default:
                 throw new LoweringNotSupportedException($"the operand {operand}");
         }

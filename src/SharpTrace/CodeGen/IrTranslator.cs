@@ -99,10 +99,18 @@ internal sealed partial class IrTranslator
             {
                 var dst = Target(o.Dst);
                 Materialize(o.Src, dst);
-                if (o.Op == IrUnaryOp.Neg)
-                    Asm.Neg(dst);
-                else
-                    Asm.Alu(AluOp.Xor, dst, -1);
+                switch (o.Op)
+                {
+                    case IrUnaryOp.Neg:
+                        Asm.Neg(dst);
+                        break;
+                    case IrUnaryOp.Not:
+                        Asm.Alu(AluOp.Xor, dst, -1);
+                        break;
+                    default:
+                        Asm.ByteSwap(dst, o.Op switch { IrUnaryOp.Swap16 => 16, IrUnaryOp.Swap32 => 32, _ => 64 });
+                        break;
+                }
                 Define(o.Dst, dst);
                 break;
             }

@@ -14,6 +14,24 @@ internal interface IBuiltinLowerings
     /// <summary>Writes a buffer builtin variable (comm) into a stack slot; throws when it does not lower yet.</summary>
     void LowerVariableInto(BoundBuiltinVariable variable, ProbeLowerer lowering, Slot slot, int offset, int size);
 
+    /// <summary>
+    /// The integer value of a builtin function's call (<c>bswap(x)</c>), or null when <paramref name="call"/> is not a
+    /// builtin call; throws <see cref="LoweringNotSupportedException"/> when it does not lower yet.
+    /// </summary>
+    Operand? LowerCall(BoundExpression call, ProbeLowerer lowering);
+
+    /// <summary>
+    /// Writes the value of a builtin function's call that is not an integer (<c>ntop</c>, <c>buf</c>, <c>ksym</c>)
+    /// into a stack slot; false when <paramref name="call"/> is not a builtin call, throws when it does not lower yet.
+    /// </summary>
+    bool LowerCallInto(BoundExpression call, ProbeLowerer lowering, Slot slot, int offset, int size);
+
+    /// <summary>The array holding the time the program started (<c>elapsed</c>), in the map table from its first use.</summary>
+    LoweredMap StartTimeMap();
+
+    /// <summary>The stack trace map for stacks of <paramref name="type"/> (one per depth), in the map table from its first use.</summary>
+    LoweredMap StackMap(StackType type);
+
     /// <summary>The aggregation function filling maps of this type.</summary>
     IAggregationLowering Aggregation(AggregationType type);
 }

@@ -48,6 +48,15 @@ internal sealed record MapHandle(LoweredMap Map) : Operand
     public override string ToString() => "map[" + Map.Ref.Name + "]";
 }
 
+/// <summary>
+/// The address of a byte of an array map's first value (<c>elapsed</c>'s start time), a constant the loader resolves
+/// (BPF_PSEUDO_MAP_VALUE): read without a lookup.
+/// </summary>
+internal sealed record MapValueAddress(LoweredMap Map, int Offset = 0) : Operand
+{
+    public override string ToString() => Offset == 0 ? $"&value[{Map.Ref.Name}]" : $"&value[{Map.Ref.Name}]+{Offset}";
+}
+
 /// <summary>A place in memory: a stack slot and an offset in it, or a pointer register and an offset from it.</summary>
 internal abstract record Address;
 
@@ -70,7 +79,8 @@ internal sealed record IrLabel(int Id, string Hint)
 /// <summary>Arithmetic and bitwise operators; the signed variants are chosen by lowering from the operand types.</summary>
 internal enum IrBinaryOp { Add, Sub, Mul, Div, Mod, And, Or, Xor, Shl, Shr, SignedShr }
 
-internal enum IrUnaryOp { Neg, Not }
+/// <summary>Unary operators; the byte swaps reverse the low 2, 4 or 8 bytes and clear the bytes above.</summary>
+internal enum IrUnaryOp { Neg, Not, Swap16, Swap32, Swap64 }
 
 /// <summary>Branch conditions; Slt..Sge compare signed.</summary>
 internal enum IrCondition { Eq, Ne, Lt, Le, Gt, Ge, Slt, Sle, Sgt, Sge }

@@ -127,11 +127,22 @@ internal sealed class IrBuilder(string name)
     public Operand Unary(IrUnaryOp op, Operand value)
     {
         if (value is Imm c)
-            return new Imm(op == IrUnaryOp.Neg ? unchecked(-c.Value) : ~c.Value);
+            return new Imm(Fold(op, c.Value));
         var dst = NewRegister();
         Emit(new UnaryOp(op, dst, value));
         return dst;
     }
+
+    /// <summary>The unary operation as eBPF computes it on a 64-bit value.</summary>
+    public static long Fold(IrUnaryOp op, long a) => unchecked(op switch
+    {
+        IrUnaryOp.Neg => -a,
+        IrUnaryOp.Not => ~a,
+        IrUnaryOp.Swap16 => System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((ushort)a),
+        IrUnaryOp.Swap32 => System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)a),
+        IrUnaryOp.Swap64 => System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(a),
+        _ => throw new ArgumentOutOfRangeException(nameof(op)),
+    });
 
     /// <summary>The operation as eBPF computes it on 64-bit values (division by zero gives 0, modulo by zero the dividend).</summary>
     public static long Fold(IrBinaryOp op, long a, long b) => unchecked(op switch

@@ -42,7 +42,7 @@ internal static class IrPrinter
     {
         MoveOp o => $"{o.Dst} = {o.Src}",
         BinaryOp o => $"{o.Dst} = {o.Left} {Symbol(o.Op)} {o.Right}",
-        UnaryOp o => $"{o.Dst} = {(o.Op == IrUnaryOp.Neg ? "-" : "~")}{o.Src}",
+        UnaryOp o => $"{o.Dst} = {Symbol(o.Op)}{o.Src}",
         LoadOp o => $"{o.Dst} = load.{o.Type} {o.From}",
         StoreOp o => $"store.u{o.Bytes * 8} {o.To}, {o.Value}",
         AddToOp o => $"add.u64 {o.To}, {o.Value}",
@@ -73,6 +73,15 @@ internal static class IrPrinter
         IrBinaryOp.Shl => "<<",
         IrBinaryOp.Shr => ">>",
         _ => "s>>",
+    };
+
+    private static string Symbol(IrUnaryOp op) => op switch
+    {
+        IrUnaryOp.Neg => "-",
+        IrUnaryOp.Not => "~",
+        IrUnaryOp.Swap16 => "bswap16 ",
+        IrUnaryOp.Swap32 => "bswap32 ",
+        _ => "bswap64 ",
     };
 
     private static string Symbol(IrCondition condition) => condition switch

@@ -2,8 +2,8 @@ using SharpTrace.Bpf;
 
 namespace SharpTrace.Lowering;
 
-/// <summary>What a kernel map is for, as the IR printer and CodeGen need to know it.</summary>
-internal enum LoweredMapRole { Script, RingBuffer, LostEvents, DroppedUpdates }
+/// <summary>What a kernel map is for, as the IR printer and CodeGen need to know it; a builtin's map (elapsed's start time, stack traces) is <c>Builtin</c>.</summary>
+internal enum LoweredMapRole { Script, RingBuffer, LostEvents, DroppedUpdates, Builtin }
 
 /// <summary>
 /// An entry of the map table: the kernel map's reference (resolved to an fd at load time), its key and value

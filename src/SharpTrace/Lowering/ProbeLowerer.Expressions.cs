@@ -16,6 +16,16 @@ internal sealed partial class ProbeLowerer
                 LowerCondition(and.Left, whenFalse);
                 LowerCondition(and.Right, whenFalse);
                 return;
+            case BoundBinary { Operator: BoundBinaryOperatorKind.StringEqual or BoundBinaryOperatorKind.StringNotEqual } strings:
+            {
+                var holds = Ir.NewLabel("str_holds");
+                if (strings.Operator == BoundBinaryOperatorKind.StringEqual)
+                    LowerStringComparison(strings, holds, whenFalse);
+                else
+                    LowerStringComparison(strings, whenFalse, holds);
+                Ir.Mark(holds);
+                return;
+            }
             case BoundBinary binary when Comparison(binary) is { } comparison:
             {
                 var left = LowerScalar(binary.Left);
@@ -59,6 +69,15 @@ internal sealed partial class ProbeLowerer
                     new IrInt(field.Field.Size, field.Type is IntegerType { IsSigned: true }));
             case BoundVariableRead read when _integerVariables.TryGetValue(read.Variable, out var register):
                 return register;
+            case BoundContextArgument argument:
+                return LowerContextArgument(argument);
+            case BoundMemoryRead read:
+                return LowerMemoryScalar(read);
+            case BoundTupleElement element:
+            {
+                var address = ElementAddress(element);
+                return Ir.Load(address, new IrInt(Math.Min(8, element.Type.Size), element.Type is IntegerType { IsSigned: true }));
+            }
             case BoundMapRead read:
                 return LowerMapReadScalar(read);
             case BoundUnary unary:
@@ -93,7 +112,7 @@ internal sealed partial class ProbeLowerer
                 return result;
             }
             default:
-                throw NotSupported(e.GetType().Name);
+                return _builtins.LowerCall(e, this) ?? throw NotSupported(e.GetType().Name);
         }
     }
 
@@ -122,6 +141,22 @@ internal sealed partial class ProbeLowerer
             Ir.Goto(end);
             Ir.Mark(shortCircuit);
             Ir.Emit(new MoveOp(result, new Imm(isAnd ? 0 : 1)));
+            Ir.Mark(end);
+            return result;
+        }
+        if (binary.Operator is BoundBinaryOperatorKind.StringEqual or BoundBinaryOperatorKind.StringNotEqual)
+        {
+            var result = Ir.NewRegister();
+            var equal = Ir.NewLabel("str_eq");
+            var differ = Ir.NewLabel("str_ne");
+            var end = Ir.NewLabel("str_end");
+            var isEqual = binary.Operator == BoundBinaryOperatorKind.StringEqual;
+            LowerStringComparison(binary, equal, differ);
+            Ir.Mark(equal);
+            Ir.Emit(new MoveOp(result, new Imm(isEqual ? 1 : 0)));
+            Ir.Goto(end);
+            Ir.Mark(differ);
+            Ir.Emit(new MoveOp(result, new Imm(isEqual ? 0 : 1)));
             Ir.Mark(end);
             return result;
         }
@@ -217,6 +252,13 @@ internal sealed partial class ProbeLowerer
             case BoundMapRead read:
                 LowerMapReadInto(read, slot, offset, size);
                 break;
+            case BoundMemoryRead read:
+                LowerMemoryInto(read, slot, offset, size);
+                break;
+            case BoundTupleElement element:
+                Ir.Copy(to, ElementAddress(element), Math.Min(size, element.Type.Size));
+                Ir.Zero(slot, offset + element.Type.Size, size - element.Type.Size);
+                break;
             case BoundTuple tuple:
                 for (var i = 0; i < tuple.Elements.Count; i++)
                 {
@@ -239,7 +281,10 @@ internal sealed partial class ProbeLowerer
                 break;
             }
             default:
-                throw NotSupported($"a {e.Type} value of {e.GetType().Name}");
+                if (!_builtins.LowerCallInto(e, this, slot, offset, size))
+                    throw NotSupported($"a {e.Type} value of {e.GetType().Name}");
+                Ir.Zero(slot, offset + e.Type.Size, size - e.Type.Size);
+                break;
         }
     }
 

@@ -33,6 +33,15 @@ internal sealed partial class ProbeLowerer
     /// <summary>The IR being built; builtins' lowering hooks add to it.</summary>
     public IrBuilder Ir { get; }
 
+    /// <summary>The probe being lowered: builtins that read its context (<c>argN</c>, <c>retval</c>) look at its kind.</summary>
+    public BoundProbe Probe => _probe;
+
+    /// <summary>The array holding the program's start time (<c>elapsed</c>).</summary>
+    public LoweredMap StartTimeMap => _builtins.StartTimeMap();
+
+    /// <summary>The stack trace map stacks of <paramref name="type"/> are recorded in.</summary>
+    public LoweredMap StackMap(StackType type) => _builtins.StackMap(type);
+
     public static IrFunction Lower(BoundProbe probe, IReadOnlyDictionary<MapSymbol, LoweredMap> maps, IReadOnlyDictionary<int, LoweredRecord> records,
         IBuiltinLowerings builtins)
     {
@@ -124,6 +133,9 @@ internal sealed partial class ProbeLowerer
                 Ir.Return(new Imm(0));
                 break;
             }
+            case BoundReturn:
+                Ir.Return(new Imm(0));
+                break;
             case BoundDelete s:
                 LowerDelete(s.Map, s.Keys);
                 break;

@@ -48,7 +48,7 @@ public sealed class IrPrinterTests
     [Fact]
     public void AProbeLoweringDoesNotCoverSaysWhatItLacks()
     {
-        var text = LoweringKit.Ir("BEGIN { @x = 1; } tracepoint:syscalls:sys_enter_openat { @s = kstack; }");
+        var text = LoweringKit.Ir("BEGIN { @x = 1; } tracepoint:syscalls:sys_enter_openat { $i = 0; while ($i < 3) { $i++; } }");
 
         Assert.Contains("BEGIN:\n  slots", text);
         Assert.Contains("tracepoint:syscalls:sys_enter_openat:\n  not supported yet: ", text);

@@ -1,0 +1,132 @@
+using SharpTrace.Bpf;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Lowering;
+
+/// <summary>
+/// Reads of memory the program may not load directly (struct members, array elements, dereferences: a probe-read
+/// helper into the stack), context arguments, tuple elements, and string comparison.
+/// </summary>
+internal sealed partial class ProbeLowerer
+{
+    /// <summary>A word of a context that is an array of u64 (raw tracepoint, fentry), narrowed to its C type.</summary>
+    private Operand LowerContextArgument(BoundContextArgument argument)
+    {
+        // The whole word is loaded (the verifier checks context reads of BTF-typed arguments at their own size).
+        var word = Ir.Load(new PointerAddress(Ir.Context, argument.Index * 8), IrInt.U64);
+        if (argument.ArgumentType is not IntegerType { Size: < 8 } integer)
+            return word;
+        var unused = new Imm(64 - 8 * integer.Size);
+        return Ir.Binary(integer.IsSigned ? IrBinaryOp.SignedShr : IrBinaryOp.Shr, Ir.Binary(IrBinaryOp.Shl, word, unused), unused);
+    }
+
+    /// <summary>
+    /// The address of a struct or array in memory (its base's address plus its offset, nested members adding up),
+    /// or the value of a pointer.
+    /// </summary>
+    private Operand MemoryAddress(BoundExpression e) => e is BoundMemoryRead { Type: CValueType } inner
+        ? Ir.Binary(IrBinaryOp.Add, MemoryAddress(inner.Base), new Imm(inner.Offset))
+        : LowerScalar(e);
+
+    /// <summary>bpf_probe_read_user or _kernel of <paramref name="size"/> bytes of the read's memory into the slot.</summary>
+    private void ProbeRead(BoundMemoryRead read, Slot slot, int offset, int size)
+    {
+        var address = Ir.Binary(IrBinaryOp.Add, MemoryAddress(read.Base), new Imm(read.Offset));
+        Ir.CallVoid(read.IsUserSpace ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel,
+            new StackAddress(slot, offset), new Imm(size), address);
+    }
+
+    /// <summary>An integer or pointer member, with its width, signedness and bitfield position.</summary>
+    private Operand LowerMemoryScalar(BoundMemoryRead read)
+    {
+        var slot = Ir.NewSlot(8);
+        var signed = read.Type is IntegerType { IsSigned: true };
+        if (!read.IsBitfield)
+        {
+            ProbeRead(read, slot, 0, read.Type.Size);
+            return Ir.Load(new SlotAddress(slot), new IrInt(read.Type.Size, signed));
+        }
+        // The bytes holding the bits, read into a zeroed word; the field shifted to the top, then down (sign-extending if signed).
+        Ir.Zero(slot, 0, 8);
+        ProbeRead(read, slot, 0, (read.BitOffset + read.BitfieldSize + 7) / 8);
+        var word = Ir.Load(new SlotAddress(slot), IrInt.U64);
+        var top = Ir.Binary(IrBinaryOp.Shl, word, new Imm(64 - read.BitOffset - read.BitfieldSize));
+        return Ir.Binary(signed ? IrBinaryOp.SignedShr : IrBinaryOp.Shr, top, new Imm(64 - read.BitfieldSize));
+    }
+
+    /// <summary>A char array (as a string), struct or array read into a slot; a char array whole, NUL or not.</summary>
+    private void LowerMemoryInto(BoundMemoryRead read, Slot slot, int offset, int size)
+    {
+        var length = Math.Min(size, read.Type.Size);
+        if (read.Type is StringType)
+            Ir.Zero(slot, offset, size);
+        else
+            Ir.Zero(slot, offset + length, size - length);
+        ProbeRead(read, slot, offset, length);
+    }
+
+    /// <summary>
+    /// Where a tuple element is: in a tuple variable's slot, or, for any other tuple (a map's value, a literal), in a
+    /// slot the tuple is built into first.
+    /// </summary>
+    private SlotAddress ElementAddress(BoundTupleElement element)
+    {
+        switch (element.Tuple)
+        {
+            case BoundVariableRead read when _bufferVariables.TryGetValue(read.Variable, out var variable):
+                return new SlotAddress(variable, element.Offset);
+            case BoundTupleElement inner:
+            {
+                var address = ElementAddress(inner);
+                return address with { Offset = address.Offset + element.Offset };
+            }
+            default:
+            {
+                var size = element.Tuple.Type.Size;
+                var slot = Ir.NewSlot(size);
+                LowerInto(element.Tuple, slot, 0, size, padStrings: true);
+                return new SlotAddress(slot, element.Offset);
+            }
+        }
+    }
+
+    /// <summary>
+    /// String == and !=: byte by byte up to the first NUL, unrolled (no loop for the verifier), jumping to
+    /// <paramref name="equal"/> or <paramref name="differ"/>. A buffer full without a NUL equals a literal that ends there.
+    /// </summary>
+    private void LowerStringComparison(BoundBinary binary, IrLabel equal, IrLabel differ)
+    {
+        var (left, right) = (binary.Left, binary.Right);
+        if (left is BoundStringLiteral && right is not BoundStringLiteral)
+            (left, right) = (right, left);
+        var leftSize = left.Type.Size;
+        var a = Ir.NewSlot(leftSize);
+        LowerInto(left, a, 0, leftSize, padStrings: false);
+        if (right is BoundStringLiteral literal)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(literal.Value);
+            for (var i = 0; i <= bytes.Length; i++)
+            {
+                var expected = i < bytes.Length ? bytes[i] : 0;
+                if (i >= leftSize)
+                {
+                    Ir.Goto(expected == 0 ? equal : differ);
+                    return;
+                }
+                Ir.Branch(IrCondition.Ne, Ir.Load(new SlotAddress(a, i), new IrInt(1, false)), new Imm(expected), differ);
+            }
+            Ir.Goto(equal);
+            return;
+        }
+        var rightSize = right.Type.Size;
+        var b = Ir.NewSlot(rightSize);
+        LowerInto(right, b, 0, rightSize, padStrings: false);
+        for (var i = 0; i < Math.Min(leftSize, rightSize); i++)
+        {
+            var x = Ir.Load(new SlotAddress(a, i), new IrInt(1, false));
+            Ir.Branch(IrCondition.Ne, x, Ir.Load(new SlotAddress(b, i), new IrInt(1, false)), differ);
+            Ir.Branch(IrCondition.Eq, x, new Imm(0), equal);
+        }
+        Ir.Goto(equal);
+    }
+}
