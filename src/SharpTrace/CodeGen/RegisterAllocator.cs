@@ -10,11 +10,19 @@ internal sealed record RegisterAssignment(IReadOnlyDictionary<VReg, Reg> Registe
 /// Linear-scan allocation of virtual registers onto r0-r9. A value that lives across a helper call can only use
 /// the callee-saved r6-r9 (helpers clobber r0-r5); one that does not prefers where it is needed: r0 for a call's
 /// result, r1-r5 for a helper's argument. A value that finds no register is spilled to the stack. Two values of one
-/// operation never share a register, so an operation can write its result before reading all its operands.
+/// operation never share a register, so an operation can write its result before reading all its operands. At most
+/// <see cref="MaxLive"/> values hold a register at once, so however deep an expression, every operation finds the
+/// scratch registers it needs (to reload spilled operands, to copy through).
 /// </summary>
 internal static class RegisterAllocator
 {
     private static readonly Reg[] CalleeSaved = [Reg.R6, Reg.R7, Reg.R8, Reg.R9];
+    /// <summary>
+    /// Values in registers at any one operation: the other three stay free for the translator (a copy between two
+    /// spilled pointers reloads both and moves the bytes through a third).
+    /// </summary>
+    public const int MaxLive = 7;
+
     private static readonly Reg[] Any = [Reg.R0, Reg.R1, Reg.R2, Reg.R3, Reg.R4, Reg.R5, Reg.R6, Reg.R7, Reg.R8, Reg.R9];
 
     public static RegisterAssignment Allocate(IrLiveness liveness)
@@ -36,7 +44,7 @@ internal static class RegisterAllocator
                 choices = choices.Prepend(assigned[from]);
             }
             var busy = active.Select(a => assigned[a.Register]).ToHashSet();
-            var free = choices.Where(r => !busy.Contains(r)).Cast<Reg?>().FirstOrDefault();
+            var free = active.Count < MaxLive ? choices.Where(r => !busy.Contains(r)).Cast<Reg?>().FirstOrDefault() : null;
             if (free is { } reg)
             {
                 assigned[register] = reg;

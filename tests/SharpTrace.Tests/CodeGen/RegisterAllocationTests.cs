@@ -61,6 +61,27 @@ public sealed class RegisterAllocationTests
     }
 
     [Fact]
+    public void ADeepExpressionSpillsAndStillTranslates()
+    {
+        // (x*2 + (x*3 + (... + x))): every product is live until the innermost sum is done, none across a call.
+        var script = "BEGIN { $x = 3; @r = " + Enumerable.Range(2, 64).Reverse().Aggregate("$x", (inner, k) => $"($x * {k} + {inner})") + "; }";
+        var (lowered, code) = LoweringKit.Compile(script);
+        var function = lowered.Probes[0].Body!;
+        var (registers, _) = IrTranslator.Layout(function, lowered);
+
+        Assert.Null(lowered.Probes[0].NotSupported);
+        Assert.NotEmpty(registers.Spilled);
+        var liveness = new IrLiveness(function);
+        for (var position = 0; position < function.Ops.Count; position++)
+        {
+            var busy = registers.Registers.Where(p => liveness.Registers[p.Key] is var l && l.Start <= position && position <= l.End)
+                .Select(p => p.Value).Distinct().Count();
+            Assert.True(busy <= RegisterAllocator.MaxLive, $"{busy} registers hold values at {position}");
+        }
+        Assert.NotEmpty(code[0].Instructions);
+    }
+
+    [Fact]
     public void HelperArgumentsAreMovedWithoutClobberingEachOther()
     {
         // Arguments already in each other's registers (a cycle r1 <-> r2) still arrive in order.

@@ -1,0 +1,76 @@
+namespace SharpTrace.Tests.Lowering;
+
+/// <summary>Values that read the probe's context, memory, tuples and builtin calls lower to IR (no previous-emitter fallback).</summary>
+public sealed class ValueLoweringTests
+{
+    [Fact]
+    public void KprobeArgumentsComeFromPtRegsAndTheSeventhFromTheStack()
+    {
+        var text = LoweringKit.Ir("kprobe:vfs_read { @a = arg1; @b = arg7; } kretprobe:vfs_read { @r = retval; }");
+
+        Assert.DoesNotContain("not supported", text);
+        Assert.Contains("load.u64 [%0+104]", text); // si
+        Assert.Contains("load.u64 [%0+152]", text); // sp, then the second word above the return address
+        Assert.Contains("call bpf_probe_read_kernel(&$s", text);
+        Assert.Contains("load.u64 [%0+80]", text); // ax in the return probe
+    }
+
+    [Fact]
+    public void ElapsedReadsTheStartTimeWithoutALookup()
+    {
+        var text = LoweringKit.Ir("BEGIN { @e = elapsed; }");
+
+        Assert.Contains("= &value[start_time]", text);
+        Assert.DoesNotContain("lookup map[start_time]", text);
+    }
+
+    [Fact]
+    public void StringComparisonsBranchOnEachByte()
+    {
+        var text = LoweringKit.Ir("""tracepoint:syscalls:sys_enter_openat /comm == "sh"/ { @n = 1; }""");
+
+        Assert.DoesNotContain("not supported", text);
+        Assert.Contains("call bpf_get_current_comm(", text);
+        Assert.Equal(3, text.Split("= load.u8").Length - 1); // 's', 'h', then the NUL
+    }
+
+    [Fact]
+    public void TupleElementsAreReadFromTheTuplesSlot()
+    {
+        var text = LoweringKit.Ir("""BEGIN { $t = (1, "ab", (int8)-3); @x = $t.2; @s = $t.1; }""");
+
+        Assert.DoesNotContain("not supported", text);
+        Assert.Contains("load.s8 $s0+16", text); // 1 at 0, "ab" at 8 (8 bytes), the int8 at 16
+        Assert.Contains("copy $s", text);
+    }
+
+    [Fact]
+    public void BswapOfAConstantFoldsAndOfAValueIsOneSwap()
+    {
+        var text = LoweringKit.Ir("BEGIN { @c = bswap((uint16)0x1234); @v = bswap((uint32)pid); }");
+
+        Assert.Contains("store.u64 $s0, 13330", text); // 0x3412, as bpftrace 0.17 prints it
+        Assert.Contains("bswap32 %", text);
+    }
+
+    [Fact]
+    public void StacksAreStackIdsFromTheirDepthsMap()
+    {
+        var text = LoweringKit.Ir("tracepoint:syscalls:sys_enter_openat { @k[kstack(3)] = count(); @u[ustack] = count(); }");
+
+        Assert.DoesNotContain("not supported", text);
+        Assert.Contains("call bpf_get_stackid(%0, map[stack_3], 0)", text);
+        Assert.Contains("call bpf_get_stackid(%0, map[stack_127], 256)", text); // BPF_F_USER_STACK
+    }
+
+    [Fact]
+    public void MemberReadsUseTheProbeReadHelperOfTheirSize()
+    {
+        var text = LoweringKit.Ir("tracepoint:syscalls:sys_enter_openat { @p = curtask->pid; }");
+
+        Assert.DoesNotContain("not supported", text);
+        Assert.Contains("call bpf_probe_read_kernel(&$s", text);
+        Assert.Contains(", 4, %", text); // pid_t: 4 bytes
+        Assert.Contains("load.s32 $s", text);
+    }
+}
