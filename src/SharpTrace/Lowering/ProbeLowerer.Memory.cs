@@ -104,18 +104,21 @@ internal sealed partial class ProbeLowerer
         LowerInto(left, a, 0, leftSize, padStrings: false);
         if (right is BoundStringLiteral literal)
         {
+            // The literal's bytes and its NUL, as far as the buffer goes, compared in the widest aligned words (the
+            // bytes after the NUL are not looked at: they need not be zero).
             var bytes = System.Text.Encoding.UTF8.GetBytes(literal.Value);
-            for (var i = 0; i <= bytes.Length; i++)
+            var compared = Math.Min(bytes.Length + 1, leftSize);
+            for (var i = 0; i < compared;)
             {
-                var expected = i < bytes.Length ? bytes[i] : 0;
-                if (i >= leftSize)
-                {
-                    Ir.Goto(expected == 0 ? equal : differ);
-                    return;
-                }
-                Ir.Branch(IrCondition.Ne, Ir.Load(new SlotAddress(a, i), new IrInt(1, false)), new Imm(expected), differ);
+                var width = new[] { 8, 4, 2, 1 }.First(w => i % w == 0 && compared - i >= w);
+                var expected = 0UL;
+                for (var at = i + width - 1; at >= i; at--)
+                    expected = (expected << 8) | (at < bytes.Length ? bytes[at] : 0UL);
+                Ir.Branch(IrCondition.Ne, Ir.Load(new SlotAddress(a, i), new IrInt(width, false)), new Imm(unchecked((long)expected)), differ);
+                i += width;
             }
-            Ir.Goto(equal);
+            // A buffer full without a NUL equals the literal only when the literal ends there too.
+            Ir.Goto(bytes.Length <= leftSize ? equal : differ);
             return;
         }
         var rightSize = right.Type.Size;

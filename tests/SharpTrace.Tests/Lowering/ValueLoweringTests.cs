@@ -25,13 +25,25 @@ public sealed class ValueLoweringTests
     }
 
     [Fact]
-    public void StringComparisonsBranchOnEachByte()
+    public void StringComparisonsWithALiteralCompareWordsUpToItsNul()
     {
         var text = LoweringKit.Ir("""tracepoint:syscalls:sys_enter_openat /comm == "sh"/ { @n = 1; }""");
 
         Assert.DoesNotContain("not supported", text);
         Assert.Contains("call bpf_get_current_comm(", text);
-        Assert.Equal(3, text.Split("= load.u8").Length - 1); // 's', 'h', then the NUL
+        Assert.Matches(@"%\d+ = load\.u16 \$s\d+\n  if %\d+ != 26739 goto", text); // "sh" as a little-endian u16
+        Assert.Matches(@"%\d+ = load\.u8 \$s\d+\+2\n  if %\d+ != 0 goto", text); // then the NUL
+        Assert.DoesNotContain("load.u8 $s0+3", text); // bytes after the NUL are not compared
+    }
+
+    [Fact]
+    public void AStringLiteralLongerThanTheBufferNeverEqualsIt()
+    {
+        var text = LoweringKit.Ir("""tracepoint:syscalls:sys_enter_openat /comm == "0123456789abcdefXYZ"/ { @n = 1; }""");
+
+        // comm holds 16 bytes: both words compared, then no way to the body.
+        Assert.Equal(2, text.Split("= load.u64").Length - 1);
+        Assert.DoesNotContain("update map[@n]", text);
     }
 
     [Fact]
