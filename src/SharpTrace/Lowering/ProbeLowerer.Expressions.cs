@@ -288,6 +288,55 @@ internal sealed partial class ProbeLowerer
         }
     }
 
+    /// <summary>
+    /// Writes the value laid out as <paramref name="target"/> (a map's value or key, a variable, a printf argument). A
+    /// tuple's type may be narrower than its target's (<c>(comm, 1)</c> stored in a map of <c>(string[64], int64)</c>):
+    /// its elements then go to the target's offsets.
+    /// </summary>
+    internal void LowerAs(BoundExpression e, BpfType target, Slot slot, int offset, bool padStrings)
+    {
+        if (e.Type is not TupleType source || target is not TupleType wide || source.Equals(wide))
+        {
+            LowerInto(e, slot, offset, target.Size, padStrings);
+            return;
+        }
+        if (e is BoundTuple tuple)
+        {
+            for (var i = 0; i < tuple.Elements.Count; i++)
+            {
+                var element = wide.Elements[i];
+                var at = offset + wide.OffsetOf(i);
+                LowerAs(tuple.Elements[i], element, slot, at, padStrings);
+                Ir.Zero(slot, at + element.Size, Align8(element.Size) - element.Size);
+            }
+            return;
+        }
+        var built = Ir.NewSlot(source.Size);
+        LowerInto(e, built, 0, source.Size, padStrings: true);
+        ConvertTuple(source, wide, built, 0, slot, offset);
+    }
+
+    /// <summary>Moves a tuple's elements from its own layout to a wider one, element by element.</summary>
+    private void ConvertTuple(TupleType source, TupleType target, Slot from, int fromOffset, Slot to, int toOffset)
+    {
+        for (var i = 0; i < source.Elements.Count; i++)
+        {
+            var (s, t) = (source.Elements[i], target.Elements[i]);
+            var (src, dst) = (fromOffset + source.OffsetOf(i), toOffset + target.OffsetOf(i));
+            if (s is TupleType innerSource && t is TupleType innerTarget)
+                ConvertTuple(innerSource, innerTarget, from, src, to, dst);
+            else if (s.IsInteger && t.IsInteger && s.Size != t.Size)
+                Ir.Store(new SlotAddress(to, dst), t.Size, Ir.Load(new SlotAddress(from, src), new IrInt(s.Size, s is IntegerType { IsSigned: true })));
+            else
+            {
+                var copied = Math.Min(s.Size, t.Size);
+                Ir.Copy(new SlotAddress(to, dst), new SlotAddress(from, src), copied);
+                Ir.Zero(to, dst + copied, t.Size - copied);
+            }
+            Ir.Zero(to, dst + t.Size, Align8(t.Size) - t.Size);
+        }
+    }
+
     /// <summary>str(p) and str(p, n): the length clamped to the buffer so the verifier sees a bounded size.</summary>
     private void LowerStr(BoundStr str, Slot slot, int offset, int size, bool padStrings)
     {

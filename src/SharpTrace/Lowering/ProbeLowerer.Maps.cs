@@ -24,7 +24,7 @@ internal sealed partial class ProbeLowerer
         for (var i = 0; i < keys.Count; i++)
         {
             var size = map.KeyTypes![i].Size;
-            LowerInto(keys[i], key, map.KeyOffset(i), size, padStrings: true);
+            LowerAs(keys[i], map.KeyTypes[i], key, map.KeyOffset(i), padStrings: true);
             Ir.Zero(key, map.KeyOffset(i) + size, Align8(size) - size);
         }
         return key;
@@ -37,7 +37,7 @@ internal sealed partial class ProbeLowerer
             throw NotSupported("assigning to a histogram map");
         var valueSize = s.Map.ValueType!.Size;
         var value = Ir.NewSlot(s.Map.StoredValueSize);
-        LowerInto(s.Value, value, 0, valueSize, padStrings: true);
+        LowerAs(s.Value, s.Map.ValueType, value, 0, padStrings: true);
         Ir.Zero(value, valueSize, s.Map.StoredValueSize - valueSize);
         var key = LowerKey(s.Map, s.Keys);
         Ir.Emit(new MapUpdateOp(map, new StackAddress(key), new StackAddress(value), BpfAny));

@@ -168,7 +168,7 @@ internal sealed partial class ProbeLowerer
             return;
         }
         var slot = _bufferVariables[s.Variable];
-        LowerInto(s.Value, slot, 0, s.Variable.Type.Size, padStrings: true);
+        LowerAs(s.Value, s.Variable.Type, slot, 0, padStrings: true);
     }
 
     /// <summary>printf: a record of the action id and each argument 8-byte aligned, sent to the ring buffer.</summary>
@@ -181,7 +181,7 @@ internal sealed partial class ProbeLowerer
         for (var i = 0; i < s.Arguments.Count; i++)
         {
             var size = action.ArgumentTypes[i].Size;
-            LowerInto(s.Arguments[i], record, offset, size, padStrings: false);
+            LowerAs(s.Arguments[i], action.ArgumentTypes[i], record, offset, padStrings: false);
             Ir.Zero(record, offset + size, Align8(size) - size);
             offset += Align8(size);
         }

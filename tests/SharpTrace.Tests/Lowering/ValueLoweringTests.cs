@@ -85,4 +85,14 @@ public sealed class ValueLoweringTests
         Assert.Contains(", 4, %", text); // pid_t: 4 bytes
         Assert.Contains("load.s32 $s", text);
     }
+
+    [Fact]
+    public void ATupleStoredInAMapOfWiderStringsTakesTheMapsLayout()
+    {
+        // The map's strings are max_strlen (64) wide, the literal's 4: -5 goes after the 64 bytes, not after 8.
+        var text = LoweringKit.Ir("""BEGIN { @m[1] = ("xyz", -5); }""");
+
+        Assert.Contains("store.u64 $s0+64, -5", text);
+        Assert.Contains("fill $s0, \"xyz\\x00", text); // the string padded to the map's 64 bytes
+    }
 }
