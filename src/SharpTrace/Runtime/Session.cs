@@ -17,6 +17,9 @@ internal sealed partial class Session : IDisposable
 {
     private const int PollMilliseconds = 50;
 
+    // Records handled between two looks at whether the run should stop: a flood never empties the ring buffer.
+    private const int DrainBatch = 4096;
+
     private readonly CompiledProgram _program;
     private readonly IOutputWriter _output;
     private readonly Action<string> _warning;
@@ -71,7 +74,7 @@ internal sealed partial class Session : IDisposable
             while (!_exitRequested && !cancellation.IsCancellationRequested && !abandon.IsCancellationRequested)
             {
                 // Output is flushed in batches: whenever the reader has caught up with the kernel, never per record.
-                if (_ringBuffer!.Drain(HandleRecord) == 0)
+                if (_ringBuffer!.Drain(HandleRecord, DrainBatch) == 0)
                 {
                     if (_unflushed)
                         _output.Flush();
