@@ -48,7 +48,7 @@ internal sealed record CatAction(int Id, string Format, IReadOnlyList<BpfType> A
         {
             warning($"failed to open file '{path}': {Reason(path, e)}");
         }
-        return System.Text.Encoding.UTF8.GetString(bytes, 0, length);
+        return Output.RawText.Decode(bytes.AsSpan(0, length));
     }
 
     /// <summary>The C library's words for why the file could not be read, as bpftrace prints them.</summary>

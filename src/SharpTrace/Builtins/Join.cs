@@ -84,7 +84,7 @@ internal sealed record JoinAction(int Id, string Separator) : AsyncActionInfo(Id
                 break;
             if (i > 0)
                 text.Append(Separator);
-            text.Append(Encoding.UTF8.GetString(length < 0 ? slot : slot[..length]));
+            text.Append(Output.RawText.Decode(length < 0 ? slot : slot[..length]));
         }
         return text.ToString();
     }

@@ -418,7 +418,7 @@ internal sealed partial class ProbeEmitter
         switch (e)
         {
             case BoundStringLiteral literal:
-                EmitStringLiteral(literal.Value, frameOffset, size);
+                EmitStringLiteral(literal.Bytes, frameOffset, size);
                 break;
             case BoundBuiltinVariable builtin:
                 if (size > builtin.Type.Size)
@@ -493,10 +493,9 @@ internal sealed partial class ProbeEmitter
         _ => Size.U64,
     };
 
-    private void EmitStringLiteral(string value, int frameOffset, int size)
+    private void EmitStringLiteral(byte[] encoded, int frameOffset, int size)
     {
         var bytes = new byte[TupleType.Align8(size)];
-        var encoded = System.Text.Encoding.UTF8.GetBytes(value);
         Array.Copy(encoded, bytes, Math.Min(encoded.Length, size - 1));
         for (var i = 0; i < bytes.Length; i += 8)
         {
@@ -753,7 +752,7 @@ internal sealed partial class ProbeEmitter
         var end = Asm.NewLabel("str_end");
         if (right is BoundStringLiteral literal)
         {
-            var bytes = System.Text.Encoding.UTF8.GetBytes(literal.Value);
+            var bytes = literal.Bytes;
             for (var i = 0; i <= bytes.Length; i++)
             {
                 var expected = i < bytes.Length ? bytes[i] : 0;
