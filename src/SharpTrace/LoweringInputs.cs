@@ -1,7 +1,6 @@
 using SharpTrace.Builtins.Aggregations;
 using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
-using SharpTrace.Runtime;
 using SharpTrace.Semantics;
 
 namespace SharpTrace;
@@ -27,15 +26,8 @@ internal static class LoweringInputs
             if (definition.Symbol is { } symbol)
                 scriptMaps[symbol] = map;
         }
-        var records = program.Actions.Select(a => new LoweredRecord(a.Id, KindOf(a), a is FormattedAction f ? f.ArgumentTypes : [])).ToList();
+        var records = program.Actions.Select(a => new LoweredRecord(a.Id, a.Kind, a.Layout)).ToList();
         return ProgramLowerer.Lower(program, table, scriptMaps, records, new BuiltinLowerings());
-    }
-
-    // "printf" for PrintfAction, "exit" for ExitAction.
-    private static string KindOf(AsyncActionInfo action)
-    {
-        var name = action.GetType().Name;
-        return (name.EndsWith("Action", StringComparison.Ordinal) ? name[..^"Action".Length] : name).ToLowerInvariant();
     }
 
     /// <summary>Builtins lower through the hooks in their own files.</summary>

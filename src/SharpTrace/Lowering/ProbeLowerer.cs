@@ -165,13 +165,11 @@ internal sealed partial class ProbeLowerer
         var action = _records[s.Action];
         var record = Ir.NewSlot(action.Size);
         Ir.Store(new SlotAddress(record), 8, new Imm(s.Action));
-        var offset = 8;
         for (var i = 0; i < s.Arguments.Count; i++)
         {
-            var size = action.ArgumentTypes[i].Size;
+            var (offset, size) = action.Layout.Fields[i];
             LowerInto(s.Arguments[i], record, offset, size, padStrings: false);
             Ir.Zero(record, offset + size, Align8(size) - size);
-            offset += Align8(size);
         }
         Ir.Emit(new OutputOp(action, new StackAddress(record), action.Size));
     }
