@@ -1,3 +1,4 @@
+using SharpTrace.Builtins;
 using SharpTrace.Builtins.Aggregations;
 using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
@@ -40,6 +41,12 @@ internal static class LoweringInputs
         {
             if (!variable.Builtin.LowerInto(lowering, slot, offset, size))
                 throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
+        }
+
+        public void LowerStatement(BoundExpression call, ProbeLowerer lowering)
+        {
+            if (call is not BoundBuiltinCall builtin || !builtin.LowerStatement(lowering))
+                throw new LoweringNotSupportedException(call.GetType().Name + " as a statement");
         }
 
         public IAggregationLowering Aggregation(AggregationType type) => AggregationFunction.For(type);

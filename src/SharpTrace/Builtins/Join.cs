@@ -1,5 +1,6 @@
 using System.Text;
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Probes;
 using SharpTrace.Records;
@@ -111,6 +112,30 @@ internal sealed record JoinAction(int Id, string Separator) : AsyncAction(Id)
 internal sealed record BoundJoin(TextSpan Span, int Action, BoundExpression Array, bool FromUserSpace) : BoundBuiltinCall(Span, BpfType.Void)
 {
     internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("join() has no value");
+
+    /// <summary>
+    /// The array's address, then the record reserved in the ring buffer; per slot, the pointer is read into a stack slot
+    /// and its string straight into the record. Every slot is read, as <see cref="EmitStatement"/> explains.
+    /// </summary>
+    internal override bool LowerStatement(ProbeLowerer lowering)
+    {
+        var ir = lowering.Ir;
+        var array = ir.InRegister(lowering.LowerScalar(Array));
+        var element = ir.NewSlot(8);
+        lowering.LowerReservedRecord(Action, record =>
+        {
+            var fields = JoinAction.Slots.Fields;
+            for (var i = 0; i < fields.Count; i++)
+            {
+                ir.CallVoid(FromUserSpace ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel,
+                    new StackAddress(element), new Imm(8), ir.Binary(IrBinaryOp.Add, array, new Imm(i * 8)));
+                var pointer = ir.Load(new SlotAddress(element), IrInt.U64);
+                ir.CallVoid(FromUserSpace ? HelperFunction.ProbeReadUserStr : HelperFunction.ProbeReadKernelStr,
+                    ir.Binary(IrBinaryOp.Add, record, new Imm(fields[i].Offset)), new Imm(fields[i].Size), pointer);
+            }
+        });
+        return true;
+    }
 
     internal override void EmitStatement(ProbeEmitter emitter)
     {

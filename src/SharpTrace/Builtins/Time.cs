@@ -60,4 +60,10 @@ internal sealed record BoundTime(TextSpan Span, int Action) : BoundBuiltinCall(S
     internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("time() has no value");
 
     internal override void EmitStatement(ProbeEmitter emitter) => emitter.EmitRecord(Action, []);
+
+    internal override bool LowerStatement(Lowering.ProbeLowerer lowering)
+    {
+        lowering.LowerRecord(Action, []);
+        return true;
+    }
 }
