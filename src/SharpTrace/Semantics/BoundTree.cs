@@ -105,5 +105,5 @@ internal sealed record BoundProbe(
 internal sealed record BoundProgram(
     IReadOnlyList<BoundProbe> Probes,
     IReadOnlyList<MapSymbol> Maps,
-    IReadOnlyList<Runtime.AsyncActionInfo> Actions,
+    IReadOnlyList<Records.AsyncAction> Actions,
     ProgramConfig Config);
