@@ -1,6 +1,5 @@
 using SharpTrace.Builtins;
 using SharpTrace.Builtins.Aggregations;
-using SharpTrace.Probes;
 using SharpTrace.Runtime;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
