@@ -80,7 +80,7 @@ public class ProbeSpecResolverTests
     [InlineData("⟦kretprobe:vfs_read+8⟧", "Offset not allowed")]
     [InlineData("⟦kprobe:vfs_read+x⟧", "Invalid offset: x")]
     [InlineData("⟦fentry:a:b:c⟧", "fentry probes need a function: fentry:[MODULE:]FUNCTION")]
-    [InlineData("⟦hardware:cache-misses:1000⟧", "Probe type 'hardware' is not supported yet")]
+    [InlineData("⟦hardware:nosuch⟧", "nosuch is not a hardware probe")]
     [InlineData("⟦usdt:/bin/sh:probe⟧", "Probe type 'usdt' is not supported yet")]
     public void BadOrUnavailableAttachPointGetsOneErrorOverIt(string annotated, string message)
     {
