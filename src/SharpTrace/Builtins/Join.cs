@@ -2,7 +2,6 @@ using System.Text;
 using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Bpf;
-using SharpTrace.Probes;
 using SharpTrace.Records;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
@@ -63,7 +62,7 @@ internal sealed class Join : BuiltinFunction
         }
         if (failed)
             return context.Error(call.Span);
-        var user = array.Type is PointerType pointer ? pointer.IsUserSpace : ProbeSpec.ReadsUserMemory(context.ProbeKind);
+        var user = array.Type is PointerType pointer ? pointer.IsUserSpace : context.ProbeKind.Context.ReadsUserMemory;
         return new BoundJoin(call.Span, context.AddAction(id => new JoinAction(id, separator)), array, user);
     }
 }

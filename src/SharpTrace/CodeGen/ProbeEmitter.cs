@@ -38,7 +38,7 @@ internal sealed partial class ProbeEmitter
     internal const Reg Context = Reg.R6;
 
     /// <summary>The kind of probe being emitted; builtins read the context according to it.</summary>
-    internal Probes.ProbeKind Kind => _probe.Kind;
+    internal Semantics.ProbeKind Kind => _probe.Kind;
 
     /// <summary>Compiles one probe to an assembled (not yet linked) program.</summary>
     public static AssembledProgram Emit(BoundProbe probe, ProgramMaps maps)

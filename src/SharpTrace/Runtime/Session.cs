@@ -66,7 +66,7 @@ internal sealed partial class Session : IDisposable
             CheckAndLoad();
             StartClock();
             Attach();
-            RunSpecialProbes(ProbeKind.Begin);
+            RunSpecialProbes(ProbeRun.AtStart);
             if (!_exitRequested)
                 _started();
             while (!_exitRequested && !cancellation.IsCancellationRequested && !abandon.IsCancellationRequested)
@@ -86,7 +86,7 @@ internal sealed partial class Session : IDisposable
             // comes after the maps are printed, when the session is disposed.
             StopProbes();
             _ringBuffer!.Drain(HandleRecord);
-            RunSpecialProbes(ProbeKind.End);
+            RunSpecialProbes(ProbeRun.AtExit);
             ReportLostEvents();
             _droppedUpdates?.ReportAtExit();
             if (_program.Bound.Config.PrintMapsOnExit)
@@ -167,7 +167,7 @@ internal sealed partial class Session : IDisposable
             foreach (var spec in probe.Probe.AttachPoints)
             {
                 count++;
-                if (spec.Kind is not (ProbeKind.Begin or ProbeKind.End))
+                if (spec.Kind.Run == ProbeRun.Attached)
                     _attachments.Add(ProbeAttacher.Attach(spec, program, () => tracefs ??= Tracefs.Open()));
             }
         }
@@ -183,11 +183,11 @@ internal sealed partial class Session : IDisposable
     }
 
     /// <summary>BEGIN and END run in this process through BPF_PROG_TEST_RUN, then their output is handled at once.</summary>
-    private void RunSpecialProbes(ProbeKind kind)
+    private void RunSpecialProbes(ProbeRun run)
     {
-        foreach (var (probe, program) in _loaded.Where(p => p.Probe.Probe.Kind == kind))
+        foreach (var (probe, program) in _loaded.Where(p => p.Probe.Probe.Kind.Run == run))
         {
-            if (kind == ProbeKind.Begin && _exitRequested)
+            if (run == ProbeRun.AtStart && _exitRequested)
                 break;
             // END runs after exit(): its own output is printed.
             _discardingAfterExit = false;

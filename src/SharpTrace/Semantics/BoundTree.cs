@@ -88,8 +88,8 @@ internal sealed record BoundPrintMap(TextSpan Span, MapSymbol Map, int Action) :
 /// <summary>One probe's code; <see cref="AttachPoints"/> are already expanded and resolved.</summary>
 internal sealed record BoundProbe(
     TextSpan Span,
-    Probes.ProbeKind Kind,
-    IReadOnlyList<Probes.ProbeSpec> AttachPoints,
+    ProbeKind Kind,
+    IReadOnlyList<ProbeSpec> AttachPoints,
     BoundExpression? Predicate,
     BoundBlock Body,
     IReadOnlyList<VariableSymbol> Variables) : BoundNode(Span)

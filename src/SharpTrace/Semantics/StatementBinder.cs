@@ -1,6 +1,5 @@
 using SharpTrace.Builtins;
 using SharpTrace.Builtins.Aggregations;
-using SharpTrace.Probes;
 using SharpTrace.Records;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;

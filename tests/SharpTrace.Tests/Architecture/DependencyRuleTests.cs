@@ -18,16 +18,11 @@ public sealed class DependencyRuleTests(ITestOutputHelper output)
         ["CodeGen -> Builtins"] = "ProbeEmitter uses BuiltinVariable, BoundBuiltinCall, AggregationFunction, Hist, Lhist",
         // ProgramMaps sizes histogram maps with Output.Histogram's bucket count; goes with the IR's map table.
         ["CodeGen -> Output"] = "ProgramMaps uses Histogram",
-        // ProbeEmitter reads the probe's kind to choose how to read its context; goes when probe kinds lower their context.
-        ["CodeGen -> Probes"] = "ProbeEmitter uses ProbeKind",
         // The binder looks builtins up itself, and the bound tree names builtin nodes; goes when builtins are
         // registered at the composition root.
         ["Semantics -> Builtins"] = "Binder, BoundBuiltinVariable, BoundContextArgument, BoundTreePrinter use BuiltinVariable, BuiltinFunction, BuiltinContext, BoundBuiltinCall, BoundHasKey, BoundLen, BoundJoin, BoundFormattedCall, FormatArguments, TimestampFormats, TimestampType, AggregationFunction",
         // BoundContextArgument (argN) emits its own code; goes when it lowers to IR.
         ["Semantics -> CodeGen"] = "BoundContextArgument uses ProbeEmitter",
-        // The binder expands and resolves attach points, and the bound probe keeps them; goes when probe kinds are
-        // providers registered at the composition root.
-        ["Semantics -> Probes"] = "Binder, BoundProbe, BoundTreePrinter use ProbeKind, ProbeSpec, ProbeSpecResolver",
     };
 
     // The rule's reason, and whether the dependency closes a cycle: the stage used reaches back to the user.
