@@ -65,8 +65,12 @@ internal sealed partial class Session : IDisposable
         {
             CheckAndLoad();
             StartClock();
+            // BEGIN runs before the other probes are attached (bpftrace's reference says so), so their records can never
+            // come before its own, nor an exit() of theirs discard its output. Its records are handled once the probes
+            // are attached, after the "attached" event, as bpftrace prints them.
+            RunBeginProbes();
             Attach();
-            RunSpecialProbes(ProbeRun.AtStart);
+            _ringBuffer!.Drain(HandleRecord);
             if (!_exitRequested)
                 _started();
             while (!_exitRequested && !cancellation.IsCancellationRequested && !abandon.IsCancellationRequested)
@@ -86,7 +90,7 @@ internal sealed partial class Session : IDisposable
             // comes after the maps are printed, when the session is disposed.
             StopProbes();
             _ringBuffer!.Drain(HandleRecord);
-            RunSpecialProbes(ProbeRun.AtExit);
+            RunEndProbes();
             ReportLostEvents();
             _droppedUpdates?.ReportAtExit();
             if (_program.Bound.Config.PrintMapsOnExit)
@@ -182,13 +186,17 @@ internal sealed partial class Session : IDisposable
         _attachments.Clear();
     }
 
-    /// <summary>BEGIN and END run in this process through BPF_PROG_TEST_RUN, then their output is handled at once.</summary>
-    private void RunSpecialProbes(ProbeRun run)
+    private void RunBeginProbes()
     {
-        foreach (var (probe, program) in _loaded.Where(p => p.Probe.Probe.Kind.Run == run))
+        foreach (var (_, program) in _loaded.Where(p => p.Probe.Probe.Kind.Run == ProbeRun.AtStart))
+            program.TestRun(new byte[8]);
+    }
+
+    /// <summary>END runs in this process through BPF_PROG_TEST_RUN, then its output is handled at once.</summary>
+    private void RunEndProbes()
+    {
+        foreach (var (_, program) in _loaded.Where(p => p.Probe.Probe.Kind.Run == ProbeRun.AtExit))
         {
-            if (run == ProbeRun.AtStart && _exitRequested)
-                break;
             // END runs after exit(): its own output is printed.
             _discardingAfterExit = false;
             program.TestRun(new byte[8]);
