@@ -50,6 +50,9 @@ internal static class LoweringInputs
                 throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
         }
 
+        public Operand LowerCall(BoundExpression call, ProbeLowerer lowering) =>
+            (call as Builtins.BoundBuiltinCall)?.Lower(lowering) ?? throw new LoweringNotSupportedException(call.GetType().Name);
+
         public IAggregationLowering Aggregation(AggregationType type) => AggregationFunction.For(type);
     }
 }

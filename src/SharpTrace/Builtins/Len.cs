@@ -13,6 +13,8 @@ internal sealed record BoundLen(TextSpan Span, MapSymbol Map) : BoundBuiltinCall
 {
     public const string Name = "len";
 
+    internal override Lowering.Operand? Lower(Lowering.ProbeLowerer lowering) => lowering.LowerLen(Map);
+
     internal override void EmitScalar(ProbeEmitter emitter)
     {
         if (Map.IsPerCpuArray)

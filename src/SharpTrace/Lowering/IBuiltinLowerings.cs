@@ -14,6 +14,9 @@ internal interface IBuiltinLowerings
     /// <summary>Writes a buffer builtin variable (comm) into a stack slot; throws when it does not lower yet.</summary>
     void LowerVariableInto(BoundBuiltinVariable variable, ProbeLowerer lowering, Slot slot, int offset, int size);
 
+    /// <summary>The integer value of a builtin function's call (has_key, len); throws when it does not lower yet.</summary>
+    Operand LowerCall(BoundExpression call, ProbeLowerer lowering);
+
     /// <summary>The aggregation function filling maps of this type.</summary>
     IAggregationLowering Aggregation(AggregationType type);
 }

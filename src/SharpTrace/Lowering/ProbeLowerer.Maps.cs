@@ -45,9 +45,9 @@ internal sealed partial class ProbeLowerer
 
     private Operand LowerMapReadScalar(BoundMapRead read)
     {
-        var map = MapOf(read.Map);
         if (read.Map.IsAggregation)
-            throw NotSupported("reading an aggregation");
+            return LowerAggregationRead(read);
+        var map = MapOf(read.Map);
         var key = LowerKey(read.Map, read.Keys);
         var result = Ir.NewRegister();
         var missing = Ir.NewLabel("missing");
@@ -81,7 +81,10 @@ internal sealed partial class ProbeLowerer
     {
         var map = MapOf(symbol);
         if (IsHistogram(symbol))
-            throw NotSupported("deleting from a histogram map");
+        {
+            LowerHistogramDelete(symbol, keys);
+            return;
+        }
         var key = LowerKey(symbol, keys);
         Ir.Emit(new MapDeleteOp(map, new StackAddress(key)));
     }

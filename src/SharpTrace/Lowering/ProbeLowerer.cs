@@ -4,7 +4,7 @@ namespace SharpTrace.Lowering;
 
 /// <summary>
 /// Lowers one bound probe to IR: statements here, expressions in ProbeLowerer.Expressions.cs, maps and
-/// aggregations in ProbeLowerer.Maps.cs. A construct it does not handle yet throws
+/// aggregations in ProbeLowerer.Maps.cs, loops and map walks in ProbeLowerer.Loops.cs. A construct it does not handle yet throws
 /// <see cref="LoweringNotSupportedException"/>, and the probe goes through the previous emitter.
 /// </summary>
 internal sealed partial class ProbeLowerer
@@ -128,12 +128,12 @@ internal sealed partial class ProbeLowerer
                 LowerDelete(s.Map, s.Keys);
                 break;
             case BoundClear s:
-                if (!s.Map.IsScalar || IsHistogram(s.Map))
-                    throw NotSupported("clear() of a keyed map");
-                LowerDelete(s.Map, []);
+                LowerClear(s.Map);
                 break;
             default:
-                throw NotSupported(statement.GetType().Name);
+                if (!TryLowerLoopStatement(statement))
+                    throw NotSupported(statement.GetType().Name);
+                break;
         }
     }
 
