@@ -39,16 +39,15 @@ internal sealed class IrLiveness
     /// </summary>
     public Dictionary<VReg, VReg> DefinedFrom { get; } = [];
 
-    /// <summary>For a callback's argument registers (the context included), the argument's position (0 for r1).</summary>
+    /// <summary>The registers holding the arguments on entry (a probe's: its context), each with its position (0 for r1).</summary>
     public Dictionary<VReg, int> Parameters { get; } = [];
 
     public IrLiveness(IrFunction function, IReadOnlyList<VReg>? parameters = null)
     {
-        Registers[function.Context] = new LiveInterval(Entry, Entry);
-        Parameters[function.Context] = 0;
-        for (var p = 0; p < (parameters?.Count ?? 0); p++)
+        parameters ??= [function.Context];
+        for (var p = 0; p < parameters.Count; p++)
         {
-            Registers[parameters![p]] = new LiveInterval(Entry, Entry);
+            Registers[parameters[p]] = new LiveInterval(Entry, Entry);
             Parameters[parameters[p]] = p;
         }
         var loops = new List<LiveInterval>();

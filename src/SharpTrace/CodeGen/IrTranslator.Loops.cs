@@ -52,6 +52,19 @@ internal sealed partial class IrTranslator
         }
     }
 
+    /// <summary>
+    /// A load into a register, or a copy into a slot, that nothing reads afterwards (a loop body loads every
+    /// $variable on entry; the ones it does not use cost nothing).
+    /// </summary>
+    private bool IsDeadCopy(IrOp op) => op switch
+    {
+        LoadOp o => o.From is not PointerAddress { Base: var b } || b != o.Dst ? IsOnlyHere(_liveness.Registers[o.Dst]) : false,
+        CopyOp { To: SlotAddress to } => IsOnlyHere(_liveness.Slots[to.Slot]),
+        _ => false,
+    };
+
+    private bool IsOnlyHere(LiveInterval interval) => interval.Start == _position && interval.End == _position;
+
     private bool TryEmitLoopOp(IrOp op)
     {
         switch (op)

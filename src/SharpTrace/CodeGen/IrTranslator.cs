@@ -90,6 +90,8 @@ internal sealed partial class IrTranslator
 
     private void EmitOp(IrOp op)
     {
+        if (IsDeadCopy(op))
+            return;
         switch (op)
         {
             case MoveOp o:

@@ -31,12 +31,13 @@ internal sealed partial class ProbeLowerer
     }
 
     /// <summary>The IR being built; builtins' lowering hooks add to it.</summary>
-    public IrBuilder Ir { get; }
+    public IrBuilder Ir { get; private set; }
 
+    /// <summary>Lowers the probe; <paramref name="loopVariables"/> is its entry of the loop_variables map when it has loops.</summary>
     public static IrFunction Lower(BoundProbe probe, IReadOnlyDictionary<MapSymbol, LoweredMap> maps, IReadOnlyDictionary<int, LoweredRecord> records,
-        IBuiltinLowerings builtins)
+        IBuiltinLowerings builtins, LoopVariablesEntry? loopVariables = null)
     {
-        var lowerer = new ProbeLowerer(probe, maps, records, builtins);
+        var lowerer = new ProbeLowerer(probe, maps, records, builtins) { _loopVariables = loopVariables };
         lowerer.LowerProbe();
         return lowerer.Ir.Build();
     }
@@ -121,7 +122,7 @@ internal sealed partial class ProbeLowerer
                 var record = Ir.NewSlot(8);
                 Ir.Store(new SlotAddress(record), 8, new Imm(exit.Id));
                 Ir.Emit(new OutputOp(exit, new StackAddress(record), 8));
-                Ir.Return(new Imm(0));
+                LeaveProbe();
                 break;
             }
             case BoundDelete s:
