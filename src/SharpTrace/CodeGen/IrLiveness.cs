@@ -131,7 +131,7 @@ internal sealed class IrLiveness
     }
 
     public static bool IsCall(IrOp op) => op is CallOp or MapLookupOp or MapUpdateOp or MapDeleteOp or OutputOp
-        or MapLookupPerCpuOp or MapWalkOp or LoopCallOp;
+        or MapLookupPerCpuOp or MapWalkOp or LoopCallOp or DroppedUpdateOp;
 
     private void Mention(VReg register, int position) =>
         Registers[register] = Registers.TryGetValue(register, out var l) ? l.Extend(position) : new(position, position);

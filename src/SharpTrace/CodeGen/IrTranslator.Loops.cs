@@ -84,6 +84,13 @@ internal sealed partial class IrTranslator
             case LoopCallOp o:
                 EmitCallback(HelperFunction.Loop, o.Count, o.Callback, o.Context);
                 return true;
+            case DroppedUpdateOp o:
+            {
+                var counted = Asm.NewLabel("dropped");
+                EmitIncrementCounter(_program.DroppedUpdates, o.Map.DroppedIndex, counted);
+                Asm.Mark(counted);
+                return true;
+            }
             default:
                 return false;
         }

@@ -39,10 +39,10 @@ internal sealed partial class IrTranslator
             slots[slot] = _liveness.Registers[spilled];
         }
         // The key of the lost-events and dropped-updates counters, written right before each use.
-        if (function.Ops.Any(o => o is MapUpdateOp or OutputOp))
+        if (function.Ops.Any(o => o is MapUpdateOp or OutputOp or DroppedUpdateOp))
         {
             _counterKey = new Slot(nextSlot, 8);
-            foreach (var position in Enumerable.Range(0, function.Ops.Count).Where(i => function.Ops[i] is MapUpdateOp or OutputOp))
+            foreach (var position in Enumerable.Range(0, function.Ops.Count).Where(i => function.Ops[i] is MapUpdateOp or OutputOp or DroppedUpdateOp))
                 slots[_counterKey] = slots.TryGetValue(_counterKey, out var l) ? l.Extend(position) : new(position, position);
         }
         var (offsets, size) = FrameAllocator.Allocate(slots);

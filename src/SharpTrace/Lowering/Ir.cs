@@ -156,5 +156,8 @@ internal sealed record IrCallback(IrFunction Body, IReadOnlyList<VReg> Parameter
 /// </summary>
 internal sealed record MapWalkOp(VReg? Dst, LoweredMap Map, IrCallback Callback, Operand Context) : IrOp;
 
+/// <summary>Counts a refused update of the map in its dropped-updates counter (the helper call MapUpdateOp makes on failure).</summary>
+internal sealed record DroppedUpdateOp(LoweredMap Map) : IrOp;
+
 /// <summary>bpf_loop: the callback runs with (index, context) <see cref="Count"/> times, until it returns 1.</summary>
 internal sealed record LoopCallOp(Operand Count, IrCallback Callback, Operand Context) : IrOp;

@@ -66,6 +66,7 @@ internal static class IrPrinter
         MapDeleteOp o => $"delete map[{o.Map.Ref.Name}], {o.Key}",
         MapLookupPerCpuOp o => $"{o.Dst} = lookup.percpu map[{o.Map.Ref.Name}], {o.Key}, {o.Cpu}",
         NextCpuOp o => $"next.cpu {o.Cpu}: if ++{o.Cpu} < possible_cpus goto {o.Head}",
+        DroppedUpdateOp o => $"dropped map[{o.Map.Ref.Name}]",
         MapWalkOp o => (o.Dst is null ? "" : $"{o.Dst} = ") + $"walk map[{o.Map.Ref.Name}], {o.Callback.Body.Name}({string.Join(", ", o.Callback.Parameters)}), {o.Context}",
         LoopCallOp o => $"loop {o.Count}, {o.Callback.Body.Name}({string.Join(", ", o.Callback.Parameters)}), {o.Context}",
         OutputOp o => $"output {o.Record.Kind} #{o.Record.Id}, {o.Data}, {o.Size}",

@@ -128,7 +128,9 @@ internal sealed partial class ProbeLowerer
     private void LowerClear(MapSymbol symbol)
     {
         var map = MapOf(symbol);
-        if ((symbol.IsScalar || symbol.KeyTypes is null) && !IsHistogram(symbol))
+        if (symbol.IsPerCpuArray)
+            LowerArrayClear(symbol, map);
+        else if ((symbol.IsScalar || symbol.KeyTypes is null) && !IsHistogram(symbol))
             LowerDelete(symbol, []);
         else
             LowerDeleteAll(map);
@@ -187,6 +189,8 @@ internal sealed partial class ProbeLowerer
     internal Operand LowerLen(MapSymbol symbol)
     {
         var map = MapOf(symbol);
+        if (symbol.IsPerCpuArray)
+            return LowerArrayLen(symbol, map);
         var visited = Ir.NewRegister();
         Ir.Emit(new MapWalkOp(visited, map, Callback("continue_callback", "continue", 1, (ir, _) => ir.Return(new Imm(0))), new Imm(0)));
         return visited;
@@ -197,6 +201,8 @@ internal sealed partial class ProbeLowerer
     {
         var map = MapOf(symbol);
         var key = LowerKey(symbol, keys);
+        if (symbol.IsPerCpuArray)
+            return LowerArrayHasKey(symbol, map, key);
         if (IsHistogram(symbol))
             Ir.Store(new SlotAddress(key, symbol.KeySize), 8, new Imm(0));
         var result = Ir.NewRegister();
@@ -287,7 +293,10 @@ internal sealed partial class ProbeLowerer
         {
             var entry = _bufferVariables[s.Variable];
             var valueOffset = ((TupleType)s.Variable.Type).OffsetOf(1);
-            Ir.Copy(new SlotAddress(entry), new PointerAddress(p[1]), s.Map.KeySize);
+            if (s.Map.IsPerCpuArray)
+                ArrayEntryKey(s.Map, map, p[1], entry);
+            else
+                Ir.Copy(new SlotAddress(entry), new PointerAddress(p[1]), s.Map.KeySize);
             if (kind is { } aggregation)
                 Ir.Store(new SlotAddress(entry, valueOffset), 8, AllCpusValue(map, p[1], aggregation));
             else

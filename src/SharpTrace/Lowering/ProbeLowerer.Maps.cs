@@ -5,17 +5,12 @@ namespace SharpTrace.Lowering;
 /// <summary>Map keys, reads, writes, deletes and aggregation updates.</summary>
 internal sealed partial class ProbeLowerer
 {
-    private LoweredMap MapOf(MapSymbol map)
-    {
-        if (map.IsPerCpuArray)
-            throw NotSupported("percpuarray maps");
-        return _maps[map];
-    }
+    private LoweredMap MapOf(MapSymbol map) => _maps[map];
 
     /// <summary>Builds a map key; hist and lhist keys leave 8 bytes for the bucket after it (the caller writes it).</summary>
     private Slot LowerKey(MapSymbol map, IReadOnlyList<BoundExpression> keys)
     {
-        var key = Ir.NewSlot(map.StoredKeySize);
+        var key = Ir.NewSlot(map.IsPerCpuArray ? 8 : map.StoredKeySize);
         if (keys.Count == 0)
         {
             Ir.Store(new SlotAddress(key), 8, new Imm(0));
@@ -27,6 +22,8 @@ internal sealed partial class ProbeLowerer
             LowerInto(keys[i], key, map.KeyOffset(i), size, padStrings: true);
             Ir.Zero(key, map.KeyOffset(i) + size, Align8(size) - size);
         }
+        if (map.IsPerCpuArray)
+            ClampArrayIndex(map, key);
         return key;
     }
 
@@ -85,6 +82,11 @@ internal sealed partial class ProbeLowerer
             LowerHistogramDelete(symbol, keys);
             return;
         }
+        if (symbol.IsPerCpuArray)
+        {
+            LowerArrayDelete(symbol, map, LowerKey(symbol, keys));
+            return;
+        }
         var key = LowerKey(symbol, keys);
         Ir.Emit(new MapDeleteOp(map, new StackAddress(key)));
     }
@@ -102,6 +104,11 @@ internal sealed partial class ProbeLowerer
         if (s.Argument is { } arg)
             argument = LowerScalar(arg);
         var key = LowerKey(s.Map, s.Keys);
+        if (s.Map.IsPerCpuArray)
+        {
+            LowerArrayAggregate(s.Map, map, key, function, argument);
+            return;
+        }
         if (s.Type.IsHistogram)
             Ir.Store(new SlotAddress(key, s.Map.KeySize), 8, function.LowerBucket(Ir, argument, s.Type));
         var missing = Ir.NewLabel("missing");
