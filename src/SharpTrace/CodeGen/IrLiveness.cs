@@ -82,6 +82,8 @@ internal sealed class IrLiveness
                 CallResults.Add(percpu.Dst);
             if (op is MapWalkOp { Dst: { } visited })
                 CallResults.Add(visited);
+            if (op is ReserveOp reserve)
+                CallResults.Add(reserve.Dst);
             if (op is CallOp call)
             {
                 for (var a = 0; a < call.Arguments.Count; a++)
@@ -130,7 +132,7 @@ internal sealed class IrLiveness
         return Calls.Any(c => interval.Start < c && c < interval.End);
     }
 
-    public static bool IsCall(IrOp op) => op is CallOp or MapLookupOp or MapUpdateOp or MapDeleteOp or OutputOp
+    public static bool IsCall(IrOp op) => op is CallOp or MapLookupOp or MapUpdateOp or MapDeleteOp or OutputOp or ReserveOp or SubmitOp
         or MapLookupPerCpuOp or MapWalkOp or LoopCallOp or DroppedUpdateOp;
 
     private void Mention(VReg register, int position) =>
@@ -233,6 +235,12 @@ internal sealed class IrLiveness
             case LoopCallOp o:
                 Operand(o.Count);
                 Operand(o.Context);
+                break;
+            case ReserveOp o:
+                register(o.Dst);
+                break;
+            case SubmitOp o:
+                register(o.Record);
                 break;
             case BranchOp o:
                 Operand(o.Left);

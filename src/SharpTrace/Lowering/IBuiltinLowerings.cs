@@ -17,6 +17,9 @@ internal interface IBuiltinLowerings
     /// <summary>The integer value of a builtin function's call (has_key, len); throws when it does not lower yet.</summary>
     Operand LowerCall(BoundExpression call, ProbeLowerer lowering);
 
+    /// <summary>A builtin call used as a statement (join, time, cat, system): sends its record; throws when it does not lower yet.</summary>
+    void LowerStatement(BoundExpression call, ProbeLowerer lowering);
+
     /// <summary>The aggregation function filling maps of this type.</summary>
     IAggregationLowering Aggregation(AggregationType type);
 }

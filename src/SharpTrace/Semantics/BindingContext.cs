@@ -1,6 +1,6 @@
 using SharpTrace.Builtins;
 using SharpTrace.Kernel;
-using SharpTrace.Runtime;
+using SharpTrace.Records;
 using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 
@@ -22,7 +22,7 @@ internal sealed class BindingContext(
     Func<Kallsyms> kallsyms,
     TimestampFormats timestampFormats)
 {
-    private readonly List<AsyncActionInfo> _actions = [];
+    private readonly List<AsyncAction> _actions = [];
 
     public SyntaxTree Tree { get; } = tree;
     public ITracepointCatalog Tracepoints { get; } = tracepoints;
@@ -40,10 +40,10 @@ internal sealed class BindingContext(
     public TimestampFormats TimestampFormats { get; } = timestampFormats;
 
     /// <summary>The actions user space carries out for the program's records (printf, print, exit...), by id.</summary>
-    public IReadOnlyList<AsyncActionInfo> Actions => _actions;
+    public IReadOnlyList<AsyncAction> Actions => _actions;
 
     /// <summary>Adds an action; <paramref name="create"/> receives its id.</summary>
-    public int AddAction(Func<int, AsyncActionInfo> create)
+    public int AddAction(Func<int, AsyncAction> create)
     {
         var action = create(_actions.Count);
         _actions.Add(action);

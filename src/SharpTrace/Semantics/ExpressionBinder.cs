@@ -2,7 +2,6 @@ using SharpTrace.Builtins;
 using SharpTrace.Builtins.Aggregations;
 using SharpTrace.Kernel;
 using SharpTrace.Probes;
-using SharpTrace.Runtime;
 using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
