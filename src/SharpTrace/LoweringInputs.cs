@@ -43,6 +43,9 @@ internal static class LoweringInputs
                 throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
         }
 
+        public Operand LowerCall(BoundExpression call, ProbeLowerer lowering) =>
+            (call as Builtins.BoundBuiltinCall)?.Lower(lowering) ?? throw new LoweringNotSupportedException(call.GetType().Name);
+
         public void LowerStatement(BoundExpression call, ProbeLowerer lowering)
         {
             if (call is not BoundBuiltinCall builtin || !builtin.LowerStatement(lowering))

@@ -10,6 +10,9 @@ namespace SharpTrace.Builtins;
 /// </summary>
 internal abstract record BoundBuiltinCall(TextSpan Span, BpfType Type) : BoundExpression(Span, Type)
 {
+    /// <summary>The call's integer value in IR; null when the call does not lower yet (the probe goes through the previous emitter).</summary>
+    internal virtual Lowering.Operand? Lower(Lowering.ProbeLowerer lowering) => null;
+
     /// <summary>Emits code that leaves the call's value in r0.</summary>
     internal abstract void EmitScalar(ProbeEmitter emitter);
 

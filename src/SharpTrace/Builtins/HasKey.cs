@@ -14,6 +14,8 @@ internal sealed record BoundHasKey(TextSpan Span, MapSymbol Map, IReadOnlyList<B
 {
     public const string Name = "has_key";
 
+    internal override Lowering.Operand? Lower(Lowering.ProbeLowerer lowering) => lowering.LowerHasKey(Map, Keys);
+
     internal override void EmitScalar(ProbeEmitter emitter) => emitter.Scoped(() =>
     {
         if (Map.IsPerCpuArray)

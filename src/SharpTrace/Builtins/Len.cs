@@ -13,6 +13,8 @@ internal sealed record BoundLen(TextSpan Span, MapSymbol Map) : BoundBuiltinCall
 {
     public const string Name = "len";
 
+    internal override Lowering.Operand? Lower(Lowering.ProbeLowerer lowering) => lowering.LowerLen(Map);
+
     internal override void EmitScalar(ProbeEmitter emitter)
     {
         if (Map.IsPerCpuArray)
@@ -20,10 +22,6 @@ internal sealed record BoundLen(TextSpan Span, MapSymbol Map) : BoundBuiltinCall
             emitter.EmitArrayLen(Map);
             return;
         }
-        emitter.Asm.LoadMapFd(Reg.R1, emitter.MapRef(Map));
-        emitter.Asm.LoadFunctionAddress(Reg.R2, emitter.ContinueCallback);
-        emitter.Asm.Mov(Reg.R3, 0);
-        emitter.Asm.Mov(Reg.R4, 0);
-        emitter.Asm.Call(HelperFunction.ForEachMapElem);
+        emitter.EmitMapWalk(Map, emitter.ContinueCallback);
     }
 }

@@ -79,6 +79,9 @@ internal sealed partial class IrTranslator
             case MapHandle map:
                 Asm.LoadMapFd(target, map.Map.Ref);
                 break;
+            case FunctionAddress function:
+                Asm.LoadFunctionAddress(target, function.Label);
+                break;
             default:
                 throw new LoweringNotSupportedException($"the operand {operand}");
         }

@@ -22,11 +22,13 @@ internal sealed partial class IrTranslator
     private readonly Slot? _counterKey;
     private int _position;
 
-    private IrTranslator(IrFunction function, LoweredProgram program)
+    private IrTranslator(IrFunction function, LoweredProgram program, Assembler asm, CallbackTable callbacks, IReadOnlyList<VReg>? parameters = null)
     {
         _function = function;
         _program = program;
-        _liveness = new IrLiveness(function);
+        Asm = asm;
+        _callbacks = callbacks;
+        _liveness = new IrLiveness(function, parameters);
         _registers = RegisterAllocator.Allocate(_liveness);
         var slots = new Dictionary<Slot, LiveInterval>(_liveness.Slots);
         var nextSlot = function.Slots.Count;
@@ -50,31 +52,36 @@ internal sealed partial class IrTranslator
     }
 
     /// <summary>Operations whose failures go to a counter (dropped updates, lost records): they need the counter's key slot.</summary>
-    private static bool CountsFailures(IrOp op) => op is MapUpdateOp or OutputOp or ReserveOp;
+    private static bool CountsFailures(IrOp op) => op is MapUpdateOp or OutputOp or ReserveOp or DroppedUpdateOp;
 
-    public Assembler Asm { get; } = new();
+    public Assembler Asm { get; }
 
-    /// <summary>Translates the probe's IR to an assembled (not yet linked) program.</summary>
+    /// <summary>Translates the probe's IR, and the callbacks it names after it, to an assembled (not yet linked) program.</summary>
     public static AssembledProgram Translate(IrFunction function, LoweredProgram program)
     {
-        var translator = new IrTranslator(function, program);
-        translator.EmitFunction();
-        return translator.Asm.Assemble();
+        var asm = new Assembler();
+        var callbacks = new CallbackTable(asm);
+        new IrTranslator(function, program, asm, callbacks).EmitFunction();
+        EmitCallbacks(program, asm, callbacks);
+        return asm.Assemble();
     }
 
     /// <summary>The registers and frame the translation chose, for tests.</summary>
     internal static (RegisterAssignment Registers, IReadOnlyDictionary<Slot, int> Frame) Layout(IrFunction function, LoweredProgram program)
     {
-        var translator = new IrTranslator(function, program);
+        var asm = new Assembler();
+        var translator = new IrTranslator(function, program, asm, new CallbackTable(asm));
         return (translator._registers, translator._frame);
     }
 
     private void EmitFunction()
     {
         _position = IrLiveness.Entry;
-        var context = _function.Context;
-        if (_liveness.Registers[context].End != IrLiveness.Entry)
-            Define(context, Reg.R1);
+        foreach (var (parameter, index) in _liveness.Parameters)
+        {
+            if (_liveness.Registers[parameter].End != IrLiveness.Entry)
+                Define(parameter, (Reg)(index + 1));
+        }
         for (_position = 0; _position < _function.Ops.Count; _position++)
             EmitOp(_function.Ops[_position]);
         if (_function.Ops.Count == 0 || _function.Ops[^1] is not (ReturnOp or GotoOp))
@@ -86,6 +93,8 @@ internal sealed partial class IrTranslator
 
     private void EmitOp(IrOp op)
     {
+        if (IsDeadCopy(op))
+            return;
         switch (op)
         {
             case MoveOp o:
@@ -189,7 +198,9 @@ internal sealed partial class IrTranslator
                 Asm.Exit();
                 break;
             default:
-                throw new LoweringNotSupportedException($"the operation {op.GetType().Name}");
+                if (!TryEmitLoopOp(op))
+                    throw new LoweringNotSupportedException($"the operation {op.GetType().Name}");
+                break;
         }
     }
 

@@ -313,11 +313,7 @@ internal sealed partial class ProbeEmitter
                 Asm.Exit();
             }));
         }
-        Asm.LoadMapFd(Reg.R1, _maps.For(map));
-        Asm.LoadFunctionAddress(Reg.R2, _clearCallback);
-        Asm.Mov(Reg.R3, 0);
-        Asm.Mov(Reg.R4, 0);
-        Asm.Call(HelperFunction.ForEachMapElem);
+        EmitMapWalk(map, _clearCallback);
     }
 
     private void EmitPrintf(BoundPrintf s) => EmitRecord(s.Action, s.Arguments);

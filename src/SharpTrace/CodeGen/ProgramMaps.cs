@@ -1,5 +1,6 @@
 using SharpTrace.Bpf;
 using SharpTrace.Kernel;
+using SharpTrace.Lowering;
 using SharpTrace.Records;
 using SharpTrace.Semantics;
 

@@ -93,7 +93,7 @@ internal sealed partial class ProbeLowerer
                 return result;
             }
             default:
-                throw NotSupported(e.GetType().Name);
+                return _builtins.LowerCall(e, this);
         }
     }
 

@@ -48,6 +48,6 @@ internal sealed partial class ProbeLowerer
     private void LowerExit()
     {
         LowerRecord(_records.Values.First(r => r.Kind == "exit").Id, []);
-        Ir.Return(new Imm(0));
+        LeaveProbe();
     }
 }

@@ -4,7 +4,8 @@ namespace SharpTrace.Lowering;
 
 /// <summary>
 /// Lowers one bound probe to IR: statements here, expressions in ProbeLowerer.Expressions.cs, maps and
-/// aggregations in ProbeLowerer.Maps.cs, the records sent to user space in ProbeLowerer.Records.cs. A construct it does not handle yet throws
+/// aggregations in ProbeLowerer.Maps.cs, the records sent to user space in ProbeLowerer.Records.cs, loops and map walks
+/// in ProbeLowerer.Loops.cs. A construct it does not handle yet throws
 /// <see cref="LoweringNotSupportedException"/>, and the probe goes through the previous emitter.
 /// </summary>
 internal sealed partial class ProbeLowerer
@@ -31,12 +32,13 @@ internal sealed partial class ProbeLowerer
     }
 
     /// <summary>The IR being built; builtins' lowering hooks add to it.</summary>
-    public IrBuilder Ir { get; }
+    public IrBuilder Ir { get; private set; }
 
+    /// <summary>Lowers the probe; <paramref name="loopVariables"/> is its entry of the loop_variables map when it has loops.</summary>
     public static IrFunction Lower(BoundProbe probe, IReadOnlyDictionary<MapSymbol, LoweredMap> maps, IReadOnlyDictionary<int, LoweredRecord> records,
-        IBuiltinLowerings builtins)
+        IBuiltinLowerings builtins, LoopVariablesEntry? loopVariables = null)
     {
-        var lowerer = new ProbeLowerer(probe, maps, records, builtins);
+        var lowerer = new ProbeLowerer(probe, maps, records, builtins) { _loopVariables = loopVariables };
         lowerer.LowerProbe();
         return lowerer.Ir.Build();
     }
@@ -122,12 +124,12 @@ internal sealed partial class ProbeLowerer
                 LowerDelete(s.Map, s.Keys);
                 break;
             case BoundClear s:
-                if (!s.Map.IsScalar || IsHistogram(s.Map))
-                    throw NotSupported("clear() of a keyed map");
-                LowerDelete(s.Map, []);
+                LowerClear(s.Map);
                 break;
             default:
-                throw NotSupported(statement.GetType().Name);
+                if (!TryLowerLoopStatement(statement))
+                    throw NotSupported(statement.GetType().Name);
+                break;
         }
     }
 
