@@ -34,7 +34,18 @@ internal static class Compilation
         var loweredProbes = new List<LoweredProbe>();
         for (var i = 0; i < bound.Probes.Count; i++)
         {
-            var (code, loweredProbe) = Generate(bound.Probes[i], lowered.Probes[i], lowered, maps);
+            AssembledProgram code;
+            LoweredProbe loweredProbe;
+            try
+            {
+                (code, loweredProbe) = Generate(bound.Probes[i], lowered.Probes[i], lowered, maps);
+            }
+            catch (CompileException e)
+            {
+                // A sound probe the code generator cannot fit in BPF's limits (512 bytes of stack): an error at the probe.
+                Diagnostic[] all = [.. diagnostics, new Diagnostic(DiagnosticSeverity.Error, source, bound.Probes[i].Span, e.Message)];
+                return new CompilationResult(tree, all, null, null);
+            }
             probes.Add(new CompiledProbe(bound.Probes[i], bound.Probes[i].Kind.ProgramType, code));
             loweredProbes.Add(loweredProbe);
         }
