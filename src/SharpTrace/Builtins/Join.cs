@@ -93,6 +93,8 @@ internal sealed record JoinAction(int Id, string Separator) : AsyncActionInfo(Id
 /// <summary>A bound <c>join(arr, sep)</c>: reads each pointer of the array, then its string, straight into a reserved ring buffer record.</summary>
 internal sealed record BoundJoin(TextSpan Span, int Action, BoundExpression Array, bool FromUserSpace) : BoundBuiltinCall(Span, BpfType.Void)
 {
+    public override IReadOnlyList<BoundExpression> Operands => [Array];
+
     internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("join() has no value");
 
     internal override void EmitStatement(ProbeEmitter emitter)

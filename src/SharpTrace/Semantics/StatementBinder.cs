@@ -1,5 +1,3 @@
-using SharpTrace.Builtins;
-using SharpTrace.Builtins.Aggregations;
 using SharpTrace.Probes;
 using SharpTrace.Runtime;
 using SharpTrace.Syntax;
@@ -89,7 +87,7 @@ internal sealed partial class StatementBinder
     {
         switch (s.Target)
         {
-            case MapAccess map when s.CompoundOperator is null && s.Value is CallExpression call && AggregationFunction.All.ContainsKey(call.Name):
+            case MapAccess map when s.CompoundOperator is null && s.Value is CallExpression call && _context.Builtins.IsAggregation(call.Name):
                 return BindAggregate(map, call, s.Span);
             case MapAccess map:
             {
@@ -199,7 +197,7 @@ internal sealed partial class StatementBinder
 
     private BoundStatement? BindAggregate(MapAccess access, CallExpression call, TextSpan span)
     {
-        var function = AggregationFunction.All[call.Name];
+        var function = _context.Builtins.Aggregation(call.Name);
         var arguments = call.Arguments.Select(_expressions.BindExpression).ToList();
         if (arguments.Any(a => a.Type is ErrorType))
             return null;
@@ -246,7 +244,7 @@ internal sealed partial class StatementBinder
             case "delete":
                 return BindDelete(call, span);
             default:
-                if (AggregationFunction.All.ContainsKey(call.Name))
+                if (_context.Builtins.IsAggregation(call.Name))
                 {
                     _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
                     return null;

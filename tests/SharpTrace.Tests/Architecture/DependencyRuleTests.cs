@@ -24,9 +24,6 @@ public sealed class DependencyRuleTests(ITestOutputHelper output)
         ["CodeGen -> Runtime"] = "ProbeEmitter, ProgramMaps use AsyncActionInfo, FormattedAction, ExitAction, PrintSnapshot",
         // join, cat, system and time define their actions as Runtime.AsyncActionInfo records; goes with Records/.
         ["Builtins -> Runtime"] = "BuiltinContext, Cat, Join, SystemCommand, Time and their actions use AsyncActionInfo, FormattedAction",
-        // The binder looks builtins up itself, and the bound tree names builtin nodes; goes when builtins are
-        // registered at the composition root.
-        ["Semantics -> Builtins"] = "Binder, BoundBuiltinVariable, BoundContextArgument, BoundTreePrinter use BuiltinVariable, BuiltinFunction, BuiltinContext, BoundBuiltinCall, BoundHasKey, BoundLen, BoundJoin, BoundFormattedCall, FormatArguments, TimestampFormats, TimestampType, AggregationFunction",
         // BoundContextArgument (argN) emits its own code; goes when it lowers to IR.
         ["Semantics -> CodeGen"] = "BoundContextArgument uses ProbeEmitter",
         // The binder expands and resolves attach points, and the bound probe keeps them; goes when probe kinds are

@@ -1,16 +1,16 @@
 using SharpTrace.Probes;
-using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
 
-namespace SharpTrace.Builtins;
+namespace SharpTrace.Semantics;
 
 /// <summary>
 /// What a builtin function sees of the binder: the probe being bound, the config, diagnostics, a way to bind its
 /// arguments, the kernel's symbols (read once per compilation, when first asked for), a way to add an async action
 /// (a record user space handles, such as <c>time()</c>'s) and get its id, the compilation's strftime() formats, and
 /// <c>CannotRun</c> to record why the probe, though sound, cannot run on this machine (a kernel symbol it lacks), and
-/// <c>BindFormat</c> to bind a printf-style format literal and its arguments as printf does (null after an error).
+/// <c>BindFormat</c> to bind a printf-style format literal and its arguments as printf does (null after an error),
+/// <c>Map</c> to find a map by name and <c>BindKeys</c> to bind an access's keys against the map's key type.
 /// </summary>
 internal sealed record BuiltinContext(
     ProbeKind ProbeKind,
@@ -22,7 +22,9 @@ internal sealed record BuiltinContext(
     Func<Func<int, Runtime.AsyncActionInfo>, int> AddAction,
     TimestampFormats TimestampFormats,
     Action<string> CannotRun,
-    Func<CallExpression, FormatArguments?> BindFormat)
+    Func<CallExpression, FormatArguments?> BindFormat,
+    Func<string, MapSymbol> Map,
+    Func<MapSymbol, MapAccess, IReadOnlyList<BoundExpression>> BindKeys)
 {
     /// <summary>An expression with an error already reported.</summary>
     public BoundExpression Error(TextSpan span) => new BoundErrorExpression(span);
@@ -34,7 +36,9 @@ internal sealed record FormatArguments(string Format, IReadOnlyList<BoundExpress
 /// <summary>
 /// A builtin whose binding needs more than a fixed type: a function with arguments (<c>ksym(addr)</c>), or a name
 /// that is both a variable and a function (<c>kstack</c>, <c>kstack(perf, 8)</c>), or one whose type depends on
-/// the config or the probe (<c>func</c>). Each lives in its own file with its type rule and lowering.
+/// the config or the probe (<c>func</c>). Semantics declares what the binder needs of one; each lives in its own
+/// file of <c>Builtins/</c> with its type rule and lowering, and the composition root hands them to the binder
+/// (<see cref="BuiltinCatalog"/>).
 /// </summary>
 internal abstract class BuiltinFunction
 {
@@ -90,14 +94,4 @@ internal abstract class BuiltinFunction
         TupleType => "tuple",
         _ => type.ToString(),
     };
-
-    /// <summary>Every such builtin, by name.</summary>
-    public static IReadOnlyDictionary<string, BuiltinFunction> All { get; } =
-        new BuiltinFunction[]
-        {
-            new Kstack(), new Ustack(),
-            new Ksym(), new Usym(), new Kaddr(), new Func(), new Time(), new Strftime(),
-            new Bswap(), new Ntop(), new Buf(),
-            new Join(), new Cat(), new SystemCommand(),
-        }.ToDictionary(f => f.Name);
 }
