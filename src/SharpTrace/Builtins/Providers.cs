@@ -19,6 +19,8 @@ internal static class Providers
     [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = Rooted)]
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = Rooted)]
     [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = Rooted)]
+    [UnconditionalSuppressMessage("Trimming", "IL2062", Justification = Rooted)]
+    [UnconditionalSuppressMessage("Trimming", "IL2065", Justification = Rooted)]
     public static IReadOnlyList<T> Find<T>() where T : class
     {
         var found = new List<(string Name, T Provider)>();
