@@ -11,9 +11,11 @@ internal sealed class HasKey : BuiltinFunction
 {
     public override string Name => "has_key";
 
-    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    public override Signature Signature { get; } = Signature.Of(ParameterKind.Syntax, ParameterKind.Syntax);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
     {
-        if (!HasArgumentCount(call, context, 2, 2) || KeyedMapArgument(call, context) is not { } map)
+        if (KeyedMapArgument(call, context) is not { } map)
             return context.Error(call.Span);
         var key = call.Arguments[1];
         var access = new MapAccess(call.Arguments[0].Span, map.Name, key is TupleExpression tuple ? tuple.Elements : [key]);

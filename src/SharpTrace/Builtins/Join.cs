@@ -26,21 +26,11 @@ internal sealed class Join : BuiltinFunction
 
     public override bool IsStatement => true;
 
-    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    public override Signature Signature { get; } = Signature.WithOptional(1, ParameterKind.Any, ParameterKind.Syntax);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
     {
-        if (call.Arguments.Count == 0)
-        {
-            context.Diagnostics.Error(call.Span, $"{Name}() requires at least one argument (0 provided)");
-            return context.Error(call.Span);
-        }
-        if (call.Arguments.Count > 2)
-        {
-            context.Diagnostics.Error(call.Span, $"{Name}() takes up to 2 arguments ({call.Arguments.Count} provided)");
-            return context.Error(call.Span);
-        }
-        var array = context.Bind(call.Arguments[0]);
-        if (array.Type is ErrorType)
-            return context.Error(call.Span);
+        var array = arguments[0]!;
         var failed = false;
         if (array.Type is not (IntegerType or PointerType))
         {

@@ -11,10 +11,10 @@ internal sealed class Len : BuiltinFunction
 {
     public override string Name => "len";
 
-    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    public override Signature Signature { get; } = Signature.Of(ParameterKind.Syntax);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
     {
-        if (!HasArgumentCount(call, context, 1, 1))
-            return context.Error(call.Span);
         if (call.Arguments[0] is not MapAccess { IsScalar: true } access)
         {
             context.Diagnostics.Error(call.Arguments[0].Span, "len() expects a map argument, such as len(@m)");

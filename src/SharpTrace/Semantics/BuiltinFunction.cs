@@ -30,6 +30,39 @@ internal sealed record BuiltinContext(
     public BoundExpression Error(TextSpan span) => new BoundErrorExpression(span);
 }
 
+/// <summary>What the binder does with an argument of a builtin function before the function's own rule sees it.</summary>
+internal enum ParameterKind
+{
+    /// <summary>Left unbound: the function reads the syntax itself (a map name, a literal, a stack mode).</summary>
+    Syntax,
+
+    /// <summary>Bound, of any type: the function checks it.</summary>
+    Any,
+
+    /// <summary>An integer; anything else is "f() only supports integer arguments (string provided)".</summary>
+    Integer,
+
+    /// <summary>An integer or a pointer (an address); anything else is "f() expects an integer or pointer argument".</summary>
+    IntegerOrPointer,
+}
+
+/// <summary>
+/// What a builtin function takes, declared once in its file: the kinds of its arguments, of which the last
+/// <see cref="Optional"/> may be left out. <see cref="BuiltinFunction.Bind(CallExpression, BuiltinContext)"/> checks
+/// a call against it, in bpftrace's words, before the function binds what it was given.
+/// </summary>
+internal sealed record Signature(IReadOnlyList<ParameterKind> Parameters, int Optional = 0)
+{
+    /// <summary>Exactly these arguments.</summary>
+    public static Signature Of(params ParameterKind[] parameters) => new(parameters);
+
+    /// <summary>These arguments, the last <paramref name="optional"/> of which may be left out.</summary>
+    public static Signature WithOptional(int optional, params ParameterKind[] parameters) => new(parameters, optional);
+
+    public int Min => Parameters.Count - Optional;
+    public int Max => Parameters.Count;
+}
+
 /// <summary>A printf-style format literal with its bound arguments and the types their values are sent as.</summary>
 internal sealed record FormatArguments(string Format, IReadOnlyList<BoundExpression> Arguments, IReadOnlyList<BpfType> Types);
 
@@ -54,6 +87,52 @@ internal abstract class BuiltinFunction
     public virtual bool IsUnsafe => false;
 
     /// <summary>
+    /// The arguments the function takes, checked before <see cref="Bind(CallExpression, IReadOnlyList{BoundExpression?}, BuiltinContext)"/>
+    /// runs; null for a function that checks its call itself (a printf-style format, <c>strftime</c>).
+    /// </summary>
+    public virtual Signature? Signature => null;
+
+    /// <summary>
+    /// Binds a call; for a bare name, <paramref name="call"/> has no arguments and spans the name. By default checks
+    /// the call against <see cref="Signature"/> (count, then each argument's kind, in bpftrace's words) and hands the
+    /// bound arguments to the function's own rule.
+    /// </summary>
+    public virtual BoundExpression Bind(CallExpression call, BuiltinContext context)
+    {
+        var signature = Signature ?? throw new InvalidOperationException($"{Name}() declares no signature and binds nothing");
+        if (!HasArgumentCount(call, context, signature.Min, signature.Max))
+            return context.Error(call.Span);
+        var arguments = call.Arguments.Select((argument, i) => signature.Parameters[i] == ParameterKind.Syntax ? null : context.Bind(argument)).ToList();
+        if (arguments.Any(a => a?.Type is ErrorType))
+            return context.Error(call.Span);
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            if (arguments[i] is not { } argument || Accepts(signature.Parameters[i], argument.Type))
+                continue;
+            context.Diagnostics.Error(call.Span, signature.Parameters[i] == ParameterKind.Integer
+                ? $"{Name}() only supports integer arguments ({KindName(argument.Type)} provided)"
+                : $"{Name}() expects an integer or pointer argument");
+            return context.Error(call.Span);
+        }
+        return Bind(call, arguments, context);
+    }
+
+    /// <summary>
+    /// The function's own rule, once the call matches <see cref="Signature"/>: <paramref name="arguments"/> are the
+    /// call's, bound and of the declared kinds (null for <see cref="ParameterKind.Syntax"/> ones, and fewer when
+    /// optional ones were left out).
+    /// </summary>
+    protected virtual BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context) =>
+        throw new InvalidOperationException($"{Name}() declares a signature but no rule");
+
+    private static bool Accepts(ParameterKind kind, BpfType type) => kind switch
+    {
+        ParameterKind.Integer => type is IntegerType,
+        ParameterKind.IntegerOrPointer => type is IntegerType or PointerType,
+        _ => true,
+    };
+
+    /// <summary>
     /// Whether the call has from <paramref name="min"/> to <paramref name="max"/> arguments; if not, reports it in
     /// bpftrace's words ("requires one argument", "requires at least one argument", "takes up to 2 arguments").
     /// </summary>
@@ -67,21 +146,9 @@ internal abstract class BuiltinFunction
         else if (count < min)
             context.Diagnostics.Error(call.Span, $"{Name}() requires at least {(min == 1 ? "one argument" : $"{min} arguments")} ({count} provided)");
         else
-            context.Diagnostics.Error(call.Span, $"{Name}() takes up to {max} arguments ({count} provided)");
+            context.Diagnostics.Error(call.Span, $"{Name}() takes up to {(max == 1 ? "one argument" : $"{max} arguments")} ({count} provided)");
         return false;
     }
-
-    /// <summary>The bound argument of a call that takes exactly one; null when the count is wrong or the argument has an error (both reported).</summary>
-    protected BoundExpression? BindOnlyArgument(CallExpression call, BuiltinContext context)
-    {
-        if (!HasArgumentCount(call, context, 1, 1))
-            return null;
-        var argument = context.Bind(call.Arguments[0]);
-        return argument.Type is ErrorType ? null : argument;
-    }
-
-    /// <summary>Binds a call; for a bare name, <paramref name="call"/> has no arguments and spans the name.</summary>
-    public abstract BoundExpression Bind(CallExpression call, BuiltinContext context);
 
     /// <summary>bpftrace's word for the kind of a value in argument errors: "(string provided)", "got pointer".</summary>
     protected static string KindName(BpfType type) => type switch
