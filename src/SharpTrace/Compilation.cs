@@ -1,7 +1,6 @@
 using SharpTrace.Bpf;
 using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
-using SharpTrace.Probes;
 using SharpTrace.Runtime;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
@@ -36,7 +35,7 @@ internal static class Compilation
         for (var i = 0; i < bound.Probes.Count; i++)
         {
             var (code, loweredProbe) = Generate(bound.Probes[i], lowered.Probes[i], lowered, maps);
-            probes.Add(new CompiledProbe(bound.Probes[i], ProbeSpec.ProgramTypeOf(bound.Probes[i].Kind), code));
+            probes.Add(new CompiledProbe(bound.Probes[i], bound.Probes[i].Kind.ProgramType, code));
             loweredProbes.Add(loweredProbe);
         }
         lowered = lowered with { Probes = loweredProbes };

@@ -1,7 +1,7 @@
+using SharpTrace.Builtins;
 using SharpTrace.Builtins.Aggregations;
 using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
-using SharpTrace.Runtime;
 using SharpTrace.Semantics;
 
 namespace SharpTrace;
@@ -27,15 +27,8 @@ internal static class LoweringInputs
             if (definition.Symbol is { } symbol)
                 scriptMaps[symbol] = map;
         }
-        var records = program.Actions.Select(a => new LoweredRecord(a.Id, KindOf(a), a is FormattedAction f ? f.ArgumentTypes : [])).ToList();
+        var records = program.Actions.Select(a => new LoweredRecord(a.Id, a.Kind, a.Layout)).ToList();
         return ProgramLowerer.Lower(program, table, scriptMaps, records, new BuiltinLowerings());
-    }
-
-    // "printf" for PrintfAction, "exit" for ExitAction.
-    private static string KindOf(AsyncActionInfo action)
-    {
-        var name = action.GetType().Name;
-        return (name.EndsWith("Action", StringComparison.Ordinal) ? name[..^"Action".Length] : name).ToLowerInvariant();
     }
 
     /// <summary>Builtins lower through the hooks in their own files.</summary>
@@ -48,6 +41,12 @@ internal static class LoweringInputs
         {
             if (!Of(variable).LowerInto(lowering, slot, offset, size))
                 throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
+        }
+
+        public void LowerStatement(BoundExpression call, ProbeLowerer lowering)
+        {
+            if (call is not BoundBuiltinCall builtin || !builtin.LowerStatement(lowering))
+                throw new LoweringNotSupportedException(call.GetType().Name + " as a statement");
         }
 
         public IAggregationLowering Aggregation(AggregationType type) => AggregationFunction.For(type);

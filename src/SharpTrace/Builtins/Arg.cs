@@ -1,6 +1,5 @@
 using SharpTrace.CodeGen;
 using SharpTrace.Bpf;
-using SharpTrace.Probes;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.Builtins;
@@ -25,7 +24,7 @@ internal sealed class Arg(int index) : BuiltinVariable
     public override string AllowedProbes => "'kprobes', 'uprobes', 'usdt' and 'rawtracepoint'";
 
     public override bool IsAllowedIn(ProbeKind kind) =>
-        kind is ProbeKind.Uprobe or ProbeKind.Kprobe || (kind == ProbeKind.RawTracepoint && Index < MaxRawTracepointArguments);
+        kind.Context.Arguments == ArgumentSource.Registers || (kind.Context.Arguments == ArgumentSource.ContextWords && Index < MaxRawTracepointArguments);
 
     /// <summary>Parses <c>argN</c>; null for any other name.</summary>
     public static Arg? Parse(string name) =>
@@ -37,7 +36,7 @@ internal sealed class Arg(int index) : BuiltinVariable
     internal override void EmitScalar(ProbeEmitter emitter)
     {
         var asm = emitter.Asm;
-        if (emitter.Kind == ProbeKind.RawTracepoint)
+        if (emitter.Kind.Context.Arguments == ArgumentSource.ContextWords)
         {
             asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, (short)(Index * 8));
             return;
@@ -53,7 +52,7 @@ internal sealed class Arg(int index) : BuiltinVariable
         asm.Mov(Reg.R2, 8);
         asm.Load(Size.U64, Reg.R3, ProbeEmitter.Context, StackPointerOffset);
         asm.Alu(AluOp.Add, Reg.R3, 8 * (Index - RegisterOffsets.Length + 1));
-        asm.Call(emitter.Kind == ProbeKind.Kprobe ? HelperFunction.ProbeReadKernel : HelperFunction.ProbeReadUser);
+        asm.Call(emitter.Kind.Context.ReadsUserMemory ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel);
         asm.Load(Size.U64, Reg.R0, Reg.R10, (short)slot);
     }
 }

@@ -17,6 +17,9 @@ internal abstract record BoundBuiltinCall(TextSpan Span, BpfType Type) : BoundCa
     internal virtual void EmitInto(ProbeEmitter emitter, int frameOffset) =>
         throw new InvalidOperationException($"{GetType().Name} is not a buffer");
 
+    /// <summary>Lowers a call that has no value (<c>time()</c>), used as a statement, to IR; false when it does not lower yet.</summary>
+    internal virtual bool LowerStatement(Lowering.ProbeLowerer lowering) => false;
+
     /// <summary>Emits a call that has no value (<c>time()</c>), used as a statement.</summary>
     internal virtual void EmitStatement(ProbeEmitter emitter) =>
         throw new InvalidOperationException($"{GetType().Name} has a value");

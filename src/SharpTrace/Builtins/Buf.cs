@@ -63,7 +63,7 @@ internal sealed class Buf : BuiltinFunction
         if (isValue)
             capacity = Math.Min(capacity, source.Type.Size);
         var runtimeLength = length is BoundIntegerLiteral ? null : length;
-        var fromUser = source.Type is PointerType p ? p.IsUserSpace : Probes.ProbeSpec.ReadsUserMemory(context.ProbeKind);
+        var fromUser = source.Type is PointerType p ? p.IsUserSpace : context.ProbeKind.Context.ReadsUserMemory;
         return new BoundBuf(call.Span, source, runtimeLength, fromUser, new BufferType(capacity));
     }
 }

@@ -16,5 +16,11 @@ internal sealed record BoundFormattedCall(TextSpan Span, string Function, int Ac
 
     internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("a formatted call has no value");
 
-    internal override void EmitStatement(ProbeEmitter emitter) => emitter.EmitRecord(Action, Arguments.Zip(ArgumentTypes).ToList());
+    internal override void EmitStatement(ProbeEmitter emitter) => emitter.EmitRecord(Action, Arguments);
+
+    internal override bool LowerStatement(Lowering.ProbeLowerer lowering)
+    {
+        lowering.LowerRecord(Action, Arguments);
+        return true;
+    }
 }

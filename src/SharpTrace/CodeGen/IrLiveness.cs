@@ -67,6 +67,8 @@ internal sealed class IrLiveness
                 CallResults.Add(result);
             if (op is MapLookupOp lookup)
                 CallResults.Add(lookup.Dst);
+            if (op is ReserveOp reserve)
+                CallResults.Add(reserve.Dst);
             if (op is CallOp call)
             {
                 for (var a = 0; a < call.Arguments.Count; a++)
@@ -88,7 +90,7 @@ internal sealed class IrLiveness
         return Calls.Any(c => interval.Start < c && c < interval.End);
     }
 
-    public static bool IsCall(IrOp op) => op is CallOp or MapLookupOp or MapUpdateOp or MapDeleteOp or OutputOp;
+    public static bool IsCall(IrOp op) => op is CallOp or MapLookupOp or MapUpdateOp or MapDeleteOp or OutputOp or ReserveOp or SubmitOp;
 
     private void Mention(VReg register, int position) =>
         Registers[register] = Registers.TryGetValue(register, out var l) ? l.Extend(position) : new(position, position);
@@ -173,6 +175,12 @@ internal sealed class IrLiveness
                 break;
             case OutputOp o:
                 Operand(o.Data);
+                break;
+            case ReserveOp o:
+                register(o.Dst);
+                break;
+            case SubmitOp o:
+                register(o.Record);
                 break;
             case BranchOp o:
                 Operand(o.Left);

@@ -37,10 +37,10 @@ internal sealed partial class IrTranslator
             slots[slot] = _liveness.Registers[spilled];
         }
         // The key of the lost-events and dropped-updates counters, written right before each use.
-        if (function.Ops.Any(o => o is MapUpdateOp or OutputOp))
+        if (function.Ops.Any(CountsFailures))
         {
             _counterKey = new Slot(nextSlot, 8);
-            foreach (var position in Enumerable.Range(0, function.Ops.Count).Where(i => function.Ops[i] is MapUpdateOp or OutputOp))
+            foreach (var position in Enumerable.Range(0, function.Ops.Count).Where(i => CountsFailures(function.Ops[i])))
                 slots[_counterKey] = slots.TryGetValue(_counterKey, out var l) ? l.Extend(position) : new(position, position);
         }
         var (offsets, size) = FrameAllocator.Allocate(slots);
@@ -48,6 +48,9 @@ internal sealed partial class IrTranslator
             throw new CompileException($"{function.Name}: the probe needs more than {FrameAllocator.StackLimit} bytes of BPF stack");
         _frame = offsets;
     }
+
+    /// <summary>Operations whose failures go to a counter (dropped updates, lost records): they need the counter's key slot.</summary>
+    private static bool CountsFailures(IrOp op) => op is MapUpdateOp or OutputOp or ReserveOp;
 
     public Assembler Asm { get; } = new();
 
@@ -156,6 +159,22 @@ internal sealed partial class IrTranslator
                 Asm.Mark(sent);
                 break;
             }
+            case ReserveOp o:
+            {
+                EmitCall(HelperFunction.RingbufReserve, [new MapHandle(_program.RingBuffer), new Imm(o.Size), new Imm(0)]);
+                var reserved = Asm.NewLabel("reserved");
+                var counted = Asm.NewLabel("lost");
+                Asm.JumpIf(Bpf.JumpOp.Ne, Reg.R0, 0, reserved);
+                EmitIncrementCounter(_program.LostEvents, 0, counted);
+                Asm.Mark(counted);
+                Asm.Mov(Reg.R0, 0);
+                Asm.Mark(reserved);
+                Define(o.Dst, Reg.R0);
+                break;
+            }
+            case SubmitOp o:
+                EmitCall(HelperFunction.RingbufSubmit, [o.Record, new Imm(0)]);
+                break;
             case GotoOp o:
                 Asm.Jump(LabelOf(o.Target));
                 break;

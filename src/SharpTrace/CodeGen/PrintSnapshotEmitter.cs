@@ -1,6 +1,6 @@
 using SharpTrace.Bpf;
 using SharpTrace.Kernel;
-using SharpTrace.Runtime;
+using SharpTrace.Records;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.CodeGen;
@@ -102,10 +102,8 @@ internal sealed partial class ProbeEmitter
     /// </summary>
     private void EmitPrintCallback(MapSymbol map)
     {
-        var keySize = TupleType.Align8(map.StoredKeySize);
-        var slot = map.StoredValueSize;
-        var cpus = map.IsAggregation ? BpfMap.PossibleCpuCount : 1;
-        var size = PrintSnapshot.EntrySize(keySize, slot * cpus);
+        var entry = PrintSnapshot.Entry(map.StoredKeySize, map.StoredValueSize, map.IsAggregation);
+        var (keySize, slot, cpus, size) = (entry.KeyBytes, entry.Slot, entry.Cpus, entry.Size);
         var reserved = Asm.NewLabel("entry_reserved");
         var end = Asm.NewLabel("entry_end");
 
@@ -132,11 +130,11 @@ internal sealed partial class ProbeEmitter
         {
             // The u32 index, widened so the values stay 8-byte aligned in the record.
             Asm.Load(Size.U32, Reg.R3, Reg.R6, 0);
-            Asm.Store(Size.U64, Reg.R9, PrintSnapshot.PayloadOffset, Reg.R3);
+            Asm.Store(Size.U64, Reg.R9, (short)entry.KeyOffset, Reg.R3);
         }
         else
-            CopyBetween(Reg.R6, Reg.R9, PrintSnapshot.PayloadOffset, keySize);
-        var values = PrintSnapshot.PayloadOffset + keySize;
+            CopyBetween(Reg.R6, Reg.R9, entry.KeyOffset, keySize);
+        var values = entry.ValueOffset;
         if (!map.IsAggregation)
             CopyBetween(Reg.R7, Reg.R9, values, slot);
         else

@@ -14,6 +14,9 @@ internal interface IBuiltinLowerings
     /// <summary>Writes a buffer builtin variable (comm) into a stack slot; throws when it does not lower yet.</summary>
     void LowerVariableInto(BoundBuiltinVariable variable, ProbeLowerer lowering, Slot slot, int offset, int size);
 
+    /// <summary>A builtin call used as a statement (join, time, cat, system): sends its record; throws when it does not lower yet.</summary>
+    void LowerStatement(BoundExpression call, ProbeLowerer lowering);
+
     /// <summary>The aggregation function filling maps of this type.</summary>
     IAggregationLowering Aggregation(AggregationType type);
 }

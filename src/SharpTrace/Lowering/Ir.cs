@@ -120,6 +120,16 @@ internal sealed record MapDeleteOp(LoweredMap Map, StackAddress Key) : IrOp;
 /// <summary>Sends a record built on the stack to the ring buffer; a record it has no room for is counted as lost.</summary>
 internal sealed record OutputOp(LoweredRecord Record, StackAddress Data, int Size) : IrOp;
 
+/// <summary>
+/// dst = a record of <see cref="Size"/> bytes reserved in the ring buffer (bpf_ringbuf_reserve), for records larger
+/// than the stack (join()'s); 0 when the buffer has no room, and the record is then counted as lost. A reserved record
+/// must reach a <see cref="SubmitOp"/> on every path.
+/// </summary>
+internal sealed record ReserveOp(VReg Dst, LoweredRecord Record, int Size) : IrOp;
+
+/// <summary>Hands a record reserved by <see cref="ReserveOp"/> to user space (bpf_ringbuf_submit).</summary>
+internal sealed record SubmitOp(VReg Record) : IrOp;
+
 internal sealed record GotoOp(IrLabel Target) : IrOp;
 
 /// <summary>if (left cond right) goto target.</summary>

@@ -53,6 +53,8 @@ internal static class IrPrinter
         MapUpdateOp o => $"update map[{o.Map.Ref.Name}], {o.Key}, {o.Value}{(o.Flags == 0 ? "" : ", flags " + o.Flags)}",
         MapDeleteOp o => $"delete map[{o.Map.Ref.Name}], {o.Key}",
         OutputOp o => $"output {o.Record.Kind} #{o.Record.Id}, {o.Data}, {o.Size}",
+        ReserveOp o => $"{o.Dst} = reserve {o.Record.Kind} #{o.Record.Id}, {o.Size}",
+        SubmitOp o => $"submit {o.Record}",
         GotoOp o => $"goto {o.Target}",
         BranchOp o => $"if {o.Left} {Symbol(o.Condition)} {o.Right} goto {o.Target}",
         MarkOp o => $"{o.Label}:",

@@ -4,7 +4,7 @@ namespace SharpTrace.Lowering;
 
 /// <summary>
 /// Lowers one bound probe to IR: statements here, expressions in ProbeLowerer.Expressions.cs, maps and
-/// aggregations in ProbeLowerer.Maps.cs. A construct it does not handle yet throws
+/// aggregations in ProbeLowerer.Maps.cs, the records sent to user space in ProbeLowerer.Records.cs. A construct it does not handle yet throws
 /// <see cref="LoweringNotSupportedException"/>, and the probe goes through the previous emitter.
 /// </summary>
 internal sealed partial class ProbeLowerer
@@ -113,17 +113,11 @@ internal sealed partial class ProbeLowerer
                 LowerAggregate(s);
                 break;
             case BoundPrintf s:
-                LowerPrintf(s);
+                LowerRecord(s.Action, s.Arguments);
                 break;
             case BoundExit:
-            {
-                var exit = _records.Values.First(r => r.Kind == "exit");
-                var record = Ir.NewSlot(8);
-                Ir.Store(new SlotAddress(record), 8, new Imm(exit.Id));
-                Ir.Emit(new OutputOp(exit, new StackAddress(record), 8));
-                Ir.Return(new Imm(0));
+                LowerExit();
                 break;
-            }
             case BoundDelete s:
                 LowerDelete(s.Map, s.Keys);
                 break;
@@ -143,6 +137,8 @@ internal sealed partial class ProbeLowerer
             LowerScalar(expression);
         else if (expression.Type.Size > 0)
             LowerInto(expression, Ir.NewSlot(expression.Type.Size), 0, expression.Type.Size, padStrings: false);
+        else if (expression.Type is VoidType)
+            _builtins.LowerStatement(expression, this);
         else
             throw NotSupported(expression.GetType().Name + " as a statement");
     }
@@ -157,23 +153,6 @@ internal sealed partial class ProbeLowerer
         }
         var slot = _bufferVariables[s.Variable];
         LowerInto(s.Value, slot, 0, s.Variable.Type.Size, padStrings: true);
-    }
-
-    /// <summary>printf: a record of the action id and each argument 8-byte aligned, sent to the ring buffer.</summary>
-    private void LowerPrintf(BoundPrintf s)
-    {
-        var action = _records[s.Action];
-        var record = Ir.NewSlot(action.Size);
-        Ir.Store(new SlotAddress(record), 8, new Imm(s.Action));
-        var offset = 8;
-        for (var i = 0; i < s.Arguments.Count; i++)
-        {
-            var size = action.ArgumentTypes[i].Size;
-            LowerInto(s.Arguments[i], record, offset, size, padStrings: false);
-            Ir.Zero(record, offset + size, Align8(size) - size);
-            offset += Align8(size);
-        }
-        Ir.Emit(new OutputOp(action, new StackAddress(record), action.Size));
     }
 
     private static bool IsHistogram(MapSymbol map) => map.ValueType is AggregationType { IsHistogram: true };

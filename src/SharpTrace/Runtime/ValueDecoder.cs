@@ -46,7 +46,7 @@ internal static class ValueDecoder
     public static string DecodeString(ReadOnlySpan<byte> bytes)
     {
         var end = bytes.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
+        return Output.RawText.Decode(end < 0 ? bytes : bytes[..end]);
     }
 
     private static long ReadSigned(ReadOnlySpan<byte> bytes, int size) => size switch

@@ -1,5 +1,5 @@
 using SharpTrace.Kernel;
-using SharpTrace.Runtime;
+using SharpTrace.Records;
 using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 
@@ -22,7 +22,7 @@ internal sealed class BindingContext(
     TimestampFormats timestampFormats,
     BuiltinCatalog builtins)
 {
-    private readonly List<AsyncActionInfo> _actions = [];
+    private readonly List<AsyncAction> _actions = [];
 
     public SyntaxTree Tree { get; } = tree;
     public ITracepointCatalog Tracepoints { get; } = tracepoints;
@@ -42,10 +42,10 @@ internal sealed class BindingContext(
     public BuiltinCatalog Builtins { get; } = builtins;
 
     /// <summary>The actions user space carries out for the program's records (printf, print, exit...), by id.</summary>
-    public IReadOnlyList<AsyncActionInfo> Actions => _actions;
+    public IReadOnlyList<AsyncAction> Actions => _actions;
 
     /// <summary>Adds an action; <paramref name="create"/> receives its id.</summary>
-    public int AddAction(Func<int, AsyncActionInfo> create)
+    public int AddAction(Func<int, AsyncAction> create)
     {
         var action = create(_actions.Count);
         _actions.Add(action);

@@ -11,7 +11,11 @@ internal abstract record BoundExpression(TextSpan Span, BpfType Type) : BoundNod
 internal sealed record BoundIntegerLiteral(TextSpan Span, long Value, BpfType Type) : BoundExpression(Span, Type);
 
 internal sealed record BoundStringLiteral(TextSpan Span, string Value)
-    : BoundExpression(Span, new StringType(System.Text.Encoding.UTF8.GetByteCount(Value) + 1));
+    : BoundExpression(Span, new StringType(Output.RawText.GetByteCount(Value) + 1))
+{
+    /// <summary>The literal's bytes, without the terminating zero: UTF-8, and the bytes of <c>\xNN</c> escapes as written.</summary>
+    public byte[] Bytes => Output.RawText.GetBytes(Value);
+}
 
 /// <summary>A builtin variable such as <c>pid</c> or <c>comm</c>; <see cref="Builtin"/> knows how to read it.</summary>
 internal sealed record BoundBuiltinVariable(TextSpan Span, IBuiltinVariable Builtin, BpfType Type) : BoundExpression(Span, Type);
@@ -97,8 +101,8 @@ internal sealed record BoundPrintMap(TextSpan Span, MapSymbol Map, int Action) :
 /// <summary>One probe's code; <see cref="AttachPoints"/> are already expanded and resolved.</summary>
 internal sealed record BoundProbe(
     TextSpan Span,
-    Probes.ProbeKind Kind,
-    IReadOnlyList<Probes.ProbeSpec> AttachPoints,
+    ProbeKind Kind,
+    IReadOnlyList<ProbeSpec> AttachPoints,
     BoundExpression? Predicate,
     BoundBlock Body,
     IReadOnlyList<VariableSymbol> Variables) : BoundNode(Span)
@@ -114,5 +118,5 @@ internal sealed record BoundProbe(
 internal sealed record BoundProgram(
     IReadOnlyList<BoundProbe> Probes,
     IReadOnlyList<MapSymbol> Maps,
-    IReadOnlyList<Runtime.AsyncActionInfo> Actions,
+    IReadOnlyList<Records.AsyncAction> Actions,
     ProgramConfig Config);

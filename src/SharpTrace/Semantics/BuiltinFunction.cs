@@ -19,7 +19,7 @@ internal sealed record BuiltinContext(
     DiagnosticBag Diagnostics,
     Func<Expression, BoundExpression> Bind,
     Func<Kernel.Kallsyms> Kallsyms,
-    Func<Func<int, Runtime.AsyncActionInfo>, int> AddAction,
+    Func<Func<int, Records.AsyncAction>, int> AddAction,
     TimestampFormats TimestampFormats,
     Action<string> CannotRun,
     Func<CallExpression, FormatArguments?> BindFormat,

@@ -1,5 +1,4 @@
-using SharpTrace.Probes;
-using SharpTrace.Runtime;
+using SharpTrace.Records;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
 
@@ -319,7 +318,7 @@ internal sealed partial class StatementBinder
         // bpftrace 0.17 ignores top and div for stats maps (with a warning); we apply them (docs/output.md).
         var map = _maps.Get(access.Name);
         var (top, div) = (limits[0], limits[1]);
-        return new BoundPrintMap(span, map, _context.AddAction(id => new PrintMapAction(id, map, top, div)));
+        return new BoundPrintMap(span, map, _context.AddAction(id => new PrintMapAction(id, map.Name, top, div)));
     }
 
     private BoundStatement? BindDelete(CallExpression call, TextSpan span)

@@ -3,7 +3,7 @@ using SharpTrace.Semantics.CTypes;
 namespace SharpTrace.Semantics;
 
 /// <summary>The type of a value in a bpftrace program, as the code generator and the runtime see it.</summary>
-internal abstract record BpfType
+internal abstract record BpfType : Records.IRecordValueType
 {
     /// <summary>Bytes the value occupies in a map, a stack buffer or an output record.</summary>
     public abstract int Size { get; }

@@ -64,7 +64,7 @@ public class AggregationBinderTests
     public void PrintKeepsTopAndDiv()
     {
         var program = Bind("BEGIN { @k[1] = count(); print(@k, 3, 10); print(@k); zero(@k); }");
-        var actions = program.Actions.OfType<Runtime.PrintMapAction>().ToList();
+        var actions = program.Actions.OfType<SharpTrace.Records.PrintMapAction>().ToList();
         Assert.Equal([(3u, 10u), (0u, 0u)], actions.Select(a => (a.Top, a.Div)));
     }
 

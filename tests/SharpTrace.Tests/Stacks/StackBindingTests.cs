@@ -71,7 +71,7 @@ public class StackBindingTests
         var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(script), new FakeTracepoints());
 
         Assert.Empty(diagnostics);
-        var printf = Assert.IsType<Runtime.PrintfAction>(Assert.Single(program!.Actions));
+        var printf = Assert.IsType<SharpTrace.Records.PrintfAction>(Assert.Single(program!.Actions));
         Assert.Equal([new StackType(false, StackMode.Bpftrace, 3), KernelSymbolType.Instance, UserSymbolType.Instance], printf.ArgumentTypes);
     }
 }
