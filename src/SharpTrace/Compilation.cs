@@ -25,7 +25,7 @@ internal static class Compilation
         Semantics.CTypes.IKernelTypes? kernelTypes = null)
     {
         var tree = SyntaxTree.Parse(source);
-        var (bound, diagnostics) = Binder.Bind(tree, tracepoints, config, kernelTypes);
+        var (bound, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, tree, tracepoints, config, kernelTypes);
         if (bound is null)
             return new CompilationResult(tree, diagnostics, null, null);
         var maps = new ProgramMaps(bound);

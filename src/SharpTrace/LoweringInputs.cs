@@ -35,11 +35,11 @@ internal static class LoweringInputs
     private sealed class BuiltinLowerings : IBuiltinLowerings
     {
         public Operand LowerVariable(BoundBuiltinVariable variable, ProbeLowerer lowering) =>
-            variable.Builtin.Lower(lowering) ?? throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
+            Of(variable).Lower(lowering) ?? throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
 
         public void LowerVariableInto(BoundBuiltinVariable variable, ProbeLowerer lowering, Slot slot, int offset, int size)
         {
-            if (!variable.Builtin.LowerInto(lowering, slot, offset, size))
+            if (!Of(variable).LowerInto(lowering, slot, offset, size))
                 throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
         }
 
@@ -53,5 +53,8 @@ internal static class LoweringInputs
         }
 
         public IAggregationLowering Aggregation(AggregationType type) => AggregationFunction.For(type);
+
+        /// <summary>The provider behind a bound builtin variable: the catalog holds only <c>Builtins/</c>'s.</summary>
+        private static Builtins.BuiltinVariable Of(BoundBuiltinVariable variable) => (Builtins.BuiltinVariable)variable.Builtin;
     }
 }

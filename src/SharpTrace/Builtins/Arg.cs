@@ -56,3 +56,9 @@ internal sealed class Arg(int index) : BuiltinVariable
         asm.Load(Size.U64, Reg.R0, Reg.R10, (short)slot);
     }
 }
+
+/// <summary>The <c>argN</c> family: <c>arg0</c>, <c>arg1</c>, … each an <see cref="Arg"/>.</summary>
+internal sealed class ArgFamily : IBuiltinVariableFamily
+{
+    public IBuiltinVariable? Parse(string name) => Arg.Parse(name);
+}

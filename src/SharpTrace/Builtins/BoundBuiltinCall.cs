@@ -5,10 +5,10 @@ using SharpTrace.Syntax;
 namespace SharpTrace.Builtins;
 
 /// <summary>
-/// A call of a builtin function (<c>has_key</c>, <c>len</c>, <c>ksym</c>): the bound node carries its own
-/// lowering, so adding such a function touches its own file and one line of the binder.
+/// A call of a builtin function (<c>has_key</c>, <c>len</c>, <c>ksym</c>) that the previous emitter emits from the
+/// bound tree: the bound node carries its own code, in the builtin's file.
 /// </summary>
-internal abstract record BoundBuiltinCall(TextSpan Span, BpfType Type) : BoundExpression(Span, Type)
+internal abstract record BoundBuiltinCall(TextSpan Span, BpfType Type) : BoundCall(Span, Type)
 {
     /// <summary>The call's integer value in IR; null when the call does not lower yet (the probe goes through the previous emitter).</summary>
     internal virtual Lowering.Operand? Lower(Lowering.ProbeLowerer lowering) => null;

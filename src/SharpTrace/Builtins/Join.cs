@@ -26,21 +26,11 @@ internal sealed class Join : BuiltinFunction
 
     public override bool IsStatement => true;
 
-    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    public override Signature Signature { get; } = Signature.WithOptional(1, ParameterKind.Any, ParameterKind.Syntax);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
     {
-        if (call.Arguments.Count == 0)
-        {
-            context.Diagnostics.Error(call.Span, $"{Name}() requires at least one argument (0 provided)");
-            return context.Error(call.Span);
-        }
-        if (call.Arguments.Count > 2)
-        {
-            context.Diagnostics.Error(call.Span, $"{Name}() takes up to 2 arguments ({call.Arguments.Count} provided)");
-            return context.Error(call.Span);
-        }
-        var array = context.Bind(call.Arguments[0]);
-        if (array.Type is ErrorType)
-            return context.Error(call.Span);
+        var array = arguments[0]!;
         var failed = false;
         if (array.Type is not (IntegerType or PointerType))
         {
@@ -110,6 +100,8 @@ internal sealed record JoinAction(int Id, string Separator) : AsyncAction(Id)
 /// <summary>A bound <c>join(arr, sep)</c>: reads each pointer of the array, then its string, straight into a reserved ring buffer record.</summary>
 internal sealed record BoundJoin(TextSpan Span, int Action, BoundExpression Array, bool FromUserSpace) : BoundBuiltinCall(Span, BpfType.Void)
 {
+    public override IReadOnlyList<BoundExpression> Operands => [Array];
+
     internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("join() has no value");
 
     /// <summary>

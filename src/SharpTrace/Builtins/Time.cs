@@ -19,13 +19,10 @@ internal sealed class Time : BuiltinFunction
 
     public override bool IsStatement => true;
 
-    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    public override Signature Signature { get; } = Signature.WithOptional(1, ParameterKind.Syntax);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
     {
-        if (call.Arguments.Count > 1)
-        {
-            context.Diagnostics.Error(call.Span, $"{Name}() takes up to one argument ({call.Arguments.Count} provided)");
-            return context.Error(call.Span);
-        }
         var format = DefaultFormat;
         if (call.Arguments.Count == 1)
         {

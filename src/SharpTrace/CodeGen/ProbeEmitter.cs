@@ -412,7 +412,7 @@ internal sealed partial class ProbeEmitter
             case BoundBuiltinVariable builtin:
                 if (size > builtin.Type.Size)
                     ZeroFill(frameOffset, size);
-                builtin.Builtin.EmitInto(this, frameOffset);
+                ((Builtins.BuiltinVariable)builtin.Builtin).EmitInto(this, frameOffset);
                 break;
             case BoundTracepointField { Field.IsDataLoc: true } field:
                 // A __data_loc field holds the string's length (high 16 bits) and its offset from the
@@ -559,7 +559,7 @@ internal sealed partial class ProbeEmitter
                     Asm.LoadImm64(Reg.R0, literal.Value);
                 break;
             case BoundBuiltinVariable builtin:
-                builtin.Builtin.EmitScalar(this);
+                ((Builtins.BuiltinVariable)builtin.Builtin).EmitScalar(this);
                 break;
             case BoundTracepointField field:
                 Asm.Load(SizeOf(field.Field.Size), Reg.R0, Reg.R6, (short)field.Field.Offset);
@@ -603,6 +603,9 @@ internal sealed partial class ProbeEmitter
                 break;
             case Builtins.BoundBuiltinCall call:
                 call.EmitScalar(this);
+                break;
+            case BoundContextArgument argument:
+                argument.EmitScalar(this);
                 break;
             case BoundTernary ternary:
             {

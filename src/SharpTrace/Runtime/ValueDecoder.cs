@@ -17,7 +17,7 @@ internal static class ValueDecoder
         PointerType => new IntegerValue(unchecked((long)ReadUnsigned(bytes, 8)), IsSigned: false),
         StringType s => new StringValue(DecodeString(bytes[..Math.Min(s.Capacity, bytes.Length)])),
         TupleType t => DecodeTuple(t, bytes, symbols),
-        Builtins.TimestampType t => new StringValue(t.Decode(bytes)),
+        SelfDecodingType t => t.Decode(bytes),
         InetType => new StringValue(InetAddress.Format((long)ReadUnsigned(bytes, 8), bytes.Slice(InetType.AddressOffset, 16))),
         BufferType b => new BufferValue(bytes.Slice(BufferType.DataOffset, (int)Math.Min(ReadUnsigned(bytes, 8), (ulong)b.Capacity)).ToArray()),
         _ => throw new InvalidOperationException($"cannot decode a value of type {type}"),

@@ -1,4 +1,3 @@
-using SharpTrace.Builtins;
 using SharpTrace.Kernel;
 using SharpTrace.Records;
 using SharpTrace.Semantics.CTypes;
@@ -20,7 +19,8 @@ internal sealed class BindingContext(
     ProgramConfig config,
     DiagnosticBag diagnostics,
     Func<Kallsyms> kallsyms,
-    TimestampFormats timestampFormats)
+    TimestampFormats timestampFormats,
+    BuiltinCatalog builtins)
 {
     private readonly List<AsyncAction> _actions = [];
 
@@ -38,6 +38,8 @@ internal sealed class BindingContext(
     /// <summary>The kernel's symbols, read at the first builtin that needs them.</summary>
     public Func<Kallsyms> Kallsyms { get; } = kallsyms;
     public TimestampFormats TimestampFormats { get; } = timestampFormats;
+    /// <summary>The builtins the composition root registered.</summary>
+    public BuiltinCatalog Builtins { get; } = builtins;
 
     /// <summary>The actions user space carries out for the program's records (printf, print, exit...), by id.</summary>
     public IReadOnlyList<AsyncAction> Actions => _actions;

@@ -18,7 +18,20 @@ internal sealed record BoundStringLiteral(TextSpan Span, string Value)
 }
 
 /// <summary>A builtin variable such as <c>pid</c> or <c>comm</c>; <see cref="Builtin"/> knows how to read it.</summary>
-internal sealed record BoundBuiltinVariable(TextSpan Span, Builtins.BuiltinVariable Builtin, BpfType Type) : BoundExpression(Span, Type);
+internal sealed record BoundBuiltinVariable(TextSpan Span, IBuiltinVariable Builtin, BpfType Type) : BoundExpression(Span, Type);
+
+/// <summary>
+/// A call of a builtin function (<c>has_key</c>, <c>ksym</c>, <c>strerror</c>…): the node is declared by the builtin
+/// that binds it, in its own file, and carries its own code; Semantics sees only what the tree printer shows.
+/// </summary>
+internal abstract record BoundCall(TextSpan Span, BpfType Type) : BoundExpression(Span, Type)
+{
+    /// <summary>How <c>-d types</c> names the node; null for its type's name without "Bound".</summary>
+    public virtual string? Description => null;
+
+    /// <summary>The bound expressions <c>-d types</c> prints below the node.</summary>
+    public virtual IReadOnlyList<BoundExpression> Operands => [];
+}
 
 /// <summary>A field of a tracepoint's arguments (<c>args.filename</c>), read from the probe context.</summary>
 internal sealed record BoundTracepointField(TextSpan Span, Kernel.TracepointField Field, BpfType Type) : BoundExpression(Span, Type);

@@ -1,4 +1,3 @@
-using SharpTrace.Builtins;
 using SharpTrace.CodeGen;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics.CTypes;
@@ -80,9 +79,9 @@ internal sealed partial class ExpressionBinder
 }
 
 /// <summary>Argument <see cref="Index"/> of a context that is an array of u64 words, narrowed to its C type.</summary>
-internal sealed record BoundContextArgument(TextSpan Span, int Index, BpfType ArgumentType) : BoundBuiltinCall(Span, ArgumentType)
+internal sealed record BoundContextArgument(TextSpan Span, int Index, BpfType ArgumentType) : BoundCall(Span, ArgumentType)
 {
-    internal override void EmitScalar(ProbeEmitter emitter)
+    internal void EmitScalar(ProbeEmitter emitter)
     {
         var asm = emitter.Asm;
         asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, (short)(Index * 8));

@@ -1,5 +1,3 @@
-using SharpTrace.Builtins;
-using SharpTrace.Builtins.Aggregations;
 using SharpTrace.Kernel;
 using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
@@ -190,7 +188,7 @@ internal sealed partial class ExpressionBinder
             return bound;
         if (identifier.Name == "retval" && BindFexitReturnValue(identifier) is { } returnValue)
             return returnValue;
-        if (BuiltinVariable.TryGet(identifier.Name, out var builtin))
+        if (_context.Builtins.TryGetVariable(identifier.Name, out var builtin))
         {
             if (!builtin.IsAllowedIn(_probeKind) && builtin.AllowedProbes is { } allowed)
                 _diagnostics.ReportBuiltinOnlyIn(identifier.Span, builtin.Name, allowed, builtin.NotAllowedHint(_probeKind));
@@ -367,17 +365,13 @@ internal sealed partial class ExpressionBinder
                 bool? user = pointer.Type is PointerType p ? p.IsUserSpace : _probeKind.Context.ReadsUserMemory ? true : null;
                 return new BoundStr(call.Span, pointer, length, user, new StringType(_config.MaxStrlen));
             }
-            case "has_key":
-                return BindHasKey(call);
-            case "len":
-                return BindLen(call);
             case "printf" or "exit" or "clear" or "delete" or "print" or "zero":
                 _diagnostics.Error(call.Span, $"{call.Name}() should not be used in an assignment or as a map key");
                 return Error(call.Span);
             default:
                 if (TryBindBuiltinFunction(call, bareName: false) is { } bound)
                     return bound;
-                if (AggregationFunction.All.ContainsKey(call.Name))
+                if (_context.Builtins.IsAggregation(call.Name))
                     _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
                 else
                     _diagnostics.ReportUnknownFunction(call.NameSpan, call.Name);

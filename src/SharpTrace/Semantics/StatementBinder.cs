@@ -1,5 +1,3 @@
-using SharpTrace.Builtins;
-using SharpTrace.Builtins.Aggregations;
 using SharpTrace.Records;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
@@ -88,7 +86,7 @@ internal sealed partial class StatementBinder
     {
         switch (s.Target)
         {
-            case MapAccess map when s.CompoundOperator is null && s.Value is CallExpression call && AggregationFunction.All.ContainsKey(call.Name):
+            case MapAccess map when s.CompoundOperator is null && s.Value is CallExpression call && _context.Builtins.IsAggregation(call.Name):
                 return BindAggregate(map, call, s.Span);
             case MapAccess map:
             {
@@ -198,7 +196,7 @@ internal sealed partial class StatementBinder
 
     private BoundStatement? BindAggregate(MapAccess access, CallExpression call, TextSpan span)
     {
-        var function = AggregationFunction.All[call.Name];
+        var function = _context.Builtins.Aggregation(call.Name);
         var arguments = call.Arguments.Select(_expressions.BindExpression).ToList();
         if (arguments.Any(a => a.Type is ErrorType))
             return null;
@@ -245,7 +243,7 @@ internal sealed partial class StatementBinder
             case "delete":
                 return BindDelete(call, span);
             default:
-                if (AggregationFunction.All.ContainsKey(call.Name))
+                if (_context.Builtins.IsAggregation(call.Name))
                 {
                     _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
                     return null;

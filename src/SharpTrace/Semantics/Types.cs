@@ -17,6 +17,16 @@ internal abstract record BpfType : Records.IRecordValueType
     public static readonly VoidType Void = new();
 }
 
+/// <summary>
+/// A value whose bytes only user space turns into what is printed (strftime()'s timestamp, strerror()'s text): the
+/// type decodes its values itself, in the file of the builtin that makes it, and printf's <c>%s</c> takes it.
+/// </summary>
+internal abstract record SelfDecodingType : BpfType
+{
+    /// <summary>The value of <see cref="BpfType.Size"/> bytes written by the probe, as user space prints it.</summary>
+    public abstract Output.RuntimeValue Decode(ReadOnlySpan<byte> bytes);
+}
+
 /// <summary>A signed or unsigned integer of 1, 2, 4 or 8 bytes.</summary>
 internal sealed record IntegerType(int Bytes, bool IsSigned) : BpfType
 {

@@ -18,9 +18,6 @@ public sealed class DependencyRuleTests(ITestOutputHelper output)
         ["CodeGen -> Builtins"] = "ProbeEmitter uses BuiltinVariable, BoundBuiltinCall, AggregationFunction, Hist, Lhist",
         // ProgramMaps sizes histogram maps with Output.Histogram's bucket count; goes with the IR's map table.
         ["CodeGen -> Output"] = "ProgramMaps uses Histogram",
-        // The binder looks builtins up itself, and the bound tree names builtin nodes; goes when builtins are
-        // registered at the composition root.
-        ["Semantics -> Builtins"] = "Binder, BoundBuiltinVariable, BoundContextArgument, BoundTreePrinter use BuiltinVariable, BuiltinFunction, BuiltinContext, BoundBuiltinCall, BoundHasKey, BoundLen, BoundJoin, BoundFormattedCall, FormatArguments, TimestampFormats, TimestampType, AggregationFunction",
         // BoundContextArgument (argN) emits its own code; goes when it lowers to IR.
         ["Semantics -> CodeGen"] = "BoundContextArgument uses ProbeEmitter",
     };

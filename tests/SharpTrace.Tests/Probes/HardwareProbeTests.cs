@@ -86,5 +86,5 @@ public class HardwareProbeTests
     }
 
     private static (BoundProgram? Program, IReadOnlyList<Diagnostic> Diagnostics) Bind(string script) =>
-        Binder.Bind(SyntaxTree.Parse(script), new FakeTracepoints());
+        Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(script), new FakeTracepoints());
 }

@@ -70,7 +70,7 @@ public class AggregationBinderTests
 
     private static BoundProgram Bind(string script)
     {
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(script), new NoTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(script), new NoTracepoints());
         Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
         return program!;
     }
@@ -78,7 +78,7 @@ public class AggregationBinderTests
     internal static void AssertBindError(string annotated, string message)
     {
         var expected = AnnotatedText.Parse(annotated);
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(expected.Text), new NoTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(expected.Text), new NoTracepoints());
         Assert.Null(program);
         var error = Assert.Single(diagnostics, d => d.IsError);
         Assert.Equal(message, error.Message);
