@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SharpTrace;
 using SharpTrace.Probes;
 using SharpTrace.Semantics;
 using SharpTrace.Semantics.CTypes;
@@ -23,7 +24,7 @@ for (var run = 0; run <= runs; run++)
     {
         var toolClock = Stopwatch.StartNew();
         var kernel = KernelTypes.Lazy() as KernelTypes;
-        var (program, _) = Binder.Bind(SyntaxTree.Parse(new SourceText(text, path)), new TracefsCatalog(), kernelTypes: kernel);
+        var (program, _) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(new SourceText(text, path)), new TracefsCatalog(), kernelTypes: kernel);
         opened += kernel?.IsLoaded == true ? 1 : 0;
         bound += program is null ? 0 : 1;
         if (run > 0)

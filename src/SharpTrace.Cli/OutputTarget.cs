@@ -12,7 +12,7 @@ internal static class OutputTarget
     {
         // -o '' is stdout, as in bpftrace.
         var stream = string.IsNullOrEmpty(path) ? StandardStreams.OpenStdout() : new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
-        return new StreamWriter(stream, bufferSize: 64 * 1024) { AutoFlush = buffering == OutputBuffering.None };
+        return new StreamWriter(stream, Output.TextOutputWriter.ByteExactEncoding, bufferSize: 64 * 1024) { AutoFlush = buffering == OutputBuffering.None };
     }
 
     /// <summary>Whether the output is flushed when the tracer has caught up (line buffering); full buffering waits for the end.</summary>

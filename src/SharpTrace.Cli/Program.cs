@@ -60,11 +60,11 @@ internal static partial class Program
             if (CheckIncludes(options) is { } includeError)
                 return Fail(includeError);
             if (options.Info)
-                return RequireRoot() ?? Print(TraceScript.DescribeKernel(Version));
+                return Print(TraceScript.DescribeKernel(Version));
 
             var source = LoadSource(options);
             if (source is null && options.List)
-                return RequireRoot() ?? Print(TraceScript.ListProbes(options.ListPattern, options.Verbose, Warn), newline: false);
+                return Print(TraceScript.ListProbes(options.ListPattern, options.Verbose, Warn), newline: false);
             if (source is null)
                 return Fail("give a program with -e 'program' or a script file (see --help)");
 
@@ -75,7 +75,9 @@ internal static partial class Program
                 if (ReportDiagnostics(parsed.Diagnostics, stderr, options) || !options.DebugStages.Any(stage => stage is "types" or "ir" or "bpf"))
                     return parsed.Diagnostics.Any(d => d.IsError) ? 1 : 0;
             }
-            if (RequireRoot() is { } notRoot)
+            // -l and -d load nothing; a run and --dry-run load programs.
+            var loads = options.DryRun || (!options.List && options.DebugStages.Count == 0);
+            if (loads && RequireRoot() is { } notRoot)
                 return notRoot;
             if (options.Pid is { } pid && !Directory.Exists($"/proc/{pid}"))
                 return Fail($"-p {pid}: no such process");

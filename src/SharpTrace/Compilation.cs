@@ -1,7 +1,6 @@
 using SharpTrace.Bpf;
 using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
-using SharpTrace.Probes;
 using SharpTrace.Runtime;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
@@ -26,7 +25,7 @@ internal static class Compilation
         Semantics.CTypes.IKernelTypes? kernelTypes = null)
     {
         var tree = SyntaxTree.Parse(source);
-        var (bound, diagnostics) = Binder.Bind(tree, tracepoints, config, kernelTypes);
+        var (bound, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, tree, tracepoints, config, kernelTypes);
         if (bound is null)
             return new CompilationResult(tree, diagnostics, null, null);
         var maps = new ProgramMaps(bound);
@@ -35,8 +34,19 @@ internal static class Compilation
         var loweredProbes = new List<LoweredProbe>();
         for (var i = 0; i < bound.Probes.Count; i++)
         {
-            var (code, loweredProbe) = Generate(bound.Probes[i], lowered.Probes[i], lowered, maps);
-            probes.Add(new CompiledProbe(bound.Probes[i], ProbeSpec.ProgramTypeOf(bound.Probes[i].Kind), code));
+            AssembledProgram code;
+            LoweredProbe loweredProbe;
+            try
+            {
+                (code, loweredProbe) = Generate(bound.Probes[i], lowered.Probes[i], lowered, maps);
+            }
+            catch (CompileException e)
+            {
+                // A sound probe the code generator cannot fit in BPF's limits (512 bytes of stack): an error at the probe.
+                Diagnostic[] all = [.. diagnostics, new Diagnostic(DiagnosticSeverity.Error, source, bound.Probes[i].Span, e.Message)];
+                return new CompilationResult(tree, all, null, null);
+            }
+            probes.Add(new CompiledProbe(bound.Probes[i], bound.Probes[i].Kind.ProgramType, code));
             loweredProbes.Add(loweredProbe);
         }
         lowered = lowered with { Probes = loweredProbes };

@@ -1,7 +1,7 @@
+using SharpTrace.Builtins;
 using SharpTrace.Builtins.Aggregations;
 using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
-using SharpTrace.Runtime;
 using SharpTrace.Semantics;
 
 namespace SharpTrace;
@@ -27,28 +27,24 @@ internal static class LoweringInputs
             if (definition.Symbol is { } symbol)
                 scriptMaps[symbol] = map;
         }
-        var records = program.Actions.Select(a => new LoweredRecord(a.Id, KindOf(a), a is FormattedAction f ? f.ArgumentTypes : [])).ToList();
+        var records = program.Actions.Select(a => new LoweredRecord(a.Id, a.Kind, a.Layout)
+        {
+            FieldTypes = a is Records.FormattedAction f ? f.ArgumentTypes : [],
+        }).ToList();
         // Builtins add the maps they use (elapsed's start time, stack traces) to the table as they lower.
         var lowered = ProgramLowerer.Lower(program, table, scriptMaps, records, new BuiltinLowerings(maps, table));
         return lowered with { Maps = table.ToList() };
-    }
-
-    // "printf" for PrintfAction, "exit" for ExitAction.
-    private static string KindOf(AsyncActionInfo action)
-    {
-        var name = action.GetType().Name;
-        return (name.EndsWith("Action", StringComparison.Ordinal) ? name[..^"Action".Length] : name).ToLowerInvariant();
     }
 
     /// <summary>Builtins lower through the hooks in their own files.</summary>
     private sealed class BuiltinLowerings(ProgramMaps maps, List<LoweredMap> table) : IBuiltinLowerings
     {
         public Operand LowerVariable(BoundBuiltinVariable variable, ProbeLowerer lowering) =>
-            variable.Builtin.Lower(lowering) ?? throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
+            Of(variable).Lower(lowering) ?? throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
 
         public void LowerVariableInto(BoundBuiltinVariable variable, ProbeLowerer lowering, Slot slot, int offset, int size)
         {
-            if (!variable.Builtin.LowerInto(lowering, slot, offset, size))
+            if (!Of(variable).LowerInto(lowering, slot, offset, size))
                 throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
         }
 
@@ -67,6 +63,12 @@ internal static class LoweringInputs
             return true;
         }
 
+        public void LowerStatement(BoundExpression call, ProbeLowerer lowering)
+        {
+            if (call is not BoundBuiltinCall builtin || !builtin.LowerStatement(lowering))
+                throw new LoweringNotSupportedException(call.GetType().Name + " as a statement");
+        }
+
         public LoweredMap StartTimeMap() => Builtin(maps.StartTime);
 
         public LoweredMap StackMap(StackType type) => Builtin(maps.StackMap(type));
@@ -82,5 +84,8 @@ internal static class LoweringInputs
         }
 
         public IAggregationLowering Aggregation(AggregationType type) => AggregationFunction.For(type);
+
+        /// <summary>The provider behind a bound builtin variable: the catalog holds only <c>Builtins/</c>'s.</summary>
+        private static Builtins.BuiltinVariable Of(BoundBuiltinVariable variable) => (Builtins.BuiltinVariable)variable.Builtin;
     }
 }

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using SharpTrace.Bpf;
 using SharpTrace.Probes;
 using SharpTrace.Runtime;
+using SharpTrace.Semantics;
 
 namespace SharpTrace;
 

@@ -68,7 +68,7 @@ public static class TraceScript
     /// Reads a script file (or a header). Only a regular file is read: a device such as <c>/dev/zero</c> or a FIFO
     /// throws an <see cref="IOException"/> saying so, where reading it would never end.
     /// </summary>
-    public static string ReadFile(string path) => Kernel.RegularFiles.ReadAllText(path);
+    public static string ReadFile(string path) => Output.RawText.Decode(Kernel.RegularFiles.ReadAllBytes(path));
 
     /// <summary>What this kernel supports (map and program types, helpers, probe kinds), found by asking it, as <c>--info</c> prints it.</summary>
     public static string DescribeKernel(string toolVersion) => new Kernel.KernelFeatures().Report(toolVersion);

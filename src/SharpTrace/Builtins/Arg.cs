@@ -1,7 +1,6 @@
 using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Bpf;
-using SharpTrace.Probes;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.Builtins;
@@ -26,7 +25,7 @@ internal sealed class Arg(int index) : BuiltinVariable
     public override string AllowedProbes => "'kprobes', 'uprobes', 'usdt' and 'rawtracepoint'";
 
     public override bool IsAllowedIn(ProbeKind kind) =>
-        kind is ProbeKind.Uprobe or ProbeKind.Kprobe || (kind == ProbeKind.RawTracepoint && Index < MaxRawTracepointArguments);
+        kind.Context.Arguments == ArgumentSource.Registers || (kind.Context.Arguments == ArgumentSource.ContextWords && Index < MaxRawTracepointArguments);
 
     /// <summary>Parses <c>argN</c>; null for any other name.</summary>
     public static Arg? Parse(string name) =>
@@ -43,7 +42,7 @@ internal sealed class Arg(int index) : BuiltinVariable
     {
         var ir = lowering.Ir;
         var kind = lowering.Probe.Kind;
-        if (kind == ProbeKind.RawTracepoint)
+        if (kind.Context.Arguments == ArgumentSource.ContextWords)
             return ir.Load(new PointerAddress(ir.Context, Index * 8), IrInt.U64);
         if (Index < RegisterOffsets.Length)
             return ir.Load(new PointerAddress(ir.Context, RegisterOffsets[Index]), IrInt.U64);
@@ -51,14 +50,14 @@ internal sealed class Arg(int index) : BuiltinVariable
         var slot = ir.NewSlot(8);
         var stackPointer = ir.Load(new PointerAddress(ir.Context, StackPointerOffset), IrInt.U64);
         var address = ir.Binary(IrBinaryOp.Add, stackPointer, new Imm(8 * (Index - RegisterOffsets.Length + 1)));
-        ir.CallVoid(kind == ProbeKind.Kprobe ? HelperFunction.ProbeReadKernel : HelperFunction.ProbeReadUser, new StackAddress(slot), new Imm(8), address);
+        ir.CallVoid(kind.Context.ReadsUserMemory ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel, new StackAddress(slot), new Imm(8), address);
         return ir.Load(new SlotAddress(slot), IrInt.U64);
     }
 
     internal override void EmitScalar(ProbeEmitter emitter)
     {
         var asm = emitter.Asm;
-        if (emitter.Kind == ProbeKind.RawTracepoint)
+        if (emitter.Kind.Context.Arguments == ArgumentSource.ContextWords)
         {
             asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, (short)(Index * 8));
             return;
@@ -74,7 +73,13 @@ internal sealed class Arg(int index) : BuiltinVariable
         asm.Mov(Reg.R2, 8);
         asm.Load(Size.U64, Reg.R3, ProbeEmitter.Context, StackPointerOffset);
         asm.Alu(AluOp.Add, Reg.R3, 8 * (Index - RegisterOffsets.Length + 1));
-        asm.Call(emitter.Kind == ProbeKind.Kprobe ? HelperFunction.ProbeReadKernel : HelperFunction.ProbeReadUser);
+        asm.Call(emitter.Kind.Context.ReadsUserMemory ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel);
         asm.Load(Size.U64, Reg.R0, Reg.R10, (short)slot);
     }
+}
+
+/// <summary>The <c>argN</c> family: <c>arg0</c>, <c>arg1</c>, … each an <see cref="Arg"/>.</summary>
+internal sealed class ArgFamily : IBuiltinVariableFamily
+{
+    public IBuiltinVariable? Parse(string name) => Arg.Parse(name);
 }

@@ -6,11 +6,14 @@ using SharpTrace.Syntax;
 namespace SharpTrace.Builtins;
 
 /// <summary>
-/// A call of a builtin function (<c>has_key</c>, <c>len</c>, <c>ksym</c>): the bound node carries its own
-/// lowering, so adding such a function touches its own file and one line of the binder.
+/// A call of a builtin function (<c>has_key</c>, <c>len</c>, <c>ksym</c>) that the previous emitter emits from the
+/// bound tree: the bound node carries its own code, in the builtin's file.
 /// </summary>
-internal abstract record BoundBuiltinCall(TextSpan Span, BpfType Type) : BoundExpression(Span, Type)
+internal abstract record BoundBuiltinCall(TextSpan Span, BpfType Type) : BoundCall(Span, Type)
 {
+    /// <summary>The call's integer value in IR; null when the call does not lower yet (the probe goes through the previous emitter).</summary>
+    internal virtual Lowering.Operand? Lower(Lowering.ProbeLowerer lowering) => null;
+
     /// <summary>Emits code that leaves the call's value in r0.</summary>
     internal abstract void EmitScalar(ProbeEmitter emitter);
 
@@ -18,14 +21,14 @@ internal abstract record BoundBuiltinCall(TextSpan Span, BpfType Type) : BoundEx
     internal virtual void EmitInto(ProbeEmitter emitter, int frameOffset) =>
         throw new InvalidOperationException($"{GetType().Name} is not a buffer");
 
-    /// <summary>The call's integer value in IR, or null when the call is not lowered yet.</summary>
-    internal virtual Operand? Lower(ProbeLowerer lowering) => null;
-
     /// <summary>
     /// Writes the call's value (not an integer) into <paramref name="size"/> bytes of <paramref name="slot"/> at
     /// <paramref name="offset"/> in IR; false when the call is not lowered yet.
     /// </summary>
     internal virtual bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size) => false;
+
+    /// <summary>Lowers a call that has no value (<c>time()</c>), used as a statement, to IR; false when it does not lower yet.</summary>
+    internal virtual bool LowerStatement(Lowering.ProbeLowerer lowering) => false;
 
     /// <summary>Emits a call that has no value (<c>time()</c>), used as a statement.</summary>
     internal virtual void EmitStatement(ProbeEmitter emitter) =>

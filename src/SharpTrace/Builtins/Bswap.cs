@@ -15,17 +15,10 @@ internal sealed class Bswap : BuiltinFunction
 {
     public override string Name => "bswap";
 
-    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
-    {
-        if (BindOnlyArgument(call, context) is not { } value)
-            return context.Error(call.Span);
-        if (value.Type is not IntegerType integer)
-        {
-            context.Diagnostics.Error(call.Span, $"{Name}() only supports integer arguments ({KindName(value.Type)} provided)");
-            return context.Error(call.Span);
-        }
-        return new BoundBswap(call.Span, value, new IntegerType(integer.Bytes, IsSigned: false));
-    }
+    public override Signature Signature { get; } = Signature.Of(ParameterKind.Integer);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context) =>
+        new BoundBswap(call.Span, arguments[0]!, new IntegerType(arguments[0]!.Type.Size, IsSigned: false));
 }
 
 /// <summary>A bound <c>bswap(n)</c>: the value in r0, byte-swapped at the width of <see cref="BpfType.Size"/>.</summary>

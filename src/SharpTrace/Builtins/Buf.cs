@@ -17,14 +17,12 @@ internal sealed class Buf : BuiltinFunction
 {
     public override string Name => "buf";
 
-    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    public override Signature Signature { get; } = Signature.WithOptional(1, ParameterKind.Any, ParameterKind.Any);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
     {
-        if (!HasArgumentCount(call, context, 1, 2))
-            return context.Error(call.Span);
-        var source = context.Bind(call.Arguments[0]);
-        var length = call.Arguments.Count == 2 ? context.Bind(call.Arguments[1]) : null;
-        if (source.Type is ErrorType || length?.Type is ErrorType)
-            return context.Error(call.Span);
+        var source = arguments[0]!;
+        var length = arguments.Count == 2 ? arguments[1] : null;
 
         var isArray = source.Type is CValueType { CType.Resolved: Semantics.CTypes.CArrayType };
         var isValue = isArray || source.Type is StringType;
@@ -66,7 +64,7 @@ internal sealed class Buf : BuiltinFunction
         if (isValue)
             capacity = Math.Min(capacity, source.Type.Size);
         var runtimeLength = length is BoundIntegerLiteral ? null : length;
-        var fromUser = source.Type is PointerType p ? p.IsUserSpace : Probes.ProbeSpec.ReadsUserMemory(context.ProbeKind);
+        var fromUser = source.Type is PointerType p ? p.IsUserSpace : context.ProbeKind.Context.ReadsUserMemory;
         return new BoundBuf(call.Span, source, runtimeLength, fromUser, new BufferType(capacity));
     }
 }

@@ -9,7 +9,7 @@ namespace SharpTrace.Builtins;
 /// A builtin variable such as <c>pid</c> or <c>comm</c>: its name, its type, where it may be used and how it lowers.
 /// Integer builtins leave their value in r0; buffer builtins (strings) fill a stack buffer.
 /// </summary>
-internal abstract class BuiltinVariable
+internal abstract class BuiltinVariable : IBuiltinVariable
 {
     public abstract string Name { get; }
 
@@ -43,16 +43,4 @@ internal abstract class BuiltinVariable
     /// (buffer builtins); false when the builtin is not lowered yet.
     /// </summary>
     internal virtual bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size) => false;
-
-    /// <summary>Every builtin variable SharpTrace knows, by name.</summary>
-    public static IReadOnlyDictionary<string, BuiltinVariable> All { get; } =
-        new BuiltinVariable[] { new Pid(), new Tid(), new Comm(), new Nsecs(), new Elapsed(), new Uid(), new Gid(), new Cpu(), new Cgroup(), new Rand(), new Retval(), new Curtask() }
-            .ToDictionary(b => b.Name);
-
-    /// <summary>Finds a builtin variable by name, including the numbered family <c>arg0</c>, <c>arg1</c>, ….</summary>
-    public static bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BuiltinVariable? builtin)
-    {
-        builtin = All.GetValueOrDefault(name) ?? Arg.Parse(name);
-        return builtin is not null;
-    }
 }

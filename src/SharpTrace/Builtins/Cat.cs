@@ -1,4 +1,4 @@
-using SharpTrace.Runtime;
+using SharpTrace.Records;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax.Ast;
 
@@ -25,9 +25,14 @@ internal sealed class Cat : BuiltinFunction
 }
 
 /// <summary>The record of a <c>cat(fmt, ...)</c> call: the file name's format arguments.</summary>
-internal sealed record CatAction(int Id, string Format, IReadOnlyList<BpfType> ArgumentTypes, int MaxBytes)
+internal sealed record CatAction(int Id, string Format, IReadOnlyList<IRecordValueType> ArgumentTypes, int MaxBytes)
     : FormattedAction(Id, Format, ArgumentTypes)
 {
+    public override string Kind => "cat";
+
+    /// <summary>Prints the file the text names.</summary>
+    protected override void Act(string text, IRecordContext context) => context.Output.Cat(Read(text, context.Warning));
+
     /// <summary>
     /// The first <see cref="MaxBytes"/> bytes of the file; a file that cannot be read gives nothing and a warning worded
     /// as bpftrace's error ("failed to open file '/x': No such file or directory").
@@ -48,7 +53,7 @@ internal sealed record CatAction(int Id, string Format, IReadOnlyList<BpfType> A
         {
             warning($"failed to open file '{path}': {Reason(path, e)}");
         }
-        return System.Text.Encoding.UTF8.GetString(bytes, 0, length);
+        return Output.RawText.Decode(bytes.AsSpan(0, length));
     }
 
     /// <summary>The C library's words for why the file could not be read, as bpftrace prints them.</summary>

@@ -11,7 +11,16 @@ namespace SharpTrace.Builtins;
 internal sealed record BoundFormattedCall(TextSpan Span, string Function, int Action, IReadOnlyList<BoundExpression> Arguments, IReadOnlyList<BpfType> ArgumentTypes)
     : BoundBuiltinCall(Span, BpfType.Void)
 {
+    public override string Description => $"Call {Function} #{Action}";
+    public override IReadOnlyList<BoundExpression> Operands => Arguments;
+
     internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("a formatted call has no value");
 
-    internal override void EmitStatement(ProbeEmitter emitter) => emitter.EmitRecord(Action, Arguments.Zip(ArgumentTypes).ToList());
+    internal override void EmitStatement(ProbeEmitter emitter) => emitter.EmitRecord(Action, Arguments);
+
+    internal override bool LowerStatement(Lowering.ProbeLowerer lowering)
+    {
+        lowering.LowerRecord(Action, Arguments);
+        return true;
+    }
 }

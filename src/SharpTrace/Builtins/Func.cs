@@ -1,7 +1,6 @@
 using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Bpf;
-using SharpTrace.Probes;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
@@ -21,9 +20,9 @@ internal sealed class Func : BuiltinFunction
 
     public override BoundExpression Bind(CallExpression call, BuiltinContext context)
     {
-        if (context.ProbeKind is not (ProbeKind.Uprobe or ProbeKind.Uretprobe or ProbeKind.Kprobe or ProbeKind.Kretprobe or ProbeKind.Fentry or ProbeKind.Fexit))
+        if (context.ProbeKind.Context.Func == FuncSource.None)
         {
-            context.Diagnostics.Error(call.Span, $"The func builtin can not be used with '{ProbeSpec.NameOf(context.ProbeKind)}' probes");
+            context.Diagnostics.Error(call.Span, $"The func builtin can not be used with '{context.ProbeKind.Name}' probes");
             return context.Error(call.Span);
         }
         if (call.Arguments.Count > 0)
@@ -32,18 +31,18 @@ internal sealed class Func : BuiltinFunction
             return context.Error(call.Span);
         }
         var names = context.AttachPoints.Select(p => p.Name).Distinct(StringComparer.Ordinal).ToList();
-        if (names is [{ Length: > 0 } name] && !ProbeSpecResolver.HasWildcard(name))
+        if (names is [{ Length: > 0 } name] && !Wildcard.Has(name))
             return new BoundStringLiteral(call.Span, name);
-        switch (context.ProbeKind)
+        switch (context.ProbeKind.Context.Func)
         {
-            case ProbeKind.Uprobe:
+            case FuncSource.UserInstructionPointer:
                 return new BoundUsym(call.Span, null);
-            case ProbeKind.Kprobe:
+            case FuncSource.KernelInstructionPointer:
                 return new BoundKsym(call.Span, new BoundInstructionPointer(call.Span));
             default:
                 // A return probe's instruction pointer is already back in the caller, and an fentry's context has none:
                 // only the constant name is right there.
-                context.Diagnostics.ReportUnsupported(call.Span, $"func in a {ProbeSpec.NameOf(context.ProbeKind)} with several functions");
+                context.Diagnostics.ReportUnsupported(call.Span, $"func in a {context.ProbeKind.Name} with several functions");
                 return context.Error(call.Span);
         }
     }

@@ -1,8 +1,8 @@
 using System.Text;
 using SharpTrace.CodeGen;
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
-using SharpTrace.Probes;
-using SharpTrace.Runtime;
+using SharpTrace.Records;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
@@ -26,21 +26,11 @@ internal sealed class Join : BuiltinFunction
 
     public override bool IsStatement => true;
 
-    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    public override Signature Signature { get; } = Signature.WithOptional(1, ParameterKind.Any, ParameterKind.Syntax);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
     {
-        if (call.Arguments.Count == 0)
-        {
-            context.Diagnostics.Error(call.Span, $"{Name}() requires at least one argument (0 provided)");
-            return context.Error(call.Span);
-        }
-        if (call.Arguments.Count > 2)
-        {
-            context.Diagnostics.Error(call.Span, $"{Name}() takes up to 2 arguments ({call.Arguments.Count} provided)");
-            return context.Error(call.Span);
-        }
-        var array = context.Bind(call.Arguments[0]);
-        if (array.Type is ErrorType)
-            return context.Error(call.Span);
+        var array = arguments[0]!;
         var failed = false;
         if (array.Type is not (IntegerType or PointerType))
         {
@@ -62,29 +52,46 @@ internal sealed class Join : BuiltinFunction
         }
         if (failed)
             return context.Error(call.Span);
-        var user = array.Type is PointerType pointer ? pointer.IsUserSpace : ProbeSpec.ReadsUserMemory(context.ProbeKind);
+        var user = array.Type is PointerType pointer ? pointer.IsUserSpace : context.ProbeKind.Context.ReadsUserMemory;
         return new BoundJoin(call.Span, context.AddAction(id => new JoinAction(id, separator)), array, user);
     }
 }
 
-/// <summary>The record of a <c>join(arr, sep)</c> call: after the action id, <see cref="Join.MaxArguments"/> string slots of <see cref="Join.ArgumentSize"/> bytes.</summary>
-internal sealed record JoinAction(int Id, string Separator) : AsyncActionInfo(Id)
+/// <summary>
+/// The record of a <c>join(arr, sep)</c> call: after the action id, <see cref="Join.MaxArguments"/> string slots of
+/// <see cref="Join.ArgumentSize"/> bytes; user space prints them joined.
+/// </summary>
+internal sealed record JoinAction(int Id, string Separator) : AsyncAction(Id)
 {
-    public const int RecordSize = 8 + Join.MaxArguments * Join.ArgumentSize;
+    /// <summary>The string slots after the id.</summary>
+    public static readonly RecordLayout Slots = RecordLayout.Packed(Enumerable.Repeat(Join.ArgumentSize, Join.MaxArguments));
+
+    public static int RecordSize => Slots.Size;
+
+    public override string Kind => "join";
+
+    public override RecordLayout Layout => Slots;
+
+    public override IRecordHandler CreateHandler(IRecordContext context) => new Handler(this, context);
+
+    private sealed class Handler(JoinAction join, IRecordContext context) : IRecordHandler
+    {
+        public void Handle(ReadOnlySpan<byte> record) => context.Output.Join(join.Text(record));
+    }
 
     /// <summary>The record's strings up to the first empty one (a NULL pointer ends the array), joined by the separator.</summary>
     public string Text(ReadOnlySpan<byte> record)
     {
         var text = new StringBuilder();
-        for (var i = 0; i < Join.MaxArguments && 8 + (i + 1) * Join.ArgumentSize <= record.Length; i++)
+        for (var i = 0; i < Slots.Fields.Count && Slots.Fields[i].Offset + Slots.Fields[i].Size <= record.Length; i++)
         {
-            var slot = record.Slice(8 + i * Join.ArgumentSize, Join.ArgumentSize);
+            var slot = record.Slice(Slots.Fields[i].Offset, Slots.Fields[i].Size);
             var length = slot.IndexOf((byte)0);
             if (length == 0)
                 break;
             if (i > 0)
                 text.Append(Separator);
-            text.Append(Encoding.UTF8.GetString(length < 0 ? slot : slot[..length]));
+            text.Append(Output.RawText.Decode(length < 0 ? slot : slot[..length]));
         }
         return text.ToString();
     }
@@ -93,7 +100,33 @@ internal sealed record JoinAction(int Id, string Separator) : AsyncActionInfo(Id
 /// <summary>A bound <c>join(arr, sep)</c>: reads each pointer of the array, then its string, straight into a reserved ring buffer record.</summary>
 internal sealed record BoundJoin(TextSpan Span, int Action, BoundExpression Array, bool FromUserSpace) : BoundBuiltinCall(Span, BpfType.Void)
 {
+    public override IReadOnlyList<BoundExpression> Operands => [Array];
+
     internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("join() has no value");
+
+    /// <summary>
+    /// The array's address, then the record reserved in the ring buffer; per slot, the pointer is read into a stack slot
+    /// and its string straight into the record. Every slot is read, as <see cref="EmitStatement"/> explains.
+    /// </summary>
+    internal override bool LowerStatement(ProbeLowerer lowering)
+    {
+        var ir = lowering.Ir;
+        var array = ir.InRegister(lowering.LowerScalar(Array));
+        var element = ir.NewSlot(8);
+        lowering.LowerReservedRecord(Action, record =>
+        {
+            var fields = JoinAction.Slots.Fields;
+            for (var i = 0; i < fields.Count; i++)
+            {
+                ir.CallVoid(FromUserSpace ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel,
+                    new StackAddress(element), new Imm(8), ir.Binary(IrBinaryOp.Add, array, new Imm(i * 8)));
+                var pointer = ir.Load(new SlotAddress(element), IrInt.U64);
+                ir.CallVoid(FromUserSpace ? HelperFunction.ProbeReadUserStr : HelperFunction.ProbeReadKernelStr,
+                    ir.Binary(IrBinaryOp.Add, record, new Imm(fields[i].Offset)), new Imm(fields[i].Size), pointer);
+            }
+        });
+        return true;
+    }
 
     internal override void EmitStatement(ProbeEmitter emitter)
     {
@@ -114,8 +147,8 @@ internal sealed record BoundJoin(TextSpan Span, int Action, BoundExpression Arra
                 asm.Alu(AluOp.Add, Reg.R3, i * 8);
                 asm.Call(FromUserSpace ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel);
                 asm.Mov(Reg.R1, ProbeEmitter.RecordRegister);
-                asm.Alu(AluOp.Add, Reg.R1, 8 + i * Join.ArgumentSize);
-                asm.Mov(Reg.R2, Join.ArgumentSize);
+                asm.Alu(AluOp.Add, Reg.R1, JoinAction.Slots.Fields[i].Offset);
+                asm.Mov(Reg.R2, JoinAction.Slots.Fields[i].Size);
                 asm.Load(Size.U64, Reg.R3, Reg.R10, (short)element);
                 asm.Call(FromUserSpace ? HelperFunction.ProbeReadUserStr : HelperFunction.ProbeReadKernelStr);
             }

@@ -12,10 +12,10 @@ internal sealed class Kaddr : BuiltinFunction
 {
     public override string Name => "kaddr";
 
-    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    public override Signature Signature { get; } = Signature.Of(ParameterKind.Syntax);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
     {
-        if (!HasArgumentCount(call, context, 1, 1))
-            return context.Error(call.Span);
         if (call.Arguments[0] is not StringLiteral symbol)
         {
             context.Diagnostics.Error(call.Span, $"{Name}() expects a string literal ({(call.Arguments[0] is IntegerLiteral ? "integer" : "expression")} provided)");

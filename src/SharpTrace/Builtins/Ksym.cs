@@ -12,17 +12,10 @@ internal sealed class Ksym : BuiltinFunction
 {
     public override string Name => "ksym";
 
-    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
-    {
-        if (BindOnlyArgument(call, context) is not { } address)
-            return context.Error(call.Span);
-        if (!address.Type.IsInteger)
-        {
-            context.Diagnostics.Error(call.Span, $"{Name}() expects an integer argument ({address.Type} provided)");
-            return context.Error(call.Span);
-        }
-        return new BoundKsym(call.Span, address);
-    }
+    public override Signature Signature { get; } = Signature.Of(ParameterKind.IntegerOrPointer);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context) =>
+        new BoundKsym(call.Span, arguments[0]!);
 }
 
 /// <summary>A bound <c>ksym(addr)</c>: the 8-byte address, named when printed.</summary>

@@ -2,8 +2,27 @@ using SharpTrace.CodeGen;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
 
 namespace SharpTrace.Builtins;
+
+/// <summary><c>len(@m)</c>: the number of entries of the map.</summary>
+internal sealed class Len : BuiltinFunction
+{
+    public override string Name => "len";
+
+    public override Signature Signature { get; } = Signature.Of(ParameterKind.Syntax);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
+    {
+        if (call.Arguments[0] is not MapAccess { IsScalar: true } access)
+        {
+            context.Diagnostics.Error(call.Arguments[0].Span, "len() expects a map argument, such as len(@m)");
+            return context.Error(call.Span);
+        }
+        return new BoundLen(call.Span, context.Map(access.Name));
+    }
+}
 
 /// <summary>
 /// <c>len(@m)</c>: the number of entries of the map now. bpf_for_each_map_elem returns how many elements it visited,
@@ -11,7 +30,7 @@ namespace SharpTrace.Builtins;
 /// </summary>
 internal sealed record BoundLen(TextSpan Span, MapSymbol Map) : BoundBuiltinCall(Span, BpfType.Int64)
 {
-    public const string Name = "len";
+    internal override Lowering.Operand? Lower(Lowering.ProbeLowerer lowering) => lowering.LowerLen(Map);
 
     internal override void EmitScalar(ProbeEmitter emitter)
     {
@@ -20,10 +39,6 @@ internal sealed record BoundLen(TextSpan Span, MapSymbol Map) : BoundBuiltinCall
             emitter.EmitArrayLen(Map);
             return;
         }
-        emitter.Asm.LoadMapFd(Reg.R1, emitter.MapRef(Map));
-        emitter.Asm.LoadFunctionAddress(Reg.R2, emitter.ContinueCallback);
-        emitter.Asm.Mov(Reg.R3, 0);
-        emitter.Asm.Mov(Reg.R4, 0);
-        emitter.Asm.Call(HelperFunction.ForEachMapElem);
+        emitter.EmitMapWalk(Map, emitter.ContinueCallback);
     }
 }

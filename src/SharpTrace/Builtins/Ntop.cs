@@ -20,23 +20,17 @@ internal sealed class Ntop : BuiltinFunction
 
     public override string Name => "ntop";
 
-    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    public override Signature Signature { get; } = Signature.WithOptional(1, ParameterKind.Any, ParameterKind.Any);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
     {
-        if (!HasArgumentCount(call, context, 1, 2))
-            return context.Error(call.Span);
-        BoundExpression? family = null;
-        if (call.Arguments.Count == 2)
+        var family = arguments.Count == 2 ? arguments[0] : null;
+        if (family is not null && family.Type is not IntegerType)
         {
-            family = context.Bind(call.Arguments[0]);
-            if (family.Type is not (IntegerType or ErrorType))
-            {
-                context.Diagnostics.Error(call.Span, $"{Name}() only supports integer arguments ({KindName(family.Type)} provided)");
-                return context.Error(call.Span);
-            }
-        }
-        var address = context.Bind(call.Arguments[^1]);
-        if (address.Type is ErrorType || family?.Type is ErrorType)
+            context.Diagnostics.Error(call.Span, $"{Name}() only supports integer arguments ({KindName(family.Type)} provided)");
             return context.Error(call.Span);
+        }
+        var address = arguments[^1]!;
         var isArray = address.Type is StringType or CValueType { CType.Resolved: Semantics.CTypes.CArrayType };
         if (address.Type is not IntegerType && !isArray)
         {

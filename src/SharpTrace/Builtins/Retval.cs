@@ -1,7 +1,6 @@
 using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Bpf;
-using SharpTrace.Probes;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.Builtins;
@@ -15,9 +14,9 @@ internal sealed class Retval : BuiltinVariable
     public override BpfType Type => BpfType.UInt64;
     public override string AllowedProbes => "'kretprobe' and 'uretprobe' and 'kfunc'";
 
-    public override bool IsAllowedIn(ProbeKind kind) => kind is ProbeKind.Uretprobe or ProbeKind.Kretprobe;
+    public override bool IsAllowedIn(ProbeKind kind) => kind.Context.Retval == RetvalSource.Register;
 
-    public override string NotAllowedHint(ProbeKind kind) => kind == ProbeKind.Tracepoint ? " (try to use args->ret instead)" : "";
+    public override string NotAllowedHint(ProbeKind kind) => kind.Context.Args == ArgsSource.TracepointFormat ? " (try to use args->ret instead)" : "";
 
     internal override Operand? Lower(ProbeLowerer lowering) => lowering.Ir.Load(new PointerAddress(lowering.Ir.Context, AxOffset), IrInt.U64);
 

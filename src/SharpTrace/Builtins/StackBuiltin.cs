@@ -17,15 +17,12 @@ internal abstract class StackBuiltin : BuiltinFunction
 
     public override bool IsVariable => true;
 
-    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    public override Signature Signature { get; } = Signature.WithOptional(2, ParameterKind.Syntax, ParameterKind.Syntax);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> bound, BuiltinContext context)
     {
         var mode = ParseMode(context.Config.StackMode) ?? StackMode.Bpftrace;
         var depth = StackType.DefaultDepth;
-        if (call.Arguments.Count > 2)
-        {
-            context.Diagnostics.Error(call.Span, $"{Name}() takes up to 2 arguments ({call.Arguments.Count} provided)");
-            return context.Error(call.Span);
-        }
         var arguments = call.Arguments;
         if (arguments.Count > 0 && arguments[0] is Identifier modeName)
         {

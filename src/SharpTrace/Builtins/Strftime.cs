@@ -56,38 +56,20 @@ internal sealed class Strftime : BuiltinFunction
     }
 }
 
-/// <summary>The strftime() formats of one compilation; a timestamp value holds the id of its format.</summary>
-internal sealed class TimestampFormats
-{
-    private readonly List<string> _formats = [];
-
-    public int IdOf(string format)
-    {
-        var id = _formats.IndexOf(format);
-        if (id >= 0)
-            return id;
-        _formats.Add(format);
-        return _formats.Count - 1;
-    }
-
-    /// <summary>The format with <paramref name="id"/>; null for an id no call has (a zeroed value).</summary>
-    public string? this[ulong id] => id < (ulong)_formats.Count ? _formats[(int)id] : null;
-}
-
 /// <summary>
 /// bpftrace's timestamp: 16 bytes, the format's id in <see cref="Formats"/> and then the nanoseconds. Every
 /// timestamp of a compilation has the same type (they share <see cref="Formats"/>).
 /// </summary>
-internal sealed record TimestampType(TimestampFormats Formats) : BpfType
+internal sealed record TimestampType(TimestampFormats Formats) : SelfDecodingType
 {
     public override int Size => 16;
     public override string ToString() => "timestamp";
 
     /// <summary>The printed text of a value, or "(?)" (bpftrace's word) for a value no strftime() call wrote.</summary>
-    public string Decode(ReadOnlySpan<byte> bytes) =>
+    public override RuntimeValue Decode(ReadOnlySpan<byte> bytes) => new StringValue(
         Formats[BinaryPrimitives.ReadUInt64LittleEndian(bytes)] is { } format
             ? Strftime.Format(format, BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]))
-            : "(?)";
+            : "(?)");
 }
 
 /// <summary>A bound <c>strftime(fmt, ns)</c>: the format's id and the nanoseconds, formatted in user space.</summary>

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SharpTrace.Runtime;
+using SharpTrace.Records;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax.Ast;
 
@@ -28,8 +28,13 @@ internal sealed class SystemCommand : BuiltinFunction
 }
 
 /// <summary>The record of a <c>system(fmt, ...)</c> call: the command's format arguments.</summary>
-internal sealed record SystemAction(int Id, string Format, IReadOnlyList<BpfType> ArgumentTypes) : FormattedAction(Id, Format, ArgumentTypes)
+internal sealed record SystemAction(int Id, string Format, IReadOnlyList<IRecordValueType> ArgumentTypes) : FormattedAction(Id, Format, ArgumentTypes)
 {
+    public override string Kind => "system";
+
+    /// <summary>Runs the text as a command and prints what it wrote.</summary>
+    protected override void Act(string text, IRecordContext context) => context.Output.Syscall(Run(text, context.Warning));
+
     /// <summary>Runs <paramref name="command"/> to its end and returns its standard output; a shell that cannot start gives a warning.</summary>
     public static string Run(string command, Action<string> warning)
     {

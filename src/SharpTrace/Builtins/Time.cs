@@ -1,5 +1,6 @@
 using SharpTrace.CodeGen;
-using SharpTrace.Runtime;
+using SharpTrace.Output;
+using SharpTrace.Records;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
@@ -18,13 +19,10 @@ internal sealed class Time : BuiltinFunction
 
     public override bool IsStatement => true;
 
-    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
+    public override Signature Signature { get; } = Signature.WithOptional(1, ParameterKind.Syntax);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
     {
-        if (call.Arguments.Count > 1)
-        {
-            context.Diagnostics.Error(call.Span, $"{Name}() takes up to one argument ({call.Arguments.Count} provided)");
-            return context.Error(call.Span);
-        }
         var format = DefaultFormat;
         if (call.Arguments.Count == 1)
         {
@@ -41,7 +39,17 @@ internal sealed class Time : BuiltinFunction
 }
 
 /// <summary>The record of a <c>time(fmt)</c> call: only its action id; the time is taken when user space reads it.</summary>
-internal sealed record TimeAction(int Id, string Format) : AsyncActionInfo(Id);
+internal sealed record TimeAction(int Id, string Format) : AsyncAction(Id)
+{
+    public override string Kind => "time";
+
+    public override IRecordHandler CreateHandler(IRecordContext context) => new Handler(this, context);
+
+    private sealed class Handler(TimeAction time, IRecordContext context) : IRecordHandler
+    {
+        public void Handle(ReadOnlySpan<byte> record) => context.Output.Time(StrftimeFormat.FormatNow(time.Format));
+    }
+}
 
 /// <summary>A bound <c>time(fmt)</c>: sends its record.</summary>
 internal sealed record BoundTime(TextSpan Span, int Action) : BoundBuiltinCall(Span, BpfType.Void)
@@ -49,4 +57,10 @@ internal sealed record BoundTime(TextSpan Span, int Action) : BoundBuiltinCall(S
     internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("time() has no value");
 
     internal override void EmitStatement(ProbeEmitter emitter) => emitter.EmitRecord(Action, []);
+
+    internal override bool LowerStatement(Lowering.ProbeLowerer lowering)
+    {
+        lowering.LowerRecord(Action, []);
+        return true;
+    }
 }

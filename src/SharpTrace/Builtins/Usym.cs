@@ -15,17 +15,10 @@ internal sealed class Usym : BuiltinFunction
 {
     public override string Name => "usym";
 
-    public override BoundExpression Bind(CallExpression call, BuiltinContext context)
-    {
-        if (BindOnlyArgument(call, context) is not { } address)
-            return context.Error(call.Span);
-        if (!address.Type.IsInteger)
-        {
-            context.Diagnostics.Error(call.Span, $"{Name}() expects an integer argument ({address.Type} provided)");
-            return context.Error(call.Span);
-        }
-        return new BoundUsym(call.Span, address);
-    }
+    public override Signature Signature { get; } = Signature.Of(ParameterKind.IntegerOrPointer);
+
+    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context) =>
+        new BoundUsym(call.Span, arguments[0]!);
 }
 
 /// <summary>

@@ -74,11 +74,7 @@ internal sealed partial class ProbeEmitter
             _zeroCallbacks[map] = callback = Asm.NewLabel("zero_callback");
             _subprograms.Add((callback, () => EmitZeroCallback(map)));
         }
-        Asm.LoadMapFd(Reg.R1, _maps.For(map));
-        Asm.LoadFunctionAddress(Reg.R2, callback);
-        Asm.Mov(Reg.R3, 0);
-        Asm.Mov(Reg.R4, 0);
-        Asm.Call(HelperFunction.ForEachMapElem);
+        EmitMapWalk(map, callback);
     }
 
     // Callback arguments: r1 = map, r2 = key, r3 = value, r4 = context. Returns 0 to continue the walk.
@@ -92,22 +88,8 @@ internal sealed partial class ProbeEmitter
         }
         else
         {
-            // A loop over the possible CPUs, bounded by a constant the verifier can follow.
-            var next = Asm.NewLabel("zero_next_cpu");
-            var loop = Asm.NewLabel("zero_cpu");
             Asm.Mov(Reg.R6, Reg.R2);
-            Asm.Mov(Reg.R7, 0);
-            Asm.Mark(loop);
-            Asm.LoadMapFd(Reg.R1, _maps.For(map));
-            Asm.Mov(Reg.R2, Reg.R6);
-            Asm.Mov(Reg.R3, Reg.R7);
-            Asm.Call(HelperFunction.MapLookupPercpuElem);
-            Asm.JumpIf(JumpOp.Eq, Reg.R0, 0, next);
-            for (var i = 0; i < valueSize; i += 8)
-                Asm.StoreImm(Size.U64, Reg.R0, (short)i, 0);
-            Asm.Mark(next);
-            Asm.Alu(AluOp.Add, Reg.R7, 1);
-            Asm.JumpIf(JumpOp.Lt, Reg.R7, BpfMap.PossibleCpuCount, loop);
+            EmitZeroAllCpus(map, () => Asm.Mov(Reg.R2, Reg.R6), Reg.R7, valueSize);
         }
         Asm.Mov(Reg.R0, 0);
         Asm.Exit();
@@ -130,11 +112,7 @@ internal sealed partial class ProbeEmitter
             _subprograms.Add((callback, () => EmitHistogramDeleteCallback(map)));
         }
         var key = EmitKey(map, keys);
-        Asm.LoadMapFd(Reg.R1, _maps.For(map));
-        Asm.LoadFunctionAddress(Reg.R2, callback);
-        FramePointer(Reg.R3, key);
-        Asm.Mov(Reg.R4, 0);
-        Asm.Call(HelperFunction.ForEachMapElem);
+        EmitMapWalk(map, callback, () => FramePointer(Reg.R3, key));
     }
 
     private void EmitHistogramDeleteCallback(MapSymbol map)

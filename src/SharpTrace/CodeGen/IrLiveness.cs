@@ -11,8 +11,10 @@ internal readonly record struct LiveInterval(int Start, int End)
 }
 
 /// <summary>
-/// Where each virtual register and stack slot is used, as intervals over the operations in order. Lowering only
-/// jumps forward, so an interval from the first to the last mention covers every path that needs the value.
+/// Where each virtual register and stack slot is used, as intervals over the operations in order. An interval from
+/// the first to the last mention covers every path that needs the value, once it is stretched over each loop (a
+/// backward jump) it reaches into or out of: a value that lives before or after a loop and is used in it must
+/// survive every iteration. Values used only inside one iteration keep their interval.
 /// </summary>
 internal sealed class IrLiveness
 {
@@ -37,9 +39,18 @@ internal sealed class IrLiveness
     /// </summary>
     public Dictionary<VReg, VReg> DefinedFrom { get; } = [];
 
-    public IrLiveness(IrFunction function)
+    /// <summary>The registers holding the arguments on entry (a probe's: its context), each with its position (0 for r1).</summary>
+    public Dictionary<VReg, int> Parameters { get; } = [];
+
+    public IrLiveness(IrFunction function, IReadOnlyList<VReg>? parameters = null)
     {
-        Registers[function.Context] = new LiveInterval(Entry, Entry);
+        parameters ??= [function.Context];
+        for (var p = 0; p < parameters.Count; p++)
+        {
+            Registers[parameters[p]] = new LiveInterval(Entry, Entry);
+            Parameters[parameters[p]] = p;
+        }
+        var loops = new List<LiveInterval>();
         var labels = new Dictionary<IrLabel, int>();
         for (var i = 0; i < function.Ops.Count; i++)
         {
@@ -67,6 +78,12 @@ internal sealed class IrLiveness
                 CallResults.Add(result);
             if (op is MapLookupOp lookup)
                 CallResults.Add(lookup.Dst);
+            if (op is MapLookupPerCpuOp percpu)
+                CallResults.Add(percpu.Dst);
+            if (op is MapWalkOp { Dst: { } visited })
+                CallResults.Add(visited);
+            if (op is ReserveOp reserve)
+                CallResults.Add(reserve.Dst);
             if (op is CallOp call)
             {
                 for (var a = 0; a < call.Arguments.Count; a++)
@@ -75,9 +92,36 @@ internal sealed class IrLiveness
                         ArgumentHints.TryAdd(argument, a);
                 }
             }
-            var target = op switch { GotoOp g => g.Target, BranchOp b => b.Target, _ => null };
-            if (target is not null && (!labels.TryGetValue(target, out var at) || at < i))
-                throw new LoweringNotSupportedException("a backward jump");
+            var target = op switch { GotoOp g => g.Target, BranchOp b => b.Target, NextCpuOp n => n.Head, _ => null };
+            if (target is not null && !labels.ContainsKey(target))
+                throw new LoweringNotSupportedException("a jump to a missing label");
+            if (target is not null && labels[target] <= i)
+                loops.Add(new LiveInterval(labels[target], i));
+        }
+        StretchOverLoops(Registers, loops);
+        StretchOverLoops(Slots, loops);
+    }
+
+    // Until nothing changes (loops nest): an interval that overlaps a loop without lying inside it covers the loop.
+    private static void StretchOverLoops<T>(Dictionary<T, LiveInterval> intervals, List<LiveInterval> loops) where T : notnull
+    {
+        for (var changed = loops.Count > 0; changed;)
+        {
+            changed = false;
+            foreach (var (key, interval) in intervals.ToList())
+            {
+                var stretched = interval;
+                foreach (var loop in loops)
+                {
+                    if (stretched.Overlaps(loop) && (stretched.Start < loop.Start || stretched.End > loop.End))
+                        stretched = stretched.Extend(loop.Start).Extend(loop.End);
+                }
+                if (stretched != interval)
+                {
+                    intervals[key] = stretched;
+                    changed = true;
+                }
+            }
         }
     }
 
@@ -88,7 +132,8 @@ internal sealed class IrLiveness
         return Calls.Any(c => interval.Start < c && c < interval.End);
     }
 
-    public static bool IsCall(IrOp op) => op is CallOp or MapLookupOp or MapUpdateOp or MapDeleteOp or OutputOp;
+    public static bool IsCall(IrOp op) => op is CallOp or MapLookupOp or MapUpdateOp or MapDeleteOp or OutputOp or ReserveOp or SubmitOp
+        or MapLookupPerCpuOp or MapWalkOp or LoopCallOp or DroppedUpdateOp;
 
     private void Mention(VReg register, int position) =>
         Registers[register] = Registers.TryGetValue(register, out var l) ? l.Extend(position) : new(position, position);
@@ -173,6 +218,29 @@ internal sealed class IrLiveness
                 break;
             case OutputOp o:
                 Operand(o.Data);
+                break;
+            case MapLookupPerCpuOp o:
+                register(o.Dst);
+                Operand(o.Key);
+                Operand(o.Cpu);
+                break;
+            case NextCpuOp o:
+                register(o.Cpu);
+                break;
+            case MapWalkOp o:
+                if (o.Dst is { } visited)
+                    register(visited);
+                Operand(o.Context);
+                break;
+            case LoopCallOp o:
+                Operand(o.Count);
+                Operand(o.Context);
+                break;
+            case ReserveOp o:
+                register(o.Dst);
+                break;
+            case SubmitOp o:
+                register(o.Record);
                 break;
             case BranchOp o:
                 Operand(o.Left);

@@ -22,11 +22,13 @@ internal sealed partial class IrTranslator
     private readonly Slot? _counterKey;
     private int _position;
 
-    private IrTranslator(IrFunction function, LoweredProgram program)
+    private IrTranslator(IrFunction function, LoweredProgram program, Assembler asm, CallbackTable callbacks, IReadOnlyList<VReg>? parameters = null)
     {
         _function = function;
         _program = program;
-        _liveness = new IrLiveness(function);
+        Asm = asm;
+        _callbacks = callbacks;
+        _liveness = new IrLiveness(function, parameters);
         _registers = RegisterAllocator.Allocate(_liveness);
         var slots = new Dictionary<Slot, LiveInterval>(_liveness.Slots);
         var nextSlot = function.Slots.Count;
@@ -37,10 +39,10 @@ internal sealed partial class IrTranslator
             slots[slot] = _liveness.Registers[spilled];
         }
         // The key of the lost-events and dropped-updates counters, written right before each use.
-        if (function.Ops.Any(o => o is MapUpdateOp or OutputOp))
+        if (function.Ops.Any(CountsFailures))
         {
             _counterKey = new Slot(nextSlot, 8);
-            foreach (var position in Enumerable.Range(0, function.Ops.Count).Where(i => function.Ops[i] is MapUpdateOp or OutputOp))
+            foreach (var position in Enumerable.Range(0, function.Ops.Count).Where(i => CountsFailures(function.Ops[i])))
                 slots[_counterKey] = slots.TryGetValue(_counterKey, out var l) ? l.Extend(position) : new(position, position);
         }
         var (offsets, size) = FrameAllocator.Allocate(slots);
@@ -49,29 +51,37 @@ internal sealed partial class IrTranslator
         _frame = offsets;
     }
 
-    public Assembler Asm { get; } = new();
+    /// <summary>Operations whose failures go to a counter (dropped updates, lost records): they need the counter's key slot.</summary>
+    private static bool CountsFailures(IrOp op) => op is MapUpdateOp or OutputOp or ReserveOp or DroppedUpdateOp;
 
-    /// <summary>Translates the probe's IR to an assembled (not yet linked) program.</summary>
+    public Assembler Asm { get; }
+
+    /// <summary>Translates the probe's IR, and the callbacks it names after it, to an assembled (not yet linked) program.</summary>
     public static AssembledProgram Translate(IrFunction function, LoweredProgram program)
     {
-        var translator = new IrTranslator(function, program);
-        translator.EmitFunction();
-        return translator.Asm.Assemble();
+        var asm = new Assembler();
+        var callbacks = new CallbackTable(asm);
+        new IrTranslator(function, program, asm, callbacks).EmitFunction();
+        EmitCallbacks(program, asm, callbacks);
+        return asm.Assemble();
     }
 
     /// <summary>The registers and frame the translation chose, for tests.</summary>
     internal static (RegisterAssignment Registers, IReadOnlyDictionary<Slot, int> Frame) Layout(IrFunction function, LoweredProgram program)
     {
-        var translator = new IrTranslator(function, program);
+        var asm = new Assembler();
+        var translator = new IrTranslator(function, program, asm, new CallbackTable(asm));
         return (translator._registers, translator._frame);
     }
 
     private void EmitFunction()
     {
         _position = IrLiveness.Entry;
-        var context = _function.Context;
-        if (_liveness.Registers[context].End != IrLiveness.Entry)
-            Define(context, Reg.R1);
+        foreach (var (parameter, index) in _liveness.Parameters)
+        {
+            if (_liveness.Registers[parameter].End != IrLiveness.Entry)
+                Define(parameter, (Reg)(index + 1));
+        }
         for (_position = 0; _position < _function.Ops.Count; _position++)
             EmitOp(_function.Ops[_position]);
         if (_function.Ops.Count == 0 || _function.Ops[^1] is not (ReturnOp or GotoOp))
@@ -83,6 +93,8 @@ internal sealed partial class IrTranslator
 
     private void EmitOp(IrOp op)
     {
+        if (IsDeadCopy(op))
+            return;
         switch (op)
         {
             case MoveOp o:
@@ -164,6 +176,22 @@ internal sealed partial class IrTranslator
                 Asm.Mark(sent);
                 break;
             }
+            case ReserveOp o:
+            {
+                EmitCall(HelperFunction.RingbufReserve, [new MapHandle(_program.RingBuffer), new Imm(o.Size), new Imm(0)]);
+                var reserved = Asm.NewLabel("reserved");
+                var counted = Asm.NewLabel("lost");
+                Asm.JumpIf(Bpf.JumpOp.Ne, Reg.R0, 0, reserved);
+                EmitIncrementCounter(_program.LostEvents, 0, counted);
+                Asm.Mark(counted);
+                Asm.Mov(Reg.R0, 0);
+                Asm.Mark(reserved);
+                Define(o.Dst, Reg.R0);
+                break;
+            }
+            case SubmitOp o:
+                EmitCall(HelperFunction.RingbufSubmit, [o.Record, new Imm(0)]);
+                break;
             case GotoOp o:
                 Asm.Jump(LabelOf(o.Target));
                 break;
@@ -178,7 +206,9 @@ internal sealed partial class IrTranslator
                 Asm.Exit();
                 break;
             default:
-                throw new LoweringNotSupportedException($"the operation {op.GetType().Name}");
+                if (!TryEmitLoopOp(op))
+                    throw new LoweringNotSupportedException($"the operation {op.GetType().Name}");
+                break;
         }
     }
 

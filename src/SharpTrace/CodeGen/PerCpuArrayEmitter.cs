@@ -20,7 +20,7 @@ internal sealed partial class ProbeEmitter
     /// jumps to <paramref name="present"/> otherwise. <paramref name="cpu"/> (callee-saved) counts the CPUs.
     /// </summary>
     private void EmitAnyCpuPresent(MapSymbol map, Action loadKey, Reg cpu, Label present) =>
-        EmitForEachCpuSlot(map, loadKey, cpu, "present", () =>
+        EmitForEachCpuSlot(map, loadKey, cpu, "present", _ =>
         {
             Asm.Load(Size.U64, Reg.R1, Reg.R0, (short)map.PresentOffset);
             Asm.JumpIf(JumpOp.Ne, Reg.R1, 0, present);
@@ -28,7 +28,7 @@ internal sealed partial class ProbeEmitter
 
     /// <summary>Zeroes the first <paramref name="size"/> bytes of every CPU's slot of the element whose key <paramref name="loadKey"/> puts in r2.</summary>
     private void EmitZeroAllCpus(MapSymbol map, Action loadKey, Reg cpu, int size) =>
-        EmitForEachCpuSlot(map, loadKey, cpu, "zero_slot", () =>
+        EmitForEachCpuSlot(map, loadKey, cpu, "zero_slot", _ =>
         {
             for (var i = 0; i < size; i += 8)
                 Asm.StoreImm(Size.U64, Reg.R0, (short)i, 0);
@@ -36,20 +36,32 @@ internal sealed partial class ProbeEmitter
 
     /// <summary>
     /// Runs <paramref name="body"/> with r0 pointing at each possible CPU's slot of the element whose key
-    /// <paramref name="loadKey"/> puts in r2 (<c>bpf_map_lookup_percpu_elem</c>); <paramref name="cpu"/> (callee-saved) counts the CPUs.
+    /// <paramref name="loadKey"/> puts in r2 (<c>bpf_map_lookup_percpu_elem</c>), and <paramref name="missing"/> (if
+    /// given) for a CPU without one, both after <paramref name="afterLookup"/> (if given; it must keep r0);
+    /// <paramref name="cpu"/> (callee-saved) counts the CPUs. The body may jump to the label passed to it, the next
+    /// CPU. The bound is a constant the verifier follows.
     /// </summary>
-    private void EmitForEachCpuSlot(MapSymbol map, Action loadKey, Reg cpu, string labelHint, Action body)
+    private void EmitForEachCpuSlot(MapSymbol map, Action loadKey, Reg cpu, string labelHint, Action<Label> body, Action? missing = null,
+        Action? afterLookup = null)
     {
         var loop = Asm.NewLabel(labelHint + "_cpu");
         var next = Asm.NewLabel(labelHint + "_next_cpu");
+        var noSlot = missing is null ? next : Asm.NewLabel(labelHint + "_no_slot");
         Asm.Mov(cpu, 0);
         Asm.Mark(loop);
         Asm.LoadMapFd(Reg.R1, _maps.For(map));
         loadKey();
         Asm.Mov(Reg.R3, cpu);
         Asm.Call(HelperFunction.MapLookupPercpuElem);
-        Asm.JumpIf(JumpOp.Eq, Reg.R0, 0, next);
-        body();
+        afterLookup?.Invoke();
+        Asm.JumpIf(JumpOp.Eq, Reg.R0, 0, noSlot);
+        body(next);
+        if (missing is not null)
+        {
+            Asm.Jump(next);
+            Asm.Mark(noSlot);
+            missing();
+        }
         Asm.Mark(next);
         Asm.Alu(AluOp.Add, cpu, 1);
         Asm.JumpIf(JumpOp.Lt, cpu, BpfMap.PossibleCpuCount, loop);
@@ -100,11 +112,7 @@ internal sealed partial class ProbeEmitter
                 Asm.Exit();
             }));
         }
-        Asm.LoadMapFd(Reg.R1, _maps.For(map));
-        Asm.LoadFunctionAddress(Reg.R2, callback);
-        Asm.Mov(Reg.R3, 0);
-        Asm.Mov(Reg.R4, 0);
-        Asm.Call(HelperFunction.ForEachMapElem);
+        EmitMapWalk(map, callback);
     }
 
     /// <summary><c>has_key(@m, i)</c> of a per-CPU array: r0 = 1 when some CPU's slot of element i is present.</summary>
@@ -127,11 +135,7 @@ internal sealed partial class ProbeEmitter
         var label = ArrayLenCallback(map);
         var count = Allocate(8);
         Asm.StoreImm(Size.U64, Reg.R10, (short)count, 0);
-        Asm.LoadMapFd(Reg.R1, _maps.For(map));
-        Asm.LoadFunctionAddress(Reg.R2, label);
-        FramePointer(Reg.R3, count);
-        Asm.Mov(Reg.R4, 0);
-        Asm.Call(HelperFunction.ForEachMapElem);
+        EmitMapWalk(map, label, () => FramePointer(Reg.R3, count));
         Asm.Load(Size.U64, Reg.R0, Reg.R10, (short)count);
     });
 

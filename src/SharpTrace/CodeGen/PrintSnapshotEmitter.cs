@@ -1,6 +1,6 @@
 using SharpTrace.Bpf;
 using SharpTrace.Kernel;
-using SharpTrace.Runtime;
+using SharpTrace.Records;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.CodeGen;
@@ -52,11 +52,7 @@ internal sealed partial class ProbeEmitter
         EmitReserveOrCountLost(PrintSnapshot.HeaderSize, "print_header", done);
         Asm.Mov(Reg.R7, Reg.R0); // callee-saved: survives the walk
 
-        Asm.LoadMapFd(Reg.R1, _maps.For(map));
-        Asm.LoadFunctionAddress(Reg.R2, callback);
-        FramePointer(Reg.R3, walk);
-        Asm.Mov(Reg.R4, 0);
-        Asm.Call(HelperFunction.ForEachMapElem);
+        EmitMapWalk(map, callback, () => FramePointer(Reg.R3, walk));
 
         WriteRecordStart(Reg.R7, Reg.R10, walk, PrintSnapshot.HeaderKind);
         Asm.Load(Size.U64, Reg.R2, Reg.R10, (short)(walk + WalkTag));
@@ -102,10 +98,8 @@ internal sealed partial class ProbeEmitter
     /// </summary>
     private void EmitPrintCallback(MapSymbol map)
     {
-        var keySize = TupleType.Align8(map.StoredKeySize);
-        var slot = map.StoredValueSize;
-        var cpus = map.IsAggregation ? BpfMap.PossibleCpuCount : 1;
-        var size = PrintSnapshot.EntrySize(keySize, slot * cpus);
+        var entry = PrintSnapshot.Entry(map.StoredKeySize, map.StoredValueSize, map.IsAggregation);
+        var (keySize, slot, cpus, size) = (entry.KeyBytes, entry.Slot, entry.Cpus, entry.Size);
         var reserved = Asm.NewLabel("entry_reserved");
         var end = Asm.NewLabel("entry_end");
 
@@ -132,37 +126,29 @@ internal sealed partial class ProbeEmitter
         {
             // The u32 index, widened so the values stay 8-byte aligned in the record.
             Asm.Load(Size.U32, Reg.R3, Reg.R6, 0);
-            Asm.Store(Size.U64, Reg.R9, PrintSnapshot.PayloadOffset, Reg.R3);
+            Asm.Store(Size.U64, Reg.R9, (short)entry.KeyOffset, Reg.R3);
         }
         else
-            CopyBetween(Reg.R6, Reg.R9, PrintSnapshot.PayloadOffset, keySize);
-        var values = PrintSnapshot.PayloadOffset + keySize;
+            CopyBetween(Reg.R6, Reg.R9, entry.KeyOffset, keySize);
+        var values = entry.ValueOffset;
         if (!map.IsAggregation)
             CopyBetween(Reg.R7, Reg.R9, values, slot);
         else
         {
-            // A loop over the possible CPUs, bounded by a constant the verifier can follow (r7: the CPU).
-            var loop = Asm.NewLabel("print_cpu");
-            var next = Asm.NewLabel("print_next_cpu");
-            var missing = Asm.NewLabel("print_no_slot");
-            Asm.Mov(Reg.R7, 0);
-            Asm.Mark(loop);
-            Asm.LoadMapFd(Reg.R1, _maps.For(map));
-            Asm.Mov(Reg.R2, Reg.R6);
-            Asm.Mov(Reg.R3, Reg.R7);
-            Asm.Call(HelperFunction.MapLookupPercpuElem);
-            Asm.Mov(Reg.R2, Reg.R7);
-            Asm.Alu(AluOp.Mul, Reg.R2, slot);
-            Asm.Alu(AluOp.Add, Reg.R2, Reg.R9);
-            Asm.JumpIf(JumpOp.Eq, Reg.R0, 0, missing);
-            CopyBetween(Reg.R0, Reg.R2, values, slot);
-            Asm.Jump(next);
-            Asm.Mark(missing);
-            for (var i = 0; i < slot; i += 8)
-                Asm.StoreImm(Size.U64, Reg.R2, (short)(values + i), 0);
-            Asm.Mark(next);
-            Asm.Alu(AluOp.Add, Reg.R7, 1);
-            Asm.JumpIf(JumpOp.Lt, Reg.R7, cpus, loop);
+            // r7 counts the CPUs; r2 = this CPU's place in the record.
+            EmitForEachCpuSlot(map, () => Asm.Mov(Reg.R2, Reg.R6), Reg.R7, "print",
+                _ => CopyBetween(Reg.R0, Reg.R2, values, slot),
+                missing: () =>
+                {
+                    for (var i = 0; i < slot; i += 8)
+                        Asm.StoreImm(Size.U64, Reg.R2, (short)(values + i), 0);
+                },
+                afterLookup: () =>
+                {
+                    Asm.Mov(Reg.R2, Reg.R7);
+                    Asm.Alu(AluOp.Mul, Reg.R2, slot);
+                    Asm.Alu(AluOp.Add, Reg.R2, Reg.R9);
+                });
         }
         Asm.Mov(Reg.R1, Reg.R9);
         Asm.Mov(Reg.R2, 0);

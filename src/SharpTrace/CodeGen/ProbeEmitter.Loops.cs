@@ -1,5 +1,6 @@
 using SharpTrace.Bpf;
 using SharpTrace.Kernel;
+using SharpTrace.Lowering;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.CodeGen;
@@ -78,14 +79,7 @@ internal sealed partial class ProbeEmitter
     {
         var callback = Asm.NewLabel("for_map_body");
         _subprograms.Add((callback, () => EmitLoopBody(s.Body, () => EmitMapEntryIntoVariable(s))));
-        RunLoop(s.Body, s.Assigned, () =>
-        {
-            Asm.LoadMapFd(Reg.R1, _maps.For(s.Map));
-            Asm.LoadFunctionAddress(Reg.R2, callback);
-            LoopFramePointer(Reg.R3);
-            Asm.Mov(Reg.R4, 0);
-            Asm.Call(HelperFunction.ForEachMapElem);
-        });
+        RunLoop(s.Body, s.Assigned, () => EmitMapWalk(s.Map, callback, () => LoopFramePointer(Reg.R3)));
     }
 
     private void EmitForRange(BoundForRange s)
@@ -300,25 +294,17 @@ internal sealed partial class ProbeEmitter
     {
         var isExtremum = kind is AggregationKind.Min or AggregationKind.Max;
         var anySet = isExtremum ? Allocate(8) : 0;
-        var loop = Asm.NewLabel("cpu");
-        var next = Asm.NewLabel("next_cpu");
         Asm.Mov(Reg.R8, 0);
         if (isExtremum)
             Asm.StoreImm(Size.U64, Reg.R10, (short)anySet, 0);
-        Asm.Mov(Reg.R6, 0);
-        Asm.Mark(loop);
-        Asm.LoadMapFd(Reg.R1, _maps.For(map));
-        Asm.Mov(Reg.R2, Reg.R7);
-        Asm.Mov(Reg.R3, Reg.R6);
-        Asm.Call(HelperFunction.MapLookupPercpuElem);
-        Asm.JumpIf(JumpOp.Eq, Reg.R0, 0, next);
-        if (!isExtremum)
+        EmitForEachCpuSlot(map, () => Asm.Mov(Reg.R2, Reg.R7), Reg.R6, "all", next =>
         {
-            Asm.Load(Size.U64, Reg.R1, Reg.R0, 0);
-            Asm.Alu(AluOp.Add, Reg.R8, Reg.R1);
-        }
-        else
-        {
+            if (!isExtremum)
+            {
+                Asm.Load(Size.U64, Reg.R1, Reg.R0, 0);
+                Asm.Alu(AluOp.Add, Reg.R8, Reg.R1);
+                return;
+            }
             var take = Asm.NewLabel("take_cpu");
             Asm.Load(Size.U64, Reg.R1, Reg.R0, 8);
             Asm.JumpIf(JumpOp.Eq, Reg.R1, 0, next);
@@ -330,10 +316,7 @@ internal sealed partial class ProbeEmitter
             Asm.Mark(take);
             Asm.Mov(Reg.R8, Reg.R1);
             Asm.StoreImm(Size.U64, Reg.R10, (short)anySet, 1);
-        }
-        Asm.Mark(next);
-        Asm.Alu(AluOp.Add, Reg.R6, 1);
-        Asm.JumpIf(JumpOp.Lt, Reg.R6, BpfMap.PossibleCpuCount, loop);
+        });
     }
 
     /// <summary><c>$x = value</c>; in a loop body the variable is in the probe's frame, so the value is built here first.</summary>

@@ -15,6 +15,22 @@ internal sealed partial class ProbeEmitter
     /// <summary>The array holding the program's start time, for <c>elapsed</c>.</summary>
     internal MapRef StartTimeMap => _maps.StartTime;
 
+    /// <summary>
+    /// Walks the map with bpf_for_each_map_elem: the callback gets (map, key, value, context), the context being what
+    /// <paramref name="loadContext"/> puts in r3 (0 when not given); r0 = the number of entries visited.
+    /// </summary>
+    internal void EmitMapWalk(MapSymbol map, Label callback, Action? loadContext = null)
+    {
+        Asm.LoadMapFd(Reg.R1, _maps.For(map));
+        Asm.LoadFunctionAddress(Reg.R2, callback);
+        if (loadContext is null)
+            Asm.Mov(Reg.R3, 0);
+        else
+            loadContext();
+        Asm.Mov(Reg.R4, 0);
+        Asm.Call(HelperFunction.ForEachMapElem);
+    }
+
     /// <summary>A bpf_for_each_map_elem callback that visits every element and does nothing (len() counts them).</summary>
     internal Label ContinueCallback
     {

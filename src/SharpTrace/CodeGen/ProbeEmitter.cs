@@ -1,5 +1,5 @@
 using SharpTrace.Bpf;
-using SharpTrace.Runtime;
+using SharpTrace.Records;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.CodeGen;
@@ -38,7 +38,7 @@ internal sealed partial class ProbeEmitter
     internal const Reg Context = Reg.R6;
 
     /// <summary>The kind of probe being emitted; builtins read the context according to it.</summary>
-    internal Probes.ProbeKind Kind => _probe.Kind;
+    internal Semantics.ProbeKind Kind => _probe.Kind;
 
     /// <summary>Compiles one probe to an assembled (not yet linked) program.</summary>
     public static AssembledProgram Emit(BoundProbe probe, ProgramMaps maps)
@@ -313,32 +313,21 @@ internal sealed partial class ProbeEmitter
                 Asm.Exit();
             }));
         }
-        Asm.LoadMapFd(Reg.R1, _maps.For(map));
-        Asm.LoadFunctionAddress(Reg.R2, _clearCallback);
-        Asm.Mov(Reg.R3, 0);
-        Asm.Mov(Reg.R4, 0);
-        Asm.Call(HelperFunction.ForEachMapElem);
+        EmitMapWalk(map, _clearCallback);
     }
 
-    private void EmitPrintf(BoundPrintf s)
-    {
-        var action = (FormattedAction)_maps.Actions[s.Action];
-        EmitRecord(s.Action, s.Arguments.Zip(action.ArgumentTypes).ToList());
-    }
+    private void EmitPrintf(BoundPrintf s) => EmitRecord(s.Action, s.Arguments);
 
-    /// <summary>Builds an output record (action id, then each argument 8-byte aligned) and sends it to the ring buffer.</summary>
-    internal void EmitRecord(int actionId, IReadOnlyList<(BoundExpression Value, BpfType Type)> arguments)
+    /// <summary>Builds an output record (action id, then each argument where the action's layout puts it) and sends it to the ring buffer.</summary>
+    internal void EmitRecord(int actionId, IReadOnlyList<BoundExpression> arguments)
     {
-        var size = 8 + arguments.Sum(a => TupleType.Align8(a.Type.Size));
+        var layout = _maps.Actions[actionId].Layout;
+        var size = layout.Size;
         var record = Allocate(size);
         ZeroFill(record, size);
         Asm.StoreImm(Size.U64, Reg.R10, (short)record, actionId);
-        var offset = record + 8;
-        foreach (var (value, type) in arguments)
-        {
-            EmitValue(value, offset, type.Size);
-            offset += TupleType.Align8(type.Size);
-        }
+        for (var i = 0; i < arguments.Count; i++)
+            EmitValue(arguments[i], record + layout.Fields[i].Offset, layout.Fields[i].Size);
         Asm.LoadMapFd(Reg.R1, _maps.RingBuffer);
         FramePointer(Reg.R2, record);
         Asm.Mov(Reg.R3, size);
@@ -418,12 +407,12 @@ internal sealed partial class ProbeEmitter
         switch (e)
         {
             case BoundStringLiteral literal:
-                EmitStringLiteral(literal.Value, frameOffset, size);
+                EmitStringLiteral(literal.Bytes, frameOffset, size);
                 break;
             case BoundBuiltinVariable builtin:
                 if (size > builtin.Type.Size)
                     ZeroFill(frameOffset, size);
-                builtin.Builtin.EmitInto(this, frameOffset);
+                ((Builtins.BuiltinVariable)builtin.Builtin).EmitInto(this, frameOffset);
                 break;
             case BoundTracepointField { Field.IsDataLoc: true } field:
                 // A __data_loc field holds the string's length (high 16 bits) and its offset from the
@@ -493,10 +482,9 @@ internal sealed partial class ProbeEmitter
         _ => Size.U64,
     };
 
-    private void EmitStringLiteral(string value, int frameOffset, int size)
+    private void EmitStringLiteral(byte[] encoded, int frameOffset, int size)
     {
         var bytes = new byte[TupleType.Align8(size)];
-        var encoded = System.Text.Encoding.UTF8.GetBytes(value);
         Array.Copy(encoded, bytes, Math.Min(encoded.Length, size - 1));
         for (var i = 0; i < bytes.Length; i += 8)
         {
@@ -571,7 +559,7 @@ internal sealed partial class ProbeEmitter
                     Asm.LoadImm64(Reg.R0, literal.Value);
                 break;
             case BoundBuiltinVariable builtin:
-                builtin.Builtin.EmitScalar(this);
+                ((Builtins.BuiltinVariable)builtin.Builtin).EmitScalar(this);
                 break;
             case BoundTracepointField field:
                 Asm.Load(SizeOf(field.Field.Size), Reg.R0, Reg.R6, (short)field.Field.Offset);
@@ -615,6 +603,9 @@ internal sealed partial class ProbeEmitter
                 break;
             case Builtins.BoundBuiltinCall call:
                 call.EmitScalar(this);
+                break;
+            case BoundContextArgument argument:
+                argument.EmitScalar(this);
                 break;
             case BoundTernary ternary:
             {
@@ -753,7 +744,7 @@ internal sealed partial class ProbeEmitter
         var end = Asm.NewLabel("str_end");
         if (right is BoundStringLiteral literal)
         {
-            var bytes = System.Text.Encoding.UTF8.GetBytes(literal.Value);
+            var bytes = literal.Bytes;
             for (var i = 0; i <= bytes.Length; i++)
             {
                 var expected = i < bytes.Length ? bytes[i] : 0;

@@ -1,6 +1,7 @@
 using SharpTrace.Bpf;
 using SharpTrace.Kernel;
-using SharpTrace.Runtime;
+using SharpTrace.Lowering;
+using SharpTrace.Records;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.CodeGen;
@@ -55,7 +56,7 @@ internal sealed partial class ProgramMaps
     }
 
     public IReadOnlyList<MapDefinition> All => _all;
-    public IReadOnlyList<AsyncActionInfo> Actions { get; }
+    public IReadOnlyList<AsyncAction> Actions { get; }
     public int ExitAction { get; }
     public MapRef RingBuffer { get; }
     public MapRef LostEvents { get; }

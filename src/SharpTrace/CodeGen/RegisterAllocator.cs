@@ -59,7 +59,7 @@ internal static class RegisterAllocator
     private static IEnumerable<Reg> Preferred(IrLiveness liveness, VReg register, LiveInterval interval)
     {
         if (interval.Start == IrLiveness.Entry)
-            yield return Reg.R1; // the context arrives in r1
+            yield return (Reg)(liveness.Parameters.GetValueOrDefault(register) + 1); // arguments arrive in r1, r2...
         if (liveness.CallResults.Contains(register))
             yield return Reg.R0;
         if (liveness.ArgumentHints.TryGetValue(register, out var argument) && argument < 5)

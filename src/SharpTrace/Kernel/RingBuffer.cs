@@ -90,8 +90,11 @@ internal sealed unsafe class RingBuffer : IDisposable
             throw KernelException.FromLastError($"wait for ring buffer {Map.Name}");
     }
 
-    /// <summary>Hands every available record to <paramref name="onRecord"/> without waiting; returns how many.</summary>
-    public int Drain(RecordHandler onRecord)
+    /// <summary>
+    /// Hands the available records to <paramref name="onRecord"/> without waiting, at most <paramref name="limit"/> of
+    /// them (under a flood the buffer is never empty, and the caller must get to check whether to stop); returns how many.
+    /// </summary>
+    public int Drain(RecordHandler onRecord, int limit = int.MaxValue)
     {
         var consumerPos = (ulong*)_consumer.Address;
         var producerPos = (ulong*)_producer.Address;
@@ -121,6 +124,8 @@ internal sealed unsafe class RingBuffer : IDisposable
                 }
                 // Releases the record's space to producers only after the handler is done with it.
                 Volatile.Write(ref *consumerPos, position);
+                if (consumed >= limit)
+                    return consumed;
             }
         }
         while (progressed);

@@ -32,6 +32,9 @@ internal interface IBuiltinLowerings
     /// <summary>The stack trace map for stacks of <paramref name="type"/> (one per depth), in the map table from its first use.</summary>
     LoweredMap StackMap(StackType type);
 
+    /// <summary>A builtin call used as a statement (join, time, cat, system): sends its record; throws when it does not lower yet.</summary>
+    void LowerStatement(BoundExpression call, ProbeLowerer lowering);
+
     /// <summary>The aggregation function filling maps of this type.</summary>
     IAggregationLowering Aggregation(AggregationType type);
 }

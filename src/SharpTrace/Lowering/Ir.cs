@@ -130,6 +130,16 @@ internal sealed record MapDeleteOp(LoweredMap Map, StackAddress Key) : IrOp;
 /// <summary>Sends a record built on the stack to the ring buffer; a record it has no room for is counted as lost.</summary>
 internal sealed record OutputOp(LoweredRecord Record, StackAddress Data, int Size) : IrOp;
 
+/// <summary>
+/// dst = a record of <see cref="Size"/> bytes reserved in the ring buffer (bpf_ringbuf_reserve), for records larger
+/// than the stack (join()'s); 0 when the buffer has no room, and the record is then counted as lost. A reserved record
+/// must reach a <see cref="SubmitOp"/> on every path.
+/// </summary>
+internal sealed record ReserveOp(VReg Dst, LoweredRecord Record, int Size) : IrOp;
+
+/// <summary>Hands a record reserved by <see cref="ReserveOp"/> to user space (bpf_ringbuf_submit).</summary>
+internal sealed record SubmitOp(VReg Record) : IrOp;
+
 internal sealed record GotoOp(IrLabel Target) : IrOp;
 
 /// <summary>if (left cond right) goto target.</summary>
@@ -139,3 +149,35 @@ internal sealed record MarkOp(IrLabel Label) : IrOp;
 
 /// <summary>Ends the program with a value (0: the event is done).</summary>
 internal sealed record ReturnOp(Operand Value) : IrOp;
+
+// ---- Loops and callbacks -------------------------------------------------------------------------------
+// A bounded loop is a GotoOp or BranchOp that jumps back (to a label before it): the verifier walks its iterations,
+// so it must see the loop end (while loops, the per-CPU loop's NextCpuOp). A loop body that runs an unknown number
+// of times is a callback a helper calls (LoopCallOp, MapWalkOp).
+
+/// <summary>dst = pointer to <see cref="Cpu"/>'s slot of the value stored under the key, or 0 (bpf_map_lookup_percpu_elem).</summary>
+internal sealed record MapLookupPerCpuOp(VReg Dst, LoweredMap Map, Operand Key, Operand Cpu) : IrOp;
+
+/// <summary>
+/// The back edge of a loop over every possible CPU: cpu += 1, and if cpu is below the number of possible CPUs (known
+/// when the program is loaded) goto head.
+/// </summary>
+internal sealed record NextCpuOp(VReg Cpu, IrLabel Head) : IrOp;
+
+/// <summary>
+/// A subprogram a helper calls back: its IR, and the registers holding its arguments on entry (the first is the
+/// function's context register, r1; then r2, r3...). One callback object is emitted once however often it is used.
+/// </summary>
+internal sealed record IrCallback(IrFunction Body, IReadOnlyList<VReg> Parameters);
+
+/// <summary>
+/// bpf_for_each_map_elem: the callback runs with (map, key, value, context) for each entry, until it returns 1;
+/// dst (when given) receives the number of entries visited.
+/// </summary>
+internal sealed record MapWalkOp(VReg? Dst, LoweredMap Map, IrCallback Callback, Operand Context) : IrOp;
+
+/// <summary>Counts a refused update of the map in its dropped-updates counter (the helper call MapUpdateOp makes on failure).</summary>
+internal sealed record DroppedUpdateOp(LoweredMap Map) : IrOp;
+
+/// <summary>bpf_loop: the callback runs with (index, context) <see cref="Count"/> times, until it returns 1.</summary>
+internal sealed record LoopCallOp(Operand Count, IrCallback Callback, Operand Context) : IrOp;

@@ -36,7 +36,19 @@ internal static class IrPrinter
         {
             text.Append(op is MarkOp ? "" : "  ").Append(Format(op)).Append('\n');
         }
+        foreach (var callback in Callbacks(function))
+        {
+            text.Append("callback ");
+            Print(callback.Body, text);
+        }
     }
+
+    /// <summary>The callbacks the function's operations name, each once, nested ones after their user.</summary>
+    private static IEnumerable<IrCallback> Callbacks(IrFunction function) => function.Ops
+        .Select(o => o switch { MapWalkOp w => w.Callback, LoopCallOp l => l.Callback, _ => null })
+        .OfType<IrCallback>()
+        .Distinct(ReferenceEqualityComparer.Instance)
+        .Cast<IrCallback>();
 
     public static string Format(IrOp op) => op switch
     {
@@ -52,7 +64,14 @@ internal static class IrPrinter
         MapLookupOp o => $"{o.Dst} = lookup map[{o.Map.Ref.Name}], {o.Key}",
         MapUpdateOp o => $"update map[{o.Map.Ref.Name}], {o.Key}, {o.Value}{(o.Flags == 0 ? "" : ", flags " + o.Flags)}",
         MapDeleteOp o => $"delete map[{o.Map.Ref.Name}], {o.Key}",
+        MapLookupPerCpuOp o => $"{o.Dst} = lookup.percpu map[{o.Map.Ref.Name}], {o.Key}, {o.Cpu}",
+        NextCpuOp o => $"next.cpu {o.Cpu}: if ++{o.Cpu} < possible_cpus goto {o.Head}",
+        DroppedUpdateOp o => $"dropped map[{o.Map.Ref.Name}]",
+        MapWalkOp o => (o.Dst is null ? "" : $"{o.Dst} = ") + $"walk map[{o.Map.Ref.Name}], {o.Callback.Body.Name}({string.Join(", ", o.Callback.Parameters)}), {o.Context}",
+        LoopCallOp o => $"loop {o.Count}, {o.Callback.Body.Name}({string.Join(", ", o.Callback.Parameters)}), {o.Context}",
         OutputOp o => $"output {o.Record.Kind} #{o.Record.Id}, {o.Data}, {o.Size}",
+        ReserveOp o => $"{o.Dst} = reserve {o.Record.Kind} #{o.Record.Id}, {o.Size}",
+        SubmitOp o => $"submit {o.Record}",
         GotoOp o => $"goto {o.Target}",
         BranchOp o => $"if {o.Left} {Symbol(o.Condition)} {o.Right} goto {o.Target}",
         MarkOp o => $"{o.Label}:",

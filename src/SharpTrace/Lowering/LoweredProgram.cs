@@ -12,13 +12,16 @@ internal enum LoweredMapRole { Script, RingBuffer, LostEvents, DroppedUpdates, B
 internal sealed record LoweredMap(MapRef Ref, LoweredMapRole Role, int KeySize, int ValueSize, int DroppedIndex = 0);
 
 /// <summary>
-/// An entry of the record table: an output record's action id, what sends it (<c>printf</c>, <c>exit</c>…), and for
-/// formatted records (printf, cat, system) the types of the arguments that follow the id, each 8-byte aligned.
+/// An entry of the record table: an output record's action id, what sends it (<c>printf</c>, <c>exit</c>…), and its
+/// layout (the id, then its fields: a formatted record's arguments, each 8-byte aligned).
 /// </summary>
-internal sealed record LoweredRecord(int Id, string Kind, IReadOnlyList<Semantics.BpfType> ArgumentTypes)
+internal sealed record LoweredRecord(int Id, string Kind, Records.RecordLayout Layout)
 {
-    /// <summary>The record's bytes: the 8-byte id, then the arguments.</summary>
-    public int Size => 8 + ArgumentTypes.Sum(t => Semantics.TupleType.Align8(t.Size));
+    /// <summary>The types of the fields as the reader decodes them (a formatted action's arguments), when it has any.</summary>
+    public IReadOnlyList<Records.IRecordValueType> FieldTypes { get; init; } = [];
+
+    /// <summary>The record's bytes: the 8-byte id, then the fields.</summary>
+    public int Size => Layout.Size;
 }
 
 /// <summary>The IR of one probe: its operations in order, and the virtual registers and slots they use.</summary>

@@ -216,7 +216,7 @@ internal sealed partial class ProbeLowerer
             case BoundStringLiteral literal:
             {
                 var bytes = new byte[size];
-                var encoded = System.Text.Encoding.UTF8.GetBytes(literal.Value);
+                var encoded = literal.Bytes;
                 Array.Copy(encoded, bytes, Math.Min(encoded.Length, size - 1));
                 Ir.Fill(slot, offset, bytes);
                 break;

@@ -5,17 +5,12 @@ namespace SharpTrace.Lowering;
 /// <summary>Map keys, reads, writes, deletes and aggregation updates.</summary>
 internal sealed partial class ProbeLowerer
 {
-    private LoweredMap MapOf(MapSymbol map)
-    {
-        if (map.IsPerCpuArray)
-            throw NotSupported("percpuarray maps");
-        return _maps[map];
-    }
+    private LoweredMap MapOf(MapSymbol map) => _maps[map];
 
     /// <summary>Builds a map key; hist and lhist keys leave 8 bytes for the bucket after it (the caller writes it).</summary>
     private Slot LowerKey(MapSymbol map, IReadOnlyList<BoundExpression> keys)
     {
-        var key = Ir.NewSlot(map.StoredKeySize);
+        var key = Ir.NewSlot(map.IsPerCpuArray ? 8 : map.StoredKeySize);
         if (keys.Count == 0)
         {
             Ir.Store(new SlotAddress(key), 8, new Imm(0));
@@ -27,6 +22,8 @@ internal sealed partial class ProbeLowerer
             LowerAs(keys[i], map.KeyTypes[i], key, map.KeyOffset(i), padStrings: true);
             Ir.Zero(key, map.KeyOffset(i) + size, Align8(size) - size);
         }
+        if (map.IsPerCpuArray)
+            ClampArrayIndex(map, key);
         return key;
     }
 
@@ -45,9 +42,9 @@ internal sealed partial class ProbeLowerer
 
     private Operand LowerMapReadScalar(BoundMapRead read)
     {
-        var map = MapOf(read.Map);
         if (read.Map.IsAggregation)
-            throw NotSupported("reading an aggregation");
+            return LowerAggregationRead(read);
+        var map = MapOf(read.Map);
         var key = LowerKey(read.Map, read.Keys);
         var result = Ir.NewRegister();
         var missing = Ir.NewLabel("missing");
@@ -81,7 +78,15 @@ internal sealed partial class ProbeLowerer
     {
         var map = MapOf(symbol);
         if (IsHistogram(symbol))
-            throw NotSupported("deleting from a histogram map");
+        {
+            LowerHistogramDelete(symbol, keys);
+            return;
+        }
+        if (symbol.IsPerCpuArray)
+        {
+            LowerArrayDelete(symbol, map, LowerKey(symbol, keys));
+            return;
+        }
         var key = LowerKey(symbol, keys);
         Ir.Emit(new MapDeleteOp(map, new StackAddress(key)));
     }
@@ -99,6 +104,11 @@ internal sealed partial class ProbeLowerer
         if (s.Argument is { } arg)
             argument = LowerScalar(arg);
         var key = LowerKey(s.Map, s.Keys);
+        if (s.Map.IsPerCpuArray)
+        {
+            LowerArrayAggregate(s.Map, map, key, function, argument);
+            return;
+        }
         if (s.Type.IsHistogram)
             Ir.Store(new SlotAddress(key, s.Map.KeySize), 8, function.LowerBucket(Ir, argument, s.Type));
         var missing = Ir.NewLabel("missing");

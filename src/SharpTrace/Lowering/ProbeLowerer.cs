@@ -4,7 +4,8 @@ namespace SharpTrace.Lowering;
 
 /// <summary>
 /// Lowers one bound probe to IR: statements here, expressions in ProbeLowerer.Expressions.cs, maps and
-/// aggregations in ProbeLowerer.Maps.cs. A construct it does not handle yet throws
+/// aggregations in ProbeLowerer.Maps.cs, the records sent to user space in ProbeLowerer.Records.cs, loops and map walks
+/// in ProbeLowerer.Loops.cs. A construct it does not handle yet throws
 /// <see cref="LoweringNotSupportedException"/>, and the probe goes through the previous emitter.
 /// </summary>
 internal sealed partial class ProbeLowerer
@@ -31,7 +32,7 @@ internal sealed partial class ProbeLowerer
     }
 
     /// <summary>The IR being built; builtins' lowering hooks add to it.</summary>
-    public IrBuilder Ir { get; }
+    public IrBuilder Ir { get; private set; }
 
     /// <summary>The probe being lowered: builtins that read its context (<c>argN</c>, <c>retval</c>) look at its kind.</summary>
     public BoundProbe Probe => _probe;
@@ -42,10 +43,11 @@ internal sealed partial class ProbeLowerer
     /// <summary>The stack trace map stacks of <paramref name="type"/> are recorded in.</summary>
     public LoweredMap StackMap(StackType type) => _builtins.StackMap(type);
 
+    /// <summary>Lowers the probe; <paramref name="loopVariables"/> is its entry of the loop_variables map when it has loops.</summary>
     public static IrFunction Lower(BoundProbe probe, IReadOnlyDictionary<MapSymbol, LoweredMap> maps, IReadOnlyDictionary<int, LoweredRecord> records,
-        IBuiltinLowerings builtins)
+        IBuiltinLowerings builtins, LoopVariablesEntry? loopVariables = null)
     {
-        var lowerer = new ProbeLowerer(probe, maps, records, builtins);
+        var lowerer = new ProbeLowerer(probe, maps, records, builtins) { _loopVariables = loopVariables };
         lowerer.LowerProbe();
         return lowerer.Ir.Build();
     }
@@ -122,30 +124,21 @@ internal sealed partial class ProbeLowerer
                 LowerAggregate(s);
                 break;
             case BoundPrintf s:
-                LowerPrintf(s);
+                LowerRecord(s.Action, s.Arguments);
                 break;
             case BoundExit:
-            {
-                var exit = _records.Values.First(r => r.Kind == "exit");
-                var record = Ir.NewSlot(8);
-                Ir.Store(new SlotAddress(record), 8, new Imm(exit.Id));
-                Ir.Emit(new OutputOp(exit, new StackAddress(record), 8));
-                Ir.Return(new Imm(0));
-                break;
-            }
-            case BoundReturn:
-                Ir.Return(new Imm(0));
+                LowerExit();
                 break;
             case BoundDelete s:
                 LowerDelete(s.Map, s.Keys);
                 break;
             case BoundClear s:
-                if (!s.Map.IsScalar || IsHistogram(s.Map))
-                    throw NotSupported("clear() of a keyed map");
-                LowerDelete(s.Map, []);
+                LowerClear(s.Map);
                 break;
             default:
-                throw NotSupported(statement.GetType().Name);
+                if (!TryLowerLoopStatement(statement))
+                    throw NotSupported(statement.GetType().Name);
+                break;
         }
     }
 
@@ -155,6 +148,8 @@ internal sealed partial class ProbeLowerer
             LowerScalar(expression);
         else if (expression.Type.Size > 0)
             LowerInto(expression, Ir.NewSlot(expression.Type.Size), 0, expression.Type.Size, padStrings: false);
+        else if (expression.Type is VoidType)
+            _builtins.LowerStatement(expression, this);
         else
             throw NotSupported(expression.GetType().Name + " as a statement");
     }
@@ -169,23 +164,6 @@ internal sealed partial class ProbeLowerer
         }
         var slot = _bufferVariables[s.Variable];
         LowerAs(s.Value, s.Variable.Type, slot, 0, padStrings: true);
-    }
-
-    /// <summary>printf: a record of the action id and each argument 8-byte aligned, sent to the ring buffer.</summary>
-    private void LowerPrintf(BoundPrintf s)
-    {
-        var action = _records[s.Action];
-        var record = Ir.NewSlot(action.Size);
-        Ir.Store(new SlotAddress(record), 8, new Imm(s.Action));
-        var offset = 8;
-        for (var i = 0; i < s.Arguments.Count; i++)
-        {
-            var size = action.ArgumentTypes[i].Size;
-            LowerAs(s.Arguments[i], action.ArgumentTypes[i], record, offset, padStrings: false);
-            Ir.Zero(record, offset + size, Align8(size) - size);
-            offset += Align8(size);
-        }
-        Ir.Emit(new OutputOp(action, new StackAddress(record), action.Size));
     }
 
     private static bool IsHistogram(MapSymbol map) => map.ValueType is AggregationType { IsHistogram: true };

@@ -13,16 +13,21 @@ internal static class ProgramLowerer
         IReadOnlyList<LoweredRecord> records, IBuiltinLowerings builtins)
     {
         var byId = records.ToDictionary(r => r.Id);
-        var probes = program.Probes.Select(p => LowerProbe(p, scriptMaps, byId, builtins)).ToList();
+        var loopProbes = program.Probes.Where(LoopVariables.HasLoops).ToList();
+        var loopMap = maps.FirstOrDefault(m => m.Ref.Name == LoopVariables.MapName);
+        var probes = program.Probes
+            .Select(p => LowerProbe(p, scriptMaps, byId, builtins,
+                loopMap is not null && loopProbes.IndexOf(p) is var entry and >= 0 ? new LoopVariablesEntry(loopMap, entry) : null))
+            .ToList();
         return new LoweredProgram(probes, maps, records);
     }
 
     private static LoweredProbe LowerProbe(BoundProbe probe, IReadOnlyDictionary<MapSymbol, LoweredMap> maps, IReadOnlyDictionary<int, LoweredRecord> records,
-        IBuiltinLowerings builtins)
+        IBuiltinLowerings builtins, LoopVariablesEntry? loopVariables)
     {
         try
         {
-            return new LoweredProbe(probe.Name, ProbeLowerer.Lower(probe, maps, records, builtins), null);
+            return new LoweredProbe(probe.Name, ProbeLowerer.Lower(probe, maps, records, builtins, loopVariables), null);
         }
         catch (LoweringNotSupportedException e)
         {

@@ -136,7 +136,8 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
     internal static string Quote(string text)
     {
         var quoted = new StringBuilder(text.Length + 2).Append('"');
-        foreach (var c in text)
+        // JSON is Unicode: bytes that are not UTF-8 (kept as escapes, RawText) print as U+FFFD.
+        foreach (var c in RawText.ToValidUnicode(text))
         {
             switch (c)
             {

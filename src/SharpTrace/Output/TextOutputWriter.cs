@@ -8,6 +8,13 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
 {
     private const int BarWidth = 52;
 
+    /// <summary>
+    /// The encoding to give the writer of text output so traced byte strings come out byte for byte, as bpftrace prints
+    /// them: UTF-8, except that bytes which are not valid UTF-8 (in a <c>comm</c>, a file name, a <c>\xNN</c> escape),
+    /// which event texts carry as the characters U+DC80-U+DCFF, are written as the original bytes.
+    /// </summary>
+    public static Encoding ByteExactEncoding => RawText.OutputEncoding.Instance;
+
     /// <inheritdoc/>
     public void AttachedProbes(int count)
     {

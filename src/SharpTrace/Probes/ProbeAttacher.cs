@@ -1,42 +1,31 @@
 using SharpTrace.Kernel;
+using SharpTrace.Semantics;
 
 namespace SharpTrace.Probes;
 
-/// <summary>Attaches a loaded program to one attach point, through the attacher of the point's kind.</summary>
+/// <summary>Attaches a loaded program to one attach point, through the provider of the point's kind, and the pieces providers share.</summary>
 internal static class ProbeAttacher
 {
     /// <summary>
-    /// Attaches <paramref name="program"/> at <paramref name="spec"/>; disposing the result detaches it. On failure
-    /// nothing stays attached. <paramref name="tracefs"/> is asked for only by kinds that need it.
+    /// Attaches <paramref name="program"/> at <paramref name="spec"/> through its kind's provider; disposing the result
+    /// detaches it. On failure nothing stays attached. <paramref name="tracefs"/> is asked for only by kinds that need it.
     /// </summary>
-    public static IProbeAttachment Attach(ProbeSpec spec, BpfProgram program, Func<Tracefs> tracefs) => spec.Kind switch
-    {
-        ProbeKind.Tracepoint => TracepointAttacher.Attach(spec, program, tracefs()),
-        ProbeKind.RawTracepoint => RawTracepointLink.Open(spec.Name, program),
-        ProbeKind.Uprobe or ProbeKind.Uretprobe => UprobeAttacher.Attach(spec, program),
-        ProbeKind.Kprobe or ProbeKind.Kretprobe => KprobeAttacher.Attach(spec, program),
-        ProbeKind.Interval => IntervalAttacher.Attach(spec, program),
-        ProbeKind.Profile => ProfileAttacher.Attach(spec, program),
-        ProbeKind.Software => SoftwareAttacher.Attach(spec, program),
-        _ => throw new InvalidOperationException($"{spec} is not attached to the kernel"),
-    };
+    public static IProbeAttachment Attach(ProbeSpec spec, BpfProgram program, Func<Tracefs> tracefs) =>
+        ProviderOf(spec).Attach(spec, program, tracefs);
 
     /// <summary>
-    /// Throws <see cref="ProbeUnavailableException"/> when <paramref name="spec"/>'s kind cannot attach on this kernel;
+    /// Throws <see cref="ProbeUnavailableException"/> when <paramref name="spec"/> cannot attach on this kernel;
     /// asked for every probe before anything is loaded, so such a script fails with one line and leaves nothing behind.
     /// </summary>
     public static void ThrowIfUnavailable(ProbeSpec spec)
     {
-        var reason = spec.Unresolved ?? spec.Kind switch
-        {
-            ProbeKind.Kprobe or ProbeKind.Kretprobe => KprobeAttacher.Unavailability(spec),
-            // Loading fentry and fexit programs (BTF trampolines) is not implemented: this kernel refuses them.
-            ProbeKind.Fentry or ProbeKind.Fexit => ProbeSpecResolver.Unavailable[ProbeSpec.NameOf(spec.Kind)],
-            _ => null,
-        };
-        if (reason is not null)
+        if ((spec.Unresolved ?? ProviderOf(spec).Unavailability(spec)) is { } reason)
             throw new ProbeUnavailableException(spec.ToString(), reason);
     }
+
+    // Every registered kind is a provider; the binder sees them only as probe kinds.
+    private static ProbeProvider ProviderOf(ProbeSpec spec) =>
+        spec.Kind as ProbeProvider ?? throw new InvalidOperationException($"probe kind {spec.Kind} has no provider");
 
     /// <summary>Opens one perf event per CPU with <paramref name="open"/> and attaches the program to each; all or none.</summary>
     public static IProbeAttachment AttachOnEveryCpu(BpfProgram program, Func<int, PerfEvent> open)

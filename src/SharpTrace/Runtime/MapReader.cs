@@ -3,12 +3,13 @@ using SharpTrace.Builtins.Aggregations;
 using SharpTrace.CodeGen;
 using SharpTrace.Kernel;
 using SharpTrace.Output;
+using SharpTrace.Records;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.Runtime;
 
 /// <summary>Reads a script map out of the kernel as a snapshot of typed entries, combining per-CPU values.</summary>
-internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer? symbols = null)
+internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer? symbols = null) : IMapDecoder
 {
     private readonly MapSymbol _symbol = definition.Symbol!;
 
@@ -17,8 +18,8 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
     /// <summary>The size of a key as the kernel stores it (hist and lhist: the bucket after the key).</summary>
     public int KeySize => definition.KeySize;
 
-    /// <summary>The size of a key in a print() record: 8-byte aligned (a per-CPU array's u32 index is widened).</summary>
-    public int RecordKeySize => TupleType.Align8(definition.KeySize);
+    /// <summary>Where an entry's key and value lie in a print() record.</summary>
+    public PrintSnapshot.EntryLayout PrintEntry => PrintSnapshot.Entry(definition.KeySize, definition.ValueSize, PerCpu);
 
     /// <summary>The size of a value as a lookup returns it: per-CPU maps give one 8-byte aligned slot per possible CPU.</summary>
     public int ValueBytes => PerCpu ? Slot * BpfMap.PossibleCpuCount : definition.ValueSize;

@@ -4,6 +4,7 @@ using SharpTrace.Bpf;
 using SharpTrace.Kernel;
 using SharpTrace.Output;
 using SharpTrace.Probes;
+using SharpTrace.Records;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.Runtime;
@@ -16,6 +17,9 @@ namespace SharpTrace.Runtime;
 internal sealed partial class Session : IDisposable
 {
     private const int PollMilliseconds = 50;
+
+    // Records handled between two looks at whether the run should stop: a flood never empties the ring buffer.
+    private const int DrainBatch = 4096;
 
     private readonly CompiledProgram _program;
     private readonly IOutputWriter _output;
@@ -31,13 +35,11 @@ internal sealed partial class Session : IDisposable
     private BpfMap? _lostEvents;
     private BpfMap? _startTime;
     private DroppedUpdates? _droppedUpdates;
-    private readonly PrintSnapshot _printSnapshot;
+    private readonly IRecordHandler[] _handlers;
     private bool _exitRequested;
     private bool _discardingAfterExit;
     private readonly LiveMaps? _live;
     private bool _unflushed;
-    private readonly List<RuntimeValue> _arguments = [];
-    private readonly PrintfFormat?[] _formats;
 
     /// <summary>A session that prints to <paramref name="output"/> and reports problems that do not stop it to <paramref name="warning"/>.</summary>
     /// <paramref name="started"/> is called once every probe is attached and BEGIN ran, unless BEGIN already asked to exit.
@@ -49,8 +51,7 @@ internal sealed partial class Session : IDisposable
         _output = output;
         _warning = warning ?? (_ => { });
         _started = started ?? (() => { });
-        _formats = new PrintfFormat?[program.Maps.Actions.Count];
-        _printSnapshot = new PrintSnapshot(print => _readers.First(r => r.Name == print.Map.Name), _output, _warning);
+        _handlers = CreateRecordHandlers();
     }
 
     /// <summary>
@@ -64,14 +65,18 @@ internal sealed partial class Session : IDisposable
         {
             CheckAndLoad();
             StartClock();
+            // BEGIN runs before the other probes are attached (bpftrace's reference says so), so their records can never
+            // come before its own, nor an exit() of theirs discard its output. Its records are handled once the probes
+            // are attached, after the "attached" event, as bpftrace prints them.
+            RunBeginProbes();
             Attach();
-            RunSpecialProbes(ProbeKind.Begin);
+            _ringBuffer!.Drain(HandleRecord);
             if (!_exitRequested)
                 _started();
             while (!_exitRequested && !cancellation.IsCancellationRequested && !abandon.IsCancellationRequested)
             {
                 // Output is flushed in batches: whenever the reader has caught up with the kernel, never per record.
-                if (_ringBuffer!.Drain(HandleRecord) == 0)
+                if (_ringBuffer!.Drain(HandleRecord, DrainBatch) == 0)
                 {
                     if (_unflushed)
                         _output.Flush();
@@ -85,7 +90,7 @@ internal sealed partial class Session : IDisposable
             // comes after the maps are printed, when the session is disposed.
             StopProbes();
             _ringBuffer!.Drain(HandleRecord);
-            RunSpecialProbes(ProbeKind.End);
+            RunEndProbes();
             ReportLostEvents();
             _droppedUpdates?.ReportAtExit();
             if (_program.Bound.Config.PrintMapsOnExit)
@@ -166,7 +171,7 @@ internal sealed partial class Session : IDisposable
             foreach (var spec in probe.Probe.AttachPoints)
             {
                 count++;
-                if (spec.Kind is not (ProbeKind.Begin or ProbeKind.End))
+                if (spec.Kind.Run == ProbeRun.Attached)
                     _attachments.Add(ProbeAttacher.Attach(spec, program, () => tracefs ??= Tracefs.Open()));
             }
         }
@@ -181,74 +186,21 @@ internal sealed partial class Session : IDisposable
         _attachments.Clear();
     }
 
-    /// <summary>BEGIN and END run in this process through BPF_PROG_TEST_RUN, then their output is handled at once.</summary>
-    private void RunSpecialProbes(ProbeKind kind)
+    private void RunBeginProbes()
     {
-        foreach (var (probe, program) in _loaded.Where(p => p.Probe.Probe.Kind == kind))
+        foreach (var (_, program) in _loaded.Where(p => p.Probe.Probe.Kind.Run == ProbeRun.AtStart))
+            program.TestRun(new byte[8]);
+    }
+
+    /// <summary>END runs in this process through BPF_PROG_TEST_RUN, then its output is handled at once.</summary>
+    private void RunEndProbes()
+    {
+        foreach (var (_, program) in _loaded.Where(p => p.Probe.Probe.Kind.Run == ProbeRun.AtExit))
         {
-            if (kind == ProbeKind.Begin && _exitRequested)
-                break;
             // END runs after exit(): its own output is printed.
             _discardingAfterExit = false;
             program.TestRun(new byte[8]);
             _ringBuffer!.Drain(HandleRecord);
-        }
-    }
-
-    private void HandleRecord(ReadOnlySpan<byte> record)
-    {
-        var id = record.Length < 8 ? -1 : (int)BinaryPrimitives.ReadUInt64LittleEndian(record);
-        if (id < 0 || id >= _program.Maps.Actions.Count)
-        {
-            _warning($"ignored an output record the program does not describe ({record.Length} bytes)");
-            return;
-        }
-        if (_discardingAfterExit)
-            return;
-        _unflushed = true;
-        switch (_program.Maps.Actions[id])
-        {
-            case ExitAction:
-                // As in bpftrace, what the probes sent after exit() (other CPUs, events already queued, the rest
-                // of the probe) is not printed.
-                _exitRequested = true;
-                _discardingAfterExit = true;
-                break;
-            case PrintMapAction print:
-                _printSnapshot.Handle(print, record);
-                break;
-            case FormattedAction formatted:
-            {
-                // The format is parsed once per action and the argument list reused: this runs once per event.
-                var arguments = _arguments;
-                arguments.Clear();
-                var offset = 8;
-                foreach (var type in formatted.ArgumentTypes)
-                {
-                    arguments.Add(ValueDecoder.Decode(type, record.Slice(offset, type.Size), _symbols));
-                    offset += TupleType.Align8(type.Size);
-                }
-                var text = (_formats[id] ??= PrintfFormat.Parse(formatted.Format)).Format(arguments);
-                switch (formatted)
-                {
-                    case Builtins.CatAction cat:
-                        _output.Cat(cat.Read(text, _warning));
-                        break;
-                    case Builtins.SystemAction:
-                        _output.Syscall(Builtins.SystemAction.Run(text, _warning));
-                        break;
-                    default:
-                        _output.Printf(text);
-                        break;
-                }
-                break;
-            }
-            case Builtins.JoinAction join:
-                _output.Join(join.Text(record));
-                break;
-            case Builtins.TimeAction time:
-                _output.Time(StrftimeFormat.FormatNow(time.Format));
-                break;
         }
     }
 

@@ -17,7 +17,7 @@ internal static class ValueDecoder
         PointerType => new IntegerValue(unchecked((long)ReadUnsigned(bytes, 8)), IsSigned: false),
         StringType s => new StringValue(DecodeString(bytes[..Math.Min(s.Capacity, bytes.Length)])),
         TupleType t => DecodeTuple(t, bytes, symbols),
-        Builtins.TimestampType t => new StringValue(t.Decode(bytes)),
+        SelfDecodingType t => t.Decode(bytes),
         InetType => new StringValue(InetAddress.Format((long)ReadUnsigned(bytes, 8), bytes.Slice(InetType.AddressOffset, 16))),
         BufferType b => new BufferValue(bytes.Slice(BufferType.DataOffset, (int)Math.Min(ReadUnsigned(bytes, 8), (ulong)b.Capacity)).ToArray()),
         _ => throw new InvalidOperationException($"cannot decode a value of type {type}"),
@@ -46,7 +46,7 @@ internal static class ValueDecoder
     public static string DecodeString(ReadOnlySpan<byte> bytes)
     {
         var end = bytes.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
+        return Output.RawText.Decode(end < 0 ? bytes : bytes[..end]);
     }
 
     private static long ReadSigned(ReadOnlySpan<byte> bytes, int size) => size switch

@@ -1,6 +1,4 @@
-using SharpTrace.Builtins;
 using SharpTrace.Kernel;
-using SharpTrace.Probes;
 using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
@@ -27,14 +25,16 @@ internal sealed class Binder
     private readonly ProbeExpander _probeExpander;
     private Kallsyms? _kallsyms;
     private readonly TimestampFormats _timestampFormats = new();
+    private readonly BuiltinCatalog _builtins;
     private DiagnosticBag _diagnostics;
     private ProgramConfig _config;
 
-    private Binder(SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig config, IKernelTypes? kernel)
+    private Binder(BuiltinCatalog builtins, SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig config, IKernelTypes? kernel, ProbeKinds probeKinds)
     {
+        _builtins = builtins;
         _tree = tree;
         _tracepoints = tracepoints;
-        _probeExpander = new ProbeExpander(tracepoints);
+        _probeExpander = new ProbeExpander(tracepoints, probeKinds);
         _config = config;
         _kernel = kernel;
         _diagnostics = new DiagnosticBag(tree.Source);
@@ -46,15 +46,18 @@ internal sealed class Binder
     private CTypeTable Types => _types ??= _declarations?.Types ?? new CTypeTable(_kernel);
 
     /// <summary>
-    /// Binds a parsed program. Diagnostics include the syntax tree's own. <paramref name="kernelTypes"/> are the
-    /// kernel's C types (BTF), asked only when the script names a type; null when the kernel has none.
+    /// Binds a parsed program. Diagnostics include the syntax tree's own. <paramref name="builtins"/> are the builtins
+    /// the composition root registered. <paramref name="kernelTypes"/> are the kernel's C types (BTF), asked only when
+    /// the script names a type; null when the kernel has none.
+    /// <paramref name="probeKinds"/> are the kinds attach points may name; the registered ones when null.
     /// </summary>
     public static (BoundProgram? Program, IReadOnlyList<Diagnostic> Diagnostics) Bind(
-        SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig? config = null, IKernelTypes? kernelTypes = null)
+        BuiltinCatalog builtins, SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig? config = null, IKernelTypes? kernelTypes = null,
+        ProbeKinds? probeKinds = null)
     {
         if (tree.Diagnostics.Any(d => d.IsError))
             return (null, tree.Diagnostics);
-        var binder = new Binder(tree, tracepoints, config ?? new ProgramConfig(), kernelTypes);
+        var binder = new Binder(builtins, tree, tracepoints, config ?? new ProgramConfig(), kernelTypes, probeKinds ?? ProbeKinds.Registered);
         var program = binder.BindToFixpoint();
         var diagnostics = tree.Diagnostics.Concat(binder._declarationDiagnostics.Items).Concat(binder._diagnostics.Items).ToList();
         return (diagnostics.Any(d => d.IsError) ? null : program, diagnostics);
@@ -84,7 +87,7 @@ internal sealed class Binder
         if (root.Config is { } config)
             _config = ConfigBinder.Bind(config, _config, _diagnostics);
         var context = new BindingContext(_tree, _tracepoints, _kernel, () => Types, _declarations, _maps, _config, _diagnostics,
-            () => _kallsyms ??= Kallsyms.Load(), _timestampFormats);
+            () => _kallsyms ??= Kallsyms.Load(), _timestampFormats, _builtins);
         _maps.Declare(root.MapDeclarations, _diagnostics);
         var probes = new List<BoundProbe>();
         foreach (var probe in root.Probes)
@@ -121,11 +124,11 @@ internal sealed class Binder
     private (BoundProbe Probe, bool NeedsProgramPerAttachPoint) BindProbeAt(Probe probe, IReadOnlyList<ProbeSpec> specs, BindingContext context)
     {
         var kind = specs[0].Kind;
-        var scope = new ProbeScope(specs, kind == ProbeKind.Tracepoint ? _tracepoints.Format(specs[0].Target, specs[0].Name) : null);
+        var scope = new ProbeScope(specs, kind.Context.Args == ArgsSource.TracepointFormat ? _tracepoints.Format(specs[0].Target, specs[0].Name) : null);
         var statements = new StatementBinder(context, scope);
 
         var predicate = probe.Predicate is null ? null : statements.BindPredicate(probe.Predicate);
-        if (_config.TargetPid is { } targetPid && kind is not (ProbeKind.Begin or ProbeKind.End))
+        if (_config.TargetPid is { } targetPid && kind.Run == ProbeRun.Attached)
             predicate = OnlyForProcess(targetPid, probe.Span, predicate);
         var body = statements.BindBlock(probe.Body);
         var bound = new BoundProbe(probe.Span, kind, specs, predicate, body, statements.ProbeVariables()) { CannotRun = scope.CannotRun };
@@ -133,9 +136,9 @@ internal sealed class Binder
     }
 
     /// <summary>-p PID: the probe acts as if its predicate began with <c>pid == PID &amp;&amp;</c>.</summary>
-    private static BoundExpression OnlyForProcess(int targetPid, TextSpan span, BoundExpression? predicate)
+    private BoundExpression OnlyForProcess(int targetPid, TextSpan span, BoundExpression? predicate)
     {
-        var pid = BuiltinVariable.All["pid"];
+        var pid = _builtins.Variable("pid");
         BoundExpression filter = new BoundBinary(span, BoundBinaryOperatorKind.Equal,
             new BoundBuiltinVariable(span, pid, pid.Type), new BoundIntegerLiteral(span, targetPid, BpfType.Int64), BpfType.Int64);
         return predicate is null ? filter : new BoundBinary(span, BoundBinaryOperatorKind.LogicalAnd, filter, predicate, BpfType.Int64);

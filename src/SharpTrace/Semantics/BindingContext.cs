@@ -1,6 +1,5 @@
-using SharpTrace.Builtins;
 using SharpTrace.Kernel;
-using SharpTrace.Runtime;
+using SharpTrace.Records;
 using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 
@@ -20,9 +19,10 @@ internal sealed class BindingContext(
     ProgramConfig config,
     DiagnosticBag diagnostics,
     Func<Kallsyms> kallsyms,
-    TimestampFormats timestampFormats)
+    TimestampFormats timestampFormats,
+    BuiltinCatalog builtins)
 {
-    private readonly List<AsyncActionInfo> _actions = [];
+    private readonly List<AsyncAction> _actions = [];
 
     public SyntaxTree Tree { get; } = tree;
     public ITracepointCatalog Tracepoints { get; } = tracepoints;
@@ -38,12 +38,14 @@ internal sealed class BindingContext(
     /// <summary>The kernel's symbols, read at the first builtin that needs them.</summary>
     public Func<Kallsyms> Kallsyms { get; } = kallsyms;
     public TimestampFormats TimestampFormats { get; } = timestampFormats;
+    /// <summary>The builtins the composition root registered.</summary>
+    public BuiltinCatalog Builtins { get; } = builtins;
 
     /// <summary>The actions user space carries out for the program's records (printf, print, exit...), by id.</summary>
-    public IReadOnlyList<AsyncActionInfo> Actions => _actions;
+    public IReadOnlyList<AsyncAction> Actions => _actions;
 
     /// <summary>Adds an action; <paramref name="create"/> receives its id.</summary>
-    public int AddAction(Func<int, AsyncActionInfo> create)
+    public int AddAction(Func<int, AsyncAction> create)
     {
         var action = create(_actions.Count);
         _actions.Add(action);

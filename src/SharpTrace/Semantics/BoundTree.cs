@@ -11,10 +11,27 @@ internal abstract record BoundExpression(TextSpan Span, BpfType Type) : BoundNod
 internal sealed record BoundIntegerLiteral(TextSpan Span, long Value, BpfType Type) : BoundExpression(Span, Type);
 
 internal sealed record BoundStringLiteral(TextSpan Span, string Value)
-    : BoundExpression(Span, new StringType(System.Text.Encoding.UTF8.GetByteCount(Value) + 1));
+    : BoundExpression(Span, new StringType(Output.RawText.GetByteCount(Value) + 1))
+{
+    /// <summary>The literal's bytes, without the terminating zero: UTF-8, and the bytes of <c>\xNN</c> escapes as written.</summary>
+    public byte[] Bytes => Output.RawText.GetBytes(Value);
+}
 
 /// <summary>A builtin variable such as <c>pid</c> or <c>comm</c>; <see cref="Builtin"/> knows how to read it.</summary>
-internal sealed record BoundBuiltinVariable(TextSpan Span, Builtins.BuiltinVariable Builtin, BpfType Type) : BoundExpression(Span, Type);
+internal sealed record BoundBuiltinVariable(TextSpan Span, IBuiltinVariable Builtin, BpfType Type) : BoundExpression(Span, Type);
+
+/// <summary>
+/// A call of a builtin function (<c>has_key</c>, <c>ksym</c>, <c>strerror</c>…): the node is declared by the builtin
+/// that binds it, in its own file, and carries its own code; Semantics sees only what the tree printer shows.
+/// </summary>
+internal abstract record BoundCall(TextSpan Span, BpfType Type) : BoundExpression(Span, Type)
+{
+    /// <summary>How <c>-d types</c> names the node; null for its type's name without "Bound".</summary>
+    public virtual string? Description => null;
+
+    /// <summary>The bound expressions <c>-d types</c> prints below the node.</summary>
+    public virtual IReadOnlyList<BoundExpression> Operands => [];
+}
 
 /// <summary>A field of a tracepoint's arguments (<c>args.filename</c>), read from the probe context.</summary>
 internal sealed record BoundTracepointField(TextSpan Span, Kernel.TracepointField Field, BpfType Type) : BoundExpression(Span, Type);
@@ -84,8 +101,8 @@ internal sealed record BoundPrintMap(TextSpan Span, MapSymbol Map, int Action) :
 /// <summary>One probe's code; <see cref="AttachPoints"/> are already expanded and resolved.</summary>
 internal sealed record BoundProbe(
     TextSpan Span,
-    Probes.ProbeKind Kind,
-    IReadOnlyList<Probes.ProbeSpec> AttachPoints,
+    ProbeKind Kind,
+    IReadOnlyList<ProbeSpec> AttachPoints,
     BoundExpression? Predicate,
     BoundBlock Body,
     IReadOnlyList<VariableSymbol> Variables) : BoundNode(Span)
@@ -101,5 +118,5 @@ internal sealed record BoundProbe(
 internal sealed record BoundProgram(
     IReadOnlyList<BoundProbe> Probes,
     IReadOnlyList<MapSymbol> Maps,
-    IReadOnlyList<Runtime.AsyncActionInfo> Actions,
+    IReadOnlyList<Records.AsyncAction> Actions,
     ProgramConfig Config);

@@ -1,7 +1,5 @@
-using SharpTrace.Builtins;
 using SharpTrace.CodeGen;
 using SharpTrace.Bpf;
-using SharpTrace.Probes;
 using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
@@ -43,7 +41,7 @@ internal sealed partial class ExpressionBinder
     /// </summary>
     private BoundExpression? BindFexitReturnValue(Identifier identifier)
     {
-        if (_probeKind != ProbeKind.Fexit || _kernel?.FindFunctionPrototype(_probeSpecs[0].Name) is not { } prototype)
+        if (_probeKind.Context.Retval != RetvalSource.BtfFunctionReturn || _kernel?.FindFunctionPrototype(_probeSpecs[0].Name) is not { } prototype)
             return null;
         if (prototype.ReturnType.Resolved is CVoidType)
         {
@@ -72,18 +70,18 @@ internal sealed partial class ExpressionBinder
         return new BoundContextArgument(span, index, type);
     }
 
-    private IReadOnlyList<CParameter>? ArgumentsOf(ProbeSpec spec) => spec.Kind switch
+    private IReadOnlyList<CParameter>? ArgumentsOf(ProbeSpec spec) => spec.Kind.Context.Args switch
     {
-        ProbeKind.RawTracepoint => _kernel?.FindTracepointArguments(spec.Name),
-        ProbeKind.Fentry or ProbeKind.Fexit => _kernel?.FindFunctionPrototype(spec.Name)?.Parameters,
+        ArgsSource.BtfTracepoint => _kernel?.FindTracepointArguments(spec.Name),
+        ArgsSource.BtfFunction => _kernel?.FindFunctionPrototype(spec.Name)?.Parameters,
         _ => null,
     };
 }
 
 /// <summary>Argument <see cref="Index"/> of a context that is an array of u64 words, narrowed to its C type.</summary>
-internal sealed record BoundContextArgument(TextSpan Span, int Index, BpfType ArgumentType) : BoundBuiltinCall(Span, ArgumentType)
+internal sealed record BoundContextArgument(TextSpan Span, int Index, BpfType ArgumentType) : BoundCall(Span, ArgumentType)
 {
-    internal override void EmitScalar(ProbeEmitter emitter)
+    internal void EmitScalar(ProbeEmitter emitter)
     {
         var asm = emitter.Asm;
         asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, (short)(Index * 8));

@@ -1,4 +1,3 @@
-using SharpTrace.Builtins;
 using SharpTrace.Kernel;
 using SharpTrace.Syntax.Ast;
 
@@ -10,7 +9,7 @@ internal sealed partial class ExpressionBinder
     /// <summary>Binds <c>name(...)</c>, or a bare <c>name</c> when <paramref name="call"/> has no parentheses, if a builtin function has that name.</summary>
     private BoundExpression? TryBindBuiltinFunction(CallExpression call, bool bareName, bool asStatement = false)
     {
-        if (!BuiltinFunction.All.TryGetValue(call.Name, out var function) || (bareName && !function.IsVariable))
+        if (!_context.Builtins.TryGetFunction(call.Name, out var function) || (bareName && !function.IsVariable))
             return null;
         if (function.IsUnsafe && !_config.Unsafe)
         {
@@ -30,13 +29,13 @@ internal sealed partial class ExpressionBinder
             return Error(call.Span);
         }
         var context = new BuiltinContext(_probeKind, _probeSpecs, _config, _diagnostics, BindExpression, _context.Kallsyms,
-            _context.AddAction, _context.TimestampFormats, reason => _scope.CannotRun ??= reason, BindFormat);
+            _context.AddAction, _context.TimestampFormats, reason => _scope.CannotRun ??= reason, BindFormat, name => _maps.Get(name), BindKeys);
         return function.Bind(call, context);
     }
 
     /// <summary>A builtin call that has no value (<c>time()</c>), used as a statement; null for other calls.</summary>
     public BoundStatement? TryBindBuiltinStatement(CallExpression call, Syntax.TextSpan span) =>
-        BuiltinFunction.All.TryGetValue(call.Name, out var function) && function.IsStatement
+        _context.Builtins.TryGetFunction(call.Name, out var function) && function.IsStatement
             ? new BoundExpressionStatement(span, TryBindBuiltinFunction(call, bareName: false, asStatement: true)!)
             : null;
 

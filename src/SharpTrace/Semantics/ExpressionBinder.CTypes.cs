@@ -1,4 +1,3 @@
-using SharpTrace.Probes;
 using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
@@ -114,7 +113,7 @@ internal sealed partial class ExpressionBinder
     {
         // An integer is an address, as in bpftrace (loads.bt reads *kaddr("avenrun")): a 64-bit read.
         if (operand.Type is IntegerType)
-            return new BoundMemoryRead(unary.Span, operand, 0, BpfType.Int64, ProbeSpec.ReadsUserMemory(_probeKind));
+            return new BoundMemoryRead(unary.Span, operand, 0, BpfType.Int64, _probeKind.Context.ReadsUserMemory);
         if (operand.Type is not PointerType pointer)
         {
             _diagnostics.ReportInvalidDereference(new TextSpan(unary.Span.Start, 1), TypeNames.Of(operand.Type));
@@ -156,7 +155,7 @@ internal sealed partial class ExpressionBinder
             case CPointerType p:
             {
                 // An address that came from a user program's registers points into its memory, as bpftrace assumes.
-                var user = operand.Type is PointerType from ? from.IsUserSpace : ProbeSpec.ReadsUserMemory(_probeKind) || p.IsUser;
+                var user = operand.Type is PointerType from ? from.IsUserSpace : _probeKind.Context.ReadsUserMemory || p.IsUser;
                 return new BoundCast(cast.Span, operand, new PointerType(p.Target, user));
             }
             case CIntegerType { Size: <= 8 } or CBoolType or CEnumType { Size: <= 8 }:

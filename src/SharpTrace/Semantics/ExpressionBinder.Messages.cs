@@ -9,7 +9,7 @@ internal sealed partial class ExpressionBinder
 {
     private void ReportArgsNotAllowed(TextSpan span)
     {
-        var kind = _probeKind is Probes.ProbeKind.Begin or Probes.ProbeKind.End ? "special" : Probes.ProbeSpec.NameOf(_probeKind);
+        var kind = _probeKind.Run == ProbeRun.Attached ? _probeKind.Name : "special";
         _diagnostics.Error(span, $"The args builtin can only be used with tracepoint/kfunc/uprobeprobes ({kind} used here)");
     }
 

@@ -1,8 +1,4 @@
-using SharpTrace.Builtins;
-using SharpTrace.Builtins.Aggregations;
 using SharpTrace.Kernel;
-using SharpTrace.Probes;
-using SharpTrace.Runtime;
 using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
@@ -110,7 +106,7 @@ internal sealed partial class ExpressionBinder
                 return Error(variable.Span);
             case MapAccess access:
                 return BindMapRead(access);
-            case FieldAccess { Target: Identifier { Name: "args" } } field when _probeKind is ProbeKind.RawTracepoint or ProbeKind.Fentry or ProbeKind.Fexit:
+            case FieldAccess { Target: Identifier { Name: "args" } } field when _probeKind.Context.Args is ArgsSource.BtfTracepoint or ArgsSource.BtfFunction:
                 return BindBtfArgument(field);
             case FieldAccess { Target: Identifier { Name: "args" } } field:
                 return BindTracepointField(field);
@@ -192,17 +188,17 @@ internal sealed partial class ExpressionBinder
             return bound;
         if (identifier.Name == "retval" && BindFexitReturnValue(identifier) is { } returnValue)
             return returnValue;
-        if (BuiltinVariable.TryGet(identifier.Name, out var builtin))
+        if (_context.Builtins.TryGetVariable(identifier.Name, out var builtin))
         {
             if (!builtin.IsAllowedIn(_probeKind) && builtin.AllowedProbes is { } allowed)
                 _diagnostics.ReportBuiltinOnlyIn(identifier.Span, builtin.Name, allowed, builtin.NotAllowedHint(_probeKind));
             else if (!builtin.IsAllowedIn(_probeKind))
-                _diagnostics.ReportNotAllowedInProbe(identifier.Span, "Builtin " + builtin.Name, _probeKind.ToString().ToLowerInvariant());
+                _diagnostics.ReportNotAllowedInProbe(identifier.Span, "Builtin " + builtin.Name, _probeKind.Name);
             return new BoundBuiltinVariable(identifier.Span, builtin, builtin.TypeIn(_context.Types));
         }
         if (BindConstant(identifier) is { } constant)
             return constant;
-        if (identifier.Name == "args" && _probeKind != ProbeKind.Tracepoint)
+        if (identifier.Name == "args" && _probeKind.Context.Args != ArgsSource.TracepointFormat)
             ReportArgsNotAllowed(identifier.Span);
         else if (identifier.Name == "args")
             _diagnostics.Error(identifier.Span, "args cannot be used as a value: name a field, e.g. args.filename");
@@ -213,7 +209,7 @@ internal sealed partial class ExpressionBinder
 
     private BoundExpression BindTracepointField(FieldAccess access)
     {
-        if (_probeKind != ProbeKind.Tracepoint || _tracepointFormat is null)
+        if (_probeKind.Context.Args != ArgsSource.TracepointFormat || _tracepointFormat is null)
         {
             ReportArgsNotAllowed(access.Target.Span);
             return Error(access.Span);
@@ -366,20 +362,16 @@ internal sealed partial class ExpressionBinder
                 }
                 if (length is not null && !length.Type.IsInteger)
                     _diagnostics.Error(length.Span, "str() expects an integer length");
-                bool? user = pointer.Type is PointerType p ? p.IsUserSpace : ProbeSpec.ReadsUserMemory(_probeKind) ? true : null;
+                bool? user = pointer.Type is PointerType p ? p.IsUserSpace : _probeKind.Context.ReadsUserMemory ? true : null;
                 return new BoundStr(call.Span, pointer, length, user, new StringType(_config.MaxStrlen));
             }
-            case "has_key":
-                return BindHasKey(call);
-            case "len":
-                return BindLen(call);
             case "printf" or "exit" or "clear" or "delete" or "print" or "zero":
                 _diagnostics.Error(call.Span, $"{call.Name}() should not be used in an assignment or as a map key");
                 return Error(call.Span);
             default:
                 if (TryBindBuiltinFunction(call, bareName: false) is { } bound)
                     return bound;
-                if (AggregationFunction.All.ContainsKey(call.Name))
+                if (_context.Builtins.IsAggregation(call.Name))
                     _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
                 else
                     _diagnostics.ReportUnknownFunction(call.NameSpan, call.Name);
@@ -427,7 +419,7 @@ internal sealed partial class ExpressionBinder
             return null;
         return type.Resolved switch
         {
-            CTypes.CPointerType p => new PointerType(p.Target, Probes.ProbeSpec.ReadsUserMemory(_probeKind) || p.IsUser),
+            CTypes.CPointerType p => new PointerType(p.Target, _probeKind.Context.ReadsUserMemory || p.IsUser),
             _ => ValueTypeOf(type, false) is IntegerType integer ? _context.StorageType(integer) : null,
         };
     }

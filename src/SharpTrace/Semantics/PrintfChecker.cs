@@ -44,9 +44,9 @@ internal static class PrintfChecker
         return null;
     }
 
-    /// <summary>Values printf's <c>%s</c> takes: strings, stacks, symbols, timestamps and addresses (<c>ntop</c>).</summary>
+    /// <summary>Values printf's <c>%s</c> takes: strings, stacks, symbols, addresses (<c>ntop</c>) and what decodes itself (timestamps).</summary>
     public static bool PrintsAsText(BpfType type) =>
-        type is StringType or StackType or KernelSymbolType or UserSymbolType or Builtins.TimestampType or InetType;
+        type is StringType or StackType or KernelSymbolType or UserSymbolType or SelfDecodingType or InetType;
 
     /// <summary>An argument's type as a conversion names what it takes: a pointer is an integer, a symbol a string.</summary>
     private static string ArgumentTypeName(BpfType type) =>

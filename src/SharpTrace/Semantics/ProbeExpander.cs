@@ -1,4 +1,3 @@
-using SharpTrace.Probes;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
 
@@ -8,16 +7,17 @@ namespace SharpTrace.Semantics;
 /// A probe's attach points as the kernel sees them: wildcards expanded, names resolved (tracepoints, functions,
 /// binaries' symbols). Binaries read for uprobes are kept for the compilation, so every fixpoint pass reuses them.
 /// </summary>
-internal sealed class ProbeExpander(ITracepointCatalog tracepoints)
+internal sealed class ProbeExpander(ITracepointCatalog tracepoints, ProbeKinds kinds)
 {
     private readonly Dictionary<string, Kernel.Elf.ElfFile> _elfFiles = new(StringComparer.Ordinal);
 
     /// <summary>Every attach point of <paramref name="probe"/>, all of one kind; empty when none resolves or kinds are mixed.</summary>
     public IReadOnlyList<ProbeSpec> Expand(Probe probe, DiagnosticBag diagnostics)
     {
+        var resolution = new ProbeResolution(tracepoints, diagnostics, _elfFiles);
         var specs = new List<ProbeSpec>();
         foreach (var point in probe.AttachPoints)
-            specs.AddRange(ProbeSpecResolver.Resolve(point, tracepoints, diagnostics, _elfFiles));
+            specs.AddRange(kinds.Resolve(point, resolution));
         if (specs.Count == 0)
             return [];
         if (specs.Select(s => s.Kind).Distinct().Count() > 1)

@@ -1,5 +1,4 @@
 using SharpTrace.Kernel;
-using SharpTrace.Probes;
 
 namespace SharpTrace.Semantics;
 

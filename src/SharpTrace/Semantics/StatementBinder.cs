@@ -1,7 +1,4 @@
-using SharpTrace.Builtins;
-using SharpTrace.Builtins.Aggregations;
-using SharpTrace.Probes;
-using SharpTrace.Runtime;
+using SharpTrace.Records;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
 
@@ -89,7 +86,7 @@ internal sealed partial class StatementBinder
     {
         switch (s.Target)
         {
-            case MapAccess map when s.CompoundOperator is null && s.Value is CallExpression call && AggregationFunction.All.ContainsKey(call.Name):
+            case MapAccess map when s.CompoundOperator is null && s.Value is CallExpression call && _context.Builtins.IsAggregation(call.Name):
                 return BindAggregate(map, call, s.Span);
             case MapAccess map:
             {
@@ -199,7 +196,7 @@ internal sealed partial class StatementBinder
 
     private BoundStatement? BindAggregate(MapAccess access, CallExpression call, TextSpan span)
     {
-        var function = AggregationFunction.All[call.Name];
+        var function = _context.Builtins.Aggregation(call.Name);
         var arguments = call.Arguments.Select(_expressions.BindExpression).ToList();
         if (arguments.Any(a => a.Type is ErrorType))
             return null;
@@ -246,7 +243,7 @@ internal sealed partial class StatementBinder
             case "delete":
                 return BindDelete(call, span);
             default:
-                if (AggregationFunction.All.ContainsKey(call.Name))
+                if (_context.Builtins.IsAggregation(call.Name))
                 {
                     _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
                     return null;
@@ -321,7 +318,7 @@ internal sealed partial class StatementBinder
         // bpftrace 0.17 ignores top and div for stats maps (with a warning); we apply them (docs/output.md).
         var map = _maps.Get(access.Name);
         var (top, div) = (limits[0], limits[1]);
-        return new BoundPrintMap(span, map, _context.AddAction(id => new PrintMapAction(id, map, top, div)));
+        return new BoundPrintMap(span, map, _context.AddAction(id => new PrintMapAction(id, map.Name, top, div)));
     }
 
     private BoundStatement? BindDelete(CallExpression call, TextSpan span)

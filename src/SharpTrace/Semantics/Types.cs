@@ -3,7 +3,7 @@ using SharpTrace.Semantics.CTypes;
 namespace SharpTrace.Semantics;
 
 /// <summary>The type of a value in a bpftrace program, as the code generator and the runtime see it.</summary>
-internal abstract record BpfType
+internal abstract record BpfType : Records.IRecordValueType
 {
     /// <summary>Bytes the value occupies in a map, a stack buffer or an output record.</summary>
     public abstract int Size { get; }
@@ -15,6 +15,16 @@ internal abstract record BpfType
     public static readonly IntegerType UInt64 = new(8, false);
     public static readonly IntegerType UInt32 = new(4, false);
     public static readonly VoidType Void = new();
+}
+
+/// <summary>
+/// A value whose bytes only user space turns into what is printed (strftime()'s timestamp, strerror()'s text): the
+/// type decodes its values itself, in the file of the builtin that makes it, and printf's <c>%s</c> takes it.
+/// </summary>
+internal abstract record SelfDecodingType : BpfType
+{
+    /// <summary>The value of <see cref="BpfType.Size"/> bytes written by the probe, as user space prints it.</summary>
+    public abstract Output.RuntimeValue Decode(ReadOnlySpan<byte> bytes);
 }
 
 /// <summary>A signed or unsigned integer of 1, 2, 4 or 8 bytes.</summary>

@@ -300,7 +300,8 @@ internal sealed class Lexer
 
     /// <summary>
     /// Reads a quoted string's body after its opening quote up to and including the closing quote, decoding escapes.
-    /// <c>\xNN</c> and octal escapes above 0x7F become the characters U+0080..U+00FF.
+    /// <c>\xNN</c> and octal escapes above 0x7F stand for that byte, as in bpftrace: the character U+DC80..U+DCFF, which
+    /// becomes the byte again when the literal is encoded (Output.RawText's convention; Syntax depends on no stage).
     /// </summary>
     private string ReadQuoted(ref int position, DiagnosticBag diagnostics, int start)
     {
@@ -344,7 +345,7 @@ internal sealed class Lexer
                         position++;
                         digits++;
                     }
-                    sb.Append((char)code);
+                    sb.Append(ByteEscape(code));
                     break;
                 }
                 case >= '0' and <= '7':
@@ -357,7 +358,7 @@ internal sealed class Lexer
                         position++;
                         digits++;
                     }
-                    sb.Append((char)(code & 0xFF));
+                    sb.Append(ByteEscape(code & 0xFF));
                     break;
                 }
                 default:
@@ -371,6 +372,8 @@ internal sealed class Lexer
             }
         }
     }
+
+    private static char ByteEscape(int code) => code < 0x80 ? (char)code : (char)(0xDC00 + code);
 
     /// <summary>
     /// Scans one attach point as raw text starting at <paramref name="position"/> (trivia already skipped):

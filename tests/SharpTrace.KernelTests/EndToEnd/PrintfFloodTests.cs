@@ -49,6 +49,30 @@ public sealed partial class PrintfFloodTests : KernelTest
         Assert.Equal(events, printed + lost);
     }
 
+    [Theory]
+    [InlineData("text", false)]
+    [InlineData("json", true)]
+    public async Task SigintOrSigtermEndsARunWhileEventsFloodInWithEndRunOnce(string format, bool terminate)
+    {
+        // The flood runs until sharptrace ends (the command dies with it): a billion calls take minutes.
+        using var tool = SharpTraceRun.Start(["-f", format, "-e", Script + """ END { printf("end\n"); }""",
+            "-c", $"{TestPrograms.PathOf("getpid_flood")} 1000000000"]);
+        await tool.WaitForAttachedAsync(TracerProcess.DefaultTimeout);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        if (terminate)
+            tool.Terminate();
+        else
+            tool.Interrupt();
+
+        // bpftrace stops in about half a second; the bound leaves room for a loaded machine, not for draining a flood.
+        var result = await tool.WaitForExitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Stdout.Split('\n');
+        Assert.Single(lines, line => line is "end" or """{"type": "printf", "data": "end\n"}""");
+        Assert.True(lines.Length > 100, $"only {lines.Length} lines: the flood did not run");
+    }
+
     [GeneratedRegex(@"^-?\d+$")]
     private static partial Regex IntegerLine();
 

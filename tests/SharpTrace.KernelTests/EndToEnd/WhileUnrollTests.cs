@@ -20,7 +20,8 @@ public sealed class WhileUnrollTests : KernelTest
         // break inside unroll leaves the enclosing while.
         "BEGIN { $j = 0; while ($j < 3) { unroll(2) { @c++; } $j++; if ($j == 2) { break; } } exit(); }",
         "BEGIN { unroll(100) { @a++; } exit(); }",
-        "interval:ms:10 { $i = 0; while ($i < 4) { @n++; $i++; } exit(); }",
+        // 100 ms: the second firing must not come before exit() has stopped the probes, even on a loaded machine.
+        "interval:ms:100 { $i = 0; while ($i < 4) { @n++; $i++; } exit(); }",
     };
 
     [Theory]

@@ -189,6 +189,29 @@ public sealed class ForLoopTests : KernelTest
     }
 
     [Fact]
+    public async Task PerCpuCountersReadDirectlyAsTheirTotalOverAllCpus()
+    {
+        // bpftrace's docs (PERCPU types): reading a count or sum in the program reads every CPU's slot. Three kill(1, 0)
+        // calls on two CPUs; the third one's second probe reads the combined values.
+        const string Match = "args->pid == 1 && args->sig == 0";
+        var script = $$"""
+            tracepoint:syscalls:sys_enter_kill /{{Match}}/ { @c[1] = count(); @s[1] = sum(cpu + 1); @lo[1] = min(cpu + 5); @hi[1] = max(cpu + 5); @runs++; }
+            tracepoint:syscalls:sys_enter_kill /{{Match}} && @runs == 3/ { printf("%d %d %d %d\n", @c[1], @s[1], @lo[1], @hi[1]); exit(); }
+            """;
+        using var tool = SharpTraceRun.Start(["-q", "--no-print-maps", "-e", script]);
+        await tool.WaitForAttachedAsync(Bound);
+        var secondCpu = Environment.ProcessorCount > 1 ? 1 : 0;
+        foreach (var cpu in new[] { 0, 0, secondCpu })
+        {
+            using var child = System.Diagnostics.Process.Start("taskset", ["-c", cpu.ToString(System.Globalization.CultureInfo.InvariantCulture), "sh", "-c", "kill -0 1"])!;
+            await child.WaitForExitAsync().WaitAsync(Bound);
+        }
+        var result = await tool.WaitForExitAsync(Bound);
+
+        Assert.Equal((0, $"3 {3 + secondCpu} 5 {5 + secondCpu}\n"), (result.ExitCode, result.Stdout));
+    }
+
+    [Fact]
     public async Task JsonModePrintsOneObjectPerLine()
     {
         var result = await SharpTraceRun.RunAsync(["-f", "json", "-e",

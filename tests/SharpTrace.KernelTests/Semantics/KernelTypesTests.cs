@@ -102,7 +102,7 @@ public sealed class KernelTypesTests : KernelTest
     public void BtfIsReadOnlyWhenTheScriptNamesAKernelType(string script, bool reads)
     {
         var kernel = Assert.IsType<SharpTrace.Semantics.CTypes.KernelTypes>(SharpTrace.Semantics.CTypes.KernelTypes.Lazy());
-        var (program, diagnostics) = SharpTrace.Semantics.Binder.Bind(
+        var (program, diagnostics) = SharpTrace.Semantics.Binder.Bind(StandardBuiltins.Catalog,
             SharpTrace.Syntax.SyntaxTree.Parse(script), new SharpTrace.Probes.TracefsCatalog(), kernelTypes: kernel);
 
         Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));

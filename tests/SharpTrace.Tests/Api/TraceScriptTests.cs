@@ -17,6 +17,21 @@ public sealed class TraceScriptTests
     }
 
     [Fact]
+    public void AProbeOverTheBpfStackLimitIsAnErrorAtTheProbeNotAnException()
+    {
+        // A tuple of four 201-byte strings in a variable (804 bytes) cannot fit in BPF's 512 bytes of stack.
+        var text = new string('a', 200);
+        var script = $"BEGIN {{ $x = (\"{text}\", \"{text}\", \"{text}\", \"{text}\"); printf(\"%s\\n\", $x.3); }}";
+
+        var result = TraceScript.Compile(script);
+
+        Assert.False(result.Success);
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal("BEGIN: the probe needs more than 512 bytes of BPF stack", error.Message);
+        Assert.Equal((0, script.Length), (error.Span.Start, error.Span.Length));
+    }
+
+    [Fact]
     public void DiagnosticsNameTheScriptFile()
     {
         var result = TraceScript.Compile("BEGIN { prnt(); }", new CompileOptions { FileName = "trace.bt" });

@@ -8,8 +8,7 @@ namespace SharpTrace.Tests.Architecture;
 internal static class DependencyRule
 {
     /// <summary>
-    /// Every stage, from the bottom up. Records and Lowering have their place before their folders exist. A new folder
-    /// must be placed here (the architecture test fails until it is).
+    /// Every stage, from the bottom up. A new folder must be placed here (the architecture test fails until it is).
     /// </summary>
     public static IReadOnlyList<string> Layers { get; } =
         ["Bpf", "Syntax", "Output", "Kernel", "Records", "Semantics", "Lowering", "CodeGen", "Probes", "Builtins", "Runtime", StageGraph.Root];

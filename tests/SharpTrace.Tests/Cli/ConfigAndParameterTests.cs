@@ -19,7 +19,7 @@ public sealed class ConfigAndParameterTests
     }
 
     private static (BoundProgram? Program, IReadOnlyList<Diagnostic> Diagnostics) Bind(string text, ProgramConfig? config = null) =>
-        Binder.Bind(SyntaxTree.Parse(new SourceText(text, "stdin")), new Tracepoints(), config);
+        Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(new SourceText(text, "stdin")), new Tracepoints(), config);
 
     private static BoundExpression PrintfArgument(string expression, params string[] parameters)
     {

@@ -104,7 +104,6 @@ public sealed class ProbeListingTests
     [InlineData("kprobe:vfs_*", "kprobes are not available: this kernel is built without CONFIG_KPROBES")]
     [InlineData("kr:vfs_read", "kretprobes are not available: this kernel is built without CONFIG_KPROBES")]
     [InlineData("kfunc:*", "fentry probes are not available: this kernel refuses BPF trampolines (EPERM)")]
-    [InlineData("hardware:*", "hardware probes are not available: this machine has no hardware performance counters (no cpu PMU)")]
     [InlineData("usdt:/bin/app:*", "Probe type 'usdt' is not supported yet")]
     public void KindsThisMachineCannotRunListNothingAndSayWhy(string pattern, string warning)
     {

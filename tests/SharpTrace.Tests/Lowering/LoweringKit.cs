@@ -31,5 +31,5 @@ internal static class LoweringKit
             new LoweredMap(new MapRef("dropped_updates"), LoweredMapRole.DroppedUpdates, 4, 8),
             Map,
         ],
-        [new LoweredRecord(0, "exit", [])]);
+        [new LoweredRecord(0, "exit", SharpTrace.Records.RecordLayout.IdOnly)]);
 }

@@ -26,7 +26,7 @@ public class ProbeContextTests
     public void BuiltinOutsideItsProbeKindsIsAnError(string annotated, string message)
     {
         var text = AnnotatedText.Parse(annotated);
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(text.Text), new FakeTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(text.Text), new FakeTracepoints());
 
         Assert.Null(program);
         var diagnostic = Assert.Single(diagnostics);
@@ -43,7 +43,7 @@ public class ProbeContextTests
     [InlineData("struct req { int len; } kprobe:blk_mq_start_request { @[((struct req *)arg0)->len] = count(); }")]
     public void BuiltinInItsProbeKindBinds(string script)
     {
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(script), new FakeTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(script), new FakeTracepoints());
 
         Assert.Empty(diagnostics);
         Assert.NotNull(program);
@@ -56,7 +56,7 @@ public class ProbeContextTests
     [InlineData("kprobe:do_sys_open { @s = str(arg1); }", null)]
     public void StrOfAnIntegerReadsUserMemoryInUprobesAndEitherElsewhere(string script, bool? fromUserSpace)
     {
-        var (program, _) = Binder.Bind(SyntaxTree.Parse(script), new FakeTracepoints());
+        var (program, _) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(script), new FakeTracepoints());
 
         var assign = Assert.IsType<BoundMapAssign>(Assert.Single(program!.Probes[0].Body.Statements));
         Assert.Equal(fromUserSpace, Assert.IsType<BoundStr>(assign.Value).FromUserSpace);
@@ -69,7 +69,7 @@ public class ProbeContextTests
     [InlineData("fentry:vfs_read { @[func] = count(); }", "string")]
     public void FuncInKernelProbesIsTheNamedFunctionOrTheSymbolOfTheInstructionPointer(string script, string keyType)
     {
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(script), new FakeTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(script), new FakeTracepoints());
 
         Assert.Empty(diagnostics);
         Assert.StartsWith(keyType, Assert.Single(program!.Maps).KeyTypes![0].ToString());

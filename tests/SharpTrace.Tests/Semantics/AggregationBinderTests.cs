@@ -64,13 +64,13 @@ public class AggregationBinderTests
     public void PrintKeepsTopAndDiv()
     {
         var program = Bind("BEGIN { @k[1] = count(); print(@k, 3, 10); print(@k); zero(@k); }");
-        var actions = program.Actions.OfType<Runtime.PrintMapAction>().ToList();
+        var actions = program.Actions.OfType<SharpTrace.Records.PrintMapAction>().ToList();
         Assert.Equal([(3u, 10u), (0u, 0u)], actions.Select(a => (a.Top, a.Div)));
     }
 
     private static BoundProgram Bind(string script)
     {
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(script), new NoTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(script), new NoTracepoints());
         Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
         return program!;
     }
@@ -78,7 +78,7 @@ public class AggregationBinderTests
     internal static void AssertBindError(string annotated, string message)
     {
         var expected = AnnotatedText.Parse(annotated);
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(expected.Text), new NoTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(expected.Text), new NoTracepoints());
         Assert.Null(program);
         var error = Assert.Single(diagnostics, d => d.IsError);
         Assert.Equal(message, error.Message);

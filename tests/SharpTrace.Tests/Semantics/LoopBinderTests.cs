@@ -30,7 +30,7 @@ public sealed class LoopBinderTests
     public void ReportsTheProblemAtItsSpan(string annotated, string message)
     {
         var expected = AnnotatedText.Parse(annotated);
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(expected.Text), new NoTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(expected.Text), new NoTracepoints());
 
         Assert.Null(program);
         var error = Assert.Single(diagnostics, d => d.IsError);
@@ -106,7 +106,7 @@ public sealed class LoopBinderTests
 
     private static BoundProgram Bind(string script)
     {
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(script), new NoTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(script), new NoTracepoints());
         Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
         return program!;
     }

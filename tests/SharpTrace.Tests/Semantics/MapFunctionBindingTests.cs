@@ -17,7 +17,7 @@ public sealed class MapFunctionBindingTests
 
     private static (BoundProgram? Program, IReadOnlyList<string> Errors) Bind(string text)
     {
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(text), new NoTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(text), new NoTracepoints());
         return (program, diagnostics.Where(d => d.IsError).Select(d => d.Message).ToList());
     }
 

@@ -27,7 +27,7 @@ public class MapTypeInferenceTests
 
     private static Dictionary<string, BpfType?> MapTypes(string text)
     {
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(text), new NoTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(text), new NoTracepoints());
         Assert.Empty(diagnostics);
         return program!.Maps.ToDictionary(m => m.Name, m => m.ValueType);
     }

@@ -15,7 +15,7 @@ public class PrintfBinderTests
     public void APercentThatStartsNoConversionTakesNoArgument()
     {
         // bpftrace prints "100%" for this: the lone % is literal text, as the runtime formatter treats it.
-        var (program, diagnostics) = SharpTrace.Semantics.Binder.Bind(
+        var (program, diagnostics) = SharpTrace.Semantics.Binder.Bind(StandardBuiltins.Catalog,
             SharpTrace.Syntax.SyntaxTree.Parse("BEGIN { printf(\"100%\\n\"); printf(\"%d%%\\n\", 5); }"), new NoTracepoints());
 
         Assert.Empty(diagnostics);

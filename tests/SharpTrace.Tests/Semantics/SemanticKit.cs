@@ -38,7 +38,7 @@ internal static class SemanticKit
     public static ITracepointCatalog Tracepoints { get; } = new KitTracepoints();
 
     public static (BoundProgram? Program, IReadOnlyList<Diagnostic> Diagnostics) Bind(string script, ProgramConfig? config = null) =>
-        Binder.Bind(SyntaxTree.Parse(script), Tracepoints, config, kernelTypes: Kernel);
+        Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(script), Tracepoints, config, kernelTypes: Kernel);
 
     public static void AssertDiagnostics(string annotated, params string[] messages) =>
         AnnotatedText.AssertDiagnostics(annotated, text => Bind(text).Diagnostics, messages);

@@ -23,7 +23,7 @@ public sealed class WhileUnrollBinderTests
     public void ReportsTheProblemAtItsSpan(string annotated, string message)
     {
         var expected = AnnotatedText.Parse(annotated);
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(expected.Text), new NoTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(expected.Text), new NoTracepoints());
 
         Assert.Null(program);
         var error = Assert.Single(diagnostics, d => d.IsError);
@@ -44,7 +44,7 @@ public sealed class WhileUnrollBinderTests
     [InlineData("$#", 1)]
     public void UnrollCountIsKept(string count, int expected)
     {
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse($"BEGIN {{ unroll({count}) {{ @u++; }} }}"), new NoTracepoints(),
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse($"BEGIN {{ unroll({count}) {{ @u++; }} }}"), new NoTracepoints(),
             new ProgramConfig { PositionalParameters = ["7"] });
 
         Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
@@ -55,7 +55,7 @@ public sealed class WhileUnrollBinderTests
     [Fact]
     public void BreakAndContinueInsideUnrollInsideWhileBelongToTheWhile()
     {
-        var (program, diagnostics) = Binder.Bind(
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog,
             SyntaxTree.Parse("BEGIN { $i = 0; while ($i < 3) { $i++; unroll(2) { if ($i == 1) { continue; } break; } } }"), new NoTracepoints());
 
         Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));

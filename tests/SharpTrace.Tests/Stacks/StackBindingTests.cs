@@ -19,7 +19,7 @@ public class StackBindingTests
     [InlineData("kstack(raw, 1024)", false, StackMode.Raw, 1024)]
     public void StackFormsGiveTheirModeAndDepth(string expression, bool isUser, StackMode mode, int depth)
     {
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse($"{Probe} {{ @[{expression}] = count(); }}"), new FakeTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse($"{Probe} {{ @[{expression}] = count(); }}"), new FakeTracepoints());
 
         Assert.Empty(diagnostics);
         Assert.Equal(new StackType(isUser, mode, depth), Assert.Single(program!.Maps).KeyTypes![0]);
@@ -29,7 +29,7 @@ public class StackBindingTests
     public void StackModeConfigIsTheDefaultMode()
     {
         var config = new ProgramConfig { StackMode = "perf" };
-        var (program, _) = Binder.Bind(SyntaxTree.Parse($"{Probe} {{ @[kstack] = count(); }}"), new FakeTracepoints(), config);
+        var (program, _) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse($"{Probe} {{ @[kstack] = count(); }}"), new FakeTracepoints(), config);
 
         Assert.Equal(new StackType(false, StackMode.Perf, 127), program!.Maps[0].KeyTypes![0]);
     }
@@ -47,7 +47,7 @@ public class StackBindingTests
     public void MisusedStackBuiltinsAreErrors(string body, string message)
     {
         var text = AnnotatedText.Parse($"{Probe} {{ {body} }}");
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(text.Text), new FakeTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(text.Text), new FakeTracepoints());
 
         Assert.Null(program);
         var diagnostic = Assert.Single(diagnostics);
@@ -57,8 +57,8 @@ public class StackBindingTests
     [Fact]
     public void FuncOfOneFunctionIsItsNameAndOfSeveralTheInstructionPointer()
     {
-        var (one, _) = Binder.Bind(SyntaxTree.Parse("uprobe:libc:malloc { @[func] = count(); }"), new FakeTracepoints());
-        var (several, _) = Binder.Bind(SyntaxTree.Parse("uprobe:libc:malloc,uprobe:libc:free { @[func] = count(); }"), new FakeTracepoints());
+        var (one, _) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse("uprobe:libc:malloc { @[func] = count(); }"), new FakeTracepoints());
+        var (several, _) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse("uprobe:libc:malloc,uprobe:libc:free { @[func] = count(); }"), new FakeTracepoints());
 
         Assert.IsType<StringType>(one!.Maps[0].KeyTypes![0]);
         Assert.Equal(UserSymbolType.Instance, several!.Maps[0].KeyTypes![0]);
@@ -68,10 +68,10 @@ public class StackBindingTests
     public void SymbolsAndStacksArePrintfArguments()
     {
         var script = $$"""{{Probe}} { printf("%s %s %s\n", kstack(3), ksym(1), usym(2)); }""";
-        var (program, diagnostics) = Binder.Bind(SyntaxTree.Parse(script), new FakeTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(script), new FakeTracepoints());
 
         Assert.Empty(diagnostics);
-        var printf = Assert.IsType<Runtime.PrintfAction>(Assert.Single(program!.Actions));
+        var printf = Assert.IsType<SharpTrace.Records.PrintfAction>(Assert.Single(program!.Actions));
         Assert.Equal([new StackType(false, StackMode.Bpftrace, 3), KernelSymbolType.Instance, UserSymbolType.Instance], printf.ArgumentTypes);
     }
 }

@@ -12,26 +12,8 @@ namespace SharpTrace.Builtins.Aggregations;
 /// in the kernel, and how user space reads one CPU's slot back. The runtime combines CPUs with
 /// <see cref="Aggregation.Combine(RuntimeValue, RuntimeValue)"/>.
 /// </summary>
-internal abstract class AggregationFunction : IAggregationLowering
+internal abstract class AggregationFunction : AggregationBuiltin, IAggregationLowering
 {
-    public abstract AggregationKind Kind { get; }
-
-    public string Name => Kind.ToString().ToLowerInvariant();
-
-    /// <summary>
-    /// Checks the call's arguments (already bound, in order) and returns the value type of the map it fills,
-    /// or null after reporting why it cannot. The default accepts exactly one integer.
-    /// </summary>
-    internal virtual AggregationType? Bind(CallExpression call, IReadOnlyList<BoundExpression> arguments, DiagnosticBag diagnostics)
-    {
-        if (arguments.Count != 1)
-        {
-            diagnostics.ReportWrongArgumentCount(call.Span, Name, 1, arguments.Count);
-            return null;
-        }
-        return RequireInteger(call, arguments[0], diagnostics) ? new AggregationType(Kind) : null;
-    }
-
     /// <summary>
     /// Emits the update of this CPU's slot: r0 points at the slot, r2 holds the aggregated value (when there is one).
     /// May clobber r1-r5. Per-CPU storage makes a plain read-modify-write safe.
@@ -49,34 +31,10 @@ internal abstract class AggregationFunction : IAggregationLowering
 
     /// <summary>Every aggregation function, by name.</summary>
     public static IReadOnlyDictionary<string, AggregationFunction> All { get; } =
-        new AggregationFunction[] { new Count(), new Sum(), new Min(), new Max(), new Avg(), new Stats(), new Hist(), new Lhist() }
-            .ToDictionary(f => f.Name);
+        Providers.Find<AggregationFunction>().ToDictionary(f => f.Name);
 
     /// <summary>The function that fills maps of this type.</summary>
     public static AggregationFunction For(AggregationType type) => All[type.ToString()];
-
-    protected bool RequireInteger(CallExpression call, BoundExpression argument, DiagnosticBag diagnostics)
-    {
-        if (argument.Type.IsInteger)
-            return true;
-        diagnostics.Error(call.Span, $"{Name}() only supports integer arguments ({argument.Type} provided)");
-        return false;
-    }
-
-    /// <summary>The value of an integer literal argument (<c>10</c> or <c>-10</c>); null after reporting anything else.</summary>
-    protected long? RequireLiteral(CallExpression call, int index, IReadOnlyList<BoundExpression> arguments, DiagnosticBag diagnostics)
-    {
-        switch (call.Arguments[index])
-        {
-            case IntegerLiteral literal:
-                return unchecked((long)literal.Value);
-            case UnaryExpression { Operator: UnaryOperator.Negate, Operand: IntegerLiteral literal }:
-                return -unchecked((long)literal.Value);
-            default:
-                diagnostics.Error(call.Span, $"{Name}() expects a integer literal ({(arguments[index].Type.IsInteger ? "integer" : arguments[index].Type.ToString())} provided)");
-                return null;
-        }
-    }
 
     /// <summary>
     /// The update of this CPU's slot in IR: <paramref name="slot"/> is where it lives (a map value, or a stack buffer

@@ -46,7 +46,7 @@ internal sealed class HeaderMacros
         string source;
         try
         {
-            source = Kernel.RegularFiles.ReadAllText(path);
+            source = Output.RawText.Decode(Kernel.RegularFiles.ReadAllBytes(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,6 +1,6 @@
 using SharpTrace.Semantics;
 
-namespace SharpTrace.CodeGen;
+namespace SharpTrace.Lowering;
 
 /// <summary>
 /// Where loop bodies find the probe's $variables: while a loop runs, they live in the probe's entry of a per-CPU

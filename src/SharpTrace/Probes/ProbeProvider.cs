@@ -1,0 +1,66 @@
+using SharpTrace.Kernel;
+using SharpTrace.Semantics;
+using SharpTrace.Semantics.CTypes;
+
+namespace SharpTrace.Probes;
+
+/// <summary>
+/// A probe kind with everything the run needs besides binding: attaching, the availability check, and <c>-l</c>.
+/// One file per kind (or per pair, such as uprobe and uretprobe) derives from it and registers itself with
+/// <c>[assembly: ProbeKindProvider(typeof(...))]</c>; the file reads top to bottom as the kind's documentation.
+/// </summary>
+internal abstract class ProbeProvider : ProbeKind
+{
+    /// <summary>
+    /// Attaches <paramref name="program"/> at <paramref name="spec"/>; disposing the result detaches it. On failure
+    /// nothing stays attached. <paramref name="tracefs"/> is asked for only by kinds that need it. Not asked of kinds
+    /// that do not run <see cref="ProbeRun.Attached"/>.
+    /// </summary>
+    public abstract IProbeAttachment Attach(ProbeSpec spec, BpfProgram program, Func<Tracefs> tracefs);
+
+    /// <summary>Why <paramref name="spec"/> cannot attach on this kernel, or null; asked before anything loads.</summary>
+    public virtual string? Unavailability(ProbeSpec spec) => null;
+
+    /// <summary>Whether a bare <c>-l</c> (or a wildcard provider) lists this kind, as bpftrace's kernel probe list does.</summary>
+    public virtual bool ListedByDefault => false;
+
+    /// <summary>The probes of this kind the machine offers, for <c>-l</c>; empty when they are listed only on demand.</summary>
+    protected virtual IEnumerable<ListedProbe> Listing(ListingMachine machine) => [];
+
+    /// <summary>
+    /// The probes of this kind matching <paramref name="pattern"/> (its provider already written as <see cref="ProbeKind.Name"/>),
+    /// sorted as bpftrace sorts them. A kind this machine cannot run lists nothing and says why through <paramref name="warning"/>.
+    /// </summary>
+    public virtual IEnumerable<string> List(string pattern, ListingMachine machine, Action<string> warning) =>
+        ListedProbe.Matching(Listing(machine), pattern);
+
+    /// <summary>What a pattern with a wildcard provider (<c>*:*open*</c>) lists of this kind.</summary>
+    public virtual IEnumerable<string> ListUnderWildcardProvider(string pattern, ListingMachine machine) =>
+        ListedByDefault ? List(pattern, machine, _ => { }) : [];
+
+    /// <summary>The arguments of a listed probe as <c>-lv</c> prints them (one indented C declaration a line), or "".</summary>
+    public virtual string ListArguments(string[] parts, ListingMachine machine) => "";
+}
+
+/// <summary>A listed probe: its full name, and the spellings a pattern may match it by.</summary>
+internal sealed record ListedProbe(string Name, params string[] Spellings)
+{
+    /// <summary>The names of the probes that match, sorted as bpftrace sorts each kind's matches.</summary>
+    public static IEnumerable<string> Matching(IEnumerable<ListedProbe> probes, string pattern) =>
+        probes.Where(p => Wildcard.Matches(pattern, p.Name) || p.Spellings.Any(s => Wildcard.Matches(pattern, s)))
+            .Select(p => p.Name).Distinct().Order(StringComparer.Ordinal);
+}
+
+/// <summary>A binary a uprobe listing reads: its full path and the names of its function symbols.</summary>
+internal sealed record UprobeBinary(string Path, IReadOnlyList<string> Functions);
+
+/// <summary>
+/// The machine as <c>-l</c> reads it, so tests can give fakes.
+/// </summary>
+/// <param name="Tracepoints">Tracepoints and their formats, and the names of raw tracepoints.</param>
+/// <param name="RawTracepointArguments">A raw tracepoint's arguments (from BTF), or null when unknown.</param>
+/// <param name="FindBinary">The file a uprobe target names with its functions, or null when there is none; throws <see cref="CodeGen.CompileException"/> when it cannot be read.</param>
+internal sealed record ListingMachine(
+    ITracepointCatalog Tracepoints,
+    Func<string, IReadOnlyList<CParameter>?> RawTracepointArguments,
+    Func<string, UprobeBinary?> FindBinary);

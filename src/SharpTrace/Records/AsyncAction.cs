@@ -1,0 +1,61 @@
+using SharpTrace.Output;
+
+namespace SharpTrace.Records;
+
+/// <summary>
+/// Something a probe asks user space to do, sent as one ring buffer record: a u64 id (the action's index in the
+/// program's record table, <c>BoundProgram.Actions</c>), then the action's payload. The action says how its record
+/// is laid out (<see cref="Layout"/>), for the code that writes it, and how user space handles it
+/// (<see cref="CreateHandler"/>), for the session that reads it.
+/// </summary>
+internal abstract record AsyncAction(int Id)
+{
+    /// <summary>What sends the record, in the script's words (<c>printf</c>, <c>exit</c>…), as <c>-d ir</c> prints it.</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>The record's fields after the id (print's snapshot records have their own layout, <see cref="PrintSnapshot"/>).</summary>
+    public virtual RecordLayout Layout => RecordLayout.IdOnly;
+
+    /// <summary>The handler of this action's records for one run; it may keep state between records (a snapshot's entries).</summary>
+    public abstract IRecordHandler CreateHandler(IRecordContext context);
+}
+
+/// <summary>Handles the records of one action during one run.</summary>
+internal interface IRecordHandler
+{
+    /// <summary>Handles one record, its id included.</summary>
+    void Handle(ReadOnlySpan<byte> record);
+}
+
+/// <summary>What a record handler may use of the run: the output, warnings, exit, and the decoding of values and maps.</summary>
+internal interface IRecordContext
+{
+    IOutputWriter Output { get; }
+
+    /// <summary>Reports a problem that does not stop the run.</summary>
+    void Warning(string message);
+
+    /// <summary>Ends the run: what the probes sent after this record is not printed.</summary>
+    void Exit();
+
+    /// <summary>The value of a field of type <paramref name="type"/> held in <paramref name="bytes"/>.</summary>
+    RuntimeValue Decode(IRecordValueType type, ReadOnlySpan<byte> bytes);
+
+    /// <summary>The script map named <paramref name="name"/>, to decode the entries a probe sent of it.</summary>
+    IMapDecoder Map(string name);
+}
+
+/// <summary>A type whose values a record carries (the binder's value types): how many bytes one takes.</summary>
+internal interface IRecordValueType
+{
+    int Size { get; }
+}
+
+/// <summary>Turns the key and value bytes of a script map's entries into a snapshot to print.</summary>
+internal interface IMapDecoder
+{
+    /// <summary>Where an entry's key and value lie in a <c>print()</c> entry record of this map.</summary>
+    PrintSnapshot.EntryLayout PrintEntry { get; }
+
+    MapSnapshot Decode(IEnumerable<(byte[] Key, byte[] Value)> entries);
+}

@@ -1,0 +1,122 @@
+using SharpTrace.Kernel;
+using SharpTrace.Kernel.Elf;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Semantics;
+
+/// <summary>
+/// A kind of probe as the binder sees it: its names, how its attach points resolve, the program type that runs and
+/// what that program can read of its context. Each kind is a provider in <c>Probes/</c> (which adds attaching,
+/// listing and the availability check) and registers itself with <see cref="ProbeKindProviderAttribute"/>; the
+/// binder knows kinds only through this class and <see cref="ProbeKinds"/>.
+/// </summary>
+internal abstract class ProbeKind
+{
+    /// <summary>The name bpftrace writes in attach points and messages (<c>uretprobe</c>).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Other spellings of the provider in attach points (<c>ur</c>).</summary>
+    public virtual IReadOnlyList<string> Aliases => [];
+
+    /// <summary>The program type that runs for this kind; its context is what <see cref="Context"/> describes.</summary>
+    public abstract BpfProgramType ProgramType { get; }
+
+    /// <summary>What the program can read of its context: <c>args</c>, <c>argN</c>, <c>retval</c>, <c>func</c>.</summary>
+    public virtual ProbeContext Context => ProbeContext.Nothing;
+
+    /// <summary>When the probe runs: attached to the kernel, or in our own process at start (BEGIN) or exit (END).</summary>
+    public virtual ProbeRun Run => ProbeRun.Attached;
+
+    /// <summary>
+    /// The concrete attach points <paramref name="point"/> names (aliases and wildcards resolved); none, with an
+    /// error over the attach point, when it names nothing or is malformed.
+    /// </summary>
+    public abstract IEnumerable<ProbeSpec> Resolve(AttachPoint point, ProbeResolution resolution);
+
+    /// <summary>An attach point's full name as bpftrace prints it (<see cref="ProbeSpec.ToString"/>).</summary>
+    public virtual string Describe(ProbeSpec spec) => $"{Name}:{spec.Target}:{spec.Name}";
+
+    public override string ToString() => Name;
+
+    // A kind is its provider's type: two catalogs' instances of one provider are the same kind.
+    public override bool Equals(object? obj) => obj is ProbeKind other && other.GetType() == GetType();
+
+    public override int GetHashCode() => GetType().GetHashCode();
+}
+
+/// <summary>When a probe's program runs.</summary>
+internal enum ProbeRun
+{
+    /// <summary>Attached to the kernel, run by events.</summary>
+    Attached,
+    /// <summary>Run once in our process after every other probe is attached (BEGIN).</summary>
+    AtStart,
+    /// <summary>Run once in our process after the others are detached (END).</summary>
+    AtExit,
+}
+
+/// <summary>How <c>arg0</c>, <c>arg1</c>… are read.</summary>
+internal enum ArgumentSource
+{
+    None,
+    /// <summary>From the registers of a <c>struct pt_regs</c> (kprobe, uprobe), then the caller's stack.</summary>
+    Registers,
+    /// <summary>From an array of u64 words that is the context (rawtracepoint).</summary>
+    ContextWords,
+}
+
+/// <summary>Where <c>args.NAME</c> comes from.</summary>
+internal enum ArgsSource
+{
+    None,
+    /// <summary>The tracepoint's tracefs format file.</summary>
+    TracepointFormat,
+    /// <summary>The raw tracepoint's prototype in BTF (<c>btf_trace_NAME</c>).</summary>
+    BtfTracepoint,
+    /// <summary>The traced kernel function's prototype in BTF.</summary>
+    BtfFunction,
+}
+
+/// <summary>Where <c>retval</c> comes from.</summary>
+internal enum RetvalSource
+{
+    None,
+    /// <summary>The return register in <c>struct pt_regs</c>.</summary>
+    Register,
+    /// <summary>The word after the function's arguments, typed by its BTF prototype (fexit).</summary>
+    BtfFunctionReturn,
+}
+
+/// <summary>What <c>func</c> can be.</summary>
+internal enum FuncSource
+{
+    None,
+    /// <summary>Only the function the attach point names (return probes and fentry have no instruction pointer in it).</summary>
+    AttachPointOnly,
+    /// <summary>The attach point's function, or the user function holding the instruction pointer.</summary>
+    UserInstructionPointer,
+    /// <summary>The attach point's function, or the kernel function holding the instruction pointer.</summary>
+    KernelInstructionPointer,
+}
+
+/// <summary>What a probe kind's program can read of its context; the builtins that read it bind against this.</summary>
+internal sealed record ProbeContext
+{
+    /// <summary>No arguments, no return value, no function: BEGIN, END, timers, counters.</summary>
+    public static ProbeContext Nothing { get; } = new();
+
+    public ArgumentSource Arguments { get; init; }
+    public ArgsSource Args { get; init; }
+    public RetvalSource Retval { get; init; }
+    public FuncSource Func { get; init; }
+
+    /// <summary>Whether integers used as pointers (<c>str(arg0)</c>) point into user memory.</summary>
+    public bool ReadsUserMemory { get; init; }
+}
+
+/// <summary>
+/// What resolving attach points may consult: the tracepoints, where errors go, and the binaries uprobes read, kept
+/// for the whole compilation (ssllatency's fourteen libcrypto probes read libcrypto once).
+/// </summary>
+internal sealed record ProbeResolution(ITracepointCatalog Tracepoints, DiagnosticBag Diagnostics, Dictionary<string, ElfFile> ElfFiles);

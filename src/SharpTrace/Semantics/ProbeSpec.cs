@@ -1,0 +1,30 @@
+namespace SharpTrace.Semantics;
+
+/// <summary>
+/// One concrete attach point after alias resolution and wildcard expansion. <see cref="Target"/> and
+/// <see cref="Name"/> are the parts as the user knows them: tracepoint category and name, uprobe binary and
+/// function, interval unit and count, software event and count. What they mean is up to the <see cref="Kind"/>.
+/// </summary>
+internal sealed record ProbeSpec(ProbeKind Kind, string Target = "", string Name = "")
+{
+    /// <summary>uprobe and kprobe: bytes past the function's start (<c>func+8</c>); uprobe: the address itself when <see cref="Name"/> is empty.</summary>
+    public ulong Offset { get; init; }
+
+    /// <summary>uprobe: the offset in the file where the kernel places the probe, found through the ELF load segments.</summary>
+    public ulong FileOffset { get; init; }
+
+    /// <summary>interval, profile, software, hardware: events between samples (nanoseconds for clocks), or samples a second when <see cref="IsFrequency"/>.</summary>
+    public ulong Period { get; init; }
+
+    /// <summary>
+    /// Why this attach point cannot attach although the script is sound (a uprobe function the binary lacks), or null.
+    /// Checked before anything loads: the run fails with this reason, as bpftrace fails at attach.
+    /// </summary>
+    public string? Unresolved { get; init; }
+
+    /// <summary>interval and profile in hz: <see cref="Period"/> is a frequency.</summary>
+    public bool IsFrequency { get; init; }
+
+    /// <summary>The attach point's full name as bpftrace prints it (<c>probe</c>, messages, <c>-d</c> dumps).</summary>
+    public override string ToString() => Kind.Describe(this);
+}
