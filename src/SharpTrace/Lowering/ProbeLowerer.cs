@@ -135,6 +135,9 @@ internal sealed partial class ProbeLowerer
             case BoundClear s:
                 LowerClear(s.Map);
                 break;
+            case BoundPrintMap s:
+                LowerPrintMap(s);
+                break;
             default:
                 if (!TryLowerLoopStatement(statement))
                     throw NotSupported(statement.GetType().Name);

@@ -63,4 +63,43 @@ public sealed class RecordLoweringTests
 
             """, IrPrinter.Print(ir.Build()));
     }
+
+    [Fact]
+    public void PrintReservesItsHeaderWalksTheMapAndSubmitsTheHeaderAfterTheWalk()
+    {
+        var ops = Body("BEGIN { @a[1] = 5; print(@a); }").Ops.ToList();
+
+        var header = Assert.Single(ops.OfType<ReserveOp>());
+        var walk = Assert.Single(ops.OfType<MapWalkOp>());
+        var submit = Assert.Single(ops.OfType<SubmitOp>());
+        Assert.Equal(("print", 40), (header.Record.Kind, header.Size)); // id, tag, cpu, kind, visited, lost
+        Assert.Equal("@a", walk.Map.Ref.Name);
+        Assert.Equal(header.Dst, submit.Record);
+        Assert.True(ops.IndexOf(header) < ops.IndexOf(walk) && ops.IndexOf(walk) < ops.IndexOf(submit));
+
+        // The callback sends one entry: the 24-byte start, the 8-byte key and the 8-byte value, copied from the walk's.
+        var callback = walk.Callback;
+        var entry = Assert.Single(callback.Body.Ops.OfType<ReserveOp>());
+        Assert.Equal(24 + 8 + 8, entry.Size);
+        Assert.Equal(entry.Dst, Assert.Single(callback.Body.Ops.OfType<SubmitOp>()).Record);
+        var copies = callback.Body.Ops.OfType<CopyOp>().ToList();
+        Assert.Contains(copies, c => c.From == new PointerAddress(callback.Parameters[1]) && c.To == new PointerAddress(entry.Dst, 24) && c.Size == 8);
+        Assert.Contains(copies, c => c.From == new PointerAddress(callback.Parameters[2]) && c.To == new PointerAddress(entry.Dst, 32) && c.Size == 8);
+        Assert.Empty(callback.Body.Ops.OfType<MapLookupPerCpuOp>());
+    }
+
+    [Fact]
+    public void PrintOfAnAggregationSendsEveryCpusSlotAndSharesOneCallbackPerMap()
+    {
+        var ops = Body("BEGIN { @c[comm] = count(); print(@c); print(@c, 3, 10); }").Ops;
+
+        var walks = ops.OfType<MapWalkOp>().ToList();
+        Assert.Equal(2, walks.Count);
+        Assert.Same(walks[0].Callback, walks[1].Callback);
+        var callback = walks[0].Callback.Body;
+        var entry = Assert.Single(callback.Ops.OfType<ReserveOp>());
+        Assert.Equal(24 + 16 + 8 * SharpTrace.Kernel.BpfMap.PossibleCpuCount, entry.Size);
+        Assert.Single(callback.Ops.OfType<MapLookupPerCpuOp>());
+        Assert.Single(callback.Ops.OfType<NextCpuOp>());
+    }
 }
