@@ -1,6 +1,9 @@
 using SharpTrace.Records;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax.Ast;
+using SharpTrace.Builtins;
+
+[assembly: BuiltinProvider(typeof(Cat))]
 
 namespace SharpTrace.Builtins;
 

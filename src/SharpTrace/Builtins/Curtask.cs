@@ -3,6 +3,9 @@ using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 using SharpTrace.Semantics.CTypes;
+using SharpTrace.Builtins;
+
+[assembly: BuiltinProvider(typeof(Curtask))]
 
 namespace SharpTrace.Builtins;
 

@@ -4,6 +4,9 @@ using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
+using SharpTrace.Builtins;
+
+[assembly: BuiltinProvider(typeof(Func))]
 
 namespace SharpTrace.Builtins;
 

@@ -2,6 +2,9 @@ using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
+using SharpTrace.Builtins;
+
+[assembly: BuiltinProvider(typeof(Gid))]
 
 namespace SharpTrace.Builtins;
 

@@ -6,6 +6,9 @@ using SharpTrace.Records;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
+using SharpTrace.Builtins;
+
+[assembly: BuiltinProvider(typeof(Join))]
 
 namespace SharpTrace.Builtins;
 

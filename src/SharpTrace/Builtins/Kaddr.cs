@@ -1,5 +1,8 @@
 using SharpTrace.Semantics;
 using SharpTrace.Syntax.Ast;
+using SharpTrace.Builtins;
+
+[assembly: BuiltinProvider(typeof(Kaddr))]
 
 namespace SharpTrace.Builtins;
 

@@ -3,6 +3,9 @@ using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
+using SharpTrace.Builtins;
+
+[assembly: BuiltinProvider(typeof(Len))]
 
 namespace SharpTrace.Builtins;
 

@@ -3,6 +3,9 @@ using SharpTrace.CodeGen;
 using SharpTrace.Kernel;
 using SharpTrace.Lowering;
 using SharpTrace.Semantics;
+using SharpTrace.Builtins;
+
+[assembly: BuiltinProvider(typeof(Ncpus))]
 
 namespace SharpTrace.Builtins;
 

@@ -7,6 +7,9 @@ using SharpTrace.Output;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
+using SharpTrace.Builtins;
+
+[assembly: BuiltinProvider(typeof(Strftime))]
 
 namespace SharpTrace.Builtins;
 

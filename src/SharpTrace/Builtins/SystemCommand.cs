@@ -2,6 +2,9 @@ using System.Diagnostics;
 using SharpTrace.Records;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax.Ast;
+using SharpTrace.Builtins;
+
+[assembly: BuiltinProvider(typeof(SystemCommand))]
 
 namespace SharpTrace.Builtins;
 

@@ -4,6 +4,9 @@ using SharpTrace.Records;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
+using SharpTrace.Builtins;
+
+[assembly: BuiltinProvider(typeof(Time))]
 
 namespace SharpTrace.Builtins;
 

@@ -1,3 +1,7 @@
+using SharpTrace.Builtins;
+
+[assembly: BuiltinProvider(typeof(Ustack))]
+
 namespace SharpTrace.Builtins;
 
 /// <summary>

@@ -106,7 +106,7 @@ internal sealed partial class ProbeLowerer
         {
             // The literal's bytes and its NUL, as far as the buffer goes, compared in the widest aligned words (the
             // bytes after the NUL are not looked at: they need not be zero).
-            var bytes = System.Text.Encoding.UTF8.GetBytes(literal.Value);
+            var bytes = literal.Bytes;
             var compared = Math.Min(bytes.Length + 1, leftSize);
             for (var i = 0; i < compared;)
             {

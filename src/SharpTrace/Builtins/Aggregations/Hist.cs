@@ -4,6 +4,10 @@ using SharpTrace.Output;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
+using SharpTrace.Builtins;
+using SharpTrace.Builtins.Aggregations;
+
+[assembly: BuiltinProvider(typeof(Hist))]
 
 namespace SharpTrace.Builtins.Aggregations;
 

@@ -4,6 +4,10 @@ using SharpTrace.Output;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
+using SharpTrace.Builtins;
+using SharpTrace.Builtins.Aggregations;
+
+[assembly: BuiltinProvider(typeof(Lhist))]
 
 namespace SharpTrace.Builtins.Aggregations;
 

@@ -1,6 +1,10 @@
 using SharpTrace.Bpf;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
+using SharpTrace.Builtins;
+using SharpTrace.Builtins.Aggregations;
+
+[assembly: BuiltinProvider(typeof(Max))]
 
 namespace SharpTrace.Builtins.Aggregations;
 

@@ -1,6 +1,10 @@
 using SharpTrace.Bpf;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
+using SharpTrace.Builtins;
+using SharpTrace.Builtins.Aggregations;
+
+[assembly: BuiltinProvider(typeof(Min))]
 
 namespace SharpTrace.Builtins.Aggregations;
 

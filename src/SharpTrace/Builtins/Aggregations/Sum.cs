@@ -2,6 +2,10 @@ using SharpTrace.Bpf;
 using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
+using SharpTrace.Builtins;
+using SharpTrace.Builtins.Aggregations;
+
+[assembly: BuiltinProvider(typeof(Sum))]
 
 namespace SharpTrace.Builtins.Aggregations;
 
