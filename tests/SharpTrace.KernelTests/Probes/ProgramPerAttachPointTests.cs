@@ -80,7 +80,12 @@ public sealed class ProgramPerAttachPointTests : KernelTest
         var actual = await TraceOneOpenAsync(sharptrace, path);
 
         Assert.StartsWith($"{path} 1\n", expected.Stdout);
-        Assert.Equal((0, $"{path} 1\n"), (actual.ExitCode, actual.Stdout));
+        Assert.Equal(0, actual.ExitCode);
+        Assert.StartsWith($"{path} 1\n", actual.Stdout);
+        // Other processes' opens still between entry and exit when exit() stops the probes leave their pointers in
+        // @filename, printed at exit by both tools; nothing else may follow.
+        Assert.All(actual.Stdout[$"{path} 1\n".Length..].Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            line => Assert.StartsWith("@filename[", line));
     }
 
     [Fact]
