@@ -38,7 +38,7 @@ internal static class Compilation
             LoweredProbe loweredProbe;
             try
             {
-                (code, loweredProbe) = Generate(bound.Probes[i], lowered.Probes[i], lowered, maps);
+                (code, loweredProbe) = Generate(lowered.Probes[i], lowered);
             }
             catch (CompileException e)
             {
@@ -54,22 +54,20 @@ internal static class Compilation
     }
 
     /// <summary>
-    /// A probe's code: translated from its IR when Lowering and CodeGen cover everything in it, otherwise emitted from
-    /// the bound tree by the previous emitter (and the lowered probe says what was not supported).
+    /// A probe's code, translated from its IR. Lowering covers the whole language; a construct it does not (a
+    /// <see cref="LoweringNotSupportedException"/>) is reported as an error at the probe, never run half-compiled.
     /// </summary>
-    private static (AssembledProgram Code, LoweredProbe Lowered) Generate(BoundProbe probe, LoweredProbe lowered, LoweredProgram program, ProgramMaps maps)
+    private static (AssembledProgram Code, LoweredProbe Lowered) Generate(LoweredProbe lowered, LoweredProgram program)
     {
-        if (lowered.Body is { } body)
+        if (lowered.Body is not { } body)
+            throw new CompileException($"{lowered.Name}: cannot generate code for {lowered.NotSupported}");
+        try
         {
-            try
-            {
-                return (IrTranslator.Translate(body, program), lowered);
-            }
-            catch (LoweringNotSupportedException e)
-            {
-                lowered = lowered with { Body = null, NotSupported = e.Construct };
-            }
+            return (IrTranslator.Translate(body, program), lowered);
         }
-        return (ProbeEmitter.Emit(probe, maps), lowered);
+        catch (LoweringNotSupportedException e)
+        {
+            throw new CompileException($"{lowered.Name}: cannot generate code for {e.Construct}");
+        }
     }
 }

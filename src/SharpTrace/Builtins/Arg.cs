@@ -56,29 +56,6 @@ internal sealed class Arg(int index) : BuiltinVariable
         ir.CallVoid(kind.Context.ReadsUserMemory ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel, new StackAddress(slot), new Imm(8), address);
         return ir.Load(new SlotAddress(slot), IrInt.U64);
     }
-
-    internal override void EmitScalar(ProbeEmitter emitter)
-    {
-        var asm = emitter.Asm;
-        if (emitter.Kind.Context.Arguments == ArgumentSource.ContextWords)
-        {
-            asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, (short)(Index * 8));
-            return;
-        }
-        if (Index < RegisterOffsets.Length)
-        {
-            asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, RegisterOffsets[Index]);
-            return;
-        }
-        // At function entry [sp] is the return address and the seventh argument is just above it.
-        var slot = emitter.Allocate(8);
-        emitter.FramePointer(Reg.R1, slot);
-        asm.Mov(Reg.R2, 8);
-        asm.Load(Size.U64, Reg.R3, ProbeEmitter.Context, StackPointerOffset);
-        asm.Alu(AluOp.Add, Reg.R3, 8 * (Index - RegisterOffsets.Length + 1));
-        asm.Call(emitter.Kind.Context.ReadsUserMemory ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel);
-        asm.Load(Size.U64, Reg.R0, Reg.R10, (short)slot);
-    }
 }
 
 /// <summary>The <c>argN</c> family: <c>arg0</c>, <c>arg1</c>, … each an <see cref="Arg"/>.</summary>

@@ -38,13 +38,4 @@ internal sealed record BoundBswap(TextSpan Span, BoundExpression Value, IntegerT
             _ => lowering.Ir.Unary(IrUnaryOp.Swap64, value),
         };
     }
-
-    internal override void EmitScalar(ProbeEmitter emitter)
-    {
-        emitter.EmitScalar(Value);
-        if (Result.Bytes == 1)
-            emitter.Asm.Alu(AluOp.And, Reg.R0, 0xff); // a signed byte arrives sign-extended; the result is a uint8
-        else
-            emitter.Asm.ByteSwap(Reg.R0, Result.Bytes * 8);
-    }
 }

@@ -79,8 +79,6 @@ internal sealed class Buf : BuiltinFunction
 internal sealed record BoundBuf(TextSpan Span, BoundExpression Source, BoundExpression? Length, bool FromUserSpace, BufferType BufferType)
     : BoundBuiltinCall(Span, BufferType)
 {
-    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("buf is not an integer");
-
     internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
     {
         var ir = lowering.Ir;
@@ -120,49 +118,5 @@ internal sealed record BoundBuf(TextSpan Span, BoundExpression Source, BoundExpr
             ir.Copy(new SlotAddress(slot, data), new SlotAddress(whole), capacity);
         }
         return true;
-    }
-
-    internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
-    {
-        var asm = emitter.Asm;
-        var capacity = BufferType.Capacity;
-        var data = frameOffset + BufferType.DataOffset;
-        emitter.ZeroFill(frameOffset, BufferType.Size);
-        if (Length is null)
-            asm.StoreImm(Size.U64, Reg.R10, (short)frameOffset, capacity);
-        else
-        {
-            // Clamp to [0, capacity] (unsigned: a negative length is too long) so the verifier sees a bounded size.
-            emitter.Scoped(() => emitter.EmitScalar(Length));
-            var ok = asm.NewLabel("buf_len_ok");
-            asm.JumpIf(JumpOp.Le, Reg.R0, capacity, ok);
-            asm.Mov(Reg.R0, capacity);
-            asm.Mark(ok);
-            asm.Store(Size.U64, Reg.R10, (short)frameOffset, Reg.R0);
-        }
-
-        if (Source.Type is IntegerType or PointerType)
-        {
-            emitter.Scoped(() => emitter.EmitScalar(Source));
-            asm.Mov(Reg.R3, Reg.R0);
-            emitter.FramePointer(Reg.R1, data);
-            asm.Load(Size.U64, Reg.R2, Reg.R10, (short)frameOffset);
-            asm.Call(FromUserSpace ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel);
-        }
-        else if (Source is BoundMemoryRead)
-        {
-            // An array or char array in memory is read straight into the buffer, no more than its capacity.
-            emitter.EmitValue(Source, data, capacity);
-        }
-        else
-        {
-            // Strings on the stack or in maps (literals, comm, variables) are built whole, then their first bytes copied.
-            emitter.Scoped(() =>
-            {
-                var whole = emitter.Allocate(Source.Type.Size);
-                emitter.EmitValue(Source, whole, Source.Type.Size);
-                emitter.Copy(Reg.R10, whole, data, capacity);
-            });
-        }
     }
 }

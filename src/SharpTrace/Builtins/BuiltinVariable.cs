@@ -27,14 +27,6 @@ internal abstract class BuiltinVariable : IBuiltinVariable
     /// <summary>Advice appended to the not-allowed message in a probe of <paramref name="kind"/>, starting with a space; empty for none.</summary>
     public virtual string NotAllowedHint(ProbeKind kind) => "";
 
-    /// <summary>Emits code that leaves an integer value in r0 (integer builtins).</summary>
-    internal virtual void EmitScalar(ProbeEmitter emitter) =>
-        throw new InvalidOperationException($"{Name} is not an integer");
-
-    /// <summary>Emits code that writes the value into the stack buffer at <paramref name="frameOffset"/> (string builtins).</summary>
-    internal virtual void EmitInto(ProbeEmitter emitter, int frameOffset) =>
-        throw new InvalidOperationException($"{Name} is not a buffer");
-
     /// <summary>The integer value in IR (integer builtins), or null when the builtin is not lowered yet.</summary>
     internal virtual Operand? Lower(ProbeLowerer lowering) => null;
 

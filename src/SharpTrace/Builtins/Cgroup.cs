@@ -14,10 +14,5 @@ internal sealed class Cgroup : BuiltinVariable
     public override string Name => "cgroup";
     public override BpfType Type => BpfType.UInt64;
 
-    internal override void EmitScalar(ProbeEmitter emitter)
-    {
-        emitter.Asm.Call(HelperFunction.GetCurrentCgroupId);
-    }
-
     internal override Operand? Lower(ProbeLowerer lowering) => lowering.Ir.Call(HelperFunction.GetCurrentCgroupId);
 }

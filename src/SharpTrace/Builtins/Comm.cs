@@ -16,13 +16,6 @@ internal sealed class Comm : BuiltinVariable
     public override string Name => "comm";
     public override BpfType Type { get; } = new StringType(Length);
 
-    internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
-    {
-        emitter.FramePointer(Reg.R1, frameOffset);
-        emitter.Asm.Mov(Reg.R2, Length);
-        emitter.Asm.Call(HelperFunction.GetCurrentComm);
-    }
-
     internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
     {
         lowering.Ir.CallVoid(HelperFunction.GetCurrentComm, new StackAddress(slot, offset), new Imm(Math.Min(size, Length)));

@@ -14,10 +14,5 @@ internal sealed class Cpu : BuiltinVariable
     public override string Name => "cpu";
     public override BpfType Type => BpfType.UInt32;
 
-    internal override void EmitScalar(ProbeEmitter emitter)
-    {
-        emitter.Asm.Call(HelperFunction.GetSmpProcessorId);
-    }
-
     internal override Operand? Lower(ProbeLowerer lowering) => lowering.Ir.Call(HelperFunction.GetSmpProcessorId);
 }

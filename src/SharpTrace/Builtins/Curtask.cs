@@ -21,10 +21,5 @@ internal sealed class Curtask : BuiltinVariable
     public override BpfType TypeIn(CTypeTable types) =>
         types.FindTagged("struct", "task_struct") is { } task ? new PointerType(task, IsUserSpace: false) : Type;
 
-    internal override void EmitScalar(ProbeEmitter emitter)
-    {
-        emitter.Asm.Call(HelperFunction.GetCurrentTask);
-    }
-
     internal override Operand? Lower(ProbeLowerer lowering) => lowering.Ir.Call(HelperFunction.GetCurrentTask);
 }

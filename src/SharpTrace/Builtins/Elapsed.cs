@@ -25,12 +25,4 @@ internal sealed class Elapsed : BuiltinVariable
         var start = ir.InRegister(new MapValueAddress(lowering.StartTimeMap));
         return ir.Binary(IrBinaryOp.Sub, now, ir.Load(new PointerAddress(start), IrInt.U64));
     }
-
-    internal override void EmitScalar(ProbeEmitter emitter)
-    {
-        emitter.Asm.Call(HelperFunction.KtimeGetNs);
-        emitter.Asm.LoadMapValue(Reg.R1, emitter.StartTimeMap, 0);
-        emitter.Asm.Load(Size.U64, Reg.R1, Reg.R1, 0);
-        emitter.Asm.Alu(AluOp.Sub, Reg.R0, Reg.R1);
-    }
 }

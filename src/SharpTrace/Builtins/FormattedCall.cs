@@ -14,10 +14,6 @@ internal sealed record BoundFormattedCall(TextSpan Span, string Function, int Ac
     public override string Description => $"Call {Function} #{Action}";
     public override IReadOnlyList<BoundExpression> Operands => Arguments;
 
-    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("a formatted call has no value");
-
-    internal override void EmitStatement(ProbeEmitter emitter) => emitter.EmitRecord(Action, Arguments);
-
     internal override bool LowerStatement(Lowering.ProbeLowerer lowering)
     {
         lowering.LowerRecord(Action, Arguments);

@@ -56,8 +56,5 @@ internal sealed record BoundInstructionPointer(TextSpan Span) : BoundBuiltinCall
 {
     private const short IpOffset = 128; // struct pt_regs, x86-64
 
-    internal override void EmitScalar(ProbeEmitter emitter) =>
-        emitter.Asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, IpOffset);
-
     internal override Operand? Lower(ProbeLowerer lowering) => lowering.Ir.Load(new PointerAddress(lowering.Ir.Context, IpOffset), IrInt.U64);
 }

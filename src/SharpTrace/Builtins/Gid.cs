@@ -14,12 +14,6 @@ internal sealed class Gid : BuiltinVariable
     public override string Name => "gid";
     public override BpfType Type => BpfType.UInt32;
 
-    internal override void EmitScalar(ProbeEmitter emitter)
-    {
-        emitter.Asm.Call(HelperFunction.GetCurrentUidGid);
-        emitter.Asm.Alu(AluOp.Rsh, Reg.R0, 32);
-    }
-
     internal override Operand? Lower(ProbeLowerer lowering) =>
         lowering.Ir.Binary(IrBinaryOp.Shr, lowering.Ir.Call(HelperFunction.GetCurrentUidGid), new Imm(32));
 }

@@ -51,19 +51,4 @@ internal sealed record BoundHasKey(TextSpan Span, MapSymbol Map, IReadOnlyList<B
     : BoundBuiltinCall(Span, BpfType.Int64)
 {
     internal override Lowering.Operand? Lower(Lowering.ProbeLowerer lowering) => lowering.LowerHasKey(Map, Keys);
-
-    internal override void EmitScalar(ProbeEmitter emitter) => emitter.Scoped(() =>
-    {
-        if (Map.IsPerCpuArray)
-        {
-            emitter.EmitArrayHasKey(Map, Keys);
-            return;
-        }
-        var key = emitter.EmitKey(Map, Keys);
-        emitter.CallMap(HelperFunction.MapLookupElem, Map, key);
-        var missing = emitter.Asm.NewLabel("has_key_missing");
-        emitter.Asm.JumpIf(JumpOp.Eq, Reg.R0, 0, missing);
-        emitter.Asm.Mov(Reg.R0, 1);
-        emitter.Asm.Mark(missing);
-    });
 }

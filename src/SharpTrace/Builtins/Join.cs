@@ -105,11 +105,10 @@ internal sealed record BoundJoin(TextSpan Span, int Action, BoundExpression Arra
 {
     public override IReadOnlyList<BoundExpression> Operands => [Array];
 
-    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("join() has no value");
-
     /// <summary>
     /// The array's address, then the record reserved in the ring buffer; per slot, the pointer is read into a stack slot
-    /// and its string straight into the record. Every slot is read, as <see cref="EmitStatement"/> explains.
+    /// and its string straight into the record. Like bpftrace, every slot is read: past the array's NULL the pointer
+    /// reads fail or point anywhere, and user space stops at the first empty string (a failed read leaves its slot zeroed).
     /// </summary>
     internal override bool LowerStatement(ProbeLowerer lowering)
     {
@@ -129,32 +128,5 @@ internal sealed record BoundJoin(TextSpan Span, int Action, BoundExpression Arra
             }
         });
         return true;
-    }
-
-    internal override void EmitStatement(ProbeEmitter emitter)
-    {
-        var asm = emitter.Asm;
-        var array = emitter.Allocate(8);
-        var element = emitter.Allocate(8);
-        emitter.EmitScalar(Array);
-        asm.Store(Size.U64, Reg.R10, (short)array, Reg.R0);
-        // Like bpftrace, every slot is read: past the array's NULL the pointer reads fail or point anywhere, and
-        // user space stops at the first empty string (a failed read leaves its slot zeroed).
-        emitter.EmitReservedRecord(Action, JoinAction.RecordSize, () =>
-        {
-            for (var i = 0; i < Join.MaxArguments; i++)
-            {
-                emitter.FramePointer(Reg.R1, element);
-                asm.Mov(Reg.R2, 8);
-                asm.Load(Size.U64, Reg.R3, Reg.R10, (short)array);
-                asm.Alu(AluOp.Add, Reg.R3, i * 8);
-                asm.Call(FromUserSpace ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel);
-                asm.Mov(Reg.R1, ProbeEmitter.RecordRegister);
-                asm.Alu(AluOp.Add, Reg.R1, JoinAction.Slots.Fields[i].Offset);
-                asm.Mov(Reg.R2, JoinAction.Slots.Fields[i].Size);
-                asm.Load(Size.U64, Reg.R3, Reg.R10, (short)element);
-                asm.Call(FromUserSpace ? HelperFunction.ProbeReadUserStr : HelperFunction.ProbeReadKernelStr);
-            }
-        });
     }
 }

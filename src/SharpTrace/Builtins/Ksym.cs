@@ -24,17 +24,9 @@ internal sealed class Ksym : BuiltinFunction
 /// <summary>A bound <c>ksym(addr)</c>: the 8-byte address, named when printed.</summary>
 internal sealed record BoundKsym(TextSpan Span, BoundExpression Address) : BoundBuiltinCall(Span, KernelSymbolType.Instance)
 {
-    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("ksym is not an integer");
-
     internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
     {
         lowering.Ir.Store(new SlotAddress(slot, offset), 8, lowering.LowerScalar(Address));
         return true;
-    }
-
-    internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
-    {
-        emitter.EmitScalar(Address);
-        emitter.Asm.Store(Size.U64, Reg.R10, (short)frameOffset, Reg.R0);
     }
 }

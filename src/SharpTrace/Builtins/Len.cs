@@ -34,14 +34,4 @@ internal sealed class Len : BuiltinFunction
 internal sealed record BoundLen(TextSpan Span, MapSymbol Map) : BoundBuiltinCall(Span, BpfType.Int64)
 {
     internal override Lowering.Operand? Lower(Lowering.ProbeLowerer lowering) => lowering.LowerLen(Map);
-
-    internal override void EmitScalar(ProbeEmitter emitter)
-    {
-        if (Map.IsPerCpuArray)
-        {
-            emitter.EmitArrayLen(Map);
-            return;
-        }
-        emitter.EmitMapWalk(Map, emitter.ContinueCallback);
-    }
 }

@@ -18,7 +18,5 @@ internal sealed class Ncpus : BuiltinVariable
     public override string Name => "ncpus";
     public override BpfType Type => BpfType.UInt64;
 
-    internal override void EmitScalar(ProbeEmitter emitter) => emitter.Asm.Mov(Reg.R0, BpfMap.PossibleCpuCount);
-
     internal override Operand? Lower(ProbeLowerer lowering) => new Imm(BpfMap.PossibleCpuCount);
 }

@@ -14,10 +14,5 @@ internal sealed class Nsecs : BuiltinVariable
     public override string Name => "nsecs";
     public override BpfType Type => BpfType.UInt64;
 
-    internal override void EmitScalar(ProbeEmitter emitter)
-    {
-        emitter.Asm.Call(HelperFunction.KtimeGetNs);
-    }
-
     internal override Operand? Lower(ProbeLowerer lowering) => lowering.Ir.Call(HelperFunction.KtimeGetNs);
 }

@@ -52,8 +52,6 @@ internal sealed class Ntop : BuiltinFunction
 /// <summary>A bound <c>ntop</c>: the family (8 bytes) then the address bytes (16, zero-padded), as <see cref="InetType"/> lays them out.</summary>
 internal sealed record BoundNtop(TextSpan Span, BoundExpression? Family, BoundExpression Address) : BoundBuiltinCall(Span, InetType.Instance)
 {
-    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("ntop is not an integer");
-
     internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
     {
         var ir = lowering.Ir;
@@ -69,30 +67,5 @@ internal sealed record BoundNtop(TextSpan Span, BoundExpression? Family, BoundEx
             lowering.LowerInto(Address, slot, address, written, padStrings: false);
         ir.Zero(slot, address + written, InetType.Instance.Size - InetType.AddressOffset - written);
         return true;
-    }
-
-    internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
-    {
-        emitter.ZeroFill(frameOffset, InetType.Instance.Size);
-        if (Family is null)
-        {
-            var isInet = Address.Type is IntegerType || Address.Type.Size == 4;
-            emitter.Asm.StoreImm(Size.U64, Reg.R10, (short)frameOffset, isInet ? Ntop.AfInet : Ntop.AfInet6);
-        }
-        else
-        {
-            emitter.EmitScalar(Family);
-            emitter.Asm.Store(Size.U64, Reg.R10, (short)frameOffset, Reg.R0);
-        }
-        var addressOffset = frameOffset + InetType.AddressOffset;
-        if (Address.Type is IntegerType)
-        {
-            emitter.EmitScalar(Address);
-            emitter.Asm.Store(Size.U32, Reg.R10, (short)addressOffset, Reg.R0);
-        }
-        else
-        {
-            emitter.EmitValue(Address, addressOffset, Address.Type.Size);
-        }
     }
 }

@@ -14,12 +14,6 @@ internal sealed class Pid : BuiltinVariable
     public override string Name => "pid";
     public override BpfType Type => BpfType.UInt32;
 
-    internal override void EmitScalar(ProbeEmitter emitter)
-    {
-        emitter.Asm.Call(HelperFunction.GetCurrentPidTgid);
-        emitter.Asm.Alu(AluOp.Rsh, Reg.R0, 32);
-    }
-
     internal override Operand? Lower(ProbeLowerer lowering) =>
         lowering.Ir.Binary(IrBinaryOp.Shr, lowering.Ir.Call(HelperFunction.GetCurrentPidTgid), new Imm(32));
 }

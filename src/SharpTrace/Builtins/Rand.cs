@@ -14,10 +14,5 @@ internal sealed class Rand : BuiltinVariable
     public override string Name => "rand";
     public override BpfType Type => BpfType.UInt32;
 
-    internal override void EmitScalar(ProbeEmitter emitter)
-    {
-        emitter.Asm.Call(HelperFunction.GetPrandomU32);
-    }
-
     internal override Operand? Lower(ProbeLowerer lowering) => lowering.Ir.Call(HelperFunction.GetPrandomU32);
 }

@@ -22,9 +22,4 @@ internal sealed class Retval : BuiltinVariable
     public override string NotAllowedHint(ProbeKind kind) => kind.Context.Args == ArgsSource.TracepointFormat ? " (try to use args->ret instead)" : "";
 
     internal override Operand? Lower(ProbeLowerer lowering) => lowering.Ir.Load(new PointerAddress(lowering.Ir.Context, AxOffset), IrInt.U64);
-
-    internal override void EmitScalar(ProbeEmitter emitter)
-    {
-        emitter.Asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, AxOffset);
-    }
 }

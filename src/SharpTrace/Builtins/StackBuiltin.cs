@@ -89,25 +89,5 @@ internal abstract class StackBuiltin : BuiltinFunction
             ir.Store(new SlotAddress(slot, offset + 4), 4, pid);
             return true;
         }
-
-        internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
-        {
-            var asm = emitter.Asm;
-            asm.Mov(Reg.R1, ProbeEmitter.Context);
-            asm.LoadMapFd(Reg.R2, emitter.StackMap(type));
-            asm.Mov(Reg.R3, type.IsUser ? UserStackFlag : 0);
-            asm.Call(HelperFunction.GetStackid);
-            asm.Store(Size.U32, Reg.R10, (short)frameOffset, Reg.R0);
-            if (type.IsUser)
-            {
-                asm.Call(HelperFunction.GetCurrentPidTgid);
-                asm.Alu(AluOp.Rsh, Reg.R0, 32);
-                asm.Store(Size.U32, Reg.R10, (short)(frameOffset + 4), Reg.R0);
-            }
-            else
-            {
-                asm.StoreImm(Size.U32, Reg.R10, (short)(frameOffset + 4), 0);
-            }
-        }
     }
 }

@@ -48,17 +48,9 @@ internal sealed record BoundStrerror(TextSpan Span, BoundExpression Errno) : Bou
 {
     public override IReadOnlyList<BoundExpression> Operands => [Errno];
 
-    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("strerror is not an integer");
-
     internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
     {
         lowering.Ir.Store(new SlotAddress(slot, offset), 8, lowering.LowerScalar(Errno));
         return true;
-    }
-
-    internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
-    {
-        emitter.EmitScalar(Errno);
-        emitter.Asm.Store(Size.U64, Reg.R10, (short)frameOffset, Reg.R0);
     }
 }

@@ -78,19 +78,10 @@ internal sealed record TimestampType(TimestampFormats Formats) : SelfDecodingTyp
 /// <summary>A bound <c>strftime(fmt, ns)</c>: the format's id and the nanoseconds, formatted in user space.</summary>
 internal sealed record BoundStrftime(TextSpan Span, BoundExpression Nanoseconds, int FormatId, TimestampType Timestamp) : BoundBuiltinCall(Span, Timestamp)
 {
-    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("a timestamp is not an integer");
-
     internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
     {
         lowering.Ir.Store(new SlotAddress(slot, offset + 8), 8, lowering.LowerScalar(Nanoseconds));
         lowering.Ir.Store(new SlotAddress(slot, offset), 8, new Imm(FormatId));
         return true;
-    }
-
-    internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
-    {
-        emitter.EmitScalar(Nanoseconds);
-        emitter.Asm.Store(Size.U64, Reg.R10, (short)(frameOffset + 8), Reg.R0);
-        emitter.Asm.StoreImm(Size.U64, Reg.R10, (short)frameOffset, FormatId);
     }
 }

@@ -14,12 +14,6 @@ internal sealed class Tid : BuiltinVariable
     public override string Name => "tid";
     public override BpfType Type => BpfType.UInt32;
 
-    internal override void EmitScalar(ProbeEmitter emitter)
-    {
-        emitter.Asm.Call(HelperFunction.GetCurrentPidTgid);
-        emitter.ZeroExtend32(Reg.R0);
-    }
-
     internal override Operand? Lower(ProbeLowerer lowering) =>
         lowering.Ir.Binary(IrBinaryOp.Shr, lowering.Ir.Binary(IrBinaryOp.Shl, lowering.Ir.Call(HelperFunction.GetCurrentPidTgid), new Imm(32)), new Imm(32));
 }

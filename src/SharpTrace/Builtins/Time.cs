@@ -57,10 +57,6 @@ internal sealed record TimeAction(int Id, string Format) : AsyncAction(Id)
 /// <summary>A bound <c>time(fmt)</c>: sends its record.</summary>
 internal sealed record BoundTime(TextSpan Span, int Action) : BoundBuiltinCall(Span, BpfType.Void)
 {
-    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("time() has no value");
-
-    internal override void EmitStatement(ProbeEmitter emitter) => emitter.EmitRecord(Action, []);
-
     internal override bool LowerStatement(Lowering.ProbeLowerer lowering)
     {
         lowering.LowerRecord(Action, []);

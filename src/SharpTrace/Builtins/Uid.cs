@@ -14,12 +14,6 @@ internal sealed class Uid : BuiltinVariable
     public override string Name => "uid";
     public override BpfType Type => BpfType.UInt32;
 
-    internal override void EmitScalar(ProbeEmitter emitter)
-    {
-        emitter.Asm.Call(HelperFunction.GetCurrentUidGid);
-        emitter.ZeroExtend32(Reg.R0);
-    }
-
     internal override Operand? Lower(ProbeLowerer lowering) =>
         lowering.Ir.Binary(IrBinaryOp.Shr, lowering.Ir.Binary(IrBinaryOp.Shl, lowering.Ir.Call(HelperFunction.GetCurrentUidGid), new Imm(32)), new Imm(32));
 }

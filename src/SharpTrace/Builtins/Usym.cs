@@ -30,8 +30,6 @@ internal sealed class Usym : BuiltinFunction
 /// </summary>
 internal sealed record BoundUsym(TextSpan Span, BoundExpression? Address) : BoundBuiltinCall(Span, UserSymbolType.Instance)
 {
-    internal override void EmitScalar(ProbeEmitter emitter) => throw new InvalidOperationException("usym is not an integer");
-
     internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
     {
         var ir = lowering.Ir;
@@ -39,14 +37,5 @@ internal sealed record BoundUsym(TextSpan Span, BoundExpression? Address) : Boun
         var pid = ir.Binary(IrBinaryOp.Shr, ir.Call(HelperFunction.GetCurrentPidTgid), new Imm(32));
         ir.Store(new SlotAddress(slot, offset + 8), 8, pid);
         return true;
-    }
-
-    internal override void EmitInto(ProbeEmitter emitter, int frameOffset)
-    {
-        emitter.EmitScalar(Address ?? new BoundInstructionPointer(Span));
-        emitter.Asm.Store(Size.U64, Reg.R10, (short)frameOffset, Reg.R0);
-        emitter.Asm.Call(HelperFunction.GetCurrentPidTgid);
-        emitter.Asm.Alu(AluOp.Rsh, Reg.R0, 32);
-        emitter.Asm.Store(Size.U64, Reg.R10, (short)(frameOffset + 8), Reg.R0);
     }
 }

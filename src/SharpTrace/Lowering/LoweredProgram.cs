@@ -28,7 +28,7 @@ internal sealed record LoweredRecord(int Id, string Kind, Records.RecordLayout L
 internal sealed record IrFunction(string Name, IReadOnlyList<IrOp> Ops, VReg Context, int RegisterCount, IReadOnlyList<Slot> Slots);
 
 /// <summary>
-/// One probe after lowering: its IR, or why it is not lowered yet (it then goes through the previous emitter).
+/// One probe after lowering: its IR, or why it could not be lowered (then compilation reports an error at the probe).
 /// </summary>
 internal sealed record LoweredProbe(string Name, IrFunction? Body, string? NotSupported);
 
@@ -50,7 +50,7 @@ internal sealed record LoweredProgram(
     public LoweredMap RingBuffer => Maps.First(m => m.Role == LoweredMapRole.RingBuffer);
 }
 
-/// <summary>A construct the Lowering stage does not handle yet: the probe is emitted by the previous emitter.</summary>
+/// <summary>A construct the Lowering stage does not handle: compiling the probe fails with an error naming it.</summary>
 internal sealed class LoweringNotSupportedException(string construct) : Exception("not supported yet: " + construct)
 {
     public string Construct { get; } = construct;

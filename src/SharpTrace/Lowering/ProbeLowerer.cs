@@ -6,7 +6,7 @@ namespace SharpTrace.Lowering;
 /// Lowers one bound probe to IR: statements here, expressions in ProbeLowerer.Expressions.cs, maps and
 /// aggregations in ProbeLowerer.Maps.cs, the records sent to user space in ProbeLowerer.Records.cs, loops and map walks
 /// in ProbeLowerer.Loops.cs. A construct it does not handle yet throws
-/// <see cref="LoweringNotSupportedException"/>, and the probe goes through the previous emitter.
+/// <see cref="LoweringNotSupportedException"/>, which compilation reports as an error at the probe.
 /// </summary>
 internal sealed partial class ProbeLowerer
 {

@@ -1,3 +1,4 @@
+using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.CodeGen;
 using SharpTrace.Kernel;

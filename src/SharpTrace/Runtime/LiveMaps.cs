@@ -1,3 +1,4 @@
+using SharpTrace.Lowering;
 using SharpTrace.Builtins.Aggregations;
 using SharpTrace.CodeGen;
 using SharpTrace.Kernel;

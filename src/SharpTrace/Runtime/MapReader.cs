@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SharpTrace.Lowering;
 using SharpTrace.Builtins.Aggregations;
 using SharpTrace.CodeGen;
 using SharpTrace.Kernel;

@@ -81,14 +81,4 @@ internal sealed partial class ExpressionBinder
 /// <summary>Argument <see cref="Index"/> of a context that is an array of u64 words, narrowed to its C type.</summary>
 internal sealed record BoundContextArgument(TextSpan Span, int Index, BpfType ArgumentType) : BoundCall(Span, ArgumentType)
 {
-    internal void EmitScalar(ProbeEmitter emitter)
-    {
-        var asm = emitter.Asm;
-        asm.Load(Size.U64, Reg.R0, ProbeEmitter.Context, (short)(Index * 8));
-        if (ArgumentType is not IntegerType { Size: < 8 } integer)
-            return;
-        var unused = 64 - 8 * integer.Size;
-        asm.Alu(AluOp.Lsh, Reg.R0, unused);
-        asm.Alu(integer.IsSigned ? AluOp.Arsh : AluOp.Rsh, Reg.R0, unused);
-    }
 }

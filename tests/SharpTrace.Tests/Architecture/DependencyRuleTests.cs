@@ -13,13 +13,6 @@ public sealed class DependencyRuleTests(ITestOutputHelper output)
     /// <summary>Stage pairs that break the rule today, each with the types that do it and what removes it.</summary>
     private static readonly Dictionary<string, string> KnownViolations = new()
     {
-        // ProbeEmitter binds Emit calls of builtin variables and functions, and aggregation kinds; goes when builtins
-        // lower to IR and CodeGen translates only the IR (issue 11, Lowering/).
-        ["CodeGen -> Builtins"] = "ProbeEmitter uses BuiltinVariable, BoundBuiltinCall, AggregationFunction, Hist, Lhist",
-        // ProgramMaps sizes histogram maps with Output.Histogram's bucket count; goes with the IR's map table.
-        ["CodeGen -> Output"] = "ProgramMaps uses Histogram",
-        // BoundContextArgument (argN) emits its own code; goes when it lowers to IR.
-        ["Semantics -> CodeGen"] = "BoundContextArgument uses ProbeEmitter",
     };
 
     // The rule's reason, and whether the dependency closes a cycle: the stage used reaches back to the user.

@@ -1,3 +1,4 @@
+using SharpTrace.Lowering;
 using SharpTrace.CodeGen;
 using SharpTrace.Kernel;
 using SharpTrace.Semantics;

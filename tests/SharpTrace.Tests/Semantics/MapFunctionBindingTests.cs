@@ -1,3 +1,4 @@
+using SharpTrace.Lowering;
 using SharpTrace.Builtins;
 using SharpTrace.CodeGen;
 using SharpTrace.Kernel;

@@ -2,7 +2,7 @@ using SharpTrace.Bpf;
 using SharpTrace.Kernel;
 using SharpTrace.Semantics;
 
-namespace SharpTrace.CodeGen;
+namespace SharpTrace.Lowering;
 
 /// <summary>The stack trace maps behind <c>kstack</c> and <c>ustack</c>, created as the probes that use them are emitted.</summary>
 internal sealed partial class ProgramMaps

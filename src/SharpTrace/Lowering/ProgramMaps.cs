@@ -4,7 +4,7 @@ using SharpTrace.Lowering;
 using SharpTrace.Records;
 using SharpTrace.Semantics;
 
-namespace SharpTrace.CodeGen;
+namespace SharpTrace.Lowering;
 
 /// <summary>A kernel map the program needs: created by the runtime before the programs are loaded.</summary>
 internal sealed record MapDefinition(MapRef Ref, BpfMapType Type, int KeySize, int ValueSize, int MaxEntries, MapSymbol? Symbol);
