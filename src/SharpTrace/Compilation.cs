@@ -31,14 +31,12 @@ internal static class Compilation
         var maps = new ProgramMaps(bound);
         var lowered = LoweringInputs.Lower(bound, maps);
         var probes = new List<CompiledProbe>();
-        var loweredProbes = new List<LoweredProbe>();
         for (var i = 0; i < bound.Probes.Count; i++)
         {
             AssembledProgram code;
-            LoweredProbe loweredProbe;
             try
             {
-                (code, loweredProbe) = Generate(lowered.Probes[i], lowered);
+                code = Generate(lowered.Probes[i], lowered);
             }
             catch (CompileException e)
             {
@@ -47,9 +45,7 @@ internal static class Compilation
                 return new CompilationResult(tree, all, null, null);
             }
             probes.Add(new CompiledProbe(bound.Probes[i], bound.Probes[i].Kind.ProgramType, code));
-            loweredProbes.Add(loweredProbe);
         }
-        lowered = lowered with { Probes = loweredProbes };
         return new CompilationResult(tree, diagnostics, bound, new CompiledProgram(bound, maps, probes, lowered));
     }
 
@@ -57,13 +53,13 @@ internal static class Compilation
     /// A probe's code, translated from its IR. Lowering covers the whole language; a construct it does not (a
     /// <see cref="LoweringNotSupportedException"/>) is reported as an error at the probe, never run half-compiled.
     /// </summary>
-    private static (AssembledProgram Code, LoweredProbe Lowered) Generate(LoweredProbe lowered, LoweredProgram program)
+    private static AssembledProgram Generate(LoweredProbe lowered, LoweredProgram program)
     {
         if (lowered.Body is not { } body)
             throw new CompileException($"{lowered.Name}: cannot generate code for {lowered.NotSupported}");
         try
         {
-            return (IrTranslator.Translate(body, program), lowered);
+            return IrTranslator.Translate(body, program);
         }
         catch (LoweringNotSupportedException e)
         {
