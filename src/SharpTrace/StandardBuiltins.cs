@@ -1,12 +1,14 @@
 using SharpTrace.Builtins;
 using SharpTrace.Builtins.Aggregations;
+using SharpTrace.Probes;
 using SharpTrace.Semantics;
 
 namespace SharpTrace;
 
 /// <summary>
-/// The composition root's registration of the builtins: every provider of <c>Builtins/</c>, found by reflection
-/// (<see cref="Providers"/>), so that a new builtin is one new file and Semantics names none of them.
+/// The composition root's registration of the builtins and probe kinds: every provider of <c>Builtins/</c> and
+/// <c>Probes/</c>, as their attributes register them (<see cref="RegisteredBuiltins"/>, <see cref="RegisteredProbeKinds"/>,
+/// generated at build time), so that a new builtin or probe kind is one new file and Semantics names none of them.
 /// </summary>
 internal static class StandardBuiltins
 {
@@ -15,5 +17,6 @@ internal static class StandardBuiltins
         Providers.Find<IBuiltinVariable>(),
         Providers.Find<IBuiltinVariableFamily>(),
         Providers.Find<BuiltinFunction>(),
-        AggregationFunction.All.Values);
+        AggregationFunction.All.Values,
+        new ProbeKinds(RegisteredProbeKinds.Create()));
 }

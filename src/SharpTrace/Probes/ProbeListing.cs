@@ -22,7 +22,7 @@ internal sealed class ProbeListing(
     ProbeKinds? kinds = null)
 {
     private readonly ListingMachine _machine = new(tracepoints, rawTracepointArguments, findBinary);
-    private readonly ProbeKinds _kinds = kinds ?? ProbeKinds.Registered;
+    private readonly ProbeKinds _kinds = kinds ?? new ProbeKinds(RegisteredProbeKinds.Create());
 
     /// <summary>The listing of this machine: tracepoints from tracefs, raw tracepoints from BTF, uprobes from ELF files.</summary>
     public static ProbeListing ForThisMachine()

@@ -49,15 +49,13 @@ internal sealed class Binder
     /// Binds a parsed program. Diagnostics include the syntax tree's own. <paramref name="builtins"/> are the builtins
     /// the composition root registered. <paramref name="kernelTypes"/> are the kernel's C types (BTF), asked only when
     /// the script names a type; null when the kernel has none.
-    /// <paramref name="probeKinds"/> are the kinds attach points may name; the registered ones when null.
     /// </summary>
     public static (BoundProgram? Program, IReadOnlyList<Diagnostic> Diagnostics) Bind(
-        BuiltinCatalog builtins, SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig? config = null, IKernelTypes? kernelTypes = null,
-        ProbeKinds? probeKinds = null)
+        BuiltinCatalog builtins, SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig? config = null, IKernelTypes? kernelTypes = null)
     {
         if (tree.Diagnostics.Any(d => d.IsError))
             return (null, tree.Diagnostics);
-        var binder = new Binder(builtins, tree, tracepoints, config ?? new ProgramConfig(), kernelTypes, probeKinds ?? ProbeKinds.Registered);
+        var binder = new Binder(builtins, tree, tracepoints, config ?? new ProgramConfig(), kernelTypes, builtins.ProbeKinds);
         var program = binder.BindToFixpoint();
         var diagnostics = tree.Diagnostics.Concat(binder._declarationDiagnostics.Items).Concat(binder._diagnostics.Items).ToList();
         return (diagnostics.Any(d => d.IsError) ? null : program, diagnostics);

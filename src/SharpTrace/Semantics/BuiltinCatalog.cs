@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using SharpTrace.Probes;
 using SharpTrace.Semantics.CTypes;
 
 namespace SharpTrace.Semantics;
@@ -34,8 +33,8 @@ internal interface IBuiltinVariableFamily
 }
 
 /// <summary>
-/// The builtins a compilation knows, handed to the binder by the composition root: Semantics looks names up here
-/// and never names a builtin itself.
+/// The builtins and probe kinds a compilation knows, handed to the binder by the composition root: Semantics looks
+/// names up here and never names a builtin or a probe kind itself.
 /// </summary>
 internal sealed class BuiltinCatalog
 {
@@ -45,13 +44,17 @@ internal sealed class BuiltinCatalog
     private readonly IReadOnlyDictionary<string, AggregationBuiltin> _aggregations;
 
     public BuiltinCatalog(IEnumerable<IBuiltinVariable> variables, IEnumerable<IBuiltinVariableFamily> families,
-        IEnumerable<BuiltinFunction> functions, IEnumerable<AggregationBuiltin> aggregations)
+        IEnumerable<BuiltinFunction> functions, IEnumerable<AggregationBuiltin> aggregations, ProbeKinds probeKinds)
     {
+        ProbeKinds = probeKinds;
         _variables = variables.ToDictionary(v => v.Name);
         _families = families.ToList();
         _functions = functions.ToDictionary(f => f.Name);
         _aggregations = aggregations.ToDictionary(a => a.Name);
     }
+
+    /// <summary>The probe kinds attach points may name.</summary>
+    public ProbeKinds ProbeKinds { get; }
 
     /// <summary>Finds a builtin variable by name, including the numbered families (<c>arg0</c>, <c>arg1</c>, …).</summary>
     public bool TryGetVariable(string name, [NotNullWhen(true)] out IBuiltinVariable? variable)

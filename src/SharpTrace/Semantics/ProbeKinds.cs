@@ -1,18 +1,16 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Reflection;
 using SharpTrace.Syntax.Ast;
 
 namespace SharpTrace.Semantics;
 
 /// <summary>
 /// Registers a probe kind: each provider file says <c>[assembly: ProbeKindProvider(typeof(MyKind))]</c>, so adding a
-/// kind edits no list. The type needs a public parameterless constructor (kept for NativeAOT by the annotation).
+/// kind edits no list. The type needs a public parameterless constructor: a source generator (src/SharpTrace.Generators)
+/// turns the attributes into constructor calls (<c>Probes.RegisteredProbeKinds</c>), which the composition root hands
+/// to the binder.
 /// </summary>
 [AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true)]
-internal sealed class ProbeKindProviderAttribute(
-    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] Type kind) : Attribute
+internal sealed class ProbeKindProviderAttribute(Type kind) : Attribute
 {
-    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)]
     public Type Kind { get; } = kind;
 }
 
@@ -29,10 +27,6 @@ internal sealed class ProbeKinds
                 if (!_byName.TryAdd(name, kind))
                     throw new InvalidOperationException($"probe kinds {_byName[name]} and {kind} both claim the name '{name}'");
     }
-
-    /// <summary>Every kind registered in this assembly (<see cref="ProbeKindProviderAttribute"/>).</summary>
-    public static ProbeKinds Registered { get; } = new(typeof(ProbeKinds).Assembly.GetCustomAttributes<ProbeKindProviderAttribute>()
-        .Select(a => (ProbeKind)Activator.CreateInstance(a.Kind)!));
 
     /// <summary>Every kind, by name.</summary>
     public IReadOnlyList<ProbeKind> All { get; }

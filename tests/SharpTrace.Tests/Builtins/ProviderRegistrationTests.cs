@@ -1,5 +1,6 @@
 using System.Reflection;
 using SharpTrace.Builtins;
+using SharpTrace.Probes;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.Tests.Builtins;
@@ -21,5 +22,21 @@ public sealed class ProviderRegistrationTests
         Assert.Contains("Strerror", providers);
         Assert.Contains("Hist", providers);
         Assert.Equal(providers, registered);
+    }
+
+    // The generated registries (src/SharpTrace.Generators) construct exactly what the attributes name, in the order of
+    // the full names, so the binder and -l see the same kinds and builtins as before the generator.
+    [Fact]
+    public void TheGeneratedRegistriesConstructExactlyTheRegisteredClasses()
+    {
+        var builtins = typeof(Providers).Assembly.GetCustomAttributes<BuiltinProviderAttribute>()
+            .Select(a => a.Provider.FullName!).Order(StringComparer.Ordinal).ToList();
+        var kinds = typeof(Providers).Assembly.GetCustomAttributes<ProbeKindProviderAttribute>()
+            .Select(a => a.Kind.FullName!).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(builtins, RegisteredBuiltins.Create().Select(p => p.GetType().FullName!));
+        Assert.Equal(kinds, RegisteredProbeKinds.Create().Select(k => k.GetType().FullName!));
+        Assert.Contains("SharpTrace.Probes.HardwareProbe", kinds);
+        Assert.NotSame(RegisteredBuiltins.Create()[0], RegisteredBuiltins.Create()[0]);
     }
 }

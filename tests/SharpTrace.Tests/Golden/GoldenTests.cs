@@ -50,7 +50,7 @@ public sealed class GoldenTests(GoldenMachine machine) : IClassFixture<GoldenMac
     [Fact]
     public void EveryProbeKindHasAScript()
     {
-        var kinds = ProbeKinds.Registered.All.Select(k => k.Name);
+        var kinds = StandardBuiltins.Catalog.ProbeKinds.All.Select(k => k.Name);
         var covered = GoldenFiles.ScriptNames().SelectMany(script => Compile(script).ProbeNames)
             .Select(name => name.Split(':')[0].ToLowerInvariant()).ToHashSet();
 

@@ -105,7 +105,7 @@ public class ProbeSpecResolverTests
         Assert.Empty(tree.Diagnostics);
         var diagnostics = new DiagnosticBag(tree.Source);
         var resolution = new ProbeResolution(new FakeTracepoints(), diagnostics, []);
-        var specs = ProbeKinds.Registered.Resolve(tree.Root.Probes[0].AttachPoints[0], resolution).ToList();
+        var specs = StandardBuiltins.Catalog.ProbeKinds.Resolve(tree.Root.Probes[0].AttachPoints[0], resolution).ToList();
         return (specs, diagnostics.Items);
     }
 }
