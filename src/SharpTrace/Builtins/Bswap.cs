@@ -14,14 +14,10 @@ namespace SharpTrace.Builtins;
 /// <c>bswap(n)</c>: the integer with its bytes in reverse order, at its own width (a uint16 port from network order,
 /// say); the result is unsigned of the same width, as in bpftrace, and a 1-byte integer is unchanged.
 /// </summary>
-internal sealed class Bswap : BuiltinFunction
+internal sealed class Bswap() : UnaryFunction("bswap", ParameterKind.Integer)
 {
-    public override string Name => "bswap";
-
-    public override Signature Signature { get; } = Signature.Of(ParameterKind.Integer);
-
-    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context) =>
-        new BoundBswap(call.Span, arguments[0]!, new IntegerType(arguments[0]!.Type.Size, IsSigned: false));
+    protected override BoundExpression Bind(TextSpan span, BoundExpression argument) =>
+        new BoundBswap(span, argument, new IntegerType(argument.Type.Size, IsSigned: false));
 }
 
 /// <summary>A bound <c>bswap(n)</c>: the value in r0, byte-swapped at the width of <see cref="BpfType.Size"/>.</summary>

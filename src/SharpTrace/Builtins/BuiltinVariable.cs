@@ -7,7 +7,7 @@ namespace SharpTrace.Builtins;
 
 /// <summary>
 /// A builtin variable such as <c>pid</c> or <c>comm</c>: its name, its type, where it may be used and how it lowers.
-/// Integer builtins leave their value in r0; buffer builtins (strings) fill a stack buffer.
+/// Integer builtins lower to an IR operand (<c>Lower</c>); buffer builtins (strings) fill a slot.
 /// </summary>
 internal abstract class BuiltinVariable : IBuiltinVariable
 {

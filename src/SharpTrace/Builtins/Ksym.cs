@@ -11,14 +11,10 @@ using SharpTrace.Builtins;
 namespace SharpTrace.Builtins;
 
 /// <summary><c>ksym(addr)</c>: the name of the kernel symbol holding an address, resolved in user space (without offset, as bpftrace prints it).</summary>
-internal sealed class Ksym : BuiltinFunction
+internal sealed class Ksym() : UnaryFunction("ksym", ParameterKind.IntegerOrPointer)
 {
-    public override string Name => "ksym";
-
-    public override Signature Signature { get; } = Signature.Of(ParameterKind.IntegerOrPointer);
-
-    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context) =>
-        new BoundKsym(call.Span, arguments[0]!);
+    protected override BoundExpression Bind(TextSpan span, BoundExpression argument) =>
+        new BoundKsym(span, argument);
 }
 
 /// <summary>A bound <c>ksym(addr)</c>: the 8-byte address, named when printed.</summary>

@@ -18,14 +18,10 @@ namespace SharpTrace.Builtins;
 /// probe sends the number; user space turns it into text when it prints it, with printf's <c>%s</c>, as a map key or
 /// value, in text and JSON (a string there).
 /// </summary>
-internal sealed class Strerror : BuiltinFunction
+internal sealed class Strerror() : UnaryFunction("strerror", ParameterKind.Integer)
 {
-    public override string Name => "strerror";
-
-    public override Signature Signature { get; } = Signature.Of(ParameterKind.Integer);
-
-    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context) =>
-        new BoundStrerror(call.Span, arguments[0]!);
+    protected override BoundExpression Bind(TextSpan span, BoundExpression argument) =>
+        new BoundStrerror(span, argument);
 }
 
 /// <summary>

@@ -14,14 +14,10 @@ namespace SharpTrace.Builtins;
 /// <c>usym(addr)</c>: the name of the function holding a user address of the current process, resolved in user
 /// space through the process's mappings (so only while the process lives).
 /// </summary>
-internal sealed class Usym : BuiltinFunction
+internal sealed class Usym() : UnaryFunction("usym", ParameterKind.IntegerOrPointer)
 {
-    public override string Name => "usym";
-
-    public override Signature Signature { get; } = Signature.Of(ParameterKind.IntegerOrPointer);
-
-    protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context) =>
-        new BoundUsym(call.Span, arguments[0]!);
+    protected override BoundExpression Bind(TextSpan span, BoundExpression argument) =>
+        new BoundUsym(span, argument);
 }
 
 /// <summary>

@@ -15,12 +15,6 @@ namespace SharpTrace.Builtins.Aggregations;
 internal abstract class AggregationFunction : AggregationBuiltin, IAggregationLowering
 {
     /// <summary>
-    /// Emits the update of this CPU's slot: r0 points at the slot, r2 holds the aggregated value (when there is one).
-    /// May clobber r1-r5. Per-CPU storage makes a plain read-modify-write safe.
-    /// </summary>
-    internal abstract void EmitUpdate(Assembler asm);
-
-    /// <summary>
     /// One CPU's slot as a value, or null when that CPU holds nothing (a min() or max() it never ran), so that it
     /// does not take part in the combination. Histograms are read bucket by bucket by the map reader instead.
     /// </summary>
@@ -67,25 +61,16 @@ internal abstract class AggregationFunction : AggregationBuiltin, IAggregationLo
         ir.Emit(new AddToOp(At(slot, offset), new Imm(1)));
     }
 
+    /// <summary>A new slot holding (value, 1): a total and its count, or a value and its is-set flag.</summary>
+    protected static void LowerValueAndOne(IrBuilder ir, Slot slot, Operand value)
+    {
+        ir.Store(new SlotAddress(slot), 8, value);
+        ir.Store(new SlotAddress(slot, 8), 8, new Imm(1));
+    }
+
     /// <summary>slot[0] += value, in IR.</summary>
     protected static void LowerAdd(IrBuilder ir, Address slot, Operand value) =>
         ir.Emit(new AddToOp(slot, value));
-
-    /// <summary>slot[0] += 1.</summary>
-    protected static void EmitIncrement(Assembler asm, short offset)
-    {
-        asm.Load(Size.U64, Reg.R1, Reg.R0, offset);
-        asm.Alu(AluOp.Add, Reg.R1, 1);
-        asm.Store(Size.U64, Reg.R0, offset, Reg.R1);
-    }
-
-    /// <summary>slot[0] += r2.</summary>
-    protected static void EmitAddValue(Assembler asm)
-    {
-        asm.Load(Size.U64, Reg.R1, Reg.R0, 0);
-        asm.Alu(AluOp.Add, Reg.R1, Reg.R2);
-        asm.Store(Size.U64, Reg.R0, 0, Reg.R1);
-    }
 
     protected static long First(ReadOnlySpan<byte> slot) => System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(slot);
 

@@ -24,7 +24,6 @@ internal sealed class Count : AggregationFunction
         return null;
     }
 
-    internal override void EmitUpdate(Assembler asm) => EmitIncrement(asm, 0);
 
     public override void LowerUpdate(IrBuilder ir, Address slot, Operand value) => LowerIncrement(ir, slot, 0);
 

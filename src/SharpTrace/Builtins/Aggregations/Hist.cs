@@ -44,54 +44,11 @@ internal sealed class Hist : AggregationFunction
         return new AggregationType(Kind) { Bits = (int)bits };
     }
 
-    /// <summary>
-    /// r0 = the bucket of the signed value in r0: 0 below zero, value + 1 up to 2^bits - 1, else from the position
-    /// of the leading one bit (found by a binary search, no loop) and the <c>bits</c> bits after it. Clobbers r1-r3.
-    /// </summary>
-    internal static void EmitBucket(Assembler asm, int bits)
-    {
-        var negative = asm.NewLabel("hist_negative");
-        var small = asm.NewLabel("hist_small");
-        var done = asm.NewLabel("hist_done");
-        var mask = (1 << bits) - 1;
-        asm.JumpIf(JumpOp.Slt, Reg.R0, 0, negative);
-        asm.JumpIf(JumpOp.Le, Reg.R0, mask, small);
-        // r1 = value shifted down as the search goes, r2 = position of the leading one bit.
-        asm.Mov(Reg.R1, Reg.R0);
-        asm.Mov(Reg.R2, 0);
-        for (var half = 32; half >= 1; half /= 2)
-        {
-            var below = asm.NewLabel("hist_below");
-            asm.LoadImm64(Reg.R3, 1L << half);
-            asm.JumpIf(JumpOp.Lt, Reg.R1, Reg.R3, below);
-            asm.Alu(AluOp.Rsh, Reg.R1, half);
-            asm.Alu(AluOp.Add, Reg.R2, half);
-            asm.Mark(below);
-        }
-        // shift = position - bits; bucket = ((shift + 1) << bits) + ((value >> shift) & mask) + 1
-        asm.Alu(AluOp.Sub, Reg.R2, bits);
-        asm.Alu(AluOp.Rsh, Reg.R0, Reg.R2);
-        asm.Alu(AluOp.And, Reg.R0, mask);
-        asm.Alu(AluOp.Add, Reg.R2, 1);
-        asm.Alu(AluOp.Lsh, Reg.R2, bits);
-        asm.Alu(AluOp.Add, Reg.R0, Reg.R2);
-        asm.Alu(AluOp.Add, Reg.R0, 1);
-        asm.Jump(done);
-        asm.Mark(negative);
-        asm.Mov(Reg.R0, 0);
-        asm.Jump(done);
-        asm.Mark(small);
-        asm.Alu(AluOp.Add, Reg.R0, 1);
-        asm.Mark(done);
-    }
-
-    internal override void EmitUpdate(Assembler asm) => EmitIncrement(asm, 0);
-
     public override void LowerUpdate(IrBuilder ir, Address slot, Operand value) => LowerIncrement(ir, slot, 0);
 
     public override void LowerFirst(IrBuilder ir, Slot slot, Operand value) => ir.Store(new SlotAddress(slot), 8, new Imm(1));
 
-    /// <summary>The bucket as <see cref="EmitBucket"/> computes it, in IR; the leading one bit found by a binary search.</summary>
+    /// <summary>The bucket of the signed value in IR: 0 below zero, value + 1 up to 2^bits - 1, else from the position of the leading one bit and the <c>bits</c> bits after it; the leading one bit found by a binary search.</summary>
     public override Operand LowerBucket(IrBuilder ir, Operand value, AggregationType type)
     {
         if (value is Imm constant)

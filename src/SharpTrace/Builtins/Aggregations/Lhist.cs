@@ -54,37 +54,11 @@ internal sealed class Lhist : AggregationFunction
         return new AggregationType(Kind) { Min = min, Max = max, Step = step };
     }
 
-    /// <summary>r0 = the bucket of the signed value in r0, as <see cref="Histogram.LinearBucket"/> computes it.</summary>
-    internal static void EmitBucket(Assembler asm, AggregationType type)
-    {
-        var below = asm.NewLabel("lhist_below");
-        var above = asm.NewLabel("lhist_above");
-        var done = asm.NewLabel("lhist_done");
-        asm.LoadImm64(Reg.R1, type.Min);
-        asm.JumpIf(JumpOp.Slt, Reg.R0, Reg.R1, below);
-        asm.LoadImm64(Reg.R1, type.Max);
-        asm.JumpIf(JumpOp.Sgt, Reg.R0, Reg.R1, above);
-        asm.LoadImm64(Reg.R1, type.Min);
-        asm.Alu(AluOp.Sub, Reg.R0, Reg.R1);
-        asm.LoadImm64(Reg.R1, type.Step);
-        asm.Alu(AluOp.Div, Reg.R0, Reg.R1);
-        asm.Alu(AluOp.Add, Reg.R0, 1);
-        asm.Jump(done);
-        asm.Mark(below);
-        asm.Mov(Reg.R0, 0);
-        asm.Jump(done);
-        asm.Mark(above);
-        asm.Mov(Reg.R0, (int)(1 + (type.Max - type.Min) / type.Step));
-        asm.Mark(done);
-    }
-
-    internal override void EmitUpdate(Assembler asm) => EmitIncrement(asm, 0);
-
     public override void LowerUpdate(IrBuilder ir, Address slot, Operand value) => LowerIncrement(ir, slot, 0);
 
     public override void LowerFirst(IrBuilder ir, Slot slot, Operand value) => ir.Store(new SlotAddress(slot), 8, new Imm(1));
 
-    /// <summary>The bucket as <see cref="EmitBucket"/> computes it, in IR.</summary>
+    /// <summary>The bucket of the signed value in IR, as <see cref="Histogram.LinearBucket"/> computes it.</summary>
     public override Operand LowerBucket(IrBuilder ir, Operand value, AggregationType type)
     {
         var bucket = ir.NewRegister();

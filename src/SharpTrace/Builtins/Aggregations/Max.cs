@@ -1,4 +1,4 @@
-using SharpTrace.Bpf;
+using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
 using SharpTrace.Builtins;
@@ -12,6 +12,6 @@ namespace SharpTrace.Builtins.Aggregations;
 internal sealed class Max : Extremum
 {
     public override AggregationKind Kind => AggregationKind.Max;
-    protected override JumpOp Beats => JumpOp.Sgt;
+    protected override IrCondition Beats => IrCondition.Sgt;
     protected override RuntimeValue Value(long value) => new MaxValue(value);
 }

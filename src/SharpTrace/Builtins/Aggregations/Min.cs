@@ -1,4 +1,4 @@
-using SharpTrace.Bpf;
+using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
 using SharpTrace.Builtins;
@@ -12,6 +12,6 @@ namespace SharpTrace.Builtins.Aggregations;
 internal sealed class Min : Extremum
 {
     public override AggregationKind Kind => AggregationKind.Min;
-    protected override JumpOp Beats => JumpOp.Slt;
+    protected override IrCondition Beats => IrCondition.Slt;
     protected override RuntimeValue Value(long value) => new MinValue(value);
 }

@@ -14,7 +14,6 @@ internal sealed class Sum : AggregationFunction
 {
     public override AggregationKind Kind => AggregationKind.Sum;
 
-    internal override void EmitUpdate(Assembler asm) => EmitAddValue(asm);
 
     public override void LowerUpdate(IrBuilder ir, Address slot, Operand value) => LowerAdd(ir, slot, value);
 
