@@ -37,34 +37,17 @@ internal sealed record CatAction(int Id, string Format, IReadOnlyList<IRecordVal
     protected override void Act(string text, IRecordContext context) => context.Output.Cat(Read(text, context.Warning));
 
     /// <summary>
-    /// The first <see cref="MaxBytes"/> bytes of the file; a file that cannot be read gives nothing and a warning worded
-    /// as bpftrace's error ("failed to open file '/x': No such file or directory").
+    /// The first <see cref="MaxBytes"/> bytes of the file, read without waiting (a FIFO gives what it holds now); a
+    /// file that cannot be read gives nothing and a warning worded as bpftrace's error ("failed to open file '/x': No
+    /// such file or directory", the C library's words for the errno).
     /// </summary>
     public string Read(string path, Action<string> warning)
     {
         var bytes = new byte[MaxBytes];
-        var length = 0;
-        try
-        {
-            // Files under /proc report a length of 0: read until the end, not to the reported length.
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
-            int read;
-            while (length < bytes.Length && (read = file.Read(bytes, length, bytes.Length - length)) > 0)
-                length += read;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            warning($"failed to open file '{path}': {Reason(path, e)}");
-        }
-        return Output.RawText.Decode(bytes.AsSpan(0, length));
+        var length = Kernel.RegularFiles.ReadWithoutWaiting(path, bytes);
+        if (length >= 0)
+            return Output.RawText.Decode(bytes.AsSpan(0, length));
+        warning($"failed to open file '{path}': {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(-length)}");
+        return "";
     }
-
-    /// <summary>The C library's words for why the file could not be read, as bpftrace prints them.</summary>
-    private static string Reason(string path, Exception e) => e switch
-    {
-        FileNotFoundException or DirectoryNotFoundException => "No such file or directory",
-        UnauthorizedAccessException when Directory.Exists(path) => "Is a directory",
-        UnauthorizedAccessException => "Permission denied",
-        _ => e.Message,
-    };
 }

@@ -44,6 +44,54 @@ internal static partial class RegularFiles
             throw new IOException($"{path}: not a regular file");
     }
 
+    private const int ReadOnlyNonBlocking = 0x800 | 0x80000; // O_RDONLY | O_NONBLOCK | O_CLOEXEC
+    private const int Eagain = 11;
+
+    /// <summary>
+    /// Up to <c>buffer.Length</c> bytes from the start of <paramref name="path"/>, read without ever waiting: a
+    /// regular file reads as usual, a FIFO or a device gives only what it holds now (nothing when no writer is there),
+    /// so a trace that cat()s one still ends at Ctrl-C. Returns the number of bytes read, or the negated errno when
+    /// the file cannot be opened or read.
+    /// </summary>
+    public static int ReadWithoutWaiting(string path, Span<byte> buffer)
+    {
+        var fd = Open(path, ReadOnlyNonBlocking);
+        if (fd < 0)
+            return -Marshal.GetLastPInvokeError();
+        try
+        {
+            var length = 0;
+            while (length < buffer.Length)
+            {
+                var read = (int)Read(fd, ref buffer[length], (nuint)(buffer.Length - length));
+                if (read > 0)
+                {
+                    length += read;
+                    continue;
+                }
+                if (read == 0)
+                    break;
+                var error = Marshal.GetLastPInvokeError();
+                if (error == Native.Eintr)
+                    continue;
+                if (error == Eagain)
+                    break;
+                return length > 0 ? length : -error;
+            }
+            return length;
+        }
+        finally
+        {
+            Native.Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static partial nint Read(int fd, ref byte buffer, nuint count);
+
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Stat(string path, ref byte status);
 }

@@ -43,12 +43,19 @@ internal sealed partial class StatementBinder
         return new TupleType([key, value]);
     }
 
+    /// <summary>The most iterations bpf_loop runs (1 &lt;&lt; 23, include/uapi/linux/bpf.h).</summary>
+    private const long MaxLoopIterations = 1 << 23;
+
     private BoundStatement? BindForRange(ForRangeStatement s)
     {
         var from = _expressions.BindExpression(s.Start);
         var to = _expressions.BindExpression(s.End);
         foreach (var end in new[] { from, to }.Where(e => !e.Type.IsInteger))
             _diagnostics.Error(end.Span, $"Loop range requires an integer, got '{TypeNames.Of(end.Type)}'");
+        // The loop runs through bpf_loop, which refuses more than 2^23 iterations and runs none then: a constant
+        // range that long is an error here rather than a loop that silently does nothing.
+        if (from is BoundIntegerLiteral first && to is BoundIntegerLiteral last && (Int128)last.Value - first.Value > MaxLoopIterations)
+            _diagnostics.Error(s.Span, $"Loop range of {(Int128)last.Value - first.Value} iterations is more than the kernel runs in one loop ({MaxLoopIterations}, bpf_loop's limit)");
         var start = new VariableSymbol(s.Variable + ".start", BpfType.Int64);
         _loopVariables.Add(start);
         var (variable, body, assigned) = BindLoopBody(s.Variable, BpfType.Int64, s.Span, s.Body);

@@ -128,6 +128,17 @@ public sealed class ForLoopTests : KernelTest
         Assert.Equal((0, "-2 -1 0 | 6 100\n"), (result.ExitCode, result.Stdout));
     }
 
+    // bpf_loop's limit is 2^23 iterations: a range of exactly that many runs every one; one more is refused at
+    // compile time (LoopBinderTests) instead of running none, as it did.
+    [Fact]
+    public async Task ARangeAsLongAsTheKernelAllowsRunsEveryIteration()
+    {
+        var result = await SharpTraceRun.RunAsync(["-e",
+            "BEGIN { $n = 0; for ($i : 0..8388608) { $n++; } printf(\"%d\\n\", $n); exit(); }"]);
+
+        Assert.Equal((0, "8388608\n"), (result.ExitCode, result.Stdout));
+    }
+
     [Fact]
     public async Task TracepointArgumentsAndBuiltinsWorkInTheBody()
     {

@@ -26,6 +26,9 @@ public sealed class LoopBinderTests
     [InlineData("BEGIN { $a = 1; printf(\"%d\", ⟦$a.0⟧); }", "Can not access index 0 on expression of type 'int64'")]
     [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { $kv ⟦=⟧ 3; } }", "Type mismatch for $kv: trying to assign value of type 'int64' when variable already contains a value of type '(int64,int64)'")]
     [InlineData("BEGIN { for ($i : 0..⟦\"a\"⟧) { } }", "Loop range requires an integer, got 'string[2]'")]
+    // bpf_loop runs at most 2^23 iterations and none beyond: a longer constant range is an error, not a silent no-op.
+    [InlineData("BEGIN { ⟦for ($i : 0..8388609)⟧ { } }", "Loop range of 8388609 iterations is more than the kernel runs in one loop (8388608, bpf_loop's limit)")]
+    [InlineData("BEGIN { ⟦for ($i : 1..8388610)⟧ { } }", "Loop range of 8388609 iterations is more than the kernel runs in one loop (8388608, bpf_loop's limit)")]
     [InlineData("BEGIN { return ⟦1⟧; }", "A return value is not supported yet")]
     [InlineData("BEGIN { $y = ⟦$q⟧++; }", "Undefined or undeclared variable: $q")]
     public void ReportsTheProblemAtItsSpan(string annotated, string message)
