@@ -86,6 +86,31 @@ public sealed class FoldedStackTests : KernelTest
         }
     }
 
+    [Fact]
+    public async Task MixedKernelAndUserKeyPutsTheUserFramesBelowTheSyscallEntry()
+    {
+        using var busy = Process.Start("dd", ["if=/dev/zero", "of=/dev/null", "bs=1M", "count=1000000"])!;
+        try
+        {
+            var script = $"profile:hz:99 /pid == {busy.Id}/ {{ @[kstack, ustack] = count(); }} interval:ms:1500 {{ exit(); }}";
+            var result = await SharpTraceRun.RunAsync(["-f", "folded", "-e", script]);
+
+            Assert.Equal(0, result.ExitCode);
+            var reads = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => l[..l.LastIndexOf(' ')].Split(';'))
+                .Where(f => f.Contains("vfs_read"))
+                .ToList();
+            Assert.True(reads.Count > 0, result.Stdout);
+            // Whatever the key's order, dd's user frames (at least the one that made the system call) come first.
+            Assert.All(reads, frames =>
+                Assert.True(Array.FindIndex(frames, f => f.StartsWith("entry_SYSCALL_64", StringComparison.Ordinal)) > 0, string.Join(';', frames)));
+        }
+        finally
+        {
+            busy.Kill();
+        }
+    }
+
     private static XDocument LoadSvg(string path)
     {
         using var reader = XmlReader.Create(path, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
