@@ -62,7 +62,9 @@ internal static class HelpText
 
             -o, --output FILE
                            write the program's output to FILE
-            -f FORMAT      output format ('text', 'json')
+            -f FORMAT      output format ('text', 'json', 'folded': stack maps as folded stacks)
+            --flamegraph FILE
+                           also write the stack maps printed at exit to FILE as an SVG flame graph
             -B MODE        output buffering mode ('line', 'full', 'none')
             -q, --quiet    keep messages quiet (no 'Attached N probes')
             -k, --warnings emit a warning when a helper returns an error (accepted; none reports errors yet)

@@ -22,7 +22,12 @@ internal sealed record CliOptions
     public bool List { get; init; }
 
     public string? ListPattern { get; init; }
+    /// <summary><c>-f</c>: text, json or folded.</summary>
     public string Format { get; init; } = "text";
+
+    /// <summary><c>--flamegraph FILE</c>: where to write the SVG flame graph of the stacks printed at exit, or null.</summary>
+    public string? FlameGraphFile { get; init; }
+
     public string? OutputFile { get; init; }
     public bool Quiet { get; init; }
     public bool Verbose { get; init; }
@@ -76,7 +81,8 @@ internal sealed partial class CommandLineOptions
     {
         Description = "List probes: those matching the search pattern given as argument (all without one), or with -e or a script those it attaches; with -v, tracepoint arguments",
     };
-    private readonly Option<string> _format = new("-f") { Description = "Output format: text or json", HelpName = "format", DefaultValueFactory = _ => "text" };
+    private readonly Option<string> _format = new("-f") { Description = "Output format: text, json or folded (maps keyed by stacks as folded stacks)", HelpName = "format", DefaultValueFactory = _ => "text" };
+    private readonly Option<string?> _flameGraph = new("--flamegraph") { Description = "Also write the maps keyed by stacks, as printed at exit, to FILE as an SVG flame graph", HelpName = "file" };
     private readonly Option<string?> _output = new("-o", "--output") { Description = "Write the program's output to a file instead of stdout", HelpName = "file" };
     private readonly Option<string> _buffering = new("-B") { Description = "Output buffering: line, full or none", HelpName = "mode", DefaultValueFactory = _ => "line" };
     private readonly Option<bool> _quiet = new("-q", "--quiet") { Description = "Keep messages quiet (no 'Attached N probes')" };
@@ -111,13 +117,13 @@ internal sealed partial class CommandLineOptions
 
     public CommandLineOptions()
     {
-        _format.AcceptOnlyFromAmong("text", "json");
+        _format.AcceptOnlyFromAmong("text", "json", "folded");
         _buffering.AcceptOnlyFromAmong("line", "full", "none");
         // Named explicitly: a RootCommand takes the name of the apphost, SharpTrace.Cli.
         Root = new Command("sharptrace", "sharptrace: run bpftrace programs, compiled straight to eBPF")
         {
             new HelpOption { Description = "Show this help" },
-            _program, _arguments, _list, _format, _output, _buffering, _quiet, _verbose, _debug, _dryRun, _pid, _command,
+            _program, _arguments, _list, _format, _flameGraph, _output, _buffering, _quiet, _verbose, _debug, _dryRun, _pid, _command,
             _includeDirectories, _includes, _helperErrors, _allHelperErrors, _unsafe, _info, _noWarnings, _noPrintMaps, _version,
             _metrics, _metricsLabels,
         };
@@ -196,6 +202,12 @@ internal sealed partial class CommandLineOptions
         var (metricsEndpoint, metricsLabels) = ReadMetrics(parse, out error);
         if (error is not null)
             return null;
+        var flameGraph = parse.GetValue(_flameGraph);
+        if (flameGraph is { Length: 0 })
+        {
+            error = "--flamegraph needs a file name, such as --flamegraph profile.svg";
+            return null;
+        }
 
         return new CliOptions
         {
@@ -205,6 +217,7 @@ internal sealed partial class CommandLineOptions
             List = listed,
             ListPattern = listPattern,
             Format = parse.GetValue(_format) ?? "text",
+            FlameGraphFile = flameGraph,
             OutputFile = parse.GetValue(_output),
             Buffering = Enum.Parse<OutputBuffering>(parse.GetValue(_buffering) ?? "line", ignoreCase: true),
             Quiet = parse.GetValue(_quiet),

@@ -119,7 +119,9 @@ internal static partial class Program
             }
 
             using var output = OutputTarget.Open(options.OutputFile, options.Buffering);
-            var printer = new EventPrinter(options.Format == "json" ? new JsonOutputWriter(output) : new TextOutputWriter(output));
+            using var flameGraph = options.FlameGraphFile is { } svgPath ? OutputTarget.OpenFlameGraph(svgPath) : null;
+            var subtitle = "sharptrace " + (source.FileName == "stdin" && options.Program is not null ? "-e '" + options.Program + "'" : source.FileName);
+            var printer = new EventPrinter(OutputTarget.Writer(options.Format, output, flameGraph, subtitle, options.NoWarnings ? null : Warn));
             using var cancellation = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
