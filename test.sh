@@ -2,7 +2,7 @@
 # Runs every SharpTrace test on a Debian machine with the .NET SDK, as root.
 #   ./test.sh          kernel tests run the sharptrace built by `dotnet build` (Debug)
 #   ./test.sh --aot    kernel tests run the NativeAOT binary, published into artifacts/aot/ first
-# Sets up what the tests need (bpftrace, gcc, bpftool, prometheus, tracefs), builds the test
+# Sets up what the tests need (bpftrace, gcc, bpftool, prometheus, systemtap-sdt-dev, tracefs), builds the test
 # programs and the solution, runs both test projects, and ends with one line:
 #   N passed, N failed[, N skipped]
 # Exits non-zero when anything failed, a build included.
@@ -39,6 +39,8 @@ command -v gcc >/dev/null || missing+=(gcc)
 [[ -x /usr/sbin/bpftool || -x /usr/bin/bpftool || -x /sbin/bpftool ]] || missing+=(bpftool)
 # prometheus: promtool checks the metrics exposition; the server scrapes the live endpoint in a kernel test.
 [[ -x /usr/bin/promtool && -x /usr/bin/prometheus ]] || missing+=(prometheus)
+# systemtap-sdt-dev: <sys/sdt.h>, the USDT probe macros tests/programs/usdt_probes.c uses.
+[[ -f /usr/include/sys/sdt.h || -f /usr/include/x86_64-linux-gnu/sys/sdt.h ]] || missing+=(systemtap-sdt-dev)
 if ((${#missing[@]} > 0)); then
     echo "test.sh: installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

@@ -56,7 +56,7 @@ internal static class HelpText
             -p, --pid PID  only trace this process (BEGIN and END excepted); end when it exits
             -c, --cmd CMD  run CMD once probes are attached (its pid is cpid); end when it exits
             --usdt-file-activation
-                           accepted; no effect (sharptrace has no USDT probes yet)
+                           accepted; the default (the kernel raises USDT semaphores in every process)
             --dwarf-pid PID
                            ignored with a warning (no DWARF unwinder)
 

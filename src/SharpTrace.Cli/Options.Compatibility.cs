@@ -62,7 +62,7 @@ internal sealed record CompatibilityOptions
 internal sealed partial class CommandLineOptions
 {
     private readonly Option<bool> _btf = new("-b", "--btf") { Description = "Force BTF (accepted; BTF is always used)" };
-    private readonly Option<bool> _usdtFileActivation = new("--usdt-file-activation") { Description = "Activate USDT semaphores by file path (accepted; no USDT probes yet)" };
+    private readonly Option<bool> _usdtFileActivation = new("--usdt-file-activation") { Description = "Activate USDT semaphores by file path (accepted; the default: the kernel raises them in every process)" };
     private readonly Option<string[]> _noFeature = new("--no-feature") { Description = "Disable detected features (accepted; none is used)", HelpName = "feature" };
     private readonly Option<bool> _verifyLlvmIr = new("--verify-llvm-ir") { Description = "Check the LLVM IR (accepted; there is none)" };
     private readonly Option<string[]> _debugInfo = new("--debuginfo") { Description = "Debug info directories (ignored, with a warning)", HelpName = "dirs" };

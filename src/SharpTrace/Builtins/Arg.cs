@@ -11,7 +11,8 @@ namespace SharpTrace.Builtins;
 /// <summary>
 /// <c>arg0</c>, <c>arg1</c>, …: the probed function's arguments as 64-bit integers. In a kprobe or uprobe they come from
 /// the registers of the x86-64 calling convention in pt_regs (rdi, rsi, rdx, rcx, r8, r9) and then from the
-/// caller's stack; in a rawtracepoint they are the tracepoint's u64 argument array.
+/// caller's stack; in a rawtracepoint they are the tracepoint's u64 argument array; in usdt where the probe's argument
+/// specs say (<see cref="UsdtArguments"/>).
 /// </summary>
 internal sealed class Arg(int index) : BuiltinVariable
 {
@@ -28,7 +29,7 @@ internal sealed class Arg(int index) : BuiltinVariable
     public override string AllowedProbes => "'kprobes', 'uprobes', 'usdt' and 'rawtracepoint'";
 
     public override bool IsAllowedIn(ProbeKind kind) =>
-        kind.Context.Arguments == ArgumentSource.Registers || (kind.Context.Arguments == ArgumentSource.ContextWords && Index < MaxRawTracepointArguments);
+        kind.Context.Arguments is ArgumentSource.Registers or ArgumentSource.UsdtArguments || (kind.Context.Arguments == ArgumentSource.ContextWords && Index < MaxRawTracepointArguments);
 
     /// <summary>Parses <c>argN</c>; null for any other name.</summary>
     public static Arg? Parse(string name) =>
@@ -47,6 +48,8 @@ internal sealed class Arg(int index) : BuiltinVariable
         var kind = lowering.Probe.Kind;
         if (kind.Context.Arguments == ArgumentSource.ContextWords)
             return ir.Load(new PointerAddress(ir.Context, Index * 8), IrInt.U64);
+        if (kind.Context.Arguments == ArgumentSource.UsdtArguments)
+            return UsdtArguments.Lower(lowering, Index);
         if (Index < RegisterOffsets.Length)
             return ir.Load(new PointerAddress(ir.Context, RegisterOffsets[Index]), IrInt.U64);
         // At function entry [sp] is the return address and the seventh argument is just above it.

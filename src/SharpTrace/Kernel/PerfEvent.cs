@@ -61,9 +61,15 @@ internal sealed class PerfEvent : IProbeAttachment
     /// <summary>
     /// Opens a uprobe or uretprobe through the uprobe PMU: <paramref name="fileOffset"/> in the file at
     /// <paramref name="path"/>, in every process (<paramref name="pid"/> -1) or in one. Disabled until a program is attached.
+    /// A non-zero <paramref name="referenceCounterOffset"/> is the file offset of a USDT semaphore: the kernel adds 1 to
+    /// it in every process that maps the file while the event exists (and in processes that map it later), and
+    /// takes the 1 back when the event closes.
     /// </summary>
-    public static PerfEvent OpenUprobe(string path, ulong fileOffset, bool isReturn, int pid, string description) =>
-        OpenDynamicProbe("uprobe", path, fileOffset, isReturn, pid, description);
+    public static PerfEvent OpenUprobe(string path, ulong fileOffset, bool isReturn, int pid, string description, ulong referenceCounterOffset = 0) =>
+        OpenDynamicProbe("uprobe", path, fileOffset, isReturn, pid, description, referenceCounterOffset);
+
+    /// <summary>Whether the uprobe PMU takes a reference counter (USDT semaphore) offset in its config (Linux 4.20).</summary>
+    public static bool UprobeHasReferenceCounter() => File.Exists("/sys/bus/event_source/devices/uprobe/format/ref_ctr_offset");
 
     /// <summary>
     /// Opens a kprobe (or kretprobe when <paramref name="isReturn"/>) of the kprobe PMU at <paramref name="function"/>
@@ -73,7 +79,8 @@ internal sealed class PerfEvent : IProbeAttachment
         OpenDynamicProbe("kprobe", function, offset, isReturn, pid: -1, description);
 
     /// <summary>A probe of the kprobe or uprobe PMU: config1 points at the function or path, config2 is the offset.</summary>
-    private static unsafe PerfEvent OpenDynamicProbe(string pmu, string target, ulong offset, bool isReturn, int pid, string description)
+    private static unsafe PerfEvent OpenDynamicProbe(string pmu, string target, ulong offset, bool isReturn, int pid, string description,
+        ulong referenceCounterOffset = 0)
     {
         var targetBytes = System.Text.Encoding.UTF8.GetBytes(target + "\0");
         fixed (byte* t = targetBytes)
@@ -81,7 +88,8 @@ internal sealed class PerfEvent : IProbeAttachment
             var attr = new PerfEventAttr
             {
                 Type = (uint)PmuType(pmu),
-                Config = isReturn ? 1UL << PmuFormatBit(pmu, "retprobe") : 0,
+                Config = (isReturn ? 1UL << PmuFormatBit(pmu, "retprobe") : 0)
+                    | (referenceCounterOffset != 0 ? referenceCounterOffset << PmuFormatBit(pmu, "ref_ctr_offset") : 0),
                 Config1 = (ulong)t,
                 Config2 = offset,
                 SamplePeriodOrFrequency = 1,

@@ -102,7 +102,8 @@ internal sealed class ProbeListing(
             return null;
         try
         {
-            return new UprobeBinary(path, ElfFile.Read(path).Functions.Select(f => f.Name).ToList());
+            var elf = ElfFile.Read(path);
+            return new UprobeBinary(path, elf.Functions.Select(f => f.Name).ToList()) { UsdtProbes = elf.UsdtProbes };
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {

@@ -51,8 +51,11 @@ internal sealed record ListedProbe(string Name, params string[] Spellings)
             .Select(p => p.Name).Distinct().Order(StringComparer.Ordinal);
 }
 
-/// <summary>A binary a uprobe listing reads: its full path and the names of its function symbols.</summary>
-internal sealed record UprobeBinary(string Path, IReadOnlyList<string> Functions);
+/// <summary>A binary a uprobe or usdt listing reads: its full path, the names of its function symbols, its USDT probe locations.</summary>
+internal sealed record UprobeBinary(string Path, IReadOnlyList<string> Functions)
+{
+    public IReadOnlyList<Kernel.Elf.UsdtNote> UsdtProbes { get; init; } = [];
+}
 
 /// <summary>
 /// The machine as <c>-l</c> reads it, so tests can give fakes.

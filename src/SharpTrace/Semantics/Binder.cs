@@ -101,11 +101,11 @@ internal sealed class Binder
 
         var (diagnosticCount, actionCount) = (_diagnostics.Items.Count, context.Actions.Count);
         var (bound, needsProgramPerAttachPoint) = BindProbeAt(probe, specs, context);
-        if (!needsProgramPerAttachPoint)
+        if (!needsProgramPerAttachPoint && !bound.Kind.NeedsProgramPerAttachPoint(specs))
             return [bound];
 
-        // The body names `probe`, or tracepoint args that lie at different offsets: one program per attach point,
-        // as bpftrace compiles them. Errors in the body are reported once, from the first attach point.
+        // The body names `probe`, or tracepoint args that lie at different offsets, or the kind's attach points
+        // differ (usdt arguments): one program per attach point, as bpftrace compiles them. Errors in the body are reported once, from the first attach point.
         _diagnostics.TruncateTo(diagnosticCount);
         context.TruncateActions(actionCount);
         var probes = new List<BoundProbe>();

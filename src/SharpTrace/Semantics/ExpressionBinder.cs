@@ -190,7 +190,9 @@ internal sealed partial class ExpressionBinder
             return returnValue;
         if (_context.Builtins.TryGetVariable(identifier.Name, out var builtin))
         {
-            if (!builtin.IsAllowedIn(_probeKind) && builtin.AllowedProbes is { } allowed)
+            if (builtin.IsAllowedIn(_probeKind) && _probeKind.VariableProblem(_probeSpecs, builtin.Name) is { } problem)
+                _diagnostics.Error(identifier.Span, problem);
+            else if (!builtin.IsAllowedIn(_probeKind) && builtin.AllowedProbes is { } allowed)
                 _diagnostics.ReportBuiltinOnlyIn(identifier.Span, builtin.Name, allowed, builtin.NotAllowedHint(_probeKind));
             else if (!builtin.IsAllowedIn(_probeKind))
                 _diagnostics.ReportNotAllowedInProbe(identifier.Span, "Builtin " + builtin.Name, _probeKind.Name);

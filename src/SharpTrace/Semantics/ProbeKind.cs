@@ -34,6 +34,18 @@ internal abstract class ProbeKind
     /// </summary>
     public abstract IEnumerable<ProbeSpec> Resolve(AttachPoint point, ProbeResolution resolution);
 
+    /// <summary>
+    /// Whether <paramref name="specs"/>, the attach points of one probe, need a program each whatever the body reads
+    /// (usdt locations whose arguments lie in different places).
+    /// </summary>
+    public virtual bool NeedsProgramPerAttachPoint(IReadOnlyList<ProbeSpec> specs) => false;
+
+    /// <summary>
+    /// Why the builtin variable <paramref name="name"/>, which this kind allows, cannot be read at some of
+    /// <paramref name="specs"/> (an <c>argN</c> a usdt probe does not have), or null.
+    /// </summary>
+    public virtual string? VariableProblem(IReadOnlyList<ProbeSpec> specs, string name) => null;
+
     /// <summary>An attach point's full name as bpftrace prints it (<see cref="ProbeSpec.ToString"/>).</summary>
     public virtual string Describe(ProbeSpec spec) => $"{Name}:{spec.Target}:{spec.Name}";
 
@@ -64,6 +76,11 @@ internal enum ArgumentSource
     Registers,
     /// <summary>From an array of u64 words that is the context (rawtracepoint).</summary>
     ContextWords,
+    /// <summary>
+    /// From where the attach point's USDT argument specs say (<see cref="ProbeSpec.Usdt"/>): registers of a
+    /// <c>struct pt_regs</c>, user memory near them, constants.
+    /// </summary>
+    UsdtArguments,
 }
 
 /// <summary>Where <c>args.NAME</c> comes from.</summary>

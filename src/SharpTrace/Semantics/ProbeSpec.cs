@@ -22,6 +22,12 @@ internal sealed record ProbeSpec(ProbeKind Kind, string Target = "", string Name
     /// </summary>
     public string? Unresolved { get; init; }
 
+    /// <summary>usdt: the probe location (its note: address, semaphore, argument specs); <see cref="FileOffset"/> is where it is placed.</summary>
+    public Kernel.Elf.UsdtNote? Usdt { get; init; }
+
+    /// <summary>usdt: the file offset of the probe's semaphore, 0 when it has none.</summary>
+    public ulong SemaphoreFileOffset { get; init; }
+
     /// <summary>interval and profile in hz: <see cref="Period"/> is a frequency.</summary>
     public bool IsFrequency { get; init; }
 

@@ -16,7 +16,7 @@ public sealed class GoldenMachine : IDisposable
     /// <summary>What scripts write for the directory of the test programs; outputs show it in place of the real path.</summary>
     public const string ProgramsPlaceholder = "{programs}";
 
-    private static readonly string[] Programs = ["uprobe_target", "probe_args"];
+    private static readonly string[] Programs = ["uprobe_target", "probe_args", "usdt_probes"];
     private readonly string _programs = Directory.CreateTempSubdirectory("sharptrace-golden-").FullName;
 
     public GoldenMachine()

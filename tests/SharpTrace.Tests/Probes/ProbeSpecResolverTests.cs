@@ -81,7 +81,8 @@ public class ProbeSpecResolverTests
     [InlineData("⟦kprobe:vfs_read+x⟧", "Invalid offset: x")]
     [InlineData("⟦fentry:a:b:c⟧", "fentry probes need a function: fentry:[MODULE:]FUNCTION")]
     [InlineData("⟦hardware:nosuch⟧", "nosuch is not a hardware probe")]
-    [InlineData("⟦usdt:/bin/sh:probe⟧", "Probe type 'usdt' is not supported yet")]
+    [InlineData("⟦usdt:/bin/sh⟧", "usdt probe type requires 2 or 3 arguments")]
+    [InlineData("⟦usdt:/nonexistent/binary:probe⟧", "usdt target file '/nonexistent/binary' does not exist or is not executable")]
     public void BadOrUnavailableAttachPointGetsOneErrorOverIt(string annotated, string message)
     {
         var text = AnnotatedText.Parse(annotated);

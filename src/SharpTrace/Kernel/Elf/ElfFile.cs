@@ -8,8 +8,8 @@ internal sealed record ElfSymbol(string Name, ulong Address, ulong Size);
 
 /// <summary>
 /// The parts of a 64-bit little-endian ELF file (executable or shared library) that uprobes need: function
-/// symbols from .symtab and .dynsym, and the load segments that turn a symbol's address into the file
-/// offset the kernel places a uprobe at.
+/// symbols from .symtab and .dynsym, the USDT probes of its .note.stapsdt notes, and the load segments that turn
+/// an address into the file offset the kernel places a uprobe (or finds a USDT semaphore) at.
 /// </summary>
 internal sealed class ElfFile
 {
@@ -21,6 +21,7 @@ internal sealed class ElfFile
     private const int SymbolIndirectFunction = 10; // STT_GNU_IFUNC
 
     private readonly List<(ulong Address, ulong Size, ulong Offset)> _codeSegments = [];
+    private readonly List<(ulong Address, ulong Size, ulong Offset)> _loadSegments = [];
 
     private ElfFile(string path) => Path = path;
 
@@ -29,6 +30,9 @@ internal sealed class ElfFile
 
     /// <summary>Defined function symbols, each name once (.symtab wins over .dynsym), in file order.</summary>
     public IReadOnlyList<ElfSymbol> Functions { get; private set; } = [];
+
+    /// <summary>The USDT probe locations of the file's <c>.note.stapsdt</c> notes, in file order; empty when it has none.</summary>
+    public IReadOnlyList<UsdtNote> UsdtProbes { get; private set; } = [];
 
     /// <summary>Reads the symbols and segments of <paramref name="path"/>; throws <see cref="InvalidDataException"/> if it is not a 64-bit little-endian ELF file.</summary>
     public static ElfFile Read(string path)
@@ -42,6 +46,15 @@ internal sealed class ElfFile
     public ulong? FileOffsetOf(ulong address)
     {
         foreach (var (start, size, offset) in _codeSegments)
+            if (address >= start && address < start + size)
+                return address - start + offset;
+        return null;
+    }
+
+    /// <summary>The file offset holding the data at <paramref name="address"/> (a USDT semaphore), or null if no load segment's file bytes cover it.</summary>
+    public ulong? FileOffsetOfData(ulong address)
+    {
+        foreach (var (start, size, offset) in _loadSegments)
             if (address >= start && address < start + size)
                 return address - start + offset;
         return null;
@@ -73,9 +86,14 @@ internal sealed class ElfFile
         for (var i = 0; i < programHeaderCount; i++)
         {
             var header = Checked(data, programHeaders + (ulong)(i * programHeaderSize), 56);
-            if (U32(data, header) == SegmentLoad && (U32(data, header + 4) & SegmentExecutable) != 0)
-                _codeSegments.Add((U64(data, header + 0x10), U64(data, header + 0x20), U64(data, header + 0x08)));
+            if (U32(data, header) != SegmentLoad)
+                continue;
+            var segment = (U64(data, header + 0x10), U64(data, header + 0x20), U64(data, header + 0x08));
+            _loadSegments.Add(segment);
+            if ((U32(data, header + 4) & SegmentExecutable) != 0)
+                _codeSegments.Add(segment);
         }
+        ReadUsdtNotes(data, sectionHeaders, sectionHeaderSize, sectionHeaderCount);
 
         var functions = new List<ElfSymbol>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -92,6 +110,32 @@ internal sealed class ElfFile
             }
         }
         Functions = functions;
+    }
+
+    // Sections are found by name (.note.stapsdt, .stapsdt.base) through the section name table (e_shstrndx).
+    private void ReadUsdtNotes(byte[] data, ulong sectionHeaders, int sectionHeaderSize, int sectionHeaderCount)
+    {
+        var namesIndex = U16(data, 0x3e);
+        if (sectionHeaderCount == 0 || namesIndex >= sectionHeaderCount)
+            return;
+        var namesHeader = Checked(data, sectionHeaders + (ulong)(namesIndex * sectionHeaderSize), 64);
+        var names = Checked(data, U64(data, namesHeader + 0x18), (int)U64(data, namesHeader + 0x20));
+        (int Offset, int Size)? notes = null;
+        ulong? baseAddress = null;
+        for (var i = 0; i < sectionHeaderCount; i++)
+        {
+            var header = Checked(data, sectionHeaders + (ulong)(i * sectionHeaderSize), 64);
+            var name = CString(data, names + (int)U32(data, header));
+            if (name == ".note.stapsdt")
+            {
+                var size = (int)U64(data, header + 0x20);
+                notes = (Checked(data, U64(data, header + 0x18), size), size);
+            }
+            else if (name == ".stapsdt.base")
+                baseAddress = U64(data, header + 0x10);
+        }
+        if (notes is { } section)
+            UsdtProbes = UsdtNotes.Read(data.AsSpan(section.Offset, section.Size), baseAddress);
     }
 
     private static void ReadSymbols(byte[] data, int header, int stringsHeader, List<ElfSymbol> functions, HashSet<string> seen)

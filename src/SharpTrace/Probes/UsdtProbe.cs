@@ -1,0 +1,176 @@
+using SharpTrace.CodeGen;
+using SharpTrace.Kernel;
+using SharpTrace.Kernel.Elf;
+using SharpTrace.Probes;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax.Ast;
+
+[assembly: ProbeKindProvider(typeof(UsdtProbe))]
+
+namespace SharpTrace.Probes;
+
+/// <summary>
+/// <c>usdt:BINARY:PROVIDER:NAME</c> and <c>usdt:BINARY:NAME</c> (<c>U</c>): a statically defined probe of a program
+/// or library, found in the ELF notes of its <c>.note.stapsdt</c> section (<see cref="UsdtNotes"/>), wildcards in
+/// the provider and the name. A probe compiled in several places (inlined, or written twice) has one location per
+/// note: each is an attach point. The context is the <c>struct pt_regs</c> of a uprobe at the probe's nop; <c>arg0</c>..
+/// are read where the note's argument specs say (registers, user memory, constants), widened by their size and
+/// signedness, and a probe whose locations' specs differ gets one program per location. A probe with a semaphore
+/// is attached with the semaphore's file offset as the uprobe's reference counter: the kernel raises it in every
+/// process mapping the file while the probe is attached (<c>--usdt-file-activation</c> is then the default).
+/// </summary>
+internal sealed class UsdtProbe : ProbeProvider
+{
+    public override string Name => "usdt";
+    public override IReadOnlyList<string> Aliases => ["U"];
+    public override BpfProgramType ProgramType => BpfProgramType.Kprobe;
+
+    public override ProbeContext Context { get; } = new() { Arguments = ArgumentSource.UsdtArguments, ReadsUserMemory = true };
+
+    // Wordings of bpftrace 0.17 (checked with `bpftrace -e`) where it has one.
+    public override IEnumerable<ProbeSpec> Resolve(AttachPoint point, ProbeResolution resolution)
+    {
+        var diagnostics = resolution.Diagnostics;
+        if (point.Parts.Count is not (2 or 3))
+        {
+            diagnostics.Error(point.Span, "usdt probe type requires 2 or 3 arguments");
+            return [];
+        }
+        var target = point.Parts[0];
+        var (provider, name) = point.Parts.Count == 3 ? (point.Parts[1], point.Parts[2]) : ("", point.Parts[1]);
+        if (target.Length == 0 || Wildcard.Has(target))
+        {
+            diagnostics.ReportUnsupported(point.Span, "A usdt probe without a binary path (or with wildcards in it)");
+            return [];
+        }
+        if (UprobeTargets.Find(target) is not { } path)
+        {
+            diagnostics.Error(point.Span, $"usdt target file '{target}' does not exist or is not executable");
+            return [];
+        }
+        ElfFile elf;
+        try
+        {
+            if (!resolution.ElfFiles.TryGetValue(path, out elf!))
+                resolution.ElfFiles[path] = elf = ElfFile.Read(path);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Error(point.Span, $"usdt target file '{path}' cannot be read: {e.Message}");
+            return [];
+        }
+
+        var matches = Matching(elf.UsdtProbes, provider, name).ToList();
+        var providers = matches.Select(n => n.Provider).Distinct().Count();
+        if (point.Parts.Count == 2 && !Wildcard.Has(name) && providers > 1)
+        {
+            diagnostics.Error(point.Span, $"namespace for {point.Raw} not specified, matched {providers} probes: "
+                + "please specify a unique namespace or use '*' to attach to all matched probes");
+            return [];
+        }
+        if (matches.Count == 0 && (Wildcard.Has(provider) || Wildcard.Has(name)))
+        {
+            diagnostics.Error(point.Span, $"No probes match {point.Raw}");
+            return [];
+        }
+        // A probe the binary lacks fails when the run starts, as bpftrace's "No probes to attach", so the script type-checks.
+        if (matches.Count == 0)
+            return [new ProbeSpec(this, path, $"{provider}:{name}") { Unresolved = $"Could not find usdt probe {path}:{provider}:{name}" }];
+
+        var specs = new List<ProbeSpec>();
+        foreach (var note in matches)
+        {
+            if (elf.FileOffsetOf(note.Address) is not { } fileOffset)
+            {
+                diagnostics.Error(point.Span, $"usdt probe {note.Provider}:{note.Name} of '{path}' lies outside the file's code (address 0x{note.Address:x})");
+                return [];
+            }
+            var semaphore = note.SemaphoreAddress == 0 ? 0 : elf.FileOffsetOfData(note.SemaphoreAddress);
+            if (semaphore is null)
+            {
+                diagnostics.Error(point.Span, $"usdt probe {note.Provider}:{note.Name} of '{path}' has a semaphore outside the file (address 0x{note.SemaphoreAddress:x})");
+                return [];
+            }
+            specs.Add(new ProbeSpec(this, path, $"{note.Provider}:{note.Name}") { FileOffset = fileOffset, Usdt = note, SemaphoreFileOffset = semaphore.Value });
+        }
+        return specs;
+    }
+
+    // An empty provider (usdt:BIN:NAME, usdt:BIN::NAME) is any provider. Sorted by provider and name, each probe's
+    // locations in the order of the notes.
+    private static IEnumerable<UsdtNote> Matching(IEnumerable<UsdtNote> notes, string provider, string name) =>
+        notes.Where(n => Matches(provider.Length == 0 ? "*" : provider, n.Provider) && Matches(name, n.Name))
+            .OrderBy(n => n.Provider, StringComparer.Ordinal).ThenBy(n => n.Name, StringComparer.Ordinal);
+
+    private static bool Matches(string pattern, string text) => Wildcard.Has(pattern) ? Wildcard.Matches(pattern, text) : pattern == text;
+
+    /// <summary>Locations whose arguments lie in different places cannot share a program: <c>arg0</c> is read differently.</summary>
+    public override bool NeedsProgramPerAttachPoint(IReadOnlyList<ProbeSpec> specs) =>
+        specs.Select(s => s.Usdt?.ArgumentText).Distinct().Skip(1).Any();
+
+    /// <summary><c>argN</c> must be one of the arguments of every location, in bpftrace 0.17's words.</summary>
+    public override string? VariableProblem(IReadOnlyList<ProbeSpec> specs, string name)
+    {
+        if (!name.StartsWith("arg", StringComparison.Ordinal) || !int.TryParse(name.AsSpan(3), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var index))
+            return null;
+        foreach (var spec in specs)
+        {
+            try
+            {
+                if (spec.Usdt is not { } note || index >= note.Arguments().Count)
+                    return $"couldn't get argument {index} for {spec.Target}:{spec.Name}";
+            }
+            catch (FormatException e)
+            {
+                return $"{spec}: {e.Message}";
+            }
+        }
+        return null;
+    }
+
+    public override string? Unavailability(ProbeSpec spec) =>
+        spec.SemaphoreFileOffset != 0 && !PerfEvent.UprobeHasReferenceCounter()
+            ? "usdt probes with a semaphore need uprobe reference counters (Linux 4.20), which this kernel lacks"
+            : null;
+
+    public override IProbeAttachment Attach(ProbeSpec spec, BpfProgram program, Func<Tracefs> tracefs) =>
+        ProbeAttacher.AttachToEvent(
+            PerfEvent.OpenUprobe(spec.Target, spec.FileOffset, isReturn: false, pid: -1, spec.ToString(), spec.SemaphoreFileOffset), program);
+
+    /// <summary>
+    /// <c>-l usdt:BINARY[:PROVIDER]:NAME</c>: the binary's probes, each once however many locations it has, printed with
+    /// the binary as the pattern writes a path (as bpftrace 0.17 does) or the found file for a bare name.
+    /// </summary>
+    public override IEnumerable<string> List(string pattern, ListingMachine machine, Action<string> warning)
+    {
+        var parts = pattern.Split(':');
+        if (parts.Length is not (3 or 4))
+            throw new CompileException("usdt probe type requires 2 or 3 arguments");
+        if (Wildcard.Has(parts[1]) || parts[1].Length == 0)
+            throw new CompileException($"usdt listing needs a binary without wildcards, not '{parts[1]}'");
+        if (machine.FindBinary(parts[1]) is not { } binary)
+            throw new CompileException($"usdt target file '{parts[1]}' does not exist or is not executable");
+        return Probes(parts[1], binary, parts.Length == 4 ? parts[2] : "*", parts[^1]);
+    }
+
+    /// <summary>As bpftrace: usdt probes join a wildcard provider when the pattern names an existing binary.</summary>
+    public override IEnumerable<string> ListUnderWildcardProvider(string pattern, ListingMachine machine)
+    {
+        var parts = pattern.Split(':');
+        if (parts.Length is not (3 or 4) || Wildcard.Has(parts[1]) || parts[1].Length == 0 || machine.FindBinary(parts[1]) is not { } binary)
+            return [];
+        return Probes(parts[1], binary, parts.Length == 4 ? parts[2] : "*", parts[^1]);
+    }
+
+    // With two parts the pattern's name matches PROVIDER:NAME as well as the name alone (bpftrace lists both
+    // usdt_probes:twice and other:twice for usdt:BIN:*twice).
+    private static IEnumerable<string> Probes(string target, UprobeBinary binary, string provider, string name)
+    {
+        var shown = target.Contains('/') ? target : binary.Path;
+        return binary.UsdtProbes
+            .Where(n => Matches(provider.Length == 0 ? "*" : provider, n.Provider) && (Matches(name, n.Name) || Matches(name, $"{n.Provider}:{n.Name}")))
+            .Select(n => $"usdt:{shown}:{n.Provider}:{n.Name}")
+            .Distinct().Order(StringComparer.Ordinal);
+    }
+}
