@@ -58,6 +58,15 @@ public class AddressBuiltinTests
     }
 
     [Fact]
+    public void MacaddrTakesTheFirstSixBytesOfALongerArrayAsTheNewestBpftrace()
+    {
+        // bpftrace 0.17 says "macaddr() argument must be 6 bytes in size" here; the newest wants at least 6.
+        var (program, diagnostics) = SemanticKit.Bind("BEGIN { @m = macaddr(curtask->comm); }");
+        Assert.True(program is not null, string.Join('\n', diagnostics));
+        Assert.Equal(MacAddressType.Instance, program.Maps.Single().ValueType);
+    }
+
+    [Fact]
     public void MacaddrPrintsUpperCaseHexPairs() =>
         Assert.Equal(new StringValue("18:C0:4D:08:2E:BB"), MacAddressType.Instance.Decode([0x18, 0xc0, 0x4d, 0x08, 0x2e, 0xbb]));
 

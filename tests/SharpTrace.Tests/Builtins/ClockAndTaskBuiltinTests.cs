@@ -42,6 +42,15 @@ public class ClockAndTaskBuiltinTests
         SemanticKit.AssertDiagnostics(annotated, message);
 
     [Fact]
+    public void BareNsecsStaysOnTheMonotonicClockAsBpftrace017()
+    {
+        // The newest bpftrace reads CLOCK_BOOTTIME for the bare name; docs/differences.md says why we do not.
+        var ir = LoweringKit.Ir("BEGIN { @a = nsecs; @b = nsecs(); }");
+        Assert.Equal(2, ir.Split("call bpf_ktime_get_ns").Length - 1);
+        Assert.DoesNotContain("boot", ir);
+    }
+
+    [Fact]
     public void SoftwareTaiIsBootTimePlusAnOffsetMeasuredAtCompileTime()
     {
         var ir = LoweringKit.Ir("BEGIN { @v = nsecs(sw_tai); }");
