@@ -101,6 +101,7 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
         BufferValue b => Quote(b.ToString()),
         StackValue s => Quote(s.Format(StackValue.ValueIndent)),
         TupleValue t => "[" + string.Join(",", t.Elements.Select(e => FormatValue(e, div))) + "]",
+        ArrayValue a => "[" + string.Join(",", a.Elements.Select(e => FormatValue(e, div))) + "]",
         StatsValue s => $"{{\"count\": {Decimal(s.Count)}, \"average\": {Decimal(s.Average)}, \"total\": {Decimal(s.Total)}}}",
         HistValue h => FormatBuckets(h.Buckets, i => (Histogram.Log2BucketMin(i, h.Bits), Histogram.Log2BucketMax(i, h.Bits)), div),
         LinearHistValue l => FormatBuckets(l.Buckets, i => Histogram.LinearBucketRange(i, l.Min, l.Max, l.Step), div),

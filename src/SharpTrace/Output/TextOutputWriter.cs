@@ -112,6 +112,7 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
         BufferValue b => b.ToString(),
         StackValue s => s.Format(StackValue.ValueIndent),
         TupleValue t => "(" + string.Join(", ", t.Elements.Select(e => FormatValue(e, div))) + ")",
+        ArrayValue a => "[" + string.Join(",", a.Elements.Select(e => FormatValue(e, div))) + "]",
         CountValue c => Decimal(c.Value / div),
         SumValue s => Decimal(s.Value / div),
         MinValue m => Decimal(m.Value / div),

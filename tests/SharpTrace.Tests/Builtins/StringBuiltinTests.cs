@@ -1,0 +1,57 @@
+using SharpTrace.Semantics;
+using SharpTrace.Tests.Lowering;
+using SharpTrace.Tests.Semantics;
+
+namespace SharpTrace.Tests.Builtins;
+
+/// <summary>strncmp, strcontains, is_err, kptr and uptr: types, lowering, and errors in bpftrace's words.</summary>
+public class StringBuiltinTests
+{
+    // Every message was produced by bpftrace 0.17 for the same expression, except is_err's (0.17 has no is_err; the
+    // newest bpftrace defines it as a macro over casts).
+    [Theory]
+    [InlineData("""BEGIN { @v = ⟦strncmp("a", "b")⟧; }""", "strncmp() requires 3 arguments (2 provided)")]
+    [InlineData("""BEGIN { @v = ⟦strncmp(1, "b", 1)⟧; }""", "strncmp() only supports string arguments (integer provided)")]
+    [InlineData("""BEGIN { @v = ⟦strncmp("a", 1, 1)⟧; }""", "strncmp() only supports string arguments (integer provided)")]
+    [InlineData("""BEGIN { @v = ⟦strncmp("a", "b", pid)⟧; }""", "strncmp() expects a integer literal (integer provided)")]
+    [InlineData("""BEGIN { @v = ⟦strncmp("a", "b", "c")⟧; }""", "strncmp() expects a integer literal (string provided)")]
+    [InlineData("""BEGIN { @v = ⟦strncmp("a", "b", -1)⟧; }""", "Builtin strncmp requires a non-negative size")]
+    [InlineData("""BEGIN { @v = ⟦strcontains("abc")⟧; }""", "strcontains() requires 2 arguments (1 provided)")]
+    [InlineData("""BEGIN { @v = ⟦strcontains(1, "a")⟧; }""", "strcontains() only supports string arguments (integer provided)")]
+    [InlineData("""BEGIN { @v = ⟦strcontains("a", 1)⟧; }""", "strcontains() only supports string arguments (integer provided)")]
+    [InlineData("""BEGIN { @v = ⟦kptr(1, 2)⟧; }""", "kptr() requires one argument (2 provided)")]
+    [InlineData("""BEGIN { @v = ⟦kptr("a")⟧; }""", "kptr() only supports integer or pointer arguments (string provided)")]
+    [InlineData("""BEGIN { @v = ⟦uptr("a")⟧; }""", "uptr() only supports integer or pointer arguments (string provided)")]
+    [InlineData("""BEGIN { @v = ⟦is_err("a")⟧; }""", "is_err() expects an integer or pointer argument")]
+    public void MisusesAreErrorsInBpftracesWords(string annotated, string message) =>
+        SemanticKit.AssertDiagnostics(annotated, message);
+
+    [Theory]
+    [InlineData("""strncmp(comm, "bash", 4)""")]
+    [InlineData("""strcontains(comm, "sh")""")]
+    [InlineData("is_err(curtask)")]
+    public void IsAnInt64(string expression)
+    {
+        var (program, diagnostics) = SemanticKit.Bind($"BEGIN {{ @v = {expression}; }}");
+        Assert.True(program is not null, string.Join('\n', diagnostics));
+        Assert.Equal(BpfType.Int64, program.Maps.Single().ValueType);
+    }
+
+    [Fact]
+    public void StrncmpComparesAtMostNBytes()
+    {
+        // Two loads and two branches per byte compared: n = 3 compares three bytes although both buffers hold more.
+        var ir = LoweringKit.Ir("""BEGIN { @v = strncmp(comm, "bpftrace", 3); }""");
+        Assert.Equal(6, ir.Split("load.u8").Length - 1);
+    }
+
+    [Fact]
+    public void UptrReadsThroughThePointerAsUserMemoryAndKptrAsKernelMemory()
+    {
+        Assert.Contains("call bpf_probe_read_user", LoweringKit.Ir("BEGIN { @v = uptr(curtask)->pid; }"));
+        Assert.DoesNotContain("call bpf_probe_read_user", LoweringKit.Ir("BEGIN { @v = kptr(uptr(curtask))->pid; }"));
+        var (program, diagnostics) = SemanticKit.Bind("BEGIN { @i = uptr(5); }");
+        Assert.True(program is not null, string.Join('\n', diagnostics));
+        Assert.IsType<IntegerType>(program.Maps.Single().ValueType);
+    }
+}
