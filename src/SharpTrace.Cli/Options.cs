@@ -18,6 +18,12 @@ internal sealed record CliOptions
     /// <summary>Positional parameters for <c>$1</c>..<c>$N</c>.</summary>
     public IReadOnlyList<string> Parameters { get; init; } = [];
 
+    /// <summary>
+    /// Named arguments for <c>getopt</c>: the parameters that start with <c>--</c> (after the <c>--</c> that ends
+    /// options), by name; <c>--name=value</c> has the value, a bare <c>--name</c> null.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> NamedArguments { get; init; } = new Dictionary<string, string?>();
+
     /// <summary><c>-l</c> was given (with or without a pattern).</summary>
     public bool List { get; init; }
 
@@ -213,7 +219,8 @@ internal sealed partial class CommandLineOptions
         {
             Program = program,
             ScriptFile = scriptFile,
-            Parameters = arguments,
+            Parameters = arguments.Where(a => !IsNamedArgument(a)).ToList(),
+            NamedArguments = NamedArgumentsOf(arguments),
             List = listed,
             ListPattern = listPattern,
             Format = parse.GetValue(_format) ?? "text",
@@ -238,6 +245,23 @@ internal sealed partial class CommandLineOptions
             MetricsLabels = metricsLabels,
             Compatibility = compatibility,
         };
+    }
+
+    // As bpftrace: every parameter that starts with "--" is a named argument, "--name=value" or "--name".
+    private static bool IsNamedArgument(string argument) => argument.Length > 2 && argument.StartsWith("--", StringComparison.Ordinal);
+
+    private static Dictionary<string, string?> NamedArgumentsOf(IEnumerable<string> arguments)
+    {
+        var named = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var argument in arguments.Where(IsNamedArgument).Select(a => a[2..]))
+        {
+            var equals = argument.IndexOf('=', StringComparison.Ordinal);
+            if (equals < 0)
+                named[argument] = null;
+            else
+                named[argument[..equals]] = argument[(equals + 1)..];
+        }
+        return named;
     }
 
     private (System.Net.IPEndPoint?, IReadOnlyList<KeyValuePair<string, string>>) ReadMetrics(ParseResult parse, out string? error)

@@ -104,6 +104,15 @@ internal static partial class Program
                 return Print(compiled.Disassemble(), newline: false);
             if (options.DebugStages.Count > 0)
                 return 0;
+            // bpftrace checks the named arguments before it loads anything; "-- --help" lists them.
+            if (compiled.CheckNamedArguments(options.NamedArguments.Keys, out var hint) is { } unexpected)
+            {
+                if (unexpected.Length > 0)
+                    stderr.WriteLine($"ERROR: {unexpected}");
+                if (hint is not null)
+                    stderr.WriteLine($"HINT: {hint}");
+                return 1;
+            }
             // bpftrace's dry run: everything a run does up to attaching (the kernel loads and verifies each program).
             if (options.DryRun)
             {
@@ -131,7 +140,8 @@ internal static partial class Program
                 _ = WatchProcessAsync(target, cancellation);
             var notifyAttached = Environment.GetEnvironmentVariable("__BPFTRACE_NOTIFY_PROBES_ATTACHED") is not null;
             var run = new RunOptions { MetricsEndpoint = options.MetricsEndpoint, MetricsLabels = options.MetricsLabels };
-            return PrintRun(compiled, run, printer, options.Quiet, notifyAttached, OutputTarget.FlushesWhenDrained(options.Buffering), child, cancellation.Token);
+            var messages = new ScriptMessageRule(Json: options.Format == "json", Warnings: !options.NoWarnings);
+            return PrintRun(compiled, run, printer, messages, options.Quiet, notifyAttached, OutputTarget.FlushesWhenDrained(options.Buffering), child, cancellation.Token);
 
             void Stop(PosixSignalContext context)
             {
@@ -186,11 +196,23 @@ internal static partial class Program
     /// Runs the program and prints its events as they come; returns the exit code. The run is in this (the main)
     /// thread, so BEGIN and END see the process's own tid and comm, as in bpftrace.
     /// </summary>
-    private static int PrintRun(TraceProgram program, RunOptions run, EventPrinter printer, bool quiet, bool notifyAttached, bool flushWhenDrained, ChildCommand? child, CancellationToken cancellation)
+    private static int PrintRun(TraceProgram program, RunOptions run, EventPrinter printer, ScriptMessageRule messages, bool quiet, bool notifyAttached, bool flushWhenDrained, ChildCommand? child, CancellationToken cancellation)
     {
         var exitCode = 0;
         program.Run(traceEvent =>
         {
+            if (traceEvent is ScriptMessageEvent { Message: var message })
+            {
+                // errorf/warnf: text goes to stderr, JSON is a record of the output; --no-warnings silences warnf in both.
+                if (message.IsError || messages.Warnings)
+                {
+                    if (messages.Json)
+                        printer.Print(traceEvent);
+                    else
+                        Console.Error.WriteLine(message.Format());
+                }
+                return;
+            }
             if (traceEvent is not DrainedEvent || flushWhenDrained)
                 printer.Print(traceEvent);
             switch (traceEvent)
@@ -218,6 +240,9 @@ internal static partial class Program
         }, run, cancellation);
         return exitCode;
     }
+
+    /// <summary>How errorf()/warnf() messages print: as JSON records, or on stderr; warnf's only with warnings on.</summary>
+    private sealed record ScriptMessageRule(bool Json, bool Warnings);
 
     /// <summary>Null when running as root; else reports why not and returns the exit code.</summary>
     private static int? RequireRoot() => Native.GetEffectiveUserId() == 0
@@ -284,7 +309,7 @@ internal static partial class Program
             config = config with { PrintMapsOnExit = false, SetOutsideScript = new HashSet<string>(config.SetOutsideScript) { "print_maps_on_exit" } };
         return config with
         {
-            PositionalParameters = options.Parameters, ChildPid = childPid, TargetPid = options.Pid, Unsafe = options.Unsafe,
+            PositionalParameters = options.Parameters, NamedArguments = options.NamedArguments, ChildPid = childPid, TargetPid = options.Pid, Unsafe = options.Unsafe,
             IncludeDirectories = options.IncludeDirectories, IncludeFiles = options.Includes,
         };
     }

@@ -31,6 +31,8 @@ internal sealed class EventOutput(Action<TraceEvent> write) : IOutputWriter
             Write(new MapEvent(map, AtExit: true));
     }
 
+    public void ScriptMessage(ScriptMessage message) => Write(new ScriptMessageEvent(message));
+
     public void LostEvents(ulong count) => Write(new LostEventsEvent(count));
 
     /// <summary>The session flushes whenever it has caught up with the kernel after handling records.</summary>

@@ -38,6 +38,9 @@ public sealed record MapEvent(MapSnapshot Map, bool AtExit = false, uint Top = 0
 /// <summary>Events the kernel could not deliver because the ring buffer was full; reported once, at exit.</summary>
 public sealed record LostEventsEvent(ulong Count) : TraceEvent;
 
+/// <summary>A message of the script's <c>errorf()</c> or <c>warnf()</c>; bpftrace prints it to stderr in text mode.</summary>
+public sealed record ScriptMessageEvent(ScriptMessage Message) : TraceEvent;
+
 /// <summary>A problem at run time that did not stop the run.</summary>
 public sealed record WarningEvent(string Message) : TraceEvent;
 

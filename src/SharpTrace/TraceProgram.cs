@@ -27,6 +27,15 @@ public sealed class TraceProgram
     /// <summary>The probes' names as the script declares them, BEGIN and END included.</summary>
     public IReadOnlyList<string> ProbeNames => _program.Probes.Select(p => p.Probe.Name).ToList();
 
+    /// <summary>
+    /// Checks the named arguments given on the command line (their names, without dashes) against those the script's
+    /// <c>getopt</c> calls define, as bpftrace does before a run: null when all are known; otherwise the error to print
+    /// (empty when only <c>help</c> was given) and, in <paramref name="hint"/>, the list of the script's named arguments
+    /// (with their descriptions, one per line, for <c>--help</c>).
+    /// </summary>
+    public string? CheckNamedArguments(IEnumerable<string> givenNames, out string? hint) =>
+        Semantics.NamedArguments.CheckNames(_program.Bound.NamedArguments, givenNames, out hint);
+
     /// <summary>The probes, as <c>TraceProgram: BEGIN, tracepoint:syscalls:sys_enter_openat</c>.</summary>
     public override string ToString() => $"TraceProgram: {string.Join(", ", ProbeNames)}";
 

@@ -51,10 +51,13 @@ internal sealed partial class ProbeLowerer
         Ir.Mark(done);
     }
 
-    /// <summary>exit(): the program's exit record, then the probe ends.</summary>
-    private void LowerExit()
+    /// <summary>exit(): the program's exit record (with the code, for exit(code)), then the probe ends.</summary>
+    private void LowerExit(BoundExit exit)
     {
-        LowerRecord(_records.Values.First(r => r.Kind == "exit").Id, []);
+        if (exit.Code is { } code)
+            LowerRecord(exit.CodeAction, [code]);
+        else
+            LowerRecord(_records.Values.First(r => r.Kind == "exit" && r.Layout.Fields.Count == 0).Id, []);
         LeaveProbe();
     }
 

@@ -126,8 +126,8 @@ internal sealed partial class ProbeLowerer
             case BoundPrintf s:
                 LowerRecord(s.Action, s.Arguments);
                 break;
-            case BoundExit:
-                LowerExit();
+            case BoundExit s:
+                LowerExit(s);
                 break;
             case BoundDelete s:
                 LowerDelete(s.Map, s.Keys);

@@ -44,6 +44,14 @@ public interface IOutputWriter
     /// <summary>Events the kernel could not deliver because the ring buffer was full.</summary>
     void LostEvents(ulong count);
 
+    /// <summary>
+    /// A message of <c>errorf()</c> or <c>warnf()</c>. JSON writes an <c>errorf</c> or <c>warnf</c> record; text writes
+    /// nothing here: bpftrace prints these to stderr (<see cref="ScriptMessage.Format"/>), which is the caller's.
+    /// </summary>
+    void ScriptMessage(ScriptMessage message)
+    {
+    }
+
     /// <summary>Pushes everything written so far to the underlying writer.</summary>
     void Flush();
 }

@@ -63,6 +63,15 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
     public void Flush() => output.Flush();
 
     /// <summary>
+    /// bpftrace's record of an <c>errorf</c>/<c>warnf</c> message: no <c>data</c> field, the text in <c>msg</c> and the
+    /// call's place (<c>{"type": "errorf", "msg": "...", "filename": "stdin", "line": 1, "col": 9}</c>).
+    /// </summary>
+    public void ScriptMessage(ScriptMessage message) =>
+        output.Write("{\"type\": \"" + (message.IsError ? "errorf" : "warnf") + "\", \"msg\": " + Quote(message.Text)
+            + ", \"filename\": " + Quote(message.FileName) + ", \"line\": " + Decimal(message.Line)
+            + ", \"col\": " + Decimal(message.Column) + "}\n");
+
+    /// <summary>
     /// The record of a map, newline included: <c>{"type": "map", "data": {"@m": {"k": 1}}}</c>, or type
     /// <c>hist</c> for hist and lhist, <c>stats</c> for avg and stats. Null for an empty map.
     /// </summary>

@@ -35,8 +35,8 @@ internal interface IRecordContext
     /// <summary>Reports a problem that does not stop the run.</summary>
     void Warning(string message);
 
-    /// <summary>Ends the run: what the probes sent after this record is not printed.</summary>
-    void Exit();
+    /// <summary>Ends the run with <paramref name="code"/> as its exit code: what the probes sent after this record is not printed.</summary>
+    void Exit(int code = 0);
 
     /// <summary>The value of a field of type <paramref name="type"/> held in <paramref name="bytes"/>.</summary>
     RuntimeValue Decode(IRecordValueType type, ReadOnlySpan<byte> bytes);

@@ -31,8 +31,11 @@ internal sealed partial class Session : IRecordContext
 
     void IRecordContext.Warning(string message) => _warning(message);
 
-    void IRecordContext.Exit()
+    void IRecordContext.Exit(int code)
     {
+        // The first exit() decides the code: later records are discarded.
+        if (!_discardingAfterExit)
+            _exitCode = code;
         // As in bpftrace, what the probes sent after exit() (other CPUs, events already queued, the rest of the
         // probe) is not printed.
         _exitRequested = true;

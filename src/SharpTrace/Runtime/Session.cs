@@ -37,6 +37,7 @@ internal sealed partial class Session : IDisposable
     private DroppedUpdates? _droppedUpdates;
     private readonly IRecordHandler[] _handlers;
     private bool _exitRequested;
+    private int _exitCode;
     private bool _discardingAfterExit;
     private readonly LiveMaps? _live;
     private bool _unflushed;
@@ -95,7 +96,7 @@ internal sealed partial class Session : IDisposable
             _droppedUpdates?.ReportAtExit();
             if (_program.Bound.Config.PrintMapsOnExit)
                 _output.MapsAtExit(_readers.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => r.Read()).Where(m => m.Entries.Count > 0).ToList());
-            return 0;
+            return _exitCode;
         }
         catch
         {
@@ -144,7 +145,7 @@ internal sealed partial class Session : IDisposable
         foreach (var probe in _program.Probes)
         {
             var instructions = probe.Code.Link(r => _mapFds[new MapRefKey(r)]);
-            var program = Own(BpfProgram.Load(probe.ProgramType, instructions, probe.Probe.Name, funcInfo: FunctionInfo(probe)));
+            var program = Own(BpfProgram.Load(probe.ProgramType, instructions, probe.Probe.Name, _program.Bound.Config.License, funcInfo: FunctionInfo(probe)));
             _loaded.Add((probe, program));
         }
     }

@@ -90,7 +90,7 @@ internal sealed class Binder
         var probes = new List<BoundProbe>();
         foreach (var probe in root.Probes)
             probes.AddRange(BindProbe(probe, context));
-        return new BoundProgram(probes, _maps.All, context.Actions.ToList(), _config);
+        return new BoundProgram(probes, _maps.All, context.Actions.ToList(), _config) { NamedArguments = context.NamedArguments.All };
     }
 
     private IEnumerable<BoundProbe> BindProbe(Probe probe, BindingContext context)

@@ -41,6 +41,9 @@ internal sealed class BindingContext(
     /// <summary>The builtins the composition root registered.</summary>
     public BuiltinCatalog Builtins { get; } = builtins;
 
+    /// <summary>The named arguments the program's <c>getopt</c> calls define.</summary>
+    public NamedArguments NamedArguments { get; } = new();
+
     /// <summary>The actions user space carries out for the program's records (printf, print, exit...), by id.</summary>
     public IReadOnlyList<AsyncAction> Actions => _actions;
 
@@ -58,9 +61,13 @@ internal sealed class BindingContext(
     /// <summary>The program's one exit action, added at the first <c>exit()</c>.</summary>
     public void AddExitAction()
     {
-        if (!_actions.OfType<ExitAction>().Any())
+        if (!_actions.OfType<ExitAction>().Any(a => !a.HasCode))
             AddAction(id => new ExitAction(id));
     }
+
+    /// <summary>The action of <c>exit(code)</c>, whose record carries the code: one per program, made on first use.</summary>
+    public int AddExitCodeAction() =>
+        _actions.OfType<ExitAction>().FirstOrDefault(a => a.HasCode)?.Id ?? AddAction(id => new ExitAction(id, HasCode: true));
 
     /// <summary>How a value of this type is kept in a map or a variable: integers as 8 bytes, strings at max_strlen.</summary>
     public BpfType StorageType(BpfType type) => type switch

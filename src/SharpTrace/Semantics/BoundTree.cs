@@ -84,7 +84,7 @@ internal sealed record BoundVariableAssign(TextSpan Span, VariableSymbol Variabl
 /// <summary><c>printf(fmt, args...)</c>: <see cref="Action"/> identifies the format in the program's action table.</summary>
 internal sealed record BoundPrintf(TextSpan Span, int Action, IReadOnlyList<BoundExpression> Arguments) : BoundStatement(Span);
 
-internal sealed record BoundExit(TextSpan Span) : BoundStatement(Span);
+internal sealed record BoundExit(TextSpan Span, BoundExpression? Code = null, int CodeAction = -1) : BoundStatement(Span);
 
 /// <summary><c>clear(@m)</c>: every entry removed, in the kernel, at once.</summary>
 internal sealed record BoundClear(TextSpan Span, MapSymbol Map) : BoundStatement(Span);
@@ -119,4 +119,8 @@ internal sealed record BoundProgram(
     IReadOnlyList<BoundProbe> Probes,
     IReadOnlyList<MapSymbol> Maps,
     IReadOnlyList<Records.AsyncAction> Actions,
-    ProgramConfig Config);
+    ProgramConfig Config)
+{
+    /// <summary>The named arguments the program's <c>getopt</c> calls define, by name.</summary>
+    public IReadOnlyList<NamedArgument> NamedArguments { get; init; } = [];
+}

@@ -87,6 +87,7 @@ internal static class BoundTreePrinter
         BoundAggregate a => a.Argument is null ? a.Keys : [.. a.Keys, a.Argument],
         BoundVariableAssign v => [v.Value],
         BoundPrintf p => p.Arguments,
+        BoundExit { Code: { } code } => [code],
         BoundCall c => c.Operands,
         BoundDelete d => d.Keys,
         BoundForMap f => [f.Body],

@@ -26,6 +26,12 @@ internal sealed record BuiltinContext(
     Func<string, MapSymbol> Map,
     Func<MapSymbol, MapAccess, IReadOnlyList<BoundExpression>> BindKeys)
 {
+    /// <summary>
+    /// Defines a named argument (<c>getopt</c>); returns bpftrace's error when the name was defined differently.
+    /// Null where named arguments cannot be defined.
+    /// </summary>
+    public Func<NamedArgument, string?>? DefineNamedArgument { get; init; }
+
     /// <summary>An expression with an error already reported.</summary>
     public BoundExpression Error(TextSpan span) => new BoundErrorExpression(span);
 }

@@ -20,10 +20,18 @@ internal static class ConfigBinder
                 diagnostics.Error(entry.Value.Span, $"Invalid value for {entry.Key}: expected a literal");
                 continue;
             }
-            var name = ConfigVariables.Canonical(entry.Key);
+            var key = entry.Key;
+            if (ConfigVariables.Obsolete(key, out var renamed) is { } obsolete)
+            {
+                diagnostics.Warning(entry.Span, obsolete);
+                if (renamed is null)
+                    continue;
+                key = renamed;
+            }
+            var name = ConfigVariables.Canonical(key);
             if (config.SetOutsideScript.Contains(name) && ConfigVariables.Names.Contains(name))
                 continue;
-            if (ConfigVariables.TrySet(config, entry.Key, text, out var error) is { } set)
+            if (ConfigVariables.TrySet(config, key, text, out var error) is { } set)
                 config = set;
             else
                 diagnostics.Error(entry.Span, error!);

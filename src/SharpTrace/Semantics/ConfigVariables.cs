@@ -10,6 +10,11 @@ internal static class ConfigVariables
 
     private sealed record Variable(string Name, string Expected, bool HasEffect, Func<ProgramConfig, string, ProgramConfig?> Set);
 
+    /// <summary>The licenses bpftrace accepts for its programs (all GPL-compatible, so GPL-only helpers stay callable).</summary>
+    // Declared before the variables, whose initializer reads it.
+    public static IReadOnlyList<string> Licenses { get; } =
+        ["GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"];
+
     private static readonly Variable[] All =
     [
         new("max_strlen", "a positive integer", true, (c, v) => Positive(v) is { } n ? c with { MaxStrlen = n } : null),
@@ -19,6 +24,7 @@ internal static class ConfigVariables
         new("max_probes", "a positive integer", true, (c, v) => Positive(v) is { } n ? c with { MaxProbes = n } : null),
         new("max_cat_bytes", "a positive integer", true, (c, v) => Positive(v) is { } n ? c with { MaxCatBytes = n } : null),
         new("stack_mode", "bpftrace, perf or raw", true, (c, v) => v is "bpftrace" or "perf" or "raw" ? c with { StackMode = v } : null),
+        new("license", "one of " + string.Join(", ", Licenses), true, (c, v) => Licenses.Contains(v) ? c with { License = v } : null),
         // Known to bpftrace, accepted and checked, but the features they tune do not exist here yet.
         new("max_bpf_progs", "a positive integer", false, (c, v) => Positive(v) is not null ? c : null),
         new("log_size", "a positive integer", false, (c, v) => Positive(v) is not null ? c : null),
@@ -29,8 +35,28 @@ internal static class ConfigVariables
         new("probe_inline", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
         new("str_trunc_trailer", "a string", false, (c, _) => c),
         new("missing_probes", "ignore, warn or error", false, (c, v) => v is "ignore" or "warn" or "error" ? c : null),
-        new("cache_user_symbols", "PER_PID, PER_PROGRAM or NONE", false, (c, v) => v is "PER_PID" or "PER_PROGRAM" or "NONE" or "0" or "1" ? c : null),
+        new("cache_user_symbols", "PER_PID, PER_PROGRAM or NONE", false, (c, v) => v.ToUpperInvariant() is "PER_PID" or "PER_PROGRAM" or "NONE" or "0" or "1" ? c : null),
+        // Symbols print without file and line here (no debug-info symbolizer), as bpftrace built without blazesym.
+        new("show_debug_info", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
+        new("use_blazesym", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
+        // The newest reference's unstable feature flags: the features they guard are not built here, so they only
+        // have to be valid.
+        new("unstable_import_statement", "enable, warn or error", false, (c, v) => Unstable(v) ? c : null),
+        new("unstable_tseries", "enable, warn or error", false, (c, v) => Unstable(v) ? c : null),
+        new("unstable_typeinfo", "enable, warn or error", false, (c, v) => Unstable(v) ? c : null),
+        new("unstable_dw_ustack", "enable, warn or error", false, (c, v) => Unstable(v) ? c : null),
     ];
+
+    // Keys the newest bpftrace dropped: a config block naming one gets a warning, as there.
+    private static readonly string[] Deprecated =
+        ["symbol_source", "unstable_addr", "unstable_import", "unstable_macro", "unstable_map_decl"];
+
+    // Keys bpftrace renamed: the old name still sets the new one, with a warning.
+    private static readonly (string Old, string New)[] Renamed =
+        [("strlen", "max_strlen"), ("no_cpp_demangle", "cpp_demangle"), ("cat_bytes_max", "max_cat_bytes"), ("map_keys_max", "max_map_keys")];
+
+    // Settings bpftrace reads from the environment only.
+    private static readonly string[] EnvironmentOnly = ["btf", "kernel_build", "kernel_source", "vmlinux"];
 
     // bpftrace 0.17's older environment names for three of the variables.
     private static readonly (string Environment, string Name)[] LegacyEnvironmentNames =
@@ -59,6 +85,11 @@ internal static class ConfigVariables
         var name = Canonical(key);
         if (All.FirstOrDefault(v => v.Name == name) is not { } variable)
         {
+            if (EnvironmentOnly.Contains(name))
+            {
+                error = $"{key}: can only be set as an environment variable";
+                return null;
+            }
             error = $"Unrecognized config variable: {key}" + (Suggest(name) is { } s ? $" (did you mean {s}?)" : "");
             return null;
         }
@@ -93,6 +124,19 @@ internal static class ConfigVariables
         return config with { SetOutsideScript = fixedNames };
     }
 
+    /// <summary>
+    /// The warning bpftrace gives for a key it no longer knows but accepts (deprecated: no effect) or renamed (the new
+    /// name is set instead); null for any other key. <paramref name="replacement"/> is the renamed key's new name.
+    /// </summary>
+    public static string? Obsolete(string key, out string? replacement)
+    {
+        var name = Canonical(key);
+        replacement = Renamed.FirstOrDefault(r => r.Old == name).New;
+        if (replacement is not null)
+            return $"{key} has been renamed, please use {replacement}";
+        return Deprecated.Contains(name) ? $"{key} is deprecated and has no effect" : null;
+    }
+
     /// <summary>The known name closest to <paramref name="name"/>, if it is close enough to be a typo.</summary>
     public static string? Suggest(string name)
     {
@@ -113,6 +157,9 @@ internal static class ConfigVariables
         }
         return previous[b.Length];
     }
+
+    private static bool Unstable(string text) =>
+        text.ToLowerInvariant() is "enable" or "warn" or "error" || Boolean(text) is not null;
 
     private static int? Positive(string text) => int.TryParse(text, out var n) && n > 0 ? n : null;
 

@@ -29,7 +29,10 @@ internal sealed partial class ExpressionBinder
             return Error(call.Span);
         }
         var context = new BuiltinContext(_probeKind, _probeSpecs, _config, _diagnostics, BindExpression, _context.Kallsyms,
-            _context.AddAction, _context.TimestampFormats, reason => _scope.CannotRun ??= reason, BindFormat, name => _maps.Get(name), BindKeys);
+            _context.AddAction, _context.TimestampFormats, reason => _scope.CannotRun ??= reason, BindFormat, name => _maps.Get(name), BindKeys)
+        {
+            DefineNamedArgument = _context.NamedArguments.Define,
+        };
         return function.Bind(call, context);
     }
 

@@ -21,6 +21,9 @@ public sealed record ProgramConfig
     /// <summary>How stacks print (<c>stack_mode</c>: bpftrace, perf or raw).</summary>
     public string StackMode { get; init; } = "bpftrace";
 
+    /// <summary>The license the programs are loaded with (<c>license</c>); every accepted one is GPL-compatible.</summary>
+    public string License { get; init; } = "GPL";
+
     /// <summary>Most probes a program may attach (<c>max_probes</c>).</summary>
     public int MaxProbes { get; init; } = 512;
 
@@ -39,6 +42,12 @@ public sealed record ProgramConfig
     /// <summary>The script's positional parameters, <c>$1</c> to <c>$N</c>, as given on the command line.</summary>
     public IReadOnlyList<string> PositionalParameters { get; init; } = [];
 
+    /// <summary>
+    /// The named arguments given after <c>--</c> (<c>--name=value</c>), by name without the dashes; a bare
+    /// <c>--name</c> has a null value. <c>getopt</c> reads them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> NamedArguments { get; init; } = new Dictionary<string, string?>();
+
     /// <summary>The process started by <c>-c</c>, the value of the <c>cpid</c> builtin; null without <c>-c</c>.</summary>
     public int? ChildPid { get; init; }
 
@@ -55,7 +64,7 @@ public sealed record ProgramConfig
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"MaxStrlen = {MaxStrlen}, MaxMapKeys = {MaxMapKeys}, PrintMapsOnExit = {PrintMapsOnExit}, ")
-            .Append($"PerfRbPages = {PerfRbPages}, StackMode = {StackMode}, MaxProbes = {MaxProbes}, MaxCatBytes = {MaxCatBytes}, ")
+            .Append($"PerfRbPages = {PerfRbPages}, StackMode = {StackMode}, License = {License}, MaxProbes = {MaxProbes}, MaxCatBytes = {MaxCatBytes}, ")
             .Append($"Unsafe = {Unsafe}, SetOutsideScript = [{string.Join(", ", SetOutsideScript.Order(StringComparer.Ordinal))}], ")
             .Append($"PositionalParameters = [{string.Join(", ", PositionalParameters)}], ChildPid = {ChildPid}, TargetPid = {TargetPid}, ")
             .Append($"IncludeDirectories = [{string.Join(", ", IncludeDirectories)}], IncludeFiles = [{string.Join(", ", IncludeFiles)}]");

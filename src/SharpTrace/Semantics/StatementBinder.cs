@@ -228,12 +228,7 @@ internal sealed partial class StatementBinder
             case "printf":
                 return BindPrintf(call, span);
             case "exit":
-                _context.AddExitAction();
-                if (call.Arguments.Count > 1)
-                    _diagnostics.ReportWrongArgumentCount(call.Span, "exit", 0, call.Arguments.Count);
-                else if (call.Arguments.Count == 1)
-                    _diagnostics.ReportUnsupported(call.Arguments[0].Span, "An exit code argument");
-                return new BoundExit(span);
+                return BindExit(call, span);
             case "clear":
                 return SingleMapArgument(call) is { } cleared ? new BoundClear(span, _maps.Get(cleared.Name)) : null;
             case "zero":
@@ -250,6 +245,33 @@ internal sealed partial class StatementBinder
                 }
                 return _expressions.TryBindBuiltinStatement(call, span) ?? new BoundExpressionStatement(span, _expressions.BindExpression(call));
         }
+    }
+
+    /// <summary>
+    /// <c>exit()</c>, or <c>exit(code)</c> with an integer code that becomes the process's exit status (the newest
+    /// reference's form; 0.17 takes no argument).
+    /// </summary>
+    private BoundStatement? BindExit(CallExpression call, TextSpan span)
+    {
+        if (call.Arguments.Count > 1)
+        {
+            _diagnostics.Error(call.Span, $"exit() takes up to one argument ({call.Arguments.Count} provided)");
+            return null;
+        }
+        if (call.Arguments.Count == 0)
+        {
+            _context.AddExitAction();
+            return new BoundExit(span);
+        }
+        var code = _expressions.BindExpression(call.Arguments[0]);
+        if (code.Type is ErrorType)
+            return null;
+        if (!code.Type.IsInteger)
+        {
+            _diagnostics.Error(call.Span, $"exit() only supports integer arguments ({TypeNames.KindOf(code.Type)} provided)");
+            return null;
+        }
+        return new BoundExit(span, code, _context.AddExitCodeAction());
     }
 
     /// <summary>The one whole-map argument of clear(), zero() and print(), worded as bpftrace words the problems.</summary>

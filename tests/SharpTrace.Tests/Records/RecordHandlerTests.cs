@@ -32,7 +32,7 @@ public class RecordHandlerTests
         }
 
         public void Warning(string message) => Warnings.Add(message);
-        public void Exit() => Exits++;
+        public void Exit(int code = 0) => Exits++;
         public RuntimeValue Decode(IRecordValueType type, ReadOnlySpan<byte> bytes) => ValueDecoder.Decode((BpfType)type, bytes);
         public IMapDecoder Map(string name) => this;
 

@@ -1,0 +1,47 @@
+using SharpTrace.Output;
+using SharpTrace.Records;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+using SharpTrace.Builtins;
+
+[assembly: BuiltinProvider(typeof(Errorf))]
+
+namespace SharpTrace.Builtins;
+
+/// <summary>
+/// <c>errorf(fmt, ...)</c>: formats like printf and prints the text as an error at the call's place, as bpftrace
+/// does: <c>stdin:1:9-62: ERROR: text</c> on stderr, or an <c>errorf</c> record in JSON. The run goes on.
+/// </summary>
+internal sealed class Errorf : BuiltinFunction
+{
+    public override string Name => "errorf";
+
+    public override bool IsStatement => true;
+
+    public override BoundExpression Bind(CallExpression call, BuiltinContext context) =>
+        ScriptMessageAction.Bind(call, context, isError: true);
+}
+
+/// <summary>
+/// The record of an <c>errorf</c> or <c>warnf</c> call: the format's arguments; the call's place is known when the
+/// program is compiled, so the record does not carry it.
+/// </summary>
+internal sealed record ScriptMessageAction(int Id, string Format, IReadOnlyList<IRecordValueType> ArgumentTypes, bool IsError, SourceLocation Location)
+    : FormattedAction(Id, Format, ArgumentTypes)
+{
+    public override string Kind => IsError ? "errorf" : "warnf";
+
+    protected override void Act(string text, IRecordContext context) =>
+        context.Output.ScriptMessage(new ScriptMessage(IsError, text, Location.FileName, Location.Line, Location.Column, Location.ToString()));
+
+    /// <summary>Binds an <c>errorf</c>/<c>warnf</c> call: its format as printf's, and an action that knows the call's place.</summary>
+    public static BoundExpression Bind(CallExpression call, BuiltinContext context, bool isError)
+    {
+        if (context.BindFormat(call) is not { } bound)
+            return context.Error(call.Span);
+        var location = SourceLocation.Of(context.Diagnostics.Source, call.Span);
+        var action = context.AddAction(id => new ScriptMessageAction(id, bound.Format, bound.Types, isError, location));
+        return new BoundFormattedCall(call.Span, call.Name, action, bound.Arguments, bound.Types);
+    }
+}

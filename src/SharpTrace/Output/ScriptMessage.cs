@@ -1,0 +1,15 @@
+namespace SharpTrace.Output;
+
+/// <summary>
+/// A message a script prints with <c>errorf()</c> or <c>warnf()</c>: its formatted text and the place of the call
+/// (<paramref name="Location"/> as bpftrace prints it, <c>stdin:1:9-62</c>; <paramref name="Line"/> and
+/// <paramref name="Column"/> one-based, as its JSON record has them).
+/// </summary>
+public sealed record ScriptMessage(bool IsError, string Text, string FileName, int Line, int Column, string Location)
+{
+    /// <summary>
+    /// The message as bpftrace writes it to stderr in text mode: <c>stdin:1:9-62: ERROR: text</c> (or <c>WARNING:</c>),
+    /// one line, the text's own final newline dropped.
+    /// </summary>
+    public string Format() => $"{Location}: {(IsError ? "ERROR" : "WARNING")}: {(Text.EndsWith('\n') ? Text[..^1] : Text)}";
+}
