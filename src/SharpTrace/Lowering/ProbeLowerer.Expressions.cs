@@ -82,6 +82,8 @@ internal sealed partial class ProbeLowerer
                 return LowerMapReadScalar(read);
             case BoundUnary unary:
                 return LowerUnary(unary);
+            case BoundCast { Type: BoolType } cast:
+                return Boolean(IrCondition.Ne, LowerScalar(cast.Operand), new Imm(0));
             case BoundCast cast when cast.Operand.Type.IsInteger:
             {
                 var value = LowerScalar(cast.Operand);

@@ -43,6 +43,7 @@ internal static class BoundTreePrinter
 
     private static string Describe(BoundNode node) => node switch
     {
+        BoundIntegerLiteral { Type: BoolType } b => b.Value != 0 ? "Boolean true" : "Boolean false",
         BoundIntegerLiteral i => "Integer " + i.Value,
         BoundStringLiteral s => "String \"" + s.Value.Replace("\n", "\\n", StringComparison.Ordinal) + "\"",
         BoundBuiltinVariable b => "Builtin " + b.Builtin.Name,

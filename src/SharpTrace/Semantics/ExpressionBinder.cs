@@ -86,7 +86,7 @@ internal sealed partial class ExpressionBinder
             case IntegerLiteral literal:
                 return new BoundIntegerLiteral(literal.Span, unchecked((long)literal.Value), literal.Value > long.MaxValue ? BpfType.UInt64 : BpfType.Int64);
             case BooleanLiteral literal:
-                return new BoundIntegerLiteral(literal.Span, literal.Value ? 1 : 0, BpfType.Int64);
+                return new BoundIntegerLiteral(literal.Span, literal.Value ? 1 : 0, BoolType.Instance);
             case StringLiteral literal:
                 return new BoundStringLiteral(literal.Span, literal.Value);
             case Identifier identifier:
@@ -294,7 +294,7 @@ internal sealed partial class ExpressionBinder
             _diagnostics.ReportInvalidOperand(new TextSpan(unary.Span.Start, 1), UnaryOperatorText(unary.Operator), TypeNames.Of(operand.Type));
             return Error(unary.Span);
         }
-        return new BoundUnary(unary.Span, kind, operand, BpfType.Int64);
+        return new BoundUnary(unary.Span, kind, operand, kind == BoundUnaryOperatorKind.LogicalNot ? BoolType.Instance : BpfType.Int64);
     }
 
     public BoundExpression BindBinary(BinaryExpression binary)
@@ -305,14 +305,17 @@ internal sealed partial class ExpressionBinder
             return Error(binary.Span);
         var isEquality = binary.Operator is BinaryOperator.Equal or BinaryOperator.NotEqual;
         if (left.Type is StringType && right.Type is StringType && isEquality)
-            return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, BpfType.Int64);
+            return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, BoolType.Instance);
         if (!left.Type.IsInteger || !right.Type.IsInteger)
         {
             ReportInvalidOperands(binary, left, right);
             return Error(binary.Span);
         }
+        // Comparisons, && and || are bool, and so is any operator on two bools, as the newest bpftrace types them.
         var unsigned = IsUnsigned64(left.Type) || IsUnsigned64(right.Type);
-        return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, unsigned && !IsComparison(binary.Operator) ? BpfType.UInt64 : BpfType.Int64);
+        var type = IsComparison(binary.Operator) || (left.Type is BoolType && right.Type is BoolType) ? (BpfType)BoolType.Instance
+            : unsigned ? BpfType.UInt64 : BpfType.Int64;
+        return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, type);
     }
 
     private static bool IsUnsigned64(BpfType type) => type is IntegerType { IsSigned: false, Bytes: 8 } or PointerType;
@@ -327,6 +330,8 @@ internal sealed partial class ExpressionBinder
         var whenFalse = BindExpression(ternary.WhenFalse);
         if (whenTrue.Type is ErrorType || whenFalse.Type is ErrorType)
             return Error(ternary.Span);
+        if (whenTrue.Type is BoolType && whenFalse.Type is BoolType)
+            return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, BoolType.Instance);
         if (whenTrue.Type.IsInteger && whenFalse.Type.IsInteger)
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, BpfType.Int64);
         if (whenTrue.Type is StringType a && whenFalse.Type is StringType b)

@@ -384,8 +384,9 @@ internal sealed partial class StatementBinder
             _maps.SetValueType(map, BpfType.Int64);
     }
 
-    // A pointer variable keeps its pointer type: an integer or another pointer type is a mismatch, as in bpftrace.
+    // A pointer variable keeps its pointer type: an integer or another pointer type is a mismatch, as in bpftrace; a
+    // bool and an integer are a mismatch too.
     private static bool IsAssignable(BpfType existing, BpfType value) =>
         existing == value || value is ErrorType || existing is ErrorType
-        || (existing.IsInteger && value.IsInteger && existing is not PointerType && value is not PointerType);
+        || (existing.IsInteger && value.IsInteger && existing is not (PointerType or BoolType) && value is not (PointerType or BoolType));
 }

@@ -94,13 +94,11 @@ public sealed class MapLifecycleTests : KernelTest
     [Theory]
     [InlineData("text", "")]
     [InlineData("json", Attached2)]
-    public async Task SeedCaseClearedInEndPrintsNothingAfterSigint(string format, string expected)
+    public async Task SeedCaseClearedInEndPrintsNothingAndEndsByItself(string format, string expected)
     {
-        using var tool = SharpTraceRun.Start(["-f", format, "-e", "BEGIN { @myarg = 5; } END { clear(@myarg); }"]);
-        await tool.WaitForAttachedAsync(TracerProcess.DefaultTimeout);
-
-        tool.Interrupt();
-        var result = await tool.WaitForExitAsync(TracerProcess.DefaultTimeout);
+        // A program of begin and end probes only ends once BEGIN ran, as the newest bpftrace does (0.17 waits for
+        // Ctrl-C; docs/differences.md); the SIGINT path is VerticalSliceTests'.
+        var result = await SharpTraceRun.RunAsync(["-f", format, "-e", "BEGIN { @myarg = 5; } END { clear(@myarg); }"]);
 
         Assert.Equal((0, expected), (result.ExitCode, result.Stdout));
         JsonLines.AssertEveryLineIsAnObject(format == "json" ? result.Stdout : "");
