@@ -100,6 +100,9 @@ internal sealed partial class ProbeLowerer
             }
             case BoundBinary binary:
                 return LowerBinary(binary);
+            case BoundBlockExpression block:
+                LowerStatement(block.Block);
+                return LowerScalar(block.Value);
             case BoundTernary ternary:
             {
                 var result = Ir.NewRegister();
@@ -269,6 +272,10 @@ internal sealed partial class ProbeLowerer
                     LowerInto(tuple.Elements[i], slot, at, elementSize, padStrings);
                     Ir.Zero(slot, at + elementSize, Align8(elementSize) - elementSize);
                 }
+                break;
+            case BoundBlockExpression block:
+                LowerStatement(block.Block);
+                LowerInto(block.Value, slot, offset, size, padStrings);
                 break;
             case BoundTernary ternary:
             {

@@ -77,6 +77,7 @@ internal static class BoundTreePrinter
         BoundUnary u => [u.Operand],
         BoundBinary b => [b.Left, b.Right],
         BoundTernary t => [t.Condition, t.WhenTrue, t.WhenFalse],
+        BoundBlockExpression b => [b.Block, b.Value],
         BoundTuple t => t.Elements,
         BoundStr s => s.Length is null ? [s.Pointer] : [s.Pointer, s.Length],
         BoundMemoryRead m => [m.Base],

@@ -15,6 +15,8 @@ internal sealed partial class ExpressionBinder
     private readonly ProbeScope _scope;
     // x++ used as a value updates x first: a statement, bound by the statement binder.
     private readonly Func<IncrementExpression, TextSpan, BoundStatement?> _bindIncrement;
+    // A block expression's statements are bound by the statement binder, in a scope of their own.
+    private readonly Func<BlockExpression, BoundExpression> _bindBlock;
     private readonly SyntaxTree _tree;
     private readonly ITracepointCatalog _tracepoints;
     private readonly IKernelTypes? _kernel;
@@ -26,8 +28,10 @@ internal sealed partial class ExpressionBinder
     private readonly TracepointFormat? _tracepointFormat;
     private readonly Dictionary<string, VariableSymbol> _variables;
 
-    public ExpressionBinder(BindingContext context, ProbeScope scope, Func<IncrementExpression, TextSpan, BoundStatement?> bindIncrement)
+    public ExpressionBinder(BindingContext context, ProbeScope scope, Func<IncrementExpression, TextSpan, BoundStatement?> bindIncrement,
+        Func<BlockExpression, BoundExpression> bindBlock)
     {
+        _bindBlock = bindBlock;
         _context = context;
         _scope = scope;
         _bindIncrement = bindIncrement;
@@ -137,6 +141,8 @@ internal sealed partial class ExpressionBinder
             }
             case CallExpression call:
                 return BindCallExpression(call);
+            case BlockExpression block:
+                return _bindBlock(block);
             default:
                 _diagnostics.ReportUnsupported(expression.Span, "This expression");
                 return Error(expression.Span);
