@@ -48,7 +48,7 @@ internal sealed class HasKey : BuiltinFunction
 /// exactly the entries that exist at that point of the program (a deleted or cleared entry is gone at once).
 /// </summary>
 internal sealed record BoundHasKey(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys)
-    : BoundBuiltinCall(Span, BpfType.Int64)
+    : BoundBuiltinCall(Span, BoolType.Instance)
 {
     internal override Lowering.Operand? Lower(Lowering.ProbeLowerer lowering) => lowering.LowerHasKey(Map, Keys);
 }

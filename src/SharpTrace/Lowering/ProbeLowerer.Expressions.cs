@@ -82,6 +82,8 @@ internal sealed partial class ProbeLowerer
                 return LowerMapReadScalar(read);
             case BoundUnary unary:
                 return LowerUnary(unary);
+            case BoundCast { Type: BoolType } cast:
+                return Boolean(IrCondition.Ne, LowerScalar(cast.Operand), new Imm(0));
             case BoundCast cast when cast.Operand.Type.IsInteger:
             {
                 var value = LowerScalar(cast.Operand);
@@ -98,6 +100,9 @@ internal sealed partial class ProbeLowerer
             }
             case BoundBinary binary:
                 return LowerBinary(binary);
+            case BoundBlockExpression block:
+                LowerStatement(block.Block);
+                return LowerScalar(block.Value);
             case BoundTernary ternary:
             {
                 var result = Ir.NewRegister();
@@ -267,6 +272,10 @@ internal sealed partial class ProbeLowerer
                     LowerInto(tuple.Elements[i], slot, at, elementSize, padStrings);
                     Ir.Zero(slot, at + elementSize, Align8(elementSize) - elementSize);
                 }
+                break;
+            case BoundBlockExpression block:
+                LowerStatement(block.Block);
+                LowerInto(block.Value, slot, offset, size, padStrings);
                 break;
             case BoundTernary ternary:
             {

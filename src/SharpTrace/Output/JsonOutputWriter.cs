@@ -107,6 +107,7 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
     public static string FormatValue(RuntimeValue value, uint div = 1) => value switch
     {
         StringValue s => Quote(s.Value),
+        BooleanValue b => b.ToString(),
         BufferValue b => Quote(b.ToString()),
         StackValue s => Quote(s.Format(StackValue.ValueIndent)),
         TupleValue t => "[" + string.Join(",", t.Elements.Select(e => FormatValue(e, div))) + "]",

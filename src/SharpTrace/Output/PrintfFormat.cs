@@ -261,6 +261,7 @@ internal sealed class PrintfFormat
     private static long ToInteger(RuntimeValue arg) => arg switch
     {
         IntegerValue i => i.Value,
+        BooleanValue b => b.Value ? 1 : 0,
         CountValue c => (long)c.Value,
         SumValue s => s.Value,
         MinValue m => m.Value,

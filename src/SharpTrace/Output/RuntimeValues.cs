@@ -15,6 +15,13 @@ public sealed record IntegerValue(long Value, bool IsSigned = true) : RuntimeVal
         : ((ulong)Value).ToString(CultureInfo.InvariantCulture);
 }
 
+/// <summary>A <c>bool</c>: <c>true</c> or <c>false</c> in text, a JSON boolean in JSON.</summary>
+public sealed record BooleanValue(bool Value) : RuntimeValue
+{
+    /// <summary><c>true</c> or <c>false</c>, as bpftrace prints a bool.</summary>
+    public override string ToString() => Value ? "true" : "false";
+}
+
 /// <summary>A string (already cut at its terminating NUL by the runtime).</summary>
 public sealed record StringValue(string Value) : RuntimeValue
 {

@@ -109,6 +109,7 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
         IntegerValue { IsSigned: true } i => Decimal(i.Value / div),
         IntegerValue i => Decimal((ulong)i.Value / div),
         StringValue s => s.Value,
+        BooleanValue b => b.ToString(),
         BufferValue b => b.ToString(),
         StackValue s => s.Format(StackValue.ValueIndent),
         TupleValue t => "(" + string.Join(", ", t.Elements.Select(e => FormatValue(e, div))) + ")",

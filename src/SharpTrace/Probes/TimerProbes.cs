@@ -23,9 +23,11 @@ internal abstract class TimerProbe : ProbeProvider
     public override IEnumerable<ProbeSpec> Resolve(AttachPoint point, ProbeResolution resolution)
     {
         var diagnostics = resolution.Diagnostics;
+        if (point.Parts.Count == 1)
+            return ResolveDuration(point, diagnostics);
         if (point.Parts.Count != 2)
         {
-            diagnostics.Error(point.Span, $"{Name} probe type requires 2 arguments");
+            diagnostics.Error(point.Span, $"{Name} probe type requires 1 or 2 arguments, found {point.Parts.Count}");
             return [];
         }
         var (unit, count) = (point.Parts[0], point.Parts[1]);
@@ -43,6 +45,27 @@ internal abstract class TimerProbe : ProbeProvider
         return nanosecondsPerUnit is { } scale
             ? [new ProbeSpec(this, unit, count) { Period = n * scale }]
             : [new ProbeSpec(this, unit, count) { Period = n, IsFrequency = true }];
+    }
+
+    /// <summary>
+    /// <c>interval:1s</c>, <c>interval:500ms</c>, <c>interval:1000000</c>: a duration literal, nanoseconds without a unit.
+    /// As the newest bpftrace, it becomes whole microseconds (<c>interval:us:N</c>, which <c>probe</c> names), at least one.
+    /// </summary>
+    private IEnumerable<ProbeSpec> ResolveDuration(AttachPoint point, Syntax.DiagnosticBag diagnostics)
+    {
+        var text = point.Parts[0];
+        if (!Syntax.Lexer.TryParseInteger(text, out var nanoseconds, out _))
+        {
+            diagnostics.Error(point.Span, $"Invalid rate of {Name} probe: invalid integer: {text}");
+            return [];
+        }
+        if (nanoseconds < 1000)
+        {
+            diagnostics.Error(point.Span, $"Invalid rate of {Name} probe. Minimum is 1000 or 1us. Found: {nanoseconds} nanoseconds");
+            return [];
+        }
+        var microseconds = nanoseconds / 1000;
+        return [new ProbeSpec(this, "us", microseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)) { Period = microseconds * 1000 }];
     }
 
     protected static PerfEvent OpenClock(ProbeSpec spec, int cpu, string description) =>

@@ -74,7 +74,11 @@ internal sealed partial class Session : IDisposable
             _ringBuffer!.Drain(HandleRecord);
             if (!_exitRequested)
                 _started();
-            while (!_exitRequested && !cancellation.IsCancellationRequested && !abandon.IsCancellationRequested)
+            // A program of begin and end probes only has nothing to wait for: it ends once BEGIN's output is handled,
+            // as the newest bpftrace does (0.17 waits for Ctrl-C); with -c or -p it waits for that process.
+            var config = _program.Bound.Config;
+            var waits = _loaded.Any(p => p.Probe.Probe.Kind.Run == ProbeRun.Attached) || config.ChildPid is not null || config.TargetPid is not null;
+            while (waits && !_exitRequested && !cancellation.IsCancellationRequested && !abandon.IsCancellationRequested)
             {
                 // Output is flushed in batches: whenever the reader has caught up with the kernel, never per record.
                 if (_ringBuffer!.Drain(HandleRecord, DrainBatch) == 0)

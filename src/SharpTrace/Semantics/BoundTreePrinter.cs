@@ -43,6 +43,7 @@ internal static class BoundTreePrinter
 
     private static string Describe(BoundNode node) => node switch
     {
+        BoundIntegerLiteral { Type: BoolType } b => b.Value != 0 ? "Boolean true" : "Boolean false",
         BoundIntegerLiteral i => "Integer " + i.Value,
         BoundStringLiteral s => "String \"" + s.Value.Replace("\n", "\\n", StringComparison.Ordinal) + "\"",
         BoundBuiltinVariable b => "Builtin " + b.Builtin.Name,
@@ -76,6 +77,7 @@ internal static class BoundTreePrinter
         BoundUnary u => [u.Operand],
         BoundBinary b => [b.Left, b.Right],
         BoundTernary t => [t.Condition, t.WhenTrue, t.WhenFalse],
+        BoundBlockExpression b => [b.Block, b.Value],
         BoundTuple t => t.Elements,
         BoundStr s => s.Length is null ? [s.Pointer] : [s.Pointer, s.Length],
         BoundMemoryRead m => [m.Base],

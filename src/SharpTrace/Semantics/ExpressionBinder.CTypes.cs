@@ -133,6 +133,9 @@ internal sealed partial class ExpressionBinder
         if (operand.Type is ErrorType)
             return operand;
         var head = CastHead(cast);
+        // (bool)x is x != 0.
+        if (cast.Type is { Name: "bool", PointerDepth: 0, ArrayLength: null } && operand.Type.IsInteger)
+            return new BoundCast(cast.Span, operand, BoolType.Instance);
         if (ResolveType(cast.Type, head) is not { } target)
             return Error(cast.Span);
         if (cast.Type.ArrayLength is not null)

@@ -15,6 +15,8 @@ internal sealed partial class ExpressionBinder
     private readonly ProbeScope _scope;
     // x++ used as a value updates x first: a statement, bound by the statement binder.
     private readonly Func<IncrementExpression, TextSpan, BoundStatement?> _bindIncrement;
+    // A block expression's statements are bound by the statement binder, in a scope of their own.
+    private readonly Func<BlockExpression, BoundExpression> _bindBlock;
     private readonly SyntaxTree _tree;
     private readonly ITracepointCatalog _tracepoints;
     private readonly IKernelTypes? _kernel;
@@ -26,8 +28,10 @@ internal sealed partial class ExpressionBinder
     private readonly TracepointFormat? _tracepointFormat;
     private readonly Dictionary<string, VariableSymbol> _variables;
 
-    public ExpressionBinder(BindingContext context, ProbeScope scope, Func<IncrementExpression, TextSpan, BoundStatement?> bindIncrement)
+    public ExpressionBinder(BindingContext context, ProbeScope scope, Func<IncrementExpression, TextSpan, BoundStatement?> bindIncrement,
+        Func<BlockExpression, BoundExpression> bindBlock)
     {
+        _bindBlock = bindBlock;
         _context = context;
         _scope = scope;
         _bindIncrement = bindIncrement;
@@ -86,7 +90,7 @@ internal sealed partial class ExpressionBinder
             case IntegerLiteral literal:
                 return new BoundIntegerLiteral(literal.Span, unchecked((long)literal.Value), literal.Value > long.MaxValue ? BpfType.UInt64 : BpfType.Int64);
             case BooleanLiteral literal:
-                return new BoundIntegerLiteral(literal.Span, literal.Value ? 1 : 0, BpfType.Int64);
+                return new BoundIntegerLiteral(literal.Span, literal.Value ? 1 : 0, BoolType.Instance);
             case StringLiteral literal:
                 return new BoundStringLiteral(literal.Span, literal.Value);
             case Identifier identifier:
@@ -137,6 +141,8 @@ internal sealed partial class ExpressionBinder
             }
             case CallExpression call:
                 return BindCallExpression(call);
+            case BlockExpression block:
+                return _bindBlock(block);
             default:
                 _diagnostics.ReportUnsupported(expression.Span, "This expression");
                 return Error(expression.Span);
@@ -296,7 +302,7 @@ internal sealed partial class ExpressionBinder
             _diagnostics.ReportInvalidOperand(new TextSpan(unary.Span.Start, 1), UnaryOperatorText(unary.Operator), TypeNames.Of(operand.Type));
             return Error(unary.Span);
         }
-        return new BoundUnary(unary.Span, kind, operand, BpfType.Int64);
+        return new BoundUnary(unary.Span, kind, operand, kind == BoundUnaryOperatorKind.LogicalNot ? BoolType.Instance : BpfType.Int64);
     }
 
     public BoundExpression BindBinary(BinaryExpression binary)
@@ -307,14 +313,17 @@ internal sealed partial class ExpressionBinder
             return Error(binary.Span);
         var isEquality = binary.Operator is BinaryOperator.Equal or BinaryOperator.NotEqual;
         if (left.Type is StringType && right.Type is StringType && isEquality)
-            return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, BpfType.Int64);
+            return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, BoolType.Instance);
         if (!left.Type.IsInteger || !right.Type.IsInteger)
         {
             ReportInvalidOperands(binary, left, right);
             return Error(binary.Span);
         }
+        // Comparisons, && and || are bool, and so is any operator on two bools, as the newest bpftrace types them.
         var unsigned = IsUnsigned64(left.Type) || IsUnsigned64(right.Type);
-        return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, unsigned && !IsComparison(binary.Operator) ? BpfType.UInt64 : BpfType.Int64);
+        var type = IsComparison(binary.Operator) || (left.Type is BoolType && right.Type is BoolType) ? (BpfType)BoolType.Instance
+            : unsigned ? BpfType.UInt64 : BpfType.Int64;
+        return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, type);
     }
 
     private static bool IsUnsigned64(BpfType type) => type is IntegerType { IsSigned: false, Bytes: 8 } or PointerType;
@@ -329,6 +338,8 @@ internal sealed partial class ExpressionBinder
         var whenFalse = BindExpression(ternary.WhenFalse);
         if (whenTrue.Type is ErrorType || whenFalse.Type is ErrorType)
             return Error(ternary.Span);
+        if (whenTrue.Type is BoolType && whenFalse.Type is BoolType)
+            return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, BoolType.Instance);
         if (whenTrue.Type.IsInteger && whenFalse.Type.IsInteger)
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, BpfType.Int64);
         if (whenTrue.Type is StringType a && whenFalse.Type is StringType b)

@@ -38,6 +38,9 @@ internal static class PrintfChecker
             if (Math.Max(conversions[i].Width ?? 0, conversions[i].Precision ?? 0) > MaxFieldWidth)
                 return $"{function}: {conversions[i].Text} asks for more than {MaxFieldWidth} characters (the largest field width or precision)";
             var expected = TypeName(conversions[i].ArgumentKind);
+            // A bool is an integer to %d and prints as true or false with %s, as in the newest bpftrace.
+            if (suppliedTypes[i] == "bool" && expected is "integer" or "string")
+                continue;
             if (suppliedTypes[i] != expected)
                 return $"{function}: %{conversions[i].Token} specifier expects a value of type {expected} ({suppliedTypes[i]} supplied)";
         }
@@ -50,7 +53,7 @@ internal static class PrintfChecker
 
     /// <summary>An argument's type as a conversion names what it takes: a pointer is an integer, a symbol a string.</summary>
     private static string ArgumentTypeName(BpfType type) =>
-        type.IsInteger ? "integer" : PrintsAsText(type) ? "string" : TypeNames.KindOf(type);
+        type is BoolType ? "bool" : type.IsInteger ? "integer" : PrintsAsText(type) ? "string" : TypeNames.KindOf(type);
 
     /// <summary>bpftrace's name for what a conversion takes: <c>integer</c>, <c>string</c> or <c>buffer</c>.</summary>
     private static string TypeName(PrintfArgumentKind kind) => kind switch

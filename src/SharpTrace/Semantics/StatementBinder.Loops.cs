@@ -13,7 +13,7 @@ internal sealed partial class StatementBinder
     private readonly List<HashSet<VariableSymbol>> _assignedInForBodies = [];
 
     /// <summary>The probe's variables: the named ones and the loop variables.</summary>
-    public IReadOnlyList<VariableSymbol> ProbeVariables() => _variables.Values.Concat(_loopVariables).ToList();
+    public IReadOnlyList<VariableSymbol> ProbeVariables() => _variables.Values.Concat(_loopVariables).Concat(_outOfScope).Distinct().ToList();
 
     private BoundStatement? BindForMap(ForMapStatement s)
     {

@@ -24,7 +24,7 @@ internal sealed partial class StatementBinder
     public StatementBinder(BindingContext context, ProbeScope scope)
     {
         _context = context;
-        _expressions = new ExpressionBinder(context, scope, BindIncrement);
+        _expressions = new ExpressionBinder(context, scope, BindIncrement, BindBlockExpression);
         _tree = context.Tree;
         _config = context.Config;
         _diagnostics = context.Diagnostics;
@@ -37,8 +37,38 @@ internal sealed partial class StatementBinder
     /// <summary>The probe's predicate, an integer.</summary>
     public BoundExpression BindPredicate(Expression predicate) => _expressions.BindCondition(predicate, "Invalid type for predicate: ");
 
-    public BoundBlock BindBlock(Block block) =>
-        new(block.Span, block.Statements.Select(BindStatement).OfType<BoundStatement>().ToList());
+    public BoundBlock BindBlock(Block block)
+    {
+        _letScopes.Add([]);
+        var statements = block.Statements.Select(BindStatement).OfType<BoundStatement>().ToList();
+        LeaveLetScope();
+        return new BoundBlock(block.Span, statements);
+    }
+
+    /// <summary><c>{ let $a = 1; $a + 1 }</c>: the statements and the value in a scope of their own.</summary>
+    private BoundExpression BindBlockExpression(BlockExpression block)
+    {
+        _letScopes.Add([]);
+        var statements = block.Statements.Select(BindStatement).OfType<BoundStatement>().ToList();
+        var value = _expressions.BindExpression(block.Value);
+        LeaveLetScope();
+        return value.Type is ErrorType ? value : new BoundBlockExpression(block.Span, new BoundBlock(block.Span, statements), value);
+    }
+
+    // Variables a "let" declared in each enclosing block, innermost last: unknown again once their block ends (a
+    // variable first assigned without "let" stays the probe's, as bpftrace 0.17 has it).
+    private readonly List<List<VariableSymbol>> _letScopes = [];
+    private readonly List<VariableSymbol> _outOfScope = [];
+
+    private void LeaveLetScope()
+    {
+        foreach (var variable in _letScopes[^1])
+        {
+            _variables.Remove(variable.Name);
+            _outOfScope.Add(variable);
+        }
+        _letScopes.RemoveAt(_letScopes.Count - 1);
+    }
 
     private BoundStatement? BindStatement(Statement statement)
     {
@@ -101,6 +131,12 @@ internal sealed partial class StatementBinder
                     ? _expressions.BindBinary(new BinaryExpression(s.Span, op, variable, s.Value))
                     : _expressions.BindExpression(s.Value);
                 return AssignVariable(variable, value, s.Span);
+            }
+            case Identifier { Name: "_" } when s.CompoundOperator is null:
+            {
+                // "_ = expr;" evaluates the expression and discards its value.
+                var value = _expressions.BindExpression(s.Value);
+                return value.Type is ErrorType ? null : new BoundExpressionStatement(s.Span, value);
             }
             default:
                 _diagnostics.Error(s.Target.Span, "Only maps and variables can be assigned to");
@@ -374,6 +410,15 @@ internal sealed partial class StatementBinder
     /// <summary><c>let $x</c>, <c>let $x: type</c>, <c>let $x = value</c>: a variable can be declared (with or without a type) before its first assignment.</summary>
     private BoundStatement? BindLet(LetStatement let)
     {
+        var existed = _variables.ContainsKey(let.Variable);
+        var bound = BindLetDeclaration(let);
+        if (!existed && _letScopes.Count > 0 && _variables.TryGetValue(let.Variable, out var declaredHere))
+            _letScopes[^1].Add(declaredHere);
+        return bound;
+    }
+
+    private BoundStatement? BindLetDeclaration(LetStatement let)
+    {
         var declared = let.Type is null ? null : _expressions.DeclaredType(let.Type);
         if (let.Value is not null)
         {
@@ -406,8 +451,9 @@ internal sealed partial class StatementBinder
             _maps.SetValueType(map, BpfType.Int64);
     }
 
-    // A pointer variable keeps its pointer type: an integer or another pointer type is a mismatch, as in bpftrace.
+    // A pointer variable keeps its pointer type: an integer or another pointer type is a mismatch, as in bpftrace; a
+    // bool and an integer are a mismatch too.
     private static bool IsAssignable(BpfType existing, BpfType value) =>
         existing == value || value is ErrorType || existing is ErrorType
-        || (existing.IsInteger && value.IsInteger && existing is not PointerType && value is not PointerType);
+        || (existing.IsInteger && value.IsInteger && existing is not (PointerType or BoolType) && value is not (PointerType or BoolType));
 }

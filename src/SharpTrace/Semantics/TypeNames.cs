@@ -20,6 +20,7 @@ internal static class TypeNames
         StringType => "string",
         PointerType => "pointer",
         IntegerType or ErrorType => "integer",
+        BoolType => "bool",
         CValueType { CType.Resolved: CStructType s } => s.IsUnion ? "union" : "struct",
         CValueType => "array",
         TupleType => "tuple",

@@ -35,6 +35,21 @@ internal sealed record IntegerType(int Bytes, bool IsSigned) : BpfType
     public override string ToString() => (IsSigned ? "int" : "uint") + (Bytes * 8);
 }
 
+/// <summary>
+/// <c>bool</c>: <c>true</c>, <c>false</c>, comparisons, <c>!</c>, <c>&amp;&amp;</c>, <c>||</c>. Held as a 0 or 1 in 8 bytes,
+/// computed with as an integer (a condition, printf's <c>%d</c>), printed as <c>true</c> or <c>false</c>.
+/// </summary>
+internal sealed record BoolType : SelfDecodingType
+{
+    public static readonly BoolType Instance = new();
+
+    public override int Size => 8;
+    public override bool IsInteger => true;
+    public override string ToString() => "bool";
+
+    public override Output.RuntimeValue Decode(ReadOnlySpan<byte> bytes) => new Output.BooleanValue(bytes.IndexOfAnyExcept((byte)0) >= 0);
+}
+
 /// <summary>A NUL-terminated string stored in a fixed buffer of <see cref="Capacity"/> bytes.</summary>
 internal sealed record StringType(int Capacity) : BpfType
 {

@@ -84,6 +84,7 @@ internal static class AstPrinter
         UnaryExpression u => $"Unary {Unparser.GetText(u.Operator)}",
         BinaryExpression b => $"Binary {Unparser.GetText(b.Operator)}",
         TernaryExpression => "Ternary",
+        BlockExpression => "BlockExpression",
         IncrementExpression i => $"Increment {(i.IsIncrement ? "++" : "--")} {(i.IsPrefix ? "prefix" : "postfix")}",
         FieldAccess f => $"FieldAccess {(f.IsArrow ? "->" : ".")}{f.Field}",
         IndexExpression => "Index",
@@ -144,6 +145,8 @@ internal static class AstPrinter
                 return [b.Left, b.Right];
             case TernaryExpression t:
                 return [t.Condition, t.WhenTrue, t.WhenFalse];
+            case BlockExpression b:
+                return [.. b.Statements, new Group(b.Value.Span, "Value", [b.Value])];
             case IncrementExpression i:
                 return [i.Target];
             case FieldAccess f:

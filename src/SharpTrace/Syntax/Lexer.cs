@@ -373,6 +373,10 @@ internal sealed class Lexer
         }
     }
 
+    // Providers whose first part is a file: uprobe, uretprobe and usdt, by any of their names ("name=" before them allowed).
+    private static bool TakesPathTarget(string provider) =>
+        provider[(provider.IndexOf('=', StringComparison.Ordinal) + 1)..] is "uprobe" or "u" or "uretprobe" or "ur" or "usdt" or "U";
+
     private static char ByteEscape(int code) => code < 0x80 ? (char)code : (char)(0xDC00 + code);
 
     /// <summary>
@@ -391,9 +395,11 @@ internal sealed class Lexer
             var c = _source[position];
             if (char.IsWhiteSpace(c) || c is ',' or '{' or '}' or ';' or '(' or ')')
                 break;
-            // A "/" belongs to a path part ("uprobe:/bin/bash:f", "uprobe:./a.out:f"); anywhere else it starts the
-            // predicate, so "kprobe:f/pid/" and "BEGIN/pid/" have one.
-            if (c == '/' && (part.Length == 0 ? parts.Count == 0 : part[0] is not ('/' or '.')))
+            // A "/" belongs to a path part ("uprobe:/bin/bash:f", "uprobe:./a.out:f", and a uprobe or usdt target
+            // relative without "./", "uprobe:testprogs/prog:f", as the newest bpftrace reads it); anywhere else it
+            // starts the predicate, so "kprobe:f/pid/" and "BEGIN/pid/" have one.
+            if (c == '/' && (part.Length == 0 ? parts.Count == 0 : part[0] is not ('/' or '.'))
+                && !(parts.Count == 1 && part.Length > 0 && TakesPathTarget(parts[0])))
                 break;
             if (c == '/' && At(position + 1) is '/' or '*')
                 break;

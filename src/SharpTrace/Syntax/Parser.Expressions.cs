@@ -255,6 +255,8 @@ internal sealed partial class Parser
             }
             case TokenKind.OpenParen:
                 return ParseParenthesized();
+            case TokenKind.OpenBrace:
+                return ParseBlockExpression();
             case TokenKind.Sizeof:
             {
                 Take();

@@ -47,6 +47,42 @@ internal sealed partial class Parser
         }
     }
 
+    /// <summary>
+    /// <c>{ statements; value }</c> where an expression is expected: the last statement is an expression without a
+    /// <c>;</c> after it, which is the block's value.
+    /// </summary>
+    private BlockExpression ParseBlockExpression()
+    {
+        var start = Take().Span.Start;
+        EnterNesting();
+        try
+        {
+            var statements = new List<Statement>();
+            while (true)
+            {
+                if (Current.Kind == TokenKind.CloseBrace)
+                {
+                    // No value: "{ }" or "{ $a = 1; }". The "}" is taken, so recovery goes on after the block.
+                    _diagnostics.ReportBlockExpressionWithoutValue(ErrorSpan(Take()));
+                    throw new SyntaxErrorException();
+                }
+                var statement = ParseStatement();
+                if (statement is ExpressionStatement { Expression: var value } && Current.Kind == TokenKind.CloseBrace)
+                {
+                    Take();
+                    return new BlockExpression(SpanFrom(start), statements, value);
+                }
+                if (statement is not (Block or IfStatement or WhileStatement or UnrollStatement or ForMapStatement or ForRangeStatement))
+                    Expect(TokenKind.Semicolon);
+                statements.Add(statement);
+            }
+        }
+        finally
+        {
+            _nesting--;
+        }
+    }
+
     private void SkipToEndOfStatement()
     {
         var depth = 0;

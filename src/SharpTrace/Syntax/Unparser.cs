@@ -257,9 +257,20 @@ internal static class Unparser
         RecordExpression r => $"({string.Join(", ", r.Fields.Select(f => $"{f.Name} = {Expr(f.Value)}"))})",
         CastExpression c => $"({Type(c.Type)}){Expr(c.Operand, UnaryLevel)}",
         SizeofExpression s => $"sizeof({(s.Type is { } t ? Type(t) : s.Operand is { } o ? Expr(o) : "")})",
+        BlockExpression b => BlockText(b),
         OffsetofExpression o => $"offsetof({(o.Type is { } t ? Type(t) : o.Operand is { } x ? Expr(x) : "")}, {string.Join(".", o.FieldPath)})",
         _ => e.ToString(),
     };
+
+    /// <summary>A block expression on one line: <c>{ let $a = 1; $a + 1 }</c>.</summary>
+    private static string BlockText(BlockExpression block)
+    {
+        var w = new Writer();
+        foreach (var statement in block.Statements)
+            WriteStatement(w, statement);
+        var statements = w.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return "{ " + string.Concat(statements.Select(s => s + " ")) + Expr(block.Value) + " }";
+    }
 
     // "- -x" must not become "--x", nor "& &x" become "&&x".
     private static string Unary(string op, string operand) =>

@@ -11,7 +11,8 @@ public sealed class VerticalSliceTests : KernelTest
     [Fact]
     public async Task ClearedScalarMapPrintsNothingAtExitAfterSigint()
     {
-        using var tool = SharpTraceRun.Start(["-e", "BEGIN { @myarg = 5; } END { clear(@myarg); }"]);
+        // An attached probe that never fires keeps the run going until SIGINT (begin and end alone end by themselves).
+        using var tool = SharpTraceRun.Start(["-e", "BEGIN { @myarg = 5; } END { clear(@myarg); } interval:s:3600 { }"]);
         await tool.WaitForAttachedAsync(Bound);
 
         tool.Interrupt();
@@ -24,13 +25,13 @@ public sealed class VerticalSliceTests : KernelTest
     public async Task ClearedScalarMapWritesNotAByteToStdoutWithoutTheNotifyVariable()
     {
         var environment = new Dictionary<string, string> { [TracerProcess.NotifyProbesAttached] = "" };
-        using var tool = SharpTraceRun.Start(["-e", "BEGIN { @myarg = 5; } END { clear(@myarg); }"], environment);
+        using var tool = SharpTraceRun.Start(["-e", "BEGIN { @myarg = 5; } END { clear(@myarg); } interval:s:3600 { }"], environment);
         await tool.WaitForAttachedAsync(Bound);
 
         tool.Interrupt();
         var result = await tool.WaitForExitAsync(Bound);
 
-        Assert.Equal((0, "", "Attached 2 probes\n"), (result.ExitCode, result.Stdout, result.Stderr));
+        Assert.Equal((0, "", "Attached 3 probes\n"), (result.ExitCode, result.Stdout, result.Stderr));
     }
 
     [Fact]

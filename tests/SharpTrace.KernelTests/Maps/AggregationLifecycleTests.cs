@@ -12,7 +12,6 @@ public sealed class AggregationLifecycleTests : KernelTest
 {
     private const string AttachedJson = "{\"type\": \"attached_probes\", \"data\": {\"probes\": 1}}\n";
     private const string TwoAttachedJson = "{\"type\": \"attached_probes\", \"data\": {\"probes\": 2}}\n"; // BEGIN and END
-    private static readonly TimeSpan Bound = TracerProcess.DefaultTimeout;
 
     public static TheoryData<string, string> Aggregations => new()
     {
@@ -25,8 +24,10 @@ public sealed class AggregationLifecycleTests : KernelTest
     public async Task ClearedScalarAggregationPrintsNothing(string aggregation, string kind)
     {
         var script = $"BEGIN {{ @x = {aggregation}; }} END {{ clear(@x); }}";
-        Assert.Equal("", await RunUntilInterruptedAsync(script, kind, json: false));
-        Assert.Equal(TwoAttachedJson, await RunUntilInterruptedAsync(script, kind, json: true));
+        _ = kind;
+        // A program of begin and end probes only ends by itself (newest bpftrace; 0.17 waits for Ctrl-C).
+        Assert.Equal("", await RunAsync(script, json: false));
+        Assert.Equal(TwoAttachedJson, await RunAsync(script, json: true));
     }
 
     [Theory]
@@ -34,8 +35,10 @@ public sealed class AggregationLifecycleTests : KernelTest
     public async Task ClearedKeyedAggregationPrintsNothing(string aggregation, string kind)
     {
         var script = $"BEGIN {{ @x[1] = {aggregation}; @x[2] = {aggregation}; }} END {{ clear(@x); }}";
-        Assert.Equal("", await RunUntilInterruptedAsync(script, kind, json: false));
-        Assert.Equal(TwoAttachedJson, await RunUntilInterruptedAsync(script, kind, json: true));
+        _ = kind;
+        // A program of begin and end probes only ends by itself (newest bpftrace; 0.17 waits for Ctrl-C).
+        Assert.Equal("", await RunAsync(script, json: false));
+        Assert.Equal(TwoAttachedJson, await RunAsync(script, json: true));
     }
 
     public static TheoryData<string, string, string> Zeroed => new()
@@ -115,18 +118,6 @@ public sealed class AggregationLifecycleTests : KernelTest
     {
         var result = await SharpTraceRun.RunAsync(json ? ["-f", "json", "-e", script] : ["-e", script]);
         Assert.True(result.ExitCode == 0, result.Stderr);
-        if (json)
-            JsonLines.AssertEveryLineIsAnObject(result.Stdout);
-        return result.Stdout;
-    }
-
-    private static async Task<string> RunUntilInterruptedAsync(string script, string kind, bool json)
-    {
-        using var tool = SharpTraceRun.Start(json ? ["-f", "json", "-e", script] : ["-e", script]);
-        await tool.WaitForAttachedAsync(Bound);
-        tool.Interrupt();
-        var result = await tool.WaitForExitAsync(Bound);
-        Assert.True(result.ExitCode == 0, $"{kind}: {result.Stderr}");
         if (json)
             JsonLines.AssertEveryLineIsAnObject(result.Stdout);
         return result.Stdout;

@@ -23,6 +23,22 @@ public class ProbeSpecResolverTests
     }
 
     [Theory]
+    [InlineData("interval:1s", "interval:us:1000000", 1_000_000_000UL)]
+    [InlineData("i:100ms", "interval:us:100000", 100_000_000UL)]
+    [InlineData("profile:10us", "profile:us:10", 10_000UL)]
+    [InlineData("interval:1000000", "interval:us:1000", 1_000_000UL)]
+    [InlineData("interval:2500ns", "interval:us:2", 2_000UL)]
+    [InlineData("interval:1m", "interval:us:60000000", 60_000_000_000UL)]
+    public void ATimerOfOneDurationFiresEveryWholeMicrosecondsOfIt(string point, string name, ulong period)
+    {
+        // The newest bpftrace's reference: "interval:1s, interval:1000000000 and interval:s:1 are all equivalent";
+        // its parser keeps whole microseconds and names the probe interval:us:N (bpftrace 0.17 has no such form).
+        var spec = Assert.Single(Resolve(point));
+
+        Assert.Equal((name, period, false), (spec.ToString(), spec.Period, spec.IsFrequency));
+    }
+
+    [Theory]
     [InlineData("software:page-faults:10", "page-faults", 10UL)]
     [InlineData("s:faults", "page-faults", 100UL)]
     [InlineData("software:cs", "context-switches", 1000UL)]
@@ -67,7 +83,10 @@ public class ProbeSpecResolverTests
     [Theory]
     // Wordings of bpftrace 0.17 where it has one (checked with `bpftrace -e`), else our own.
     [InlineData("⟦interval:xs:1⟧", "xs is not an accepted unit of time")]
-    [InlineData("⟦profile:hz⟧", "profile probe type requires 2 arguments")]
+    // One part is a duration in the newest bpftrace (interval:1s); 0.17 said "profile probe type requires 2 arguments".
+    [InlineData("⟦profile:hz⟧", "Invalid rate of profile probe: invalid integer: hz")]
+    [InlineData("⟦interval:999⟧", "Invalid rate of interval probe. Minimum is 1000 or 1us. Found: 999 nanoseconds")]
+    [InlineData("⟦interval⟧", "interval probe type requires 1 or 2 arguments, found 0")]
     [InlineData("⟦interval:ms:0⟧", "interval count must be a positive integer, not '0'")]
     [InlineData("⟦i:s:ten⟧", "interval count must be a positive integer, not 'ten'")]
     [InlineData("⟦software:foo:1⟧", "foo is not a software probe")]

@@ -75,7 +75,7 @@ public sealed class WhileUnrollBinderTests
               VariableAssign $i
                Integer 0 :: int64
               While
-               Binary Less :: int64
+               Binary Less :: bool
                 VariableRead $i :: int64
                 Integer 3 :: int64
                Block

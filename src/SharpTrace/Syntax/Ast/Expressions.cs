@@ -65,6 +65,12 @@ internal sealed record TupleExpression(TextSpan Span, IReadOnlyList<Expression> 
 /// <summary><c>(name=a, other=b)</c>, a record.</summary>
 internal sealed record RecordExpression(TextSpan Span, IReadOnlyList<(string Name, Expression Value)> Fields) : Expression(Span);
 
+/// <summary>
+/// <c>{ let $a = 1; $a + 1 }</c>: statements, then the expression (no <c>;</c> after it) that is the block's value.
+/// <c>let</c>s inside are scoped to the block.
+/// </summary>
+internal sealed record BlockExpression(TextSpan Span, IReadOnlyList<Statement> Statements, Expression Value) : Expression(Span);
+
 /// <summary><c>(type)expr</c>.</summary>
 internal sealed record CastExpression(TextSpan Span, TypeSyntax Type, Expression Operand) : Expression(Span);
 
