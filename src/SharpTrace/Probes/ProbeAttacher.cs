@@ -14,6 +14,21 @@ internal static class ProbeAttacher
         ProviderOf(spec).Attach(spec, program, tracefs);
 
     /// <summary>
+    /// Attaches every program at its attach points, handing each attachment to <paramref name="attached"/> as soon as it
+    /// exists (so that a failure part way leaves nothing the caller cannot release). Many <c>syscalls</c> tracepoints
+    /// share one raw syscall tracepoint (<see cref="SyscallDispatch"/>); every other point is attached on its own.
+    /// </summary>
+    public static void AttachAll(IReadOnlyList<(ProbeSpec Spec, BpfProgram Program)> points, Func<Tracefs> tracefs,
+        Action<IProbeAttachment> attached)
+    {
+        var (dispatched, rest) = SyscallDispatch.Plan(points, new Lazy<SyscallNumbers>(SyscallNumbers.Load));
+        foreach (var group in dispatched)
+            attached(SyscallDispatch.Attach(group, tracefs()));
+        foreach (var (spec, program) in rest)
+            attached(Attach(spec, program, tracefs));
+    }
+
+    /// <summary>
     /// Throws <see cref="ProbeUnavailableException"/> when <paramref name="spec"/> cannot attach on this kernel;
     /// asked for every probe before anything is loaded, so such a script fails with one line and leaves nothing behind.
     /// </summary>

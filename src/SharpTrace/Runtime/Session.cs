@@ -166,15 +166,17 @@ internal sealed partial class Session : IDisposable
     {
         var count = 0;
         Tracefs? tracefs = null;
+        var points = new List<(ProbeSpec, BpfProgram)>();
         foreach (var (probe, program) in _loaded)
         {
             foreach (var spec in probe.Probe.AttachPoints)
             {
                 count++;
                 if (spec.Kind.Run == ProbeRun.Attached)
-                    _attachments.Add(ProbeAttacher.Attach(spec, program, () => tracefs ??= Tracefs.Open()));
+                    points.Add((spec, program));
             }
         }
+        ProbeAttacher.AttachAll(points, () => tracefs ??= Tracefs.Open(), _attachments.Add);
         _output.AttachedProbes(count);
     }
 
