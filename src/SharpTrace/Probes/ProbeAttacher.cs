@@ -24,8 +24,38 @@ internal static class ProbeAttacher
         var (dispatched, rest) = SyscallDispatch.Plan(points, new Lazy<SyscallNumbers>(SyscallNumbers.Load));
         foreach (var group in dispatched)
             attached(SyscallDispatch.Attach(group, tracefs()));
-        foreach (var (spec, program) in rest)
+        // A program loaded for uprobe_multi links takes all its uprobes of one file through one link.
+        var linked = rest.Where(p => p.Program.ExpectedAttachType == UprobeMultiLink.AttachType).ToList();
+        foreach (var group in linked.GroupBy(p => (p.Program, p.Spec.Kind, p.Spec.Target)))
+        {
+            var first = group.First().Spec;
+            var description = group.Count() == 1 ? first.ToString() : $"{first} and {group.Count() - 1} more";
+            attached(UprobeMultiLink.Attach(group.Key.Program, group.Key.Target, group.Select(p => p.Spec.FileOffset).ToList(),
+                group.Key.Kind is UretprobeProbe, description));
+        }
+        foreach (var (spec, program) in rest.Where(p => p.Program.ExpectedAttachType != UprobeMultiLink.AttachType))
             attached(Attach(spec, program, tracefs));
+    }
+
+    /// <summary>
+    /// Loads a probe's program as its attach points want it: a program only on uprobes or uretprobes is loaded for
+    /// uprobe_multi links (<see cref="UprobeMultiLink"/>) where the kernel has them.
+    /// </summary>
+    public static BpfProgram Load(BpfProgramType type, ReadOnlySpan<ulong> instructions, string name,
+        IReadOnlyList<ProbeSpec> points, BtfFuncInfo? funcInfo)
+    {
+        if (points.Count > 0 && points.All(p => p.Kind is UprobeProbe or UretprobeProbe && p.Unresolved is null))
+        {
+            try
+            {
+                return BpfProgram.Load(type, instructions, name, expectedAttachType: UprobeMultiLink.AttachType, funcInfo: funcInfo);
+            }
+            catch (BpfLoadException)
+            {
+                // A kernel before 6.6 has no uprobe_multi: the program goes on perf events.
+            }
+        }
+        return BpfProgram.Load(type, instructions, name, funcInfo: funcInfo);
     }
 
     /// <summary>

@@ -144,7 +144,7 @@ internal sealed partial class Session : IDisposable
         foreach (var probe in _program.Probes)
         {
             var instructions = probe.Code.Link(r => _mapFds[new MapRefKey(r)]);
-            var program = Own(BpfProgram.Load(probe.ProgramType, instructions, probe.Probe.Name, funcInfo: FunctionInfo(probe)));
+            var program = Own(ProbeAttacher.Load(probe.ProgramType, instructions, probe.Probe.Name, probe.Probe.AttachPoints, FunctionInfo(probe)));
             _loaded.Add((probe, program));
         }
     }
