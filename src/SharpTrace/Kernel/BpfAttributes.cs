@@ -57,6 +57,21 @@ internal struct LinkCreateAttr
     [FieldOffset(16)] public ulong BpfCookie;
 }
 
+/// <summary>BPF_LINK_CREATE for uprobes (attach type BPF_TRACE_UPROBE_MULTI), through uprobe_multi.pid.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 64)]
+internal struct UprobeMultiLinkCreateAttr
+{
+    [FieldOffset(0)] public uint ProgFd;
+    [FieldOffset(8)] public uint AttachType;
+    [FieldOffset(16)] public ulong Path;
+    [FieldOffset(24)] public ulong Offsets;
+    [FieldOffset(32)] public ulong RefCtrOffsets;
+    [FieldOffset(40)] public ulong Cookies;
+    [FieldOffset(48)] public uint Count;
+    [FieldOffset(52)] public uint Flags;
+    [FieldOffset(56)] public uint Pid;
+}
+
 /// <summary>BPF_PROG_TEST_RUN, through cpu.</summary>
 [StructLayout(LayoutKind.Explicit, Size = 72)]
 internal struct TestRunAttr

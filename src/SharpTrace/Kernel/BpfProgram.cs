@@ -11,11 +11,12 @@ internal sealed unsafe class BpfProgram : IDisposable
 {
     private readonly FileDescriptor _fd;
 
-    private BpfProgram(FileDescriptor fd, BpfProgramType type, string name)
+    private BpfProgram(FileDescriptor fd, BpfProgramType type, string name, uint expectedAttachType)
     {
         _fd = fd;
         Type = type;
         Name = name;
+        ExpectedAttachType = expectedAttachType;
     }
 
     /// <summary>The program's file descriptor.</summary>
@@ -23,6 +24,9 @@ internal sealed unsafe class BpfProgram : IDisposable
 
     /// <summary>The program type.</summary>
     public BpfProgramType Type { get; }
+
+    /// <summary>The expected attach type it was loaded with (enum bpf_attach_type; 0 when none was asked for).</summary>
+    public uint ExpectedAttachType { get; }
 
     /// <summary>The name as given (e.g. "tracepoint:syscalls:sys_enter_openat"); the kernel holds the sanitized form.</summary>
     public string Name { get; }
@@ -40,7 +44,7 @@ internal sealed unsafe class BpfProgram : IDisposable
         var request = new LoadRequest(type, name, license, expectedAttachType, funcInfo);
         var fd = request.TryLoad(instructions, [], out var errno);
         if (fd >= 0)
-            return new BpfProgram(new FileDescriptor(fd), type, name);
+            return new BpfProgram(new FileDescriptor(fd), type, name, expectedAttachType);
 
         // Loading with a log is slower, so only done to explain a failure. The first errno is the real
         // reason; a full log buffer (ENOSPC) just means we must grow it to see the end.
@@ -50,7 +54,7 @@ internal sealed unsafe class BpfProgram : IDisposable
             var log = new byte[size];
             fd = request.TryLoad(instructions, log, out var logErrno);
             if (fd >= 0)
-                return new BpfProgram(new FileDescriptor(fd), type, name);
+                return new BpfProgram(new FileDescriptor(fd), type, name, expectedAttachType);
             if (logErrno != Native.Enospc || size >= VerifierLog.MaxSize)
                 throw new BpfLoadException(operation, logErrno == Native.Enospc ? errno : logErrno, VerifierLog.Text(log));
         }

@@ -14,6 +14,51 @@ internal static class ProbeAttacher
         ProviderOf(spec).Attach(spec, program, tracefs);
 
     /// <summary>
+    /// Attaches every program at its attach points, handing each attachment to <paramref name="attached"/> as soon as it
+    /// exists (so that a failure part way leaves nothing the caller cannot release). Many <c>syscalls</c> tracepoints
+    /// share one raw syscall tracepoint (<see cref="SyscallDispatch"/>); every other point is attached on its own.
+    /// </summary>
+    public static void AttachAll(IReadOnlyList<(ProbeSpec Spec, BpfProgram Program)> points, Func<Tracefs> tracefs,
+        Action<IProbeAttachment> attached)
+    {
+        var (dispatched, rest) = SyscallDispatch.Plan(points, new Lazy<SyscallNumbers>(SyscallNumbers.Load));
+        foreach (var group in dispatched)
+            attached(SyscallDispatch.Attach(group, tracefs()));
+        // A program loaded for uprobe_multi links takes all its uprobes of one file through one link.
+        var linked = rest.Where(p => p.Program.ExpectedAttachType == UprobeMultiLink.AttachType).ToList();
+        foreach (var group in linked.GroupBy(p => (p.Program, p.Spec.Kind, p.Spec.Target)))
+        {
+            var first = group.First().Spec;
+            var description = group.Count() == 1 ? first.ToString() : $"{first} and {group.Count() - 1} more";
+            attached(UprobeMultiLink.Attach(group.Key.Program, group.Key.Target, group.Select(p => p.Spec.FileOffset).ToList(),
+                group.Key.Kind is UretprobeProbe, description));
+        }
+        foreach (var (spec, program) in rest.Where(p => p.Program.ExpectedAttachType != UprobeMultiLink.AttachType))
+            attached(Attach(spec, program, tracefs));
+    }
+
+    /// <summary>
+    /// Loads a probe's program as its attach points want it: a program only on uprobes or uretprobes is loaded for
+    /// uprobe_multi links (<see cref="UprobeMultiLink"/>) where the kernel has them.
+    /// </summary>
+    public static BpfProgram Load(BpfProgramType type, ReadOnlySpan<ulong> instructions, string name,
+        IReadOnlyList<ProbeSpec> points, string license, BtfFuncInfo? funcInfo)
+    {
+        if (points.Count > 0 && points.All(p => p.Kind is UprobeProbe or UretprobeProbe && p.Unresolved is null))
+        {
+            try
+            {
+                return BpfProgram.Load(type, instructions, name, license, UprobeMultiLink.AttachType, funcInfo);
+            }
+            catch (BpfLoadException)
+            {
+                // A kernel before 6.6 has no uprobe_multi: the program goes on perf events.
+            }
+        }
+        return BpfProgram.Load(type, instructions, name, license, funcInfo: funcInfo);
+    }
+
+    /// <summary>
     /// Throws <see cref="ProbeUnavailableException"/> when <paramref name="spec"/> cannot attach on this kernel;
     /// asked for every probe before anything is loaded, so such a script fails with one line and leaves nothing behind.
     /// </summary>

@@ -149,7 +149,7 @@ internal sealed partial class Session : IDisposable
         foreach (var probe in _program.Probes)
         {
             var instructions = probe.Code.Link(r => _mapFds[new MapRefKey(r)]);
-            var program = Own(BpfProgram.Load(probe.ProgramType, instructions, probe.Probe.Name, _program.Bound.Config.License, funcInfo: FunctionInfo(probe)));
+            var program = Own(ProbeAttacher.Load(probe.ProgramType, instructions, probe.Probe.Name, probe.Probe.AttachPoints, _program.Bound.Config.License, FunctionInfo(probe)));
             _loaded.Add((probe, program));
         }
     }
@@ -171,15 +171,17 @@ internal sealed partial class Session : IDisposable
     {
         var count = 0;
         Tracefs? tracefs = null;
+        var points = new List<(ProbeSpec, BpfProgram)>();
         foreach (var (probe, program) in _loaded)
         {
             foreach (var spec in probe.Probe.AttachPoints)
             {
                 count++;
                 if (spec.Kind.Run == ProbeRun.Attached)
-                    _attachments.Add(ProbeAttacher.Attach(spec, program, () => tracefs ??= Tracefs.Open()));
+                    points.Add((spec, program));
             }
         }
+        ProbeAttacher.AttachAll(points, () => tracefs ??= Tracefs.Open(), _attachments.Add);
         _output.AttachedProbes(count);
     }
 
