@@ -98,6 +98,9 @@ internal sealed partial class ProbeLowerer
             }
             case BoundBinary binary:
                 return LowerBinary(binary);
+            case BoundBlockExpression { Value: { } value } block:
+                LowerStatements(block.Statements);
+                return LowerScalar(value);
             case BoundTernary ternary:
             {
                 var result = Ir.NewRegister();
@@ -267,6 +270,10 @@ internal sealed partial class ProbeLowerer
                     LowerInto(tuple.Elements[i], slot, at, elementSize, padStrings);
                     Ir.Zero(slot, at + elementSize, Align8(elementSize) - elementSize);
                 }
+                break;
+            case BoundBlockExpression { Value: { } value } block:
+                LowerStatements(block.Statements);
+                LowerInto(value, slot, offset, size, padStrings);
                 break;
             case BoundTernary ternary:
             {

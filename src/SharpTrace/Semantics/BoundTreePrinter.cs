@@ -95,6 +95,7 @@ internal static class BoundTreePrinter
         BoundUnroll u => [u.Body],
         BoundTupleElement t => [t.Tuple],
         BoundIncrement i => [i.Update],
+        BoundBlockExpression b => b.Value is null ? b.Statements : [.. b.Statements, b.Value],
         _ => [],
     };
 }

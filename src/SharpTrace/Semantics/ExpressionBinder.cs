@@ -15,6 +15,8 @@ internal sealed partial class ExpressionBinder
     private readonly ProbeScope _scope;
     // x++ used as a value updates x first: a statement, bound by the statement binder.
     private readonly Func<IncrementExpression, TextSpan, BoundStatement?> _bindIncrement;
+    // A block expression's statements (an expanded macro's) are bound by the statement binder too.
+    private readonly Func<Statement, BoundStatement?> _bindStatement;
     private readonly SyntaxTree _tree;
     private readonly ITracepointCatalog _tracepoints;
     private readonly IKernelTypes? _kernel;
@@ -26,11 +28,13 @@ internal sealed partial class ExpressionBinder
     private readonly TracepointFormat? _tracepointFormat;
     private readonly Dictionary<string, VariableSymbol> _variables;
 
-    public ExpressionBinder(BindingContext context, ProbeScope scope, Func<IncrementExpression, TextSpan, BoundStatement?> bindIncrement)
+    public ExpressionBinder(BindingContext context, ProbeScope scope, Func<IncrementExpression, TextSpan, BoundStatement?> bindIncrement,
+        Func<Statement, BoundStatement?> bindStatement)
     {
         _context = context;
         _scope = scope;
         _bindIncrement = bindIncrement;
+        _bindStatement = bindStatement;
         _tree = context.Tree;
         _tracepoints = context.Tracepoints;
         _kernel = context.Kernel;
@@ -137,6 +141,8 @@ internal sealed partial class ExpressionBinder
             }
             case CallExpression call:
                 return BindCallExpression(call);
+            case BlockExpression block:
+                return BindBlockExpression(block);
             default:
                 _diagnostics.ReportUnsupported(expression.Span, "This expression");
                 return Error(expression.Span);

@@ -24,7 +24,7 @@ internal sealed partial class StatementBinder
     public StatementBinder(BindingContext context, ProbeScope scope)
     {
         _context = context;
-        _expressions = new ExpressionBinder(context, scope, BindIncrement);
+        _expressions = new ExpressionBinder(context, scope, BindIncrement, BindStatement);
         _tree = context.Tree;
         _config = context.Config;
         _diagnostics = context.Diagnostics;

@@ -145,32 +145,6 @@ internal sealed partial class Parser
         return declaration;
     }
 
-    /// <summary><c>macro name($a, @b, c) { ... }</c></summary>
-    private MacroDefinition ParseMacro()
-    {
-        var start = Take().Span.Start;
-        var name = Take();
-        Expect(TokenKind.OpenParen);
-        var parameters = new List<string>();
-        if (Current.Kind != TokenKind.CloseParen)
-        {
-            while (true)
-            {
-                if (Current.Kind is not (TokenKind.Variable or TokenKind.Map or TokenKind.Identifier))
-                    throw Unexpected("variable", "map", "identifier");
-                parameters.Add(Take().Text);
-                if (Current.Kind == TokenKind.CloseParen)
-                    break;
-                if (Current.Kind != TokenKind.Comma)
-                    throw Unexpected(")", "\",\"");
-                Take();
-            }
-        }
-        Take();
-        var body = ParseBlock();
-        return new MacroDefinition(SpanFrom(start), name.Text, parameters, body);
-    }
-
     private Probe? ParseProbe()
     {
         var start = Current.Span.Start;

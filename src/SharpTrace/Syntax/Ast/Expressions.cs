@@ -76,3 +76,9 @@ internal sealed record OffsetofExpression(TextSpan Span, TypeSyntax? Type, Expre
 
 /// <summary>A type as written: <c>int32</c>, <c>struct task_struct *</c>, <c>uint8[4]</c>, <c>string</c>.</summary>
 internal sealed record TypeSyntax(TextSpan Span, string Name, int PointerDepth, int? ArrayLength) : Node(Span);
+
+/// <summary>
+/// <c>{ statements; value }</c> used as a value: the statements run, then <see cref="Value"/> is the block's value
+/// (none when null). Macro calls expand to one (Semantics/MacroExpansion).
+/// </summary>
+internal sealed record BlockExpression(TextSpan Span, IReadOnlyList<Statement> Statements, Expression? Value) : Expression(Span);
