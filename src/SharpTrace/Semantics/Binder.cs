@@ -57,7 +57,10 @@ internal sealed class Binder
     {
         if (tree.Diagnostics.Any(d => d.IsError))
             return (null, tree.Diagnostics);
+        var imported = new List<Diagnostic>();
+        tree = Imports.ImportResolver.Resolve(tree, imported);
         var expansion = new DiagnosticBag(tree.Source);
+        expansion.AddRange(imported);
         tree = tree with { Root = Macros.MacroExpansion.Expand(tree.Root, expansion, name => builtins.TryGetVariable(name, out _)) };
         if (expansion.Items.Count > 0)
             return (null, [.. tree.Diagnostics, .. expansion.Items]);

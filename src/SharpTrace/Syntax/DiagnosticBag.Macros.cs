@@ -31,4 +31,14 @@ internal sealed partial class DiagnosticBag
         Error(span, $"Unhygienic access to variable: {variable}. Variables must be passed into the macro as arguments.");
     public void ReportDeclarationShadowsMacroArgument(TextSpan span, string variable) =>
         Error(span, $"Variable declaration shadows macro arg {variable}");
+
+    // Imports, worded as bpftrace's parser and import resolution word them.
+    public void ReportImportAfterDefinitions(TextSpan span) => Error(span, "root imports must appear before probes and functions");
+    public void ReportImportNotFound(TextSpan span, string checkedPath) =>
+        Error(span, $"Unable to find suitable path for import (checked: {checkedPath})");
+    public void ReportImportWorldWritable(TextSpan span, string path) =>
+        Error(span, $"cowardly refusing to import from a directory with global write permissions: \"{path}\"");
+    public void ReportUnknownImportType(TextSpan span, string fileName) => Error(span, $"unknown import type: \"{fileName}\"");
+    public void ReportImportReadError(TextSpan span, string path, string reason) => Error(span, $"error reading import '\"{path}\"': {reason}");
+    public void ReportConfigInImport(TextSpan span) => Error(span, "invalid `config` within import");
 }

@@ -11,7 +11,14 @@ internal sealed record ProgramNode(
     ConfigBlock? Config,
     IReadOnlyList<MapDeclaration> MapDeclarations,
     IReadOnlyList<MacroDefinition> Macros,
-    IReadOnlyList<Probe> Probes) : Node(Span);
+    IReadOnlyList<Probe> Probes) : Node(Span)
+{
+    /// <summary>The root's <c>import "path";</c> directives, resolved before binding (Semantics/Imports).</summary>
+    public IReadOnlyList<ImportDirective> Imports { get; init; } = [];
+}
+
+/// <summary><c>import "path";</c> at the root of a script.</summary>
+internal sealed record ImportDirective(TextSpan Span, string Path) : Node(Span);
 
 /// <summary><c>#include &lt;x.h&gt;</c> or <c>#define NAME value</c>, kept as text.</summary>
 internal sealed record PreprocessorLine(TextSpan Span, string Text) : Node(Span);
