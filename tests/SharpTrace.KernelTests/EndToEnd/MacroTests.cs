@@ -75,6 +75,39 @@ public sealed class MacroTests : KernelTest
         JsonLines.AssertEveryLineIsAnObject(actual.Stdout);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task MacrosImportedFromAFilePrintWhatBpftracePrintsForTheExpansion(bool json)
+    {
+        // The macros in helpers.bt, the probe in main.bt, in a directory only we can write (bpftrace refuses others).
+        var path = $"/tmp/sharptrace-macro-{Guid.NewGuid():N}";
+        var dir = Directory.CreateTempSubdirectory("sharptrace-import-");
+        try
+        {
+            var script = WithMacros(path);
+            var probeStart = script.IndexOf("tracepoint:", StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(dir.FullName, "helpers.bt"), script[..probeStart]);
+            var main = Path.Combine(dir.FullName, "main.bt");
+            File.WriteAllText(main, "import \"helpers.bt\";\n" + script[probeStart..]);
+            string[] format = json ? ["-f", "json"] : [];
+
+            using var bpftrace = BpftraceRun.Start([.. format, "-e", ExpandedByHand(path)]);
+            var (expected, bpftraceChild) = await TraceOneOpenAsync(bpftrace, path);
+            using var sharptrace = SharpTraceRun.Start([.. format, main]);
+            var (actual, child) = await TraceOneOpenAsync(sharptrace, path);
+
+            Assert.Equal((0, 0), (expected.ExitCode, actual.ExitCode));
+            Assert.Equal(JsonLines.NonEmpty(expected.Stdout).Select(l => l.Replace($"{bpftraceChild}", "PID", StringComparison.Ordinal)),
+                JsonLines.NonEmpty(actual.Stdout).Select(l => l.Replace($"{child}", "PID", StringComparison.Ordinal)));
+            Assert.Contains($"{child} {child} 84 40 opener", actual.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task DocumentedExamplesPrintWhatTheDocumentationSays()
     {
