@@ -105,7 +105,7 @@ internal sealed class ImportResolver
         string text;
         try
         {
-            text = TraceScript.ReadFile(path);
+            text = Output.RawText.Decode(Kernel.RegularFiles.ReadAllBytes(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
