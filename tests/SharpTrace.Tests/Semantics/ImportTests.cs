@@ -36,6 +36,15 @@ public sealed class ImportTests : IDisposable
     }
 
     [Fact]
+    public void ImportsPrintInTheAstAndUnparseAsWritten()
+    {
+        var program = SyntaxTree.Parse("import \"lib/a.bt\";\nBEGIN { }").Root;
+
+        Assert.Contains("Import \"lib/a.bt\"", AstPrinter.Print(program), StringComparison.Ordinal);
+        Assert.StartsWith("import \"lib/a.bt\";\n", Unparser.Unparse(program), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ImportedMacrosMapsAndProbesJoinTheScriptImportedProbesFirst()
     {
         Write("helpers.bt", "let @seen = lruhash(10);\nmacro greet(x) { printf(\"hello %s\\n\", x); }\nEND { @seen[1] = 1; }\n");
