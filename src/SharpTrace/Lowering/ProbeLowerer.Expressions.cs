@@ -100,9 +100,9 @@ internal sealed partial class ProbeLowerer
             }
             case BoundBinary binary:
                 return LowerBinary(binary);
-            case BoundBlockExpression block:
-                LowerStatement(block.Block);
-                return LowerScalar(block.Value);
+            case BoundBlockExpression { Value: { } value } block:
+                LowerStatements(block.Statements);
+                return LowerScalar(value);
             case BoundTernary ternary:
             {
                 var result = Ir.NewRegister();
@@ -273,9 +273,9 @@ internal sealed partial class ProbeLowerer
                     Ir.Zero(slot, at + elementSize, Align8(elementSize) - elementSize);
                 }
                 break;
-            case BoundBlockExpression block:
-                LowerStatement(block.Block);
-                LowerInto(block.Value, slot, offset, size, padStrings);
+            case BoundBlockExpression { Value: { } value } block:
+                LowerStatements(block.Statements);
+                LowerInto(value, slot, offset, size, padStrings);
                 break;
             case BoundTernary ternary:
             {

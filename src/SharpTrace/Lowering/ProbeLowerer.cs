@@ -147,7 +147,13 @@ internal sealed partial class ProbeLowerer
 
     private void LowerDiscarded(BoundExpression expression)
     {
-        if (expression.Type.IsInteger)
+        if (expression is BoundBlockExpression block)
+        {
+            LowerStatements(block.Statements);
+            if (block.Value is { } value)
+                LowerDiscarded(value);
+        }
+        else if (expression.Type.IsInteger)
             LowerScalar(expression);
         else if (expression.Type.Size > 0)
             LowerInto(expression, Ir.NewSlot(expression.Type.Size), 0, expression.Type.Size, padStrings: false);
@@ -167,6 +173,12 @@ internal sealed partial class ProbeLowerer
         }
         var slot = _bufferVariables[s.Variable];
         LowerAs(s.Value, s.Variable.Type, slot, 0, padStrings: true);
+    }
+
+    private void LowerStatements(IEnumerable<BoundStatement> statements)
+    {
+        foreach (var statement in statements)
+            LowerStatement(statement);
     }
 
     private static bool IsHistogram(MapSymbol map) => map.ValueType is AggregationType { IsHistogram: true };

@@ -55,6 +55,13 @@ internal sealed class Binder
     {
         if (tree.Diagnostics.Any(d => d.IsError))
             return (null, tree.Diagnostics);
+        var imported = new List<Diagnostic>();
+        tree = Imports.ImportResolver.Resolve(tree, imported);
+        var expansion = new DiagnosticBag(tree.Source);
+        expansion.AddRange(imported);
+        tree = tree with { Root = Macros.MacroExpansion.Expand(tree.Root, expansion, name => builtins.TryGetVariable(name, out _)) };
+        if (expansion.Items.Count > 0)
+            return (null, [.. tree.Diagnostics, .. expansion.Items]);
         var binder = new Binder(builtins, tree, tracepoints, config ?? new ProgramConfig(), kernelTypes, builtins.ProbeKinds);
         var program = binder.BindToFixpoint();
         var diagnostics = tree.Diagnostics.Concat(binder._declarationDiagnostics.Items).Concat(binder._diagnostics.Items).ToList();

@@ -60,9 +60,6 @@ internal sealed record BoundTuple(TextSpan Span, IReadOnlyList<BoundExpression> 
 internal sealed record BoundStr(TextSpan Span, BoundExpression Pointer, BoundExpression? Length, bool? FromUserSpace, StringType StringType)
     : BoundExpression(Span, StringType);
 
-/// <summary><c>{ statements; value }</c>: the statements run, then the value is the block's.</summary>
-internal sealed record BoundBlockExpression(TextSpan Span, BoundBlock Block, BoundExpression Value) : BoundExpression(Span, Value.Type);
-
 /// <summary>A value-less call's result used as an expression (never read): the type of statements.</summary>
 internal abstract record BoundStatement(TextSpan Span) : BoundNode(Span);
 

@@ -77,7 +77,6 @@ internal static class BoundTreePrinter
         BoundUnary u => [u.Operand],
         BoundBinary b => [b.Left, b.Right],
         BoundTernary t => [t.Condition, t.WhenTrue, t.WhenFalse],
-        BoundBlockExpression b => [b.Block, b.Value],
         BoundTuple t => t.Elements,
         BoundStr s => s.Length is null ? [s.Pointer] : [s.Pointer, s.Length],
         BoundMemoryRead m => [m.Base],
@@ -98,6 +97,7 @@ internal static class BoundTreePrinter
         BoundUnroll u => [u.Body],
         BoundTupleElement t => [t.Tuple],
         BoundIncrement i => [i.Update],
+        BoundBlockExpression b => b.Value is null ? b.Statements : [.. b.Statements, b.Value],
         _ => [],
     };
 }

@@ -50,9 +50,9 @@ internal sealed partial class StatementBinder
     {
         _letScopes.Add([]);
         var statements = block.Statements.Select(BindStatement).OfType<BoundStatement>().ToList();
-        var value = _expressions.BindExpression(block.Value);
+        var value = block.Value is null ? null : _expressions.BindExpression(block.Value);
         LeaveLetScope();
-        return value.Type is ErrorType ? value : new BoundBlockExpression(block.Span, new BoundBlock(block.Span, statements), value);
+        return value?.Type is ErrorType ? value : new BoundBlockExpression(block.Span, statements, value);
     }
 
     // Variables a "let" declared in each enclosing block, innermost last: unknown again once their block ends (a

@@ -57,6 +57,7 @@ internal static class AstPrinter
         ConfigBlock => "Config",
         ConfigEntry e => $"ConfigEntry {e.Key}",
         MapDeclaration m => $"MapDeclaration {m.MapName} {m.Kind}",
+        ImportDirective i => $"Import {Quote(i.Path)}",
         MacroDefinition m => $"Macro {m.Name}({string.Join(", ", m.Parameters)})",
         Probe => "Probe",
         AttachPoint a => $"AttachPoint {Quote(a.Raw)}{(a.Name is { } name ? $" name={Quote(name)}" : "")} provider={Quote(a.Provider)} parts=[{string.Join(", ", a.Parts.Select(Quote))}]",
@@ -104,7 +105,7 @@ internal static class AstPrinter
             case Group g:
                 return g.Items;
             case ProgramNode p:
-                return [.. p.Preprocessor, .. p.CDefinitions, .. Optional(p.Config), .. p.MapDeclarations, .. p.Macros, .. p.Probes];
+                return [.. p.Preprocessor, .. p.CDefinitions, .. p.Imports, .. Optional(p.Config), .. p.MapDeclarations, .. p.Macros, .. p.Probes];
             case ConfigBlock c:
                 return c.Entries;
             case ConfigEntry entry:
@@ -146,7 +147,7 @@ internal static class AstPrinter
             case TernaryExpression t:
                 return [t.Condition, t.WhenTrue, t.WhenFalse];
             case BlockExpression b:
-                return [.. b.Statements, new Group(b.Value.Span, "Value", [b.Value])];
+                return b.Value is null ? [.. b.Statements] : [.. b.Statements, new Group(b.Value.Span, "Value", [b.Value])];
             case IncrementExpression i:
                 return [i.Target];
             case FieldAccess f:

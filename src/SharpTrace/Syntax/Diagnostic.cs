@@ -28,8 +28,10 @@ public sealed record Diagnostic(DiagnosticSeverity Severity, SourceText Source, 
         var line = Source.GetLineIndex(Math.Min(Span.Start, Math.Max(0, Source.Length)));
         var label = Severity == DiagnosticSeverity.Error ? "ERROR" : "WARNING";
         var lastLine = Span.Length > 0 ? Source.GetLineIndex(Math.Min(Span.End - 1, Source.Length)) : line;
+        // In a script with imports, the imported file's name and its own line numbers.
+        var (name, firstLine) = Source.FileAt(Span.Start);
         if (lastLine > line)
-            return $"{Source.Name}:{line + 1}-{lastLine + 1}: {label}: {Message}\n";
+            return $"{name}:{line - firstLine + 1}-{lastLine - firstLine + 1}: {label}: {Message}\n";
 
         var lineStart = Source.GetLineStart(line);
         var lineText = Source.GetLineText(line);
@@ -37,7 +39,7 @@ public sealed record Diagnostic(DiagnosticSeverity Severity, SourceText Source, 
         // An empty span (a missing token) underlines nothing, as in bpftrace: "stdin:1:16-16".
         var endCol = Span.Length == 0 ? startCol : Math.Max(startCol + 1, Math.Min(Span.End - lineStart, lineText.Length) + 1);
         var sb = new StringBuilder();
-        sb.Append($"{Source.Name}:{line + 1}:{startCol}-{endCol}: {label}: {Message}\n");
+        sb.Append($"{name}:{line - firstLine + 1}:{startCol}-{endCol}: {label}: {Message}\n");
         // The end of a text that ends with a line break is on a line of its own, which bpftrace doesn't show.
         if (Span.Start >= Source.Length && (Source.Length == 0 || Source.Text[^1] == '\n'))
             return sb.ToString();

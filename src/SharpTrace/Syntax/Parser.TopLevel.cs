@@ -12,6 +12,7 @@ internal sealed partial class Parser
         ConfigBlock? config = null;
         var mapDeclarations = new List<MapDeclaration>();
         var macros = new List<MacroDefinition>();
+        var imports = new List<ImportDirective>();
         var probes = new List<Probe>();
 
         while (Current.Kind != TokenKind.EndOfFile)
@@ -38,6 +39,9 @@ internal sealed partial class Parser
                     case TokenKind.Identifier when token.Text == "let" && Peek(1).Kind == TokenKind.Map:
                         mapDeclarations.Add(ParseMapDeclaration());
                         break;
+                    case TokenKind.Identifier when token.Text == "import" && Peek(1).Kind == TokenKind.String:
+                        ParseImport(imports, mapDeclarations.Count + macros.Count + probes.Count > 0);
+                        break;
                     case TokenKind.Identifier when token.Text == "macro" && Peek(1).Kind == TokenKind.Identifier:
                         macros.Add(ParseMacro());
                         break;
@@ -56,7 +60,7 @@ internal sealed partial class Parser
         if (_lookahead.Count > 0 && _lookahead[0].Errors is { } endErrors)
             _diagnostics.AddRange(endErrors.Items);
 
-        return new ProgramNode(new TextSpan(0, _source.Length), preprocessor, cDefinitions, config, mapDeclarations, macros, probes);
+        return new ProgramNode(new TextSpan(0, _source.Length), preprocessor, cDefinitions, config, mapDeclarations, macros, probes) { Imports = imports };
     }
 
     private void SkipToEndOfTopLevelItem()
@@ -143,32 +147,6 @@ internal sealed partial class Parser
         if (Current.Kind == TokenKind.Semicolon)
             Take();
         return declaration;
-    }
-
-    /// <summary><c>macro name($a, @b, c) { ... }</c></summary>
-    private MacroDefinition ParseMacro()
-    {
-        var start = Take().Span.Start;
-        var name = Take();
-        Expect(TokenKind.OpenParen);
-        var parameters = new List<string>();
-        if (Current.Kind != TokenKind.CloseParen)
-        {
-            while (true)
-            {
-                if (Current.Kind is not (TokenKind.Variable or TokenKind.Map or TokenKind.Identifier))
-                    throw Unexpected("variable", "map", "identifier");
-                parameters.Add(Take().Text);
-                if (Current.Kind == TokenKind.CloseParen)
-                    break;
-                if (Current.Kind != TokenKind.Comma)
-                    throw Unexpected(")", "\",\"");
-                Take();
-            }
-        }
-        Take();
-        var body = ParseBlock();
-        return new MacroDefinition(SpanFrom(start), name.Text, parameters, body);
     }
 
     private Probe? ParseProbe()

@@ -17,6 +17,25 @@ public sealed class SourceText
         _lineStarts = starts.ToArray();
     }
 
+    // A script with its imports is one text of several files, each starting on a line of its own: where each begins
+    // (its position and line) and its name. A plain script is one part.
+    private readonly IReadOnlyList<(int Start, int FirstLine, string Name)>? _parts;
+
+    internal SourceText(string text, string name, IReadOnlyList<(int Start, string Name)> parts)
+        : this(text, name)
+    {
+        _parts = parts.Select(p => (p.Start, GetLineIndex(p.Start), p.Name)).ToList();
+    }
+
+    /// <summary>The file a position is in (its name, and the zero-based line its part starts at), for diagnostics.</summary>
+    internal (string Name, int FirstLine) FileAt(int position)
+    {
+        if (_parts is null)
+            return (Name, 0);
+        var part = _parts.Last(p => p.Start <= position || p.Start == 0);
+        return (part.Name, part.FirstLine);
+    }
+
     /// <summary>The whole text.</summary>
     public string Text { get; }
 

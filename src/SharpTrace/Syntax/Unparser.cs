@@ -79,6 +79,7 @@ internal static class Unparser
         var items = new List<Node>();
         items.AddRange(program.Preprocessor);
         items.AddRange(program.CDefinitions);
+        items.AddRange(program.Imports);
         if (program.Config != null)
             items.Add(program.Config);
         items.AddRange(program.MapDeclarations);
@@ -93,6 +94,7 @@ internal static class Unparser
             {
                 case PreprocessorLine p: w.Line(p.Text); break;
                 case CDefinition c: w.Line(c.Text); break;
+                case ImportDirective i: w.Line($"import {AstPrinter.Quote(i.Path)};"); break;
                 case ConfigBlock c:
                     w.Line("config = {");
                     w.Indent++;
@@ -269,7 +271,7 @@ internal static class Unparser
         foreach (var statement in block.Statements)
             WriteStatement(w, statement);
         var statements = w.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return "{ " + string.Concat(statements.Select(s => s + " ")) + Expr(block.Value) + " }";
+        return "{ " + string.Concat(statements.Select(s => s + " ")) + (block.Value is null ? "" : Expr(block.Value) + " ") + "}";
     }
 
     // "- -x" must not become "--x", nor "& &x" become "&&x".

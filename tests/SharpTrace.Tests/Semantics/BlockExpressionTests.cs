@@ -20,7 +20,7 @@ public class BlockExpressionTests
         var assignment = Assert.IsType<AssignmentStatement>(Assert.Single(tree.Root.Probes[0].Body.Statements));
         var block = Assert.IsType<BlockExpression>(assignment.Value);
         Assert.IsType<LetStatement>(Assert.Single(block.Statements));
-        Assert.Equal("$a + 1", Unparser.Unparse(block.Value));
+        Assert.Equal("$a + 1", Unparser.Unparse(Assert.IsAssignableFrom<Expression>(block.Value)));
         Assert.Equal("{ let $a = 1; $a + 1 }", Unparser.Unparse(block));
     }
 

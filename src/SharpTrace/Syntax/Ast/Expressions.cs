@@ -65,12 +65,6 @@ internal sealed record TupleExpression(TextSpan Span, IReadOnlyList<Expression> 
 /// <summary><c>(name=a, other=b)</c>, a record.</summary>
 internal sealed record RecordExpression(TextSpan Span, IReadOnlyList<(string Name, Expression Value)> Fields) : Expression(Span);
 
-/// <summary>
-/// <c>{ let $a = 1; $a + 1 }</c>: statements, then the expression (no <c>;</c> after it) that is the block's value.
-/// <c>let</c>s inside are scoped to the block.
-/// </summary>
-internal sealed record BlockExpression(TextSpan Span, IReadOnlyList<Statement> Statements, Expression Value) : Expression(Span);
-
 /// <summary><c>(type)expr</c>.</summary>
 internal sealed record CastExpression(TextSpan Span, TypeSyntax Type, Expression Operand) : Expression(Span);
 
@@ -82,3 +76,10 @@ internal sealed record OffsetofExpression(TextSpan Span, TypeSyntax? Type, Expre
 
 /// <summary>A type as written: <c>int32</c>, <c>struct task_struct *</c>, <c>uint8[4]</c>, <c>string</c>.</summary>
 internal sealed record TypeSyntax(TextSpan Span, string Name, int PointerDepth, int? ArrayLength) : Node(Span);
+
+/// <summary>
+/// <c>{ let $a = 1; $a + 1 }</c> used as a value: the statements run, then <see cref="Value"/> (written without a
+/// <c>;</c> after it) is the block's value (none when null: only an expanded macro call has none, see
+/// Semantics/MacroExpansion). <c>let</c>s inside are scoped to the block.
+/// </summary>
+internal sealed record BlockExpression(TextSpan Span, IReadOnlyList<Statement> Statements, Expression? Value) : Expression(Span);

@@ -11,7 +11,14 @@ internal sealed record ProgramNode(
     ConfigBlock? Config,
     IReadOnlyList<MapDeclaration> MapDeclarations,
     IReadOnlyList<MacroDefinition> Macros,
-    IReadOnlyList<Probe> Probes) : Node(Span);
+    IReadOnlyList<Probe> Probes) : Node(Span)
+{
+    /// <summary>The root's <c>import "path";</c> directives, resolved before binding (Semantics/Imports).</summary>
+    public IReadOnlyList<ImportDirective> Imports { get; init; } = [];
+}
+
+/// <summary><c>import "path";</c> at the root of a script.</summary>
+internal sealed record ImportDirective(TextSpan Span, string Path) : Node(Span);
 
 /// <summary><c>#include &lt;x.h&gt;</c> or <c>#define NAME value</c>, kept as text.</summary>
 internal sealed record PreprocessorLine(TextSpan Span, string Text) : Node(Span);
@@ -28,8 +35,17 @@ internal sealed record ConfigEntry(TextSpan Span, string Key, Expression Value) 
 /// <summary>Top-level <c>let @m = hash(N);</c>.</summary>
 internal sealed record MapDeclaration(TextSpan Span, string MapName, string Kind, Expression? MaxEntries) : Node(Span);
 
-/// <summary><c>macro name($a, @b, c) { ... }</c>.</summary>
-internal sealed record MacroDefinition(TextSpan Span, string Name, IReadOnlyList<string> Parameters, Block Body) : Node(Span);
+/// <summary>
+/// <c>macro name($a, @b, c) { ... }</c>: parameters are <c>$variables</c>, <c>@maps</c> or identifiers (an
+/// expression). <see cref="HasValue"/> when the body's last statement is an expression without a <c>;</c>: the value
+/// of a call. <see cref="NameSpan"/> covers <c>macro name</c>, where bpftrace points at a definition.
+/// </summary>
+internal sealed record MacroDefinition(TextSpan Span, string Name, IReadOnlyList<string> Parameters, Block Body) : Node(Span)
+{
+    public TextSpan NameSpan { get; init; } = Span;
+    public IReadOnlyList<TextSpan> ParameterSpans { get; init; } = [];
+    public bool HasValue { get; init; }
+}
 
 /// <summary>One probe: attach points, optional predicate, body.</summary>
 internal sealed record Probe(TextSpan Span, IReadOnlyList<AttachPoint> AttachPoints, Expression? Predicate, Block Body) : Node(Span);
