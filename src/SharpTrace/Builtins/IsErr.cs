@@ -26,7 +26,7 @@ internal sealed class IsErr : BuiltinFunction
         new BoundIsErr(call.Span, arguments[0]!);
 
     /// <summary>A bound <c>is_err(ptr)</c>: (u64)ptr &gt;= (u64)-4095.</summary>
-    private sealed record BoundIsErr(TextSpan Span, BoundExpression Pointer) : BoundBuiltinCall(Span, BpfType.Int64)
+    private sealed record BoundIsErr(TextSpan Span, BoundExpression Pointer) : BoundBuiltinCall(Span, BoolType.Instance)
     {
         public override IReadOnlyList<BoundExpression> Operands => [Pointer];
 

@@ -38,7 +38,7 @@ internal sealed class Strcontains : BuiltinFunction
 /// compared as constants; another needle is read from its own buffer up to its NUL.
 /// </summary>
 internal sealed record BoundStrcontains(TextSpan Span, BoundExpression Haystack, BoundExpression Needle)
-    : BoundBuiltinCall(Span, BpfType.Int64)
+    : BoundBuiltinCall(Span, BoolType.Instance)
 {
     public override IReadOnlyList<BoundExpression> Operands => [Haystack, Needle];
 

@@ -55,7 +55,8 @@ public sealed class StringBuiltinTests : KernelTest
         Assert.Equal(
         [
             """{"type": "map", "data": {"@n": 2}}""",
-            """{"type": "map", "data": {"@r": {"0,1,0,1,1": 1, "1,0,0,1,1": 1}}}""",
+            // strcontains and is_err are bools, as the newest reference types them; a bool in a JSON key is its text.
+            """{"type": "map", "data": {"@r": {"0,true,false,true,true": 1, "1,false,false,true,true": 1}}}""",
         ], JsonLines.NonEmpty(actual.Stdout).Where(l => !l.Contains("attached_probes", StringComparison.Ordinal)));
     }
 
