@@ -140,11 +140,8 @@ internal sealed partial class StatementBinder
             _diagnostics.Error(value.Span, "Cannot assign a value of type 'none' to a map");
             return null;
         }
-        if (value.Type is CValueType stored)
-        {
-            _diagnostics.ReportUnsupported(value.Span, $"Storing a {stored} in a map");
-            return null;
-        }
+        // A struct, union or array is copied into the map's value whole (its members are not read back yet, see
+        // ExpressionBinder.StoredCValue).
         var map = _maps.Get(access.Name);
         var keys = _expressions.BindKeys(map, access);
         if (value.Type is ErrorType && map.ValueType is null)

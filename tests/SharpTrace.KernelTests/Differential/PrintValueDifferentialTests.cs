@@ -73,6 +73,24 @@ public sealed partial class PrintValueDifferentialTests : KernelTest
     }
 
     [Fact]
+    public async Task StructsAndArraysStoredInMapsPrintAtExitAsBpftracePrintsThem()
+    {
+        var script = SampleHead + $$"""
+            uprobe:{{TestPrograms.PathOf("probe_args")}}:measure {
+              $s = (struct sample *)arg0;
+              @s = *$s; @a = $s->values; @t = (1, $s->values);
+              exit();
+            }
+            """;
+
+        var expected = await TraceProbeArgsAsync(BpftraceRun.Start(["-e", script]));
+        var actual = await TraceProbeArgsAsync(SharpTraceRun.Start(["-e", script]));
+
+        Assert.Equal("\n\n@a: [1,-2,3]\n@s: { .id = 7, .delta = -3, .label = alpha, .bits = 213, .values = [1,-2,3] }\n@t: (1, [1,-2,3])\n", expected.Stdout);
+        Assert.Equal((0, expected.Stdout), (actual.ExitCode, actual.Stdout));
+    }
+
+    [Fact]
     public async Task StructsPrintAsTheNewestBpftracePrintsThem()
     {
         // The newest reference: bitfields as their bits (level's -6 in 5 bits is 26; 0.17 printed the whole word),
