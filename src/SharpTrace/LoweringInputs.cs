@@ -29,7 +29,7 @@ internal static class LoweringInputs
         }
         var records = program.Actions.Select(a => new LoweredRecord(a.Id, a.Kind, a.Layout)
         {
-            FieldTypes = a is Records.FormattedAction f ? f.ArgumentTypes : [],
+            FieldTypes = a.FieldTypes,
         }).ToList();
         // Builtins add the maps they use (elapsed's start time, stack traces) to the table as they lower.
         var lowered = ProgramLowerer.Lower(program, table, scriptMaps, records, new BuiltinLowerings(maps, table));

@@ -51,6 +51,9 @@ internal sealed partial class ProbeLowerer
         Ir.Mark(done);
     }
 
+    /// <summary><c>print(value)</c>: the value in a record of its own, laid out as its action's type.</summary>
+    private void LowerPrintValue(BoundPrintValue s) => LowerRecord(s.Action, [s.Value]);
+
     /// <summary>exit(): the program's exit record (with the code, for exit(code)), then the probe ends.</summary>
     private void LowerExit(BoundExit exit)
     {
@@ -81,6 +84,9 @@ internal sealed partial class ProbeLowerer
     {
         var map = MapOf(s.Map);
         var action = _records[s.Action];
+        // Top and div computed at run time are evaluated before the walk and written into the header.
+        var limits = s is { Top: { } topValue, Div: { } divValue } ? (Top: LowerScalar(topValue), Div: LowerScalar(divValue)) : default;
+        var headerSize = s.Top is null ? PrintSnapshot.HeaderSize : PrintSnapshot.HeaderWithLimitsSize;
         var walk = Ir.NewSlot(WalkContextSize);
         Ir.Store(new SlotAddress(walk, WalkAction), 8, new Imm(s.Action));
         Ir.Store(new SlotAddress(walk, WalkCpu), 4, Ir.Call(HelperFunction.GetSmpProcessorId));
@@ -94,7 +100,7 @@ internal sealed partial class ProbeLowerer
 
         var done = Ir.NewLabel("print_done");
         var header = Ir.NewRegister();
-        Ir.Emit(new ReserveOp(header, action, PrintSnapshot.HeaderSize));
+        Ir.Emit(new ReserveOp(header, action, headerSize));
         Ir.Branch(IrCondition.Eq, header, new Imm(0), done);
         Ir.Emit(new MapWalkOp(null, map, PrintCallback(s.Map, map, action), new StackAddress(walk)));
         WriteSnapshotStart(Ir, header, offset => new SlotAddress(walk, offset), PrintSnapshot.HeaderKind);
@@ -103,6 +109,11 @@ internal sealed partial class ProbeLowerer
             Ir.Binary(IrBinaryOp.Sub, Ir.Load(new SlotAddress(walk, WalkVisited), IrInt.U64), start));
         Ir.Store(new PointerAddress(header, PrintSnapshot.LostOffset), 8,
             Ir.Binary(IrBinaryOp.Sub, Ir.Load(new SlotAddress(walk, WalkLost), IrInt.U64), start));
+        if (s.Top is not null)
+        {
+            Ir.Store(new PointerAddress(header, PrintSnapshot.TopOffset), 8, limits.Top);
+            Ir.Store(new PointerAddress(header, PrintSnapshot.DivOffset), 8, limits.Div);
+        }
         Ir.Emit(new SubmitOp(header));
         Ir.Mark(done);
     }

@@ -138,6 +138,9 @@ internal sealed partial class ProbeLowerer
             case BoundPrintMap s:
                 LowerPrintMap(s);
                 break;
+            case BoundPrintValue s:
+                LowerPrintValue(s);
+                break;
             default:
                 if (!TryLowerLoopStatement(statement))
                     throw NotSupported(statement.GetType().Name);

@@ -111,7 +111,10 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
         BufferValue b => Quote(b.ToString()),
         StackValue s => Quote(s.Format(StackValue.ValueIndent)),
         TupleValue t => "[" + string.Join(",", t.Elements.Select(e => FormatValue(e, div))) + "]",
+        // The newest bpftrace writes a record as an object spaced like its maps (0.17 added spaces inside the braces).
+        RecordValue r => "{" + string.Join(", ", r.Fields.Select(f => Quote(f.Name) + ": " + FormatValue(f.Value, div))) + "}",
         ArrayValue a => "[" + string.Join(",", a.Elements.Select(e => FormatValue(e, div))) + "]",
+        SymbolicValue n => Decimal(n.Number),
         StatsValue s => $"{{\"count\": {Decimal(s.Count)}, \"average\": {Decimal(s.Average)}, \"total\": {Decimal(s.Total)}}}",
         HistValue h => FormatBuckets(h.Buckets, i => (Histogram.Log2BucketMin(i, h.Bits), Histogram.Log2BucketMax(i, h.Bits)), div),
         LinearHistValue l => FormatBuckets(l.Buckets, i => Histogram.LinearBucketRange(i, l.Min, l.Max, l.Step), div),

@@ -84,19 +84,6 @@ public sealed record TupleValue(IReadOnlyList<RuntimeValue> Elements) : RuntimeV
     public override int GetHashCode() => Sequence.Hash(Elements);
 }
 
-/// <summary>An array such as <c>pton("1.2.3.4")</c>'s, printed as bpftrace prints arrays: <c>[1,2,3,4]</c>, in text and JSON.</summary>
-public sealed record ArrayValue(IReadOnlyList<RuntimeValue> Elements) : RuntimeValue
-{
-    /// <summary>The elements in brackets, separated by commas without spaces.</summary>
-    public override string ToString() => $"[{string.Join(",", Elements)}]";
-
-    /// <inheritdoc/>
-    public bool Equals(ArrayValue? other) => other is not null && Elements.SequenceEqual(other.Elements);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => Sequence.Hash(Elements);
-}
-
 /// <summary>The value of <c>count()</c>.</summary>
 public sealed record CountValue(ulong Value) : RuntimeValue
 {

@@ -16,6 +16,9 @@ internal abstract record AsyncAction(int Id)
     /// <summary>The record's fields after the id (print's snapshot records have their own layout, <see cref="PrintSnapshot"/>).</summary>
     public virtual RecordLayout Layout => RecordLayout.IdOnly;
 
+    /// <summary>The types of the fields as the handler decodes them (the writer lays each value out as its type), when it has any.</summary>
+    public virtual IReadOnlyList<IRecordValueType> FieldTypes => [];
+
     /// <summary>The handler of this action's records for one run; it may keep state between records (a snapshot's entries).</summary>
     public abstract IRecordHandler CreateHandler(IRecordContext context);
 }

@@ -11,6 +11,8 @@ internal abstract record FormattedAction(int Id, string Format, IReadOnlyList<IR
 {
     public override RecordLayout Layout { get; } = RecordLayout.Packed(ArgumentTypes.Select(t => t.Size));
 
+    public override IReadOnlyList<IRecordValueType> FieldTypes => ArgumentTypes;
+
     /// <summary>What user space does with the formatted text: print it, print the file it names, run it.</summary>
     protected abstract void Act(string text, IRecordContext context);
 

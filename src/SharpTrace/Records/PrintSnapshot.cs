@@ -19,6 +19,10 @@ internal static class PrintSnapshot
     public const int VisitedOffset = PayloadOffset;
     public const int LostOffset = PayloadOffset + 8;
     public const int HeaderSize = PayloadOffset + 16;
+    /// <summary>Top and div computed at run time (signed; zero or less: all entries, undivided) follow the counts.</summary>
+    public const int TopOffset = PayloadOffset + 16;
+    public const int DivOffset = PayloadOffset + 24;
+    public const int HeaderWithLimitsSize = PayloadOffset + 32;
     public const int HeaderKind = 1;
     public const int EntryKind = 0;
 
@@ -43,11 +47,15 @@ internal static class PrintSnapshot
 
 /// <summary>
 /// <c>print(@m, top, div)</c>: prints the map as it was at the call (records described by <see cref="PrintSnapshot"/>);
-/// the <see cref="Top"/> largest entries (0: all), values divided by <see cref="Div"/> (0: as they are).
+/// the <see cref="Top"/> largest entries (0: all), values divided by <see cref="Div"/> (0: as they are), or, when
+/// <see cref="LimitsInHeader"/>, the top and div the probe computed and wrote in the header.
 /// </summary>
-internal sealed record PrintMapAction(int Id, string Map, uint Top = 0, uint Div = 0) : AsyncAction(Id)
+internal sealed record PrintMapAction(int Id, string Map, uint Top = 0, uint Div = 0, bool LimitsInHeader = false) : AsyncAction(Id)
 {
     public override string Kind => "print";
+
+    /// <summary>The header record's size: with room for top and div when they are computed at run time.</summary>
+    public int HeaderSize => LimitsInHeader ? PrintSnapshot.HeaderWithLimitsSize : PrintSnapshot.HeaderSize;
 
     public override IRecordHandler CreateHandler(IRecordContext context) => new Handler(this, context);
 
@@ -56,10 +64,12 @@ internal sealed record PrintMapAction(int Id, string Map, uint Top = 0, uint Div
     {
         private readonly Dictionary<(ulong Tag, uint Cpu), Pending> _pending = [];
 
-        private sealed class Pending(ulong expected, ulong lost)
+        private sealed class Pending(ulong expected, ulong lost, uint top, uint div)
         {
             public ulong Expected => expected;
             public ulong Lost => lost;
+            public uint Top => top;
+            public uint Div => div;
             public List<(byte[] Key, byte[] Value)> Entries { get; } = [];
         }
 
@@ -73,13 +83,16 @@ internal sealed record PrintMapAction(int Id, string Map, uint Top = 0, uint Div
             var id = (BinaryPrimitives.ReadUInt64LittleEndian(record[PrintSnapshot.TagOffset..]), BinaryPrimitives.ReadUInt32LittleEndian(record[PrintSnapshot.CpuOffset..]));
             var kind = BinaryPrimitives.ReadInt32LittleEndian(record[PrintSnapshot.KindOffset..]);
             Pending? pending;
-            if (kind == PrintSnapshot.HeaderKind && record.Length >= PrintSnapshot.HeaderSize)
+            if (kind == PrintSnapshot.HeaderKind && record.Length >= print.HeaderSize)
             {
                 var visited = BinaryPrimitives.ReadUInt64LittleEndian(record[PrintSnapshot.VisitedOffset..]);
                 var lost = BinaryPrimitives.ReadUInt64LittleEndian(record[PrintSnapshot.LostOffset..]);
                 if (lost > 0)
                     context.Warning($"print({print.Map}) is not shown: {lost} of its {visited} entries did not fit in the ring buffer");
-                _pending[id] = pending = new Pending(visited - Math.Min(lost, visited), lost);
+                var (top, div) = print.LimitsInHeader
+                    ? (Limit(record[PrintSnapshot.TopOffset..]), Limit(record[PrintSnapshot.DivOffset..]))
+                    : (print.Top, print.Div);
+                _pending[id] = pending = new Pending(visited - Math.Min(lost, visited), lost, top, div);
             }
             else if (kind == PrintSnapshot.EntryKind && _pending.TryGetValue(id, out pending))
             {
@@ -100,7 +113,11 @@ internal sealed record PrintMapAction(int Id, string Map, uint Top = 0, uint Div
                 return;
             _pending.Remove(id);
             if (pending.Lost == 0)
-                context.Output.Map(context.Map(print.Map).Decode(pending.Entries), print.Top, print.Div);
+                context.Output.Map(context.Map(print.Map).Decode(pending.Entries), pending.Top, pending.Div);
         }
+
+        // As for literals: a negative top or div is ignored, one too large for 32 bits is as large as can be.
+        private static uint Limit(ReadOnlySpan<byte> field) =>
+            (uint)Math.Clamp(BinaryPrimitives.ReadInt64LittleEndian(field), 0, uint.MaxValue);
     }
 }

@@ -18,6 +18,7 @@ internal static class ValueDecoder
         StringType s => new StringValue(DecodeString(bytes[..Math.Min(s.Capacity, bytes.Length)])),
         TupleType t => DecodeTuple(t, bytes, symbols),
         SelfDecodingType t => t.Decode(bytes),
+        CValueType c => c.Decode(bytes),
         InetType => new StringValue(InetAddress.Format((long)ReadUnsigned(bytes, 8), bytes.Slice(InetType.AddressOffset, 16))),
         BufferType b => new BufferValue(bytes.Slice(BufferType.DataOffset, (int)Math.Min(ReadUnsigned(bytes, 8), (ulong)b.Capacity)).ToArray()),
         _ => throw new InvalidOperationException($"cannot decode a value of type {type}"),

@@ -95,8 +95,14 @@ internal sealed record BoundZero(TextSpan Span, MapSymbol Map) : BoundStatement(
 /// <summary><c>delete(@m, k)</c>, <c>delete(@m[k])</c>, <c>delete(@x)</c>: one entry removed.</summary>
 internal sealed record BoundDelete(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys) : BoundStatement(Span);
 
-/// <summary><c>print(@m, top, div)</c>: user space prints the map's entries as they are when it handles the event.</summary>
-internal sealed record BoundPrintMap(TextSpan Span, MapSymbol Map, int Action) : BoundStatement(Span);
+/// <summary>
+/// <c>print(@m, top, div)</c>: the map's entries as they are at the call; <see cref="Top"/> and <see cref="Div"/> are
+/// set when they are computed at run time (the action's constants are used otherwise).
+/// </summary>
+internal sealed record BoundPrintMap(TextSpan Span, MapSymbol Map, int Action, BoundExpression? Top = null, BoundExpression? Div = null) : BoundStatement(Span);
+
+/// <summary><c>print(value)</c> of a value that is not a whole map: <see cref="Action"/> sends it and prints it.</summary>
+internal sealed record BoundPrintValue(TextSpan Span, int Action, BoundExpression Value) : BoundStatement(Span);
 
 /// <summary>One probe's code; <see cref="AttachPoints"/> are already expanded and resolved.</summary>
 internal sealed record BoundProbe(

@@ -30,7 +30,7 @@ internal sealed partial class ExpressionBinder
             return Error(access.Span);
         }
         if (target.Type is CValueType { CType.Resolved: CStructType value } valueType)
-            return BindMember(access, target, value, valueType.IsUserSpace);
+            return StoredCValue(target, access.Span) ?? BindMember(access, target, value, valueType.IsUserSpace);
         if (target.Type is PointerType { Target.Resolved: CStructType })
             _diagnostics.ReportFieldAccessOnPointer(new TextSpan(access.Target.Span.Start, access.Target.Span.Length + 1), access.Field, TypeNames.Of(target.Type));
         else
@@ -71,6 +71,18 @@ internal sealed partial class ExpressionBinder
         _ => null,
     };
 
+    /// <summary>
+    /// A struct or array that is not in memory but a copy (a map's value, a tuple's element): its members and elements
+    /// are not read from copies yet, so this reports it and returns the error; null for one in memory.
+    /// </summary>
+    private BoundExpression? StoredCValue(BoundExpression target, TextSpan span)
+    {
+        if (target is BoundMemoryRead)
+            return null;
+        _diagnostics.ReportUnsupported(span, $"Reading a member or element of a {target.Type} stored in a map or tuple");
+        return Error(span);
+    }
+
     private BoundExpression BindIndex(IndexExpression index)
     {
         var target = BindExpression(index.Target);
@@ -82,6 +94,8 @@ internal sealed partial class ExpressionBinder
         switch (target.Type)
         {
             case CValueType { CType.Resolved: CArrayType array } value:
+                if (StoredCValue(target, index.Span) is { } stored)
+                    return stored;
                 (element, user) = (array.Element, value.IsUserSpace);
                 if (position is BoundIntegerLiteral { Value: var i } && (i < 0 || i >= array.Count))
                 {

@@ -176,11 +176,8 @@ internal sealed partial class StatementBinder
             _diagnostics.Error(value.Span, "Cannot assign a value of type 'none' to a map");
             return null;
         }
-        if (value.Type is CValueType stored)
-        {
-            _diagnostics.ReportUnsupported(value.Span, $"Storing a {stored} in a map");
-            return null;
-        }
+        // A struct, union or array is copied into the map's value whole (its members are not read back yet, see
+        // ExpressionBinder.StoredCValue).
         var map = _maps.Get(access.Name);
         var keys = _expressions.BindKeys(map, access);
         if (value.Type is ErrorType && map.ValueType is null)
@@ -334,7 +331,10 @@ internal sealed partial class StatementBinder
         return null;
     }
 
-    /// <summary><c>print(@m)</c>, <c>print(@m, top)</c>, <c>print(@m, top, div)</c>; top and div are integer literals.</summary>
+    /// <summary>
+    /// <c>print(@m)</c>, <c>print(@m, top)</c>, <c>print(@m, top, div)</c> (top and div any integer expressions), or
+    /// <c>print(value)</c> of anything else (<see cref="BindPrintValue"/>).
+    /// </summary>
     private BoundStatement? BindPrintMap(CallExpression call, TextSpan span)
     {
         if (call.Arguments.Count > 3)
@@ -347,17 +347,10 @@ internal sealed partial class StatementBinder
             _diagnostics.ReportWrongArgumentCount(call.Span, "print", 1, 0);
             return null;
         }
-        if (call.Arguments[0] is not MapAccess access)
-        {
-            _diagnostics.ReportUnsupported(call.Span, "print() of a value that is not a map");
-            return null;
-        }
-        if (!access.IsScalar)
-        {
-            _diagnostics.Error(call.Span, "The map passed to print() should not be indexed by a key");
-            return null;
-        }
+        if (call.Arguments[0] is not MapAccess { IsScalar: true } access)
+            return BindPrintValue(call, span);
         var limits = new uint[2];
+        var expressions = new BoundExpression?[2];
         for (var i = 1; i < call.Arguments.Count; i++)
         {
             switch (call.Arguments[i])
@@ -368,15 +361,53 @@ internal sealed partial class StatementBinder
                 case UnaryExpression { Operator: UnaryOperator.Negate, Operand: IntegerLiteral }:
                     break; // bpftrace accepts a negative top or div and ignores it
                 default:
-                    var type = _expressions.BindExpression(call.Arguments[i]).Type;
-                    _diagnostics.Error(call.Span, $"print() expects a integer literal ({(type.IsInteger ? "integer" : TypeNames.Of(type))} provided)");
-                    return null;
+                    var bound = _expressions.BindExpression(call.Arguments[i]);
+                    if (bound.Type is ErrorType)
+                        return null;
+                    if (!bound.Type.IsInteger || bound.Type is PointerType)
+                    {
+                        _diagnostics.Error(call.Span, $"print() expects a integer literal ({TypeNames.KindOf(bound.Type)} provided)");
+                        return null;
+                    }
+                    expressions[i - 1] = bound;
+                    break;
             }
         }
         // bpftrace 0.17 ignores top and div for stats maps (with a warning); we apply them (docs/output.md).
         var map = _maps.Get(access.Name);
         var (top, div) = (limits[0], limits[1]);
-        return new BoundPrintMap(span, map, _context.AddAction(id => new PrintMapAction(id, map.Name, top, div)));
+        // Top and div known only at run time travel in the snapshot's header (PrintSnapshot.TopOffset).
+        var inHeader = expressions.Any(e => e is not null);
+        if (inHeader)
+        {
+            expressions[0] ??= new BoundIntegerLiteral(call.Span, top, BpfType.Int64);
+            expressions[1] ??= new BoundIntegerLiteral(call.Span, div, BpfType.Int64);
+        }
+        var action = _context.AddAction(id => new PrintMapAction(id, map.Name, top, div, inHeader));
+        return new BoundPrintMap(span, map, action, expressions[0], expressions[1]);
+    }
+
+    /// <summary>
+    /// <c>print(value)</c>: any printable value that is not a whole map (<c>@m[k]</c> included), sent in a record of
+    /// its own and printed with its type's decoding.
+    /// </summary>
+    private BoundStatement? BindPrintValue(CallExpression call, TextSpan span)
+    {
+        if (call.Arguments.Count != 1)
+        {
+            _diagnostics.Error(call.Span, $"Non-map print() only takes 1 argument, {call.Arguments.Count} found");
+            return null;
+        }
+        var value = _expressions.BindExpression(call.Arguments[0]);
+        if (value.Type is ErrorType)
+            return null;
+        if (value.Type is VoidType or AggregationType)
+        {
+            _diagnostics.Error(call.Span, $"{TypeNames.Of(value.Type)} type passed to print() is not printable");
+            return null;
+        }
+        BpfType type = value.Type is PointerType pointer ? new PrintedPointerType(pointer) : value.Type;
+        return new BoundPrintValue(span, _context.AddAction(id => new PrintValueAction(id, type)), value);
     }
 
     private BoundStatement? BindDelete(CallExpression call, TextSpan span)

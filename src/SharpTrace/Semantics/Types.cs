@@ -76,6 +76,10 @@ internal sealed record PointerType(CType Target, bool IsUserSpace) : BpfType
 internal sealed record CValueType(CType CType, bool IsUserSpace) : BpfType
 {
     public override int Size => CType.Size;
+
+    /// <summary>The object's bytes as bpftrace prints them (<see cref="CValues"/>).</summary>
+    public Output.RuntimeValue Decode(ReadOnlySpan<byte> bytes) => CValues.Decode(CType, bytes);
+
     public override string ToString() => CType.Name;
 }
 

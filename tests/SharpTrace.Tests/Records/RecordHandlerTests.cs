@@ -128,9 +128,56 @@ public class RecordHandlerTests
         Assert.Contains(run.Warnings, w => w.Contains("1 of its 2 entries", StringComparison.Ordinal));
     }
 
-    private static byte[] Header(ulong tag, ulong visited, ulong lost)
+    [Fact]
+    public void PrintSnapshotTakesTopAndDivFromTheHeaderWhenComputedAtRunTime()
     {
-        var record = new byte[PrintSnapshot.HeaderSize];
+        var run = new Run();
+        var handler = new PrintMapAction(1, "@m", LimitsInHeader: true).CreateHandler(run);
+
+        var header = Header(tag: 7, visited: 2, lost: 0, size: PrintSnapshot.HeaderWithLimitsSize);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(PrintSnapshot.TopOffset), 1);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(PrintSnapshot.DivOffset), 10);
+        handler.Handle(header);
+        handler.Handle(Entry(tag: 7, key: 1, value: 10));
+        handler.Handle(Entry(tag: 7, key: 2, value: 20));
+
+        Assert.Equal("@m[2]: 2\n", run.Text); // the largest entry, divided by 10
+    }
+
+    [Fact]
+    public void PrintSnapshotIgnoresANegativeTopComputedAtRunTime()
+    {
+        var run = new Run();
+        var handler = new PrintMapAction(1, "@m", LimitsInHeader: true).CreateHandler(run);
+
+        var header = Header(tag: 7, visited: 1, lost: 0, size: PrintSnapshot.HeaderWithLimitsSize);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(PrintSnapshot.TopOffset), -1);
+        handler.Handle(header);
+        handler.Handle(Entry(tag: 7, key: 1, value: 10));
+
+        Assert.Equal("@m[1]: 10\n", run.Text);
+    }
+
+    [Fact]
+    public void PrintValueRecordPrintsItsValueAsALine()
+    {
+        var run = new Run();
+        var type = new TupleType([BpfType.Int64, new StringType(4)]);
+        var action = new PrintValueAction(3, type);
+        var record = new byte[action.Layout.Size];
+        BinaryPrimitives.WriteUInt64LittleEndian(record, 3);
+        BinaryPrimitives.WriteInt64LittleEndian(record.AsSpan(8), -5);
+        "ab"u8.CopyTo(record.AsSpan(16));
+
+        action.CreateHandler(run).Handle(record);
+
+        Assert.Equal("(-5, ab)\n", run.Text); // as bpftrace 0.17 prints print((-5, "ab"))
+        Assert.Equal(8 + 16, action.Layout.Size);
+    }
+
+    private static byte[] Header(ulong tag, ulong visited, ulong lost, int size = PrintSnapshot.HeaderSize)
+    {
+        var record = new byte[size];
         Start(record, tag, PrintSnapshot.HeaderKind);
         BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(PrintSnapshot.VisitedOffset), visited);
         BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(PrintSnapshot.LostOffset), lost);

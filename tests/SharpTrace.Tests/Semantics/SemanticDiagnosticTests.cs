@@ -114,7 +114,8 @@ public class SemanticDiagnosticTests
     // Declared but never defined.
     [InlineData("BEGIN { @x = ⟦((struct nope_fwd *)0)->a⟧; }", "Unknown struct/union: 'struct nope_fwd'")]
     [InlineData("BEGIN { @x = ⟦*⟧(struct nope_fwd *)0; }", "The dereference operator can not be used on expressions of type 'struct nope_fwd *'")]
-    [InlineData("BEGIN { @x = ⟦curtask->se⟧; }", "Storing a struct sched_entity in a map is not supported yet")]
+    // A struct is stored in a map whole (printed as a record); its members are not read back from the copy yet.
+    [InlineData("BEGIN { @x = curtask->se; @y = ⟦@x.load⟧; }", "Reading a member or element of a struct sched_entity stored in a map or tuple is not supported yet")]
     [InlineData("BEGIN { $x = ⟦curtask->se⟧; }", "Storing a struct sched_entity in a variable is not supported yet")]
     [InlineData("config = { ⟦nope = 1⟧ } BEGIN { }", "Unrecognized config variable: nope")]
     public void ReportsSemanticErrorInOurOwnWords(string annotated, params string[] messages)
