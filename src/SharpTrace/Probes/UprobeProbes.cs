@@ -39,22 +39,8 @@ internal abstract class UserFunctionProbe : ProbeProvider
             return [];
         }
         var (target, function) = (point.Parts[0], point.Parts[1]);
-        if (UprobeTargets.Find(target) is not { } path)
-        {
-            diagnostics.Error(point.Span, $"{Name} target file '{target}' does not exist or is not executable");
+        if (UprobeTargets.Open(Name, target, point, resolution) is not ({ } path, { } elf))
             return [];
-        }
-        ElfFile elf;
-        try
-        {
-            if (!resolution.ElfFiles.TryGetValue(path, out elf!))
-                resolution.ElfFiles[path] = elf = ElfFile.Read(path);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Error(point.Span, $"{Name} target file '{path}' cannot be read: {e.Message}");
-            return [];
-        }
 
         if (char.IsAsciiDigit(function[0]))
         {

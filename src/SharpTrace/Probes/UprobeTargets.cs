@@ -1,4 +1,7 @@
 using SharpTrace.Kernel;
+using SharpTrace.Kernel.Elf;
+using SharpTrace.Semantics;
+using SharpTrace.Syntax.Ast;
 
 namespace SharpTrace.Probes;
 
@@ -17,6 +20,31 @@ internal static class UprobeTargets
         if (target.Contains('/'))
             return File.Exists(target) ? Path.GetFullPath(target) : null;
         return FindOnPath(target) ?? FindLibrary(target);
+    }
+
+    /// <summary>
+    /// The file <paramref name="target"/> names and its ELF contents, read once per compilation
+    /// (<see cref="ProbeResolution.ElfFiles"/>); null, after an error over <paramref name="point"/> in bpftrace's words
+    /// (<paramref name="kind"/> names the probe kind), when the file is missing or cannot be read.
+    /// </summary>
+    public static (string Path, ElfFile Elf)? Open(string kind, string target, AttachPoint point, ProbeResolution resolution)
+    {
+        if (Find(target) is not { } path)
+        {
+            resolution.Diagnostics.Error(point.Span, $"{kind} target file '{target}' does not exist or is not executable");
+            return null;
+        }
+        try
+        {
+            if (!resolution.ElfFiles.TryGetValue(path, out var elf))
+                resolution.ElfFiles[path] = elf = ElfFile.Read(path);
+            return (path, elf);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            resolution.Diagnostics.Error(point.Span, $"{kind} target file '{path}' cannot be read: {e.Message}");
+            return null;
+        }
     }
 
     private static string? FindOnPath(string name) =>

@@ -43,22 +43,8 @@ internal sealed class UsdtProbe : ProbeProvider
             diagnostics.ReportUnsupported(point.Span, "A usdt probe without a binary path (or with wildcards in it)");
             return [];
         }
-        if (UprobeTargets.Find(target) is not { } path)
-        {
-            diagnostics.Error(point.Span, $"usdt target file '{target}' does not exist or is not executable");
+        if (UprobeTargets.Open(Name, target, point, resolution) is not ({ } path, { } elf))
             return [];
-        }
-        ElfFile elf;
-        try
-        {
-            if (!resolution.ElfFiles.TryGetValue(path, out elf!))
-                resolution.ElfFiles[path] = elf = ElfFile.Read(path);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Error(point.Span, $"usdt target file '{path}' cannot be read: {e.Message}");
-            return [];
-        }
 
         var matches = Matching(elf.UsdtProbes, provider, name).ToList();
         var providers = matches.Select(n => n.Provider).Distinct().Count();

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
@@ -44,25 +43,9 @@ internal static class ValueDecoder
         };
     }
 
-    public static string DecodeString(ReadOnlySpan<byte> bytes)
-    {
-        var end = bytes.IndexOf((byte)0);
-        return Output.RawText.Decode(end < 0 ? bytes : bytes[..end]);
-    }
+    public static string DecodeString(ReadOnlySpan<byte> bytes) => CValues.String(bytes);
 
-    private static long ReadSigned(ReadOnlySpan<byte> bytes, int size) => size switch
-    {
-        1 => (sbyte)bytes[0],
-        2 => BinaryPrimitives.ReadInt16LittleEndian(bytes),
-        4 => BinaryPrimitives.ReadInt32LittleEndian(bytes),
-        _ => BinaryPrimitives.ReadInt64LittleEndian(bytes),
-    };
+    private static long ReadSigned(ReadOnlySpan<byte> bytes, int size) => CValues.ReadSigned(bytes, size);
 
-    private static ulong ReadUnsigned(ReadOnlySpan<byte> bytes, int size) => size switch
-    {
-        1 => bytes[0],
-        2 => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
-        4 => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
-        _ => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
-    };
+    private static ulong ReadUnsigned(ReadOnlySpan<byte> bytes, int size) => CValues.ReadUnsigned(bytes, size);
 }

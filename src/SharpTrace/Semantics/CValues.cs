@@ -83,13 +83,15 @@ internal static class CValues
         return new SymbolicValue(value.ToString(System.Globalization.CultureInfo.InvariantCulture), value);
     }
 
-    private static string String(ReadOnlySpan<byte> bytes)
+    /// <summary>The bytes up to the first NUL, kept byte for byte (<see cref="RawText"/>).</summary>
+    internal static string String(ReadOnlySpan<byte> bytes)
     {
         var end = bytes.IndexOf((byte)0);
         return RawText.Decode(end < 0 ? bytes : bytes[..end]);
     }
 
-    private static long ReadSigned(ReadOnlySpan<byte> bytes, int size) => size switch
+    /// <summary>A little-endian signed integer of 1, 2, 4 or 8 bytes.</summary>
+    internal static long ReadSigned(ReadOnlySpan<byte> bytes, int size) => size switch
     {
         1 => (sbyte)bytes[0],
         2 => BinaryPrimitives.ReadInt16LittleEndian(bytes),
@@ -97,7 +99,8 @@ internal static class CValues
         _ => BinaryPrimitives.ReadInt64LittleEndian(bytes),
     };
 
-    private static ulong ReadUnsigned(ReadOnlySpan<byte> bytes, int size) => size switch
+    /// <summary>A little-endian unsigned integer of 1, 2, 4 or 8 bytes.</summary>
+    internal static ulong ReadUnsigned(ReadOnlySpan<byte> bytes, int size) => size switch
     {
         1 => bytes[0],
         2 => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
