@@ -12,7 +12,8 @@ internal sealed partial class ChildCommand : IDisposable
 {
     private readonly Process _process;
     private readonly string _fifo;
-    private bool _released;
+    // The FIFO's write end, open once the stub shell has opened its read end; -1 before, and once released.
+    private int _writer = -1;
 
     private ChildCommand(Process process, string fifo)
     {
@@ -56,7 +57,9 @@ internal sealed partial class ChildCommand : IDisposable
             start.ArgumentList.Add(word);
         try
         {
-            return new ChildCommand(Process.Start(start) ?? throw new IOException("cannot start /bin/sh for -c"), fifo);
+            var child = new ChildCommand(Process.Start(start) ?? throw new IOException("cannot start /bin/sh for -c"), fifo);
+            child.WaitUntilHeld();
+            return child;
         }
         catch
         {
@@ -94,30 +97,42 @@ internal sealed partial class ChildCommand : IDisposable
     private static string RealDirectory(string directory) =>
         new DirectoryInfo(directory).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? directory;
 
+    /// <summary>
+    /// Waits (at most 5 s) until the stub shell has opened the FIFO to read the go-ahead, and keeps the write end. Its
+    /// own start-up system calls (a getpid among them) are then behind it, so probes attached afterwards see only
+    /// the command's (a probe filtered on <c>cpid</c> counted one call too many when it attached during them).
+    /// Opening a FIFO for writing blocks until a reader opens it, and the shell might die first: open without
+    /// blocking, and retry while the shell has not reached its read yet.
+    /// </summary>
+    private void WaitUntilHeld()
+    {
+        var deadline = Environment.TickCount64 + 5000;
+        while (_writer < 0 && !_process.HasExited && Environment.TickCount64 < deadline)
+        {
+            _writer = Open(_fifo, 0x801 /* O_WRONLY | O_NONBLOCK */);
+            if (_writer < 0)
+                Thread.Sleep(1);
+        }
+    }
+
     /// <summary>Lets the command run (once the probes are attached).</summary>
     public void Release()
     {
-        if (_released || _process.HasExited)
+        if (_writer < 0)
             return;
-        _released = true;
-        // Opening a FIFO for writing blocks until a reader opens it, and the command might die first: open without
-        // blocking, and retry while the shell has not reached its read yet.
-        var deadline = Environment.TickCount64 + 5000;
-        while (!_process.HasExited && Environment.TickCount64 < deadline)
-        {
-            var fd = Open(_fifo, 0x801 /* O_WRONLY | O_NONBLOCK */);
-            if (fd >= 0)
-            {
-                Write(fd, [(byte)'\n'], 1);
-                Close(fd);
-                return;
-            }
-            Thread.Sleep(5);
-        }
+        if (!_process.HasExited)
+            Write(_writer, [(byte)'\n'], 1);
+        Close(_writer);
+        _writer = -1;
     }
 
     public void Dispose()
     {
+        if (_writer >= 0)
+        {
+            Close(_writer);
+            _writer = -1;
+        }
         if (!_process.HasExited)
         {
             Signals.Send(_process.Id, 15 /* SIGTERM */);
