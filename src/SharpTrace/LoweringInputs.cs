@@ -1,6 +1,5 @@
 using SharpTrace.Builtins;
 using SharpTrace.Builtins.Aggregations;
-using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Semantics;
 

@@ -1,9 +1,6 @@
-using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
-using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
-using SharpTrace.Syntax.Ast;
 using SharpTrace.Builtins;
 
 [assembly: BuiltinProvider(typeof(Bswap))]

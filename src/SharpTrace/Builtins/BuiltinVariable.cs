@@ -1,6 +1,4 @@
-using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
-using SharpTrace.Probes;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.Builtins;

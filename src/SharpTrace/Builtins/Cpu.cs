@@ -1,4 +1,3 @@
-using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;

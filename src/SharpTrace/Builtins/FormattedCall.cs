@@ -1,4 +1,3 @@
-using SharpTrace.CodeGen;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 

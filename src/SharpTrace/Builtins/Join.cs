@@ -1,5 +1,4 @@
 using System.Text;
-using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Records;

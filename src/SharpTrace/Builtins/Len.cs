@@ -1,5 +1,3 @@
-using SharpTrace.CodeGen;
-using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;

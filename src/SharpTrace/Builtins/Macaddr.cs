@@ -1,5 +1,4 @@
 using SharpTrace.Bpf;
-using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;

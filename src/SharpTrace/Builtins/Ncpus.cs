@@ -1,5 +1,3 @@
-using SharpTrace.Bpf;
-using SharpTrace.CodeGen;
 using SharpTrace.Kernel;
 using SharpTrace.Lowering;
 using SharpTrace.Semantics;

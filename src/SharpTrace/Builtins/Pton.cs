@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;

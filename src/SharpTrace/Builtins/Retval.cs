@@ -1,6 +1,4 @@
-using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
-using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 using SharpTrace.Builtins;
 

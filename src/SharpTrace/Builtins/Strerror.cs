@@ -1,12 +1,9 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using SharpTrace.Bpf;
-using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
-using SharpTrace.Syntax.Ast;
 using SharpTrace.Builtins;
 
 [assembly: BuiltinProvider(typeof(Strerror))]

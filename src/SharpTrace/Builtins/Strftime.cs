@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
-using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
-using SharpTrace.Bpf;
 using SharpTrace.Kernel;
 using SharpTrace.Output;
 using SharpTrace.Semantics;

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;

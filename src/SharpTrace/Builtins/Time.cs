@@ -1,4 +1,3 @@
-using SharpTrace.CodeGen;
 using SharpTrace.Output;
 using SharpTrace.Records;
 using SharpTrace.Semantics;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using SharpTrace.Bpf;
-using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;

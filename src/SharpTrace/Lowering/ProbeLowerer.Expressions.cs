@@ -1,6 +1,5 @@
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
-using SharpTrace.Syntax.Ast;
 
 namespace SharpTrace.Lowering;
 

@@ -1,6 +1,5 @@
 using SharpTrace.Bpf;
 using SharpTrace.Kernel;
-using SharpTrace.Lowering;
 using SharpTrace.Records;
 using SharpTrace.Semantics;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using SharpTrace.CodeGen;
-using SharpTrace.Kernel.Btf;
 using SharpTrace.Kernel.Elf;
 using SharpTrace.Semantics;
 using SharpTrace.Semantics.CTypes;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using SharpTrace.CodeGen;
 using SharpTrace.Kernel;
-using SharpTrace.Kernel.Elf;
 using SharpTrace.Probes;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax.Ast;

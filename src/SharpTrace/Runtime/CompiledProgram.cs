@@ -1,6 +1,5 @@
 using SharpTrace.Lowering;
 using SharpTrace.Bpf;
-using SharpTrace.CodeGen;
 using SharpTrace.Kernel;
 using SharpTrace.Semantics;
 

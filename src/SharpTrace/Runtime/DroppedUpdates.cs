@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using SharpTrace.Lowering;
-using SharpTrace.CodeGen;
 using SharpTrace.Kernel;
 
 namespace SharpTrace.Runtime;

@@ -1,6 +1,4 @@
 using SharpTrace.Lowering;
-using SharpTrace.Builtins.Aggregations;
-using SharpTrace.CodeGen;
 using SharpTrace.Kernel;
 using SharpTrace.Output;
 using SharpTrace.Semantics;

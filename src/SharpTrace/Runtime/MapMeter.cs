@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using SharpTrace.Builtins.Aggregations;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using SharpTrace.Lowering;
 using SharpTrace.Builtins.Aggregations;
-using SharpTrace.CodeGen;
 using SharpTrace.Kernel;
 using SharpTrace.Output;
 using SharpTrace.Records;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using SharpTrace.CodeGen;
 using SharpTrace.Bpf;
 using SharpTrace.Kernel;
 using SharpTrace.Output;

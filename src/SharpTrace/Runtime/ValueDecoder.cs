@@ -1,4 +1,3 @@
-using System.Text;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
 

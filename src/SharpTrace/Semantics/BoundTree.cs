@@ -1,5 +1,4 @@
 using SharpTrace.Syntax;
-using SharpTrace.Syntax.Ast;
 
 namespace SharpTrace.Semantics;
 

@@ -1,4 +1,3 @@
-using SharpTrace.Probes;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
 

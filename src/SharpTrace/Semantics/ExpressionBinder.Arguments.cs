@@ -1,5 +1,3 @@
-using SharpTrace.CodeGen;
-using SharpTrace.Bpf;
 using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;

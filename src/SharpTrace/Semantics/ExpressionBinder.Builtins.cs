@@ -1,4 +1,3 @@
-using SharpTrace.Kernel;
 using SharpTrace.Syntax.Ast;
 
 namespace SharpTrace.Semantics;

@@ -1,5 +1,3 @@
-using SharpTrace.Syntax.Ast;
-
 namespace SharpTrace.Syntax;
 
 /// <summary>

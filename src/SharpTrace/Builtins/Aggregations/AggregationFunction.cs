@@ -1,9 +1,6 @@
-using SharpTrace.Bpf;
 using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
-using SharpTrace.Syntax;
-using SharpTrace.Syntax.Ast;
 
 namespace SharpTrace.Builtins.Aggregations;
 

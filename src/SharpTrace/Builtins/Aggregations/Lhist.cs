@@ -1,4 +1,3 @@
-using SharpTrace.Bpf;
 using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
