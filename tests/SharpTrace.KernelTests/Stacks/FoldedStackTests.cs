@@ -24,7 +24,7 @@ public sealed class FoldedStackTests : KernelTest
         try
         {
             var script = $$"""uprobe:{{target}}:inner { @[comm, ustack] = count(); exit(); }""";
-            var result = await TraceStackChainAsync(SharpTraceRun.Start(["-f", "folded", "--flamegraph", svgPath, "-e", script]));
+            var result = await StackTests.TraceStackChainAsync(SharpTraceRun.Start(["-f", "folded", "--flamegraph", svgPath, "-e", script]));
 
             Assert.Equal(0, result.ExitCode);
             // One line: comm as the root frame, then the user stack outermost first. Below main is libc's start-up
@@ -115,38 +115,5 @@ public sealed class FoldedStackTests : KernelTest
     {
         using var reader = XmlReader.Create(path, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
         return XDocument.Load(reader);
-    }
-
-    /// <summary>Starts tracing, runs stack_chain when attached, keeps it alive until the tracer exited, then ends it.</summary>
-    private static async Task<RunResult> TraceStackChainAsync(TracerProcess tool)
-    {
-        using (tool)
-        {
-            await tool.WaitForAttachedAsync(Bound);
-            var start = new ProcessStartInfo(TestPrograms.PathOf("stack_chain"))
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            };
-            using var program = Process.Start(start) ?? throw new InvalidOperationException("Could not start stack_chain.");
-            try
-            {
-                return await tool.WaitForExitAsync(Bound);
-            }
-            finally
-            {
-                program.StandardInput.Close();
-                using var timeout = new CancellationTokenSource(Bound);
-                try
-                {
-                    await program.WaitForExitAsync(timeout.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    program.Kill();
-                }
-            }
-        }
     }
 }

@@ -204,7 +204,7 @@ public sealed partial class StackTests : KernelTest
     }
 
     /// <summary>Starts tracing, runs stack_chain when attached, keeps it alive until the tracer exited, then ends it.</summary>
-    private static async Task<RunResult> TraceStackChainAsync(TracerProcess tool)
+    internal static async Task<RunResult> TraceStackChainAsync(TracerProcess tool)
     {
         using (tool)
         {
