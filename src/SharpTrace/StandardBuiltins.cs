@@ -12,11 +12,13 @@ namespace SharpTrace;
 /// </summary>
 internal static class StandardBuiltins
 {
-    /// <summary>The catalog every compilation binds against; immutable, built once.</summary>
-    public static BuiltinCatalog Catalog { get; } = new(
-        Providers.Find<IBuiltinVariable>(),
-        Providers.Find<IBuiltinVariableFamily>(),
-        Providers.Find<BuiltinFunction>(),
+    /// <summary>The catalog every compilation binds against; immutable, built once, from one instance of each provider.</summary>
+    public static BuiltinCatalog Catalog { get; } = Build(RegisteredBuiltins.Create());
+
+    private static BuiltinCatalog Build(IReadOnlyList<object> providers) => new(
+        providers.OfType<IBuiltinVariable>().ToList(),
+        providers.OfType<IBuiltinVariableFamily>().ToList(),
+        providers.OfType<BuiltinFunction>().ToList(),
         AggregationFunction.All.Values,
         new ProbeKinds(RegisteredProbeKinds.Create()));
 }

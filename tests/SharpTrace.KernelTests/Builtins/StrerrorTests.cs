@@ -9,8 +9,6 @@ namespace SharpTrace.KernelTests.Builtins;
 [Trait("Category", "Kernel")]
 public sealed class StrerrorTests : KernelTest
 {
-    private static readonly TimeSpan Bound = TracerProcess.DefaultTimeout;
-
     // bpftrace 0.17 aborts on a strerror map key, so the script compared with it has none.
     private const string Script = """
         tracepoint:syscalls:sys_exit_openat /comm == "opener" && args->ret < 0/ {
@@ -49,11 +47,6 @@ public sealed class StrerrorTests : KernelTest
         ], JsonLines.NonEmpty(actual.Stdout).Where(l => !l.Contains("attached_probes", StringComparison.Ordinal)));
     }
 
-    private static async Task<RunResult> OpenTwiceAsync(TracerProcess tool)
-    {
-        await tool.WaitForAttachedAsync(Bound);
-        await TestPrograms.RunAsync("opener", "/nonexistent/sharptrace-strerror");
-        await TestPrograms.RunAsync("opener", "/etc/passwd/sharptrace-strerror");
-        return await tool.WaitForExitAsync(Bound);
-    }
+    private static Task<RunResult> OpenTwiceAsync(TracerProcess tool) =>
+        TestPrograms.RunWhileTracedAsync(tool, "opener", "/nonexistent/sharptrace-strerror", "/etc/passwd/sharptrace-strerror");
 }

@@ -9,8 +9,6 @@ namespace SharpTrace.KernelTests.Builtins;
 [Trait("Category", "Kernel")]
 public sealed class StringBuiltinTests : KernelTest
 {
-    private static readonly TimeSpan Bound = TracerProcess.DefaultTimeout;
-
     // One str() copy: bpftrace 0.17 runs out of stack with more.
     private const string Script = """
         tracepoint:syscalls:sys_enter_openat /comm == "opener"/ {
@@ -60,11 +58,6 @@ public sealed class StringBuiltinTests : KernelTest
         ], JsonLines.NonEmpty(actual.Stdout).Where(l => !l.Contains("attached_probes", StringComparison.Ordinal)));
     }
 
-    private static async Task<RunResult> OpenTwiceAsync(TracerProcess tool)
-    {
-        await tool.WaitForAttachedAsync(Bound);
-        await TestPrograms.RunAsync("opener", "/nonexistent/st-abc-needle");
-        await TestPrograms.RunAsync("opener", "/nonexistent/st-abd");
-        return await tool.WaitForExitAsync(Bound);
-    }
+    private static Task<RunResult> OpenTwiceAsync(TracerProcess tool) =>
+        TestPrograms.RunWhileTracedAsync(tool, "opener", "/nonexistent/st-abc-needle", "/nonexistent/st-abd");
 }

@@ -49,4 +49,17 @@ public static class TestPrograms
             ? result
             : throw new InvalidOperationException($"Test program {name} failed: {result}");
     }
+
+    /// <summary>
+    /// Waits until <paramref name="tool"/> has attached, runs the program <paramref name="name"/> once per argument in
+    /// <paramref name="arguments"/> (each run given that one argument), then waits for the tool's exit: the shape of a
+    /// test that causes a known series of events and reads what the tool made of them.
+    /// </summary>
+    public static async Task<RunResult> RunWhileTracedAsync(TracerProcess tool, string name, params string[] arguments)
+    {
+        await tool.WaitForAttachedAsync(TracerProcess.DefaultTimeout);
+        foreach (var argument in arguments)
+            await RunAsync(name, argument);
+        return await tool.WaitForExitAsync(TracerProcess.DefaultTimeout);
+    }
 }

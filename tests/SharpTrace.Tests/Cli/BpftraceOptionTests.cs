@@ -1,4 +1,5 @@
 using SharpTrace.Cli;
+using static SharpTrace.Tests.Cli.CommandLine;
 
 namespace SharpTrace.Tests.Cli;
 
@@ -8,20 +9,6 @@ namespace SharpTrace.Tests.Cli;
 /// </summary>
 public sealed class BpftraceOptionTests
 {
-    private static CliOptions Parse(params string[] args)
-    {
-        var options = new CommandLineOptions().Parse(args, out _, out var error);
-        Assert.True(options is not null, error);
-        return options!;
-    }
-
-    private static string ParseError(params string[] args)
-    {
-        var options = new CommandLineOptions().Parse(args, out _, out var error);
-        Assert.Null(options);
-        return error!;
-    }
-
     [Fact]
     public void LongFormsMeanWhatTheShortOnesMean()
     {

@@ -1,24 +1,11 @@
 using SharpTrace.Cli;
+using static SharpTrace.Tests.Cli.CommandLine;
 
 namespace SharpTrace.Tests.Cli;
 
 /// <summary>The command line as bpftrace users type it, parsed without running anything.</summary>
 public sealed class CommandLineTests
 {
-    private static CliOptions Parse(params string[] args)
-    {
-        var options = new CommandLineOptions().Parse(args, out _, out var error);
-        Assert.True(options is not null, error);
-        return options!;
-    }
-
-    private static string ParseError(params string[] args)
-    {
-        var options = new CommandLineOptions().Parse(args, out _, out var error);
-        Assert.Null(options);
-        return error!;
-    }
-
     [Fact]
     public void ShortOptionsBundleWithProgramLast() =>
         Assert.Equal(("BEGIN {}", true), Parse("-qe", "BEGIN {}") is var o ? (o.Program, o.Quiet) : default);

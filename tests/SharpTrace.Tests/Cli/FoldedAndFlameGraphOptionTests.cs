@@ -1,4 +1,5 @@
 using SharpTrace.Cli;
+using static SharpTrace.Tests.Cli.CommandLine;
 using SharpTrace.Output;
 
 namespace SharpTrace.Tests.Cli;
@@ -6,20 +7,6 @@ namespace SharpTrace.Tests.Cli;
 /// <summary><c>-f folded</c> and <c>--flamegraph FILE</c> as the command line reads them, and the writers they choose.</summary>
 public sealed class FoldedAndFlameGraphOptionTests
 {
-    private static CliOptions Parse(params string[] args)
-    {
-        var options = new CommandLineOptions().Parse(args, out _, out var error);
-        Assert.True(options is not null, error);
-        return options!;
-    }
-
-    private static string ParseError(params string[] args)
-    {
-        var options = new CommandLineOptions().Parse(args, out _, out var error);
-        Assert.Null(options);
-        return error!;
-    }
-
     [Theory]
     [InlineData("-f", "folded")]
     [InlineData("-ffolded")]

@@ -1,25 +1,12 @@
 using System.Net;
 using SharpTrace.Cli;
+using static SharpTrace.Tests.Cli.CommandLine;
 
 namespace SharpTrace.Tests.Cli;
 
 /// <summary><c>--metrics [ADDR:]PORT</c> and <c>--metrics-label k=v</c> as the command line reads them.</summary>
 public sealed class MetricsOptionTests
 {
-    private static CliOptions Parse(params string[] args)
-    {
-        var options = new CommandLineOptions().Parse(args, out _, out var error);
-        Assert.True(options is not null, error);
-        return options!;
-    }
-
-    private static string ParseError(params string[] args)
-    {
-        var options = new CommandLineOptions().Parse(args, out _, out var error);
-        Assert.Null(options);
-        return error!;
-    }
-
     [Theory]
     [InlineData("9100", "127.0.0.1:9100")]
     [InlineData("0.0.0.0:9100", "0.0.0.0:9100")]

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SharpTrace.Kernel;
 using SharpTrace.Semantics;
+using static SharpTrace.Tests.ExternalTool;
 
 namespace SharpTrace.Tests.Golden;
 
@@ -50,19 +50,6 @@ public sealed class GoldenMachine : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_programs, recursive: true);
-
-    private static void Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed: {error.Result}");
-    }
 
     /// <summary>Tracepoints read from copies of tracefs format files, so goldens do not depend on this kernel.</summary>
     private sealed class FixtureTracepoints(string directory) : ITracepointCatalog

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using SharpTrace.Kernel.Elf;
 using SharpTrace.Probes;
 using SharpTrace.Tests.Syntax;
+using static SharpTrace.Tests.ExternalTool;
 
 namespace SharpTrace.Tests.Probes;
 
@@ -33,18 +33,6 @@ public sealed class CompiledProgram : IDisposable
     public IReadOnlyDictionary<string, ulong> NmAddresses { get; }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private static string Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{program} failed: {error}");
-    }
 }
 
 /// <summary>uprobe attach points: symbols from the ELF file, offsets, addresses, wildcards, library names.</summary>

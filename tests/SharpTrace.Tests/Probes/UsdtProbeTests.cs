@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Globalization;
 using SharpTrace.Kernel.Elf;
 using SharpTrace.Syntax;
 using SharpTrace.Probes;
 using SharpTrace.Semantics;
 using SharpTrace.Tests.Syntax;
+using static SharpTrace.Tests.ExternalTool;
 
 namespace SharpTrace.Tests.Probes;
 
@@ -30,18 +30,6 @@ public sealed class UsdtProgram : IDisposable
     public string Sections { get; }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    internal static string Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{program} failed: {error}");
-    }
 }
 
 /// <summary>
