@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
-using System.Collections.Frozen;
-using System.Globalization;
 using System.Runtime.InteropServices;
+using SharpTrace.Kernel;
 using SharpTrace.Lowering;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
@@ -58,21 +57,4 @@ internal sealed record BoundNumberToName(TextSpan Span, BoundExpression Number, 
         lowering.Ir.Store(new SlotAddress(slot, offset), 8, lowering.LowerScalar(Number));
         return true;
     }
-}
-
-/// <summary>The machine's system call numbers and names.</summary>
-internal static partial class SyscallTable
-{
-    private static readonly FrozenDictionary<int, string> Names = Parse(RuntimeInformation.ProcessArchitecture == Architecture.X64 ? X86_64 : "");
-
-    /// <summary>Whether this build knows the machine's system calls.</summary>
-    public static bool HasTable => Names.Count > 0;
-
-    /// <summary>The name of system call <paramref name="number"/>; null for a number the table lacks.</summary>
-    public static string? NameOf(int number) => Names.GetValueOrDefault(number);
-
-    private static FrozenDictionary<int, string> Parse(string table) =>
-        table.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(line => line.Split(' '))
-            .ToFrozenDictionary(parts => int.Parse(parts[0], CultureInfo.InvariantCulture), parts => parts[1]);
 }

@@ -1,15 +1,11 @@
-using System.Globalization;
-using System.Runtime.InteropServices;
-
 namespace SharpTrace.Kernel;
 
 /// <summary>
 /// The x86-64 system call number behind each <c>syscalls:sys_enter_NAME</c>/<c>sys_exit_NAME</c> tracepoint. The kernel
 /// names those tracepoints after the syscall's entry point (<c>SYSCALL_DEFINE</c>), and fires one only for the number
-/// whose table entry is that entry point. The numbers come from the installed <c>asm/unistd_64.h</c> (generated from
-/// the kernel's own table), completed by the numbers added since the oldest header we expect, and renamed where the
-/// entry point differs from the <c>__NR_</c> name. A tracepoint this table does not name has no number here, and is
-/// attached on its own.
+/// whose table entry is that entry point. The numbers are those of <see cref="SyscallTable"/> (the <c>__NR_</c> names
+/// of the kernel's ABI), renamed where the entry point differs from the <c>__NR_</c> name. A tracepoint this table
+/// does not name has no number here, and is attached on its own.
 /// </summary>
 /// <remarks>
 /// Checked on Linux 6.18 against the <c>__syscall_nr</c> each of the 360 tracepoints recorded when a program called
@@ -17,19 +13,6 @@ namespace SharpTrace.Kernel;
 /// </remarks>
 internal sealed class SyscallNumbers
 {
-    private static readonly string[] HeaderPaths =
-        ["/usr/include/x86_64-linux-gnu/asm/unistd_64.h", "/usr/include/asm/unistd_64.h"];
-
-    // Numbers newer than Linux 6.1's header (syscall_64.tbl); the header wins where it has them.
-    private static readonly (string Name, int Number)[] Newer =
-    [
-        ("uretprobe", 335), ("uprobe", 336), ("cachestat", 451), ("fchmodat2", 452), ("map_shadow_stack", 453),
-        ("futex_wake", 454), ("futex_wait", 455), ("futex_requeue", 456), ("statmount", 457), ("listmount", 458),
-        ("lsm_get_self_attr", 459), ("lsm_set_self_attr", 460), ("lsm_list_modules", 461), ("mseal", 462),
-        ("setxattrat", 463), ("getxattrat", 464), ("listxattrat", 465), ("removexattrat", 466),
-        ("open_tree_attr", 467), ("file_getattr", 468), ("file_setattr", 469),
-    ];
-
     // __NR_ names whose entry point (and so tracepoint) is named otherwise in syscall_64.tbl.
     private static readonly Dictionary<string, string> EntryPoints = new(StringComparer.Ordinal)
     {
@@ -41,37 +24,19 @@ internal sealed class SyscallNumbers
 
     private SyscallNumbers(Dictionary<string, int> byTracepointName) => _byTracepointName = byTracepointName;
 
-    /// <summary>The table of this machine: empty on other architectures or without the header's numbers.</summary>
-    public static SyscallNumbers Load()
-    {
-        if (RuntimeInformation.ProcessArchitecture != Architecture.X64)
-            return new SyscallNumbers([]);
-        var header = HeaderPaths.FirstOrDefault(File.Exists);
-        return header is null ? new SyscallNumbers([]) : Parse(File.ReadLines(header));
-    }
+    /// <summary>The table of this machine: empty on architectures <see cref="SyscallTable"/> lacks.</summary>
+    public static SyscallNumbers Load() => From(SyscallTable.All);
 
-    /// <summary>Reads <c>#define __NR_name number</c> lines; a name given two numbers (or a number two names) is left out.</summary>
-    public static SyscallNumbers Parse(IEnumerable<string> headerLines)
+    /// <summary>The tracepoints' numbers for the calls <paramref name="calls"/> (number, <c>__NR_</c> name); a name given two numbers (or a number two names) is left out.</summary>
+    public static SyscallNumbers From(IEnumerable<KeyValuePair<int, string>> calls)
     {
-        var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var line in headerLines)
-        {
-            var parts = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-            if (parts is ["#define", var macro, var value] && macro.StartsWith("__NR_", StringComparison.Ordinal)
-                && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-                numbers[macro["__NR_".Length..]] = number;
-        }
-        if (numbers.Count == 0)
-            return new SyscallNumbers([]);
-        foreach (var (name, number) in Newer)
-            numbers.TryAdd(name, number);
         var byTracepoint = new Dictionary<string, int>(StringComparer.Ordinal);
         var ambiguous = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var group in numbers.GroupBy(n => n.Value))
+        foreach (var group in calls.GroupBy(c => c.Key))
         {
             if (group.Count() > 1)
                 continue;
-            var (name, number) = group.Single();
+            var (number, name) = group.Single();
             var tracepoint = EntryPoints.GetValueOrDefault(name, name);
             if (!byTracepoint.TryAdd(tracepoint, number))
                 ambiguous.Add(tracepoint);

@@ -1,4 +1,5 @@
 using SharpTrace.Builtins;
+using SharpTrace.Kernel;
 using SharpTrace.Output;
 using SharpTrace.Semantics;
 using SharpTrace.Tests.Semantics;

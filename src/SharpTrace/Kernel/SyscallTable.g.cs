@@ -1,5 +1,5 @@
-// Generated from the x86-64 kernel ABI (asm/unistd_64.h, with the calls up to Linux 6.18 added): the system call numbers and names.
-namespace SharpTrace.Builtins;
+// Generated from the x86-64 kernel ABI (asm/unistd_64.h, with the calls up to Linux 6.18 added: uretprobe, uprobe, 451-469): the system call numbers and names.
+namespace SharpTrace.Kernel;
 
 internal static partial class SyscallTable
 {
@@ -340,6 +340,8 @@ internal static partial class SyscallTable
         332 statx
         333 io_pgetevents
         334 rseq
+        335 uretprobe
+        336 uprobe
         424 pidfd_send_signal
         425 io_uring_setup
         426 io_uring_enter
