@@ -44,9 +44,24 @@ internal static class Compilation
                 Diagnostic[] all = [.. diagnostics, new Diagnostic(DiagnosticSeverity.Error, source, bound.Probes[i].Span, e.Message)];
                 return new CompilationResult(tree, all, null, null);
             }
-            probes.Add(new CompiledProbe(bound.Probes[i], bound.Probes[i].Kind.ProgramType, code));
+            probes.Add(new CompiledProbe(bound.Probes[i], bound.Probes[i].Kind.ProgramType, code, GenerateSyscallVariant(lowered.Probes[i], lowered)));
         }
         return new CompilationResult(tree, diagnostics, bound, new CompiledProgram(bound, maps, probes, lowered));
+    }
+
+    /// <summary>The raw syscall tracepoint variant of a probe, or null when it has none or it does not fit BPF's limits.</summary>
+    private static AssembledProgram? GenerateSyscallVariant(LoweredProbe lowered, LoweredProgram program)
+    {
+        if (lowered.SyscallBody is not { } body)
+            return null;
+        try
+        {
+            return IrTranslator.Translate(body, program);
+        }
+        catch (Exception e) when (e is CompileException or LoweringNotSupportedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -58,7 +58,11 @@ public sealed class TraceProgram
     {
         var text = new StringBuilder();
         foreach (var probe in _program.Probes)
+        {
             text.Append(probe.Probe.Name).Append(":\n").Append(Disassembler.Format(probe.Code)).Append('\n');
+            if (probe.SyscallCode is { } raw)
+                text.Append(Lowering.IrPrinter.RawSyscallHeading).Append('\n').Append(probe.Probe.Name).Append(":\n").Append(Disassembler.Format(raw)).Append('\n');
+        }
         return text.ToString();
     }
 

@@ -25,10 +25,10 @@ internal sealed class MemoryMapping : SafeHandle
         }
     }
 
-    /// <summary>Maps <paramref name="length"/> bytes of <paramref name="fd"/> from <paramref name="offset"/>, shared.</summary>
-    public static MemoryMapping Map(int fd, long offset, int length, int protection, string operation)
+    /// <summary>Maps <paramref name="length"/> bytes of <paramref name="fd"/> from <paramref name="offset"/>, shared unless <paramref name="shared"/> is false.</summary>
+    public static MemoryMapping Map(int fd, long offset, int length, int protection, string operation, bool shared = true)
     {
-        var address = Native.Mmap(0, (nuint)length, protection, Native.MapShared, fd, offset);
+        var address = Native.Mmap(0, (nuint)length, protection, shared ? Native.MapShared : Native.MapPrivate, fd, offset);
         if (address == -1)
             throw KernelException.FromLastError(operation);
         return new MemoryMapping(address, (nuint)length);

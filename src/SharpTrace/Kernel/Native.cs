@@ -10,6 +10,7 @@ internal static unsafe partial class Native
     public const int ProtRead = 0x1;
     public const int ProtWrite = 0x2;
     public const int MapShared = 0x01;
+    public const int MapPrivate = 0x02;
     public const int EpollCloexec = 0x80000;
     public const int EpollCtlAdd = 1;
     public const uint EpollIn = 0x001;

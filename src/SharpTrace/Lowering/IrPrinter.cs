@@ -6,6 +6,9 @@ namespace SharpTrace.Lowering;
 /// <summary>Prints the IR readably, as <c>sharptrace -d ir</c> shows it.</summary>
 internal static class IrPrinter
 {
+    /// <summary>Introduces a <c>syscalls</c> tracepoint probe's variant for the raw syscall tracepoint, which runs where the kernel allows.</summary>
+    public const string RawSyscallHeading = "# the same probe on the raw syscall tracepoint (run where the kernel allows):";
+
     public static string Print(LoweredProgram program)
     {
         var text = new StringBuilder();
@@ -16,6 +19,12 @@ internal static class IrPrinter
             else
                 text.Append(probe.Name).Append(":\n  ").Append("not supported yet: ").Append(probe.NotSupported).Append('\n');
             text.Append('\n');
+            if (probe.SyscallBody is { } raw)
+            {
+                text.Append(RawSyscallHeading).Append('\n');
+                Print(raw, text);
+                text.Append('\n');
+            }
         }
         return text.ToString();
     }

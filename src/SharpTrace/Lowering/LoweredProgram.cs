@@ -30,7 +30,14 @@ internal sealed record IrFunction(string Name, IReadOnlyList<IrOp> Ops, VReg Con
 /// <summary>
 /// One probe after lowering: its IR, or why it could not be lowered (then compilation reports an error at the probe).
 /// </summary>
-internal sealed record LoweredProbe(string Name, IrFunction? Body, string? NotSupported);
+internal sealed record LoweredProbe(string Name, IrFunction? Body, string? NotSupported)
+{
+    /// <summary>
+    /// A probe on <c>syscalls</c> tracepoints of one direction, lowered again for the raw <c>sys_enter</c>/<c>sys_exit</c>
+    /// tracepoint (run there through <c>Probes.SyscallDispatch</c> where the kernel allows); null for other probes.
+    /// </summary>
+    public IrFunction? SyscallBody { get; init; }
+}
 
 /// <summary>
 /// The hand-over from Semantics to CodeGen: every probe's IR, the map table and the record table. CodeGen needs

@@ -63,6 +63,8 @@ internal sealed partial class ProbeLowerer
                 return new Imm(literal.Value);
             case BoundBuiltinVariable builtin:
                 return _builtins.LowerVariable(builtin, this);
+            case BoundTracepointField field when _syscall is not null:
+                return LowerSyscallField(field.Field, field.Type is IntegerType { IsSigned: true });
             case BoundTracepointField { Field.IsDataLoc: false, Field.Size: 1 or 2 or 4 or 8 } field:
                 return Ir.Load(new PointerAddress(Ir.Context, field.Field.Offset),
                     new IrInt(field.Field.Size, field.Type is IntegerType { IsSigned: true }));
@@ -228,6 +230,10 @@ internal sealed partial class ProbeLowerer
             case BoundBuiltinVariable builtin:
                 _builtins.LowerVariableInto(builtin, this, slot, offset, Math.Min(size, builtin.Type.Size));
                 Ir.Zero(slot, offset + builtin.Type.Size, size - builtin.Type.Size);
+                break;
+            case BoundTracepointField field when _syscall is not null:
+                Ir.Store(to, Math.Min(size, 8) is var fieldBytes && fieldBytes is 1 or 2 or 4 ? fieldBytes : 8, LowerSyscallField(field.Field, false));
+                Ir.Zero(slot, offset + 8, size - 8);
                 break;
             case BoundTracepointField { Field.IsDataLoc: true } field:
             {

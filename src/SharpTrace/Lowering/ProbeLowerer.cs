@@ -43,11 +43,15 @@ internal sealed partial class ProbeLowerer
     /// <summary>The stack trace map stacks of <paramref name="type"/> are recorded in.</summary>
     public LoweredMap StackMap(StackType type) => _builtins.StackMap(type);
 
-    /// <summary>Lowers the probe; <paramref name="loopVariables"/> is its entry of the loop_variables map when it has loops.</summary>
+    /// <summary>
+    /// Lowers the probe; <paramref name="loopVariables"/> is its entry of the loop_variables map when it has loops. With
+    /// <paramref name="syscall"/>, a <c>syscalls</c> tracepoint probe is lowered for the raw syscall tracepoint of that
+    /// direction (<see cref="SyscallDirectionOf"/>).
+    /// </summary>
     public static IrFunction Lower(BoundProbe probe, IReadOnlyDictionary<MapSymbol, LoweredMap> maps, IReadOnlyDictionary<int, LoweredRecord> records,
-        IBuiltinLowerings builtins, LoopVariablesEntry? loopVariables = null)
+        IBuiltinLowerings builtins, LoopVariablesEntry? loopVariables = null, SyscallDirection? syscall = null)
     {
-        var lowerer = new ProbeLowerer(probe, maps, records, builtins) { _loopVariables = loopVariables };
+        var lowerer = new ProbeLowerer(probe, maps, records, builtins) { _loopVariables = loopVariables, _syscall = syscall };
         lowerer.LowerProbe();
         return lowerer.Ir.Build();
     }

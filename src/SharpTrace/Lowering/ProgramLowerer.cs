@@ -27,11 +27,41 @@ internal static class ProgramLowerer
     {
         try
         {
-            return new LoweredProbe(probe.Name, ProbeLowerer.Lower(probe, maps, records, builtins, loopVariables), null);
+            return new LoweredProbe(probe.Name, ProbeLowerer.Lower(probe, maps, records, builtins, loopVariables), null)
+            {
+                SyscallBody = LowerForRawSyscallTracepoint(probe, maps, records, builtins, loopVariables),
+            };
         }
         catch (LoweringNotSupportedException e)
         {
             return new LoweredProbe(probe.Name, null, e.Construct);
         }
     }
+
+    // The same probe for the raw sys_enter/sys_exit tracepoint, when it is on syscalls tracepoints of one direction.
+    // A probe that records stacks keeps the tracepoint's perf event: a stack taken on the raw tracepoint starts in
+    // the BPF programs, not at perf_syscall_enter as the tracepoint's does.
+    private static IrFunction? LowerForRawSyscallTracepoint(BoundProbe probe, IReadOnlyDictionary<MapSymbol, LoweredMap> maps,
+        IReadOnlyDictionary<int, LoweredRecord> records, IBuiltinLowerings builtins, LoopVariablesEntry? loopVariables)
+    {
+        if (ProbeLowerer.SyscallDirectionOf(probe) is not { } direction)
+            return null;
+        try
+        {
+            var function = ProbeLowerer.Lower(probe, maps, records, builtins, loopVariables, direction);
+            return RecordsStacks(function) ? null : function;
+        }
+        catch (LoweringNotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private static bool RecordsStacks(IrFunction function) => function.Ops.Any(op => op switch
+    {
+        CallOp call => call.Helper is Bpf.HelperFunction.GetStackid or Bpf.HelperFunction.GetStack,
+        MapWalkOp walk => RecordsStacks(walk.Callback.Body),
+        LoopCallOp loop => RecordsStacks(loop.Callback.Body),
+        _ => false,
+    });
 }

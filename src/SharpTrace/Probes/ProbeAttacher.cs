@@ -15,15 +15,16 @@ internal static class ProbeAttacher
 
     /// <summary>
     /// Attaches every program at its attach points, handing each attachment to <paramref name="attached"/> as soon as it
-    /// exists (so that a failure part way leaves nothing the caller cannot release). Many <c>syscalls</c> tracepoints
-    /// share one raw syscall tracepoint (<see cref="SyscallDispatch"/>); every other point is attached on its own.
+    /// exists (so that a failure part way leaves nothing the caller cannot release). <c>syscalls</c> tracepoints whose
+    /// programs were loaded for the raw syscall tracepoints go through them (<see cref="SyscallDispatch"/>, given
+    /// <paramref name="syscalls"/>); every other point is attached on its own.
     /// </summary>
     public static void AttachAll(IReadOnlyList<(ProbeSpec Spec, BpfProgram Program)> points, Func<Tracefs> tracefs,
-        Action<IProbeAttachment> attached)
+        SyscallDispatch.Support? syscalls, Action<IProbeAttachment> attached)
     {
-        var (dispatched, rest) = SyscallDispatch.Plan(points, new Lazy<SyscallNumbers>(SyscallNumbers.Load));
+        var (dispatched, rest) = SyscallDispatch.Plan(points, syscalls);
         foreach (var group in dispatched)
-            attached(SyscallDispatch.Attach(group, tracefs()));
+            attached(SyscallDispatch.Attach(group));
         // A program loaded for uprobe_multi links takes all its uprobes of one file through one link.
         var linked = rest.Where(p => p.Program.ExpectedAttachType == UprobeMultiLink.AttachType).ToList();
         foreach (var group in linked.GroupBy(p => (p.Program, p.Spec.Kind, p.Spec.Target)))

@@ -30,6 +30,7 @@ internal sealed partial class Session : IDisposable
     private readonly List<MapReader> _readers = [];
     private readonly Symbolizer _symbols = new();
     private readonly List<(CompiledProbe Probe, BpfProgram Program)> _loaded = [];
+    private SyscallDispatch.Support? _syscalls;
     private RingBuffer? _ringBuffer;
     private BpfMap? _lostEvents;
     private BpfMap? _startTime;
@@ -143,22 +144,31 @@ internal sealed partial class Session : IDisposable
         }
     }
 
+    /// <summary>
+    /// Loads every probe's program: a probe on <c>syscalls</c> tracepoints as its raw syscall tracepoint variant where
+    /// this machine allows it (<see cref="SyscallDispatch"/>), so that no perf event has to be released at exit.
+    /// </summary>
     private void LoadPrograms()
     {
+        if (_program.Probes.Any(p => p.SyscallCode is not null))
+            _syscalls = SyscallDispatch.Support.Find();
         foreach (var probe in _program.Probes)
         {
-            var instructions = probe.Code.Link(r => _mapFds[new MapRefKey(r)]);
-            var program = Own(ProbeAttacher.Load(probe.ProgramType, instructions, probe.Probe.Name, probe.Probe.AttachPoints, _program.Bound.Config.License, FunctionInfo(probe)));
+            var (type, code) = probe.SyscallCode is { } raw && _syscalls?.Serves(probe.Probe.AttachPoints) == true
+                ? (BpfProgramType.RawTracepoint, raw)
+                : (probe.ProgramType, probe.Code);
+            var instructions = code.Link(r => _mapFds[new MapRefKey(r)]);
+            var program = Own(ProbeAttacher.Load(type, instructions, probe.Probe.Name, probe.Probe.AttachPoints, _program.Bound.Config.License, FunctionInfo(probe, code)));
             _loaded.Add((probe, program));
         }
     }
 
     /// <summary>Programs with callback subprograms (clear() of a keyed map) must describe their functions in BTF.</summary>
-    private BtfFuncInfo? FunctionInfo(CompiledProbe probe)
+    private BtfFuncInfo? FunctionInfo(CompiledProbe probe, AssembledProgram code)
     {
-        if (probe.Code.Subprograms.Count == 0)
+        if (code.Subprograms.Count == 0)
             return null;
-        var btf = ProgramBtf.Create(probe.Code, probe.Probe.Name);
+        var btf = ProgramBtf.Create(code, probe.Probe.Name);
         return new BtfFuncInfo(Own(BpfBtf.Load(btf.Btf)), btf.Records);
     }
 
@@ -180,7 +190,7 @@ internal sealed partial class Session : IDisposable
                     points.Add((spec, program));
             }
         }
-        ProbeAttacher.AttachAll(points, () => tracefs ??= Tracefs.Open(), _attachments.Add);
+        ProbeAttacher.AttachAll(points, () => tracefs ??= Tracefs.Open(), _syscalls, _attachments.Add);
         _output.AttachedProbes(count);
     }
 

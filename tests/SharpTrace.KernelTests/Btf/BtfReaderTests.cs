@@ -138,4 +138,18 @@ public class BtfReaderTests : KernelTest
         Assert.Same(loadWeight, rq.Members[0].Type);
         Assert.Equal(loadWeight.Size, rq.FindMember("runnable_weight")!.Offset);
     }
+
+    [Fact]
+    public void OnePassMemberLookupFindsBpftoolsOffsets()
+    {
+        // The syscall dispatcher's lookup (thread_info.status, for TS_COMPAT) reads the blob without indexing it.
+        var blob = File.ReadAllBytes(BtfFile.VmlinuxPath);
+        foreach (var (structName, memberName) in new[] { ("task_struct", "thread_info"), ("task_struct", "pid"), ("task_struct", "comm"), ("thread_info", "status"), ("thread_info", "flags") })
+        {
+            var reference = BpftoolRaw.StructMembers(structName)[memberName];
+            Assert.Equal(reference.BitOffset / 8, BtfFile.FindMemberOffset(blob, System.Text.Encoding.ASCII.GetBytes(structName), System.Text.Encoding.ASCII.GetBytes(memberName)));
+        }
+        Assert.Null(BtfFile.FindMemberOffset(blob, "thread_info"u8, "no_such_member"u8));
+        Assert.Null(BtfFile.FindMemberOffset(blob, "no_such_struct"u8, "status"u8));
+    }
 }

@@ -75,6 +75,49 @@ internal sealed class BtfFile
         return end < 0 ? rest : rest[..end];
     }
 
+    /// <summary>
+    /// The byte offset of member <paramref name="memberName"/> in the first struct named <paramref name="structName"/>
+    /// of the BTF blob <paramref name="blob"/>, found in one pass without indexing it (null when there is none, or
+    /// the member is a bitfield): for one lookup in the kernel's BTF, mapped rather than read.
+    /// </summary>
+    public static int? FindMemberOffset(ReadOnlySpan<byte> blob, ReadOnlySpan<byte> structName, ReadOnlySpan<byte> memberName)
+    {
+        if (blob.Length < BtfFormat.HeaderLength || BinaryPrimitives.ReadUInt16LittleEndian(blob) != BtfFormat.Magic)
+            throw new InvalidDataException("not a BTF blob (bad magic)");
+        var headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(blob[4..]);
+        var typeStart = headerLength + (int)BinaryPrimitives.ReadUInt32LittleEndian(blob[8..]);
+        var typeLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(blob[12..]);
+        var stringStart = headerLength + (int)BinaryPrimitives.ReadUInt32LittleEndian(blob[16..]);
+        var stringLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(blob[20..]);
+        if (typeStart < 0 || stringStart < 0 || typeStart + typeLength > blob.Length || stringStart + stringLength > blob.Length)
+            throw new InvalidDataException("BTF sections extend past the end of the blob");
+        var types = blob.Slice(typeStart, typeLength);
+        var strings = blob.Slice(stringStart, stringLength);
+        for (var position = 0; position < types.Length; position += RecordLength(types, position))
+        {
+            var info = BinaryPrimitives.ReadUInt32LittleEndian(types[(position + 4)..]);
+            if ((BtfKind)(info >> 24 & 0x1f) != BtfKind.Struct || !NameIs(strings, BinaryPrimitives.ReadUInt32LittleEndian(types[position..]), structName))
+                continue;
+            var bitfields = (info >> 31) != 0;
+            for (var i = 0; i < (int)(info & 0xffff); i++)
+            {
+                var member = types[(position + 12 + 12 * i)..];
+                if (!NameIs(strings, BinaryPrimitives.ReadUInt32LittleEndian(member), memberName))
+                    continue;
+                var offset = BinaryPrimitives.ReadUInt32LittleEndian(member[8..]);
+                if (bitfields && (offset >> 24) != 0)
+                    return null;
+                var bits = bitfields ? offset & 0xffffff : offset;
+                return bits % 8 == 0 ? (int)(bits / 8) : null;
+            }
+            return null;
+        }
+        return null;
+    }
+
+    private static bool NameIs(ReadOnlySpan<byte> strings, uint offset, ReadOnlySpan<byte> name) =>
+        offset + (uint)name.Length < (uint)strings.Length && strings.Slice((int)offset, name.Length).SequenceEqual(name) && strings[(int)offset + name.Length] == 0;
+
     internal uint Word(int byteOffset) => BinaryPrimitives.ReadUInt32LittleEndian(_data.AsSpan(byteOffset));
 
     private static int[] IndexRecords(ReadOnlySpan<byte> types, int baseOffset)
