@@ -17,24 +17,36 @@ internal static class ProbeAttacher
     /// Attaches every program at its attach points, handing each attachment to <paramref name="attached"/> as soon as it
     /// exists (so that a failure part way leaves nothing the caller cannot release). Many <c>syscalls</c> tracepoints
     /// share one raw syscall tracepoint (<see cref="SyscallDispatch"/>); every other point is attached on its own.
+    /// Before each attachment it asks <paramref name="stop"/>: once true it attaches nothing more and returns false.
     /// </summary>
-    public static void AttachAll(IReadOnlyList<(ProbeSpec Spec, BpfProgram Program)> points, Func<Tracefs> tracefs,
-        Action<IProbeAttachment> attached)
+    public static bool AttachAll(IReadOnlyList<(ProbeSpec Spec, BpfProgram Program)> points, Func<Tracefs> tracefs,
+        Action<IProbeAttachment> attached, Func<bool> stop)
     {
         var (dispatched, rest) = SyscallDispatch.Plan(points, new Lazy<SyscallNumbers>(SyscallNumbers.Load));
         foreach (var group in dispatched)
+        {
+            if (stop())
+                return false;
             attached(SyscallDispatch.Attach(group, tracefs()));
+        }
         // A program loaded for uprobe_multi links takes all its uprobes of one file through one link.
         var linked = rest.Where(p => p.Program.ExpectedAttachType == UprobeMultiLink.AttachType).ToList();
         foreach (var group in linked.GroupBy(p => (p.Program, p.Spec.Kind, p.Spec.Target)))
         {
+            if (stop())
+                return false;
             var first = group.First().Spec;
             var description = group.Count() == 1 ? first.ToString() : $"{first} and {group.Count() - 1} more";
             attached(UprobeMultiLink.Attach(group.Key.Program, group.Key.Target, group.Select(p => p.Spec.FileOffset).ToList(),
                 group.Key.Kind is UretprobeProbe, description));
         }
         foreach (var (spec, program) in rest.Where(p => p.Program.ExpectedAttachType != UprobeMultiLink.AttachType))
+        {
+            if (stop())
+                return false;
             attached(Attach(spec, program, tracefs));
+        }
+        return true;
     }
 
     /// <summary>

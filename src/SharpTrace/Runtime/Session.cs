@@ -40,6 +40,9 @@ internal sealed partial class Session : IDisposable
     private bool _discardingAfterExit;
     private readonly LiveMaps? _live;
     private bool _unflushed;
+    // The run's stop and abandon requests, checked between the steps of a start that can take seconds.
+    private CancellationToken _stop;
+    private CancellationToken _abandon;
 
     /// <summary>A session that prints to <paramref name="output"/> and reports problems that do not stop it to <paramref name="warning"/>.</summary>
     /// <paramref name="started"/> is called once every probe is attached and BEGIN ran, unless BEGIN already asked to exit.
@@ -61,6 +64,8 @@ internal sealed partial class Session : IDisposable
     /// </summary>
     public int Run(CancellationToken cancellation, CancellationToken abandon = default)
     {
+        _stop = cancellation;
+        _abandon = abandon;
         try
         {
             CheckAndLoad();
@@ -71,7 +76,7 @@ internal sealed partial class Session : IDisposable
             RunBeginProbes();
             Attach();
             _ringBuffer!.Drain(HandleRecord);
-            if (!_exitRequested)
+            if (!_exitRequested && !StopRequested)
                 _started();
             // A program of begin and end probes only has nothing to wait for: it ends once BEGIN's output is handled,
             // as the newest bpftrace does (0.17 waits for Ctrl-C); with -c or -p it waits for that process.
@@ -143,10 +148,19 @@ internal sealed partial class Session : IDisposable
         }
     }
 
+    /// <summary>True once the run was asked to stop (Ctrl-C) or abandoned.</summary>
+    private bool StopRequested => _stop.IsCancellationRequested || _abandon.IsCancellationRequested;
+
+    /// <summary>
+    /// BEGIN and END are loaded first: a stop asked for while the other programs load (hundreds of them take seconds)
+    /// leaves those out, and the run still runs BEGIN and END and prints the maps, as bpftrace's does.
+    /// </summary>
     private void LoadPrograms()
     {
-        foreach (var probe in _program.Probes)
+        foreach (var probe in _program.Probes.OrderBy(p => p.Probe.Kind.Run == ProbeRun.Attached ? 1 : 0))
         {
+            if (probe.Probe.Kind.Run == ProbeRun.Attached && StopRequested)
+                break;
             var instructions = probe.Code.Link(r => _mapFds[new MapRefKey(r)]);
             var program = Own(ProbeAttacher.Load(probe.ProgramType, instructions, probe.Probe.Name, probe.Probe.AttachPoints, _program.Bound.Config.License, FunctionInfo(probe)));
             _loaded.Add((probe, program));
@@ -180,8 +194,9 @@ internal sealed partial class Session : IDisposable
                     points.Add((spec, program));
             }
         }
-        ProbeAttacher.AttachAll(points, () => tracefs ??= Tracefs.Open(), _attachments.Add);
-        _output.AttachedProbes(count);
+        // A stop asked for part way leaves the rest unattached; the attached line would then miscount, so it is left out.
+        if (ProbeAttacher.AttachAll(points, () => tracefs ??= Tracefs.Open(), _attachments.Add, () => StopRequested))
+            _output.AttachedProbes(count);
     }
 
     private void StopProbes() => ConcurrentRelease.Run(_attachments, a => a.Stop());
