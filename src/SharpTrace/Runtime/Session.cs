@@ -45,7 +45,7 @@ internal sealed partial class Session : IDisposable
     private CancellationToken _abandon;
 
     /// <summary>A session that prints to <paramref name="output"/> and reports problems that do not stop it to <paramref name="warning"/>.</summary>
-    /// <paramref name="started"/> is called once every probe is attached and BEGIN ran, unless BEGIN already asked to exit.
+    /// <paramref name="started"/> is called once every probe is attached and BEGIN ran, unless BEGIN already asked to exit or the run was stopped first.
     /// <paramref name="live"/>, when given, is handed each map as it is created, for readers on other threads (metrics).
     public Session(CompiledProgram program, IOutputWriter output, Action<string>? warning = null, Action? started = null, LiveMaps? live = null)
     {
