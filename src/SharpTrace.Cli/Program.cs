@@ -79,8 +79,8 @@ internal static partial class Program
             var loads = options.DryRun || (!options.List && options.DebugStages.Count == 0);
             if (loads && RequireRoot() is { } notRoot)
                 return notRoot;
-            if (options.Pid is { } pid && !Directory.Exists($"/proc/{pid}"))
-                return Fail($"-p {pid}: no such process");
+            if (options.Pid is { } pid && TargetProcess.Check(pid) is { } pidError)
+                return Fail(pidError);
 
             // The -c command starts (held) before compiling: its pid is the cpid builtin's value.
             if (options.Command is { } command && !options.List && options.DebugStages.Count == 0 && !options.DryRun)
@@ -132,8 +132,10 @@ internal static partial class Program
             var subtitle = "sharptrace " + (source.FileName == "stdin" && options.Program is not null ? "-e '" + options.Program + "'" : source.FileName);
             var printer = new EventPrinter(OutputTarget.Writer(options.Format, output, flameGraph, subtitle, options.NoWarnings ? null : Warn));
             using var cancellation = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            // SIGHUP keeps its default action: it ends sharptrace at once, without END, as it ends bpftrace.
+            var stopSignals = new StopSignals(cancellation);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, stopSignals.Handle);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, stopSignals.Handle);
             // The trace ends with the -c command, or with the -p process.
             child?.Exited.ContinueWith(_ => cancellation.Cancel(), TaskScheduler.Default);
             if (options.Pid is { } target)
@@ -142,12 +144,6 @@ internal static partial class Program
             var run = new RunOptions { MetricsEndpoint = options.MetricsEndpoint, MetricsLabels = options.MetricsLabels };
             var messages = new ScriptMessageRule(Json: options.Format == "json", Warnings: !options.NoWarnings);
             return PrintRun(compiled, run, printer, messages, options.Quiet, notifyAttached, OutputTarget.FlushesWhenDrained(options.Buffering), child, cancellation.Token);
-
-            void Stop(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                cancellation.Cancel();
-            }
         }
         catch (BpfLoadException e)
         {
@@ -322,10 +318,10 @@ internal static partial class Program
         return variables;
     }
 
-    /// <summary>-p: ends the trace when the process is gone.</summary>
+    /// <summary>-p: ends the trace when the process has exited, a zombie included (bpftrace watches it through a pidfd).</summary>
     private static async Task WatchProcessAsync(int pid, CancellationTokenSource cancellation)
     {
-        while (!cancellation.IsCancellationRequested && Directory.Exists($"/proc/{pid}"))
+        while (!cancellation.IsCancellationRequested && TargetProcess.IsRunning(pid))
             await Task.Delay(100).ConfigureAwait(false);
         await cancellation.CancelAsync().ConfigureAwait(false);
     }

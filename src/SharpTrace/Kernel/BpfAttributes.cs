@@ -17,6 +17,20 @@ internal unsafe struct MapCreateAttr
     [FieldOffset(28)] public fixed byte MapName[16];
 }
 
+/// <summary>BPF_MAP_LOOKUP_BATCH, through flags.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 56)]
+internal struct MapBatchAttr
+{
+    [FieldOffset(0)] public ulong InBatch;
+    [FieldOffset(8)] public ulong OutBatch;
+    [FieldOffset(16)] public ulong Keys;
+    [FieldOffset(24)] public ulong Values;
+    [FieldOffset(32)] public uint Count;
+    [FieldOffset(36)] public uint MapFd;
+    [FieldOffset(40)] public ulong ElemFlags;
+    [FieldOffset(48)] public ulong Flags;
+}
+
 /// <summary>BPF_MAP_*_ELEM, BPF_MAP_GET_NEXT_KEY and BPF_MAP_FREEZE.</summary>
 [StructLayout(LayoutKind.Explicit, Size = 32)]
 internal struct MapElemAttr

@@ -140,5 +140,6 @@ internal enum BpfCommand
     RawTracepointOpen = 17,
     BtfLoad = 18,
     MapFreeze = 22,
+    MapLookupBatch = 24,
     LinkCreate = 28,
 }

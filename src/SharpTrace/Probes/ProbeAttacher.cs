@@ -17,25 +17,37 @@ internal static class ProbeAttacher
     /// Attaches every program at its attach points, handing each attachment to <paramref name="attached"/> as soon as it
     /// exists (so that a failure part way leaves nothing the caller cannot release). <c>syscalls</c> tracepoints whose
     /// programs were loaded for the raw syscall tracepoints go through them (<see cref="SyscallDispatch"/>, given
-    /// <paramref name="syscalls"/>); every other point is attached on its own.
+    /// <paramref name="syscalls"/>); every other point is attached on its own. Before each attachment it asks
+    /// <paramref name="stop"/>: once true it attaches nothing more and returns false.
     /// </summary>
-    public static void AttachAll(IReadOnlyList<(ProbeSpec Spec, BpfProgram Program)> points, Func<Tracefs> tracefs,
-        SyscallDispatch.Support? syscalls, Action<IProbeAttachment> attached)
+    public static bool AttachAll(IReadOnlyList<(ProbeSpec Spec, BpfProgram Program)> points, Func<Tracefs> tracefs,
+        SyscallDispatch.Support? syscalls, Action<IProbeAttachment> attached, Func<bool> stop)
     {
         var (dispatched, rest) = SyscallDispatch.Plan(points, syscalls);
         foreach (var group in dispatched)
+        {
+            if (stop())
+                return false;
             attached(SyscallDispatch.Attach(group));
+        }
         // A program loaded for uprobe_multi links takes all its uprobes of one file through one link.
         var linked = rest.Where(p => p.Program.ExpectedAttachType == UprobeMultiLink.AttachType).ToList();
         foreach (var group in linked.GroupBy(p => (p.Program, p.Spec.Kind, p.Spec.Target)))
         {
+            if (stop())
+                return false;
             var first = group.First().Spec;
             var description = group.Count() == 1 ? first.ToString() : $"{first} and {group.Count() - 1} more";
             attached(UprobeMultiLink.Attach(group.Key.Program, group.Key.Target, group.Select(p => p.Spec.FileOffset).ToList(),
                 group.Key.Kind is UretprobeProbe, description));
         }
         foreach (var (spec, program) in rest.Where(p => p.Program.ExpectedAttachType != UprobeMultiLink.AttachType))
+        {
+            if (stop())
+                return false;
             attached(Attach(spec, program, tracefs));
+        }
+        return true;
     }
 
     /// <summary>

@@ -33,6 +33,22 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
 
     private IEnumerable<(byte[] Key, byte[] Value)> ReadEntries()
     {
+        if (map.Type is BpfMapType.Array or BpfMapType.PerCpuArray)
+        {
+            // An array is read many entries per call; of a percpuarray only the elements some CPU updated are kept.
+            var present = new List<(byte[] Key, byte[] Value)>();
+            if (BpfMapBatch.TryReadArray(map, (key, value) =>
+                {
+                    if (!_symbol.IsPerCpuArray || AnyCpuPresent(value))
+                        present.Add((key.ToArray(), value.ToArray()));
+                }))
+                return present;
+        }
+        return ReadEntriesOneByOne();
+    }
+
+    private IEnumerable<(byte[] Key, byte[] Value)> ReadEntriesOneByOne()
+    {
         foreach (var key in map.Keys())
         {
             var value = new byte[ValueBytes];
@@ -63,10 +79,10 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
         return new MapSnapshot(_symbol.Name, _symbol.IsScalar, entries);
     }
 
-    private bool AnyCpuPresent(byte[] value)
+    private bool AnyCpuPresent(ReadOnlySpan<byte> value)
     {
         for (var offset = _symbol.PresentOffset; offset + 8 <= value.Length; offset += Slot)
-            if (BinaryPrimitives.ReadUInt64LittleEndian(value.AsSpan(offset)) != 0)
+            if (BinaryPrimitives.ReadUInt64LittleEndian(value[offset..]) != 0)
                 return true;
         return false;
     }

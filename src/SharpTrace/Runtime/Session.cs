@@ -41,9 +41,12 @@ internal sealed partial class Session : IDisposable
     private bool _discardingAfterExit;
     private readonly LiveMaps? _live;
     private bool _unflushed;
+    // The run's stop and abandon requests, checked between the steps of a start that can take seconds.
+    private CancellationToken _stop;
+    private CancellationToken _abandon;
 
     /// <summary>A session that prints to <paramref name="output"/> and reports problems that do not stop it to <paramref name="warning"/>.</summary>
-    /// <paramref name="started"/> is called once every probe is attached and BEGIN ran, unless BEGIN already asked to exit.
+    /// <paramref name="started"/> is called once every probe is attached and BEGIN ran, unless BEGIN already asked to exit or the run was stopped first.
     /// <paramref name="live"/>, when given, is handed each map as it is created, for readers on other threads (metrics).
     public Session(CompiledProgram program, IOutputWriter output, Action<string>? warning = null, Action? started = null, LiveMaps? live = null)
     {
@@ -62,6 +65,8 @@ internal sealed partial class Session : IDisposable
     /// </summary>
     public int Run(CancellationToken cancellation, CancellationToken abandon = default)
     {
+        _stop = cancellation;
+        _abandon = abandon;
         try
         {
             CheckAndLoad();
@@ -72,7 +77,7 @@ internal sealed partial class Session : IDisposable
             RunBeginProbes();
             Attach();
             _ringBuffer!.Drain(HandleRecord);
-            if (!_exitRequested)
+            if (!_exitRequested && !StopRequested)
                 _started();
             // A program of begin and end probes only has nothing to wait for: it ends once BEGIN's output is handled,
             // as the newest bpftrace does (0.17 waits for Ctrl-C); with -c or -p it waits for that process.
@@ -144,16 +149,23 @@ internal sealed partial class Session : IDisposable
         }
     }
 
+    /// <summary>True once the run was asked to stop (Ctrl-C) or abandoned.</summary>
+    private bool StopRequested => _stop.IsCancellationRequested || _abandon.IsCancellationRequested;
+
     /// <summary>
     /// Loads every probe's program: a probe on <c>syscalls</c> tracepoints as its raw syscall tracepoint variant where
     /// this machine allows it (<see cref="SyscallDispatch"/>), so that no perf event has to be released at exit.
+    /// BEGIN and END are loaded first: a stop asked for while the other programs load (hundreds of them take seconds)
+    /// leaves those out, and the run still runs BEGIN and END and prints the maps, as bpftrace's does.
     /// </summary>
     private void LoadPrograms()
     {
         if (_program.Probes.Any(p => p.SyscallCode is not null))
             _syscalls = SyscallDispatch.Support.Find();
-        foreach (var probe in _program.Probes)
+        foreach (var probe in _program.Probes.OrderBy(p => p.Probe.Kind.Run == ProbeRun.Attached ? 1 : 0))
         {
+            if (probe.Probe.Kind.Run == ProbeRun.Attached && StopRequested)
+                break;
             var (type, code) = probe.SyscallCode is { } raw && _syscalls?.Serves(probe.Probe.AttachPoints) == true
                 ? (BpfProgramType.RawTracepoint, raw)
                 : (probe.ProgramType, probe.Code);
@@ -190,8 +202,9 @@ internal sealed partial class Session : IDisposable
                     points.Add((spec, program));
             }
         }
-        ProbeAttacher.AttachAll(points, () => tracefs ??= Tracefs.Open(), _syscalls, _attachments.Add);
-        _output.AttachedProbes(count);
+        // A stop asked for part way leaves the rest unattached; the attached line would then miscount, so it is left out.
+        if (ProbeAttacher.AttachAll(points, () => tracefs ??= Tracefs.Open(), _syscalls, _attachments.Add, () => StopRequested))
+            _output.AttachedProbes(count);
     }
 
     private void StopProbes() => ConcurrentRelease.Run(_attachments, a => a.Stop());

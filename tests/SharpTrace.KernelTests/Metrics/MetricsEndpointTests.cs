@@ -78,8 +78,9 @@ public sealed class MetricsEndpointTests : KernelTest
     {
         var port = Scraper.FreePort();
         // 30 ticks, 100 ms apart, the last one exits: about 3 s when nothing holds the trace up. (A second
-        // interval:ms:3000 probe calling exit() was seen, 2 runs in 14, to end the run at 6 s instead: see the
-        // closing note of 2026-12-05; the tick that exits keeps this test about scrapers.)
+        // interval:ms:3000 probe calling exit() was seen, 2 runs in 14, to end the run at 6 s instead: the kernel
+        // skips a tick whose CPU is already in a BPF program, docs/reliability.md; the tick that exits keeps this test
+        // about scrapers.)
         using var tool = SharpTraceRun.Start(["--metrics", port.ToString(), "-e",
             """interval:ms:100 { @ticks = count(); printf("tick\n"); if (@ticks == 30) { exit(); } }"""]);
         await tool.WaitForAttachedAsync(Bound);

@@ -96,6 +96,9 @@ public sealed partial class TracerProcess : IDisposable
     /// <summary>Sends SIGTERM.</summary>
     public void Terminate() => Signal(SIGTERM);
 
+    /// <summary>Sends SIGHUP, as closing the terminal does.</summary>
+    public void Hangup() => Signal(1 /* SIGHUP */);
+
     /// <summary>Sends SIGKILL to the tool alone (its children are left to fend for themselves).</summary>
     public void KillAbruptly() => Signal(9 /* SIGKILL */);
 
