@@ -9,11 +9,16 @@ namespace SharpTrace.Lowering;
 /// </summary>
 internal sealed partial class ProbeLowerer
 {
-    /// <summary>A word of a context that is an array of u64 (raw tracepoint, fentry), narrowed to its C type.</summary>
+    /// <summary>
+    /// A word of a context that is an array of u64 (raw tracepoint, fentry), or a uprobe's argument register,
+    /// narrowed to its C type.
+    /// </summary>
     private Operand LowerContextArgument(BoundContextArgument argument)
     {
         // The whole word is loaded (the verifier checks context reads of BTF-typed arguments at their own size).
-        var word = Ir.Load(new PointerAddress(Ir.Context, argument.Index * 8), IrInt.U64);
+        var word = Probe.Kind.Context.Arguments == ArgumentSource.Registers
+            ? RegisterArguments.Load(Ir, argument.Index, Probe.Kind.Context.ReadsUserMemory)
+            : Ir.Load(new PointerAddress(Ir.Context, argument.Index * 8), IrInt.U64);
         if (argument.ArgumentType is not IntegerType { Size: < 8 } integer)
             return word;
         var unused = new Imm(64 - 8 * integer.Size);

@@ -6,13 +6,19 @@ namespace SharpTrace.Semantics;
 
 /// <summary>
 /// <c>args.NAME</c> in probes whose context is the traced function's arguments as u64 words: rawtracepoint (the
-/// tracepoint's prototype, <c>btf_trace_NAME</c>) and fentry/fexit (the function's prototype), both from BTF.
+/// tracepoint's prototype, <c>btf_trace_NAME</c>) and fentry/fexit (the function's prototype), both from BTF; and in
+/// uprobes, whose arguments are registers, named and typed by the binary's DWARF.
 /// </summary>
 internal sealed partial class ExpressionBinder
 {
     private BoundExpression BindBtfArgument(FieldAccess access)
     {
         var arguments = ArgumentsOf(_probeSpecs[0]);
+        if (arguments is null && _probeKind.Context.Args == ArgsSource.DwarfFunction)
+        {
+            _diagnostics.Error(access.Target.Span, $"args in {_probeSpecs[0]} needs debug info (DWARF) for the function, which neither the binary nor a separate debug file has");
+            return Error(access.Span);
+        }
         if (arguments is null)
         {
             _diagnostics.Error(access.Target.Span, $"args in {_probeSpecs[0]} needs the kernel's BTF, which has no prototype for it");
@@ -72,6 +78,7 @@ internal sealed partial class ExpressionBinder
     {
         ArgsSource.BtfTracepoint => _kernel?.FindTracepointArguments(spec.Name),
         ArgsSource.BtfFunction => _kernel?.FindFunctionPrototype(spec.Name)?.Parameters,
+        ArgsSource.DwarfFunction => spec.DebugInfo?.FunctionParameters(spec.Target, spec.Name),
         _ => null,
     };
 }

@@ -110,7 +110,7 @@ internal sealed partial class ExpressionBinder
                 return Error(variable.Span);
             case MapAccess access:
                 return BindMapRead(access);
-            case FieldAccess { Target: Identifier { Name: "args" } } field when _probeKind.Context.Args is ArgsSource.BtfTracepoint or ArgsSource.BtfFunction:
+            case FieldAccess { Target: Identifier { Name: "args" } } field when _probeKind.Context.Args is ArgsSource.BtfTracepoint or ArgsSource.BtfFunction or ArgsSource.DwarfFunction:
                 return BindBtfArgument(field);
             case FieldAccess { Target: Identifier { Name: "args" } } field:
                 return BindTracepointField(field);
@@ -206,7 +206,9 @@ internal sealed partial class ExpressionBinder
         }
         if (BindConstant(identifier) is { } constant)
             return constant;
-        if (identifier.Name == "args" && _probeKind.Context.Args != ArgsSource.TracepointFormat)
+        if (identifier.Name == "args" && _probeKind.Context.Args == ArgsSource.DwarfFunction)
+            _diagnostics.ReportUnsupported(identifier.Span, "A uprobe's args as a whole record (name a parameter: args.NAME)");
+        else if (identifier.Name == "args" && _probeKind.Context.Args != ArgsSource.TracepointFormat)
             ReportArgsNotAllowed(identifier.Span);
         else if (identifier.Name == "args")
             _diagnostics.Error(identifier.Span, "args cannot be used as a value: name a field, e.g. args.filename");
