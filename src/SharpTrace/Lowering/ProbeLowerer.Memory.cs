@@ -25,6 +25,15 @@ internal sealed partial class ProbeLowerer
         return Ir.Binary(integer.IsSigned ? IrBinaryOp.SignedShr : IrBinaryOp.Shr, Ir.Binary(IrBinaryOp.Shl, word, unused), unused);
     }
 
+    /// <summary>A uprobe's <c>args</c> record: each parameter's register, narrowed, stored at its member's offset.</summary>
+    private void LowerArgumentsRecordInto(BoundArgumentsRecord record, Slot slot, int offset, int size)
+    {
+        Ir.Zero(slot, offset, size);
+        var members = ((Semantics.CTypes.CStructType)record.RecordType.CType).Members;
+        for (var i = 0; i < record.Fields.Count; i++)
+            Ir.Store(new SlotAddress(slot, offset + members[i].Offset), record.Fields[i].Type.Size, LowerContextArgument(record.Fields[i]));
+    }
+
     /// <summary>
     /// The address of a struct or array in memory (its base's address plus its offset, nested members adding up),
     /// or the value of a pointer.

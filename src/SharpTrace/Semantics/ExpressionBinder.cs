@@ -207,8 +207,8 @@ internal sealed partial class ExpressionBinder
         if (BindConstant(identifier) is { } constant)
             return constant;
         if (identifier.Name == "args" && _probeKind.Context.Args == ArgsSource.DwarfFunction)
-            _diagnostics.ReportUnsupported(identifier.Span, "A uprobe's args as a whole record (name a parameter: args.NAME)");
-        else if (identifier.Name == "args" && _probeKind.Context.Args != ArgsSource.TracepointFormat)
+            return BindUprobeArgsRecord(identifier);
+        if (identifier.Name == "args" && _probeKind.Context.Args != ArgsSource.TracepointFormat)
             ReportArgsNotAllowed(identifier.Span);
         else if (identifier.Name == "args")
             _diagnostics.Error(identifier.Span, "args cannot be used as a value: name a field, e.g. args.filename");

@@ -76,6 +76,31 @@ public sealed class DwarfUprobeTests : KernelTest
     }
 
     [Fact]
+    public async Task ArgsAsARecordPrintsEveryParameterInTextAndJson()
+    {
+        // bpftrace 0.17 refuses print(*args) ("not printable"); the newest prints args as a record, as a struct prints.
+        var script = $$"""
+            uprobe:{{Target}}:dwarf_scalars { print(args); }
+            uprobe:{{Target}}:dwarf_many { print(args); exit(); }
+            """;
+
+        var text = await TraceOneRunAsync(SharpTraceRun.Start(["-e", script]), Target);
+        var json = await TraceOneRunAsync(SharpTraceRun.Start(["-f", "json", "-e", script]), Target);
+
+        Assert.Equal(
+            (0, "{ .n = 7, .c = 200, .s = -300, .l = -5000000000, .u = 18000000000000000000, .neg = -1 }\n" +
+                "{ .a = 1, .b = 2, .c = 3, .d = 4, .e = 5, .f = 6, .g = -7, .h = 8 }\n"),
+            (text.ExitCode, text.Stdout));
+        Assert.Equal(
+            [
+                """{"type": "attached_probes", "data": {"probes": 2}}""",
+                """{"type": "value", "data": {"n": 7, "c": 200, "s": -300, "l": -5000000000, "u": 18000000000000000000, "neg": -1}}""",
+                """{"type": "value", "data": {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": -7, "h": 8}}""",
+            ],
+            JsonLines.NonEmpty(json.Stdout));
+    }
+
+    [Fact]
     public async Task SeventhAndEighthParametersComeFromTheStack()
     {
         // bpftrace 0.17 fails to compile a seventh argument on x86-64; the newest reads it from the stack, as argN does.
