@@ -50,7 +50,7 @@ internal sealed record CompatibilityOptions
         get
         {
             if (DebugInfoDirectories.Count > 0)
-                yield return "--debuginfo is ignored: sharptrace reads no DWARF debug info";
+                yield return "--debuginfo is ignored: separate debug files are looked for in the standard places only (by build-id under /usr/lib/debug, by .gnu_debuglink)";
             if (DwarfPids.Count > 0)
                 yield return "--dwarf-pid is ignored: sharptrace has no DWARF unwinder";
             if (TraceableFunctions is not null)

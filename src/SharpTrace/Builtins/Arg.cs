@@ -15,10 +15,6 @@ namespace SharpTrace.Builtins;
 /// </summary>
 internal sealed class Arg(int index) : BuiltinVariable
 {
-    // Offsets in x86-64 struct pt_regs (arch/x86/include/uapi/asm/ptrace.h).
-    private static readonly short[] RegisterOffsets = [112 /* di */, 104 /* si */, 96 /* dx */, 88 /* cx */, 72 /* r8 */, 64 /* r9 */];
-    private const short StackPointerOffset = 152;
-
     /// <summary>A raw tracepoint passes at most this many arguments (MAX_BPF_FUNC_ARGS).</summary>
     public const int MaxRawTracepointArguments = 12;
 
@@ -49,14 +45,7 @@ internal sealed class Arg(int index) : BuiltinVariable
             return ir.Load(new PointerAddress(ir.Context, Index * 8), IrInt.U64);
         if (kind.Context.Arguments == ArgumentSource.UsdtArguments)
             return UsdtArguments.Lower(lowering, Index);
-        if (Index < RegisterOffsets.Length)
-            return ir.Load(new PointerAddress(ir.Context, RegisterOffsets[Index]), IrInt.U64);
-        // At function entry [sp] is the return address and the seventh argument is just above it.
-        var slot = ir.NewSlot(8);
-        var stackPointer = ir.Load(new PointerAddress(ir.Context, StackPointerOffset), IrInt.U64);
-        var address = ir.Binary(IrBinaryOp.Add, stackPointer, new Imm(8 * (Index - RegisterOffsets.Length + 1)));
-        ir.CallVoid(kind.Context.ReadsUserMemory ? HelperFunction.ProbeReadUser : HelperFunction.ProbeReadKernel, new StackAddress(slot), new Imm(8), address);
-        return ir.Load(new SlotAddress(slot), IrInt.U64);
+        return RegisterArguments.Load(ir, Index, kind.Context.ReadsUserMemory);
     }
 }
 

@@ -265,6 +265,9 @@ internal sealed partial class ProbeLowerer
             case BoundMemoryRead read:
                 LowerMemoryInto(read, slot, offset, size);
                 break;
+            case BoundArgumentsRecord record:
+                LowerArgumentsRecordInto(record, slot, offset, size);
+                break;
             case BoundTupleElement element:
                 Ir.Copy(to, ElementAddress(element), Math.Min(size, element.Type.Size));
                 Ir.Zero(slot, offset + element.Type.Size, size - element.Type.Size);

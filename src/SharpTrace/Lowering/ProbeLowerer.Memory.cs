@@ -9,15 +9,29 @@ namespace SharpTrace.Lowering;
 /// </summary>
 internal sealed partial class ProbeLowerer
 {
-    /// <summary>A word of a context that is an array of u64 (raw tracepoint, fentry), narrowed to its C type.</summary>
+    /// <summary>
+    /// A word of a context that is an array of u64 (raw tracepoint, fentry), or a uprobe's argument register,
+    /// narrowed to its C type.
+    /// </summary>
     private Operand LowerContextArgument(BoundContextArgument argument)
     {
         // The whole word is loaded (the verifier checks context reads of BTF-typed arguments at their own size).
-        var word = Ir.Load(new PointerAddress(Ir.Context, argument.Index * 8), IrInt.U64);
+        var word = Probe.Kind.Context.Arguments == ArgumentSource.Registers
+            ? RegisterArguments.Load(Ir, argument.Index, Probe.Kind.Context.ReadsUserMemory)
+            : Ir.Load(new PointerAddress(Ir.Context, argument.Index * 8), IrInt.U64);
         if (argument.ArgumentType is not IntegerType { Size: < 8 } integer)
             return word;
         var unused = new Imm(64 - 8 * integer.Size);
         return Ir.Binary(integer.IsSigned ? IrBinaryOp.SignedShr : IrBinaryOp.Shr, Ir.Binary(IrBinaryOp.Shl, word, unused), unused);
+    }
+
+    /// <summary>A uprobe's <c>args</c> record: each parameter's register, narrowed, stored at its member's offset.</summary>
+    private void LowerArgumentsRecordInto(BoundArgumentsRecord record, Slot slot, int offset, int size)
+    {
+        Ir.Zero(slot, offset, size);
+        var members = ((Semantics.CTypes.CStructType)record.RecordType.CType).Members;
+        for (var i = 0; i < record.Fields.Count; i++)
+            Ir.Store(new SlotAddress(slot, offset + members[i].Offset), record.Fields[i].Type.Size, LowerContextArgument(record.Fields[i]));
     }
 
     /// <summary>

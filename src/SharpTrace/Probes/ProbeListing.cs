@@ -14,20 +14,27 @@ namespace SharpTrace.Probes;
 /// <param name="rawTracepointArguments">A raw tracepoint's arguments (from BTF), or null when unknown.</param>
 /// <param name="findBinary">The file a uprobe target names (a path, a program on PATH or a library) with its functions, or null when there is none; throws <see cref="CompileException"/> when it cannot be read.</param>
 /// <param name="kinds">The probe kinds; the registered ones when null.</param>
+/// <param name="uprobeArguments">A user function's parameters as <c>-lv</c> prints them, given the binary's path and the function; none when null.</param>
 internal sealed class ProbeListing(
     ITracepointCatalog tracepoints,
     Func<string, IReadOnlyList<CParameter>?> rawTracepointArguments,
     Func<string, UprobeBinary?> findBinary,
-    ProbeKinds? kinds = null)
+    ProbeKinds? kinds = null,
+    Func<string, string, IReadOnlyList<string>>? uprobeArguments = null)
 {
-    private readonly ListingMachine _machine = new(tracepoints, rawTracepointArguments, findBinary);
+    private readonly ListingMachine _machine = new(tracepoints, rawTracepointArguments, findBinary)
+    {
+        UprobeArguments = uprobeArguments ?? ((_, _) => []),
+    };
     private readonly ProbeKinds _kinds = kinds ?? new ProbeKinds(RegisteredProbeKinds.Create());
 
     /// <summary>The listing of this machine: tracepoints from tracefs, raw tracepoints from BTF, uprobes from ELF files.</summary>
     public static ProbeListing ForThisMachine()
     {
         var btf = new Lazy<BtfTypes?>(BtfTypes.LoadVmlinux);
-        return new ProbeListing(new TracefsCatalog(), name => btf.Value?.FindTracepointArguments(name), ReadBinary);
+        var debugInfo = new UserDebugInfo(DebugFileLocator.Standard);
+        return new ProbeListing(new TracefsCatalog(), name => btf.Value?.FindTracepointArguments(name), ReadBinary,
+            uprobeArguments: (path, function) => debugInfo.For(path)?.ListedParameters(function) ?? []);
     }
 
     // The providers in name order, as bpftrace lists kinds.
@@ -73,24 +80,17 @@ internal sealed class ProbeListing(
     }
 
     /// <summary>
-    /// The probes one a line; with <paramref name="withArguments"/> each followed by its arguments. uprobes have
-    /// none: bpftrace reads them from DWARF, which sharptrace does not, and <paramref name="warning"/> says so once.
+    /// The probes one a line; with <paramref name="withArguments"/> each followed by its arguments (a uprobe's from
+    /// the DWARF of its binary or of the binary's separate debug file, none without).
     /// </summary>
     public string Format(IEnumerable<string> probes, bool withArguments, Action<string> warning)
     {
         var text = new StringBuilder();
-        var warned = false;
         foreach (var probe in probes)
         {
             text.Append(probe).Append('\n');
-            if (!withArguments)
-                continue;
-            text.Append(Arguments(probe));
-            if (!warned && probe.StartsWith("uprobe:", StringComparison.Ordinal))
-            {
-                warning("uprobe arguments are not listed: sharptrace does not read DWARF debug information");
-                warned = true;
-            }
+            if (withArguments)
+                text.Append(Arguments(probe));
         }
         return text.ToString();
     }

@@ -66,4 +66,8 @@ internal sealed record UprobeBinary(string Path, IReadOnlyList<string> Functions
 internal sealed record ListingMachine(
     ITracepointCatalog Tracepoints,
     Func<string, IReadOnlyList<CParameter>?> RawTracepointArguments,
-    Func<string, UprobeBinary?> FindBinary);
+    Func<string, UprobeBinary?> FindBinary)
+{
+    /// <summary>A user function's parameters as <c>-lv</c> prints them (from DWARF), given the binary's path and the function; empty without debug info.</summary>
+    public Func<string, string, IReadOnlyList<string>> UprobeArguments { get; init; } = (_, _) => [];
+}

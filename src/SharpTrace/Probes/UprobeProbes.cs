@@ -76,7 +76,7 @@ internal abstract class UserFunctionProbe : ProbeProvider
                 return [];
             }
             if (elf.FileOffsetOf(symbol.Address + offset) is { } fileOffset)
-                specs.Add(new ProbeSpec(this, path, symbol.Name) { Offset = offset, FileOffset = fileOffset });
+                specs.Add(new ProbeSpec(this, path, symbol.Name) { Offset = offset, FileOffset = fileOffset, DebugInfo = resolution.DebugInfo });
         }
         return specs;
     }
@@ -113,6 +113,17 @@ internal abstract class UserFunctionProbe : ProbeProvider
             ? ListedProbe.Matching(Functions(target, found), pattern)
             : [];
 
+    /// <summary>
+    /// <c>-lv</c>: a uprobe's parameters from DWARF, as bpftrace spells them (<c>const char* name</c>); a uretprobe,
+    /// whose <c>args</c> bpftrace does not offer, lists none.
+    /// </summary>
+    public override string ListArguments(string[] parts, ListingMachine machine)
+    {
+        if (IsReturn || parts.Length != 3)
+            return "";
+        return string.Concat(machine.UprobeArguments(parts[1], parts[2]).Select(line => $"    {line}\n"));
+    }
+
     // bpftrace leaves out gcc's ".part.N" clones: they cannot be traced as functions.
     private IEnumerable<ListedProbe> Functions(string target, UprobeBinary binary) =>
         binary.Functions.Where(f => !f.Contains(".part.", StringComparison.Ordinal))
@@ -133,7 +144,7 @@ internal sealed class UprobeProbe : UserFunctionProbe
     protected override bool IsReturn => false;
     public override ProbeContext Context { get; } = new()
     {
-        Arguments = ArgumentSource.Registers, Func = FuncSource.UserInstructionPointer, ReadsUserMemory = true,
+        Arguments = ArgumentSource.Registers, Args = ArgsSource.DwarfFunction, Func = FuncSource.UserInstructionPointer, ReadsUserMemory = true,
     };
 }
 

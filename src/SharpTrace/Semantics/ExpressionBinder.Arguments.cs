@@ -6,13 +6,19 @@ namespace SharpTrace.Semantics;
 
 /// <summary>
 /// <c>args.NAME</c> in probes whose context is the traced function's arguments as u64 words: rawtracepoint (the
-/// tracepoint's prototype, <c>btf_trace_NAME</c>) and fentry/fexit (the function's prototype), both from BTF.
+/// tracepoint's prototype, <c>btf_trace_NAME</c>) and fentry/fexit (the function's prototype), both from BTF; and in
+/// uprobes, whose arguments are registers, named and typed by the binary's DWARF.
 /// </summary>
 internal sealed partial class ExpressionBinder
 {
     private BoundExpression BindBtfArgument(FieldAccess access)
     {
         var arguments = ArgumentsOf(_probeSpecs[0]);
+        if (arguments is null && _probeKind.Context.Args == ArgsSource.DwarfFunction)
+        {
+            _diagnostics.Error(access.Target.Span, $"args in {_probeSpecs[0]} needs debug info (DWARF) for the function, which neither the binary nor a separate debug file has");
+            return Error(access.Span);
+        }
         if (arguments is null)
         {
             _diagnostics.Error(access.Target.Span, $"args in {_probeSpecs[0]} needs the kernel's BTF, which has no prototype for it");
@@ -68,12 +74,54 @@ internal sealed partial class ExpressionBinder
         return new BoundContextArgument(span, index, type);
     }
 
+    /// <summary>
+    /// <c>args</c> as a whole in a uprobe: a record of the function's parameters (<c>print(args)</c> prints
+    /// <c>{ .n = 7, .p = 0x… }</c>), laid out as a C struct of them (aligned: the verifier refuses misaligned
+    /// stack stores), each read from its register when the record is built.
+    /// </summary>
+    private BoundExpression BindUprobeArgsRecord(Identifier identifier)
+    {
+        if (ArgumentsOf(_probeSpecs[0]) is not { } parameters)
+        {
+            _diagnostics.Error(identifier.Span, $"args in {_probeSpecs[0]} needs debug info (DWARF) for the function, which neither the binary nor a separate debug file has");
+            return Error(identifier.Span);
+        }
+        foreach (var other in _probeSpecs.Skip(1))
+            if (ArgumentsOf(other) is not { } otherParameters || !otherParameters.SequenceEqual(parameters))
+                _scope.NeedsProgramPerAttachPoint = true;
+        var fields = new List<BoundContextArgument>();
+        var members = new List<CMember>();
+        var offset = 0;
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            if (ContextWord(identifier.Span, i, parameters[i].Type, "A parameter") is not BoundContextArgument field)
+                return Error(identifier.Span);
+            fields.Add(field);
+            var alignment = Math.Max(1, parameters[i].Type.Alignment);
+            offset = (offset + alignment - 1) / alignment * alignment;
+            members.Add(new CMember(parameters[i].Name, parameters[i].Type, offset * 8));
+            offset += parameters[i].Type.Size;
+        }
+        var size = (offset + 7) / 8 * 8;
+        var record = new CStructType("uprobe_args", isUnion: false, size, () => new CStructBody(members, size, CLayout.InferAlignment(members, size)));
+        return new BoundArgumentsRecord(identifier.Span, fields, new CValueType(record, IsUserSpace: true));
+    }
+
     private IReadOnlyList<CParameter>? ArgumentsOf(ProbeSpec spec) => spec.Kind.Context.Args switch
     {
         ArgsSource.BtfTracepoint => _kernel?.FindTracepointArguments(spec.Name),
         ArgsSource.BtfFunction => _kernel?.FindFunctionPrototype(spec.Name)?.Parameters,
+        ArgsSource.DwarfFunction => spec.DebugInfo?.FunctionParameters(spec.Target, spec.Name),
         _ => null,
     };
+}
+
+/// <summary>
+/// A uprobe's <c>args</c> as a whole: its parameters (<see cref="Fields"/>, in order) written one after the other
+/// into a record of type <see cref="BoundExpression.Type"/>, a <see cref="CValueType"/> whose members say where.
+/// </summary>
+internal sealed record BoundArgumentsRecord(TextSpan Span, IReadOnlyList<BoundContextArgument> Fields, CValueType RecordType) : BoundCall(Span, RecordType)
+{
 }
 
 /// <summary>Argument <see cref="Index"/> of a context that is an array of u64 words, narrowed to its C type.</summary>

@@ -110,7 +110,7 @@ internal sealed partial class ExpressionBinder
                 return Error(variable.Span);
             case MapAccess access:
                 return BindMapRead(access);
-            case FieldAccess { Target: Identifier { Name: "args" } } field when _probeKind.Context.Args is ArgsSource.BtfTracepoint or ArgsSource.BtfFunction:
+            case FieldAccess { Target: Identifier { Name: "args" } } field when _probeKind.Context.Args is ArgsSource.BtfTracepoint or ArgsSource.BtfFunction or ArgsSource.DwarfFunction:
                 return BindBtfArgument(field);
             case FieldAccess { Target: Identifier { Name: "args" } } field:
                 return BindTracepointField(field);
@@ -206,6 +206,8 @@ internal sealed partial class ExpressionBinder
         }
         if (BindConstant(identifier) is { } constant)
             return constant;
+        if (identifier.Name == "args" && _probeKind.Context.Args == ArgsSource.DwarfFunction)
+            return BindUprobeArgsRecord(identifier);
         if (identifier.Name == "args" && _probeKind.Context.Args != ArgsSource.TracepointFormat)
             ReportArgsNotAllowed(identifier.Span);
         else if (identifier.Name == "args")

@@ -10,11 +10,12 @@ namespace SharpTrace.Semantics;
 internal sealed class ProbeExpander(ITracepointCatalog tracepoints, ProbeKinds kinds)
 {
     private readonly Dictionary<string, Kernel.Elf.ElfFile> _elfFiles = new(StringComparer.Ordinal);
+    private readonly CTypes.UserDebugInfo _debugInfo = new(Kernel.Elf.DebugFileLocator.Standard);
 
     /// <summary>Every attach point of <paramref name="probe"/>, all of one kind; empty when none resolves or kinds are mixed.</summary>
     public IReadOnlyList<ProbeSpec> Expand(Probe probe, DiagnosticBag diagnostics)
     {
-        var resolution = new ProbeResolution(tracepoints, diagnostics, _elfFiles);
+        var resolution = new ProbeResolution(tracepoints, diagnostics, _elfFiles) { DebugInfo = _debugInfo };
         var specs = new List<ProbeSpec>();
         foreach (var point in probe.AttachPoints)
             specs.AddRange(kinds.Resolve(point, resolution));

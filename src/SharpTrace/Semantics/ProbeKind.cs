@@ -93,6 +93,11 @@ internal enum ArgsSource
     BtfTracepoint,
     /// <summary>The traced kernel function's prototype in BTF.</summary>
     BtfFunction,
+    /// <summary>
+    /// The traced user function's parameters in its binary's DWARF (<see cref="ProbeSpec.DebugInfo"/>), each in the
+    /// register (or stack word) its position gives it, as <c>argN</c> reads it.
+    /// </summary>
+    DwarfFunction,
 }
 
 /// <summary>Where <c>retval</c> comes from.</summary>
@@ -136,4 +141,8 @@ internal sealed record ProbeContext
 /// What resolving attach points may consult: the tracepoints, where errors go, and the binaries uprobes read, kept
 /// for the whole compilation (ssllatency's fourteen libcrypto probes read libcrypto once).
 /// </summary>
-internal sealed record ProbeResolution(ITracepointCatalog Tracepoints, DiagnosticBag Diagnostics, Dictionary<string, ElfFile> ElfFiles);
+internal sealed record ProbeResolution(ITracepointCatalog Tracepoints, DiagnosticBag Diagnostics, Dictionary<string, ElfFile> ElfFiles)
+{
+    /// <summary>The DWARF of the binaries uprobes name, read on first use and kept for the compilation.</summary>
+    public CTypes.UserDebugInfo DebugInfo { get; init; } = new(DebugFileLocator.Standard);
+}

@@ -31,7 +31,8 @@ public sealed class ProbeListingTests
         name => name == "sched_switch" ? SchedSwitchArguments : null,
         target => target is "/bin/app" or "app"
             ? new UprobeBinary("/bin/app", ["main", "read_line", "read_line.part.0", "_start"])
-            : null);
+            : null,
+        uprobeArguments: (path, function) => (path, function) is ("/bin/app", "main") ? ["int argc", "char** argv"] : []);
 
     private static (List<string> Probes, List<string> Warnings) List(string? pattern)
     {
@@ -116,17 +117,19 @@ public sealed class ProbeListingTests
     public void WildcardProviderDoesNotWarnAboutMissingKinds() => Assert.Empty(List("*:vfs_read").Warnings);
 
     [Fact]
-    public void VerboseListingShowsTracepointFieldsAndRawTracepointArguments()
+    public void VerboseListingShowsTracepointFieldsRawTracepointAndUprobeArguments()
     {
         var warnings = new List<string>();
         var text = Listing().Format(
-            ["tracepoint:sched:sched_switch", "rawtracepoint:sched_switch", "software:cpu:", "uprobe:/bin/app:main", "uprobe:/bin/app:_start"],
+            ["tracepoint:sched:sched_switch", "rawtracepoint:sched_switch", "software:cpu:", "uprobe:/bin/app:main", "uprobe:/bin/app:_start",
+                "uretprobe:/bin/app:main"],
             withArguments: true, warnings.Add);
+        // A uprobe's parameters come from DWARF (none for _start); a uretprobe has no args, as in bpftrace.
         Assert.Equal(
             "tracepoint:sched:sched_switch\n    char prev_comm[16]\n" +
             "rawtracepoint:sched_switch\n    _Bool preempt\n    struct task_struct * prev\n" +
-            "software:cpu:\nuprobe:/bin/app:main\nuprobe:/bin/app:_start\n",
+            "software:cpu:\nuprobe:/bin/app:main\n    int argc\n    char** argv\nuprobe:/bin/app:_start\nuretprobe:/bin/app:main\n",
             text);
-        Assert.Equal(["uprobe arguments are not listed: sharptrace does not read DWARF debug information"], warnings);
+        Assert.Empty(warnings);
     }
 }

@@ -11,7 +11,7 @@ internal sealed record ElfSymbol(string Name, ulong Address, ulong Size);
 /// symbols from .symtab and .dynsym, the USDT probes of its .note.stapsdt notes, and the load segments that turn
 /// an address into the file offset the kernel places a uprobe (or finds a USDT semaphore) at.
 /// </summary>
-internal sealed class ElfFile
+internal sealed partial class ElfFile
 {
     private const int SectionSymbolTable = 2; // SHT_SYMTAB
     private const int SectionDynamicSymbols = 11; // SHT_DYNSYM
@@ -22,6 +22,7 @@ internal sealed class ElfFile
 
     private readonly List<(ulong Address, ulong Size, ulong Offset)> _codeSegments = [];
     private readonly List<(ulong Address, ulong Size, ulong Offset)> _loadSegments = [];
+    private bool _hasSymbolTable;
 
     private ElfFile(string path) => Path = path;
 
@@ -34,11 +35,21 @@ internal sealed class ElfFile
     /// <summary>The USDT probe locations of the file's <c>.note.stapsdt</c> notes, in file order; empty when it has none.</summary>
     public IReadOnlyList<UsdtNote> UsdtProbes { get; private set; } = [];
 
-    /// <summary>Reads the symbols and segments of <paramref name="path"/>; throws <see cref="InvalidDataException"/> if it is not a 64-bit little-endian ELF file.</summary>
-    public static ElfFile Read(string path)
+    /// <summary>
+    /// Reads the symbols and segments of <paramref name="path"/>, the symbols of a stripped file from its separate
+    /// debug file when the standard places have one; throws <see cref="InvalidDataException"/> if it is not a 64-bit
+    /// little-endian ELF file.
+    /// </summary>
+    public static ElfFile Read(string path) => Read(path, DebugFileLocator.Standard);
+
+    /// <summary>Reads <paramref name="path"/> as <see cref="Read(string)"/>, looking for a separate debug file with <paramref name="locator"/>.</summary>
+    public static ElfFile Read(string path, DebugFileLocator locator)
     {
         var file = new ElfFile(path);
-        file.Parse(RegularFiles.ReadAllBytes(path));
+        var data = RegularFiles.ReadAllBytes(path);
+        file.Parse(data);
+        if (!file._hasSymbolTable)
+            file.AddDebugFileSymbols(data, locator);
         return file;
     }
 
@@ -105,6 +116,7 @@ internal sealed class ElfFile
                 var header = Checked(data, sectionHeaders + (ulong)(i * sectionHeaderSize), 64);
                 if (U32(data, header + 4) != wanted)
                     continue;
+                _hasSymbolTable |= wanted == SectionSymbolTable;
                 var stringsHeader = Checked(data, sectionHeaders + (ulong)(U32(data, header + 0x28) * sectionHeaderSize), 64);
                 ReadSymbols(data, header, stringsHeader, functions, seen);
             }

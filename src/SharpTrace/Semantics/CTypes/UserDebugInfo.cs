@@ -1,0 +1,27 @@
+using SharpTrace.Kernel.Dwarf;
+using SharpTrace.Kernel.Elf;
+
+namespace SharpTrace.Semantics.CTypes;
+
+/// <summary>
+/// The DWARF types of the user binaries a compilation probes, each read once, on first use (a script that never
+/// names <c>args</c> reads none), from the binary or from its separate debug file.
+/// </summary>
+internal sealed class UserDebugInfo(DebugFileLocator locator)
+{
+    private readonly Dictionary<string, DwarfTypes?> _binaries = new(StringComparer.Ordinal);
+
+    /// <summary>Where separate debug files are looked for.</summary>
+    public DebugFileLocator Locator { get; } = locator;
+
+    /// <summary>The DWARF types of the binary at <paramref name="path"/>; null when it has no debug info.</summary>
+    public DwarfTypes? For(string path)
+    {
+        if (!_binaries.TryGetValue(path, out var types))
+            _binaries[path] = types = DwarfInfo.ForBinary(path, Locator) is { } info ? new DwarfTypes(info) : null;
+        return types;
+    }
+
+    /// <summary>The parameters of <paramref name="function"/> in the binary at <paramref name="path"/>; null without debug info for it.</summary>
+    public IReadOnlyList<CParameter>? FunctionParameters(string path, string function) => For(path)?.FunctionParameters(function);
+}
