@@ -96,12 +96,17 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
         {
             data.Append('{');
             data.AppendJoin(", ", entries.Select(e =>
-                Quote(string.Join(",", e.Key.Select(TextOutputWriter.FormatKey))) + ": " + FormatValue(e.Value, div)));
+                Quote(string.Join(",", e.Key.Select(KeyPart))) + ": " + FormatValue(e.Value, div)));
             data.Append('}');
         }
         data.Append('}');
         return Record(type, data.ToString());
     }
+
+    // A struct or array in a key is its text without spaces, as the newest bpftrace writes compound keys.
+    private static string KeyPart(RuntimeValue key) => key is RecordValue or ArrayValue
+        ? TextOutputWriter.FormatKey(key).Replace(" ", "", StringComparison.Ordinal)
+        : TextOutputWriter.FormatKey(key);
 
     /// <summary>A value as bpftrace's JSON shows it: numbers, quoted strings, tuples as <c>[1,"b"]</c>.</summary>
     public static string FormatValue(RuntimeValue value, uint div = 1) => value switch
