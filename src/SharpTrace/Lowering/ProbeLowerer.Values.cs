@@ -6,7 +6,7 @@ namespace SharpTrace.Lowering;
 /// <summary>
 /// Structs, unions and arrays the program holds as copies (variables, map values and keys, tuple elements): their
 /// members read from the copy's bytes; and array elements at indexes known only at run time, checked against the
-/// array's length (an index past the end reads as zero).
+/// array's length (an index past the end sends bpftrace's run-time warning and reads as zero).
 /// </summary>
 internal sealed partial class ProbeLowerer
 {
@@ -84,7 +84,7 @@ internal sealed partial class ProbeLowerer
         var outOfBounds = Ir.NewLabel("oob");
         var offset = CheckedOffset(element, outOfBounds);
         Ir.Emit(new MoveOp(address, Ir.Binary(IrBinaryOp.Add, MemoryAddress(element.Array), offset)));
-        Ir.Mark(outOfBounds);
+        WarnOutOfBounds(element, outOfBounds);
         return address;
     }
 
@@ -107,7 +107,7 @@ internal sealed partial class ProbeLowerer
         // A stack address with a bounded variable offset, loaded at once (the copy's slot lives up to here).
         var pointer = Ir.InRegister(Ir.Binary(IrBinaryOp.Add, new StackAddress(copy.Slot, copy.Offset), offset));
         Ir.Emit(new MoveOp(result, Ir.Load(new PointerAddress(pointer), type)));
-        Ir.Mark(outOfBounds);
+        WarnOutOfBounds(element, outOfBounds);
         return result;
     }
 
@@ -128,7 +128,20 @@ internal sealed partial class ProbeLowerer
         // Read through a helper: an element need not be aligned for word loads at a variable offset of the stack.
         var source = Ir.Binary(IrBinaryOp.Add, new StackAddress(copy.Slot, copy.Offset), elementOffset);
         Ir.CallVoid(HelperFunction.ProbeReadKernel, new StackAddress(slot, offset), new Imm(length), source);
+        WarnOutOfBounds(element, outOfBounds);
+    }
+
+    /// <summary>
+    /// Ends the in-bounds path, and makes <paramref name="outOfBounds"/> the path that sends the element's run-time
+    /// warning; both go on after it.
+    /// </summary>
+    private void WarnOutOfBounds(BoundArrayElement element, IrLabel outOfBounds)
+    {
+        var done = Ir.NewLabel("oob_end");
+        Ir.Goto(done);
         Ir.Mark(outOfBounds);
+        LowerRecord(element.ErrorAction, []);
+        Ir.Mark(done);
     }
 
     /// <summary><c>(uint64)$arr</c>: the array's bytes loaded as one integer (moved to an aligned word first when they are not aligned).</summary>

@@ -27,7 +27,9 @@ internal sealed partial class ExpressionBinder
             _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{type.Element.Name}'");
             return Error(index.Span);
         }
-        return new BoundArrayElement(index.Span, array, position, type.Count, type.Element.Size, element, user, !IsCopy(array));
+        var location = SourceLocation.Of(_diagnostics.Source, index.Span);
+        var outOfBounds = _context.AddAction(id => new Records.RuntimeErrorAction(id, Records.RuntimeErrorAction.ArrayAccessOutOfBounds, location));
+        return new BoundArrayElement(index.Span, array, position, type.Count, type.Element.Size, element, user, !IsCopy(array), outOfBounds);
     }
 
     /// <summary>

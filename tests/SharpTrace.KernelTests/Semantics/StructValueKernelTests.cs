@@ -128,10 +128,10 @@ public sealed class StructValueKernelTests : KernelTest
     }
 
     [Fact]
-    public async Task ArraysIndexedAtRunTimeReadTheElementAndZeroPastTheEnd()
+    public async Task ArraysIndexedAtRunTimeReadTheElementAndWarnPastTheEnd()
     {
-        // arg1 is 2, 1, 3: corners[arg1 - 1] is past the end on the third call (bpftrace 0.17 takes literal indexes
-        // only; the newest reads on with a warning, we read zero).
+        // arg1 is 2, 1, 3: corners[$i - 1] is past the end on the third call. bpftrace 0.17 takes literal indexes only;
+        // the newest warns (its runtime_error) and reads on; we warn the same way and read zero.
         var script = Script("""
             $s = *$r; $i = arg1;
             printf("%d %d %d %d\n", $r->samples[$i], $s.samples[$i], $r->corners[$i - 1].y, $s.corners[$i - 1].x);
@@ -139,6 +139,7 @@ public sealed class StructValueKernelTests : KernelTest
             """);
 
         var text = await TraceAsync(SharpTraceRun.Start(["-e", script]));
+        var json = await TraceAsync(SharpTraceRun.Start(["-f", "json", "-e", script]));
 
         Assert.Equal((0, """
             -3 -3 6 5
@@ -151,6 +152,20 @@ public sealed class StructValueKernelTests : KernelTest
             @k[4000000000]: 1
 
             """), (text.ExitCode, text.Stdout));
+        // The printf is the script's line 5 (after three lines of types and the probe's first line); the columns are the indexings'.
+        const string Warning = "WARNING: Array access out of bounds. This can lead to unexpected results.";
+        Assert.Equal([$"stdin:5:58-77: {Warning}", $"stdin:5:81-99: {Warning}"],
+            text.Stderr.Split('\n').Where(line => line.Contains("WARNING", StringComparison.Ordinal)));
+        Assert.Equal((0, """
+            {"type": "attached_probes", "data": {"probes": 2}}
+            {"type": "printf", "data": "-3 -3 6 5\n"}
+            {"type": "printf", "data": "-8 -8 12 11\n"}
+            {"type": "runtime_error", "msg": "Array access out of bounds. This can lead to unexpected results.", "filename": "stdin", "line": 5, "col": 58}
+            {"type": "runtime_error", "msg": "Array access out of bounds. This can lead to unexpected results.", "filename": "stdin", "line": 5, "col": 81}
+            {"type": "printf", "data": "4 4 0 0\n"}
+            {"type": "map", "data": {"@k": {"3": 1, "20": 1, "4000000000": 1}}}
+
+            """), (json.ExitCode, json.Stdout));
     }
 
     [Fact]
