@@ -74,6 +74,10 @@ internal sealed partial class ProbeLowerer
                 return LowerContextArgument(argument);
             case BoundMemoryRead read:
                 return LowerMemoryScalar(read);
+            case BoundStoredMember member:
+                return LowerStoredScalar(member);
+            case BoundArrayElement element:
+                return LowerArrayElementScalar(element);
             case BoundTupleElement element:
             {
                 var address = ElementAddress(element);
@@ -85,6 +89,10 @@ internal sealed partial class ProbeLowerer
                 return LowerUnary(unary);
             case BoundCast { Type: BoolType } cast:
                 return Boolean(IrCondition.Ne, LowerScalar(cast.Operand), new Imm(0));
+            case BoundCast { Operand.Type: CValueType } cast:
+                return LowerArrayToInteger(cast);
+            case BoundArrayComparison comparison:
+                return LowerArrayComparison(comparison);
             case BoundCast cast when cast.Operand.Type.IsInteger:
             {
                 var value = LowerScalar(cast.Operand);
@@ -267,6 +275,15 @@ internal sealed partial class ProbeLowerer
                 break;
             case BoundArgumentsRecord record:
                 LowerArgumentsRecordInto(record, slot, offset, size);
+                break;
+            case BoundStoredMember member:
+                LowerStoredInto(member, slot, offset, size);
+                break;
+            case BoundCast { Type: CValueType } cast:
+                LowerIntegerToArray(cast, slot, offset, size);
+                break;
+            case BoundArrayElement element:
+                LowerArrayElementInto(element, slot, offset, size);
                 break;
             case BoundTupleElement element:
                 Ir.Copy(to, ElementAddress(element), Math.Min(size, element.Type.Size));

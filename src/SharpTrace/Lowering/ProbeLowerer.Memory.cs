@@ -38,9 +38,12 @@ internal sealed partial class ProbeLowerer
     /// The address of a struct or array in memory (its base's address plus its offset, nested members adding up),
     /// or the value of a pointer.
     /// </summary>
-    private Operand MemoryAddress(BoundExpression e) => e is BoundMemoryRead { Type: CValueType } inner
-        ? Ir.Binary(IrBinaryOp.Add, MemoryAddress(inner.Base), new Imm(inner.Offset))
-        : LowerScalar(e);
+    private Operand MemoryAddress(BoundExpression e) => e switch
+    {
+        BoundMemoryRead { Type: CValueType } inner => Ir.Binary(IrBinaryOp.Add, MemoryAddress(inner.Base), new Imm(inner.Offset)),
+        BoundArrayElement { InMemory: true, Type: CValueType } element => ElementMemoryAddress(element),
+        _ => LowerScalar(e),
+    };
 
     /// <summary>bpf_probe_read_user or _kernel of <paramref name="size"/> bytes of the read's memory into the slot.</summary>
     private void ProbeRead(BoundMemoryRead read, Slot slot, int offset, int size)

@@ -67,7 +67,7 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
     /// call's place (<c>{"type": "errorf", "msg": "...", "filename": "stdin", "line": 1, "col": 9}</c>).
     /// </summary>
     public void ScriptMessage(ScriptMessage message) =>
-        output.Write("{\"type\": \"" + (message.IsError ? "errorf" : "warnf") + "\", \"msg\": " + Quote(message.Text)
+        output.Write("{\"type\": \"" + (message.RecordType ?? (message.IsError ? "errorf" : "warnf")) + "\", \"msg\": " + Quote(message.Text)
             + ", \"filename\": " + Quote(message.FileName) + ", \"line\": " + Decimal(message.Line)
             + ", \"col\": " + Decimal(message.Column) + "}\n");
 
@@ -96,12 +96,17 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
         {
             data.Append('{');
             data.AppendJoin(", ", entries.Select(e =>
-                Quote(string.Join(",", e.Key.Select(TextOutputWriter.FormatKey))) + ": " + FormatValue(e.Value, div)));
+                Quote(string.Join(",", e.Key.Select(KeyPart))) + ": " + FormatValue(e.Value, div)));
             data.Append('}');
         }
         data.Append('}');
         return Record(type, data.ToString());
     }
+
+    // A struct or array in a key is its text without spaces, as the newest bpftrace writes compound keys.
+    private static string KeyPart(RuntimeValue key) => key is RecordValue or ArrayValue
+        ? TextOutputWriter.FormatKey(key).Replace(" ", "", StringComparison.Ordinal)
+        : TextOutputWriter.FormatKey(key);
 
     /// <summary>A value as bpftrace's JSON shows it: numbers, quoted strings, tuples as <c>[1,"b"]</c>.</summary>
     public static string FormatValue(RuntimeValue value, uint div = 1) => value switch

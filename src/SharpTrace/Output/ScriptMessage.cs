@@ -8,6 +8,12 @@ namespace SharpTrace.Output;
 public sealed record ScriptMessage(bool IsError, string Text, string FileName, int Line, int Column, string Location)
 {
     /// <summary>
+    /// The JSON record's type when the message is not a script's own: <c>runtime_error</c> for the warnings bpftrace's
+    /// programs send at run time (an array index past the end); null for <c>errorf</c>/<c>warnf</c>.
+    /// </summary>
+    public string? RecordType { get; init; }
+
+    /// <summary>
     /// The message as bpftrace writes it to stderr in text mode: <c>stdin:1:9-62: ERROR: text</c> (or <c>WARNING:</c>),
     /// one line, the text's own final newline dropped.
     /// </summary>

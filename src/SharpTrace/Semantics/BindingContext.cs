@@ -69,13 +69,17 @@ internal sealed class BindingContext(
     public int AddExitCodeAction() =>
         _actions.OfType<ExitAction>().FirstOrDefault(a => a.HasCode)?.Id ?? AddAction(id => new ExitAction(id, HasCode: true));
 
-    /// <summary>How a value of this type is kept in a map or a variable: integers as 8 bytes, strings at max_strlen.</summary>
+    /// <summary>
+    /// How a value of this type is kept in a map or a variable: integers as 8 bytes, strings at max_strlen, a struct or
+    /// array as a copy of its bytes (wherever it was read from).
+    /// </summary>
     public BpfType StorageType(BpfType type) => type switch
     {
         IntegerType i => new IntegerType(8, i.IsSigned),
         PointerType => BpfType.UInt64,
         StringType => new StringType(Config.MaxStrlen),
         TupleType t => new TupleType(t.Elements.Select(StorageType).ToList()),
+        CValueType c => c with { IsUserSpace = false },
         _ => type,
     };
 

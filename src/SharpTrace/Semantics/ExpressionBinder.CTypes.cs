@@ -30,7 +30,7 @@ internal sealed partial class ExpressionBinder
             return Error(access.Span);
         }
         if (target.Type is CValueType { CType.Resolved: CStructType value } valueType)
-            return StoredCValue(target, access.Span) ?? BindMember(access, target, value, valueType.IsUserSpace);
+            return BindMember(access, target, value, valueType.IsUserSpace);
         if (target.Type is PointerType { Target.Resolved: CStructType })
             _diagnostics.ReportFieldAccessOnPointer(new TextSpan(access.Target.Span.Start, access.Target.Span.Length + 1), access.Field, TypeNames.Of(target.Type));
         else
@@ -55,8 +55,10 @@ internal sealed partial class ExpressionBinder
             _diagnostics.ReportUnsupported(access.Span, $"Reading a field of type '{member.Type.Name}'");
             return Error(access.Span);
         }
-        return new BoundMemoryRead(access.Span, target, member.Offset, valueType, user,
-            member.IsBitfield ? member.BitOffset % 8 : 0, member.BitfieldSize);
+        var bitOffset = member.IsBitfield ? member.BitOffset % 8 : 0;
+        if (IsCopy(target))
+            return new BoundStoredMember(access.Span, target, member.Offset, valueType, bitOffset, member.BitfieldSize);
+        return new BoundMemoryRead(access.Span, target, member.Offset, valueType, user, bitOffset, member.BitfieldSize);
     }
 
     /// <summary>How a C object in memory is seen by the program; null for types it cannot use (floats, 128-bit integers).</summary>
@@ -71,18 +73,6 @@ internal sealed partial class ExpressionBinder
         _ => null,
     };
 
-    /// <summary>
-    /// A struct or array that is not in memory but a copy (a map's value, a tuple's element): its members and elements
-    /// are not read from copies yet, so this reports it and returns the error; null for one in memory.
-    /// </summary>
-    private BoundExpression? StoredCValue(BoundExpression target, TextSpan span)
-    {
-        if (target is BoundMemoryRead)
-            return null;
-        _diagnostics.ReportUnsupported(span, $"Reading a member or element of a {target.Type} stored in a map or tuple");
-        return Error(span);
-    }
-
     private BoundExpression BindIndex(IndexExpression index)
     {
         var target = BindExpression(index.Target);
@@ -94,14 +84,14 @@ internal sealed partial class ExpressionBinder
         switch (target.Type)
         {
             case CValueType { CType.Resolved: CArrayType array } value:
-                if (StoredCValue(target, index.Span) is { } stored)
-                    return stored;
                 (element, user) = (array.Element, value.IsUserSpace);
                 if (position is BoundIntegerLiteral { Value: var i } && (i < 0 || i >= array.Count))
                 {
                     _diagnostics.ReportIndexOutOfBounds(index.Span, i, array.Count);
                     return Error(index.Span);
                 }
+                if (position is not BoundIntegerLiteral)
+                    return BindArrayElement(index, target, position, array, user);
                 break;
             case PointerType pointer:
                 (element, user) = (pointer.Target, pointer.IsUserSpace);
@@ -120,7 +110,8 @@ internal sealed partial class ExpressionBinder
             _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{element.Name}'");
             return Error(index.Span);
         }
-        return new BoundMemoryRead(index.Span, target, checked((int)literal.Value * element.Size), type, user);
+        var offset = checked((int)literal.Value * element.Size);
+        return IsCopy(target) ? new BoundStoredMember(index.Span, target, offset, type) : new BoundMemoryRead(index.Span, target, offset, type, user);
     }
 
     private BoundExpression BindDereference(UnaryExpression unary, BoundExpression operand)
@@ -153,10 +144,9 @@ internal sealed partial class ExpressionBinder
         if (ResolveType(cast.Type, head) is not { } target)
             return Error(cast.Span);
         if (cast.Type.ArrayLength is not null)
-        {
-            _diagnostics.ReportUnsupported(head, "A cast to an array type");
-            return Error(cast.Span);
-        }
+            return BindCastToArray(cast, operand);
+        if (operand.Type is CValueType { CType.Resolved: CArrayType })
+            return BindCastOfArray(cast, operand, target);
         if (!operand.Type.IsInteger)
         {
             _diagnostics.ReportInvalidCastOperand(head, TypeNames.Of(operand.Type));

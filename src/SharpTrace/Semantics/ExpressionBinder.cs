@@ -316,6 +316,8 @@ internal sealed partial class ExpressionBinder
         var isEquality = binary.Operator is BinaryOperator.Equal or BinaryOperator.NotEqual;
         if (left.Type is StringType && right.Type is StringType && isEquality)
             return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, BoolType.Instance);
+        if (left.Type is CValueType { CType.Resolved: CArrayType } && right.Type is CValueType { CType.Resolved: CArrayType })
+            return BindArrayComparison(binary, left, right);
         if (!left.Type.IsInteger || !right.Type.IsInteger)
         {
             ReportInvalidOperands(binary, left, right);

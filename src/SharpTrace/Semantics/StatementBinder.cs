@@ -176,8 +176,7 @@ internal sealed partial class StatementBinder
             _diagnostics.Error(value.Span, "Cannot assign a value of type 'none' to a map");
             return null;
         }
-        // A struct, union or array is copied into the map's value whole (its members are not read back yet, see
-        // ExpressionBinder.StoredCValue).
+        // A struct, union or array is copied into the map's value whole; its members are read back from the copy.
         var map = _maps.Get(access.Name);
         var keys = _expressions.BindKeys(map, access);
         if (value.Type is ErrorType && map.ValueType is null)
@@ -204,12 +203,7 @@ internal sealed partial class StatementBinder
             _diagnostics.Error(value.Span, $"Cannot assign a value of type '{TypeNames.Of(value.Type)}' to a variable");
             return null;
         }
-        if (value.Type is CValueType stored)
-        {
-            _diagnostics.ReportUnsupported(value.Span, $"Storing a {stored} in a variable");
-            return null;
-        }
-        var type = value.Type is StringType ? new StringType(_config.MaxStrlen) : value.Type is IntegerType ? _context.StorageType(value.Type) : value.Type;
+        var type = value.Type is StringType ? new StringType(_config.MaxStrlen) : value.Type is IntegerType or CValueType ? _context.StorageType(value.Type) : value.Type;
         if (!_variables.TryGetValue(target.Name, out var variable))
             _variables[target.Name] = variable = new VariableSymbol(target.Name, type);
         else if (_untypedVariables.Remove(variable))

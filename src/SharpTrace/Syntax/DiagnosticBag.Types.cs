@@ -15,6 +15,8 @@ internal sealed partial class DiagnosticBag
     public void ReportNotIndexable(TextSpan span, string kind) =>
         Error(span, $"The array index operator [] can only be used on arrays and pointers, found {kind}.");
     public void ReportNonLiteralIndex(TextSpan span) => Error(span, "The array index operator [] only accepts literal integer indices.");
+    public void ReportNonIntegerIndex(TextSpan span, string type) =>
+        Error(span, $"The array index operator [] only accepts non-negative integer indices. Got: {type}");
     public void ReportInvalidDereference(TextSpan span, string type) =>
         Error(span, $"The dereference operator can not be used on expressions of type '{type}'");
     public void ReportInvalidOperand(TextSpan span, string op, string type) =>
@@ -28,6 +30,7 @@ internal sealed partial class DiagnosticBag
     public void ReportVariableUsedBeforeAssignment(TextSpan span, string variable) =>
         Warning(span, $"Variable used before it was assigned: {variable}");
     public void ReportInvalidCastOperand(TextSpan span, string type) => Error(span, $"Casts are not supported for type: \"{type}\"");
+    public void ReportInvalidCast(TextSpan span, string from, string to) => Error(span, $"Cannot cast from \"{from}\" to \"{to}\"");
     public void ReportCastToStruct(TextSpan span, string type) => Error(span, $"Cannot cast to struct type \"{type}\"");
     public void ReportOffsetofNotStruct(TextSpan span, string type) => Error(span, $"offsetof() needs a struct or union, not '{type}'");
 }

@@ -85,6 +85,19 @@ public class CompoundValueTests
     }
 
     [Fact]
+    public void AStructOrArrayInAKeyPrintsAsInTextAndWithoutSpacesInJson()
+    {
+        // The newest bpftrace writes a key's text in JSON with its spaces removed (its json.cpp), tuples joined by commas.
+        var point = new RecordValue([new RecordMember("x", new IntegerValue(3, IsSigned: true)), new RecordMember("y", new IntegerValue(-4, IsSigned: true))]);
+        var array = new ArrayValue([new IntegerValue(1, IsSigned: false), new IntegerValue(2, IsSigned: false)]);
+        var map = MapSnapshot.Keyed("@p", new MapEntry([point, new IntegerValue(1, IsSigned: true)], new IntegerValue(2, IsSigned: true)),
+            new MapEntry([array, new StringValue("a b")], new IntegerValue(3, IsSigned: true)));
+
+        Assert.Equal("@p[{ .x = 3, .y = -4 }, 1]: 2\n@p[[1,2], a b]: 3\n", TextOutputWriter.FormatMap(map));
+        Assert.Equal("""{"type": "map", "data": {"@p": {"{.x=3,.y=-4},1": 2, "[1,2],a b": 3}}}""" + "\n", JsonOutputWriter.FormatMap(map));
+    }
+
+    [Fact]
     public void AnEmptyRecordPrintsAsBraces()
     {
         Assert.Equal("{}", TextOutputWriter.FormatValue(new RecordValue([])));
