@@ -96,12 +96,19 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
         {
             data.Append('{');
             data.AppendJoin(", ", entries.Select(e =>
-                Quote(string.Join(",", e.Key.Select(TextOutputWriter.FormatKey))) + ": " + FormatValue(e.Value, div)));
+                Quote(string.Join(",", TextOutputWriter.KeyElements(e.Key).Select(JsonKey))) + ": " + FormatValue(e.Value, div)));
             data.Append('}');
         }
         data.Append('}');
         return Record(type, data.ToString());
     }
+
+    /// <summary>
+    /// A key element in a JSON map's key: its text, and for a tuple or record inside the key that text without spaces,
+    /// as the newest bpftrace writes it (<c>"1,(2,c)"</c>, <c>"{.a=1,.b=x}"</c>).
+    /// </summary>
+    private static string JsonKey(RuntimeValue key) =>
+        key is TupleValue or RecordValue ? TextOutputWriter.FormatKey(key).Replace(" ", "", StringComparison.Ordinal) : TextOutputWriter.FormatKey(key);
 
     /// <summary>A value as bpftrace's JSON shows it: numbers, quoted strings, tuples as <c>[1,"b"]</c>.</summary>
     public static string FormatValue(RuntimeValue value, uint div = 1) => value switch

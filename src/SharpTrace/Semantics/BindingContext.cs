@@ -69,13 +69,15 @@ internal sealed class BindingContext(
     public int AddExitCodeAction() =>
         _actions.OfType<ExitAction>().FirstOrDefault(a => a.HasCode)?.Id ?? AddAction(id => new ExitAction(id, HasCode: true));
 
-    /// <summary>How a value of this type is kept in a map or a variable: integers as 8 bytes, strings at max_strlen.</summary>
+    /// <summary>
+    /// How a value of this type is kept in a map or a variable: integers as 8 bytes, strings at max_strlen, pointers
+    /// with their type and address space (as the newest bpftrace keeps them).
+    /// </summary>
     public BpfType StorageType(BpfType type) => type switch
     {
         IntegerType i => new IntegerType(8, i.IsSigned),
-        PointerType => BpfType.UInt64,
         StringType => new StringType(Config.MaxStrlen),
-        TupleType t => new TupleType(t.Elements.Select(StorageType).ToList()),
+        TupleType t => t.WithElements(t.Elements.Select(StorageType).ToList()),
         _ => type,
     };
 
