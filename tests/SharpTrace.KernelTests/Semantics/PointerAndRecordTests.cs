@@ -155,4 +155,27 @@ public sealed class PointerAndRecordTests : KernelTest
 
             """), (json.ExitCode, json.Stdout));
     }
+
+    [Fact]
+    public async Task TypeofDeclaresAndCastsAsTheReferenceSays()
+    {
+        // language.md "Type Context Builtins": typeof(expression or type) in a declaration, a cast and sizeof.
+        var script = Visit("""
+              $n = (struct node *)arg0;
+              $v = (int32 *)arg1;
+              $w = (typeof($v))arg1;
+              let $c: typeof($n.id) = 5;
+              @t = (*($w + 4), sizeof(typeof(struct node)), $c);
+            """);
+
+        var text = await TraceVisitAsync(SharpTraceRun.Start(["-e", script]));
+        var json = await TraceVisitAsync(SharpTraceRun.Start(["-f", "json", "-e", script]));
+
+        Assert.Equal((0, "\n\n@t: (500, 40, 5)\n"), (text.ExitCode, text.Stdout));
+        Assert.Equal((0, """
+            {"type": "attached_probes", "data": {"probes": 1}}
+            {"type": "map", "data": {"@t": [500,40,5]}}
+
+            """), (json.ExitCode, json.Stdout));
+    }
 }

@@ -177,4 +177,31 @@ public class PointerTypeTests
         Assert.Contains("Map @i :: uint64\n", dump);
         Assert.Contains("Map @q :: int8 *\n", dump.Replace("signed char *", "int8 *", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void TypeofNamesTheTypeOfAnExpressionOrAType()
+    {
+        // language.md "Type Context Builtins": typeof takes a type or an expression, which is only typed, not run.
+        var dump = Types(Node + """kprobe:f { $p = (int32 *)arg0; $s = "a"; let $x: typeof($s); let $y: typeof(@m) = 2; @m = 1; $q = (typeof($p))arg1; @z = sizeof(typeof(struct node)); @w = (typeof(uint8))300; @b = (typeof(1 < 2))5; }""");
+
+        Assert.Contains("Variable $x :: string\n", dump);
+        Assert.Contains("Variable $y :: int64\n", dump);
+        Assert.Contains("Variable $q :: int *\n", dump);
+        Assert.Contains("""
+              MapAssign @z
+               Integer 32 :: uint64
+            """, dump);
+        Assert.Contains("""
+              MapAssign @w
+               Cast :: uint8
+                Integer 300 :: int64
+            """, dump);
+        Assert.Contains("Map @b :: bool\n", dump);
+    }
+
+    [Fact]
+    public void ACastToTypeofAStringIsNotSupportedYet()
+    {
+        Assert.Equal(["A cast to typeof a string is not supported yet"], Errors("""kprobe:f { $s = "a"; @x = (typeof($s))1; }"""));
+    }
 }
