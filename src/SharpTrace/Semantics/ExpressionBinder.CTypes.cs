@@ -116,7 +116,12 @@ internal sealed partial class ExpressionBinder
             _diagnostics.ReportNonLiteralIndex(index.Span);
             return Error(index.Span);
         }
-        if (element.Resolved is CVoidType || ValueTypeOf(element, user) is not { } type)
+        if (element.Resolved is CVoidType)
+        {
+            ReportUnsizedIndex(index.Span);
+            return Error(index.Span);
+        }
+        if (ValueTypeOf(element, user) is not { } type)
         {
             _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{element.Name}'");
             return Error(index.Span);
@@ -127,7 +132,12 @@ internal sealed partial class ExpressionBinder
     /// <summary><c>p[i]</c> with an index known only when the probe runs: the element at <c>p + i</c>, as in C.</summary>
     private BoundExpression BindPointerElement(IndexExpression index, BoundExpression target, PointerType pointer, BoundExpression position)
     {
-        if (pointer.Target.Resolved is CVoidType || ValueTypeOf(pointer.Target, pointer.IsUserSpace) is not { } type)
+        if (pointer.Target.Resolved is CVoidType)
+        {
+            ReportUnsizedIndex(index.Span);
+            return Error(index.Span);
+        }
+        if (ValueTypeOf(pointer.Target, pointer.IsUserSpace) is not { } type)
         {
             _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{pointer.Target.Name}'");
             return Error(index.Span);
@@ -137,6 +147,10 @@ internal sealed partial class ExpressionBinder
         var address = new BoundBinary(index.Span, BoundBinaryOperatorKind.Add, target, offset, pointer);
         return new BoundMemoryRead(index.Span, address, 0, type, pointer.IsUserSpace);
     }
+
+    // The newest bpftrace's type_checker.cpp words it so.
+    private void ReportUnsizedIndex(TextSpan span) =>
+        _diagnostics.Error(span, "The array index operator [] cannot be used on a pointer to an unsized type (void *).");
 
     private BoundExpression BindDereference(UnaryExpression unary, BoundExpression operand)
     {

@@ -164,6 +164,9 @@ public class PointerTypeTests
     // parser.cpp: "&" takes the address of a variable or a map only.
     [InlineData("&($p + 1)", "address-of operator (&) can only be used on a map or variable")]
     [InlineData("&$p", "The address-of operator (&) on a variable or map is not supported yet")]
+    // type_checker.cpp's ArrayAccess rule.
+    [InlineData("((void *)$p)[1]", "The array index operator [] cannot be used on a pointer to an unsized type (void *).")]
+    [InlineData("((void *)$p)[arg1]", "The array index operator [] cannot be used on a pointer to an unsized type (void *).")]
     public void InvalidPointerOperationsAreReportedInTheReferencesWords(string expression, string message)
     {
         Assert.Equal([message], Errors($"kprobe:f {{ $p = (int32 *)arg0; @r = {expression}; }}"));
