@@ -96,15 +96,18 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
         {
             data.Append('{');
             data.AppendJoin(", ", entries.Select(e =>
-                Quote(string.Join(",", e.Key.Select(KeyPart))) + ": " + FormatValue(e.Value, div)));
+                Quote(string.Join(",", TextOutputWriter.KeyElements(e.Key).Select(JsonKey))) + ": " + FormatValue(e.Value, div)));
             data.Append('}');
         }
         data.Append('}');
         return Record(type, data.ToString());
     }
 
-    // A struct or array in a key is its text without spaces, as the newest bpftrace writes compound keys.
-    private static string KeyPart(RuntimeValue key) => key is RecordValue or ArrayValue
+    /// <summary>
+    /// A key element in a JSON map's key: its text, and for a tuple, record, struct or array inside the key that text
+    /// without spaces, as the newest bpftrace writes compound keys (<c>"1,(2,c)"</c>, <c>"{.a=1,.b=x}"</c>).
+    /// </summary>
+    private static string JsonKey(RuntimeValue key) => key is TupleValue or RecordValue or ArrayValue
         ? TextOutputWriter.FormatKey(key).Replace(" ", "", StringComparison.Ordinal)
         : TextOutputWriter.FormatKey(key);
 

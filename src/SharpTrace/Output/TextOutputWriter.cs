@@ -75,7 +75,7 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
         {
             text.Append(map.Name);
             if (entry.Key.Count > 0)
-                text.Append('[').AppendJoin(", ", entry.Key.Select(FormatKey)).Append(']');
+                text.Append('[').AppendJoin(", ", KeyElements(entry.Key).Select(FormatKey)).Append(']');
             text.Append(": ");
             switch (entry.Value)
             {
@@ -98,6 +98,13 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
             text.Append('\n');
         return text.ToString();
     }
+
+    /// <summary>
+    /// A map's key as its elements: one tuple written as the key (<c>@m[(1, "a")]</c>) is the same key as
+    /// <c>@m[1, "a"]</c> and prints without its parentheses, as the newest bpftrace prints it.
+    /// </summary>
+    internal static IReadOnlyList<RuntimeValue> KeyElements(IReadOnlyList<RuntimeValue> key) =>
+        key is [TupleValue tuple] ? tuple.Elements : key;
 
     /// <summary>A map key as bpftrace's text shows it: like a value, except that a stack's frames are indented by 4, not 8.</summary>
     internal static string FormatKey(RuntimeValue key) =>

@@ -12,7 +12,7 @@ internal static class ValueDecoder
         StackType or KernelSymbolType or UserSymbolType => DecodeSymbolic(type, bytes, symbols),
         IntegerType { IsSigned: true } i => new IntegerValue(ReadSigned(bytes, i.Bytes)),
         IntegerType i => new IntegerValue(unchecked((long)ReadUnsigned(bytes, i.Bytes)), IsSigned: false),
-        PointerType => new IntegerValue(unchecked((long)ReadUnsigned(bytes, 8)), IsSigned: false),
+        PointerType => SymbolicValue.Address(ReadUnsigned(bytes, 8)),
         StringType s => new StringValue(DecodeString(bytes[..Math.Min(s.Capacity, bytes.Length)])),
         TupleType t => DecodeTuple(t, bytes, symbols),
         SelfDecodingType t => t.Decode(bytes),
@@ -22,11 +22,14 @@ internal static class ValueDecoder
         _ => throw new InvalidOperationException($"cannot decode a value of type {type}"),
     };
 
-    private static TupleValue DecodeTuple(TupleType type, ReadOnlySpan<byte> bytes, Symbolizer? symbols)
+    private static RuntimeValue DecodeTuple(TupleType type, ReadOnlySpan<byte> bytes, Symbolizer? symbols)
     {
         var elements = new List<RuntimeValue>(type.Elements.Count);
         for (var i = 0; i < type.Elements.Count; i++)
             elements.Add(Decode(type.Elements[i], bytes.Slice(type.OffsetOf(i), type.Elements[i].Size), symbols));
+        // A record prints as bpftrace prints a struct: { .a = 1, .b = x }.
+        if (type.Names is { } names)
+            return new RecordValue(elements.Select((e, i) => new RecordMember(names[i], e)).ToList());
         return new TupleValue(elements);
     }
 

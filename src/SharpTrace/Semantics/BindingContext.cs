@@ -70,15 +70,15 @@ internal sealed class BindingContext(
         _actions.OfType<ExitAction>().FirstOrDefault(a => a.HasCode)?.Id ?? AddAction(id => new ExitAction(id, HasCode: true));
 
     /// <summary>
-    /// How a value of this type is kept in a map or a variable: integers as 8 bytes, strings at max_strlen, a struct or
-    /// array as a copy of its bytes (wherever it was read from).
+    /// How a value of this type is kept in a map or a variable: integers as 8 bytes, strings at max_strlen, pointers
+    /// with their type and address space (as the newest bpftrace keeps them), a struct or array as a copy of its bytes
+    /// (wherever it was read from).
     /// </summary>
     public BpfType StorageType(BpfType type) => type switch
     {
         IntegerType i => new IntegerType(8, i.IsSigned),
-        PointerType => BpfType.UInt64,
         StringType => new StringType(Config.MaxStrlen),
-        TupleType t => new TupleType(t.Elements.Select(StorageType).ToList()),
+        TupleType t => t.WithElements(t.Elements.Select(StorageType).ToList()),
         CValueType c => c with { IsUserSpace = false },
         _ => type,
     };

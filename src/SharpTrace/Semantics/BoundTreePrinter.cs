@@ -70,7 +70,9 @@ internal static class BoundTreePrinter
         BoundForMap f => $"ForMap {f.Variable.Name} : {f.Map.Name}",
         BoundForRange f => $"ForRange {f.Variable.Name}",
         BoundUnroll u => $"Unroll {u.Count}",
+        BoundTupleElement { Tuple.Type: TupleType { Names: { } names } } t => "RecordField ." + names[t.Index],
         BoundTupleElement t => "TupleElement ." + t.Index,
+        BoundTuple { TupleType.Names: not null } => "Record",
         BoundIncrement i => (i.IsPrefix ? "Prefix" : "Postfix") + (i.IsIncrement ? " ++" : " --"),
         _ => node.GetType().Name.StartsWith("Bound", StringComparison.Ordinal) ? node.GetType().Name["Bound".Length..] : node.GetType().Name,
     };

@@ -22,19 +22,18 @@ internal sealed partial class ExpressionBinder
         var target = BindExpression(access.Target);
         if (target.Type is ErrorType)
             return target;
-        if (access.IsArrow)
-        {
-            if (target.Type is PointerType { Target.Resolved: CStructType pointed } pointer)
-                return BindMember(access, target, pointed, pointer.IsUserSpace);
-            _diagnostics.ReportNoFieldAccess(access.Span, access.Field, TypeNames.Of(target.Type));
-            return Error(access.Span);
-        }
+        if (target.Type is TupleType { Names: not null } record)
+            return BindRecordField(access, target, record);
+        // As in the newest bpftrace, '.' on a pointer dereferences it (through any number of pointers) and '->' is
+        // the same operator.
+        var through = target;
+        while (through.Type is PointerType { Target.Resolved: CPointerType inner } outer)
+            through = new BoundMemoryRead(access.Target.Span, through, 0, new PointerType(inner.Target, outer.IsUserSpace || inner.IsUser), outer.IsUserSpace);
+        if (through.Type is PointerType { Target.Resolved: CStructType pointed } pointer)
+            return BindMember(access, through, pointed, pointer.IsUserSpace);
         if (target.Type is CValueType { CType.Resolved: CStructType value } valueType)
             return BindMember(access, target, value, valueType.IsUserSpace);
-        if (target.Type is PointerType { Target.Resolved: CStructType })
-            _diagnostics.ReportFieldAccessOnPointer(new TextSpan(access.Target.Span.Start, access.Target.Span.Length + 1), access.Field, TypeNames.Of(target.Type));
-        else
-            _diagnostics.ReportNoFieldAccess(access.Span, access.Field, TypeNames.Of(target.Type));
+        _diagnostics.ReportNoFieldAccess(access.Span, access.Field, TypeNames.Of(target.Type));
         return Error(access.Span);
     }
 
@@ -93,6 +92,8 @@ internal sealed partial class ExpressionBinder
                 if (position is not BoundIntegerLiteral)
                     return BindArrayElement(index, target, position, array, user);
                 break;
+            case PointerType pointer when position is not BoundIntegerLiteral && position.Type is IntegerType or BoolType:
+                return BindPointerElement(index, target, pointer, position);
             case PointerType pointer:
                 (element, user) = (pointer.Target, pointer.IsUserSpace);
                 break;
@@ -105,7 +106,12 @@ internal sealed partial class ExpressionBinder
             _diagnostics.ReportNonLiteralIndex(index.Span);
             return Error(index.Span);
         }
-        if (element.Resolved is CVoidType || ValueTypeOf(element, user) is not { } type)
+        if (element.Resolved is CVoidType)
+        {
+            ReportUnsizedIndex(index.Span);
+            return Error(index.Span);
+        }
+        if (ValueTypeOf(element, user) is not { } type)
         {
             _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{element.Name}'");
             return Error(index.Span);
@@ -113,6 +119,29 @@ internal sealed partial class ExpressionBinder
         var offset = checked((int)literal.Value * element.Size);
         return IsCopy(target) ? new BoundStoredMember(index.Span, target, offset, type) : new BoundMemoryRead(index.Span, target, offset, type, user);
     }
+
+    /// <summary><c>p[i]</c> with an index known only when the probe runs: the element at <c>p + i</c>, as in C.</summary>
+    private BoundExpression BindPointerElement(IndexExpression index, BoundExpression target, PointerType pointer, BoundExpression position)
+    {
+        if (pointer.Target.Resolved is CVoidType)
+        {
+            ReportUnsizedIndex(index.Span);
+            return Error(index.Span);
+        }
+        if (ValueTypeOf(pointer.Target, pointer.IsUserSpace) is not { } type)
+        {
+            _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{pointer.Target.Name}'");
+            return Error(index.Span);
+        }
+        var offset = new BoundBinary(position.Span, BoundBinaryOperatorKind.Multiply, position,
+            new BoundIntegerLiteral(position.Span, pointer.Target.Size, BpfType.Int64), BpfType.Int64);
+        var address = new BoundBinary(index.Span, BoundBinaryOperatorKind.Add, target, offset, pointer);
+        return new BoundMemoryRead(index.Span, address, 0, type, pointer.IsUserSpace);
+    }
+
+    // The newest bpftrace's type_checker.cpp words it so.
+    private void ReportUnsizedIndex(TextSpan span) =>
+        _diagnostics.Error(span, "The array index operator [] cannot be used on a pointer to an unsized type (void *).");
 
     private BoundExpression BindDereference(UnaryExpression unary, BoundExpression operand)
     {
@@ -139,7 +168,9 @@ internal sealed partial class ExpressionBinder
             return operand;
         var head = CastHead(cast);
         // (bool)x is x != 0.
-        if (cast.Type is { Name: "bool", PointerDepth: 0, ArrayLength: null } && operand.Type.IsInteger)
+        if (cast.Type is { Name: "bool", PointerDepth: 0, ArrayLength: null, Of: null } && operand.Type.IsInteger)
+            return new BoundCast(cast.Span, operand, BoolType.Instance);
+        if (cast.Type.Of is not null && TypeofType(cast.Type) is BoolType && operand.Type.IsInteger)
             return new BoundCast(cast.Span, operand, BoolType.Instance);
         if (ResolveType(cast.Type, head) is not { } target)
             return Error(cast.Span);
@@ -176,6 +207,8 @@ internal sealed partial class ExpressionBinder
     /// <summary>The C type a type name written in the script stands for; reports and returns null when unknown.</summary>
     private CType? ResolveType(TypeSyntax syntax, TextSpan span)
     {
+        if (syntax.Of is not null)
+            return TypeofType(syntax) is { } of ? CTypeOf(of, span) : null;
         CType? type = IntegerTypeNames.GetValueOrDefault(syntax.Name) ?? _context.Types.FindType(syntax.Name);
         if (type is null)
         {
@@ -192,7 +225,13 @@ internal sealed partial class ExpressionBinder
     private BoundExpression BindSizeof(SizeofExpression sizeof_)
     {
         int size;
-        if (sizeof_.Type is { } typeSyntax)
+        if (sizeof_.Type is { Of: not null } typeofSyntax)
+        {
+            if (TypeofType(typeofSyntax) is not { } type)
+                return Error(sizeof_.Span);
+            size = type.Size;
+        }
+        else if (sizeof_.Type is { } typeSyntax)
         {
             var type = IntegerTypeNames.GetValueOrDefault(typeSyntax.Name) ?? _context.Types.FindType(typeSyntax.Name);
             if (type is null)
@@ -275,6 +314,35 @@ internal sealed partial class ExpressionBinder
         if (_context.Types.FindEnumerator(identifier.Name) is { } enumerator)
             return new BoundIntegerLiteral(identifier.Span, enumerator.Value, BpfType.Int64);
         return null;
+    }
+
+    /// <summary>
+    /// The type of <c>typeof(expression)</c>: the expression's, as a variable or map would hold it (docs/language.md
+    /// "Type Context Builtins": the expression is only typed, never run); null when it has an error.
+    /// </summary>
+    private BpfType? TypeofType(TypeSyntax syntax)
+    {
+        var operand = BindExpression(syntax.Of!);
+        return operand.Type is ErrorType ? null : operand.Type is IntegerType ? operand.Type : _context.StorageType(operand.Type);
+    }
+
+    /// <summary>The C type a cast to <c>typeof(...)</c> names: integers, bools and pointers; reported otherwise.</summary>
+    private CType? CTypeOf(BpfType type, TextSpan span)
+    {
+        switch (type)
+        {
+            case IntegerType i:
+                return IntegerTypeNames[(i.IsSigned ? "int" : "uint") + i.Bytes * 8];
+            case BoolType:
+                return CBoolType.Instance;
+            case PointerType p:
+                return new CPointerType(p.Target, p.IsUserSpace);
+            case CValueType c:
+                return c.CType;
+            default:
+                _diagnostics.ReportUnsupported(span, $"A cast to typeof a {TypeNames.KindOf(type)}");
+                return null;
+        }
     }
 
     /// <summary>The C type a tracepoint field declares (<c>const char *</c>, <c>struct sk_buff *</c>), pointers only.</summary>

@@ -71,7 +71,7 @@ internal sealed partial class ExpressionBinder
             _diagnostics.Error(call.Span, mismatch);
             return null;
         }
-        var types = arguments.Select(a => a.Type is IntegerType or PointerType ? _context.StorageType(a.Type) : a.Type).ToList();
+        var types = arguments.Select(a => a.Type is PointerType ? BpfType.UInt64 : a.Type is IntegerType ? _context.StorageType(a.Type) : a.Type).ToList();
         return new FormatArguments(format.Value, arguments, types);
     }
 
@@ -139,6 +139,8 @@ internal sealed partial class ExpressionBinder
                 var elements = tuple.Elements.Select(BindExpression).ToList();
                 return new BoundTuple(tuple.Span, elements, new TupleType(elements.Select(e => e.Type).ToList()));
             }
+            case RecordExpression record:
+                return BindRecord(record);
             case CallExpression call:
                 return BindCallExpression(call);
             case BlockExpression block:
@@ -294,12 +296,22 @@ internal sealed partial class ExpressionBinder
 
     private BoundExpression BindUnary(UnaryExpression unary)
     {
+        if (unary.Operator is UnaryOperator.AddressOf)
+        {
+            // The newest bpftrace takes the address of a variable or a map only (its parser's error otherwise).
+            if (unary.Operand is VariableExpression or MapAccess { IsScalar: true })
+                _diagnostics.ReportUnsupported(unary.Span, "The address-of operator (&) on a variable or map");
+            else
+                _diagnostics.Error(unary.Span, "address-of operator (&) can only be used on a map or variable");
+            return Error(unary.Span);
+        }
         var operand = BindExpression(unary.Operand);
         if (operand.Type is ErrorType)
             return operand;
         if (unary.Operator is UnaryOperator.Dereference)
             return BindDereference(unary, operand);
-        if (!operand.Type.IsInteger || BoundOperators.Unary(unary.Operator) is not { } kind)
+        if (!operand.Type.IsInteger || BoundOperators.Unary(unary.Operator) is not { } kind
+            || (operand.Type is PointerType && kind != BoundUnaryOperatorKind.LogicalNot))
         {
             _diagnostics.ReportInvalidOperand(new TextSpan(unary.Span.Start, 1), UnaryOperatorText(unary.Operator), TypeNames.Of(operand.Type));
             return Error(unary.Span);
@@ -313,6 +325,8 @@ internal sealed partial class ExpressionBinder
         var right = BindExpression(binary.Right);
         if (left.Type is ErrorType || right.Type is ErrorType)
             return Error(binary.Span);
+        if (left.Type is PointerType || right.Type is PointerType)
+            return BindPointerBinary(binary, left, right);
         var isEquality = binary.Operator is BinaryOperator.Equal or BinaryOperator.NotEqual;
         if (left.Type is StringType && right.Type is StringType && isEquality)
             return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, BoolType.Instance);
@@ -328,6 +342,42 @@ internal sealed partial class ExpressionBinder
         var type = IsComparison(binary.Operator) || (left.Type is BoolType && right.Type is BoolType) ? (BpfType)BoolType.Instance
             : unsigned ? BpfType.UInt64 : BpfType.Int64;
         return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, type);
+    }
+
+    /// <summary>
+    /// An operator with a pointer operand, as the newest bpftrace types it: pointer + integer, integer + pointer and
+    /// pointer - integer are pointers of the same type, stepping by the pointee's size (as C, and bpftrace 0.17);
+    /// comparisons, <c>&amp;&amp;</c> and <c>||</c> with a pointer or an integer are bools (compared unsigned);
+    /// anything else is an operator that does not apply.
+    /// </summary>
+    private BoundExpression BindPointerBinary(BinaryExpression binary, BoundExpression left, BoundExpression right)
+    {
+        var pointer = (PointerType)(left.Type as PointerType ?? right.Type);
+        var kind = BoundOperators.Binary(binary.Operator, left.Type, right.Type);
+        if (left.Type is PointerType l && right.Type is PointerType r && IsComparison(binary.Operator))
+        {
+            if (l.Target != r.Target)
+                _diagnostics.Warning(binary.Span, $"comparison of distinct pointer types: {l.Target.Name}, {r.Target.Name}");
+            return new BoundBinary(binary.Span, kind, left, right, BoolType.Instance);
+        }
+        var other = left.Type is PointerType ? right : left;
+        if (other.Type.IsInteger && other.Type is not PointerType)
+        {
+            if (IsComparison(binary.Operator))
+                return new BoundBinary(binary.Span, kind, left, right, BoolType.Instance);
+            var isStep = binary.Operator is BinaryOperator.Add || (binary.Operator is BinaryOperator.Subtract && left.Type is PointerType);
+            if (isStep)
+            {
+                var size = pointer.Target.Resolved is CVoidType ? 1 : pointer.Target.Size;
+                var scaled = size == 1 ? other : new BoundBinary(other.Span, BoundBinaryOperatorKind.Multiply, other,
+                    new BoundIntegerLiteral(other.Span, size, BpfType.Int64), BpfType.Int64);
+                var (a, b) = left.Type is PointerType ? (left, scaled) : (scaled, right);
+                return new BoundBinary(binary.Span, kind, a, b, pointer);
+            }
+        }
+        _diagnostics.ReportInvalidOperands(_context.TokenSpan(left.Span.End, right.Span.Start, OperatorText(binary.Operator)) ?? binary.Span,
+            OperatorText(binary.Operator), TypeNames.Of(left.Type), TypeNames.Of(right.Type));
+        return Error(binary.Span);
     }
 
     private static bool IsUnsigned64(BpfType type) => type is IntegerType { IsSigned: false, Bytes: 8 } or PointerType;
@@ -403,7 +453,7 @@ internal sealed partial class ExpressionBinder
         var tuple = BindExpression(access.Target);
         if (tuple.Type is ErrorType)
             return tuple;
-        if (tuple.Type is not TupleType type)
+        if (tuple.Type is not TupleType { Names: null } type)
         {
             _diagnostics.Error(access.Span, $"Can not access index {access.Field} on expression of type '{TypeNames.Of(tuple.Type)}'");
             return Error(access.Span);
@@ -414,6 +464,37 @@ internal sealed partial class ExpressionBinder
             return Error(access.Span);
         }
         return new BoundTupleElement(access.Span, tuple, index, type.Elements[index]);
+    }
+
+    /// <summary>
+    /// A record <c>(a = 1, b = "x")</c>: a tuple whose elements have names (<see cref="TupleType.Names"/>), evaluated
+    /// in the order written.
+    /// </summary>
+    private BoundExpression BindRecord(RecordExpression record)
+    {
+        var elements = record.Fields.Select(f => BindExpression(f.Value)).ToList();
+        var names = record.Fields.Select(f => f.Name).ToList();
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+        {
+            var repeated = names.GroupBy(n => n, StringComparer.Ordinal).First(g => g.Count() > 1).Key;
+            _diagnostics.Error(record.Span, $"Named argument list already contains name: {repeated}");
+            return Error(record.Span);
+        }
+        if (elements.Any(e => e.Type is ErrorType))
+            return Error(record.Span);
+        return new BoundTuple(record.Span, elements, new TupleType(elements.Select(e => e.Type).ToList()) { Names = names });
+    }
+
+    /// <summary><c>$r.name</c> on a record: its element of that name.</summary>
+    private BoundExpression BindRecordField(FieldAccess access, BoundExpression record, TupleType type)
+    {
+        var index = type.Names!.ToList().IndexOf(access.Field);
+        if (index < 0)
+        {
+            _diagnostics.Error(access.Span, $"Record does not contain a field named '{access.Field}'");
+            return Error(access.Span);
+        }
+        return new BoundTupleElement(access.Span, record, index, type.Elements[index]);
     }
 
     /// <summary><c>$y = $x++</c>: the update as a statement, then a read of the target.</summary>
@@ -430,8 +511,10 @@ internal sealed partial class ExpressionBinder
     /// <summary>The type a <c>let</c> declares: <c>int32</c>, <c>string</c>, <c>struct task_struct *</c>.</summary>
     public BpfType? DeclaredType(TypeSyntax syntax)
     {
-        if (syntax is { Name: "string", PointerDepth: 0 })
+        if (syntax is { Name: "string", PointerDepth: 0, Of: null })
             return new StringType(_config.MaxStrlen);
+        if (syntax.Of is not null)
+            return TypeofType(syntax) is { } of ? _context.StorageType(of) : null;
         if (ResolveType(syntax, syntax.Span) is not { } type)
             return null;
         return type.Resolved switch

@@ -10,6 +10,7 @@ internal static class TypeNames
     {
         IntegerType i => (i.IsSigned ? "int" : "unsigned int") + (i.Bytes * 8),
         StringType s => $"string[{s.Capacity}]",
+        TupleType { Names: { } names } r => "record { " + string.Join(", ", r.Elements.Select((e, i) => "." + names[i] + " = " + Of(e))) + " }",
         TupleType t => "(" + string.Join(",", t.Elements.Select(Of)) + ")",
         _ => type.ToString() ?? "?",
     };
@@ -23,6 +24,7 @@ internal static class TypeNames
         BoolType => "bool",
         CValueType { CType.Resolved: CStructType s } => s.IsUnion ? "union" : "struct",
         CValueType => "array",
+        TupleType { Names: not null } => "record",
         TupleType => "tuple",
         AggregationType a => a.ToString(),
         VoidType => "none",

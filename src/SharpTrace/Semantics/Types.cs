@@ -83,15 +83,28 @@ internal sealed record CValueType(CType CType, bool IsUserSpace) : BpfType
     public override string ToString() => CType.Name;
 }
 
-/// <summary>A tuple; elements are laid out one after another, each aligned to 8 bytes.</summary>
+/// <summary>
+/// A tuple; elements are laid out one after another, each aligned to 8 bytes. A record (<c>(a = 1, b = "x")</c>) is a
+/// tuple whose elements have <see cref="Names"/>: laid out, stored and lowered as the tuple, printed as a struct.
+/// </summary>
 internal sealed record TupleType(IReadOnlyList<BpfType> Elements) : BpfType
 {
+    /// <summary>A record's field names, one per element; null for a tuple.</summary>
+    public IReadOnlyList<string>? Names { get; init; }
+
     public override int Size => Elements.Sum(e => Align8(e.Size));
     public int OffsetOf(int index) => Elements.Take(index).Sum(e => Align8(e.Size));
     public static int Align8(int size) => (size + 7) & ~7;
-    public bool Equals(TupleType? other) => other is not null && Elements.SequenceEqual(other.Elements);
-    public override int GetHashCode() => Elements.Aggregate(17, (h, e) => h * 31 + e.GetHashCode());
-    public override string ToString() => "(" + string.Join(",", Elements) + ")";
+
+    /// <summary>This tuple's or record's shape with other element types (the same names).</summary>
+    public TupleType WithElements(IReadOnlyList<BpfType> elements) => new(elements) { Names = Names };
+
+    public bool Equals(TupleType? other) => other is not null && Elements.SequenceEqual(other.Elements)
+        && (Names is null ? other.Names is null : other.Names is not null && Names.SequenceEqual(other.Names));
+    public override int GetHashCode() => Elements.Aggregate(Names is null ? 17 : 19, (h, e) => h * 31 + e.GetHashCode());
+    public override string ToString() => Names is null
+        ? "(" + string.Join(",", Elements) + ")"
+        : "record { " + string.Join(", ", Elements.Select((e, i) => "." + Names[i] + " = " + e)) + " }";
 }
 
 /// <summary>No value: the type of statements and of functions like <c>printf</c>.</summary>

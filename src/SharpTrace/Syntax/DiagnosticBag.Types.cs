@@ -8,8 +8,6 @@ internal sealed partial class DiagnosticBag
         Error(span, $"Struct/union of type '{type}' does not contain a field named '{field}'");
     public void ReportNoFieldAccess(TextSpan span, string field, string type) =>
         Error(span, $"Can not access field '{field}' on expression of type '{type}'");
-    public void ReportFieldAccessOnPointer(TextSpan span, string field, string type) =>
-        Error(span, $"Can not access field '{field}' on type '{type}'. Try dereferencing it first, or using '->'");
     public void ReportIndexOutOfBounds(TextSpan span, long index, int size) =>
         Error(span, $"the index {index} is out of bounds for array of size {size}");
     public void ReportNotIndexable(TextSpan span, string kind) =>

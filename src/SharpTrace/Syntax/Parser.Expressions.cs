@@ -118,7 +118,25 @@ internal sealed partial class Parser
 
     private bool IsTypeAt(int offset) =>
         Peek(offset).Kind is TokenKind.Struct or TokenKind.Union or TokenKind.Enum
-        || (Peek(offset).Kind == TokenKind.Identifier && BuiltinTypes.Contains(Peek(offset).Text));
+        || (Peek(offset).Kind == TokenKind.Identifier && BuiltinTypes.Contains(Peek(offset).Text))
+        || IsTypeofAt(offset);
+
+    private bool IsTypeofAt(int offset) => Peek(offset) is { Kind: TokenKind.Identifier, Text: "typeof" } && Peek(offset + 1).Kind == TokenKind.OpenParen;
+
+    /// <summary>The offset of the token after the ")" closing the "(" at <paramref name="open"/>.</summary>
+    private int AfterParentheses(int open)
+    {
+        var depth = 0;
+        for (var offset = open; ; offset++)
+        {
+            var kind = Peek(offset).Kind;
+            if (kind == TokenKind.EndOfFile)
+                return offset;
+            depth += kind == TokenKind.OpenParen ? 1 : kind == TokenKind.CloseParen ? -1 : 0;
+            if (depth == 0)
+                return offset + 1;
+        }
+    }
 
     /// <summary>
     /// Is "(" the start of a cast? Yes for "(struct ...", "(int32...", "(name *...)"; for "(name)" when an operand
@@ -128,6 +146,11 @@ internal sealed partial class Parser
     {
         if (Current.Kind != TokenKind.OpenParen)
             return false;
+        if (IsTypeofAt(1))
+        {
+            var after = AfterParentheses(2);
+            return Peek(after).Kind == TokenKind.CloseParen && CanStartOperand(Peek(after + 1).Kind);
+        }
         if (IsTypeAt(1))
             return Peek(2).Kind is TokenKind.CloseParen or TokenKind.Star or TokenKind.OpenBracket or TokenKind.Identifier;
         if (Peek(1).Kind != TokenKind.Identifier || BuiltinVariables.Contains(Peek(1).Text))
@@ -146,10 +169,20 @@ internal sealed partial class Parser
         or TokenKind.False or TokenKind.Sizeof or TokenKind.Offsetof or TokenKind.Minus or TokenKind.Star
         or TokenKind.Ampersand or TokenKind.Bang or TokenKind.Tilde or TokenKind.PlusPlus or TokenKind.MinusMinus;
 
-    /// <summary><c>int32</c>, <c>struct task_struct *</c>, <c>uint8[4]</c>.</summary>
+    /// <summary><c>int32</c>, <c>struct task_struct *</c>, <c>uint8[4]</c>, <c>typeof(expression or type)</c>.</summary>
     private TypeSyntax ParseType()
     {
         var start = Current.Span.Start;
+        if (IsTypeofAt(0))
+        {
+            Take();
+            Expect(TokenKind.OpenParen);
+            // typeof(type) is that type; typeof(expression) the expression's, which the binder finds.
+            var inner = IsTypeAt(0) && !IsTypeofAt(0) ? ParseType() : null;
+            var of = inner is null ? ParseExpression() : null;
+            Expect(TokenKind.CloseParen);
+            return inner is not null ? inner with { Span = SpanFrom(start) } : new TypeSyntax(SpanFrom(start), "typeof", 0, null) { Of = of };
+        }
         string name;
         if (Current.Kind is TokenKind.Struct or TokenKind.Union or TokenKind.Enum)
         {

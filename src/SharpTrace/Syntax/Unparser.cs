@@ -212,7 +212,7 @@ internal static class Unparser
         }
     }
 
-    private static string Type(TypeSyntax type) =>
+    private static string Type(TypeSyntax type) => type.Of is { } of ? $"typeof({Expr(of)})" :
         type.Name + (type.PointerDepth > 0 ? " " + new string('*', type.PointerDepth) : "")
         + (type.ArrayLength is { } n ? $"[{(n > 0 ? n.ToString() : "")}]" : "");
 

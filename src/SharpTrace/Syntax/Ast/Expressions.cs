@@ -75,7 +75,11 @@ internal sealed record SizeofExpression(TextSpan Span, TypeSyntax? Type, Express
 internal sealed record OffsetofExpression(TextSpan Span, TypeSyntax? Type, Expression? Operand, IReadOnlyList<string> FieldPath) : Expression(Span);
 
 /// <summary>A type as written: <c>int32</c>, <c>struct task_struct *</c>, <c>uint8[4]</c>, <c>string</c>.</summary>
-internal sealed record TypeSyntax(TextSpan Span, string Name, int PointerDepth, int? ArrayLength) : Node(Span);
+internal sealed record TypeSyntax(TextSpan Span, string Name, int PointerDepth, int? ArrayLength) : Node(Span)
+{
+    /// <summary>The expression of <c>typeof(expression)</c>, whose type this is; null for a named type.</summary>
+    public Expression? Of { get; init; }
+}
 
 /// <summary>
 /// <c>{ let $a = 1; $a + 1 }</c> used as a value: the statements run, then <see cref="Value"/> (written without a

@@ -1,0 +1,65 @@
+using SharpTrace.Output;
+using SharpTrace.Runtime;
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Tests.Semantics;
+
+/// <summary>
+/// Records as the newest bpftrace defines them (docs/language.md "Records": "a struct-like type where every element
+/// has a name and a type", fields read with '.'; types.cpp names the type <c>record { .a = int64, ... }</c>;
+/// types_format.cpp prints it as a struct).
+/// </summary>
+public class RecordTypeTests
+{
+    private static string Types(string script)
+    {
+        var (program, diagnostics) = SemanticKit.Bind(script);
+        Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
+        Assert.Empty(diagnostics);
+        return BoundTreePrinter.Print(program!).Replace("\r", "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ARecordHasNamedFieldsReadWithDot()
+    {
+        var dump = Types("""BEGIN { $a = (color = "green", size = 2); @s = $a.size; @r[$a] = (n = (1, "x"), m = $a); }""");
+
+        Assert.Contains("Variable $a :: record { .color = string, .size = int64 }\n", dump);
+        Assert.Contains("Map @r[record { .color = string, .size = int64 }] :: record { .n = (int64,string), .m = record { .color = string, .size = int64 } }\n", dump);
+        Assert.Contains("""
+              MapAssign @s
+               RecordField .size :: int64
+                VariableRead $a :: record { .color = string, .size = int64 }
+            """, dump);
+        Assert.Contains("""
+              VariableAssign $a
+               Record :: record { .color = string, .size = int64 }
+                String "green" :: string
+                Integer 2 :: int64
+            """, dump);
+    }
+
+    [Theory]
+    // type_resolver.cpp's FieldAccess rule and parser.cpp's named argument list.
+    [InlineData("BEGIN { $a = (x = 1); @r = $a.y; }", "Record does not contain a field named 'y'")]
+    [InlineData("BEGIN { @r = (x = 1, x = 2); }", "Named argument list already contains name: x")]
+    [InlineData("BEGIN { $a = (x = 1); @r = $a.0; }", "Can not access index 0 on expression of type 'record { .x = int64 }'")]
+    public void RecordMisusesAreReportedInTheReferencesWords(string script, string message)
+    {
+        Assert.Equal([message], SemanticKit.Bind(script).Diagnostics.Select(d => d.Message));
+    }
+
+    [Fact]
+    public void ARecordDecodesAsAStructPrintsInTextAndJson()
+    {
+        var type = new TupleType([BpfType.Int64, new StringType(8)]) { Names = ["size", "color"] };
+        var bytes = new byte[16];
+        bytes[0] = 2;
+        "green"u8.CopyTo(bytes.AsSpan(8));
+
+        var value = ValueDecoder.Decode(type, bytes);
+
+        Assert.Equal("{ .size = 2, .color = green }", TextOutputWriter.FormatValue(value));
+        Assert.Equal("{\"size\": 2, \"color\": \"green\"}", JsonOutputWriter.FormatValue(value, 1));
+    }
+}
