@@ -90,7 +90,7 @@ internal static class HelpText
             --test         run all test: probes: not supported, exits 1
             --bench        run all bench: probes: not supported, exits 1
             --probe-filter REGEX
-                           only run probes whose name matches REGEX: not supported yet, exits 1
+                           only load and attach probes whose name matches REGEX (BEGIN, END, self always run)
             --fmt          format the input script and print it: not supported yet, exits 1
 
         TROUBLESHOOTING OPTIONS:

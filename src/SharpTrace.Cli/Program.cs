@@ -113,6 +113,17 @@ internal static partial class Program
                     stderr.WriteLine($"HINT: {hint}");
                 return 1;
             }
+            // --probe-filter: the probes it leaves out are not loaded; with none left bpftrace has nothing to attach.
+            if (options.ProbeFilter is { } filter)
+            {
+                compiled = compiled.WithProbeFilter(filter);
+                if (compiled.ProbeNames.Count == 0)
+                {
+                    if (!options.Quiet)
+                        Console.Out.WriteLine("No probes to attach");
+                    return 1;
+                }
+            }
             // bpftrace's dry run: everything a run does up to attaching (the kernel loads and verifies each program).
             if (options.DryRun)
             {

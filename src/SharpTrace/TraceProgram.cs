@@ -36,6 +36,29 @@ public sealed class TraceProgram
     public string? CheckNamedArguments(IEnumerable<string> givenNames, out string? hint) =>
         Semantics.NamedArguments.CheckNames(_program.Bound.NamedArguments, givenNames, out hint);
 
+    /// <summary>
+    /// This program with only the attach points whose name <paramref name="filter"/> finds (<c>--probe-filter</c>, a
+    /// search, not a whole-name match): the others are neither loaded nor attached, and a probe left with none is
+    /// dropped. Probes that run in this process (BEGIN, END, <c>self</c>) are kept whatever their name.
+    /// </summary>
+    public TraceProgram WithProbeFilter(System.Text.RegularExpressions.Regex filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var kept = new List<CompiledProbe>();
+        foreach (var probe in _program.Probes)
+        {
+            if (!probe.Probe.Kind.Filtered)
+            {
+                kept.Add(probe);
+                continue;
+            }
+            var points = probe.Probe.AttachPoints.Where(spec => filter.IsMatch(spec.ToString())).ToList();
+            if (points.Count > 0)
+                kept.Add(probe with { Probe = probe.Probe with { AttachPoints = points } });
+        }
+        return new TraceProgram(_program with { Probes = kept }, _scriptName);
+    }
+
     /// <summary>The probes, as <c>TraceProgram: BEGIN, tracepoint:syscalls:sys_enter_openat</c>.</summary>
     public override string ToString() => $"TraceProgram: {string.Join(", ", ProbeNames)}";
 

@@ -17,10 +17,13 @@ internal static class ProbeAttacher
     /// Attaches every program at its attach points, handing each attachment to <paramref name="attached"/> as soon as it
     /// exists (so that a failure part way leaves nothing the caller cannot release). Many <c>syscalls</c> tracepoints
     /// share one raw syscall tracepoint (<see cref="SyscallDispatch"/>); every other point is attached on its own.
+    /// <paramref name="skip"/>, when given, hears an attach point (by name) that failed to attach and says whether the
+    /// run goes on without it (<c>missing_probes</c>); otherwise, or when it says no, the failure is thrown.
     /// </summary>
     public static void AttachAll(IReadOnlyList<(ProbeSpec Spec, BpfProgram Program)> points, Func<Tracefs> tracefs,
-        Action<IProbeAttachment> attached)
+        Action<IProbeAttachment> attached, Func<string, KernelException, bool>? skip = null)
     {
+        skip ??= (_, _) => false;
         var (dispatched, rest) = SyscallDispatch.Plan(points, new Lazy<SyscallNumbers>(SyscallNumbers.Load));
         foreach (var group in dispatched)
             attached(SyscallDispatch.Attach(group, tracefs()));
@@ -34,7 +37,16 @@ internal static class ProbeAttacher
                 group.Key.Kind is UretprobeProbe, description));
         }
         foreach (var (spec, program) in rest.Where(p => p.Program.ExpectedAttachType != UprobeMultiLink.AttachType))
-            attached(Attach(spec, program, tracefs));
+        {
+            try
+            {
+                attached(Attach(spec, program, tracefs));
+            }
+            catch (KernelException e) when (skip(spec.ToString(), e))
+            {
+                // Skipped: missing_probes lets the run go on without this point.
+            }
+        }
     }
 
     /// <summary>
@@ -73,13 +85,17 @@ internal static class ProbeAttacher
         spec.Kind as ProbeProvider ?? throw new InvalidOperationException($"probe kind {spec.Kind} has no provider");
 
     /// <summary>Opens one perf event per CPU with <paramref name="open"/> and attaches the program to each; all or none.</summary>
-    public static IProbeAttachment AttachOnEveryCpu(BpfProgram program, Func<int, PerfEvent> open)
+    public static IProbeAttachment AttachOnEveryCpu(BpfProgram program, Func<int, PerfEvent> open) =>
+        AttachToEach(program, PerfEvent.OnlineCpus(), open);
+
+    /// <summary>Opens one perf event per item (a CPU, a thread) with <paramref name="open"/> and attaches the program to each; all or none.</summary>
+    public static IProbeAttachment AttachToEach(BpfProgram program, IEnumerable<int> items, Func<int, PerfEvent> open)
     {
         var events = new AttachedEvents();
         try
         {
-            foreach (var cpu in PerfEvent.OnlineCpus())
-                events.Add(AttachToEvent(open(cpu), program));
+            foreach (var item in items)
+                events.Add(AttachToEvent(open(item), program));
             return events;
         }
         catch

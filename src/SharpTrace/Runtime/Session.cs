@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using SharpTrace.Bpf;
 using SharpTrace.Kernel;
 using SharpTrace.Output;
@@ -30,6 +31,9 @@ internal sealed partial class Session : IDisposable
     private readonly List<MapReader> _readers = [];
     private readonly Symbolizer _symbols = new();
     private readonly List<(CompiledProbe Probe, BpfProgram Program)> _loaded = [];
+    // Attach points missing_probes lets the run go without (warn, ignore): they are not attached, and a probe with
+    // nothing else is not loaded.
+    private readonly HashSet<ProbeSpec> _skipped = [];
     private RingBuffer? _ringBuffer;
     private BpfMap? _lostEvents;
     private BpfMap? _startTime;
@@ -40,6 +44,8 @@ internal sealed partial class Session : IDisposable
     private bool _discardingAfterExit;
     private readonly LiveMaps? _live;
     private bool _unflushed;
+    // Set by the SIGUSR1 handler (another thread), taken by the run loop, which runs the self:signal probes.
+    private int _signalled;
 
     /// <summary>A session that prints to <paramref name="output"/> and reports problems that do not stop it to <paramref name="warning"/>.</summary>
     /// <paramref name="started"/> is called once every probe is attached and BEGIN ran, unless BEGIN already asked to exit.
@@ -64,6 +70,7 @@ internal sealed partial class Session : IDisposable
         try
         {
             CheckAndLoad();
+            using var signal = ListenForSignal();
             StartClock();
             // BEGIN runs before the other probes are attached (bpftrace's reference says so), so their records can never
             // come before its own, nor an exit() of theirs discard its output. Its records are handled once the probes
@@ -76,7 +83,7 @@ internal sealed partial class Session : IDisposable
             // A program of begin and end probes only has nothing to wait for: it ends once BEGIN's output is handled,
             // as the newest bpftrace does (0.17 waits for Ctrl-C); with -c or -p it waits for that process.
             var config = _program.Bound.Config;
-            var waits = _loaded.Any(p => p.Probe.Probe.Kind.Run == ProbeRun.Attached) || config.ChildPid is not null || config.TargetPid is not null;
+            var waits = _loaded.Any(p => p.Probe.Probe.Kind.Run is ProbeRun.Attached or ProbeRun.OnSignal) || config.ChildPid is not null || config.TargetPid is not null;
             while (waits && !_exitRequested && !cancellation.IsCancellationRequested && !abandon.IsCancellationRequested)
             {
                 // Output is flushed in batches: whenever the reader has caught up with the kernel, never per record.
@@ -88,6 +95,8 @@ internal sealed partial class Session : IDisposable
                     _ringBuffer.Wait(PollMilliseconds);
                 }
                 _droppedUpdates?.CheckPeriodically();
+                if (Interlocked.Exchange(ref _signalled, 0) == 1)
+                    RunSignalProbes();
             }
             abandon.ThrowIfCancellationRequested();
             // Probes stop at once; releasing them can take the kernel a grace period per tracepoint, so it
@@ -147,6 +156,8 @@ internal sealed partial class Session : IDisposable
     {
         foreach (var probe in _program.Probes)
         {
+            if (probe.Probe.AttachPoints.Count > 0 && probe.Probe.AttachPoints.All(_skipped.Contains))
+                continue;
             var instructions = probe.Code.Link(r => _mapFds[new MapRefKey(r)]);
             var program = Own(ProbeAttacher.Load(probe.ProgramType, instructions, probe.Probe.Name, probe.Probe.AttachPoints, _program.Bound.Config.License, FunctionInfo(probe)));
             _loaded.Add((probe, program));
@@ -173,14 +184,20 @@ internal sealed partial class Session : IDisposable
         var points = new List<(ProbeSpec, BpfProgram)>();
         foreach (var (probe, program) in _loaded)
         {
-            foreach (var spec in probe.Probe.AttachPoints)
+            foreach (var spec in probe.Probe.AttachPoints.Where(s => !_skipped.Contains(s)))
             {
                 count++;
                 if (spec.Kind.Run == ProbeRun.Attached)
                     points.Add((spec, program));
             }
         }
-        ProbeAttacher.AttachAll(points, () => tracefs ??= Tracefs.Open(), _attachments.Add);
+        ProbeAttacher.AttachAll(points, () => tracefs ??= Tracefs.Open(), _attachments.Add, (name, failure) =>
+        {
+            if (!SkipsMissingProbe(name, failure))
+                return false;
+            count--;
+            return true;
+        });
         _output.AttachedProbes(count);
     }
 
@@ -196,6 +213,29 @@ internal sealed partial class Session : IDisposable
     {
         foreach (var (_, program) in _loaded.Where(p => p.Probe.Probe.Kind.Run == ProbeRun.AtStart))
             program.TestRun(new byte[8]);
+    }
+
+    /// <summary>
+    /// With <c>self:signal:SIGUSR1</c> probes, SIGUSR1 no longer ends the process: it asks the run loop to run them.
+    /// Null (nothing to release) without such probes.
+    /// </summary>
+    private PosixSignalRegistration? ListenForSignal()
+    {
+        if (!_loaded.Any(p => p.Probe.Probe.Kind.Run == ProbeRun.OnSignal))
+            return null;
+        return PosixSignalRegistration.Create((PosixSignal)SelfProbe.Signals["SIGUSR1"], context =>
+        {
+            context.Cancel = true;
+            Interlocked.Exchange(ref _signalled, 1);
+        });
+    }
+
+    /// <summary>The <c>self:signal</c> probes run in this process, in the order declared, and their output is handled at once.</summary>
+    private void RunSignalProbes()
+    {
+        foreach (var (_, program) in _loaded.Where(p => p.Probe.Probe.Kind.Run == ProbeRun.OnSignal))
+            program.TestRun(new byte[8]);
+        _ringBuffer!.Drain(HandleRecord);
     }
 
     /// <summary>END runs in this process through BPF_PROG_TEST_RUN, then its output is handled at once.</summary>

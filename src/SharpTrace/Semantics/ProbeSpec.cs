@@ -28,6 +28,9 @@ internal sealed record ProbeSpec(ProbeKind Kind, string Target = "", string Name
     /// <summary>usdt: the file offset of the probe's semaphore, 0 when it has none.</summary>
     public ulong SemaphoreFileOffset { get; init; }
 
+    /// <summary>watchpoint: the process whose threads it watches (<c>-p</c>, <c>-c</c>); null for every process.</summary>
+    public int? Pid { get; init; }
+
     /// <summary>interval and profile in hz: <see cref="Period"/> is a frequency.</summary>
     public bool IsFrequency { get; init; }
 

@@ -38,7 +38,6 @@ public sealed class BpftraceOptionKernelTests : KernelTest
     [InlineData("--emit-elf")]
     [InlineData("--emit-llvm")]
     [InlineData("--aot")]
-    [InlineData("--probe-filter")]
     [InlineData("--test")]
     [InlineData("--bench")]
     [InlineData("--fmt")]
@@ -50,7 +49,6 @@ public sealed class BpftraceOptionKernelTests : KernelTest
         {
             "--test" or "--bench" or "--fmt" => [],
             "--mode" => ["codegen"],
-            "--probe-filter" => ["BEGIN"],
             _ => [file],
         };
         var result = await SharpTraceRun.RunAsync([option, .. value, "-e", Program]);
