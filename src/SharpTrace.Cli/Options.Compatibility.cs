@@ -37,7 +37,6 @@ internal sealed record CompatibilityOptions
         EmitElf is not null ? "--emit-elf: sharptrace writes no ELF file (it assembles eBPF itself, without LLVM or libbpf)"
         : EmitLlvm is not null ? "--emit-llvm: sharptrace has no LLVM IR (it compiles straight to eBPF); -d bpf prints the eBPF it loads"
         : Aot is not null ? "--aot: sharptrace builds no ahead-of-time tracer"
-        : Mode is "test" or "bench" ? $"--{(Mode == "test" ? "test" : "bench")}: sharptrace has no {Mode}: probes"
         : Mode is "codegen" or "compiler-bench" ? $"--mode {Mode}: not supported by sharptrace (-d bpf prints the eBPF it loads)"
         : Mode is "format" ? "--fmt: sharptrace has no formatter yet"
         : null;
@@ -70,8 +69,8 @@ internal sealed partial class CommandLineOptions
     private readonly Option<string?> _emitLlvm = new("--emit-llvm") { Description = "Write LLVM IR (not supported: exits 1)", HelpName = "file" };
     private readonly Option<string?> _aot = new("--aot") { Description = "Build an ahead-of-time tracer (not supported: exits 1)", HelpName = "file" };
     private readonly Option<string?> _mode = new("--mode") { Description = "Developer mode (not supported: exits 1)", HelpName = "mode" };
-    private readonly Option<bool> _test = new("--test") { Description = "Run test: probes (not supported: exits 1)" };
-    private readonly Option<bool> _bench = new("--bench") { Description = "Run bench: probes (not supported: exits 1)" };
+    private readonly Option<bool> _test = new("--test") { Description = "Run the test: probes and report each (instead of tracing)" };
+    private readonly Option<bool> _bench = new("--bench") { Description = "Time the bench: probes and print a table (instead of tracing)" };
     private readonly Option<bool> _fmt = new("--fmt") { Description = "Format the script (not supported yet: exits 1)" };
 
     private void AddCompatibilityOptions(Command root)

@@ -150,7 +150,16 @@ internal static partial class Program
             if (options.Pid is { } target)
                 _ = WatchProcessAsync(target, cancellation);
             var notifyAttached = Environment.GetEnvironmentVariable("__BPFTRACE_NOTIFY_PROBES_ATTACHED") is not null;
-            var run = new RunOptions { MetricsEndpoint = options.MetricsEndpoint, MetricsLabels = options.MetricsLabels };
+            var mode = options.Compatibility.Mode;
+            // Outside their mode, test and bench probes are ignored: with nothing else, bpftrace's hint.
+            if (mode is null && compiled.ProbeNames.All(name => name.StartsWith("test:", StringComparison.Ordinal) || name.StartsWith("bench:", StringComparison.Ordinal)))
+                return Fail(compiled.ProbeNames.Any(name => name.StartsWith("test:", StringComparison.Ordinal))
+                    ? "No probes attached; use --test to run test probes."
+                    : "No probes attached; use --bench to run benchmark probes.");
+            var run = new RunOptions
+            {
+                MetricsEndpoint = options.MetricsEndpoint, MetricsLabels = options.MetricsLabels, Tests = mode == "test", Benchmarks = mode == "bench",
+            };
             var messages = new ScriptMessageRule(Json: options.Format == "json", Warnings: !options.NoWarnings);
             return PrintRun(compiled, run, printer, messages, options.Quiet, notifyAttached, OutputTarget.FlushesWhenDrained(options.Buffering), child, cancellation.Token);
 

@@ -134,7 +134,8 @@ public sealed class TraceProgram
             : null;
         using var meter = options.MeterName is { } meterName ? MapMeter.Create(meterName, TraceScript.Version, live!, writer) : null;
         var output = new EventOutput(onEvent);
-        using var session = new Session(_program, output, output.Warning, () => onEvent(new StartedEvent()), live);
+        var mode = options.Tests ? SessionMode.Test : options.Benchmarks ? SessionMode.Bench : SessionMode.Trace;
+        using var session = new Session(_program, output, output.Warning, () => onEvent(new StartedEvent()), live, mode);
         var exitCode = session.Run(stop, abandon);
         onEvent(new StoppedEvent());
         // Closing hundreds of tracepoint perf events takes the kernel a while; the output is complete before.

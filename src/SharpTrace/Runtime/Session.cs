@@ -22,7 +22,9 @@ internal sealed partial class Session : IDisposable
     private const int DrainBatch = 4096;
 
     private readonly CompiledProgram _program;
-    private readonly IOutputWriter _output;
+    // Swapped for a capture while a test or benchmark runs.
+    private IOutputWriter _output;
+    private readonly SessionMode _mode;
     private readonly Action<string> _warning;
     private readonly Action _started;
     private readonly List<IDisposable> _owned = [];
@@ -50,8 +52,11 @@ internal sealed partial class Session : IDisposable
     /// <summary>A session that prints to <paramref name="output"/> and reports problems that do not stop it to <paramref name="warning"/>.</summary>
     /// <paramref name="started"/> is called once every probe is attached and BEGIN ran, unless BEGIN already asked to exit.
     /// <paramref name="live"/>, when given, is handed each map as it is created, for readers on other threads (metrics).
-    public Session(CompiledProgram program, IOutputWriter output, Action<string>? warning = null, Action? started = null, LiveMaps? live = null)
+    /// <paramref name="mode"/> says whether the run traces, or runs the test or bench probes.
+    public Session(CompiledProgram program, IOutputWriter output, Action<string>? warning = null, Action? started = null, LiveMaps? live = null,
+        SessionMode mode = SessionMode.Trace)
     {
+        _mode = mode;
         _live = live;
         _program = program;
         _output = output;
@@ -76,6 +81,8 @@ internal sealed partial class Session : IDisposable
             // come before its own, nor an exit() of theirs discard its output. Its records are handled once the probes
             // are attached, after the "attached" event, as bpftrace prints them.
             RunBeginProbes();
+            if (_mode != SessionMode.Trace)
+                return RunSelfRunProbes();
             Attach();
             _ringBuffer!.Drain(HandleRecord);
             if (!_exitRequested)
@@ -117,6 +124,20 @@ internal sealed partial class Session : IDisposable
         }
     }
 
+    /// <summary>Test and bench mode: BEGIN's output, the tests or benchmarks, then END; nothing attached, no map printed.</summary>
+    private int RunSelfRunProbes()
+    {
+        _ringBuffer!.Drain(HandleRecord);
+        if (_mode == SessionMode.Test)
+            RunTests();
+        else
+            RunBenchmarks();
+        var exitCode = _exitCode;
+        RunEndProbes();
+        ReportLostEvents();
+        return exitCode;
+    }
+
     private void CreateMaps()
     {
         foreach (var definition in _program.Maps.All)
@@ -156,7 +177,7 @@ internal sealed partial class Session : IDisposable
     {
         foreach (var probe in _program.Probes)
         {
-            if (probe.Probe.AttachPoints.Count > 0 && probe.Probe.AttachPoints.All(_skipped.Contains))
+            if (probe.Probe.AttachPoints.Count > 0 && probe.Probe.AttachPoints.All(_skipped.Contains) || !RunsInThisMode(probe.Probe.Kind.Run))
                 continue;
             var instructions = probe.Code.Link(r => _mapFds[new MapRefKey(r)]);
             var program = Own(ProbeAttacher.Load(probe.ProgramType, instructions, probe.Probe.Name, probe.Probe.AttachPoints, _program.Bound.Config.License, FunctionInfo(probe)));
