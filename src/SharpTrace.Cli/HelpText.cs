@@ -86,11 +86,11 @@ internal static class HelpText
             -b, --btf      accepted; no effect (BTF is always used)
 
         DEVELOPER OPTIONS:
-            --mode MODE    ('codegen', 'compiler-bench', 'bench', 'test', 'format'): not supported, exits 1
-            --test         run all test: probes: not supported, exits 1
-            --bench        run all bench: probes: not supported, exits 1
+            --mode MODE    ('codegen', 'compiler-bench', 'bench', 'test', 'format'): test and bench as --test, --bench; the others exit 1
+            --test         run all test: probes and report each
+            --bench        time all bench: probes and print a table
             --probe-filter REGEX
-                           only run probes whose name matches REGEX: not supported yet, exits 1
+                           only load and attach probes whose name matches REGEX (BEGIN, END, self always run)
             --fmt          format the input script and print it: not supported yet, exits 1
 
         TROUBLESHOOTING OPTIONS:

@@ -28,7 +28,6 @@ internal sealed record CompatibilityOptions
     public string? EmitElf { get; init; }
     public string? EmitLlvm { get; init; }
     public string? Aot { get; init; }
-    public string? ProbeFilter { get; init; }
 
     /// <summary><c>--mode</c>, or the mode <c>--test</c>, <c>--bench</c> or <c>--fmt</c> selects; null for a normal run.</summary>
     public string? Mode { get; init; }
@@ -38,10 +37,8 @@ internal sealed record CompatibilityOptions
         EmitElf is not null ? "--emit-elf: sharptrace writes no ELF file (it assembles eBPF itself, without LLVM or libbpf)"
         : EmitLlvm is not null ? "--emit-llvm: sharptrace has no LLVM IR (it compiles straight to eBPF); -d bpf prints the eBPF it loads"
         : Aot is not null ? "--aot: sharptrace builds no ahead-of-time tracer"
-        : Mode is "test" or "bench" ? $"--{(Mode == "test" ? "test" : "bench")}: sharptrace has no {Mode}: probes"
         : Mode is "codegen" or "compiler-bench" ? $"--mode {Mode}: not supported by sharptrace (-d bpf prints the eBPF it loads)"
         : Mode is "format" ? "--fmt: sharptrace has no formatter yet"
-        : ProbeFilter is not null ? "--probe-filter: not supported by sharptrace yet"
         : null;
 
     /// <summary>One warning line for each option that is ignored where a user would expect an effect.</summary>
@@ -71,17 +68,16 @@ internal sealed partial class CommandLineOptions
     private readonly Option<string?> _emitElf = new("--emit-elf") { Description = "Write an ELF file (not supported: exits 1)", HelpName = "file" };
     private readonly Option<string?> _emitLlvm = new("--emit-llvm") { Description = "Write LLVM IR (not supported: exits 1)", HelpName = "file" };
     private readonly Option<string?> _aot = new("--aot") { Description = "Build an ahead-of-time tracer (not supported: exits 1)", HelpName = "file" };
-    private readonly Option<string?> _probeFilter = new("--probe-filter") { Description = "Only run probes matching REGEX (not supported yet: exits 1)", HelpName = "regex" };
     private readonly Option<string?> _mode = new("--mode") { Description = "Developer mode (not supported: exits 1)", HelpName = "mode" };
-    private readonly Option<bool> _test = new("--test") { Description = "Run test: probes (not supported: exits 1)" };
-    private readonly Option<bool> _bench = new("--bench") { Description = "Run bench: probes (not supported: exits 1)" };
+    private readonly Option<bool> _test = new("--test") { Description = "Run the test: probes and report each (instead of tracing)" };
+    private readonly Option<bool> _bench = new("--bench") { Description = "Time the bench: probes and print a table (instead of tracing)" };
     private readonly Option<bool> _fmt = new("--fmt") { Description = "Format the script (not supported yet: exits 1)" };
 
     private void AddCompatibilityOptions(Command root)
     {
         _mode.AcceptOnlyFromAmong(CompatibilityOptions.ModeNames);
         foreach (var option in (Option[])[_btf, _usdtFileActivation, _noFeature, _verifyLlvmIr, _debugInfo, _dwarfPid,
-                     _traceableFunctions, _emitElf, _emitLlvm, _aot, _probeFilter, _mode, _test, _bench, _fmt])
+                     _traceableFunctions, _emitElf, _emitLlvm, _aot, _mode, _test, _bench, _fmt])
             root.Options.Add(option);
         foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
             help.Action = new HelpTextAction();
@@ -155,7 +151,6 @@ internal sealed partial class CommandLineOptions
             EmitElf = parse.GetValue(_emitElf),
             EmitLlvm = parse.GetValue(_emitLlvm),
             Aot = parse.GetValue(_aot),
-            ProbeFilter = parse.GetValue(_probeFilter),
             Mode = modes.FirstOrDefault(m => m is not null),
         };
     }

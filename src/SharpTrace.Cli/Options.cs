@@ -45,6 +45,9 @@ internal sealed record CliOptions
     public bool NoPrintMaps { get; init; }
     public bool NoWarnings { get; init; }
     public int? Pid { get; init; }
+
+    /// <summary><c>--probe-filter</c>: only attach points whose name this finds are loaded and attached; null for all.</summary>
+    public System.Text.RegularExpressions.Regex? ProbeFilter { get; init; }
     public string? Command { get; init; }
     public OutputBuffering Buffering { get; init; } = OutputBuffering.Line;
     public IReadOnlyList<string> IncludeDirectories { get; init; } = [];
@@ -100,6 +103,7 @@ internal sealed partial class CommandLineOptions
     };
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Create the maps and load every program (the kernel verifies them), then release them: attach nothing, run nothing" };
     private readonly Option<int?> _pid = new("-p", "--pid") { Description = "Only trace this process (BEGIN/END excepted); end when it exits", HelpName = "pid" };
+    private readonly Option<string?> _probeFilter = new("--probe-filter") { Description = "Only load and attach the probes whose name matches REGEX (a search; BEGIN, END and self probes always run)", HelpName = "regex" };
     private readonly Option<string?> _command = new("-c", "--cmd") { Description = "Run this command once probes are attached, end when it exits; its pid is 'cpid'", HelpName = "command" };
     private readonly Option<string[]> _includeDirectories = new("-I") { Description = "Add a directory to the include search path", HelpName = "dir" };
     private readonly Option<string[]> _includes = new("--include") { Description = "Add an #include file before the program", HelpName = "file" };
@@ -129,7 +133,7 @@ internal sealed partial class CommandLineOptions
         Root = new Command("sharptrace", "sharptrace: run bpftrace programs, compiled straight to eBPF")
         {
             new HelpOption { Description = "Show this help" },
-            _program, _arguments, _list, _format, _flameGraph, _output, _buffering, _quiet, _verbose, _debug, _dryRun, _pid, _command,
+            _program, _arguments, _list, _format, _flameGraph, _output, _buffering, _quiet, _verbose, _debug, _dryRun, _pid, _probeFilter, _command,
             _includeDirectories, _includes, _helperErrors, _allHelperErrors, _unsafe, _info, _noWarnings, _noPrintMaps, _version,
             _metrics, _metricsLabels,
         };
@@ -205,6 +209,8 @@ internal sealed partial class CommandLineOptions
             error = "-c needs a command";
         if (error is not null || ReadCompatibility(parse, verboseDebug, out error) is not { } compatibility)
             return null;
+        if (ReadProbeFilter(parse.GetValue(_probeFilter), out error) is var probeFilter && error is not null)
+            return null;
         var (metricsEndpoint, metricsLabels) = ReadMetrics(parse, out error);
         if (error is not null)
             return null;
@@ -232,6 +238,7 @@ internal sealed partial class CommandLineOptions
             DebugStages = stages.Distinct().ToList(),
             DryRun = parse.GetValue(_dryRun),
             Pid = pid,
+            ProbeFilter = probeFilter,
             Command = command,
             IncludeDirectories = parse.GetValue(_includeDirectories) ?? [],
             Includes = parse.GetValue(_includes) ?? [],
@@ -245,6 +252,24 @@ internal sealed partial class CommandLineOptions
             MetricsLabels = metricsLabels,
             Compatibility = compatibility,
         };
+    }
+
+    // bpftrace's regex is ECMAScript's (std::regex), searched for in each probe's name.
+    private static System.Text.RegularExpressions.Regex? ReadProbeFilter(string? pattern, out string? error)
+    {
+        error = null;
+        if (pattern is null)
+            return null;
+        try
+        {
+            return new System.Text.RegularExpressions.Regex(pattern,
+                System.Text.RegularExpressions.RegexOptions.ECMAScript | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        }
+        catch (ArgumentException e)
+        {
+            error = $"Invalid --probe-filter regex '{pattern}': {e.Message}";
+            return null;
+        }
     }
 
     // As bpftrace: every parameter that starts with "--" is a named argument, "--name=value" or "--name".

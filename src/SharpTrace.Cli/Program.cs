@@ -113,6 +113,17 @@ internal static partial class Program
                     stderr.WriteLine($"HINT: {hint}");
                 return 1;
             }
+            // --probe-filter: the probes it leaves out are not loaded; with none left bpftrace has nothing to attach.
+            if (options.ProbeFilter is { } filter)
+            {
+                compiled = compiled.WithProbeFilter(filter);
+                if (compiled.ProbeNames.Count == 0)
+                {
+                    if (!options.Quiet)
+                        Console.Out.WriteLine("No probes to attach");
+                    return 1;
+                }
+            }
             // bpftrace's dry run: everything a run does up to attaching (the kernel loads and verifies each program).
             if (options.DryRun)
             {
@@ -141,7 +152,16 @@ internal static partial class Program
             if (options.Pid is { } target)
                 _ = WatchProcessAsync(target, cancellation);
             var notifyAttached = Environment.GetEnvironmentVariable("__BPFTRACE_NOTIFY_PROBES_ATTACHED") is not null;
-            var run = new RunOptions { MetricsEndpoint = options.MetricsEndpoint, MetricsLabels = options.MetricsLabels };
+            var mode = options.Compatibility.Mode;
+            // Outside their mode, test and bench probes are ignored: with nothing else, bpftrace's hint.
+            if (mode is null && compiled.ProbeNames.All(name => name.StartsWith("test:", StringComparison.Ordinal) || name.StartsWith("bench:", StringComparison.Ordinal)))
+                return Fail(compiled.ProbeNames.Any(name => name.StartsWith("test:", StringComparison.Ordinal))
+                    ? "No probes attached; use --test to run test probes."
+                    : "No probes attached; use --bench to run benchmark probes.");
+            var run = new RunOptions
+            {
+                MetricsEndpoint = options.MetricsEndpoint, MetricsLabels = options.MetricsLabels, Tests = mode == "test", Benchmarks = mode == "bench",
+            };
             var messages = new ScriptMessageRule(Json: options.Format == "json", Warnings: !options.NoWarnings);
             return PrintRun(compiled, run, printer, messages, options.Quiet, notifyAttached, OutputTarget.FlushesWhenDrained(options.Buffering), child, cancellation.Token);
         }

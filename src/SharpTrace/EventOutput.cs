@@ -33,6 +33,10 @@ internal sealed class EventOutput(Action<TraceEvent> write) : IOutputWriter
 
     public void ScriptMessage(ScriptMessage message) => Write(new ScriptMessageEvent(message));
 
+    public void TestResult(TestResult result) => Write(new TestResultEvent(result));
+
+    public void BenchmarkResult(BenchmarkResult result) => Write(new BenchmarkResultEvent(result));
+
     public void LostEvents(ulong count) => Write(new LostEventsEvent(count));
 
     /// <summary>The session flushes whenever it has caught up with the kernel after handling records.</summary>

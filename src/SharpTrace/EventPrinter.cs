@@ -26,6 +26,8 @@ public sealed class EventPrinter(IOutputWriter output)
             case MapEvent { AtExit: true } map: _mapsAtExit.Add(map.Map); break;
             case MapEvent map: output.Map(map.Map, map.Top, map.Divisor); break;
             case LostEventsEvent lost: output.LostEvents(lost.Count); break;
+            case TestResultEvent test: output.TestResult(test.Result); break;
+            case BenchmarkResultEvent benchmark: output.BenchmarkResult(benchmark.Result); break;
             case ScriptMessageEvent message: output.ScriptMessage(message.Message); break;
             case DrainedEvent: output.Flush(); break;
             // Printed when the probes have stopped, before the (possibly slow) release of the kernel objects.

@@ -20,6 +20,20 @@ public sealed record RunOptions
     /// </summary>
     public string? MeterName { get; init; }
 
+    /// <summary>
+    /// Test mode (<c>--test</c>): after BEGIN, run each <c>test:</c> probe once, in order, and report it
+    /// (<see cref="TestResultEvent"/>); nothing is attached, no map is printed, and the run's exit code is 1 when a test
+    /// failed. Without it <c>test:</c> probes are ignored.
+    /// </summary>
+    public bool Tests { get; init; }
+
+    /// <summary>
+    /// Bench mode (<c>--bench</c>): after BEGIN, run each <c>bench:</c> probe repeatedly until it has run for a
+    /// millisecond and report its average time (<see cref="BenchmarkResultEvent"/>); nothing is attached and no map is
+    /// printed. Without it <c>bench:</c> probes are ignored.
+    /// </summary>
+    public bool Benchmarks { get; init; }
+
     /// <summary>The name diagnostics and HELP lines give the script; by default the one it was compiled with.</summary>
     public string? ScriptName { get; init; }
 

@@ -38,6 +38,12 @@ public sealed record MapEvent(MapSnapshot Map, bool AtExit = false, uint Top = 0
 /// <summary>Events the kernel could not deliver because the ring buffer was full; reported once, at exit.</summary>
 public sealed record LostEventsEvent(ulong Count) : TraceEvent;
 
+/// <summary>A test of a run in test mode (<see cref="RunOptions.Tests"/>) has run.</summary>
+public sealed record TestResultEvent(TestResult Result) : TraceEvent;
+
+/// <summary>A benchmark of a run in bench mode (<see cref="RunOptions.Benchmarks"/>) has run.</summary>
+public sealed record BenchmarkResultEvent(BenchmarkResult Result) : TraceEvent;
+
 /// <summary>A message of the script's <c>errorf()</c> or <c>warnf()</c>; bpftrace prints it to stderr in text mode.</summary>
 public sealed record ScriptMessageEvent(ScriptMessage Message) : TraceEvent;
 

@@ -36,6 +36,29 @@ public sealed class TraceProgram
     public string? CheckNamedArguments(IEnumerable<string> givenNames, out string? hint) =>
         Semantics.NamedArguments.CheckNames(_program.Bound.NamedArguments, givenNames, out hint);
 
+    /// <summary>
+    /// This program with only the attach points whose name <paramref name="filter"/> finds (<c>--probe-filter</c>, a
+    /// search, not a whole-name match): the others are neither loaded nor attached, and a probe left with none is
+    /// dropped. Probes that run in this process (BEGIN, END, <c>self</c>) are kept whatever their name.
+    /// </summary>
+    public TraceProgram WithProbeFilter(System.Text.RegularExpressions.Regex filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var kept = new List<CompiledProbe>();
+        foreach (var probe in _program.Probes)
+        {
+            if (!probe.Probe.Kind.Filtered)
+            {
+                kept.Add(probe);
+                continue;
+            }
+            var points = probe.Probe.AttachPoints.Where(spec => filter.IsMatch(spec.ToString())).ToList();
+            if (points.Count > 0)
+                kept.Add(probe with { Probe = probe.Probe with { AttachPoints = points } });
+        }
+        return new TraceProgram(_program with { Probes = kept }, _scriptName);
+    }
+
     /// <summary>The probes, as <c>TraceProgram: BEGIN, tracepoint:syscalls:sys_enter_openat</c>.</summary>
     public override string ToString() => $"TraceProgram: {string.Join(", ", ProbeNames)}";
 
@@ -115,7 +138,8 @@ public sealed class TraceProgram
             : null;
         using var meter = options.MeterName is { } meterName ? MapMeter.Create(meterName, TraceScript.Version, live!, writer) : null;
         var output = new EventOutput(onEvent);
-        using var session = new Session(_program, output, output.Warning, () => onEvent(new StartedEvent()), live);
+        var mode = options.Tests ? SessionMode.Test : options.Benchmarks ? SessionMode.Bench : SessionMode.Trace;
+        using var session = new Session(_program, output, output.Warning, () => onEvent(new StartedEvent()), live, mode);
         var exitCode = session.Run(stop, abandon);
         onEvent(new StoppedEvent());
         // Closing hundreds of tracepoint perf events takes the kernel a while; the output is complete before.

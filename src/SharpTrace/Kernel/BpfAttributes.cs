@@ -92,6 +92,10 @@ internal struct TestRunAttr
 {
     [FieldOffset(0)] public uint ProgFd;
     [FieldOffset(4)] public uint Retval;
+    [FieldOffset(8)] public uint DataSizeIn;
+    [FieldOffset(16)] public ulong DataIn;
+    [FieldOffset(32)] public uint Repeat;
+    [FieldOffset(36)] public uint Duration;
     [FieldOffset(40)] public uint CtxSizeIn;
     [FieldOffset(48)] public ulong CtxIn;
     [FieldOffset(64)] public uint Flags;

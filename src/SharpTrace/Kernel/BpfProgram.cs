@@ -77,6 +77,21 @@ internal sealed unsafe class BpfProgram : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a program that takes packet data (XDP) <paramref name="repeat"/> times in the kernel with
+    /// <paramref name="data"/> as its packet; returns the last run's return value and the average nanoseconds of a run.
+    /// </summary>
+    public (uint Retval, uint Nanoseconds) TestRunRepeated(ReadOnlySpan<byte> data, uint repeat)
+    {
+        fixed (byte* d = data)
+        {
+            var attr = new TestRunAttr { ProgFd = (uint)Fd, DataIn = (ulong)d, DataSizeIn = (uint)data.Length, Repeat = repeat };
+            if (Native.Bpf(BpfCommand.ProgTestRun, ref attr) != 0)
+                throw KernelException.FromLastError($"run program {Name}");
+            return (attr.Retval, attr.Duration);
+        }
+    }
+
     /// <summary>Closes the program; the kernel unloads it once it is also detached.</summary>
     public void Dispose() => _fd.Dispose();
 

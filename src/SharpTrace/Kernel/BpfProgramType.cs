@@ -7,6 +7,7 @@ internal enum BpfProgramType : uint
     SocketFilter = 1,
     Kprobe = 2,
     Tracepoint = 5,
+    Xdp = 6,
     PerfEvent = 7,
     RawTracepoint = 17,
     RawTracepointWritable = 24,

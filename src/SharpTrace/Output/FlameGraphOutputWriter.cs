@@ -57,5 +57,11 @@ public sealed class FlameGraphOutputWriter(IOutputWriter inner, TextWriter svg, 
     public void LostEvents(ulong count) => inner.LostEvents(count);
 
     /// <inheritdoc/>
+    public void TestResult(TestResult result) => inner.TestResult(result);
+
+    /// <inheritdoc/>
+    public void BenchmarkResult(BenchmarkResult result) => inner.BenchmarkResult(result);
+
+    /// <inheritdoc/>
     public void Flush() => inner.Flush();
 }

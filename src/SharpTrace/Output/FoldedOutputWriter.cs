@@ -54,5 +54,11 @@ public sealed class FoldedOutputWriter(TextWriter output, Action<string>? note =
     public void LostEvents(ulong count) => _text.LostEvents(count);
 
     /// <inheritdoc/>
+    public void TestResult(TestResult result) => _text.TestResult(result);
+
+    /// <inheritdoc/>
+    public void BenchmarkResult(BenchmarkResult result) => _text.BenchmarkResult(result);
+
+    /// <inheritdoc/>
     public void Flush() => output.Flush();
 }

@@ -52,6 +52,16 @@ public interface IOutputWriter
     {
     }
 
+    /// <summary>One test of a <c>--test</c> run has run (text: googletest's lines; JSON: a <c>test_result</c> record).</summary>
+    void TestResult(TestResult result)
+    {
+    }
+
+    /// <summary>One benchmark of a <c>--bench</c> run has run (text: a row of the table; JSON: a <c>benchmark_result</c> record).</summary>
+    void BenchmarkResult(BenchmarkResult result)
+    {
+    }
+
     /// <summary>Pushes everything written so far to the underlying writer.</summary>
     void Flush();
 }

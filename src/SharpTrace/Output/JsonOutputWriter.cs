@@ -60,6 +60,14 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
     public void LostEvents(ulong count) => WriteRecord("lost_events", "{\"events\": " + Decimal(count) + "}");
 
     /// <inheritdoc/>
+    public void TestResult(TestResult result) => WriteRecord("test_result", "{" + Quote(result.Name) + ": {\"duration\": "
+        + Decimal(result.Nanoseconds) + ", \"passed\": " + (result.HasPassed ? "true" : "false") + ", \"output\": " + Quote(result.Output) + "}}");
+
+    /// <inheritdoc/>
+    public void BenchmarkResult(BenchmarkResult result) => WriteRecord("benchmark_result", "{" + Quote(result.Name) + ": {\"average\": "
+        + Decimal(result.AverageNanoseconds) + ", \"iters\": " + Decimal(result.Iterations) + "}}");
+
+    /// <inheritdoc/>
     public void Flush() => output.Flush();
 
     /// <summary>

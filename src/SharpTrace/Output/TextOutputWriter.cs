@@ -58,6 +58,12 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
     public void LostEvents(ulong count) => output.Write($"Lost {count} events\n");
 
     /// <inheritdoc/>
+    public void TestResult(TestResult result) => output.Write(result.FormatText());
+
+    /// <inheritdoc/>
+    public void BenchmarkResult(BenchmarkResult result) => output.Write(result.FormatText());
+
+    /// <inheritdoc/>
     public void Flush() => output.Flush();
 
     /// <summary>

@@ -18,11 +18,15 @@ internal static class ProbeAttacher
     /// exists (so that a failure part way leaves nothing the caller cannot release). <c>syscalls</c> tracepoints whose
     /// programs were loaded for the raw syscall tracepoints go through them (<see cref="SyscallDispatch"/>, given
     /// <paramref name="syscalls"/>); every other point is attached on its own. Before each attachment it asks
-    /// <paramref name="stop"/>: once true it attaches nothing more and returns false.
+    /// <paramref name="stop"/>: once true it attaches nothing more and returns false. <paramref name="skip"/>, when
+    /// given, hears an attach point (by name) that failed to attach and says whether the run goes on without it
+    /// (<c>missing_probes</c>); otherwise, or when it says no, the failure is thrown.
     /// </summary>
     public static bool AttachAll(IReadOnlyList<(ProbeSpec Spec, BpfProgram Program)> points, Func<Tracefs> tracefs,
-        SyscallDispatch.Support? syscalls, Action<IProbeAttachment> attached, Func<bool> stop)
+        SyscallDispatch.Support? syscalls, Action<IProbeAttachment> attached, Func<bool> stop,
+        Func<string, KernelException, bool>? skip = null)
     {
+        skip ??= (_, _) => false;
         var (dispatched, rest) = SyscallDispatch.Plan(points, syscalls);
         foreach (var group in dispatched)
         {
@@ -45,7 +49,14 @@ internal static class ProbeAttacher
         {
             if (stop())
                 return false;
-            attached(Attach(spec, program, tracefs));
+            try
+            {
+                attached(Attach(spec, program, tracefs));
+            }
+            catch (KernelException e) when (skip(spec.ToString(), e))
+            {
+                // Skipped: missing_probes lets the run go on without this point.
+            }
         }
         return true;
     }
@@ -86,13 +97,17 @@ internal static class ProbeAttacher
         spec.Kind as ProbeProvider ?? throw new InvalidOperationException($"probe kind {spec.Kind} has no provider");
 
     /// <summary>Opens one perf event per CPU with <paramref name="open"/> and attaches the program to each; all or none.</summary>
-    public static IProbeAttachment AttachOnEveryCpu(BpfProgram program, Func<int, PerfEvent> open)
+    public static IProbeAttachment AttachOnEveryCpu(BpfProgram program, Func<int, PerfEvent> open) =>
+        AttachToEach(program, PerfEvent.OnlineCpus(), open);
+
+    /// <summary>Opens one perf event per item (a CPU, a thread) with <paramref name="open"/> and attaches the program to each; all or none.</summary>
+    public static IProbeAttachment AttachToEach(BpfProgram program, IEnumerable<int> items, Func<int, PerfEvent> open)
     {
         var events = new AttachedEvents();
         try
         {
-            foreach (var cpu in PerfEvent.OnlineCpus())
-                events.Add(AttachToEvent(open(cpu), program));
+            foreach (var item in items)
+                events.Add(AttachToEvent(open(item), program));
             return events;
         }
         catch

@@ -33,7 +33,7 @@ internal sealed class RawTracepointProbe : ProbeProvider
             .Select(known => new ProbeSpec(this, Name: known))
             .ToList();
         if (found.Count == 0)
-            resolution.Diagnostics.Error(point.Span, Wildcard.Has(name) ? $"No probes match {point.Raw}" : $"rawtracepoint not found: {name}");
+            resolution.NoMatches(point, this, string.Join(':', point.Parts));
         return found;
     }
 

@@ -38,7 +38,7 @@ internal sealed class TracepointProbe : ProbeProvider
         else
             found = resolution.Tracepoints.Format(category, name) is null ? [] : [new ProbeSpec(this, category, name)];
         if (found.Count == 0)
-            diagnostics.Error(point.Span, wildcard ? $"No probes match {point.Raw}" : $"tracepoint not found: {category}:{name}");
+            resolution.NoMatches(point, this, $"{category}:{name}");
         return found;
     }
 

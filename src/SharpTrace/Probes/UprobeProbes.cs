@@ -60,7 +60,7 @@ internal abstract class UserFunctionProbe : ProbeProvider
             .ToList();
         if (symbols.Count == 0 && Wildcard.Has(function))
         {
-            diagnostics.Error(point.Span, $"No probes match {point.Raw}");
+            resolution.NoMatches(point, this, $"{path}:{function}");
             return [];
         }
         // A library without the function (libpthread.so.0:pthread_create since glibc 2.34) is the attach stage's

@@ -56,7 +56,7 @@ internal sealed class UsdtProbe : ProbeProvider
         }
         if (matches.Count == 0 && (Wildcard.Has(provider) || Wildcard.Has(name)))
         {
-            diagnostics.Error(point.Span, $"No probes match {point.Raw}");
+            resolution.NoMatches(point, this, $"{path}:{string.Join(':', point.Parts.Skip(1))}");
             return [];
         }
         // A probe the binary lacks fails when the run starts, as bpftrace's "No probes to attach", so the script type-checks.

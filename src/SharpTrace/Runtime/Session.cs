@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using SharpTrace.Bpf;
 using SharpTrace.Kernel;
 using SharpTrace.Output;
@@ -21,7 +22,9 @@ internal sealed partial class Session : IDisposable
     private const int DrainBatch = 4096;
 
     private readonly CompiledProgram _program;
-    private readonly IOutputWriter _output;
+    // Swapped for a capture while a test or benchmark runs.
+    private IOutputWriter _output;
+    private readonly SessionMode _mode;
     private readonly Action<string> _warning;
     private readonly Action _started;
     private readonly List<IDisposable> _owned = [];
@@ -31,6 +34,9 @@ internal sealed partial class Session : IDisposable
     private readonly Symbolizer _symbols = new();
     private readonly List<(CompiledProbe Probe, BpfProgram Program)> _loaded = [];
     private SyscallDispatch.Support? _syscalls;
+    // Attach points missing_probes lets the run go without (warn, ignore): they are not attached, and a probe with
+    // nothing else is not loaded.
+    private readonly HashSet<ProbeSpec> _skipped = [];
     private RingBuffer? _ringBuffer;
     private BpfMap? _lostEvents;
     private BpfMap? _startTime;
@@ -44,12 +50,17 @@ internal sealed partial class Session : IDisposable
     // The run's stop and abandon requests, checked between the steps of a start that can take seconds.
     private CancellationToken _stop;
     private CancellationToken _abandon;
+    // Set by the SIGUSR1 handler (another thread), taken by the run loop, which runs the self:signal probes.
+    private int _signalled;
 
     /// <summary>A session that prints to <paramref name="output"/> and reports problems that do not stop it to <paramref name="warning"/>.</summary>
     /// <paramref name="started"/> is called once every probe is attached and BEGIN ran, unless BEGIN already asked to exit or the run was stopped first.
     /// <paramref name="live"/>, when given, is handed each map as it is created, for readers on other threads (metrics).
-    public Session(CompiledProgram program, IOutputWriter output, Action<string>? warning = null, Action? started = null, LiveMaps? live = null)
+    /// <paramref name="mode"/> says whether the run traces, or runs the test or bench probes.
+    public Session(CompiledProgram program, IOutputWriter output, Action<string>? warning = null, Action? started = null, LiveMaps? live = null,
+        SessionMode mode = SessionMode.Trace)
     {
+        _mode = mode;
         _live = live;
         _program = program;
         _output = output;
@@ -70,11 +81,14 @@ internal sealed partial class Session : IDisposable
         try
         {
             CheckAndLoad();
+            using var signal = ListenForSignal();
             StartClock();
             // BEGIN runs before the other probes are attached (bpftrace's reference says so), so their records can never
             // come before its own, nor an exit() of theirs discard its output. Its records are handled once the probes
             // are attached, after the "attached" event, as bpftrace prints them.
             RunBeginProbes();
+            if (_mode != SessionMode.Trace)
+                return RunSelfRunProbes();
             Attach();
             _ringBuffer!.Drain(HandleRecord);
             if (!_exitRequested && !StopRequested)
@@ -82,7 +96,7 @@ internal sealed partial class Session : IDisposable
             // A program of begin and end probes only has nothing to wait for: it ends once BEGIN's output is handled,
             // as the newest bpftrace does (0.17 waits for Ctrl-C); with -c or -p it waits for that process.
             var config = _program.Bound.Config;
-            var waits = _loaded.Any(p => p.Probe.Probe.Kind.Run == ProbeRun.Attached) || config.ChildPid is not null || config.TargetPid is not null;
+            var waits = _loaded.Any(p => p.Probe.Probe.Kind.Run is ProbeRun.Attached or ProbeRun.OnSignal) || config.ChildPid is not null || config.TargetPid is not null;
             while (waits && !_exitRequested && !cancellation.IsCancellationRequested && !abandon.IsCancellationRequested)
             {
                 // Output is flushed in batches: whenever the reader has caught up with the kernel, never per record.
@@ -94,6 +108,8 @@ internal sealed partial class Session : IDisposable
                     _ringBuffer.Wait(PollMilliseconds);
                 }
                 _droppedUpdates?.CheckPeriodically();
+                if (Interlocked.Exchange(ref _signalled, 0) == 1)
+                    RunSignalProbes();
             }
             abandon.ThrowIfCancellationRequested();
             // Probes stop at once; releasing them can take the kernel a grace period per tracepoint, so it
@@ -112,6 +128,20 @@ internal sealed partial class Session : IDisposable
             Dispose();
             throw;
         }
+    }
+
+    /// <summary>Test and bench mode: BEGIN's output, the tests or benchmarks, then END; nothing attached, no map printed.</summary>
+    private int RunSelfRunProbes()
+    {
+        _ringBuffer!.Drain(HandleRecord);
+        if (_mode == SessionMode.Test)
+            RunTests();
+        else
+            RunBenchmarks();
+        var exitCode = _exitCode;
+        RunEndProbes();
+        ReportLostEvents();
+        return exitCode;
     }
 
     private void CreateMaps()
@@ -164,6 +194,8 @@ internal sealed partial class Session : IDisposable
             _syscalls = SyscallDispatch.Support.Find();
         foreach (var probe in _program.Probes.OrderBy(p => p.Probe.Kind.Run == ProbeRun.Attached ? 1 : 0))
         {
+            if (probe.Probe.AttachPoints.Count > 0 && probe.Probe.AttachPoints.All(_skipped.Contains) || !RunsInThisMode(probe.Probe.Kind.Run))
+                continue;
             if (probe.Probe.Kind.Run == ProbeRun.Attached && StopRequested)
                 break;
             var (type, code) = probe.SyscallCode is { } raw && _syscalls?.Serves(probe.Probe.AttachPoints) == true
@@ -195,7 +227,7 @@ internal sealed partial class Session : IDisposable
         var points = new List<(ProbeSpec, BpfProgram)>();
         foreach (var (probe, program) in _loaded)
         {
-            foreach (var spec in probe.Probe.AttachPoints)
+            foreach (var spec in probe.Probe.AttachPoints.Where(s => !_skipped.Contains(s)))
             {
                 count++;
                 if (spec.Kind.Run == ProbeRun.Attached)
@@ -203,7 +235,15 @@ internal sealed partial class Session : IDisposable
             }
         }
         // A stop asked for part way leaves the rest unattached; the attached line would then miscount, so it is left out.
-        if (ProbeAttacher.AttachAll(points, () => tracefs ??= Tracefs.Open(), _syscalls, _attachments.Add, () => StopRequested))
+        var complete = ProbeAttacher.AttachAll(points, () => tracefs ??= Tracefs.Open(), _syscalls, _attachments.Add, () => StopRequested,
+            (name, failure) =>
+            {
+                if (!SkipsMissingProbe(name, failure))
+                    return false;
+                count--;
+                return true;
+            });
+        if (complete)
             _output.AttachedProbes(count);
     }
 
@@ -219,6 +259,29 @@ internal sealed partial class Session : IDisposable
     {
         foreach (var (_, program) in _loaded.Where(p => p.Probe.Probe.Kind.Run == ProbeRun.AtStart))
             program.TestRun(new byte[8]);
+    }
+
+    /// <summary>
+    /// With <c>self:signal:SIGUSR1</c> probes, SIGUSR1 no longer ends the process: it asks the run loop to run them.
+    /// Null (nothing to release) without such probes.
+    /// </summary>
+    private PosixSignalRegistration? ListenForSignal()
+    {
+        if (!_loaded.Any(p => p.Probe.Probe.Kind.Run == ProbeRun.OnSignal))
+            return null;
+        return PosixSignalRegistration.Create((PosixSignal)SelfProbe.Signals["SIGUSR1"], context =>
+        {
+            context.Cancel = true;
+            Interlocked.Exchange(ref _signalled, 1);
+        });
+    }
+
+    /// <summary>The <c>self:signal</c> probes run in this process, in the order declared, and their output is handled at once.</summary>
+    private void RunSignalProbes()
+    {
+        foreach (var (_, program) in _loaded.Where(p => p.Probe.Probe.Kind.Run == ProbeRun.OnSignal))
+            program.TestRun(new byte[8]);
+        _ringBuffer!.Drain(HandleRecord);
     }
 
     /// <summary>END runs in this process through BPF_PROG_TEST_RUN, then its output is handled at once.</summary>

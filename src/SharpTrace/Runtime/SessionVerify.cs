@@ -31,9 +31,33 @@ internal sealed partial class Session
             if (probe.CannotRun is { } reason)
                 throw new ProbeUnavailableException(probe.Name, reason);
             foreach (var spec in probe.AttachPoints)
-                Probes.ProbeAttacher.ThrowIfUnavailable(spec);
+            {
+                try
+                {
+                    Probes.ProbeAttacher.ThrowIfUnavailable(spec);
+                }
+                catch (ProbeUnavailableException e) when (SkipsMissingProbe(spec.ToString(), e))
+                {
+                    _skipped.Add(spec);
+                }
+            }
         }
         CreateMaps();
         LoadPrograms();
+    }
+
+    /// <summary>
+    /// Whether a probe that cannot attach is skipped rather than failing the run (<c>missing_probes</c>): with <c>warn</c>
+    /// the reason and bpftrace's "Unable to attach probe: NAME. Skipping." are warnings, with <c>ignore</c> nothing is said.
+    /// </summary>
+    private bool SkipsMissingProbe(string name, KernelException failure)
+    {
+        var mode = _program.Bound.Config.MissingProbes;
+        if (mode == "warn")
+        {
+            _warning(failure.Message);
+            _warning($"Unable to attach probe: {name}. Skipping.");
+        }
+        return mode is "warn" or "ignore";
     }
 }

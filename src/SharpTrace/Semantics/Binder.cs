@@ -102,7 +102,7 @@ internal sealed class Binder
 
     private IEnumerable<BoundProbe> BindProbe(Probe probe, BindingContext context)
     {
-        var specs = _probeExpander.Expand(probe, _diagnostics);
+        var specs = _probeExpander.Expand(probe, _diagnostics, _config);
         if (specs.Count == 0)
             return [];
 

@@ -25,6 +25,7 @@ internal static class ConfigVariables
         new("max_cat_bytes", "a positive integer", true, (c, v) => Positive(v) is { } n ? c with { MaxCatBytes = n } : null),
         new("stack_mode", "bpftrace, perf or raw", true, (c, v) => v is "bpftrace" or "perf" or "raw" ? c with { StackMode = v } : null),
         new("license", "one of " + string.Join(", ", Licenses), true, (c, v) => Licenses.Contains(v) ? c with { License = v } : null),
+        new("missing_probes", "ignore, warn or error", true, (c, v) => v is "ignore" or "warn" or "error" ? c with { MissingProbes = v } : null),
         // Known to bpftrace, accepted and checked, but the features they tune do not exist here yet.
         new("max_bpf_progs", "a positive integer", false, (c, v) => Positive(v) is not null ? c : null),
         new("log_size", "a positive integer", false, (c, v) => Positive(v) is not null ? c : null),
@@ -34,7 +35,6 @@ internal static class ConfigVariables
         new("lazy_symbolication", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
         new("probe_inline", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
         new("str_trunc_trailer", "a string", false, (c, _) => c),
-        new("missing_probes", "ignore, warn or error", false, (c, v) => v is "ignore" or "warn" or "error" ? c : null),
         new("cache_user_symbols", "PER_PID, PER_PROGRAM or NONE", false, (c, v) => v.ToUpperInvariant() is "PER_PID" or "PER_PROGRAM" or "NONE" or "0" or "1" ? c : null),
         // Symbols print without file and line here (no debug-info symbolizer), as bpftrace built without blazesym.
         new("show_debug_info", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),

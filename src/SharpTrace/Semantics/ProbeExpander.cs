@@ -12,15 +12,25 @@ internal sealed class ProbeExpander(ITracepointCatalog tracepoints, ProbeKinds k
     private readonly Dictionary<string, Kernel.Elf.ElfFile> _elfFiles = new(StringComparer.Ordinal);
     private readonly CTypes.UserDebugInfo _debugInfo = new(Kernel.Elf.DebugFileLocator.Standard);
 
-    /// <summary>Every attach point of <paramref name="probe"/>, all of one kind; empty when none resolves or kinds are mixed.</summary>
-    public IReadOnlyList<ProbeSpec> Expand(Probe probe, DiagnosticBag diagnostics)
+    /// <summary>
+    /// Every attach point of <paramref name="probe"/>, all of one kind; empty when none resolves or kinds are mixed.
+    /// <paramref name="config"/>'s <c>missing_probes</c> says whether a point that matches nothing is an error or
+    /// skipped; a probe left with no point is then dropped, with bpftrace's warning under <c>warn</c>.
+    /// </summary>
+    public IReadOnlyList<ProbeSpec> Expand(Probe probe, DiagnosticBag diagnostics, ProgramConfig? config = null)
     {
-        var resolution = new ProbeResolution(tracepoints, diagnostics, _elfFiles) { DebugInfo = _debugInfo };
+        var resolution = new ProbeResolution(tracepoints, diagnostics, _elfFiles, config) { DebugInfo = _debugInfo };
+        var missingProbes = resolution.MissingProbes;
+        var errors = diagnostics.ErrorCount;
         var specs = new List<ProbeSpec>();
         foreach (var point in probe.AttachPoints)
             specs.AddRange(kinds.Resolve(point, resolution));
         if (specs.Count == 0)
+        {
+            if (diagnostics.ErrorCount == errors && missingProbes == "warn" && probe.AttachPoints.Count > 0)
+                diagnostics.Warning(probe.AttachPoints[0].Span, "Probe has no valid attach points. It is being removed which may cause issues with program behavior.");
             return [];
+        }
         if (specs.Select(s => s.Kind).Distinct().Count() > 1)
         {
             diagnostics.Error(probe.AttachPoints[0].Span, "A probe's attach points must all be of one kind");

@@ -28,6 +28,9 @@ internal abstract class ProbeKind
     /// <summary>When the probe runs: attached to the kernel, or in our own process at start (BEGIN) or exit (END).</summary>
     public virtual ProbeRun Run => ProbeRun.Attached;
 
+    /// <summary>Whether <c>--probe-filter</c> applies to this kind's probes: not to those bpftrace calls special (BEGIN, END, <c>self</c>).</summary>
+    public virtual bool Filtered => Run == ProbeRun.Attached;
+
     /// <summary>
     /// The concrete attach points <paramref name="point"/> names (aliases and wildcards resolved); none, with an
     /// error over the attach point, when it names nothing or is malformed.
@@ -66,6 +69,12 @@ internal enum ProbeRun
     AtStart,
     /// <summary>Run once in our process after the others are detached (END).</summary>
     AtExit,
+    /// <summary>Run in our process each time it receives the signal the attach point names (<c>self:signal:SIGUSR1</c>).</summary>
+    OnSignal,
+    /// <summary>Run once in our process, in test mode only (<c>--test</c>), its result checked (<c>test:NAME</c>).</summary>
+    Test,
+    /// <summary>Run repeatedly in our process, in bench mode only (<c>--bench</c>), and timed (<c>bench:NAME</c>).</summary>
+    Bench,
 }
 
 /// <summary>How <c>arg0</c>, <c>arg1</c>… are read.</summary>
@@ -141,8 +150,28 @@ internal sealed record ProbeContext
 /// What resolving attach points may consult: the tracepoints, where errors go, and the binaries uprobes read, kept
 /// for the whole compilation (ssllatency's fourteen libcrypto probes read libcrypto once).
 /// </summary>
-internal sealed record ProbeResolution(ITracepointCatalog Tracepoints, DiagnosticBag Diagnostics, Dictionary<string, ElfFile> ElfFiles)
+/// <paramref name="Config"/> is the program's configuration (<c>missing_probes</c>, <c>-p</c>, <c>-c</c>), the defaults when null.
+internal sealed record ProbeResolution(ITracepointCatalog Tracepoints, DiagnosticBag Diagnostics, Dictionary<string, ElfFile> ElfFiles,
+    ProgramConfig? Config = null)
 {
     /// <summary>The DWARF of the binaries uprobes name, read on first use and kept for the compilation.</summary>
     public CTypes.UserDebugInfo DebugInfo { get; init; } = new(DebugFileLocator.Standard);
+
+    /// <summary>The <c>missing_probes</c> config: what <see cref="NoMatches"/> does.</summary>
+    public string MissingProbes => Config?.MissingProbes ?? "error";
+
+    /// <summary>
+    /// Reports that <paramref name="point"/> names nothing on this machine, as the newest bpftrace words it ("No matches
+    /// for tracepoint syscalls:nonsense."): an error, or with <c>missing_probes</c> set to <c>warn</c> a warning that it
+    /// is skipped, or with <c>ignore</c> nothing. <paramref name="what"/> is the point without its provider
+    /// (<c>syscalls:nonsense</c>).
+    /// </summary>
+    public void NoMatches(AttachPoint point, ProbeKind kind, string what)
+    {
+        var message = $"No matches for {kind.Name} {what}";
+        if (MissingProbes == "warn")
+            Diagnostics.Warning(point.Span, message + ". Skipping.");
+        else if (MissingProbes != "ignore")
+            Diagnostics.Error(point.Span, message + ".");
+    }
 }

@@ -31,6 +31,9 @@ internal sealed record ProbeSpec(ProbeKind Kind, string Target = "", string Name
     /// <summary>uprobe: the DWARF of the compilation's binaries, where <c>args</c> finds the function's parameters.</summary>
     public CTypes.UserDebugInfo? DebugInfo { get; init; }
 
+    /// <summary>watchpoint: the process whose threads it watches (<c>-p</c>, <c>-c</c>); null for every process.</summary>
+    public int? Pid { get; init; }
+
     /// <summary>interval and profile in hz: <see cref="Period"/> is a frequency.</summary>
     public bool IsFrequency { get; init; }
 

@@ -30,6 +30,12 @@ public sealed record ProgramConfig
     /// <summary>Most bytes of a file that <c>cat()</c> prints (<c>max_cat_bytes</c>).</summary>
     public int MaxCatBytes { get; init; } = 10240;
 
+    /// <summary>
+    /// What happens to an attach point that matches nothing or cannot attach (<c>missing_probes</c>): <c>error</c>
+    /// (the default) fails the run, <c>warn</c> skips it with a warning, <c>ignore</c> skips it silently.
+    /// </summary>
+    public string MissingProbes { get; init; } = "error";
+
     /// <summary>Whether unsafe builtins such as <c>system()</c> are allowed (<c>--unsafe</c>).</summary>
     public bool Unsafe { get; init; }
 
@@ -65,6 +71,7 @@ public sealed record ProgramConfig
     {
         builder.Append($"MaxStrlen = {MaxStrlen}, MaxMapKeys = {MaxMapKeys}, PrintMapsOnExit = {PrintMapsOnExit}, ")
             .Append($"PerfRbPages = {PerfRbPages}, StackMode = {StackMode}, License = {License}, MaxProbes = {MaxProbes}, MaxCatBytes = {MaxCatBytes}, ")
+            .Append($"MissingProbes = {MissingProbes}, ")
             .Append($"Unsafe = {Unsafe}, SetOutsideScript = [{string.Join(", ", SetOutsideScript.Order(StringComparer.Ordinal))}], ")
             .Append($"PositionalParameters = [{string.Join(", ", PositionalParameters)}], ChildPid = {ChildPid}, TargetPid = {TargetPid}, ")
             .Append($"IncludeDirectories = [{string.Join(", ", IncludeDirectories)}], IncludeFiles = [{string.Join(", ", IncludeFiles)}]");

@@ -171,7 +171,7 @@ public sealed class TraceProgramTests : KernelTest
 
         Assert.False(result.Success);
         var diagnostic = Assert.Single(result.Diagnostics);
-        Assert.Equal("stdin:2:1-24: ERROR: tracepoint not found: nosuch:probe\ntracepoint:nosuch:probe { }\n~~~~~~~~~~~~~~~~~~~~~~~\n", diagnostic.Format());
+        Assert.Equal("stdin:2:1-24: ERROR: No matches for tracepoint nosuch:probe.\ntracepoint:nosuch:probe { }\n~~~~~~~~~~~~~~~~~~~~~~~\n", diagnostic.Format());
     }
 
     private static TraceProgram Compile(string script)

@@ -230,7 +230,10 @@ public sealed class CliTests : KernelTest
         var actual = await SharpTraceRun.RunAsync(["-e", program]);
 
         Assert.StartsWith("stdin:1:1-", expected.Stderr);
-        Assert.Equal(expected, actual);
+        // The position and the caret line are 0.17's; the words the newest bpftrace's (docs/differences.md).
+        var newest = System.Text.RegularExpressions.Regex.Replace(expected.Stderr, "ERROR: tracepoint not found: (\\S+)\n", "ERROR: No matches for tracepoint $1.\n");
+        Assert.NotEqual(expected.Stderr, newest);
+        Assert.Equal(expected with { Stderr = newest }, actual);
     }
 
     [Fact]

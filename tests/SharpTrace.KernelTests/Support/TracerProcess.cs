@@ -99,6 +99,9 @@ public sealed partial class TracerProcess : IDisposable
     /// <summary>Sends SIGHUP, as closing the terminal does.</summary>
     public void Hangup() => Signal(1 /* SIGHUP */);
 
+    /// <summary>Sends <paramref name="signal"/> (a Linux signal number, such as 10 for SIGUSR1) to the tool.</summary>
+    public void SendSignal(int signal) => Signal(signal);
+
     /// <summary>Sends SIGKILL to the tool alone (its children are left to fend for themselves).</summary>
     public void KillAbruptly() => Signal(9 /* SIGKILL */);
 

@@ -95,14 +95,10 @@ public sealed class BpftraceOptionTests
     [InlineData("--emit-elf", "out.o", "--emit-elf")]
     [InlineData("--emit-llvm", "out", "--emit-llvm")]
     [InlineData("--aot", "out", "--aot")]
-    [InlineData("--test", null, "test: probes")]
-    [InlineData("--bench", null, "bench: probes")]
-    [InlineData("--mode", "test", "test: probes")]
     [InlineData("--mode", "codegen", "--mode codegen")]
     [InlineData("--mode", "compiler-bench", "--mode compiler-bench")]
     [InlineData("--mode", "format", "--fmt")]
     [InlineData("--fmt", null, "--fmt")]
-    [InlineData("--probe-filter", "BEGIN", "--probe-filter")]
     public void OptionsThatCannotWorkHereRefuseInOneLine(string option, string? value, string expected)
     {
         var refusal = Parse([option, .. value is null ? Array.Empty<string>() : [value], "-e", "BEGIN {}"]).Compatibility.Refusal;
@@ -117,5 +113,21 @@ public sealed class BpftraceOptionTests
         Assert.Equal("--no-feature can only have values 'kprobe_multi,kprobe_session,uprobe_multi'", ParseError("--no-feature", "fentry", "-e", "x"));
         Assert.Contains("nonsense", ParseError("--mode", "nonsense", "-e", "x"));
         Assert.Contains("exclude each other", ParseError("--test", "--fmt", "-e", "x"));
+        Assert.StartsWith("Invalid --probe-filter regex '(': ", ParseError("--probe-filter", "(", "-e", "x"));
     }
+
+    [Fact]
+    public void ProbeFilterIsARegexSearchedForInProbeNames()
+    {
+        var filter = Parse("--probe-filter", "sys_enter_(open|close)", "-e", "BEGIN {}").ProbeFilter;
+
+        Assert.NotNull(filter);
+        Assert.Matches(filter, "tracepoint:syscalls:sys_enter_openat");
+        Assert.DoesNotMatch(filter, "tracepoint:syscalls:sys_enter_read");
+        Assert.Null(Parse("-e", "BEGIN {}").ProbeFilter);
+    }
+
+    [Fact]
+    public void PidIsTheLongFormOfP() =>
+        Assert.Equal(1, Parse("--pid", "1", "-e", "BEGIN {}").Pid);
 }

@@ -105,7 +105,7 @@ public sealed class ProbeListingTests
     [InlineData("kprobe:vfs_*", "kprobes are not available: this kernel is built without CONFIG_KPROBES")]
     [InlineData("kr:vfs_read", "kretprobes are not available: this kernel is built without CONFIG_KPROBES")]
     [InlineData("kfunc:*", "fentry probes are not available: this kernel refuses BPF trampolines (EPERM)")]
-    [InlineData("watchpoint:0x1000:8:w", "Probe type 'watchpoint' is not supported yet")]
+    [InlineData("iter:task", "Probe type 'iter' is not supported yet")]
     public void KindsThisMachineCannotRunListNothingAndSayWhy(string pattern, string warning)
     {
         var (probes, warnings) = List(pattern);

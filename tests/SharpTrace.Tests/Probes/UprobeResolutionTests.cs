@@ -138,7 +138,7 @@ public sealed class UprobeResolutionTests(CompiledProgram program) : IClassFixtu
     [Fact]
     public void UnmatchedWildcardsOffsetsAndReturnProbeOffsetsAreErrors()
     {
-        AssertError($"⟦uprobe:{program.Path}:zz*⟧", $"No probes match uprobe:{program.Path}:zz*");
+        AssertError($"⟦uprobe:{program.Path}:zz*⟧", $"No matches for uprobe {program.Path}:zz*.");
         AssertError($"⟦uretprobe:{program.Path}:add3+4⟧", "Offset not allowed");
         AssertError($"⟦uprobe:{program.Path}:0x1⟧", $"Could not resolve address: {program.Path}:0x1");
         var size = ElfFile.Read(program.Path).Functions.Single(f => f.Name == "add3").Size;

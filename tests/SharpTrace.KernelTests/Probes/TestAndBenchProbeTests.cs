@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+using SharpTrace.KernelTests.Support;
+
+namespace SharpTrace.KernelTests.Probes;
+
+/// <summary>
+/// <c>test:</c> and <c>bench:</c> probes, run by <c>--test</c> and <c>--bench</c> as the newest bpftrace runs them
+/// (bpftrace.cpp, output/text.cpp, output/json.cpp): each test once, its output shown only when it failed, then a
+/// googletest-style summary and exit 1 if one failed; each benchmark repeated until it has run a millisecond, then
+/// a table of average times. Durations vary, so they are replaced before comparing.
+/// </summary>
+[Trait("Category", "Kernel")]
+public sealed partial class TestAndBenchProbeTests : KernelTest
+{
+    private const string Green = "\u001b[32m", Red = "\u001b[31m", Reset = "\u001b[0m";
+
+    private const string Tests = """
+        BEGIN { printf("begin\n"); }
+        test:okay { printf("suppressed\n"); }
+        test:failure { printf("shown\n"); exit(1); }
+        END { printf("end\n"); }
+        """;
+
+    [GeneratedRegex(@"\(\d+ (ns|us|ms|s)\)")]
+    private static partial Regex Duration();
+
+    [Fact]
+    public async Task TestModeRunsEachTestAndShowsOnlyTheFailuresOutput()
+    {
+        var result = await SharpTraceRun.RunAsync(["--test", "-e", Tests]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            "begin\n"
+            + $"{Green}[==========]{Reset} Running 2 tests.\n"
+            + $"{Green}[ RUN      ]{Reset} okay\n"
+            + $"{Green}[       OK ]{Reset} okay (T)\n"
+            + $"{Green}[ RUN      ]{Reset} failure\n"
+            + "shown\n"
+            + $"{Red}[  FAILED  ]{Reset} failure (T)\n"
+            + $"{Green}[==========]{Reset} 2 tests ran.\n"
+            + $"{Green}[  PASSED  ]{Reset} 1 test.\n"
+            + $"{Red}[  FAILED  ]{Reset} 1 test, listed below:\n"
+            + $"{Red}[  FAILED  ]{Reset} failure\n"
+            + "end\n",
+            Duration().Replace(result.Stdout, "(T)"));
+        Assert.DoesNotContain("Attached", result.Stderr);
+    }
+
+    [Fact]
+    public async Task TestModeInJsonGivesATestResultPerTest()
+    {
+        var result = await SharpTraceRun.RunAsync(["--test", "-f", "json", "--probe-filter", "okay", "-e", Tests]);
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = JsonLines.NonEmpty(result.Stdout).Select(l => Regex.Replace(l, "\"duration\": \\d+", "\"duration\": T")).ToList();
+        Assert.Equal(
+            ["{\"type\": \"printf\", \"data\": \"begin\\n\"}",
+             "{\"type\": \"test_result\", \"data\": {\"okay\": {\"duration\": T, \"passed\": true, \"output\": \"suppressed\\n\"}}}",
+             "{\"type\": \"printf\", \"data\": \"end\\n\"}"],
+            lines);
+    }
+
+    [Fact]
+    public async Task BenchModePrintsATableOfAverageTimes()
+    {
+        var result = await SharpTraceRun.RunAsync(["--bench", "-e", "bench:count { @b = count(); } bench:sum { @s = sum(5); }"]);
+
+        Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
+        var lines = result.Stdout.Split('\n');
+        Assert.Equal("Benchmark".PadRight(41) + "Time(ns)".PadRight(15) + "Iterations", lines[0]);
+        Assert.Equal(new string('-', 66), lines[1]);
+        Assert.Matches(@"^count {36}\d+ +\d+$", lines[2]);
+        Assert.Matches(@"^sum {38}\d+ +\d+$", lines[3]);
+        Assert.Equal([""], lines[4..]);
+        // Each ran often enough to take a millisecond.
+        Assert.All(lines[2..4], line => Assert.True(ulong.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], System.Globalization.CultureInfo.InvariantCulture)
+            * ulong.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) >= 1_000_000));
+    }
+
+    [Fact]
+    public async Task OutsideTheirModeTestProbesAreIgnored()
+    {
+        var alone = await SharpTraceRun.RunAsync(["-e", "test:okay { printf(\"ran\\n\"); }"]);
+        var withBegin = await SharpTraceRun.RunAsync(["-e", "BEGIN { printf(\"begin\\n\"); } test:okay { printf(\"ran\\n\"); }"]);
+
+        Assert.Equal((1, "", "ERROR: No probes attached; use --test to run test probes.\n"), (alone.ExitCode, alone.Stdout, alone.Stderr));
+        Assert.Equal((0, "begin\n"), (withBegin.ExitCode, withBegin.Stdout));
+    }
+}
