@@ -29,12 +29,20 @@ internal sealed class DwUstack : StackBuiltin
 
     protected override BoundExpression Create(CallExpression call, StackType type, BuiltinContext context)
     {
-        // The user registers are the context only in these kinds (a pt_regs, or a perf event's, which starts with one).
-        if (context.ProbeKind.Name is not ("uprobe" or "uretprobe" or "usdt" or "profile"))
+        if (!CanUnwind(context.ProbeKind))
         {
             context.Diagnostics.Error(call.Span, $"dw_ustack can only be used in uprobe, uretprobe, usdt and profile probes, not in {context.ProbeKind.Name}");
             return context.Error(call.Span);
         }
+        return Unwound(call, type, context);
+    }
+
+    /// <summary>Whether the context of <paramref name="kind"/>'s programs holds the user registers (a pt_regs, or a perf event's, which starts with one).</summary>
+    public static bool CanUnwind(ProbeKind kind) => kind.Name is "uprobe" or "uretprobe" or "usdt" or "profile";
+
+    /// <summary>A stack of <paramref name="type"/>'s mode and depth, unwound from a copy (also a bare <c>ustack</c> under <c>ustack_unwind = dwarf</c>).</summary>
+    public static BoundExpression Unwound(CallExpression call, StackType type, BuiltinContext context)
+    {
         var dwarf = type with { IsDwarf = true };
         var action = context.AddAction(id => new UserStackSampleAction(id));
         return new BoundBuiltinVariable(call.Span, new SampleVariable(dwarf, action), dwarf);

@@ -27,6 +27,9 @@ internal sealed class Symbolizer(
     private readonly Func<int, PerfMap> _readPerfMap = readPerfMap ?? PerfMap.Read;
     private UnwoundStacks? _unwound;
 
+    /// <summary>Whether C++ names of user frames are demangled (config <c>cpp_demangle</c>, on by default).</summary>
+    public bool DemangleCpp { get; set; } = true;
+
     /// <summary>Registers the stack trace map that holds stacks of <paramref name="depth"/> frames.</summary>
     public void AddStackMap(int depth, BpfMap map) => _stackMaps[depth] = map;
 
@@ -97,8 +100,9 @@ internal sealed class Symbolizer(
     {
         if (Maps(pid).Find(address) is { } mapping && SymbolTable(mapping.Path) is { } table
             && table.Elf.AddressOf(address - mapping.Start + mapping.FileOffset) is { } elfAddress
-            && table.Resolve(elfAddress) is (var name, var offset))
+            && table.Resolve(elfAddress) is (var mangled, var offset))
         {
+            var name = DemangleCpp ? CppDemangler.Demangle(mangled) ?? mangled : mangled;
             var symbol = withOffset ? $"{name}+{offset.ToString(CultureInfo.InvariantCulture)}" : name;
             return withModule ? $"{symbol} ({mapping.Path})" : symbol;
         }
