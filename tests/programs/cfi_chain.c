@@ -1,6 +1,6 @@
 // Built with -O2 -fomit-frame-pointer (its own line in test.sh): a call chain without frame pointers, for
 // dw_ustack. main -> level1 -> level2 -> level3 -> leaf, then main -> sort_values -> qsort (libc, no frame
-// pointers) -> compare_ints. leaf and the first compare_ints print the return addresses glibc's backtrace()
+// pointers) -> compare_ints, then main -> repeated five times from one call site. leaf and the first compare_ints print the return addresses glibc's backtrace()
 // finds (it unwinds with .eh_frame too), one "frame N 0xADDR" line each, so a test can compare them with what a
 // uprobe on them unwinds; then the program waits until stdin is closed, so its mappings stay readable.
 #include <execinfo.h>
@@ -59,6 +59,13 @@ __attribute__((noipa)) int compare_ints(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+__attribute__((noipa)) int repeated(int x)
+{
+    volatile int scratch[4];
+    scratch[x & 3] = x;
+    return scratch[x & 3] + 1;
+}
+
 __attribute__((noipa)) int sort_values(int seed)
 {
     int values[32];
@@ -73,6 +80,8 @@ int main(int argc, char **argv)
     (void)argv;
     int result = level1(argc);
     result += sort_values(argc);
+    for (int i = 0; i < 5; i++)
+        result += repeated(i);
     printf("result %d\n", result);
     fflush(stdout);
     char buffer[64];

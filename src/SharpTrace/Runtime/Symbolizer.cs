@@ -73,7 +73,7 @@ internal sealed class Symbolizer(
     }
 
     /// <summary>The id that stands for every <c>dw_ustack</c> sample with the same stack as sample <paramref name="id"/>.</summary>
-    public UInt128 CanonicalSample(UInt128 id) => _unwound?.Canonical(id) ?? id;
+    public UInt128 CanonicalSample(UInt128 id) => _unwound?.Canonical(id) ?? UInt128.Zero;
 
     /// <summary>A stack of the given addresses, symbolized as <paramref name="type"/>'s mode prints them.</summary>
     public StackValue Stack(StackType type, IReadOnlyList<ulong> addresses, int pid)

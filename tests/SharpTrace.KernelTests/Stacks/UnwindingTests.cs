@@ -57,6 +57,33 @@ public sealed partial class UnwindingTests : KernelTest
     }
 
     [Fact]
+    public async Task MapKeysOfSamplesWithTheSameStackAreOneEntry()
+    {
+        // repeated runs five times from one call site: five samples, one stack.
+        var target = TestPrograms.PathOf("cfi_chain");
+        var script = $$"""uprobe:{{target}}:repeated { @[dw_ustack] = count(); @s[dw_ustack(2)] = sum(arg0); @n = count(); if (@n == 5) { exit(); } }""";
+        var (result, _) = await TraceCfiChainAsync(SharpTraceRun.Start(["-e", script]));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Single(Regex.Matches(result.Stdout, @"
+@\[
+"));
+        Assert.Equal(["repeated", "main"], StackKey(result.Stdout, "@").Select(Name).Take(2));
+        Assert.Matches(@"
+    repeated\+0
+    main\+\d+
+(    .*
+)+\]: 5
+", result.Stdout);
+        Assert.Matches(@"
+@s\[
+    repeated\+0
+    main\+\d+
+\]: 10
+", result.Stdout);
+    }
+
+    [Fact]
     public async Task UstackUnwindDwarfGivesBareUstackTheWholeStack()
     {
         var target = TestPrograms.PathOf("cfi_chain");

@@ -32,6 +32,9 @@ internal sealed class UnwoundStacks(Func<int, ProcessMaps> processMaps)
     public (int Pid, IReadOnlyList<ulong> Addresses) Get(UInt128 id) =>
         _samples.TryGetValue(id, out var sample) ? (sample.Pid, sample.Addresses) : ((int)(ulong)(id >> 64), []);
 
-    /// <summary>The id of the first sample with the same process and stack as <paramref name="id"/> (itself when unknown).</summary>
-    public UInt128 Canonical(UInt128 id) => _samples.TryGetValue(id, out var sample) ? sample.Canonical : id;
+    /// <summary>
+    /// The id of the first sample with the same process and stack as <paramref name="id"/>; 0 for every sample whose
+    /// record never came, so that they print as one entry with an empty stack.
+    /// </summary>
+    public UInt128 Canonical(UInt128 id) => _samples.TryGetValue(id, out var sample) ? sample.Canonical : UInt128.Zero;
 }
