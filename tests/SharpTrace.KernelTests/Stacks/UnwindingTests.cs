@@ -99,6 +99,25 @@ public sealed partial class UnwindingTests : KernelTest
     [Fact]
     public async Task JitFramesOfADotnetProgramAreNamedFromItsPerfMap()
     {
+        var stdout = await ProfileJitLoopAsync(pid => $"profile:hz:99 /pid == {pid}/ {{ @[ustack] = count(); @p[ustack(perf)] = count(); }}");
+
+        // .NET writes "ADDRESS SIZE int64 [jit_loop] JitLoop.Spin::Busy(int32)[Tier...]"; the loop spends its time there.
+        Assert.Matches(@"\n    int64 \[jit_loop\] JitLoop\.Spin::Busy\(int32\)\[\w+\]\+\d+\n", stdout);
+        Assert.Matches(@"\t[0-9a-f]+ int64 \[jit_loop\] JitLoop\.Spin::Busy\(int32\)\[\w+\]\+\d+ \(/tmp/perf-\d+\.map\)\n", stdout);
+    }
+
+    [Fact]
+    public async Task DwUstackInAProfileProbeWalksJitFramesByTheirFramePointers()
+    {
+        var stdout = await ProfileJitLoopAsync(pid => $"profile:hz:99 /pid == {pid}/ {{ @[dw_ustack] = count(); }}");
+
+        // Managed code has no call frame information: Busy's caller is found through its frame pointer.
+        Assert.Matches(@"\n@\[\n    int64 \[jit_loop\] JitLoop\.Spin::Busy\(int32\)\[\w+\]\+\d+\n    int32 \[jit_loop\] JitLoop\.Spin::Main\(\)\[\w+\]\+\d+\n", stdout);
+    }
+
+    /// <summary>Runs jit_loop with its perf map on, traces it for two seconds with the script made for its pid, and returns what the tracer printed.</summary>
+    private static async Task<string> ProfileJitLoopAsync(Func<int, string> script)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true,
@@ -112,14 +131,9 @@ public sealed partial class UnwindingTests : KernelTest
         {
             using (var ready = new CancellationTokenSource(Bound))
                 Assert.Equal("ready", await program.StandardOutput.ReadLineAsync(ready.Token));
-            var script = $"profile:hz:99 /pid == {program.Id}/ {{ @[ustack] = count(); @p[ustack(perf)] = count(); }} interval:s:2 {{ exit(); }}";
-            var result = await SharpTraceRun.RunAsync(["-e", script]);
-
+            var result = await SharpTraceRun.RunAsync(["-e", script(program.Id) + " interval:s:2 { exit(); }"]);
             Assert.Equal(0, result.ExitCode);
-            // .NET writes "ADDRESS SIZE int64 [jit_loop] JitLoop.Spin::Busy(int32)[Tier...]"; the loop spends its time there.
-            Assert.Matches(@"\n    int64 \[jit_loop\] JitLoop\.Spin::Busy\(int32\)\[\w+\]\+\d+\n", result.Stdout);
-            Assert.Contains($"JitLoop.Spin::Busy(int32)", result.Stdout);
-            Assert.Matches($@"\t[0-9a-f]+ int64 \[jit_loop\] JitLoop\.Spin::Busy\(int32\)\[\w+\]\+\d+ \(/tmp/perf-{program.Id}\.map\)\n", result.Stdout);
+            return result.Stdout;
         }
         finally
         {
