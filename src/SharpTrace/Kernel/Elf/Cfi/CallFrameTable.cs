@@ -137,9 +137,9 @@ internal sealed class CallFrameTable
                 continue;
             }
             var idPosition = reader.Position;
-            var end = checked(idPosition + (int)length);
-            if (end > reader.End)
+            if (length > (ulong)(reader.End - idPosition))
                 throw new InvalidDataException("truncated call frame information");
+            var end = idPosition + (int)length;
             var id = is64 ? reader.U64() : reader.U32();
             var isCie = isEhFrame ? id == 0 : id == (is64 ? ulong.MaxValue : 0xffffffff);
             if (!isCie)
@@ -162,13 +162,16 @@ internal sealed class CallFrameTable
 
     private static CommonInformation ReadCie(byte[] data, int position, int sectionEnd, bool isEhFrame)
     {
+        if (position < 0 || position >= sectionEnd)
+            throw new InvalidDataException("FDE points outside its section");
         var reader = new DwarfReader(data, position, sectionEnd);
         ulong length = reader.U32();
         var is64 = length == 0xffffffff;
         if (is64)
             length = reader.U64();
-        var end = checked(reader.Position + (int)length);
-        reader = new DwarfReader(data, reader.Position, end);
+        if (length > (ulong)(sectionEnd - reader.Position))
+            throw new InvalidDataException("truncated call frame information");
+        reader = new DwarfReader(data, reader.Position, reader.Position + (int)length);
         _ = is64 ? reader.U64() : reader.U32();
         var version = reader.U8();
         var augmentation = reader.CString();
@@ -207,7 +210,7 @@ internal sealed class CallFrameTable
         else if (augmentation.Length > 0 && augmentation != "eh")
             throw new InvalidDataException($"unknown CIE augmentation '{augmentation}'");
         return new CommonInformation(augmentation, codeAlignment, dataAlignment, returnRegister, encoding, signal,
-            new ArraySegment<byte>(data, reader.Position, end - reader.Position));
+            new ArraySegment<byte>(data, reader.Position, reader.End - reader.Position));
     }
 
     private static int Checked(byte[] data, ulong offset, int length) =>
