@@ -57,9 +57,16 @@ fi
 mkdir -p tests/programs/out
 for source in tests/programs/*.c; do
     name="$(basename "$source" .c)"
+    [[ $name == cfi_chain ]] && continue
     gcc -O0 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -o "tests/programs/out/$name" "$source" ||
         setup_failure "cannot compile $source"
 done
+# cfi_chain is optimized and has no frame pointers: dw_ustack unwinds it with its .eh_frame.
+gcc -O2 -fomit-frame-pointer -g -Wall -Wextra -Werror -o tests/programs/out/cfi_chain tests/programs/cfi_chain.c ||
+    setup_failure "cannot compile tests/programs/cfi_chain.c"
+# jit_loop is a .NET program whose JIT-compiled methods the perf map tests name (run as dotnet jit_loop.dll).
+dotnet build tests/programs/jit_loop --nologo -v quiet -clp:NoSummary -o tests/programs/out/jit_loop >/dev/null ||
+    setup_failure "cannot build tests/programs/jit_loop"
 
 # --- build -------------------------------------------------------------------------------
 if ! dotnet build SharpTrace.slnx --nologo -v minimal -clp:NoSummary; then

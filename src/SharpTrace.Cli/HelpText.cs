@@ -115,10 +115,12 @@ internal static class HelpText
             BPFTRACE_PERF_RB_PAGES        [default: 64] ring buffer pages per CPU
             BPFTRACE_MAX_PROBES           [default: 512] most attach points of a program
             BPFTRACE_STACK_MODE           [default: bpftrace] stack format: bpftrace, perf or raw
+            BPFTRACE_USTACK_UNWIND        [default: fp] ustack by frame pointers, or dwarf (as dw_ustack)
+            BPFTRACE_CPP_DEMANGLE         [default: 1] demangle C++ names of user frames
             BPFTRACE_LICENSE              [default: GPL] license the programs load with (GPL-compatible ones)
             Checked, but tune features sharptrace does not have (no effect):
             BPFTRACE_MAX_BPF_PROGS, BPFTRACE_LOG_SIZE, BPFTRACE_MAX_TYPE_RES_ITERATIONS,
-            BPFTRACE_ON_STACK_LIMIT, BPFTRACE_CPP_DEMANGLE, BPFTRACE_LAZY_SYMBOLICATION,
+            BPFTRACE_ON_STACK_LIMIT, BPFTRACE_LAZY_SYMBOLICATION,
             BPFTRACE_PROBE_INLINE, BPFTRACE_STR_TRUNC_TRAILER, BPFTRACE_MISSING_PROBES,
             BPFTRACE_CACHE_USER_SYMBOLS, BPFTRACE_SHOW_DEBUG_INFO, BPFTRACE_USE_BLAZESYM,
             BPFTRACE_UNSTABLE_IMPORT_STATEMENT, BPFTRACE_UNSTABLE_TSERIES, BPFTRACE_UNSTABLE_TYPEINFO,

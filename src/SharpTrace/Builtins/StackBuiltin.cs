@@ -54,9 +54,12 @@ internal abstract class StackBuiltin : BuiltinFunction
             }
             depth = (int)limit;
         }
-        var type = new StackType(IsUser, mode, depth);
-        return new BoundBuiltinVariable(call.Span, new StackVariable(type), type);
+        return Create(call, new StackType(IsUser, mode, depth), context);
     }
+
+    /// <summary>The bound stack of the checked <paramref name="type"/>: bpf_get_stackid's, unless a sibling walks the stack otherwise.</summary>
+    protected virtual BoundExpression Create(CallExpression call, StackType type, BuiltinContext context) =>
+        new BoundBuiltinVariable(call.Span, new StackVariable(type), type);
 
     /// <summary>A stack mode's name as scripts and config write it; null for anything else.</summary>
     public static StackMode? ParseMode(string name) => name switch

@@ -28,6 +28,9 @@ internal interface IRecordHandler
 {
     /// <summary>Handles one record, its id included.</summary>
     void Handle(ReadOnlySpan<byte> record);
+
+    /// <summary>Whether records that come after exit() are still handled (they print nothing, but what they hold may be printed at exit).</summary>
+    bool HandlesAfterExit => false;
 }
 
 /// <summary>What a record handler may use of the run: the output, warnings, exit, and the decoding of values and maps.</summary>
@@ -46,6 +49,9 @@ internal interface IRecordContext
 
     /// <summary>The script map named <paramref name="name"/>, to decode the entries a probe sent of it.</summary>
     IMapDecoder Map(string name);
+
+    /// <summary>Unwinds a <c>dw_ustack</c> sample now, while its process lives, for the values that name it.</summary>
+    void AddUserStack(UserStackSample sample);
 }
 
 /// <summary>A type whose values a record carries (the binder's value types): how many bytes one takes.</summary>

@@ -65,7 +65,7 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
     {
         var entries = new List<MapEntry>();
         var histograms = new Dictionary<string, (byte[] Key, ulong[] Buckets)>(StringComparer.Ordinal);
-        foreach (var (key, value) in rawEntries)
+        foreach (var (key, value) in MergeUnwoundStacks(rawEntries))
         {
             if (_symbol.IsPerCpuArray && !AnyCpuPresent(value))
                 continue; // an array element no CPU updated since it was created, deleted or cleared
@@ -77,6 +77,42 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
         foreach (var (key, buckets) in histograms.Values)
             entries.Add(new MapEntry(DecodeKey(key), HistogramValue((AggregationType)_symbol.ValueType!, buckets)));
         return new MapSnapshot(_symbol.Name, _symbol.IsScalar, entries);
+    }
+
+    /// <summary>
+    /// Keys that hold <c>dw_ustack</c> samples are one entry per sample in the kernel; entries whose samples have the
+    /// same stack become one, their values combined as the per-CPU values of one entry are.
+    /// </summary>
+    private IEnumerable<(byte[] Key, byte[] Value)> MergeUnwoundStacks(IEnumerable<(byte[] Key, byte[] Value)> rawEntries)
+    {
+        var offsets = _symbol.IsScalar || _symbol.IsPerCpuArray || symbols is null
+            ? []
+            : _symbol.KeyTypes!.Select((t, i) => (t, i)).Where(k => k.t is StackType { IsDwarf: true }).Select(k => _symbol.KeyOffset(k.i)).ToList();
+        if (offsets.Count == 0)
+        {
+            foreach (var entry in rawEntries)
+                yield return entry;
+            yield break;
+        }
+        var merged = new Dictionary<string, (byte[] Key, List<byte> Values)>(StringComparer.Ordinal);
+        foreach (var (key, value) in rawEntries)
+        {
+            var canonical = (byte[])key.Clone();
+            foreach (var offset in offsets)
+            {
+                var id = new UInt128(BinaryPrimitives.ReadUInt64LittleEndian(key.AsSpan(offset + 8)), BinaryPrimitives.ReadUInt64LittleEndian(key.AsSpan(offset)));
+                var chosen = symbols!.CanonicalSample(id);
+                BinaryPrimitives.WriteUInt64LittleEndian(canonical.AsSpan(offset), (ulong)chosen);
+                BinaryPrimitives.WriteUInt64LittleEndian(canonical.AsSpan(offset + 8), (ulong)(chosen >> 64));
+            }
+            var name = Convert.ToHexString(canonical);
+            if (!merged.TryGetValue(name, out var entry))
+                merged[name] = entry = (canonical, []);
+            entry.Values.AddRange(value);
+            entry.Values.AddRange(new byte[(Slot - value.Length % Slot) % Slot]);
+        }
+        foreach (var (key, values) in merged.Values)
+            yield return (key, values.ToArray());
     }
 
     private bool AnyCpuPresent(ReadOnlySpan<byte> value)
@@ -123,7 +159,8 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
         if (_symbol.ValueType is not AggregationType aggregation)
             return ValueDecoder.Decode(_symbol.ValueType!, value, symbols);
         var function = AggregationFunction.For(aggregation);
-        var cpus = perCpu ? value.Length / slot : 1;
+        // Entries merged by MergeUnwoundStacks hold several values, each padded to a slot, like a per-CPU value.
+        var cpus = Math.Max(1, value.Length / slot);
         var values = Enumerable.Range(0, cpus)
             .Select(cpu => function.Decode(aggregation, value.AsSpan(cpu * slot, slot)))
             .OfType<RuntimeValue>()

@@ -21,7 +21,7 @@ internal sealed partial class Session : IRecordContext
             _warning($"ignored an output record the program does not describe ({record.Length} bytes)");
             return;
         }
-        if (_discardingAfterExit)
+        if (_discardingAfterExit && !_handlers[id].HandlesAfterExit)
             return;
         _unflushed = true;
         _handlers[id].Handle(record);
@@ -45,4 +45,6 @@ internal sealed partial class Session : IRecordContext
     RuntimeValue IRecordContext.Decode(IRecordValueType type, ReadOnlySpan<byte> bytes) => ValueDecoder.Decode((BpfType)type, bytes, _symbols);
 
     IMapDecoder IRecordContext.Map(string name) => _readers.First(r => r.Name == name);
+
+    void IRecordContext.AddUserStack(UserStackSample sample) => _symbols.AddUserStack(sample);
 }

@@ -67,6 +67,7 @@ internal sealed partial class Session : IDisposable
         _warning = warning ?? (_ => { });
         _started = started ?? (() => { });
         _handlers = CreateRecordHandlers();
+        _symbols.DemangleCpp = program.Bound.Config.CppDemangle;
     }
 
     /// <summary>

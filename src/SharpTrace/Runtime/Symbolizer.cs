@@ -3,6 +3,8 @@ using System.Globalization;
 using SharpTrace.Kernel;
 using SharpTrace.Kernel.Elf;
 using SharpTrace.Output;
+using SharpTrace.Records;
+using SharpTrace.Runtime.Unwinding;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.Runtime;
@@ -11,15 +13,22 @@ namespace SharpTrace.Runtime;
 /// Turns what programs record about code locations into names, for one session: stack ids into stacks (through
 /// the kernel's stack trace maps), kernel addresses into symbols through /proc/kallsyms (read once, on first
 /// use), user addresses through the process's /proc/PID/maps and the ELF symbols of the mapped file (each file
-/// read once). A process that is gone by the time its addresses are printed leaves them as hex, as in bpftrace.
+/// read once), or for code a JIT compiled, through the process's <c>/tmp/perf-PID.map</c>. A process that is gone by the time its addresses are printed leaves them as hex, as in bpftrace.
 /// </summary>
-internal sealed class Symbolizer(Func<Kallsyms>? loadKallsyms = null, Func<int, ProcessMaps>? readProcessMaps = null)
+internal sealed class Symbolizer(
+    Func<Kallsyms>? loadKallsyms = null, Func<int, ProcessMaps>? readProcessMaps = null, Func<int, PerfMap>? readPerfMap = null)
 {
     private readonly Func<int, ProcessMaps> _readProcessMaps = readProcessMaps ?? ProcessMaps.Read;
     private readonly Lazy<Kallsyms> _kallsyms = new(loadKallsyms ?? (() => Kallsyms.Load()));
     private readonly Dictionary<int, ProcessMaps> _processes = [];
     private readonly Dictionary<string, UserSymbolTable?> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<int, BpfMap> _stackMaps = [];
+    private readonly Dictionary<int, PerfMap> _perfMaps = [];
+    private readonly Func<int, PerfMap> _readPerfMap = readPerfMap ?? PerfMap.Read;
+    private UnwoundStacks? _unwound;
+
+    /// <summary>Whether C++ names of user frames are demangled (config <c>cpp_demangle</c>, on by default).</summary>
+    public bool DemangleCpp { get; set; } = true;
 
     /// <summary>Registers the stack trace map that holds stacks of <paramref name="depth"/> frames.</summary>
     public void AddStackMap(int depth, BpfMap map) => _stackMaps[depth] = map;
@@ -52,6 +61,20 @@ internal sealed class Symbolizer(Func<Kallsyms>? loadKallsyms = null, Func<int, 
         return Stack(type, addresses, pid);
     }
 
+    /// <summary>Unwinds a <c>dw_ustack</c> sample now, while its process lives (its mappings are read and kept).</summary>
+    public void AddUserStack(UserStackSample sample) =>
+        (_unwound ??= new UnwoundStacks(Maps)).Add(sample, StackType.MaxDepth);
+
+    /// <summary>The <c>dw_ustack</c> whose sample id is <paramref name="id"/>, symbolized as <paramref name="type"/>'s mode prints it.</summary>
+    public StackValue UnwoundStack(StackType type, UInt128 id)
+    {
+        var (pid, addresses) = _unwound?.Get(id) ?? ((int)(ulong)(id >> 64), []);
+        return Stack(type, addresses.Take(type.Depth).ToList(), pid);
+    }
+
+    /// <summary>The id that stands for every <c>dw_ustack</c> sample with the same stack as sample <paramref name="id"/>.</summary>
+    public UInt128 CanonicalSample(UInt128 id) => _unwound?.Canonical(id) ?? UInt128.Zero;
+
     /// <summary>A stack of the given addresses, symbolized as <paramref name="type"/>'s mode prints them.</summary>
     public StackValue Stack(StackType type, IReadOnlyList<ulong> addresses, int pid)
     {
@@ -75,16 +98,40 @@ internal sealed class Symbolizer(Func<Kallsyms>? loadKallsyms = null, Func<int, 
     /// </summary>
     public string UserSymbol(ulong address, int pid, bool withOffset = false, bool withModule = false)
     {
-        if (!_processes.TryGetValue(pid, out var maps))
-            _processes[pid] = maps = _readProcessMaps(pid);
-        if (maps.Find(address) is { } mapping && SymbolTable(mapping.Path) is { } table
+        if (Maps(pid).Find(address) is { } mapping && SymbolTable(mapping.Path) is { } table
             && table.Elf.AddressOf(address - mapping.Start + mapping.FileOffset) is { } elfAddress
-            && table.Resolve(elfAddress) is (var name, var offset))
+            && table.Resolve(elfAddress) is (var mangled, var offset))
         {
+            var name = DemangleCpp ? CppDemangler.Demangle(mangled) ?? mangled : mangled;
             var symbol = withOffset ? $"{name}+{offset.ToString(CultureInfo.InvariantCulture)}" : name;
             return withModule ? $"{symbol} ({mapping.Path})" : symbol;
         }
+        if (JitSymbol(address, pid) is (var jitName, var jitOffset))
+        {
+            var symbol = withOffset ? $"{jitName}+{jitOffset.ToString(CultureInfo.InvariantCulture)}" : jitName;
+            return withModule ? $"{symbol} ({PerfMap.PathOf(pid)})" : symbol;
+        }
         return withModule ? $"{Hex(address)} ([unknown])" : Hex(address);
+    }
+
+    /// <summary>
+    /// The name a JIT gave the code at <paramref name="address"/> in <c>/tmp/perf-PID.map</c>: for code in no
+    /// mapped ELF file (anonymous memory, or .NET's double-mapped memfd). The file is read again when it has grown
+    /// since, as the JIT appends what it compiles.
+    /// </summary>
+    private (string Name, ulong Offset)? JitSymbol(ulong address, int pid)
+    {
+        if (!_perfMaps.TryGetValue(pid, out var map) || (map.Resolve(address) is null && PerfMap.CurrentLength(pid) > map.Length))
+            _perfMaps[pid] = map = _readPerfMap(pid);
+        return map.Resolve(address);
+    }
+
+    /// <summary>The mappings of process <paramref name="pid"/>, read on first use and kept.</summary>
+    private ProcessMaps Maps(int pid)
+    {
+        if (!_processes.TryGetValue(pid, out var maps))
+            _processes[pid] = maps = _readProcessMaps(pid);
+        return maps;
     }
 
     private UserSymbolTable? SymbolTable(string path)

@@ -36,7 +36,10 @@ internal static class ValueDecoder
     private static RuntimeValue DecodeSymbolic(BpfType type, ReadOnlySpan<byte> bytes, Symbolizer? symbols)
     {
         var value = ReadUnsigned(bytes, 8);
-        symbols ??= new Symbolizer(() => Kernel.Kallsyms.Parse(TextReader.Null), _ => new ProcessMaps([]));
+        if (type is StackType { IsDwarf: true } unwound)
+            return (symbols ?? new Symbolizer(() => Kernel.Kallsyms.Parse(TextReader.Null), _ => new ProcessMaps([]), _ => PerfMap.Empty))
+                .UnwoundStack(unwound, new UInt128(ReadUnsigned(bytes[8..], 8), value));
+        symbols ??= new Symbolizer(() => Kernel.Kallsyms.Parse(TextReader.Null), _ => new ProcessMaps([]), _ => PerfMap.Empty);
         return type switch
         {
             StackType stack => symbols.Stack(stack, value),

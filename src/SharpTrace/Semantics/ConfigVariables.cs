@@ -24,6 +24,9 @@ internal static class ConfigVariables
         new("max_probes", "a positive integer", true, (c, v) => Positive(v) is { } n ? c with { MaxProbes = n } : null),
         new("max_cat_bytes", "a positive integer", true, (c, v) => Positive(v) is { } n ? c with { MaxCatBytes = n } : null),
         new("stack_mode", "bpftrace, perf or raw", true, (c, v) => v is "bpftrace" or "perf" or "raw" ? c with { StackMode = v } : null),
+        new("cpp_demangle", "true or false", true, (c, v) => Boolean(v) is { } b ? c with { CppDemangle = b } : null),
+        // sharptrace's own: ustack unwound as dw_ustack is, where the probe kind allows it (docs/stacks.md).
+        new("ustack_unwind", "fp or dwarf", true, (c, v) => v is "fp" or "dwarf" ? c with { UstackUnwind = v } : null),
         new("license", "one of " + string.Join(", ", Licenses), true, (c, v) => Licenses.Contains(v) ? c with { License = v } : null),
         new("missing_probes", "ignore, warn or error", true, (c, v) => v is "ignore" or "warn" or "error" ? c with { MissingProbes = v } : null),
         // Known to bpftrace, accepted and checked, but the features they tune do not exist here yet.
@@ -31,7 +34,6 @@ internal static class ConfigVariables
         new("log_size", "a positive integer", false, (c, v) => Positive(v) is not null ? c : null),
         new("max_type_res_iterations", "an integer", false, (c, v) => long.TryParse(v, out _) ? c : null),
         new("on_stack_limit", "an integer", false, (c, v) => long.TryParse(v, out _) ? c : null),
-        new("cpp_demangle", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
         new("lazy_symbolication", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
         new("probe_inline", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
         new("str_trunc_trailer", "a string", false, (c, _) => c),

@@ -21,6 +21,12 @@ public sealed record ProgramConfig
     /// <summary>How stacks print (<c>stack_mode</c>: bpftrace, perf or raw).</summary>
     public string StackMode { get; init; } = "bpftrace";
 
+    /// <summary>Whether C++ names of user frames are demangled (<c>cpp_demangle</c>).</summary>
+    public bool CppDemangle { get; init; } = true;
+
+    /// <summary>How a bare <c>ustack</c> walks the user stack (<c>ustack_unwind</c>): <c>fp</c>, frame pointers, or <c>dwarf</c>, as <c>dw_ustack</c>.</summary>
+    public string UstackUnwind { get; init; } = "fp";
+
     /// <summary>The license the programs are loaded with (<c>license</c>); every accepted one is GPL-compatible.</summary>
     public string License { get; init; } = "GPL";
 
@@ -70,7 +76,7 @@ public sealed record ProgramConfig
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"MaxStrlen = {MaxStrlen}, MaxMapKeys = {MaxMapKeys}, PrintMapsOnExit = {PrintMapsOnExit}, ")
-            .Append($"PerfRbPages = {PerfRbPages}, StackMode = {StackMode}, License = {License}, MaxProbes = {MaxProbes}, MaxCatBytes = {MaxCatBytes}, ")
+            .Append($"PerfRbPages = {PerfRbPages}, StackMode = {StackMode}, UstackUnwind = {UstackUnwind}, CppDemangle = {CppDemangle}, License = {License}, MaxProbes = {MaxProbes}, MaxCatBytes = {MaxCatBytes}, ")
             .Append($"MissingProbes = {MissingProbes}, ")
             .Append($"Unsafe = {Unsafe}, SetOutsideScript = [{string.Join(", ", SetOutsideScript.Order(StringComparer.Ordinal))}], ")
             .Append($"PositionalParameters = [{string.Join(", ", PositionalParameters)}], ChildPid = {ChildPid}, TargetPid = {TargetPid}, ")

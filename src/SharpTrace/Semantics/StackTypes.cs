@@ -15,11 +15,18 @@ internal sealed record StackType(bool IsUser, StackMode Mode, int Depth) : BpfTy
     /// <summary>The deepest stack bpftrace accepts.</summary>
     public const int MaxDepth = 1024;
 
-    public override int Size => 8;
+    /// <summary>
+    /// A <c>dw_ustack</c>: unwound in user space from a copy of the stack. Its value is 16 bytes, the sample's id
+    /// (the time in nanoseconds, then the process id and the CPU), which names the sample's record.
+    /// </summary>
+    public bool IsDwarf { get; init; }
+
+    public override int Size => IsDwarf ? 16 : 8;
+
     /// <summary><c>kstack</c> for the default stack, else as written with its mode and depth (<c>ustack(perf, 3)</c>), so that messages tell stack types apart.</summary>
     public override string ToString()
     {
-        var name = IsUser ? "ustack" : "kstack";
+        var name = IsDwarf ? "dw_ustack" : IsUser ? "ustack" : "kstack";
         return Mode == StackMode.Bpftrace && Depth == DefaultDepth
             ? name
             : $"{name}({Mode.ToString().ToLowerInvariant()}, {Depth})";

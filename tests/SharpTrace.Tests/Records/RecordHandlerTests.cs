@@ -35,6 +35,7 @@ public class RecordHandlerTests
         public void Exit(int code = 0) => Exits++;
         public RuntimeValue Decode(IRecordValueType type, ReadOnlySpan<byte> bytes) => ValueDecoder.Decode((BpfType)type, bytes);
         public IMapDecoder Map(string name) => this;
+        public void AddUserStack(UserStackSample sample) { }
 
         public PrintSnapshot.EntryLayout PrintEntry => PrintSnapshot.Entry(keySize: 8, valueSize: 8, perCpu: false);
 
