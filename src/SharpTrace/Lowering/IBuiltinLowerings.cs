@@ -50,4 +50,11 @@ internal interface IAggregationLowering
 
     /// <summary>hist and lhist: the bucket index of <paramref name="value"/>.</summary>
     Operand LowerBucket(IrBuilder ir, Operand value, AggregationType type);
+
+    /// <summary>
+    /// The whole update of <paramref name="map"/> at <paramref name="key"/> (its bucket at <paramref name="bucketOffset"/>
+    /// still to be written), for a function whose bucket and slot come from one reading (tseries: the clock); false
+    /// when the hooks above do it.
+    /// </summary>
+    bool LowerWhole(IrBuilder ir, LoweredMap map, Slot key, int bucketOffset, Operand value, AggregationType type) => false;
 }

@@ -109,6 +109,8 @@ internal sealed partial class ProbeLowerer
             LowerArrayAggregate(s.Map, map, key, function, argument);
             return;
         }
+        if (function.LowerWhole(Ir, map, key, s.Map.KeySize, argument, s.Type))
+            return;
         if (s.Type.IsHistogram)
             Ir.Store(new SlotAddress(key, s.Map.KeySize), 8, function.LowerBucket(Ir, argument, s.Type));
         var missing = Ir.NewLabel("missing");

@@ -188,5 +188,5 @@ internal sealed partial class ProbeLowerer
             LowerStatement(statement);
     }
 
-    private static bool IsHistogram(MapSymbol map) => map.ValueType is AggregationType { IsHistogram: true };
+    private static bool IsHistogram(MapSymbol map) => map.ValueType is AggregationType { HasBucketKey: true };
 }

@@ -106,6 +106,7 @@ internal sealed partial class ProgramMaps
     {
         AggregationType { Kind: AggregationKind.Hist } hist => Output.Histogram.Log2BucketCountFor(hist.Bits),
         AggregationType { Kind: AggregationKind.Lhist } lhist => Output.Histogram.LinearBucketCount(lhist.Min, lhist.Max, lhist.Step),
+        AggregationType { Kind: AggregationKind.Tseries } tseries => (int)tseries.Intervals,
         _ => 1,
     };
 

@@ -92,6 +92,7 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
         var type = entries[0].Value switch
         {
             HistValue or LinearHistValue => "hist",
+            TimeSeriesValue => "tseries",
             AvgValue or StatsValue => "stats",
             _ => "map",
         };
@@ -134,6 +135,7 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
         StatsValue s => $"{{\"count\": {Decimal(s.Count)}, \"average\": {Decimal(s.Average)}, \"total\": {Decimal(s.Total)}}}",
         HistValue h => FormatBuckets(h.Buckets, i => (Histogram.Log2BucketMin(i, h.Bits), Histogram.Log2BucketMax(i, h.Bits)), div),
         LinearHistValue l => FormatBuckets(l.Buckets, i => Histogram.LinearBucketRange(i, l.Min, l.Max, l.Step), div),
+        TimeSeriesValue t => TimeSeriesFormat.Json(t),
         _ => TextOutputWriter.FormatValue(value, div),
     };
 

@@ -82,6 +82,12 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
             text.Append(map.Name);
             if (entry.Key.Count > 0)
                 text.Append('[').AppendJoin(", ", KeyElements(entry.Key).Select(FormatKey)).Append(']');
+            if (entry.Value is TimeSeriesValue series)
+            {
+                // The newest bpftrace's layout: no space after the colon.
+                text.Append(":\n").Append(TimeSeriesFormat.Text(series)).Append('\n');
+                continue;
+            }
             text.Append(": ");
             switch (entry.Value)
             {
@@ -139,6 +145,7 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
         StatsValue s => $"count {Decimal(s.Count)}, average {Decimal(s.Average)}, total {Decimal(s.Total)}",
         HistValue h => FormatHistogram(h.Buckets, i => Histogram.Log2Label(i, h.Bits), div),
         LinearHistValue l => FormatHistogram(l.Buckets, i => Histogram.LinearLabel(i, l.Min, l.Max, l.Step), div),
+        TimeSeriesValue t => TimeSeriesFormat.Text(t),
         _ => throw new ArgumentException($"No text form for {value.GetType().Name}.", nameof(value)),
     };
 

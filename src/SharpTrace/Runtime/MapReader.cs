@@ -63,6 +63,9 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
     /// </summary>
     public MapSnapshot Decode(IEnumerable<(byte[] Key, byte[] Value)> rawEntries)
     {
+        if (_symbol.ValueType is AggregationType { Kind: AggregationKind.Tseries } series)
+            return new MapSnapshot(_symbol.Name, _symbol.IsScalar,
+                Tseries.Read(series, _symbol.KeySize, Slot, rawEntries).Select(e => new MapEntry(DecodeKey(e.Key), e.Value)).ToList());
         var entries = new List<MapEntry>();
         var histograms = new Dictionary<string, (byte[] Key, ulong[] Buckets)>(StringComparer.Ordinal);
         foreach (var (key, value) in MergeUnwoundStacks(rawEntries))

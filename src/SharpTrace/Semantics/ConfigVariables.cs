@@ -97,7 +97,7 @@ internal static class ConfigVariables
         }
         var set = variable.Set(config, value.Trim());
         error = set is null ? $"Invalid value for {variable.Name}: expected {variable.Expected}, got '{value}'" : null;
-        return set;
+        return set is null ? null : set with { Settings = set.Settings.SetItem(variable.Name, value.Trim()) };
     }
 
     /// <summary>

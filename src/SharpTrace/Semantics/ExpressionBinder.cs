@@ -118,6 +118,11 @@ internal sealed partial class ExpressionBinder
                 return BindTupleElement(field);
             case IncrementExpression increment:
                 return BindIncrementExpression(increment);
+            case FieldAccess { Target: Identifier { Name: "config" } target, IsArrow: false } field:
+                // config.NAME: the config builtin with the name as its argument.
+                return TryBindBuiltinFunction(new CallExpression(field.Span, "config", target.Span,
+                    [new Identifier(new Syntax.TextSpan(field.Span.End - field.Field.Length, field.Field.Length), field.Field)]), bareName: false)
+                    ?? BindMemberAccess(field);
             case FieldAccess field:
                 return BindMemberAccess(field);
             case IndexExpression index:
@@ -438,6 +443,9 @@ internal sealed partial class ExpressionBinder
             default:
                 if (TryBindBuiltinFunction(call, bareName: false) is { } bound)
                     return bound;
+                // The newest reference spells every builtin variable as a function too: jiffies(), ncpus(), username().
+                if (call.Arguments.Count == 0 && (_context.Builtins.TryGetVariable(call.Name, out _) || call.Name is "cpid" or "probe"))
+                    return BindIdentifier(new Identifier(call.Span, call.Name));
                 if (_context.Builtins.IsAggregation(call.Name))
                     _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
                 else

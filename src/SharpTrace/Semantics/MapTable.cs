@@ -159,7 +159,7 @@ internal sealed class MapTable
         if (map.KeyTypes is { Count: > 0 } keys && (keys.Count != 1 || !keys[0].IsInteger))
             diagnostics.Error(declaration.Span,
                 $"{map.Name} is declared percpuarray but has keys [{string.Join(", ", keys.Select(k => TypeNames.Of(k is StringType ? new StringType(maxStrlen) : k)))}]: an array is indexed by one integer, 0 to {map.DeclaredMaxEntries - 1}");
-        if (map.ValueType is AggregationType { IsHistogram: true } histogram)
+        if (map.ValueType is AggregationType { HasBucketKey: true } histogram)
             diagnostics.Error(declaration.Span,
                 $"{map.Name} is declared percpuarray but holds a {histogram}: an array holds count(), sum(), min(), max(), avg() or stats(); declare it percpuhash for {histogram}()");
     }

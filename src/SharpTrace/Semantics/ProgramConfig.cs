@@ -42,6 +42,10 @@ public sealed record ProgramConfig
     /// </summary>
     public string MissingProbes { get; init; } = "error";
 
+    /// <summary>Every config variable set so far, by canonical name, as its text: <c>config.NAME</c> reads those without a property here.</summary>
+    internal System.Collections.Immutable.ImmutableDictionary<string, string> Settings { get; init; } =
+        System.Collections.Immutable.ImmutableDictionary<string, string>.Empty;
+
     /// <summary>Whether unsafe builtins such as <c>system()</c> are allowed (<c>--unsafe</c>).</summary>
     public bool Unsafe { get; init; }
 

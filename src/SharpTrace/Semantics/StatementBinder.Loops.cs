@@ -33,7 +33,7 @@ internal sealed partial class StatementBinder
             _diagnostics.Error(span, $"for loops need a map with keys; {map.Name} has none (read it as {map.Name})");
             return ErrorType.Instance;
         }
-        if (map.ValueType is AggregationType { Kind: AggregationKind.Avg or AggregationKind.Stats or AggregationKind.Hist or AggregationKind.Lhist } aggregation)
+        if (map.ValueType is AggregationType { Kind: AggregationKind.Avg or AggregationKind.Stats or AggregationKind.Hist or AggregationKind.Lhist or AggregationKind.Tseries } aggregation)
         {
             _diagnostics.Error(span, $"Loop expression does not support type: {aggregation}");
             return ErrorType.Instance;

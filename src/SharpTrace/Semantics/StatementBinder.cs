@@ -235,9 +235,12 @@ internal sealed partial class StatementBinder
             _maps.SetValueType(map, type);
         else if (map.ValueType is AggregationType { Kind: var kind } && kind == type.Kind && map.ValueType != type)
         {
-            _diagnostics.Error(call.Span, kind == AggregationKind.Hist
-                ? "Different bits in a single hist unsupported"
-                : "Different lhist bounds in a single map unsupported");
+            _diagnostics.Error(call.Span, kind switch
+            {
+                AggregationKind.Hist => "Different bits in a single hist unsupported",
+                AggregationKind.Tseries => "Different tseries bounds in a single map unsupported",
+                _ => "Different lhist bounds in a single map unsupported",
+            });
             return null;
         }
         else if (map.ValueType != type)

@@ -41,7 +41,7 @@ internal sealed class MapSymbol(string name, int index)
     /// Bytes of the key as stored in the kernel: hist and lhist maps append the 8-byte bucket index; a per-CPU array
     /// is indexed by a u32 (the low half of the 8-byte key built on the stack).
     /// </summary>
-    public int StoredKeySize => IsPerCpuArray ? 4 : KeySize + (ValueType is AggregationType { IsHistogram: true } ? 8 : 0);
+    public int StoredKeySize => IsPerCpuArray ? 4 : KeySize + (ValueType is AggregationType { HasBucketKey: true } ? 8 : 0);
 
     public int KeyOffset(int index) => KeyTypes!.Take(index).Sum(t => TupleType.Align8(t.Size));
 }

@@ -114,7 +114,7 @@ internal sealed record VoidType : BpfType
     public override string ToString() => "none";
 }
 
-internal enum AggregationKind { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist }
+internal enum AggregationKind { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist, Tseries }
 
 /// <summary>The value type of a map filled by an aggregation function such as <c>count()</c>.</summary>
 /// <remarks>
@@ -131,14 +131,28 @@ internal sealed record AggregationType(AggregationKind Kind) : BpfType
     public long Max { get; init; }
     public long Step { get; init; }
 
+    /// <summary>tseries: the interval in nanoseconds, how many intervals are kept, how an interval's values reduce (empty: the last one), and whether the values are signed.</summary>
+    public long Interval { get; init; }
+    public long Intervals { get; init; }
+    public string Reduction { get; init; } = "";
+    public bool IsSigned { get; init; }
+
     /// <summary>hist and lhist store one map entry per bucket, keyed by (key, bucket).</summary>
     public bool IsHistogram => Kind is AggregationKind.Hist or AggregationKind.Lhist;
 
+    /// <summary>hist, lhist and tseries keep the bucket (tseries: the interval's slot) in 8 bytes after the key.</summary>
+    public bool HasBucketKey => IsHistogram || Kind == AggregationKind.Tseries;
+
     /// <summary>
     /// Per-CPU slot size: one counter (count, sum, a histogram bucket), (total, count) for avg and stats,
-    /// (value, is-set) for min and max.
+    /// (value, is-set) for min and max, (value, meta, epoch) for a tseries interval.
     /// </summary>
-    public override int Size => Kind is AggregationKind.Avg or AggregationKind.Stats or AggregationKind.Min or AggregationKind.Max ? 16 : 8;
+    public override int Size => Kind switch
+    {
+        AggregationKind.Avg or AggregationKind.Stats or AggregationKind.Min or AggregationKind.Max => 16,
+        AggregationKind.Tseries => 24,
+        _ => 8,
+    };
 
     public override string ToString() => Kind.ToString().ToLowerInvariant();
 }

@@ -9,7 +9,8 @@ public class TimeBinderTests
     [InlineData("BEGIN { ⟦time(\"a\", \"b\")⟧; }", "time() takes up to one argument (2 provided)")]
     [InlineData("BEGIN { $x = ⟦time()⟧; }", "time() should not be used in an assignment or as a map key")]
     [InlineData("BEGIN { @x = ⟦time()⟧; }", "time() should not be used in an assignment or as a map key")]
-    [InlineData("BEGIN { $x = ⟦elapsed⟧(); }", "Unknown function: elapsed")]
+    // The newest reference spells elapsed() as a function too (ConfigAndFunctionFormTests); with an argument it is none.
+    [InlineData("BEGIN { $x = ⟦elapsed⟧(1); }", "Unknown function: elapsed")]
     [InlineData("BEGIN { $x = elapsed; ⟦printf(\"%s\\n\", $x)⟧; }", "printf: %s specifier expects a value of type string (integer supplied)")]
     [InlineData("BEGIN { ⟦strftime(1, nsecs)⟧; }", "strftime() expects a string literal (integer provided)")]
     [InlineData("BEGIN { ⟦strftime(\"%Y\")⟧; }", "strftime() requires at least 2 arguments (1 provided)")]

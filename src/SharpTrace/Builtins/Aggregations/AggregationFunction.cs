@@ -44,6 +44,9 @@ internal abstract class AggregationFunction : AggregationBuiltin, IAggregationLo
     public virtual Operand LowerBucket(IrBuilder ir, Operand value, AggregationType type) =>
         throw new InvalidOperationException($"{Name}() has no buckets");
 
+    /// <summary>The whole update, for a function whose bucket and slot come from one reading (tseries); false to use the hooks above.</summary>
+    public virtual bool LowerWhole(IrBuilder ir, LoweredMap map, Slot key, int bucketOffset, Operand value, AggregationType type) => false;
+
     /// <summary>The address <paramref name="offset"/> bytes further.</summary>
     protected static Address At(Address address, int offset) => address switch
     {
