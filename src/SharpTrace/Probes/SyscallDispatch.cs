@@ -11,7 +11,8 @@ namespace SharpTrace.Probes;
 /// probe's own program, compiled for the raw tracepoint (<c>Lowering.ProbeLowerer.SyscallDirectionOf</c>). Closing a
 /// tracepoint's last perf event waits for RCU grace periods under a kernel-wide lock (20-50 ms each, one after
 /// another: 361 of them took 8-20 s, two of them most of a short run); closing a raw tracepoint link does not wait.
-/// One tracepoint or 361 go the same way.
+/// A program with fewer than <see cref="MinimumTracepoints"/> of them keeps their perf events: the dispatcher runs for
+/// every syscall of the machine, which costs more per event than the few perf events cost once at exit.
 /// </summary>
 /// <remarks>
 /// Faithful because the kernel builds the syscall tracepoints on the raw ones: <c>sys_enter_NAME</c> fires on
@@ -23,6 +24,14 @@ namespace SharpTrace.Probes;
 /// </remarks>
 internal sealed class SyscallDispatch : IProbeAttachment
 {
+    /// <summary>
+    /// Below this many <c>syscalls</c> tracepoints in a program, each keeps its own perf event. On this machine the
+    /// dispatcher made a probe on one syscall cost 1.3-1.7 times bpftrace's per event (bench/run: it runs for every
+    /// syscall of the machine, where the kernel skips unwatched ones for a perf event before any program runs), while
+    /// releasing two perf events at exit took about 60 ms (docs/benchmarks.md).
+    /// </summary>
+    public const int MinimumTracepoints = 4;
+
     private const int TsCompat = 0x0002; // arch/x86/include/asm/thread_info.h
     private const int TableSize = 1024;
     private const int OrigAxOffset = 120; // struct pt_regs on x86-64

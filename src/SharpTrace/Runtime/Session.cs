@@ -184,14 +184,15 @@ internal sealed partial class Session : IDisposable
     private bool StopRequested => _stop.IsCancellationRequested || _abandon.IsCancellationRequested;
 
     /// <summary>
-    /// Loads every probe's program: a probe on <c>syscalls</c> tracepoints as its raw syscall tracepoint variant where
-    /// this machine allows it (<see cref="SyscallDispatch"/>), so that no perf event has to be released at exit.
+    /// Loads every probe's program: a probe on <c>syscalls</c> tracepoints, in a program with enough of them, as its raw
+    /// syscall tracepoint variant where this machine allows it (<see cref="SyscallDispatch"/>), so that no perf event
+    /// has to be released at exit.
     /// BEGIN and END are loaded first: a stop asked for while the other programs load (hundreds of them take seconds)
     /// leaves those out, and the run still runs BEGIN and END and prints the maps, as bpftrace's does.
     /// </summary>
     private void LoadPrograms()
     {
-        if (_program.Probes.Any(p => p.SyscallCode is not null))
+        if (_program.Probes.Where(p => p.SyscallCode is not null).Sum(p => p.Probe.AttachPoints.Count) >= SyscallDispatch.MinimumTracepoints)
             _syscalls = SyscallDispatch.Support.Find();
         foreach (var probe in _program.Probes.OrderBy(p => p.Probe.Kind.Run == ProbeRun.Attached ? 1 : 0))
         {

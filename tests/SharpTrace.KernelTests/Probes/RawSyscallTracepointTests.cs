@@ -4,10 +4,11 @@ using SharpTrace.KernelTests.Support;
 namespace SharpTrace.KernelTests.Probes;
 
 /// <summary>
-/// A <c>syscalls</c> tracepoint runs on the raw <c>sys_enter</c>/<c>sys_exit</c> tracepoint through a BPF link, not a
-/// perf event, and reads its record from the syscall's registers: one <c>openat</c> pair sees what bpftrace 0.17 sees
-/// through the tracepoint's own perf event (file name, flags, number, the return value the test causes), and the run
-/// holds no perf event, so its exit has nothing for the kernel to wait on.
+/// <c>syscalls</c> tracepoints, four or more in a program, run on the raw <c>sys_enter</c>/<c>sys_exit</c> tracepoint
+/// through a BPF link, not a perf event, and read their record from the syscall's registers: an <c>openat</c> pair
+/// (with a <c>getppid</c> pair beside it) sees what bpftrace 0.17 sees through the tracepoints' own perf events (file
+/// name, flags, number, the return value the test causes), and the run holds no perf event, so its exit has nothing
+/// for the kernel to wait on. With fewer, each keeps its perf event.
 /// </summary>
 [Trait("Category", "Kernel")]
 public sealed class RawSyscallTracepointTests : KernelTest
@@ -24,6 +25,7 @@ public sealed class RawSyscallTracepointTests : KernelTest
             { @t[tid] = 1; printf("enter %s flags=%d mode=%d nr=%d\n", str(args->filename), args->flags, args->mode, args->__syscall_nr); }
             tracepoint:syscalls:sys_exit_openat /@t[tid]/
             { printf("exit ret=%d nr=%d\n", args->ret, args->__syscall_nr); exit(); }
+            tracepoint:syscalls:sys_enter_getppid { @getppid = count(); } tracepoint:syscalls:sys_exit_getppid { @getppid = count(); }
             """;
 
         using var bpftrace = BpftraceRun.Start(["-e", script]);
@@ -37,11 +39,26 @@ public sealed class RawSyscallTracepointTests : KernelTest
     }
 
     [Fact]
-    public async Task AnOpenatPairHoldsNoPerfEventAndExitsPromptlyOnSigint()
+    public async Task OneOpenatPairKeepsItsPerfEventsAndNoDispatcher()
+    {
+        using var tool = SharpTraceRun.Start(["-e",
+            "tracepoint:syscalls:sys_enter_openat { @opens = count(); } tracepoint:syscalls:sys_exit_openat { @ret = hist(args->ret); }"]);
+        await tool.WaitForAttachedAsync(Bound);
+        var handles = OpenHandles(tool.Id);
+        tool.Interrupt();
+        var result = await tool.WaitForExitAsync(Bound);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(2, handles.Count(h => h == "anon_inode:[perf_event]"));
+    }
+
+    [Fact]
+    public async Task TwoOpenatAndGetppidPairsHoldNoPerfEventAndExitPromptlyOnSigint()
     {
         var leaks = KernelLeakCheck.Start();
         using var tool = SharpTraceRun.Start(["-e",
-            "tracepoint:syscalls:sys_enter_openat { @opens = count(); } tracepoint:syscalls:sys_exit_openat { @ret = hist(args->ret); }"]);
+            "tracepoint:syscalls:sys_enter_openat { @opens = count(); } tracepoint:syscalls:sys_exit_openat { @ret = hist(args->ret); } " +
+            "tracepoint:syscalls:sys_enter_getppid { @getppid = count(); } tracepoint:syscalls:sys_exit_getppid { @getppid = count(); }"]);
         await tool.WaitForAttachedAsync(Bound);
         var handles = OpenHandles(tool.Id);
         await TestPrograms.RunAsync("opener", "/etc/hostname");
