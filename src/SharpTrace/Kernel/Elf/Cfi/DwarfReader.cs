@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SharpTrace.Kernel.Dwarf;
 
 namespace SharpTrace.Kernel.Elf.Cfi;
 
@@ -22,36 +23,24 @@ internal sealed class DwarfReader(byte[] data, int position, int end)
     public uint U32() => BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(Take(4)));
     public ulong U64() => BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(Take(8)));
 
+    // LEB128 as the .debug_info reader decodes it, over the same bytes and bounds.
     public ulong Uleb()
     {
-        ulong value = 0;
-        for (var shift = 0; ; shift += 7)
-        {
-            var b = U8();
-            if (shift < 64)
-                value |= (ulong)(b & 0x7f) << shift;
-            if ((b & 0x80) == 0)
-                return value;
-        }
+        var cursor = Cursor();
+        var value = cursor.Uleb();
+        Position = cursor.Position;
+        return value;
     }
 
     public long Sleb()
     {
-        long value = 0;
-        var shift = 0;
-        byte b;
-        do
-        {
-            b = U8();
-            if (shift < 64)
-                value |= (long)(b & 0x7f) << shift;
-            shift += 7;
-        }
-        while ((b & 0x80) != 0);
-        if (shift < 64 && (b & 0x40) != 0)
-            value |= -1L << shift;
+        var cursor = Cursor();
+        var value = cursor.Sleb();
+        Position = cursor.Position;
         return value;
     }
+
+    private DwarfCursor Cursor() => new(data.AsSpan(0, End), Position);
 
     /// <summary>A NUL-terminated ASCII string (a CIE's augmentation).</summary>
     public string CString()
