@@ -55,7 +55,8 @@ internal sealed class SyscallDispatch : IProbeAttachment
 
     /// <summary>
     /// What this machine gives the raw path: the syscall numbers and where a task's thread_info.status lies (from
-    /// BTF). <see cref="Find"/> is null without either, and then every syscalls tracepoint keeps its perf event.
+    /// BTF). <see cref="Find"/> is null without either (or for too few tracepoints), and then every syscalls
+    /// tracepoint keeps its perf event.
     /// </summary>
     public sealed class Support
     {
@@ -66,9 +67,14 @@ internal sealed class SyscallDispatch : IProbeAttachment
         /// <summary>Where the running kernel keeps a task's thread_info.status.</summary>
         public int StatusOffset { get; }
 
-        /// <summary>The raw path's needs on this machine, or null when one of them is missing.</summary>
-        public static Support? Find()
+        /// <summary>
+        /// The raw path for a program of <paramref name="tracepoints"/> <c>syscalls</c> tracepoints: null below
+        /// <see cref="MinimumTracepoints"/>, or when one of its needs is missing on this machine.
+        /// </summary>
+        public static Support? Find(int tracepoints)
         {
+            if (tracepoints < MinimumTracepoints)
+                return null;
             var numbers = SyscallNumbers.Load();
             if (numbers.NumberOf("sys_enter_openat") is null || FindCompatStatusOffset() is not { } offset)
                 return null;

@@ -192,8 +192,7 @@ internal sealed partial class Session : IDisposable
     /// </summary>
     private void LoadPrograms()
     {
-        if (_program.Probes.Where(p => p.SyscallCode is not null).Sum(p => p.Probe.AttachPoints.Count) >= SyscallDispatch.MinimumTracepoints)
-            _syscalls = SyscallDispatch.Support.Find();
+        _syscalls = SyscallDispatch.Support.Find(_program.Probes.Where(p => p.SyscallCode is not null).Sum(p => p.Probe.AttachPoints.Count));
         foreach (var probe in _program.Probes.OrderBy(p => p.Probe.Kind.Run == ProbeRun.Attached ? 1 : 0))
         {
             if (probe.Probe.AttachPoints.Count > 0 && probe.Probe.AttachPoints.All(_skipped.Contains) || !RunsInThisMode(probe.Probe.Kind.Run))
