@@ -19,6 +19,7 @@ internal sealed unsafe class RingBuffer : IDisposable
     private readonly FileDescriptor _epoll;
     private readonly int _pageSize;
     private readonly ulong _mask;
+    private byte[] _wrapped = [];
 
     private RingBuffer(BpfMap map, MemoryMapping consumer, MemoryMapping producer, FileDescriptor epoll, int pageSize)
     {
@@ -46,9 +47,12 @@ internal sealed unsafe class RingBuffer : IDisposable
         try
         {
             // Layout from the map's offset 0: one writable page holding consumer_pos, one read-only page holding
-            // producer_pos, then the data pages mapped twice in a row so a record that wraps reads contiguously.
+            // producer_pos, then the data pages, which the kernel offers twice in a row so that a record that wraps
+            // reads contiguously. We map them once: the kernel maps every page of the mapping at once, so a second
+            // copy would count the whole buffer twice in our resident memory (1 MiB of `BEGIN { exit(); }`'s);
+            // the rare record that wraps is copied together instead (Drain).
             consumer = MemoryMapping.Map(map.Fd, 0, pageSize, Native.ProtRead | Native.ProtWrite, $"map consumer page of {name}");
-            producer = MemoryMapping.Map(map.Fd, pageSize, pageSize + 2 * size, Native.ProtRead, $"map data pages of {name}");
+            producer = MemoryMapping.Map(map.Fd, pageSize, pageSize + size, Native.ProtRead, $"map data pages of {name}");
 
             var epollFd = Native.EpollCreate1(Native.EpollCloexec);
             if (epollFd < 0)
@@ -110,7 +114,9 @@ internal sealed unsafe class RingBuffer : IDisposable
             var end = Volatile.Read(ref *producerPos);
             while (position < end)
             {
-                var header = (uint*)(data + (position & _mask));
+                // Records are 8-byte aligned and the size a power of two, so a header never wraps; its record may.
+                var offset = (int)(position & _mask);
+                var header = (uint*)(data + offset);
                 var length = Volatile.Read(ref *header);
                 if ((length & BusyBit) != 0)
                     return consumed; // reserved but not yet committed; its commit will wake us
@@ -119,7 +125,7 @@ internal sealed unsafe class RingBuffer : IDisposable
                 position += (ulong)((recordLength + HeaderSize + 7) & ~7);
                 if ((length & DiscardBit) == 0)
                 {
-                    onRecord(new ReadOnlySpan<byte>((byte*)header + HeaderSize, recordLength));
+                    onRecord(Record(data, offset + HeaderSize, recordLength));
                     consumed++;
                 }
                 // Releases the record's space to producers only after the handler is done with it.
@@ -130,6 +136,22 @@ internal sealed unsafe class RingBuffer : IDisposable
         }
         while (progressed);
         return consumed;
+    }
+
+    /// <summary>The record of <paramref name="length"/> bytes at <paramref name="offset"/>, joined if it wraps.</summary>
+    private ReadOnlySpan<byte> Record(byte* data, int offset, int length)
+    {
+        var size = (int)_mask + 1;
+        if (offset >= size)
+            offset -= size;
+        if (offset + length <= size)
+            return new ReadOnlySpan<byte>(data + offset, length);
+        if (_wrapped.Length < length)
+            _wrapped = new byte[Math.Max(length, 2 * _wrapped.Length)];
+        var head = size - offset;
+        new ReadOnlySpan<byte>(data + offset, head).CopyTo(_wrapped);
+        new ReadOnlySpan<byte>(data, length - head).CopyTo(_wrapped.AsSpan(head));
+        return _wrapped.AsSpan(0, length);
     }
 
     /// <summary>Unmaps the buffer and closes the map and the epoll instance.</summary>

@@ -46,7 +46,8 @@ public class RingBufferTests : KernelTest
     [Fact]
     public void RecordsWrapAroundTheEndOfTheBuffer()
     {
-        // 24-byte slots (8-byte header + 16) don't divide 4096, so records straddle the end as we go round.
+        // 24-byte slots (8-byte header + 16) don't divide 4096, so records straddle the end as we go round: the data
+        // pages are mapped once, so a record's two halves (the marker, then the pid) come from both ends of the buffer.
         using var ringBuffer = RingBuffer.Create(4096);
         using var program = BpfProgram.Load(BpfProgramType.RawTracepoint, OutputRecord(ringBuffer.Map.Fd), "BEGIN");
 
@@ -59,6 +60,7 @@ public class RingBufferTests : KernelTest
             {
                 Assert.Equal(16, record.Length);
                 Assert.Equal((ulong)Marker, BitConverter.ToUInt64(record));
+                Assert.Equal((ulong)Environment.ProcessId, BitConverter.ToUInt64(record[8..]) >> 32);
             });
         }
         Assert.Equal(500, total);
