@@ -13,7 +13,7 @@ namespace SharpTrace;
 internal static class StandardBuiltins
 {
     /// <summary>The catalog every compilation binds against; immutable, built once, from one instance of each provider.</summary>
-    public static BuiltinCatalog Catalog { get; } = Build(RegisteredBuiltins.Create());
+    public static BuiltinCatalog Catalog { get; } = Build(Providers.All);
 
     private static BuiltinCatalog Build(IReadOnlyList<object> providers) => new(
         providers.OfType<IBuiltinVariable>().ToList(),

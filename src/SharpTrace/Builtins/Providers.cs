@@ -12,9 +12,12 @@ internal sealed class BuiltinProviderAttribute(Type provider) : Attribute
     public Type Provider { get; } = provider;
 }
 
-/// <summary>Finds the registered builtin providers of a kind (variables, families, functions).</summary>
+/// <summary>The registered builtin providers, one instance of each, created once per process (they hold no state).</summary>
 internal static class Providers
 {
-    /// <summary>One instance of every registered provider that is a <typeparamref name="T"/>, in the order of their full names.</summary>
-    public static IReadOnlyList<T> Find<T>() where T : class => RegisteredBuiltins.Create().OfType<T>().ToList();
+    /// <summary>Every registered provider, in the order of their full names.</summary>
+    public static IReadOnlyList<object> All { get; } = RegisteredBuiltins.Create();
+
+    /// <summary>Every registered provider that is a <typeparamref name="T"/>, in the order of their full names.</summary>
+    public static IReadOnlyList<T> Find<T>() where T : class => All.OfType<T>().ToList();
 }

@@ -13,7 +13,8 @@ internal sealed partial class ProbeLowerer
         var key = Ir.NewSlot(map.IsPerCpuArray ? 8 : map.StoredKeySize);
         if (keys.Count == 0)
         {
-            Ir.Store(new SlotAddress(key), 8, new Imm(0));
+            if (map.KeySize > 0)
+                Ir.Store(new SlotAddress(key), 8, new Imm(0));
             return key;
         }
         for (var i = 0; i < keys.Count; i++)

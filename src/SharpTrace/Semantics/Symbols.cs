@@ -34,14 +34,19 @@ internal sealed class MapSymbol(string name, int index)
     /// <summary>Bytes of one value as stored in the kernel (per CPU for per-CPU maps).</summary>
     public int StoredValueSize => PresentOffset + (IsPerCpuArray ? 8 : 0);
 
-    /// <summary>Bytes of the serialized key: scalar maps use one 8-byte zero key, like bpftrace.</summary>
-    public int KeySize => KeyTypes is null or { Count: 0 } ? 8 : KeyTypes.Sum(t => TupleType.Align8(t.Size));
+    /// <summary>
+    /// Bytes of the serialized key: scalar maps use one 8-byte zero key, like bpftrace, except a scalar hist, lhist or
+    /// tseries, whose kernel key is its bucket alone (as in bpftrace: 8 bytes to hash per event, not 16).
+    /// </summary>
+    public int KeySize => KeyTypes is null or { Count: 0 } ? (HasBucketKey ? 0 : 8) : KeyTypes.Sum(t => TupleType.Align8(t.Size));
+
+    private bool HasBucketKey => ValueType is AggregationType { HasBucketKey: true };
 
     /// <summary>
     /// Bytes of the key as stored in the kernel: hist and lhist maps append the 8-byte bucket index; a per-CPU array
     /// is indexed by a u32 (the low half of the 8-byte key built on the stack).
     /// </summary>
-    public int StoredKeySize => IsPerCpuArray ? 4 : KeySize + (ValueType is AggregationType { HasBucketKey: true } ? 8 : 0);
+    public int StoredKeySize => IsPerCpuArray ? 4 : KeySize + (HasBucketKey ? 8 : 0);
 
     public int KeyOffset(int index) => KeyTypes!.Take(index).Sum(t => TupleType.Align8(t.Size));
 }
