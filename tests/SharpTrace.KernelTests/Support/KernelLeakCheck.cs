@@ -23,9 +23,9 @@ public sealed class KernelLeakCheck
     // The kernel frees a program or map after its last reference goes, partly from deferred
     // work, so ids can linger after the tool's exit: a syscall dispatcher and its prog_array
     // (faultable tracepoints) wait for an RCU Tasks Trace grace period, which took over 5 s
-    // on this machine under a load of 30. A real leak stays for good, so a long bound only
-    // makes its failure slower to report, never missed.
-    private static readonly TimeSpan ReleaseBound = TimeSpan.FromSeconds(20);
+    // on this machine under a load of 30, and once over 20 s (a run beside seven builds). A real
+    // leak stays for good, so a long bound only makes its failure slower to report, never missed.
+    private static readonly TimeSpan ReleaseBound = TimeSpan.FromSeconds(60);
 
     private readonly HashSet<uint> _programsBefore;
     private readonly HashSet<uint> _mapsBefore;
