@@ -325,7 +325,8 @@ internal sealed partial class ProbeLowerer
     /// <summary>
     /// Writes the value laid out as <paramref name="target"/> (a map's value or key, a variable, a printf argument). A
     /// tuple's type may be narrower than its target's (<c>(comm, 1)</c> stored in a map of <c>(string[64], int64)</c>):
-    /// its elements then go to the target's offsets.
+    /// its elements then go to the target's offsets. A record's fields may come in another order than the target's
+    /// (<c>$r = (a = 1, b = 2); $r = (b = 3, a = 4)</c>): each goes to the target's field of its name.
     /// </summary>
     internal void LowerAs(BoundExpression e, BpfType target, Slot slot, int offset, bool padStrings)
     {
@@ -336,10 +337,12 @@ internal sealed partial class ProbeLowerer
         }
         if (e is BoundTuple tuple)
         {
+            // Written order is evaluation order; a record's field goes to the target's field of its name.
             for (var i = 0; i < tuple.Elements.Count; i++)
             {
-                var element = wide.Elements[i];
-                var at = offset + wide.OffsetOf(i);
+                var j = source.PositionIn(wide, i);
+                var element = wide.Elements[j];
+                var at = offset + wide.OffsetOf(j);
                 LowerAs(tuple.Elements[i], element, slot, at, padStrings);
                 Ir.Zero(slot, at + element.Size, Align8(element.Size) - element.Size);
             }
@@ -350,13 +353,14 @@ internal sealed partial class ProbeLowerer
         ConvertTuple(source, wide, built, 0, slot, offset);
     }
 
-    /// <summary>Moves a tuple's elements from its own layout to a wider one, element by element.</summary>
+    /// <summary>Moves a tuple's elements from its own layout to a wider one (a record's fields to their names' places), element by element.</summary>
     private void ConvertTuple(TupleType source, TupleType target, Slot from, int fromOffset, Slot to, int toOffset)
     {
         for (var i = 0; i < source.Elements.Count; i++)
         {
-            var (s, t) = (source.Elements[i], target.Elements[i]);
-            var (src, dst) = (fromOffset + source.OffsetOf(i), toOffset + target.OffsetOf(i));
+            var j = source.PositionIn(target, i);
+            var (s, t) = (source.Elements[i], target.Elements[j]);
+            var (src, dst) = (fromOffset + source.OffsetOf(i), toOffset + target.OffsetOf(j));
             if (s is TupleType innerSource && t is TupleType innerTarget)
                 ConvertTuple(innerSource, innerTarget, from, src, to, dst);
             else if (s.IsInteger && t.IsInteger && s.Size != t.Size)
