@@ -70,6 +70,10 @@ internal sealed partial class ProbeLowerer
                     new IrInt(field.Field.Size, field.Type is IntegerType { IsSigned: true }));
             case BoundVariableRead read when _integerVariables.TryGetValue(read.Variable, out var register):
                 return register;
+            case BoundVariableRead read when _bufferVariables.TryGetValue(read.Variable, out var stored):
+                return Ir.Load(new SlotAddress(stored), new IrInt(Math.Min(8, read.Type.Size), read.Type is IntegerType { IsSigned: true }));
+            case BoundVariableAddress address:
+                return new StackAddress(_bufferVariables[address.Variable]);
             case BoundContextArgument argument:
                 return LowerContextArgument(argument);
             case BoundMemoryRead read:
