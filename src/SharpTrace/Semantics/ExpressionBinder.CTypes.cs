@@ -212,6 +212,9 @@ internal sealed partial class ExpressionBinder
             return new BoundCast(cast.Span, operand, BoolType.Instance);
         if (cast.Type.Of is not null && TypeofType(cast.Type) is BoolType && operand.Type.IsInteger)
             return new BoundCast(cast.Span, operand, BoolType.Instance);
+        // (bool[2])x: bpftrace's bool, whatever C type the kernel names bool.
+        if (cast.Type is { Name: "bool", ArrayLength: not null })
+            return BindCastToArray(cast, operand);
         if (ResolveType(cast.Type, head) is not { } target)
             return Error(cast.Span);
         if (cast.Type.ArrayLength is not null)
