@@ -100,6 +100,8 @@ internal sealed class IrLiveness
         }
         StretchOverLoops(Registers, loops);
         StretchOverLoops(Slots, loops);
+        foreach (var slot in Slots.Keys.Where(s => s.LivesThroughout).ToList())
+            Slots[slot] = new LiveInterval(0, Math.Max(0, function.Ops.Count - 1));
     }
 
     // Until nothing changes (loops nest): an interval that overlaps a loop without lying inside it covers the loop.

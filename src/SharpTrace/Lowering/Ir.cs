@@ -33,6 +33,12 @@ internal sealed record Imm(long Value) : Operand
 /// </summary>
 internal sealed record Slot(int Id, int Size)
 {
+    /// <summary>
+    /// The slot's address is kept and used where the slot is not named (a variable's <c>&amp;$x</c>): CodeGen gives it
+    /// its own bytes for the whole function.
+    /// </summary>
+    public bool LivesThroughout { get; init; }
+
     public override string ToString() => "$s" + Id;
 }
 

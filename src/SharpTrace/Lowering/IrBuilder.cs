@@ -23,9 +23,9 @@ internal sealed class IrBuilder(string name)
 
     public VReg NewRegister() => new(_registers++);
 
-    public Slot NewSlot(int size)
+    public Slot NewSlot(int size, bool livesThroughout = false)
     {
-        var slot = new Slot(_slots.Count, Math.Max(1, size));
+        var slot = new Slot(_slots.Count, Math.Max(1, size)) { LivesThroughout = livesThroughout };
         _slots.Add(slot);
         return slot;
     }

@@ -70,6 +70,10 @@ internal sealed partial class ProbeLowerer
                     new IrInt(field.Field.Size, field.Type is IntegerType { IsSigned: true }));
             case BoundVariableRead read when _integerVariables.TryGetValue(read.Variable, out var register):
                 return register;
+            case BoundVariableRead read when _bufferVariables.TryGetValue(read.Variable, out var stored):
+                return Ir.Load(new SlotAddress(stored), new IrInt(Math.Min(8, read.Type.Size), read.Type is IntegerType { IsSigned: true }));
+            case BoundVariableAddress address:
+                return new StackAddress(_bufferVariables[address.Variable]);
             case BoundContextArgument argument:
                 return LowerContextArgument(argument);
             case BoundMemoryRead read:
@@ -279,6 +283,10 @@ internal sealed partial class ProbeLowerer
             case BoundStoredMember member:
                 LowerStoredInto(member, slot, offset, size);
                 break;
+            case BoundCast { Type: CValueType, Operand.Type: StringType } cast:
+                // A string's bytes are the array's: the string as it is stored, padded with zeros.
+                LowerInto(cast.Operand, slot, offset, size, padStrings: true);
+                break;
             case BoundCast { Type: CValueType } cast:
                 LowerIntegerToArray(cast, slot, offset, size);
                 break;
@@ -325,7 +333,8 @@ internal sealed partial class ProbeLowerer
     /// <summary>
     /// Writes the value laid out as <paramref name="target"/> (a map's value or key, a variable, a printf argument). A
     /// tuple's type may be narrower than its target's (<c>(comm, 1)</c> stored in a map of <c>(string[64], int64)</c>):
-    /// its elements then go to the target's offsets.
+    /// its elements then go to the target's offsets. A record's fields may come in another order than the target's
+    /// (<c>$r = (a = 1, b = 2); $r = (b = 3, a = 4)</c>): each goes to the target's field of its name.
     /// </summary>
     internal void LowerAs(BoundExpression e, BpfType target, Slot slot, int offset, bool padStrings)
     {
@@ -336,10 +345,12 @@ internal sealed partial class ProbeLowerer
         }
         if (e is BoundTuple tuple)
         {
+            // Written order is evaluation order; a record's field goes to the target's field of its name.
             for (var i = 0; i < tuple.Elements.Count; i++)
             {
-                var element = wide.Elements[i];
-                var at = offset + wide.OffsetOf(i);
+                var j = source.PositionIn(wide, i);
+                var element = wide.Elements[j];
+                var at = offset + wide.OffsetOf(j);
                 LowerAs(tuple.Elements[i], element, slot, at, padStrings);
                 Ir.Zero(slot, at + element.Size, Align8(element.Size) - element.Size);
             }
@@ -350,13 +361,14 @@ internal sealed partial class ProbeLowerer
         ConvertTuple(source, wide, built, 0, slot, offset);
     }
 
-    /// <summary>Moves a tuple's elements from its own layout to a wider one, element by element.</summary>
+    /// <summary>Moves a tuple's elements from its own layout to a wider one (a record's fields to their names' places), element by element.</summary>
     private void ConvertTuple(TupleType source, TupleType target, Slot from, int fromOffset, Slot to, int toOffset)
     {
         for (var i = 0; i < source.Elements.Count; i++)
         {
-            var (s, t) = (source.Elements[i], target.Elements[i]);
-            var (src, dst) = (fromOffset + source.OffsetOf(i), toOffset + target.OffsetOf(i));
+            var j = source.PositionIn(target, i);
+            var (s, t) = (source.Elements[i], target.Elements[j]);
+            var (src, dst) = (fromOffset + source.OffsetOf(i), toOffset + target.OffsetOf(j));
             if (s is TupleType innerSource && t is TupleType innerTarget)
                 ConvertTuple(innerSource, innerTarget, from, src, to, dst);
             else if (s.IsInteger && t.IsInteger && s.Size != t.Size)

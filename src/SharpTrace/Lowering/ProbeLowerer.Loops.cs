@@ -410,10 +410,10 @@ internal sealed partial class ProbeLowerer
         _bufferVariables.Clear();
         foreach (var variable in _probe.Variables)
         {
-            if (variable.Type.IsInteger)
+            if (InRegister(variable))
                 _integerVariables[variable] = Ir.NewRegister();
             else
-                _bufferVariables[variable] = Ir.NewSlot(Align8(Math.Max(variable.Type.Size, 1)));
+                _bufferVariables[variable] = Ir.NewSlot(Align8(Math.Max(variable.Type.Size, 1)), variable.IsAddressTaken);
         }
         var loopVariable = loop switch { BoundForMap m => m.Variable, BoundForRange r => r.Variable, _ => null };
         LoadVariables(entry, _probe.Variables.Where(v => v != loopVariable));

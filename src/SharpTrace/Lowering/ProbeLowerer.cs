@@ -60,7 +60,7 @@ internal sealed partial class ProbeLowerer
     {
         foreach (var variable in _probe.Variables)
         {
-            if (variable.Type.IsInteger)
+            if (InRegister(variable))
             {
                 var register = Ir.NewRegister();
                 _integerVariables[variable] = register;
@@ -68,7 +68,7 @@ internal sealed partial class ProbeLowerer
             }
             else
             {
-                var slot = Ir.NewSlot(variable.Type.Size);
+                var slot = Ir.NewSlot(variable.Type.Size, variable.IsAddressTaken);
                 _bufferVariables[variable] = slot;
                 Ir.Zero(slot, 0, Align8(variable.Type.Size));
             }
@@ -187,6 +187,9 @@ internal sealed partial class ProbeLowerer
         foreach (var statement in statements)
             LowerStatement(statement);
     }
+
+    /// <summary>An integer variable lives in a register, unless the program takes its address (<c>&amp;$x</c>).</summary>
+    private static bool InRegister(VariableSymbol variable) => variable.Type.IsInteger && !variable.IsAddressTaken;
 
     private static bool IsHistogram(MapSymbol map) => map.ValueType is AggregationType { HasBucketKey: true };
 }

@@ -38,6 +38,8 @@ internal sealed record BoundTracepointField(TextSpan Span, Kernel.TracepointFiel
 internal sealed record BoundMapRead(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys, BpfType Type) : BoundExpression(Span, Type);
 
 internal sealed record BoundVariableRead(TextSpan Span, VariableSymbol Variable) : BoundExpression(Span, Variable.Type);
+/// <summary><c>&amp;$x</c>: the address of the variable's stack slot.</summary>
+internal sealed record BoundVariableAddress(TextSpan Span, VariableSymbol Variable, PointerType Pointer) : BoundExpression(Span, Pointer);
 
 /// <summary>An arithmetic or logical unary operator on an integer.</summary>
 internal sealed record BoundUnary(TextSpan Span, BoundUnaryOperatorKind Operator, BoundExpression Operand, BpfType Type) : BoundExpression(Span, Type);

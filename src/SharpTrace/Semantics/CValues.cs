@@ -20,6 +20,7 @@ internal static class CValues
             CIntegerType { Size: 1 or 2 or 4 or 8 } i => i.IsSigned
                 ? new IntegerValue(ReadSigned(bytes, i.Size))
                 : new IntegerValue(unchecked((long)ReadUnsigned(bytes, i.Size)), IsSigned: false),
+            CBoolType { IsScriptBool: true } => new BooleanValue(bytes[0] != 0),
             CBoolType => new IntegerValue(bytes[0], IsSigned: false),
             CEnumType { Size: 1 or 2 or 4 or 8 } e => Enum(e, ReadUnsigned(bytes, e.Size)),
             CPointerType => SymbolicValue.Address(ReadUnsigned(bytes, 8)),

@@ -143,6 +143,46 @@ internal sealed partial class ExpressionBinder
     private void ReportUnsizedIndex(TextSpan span) =>
         _diagnostics.Error(span, "The array index operator [] cannot be used on a pointer to an unsized type (void *).");
 
+    /// <summary>
+    /// <c>&amp;$x</c>: the address of the variable's place on the probe's stack, a pointer into kernel memory to its
+    /// type, as the newest bpftrace types it (<c>int64 *</c>); the variable then lives on the stack, not in a register.
+    /// </summary>
+    private BoundExpression BindVariableAddress(UnaryExpression unary, VariableExpression variable)
+    {
+        if (!_variables.TryGetValue(variable.Name, out var symbol))
+        {
+            _diagnostics.ReportUndefinedVariable(variable.Span, variable.Name);
+            return Error(unary.Span);
+        }
+        if (_scope.UntypedVariables.Contains(symbol))
+        {
+            // The newest bpftrace's words for `let $a; $b = &$a;`.
+            _diagnostics.Error(unary.Span, $"No type available for variable {variable.Name}");
+            return Error(unary.Span);
+        }
+        if (!symbol.CanTakeAddress || AddressedType(symbol.Type) is not { } target)
+        {
+            _diagnostics.ReportUnsupported(unary.Span, symbol.CanTakeAddress
+                ? $"The address-of operator (&) on a variable of type '{TypeNames.Of(symbol.Type)}'"
+                : "The address-of operator (&) on a loop's variable");
+            return Error(unary.Span);
+        }
+        // A pointer taken of a variable may be written through or passed on: the variable counts as assigned.
+        symbol.IsAssigned = true;
+        symbol.IsAddressTaken = true;
+        return new BoundVariableAddress(unary.Span, symbol, new PointerType(target, IsUserSpace: false));
+    }
+
+    /// <summary>The C type a variable's stack place holds, or null for values kept in another shape (tuples, records, bools).</summary>
+    private static CType? AddressedType(BpfType type) => type switch
+    {
+        IntegerType i => new CIntegerType(i.ToString(), i.Size, i.IsSigned),
+        PointerType p => new CPointerType(p.Target, p.IsUserSpace),
+        StringType s => new CArrayType(new CIntegerType("char", 1, true), s.Capacity),
+        CValueType c => c.CType,
+        _ => null,
+    };
+
     private BoundExpression BindDereference(UnaryExpression unary, BoundExpression operand)
     {
         // An integer is an address, as in bpftrace (loads.bt reads *kaddr("avenrun")): a 64-bit read.
@@ -172,6 +212,9 @@ internal sealed partial class ExpressionBinder
             return new BoundCast(cast.Span, operand, BoolType.Instance);
         if (cast.Type.Of is not null && TypeofType(cast.Type) is BoolType && operand.Type.IsInteger)
             return new BoundCast(cast.Span, operand, BoolType.Instance);
+        // (bool[2])x: bpftrace's bool, whatever C type the kernel names bool.
+        if (cast.Type is { Name: "bool", ArrayLength: not null })
+            return BindCastToArray(cast, operand);
         if (ResolveType(cast.Type, head) is not { } target)
             return Error(cast.Span);
         if (cast.Type.ArrayLength is not null)

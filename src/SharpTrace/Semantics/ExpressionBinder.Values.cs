@@ -33,27 +33,26 @@ internal sealed partial class ExpressionBinder
     }
 
     /// <summary>
-    /// <c>(uint8[8])x</c>, <c>(int16[])x</c>: an integer's bytes as an array of integers, as the newest bpftrace casts them.
-    /// The array is as large as the integer, or larger up to 8 bytes (the integer widened); left out, the length is
-    /// the integer's size over the element's.
+    /// <c>(uint8[8])x</c>, <c>(int16[])x</c>, <c>(bool[2])x</c>: an integer's bytes as an array of integers or bools, as
+    /// the newest bpftrace casts them. The array is as large as the integer, or larger up to 8 bytes (the integer
+    /// widened); left out, the length is the integer's size over the element's. A string's bytes, NUL and all, make
+    /// an array exactly as large (<c>(int8[])"hello"</c> is <c>[104,101,108,108,111,0]</c>).
     /// </summary>
     private BoundExpression BindCastToArray(CastExpression cast, BoundExpression operand)
     {
         var syntax = cast.Type;
-        if (syntax.PointerDepth > 0 || !IntegerTypeNames.TryGetValue(syntax.Name, out var named))
-        {
-            _diagnostics.ReportInvalidCast(cast.Span, TypeNames.Of(operand.Type), Written(syntax));
-            return Error(cast.Span);
-        }
         // bpftrace's name for the element (uint8, not unsigned char): an array of it prints as numbers, not as a string.
-        var element = new CIntegerType(syntax.Name, named.Size, named.IsSigned);
-        if (operand.Type is not IntegerType source)
+        CType? element = syntax.PointerDepth > 0 ? null
+            : syntax.Name == "bool" ? CBoolType.Script
+            : IntegerTypeNames.TryGetValue(syntax.Name, out var named) ? new CIntegerType(syntax.Name, named.Size, named.IsSigned)
+            : null;
+        if (element is null || operand.Type is not (IntegerType or StringType))
         {
             _diagnostics.ReportInvalidCast(cast.Span, TypeNames.Of(operand.Type), Written(syntax));
             return Error(cast.Span);
         }
         // A literal is as wide as the smallest integer type holding it, as the newest bpftrace types literals.
-        var sourceSize = operand is BoundIntegerLiteral { Value: var value } ? LiteralSize(value) : source.Size;
+        var sourceSize = operand is BoundIntegerLiteral { Value: var value } ? LiteralSize(value) : operand.Type.Size;
         var count = syntax.ArrayLength ?? 0;
         if (count == 0)
         {
@@ -65,7 +64,7 @@ internal sealed partial class ExpressionBinder
             count = sourceSize / element.Size;
         }
         var array = new CArrayType(element, count);
-        if (array.Size != sourceSize && (array.Size > 8 || array.Size < sourceSize))
+        if (array.Size != sourceSize && (operand.Type is StringType || array.Size > 8 || array.Size < sourceSize))
         {
             _diagnostics.ReportInvalidCast(cast.Span, TypeNames.Of(operand.Type), array.Name);
             return Error(cast.Span);

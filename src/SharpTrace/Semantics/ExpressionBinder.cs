@@ -304,8 +304,10 @@ internal sealed partial class ExpressionBinder
         if (unary.Operator is UnaryOperator.AddressOf)
         {
             // The newest bpftrace takes the address of a variable or a map only (its parser's error otherwise).
-            if (unary.Operand is VariableExpression or MapAccess { IsScalar: true })
-                _diagnostics.ReportUnsupported(unary.Span, "The address-of operator (&) on a variable or map");
+            if (unary.Operand is VariableExpression variable)
+                return BindVariableAddress(unary, variable);
+            if (unary.Operand is MapAccess { IsScalar: true })
+                _diagnostics.ReportUnsupported(unary.Span, "The address-of operator (&) on a map");
             else
                 _diagnostics.Error(unary.Span, "address-of operator (&) can only be used on a map or variable");
             return Error(unary.Span);

@@ -173,8 +173,9 @@ internal sealed class MapTable
         public static readonly KeyTypeComparer Instance = new();
 
         public bool Equals(BpfType? x, BpfType? y) =>
-            (x?.IsInteger == true && y?.IsInteger == true && x is BoolType == y is BoolType) || (x is StringType && y is StringType) || object.Equals(x, y);
+            (x?.IsInteger == true && y?.IsInteger == true && x is BoolType == y is BoolType) || (x is StringType && y is StringType) || object.Equals(x, y)
+            || (x is TupleType known && y is TupleType used && known.Holds(used));
 
-        public int GetHashCode(BpfType type) => type.IsInteger ? 0 : type is StringType ? 1 : type.GetHashCode();
+        public int GetHashCode(BpfType type) => type.IsInteger ? 0 : type is StringType ? 1 : type is TupleType t ? 2 + t.Elements.Count : type.GetHashCode();
     }
 }

@@ -480,8 +480,9 @@ internal sealed partial class StatementBinder
     }
 
     // A pointer variable keeps its pointer type: an integer or another pointer type is a mismatch, as in bpftrace; a
-    // bool and an integer are a mismatch too.
+    // bool and an integer are a mismatch too. A record may come with its fields in another order (the newest bpftrace).
     private static bool IsAssignable(BpfType existing, BpfType value) =>
         existing == value || value is ErrorType || existing is ErrorType
+        || (existing is TupleType tuple && value is TupleType other && tuple.Holds(other))
         || (existing.IsInteger && value.IsInteger && existing is not (PointerType or BoolType) && value is not (PointerType or BoolType));
 }

@@ -96,6 +96,35 @@ internal sealed record TupleType(IReadOnlyList<BpfType> Elements) : BpfType
     public int OffsetOf(int index) => Elements.Take(index).Sum(e => Align8(e.Size));
     public static int Align8(int size) => (size + 7) & ~7;
 
+    /// <summary>
+    /// Where element <paramref name="index"/> of this tuple goes in <paramref name="target"/>: the same index, or for
+    /// two records the target's field of the same name (the newest bpftrace matches records' fields by name).
+    /// </summary>
+    public int PositionIn(TupleType target, int index)
+    {
+        if (Names is null || target.Names is null)
+            return index;
+        for (var i = 0; i < target.Names.Count; i++)
+        {
+            if (target.Names[i] == Names[index])
+                return i;
+        }
+        return index;
+    }
+
+    /// <summary>
+    /// True when a value of <paramref name="value"/>'s type can be written into this one with records' fields
+    /// matched by name: the same elements, except that records (here or nested) may list their fields in another
+    /// order, and strings and integers may be narrower (an integer widened keeping its value).
+    /// </summary>
+    public bool Holds(TupleType value) =>
+        Elements.Count == value.Elements.Count && (Names is null) == (value.Names is null)
+        && (Names is null || Names.ToHashSet().SetEquals(value.Names!))
+        && value.Elements.Select((e, i) => (Value: e, Target: Elements[value.PositionIn(this, i)]))
+            .All(p => p.Value == p.Target || p is (StringType { Capacity: var shorter }, StringType { Capacity: var longer }) && shorter <= longer
+                || p is (IntegerType narrow, IntegerType wide) && (narrow.Size < wide.Size || (narrow.Size == wide.Size && narrow.IsSigned == wide.IsSigned))
+                || (p.Target is TupleType inner && p.Value is TupleType innerValue && inner.Holds(innerValue)));
+
     /// <summary>This tuple's or record's shape with other element types (the same names).</summary>
     public TupleType WithElements(IReadOnlyList<BpfType> elements) => new(elements) { Names = Names };
 

@@ -56,8 +56,9 @@ internal sealed partial class DiagnosticBag
     public void ReportInvalidEscape(TextSpan span, string escape) => Error(span, $"invalid escape character '{escape}'");
     public void ReportUnterminatedComment(TextSpan span) => Error(span, "end of file during comment");
     public void ReportInvalidInteger(TextSpan span, string text) => Error(span, $"invalid integer literal: {text}");
+    // The newest bpftrace's int_parser.cpp words it so, behind its parser's "syntax: ".
     public void ReportIntegerOutOfRange(TextSpan span, string text) =>
-        Error(span, $"integer literal out of range: {text} (the maximum is {ulong.MaxValue})");
+        Error(span, $"syntax: overflow error, maximum value is {ulong.MaxValue}: {text}");
     public void ReportInvalidPositionalParameter(TextSpan span, string text) =>
         Error(span, $"param {text} is out of integer range [1, {int.MaxValue}]");
     public void ReportInvalidIncrementTarget(TextSpan span, string op) =>

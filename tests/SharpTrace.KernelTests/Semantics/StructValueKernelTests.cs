@@ -204,6 +204,43 @@ public sealed class StructValueKernelTests : KernelTest
             """), (json.ExitCode, json.Stdout));
     }
 
+    [Fact]
+    public async Task StringsCastToByteArraysAndIntegersToBoolArraysAsTheNewestBpftrace()
+    {
+        // language.md "Data Types": `(int8[])"mystring"` (runtime/array "cast string to int array" prints
+        // [104,101,108,108,111,0]); "Array Casts" and runtime/bool "bool array": `(bool[2])(uint16)1` is [true,false].
+        // bpftrace 0.17 cannot parse either.
+        var script = Script("""
+            print((int8[])"hello");
+            @n[$r->id] = (uint8[])$r->name; @f[$r->id] = (bool[2])(uint16)($r->id * 255);
+            """);
+
+        var text = await TraceAsync(SharpTraceRun.Start(["-e", script]));
+        var json = await TraceAsync(SharpTraceRun.Start(["-f", "json", "-e", script]));
+
+        Assert.Equal((0, """
+            [104,101,108,108,111,0]
+            [104,101,108,108,111,0]
+            [104,101,108,108,111,0]
+
+
+            @f[1]: [true,false]
+            @f[2]: [true,true]
+            @n[1]: [102,105,114,115,116,0,0,0]
+            @n[2]: [115,101,99,111,110,100,0,0]
+
+            """), (text.ExitCode, text.Stdout));
+        Assert.Equal((0, """
+            {"type": "attached_probes", "data": {"probes": 2}}
+            {"type": "value", "data": [104,101,108,108,111,0]}
+            {"type": "value", "data": [104,101,108,108,111,0]}
+            {"type": "value", "data": [104,101,108,108,111,0]}
+            {"type": "map", "data": {"@f": {"1": [true,false], "2": [true,true]}}}
+            {"type": "map", "data": {"@n": {"1": [102,105,114,115,116,0,0,0], "2": [115,101,99,111,110,100,0,0]}}}
+
+            """), (json.ExitCode, json.Stdout));
+    }
+
     private static string NoSpaces(string text) => text.Replace(" ", "", StringComparison.Ordinal);
 
     private static async Task<RunResult> TraceAsync(TracerProcess tool)

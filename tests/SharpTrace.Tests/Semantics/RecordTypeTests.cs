@@ -50,6 +50,49 @@ public class RecordTypeTests
     }
 
     [Fact]
+    public void ARecordWithTheSameFieldsInAnotherOrderIsAssignableAndKeepsTheFirstOrder()
+    {
+        // type_checker.cpp's record tests: "Different field order should be compatible as long as types match", for
+        // variables, map values, map keys and nested records; the variable keeps its first assignment's order.
+        var dump = Types("""
+            BEGIN {
+              $t = (a = 1, b = 2); $t = (b = 4, a = 5);
+              @t = (a = 1, b = "x"); @t = (b = "yy", a = 5);
+              @k[(a = 1, b = 2, c = "s")] = 1; @k[(b = 4, c = "other", a = 3)] = 2;
+              $n = (a = 1, b = (x = 2, y = 3)); $n = (b = (y = 6, x = 5), a = 4);
+            }
+            """);
+
+        Assert.Contains("Variable $t :: record { .a = int64, .b = int64 }\n", dump);
+        Assert.Contains("Map @t :: record { .a = int64, .b = string }\n", dump);
+        Assert.Contains("Map @k[record { .a = int64, .b = int64, .c = string }] :: int64\n", dump);
+        Assert.Contains("Variable $n :: record { .a = int64, .b = record { .x = int64, .y = int64 } }\n", dump);
+    }
+
+    [Fact]
+    public void ARecordsNarrowerIntegersAndShorterStringsFitAVariablesFields()
+    {
+        // type_checker.cpp's record_mixed_types: narrower fields are widened into the variable's.
+        var dump = Types("""BEGIN { $a = (x = (int64)1, y = "hello"); $a = (y = "hi", x = (int16)2); $b = (p = (uint32)1); $b = (p = (uint8)2); }""");
+
+        Assert.Contains("Variable $a :: record { .x = int64, .y = string }\n", dump);
+        Assert.Contains("Variable $b :: record { .p = uint32 }\n", dump);
+    }
+
+    [Theory]
+    // type_checker.cpp: "Different field names should cause error", and a field of another type.
+    [InlineData("BEGIN { $t = (a = 1, b = 2); $t = (a = 3, c = 4); }",
+        "Type mismatch for $t: trying to assign value of type 'record { .a = int64, .c = int64 }' when variable already contains a value of type 'record { .a = int64, .b = int64 }'")]
+    [InlineData("BEGIN { $t = (a = 1, b = 2); $t = (b = \"x\", a = 3); }",
+        "Type mismatch for $t: trying to assign value of type 'record { .b = string[64], .a = int64 }' when variable already contains a value of type 'record { .a = int64, .b = int64 }'")]
+    [InlineData("BEGIN { $t = (a = 1, b = 2); $t = (a = 3); }",
+        "Type mismatch for $t: trying to assign value of type 'record { .a = int64 }' when variable already contains a value of type 'record { .a = int64, .b = int64 }'")]
+    public void ARecordWithOtherFieldsIsATypeMismatch(string script, string message)
+    {
+        Assert.Equal([message], SemanticKit.Bind(script).Diagnostics.Where(d => d.IsError).Select(d => d.Message));
+    }
+
+    [Fact]
     public void ARecordDecodesAsAStructPrintsInTextAndJson()
     {
         var type = new TupleType([BpfType.Int64, new StringType(8)]) { Names = ["size", "color"] };

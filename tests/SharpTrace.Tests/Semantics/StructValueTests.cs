@@ -1,4 +1,6 @@
+using SharpTrace.Output;
 using SharpTrace.Semantics;
+using SharpTrace.Semantics.CTypes;
 
 namespace SharpTrace.Tests.Semantics;
 
@@ -132,6 +134,34 @@ public class StructValueTests
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
     }
 
+    [Fact]
+    public void StringsAndIntegersCastToByteAndBoolArrays()
+    {
+        // language.md "Data Types": a string casts back to an int array, `(int8[])"mystring"`, its size the
+        // string's (NUL included); "Array Casts": `(bool[2])(uint16)1` is a bool array.
+        var (program, diagnostics) = SemanticKit.Bind(
+            "BEGIN { $s = (int8[])\"hello\"; $u = (uint8[6])\"hello\"; $w = (int16[3])\"hello\"; $b = (bool[2])(uint16)1; $c = (bool[])(uint32)1; }");
+        Assert.Empty(diagnostics);
+
+        Assert.Contains("""
+             Variable $s :: int8[6]
+             Variable $u :: uint8[6]
+             Variable $w :: int16[3]
+             Variable $b :: bool[2]
+             Variable $c :: bool[4]
+            """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
+    }
+
+    [Fact]
+    public void ABoolArrayPrintsTrueAndFalseInTextAndJson()
+    {
+        // runtime/bool "bool array": `@a = (bool[2])(uint16)1` prints `@a: [true,false]`.
+        var value = CValues.Decode(new CArrayType(CBoolType.Script, 2), [1, 0]);
+
+        Assert.Equal("[true,false]", TextOutputWriter.FormatValue(value));
+        Assert.Equal("[true,false]", JsonOutputWriter.FormatValue(value, 1));
+    }
+
     [Theory]
     // The newest bpftrace's messages (its type checker); a cast's is over the cast's parenthesized type, as our other cast errors.
     [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦$r->s[4]⟧; }", "the index 4 is out of bounds for array of size 4")]
@@ -140,7 +170,8 @@ public class StructValueTests
     [InlineData("BEGIN { @x = ⟦(uint8[4])⟧(uint64)1; }", "Cannot cast from \"unsigned int64\" to \"uint8[4]\"")]
     [InlineData("BEGIN { @x = ⟦(uint8[16])⟧(uint64)1; }", "Cannot cast from \"unsigned int64\" to \"uint8[16]\"")]
     [InlineData("BEGIN { @x = ⟦(int32[])⟧(int16)1; }", "Cannot determine array size: the element size is incompatible with the cast integer size")]
-    [InlineData("BEGIN { @x = ⟦(uint8[4])⟧\"abc\"; }", "Cannot cast from \"string[4]\" to \"uint8[4]\"")]
+    [InlineData("BEGIN { @x = ⟦(uint8[2])⟧\"abc\"; }", "Cannot cast from \"string[4]\" to \"uint8[2]\"")]
+    [InlineData("BEGIN { @x = ⟦(bool[64])⟧1; }", "Cannot cast from \"int64\" to \"bool[64]\"")]
     [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦(uint32)⟧$r->s; }", "Cannot cast from \"short int[4]\" to \"uint32\"")]
     [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦$r->s < $r->s⟧; }", "The < operator cannot be used on arrays.")]
     [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦$r->s == $r->p⟧; }", "Only arrays of same size support comparison operators.")]

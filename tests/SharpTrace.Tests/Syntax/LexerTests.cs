@@ -75,8 +75,11 @@ public class LexerTests
     [InlineData("1_", "invalid integer literal: 1_")]
     [InlineData("12abc", "invalid integer literal: 12abc")]
     [InlineData("0x1s", "invalid integer literal: 0x1s")]
-    [InlineData("99999999999999999999", "integer literal out of range: 99999999999999999999 (the maximum is 18446744073709551615)")]
-    [InlineData("1000000d", "integer literal out of range: 1000000d (the maximum is 18446744073709551615)")]
+    [InlineData("99999999999999999999", "syntax: overflow error, maximum value is 18446744073709551615: 99999999999999999999")]
+    [InlineData("1000000d", "syntax: overflow error, maximum value is 18446744073709551615: 1000000d")]
+    // parser.cpp's tests: a scientific or duration literal past uint64.
+    [InlineData("1e21", "syntax: overflow error, maximum value is 18446744073709551615: 1e21")]
+    [InlineData("10000000000m", "syntax: overflow error, maximum value is 18446744073709551615: 10000000000m")]
     public void RejectsBadIntegerLiterals(string text, string message)
     {
         Lex(text, out var diagnostics);

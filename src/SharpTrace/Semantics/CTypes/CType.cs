@@ -52,9 +52,16 @@ internal sealed record CIntegerType(string Name, int Size, bool IsSigned) : CTyp
 internal sealed record CBoolType : CType
 {
     public static readonly CBoolType Instance = new();
+
+    /// <summary>The element of a script's <c>(bool[2])x</c>: bpftrace's <c>bool</c>, printed <c>true</c> or <c>false</c>.</summary>
+    public static readonly CBoolType Script = new() { IsScriptBool = true };
+
+    /// <summary>bpftrace's own bool rather than C's <c>_Bool</c> (which prints as the number it holds, as bpftrace 0.17 prints it).</summary>
+    public bool IsScriptBool { get; private init; }
+
     public override int Size => 1;
     public override int Alignment => 1;
-    public override string Name => "_Bool";
+    public override string Name => IsScriptBool ? "bool" : "_Bool";
 }
 
 /// <summary><c>float</c>, <c>double</c>, <c>long double</c>.</summary>
