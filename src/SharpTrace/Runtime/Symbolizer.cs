@@ -25,10 +25,17 @@ internal sealed class Symbolizer(
     private readonly Dictionary<int, BpfMap> _stackMaps = [];
     private readonly Dictionary<int, PerfMap> _perfMaps = [];
     private readonly Func<int, PerfMap> _readPerfMap = readPerfMap ?? PerfMap.Read;
+    private readonly SourceLines _sourceLines = new(DebugFileLocator.Standard);
     private UnwoundStacks? _unwound;
 
     /// <summary>Whether C++ names of user frames are demangled (config <c>cpp_demangle</c>, on by default).</summary>
     public bool DemangleCpp { get; set; } = true;
+
+    /// <summary>
+    /// Whether user frames print their source file and line after the symbol in bpftrace mode
+    /// (<c>main+22@/src/prog.c:14</c>; config <c>show_debug_info</c>, off by default).
+    /// </summary>
+    public bool ShowDebugInfo { get; set; }
 
     /// <summary>Registers the stack trace map that holds stacks of <paramref name="depth"/> frames.</summary>
     public void AddStackMap(int depth, BpfMap map) => _stackMaps[depth] = map;
@@ -80,7 +87,8 @@ internal sealed class Symbolizer(
     {
         var perf = type.Mode == StackMode.Perf;
         var frames = addresses.Select(a => new StackFrame(a, type.Mode == StackMode.Raw ? ""
-            : type.IsUser ? UserSymbol(a, pid, withOffset: true, withModule: perf) : KernelSymbol(a, withOffset: true)));
+            : type.IsUser ? UserSymbol(a, pid, withOffset: true, withModule: perf) + (ShowDebugInfo && !perf ? SourceSuffix(a, pid) : "")
+            : KernelSymbol(a, withOffset: true)));
         return new StackValue(frames.ToList(), type.Mode);
     }
 
@@ -113,6 +121,14 @@ internal sealed class Symbolizer(
         }
         return withModule ? $"{Hex(address)} ([unknown])" : Hex(address);
     }
+
+    /// <summary><c>@FILE:LINE</c> of a user address an ELF symbol names, from the file's line table; empty without one.</summary>
+    private string SourceSuffix(ulong address, int pid) =>
+        Maps(pid).Find(address) is { } mapping && SymbolTable(mapping.Path) is { } table
+            && table.Elf.AddressOf(address - mapping.Start + mapping.FileOffset) is { } elfAddress && table.Resolve(elfAddress) is not null
+            && _sourceLines.Find(mapping.Path, elfAddress) is { } position
+            ? "@" + position
+            : "";
 
     /// <summary>
     /// The name a JIT gave the code at <paramref name="address"/> in <c>/tmp/perf-PID.map</c>: for code in no
