@@ -9,23 +9,42 @@ namespace SharpTrace.Runtime;
 /// </summary>
 internal sealed class SourceLines(DebugFileLocator locator)
 {
-    private readonly Dictionary<string, DwarfLines?> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DwarfLines Lines, DwarfInlines Inlines)?> _files = new(StringComparer.Ordinal);
 
     /// <summary>The source position of the code at <paramref name="address"/> (a link-time address) of the ELF file <paramref name="path"/>, or null.</summary>
-    public SourcePosition? Find(string path, ulong address)
+    public SourcePosition? Find(string path, ulong address) => Tables(path)?.Lines.Find(address);
+
+    /// <summary>
+    /// The functions inlined at <paramref name="address"/> of <paramref name="path"/>, innermost first, then the
+    /// holding function's position (see <see cref="DwarfInlines.At"/>); empty without debug info for the address.
+    /// </summary>
+    public IReadOnlyList<InlinedFunction> Inlined(string path, ulong address)
     {
-        if (!_files.TryGetValue(path, out var lines))
+        try
+        {
+            return Tables(path)?.Inlines.At(address) ?? [];
+        }
+        catch (InvalidDataException)
+        {
+            return [];
+        }
+    }
+
+    private (DwarfLines Lines, DwarfInlines Inlines)? Tables(string path)
+    {
+        if (!_files.TryGetValue(path, out var tables))
         {
             try
             {
-                lines = DwarfInfo.ForBinary(path, locator) is { } info ? DwarfLines.Read(info) : null;
+                tables = DwarfInfo.ForBinary(path, locator) is { } info && DwarfLines.Read(info) is var lines
+                    ? (lines, new DwarfInlines(info, lines)) : null;
             }
             catch (InvalidDataException)
             {
-                lines = null;
+                tables = null;
             }
-            _files[path] = lines;
+            _files[path] = tables;
         }
-        return lines?.Find(address);
+        return tables;
     }
 }

@@ -10,7 +10,8 @@ namespace SharpTrace.KernelTests.Probes;
 /// DWARF line tables at work on tests/programs/source_lines (main → lines_outer → lines_leaf): a uprobe by source
 /// location (<c>uprobe:BIN@source_lines.c:13</c>) fires at that line's first instruction, as readelf's decoded line
 /// table places it; <c>show_debug_info</c> adds <c>@FILE:LINE</c> to user frames, the lines addr2line gives for the
-/// same addresses, also for the program stripped with its debug file installed by build-id.
+/// same addresses, also for the program stripped with its debug file installed by build-id; functions inlined at a
+/// frame's address get <c>[inlined] NAME@FILE:LINE</c> frames, as <c>addr2line -f -i</c> names them.
 /// </summary>
 [Trait("Category", "Kernel")]
 public sealed partial class SourceLineTests : KernelTest
@@ -115,6 +116,80 @@ public sealed partial class SourceLineTests : KernelTest
             File.Delete(installed);
             if (createdDirectory)
                 Directory.Delete(buildIdDirectory);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    // Built -O2 by the test: inline_middle is inlined into inline_outer, and its first call's return address lies in
+    // inline_middle's code (the second call's argument), so that frame is inline_middle inside inline_outer. The
+    // volatile array gives inline_leaf a frame (push %rbp), so the kernel's frame-pointer walk from its first
+    // instruction keeps its caller.
+    private const string InlineSource = """
+        #include <stdio.h>
+        #include <stdlib.h>
+        #include <time.h>
+        volatile int sink;
+        __attribute__((noinline)) int inline_leaf(int x) { volatile int scratch[4]; scratch[x & 3] = x; return scratch[x & 3] * 2; }
+        static inline int inline_middle(int x)
+        {
+            int r = inline_leaf(x + 1);
+            r = inline_leaf(r + 100);
+            return r + 1;
+        }
+        __attribute__((noinline)) int inline_outer(int x)
+        {
+            int r = inline_middle(x + 1);
+            sink = r;
+            return r - 1;
+        }
+        int main(int argc, char **argv)
+        {
+            printf("%d\n", inline_outer(argc));
+            fflush(stdout);
+            int linger = argc > 2 ? atoi(argv[2]) : 0;
+            struct timespec pause = { linger / 1000, (linger % 1000) * 1000000L };
+            nanosleep(&pause, NULL);
+            return 0;
+        }
+        """;
+
+    [Fact]
+    public async Task InlinedFunctionsGetFramesOfTheirOwnAsAddr2lineShowsThem()
+    {
+        var directory = Directory.CreateTempSubdirectory("sharptrace-inline-").FullName;
+        try
+        {
+            var source = Path.Combine(directory, "inline_chain.c");
+            var program = Path.Combine(directory, "inline_chain");
+            File.WriteAllText(source, InlineSource);
+            Run("gcc", "-O2", "-g", "-fno-omit-frame-pointer", "-o", program, source);
+            var script = $$"""
+                config = { show_debug_info = 1 }
+                uprobe:{{program}}:inline_leaf /arg0 < 100/ { print(ustack(2)); print(ustack(perf, 2)); exit(); }
+                """;
+
+            var result = await TraceOneRunAsync(SharpTraceRun.Start(["-e", script]), program);
+
+            Assert.Equal(0, result.ExitCode);
+            var frames = Frames(result.Stdout);
+            // Two addresses, three frames: bpftrace's limit counts addresses, an inlined function adds a frame.
+            Assert.Equal(6, frames.Length);
+            var outer = Regex.Match(frames[2], @"^        inline_outer\+(\d+)@");
+            Assert.True(outer.Success, result.Stdout);
+            var returnAddress = SymbolAddress(program, "inline_outer") + ulong.Parse(outer.Groups[1].Value, CultureInfo.InvariantCulture);
+            var leaf = Run("addr2line", "-f", "-i", "-e", program, "0x" + SymbolAddress(program, "inline_leaf").ToString("x", CultureInfo.InvariantCulture)).Split('\n');
+            var caller = Run("addr2line", "-f", "-i", "-e", program, "0x" + returnAddress.ToString("x", CultureInfo.InvariantCulture)).Split('\n');
+            Assert.Equal(["inline_middle", $"{source}:9", "inline_outer", $"{source}:14"], caller.Take(4).Select(l => Regex.Replace(l, @" \(discriminator \d+\)$", "")));
+            Assert.Equal(
+                [$"        inline_leaf+0@{leaf[1]}", $"        [inlined] {caller[0]}@{caller[1]}", $"        inline_outer+{outer.Groups[1].Value}@{caller[3]}"],
+                frames[..3]);
+            // perf mode: the inlined frame as "NAME (inlined)" at the caller's address, no source lines.
+            Assert.Matches(@"^\t[0-9a-f]+ inline_leaf\+0 \(", frames[3]);
+            Assert.Matches(@"^\t[0-9a-f]+ inline_middle \(inlined\)$", frames[4]);
+            Assert.Matches(@"^\t[0-9a-f]+ inline_outer\+\d+ \(", frames[5]);
+        }
+        finally
+        {
             Directory.Delete(directory, recursive: true);
         }
     }

@@ -12,10 +12,13 @@ namespace SharpTrace.Tests.Kernel;
 /// </summary>
 public sealed partial class DwarfLineTests
 {
+    // The store to sink keeps scale's code (and its lines.h rows) when -O2 inlines it.
     private const string Header = """
+        volatile int sink;
         static inline int scale(int x)
         {
             int y = x * 3;
+            sink = y;
             return y + 1;
         }
         """;
@@ -108,6 +111,46 @@ public sealed partial class DwarfLineTests
         Assert.Equal(expected, lines.RowsAt(source, 8, 0).Select(r => r.Address));
         Assert.NotEmpty(expected);
         Assert.Empty(lines.RowsAt(source, 3, 0));
+    }
+
+    [Theory]
+    [InlineData("-gdwarf-4")]
+    [InlineData("-gdwarf-5")]
+    public void InlinedFunctionsAreTheOnesAddr2lineShows(string dwarfVersion)
+    {
+        // At -O2, scale (lines.h) is inlined into work's loop: addresses there are in scale, called from work.
+        using var program = Compile("-O2", dwarfVersion);
+        var info = DwarfInfo.Read(ElfSections.Read(program.Path))!;
+        var lines = DwarfLines.Read(info);
+        var inlines = new DwarfInlines(info, lines);
+        var addresses = lines.Programs.SelectMany(p => p.Rows).Where(r => !r.EndSequence).Select(r => r.Address).Distinct().ToList();
+
+        var checkedInlined = 0;
+        foreach (var address in addresses)
+        {
+            // "-f -i": the function and FILE:LINE of every level, innermost first.
+            var output = GccProgram.Run("addr2line", "-f", "-i", "-e", program.Path, "0x" + address.ToString("x", CultureInfo.InvariantCulture))
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => Regex.Replace(l, @" \(discriminator \d+\)$", ""))
+                .ToList();
+            var expected = output.Chunk(2).Select(p => (p[0], p[1] == "??:0" ? "??:?" : p[1])).ToList();
+            var actual = inlines.At(address).Select(f => (f.Name, f.Position?.ToString() ?? "??:?")).ToList();
+            if (expected[0].Item1 == "??")
+            {
+                Assert.Empty(actual); // no function's debug info covers the address
+                continue;
+            }
+            if (dwarfVersion == "-gdwarf-5")
+            {
+                // binutils 2.40 names DWARF 5 files one entry off (see AddressesResolveToTheLinesAddr2lineGives).
+                expected = expected.Select(e => (e.Item1, LineOnly(e.Item2))).ToList();
+                actual = actual.Select(a => (a.Name, LineOnly(a.Item2))).ToList();
+            }
+            Assert.Equal(expected, actual);
+            if (actual.Count > 1)
+                checkedInlined++;
+        }
+        Assert.True(checkedInlined > 0, "no address in an inlined function");
     }
 
     private static string LineOnly(string position) => position[(position.LastIndexOf(':') + 1)..];

@@ -17,9 +17,12 @@ internal sealed class DwarfLines
     // Every row that starts a range of code, by address, with the first address after that range.
     private readonly (ulong Start, ulong End, int Program, DwarfLineRow Row)[] _ranges;
 
-    private DwarfLines(List<DwarfLineProgram> programs)
+    private readonly Dictionary<DwarfUnit, DwarfLineProgram> _units;
+
+    private DwarfLines(List<DwarfLineProgram> programs, Dictionary<DwarfUnit, DwarfLineProgram> units)
     {
         _programs = programs;
+        _units = units;
         var ranges = new List<(ulong, ulong, int, DwarfLineRow)>();
         for (var p = 0; p < programs.Count; p++)
         {
@@ -47,22 +50,33 @@ internal sealed class DwarfLines
     public static DwarfLines Read(DwarfInfo info)
     {
         var programs = new List<DwarfLineProgram>();
-        var seen = new HashSet<ulong>();
+        var byOffset = new Dictionary<ulong, DwarfLineProgram?>();
+        var units = new Dictionary<DwarfUnit, DwarfLineProgram>();
         foreach (var unit in info.Units)
         {
-            if (unit.Root is not { } root || root.Get(DwarfAttribute.StmtList) is not { } stmtList || !seen.Add(stmtList.Number))
+            if (unit.Root is not { } root || root.Get(DwarfAttribute.StmtList) is not { } stmtList)
                 continue;
-            try
+            if (!byOffset.TryGetValue(stmtList.Number, out var program))
             {
-                programs.Add(DwarfLineProgram.Read(info.Sections, stmtList.Number, info.Text(info.Integrated(root, DwarfAttribute.CompDir))));
+                try
+                {
+                    program = DwarfLineProgram.Read(info.Sections, stmtList.Number, info.Text(info.Integrated(root, DwarfAttribute.CompDir)));
+                    programs.Add(program);
+                }
+                catch (InvalidDataException)
+                {
+                    // A damaged table hides its unit's lines only.
+                }
+                byOffset[stmtList.Number] = program;
             }
-            catch (InvalidDataException)
-            {
-                // A damaged table hides its unit's lines only.
-            }
+            if (program is not null)
+                units[unit] = program;
         }
-        return new DwarfLines(programs);
+        return new DwarfLines(programs, units);
     }
+
+    /// <summary>The line program of <paramref name="unit"/> (whose file indexes DW_AT_call_file uses), or null.</summary>
+    public DwarfLineProgram? ProgramOf(DwarfUnit unit) => _units.GetValueOrDefault(unit);
 
     /// <summary>The source position of the instruction at <paramref name="address"/> (a link-time address), or null.</summary>
     public SourcePosition? Find(ulong address)
