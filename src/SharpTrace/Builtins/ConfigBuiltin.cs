@@ -65,6 +65,7 @@ internal sealed class ConfigBuiltin : BuiltinFunction
         "max_strlen" => Text(config.MaxStrlen),
         "perf_rb_pages" => config.PerfRbPages is { } pages ? Text(pages) : null,
         "stack_mode" => config.StackMode,
+        "show_debug_info" => config.ShowDebugInfo ? "true" : "false",
         "license" => config.License,
         _ => null,
     };

@@ -11,7 +11,8 @@ using SharpTrace.Syntax.Ast;
 namespace SharpTrace.Probes;
 
 /// <summary>
-/// <c>uprobe:BINARY:FUNCTION[+OFFSET]</c> (<c>u</c>), <c>uprobe:BINARY:ADDRESS</c>, and <c>uretprobe</c> (<c>ur</c>):
+/// <c>uprobe:BINARY:FUNCTION[+OFFSET]</c> (<c>u</c>), <c>uprobe:BINARY:ADDRESS</c>, <c>uprobe:BINARY@FILE:LINE</c>
+/// (<see cref="UprobeSourceLocation"/>), and <c>uretprobe</c> (<c>ur</c>):
 /// a user function of a program or library (found by <see cref="UprobeTargets"/>), wildcards in the function. The
 /// context is a <c>struct pt_regs</c>: <c>arg0</c>.. in a uprobe, <c>retval</c> in a uretprobe, pointers into user
 /// memory. Attached as a perf event of the uprobe PMU at the file offset found through the ELF load segments, seen
@@ -27,6 +28,8 @@ internal abstract class UserFunctionProbe : ProbeProvider
     public override IEnumerable<ProbeSpec> Resolve(AttachPoint point, ProbeResolution resolution)
     {
         var diagnostics = resolution.Diagnostics;
+        if (UprobeSourceLocation.Names(point))
+            return UprobeSourceLocation.Resolve(this, IsReturn, point, resolution);
         if (point.Parts.Count == 3)
         {
             diagnostics.ReportUnsupported(point.Span, $"A language qualifier ('{point.Parts[1]}') in a {Name}");

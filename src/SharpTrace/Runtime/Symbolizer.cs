@@ -25,10 +25,17 @@ internal sealed class Symbolizer(
     private readonly Dictionary<int, BpfMap> _stackMaps = [];
     private readonly Dictionary<int, PerfMap> _perfMaps = [];
     private readonly Func<int, PerfMap> _readPerfMap = readPerfMap ?? PerfMap.Read;
+    private readonly SourceLines _sourceLines = new(DebugFileLocator.Standard);
     private UnwoundStacks? _unwound;
 
     /// <summary>Whether C++ names of user frames are demangled (config <c>cpp_demangle</c>, on by default).</summary>
     public bool DemangleCpp { get; set; } = true;
+
+    /// <summary>
+    /// Whether user frames print their source file and line after the symbol in bpftrace mode
+    /// (<c>main+22@/src/prog.c:14</c>; config <c>show_debug_info</c>, off by default).
+    /// </summary>
+    public bool ShowDebugInfo { get; set; }
 
     /// <summary>Registers the stack trace map that holds stacks of <paramref name="depth"/> frames.</summary>
     public void AddStackMap(int depth, BpfMap map) => _stackMaps[depth] = map;
@@ -79,8 +86,9 @@ internal sealed class Symbolizer(
     public StackValue Stack(StackType type, IReadOnlyList<ulong> addresses, int pid)
     {
         var perf = type.Mode == StackMode.Perf;
-        var frames = addresses.Select(a => new StackFrame(a, type.Mode == StackMode.Raw ? ""
-            : type.IsUser ? UserSymbol(a, pid, withOffset: true, withModule: perf) : KernelSymbol(a, withOffset: true)));
+        var frames = addresses.SelectMany(a => type.Mode == StackMode.Raw ? [new StackFrame(a, "")]
+            : type.IsUser ? UserFrames(a, pid, perf)
+            : [new StackFrame(a, KernelSymbol(a, withOffset: true))]);
         return new StackValue(frames.ToList(), type.Mode);
     }
 
@@ -113,6 +121,28 @@ internal sealed class Symbolizer(
         }
         return withModule ? $"{Hex(address)} ([unknown])" : Hex(address);
     }
+
+    /// <summary>
+    /// The frame of a user address; with <see cref="ShowDebugInfo"/>, as the newest bpftrace prints it from debug info:
+    /// first a frame per function inlined there, innermost first (<c>[inlined] NAME@FILE:LINE</c>, in perf mode
+    /// <c>NAME (inlined)</c>), then the symbol with <c>@FILE:LINE</c> after it (not in perf mode).
+    /// </summary>
+    private IEnumerable<StackFrame> UserFrames(ulong address, int pid, bool perf)
+    {
+        var symbol = UserSymbol(address, pid, withOffset: true, withModule: perf);
+        if (!ShowDebugInfo || Maps(pid).Find(address) is not { } mapping || SymbolTable(mapping.Path) is not { } table
+            || table.Elf.AddressOf(address - mapping.Start + mapping.FileOffset) is not { } elfAddress || table.Resolve(elfAddress) is null)
+            return [new StackFrame(address, symbol)];
+        var chain = _sourceLines.Inlined(mapping.Path, elfAddress);
+        var frames = chain.Take(chain.Count - 1)
+            .Select(f => new StackFrame(address, perf ? $"{f.Name} (inlined)" : $"[inlined] {f.Name}{Suffix(f.Position)}"))
+            .ToList();
+        var position = chain.Count > 0 ? chain[^1].Position : _sourceLines.Find(mapping.Path, elfAddress);
+        frames.Add(new StackFrame(address, perf ? symbol : symbol + Suffix(position)));
+        return frames;
+    }
+
+    private static string Suffix(Kernel.Dwarf.SourcePosition? position) => position is { } p ? "@" + p : "";
 
     /// <summary>
     /// The name a JIT gave the code at <paramref name="address"/> in <c>/tmp/perf-PID.map</c>: for code in no

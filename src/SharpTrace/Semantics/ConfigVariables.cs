@@ -25,6 +25,8 @@ internal static class ConfigVariables
         new("max_cat_bytes", "a positive integer", true, (c, v) => Positive(v) is { } n ? c with { MaxCatBytes = n } : null),
         new("stack_mode", "bpftrace, perf or raw", true, (c, v) => v is "bpftrace" or "perf" or "raw" ? c with { StackMode = v } : null),
         new("cpp_demangle", "true or false", true, (c, v) => Boolean(v) is { } b ? c with { CppDemangle = b } : null),
+        // Off by default, as bpftrace built without blazesym: stacks keep bpftrace 0.17's format unless asked.
+        new("show_debug_info", "true or false", true, (c, v) => Boolean(v) is { } b ? c with { ShowDebugInfo = b } : null),
         // sharptrace's own: ustack unwound as dw_ustack is, where the probe kind allows it (docs/stacks.md).
         new("ustack_unwind", "fp or dwarf", true, (c, v) => v is "fp" or "dwarf" ? c with { UstackUnwind = v } : null),
         new("license", "one of " + string.Join(", ", Licenses), true, (c, v) => Licenses.Contains(v) ? c with { License = v } : null),
@@ -38,8 +40,6 @@ internal static class ConfigVariables
         new("probe_inline", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
         new("str_trunc_trailer", "a string", false, (c, _) => c),
         new("cache_user_symbols", "PER_PID, PER_PROGRAM or NONE", false, (c, v) => v.ToUpperInvariant() is "PER_PID" or "PER_PROGRAM" or "NONE" or "0" or "1" ? c : null),
-        // Symbols print without file and line here (no debug-info symbolizer), as bpftrace built without blazesym.
-        new("show_debug_info", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
         new("use_blazesym", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
         // The newest reference's unstable feature flags: the features they guard are not built here, so they only
         // have to be valid.

@@ -24,6 +24,9 @@ public sealed record ProgramConfig
     /// <summary>Whether C++ names of user frames are demangled (<c>cpp_demangle</c>).</summary>
     public bool CppDemangle { get; init; } = true;
 
+    /// <summary>Whether user stack frames print their source file and line (<c>show_debug_info</c>).</summary>
+    public bool ShowDebugInfo { get; init; }
+
     /// <summary>How a bare <c>ustack</c> walks the user stack (<c>ustack_unwind</c>): <c>fp</c>, frame pointers, or <c>dwarf</c>, as <c>dw_ustack</c>.</summary>
     public string UstackUnwind { get; init; } = "fp";
 
@@ -80,7 +83,7 @@ public sealed record ProgramConfig
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"MaxStrlen = {MaxStrlen}, MaxMapKeys = {MaxMapKeys}, PrintMapsOnExit = {PrintMapsOnExit}, ")
-            .Append($"PerfRbPages = {PerfRbPages}, StackMode = {StackMode}, UstackUnwind = {UstackUnwind}, CppDemangle = {CppDemangle}, License = {License}, MaxProbes = {MaxProbes}, MaxCatBytes = {MaxCatBytes}, ")
+            .Append($"PerfRbPages = {PerfRbPages}, StackMode = {StackMode}, UstackUnwind = {UstackUnwind}, CppDemangle = {CppDemangle}, ShowDebugInfo = {ShowDebugInfo}, License = {License}, MaxProbes = {MaxProbes}, MaxCatBytes = {MaxCatBytes}, ")
             .Append($"MissingProbes = {MissingProbes}, ")
             .Append($"Unsafe = {Unsafe}, SetOutsideScript = [{string.Join(", ", SetOutsideScript.Order(StringComparer.Ordinal))}], ")
             .Append($"PositionalParameters = [{string.Join(", ", PositionalParameters)}], ChildPid = {ChildPid}, TargetPid = {TargetPid}, ")

@@ -120,7 +120,15 @@ internal sealed class GccProgram : IDisposable
     private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("sharptrace-dwarf-").FullName;
 
     public GccProgram(string source, params string[] flags)
+        : this(source, new Dictionary<string, string>(), flags)
     {
+    }
+
+    /// <summary>Compiles <paramref name="source"/> with <paramref name="headers"/> (name, text) beside it.</summary>
+    public GccProgram(string source, IReadOnlyDictionary<string, string> headers, params string[] flags)
+    {
+        foreach (var (name, text) in headers)
+            File.WriteAllText(System.IO.Path.Combine(_directory, name), text);
         var file = System.IO.Path.Combine(_directory, "program.c");
         File.WriteAllText(file, source);
         Path = System.IO.Path.Combine(_directory, "program");

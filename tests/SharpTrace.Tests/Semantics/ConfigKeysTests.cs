@@ -38,6 +38,15 @@ public class ConfigKeysTests
     }
 
     [Fact]
+    public void ShowDebugInfoIsOffByDefaultAndSetByTheConfigBlock()
+    {
+        // bpftrace built without blazesym has it off: stacks keep bpftrace 0.17's format unless a script asks.
+        Assert.False(new ProgramConfig().ShowDebugInfo);
+        Assert.True(Bind("show_debug_info = 1").Config.ShowDebugInfo);
+        Assert.False(Bind("show_debug_info = false").Config.ShowDebugInfo);
+    }
+
+    [Fact]
     public void LicenseIsTheOneProgramsLoadWith()
     {
         Assert.Equal("GPL", new ProgramConfig().License);

@@ -10,6 +10,7 @@ namespace SharpTrace.Semantics.CTypes;
 internal sealed class UserDebugInfo(DebugFileLocator locator)
 {
     private readonly Dictionary<string, DwarfTypes?> _binaries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DwarfLines?> _lines = new(StringComparer.Ordinal);
 
     /// <summary>Where separate debug files are looked for.</summary>
     public DebugFileLocator Locator { get; } = locator;
@@ -20,6 +21,14 @@ internal sealed class UserDebugInfo(DebugFileLocator locator)
         if (!_binaries.TryGetValue(path, out var types))
             _binaries[path] = types = DwarfInfo.ForBinary(path, Locator) is { } info ? new DwarfTypes(info) : null;
         return types;
+    }
+
+    /// <summary>The line tables of the binary at <paramref name="path"/> (or its debug file); null when it has no debug info.</summary>
+    public DwarfLines? Lines(string path)
+    {
+        if (!_lines.TryGetValue(path, out var lines))
+            _lines[path] = lines = For(path) is { } types ? DwarfLines.Read(types.Info) : null;
+        return lines;
     }
 
     /// <summary>The parameters of <paramref name="function"/> in the binary at <paramref name="path"/>; null without debug info for it.</summary>
