@@ -41,10 +41,11 @@ internal static class ConfigVariables
         // Symbols print without file and line here (no debug-info symbolizer), as bpftrace built without blazesym.
         new("show_debug_info", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
         new("use_blazesym", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
-        // The newest reference's unstable feature flags: the features they guard are not built here, so they only
+        // The newest reference's unstable feature flags: most features they guard are not built here, so they only
         // have to be valid.
         new("unstable_import_statement", "enable, warn or error", false, (c, v) => Unstable(v) ? c : null),
-        new("unstable_tseries", "enable, warn or error", false, (c, v) => Unstable(v) ? c : null),
+        // tseries reads this one from the settings: it warns or refuses as the reference does.
+        new("unstable_tseries", "enable, warn or error", true, (c, v) => Unstable(v) ? c : null),
         new("unstable_typeinfo", "enable, warn or error", false, (c, v) => Unstable(v) ? c : null),
         new("unstable_dw_ustack", "enable, warn or error", false, (c, v) => Unstable(v) ? c : null),
     ];
