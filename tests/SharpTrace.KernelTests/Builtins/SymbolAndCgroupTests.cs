@@ -11,7 +11,8 @@ namespace SharpTrace.KernelTests.Builtins;
 /// each CPU's run queue and the per-CPU section offsets bpftool reads from BTF (or, on a kernel whose kallsyms lists
 /// no data symbols, such as this one, the refusal before loading), and cgroup_path against
 /// /proc/PID/cgroup of a process the test moves into a cgroup it creates (and against bpftrace 0.17), strlen against the
-/// lengths of the path a traced program opens and of its name; text and JSON.
+/// lengths of the path a traced program opens and of its name, and ntop of pton's bytes against bpftrace 0.17; text and
+/// JSON.
 /// </summary>
 [Trait("Category", "Kernel")]
 public sealed partial class SymbolAndCgroupTests : KernelTest
@@ -172,6 +173,24 @@ public sealed partial class SymbolAndCgroupTests : KernelTest
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(format == "text" ? expected + "\n" : $$"""{"type": "printf", "data": "{{expected}}\n"}""",
             format == "text" ? result.Stdout : JsonLines.NonEmpty(result.Stdout).Single(l => l.Contains("printf", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task NtopOfPtonPrintsAsBpftrace017PrintsIt()
+    {
+        const string Script = """
+            BEGIN { printf("%s %s\n", ntop(pton("127.0.0.1")), ntop(pton("fe80::1:2"))); $a = pton("10.0.0.1"); @v = ntop($a); @k[ntop(2, pton("1.2.3.4"))] = 1; exit(); }
+            """;
+        foreach (var format in new[] { "text", "json" })
+        {
+            var expected = await BpftraceRun.RunAsync(["-f", format, "-e", Script]);
+            var actual = await SharpTraceRun.RunAsync(["-f", format, "-e", Script]);
+
+            Assert.Equal(0, actual.ExitCode);
+            Assert.Contains("10.0.0.1", expected.Stdout);
+            Assert.Equal(JsonLines.NonEmpty(expected.Stdout).Where(l => !l.Contains("attached_probes", StringComparison.Ordinal)),
+                JsonLines.NonEmpty(actual.Stdout).Where(l => !l.Contains("attached_probes", StringComparison.Ordinal)));
+        }
     }
 
     /// <summary>Moves a shell into the cgroup, which prints its /proc/self/cgroup and then opens a file from there.</summary>

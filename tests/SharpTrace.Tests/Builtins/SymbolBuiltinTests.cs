@@ -186,6 +186,14 @@ public sealed class SymbolBuiltinTests(UaddrTargets programs) : IClassFixture<Ua
     public void StrlenMisusesAreTheNewestsErrors(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
 
+    [Fact]
+    public void NtopTakesPtonsBytes()
+    {
+        var (program, diagnostics) = SemanticKit.Bind("""BEGIN { @a = ntop(pton("1.2.3.4")); $b = pton("::1"); @b = ntop($b); @c = ntop(10, pton("::1")); }""");
+        Assert.True(program is not null, string.Join('\n', diagnostics));
+        Assert.All(program.Maps, m => Assert.Equal(InetType.Instance, m.ValueType));
+    }
+
     private static Dictionary<string, ulong> Nm(string binary) =>
         Run("nm", binary).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).Where(f => f.Length == 3)
             .GroupBy(f => f[2]).ToDictionary(g => g.Key, g => ulong.Parse(g.First()[0], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture));
