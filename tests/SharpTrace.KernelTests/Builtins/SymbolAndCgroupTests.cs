@@ -11,8 +11,8 @@ namespace SharpTrace.KernelTests.Builtins;
 /// each CPU's run queue and the per-CPU section offsets bpftool reads from BTF (or, on a kernel whose kallsyms lists
 /// no data symbols, such as this one, the refusal before loading), and cgroup_path against
 /// /proc/PID/cgroup of a process the test moves into a cgroup it creates (and against bpftrace 0.17), strlen against the
-/// lengths of the path a traced program opens and of its name, and ntop of pton's bytes against bpftrace 0.17; text and
-/// JSON.
+/// lengths of the path a traced program opens and of its name, ntop of pton's bytes against bpftrace 0.17, and find of
+/// the entry a probe stored; text and JSON.
 /// </summary>
 [Trait("Category", "Kernel")]
 public sealed partial class SymbolAndCgroupTests : KernelTest
@@ -191,6 +191,33 @@ public sealed partial class SymbolAndCgroupTests : KernelTest
             Assert.Equal(JsonLines.NonEmpty(expected.Stdout).Where(l => !l.Contains("attached_probes", StringComparison.Ordinal)),
                 JsonLines.NonEmpty(actual.Stdout).Where(l => !l.Contains("attached_probes", StringComparison.Ordinal)));
         }
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    public async Task FindCopiesTheEntryOfATracedOpenIntoTheVariable(string format)
+    {
+        const string Script = """
+            tracepoint:syscalls:sys_enter_openat /comm == "opener" && strcontains(str(args.filename), "sharptrace-find")/ {
+              @m[tid] = (pid, str(args.filename));
+              let $v;
+              if (find(@m, tid, $v)) { printf("%d %d %s\n", pid, $v.0, $v.1); }
+              if (!find(@m, 0, $v)) { printf("no entry for 0, still %s\n", $v.1); }
+              delete(@m, tid);
+              exit();
+            }
+            """;
+        using var tool = SharpTraceRun.Start(["-f", format, "-e", Script]);
+        var result = await TestPrograms.RunWhileTracedAsync(tool, "opener", "/nonexistent/sharptrace-find");
+
+        Assert.Equal(0, result.ExitCode);
+        var text = format == "text"
+            ? result.Stdout
+            : string.Concat(JsonPrintf().Matches(result.Stdout).Select(m => m.Groups[1].Value.Replace("\\n", "\n", StringComparison.Ordinal)));
+        var match = Regex.Match(text, """^(\d+) (\d+) /nonexistent/sharptrace-find\nno entry for 0, still /nonexistent/sharptrace-find\n$""");
+        Assert.True(match.Success, text);
+        Assert.Equal(match.Groups[1].Value, match.Groups[2].Value);
     }
 
     /// <summary>Moves a shell into the cgroup, which prints its /proc/self/cgroup and then opens a file from there.</summary>

@@ -29,7 +29,7 @@ public sealed class UaddrTargets : IDisposable
 }
 
 /// <summary>
-/// uaddr, percpu_kaddr, socket_cookie and cgroup_path: types, lowering, and errors in bpftrace's words (0.17's where it
+/// uaddr, percpu_kaddr, socket_cookie, cgroup_path, strlen, ntop of pton and find: types, lowering, and errors in bpftrace's words (0.17's where it
 /// has the function: uaddr, cgroup_path; the newest's otherwise).
 /// </summary>
 public sealed class SymbolBuiltinTests(UaddrTargets programs) : IClassFixture<UaddrTargets>
@@ -193,6 +193,23 @@ public sealed class SymbolBuiltinTests(UaddrTargets programs) : IClassFixture<Ua
         Assert.True(program is not null, string.Join('\n', diagnostics));
         Assert.All(program.Maps, m => Assert.Equal(InetType.Instance, m.ValueType));
     }
+
+    [Fact]
+    public void FindIsABoolAndGivesTheVariableTheMapsValueType()
+    {
+        var (program, diagnostics) = SemanticKit.Bind("""BEGIN { @m[1, "a"] = (2, "b"); let $v; @f = find(@m, (1, "a"), $v); @t = $v; if (find(@m, (3, "c"), $v)) { @g = 1; } }""");
+        Assert.True(program is not null, string.Join('\n', diagnostics));
+        Assert.Equal(BoolType.Instance, program.Maps.Single(m => m.Name == "@f").ValueType);
+        Assert.Equal(program.Maps.Single(m => m.Name == "@m").ValueType, program.Maps.Single(m => m.Name == "@t").ValueType);
+    }
+
+    [Theory]
+    [InlineData("BEGIN { @x = 1; let $v; @f = find(⟦@x⟧, 1, $v); }", "find() expects a map with keys; @x has none")]
+    [InlineData("BEGIN { @m[1] = 1; let $v; @f = find(⟦@m[1]⟧, 1, $v); }", "find() expects a map argument without keys, such as find(@m, key, $v)")]
+    [InlineData("BEGIN { @m[1] = 1; @f = find(@m, 1, ⟦@n⟧); }", "find() expects a variable as its third argument, such as find(@m, key, $v)")]
+    [InlineData("BEGIN { @m[1] = 1; let $v; @f = ⟦find(@m, 1)⟧; }", "find() requires 3 arguments (2 provided)")]
+    public void FindMisusesAreErrors(string annotated, string message) =>
+        SemanticKit.AssertDiagnostics(annotated, message);
 
     private static Dictionary<string, ulong> Nm(string binary) =>
         Run("nm", binary).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).Where(f => f.Length == 3)
