@@ -61,6 +61,9 @@ for source in tests/programs/*.c; do
     gcc -O0 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -o "tests/programs/out/$name" "$source" ||
         setup_failure "cannot compile $source"
 done
+# uaddr_target also without PIE: a fixed-address executable, whose symbol addresses bpftrace 0.17's uaddr reads right.
+gcc -O0 -g -fno-omit-frame-pointer -no-pie -Wall -Wextra -Werror -o tests/programs/out/uaddr_target_nopie tests/programs/uaddr_target.c ||
+    setup_failure "cannot compile tests/programs/uaddr_target.c without PIE"
 # cfi_chain is optimized and has no frame pointers: dw_ustack unwinds it with its .eh_frame.
 gcc -O2 -fomit-frame-pointer -g -Wall -Wextra -Werror -o tests/programs/out/cfi_chain tests/programs/cfi_chain.c ||
     setup_failure "cannot compile tests/programs/cfi_chain.c"

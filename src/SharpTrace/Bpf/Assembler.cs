@@ -182,6 +182,12 @@ internal sealed class Assembler
         return LoadImm64(dst, Opcodes.PseudoMapValue, 0, offset);
     }
 
+    /// <summary>
+    /// <c>dst = &amp;variable</c> (BPF_PSEUDO_BTF_ID): the address of the vmlinux variable with BTF id
+    /// <paramref name="btfId"/>; for a per-CPU variable, what bpf_this_cpu_ptr and bpf_per_cpu_ptr take.
+    /// </summary>
+    public Assembler LoadKernelVariable(Reg dst, int btfId) => LoadImm64(dst, Opcodes.PseudoBtfId, btfId, 0);
+
     /// <summary><c>dst = &amp;subprogram</c> (BPF_PSEUDO_FUNC): a callback for bpf_for_each_map_elem or bpf_loop.</summary>
     public Assembler LoadFunctionAddress(Reg dst, Label subprogram)
     {

@@ -142,6 +142,7 @@ internal static class Disassembler
             Opcodes.PseudoMapFd => $"map[{map}]",
             Opcodes.PseudoMapValue => $"map[{map}][0]+{(uint)next.Imm}",
             Opcodes.PseudoFunc => $"func[pc{Signed(insn.Imm)}]",
+            Opcodes.PseudoBtfId => $"ksym[btf_id:{insn.Imm}]",
             _ => $"0x{value:x}",
         };
     }

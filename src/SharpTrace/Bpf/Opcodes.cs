@@ -80,6 +80,8 @@ internal static class Opcodes
     public const byte PseudoMapFd = 1;
     /// <summary>imm is a map fd and the second imm an offset; the register points into the map's (single) value.</summary>
     public const byte PseudoMapValue = 2;
+    /// <summary>imm is the BTF id of a kernel variable (a VAR of vmlinux when the second imm is 0); the register gets its address.</summary>
+    public const byte PseudoBtfId = 3;
     /// <summary>imm is the instruction offset of a subprogram; the register gets a function pointer (for callbacks).</summary>
     public const byte PseudoFunc = 4;
 

@@ -10,7 +10,8 @@ namespace SharpTrace.Builtins;
 
 /// <summary>
 /// <c>ntop([af,] addr)</c>: an internet address, printed as text in user space. <c>addr</c> is an integer (its low
-/// 4 bytes, as they lie in memory: IPv4 in network order), or a 4- or 16-byte array or string. Without <c>af</c>,
+/// 4 bytes, as they lie in memory: IPv4 in network order), or a 4- or 16-byte array or string, <c>pton</c>'s bytes
+/// included (<c>ntop(pton("::1"))</c>). Without <c>af</c>,
 /// integers and 4-byte arrays are AF_INET and 16-byte arrays AF_INET6; with it, the family is whatever it says
 /// (bpftrace prints nothing for a family other than AF_INET and AF_INET6).
 /// </summary>
@@ -32,7 +33,7 @@ internal sealed class Ntop : BuiltinFunction
             return context.Error(call.Span);
         }
         var address = arguments[^1]!;
-        var isArray = address.Type is StringType or CValueType { CType.Resolved: Semantics.CTypes.CArrayType };
+        var isArray = address.Type is StringType or AddressBytesType or CValueType { CType.Resolved: Semantics.CTypes.CArrayType };
         if (address.Type is not IntegerType && !isArray)
         {
             context.Diagnostics.Error(call.Span, $"{Name}() expects an integer or array argument, got {KindName(address.Type)}");

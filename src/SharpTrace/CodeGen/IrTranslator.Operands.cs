@@ -82,6 +82,9 @@ internal sealed partial class IrTranslator
             case MapValueAddress value:
                 Asm.LoadMapValue(target, value.Map.Ref, value.Offset);
                 break;
+            case KernelVariableAddress variable:
+                Asm.LoadKernelVariable(target, variable.BtfId);
+                break;
             case FunctionAddress function:
                 Asm.LoadFunctionAddress(target, function.Label);
                 break;

@@ -63,6 +63,15 @@ internal sealed record MapValueAddress(LoweredMap Map, int Offset = 0) : Operand
     public override string ToString() => Offset == 0 ? $"&value[{Map.Ref.Name}]" : $"&value[{Map.Ref.Name}]+{Offset}";
 }
 
+/// <summary>
+/// The address of a kernel variable named in the kernel's BTF (<c>percpu_kaddr</c>'s per-CPU variables), a constant
+/// the kernel resolves when it loads the program (BPF_PSEUDO_BTF_ID).
+/// </summary>
+internal sealed record KernelVariableAddress(string Name, int BtfId) : Operand
+{
+    public override string ToString() => $"&ksym[{Name}]";
+}
+
 /// <summary>A place in memory: a stack slot and an offset in it, or a pointer register and an offset from it.</summary>
 internal abstract record Address;
 

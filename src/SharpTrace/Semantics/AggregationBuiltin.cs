@@ -15,8 +15,12 @@ internal abstract class AggregationBuiltin
 
     /// <summary>
     /// Checks the call's arguments (already bound, in order) and returns the value type of the map it fills,
-    /// or null after reporting why it cannot. The default accepts exactly one integer.
+    /// or null after reporting why it cannot. The default is the rule without the config, below.
     /// </summary>
+    internal virtual AggregationType? Bind(CallExpression call, IReadOnlyList<BoundExpression> arguments, DiagnosticBag diagnostics, ProgramConfig config) =>
+        Bind(call, arguments, diagnostics);
+
+    /// <summary>The type rule of an aggregation that does not depend on the config: the default accepts exactly one integer.</summary>
     internal virtual AggregationType? Bind(CallExpression call, IReadOnlyList<BoundExpression> arguments, DiagnosticBag diagnostics)
     {
         if (arguments.Count != 1)

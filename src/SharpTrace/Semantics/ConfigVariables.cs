@@ -41,10 +41,11 @@ internal static class ConfigVariables
         new("str_trunc_trailer", "a string", false, (c, _) => c),
         new("cache_user_symbols", "PER_PID, PER_PROGRAM or NONE", false, (c, v) => v.ToUpperInvariant() is "PER_PID" or "PER_PROGRAM" or "NONE" or "0" or "1" ? c : null),
         new("use_blazesym", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
-        // The newest reference's unstable feature flags: the features they guard are not built here, so they only
+        // The newest reference's unstable feature flags: most features they guard are not built here, so they only
         // have to be valid.
         new("unstable_import_statement", "enable, warn or error", false, (c, v) => Unstable(v) ? c : null),
-        new("unstable_tseries", "enable, warn or error", false, (c, v) => Unstable(v) ? c : null),
+        // tseries reads this one from the settings: it warns or refuses as the reference does.
+        new("unstable_tseries", "enable, warn or error", true, (c, v) => Unstable(v) ? c : null),
         new("unstable_typeinfo", "enable, warn or error", false, (c, v) => Unstable(v) ? c : null),
         new("unstable_dw_ustack", "enable, warn or error", false, (c, v) => Unstable(v) ? c : null),
     ];

@@ -227,7 +227,7 @@ internal sealed partial class StatementBinder
         var arguments = call.Arguments.Select(_expressions.BindExpression).ToList();
         if (arguments.Any(a => a.Type is ErrorType))
             return null;
-        if (function.Bind(call, arguments, _diagnostics) is not { } type)
+        if (function.Bind(call, arguments, _diagnostics, _config) is not { } type)
             return null;
         var map = _maps.Get(access.Name);
         var keys = _expressions.BindKeys(map, access);

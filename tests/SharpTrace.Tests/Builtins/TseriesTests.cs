@@ -30,6 +30,29 @@ public class TseriesTests
     [InlineData("BEGIN { @ = tseries(1, 1s, 5); ⟦@⟧ = count(); }", "Type mismatch for @: trying to assign value of type 'count' when map already contains a value of type 'tseries'")]
     public void ReportsAsTheReferenceDoes(string annotated, string message) => AggregationBinderTests.AssertBindError(annotated, message);
 
+    // The newest bpftrace's unstable-feature rule (its unstable_feature.cpp): warn once by default, an error at the call
+    // with unstable_tseries = error, nothing with enable.
+    private const string UnstableWarning =
+        "Script is using an unstable feature: tseries. To prevent this warning you must explicitly enable it in the config e.g. unstable_tseries=enable";
+
+    [Theory]
+    [InlineData("", new[] { UnstableWarning })]
+    [InlineData("config = { unstable_tseries = warn } ", new[] { UnstableWarning })]
+    [InlineData("config = { unstable_tseries = enable } ", new string[0])]
+    [InlineData("config = { unstable_tseries = 1 } ", new string[0])]
+    public void WarnsOnceThatItIsUnstableUnlessEnabled(string config, string[] warnings)
+    {
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog,
+            SyntaxTree.Parse(config + "BEGIN { @a = tseries(1, 1s, 5); @b = tseries(2, 1s, 5); }"), new NoTracepoints());
+        Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
+        Assert.Equal(warnings, diagnostics.Where(d => !d.IsError).Select(d => d.Message));
+    }
+
+    [Fact]
+    public void IsAnErrorWhenTheConfigSaysSo() =>
+        AggregationBinderTests.AssertBindError("config = { unstable_tseries = error } BEGIN { @ = ⟦tseries(1, 1s, 5)⟧; }",
+            "tseries feature is not enabled by default. To enable this unstable feature, set the config flag to enable. unstable_tseries=enable");
+
     [Fact]
     public void KeepsItsConstantArgumentsAndAKeyForTheInterval()
     {

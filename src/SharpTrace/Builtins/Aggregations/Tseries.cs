@@ -30,6 +30,37 @@ internal sealed class Tseries : AggregationFunction
 
     public override AggregationKind Kind => AggregationKind.Tseries;
 
+    /// <summary>
+    /// The newest bpftrace's rule for an unstable feature, before the call's own checks: <c>unstable_tseries = error</c>
+    /// refuses it at the call, <c>warn</c> (the default) warns once per program (at the first call that is otherwise
+    /// valid), <c>enable</c> says nothing.
+    /// </summary>
+    internal override AggregationType? Bind(CallExpression call, IReadOnlyList<BoundExpression> arguments, DiagnosticBag diagnostics, ProgramConfig config)
+    {
+        var setting = UnstableSetting(config.Settings.GetValueOrDefault("unstable_tseries"));
+        if (setting == "error")
+        {
+            diagnostics.Error(call.Span, "tseries feature is not enabled by default. To enable this unstable feature, set the config flag to enable. unstable_tseries=enable");
+            return null;
+        }
+        var type = Bind(call, arguments, diagnostics);
+        if (type is not null && setting == "warn" && !diagnostics.Items.Any(d => d.Message == UnstableWarning))
+            diagnostics.Warning(call.Span, UnstableWarning);
+        return type;
+    }
+
+    private const string UnstableWarning =
+        "Script is using an unstable feature: tseries. To prevent this warning you must explicitly enable it in the config e.g. unstable_tseries=enable";
+
+    // As the reference reads the flag: true and 1 enable, false and 0 are error, no setting is warn.
+    private static string UnstableSetting(string? text) => text?.ToLowerInvariant() switch
+    {
+        null => "warn",
+        "true" or "1" or "enable" => "enable",
+        "false" or "0" or "error" => "error",
+        var other => other,
+    };
+
     internal override AggregationType? Bind(CallExpression call, IReadOnlyList<BoundExpression> arguments, DiagnosticBag diagnostics)
     {
         // The reference's words (its pre-type check and type checker), in its order.
