@@ -72,6 +72,8 @@ internal sealed partial class ProbeLowerer
                 return register;
             case BoundContextArgument argument:
                 return LowerContextArgument(argument);
+            case BoundContextPointer:
+                return Ir.Context;
             case BoundMemoryRead read:
                 return LowerMemoryScalar(read);
             case BoundStoredMember member:
