@@ -54,19 +54,48 @@ internal sealed unsafe class IteratorLink : IProbeAttachment
     }
 
     /// <summary>The BTF id of the function <c>bpf_iter_NAME</c> an iterator program attaches to, or 0 when the kernel has none.</summary>
-    public static uint FunctionId(string iterator)
+    public static uint FunctionId(string iterator) => FunctionIds([iterator]).GetValueOrDefault(iterator);
+
+    /// <summary>The BTF ids of the functions <c>bpf_iter_NAME</c> of <paramref name="iterators"/> the kernel has, by iterator.</summary>
+    public static Dictionary<string, uint> FunctionIds(IReadOnlyCollection<string> iterators)
     {
+        var found = new Dictionary<string, uint>(StringComparer.Ordinal);
         if (!File.Exists(BtfFile.VmlinuxPath))
-            return 0;
+            return found;
         var btf = BtfFile.Load();
-        var name = Encoding.ASCII.GetBytes("bpf_iter_" + iterator);
-        for (var id = 1; id <= btf.TypeCount; id++)
+        var wanted = iterators.ToDictionary(i => "bpf_iter_" + i, StringComparer.Ordinal);
+        for (var id = 1; id <= btf.TypeCount && found.Count < wanted.Count; id++)
         {
             var type = btf[id];
-            if (type.Kind == BtfKind.Func && btf.GetStringBytes(type.NameOffset).SequenceEqual(name))
-                return (uint)id;
+            if (type.Kind == BtfKind.Func && wanted.TryGetValue(type.Name, out var iterator))
+                found.TryAdd(iterator, (uint)id);
         }
-        return 0;
+        return found;
+    }
+
+    /// <summary>
+    /// Which of <paramref name="iterators"/> this kernel loads an iterator program for (a program returning 0, as
+    /// bpftrace's feature check loads), by iterator.
+    /// </summary>
+    public static Dictionary<string, bool> Loadable(IReadOnlyCollection<string> iterators)
+    {
+        var ids = FunctionIds(iterators);
+        ReadOnlySpan<ulong> returnZero = [0xb7 /* r0 = 0 */, 0x95 /* exit */];
+        var loads = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var iterator in iterators)
+        {
+            try
+            {
+                using var program = BpfProgram.Load(BpfProgramType.Tracing, returnZero, "feature", attachBtfId: ids.GetValueOrDefault(iterator),
+                    expectedAttachType: AttachType);
+                loads[iterator] = true;
+            }
+            catch (KernelException)
+            {
+                loads[iterator] = false;
+            }
+        }
+        return loads;
     }
 
     /// <summary>Runs one iteration, handing each chunk of its text to <paramref name="text"/> until the end.</summary>

@@ -72,6 +72,21 @@ internal sealed class IterProbe : ProbeProvider
     protected override IEnumerable<ListedProbe> Listing(ListingMachine machine) =>
         machine.Tracepoints.Iterators().Select(name => new ListedProbe($"iter:{name}"));
 
+    /// <summary>As bpftrace: an iterator BTF describes but the kernel loads no program for is left out, with a warning.</summary>
+    public override IEnumerable<string> List(string pattern, ListingMachine machine, Action<string> warning)
+    {
+        var listed = new List<string>();
+        foreach (var name in base.List(pattern, machine, warning))
+        {
+            var iterator = name["iter:".Length..];
+            if (machine.IteratorLoads(iterator))
+                listed.Add(name);
+            else
+                warning($"The kernel contains bpf_iter__{iterator} struct but does not support loading an iterator program against it.");
+        }
+        return listed;
+    }
+
     /// <summary><c>-lv</c>, as bpftrace: what <c>ctx</c> holds besides <c>meta</c>, from the prototype of <c>bpf_iter_NAME</c>.</summary>
     public override string ListArguments(string[] parts, ListingMachine machine)
     {

@@ -77,6 +77,9 @@ internal sealed record ListingMachine(
     /// <summary>A user function's parameters as <c>-lv</c> prints them (from DWARF), given the binary's path and the function; empty without debug info.</summary>
     public Func<string, string, IReadOnlyList<string>> UprobeArguments { get; init; } = (_, _) => [];
 
+    /// <summary>Whether this kernel loads a program for the iterator (<c>task</c>), as bpftrace checks before listing it.</summary>
+    public Func<string, bool> IteratorLoads { get; init; } = _ => true;
+
     /// <summary>A kernel function's parameters (from BTF), or null when BTF has no such function.</summary>
     public Func<string, IReadOnlyList<CParameter>?> KernelFunctionArguments { get; init; } = _ => null;
 }

@@ -127,6 +127,33 @@ public sealed class IterProbeTests : KernelTest
         Assert.Contains("iter:bpf_map_elem", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ListingNamesEveryIteratorOfTheKernelsBtfThatLoads()
+    {
+        // The kernel's BTF holds struct bpf_iter__NAME for each iterator; those that need a map to attach to do not load.
+        var result = await SharpTraceRun.RunAsync(["-l", "iter:*"]);
+
+        var listed = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(listed.Order(StringComparer.Ordinal), listed);
+        Assert.Contains("iter:task", listed);
+        Assert.Contains("iter:task_file", listed);
+        Assert.Contains("iter:task_vma", listed);
+        Assert.All(listed, name => Assert.Contains("bpf_iter__" + name["iter:".Length..] + "\0", BtfStrings));
+        Assert.DoesNotContain("iter:bpf_map_elem", listed);
+        Assert.Contains("bpf_iter__bpf_map_elem struct but does not support loading", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerboseListingShowsWhatCtxHoldsBesidesMeta()
+    {
+        var result = await SharpTraceRun.RunAsync(["-lv", "iter:task_file"]);
+
+        Assert.Equal((0, "iter:task_file\n    struct task_struct * task\n    u32 fd\n    struct file * file\n"), (result.ExitCode, result.Stdout));
+    }
+
+    private static string BtfStrings => System.Text.Encoding.ASCII.GetString(File.ReadAllBytes("/sys/kernel/btf/vmlinux"));
+
     private static string Inode(string path)
     {
         using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;

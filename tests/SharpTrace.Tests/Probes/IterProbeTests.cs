@@ -95,6 +95,18 @@ public sealed class IterProbeTests
         Assert.Empty(warnings);
     }
 
+    [Fact]
+    public void AnIteratorTheKernelLoadsNoProgramForIsNotListedAndSaysWhy()
+    {
+        // bpftrace's probe_matcher.cpp checks each iterator as its feature check loads it, and warns (here: sockmap,
+        // bpf_map_elem, bpf_sk_storage_map, which need a map).
+        var listing = new ProbeListing(new FakeTracepoints(), _ => null, _ => null, iteratorLoads: name => name != "task_vma");
+        var warnings = new List<string>();
+
+        Assert.Equal(["iter:task", "iter:task_file"], listing.List("iter:*", warnings.Add));
+        Assert.Equal(["The kernel contains bpf_iter__task_vma struct but does not support loading an iterator program against it."], warnings);
+    }
+
     private static TraceProgram Compile(string script)
     {
         var result = TraceScript.Compile(script, SemanticKit.Tracepoints, null, SemanticKit.Kernel);
