@@ -41,8 +41,8 @@ internal struct MapElemAttr
     [FieldOffset(24)] public ulong Flags;
 }
 
-/// <summary>BPF_PROG_LOAD, through line_info_rec_size.</summary>
-[StructLayout(LayoutKind.Explicit, Size = 96)]
+/// <summary>BPF_PROG_LOAD, through attach_btf_id.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 112)]
 internal unsafe struct ProgLoadAttr
 {
     [FieldOffset(0)] public uint ProgType;
@@ -58,6 +58,7 @@ internal unsafe struct ProgLoadAttr
     [FieldOffset(76)] public uint FuncInfoRecSize;
     [FieldOffset(80)] public ulong FuncInfo;
     [FieldOffset(88)] public uint FuncInfoCount;
+    [FieldOffset(108)] public uint AttachBtfId;
 }
 
 /// <summary>BPF_LINK_CREATE for a perf event (attach type BPF_PERF_EVENT), through perf_event.bpf_cookie.</summary>
@@ -69,6 +70,33 @@ internal struct LinkCreateAttr
     [FieldOffset(8)] public uint AttachType;
     [FieldOffset(12)] public uint Flags;
     [FieldOffset(16)] public ulong BpfCookie;
+}
+
+/// <summary>BPF_LINK_CREATE for an iterator (attach type BPF_TRACE_ITER), through iter_info_len.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 32)]
+internal struct IterLinkCreateAttr
+{
+    [FieldOffset(0)] public uint ProgFd;
+    [FieldOffset(8)] public uint AttachType;
+    [FieldOffset(16)] public ulong IterInfo;
+    [FieldOffset(24)] public uint IterInfoLength;
+}
+
+/// <summary>BPF_ITER_CREATE.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 8)]
+internal struct IterCreateAttr
+{
+    [FieldOffset(0)] public uint LinkFd;
+    [FieldOffset(4)] public uint Flags;
+}
+
+/// <summary>BPF_OBJ_PIN.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 16)]
+internal struct ObjPinAttr
+{
+    [FieldOffset(0)] public ulong Pathname;
+    [FieldOffset(8)] public uint BpfFd;
+    [FieldOffset(12)] public uint FileFlags;
 }
 
 /// <summary>BPF_LINK_CREATE for uprobes (attach type BPF_TRACE_UPROBE_MULTI), through uprobe_multi.pid.</summary>

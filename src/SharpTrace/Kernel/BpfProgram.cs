@@ -36,12 +36,13 @@ internal sealed unsafe class BpfProgram : IDisposable
 
     /// <summary>
     /// Loads raw 8-byte instructions. If the kernel refuses, loads again with a verifier log and throws a
-    /// <see cref="BpfLoadException"/> carrying it.
+    /// <see cref="BpfLoadException"/> carrying it. <paramref name="attachBtfId"/> is the kernel BTF type a tracing
+    /// program attaches to (an iterator's <c>bpf_iter_NAME</c>), 0 for none.
     /// </summary>
     public static BpfProgram Load(BpfProgramType type, ReadOnlySpan<ulong> instructions, string name,
-        string license = "GPL", uint expectedAttachType = 0, BtfFuncInfo? funcInfo = null)
+        string license = "GPL", uint expectedAttachType = 0, BtfFuncInfo? funcInfo = null, uint attachBtfId = 0)
     {
-        var request = new LoadRequest(type, name, license, expectedAttachType, funcInfo);
+        var request = new LoadRequest(type, name, license, expectedAttachType, funcInfo, attachBtfId);
         var fd = request.TryLoad(instructions, [], out var errno);
         if (fd >= 0)
             return new BpfProgram(new FileDescriptor(fd), type, name, expectedAttachType);
@@ -96,7 +97,7 @@ internal sealed unsafe class BpfProgram : IDisposable
     public void Dispose() => _fd.Dispose();
 
     private readonly record struct LoadRequest(
-        BpfProgramType Type, string Name, string License, uint ExpectedAttachType, BtfFuncInfo? FuncInfo)
+        BpfProgramType Type, string Name, string License, uint ExpectedAttachType, BtfFuncInfo? FuncInfo, uint AttachBtfId)
     {
         public int TryLoad(ReadOnlySpan<ulong> instructions, byte[] log, out int errno)
         {
@@ -117,6 +118,7 @@ internal sealed unsafe class BpfProgram : IDisposable
                     LogSize = (uint)log.Length,
                     LogBuf = (ulong)logBuffer,
                     ExpectedAttachType = ExpectedAttachType,
+                    AttachBtfId = AttachBtfId,
                 };
                 ObjectName.Write(Name, attr.ProgName);
                 if (FuncInfo is not null)

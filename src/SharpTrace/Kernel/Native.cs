@@ -67,6 +67,9 @@ internal static unsafe partial class Native
     [LibraryImport(Libc, EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Mount(string source, string target, string fileSystemType, ulong flags, string? data);
 
+    [LibraryImport(Libc, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nuint count);
+
     [LibraryImport(Libc, EntryPoint = "clock_gettime")]
     private static partial int ClockGetTime(int clock, long* time);
 
@@ -142,4 +145,6 @@ internal enum BpfCommand
     MapFreeze = 22,
     MapLookupBatch = 24,
     LinkCreate = 28,
+    ObjPin = 6,
+    IterCreate = 33,
 }

@@ -76,6 +76,8 @@ internal sealed partial class ProbeLowerer
                 return new StackAddress(_bufferVariables[address.Variable]);
             case BoundContextArgument argument:
                 return LowerContextArgument(argument);
+            case BoundContextPointer:
+                return Ir.Context;
             case BoundMemoryRead read:
                 return LowerMemoryScalar(read);
             case BoundStoredMember member:

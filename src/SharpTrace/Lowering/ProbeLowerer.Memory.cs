@@ -19,6 +19,13 @@ internal sealed partial class ProbeLowerer
         var word = Probe.Kind.Context.Arguments == ArgumentSource.Registers
             ? RegisterArguments.Load(Ir, argument.Index, Probe.Kind.Context.ReadsUserMemory)
             : Ir.Load(new PointerAddress(Ir.Context, argument.Index * 8), IrInt.U64);
+        if (argument.EndsProbeIfNull)
+        {
+            var present = Ir.NewLabel("ctx_present");
+            Ir.Branch(IrCondition.Ne, word, new Imm(0), present);
+            Ir.Return(new Imm(0));
+            Ir.Mark(present);
+        }
         if (argument.ArgumentType is not IntegerType { Size: < 8 } integer)
             return word;
         var unused = new Imm(64 - 8 * integer.Size);

@@ -34,6 +34,41 @@ internal sealed partial class ProbeLowerer
     }
 
     /// <summary>
+    /// <c>printf</c> to an iterator's seq_file: the format and the arguments' 64-bit words (a string's word is its
+    /// address on the stack) for <c>bpf_seq_printf(ctx->meta->seq, …)</c>.
+    /// </summary>
+    private void LowerSeqPrintf(BoundSeqPrintf printf)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(printf.Format + "\0");
+        var format = Ir.NewSlot(Align8(bytes.Length));
+        Ir.Fill(format, 0, bytes);
+        Operand data = new Imm(0);
+        if (printf.Arguments.Count > 0)
+        {
+            var words = Ir.NewSlot(8 * printf.Arguments.Count);
+            for (var i = 0; i < printf.Arguments.Count; i++)
+            {
+                var argument = printf.Arguments[i];
+                Operand word;
+                if (argument.Type is StringType text)
+                {
+                    var slot = Ir.NewSlot(Align8(text.Size + 1));
+                    LowerInto(argument, slot, 0, text.Size, padStrings: true);
+                    Ir.Zero(slot, text.Size, Align8(text.Size + 1) - text.Size);
+                    word = new StackAddress(slot);
+                }
+                else
+                    word = LowerScalar(argument);
+                Ir.Store(new SlotAddress(words, 8 * i), 8, word);
+            }
+            data = new StackAddress(words);
+        }
+        var meta = Ir.Load(new PointerAddress(Ir.Context, 0), IrInt.U64);
+        var seq = Ir.Load(new PointerAddress(meta, 0), IrInt.U64);
+        Ir.CallVoid(HelperFunction.SeqPrintf, seq, new StackAddress(format), new Imm(bytes.Length), data, new Imm(8 * printf.Arguments.Count));
+    }
+
+    /// <summary>
     /// A record larger than the stack (join()'s): reserved in the ring buffer, the action id written, then
     /// <paramref name="fill"/> writes the rest through the record's address (the register it is handed), and the
     /// record is submitted. When the buffer has no room, the record is counted as lost and nothing is filled.

@@ -130,6 +130,9 @@ internal sealed partial class ProbeLowerer
             case BoundPrintf s:
                 LowerRecord(s.Action, s.Arguments);
                 break;
+            case BoundSeqPrintf s:
+                LowerSeqPrintf(s);
+                break;
             case BoundExit s:
                 LowerExit(s);
                 break;

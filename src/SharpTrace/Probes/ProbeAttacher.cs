@@ -68,6 +68,8 @@ internal static class ProbeAttacher
     public static BpfProgram Load(BpfProgramType type, ReadOnlySpan<ulong> instructions, string name,
         IReadOnlyList<ProbeSpec> points, string license, BtfFuncInfo? funcInfo)
     {
+        if (points.Count == 1 && ProviderOf(points[0]).LoadTarget(points[0]) is var (attachType, attachBtfId))
+            return BpfProgram.Load(type, instructions, name, license, attachType, funcInfo, attachBtfId);
         if (points.Count > 0 && points.All(p => p.Kind is UprobeProbe or UretprobeProbe && p.Unresolved is null))
         {
             try

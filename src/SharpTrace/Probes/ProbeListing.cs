@@ -15,16 +15,22 @@ namespace SharpTrace.Probes;
 /// <param name="findBinary">The file a uprobe target names (a path, a program on PATH or a library) with its functions, or null when there is none; throws <see cref="CompileException"/> when it cannot be read.</param>
 /// <param name="kinds">The probe kinds; the registered ones when null.</param>
 /// <param name="uprobeArguments">A user function's parameters as <c>-lv</c> prints them, given the binary's path and the function; none when null.</param>
+/// <param name="kernelFunctionArguments">A kernel function's parameters (BTF), for iterators' <c>-lv</c>; none when null.</param>
+/// <param name="iteratorLoads">Whether the kernel loads a program for an iterator; all do when null.</param>
 internal sealed class ProbeListing(
     ITracepointCatalog tracepoints,
     Func<string, IReadOnlyList<CParameter>?> rawTracepointArguments,
     Func<string, UprobeBinary?> findBinary,
     ProbeKinds? kinds = null,
-    Func<string, string, IReadOnlyList<string>>? uprobeArguments = null)
+    Func<string, string, IReadOnlyList<string>>? uprobeArguments = null,
+    Func<string, IReadOnlyList<CParameter>?>? kernelFunctionArguments = null,
+    Func<string, bool>? iteratorLoads = null)
 {
     private readonly ListingMachine _machine = new(tracepoints, rawTracepointArguments, findBinary)
     {
         UprobeArguments = uprobeArguments ?? ((_, _) => []),
+        KernelFunctionArguments = kernelFunctionArguments ?? (_ => null),
+        IteratorLoads = iteratorLoads ?? (_ => true),
     };
     private readonly ProbeKinds _kinds = kinds ?? new ProbeKinds(RegisteredProbeKinds.Create());
 
@@ -33,8 +39,12 @@ internal sealed class ProbeListing(
     {
         var btf = new Lazy<BtfTypes?>(BtfTypes.LoadVmlinux);
         var debugInfo = new UserDebugInfo(DebugFileLocator.Standard);
-        return new ProbeListing(new TracefsCatalog(), name => btf.Value?.FindTracepointArguments(name), ReadBinary,
-            uprobeArguments: (path, function) => debugInfo.For(path)?.ListedParameters(function) ?? []);
+        var catalog = new TracefsCatalog();
+        var iterators = new Lazy<Dictionary<string, bool>>(() => Kernel.IteratorLink.Loadable(catalog.Iterators().ToList()));
+        return new ProbeListing(catalog, name => btf.Value?.FindTracepointArguments(name), ReadBinary,
+            uprobeArguments: (path, function) => debugInfo.For(path)?.ListedParameters(function) ?? [],
+            kernelFunctionArguments: name => btf.Value?.FindFunctionPrototype(name)?.Parameters,
+            iteratorLoads: name => iterators.Value.GetValueOrDefault(name));
     }
 
     // The providers in name order, as bpftrace lists kinds.

@@ -18,6 +18,12 @@ internal abstract class ProbeProvider : ProbeKind
     /// </summary>
     public abstract IProbeAttachment Attach(ProbeSpec spec, BpfProgram program, Func<Tracefs> tracefs);
 
+    /// <summary>
+    /// How the program for <paramref name="spec"/> must be loaded: its expected attach type (enum bpf_attach_type) and
+    /// the kernel BTF type it attaches to (tracing programs); null for neither.
+    /// </summary>
+    public virtual (uint AttachType, uint AttachBtfId)? LoadTarget(ProbeSpec spec) => null;
+
     /// <summary>Why <paramref name="spec"/> cannot attach on this kernel, or null; asked before anything loads.</summary>
     public virtual string? Unavailability(ProbeSpec spec) => null;
 
@@ -70,4 +76,10 @@ internal sealed record ListingMachine(
 {
     /// <summary>A user function's parameters as <c>-lv</c> prints them (from DWARF), given the binary's path and the function; empty without debug info.</summary>
     public Func<string, string, IReadOnlyList<string>> UprobeArguments { get; init; } = (_, _) => [];
+
+    /// <summary>Whether this kernel loads a program for the iterator (<c>task</c>), as bpftrace checks before listing it.</summary>
+    public Func<string, bool> IteratorLoads { get; init; } = _ => true;
+
+    /// <summary>A kernel function's parameters (from BTF), or null when BTF has no such function.</summary>
+    public Func<string, IReadOnlyList<CParameter>?> KernelFunctionArguments { get; init; } = _ => null;
 }

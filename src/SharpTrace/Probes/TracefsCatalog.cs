@@ -9,6 +9,7 @@ internal sealed class TracefsCatalog : ITracepointCatalog
     private readonly Dictionary<(string, string), TracepointFormat?> _formats = [];
     private List<(string Category, string Name)>? _events;
     private List<string>? _rawTracepoints;
+    private List<string>? _iterators;
     private Tracefs? _tracefs;
 
     /// <summary>tracefs, mounted on first use.</summary>
@@ -18,6 +19,21 @@ internal sealed class TracefsCatalog : ITracepointCatalog
 
     /// <summary>Raw tracepoints from the kernel's BTF, which describes each as a typedef <c>btf_trace_NAME</c>.</summary>
     public IEnumerable<string> RawTracepoints() => _rawTracepoints ??= KernelBtfNames.WithPrefix("btf_trace_").ToList();
+
+    /// <summary>
+    /// Iterators from the kernel's BTF: a context struct <c>bpf_iter__NAME</c> and the function <c>bpf_iter_NAME</c> the
+    /// program attaches to (the verifier's <c>__safe_trusted</c> variants of the structs are not iterators).
+    /// </summary>
+    public IEnumerable<string> Iterators()
+    {
+        if (_iterators is null)
+        {
+            var names = KernelBtfNames.WithPrefix("bpf_iter_").ToHashSet(StringComparer.Ordinal);
+            _iterators = names.Where(n => n.StartsWith('_') && !n.EndsWith("__safe_trusted", StringComparison.Ordinal) && names.Contains(n[1..]))
+                .Select(n => n[1..]).Order(StringComparer.Ordinal).ToList();
+        }
+        return _iterators;
+    }
 
     public TracepointFormat? Format(string category, string name)
     {

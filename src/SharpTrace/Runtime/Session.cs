@@ -95,10 +95,11 @@ internal sealed partial class Session : IDisposable
             _ringBuffer!.Drain(HandleRecord);
             if (!_exitRequested && !StopRequested)
                 _started();
+            var iterated = !_exitRequested && !StopRequested && RunIterators();
             // A program of begin and end probes only has nothing to wait for: it ends once BEGIN's output is handled,
             // as the newest bpftrace does (0.17 waits for Ctrl-C); with -c or -p it waits for that process.
             var config = _program.Bound.Config;
-            var waits = _loaded.Any(p => p.Probe.Probe.Kind.Run is ProbeRun.Attached or ProbeRun.OnSignal) || config.ChildPid is not null || config.TargetPid is not null;
+            var waits = !iterated && _loaded.Any(p => p.Probe.Probe.Kind.Run is ProbeRun.Attached or ProbeRun.OnSignal) || config.ChildPid is not null || config.TargetPid is not null;
             while (waits && !_exitRequested && !cancellation.IsCancellationRequested && !abandon.IsCancellationRequested)
             {
                 // Output is flushed in batches: whenever the reader has caught up with the kernel, never per record.
@@ -247,6 +248,39 @@ internal sealed partial class Session : IDisposable
             });
         if (complete)
             _output.AttachedProbes(count);
+    }
+
+    /// <summary>
+    /// iter probes, once attached: each iterator is read to its end and its text printed a line at a time, or pinned
+    /// in bpffs (bpftrace's message says where); then the run ends, as bpftrace's does. False without iter probes.
+    /// </summary>
+    private bool RunIterators()
+    {
+        var iterators = _attachments.OfType<IteratorLink>().ToList();
+        foreach (var iterator in iterators)
+        {
+            if (iterator.PinPath.Length > 0)
+            {
+                _output.Printf($"Program pinned to {iterator.Pin(iterator.PinPath)}\n");
+                continue;
+            }
+            var pending = new System.Text.StringBuilder();
+            iterator.Read(text =>
+            {
+                pending.Append(text);
+                var end = pending.ToString().LastIndexOf('\n');
+                if (end < 0)
+                    return;
+                foreach (var line in pending.ToString(0, end + 1).Split('\n')[..^1])
+                    _output.Printf(line + "\n");
+                pending.Remove(0, end + 1);
+            });
+            if (pending.Length > 0)
+                _output.Printf(pending.ToString());
+        }
+        if (iterators.Count > 0)
+            _ringBuffer!.Drain(HandleRecord);
+        return iterators.Count > 0;
     }
 
     private void StopProbes() => ConcurrentRelease.Run(_attachments, a => a.Stop());

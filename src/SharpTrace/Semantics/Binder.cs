@@ -133,7 +133,7 @@ internal sealed class Binder
         var statements = new StatementBinder(context, scope);
 
         var predicate = probe.Predicate is null ? null : statements.BindPredicate(probe.Predicate);
-        if (_config.TargetPid is { } targetPid && kind.Run == ProbeRun.Attached)
+        if (_config.TargetPid is { } targetPid && kind.FiltersTargetPid)
             predicate = OnlyForProcess(targetPid, probe.Span, predicate);
         var body = statements.BindBlock(probe.Body);
         var bound = new BoundProbe(probe.Span, kind, specs, predicate, body, statements.ProbeVariables()) { CannotRun = scope.CannotRun };

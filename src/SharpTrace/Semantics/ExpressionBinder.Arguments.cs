@@ -127,4 +127,6 @@ internal sealed record BoundArgumentsRecord(TextSpan Span, IReadOnlyList<BoundCo
 /// <summary>Argument <see cref="Index"/> of a context that is an array of u64 words, narrowed to its C type.</summary>
 internal sealed record BoundContextArgument(TextSpan Span, int Index, BpfType ArgumentType) : BoundCall(Span, ArgumentType)
 {
+    /// <summary>Whether the probe returns at once when the word is 0 (an iterator's <c>ctx</c> pointers, null on its last call).</summary>
+    public bool EndsProbeIfNull { get; init; }
 }

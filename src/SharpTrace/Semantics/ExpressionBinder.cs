@@ -114,6 +114,8 @@ internal sealed partial class ExpressionBinder
                 return BindBtfArgument(field);
             case FieldAccess { Target: Identifier { Name: "args" } } field:
                 return BindTracepointField(field);
+            case FieldAccess { Target: Identifier { Name: "ctx" } } field:
+                return BindContextField(field);
             case FieldAccess { IsArrow: false } field when IsTupleIndex(field.Field):
                 return BindTupleElement(field);
             case IncrementExpression increment:
@@ -213,6 +215,8 @@ internal sealed partial class ExpressionBinder
         }
         if (BindConstant(identifier) is { } constant)
             return constant;
+        if (identifier.Name == "ctx")
+            return BindContextPointer(identifier);
         if (identifier.Name == "args" && _probeKind.Context.Args == ArgsSource.DwarfFunction)
             return BindUprobeArgsRecord(identifier);
         if (identifier.Name == "args" && _probeKind.Context.Args != ArgsSource.TracepointFormat)

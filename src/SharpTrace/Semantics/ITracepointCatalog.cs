@@ -12,4 +12,7 @@ internal interface ITracepointCatalog
 
     /// <summary>The names raw tracepoints can attach to (e.g. "sched_switch"); none unless the catalog knows them.</summary>
     IEnumerable<string> RawTracepoints() => [];
+
+    /// <summary>The kernel's BPF iterators (<c>task</c>, <c>task_file</c>: BTF's <c>struct bpf_iter__NAME</c>); none unless the catalog knows them.</summary>
+    IEnumerable<string> Iterators() => [];
 }

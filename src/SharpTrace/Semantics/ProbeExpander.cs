@@ -36,6 +36,11 @@ internal sealed class ProbeExpander(ITracepointCatalog tracepoints, ProbeKinds k
             diagnostics.Error(probe.AttachPoints[0].Span, "A probe's attach points must all be of one kind");
             return [];
         }
+        if (specs[0].Kind.AttachPointsProblem(specs) is { } problem)
+        {
+            diagnostics.Error(probe.AttachPoints[^1].Span, problem);
+            return [];
+        }
         return specs;
     }
 

@@ -28,6 +28,9 @@ internal abstract class ProbeKind
     /// <summary>When the probe runs: attached to the kernel, or in our own process at start (BEGIN) or exit (END).</summary>
     public virtual ProbeRun Run => ProbeRun.Attached;
 
+    /// <summary>Whether <c>-p PID</c> runs the probe only in that process (a predicate); iterators pass the process to the kernel instead.</summary>
+    public virtual bool FiltersTargetPid => Run == ProbeRun.Attached;
+
     /// <summary>Whether <c>--probe-filter</c> applies to this kind's probes: not to those bpftrace calls special (BEGIN, END, <c>self</c>).</summary>
     public virtual bool Filtered => Run == ProbeRun.Attached;
 
@@ -36,6 +39,9 @@ internal abstract class ProbeKind
     /// error over the attach point, when it names nothing or is malformed.
     /// </summary>
     public abstract IEnumerable<ProbeSpec> Resolve(AttachPoint point, ProbeResolution resolution);
+
+    /// <summary>Why one probe cannot have all of <paramref name="specs"/> (an iterator takes one), in bpftrace's words, or null.</summary>
+    public virtual string? AttachPointsProblem(IReadOnlyList<ProbeSpec> specs) => null;
 
     /// <summary>
     /// Whether <paramref name="specs"/>, the attach points of one probe, need a program each whatever the body reads
@@ -48,6 +54,9 @@ internal abstract class ProbeKind
     /// <paramref name="specs"/> (an <c>argN</c> a usdt probe does not have), or null.
     /// </summary>
     public virtual string? VariableProblem(IReadOnlyList<ProbeSpec> specs, string name) => null;
+
+    /// <summary>The kernel struct <c>ctx</c> points to at <paramref name="spec"/> (<c>bpf_iter__task</c>), or null where <c>ctx</c> is refused.</summary>
+    public virtual string? ContextStruct(ProbeSpec spec) => null;
 
     /// <summary>An attach point's full name as bpftrace prints it (<see cref="ProbeSpec.ToString"/>).</summary>
     public virtual string Describe(ProbeSpec spec) => $"{Name}:{spec.Target}:{spec.Name}";
@@ -144,6 +153,12 @@ internal sealed record ProbeContext
 
     /// <summary>Whether integers used as pointers (<c>str(arg0)</c>) point into user memory.</summary>
     public bool ReadsUserMemory { get; init; }
+
+    /// <summary>
+    /// Whether <c>printf</c> writes to the context's seq_file (<c>bpf_seq_printf</c>, iterators: the text is what
+    /// reading the iterator returns) instead of sending a record.
+    /// </summary>
+    public bool PrintsToSeqFile { get; init; }
 }
 
 /// <summary>

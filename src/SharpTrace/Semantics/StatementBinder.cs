@@ -431,6 +431,8 @@ internal sealed partial class StatementBinder
     {
         if (_expressions.BindFormat(call) is not { } bound)
             return null;
+        if (_probeKind.Context.PrintsToSeqFile)
+            return SeqPrintf.Bind(span, call.Arguments[0].Span, bound, _diagnostics);
         var id = _context.AddAction(id => new PrintfAction(id, bound.Format, bound.Types));
         return new BoundPrintf(span, id, bound.Arguments);
     }

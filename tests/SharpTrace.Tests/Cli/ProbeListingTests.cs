@@ -105,7 +105,6 @@ public sealed class ProbeListingTests
     [InlineData("kprobe:vfs_*", "kprobes are not available: this kernel is built without CONFIG_KPROBES")]
     [InlineData("kr:vfs_read", "kretprobes are not available: this kernel is built without CONFIG_KPROBES")]
     [InlineData("kfunc:*", "fentry probes are not available: this kernel refuses BPF trampolines (EPERM)")]
-    [InlineData("iter:task", "Probe type 'iter' is not supported yet")]
     public void KindsThisMachineCannotRunListNothingAndSayWhy(string pattern, string warning)
     {
         var (probes, warnings) = List(pattern);

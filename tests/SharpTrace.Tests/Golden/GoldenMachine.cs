@@ -66,5 +66,7 @@ public sealed class GoldenMachine : IDisposable
         }
 
         public IEnumerable<string> RawTracepoints() => ["sched_switch", "sched_wakeup", "sys_enter", "sys_exit"];
+
+        public IEnumerable<string> Iterators() => ["task", "task_file", "task_vma"];
     }
 }

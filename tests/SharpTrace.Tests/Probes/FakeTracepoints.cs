@@ -26,4 +26,6 @@ internal sealed class FakeTracepoints : ITracepointCatalog
         (category, name) == ("syscalls", "sys_enter_getpid") ? GetPid : null;
 
     public IEnumerable<string> RawTracepoints() => ["sched_switch", "sched_wakeup", "sys_enter", "sys_exit"];
+
+    public IEnumerable<string> Iterators() => ["task", "task_file", "task_vma"];
 }

@@ -32,6 +32,22 @@ internal static class SemanticKit
             char comm[16];
         };
         struct nope_fwd;
+        struct bpf_iter_meta { void *seq; unsigned long long session_id; unsigned long long seq_num; };
+        struct inode { unsigned long i_ino; };
+        struct file { struct inode *f_inode; unsigned int f_flags; };
+        struct vm_area_struct { unsigned long vm_start; unsigned long vm_end; struct file *vm_file; };
+        struct bpf_iter__task { union { struct bpf_iter_meta *meta; }; union { struct task_struct *task; }; };
+        struct bpf_iter__task_file {
+            union { struct bpf_iter_meta *meta; };
+            union { struct task_struct *task; };
+            unsigned int fd;
+            union { struct file *file; };
+        };
+        struct bpf_iter__task_vma {
+            union { struct bpf_iter_meta *meta; };
+            union { struct task_struct *task; };
+            union { struct vm_area_struct *vma; };
+        };
         enum pid_type { PIDTYPE_PID, PIDTYPE_TGID, PIDTYPE_PGID };
         """);
 
@@ -104,6 +120,8 @@ internal static class SemanticKit
             """);
 
         public IEnumerable<(string Category, string Name)> List() => [("syscalls", "sys_enter_openat"), ("sched", "sched_process_exec")];
+
+        public IEnumerable<string> Iterators() => ["task", "task_file", "task_vma"];
 
         public TracepointFormat? Format(string category, string name) => (category, name) switch
         {

@@ -1,0 +1,65 @@
+using SharpTrace.Semantics.CTypes;
+using SharpTrace.Syntax;
+using SharpTrace.Syntax.Ast;
+
+namespace SharpTrace.Semantics;
+
+/// <summary>
+/// <c>ctx</c> in probes whose context is a kernel struct (<see cref="ProbeKind.ContextStruct"/>): an iterator's
+/// <c>struct bpf_iter__NAME *</c>. Its members are read straight from the context, as the verifier demands; a pointer
+/// member that is null (the iterator's last call, after the last object) ends the probe there, as bpftrace does.
+/// </summary>
+internal sealed partial class ExpressionBinder
+{
+    private BoundExpression BindContextPointer(Identifier identifier)
+    {
+        if (ContextStructType(identifier.Span) is not { } type)
+            return Error(identifier.Span);
+        return new BoundContextPointer(identifier.Span, new PointerType(type, IsUserSpace: false));
+    }
+
+    private BoundExpression BindContextField(FieldAccess access)
+    {
+        if (ContextStructType(access.Target.Span) is not CStructType type)
+            return Error(access.Span);
+        if (type.FindMember(access.Field) is not { } member)
+        {
+            _diagnostics.ReportUnknownField(access.Span, type.Name, access.Field);
+            return Error(access.Span);
+        }
+        BpfType? valueType = member.Type.Resolved switch
+        {
+            CPointerType p => new PointerType(p.Target, p.IsUser),
+            CIntegerType or CEnumType or CBoolType when !member.IsBitfield => ValueTypeOf(member.Type, false),
+            _ => null,
+        };
+        if (valueType is null || member.BitOffset % 64 != 0)
+        {
+            _diagnostics.ReportUnsupported(access.Span, $"Reading a ctx field of type '{member.Type.Name}'");
+            return Error(access.Span);
+        }
+        return new BoundContextArgument(access.Span, member.Offset / 8, valueType) { EndsProbeIfNull = valueType is PointerType };
+    }
+
+    /// <summary>The struct <c>ctx</c> points to in this probe; null, with bpftrace's error, where there is none.</summary>
+    private CStructType? ContextStructType(TextSpan span)
+    {
+        if (_probeKind.ContextStruct(_probeSpecs[0]) is not { } tag)
+        {
+            var kind = _probeKind.Run == ProbeRun.Attached ? _probeKind.Name : "special";
+            _diagnostics.Error(span, $"The ctx builtin can not be used with '{kind}' probes");
+            return null;
+        }
+        if (_context.Types.FindTagged("struct", tag)?.Resolved is not CStructType { IsComplete: true } type)
+        {
+            _diagnostics.ReportUnknownStruct(span, "struct " + tag);
+            return null;
+        }
+        return type;
+    }
+}
+
+/// <summary>The probe's context pointer itself (<c>ctx</c> as a value).</summary>
+internal sealed record BoundContextPointer(TextSpan Span, PointerType PointerType) : BoundCall(Span, PointerType)
+{
+}
