@@ -102,10 +102,19 @@ internal abstract class UserFunctionProbe : ProbeProvider
                 specs.Add(new ProbeSpec(this, path, symbol.Name)
                 {
                     Offset = offset, FileOffset = fileOffset, DebugInfo = resolution.DebugInfo, Pid = resolution.ProbedPid,
+                    Unresolved = UnknownBoundary(symbol, function, offset, resolution),
                 });
         }
         return specs;
     }
+
+    // The newest bpftrace's refusal, without --unsafe, of a function named exactly whose symbol has size 0 (hand-written
+    // assembly, _init): where its instructions end is not known. Wildcards attach through uprobe_multi unchecked, as there.
+    private static string? UnknownBoundary(ElfSymbol symbol, string function, ulong offset, ProbeResolution resolution) =>
+        symbol.Size == 0 && offset == 0 && !Wildcard.Has(function) && resolution.Config?.Unsafe != true
+            ? $"Could not determine boundary for {symbol.Name} (symbol has size 0).\nUse --unsafe to force attachment. "
+              + "WARNING: This option could lead to data corruption in the target process."
+            : null;
 
     public override string Describe(ProbeSpec spec)
     {
