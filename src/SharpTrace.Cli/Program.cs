@@ -64,7 +64,13 @@ internal static partial class Program
 
             var source = LoadSource(options);
             if (source is null && options.List)
-                return Print(TraceScript.ListProbes(options.ListPattern, options.Verbose, Warn), newline: false);
+            {
+                if (options.Pid is { } listed && TargetProcess.Check(listed) is { } listedError)
+                    return Fail(listedError);
+                return Print(options.Pid is { } process
+                    ? TraceScript.ListProbesOfProcess(options.ListPattern, options.Verbose, process, Warn)
+                    : TraceScript.ListProbes(options.ListPattern, options.Verbose, Warn), newline: false);
+            }
             if (source is null)
                 return Fail("give a program with -e 'program' or a script file (see --help)");
 

@@ -62,7 +62,7 @@ public sealed class TraceProgram
     /// <summary>The probes, as <c>TraceProgram: BEGIN, tracepoint:syscalls:sys_enter_openat</c>.</summary>
     public override string ToString() => $"TraceProgram: {string.Join(", ", ProbeNames)}";
 
-    /// <summary>This program's attach points matching <paramref name="pattern"/>, as <see cref="TraceScript.ListProbes"/> lists them.</summary>
+    /// <summary>This program's attach points matching <paramref name="pattern"/>, as <see cref="TraceScript.ListProbes(string?, bool, Action{string}?)"/> lists them.</summary>
     public string ListProbes(string? pattern, bool withArguments, Action<string>? warning = null)
     {
         var points = _program.Bound.Probes.SelectMany(p => p.AttachPoints).Select(a => a.ToString())

@@ -81,9 +81,20 @@ public static class TraceScript
     /// nothing (kprobes on a kernel without them). Throws <see cref="CodeGen.CompileException"/> when a uprobe
     /// pattern's binary does not exist or cannot be read.
     /// </summary>
-    public static string ListProbes(string? pattern, bool withArguments, Action<string>? warning = null)
+    public static string ListProbes(string? pattern, bool withArguments, Action<string>? warning = null) =>
+        List(pattern, withArguments, pid: null, warning);
+
+    /// <summary>
+    /// <see cref="ListProbes(string?, bool, Action{string}?)"/> as <c>sharptrace -l -p PID</c> lists: binaries named as
+    /// process <paramref name="pid"/> sees them, and uprobe and usdt patterns without a binary (or with a wildcard one)
+    /// listing the probes of every file it maps, named under <c>/proc/PID/root</c>.
+    /// </summary>
+    public static string ListProbesOfProcess(string? pattern, bool withArguments, int pid, Action<string>? warning = null) =>
+        List(pattern, withArguments, pid, warning);
+
+    private static string List(string? pattern, bool withArguments, int? pid, Action<string>? warning)
     {
-        var listing = ProbeListing.ForThisMachine();
+        var listing = ProbeListing.ForThisMachine(pid);
         warning ??= _ => { };
         return listing.Format(listing.List(pattern, warning).ToList(), withArguments, warning);
     }

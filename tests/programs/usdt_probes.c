@@ -2,7 +2,7 @@
 // Usage: usdt_probes [ROUNDS] [--wait-for-semaphore]
 //   Fires every probe ROUNDS times (1 by default), 100 ms apart, then prints "semaphore N" once per round:
 //   the value of the usdt_probes:guarded semaphore as the program saw it. With --wait-for-semaphore it first waits
-//   (up to 10 s) until a tracer raises that semaphore, so a test can start the program before attaching.
+//   (up to 10 s) until a tracer raises that semaphore, then 200 ms more, so a test can start the program before attaching.
 // Probes (provider usdt_probes unless named):
 //   sizes      arg0 s8 -5, arg1 u8 250, arg2 s16 -30000, arg3 u16 60000, arg4 s32 -2000000000, arg5 u32 4000000000,
 //              arg6 s64 -9000000000000000000, arg7 u64 18000000000000000000 (volatile locals: gcc loads them into registers of each width)
@@ -106,8 +106,13 @@ int main(int argc, char **argv)
 {
     int rounds = argc > 1 ? atoi(argv[1]) : 1;
     if (argc > 2 && strcmp(argv[2], "--wait-for-semaphore") == 0)
+    {
         for (int waited = 0; waited < 1000 && !GUARDED_ENABLED(); waited++)
             sleep_ms(10);
+        // The kernel raises the semaphore when the probe's perf event opens, before the tracer sets its program on
+        // the event: give it time to, so that the first round is seen.
+        sleep_ms(200);
+    }
     volatile int32_t array[4] = {-11, -22, -33, -44};
     for (int round = 1; round <= rounds; round++)
     {

@@ -18,8 +18,11 @@ internal sealed class UprobeMultiLink : IProbeAttachment
 
     private UprobeMultiLink(FileDescriptor fd) => _fd = fd;
 
-    /// <summary>Attaches <paramref name="program"/> at each of <paramref name="fileOffsets"/> in <paramref name="path"/>, in every process.</summary>
-    public static unsafe UprobeMultiLink Attach(BpfProgram program, string path, IReadOnlyList<ulong> fileOffsets, bool isReturn, string description)
+    /// <summary>
+    /// Attaches <paramref name="program"/> at each of <paramref name="fileOffsets"/> in <paramref name="path"/>, in every
+    /// process, or only in process <paramref name="pid"/> (the kernel then installs the probes in that process alone).
+    /// </summary>
+    public static unsafe UprobeMultiLink Attach(BpfProgram program, string path, IReadOnlyList<ulong> fileOffsets, bool isReturn, int? pid, string description)
     {
         var pathBytes = Encoding.UTF8.GetBytes(path + "\0");
         var offsets = fileOffsets.ToArray();
@@ -34,6 +37,7 @@ internal sealed class UprobeMultiLink : IProbeAttachment
                 Offsets = (ulong)o,
                 Count = (uint)offsets.Length,
                 Flags = isReturn ? FlagReturn : 0,
+                Pid = (uint)(pid ?? 0),
             };
             var fd = Native.Bpf(BpfCommand.LinkCreate, ref attr);
             if (fd < 0)

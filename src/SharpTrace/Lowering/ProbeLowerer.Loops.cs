@@ -49,6 +49,12 @@ internal sealed partial class ProbeLowerer
             case BoundContinue:
                 Ir.Goto(_continue ?? throw NotSupported("continue outside of a loop"));
                 return true;
+            case BoundReturn { Value: { } value }:
+                // The value is the program's return; a for body is a callback of its own, which cannot return it.
+                if (_loopBody is not null)
+                    throw NotSupported("return with a value inside a for loop");
+                Ir.Return(LowerScalar(value));
+                return true;
             case BoundReturn:
                 Ir.Goto(_loopBody?.Leave ?? _end);
                 return true;

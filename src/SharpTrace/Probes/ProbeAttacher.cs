@@ -36,14 +36,14 @@ internal static class ProbeAttacher
         }
         // A program loaded for uprobe_multi links takes all its uprobes of one file through one link.
         var linked = rest.Where(p => p.Program.ExpectedAttachType == UprobeMultiLink.AttachType).ToList();
-        foreach (var group in linked.GroupBy(p => (p.Program, p.Spec.Kind, p.Spec.Target)))
+        foreach (var group in linked.GroupBy(p => (p.Program, p.Spec.Kind, p.Spec.Target, p.Spec.Pid)))
         {
             if (stop())
                 return false;
             var first = group.First().Spec;
             var description = group.Count() == 1 ? first.ToString() : $"{first} and {group.Count() - 1} more";
             attached(UprobeMultiLink.Attach(group.Key.Program, group.Key.Target, group.Select(p => p.Spec.FileOffset).ToList(),
-                group.Key.Kind is UretprobeProbe, description));
+                group.Key.Kind is UretprobeProbe, first.Pid, description));
         }
         foreach (var (spec, program) in rest.Where(p => p.Program.ExpectedAttachType != UprobeMultiLink.AttachType))
         {

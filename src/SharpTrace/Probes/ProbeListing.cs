@@ -17,6 +17,8 @@ namespace SharpTrace.Probes;
 /// <param name="uprobeArguments">A user function's parameters as <c>-lv</c> prints them, given the binary's path and the function; none when null.</param>
 /// <param name="kernelFunctionArguments">A kernel function's parameters (BTF), for iterators' <c>-lv</c>; none when null.</param>
 /// <param name="iteratorLoads">Whether the kernel loads a program for an iterator; all do when null.</param>
+/// <param name="pid"><c>-l -p PID</c>: the process whose mapped files uprobe and usdt patterns without a binary list.</param>
+/// <param name="mappedFiles">The ELF files a process maps, under <c>/proc/PID/root</c>; none when null.</param>
 internal sealed class ProbeListing(
     ITracepointCatalog tracepoints,
     Func<string, IReadOnlyList<CParameter>?> rawTracepointArguments,
@@ -24,27 +26,34 @@ internal sealed class ProbeListing(
     ProbeKinds? kinds = null,
     Func<string, string, IReadOnlyList<string>>? uprobeArguments = null,
     Func<string, IReadOnlyList<CParameter>?>? kernelFunctionArguments = null,
-    Func<string, bool>? iteratorLoads = null)
+    Func<string, bool>? iteratorLoads = null,
+    int? pid = null,
+    Func<int, IReadOnlyList<string>>? mappedFiles = null)
 {
     private readonly ListingMachine _machine = new(tracepoints, rawTracepointArguments, findBinary)
     {
         UprobeArguments = uprobeArguments ?? ((_, _) => []),
         KernelFunctionArguments = kernelFunctionArguments ?? (_ => null),
         IteratorLoads = iteratorLoads ?? (_ => true),
+        Pid = pid,
+        MappedFiles = mappedFiles ?? (_ => []),
     };
     private readonly ProbeKinds _kinds = kinds ?? new ProbeKinds(RegisteredProbeKinds.Create());
 
-    /// <summary>The listing of this machine: tracepoints from tracefs, raw tracepoints from BTF, uprobes from ELF files.</summary>
-    public static ProbeListing ForThisMachine()
+    /// <summary>
+    /// The listing of this machine: tracepoints from tracefs, raw tracepoints from BTF, uprobes from ELF files; with
+    /// <paramref name="pid"/> (<c>-p</c>), binaries as that process sees them and the files it maps.
+    /// </summary>
+    public static ProbeListing ForThisMachine(int? pid = null)
     {
         var btf = new Lazy<BtfTypes?>(BtfTypes.LoadVmlinux);
         var debugInfo = new UserDebugInfo(DebugFileLocator.Standard);
         var catalog = new TracefsCatalog();
         var iterators = new Lazy<Dictionary<string, bool>>(() => Kernel.IteratorLink.Loadable(catalog.Iterators().ToList()));
-        return new ProbeListing(catalog, name => btf.Value?.FindTracepointArguments(name), ReadBinary,
+        return new ProbeListing(catalog, name => btf.Value?.FindTracepointArguments(name), target => ReadBinary(target, pid),
             uprobeArguments: (path, function) => debugInfo.For(path)?.ListedParameters(function) ?? [],
             kernelFunctionArguments: name => btf.Value?.FindFunctionPrototype(name)?.Parameters,
-            iteratorLoads: name => iterators.Value.GetValueOrDefault(name));
+            iteratorLoads: name => iterators.Value.GetValueOrDefault(name), pid: pid, mappedFiles: UprobeTargets.MappedFiles);
     }
 
     // The providers in name order, as bpftrace lists kinds.
@@ -68,7 +77,12 @@ internal sealed class ProbeListing(
             return [pattern];
         var colon = pattern.IndexOf(':');
         if (colon < 0)
-            return Providers.Where(p => p.ListedByDefault).SelectMany(p => p.List(pattern == "*" ? "*" : "*:" + pattern, _machine, warning));
+        {
+            var kernel = Providers.Where(p => p.ListedByDefault).SelectMany(p => p.List(pattern == "*" ? "*" : "*:" + pattern, _machine, warning));
+            // With -p, as the newest bpftrace, the process's uprobes and usdt probes too.
+            return _machine.Pid is null ? kernel
+                : kernel.Concat(Providers.Where(p => !p.ListedByDefault).SelectMany(p => p.ListUnderWildcardProvider("*:" + pattern, _machine)));
+        }
 
         var written = pattern[..colon];
         if (Wildcard.Has(written))
@@ -105,9 +119,9 @@ internal sealed class ProbeListing(
         return text.ToString();
     }
 
-    private static UprobeBinary? ReadBinary(string target)
+    private static UprobeBinary? ReadBinary(string target, int? pid)
     {
-        if (UprobeTargets.Find(target) is not { } path)
+        if (UprobeTargets.Find(target, pid) is not { } path)
             return null;
         try
         {

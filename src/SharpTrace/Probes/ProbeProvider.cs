@@ -82,4 +82,30 @@ internal sealed record ListingMachine(
 
     /// <summary>A kernel function's parameters (from BTF), or null when BTF has no such function.</summary>
     public Func<string, IReadOnlyList<CParameter>?> KernelFunctionArguments { get; init; } = _ => null;
+    /// <summary><c>-l -p PID</c>: the process whose mapped files uprobe and usdt patterns without a binary (or with a wildcard one) list.</summary>
+    public int? Pid { get; init; }
+    /// <summary>The ELF files a process maps, named under <c>/proc/PID/root</c> (<see cref="UprobeTargets.MappedFiles"/>).</summary>
+    public Func<int, IReadOnlyList<string>> MappedFiles { get; init; } = _ => [];
+    /// <summary>
+    /// With <see cref="Pid"/>, the files the process maps that <paramref name="target"/> (a pattern, "" for any)
+    /// matches, with their functions and probes; unreadable ones are left out.
+    /// </summary>
+    public IEnumerable<UprobeBinary> MappedBinaries(int pid, string target)
+    {
+        var root = $"/proc/{pid}/root";
+        foreach (var file in MappedFiles(pid).Where(f => target.Length == 0 || Wildcard.Matches(target, f) || Wildcard.Matches(target, f[root.Length..])))
+        {
+            UprobeBinary? binary;
+            try
+            {
+                binary = FindBinary(file);
+            }
+            catch (CodeGen.CompileException)
+            {
+                continue;
+            }
+            if (binary is not null)
+                yield return binary;
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SharpTrace.CodeGen;
 using SharpTrace.Kernel;
+using SharpTrace.Kernel.Elf;
 using SharpTrace.Probes;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax.Ast;
@@ -15,8 +16,9 @@ namespace SharpTrace.Probes;
 /// (<see cref="UprobeSourceLocation"/>), and <c>uretprobe</c> (<c>ur</c>):
 /// a user function of a program or library (found by <see cref="UprobeTargets"/>), wildcards in the function. The
 /// context is a <c>struct pt_regs</c>: <c>arg0</c>.. in a uprobe, <c>retval</c> in a uretprobe, pointers into user
-/// memory. Attached as a perf event of the uprobe PMU at the file offset found through the ELF load segments, seen
-/// in every process that maps the file.
+/// memory. Attached as a perf event of the uprobe PMU (or through a uprobe_multi link) at the file offset found through
+/// the ELF load segments, seen in every process that maps the file, or with <c>-p PID</c> only in that process (its
+/// target named as the process sees it, a wildcard target matching the files it maps).
 /// </summary>
 internal abstract class UserFunctionProbe : ProbeProvider
 {
@@ -41,6 +43,21 @@ internal abstract class UserFunctionProbe : ProbeProvider
             return [];
         }
         var (target, function) = (point.Parts[0], point.Parts[1]);
+        // With -p, a wildcard target is every file the process maps that it matches (uprobe:*:malloc).
+        if (Wildcard.Has(target) && UprobeTargets.OpenMapped(target, resolution) is { } mapped)
+        {
+            if (!AttachPointText.TrySplitOffset(ref function, !IsReturn, point, diagnostics, out var mappedOffset))
+                return [];
+            var found = new List<ProbeSpec>();
+            foreach (var (file, contents) in mapped)
+                if (InFile(file, contents, function, mappedOffset, point, resolution) is not { } inFile)
+                    return [];
+                else
+                    found.AddRange(inFile.Where(s => s.Unresolved is null));
+            if (found.Count == 0)
+                resolution.NoMatches(point, this, $"{target}:{point.Parts[1]}");
+            return found;
+        }
         if (UprobeTargets.Open(Name, target, point, resolution) is not ({ } path, { } elf))
             return [];
 
@@ -51,21 +68,27 @@ internal abstract class UserFunctionProbe : ProbeProvider
                 diagnostics.Error(point.Span, $"Could not resolve address: {path}:{function}");
                 return [];
             }
-            return [new ProbeSpec(this, path) { Offset = address, FileOffset = fileOffset }];
+            return [new ProbeSpec(this, path) { Offset = address, FileOffset = fileOffset, Pid = resolution.ProbedPid }];
         }
 
         if (!AttachPointText.TrySplitOffset(ref function, !IsReturn, point, diagnostics, out var offset))
             return [];
+        var specs = InFile(path, elf, function, offset, point, resolution);
+        if (specs is [] && Wildcard.Has(function))
+            resolution.NoMatches(point, this, $"{path}:{function}");
+        return specs ?? [];
+    }
 
+    // The attach points of FUNCTION (a name or a pattern) in one file, in name order; a name the file lacks is one
+    // point that cannot attach; null after an error.
+    private List<ProbeSpec>? InFile(string path, ElfFile elf, string function, ulong offset, AttachPoint point, ProbeResolution resolution)
+    {
         var symbols = elf.Functions
             .Where(f => Wildcard.Has(function) ? Wildcard.Matches(function, f.Name) : f.Name == function)
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
         if (symbols.Count == 0 && Wildcard.Has(function))
-        {
-            resolution.NoMatches(point, this, $"{path}:{function}");
             return [];
-        }
         // A library without the function (libpthread.so.0:pthread_create since glibc 2.34) is the attach stage's
         // error, so the script still type-checks.
         if (symbols.Count == 0)
@@ -75,14 +98,26 @@ internal abstract class UserFunctionProbe : ProbeProvider
         {
             if (offset > 0 && symbol.Size > 0 && offset >= symbol.Size)
             {
-                diagnostics.Error(point.Span, $"Offset outside the function bounds ('{symbol.Name}' size is {symbol.Size})");
-                return [];
+                resolution.Diagnostics.Error(point.Span, $"Offset outside the function bounds ('{symbol.Name}' size is {symbol.Size})");
+                return null;
             }
             if (elf.FileOffsetOf(symbol.Address + offset) is { } fileOffset)
-                specs.Add(new ProbeSpec(this, path, symbol.Name) { Offset = offset, FileOffset = fileOffset, DebugInfo = resolution.DebugInfo });
+                specs.Add(new ProbeSpec(this, path, symbol.Name)
+                {
+                    Offset = offset, FileOffset = fileOffset, DebugInfo = resolution.DebugInfo, Pid = resolution.ProbedPid,
+                    Unresolved = UnknownBoundary(symbol, function, offset, resolution),
+                });
         }
         return specs;
     }
+
+    // The newest bpftrace's refusal, without --unsafe, of a function named exactly whose symbol has size 0 (hand-written
+    // assembly, _init): where its instructions end is not known. Wildcards attach through uprobe_multi unchecked, as there.
+    private static string? UnknownBoundary(ElfSymbol symbol, string function, ulong offset, ProbeResolution resolution) =>
+        symbol.Size == 0 && offset == 0 && !Wildcard.Has(function) && resolution.Config?.Unsafe != true
+            ? $"Could not determine boundary for {symbol.Name} (symbol has size 0).\nUse --unsafe to force attachment. "
+              + "WARNING: This option could lead to data corruption in the target process."
+            : null;
 
     public override string Describe(ProbeSpec spec)
     {
@@ -91,16 +126,20 @@ internal abstract class UserFunctionProbe : ProbeProvider
         return spec.Offset != 0 ? $"{Name}:{spec.Target}:{spec.Name}+{spec.Offset}" : base.Describe(spec);
     }
 
+    // With -p (or -c) the probe fires only in that process: the kernel installs it in that process alone.
     public override IProbeAttachment Attach(ProbeSpec spec, BpfProgram program, Func<Tracefs> tracefs) =>
-        ProbeAttacher.AttachToEvent(PerfEvent.OpenUprobe(spec.Target, spec.FileOffset, IsReturn, pid: -1, spec.ToString()), program);
+        ProbeAttacher.AttachToEvent(PerfEvent.OpenUprobe(spec.Target, spec.FileOffset, IsReturn, spec.Pid ?? -1, spec.ToString()), program);
 
     /// <summary>
     /// <c>-l uprobe:BINARY:PATTERN</c>: the binary's functions, printed with its full path and matched with the target
-    /// as the pattern writes it (<c>uprobe:libc:malloc</c>). Throws <see cref="CompileException"/> when the binary is
-    /// missing or unreadable, or the pattern names none.
+    /// as the pattern writes it (<c>uprobe:libc:malloc</c>). With <c>-p PID</c>, a pattern without a binary or with a
+    /// wildcard one lists the functions of every file the process maps (<c>uprobe:*:malloc</c>, <c>uprobe:malloc</c>).
+    /// Throws <see cref="CompileException"/> when the binary is missing or unreadable, or the pattern names none.
     /// </summary>
     public override IEnumerable<string> List(string pattern, ListingMachine machine, Action<string> warning)
     {
+        if (machine.Pid is { } pid && (Target(pattern) is not { } written || Wildcard.Has(written)))
+            return InMappedFiles(pattern, machine, pid);
         if (Target(pattern) is not { } target)
             throw new CompileException($"{Name} probes need a binary and a function: {Name}:/path/to/binary:FUNCTION");
         if (Wildcard.Has(target))
@@ -110,11 +149,25 @@ internal abstract class UserFunctionProbe : ProbeProvider
         return ListedProbe.Matching(Functions(target, binary), pattern);
     }
 
-    /// <summary>As bpftrace: uprobes only join a wildcard provider when the pattern names an existing binary.</summary>
-    public override IEnumerable<string> ListUnderWildcardProvider(string pattern, ListingMachine machine) =>
-        !IsReturn && Target(pattern) is { } target && !Wildcard.Has(target) && machine.FindBinary(target) is { } found
-            ? ListedProbe.Matching(Functions(target, found), pattern)
+    /// <summary>As bpftrace: uprobes only join a wildcard provider when the pattern names an existing binary, or with <c>-p</c>.</summary>
+    public override IEnumerable<string> ListUnderWildcardProvider(string pattern, ListingMachine machine)
+    {
+        if (IsReturn)
+            return [];
+        if (machine.Pid is { } pid && (Target(pattern) is not { } target || Wildcard.Has(target)))
+            return InMappedFiles(Name + pattern[pattern.IndexOf(':')..], machine, pid);
+        return Target(pattern) is { } named && !Wildcard.Has(named) && machine.FindBinary(named) is { } found
+            ? ListedProbe.Matching(Functions(named, found), pattern)
             : [];
+    }
+
+    // -p: every mapped file's functions, named under /proc/PID/root; uprobe:FUNC is uprobe:*:FUNC, as in bpftrace.
+    private IEnumerable<string> InMappedFiles(string pattern, ListingMachine machine, int pid)
+    {
+        if (Target(pattern) is null)
+            pattern = $"{Name}:*:{pattern[(pattern.IndexOf(':') + 1)..]}";
+        return ListedProbe.Matching(machine.MappedBinaries(pid, Target(pattern)!).SelectMany(b => Functions(b.Path, b)), pattern);
+    }
 
     /// <summary>
     /// <c>-lv</c>: a uprobe's parameters from DWARF, as bpftrace spells them (<c>const char* name</c>); a uretprobe,

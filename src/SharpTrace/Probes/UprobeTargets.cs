@@ -7,38 +7,87 @@ namespace SharpTrace.Probes;
 
 /// <summary>
 /// Finds the file a uprobe names: a path as written, a program on PATH (<c>uprobe:bash:readline</c>), or a
-/// shared library in the dynamic loader's directories (<c>uprobe:libc:malloc</c>, <c>uprobe:c:malloc</c>).
+/// shared library in the dynamic loader's directories (<c>uprobe:libc:malloc</c>, <c>uprobe:c:malloc</c>). With
+/// <c>-p PID</c> the names are those the process sees: in another mount namespace (a container) they are looked up
+/// under <c>/proc/PID/root</c>, with the process's own PATH, as bpftrace does.
 /// </summary>
 internal static class UprobeTargets
 {
     // The loader's built-in directories; /etc/ld.so.conf and its includes add the rest.
     private static readonly string[] DefaultLibraryDirectories = ["/lib64", "/usr/lib64", "/lib", "/usr/lib"];
 
-    /// <summary>The full path of <paramref name="target"/>, or null when no such file exists.</summary>
-    public static string? Find(string target)
+    /// <summary>
+    /// The full path of <paramref name="target"/>, or null when no such file exists; with <paramref name="pid"/>, as
+    /// that process sees it (under <c>/proc/PID/root</c> when its mount namespace is not ours).
+    /// </summary>
+    public static string? Find(string target, int? pid = null)
     {
+        var root = pid is { } process ? MountRoot(process) : "";
         if (target.Contains('/'))
-            return File.Exists(target) ? Path.GetFullPath(target) : null;
-        return FindOnPath(target) ?? FindLibrary(target);
+        {
+            // A path already under the process's root (a file -p's listing named) is not rooted twice.
+            var path = target.StartsWith(root + "/", StringComparison.Ordinal) ? target : root + target;
+            path = target.StartsWith('/') ? path : target;
+            return File.Exists(path) ? Path.GetFullPath(path) : null;
+        }
+        var searchPath = root.Length > 0 ? ProcessPath(pid!.Value) : Environment.GetEnvironmentVariable("PATH");
+        return FindOnPath(target, root, searchPath) ?? FindLibrary(target, root);
     }
 
     /// <summary>
-    /// The file <paramref name="target"/> names and its ELF contents, read once per compilation
-    /// (<see cref="ProbeResolution.ElfFiles"/>); null, after an error over <paramref name="point"/> in bpftrace's words
-    /// (<paramref name="kind"/> names the probe kind), when the file is missing or cannot be read.
+    /// The process's view of the file system as a path prefix: "" when it shares our mount namespace (or it cannot be
+    /// told), else <c>/proc/PID/root</c>.
+    /// </summary>
+    public static string MountRoot(int pid)
+    {
+        var ours = FileIdentity.Of("/proc/self/ns/mnt");
+        var theirs = FileIdentity.Of($"/proc/{pid}/ns/mnt");
+        return ours is null || theirs is null || ours == theirs ? "" : $"/proc/{pid}/root";
+    }
+
+    /// <summary>
+    /// The ELF files process <paramref name="pid"/> maps (its program first, then its libraries in the order of
+    /// <c>/proc/PID/maps</c>), each named under <c>/proc/PID/root</c> as bpftrace names them; files deleted since they
+    /// were mapped are left out. Empty when the process is gone.
+    /// </summary>
+    public static IReadOnlyList<string> MappedFiles(int pid)
+    {
+        var root = $"/proc/{pid}/root";
+        var files = new List<string>();
+        try
+        {
+            if (new FileInfo($"/proc/{pid}/exe").LinkTarget is { } exe)
+                files.Add(root + exe);
+            foreach (var line in File.ReadLines($"/proc/{pid}/maps"))
+            {
+                // ADDRESS PERMS OFFSET DEV INODE PATH, the path possibly holding spaces.
+                var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length == 6 && fields[5].TrimStart() is { } path && path.StartsWith('/'))
+                    files.Add(root + path);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+        return files.Where(f => !f.EndsWith(" (deleted)", StringComparison.Ordinal)).Distinct().Where(IsElf).ToList();
+    }
+    /// <summary>
+    /// The file <paramref name="target"/> names (as <c>-p</c>'s process sees it, <see cref="ProbeResolution.TargetPid"/>)
+    /// and its ELF contents, read once per compilation (<see cref="ProbeResolution.ElfFiles"/>); null, after an error
+    /// over <paramref name="point"/> in bpftrace's words (<paramref name="kind"/> names the probe kind), when the file
+    /// is missing or cannot be read.
     /// </summary>
     public static (string Path, ElfFile Elf)? Open(string kind, string target, AttachPoint point, ProbeResolution resolution)
     {
-        if (Find(target) is not { } path)
+        if (Find(target, resolution.TargetPid) is not { } path)
         {
             resolution.Diagnostics.Error(point.Span, $"{kind} target file '{target}' does not exist or is not executable");
             return null;
         }
         try
         {
-            if (!resolution.ElfFiles.TryGetValue(path, out var elf))
-                resolution.ElfFiles[path] = elf = ElfFile.Read(path);
-            return (path, elf);
+            return (path, Read(path, resolution));
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
@@ -47,15 +96,61 @@ internal static class UprobeTargets
         }
     }
 
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, name))
+    /// <summary>
+    /// With <c>-p PID</c>, a target written with wildcards (<c>uprobe:*:malloc</c>, <c>usdt:*:PROVIDER:NAME</c>) or
+    /// left empty names the files the process maps (<see cref="MappedFiles"/>) whose path, under <c>/proc/PID/root</c>
+    /// or as the process sees it, it matches; files that cannot be read are left out. Null without <c>-p</c>.
+    /// </summary>
+    public static IReadOnlyList<(string Path, ElfFile Elf)>? OpenMapped(string target, ProbeResolution resolution)
+    {
+        if (resolution.TargetPid is not { } pid)
+            return null;
+        var root = $"/proc/{pid}/root";
+        var files = new List<(string, ElfFile)>();
+        foreach (var path in MappedFiles(pid).Where(f => target.Length == 0 || Wildcard.Matches(target, f) || Wildcard.Matches(target, f[root.Length..])))
+        {
+            try
+            {
+                files.Add((path, Read(path, resolution)));
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                // A mapped file that is no ELF file, or cannot be read, has no probes.
+            }
+        }
+        return files;
+    }
+
+    private static ElfFile Read(string path, ProbeResolution resolution)
+    {
+        if (!resolution.ElfFiles.TryGetValue(path, out var elf))
+            resolution.ElfFiles[path] = elf = ElfFile.Read(path);
+        return elf;
+    }
+
+    private static string? FindOnPath(string name, string root, string? searchPath) =>
+        (searchPath ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => root + Path.Combine(directory, name))
             .FirstOrDefault(File.Exists);
 
-    private static string? FindLibrary(string name)
+    // The PATH in the process's environment, where a program name is looked up in its mount namespace.
+    private static string? ProcessPath(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/environ").Split('\0')
+                .FirstOrDefault(v => v.StartsWith("PATH=", StringComparison.Ordinal))?["PATH=".Length..];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string? FindLibrary(string name, string root)
     {
         var stem = name.StartsWith("lib", StringComparison.Ordinal) ? name : "lib" + name;
-        foreach (var directory in LibraryDirectories().Where(Directory.Exists))
+        foreach (var directory in LibraryDirectories(root).Select(d => root + d).Where(Directory.Exists))
         {
             // libc.so is often a linker script; the versioned file (libc.so.6) is the ELF library.
             var candidates = Directory.EnumerateFiles(directory, stem + ".so*")
@@ -67,27 +162,28 @@ internal static class UprobeTargets
         return null;
     }
 
-    private static IEnumerable<string> LibraryDirectories()
+    // The loader's directories as the file system under root names them (without the root).
+    private static IEnumerable<string> LibraryDirectories(string root)
     {
         var directories = new List<string>();
-        ReadLoaderConfig("/etc/ld.so.conf", directories, depth: 0);
+        ReadLoaderConfig(root, "/etc/ld.so.conf", directories, depth: 0);
         return directories.Concat(DefaultLibraryDirectories).Distinct();
     }
 
-    private static void ReadLoaderConfig(string file, List<string> directories, int depth)
+    private static void ReadLoaderConfig(string root, string file, List<string> directories, int depth)
     {
-        if (depth > 4 || !File.Exists(file))
+        if (depth > 4 || !File.Exists(root + file))
             return;
-        foreach (var raw in File.ReadLines(file))
+        foreach (var raw in File.ReadLines(root + file))
         {
             var line = raw.Split('#')[0].Trim();
             if (line.StartsWith("include ", StringComparison.Ordinal))
             {
                 var pattern = line["include ".Length..].Trim();
                 var directory = Path.GetDirectoryName(pattern) ?? "/";
-                if (Directory.Exists(directory))
-                    foreach (var included in Directory.EnumerateFiles(directory, Path.GetFileName(pattern)).Order(StringComparer.Ordinal))
-                        ReadLoaderConfig(included, directories, depth + 1);
+                if (Directory.Exists(root + directory))
+                    foreach (var included in Directory.EnumerateFiles(root + directory, Path.GetFileName(pattern)).Order(StringComparer.Ordinal))
+                        ReadLoaderConfig(root, included[root.Length..], directories, depth + 1);
             }
             else if (line.StartsWith('/'))
                 directories.Add(line);

@@ -40,25 +40,45 @@ internal sealed class UsdtProbe : ProbeProvider
         var (provider, name) = point.Parts.Count == 3 ? (point.Parts[1], point.Parts[2]) : ("", point.Parts[1]);
         if (target.Length == 0 || Wildcard.Has(target))
         {
-            diagnostics.ReportUnsupported(point.Span, "A usdt probe without a binary path (or with wildcards in it)");
-            return [];
+            // With -p, every file the process maps that the target matches (usdt:*:PROVIDER:NAME, usdt::PROVIDER:NAME).
+            if (UprobeTargets.OpenMapped(target, resolution) is not { } mapped)
+            {
+                diagnostics.ReportUnsupported(point.Span, "A usdt probe without a binary path (or with wildcards in it) and without -p");
+                return [];
+            }
+            var found = new List<ProbeSpec>();
+            foreach (var (file, contents) in mapped)
+                if (InFile(file, contents, provider, name, point, resolution) is { } inFile)
+                    found.AddRange(inFile.Where(s => s.Unresolved is null));
+                else
+                    return [];
+            if (found.Count == 0)
+                resolution.NoMatches(point, this, string.Join(':', point.Parts));
+            return found;
         }
         if (UprobeTargets.Open(Name, target, point, resolution) is not ({ } path, { } elf))
             return [];
+        var specs = InFile(path, elf, provider, name, point, resolution);
+        if (specs is [])
+            resolution.NoMatches(point, this, $"{path}:{string.Join(':', point.Parts.Skip(1))}");
+        return specs ?? [];
+    }
 
+    // The attach points of PROVIDER:NAME (names or patterns) in one file; a probe the file lacks is one point that
+    // cannot attach; null after an error.
+    private List<ProbeSpec>? InFile(string path, ElfFile elf, string provider, string name, AttachPoint point, ProbeResolution resolution)
+    {
+        var diagnostics = resolution.Diagnostics;
         var matches = Matching(elf.UsdtProbes, provider, name).ToList();
         var providers = matches.Select(n => n.Provider).Distinct().Count();
         if (point.Parts.Count == 2 && !Wildcard.Has(name) && providers > 1)
         {
             diagnostics.Error(point.Span, $"namespace for {point.Raw} not specified, matched {providers} probes: "
                 + "please specify a unique namespace or use '*' to attach to all matched probes");
-            return [];
+            return null;
         }
         if (matches.Count == 0 && (Wildcard.Has(provider) || Wildcard.Has(name)))
-        {
-            resolution.NoMatches(point, this, $"{path}:{string.Join(':', point.Parts.Skip(1))}");
             return [];
-        }
         // A probe the binary lacks fails when the run starts, as bpftrace's "No probes to attach", so the script type-checks.
         if (matches.Count == 0)
             return [new ProbeSpec(this, path, $"{provider}:{name}") { Unresolved = $"Could not find usdt probe {path}:{provider}:{name}" }];
@@ -69,15 +89,18 @@ internal sealed class UsdtProbe : ProbeProvider
             if (elf.FileOffsetOf(note.Address) is not { } fileOffset)
             {
                 diagnostics.Error(point.Span, $"usdt probe {note.Provider}:{note.Name} of '{path}' lies outside the file's code (address 0x{note.Address:x})");
-                return [];
+                return null;
             }
             var semaphore = note.SemaphoreAddress == 0 ? 0 : elf.FileOffsetOfData(note.SemaphoreAddress);
             if (semaphore is null)
             {
                 diagnostics.Error(point.Span, $"usdt probe {note.Provider}:{note.Name} of '{path}' has a semaphore outside the file (address 0x{note.SemaphoreAddress:x})");
-                return [];
+                return null;
             }
-            specs.Add(new ProbeSpec(this, path, $"{note.Provider}:{note.Name}") { FileOffset = fileOffset, Usdt = note, SemaphoreFileOffset = semaphore.Value });
+            specs.Add(new ProbeSpec(this, path, $"{note.Provider}:{note.Name}")
+            {
+                FileOffset = fileOffset, Usdt = note, SemaphoreFileOffset = semaphore.Value, Pid = resolution.ProbedPid,
+            });
         }
         return specs;
     }
@@ -120,17 +143,22 @@ internal sealed class UsdtProbe : ProbeProvider
             ? "usdt probes with a semaphore need uprobe reference counters (Linux 4.20), which this kernel lacks"
             : null;
 
+    // With -p (or -c) the kernel installs the probe, and raises its semaphore, in that process alone.
     public override IProbeAttachment Attach(ProbeSpec spec, BpfProgram program, Func<Tracefs> tracefs) =>
         ProbeAttacher.AttachToEvent(
-            PerfEvent.OpenUprobe(spec.Target, spec.FileOffset, isReturn: false, pid: -1, spec.ToString(), spec.SemaphoreFileOffset), program);
+            PerfEvent.OpenUprobe(spec.Target, spec.FileOffset, isReturn: false, spec.Pid ?? -1, spec.ToString(), spec.SemaphoreFileOffset), program);
 
     /// <summary>
     /// <c>-l usdt:BINARY[:PROVIDER]:NAME</c>: the binary's probes, each once however many locations it has, printed with
-    /// the binary as the pattern writes a path (as bpftrace 0.17 does) or the found file for a bare name.
+    /// the binary as the pattern writes a path (as bpftrace 0.17 does) or the found file for a bare name. With
+    /// <c>-p PID</c>, a pattern without a binary or with a wildcard one lists the probes of every file the process maps,
+    /// named under <c>/proc/PID/root</c> (<c>-l 'usdt:*' -p PID</c>, as bpftrace).
     /// </summary>
     public override IEnumerable<string> List(string pattern, ListingMachine machine, Action<string> warning)
     {
         var parts = pattern.Split(':');
+        if (machine.Pid is { } pid && (parts.Length == 2 || Wildcard.Has(parts[1]) || parts[1].Length == 0))
+            return InMappedFiles(pattern, machine, pid);
         if (parts.Length is not (3 or 4))
             throw new CompileException("usdt probe type requires 2 or 3 arguments");
         if (Wildcard.Has(parts[1]) || parts[1].Length == 0)
@@ -140,13 +168,26 @@ internal sealed class UsdtProbe : ProbeProvider
         return Probes(parts[1], binary, parts.Length == 4 ? parts[2] : "*", parts[^1]);
     }
 
-    /// <summary>As bpftrace: usdt probes join a wildcard provider when the pattern names an existing binary.</summary>
+    /// <summary>As bpftrace: usdt probes join a wildcard provider when the pattern names an existing binary, or with <c>-p</c>.</summary>
     public override IEnumerable<string> ListUnderWildcardProvider(string pattern, ListingMachine machine)
     {
         var parts = pattern.Split(':');
+        if (machine.Pid is { } pid && (parts.Length == 2 || Wildcard.Has(parts[1]) || parts[1].Length == 0))
+            return InMappedFiles(Name + pattern[pattern.IndexOf(':')..], machine, pid);
         if (parts.Length is not (3 or 4) || Wildcard.Has(parts[1]) || parts[1].Length == 0 || machine.FindBinary(parts[1]) is not { } binary)
             return [];
         return Probes(parts[1], binary, parts.Length == 4 ? parts[2] : "*", parts[^1]);
+    }
+
+    // -p: the full names (usdt:FILE:PROVIDER:NAME) of every mapped file's probes that the pattern matches, a pattern
+    // of one part after the provider matching as usdt:*:PART, as bpftrace matches it.
+    private static IEnumerable<string> InMappedFiles(string pattern, ListingMachine machine, int pid)
+    {
+        var parts = pattern.Split(':');
+        if (parts.Length == 2)
+            pattern = $"usdt:*:{parts[1]}";
+        var names = machine.MappedBinaries(pid, "").SelectMany(b => b.UsdtProbes.Select(n => $"usdt:{b.Path}:{n.Provider}:{n.Name}"));
+        return names.Where(n => Wildcard.Matches(pattern, n)).Distinct().Order(StringComparer.Ordinal);
     }
 
     // With two parts the pattern's name matches PROVIDER:NAME as well as the name alone (bpftrace lists both

@@ -29,8 +29,8 @@ internal sealed record BoundBreak(TextSpan Span) : BoundStatement(Span);
 /// <summary><c>continue</c> in a loop body.</summary>
 internal sealed record BoundContinue(TextSpan Span) : BoundStatement(Span);
 
-/// <summary><c>return</c>: leaves the probe (from inside loops too) without ending the program.</summary>
-internal sealed record BoundReturn(TextSpan Span) : BoundStatement(Span);
+/// <summary><c>return</c>: leaves the probe (from inside loops too) without ending the program; <c>return VALUE</c> makes VALUE the program's return (a <c>test:</c> probe passes with 0).</summary>
+internal sealed record BoundReturn(TextSpan Span, BoundExpression? Value = null) : BoundStatement(Span);
 
 /// <summary><c>$t.0</c>: one element of a tuple.</summary>
 internal sealed record BoundTupleElement(TextSpan Span, BoundExpression Tuple, int Index, BpfType Type) : BoundExpression(Span, Type)

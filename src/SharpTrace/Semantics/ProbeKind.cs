@@ -172,6 +172,12 @@ internal sealed record ProbeResolution(ITracepointCatalog Tracepoints, Diagnosti
     /// <summary>The DWARF of the binaries uprobes name, read on first use and kept for the compilation.</summary>
     public CTypes.UserDebugInfo DebugInfo { get; init; } = new(DebugFileLocator.Standard);
 
+    /// <summary><c>-p PID</c>: the process whose files uprobe and usdt targets name, and whose mapped files a wildcard target matches.</summary>
+    public int? TargetPid => Config?.TargetPid is { } pid && pid > 0 ? pid : null;
+
+    /// <summary>The process uprobes and usdt probes fire in (<c>-p</c>, or <c>-c</c>'s command), null for every process.</summary>
+    public int? ProbedPid => TargetPid ?? (Config?.ChildPid is { } child && child > 0 ? child : null);
+
     /// <summary>The <c>missing_probes</c> config: what <see cref="NoMatches"/> does.</summary>
     public string MissingProbes => Config?.MissingProbes ?? "error";
 

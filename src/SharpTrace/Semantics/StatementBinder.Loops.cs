@@ -152,13 +152,20 @@ internal sealed partial class StatementBinder
         return statement is BreakStatement ? new BoundBreak(statement.Span) : new BoundContinue(statement.Span);
     }
 
+    // A probe's return value is its program's (a test: probe passes only with 0); only integers, in the newest
+    // bpftrace's words.
     private BoundReturn? BindReturn(ReturnStatement s)
     {
-        if (s.Value is not null)
+        if (s.Value is null)
+            return new BoundReturn(s.Span);
+        var value = _expressions.BindExpression(s.Value);
+        if (value.Type is ErrorType)
+            return null;
+        if (!value.Type.IsInteger || value.Type is PointerType)
         {
-            _diagnostics.ReportUnsupported(s.Value.Span, "A return value");
+            _diagnostics.Error(s.Value.Span, $"Probe return values can only be integers. Found {TypeNames.Of(value.Type)}");
             return null;
         }
-        return new BoundReturn(s.Span);
+        return new BoundReturn(s.Span, value);
     }
 }

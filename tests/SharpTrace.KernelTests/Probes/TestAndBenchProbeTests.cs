@@ -48,6 +48,34 @@ public sealed partial class TestAndBenchProbeTests : KernelTest
     }
 
     [Fact]
+    public async Task TestFailsByItsReturnValue()
+    {
+        // The newest reference: "checks the return value" (its example returns 1 to fail); bpftrace.cpp passes a test
+        // only when the program returned 0. The value comes from a map so the verdict is made when the test runs.
+        var script = """
+            BEGIN { @one = 1; }
+            test:returns_zero { printf("suppressed\n"); return @one - 1; }
+            test:returns_one { printf("shown\n"); if (@one == 1) { return @one; } printf("not reached\n"); }
+            """;
+
+        var result = await SharpTraceRun.RunAsync(["--test", "-e", script]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            $"{Green}[==========]{Reset} Running 2 tests.\n"
+            + $"{Green}[ RUN      ]{Reset} returns_zero\n"
+            + $"{Green}[       OK ]{Reset} returns_zero (T)\n"
+            + $"{Green}[ RUN      ]{Reset} returns_one\n"
+            + "shown\n"
+            + $"{Red}[  FAILED  ]{Reset} returns_one (T)\n"
+            + $"{Green}[==========]{Reset} 2 tests ran.\n"
+            + $"{Green}[  PASSED  ]{Reset} 1 test.\n"
+            + $"{Red}[  FAILED  ]{Reset} 1 test, listed below:\n"
+            + $"{Red}[  FAILED  ]{Reset} returns_one\n",
+            Duration().Replace(result.Stdout, "(T)"));
+    }
+
+    [Fact]
     public async Task TestModeInJsonGivesATestResultPerTest()
     {
         var result = await SharpTraceRun.RunAsync(["--test", "-f", "json", "--probe-filter", "okay", "-e", Tests]);

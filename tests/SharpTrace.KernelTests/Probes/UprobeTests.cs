@@ -21,6 +21,21 @@ public sealed class UprobeTests : KernelTest
     }
 
     [Fact]
+    public async Task FunctionOfSizeZeroNeedsUnsafeThenFires()
+    {
+        // gcc's _init has no size: the newest bpftrace refuses it without --unsafe (0.17: "Offset outside the function
+        // bounds ('_init' size is 0)"). With --unsafe it fires once as -c's command starts.
+        var refused = await SharpTraceRun.RunAsync(["-e", $"uprobe:{Target}:_init {{ @ = count(); }}"]);
+        var run = await SharpTraceRun.RunAsync(["--unsafe", "-q", "-c", Target, "-e", $"uprobe:{Target}:_init {{ @[pid == cpid] = count(); }}"]);
+
+        Assert.Equal((1, ""), (refused.ExitCode, refused.Stdout));
+        Assert.Equal($"ERROR: uprobe:{Target}:_init: Could not determine boundary for _init (symbol has size 0).\n"
+            + "Use --unsafe to force attachment. WARNING: This option could lead to data corruption in the target process.\n", refused.Stderr);
+        Assert.Equal(0, run.ExitCode);
+        Assert.EndsWith("\n\n@[true]: 1\n", run.Stdout);
+    }
+
+    [Fact]
     public async Task ArgumentsAndReturnValueMatchBpftrace()
     {
         var script = $$"""

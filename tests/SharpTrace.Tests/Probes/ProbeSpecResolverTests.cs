@@ -126,19 +126,19 @@ public class ProbeSpecResolverTests
         Assert.Equal((message, text.Spans[0]), (diagnostic.Message, diagnostic.Span));
     }
 
-    internal static IReadOnlyList<ProbeSpec> Resolve(string point)
+    internal static IReadOnlyList<ProbeSpec> Resolve(string point, ProgramConfig? config = null)
     {
-        var (specs, diagnostics) = ResolveWithDiagnostics(point);
+        var (specs, diagnostics) = ResolveWithDiagnostics(point, config);
         Assert.Empty(diagnostics);
         return specs;
     }
 
-    internal static (IReadOnlyList<ProbeSpec> Specs, IReadOnlyList<Diagnostic> Diagnostics) ResolveWithDiagnostics(string point)
+    internal static (IReadOnlyList<ProbeSpec> Specs, IReadOnlyList<Diagnostic> Diagnostics) ResolveWithDiagnostics(string point, ProgramConfig? config = null)
     {
         var tree = SyntaxTree.Parse(point + " { }");
         Assert.Empty(tree.Diagnostics);
         var diagnostics = new DiagnosticBag(tree.Source);
-        var resolution = new ProbeResolution(new FakeTracepoints(), diagnostics, []);
+        var resolution = new ProbeResolution(new FakeTracepoints(), diagnostics, [], config);
         var specs = StandardBuiltins.Catalog.ProbeKinds.Resolve(tree.Root.Probes[0].AttachPoints[0], resolution).ToList();
         return (specs, diagnostics.Items);
     }

@@ -126,6 +126,23 @@ public sealed class UprobeResolutionTests(CompiledProgram program) : IClassFixtu
     }
 
     [Fact]
+    public void FunctionOfSizeZeroNamedExactlyNeedsUnsafe()
+    {
+        // gcc's _init is hand-written assembly without a size. The newest bpftrace's words (attached_probe.cpp); 0.17
+        // said "Offset outside the function bounds ('_init' size is 0)", for wildcards too.
+        var spec = Assert.Single(ProbeSpecResolverTests.Resolve($"uprobe:{program.Path}:_init"));
+        var unsafeSpec = Assert.Single(ProbeSpecResolverTests.Resolve($"uprobe:{program.Path}:_init", new SharpTrace.Semantics.ProgramConfig { Unsafe = true }));
+        var wildcard = Assert.Single(ProbeSpecResolverTests.Resolve($"uprobe:{program.Path}:_ini*"));
+
+        Assert.Equal("Could not determine boundary for _init (symbol has size 0).\nUse --unsafe to force attachment. "
+            + "WARNING: This option could lead to data corruption in the target process.", spec.Unresolved);
+        Assert.Equal(0UL, ElfFile.Read(program.Path).Functions.Single(f => f.Name == "_init").Size);
+        Assert.Null(unsafeSpec.Unresolved);
+        Assert.Equal(("_init", null), (wildcard.Name, wildcard.Unresolved));
+        Assert.Null(Assert.Single(ProbeSpecResolverTests.Resolve($"uprobe:{program.Path}:add3")).Unresolved);
+    }
+
+    [Fact]
     public void UnknownFunctionResolvesToAProbeThatCannotAttach()
     {
         // As in bpftrace, a function the binary lacks is found out at attach, so the script still type-checks.

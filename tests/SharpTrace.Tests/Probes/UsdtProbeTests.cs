@@ -166,7 +166,7 @@ public sealed class UsdtProbeTests(UsdtProgram program) : IClassFixture<UsdtProg
     [InlineData("⟦usdt:/nonexistent/binary:p:n⟧", "usdt target file '/nonexistent/binary' does not exist or is not executable")]
     [InlineData("⟦usdt:{0}:twice⟧", "namespace for usdt:{0}:twice not specified, matched 2 probes: please specify a unique namespace or use '*' to attach to all matched probes")]
     [InlineData("⟦usdt:{0}:nosuch*⟧", "No matches for usdt {0}:nosuch*.")]
-    [InlineData("⟦usdt:*:usdt_probes:twice⟧", "A usdt probe without a binary path (or with wildcards in it) is not supported yet")]
+    [InlineData("⟦usdt:*:usdt_probes:twice⟧", "A usdt probe without a binary path (or with wildcards in it) and without -p is not supported yet")]
     public void BadAttachPointsGetOneErrorOverThem(string annotated, string message)
     {
         var text = AnnotatedText.Parse(string.Format(CultureInfo.InvariantCulture, annotated, program.Path));

@@ -29,7 +29,8 @@ public sealed class LoopBinderTests
     // bpf_loop runs at most 2^23 iterations and none beyond: a longer constant range is an error, not a silent no-op.
     [InlineData("BEGIN { ⟦for ($i : 0..8388609)⟧ { } }", "Loop range of 8388609 iterations is more than the kernel runs in one loop (8388608, bpf_loop's limit)")]
     [InlineData("BEGIN { ⟦for ($i : 1..8388610)⟧ { } }", "Loop range of 8388609 iterations is more than the kernel runs in one loop (8388608, bpf_loop's limit)")]
-    [InlineData("BEGIN { return ⟦1⟧; }", "A return value is not supported yet")]
+    // The newest bpftrace's type check (types/type_checker.cpp); an integer is the probe's return value.
+    [InlineData("BEGIN { return ⟦\"a\"⟧; }", "Probe return values can only be integers. Found string[2]")]
     [InlineData("BEGIN { $y = ⟦$q⟧++; }", "Undefined or undeclared variable: $q")]
     public void ReportsTheProblemAtItsSpan(string annotated, string message)
     {
