@@ -68,6 +68,7 @@ internal sealed partial class Session : IDisposable
         _started = started ?? (() => { });
         _handlers = CreateRecordHandlers();
         _symbols.DemangleCpp = program.Bound.Config.CppDemangle;
+        _symbols.DemangleRust = program.Bound.Config.RustDemangle;
     }
 
     /// <summary>
