@@ -41,6 +41,8 @@ command -v gcc >/dev/null || missing+=(gcc)
 [[ -x /usr/bin/promtool && -x /usr/bin/prometheus ]] || missing+=(prometheus)
 # systemtap-sdt-dev: <sys/sdt.h>, the USDT probe macros tests/programs/usdt_probes.c uses.
 [[ -f /usr/include/sys/sdt.h || -f /usr/include/x86_64-linux-gnu/sys/sdt.h ]] || missing+=(systemtap-sdt-dev)
+# xz-utils: xz compresses the MiniDebugInfo the .gnu_debugdata tests build.
+command -v xz >/dev/null || missing+=(xz-utils)
 # rustc: builds tests/programs/rust/rust_chain.rs, whose frames the Rust demangling tests name.
 command -v rustc >/dev/null || [[ -x /root/.cargo/bin/rustc ]] || missing+=(rustc)
 if ((${#missing[@]} > 0)); then
