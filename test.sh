@@ -41,6 +41,10 @@ command -v gcc >/dev/null || missing+=(gcc)
 [[ -x /usr/bin/promtool && -x /usr/bin/prometheus ]] || missing+=(prometheus)
 # systemtap-sdt-dev: <sys/sdt.h>, the USDT probe macros tests/programs/usdt_probes.c uses.
 [[ -f /usr/include/sys/sdt.h || -f /usr/include/x86_64-linux-gnu/sys/sdt.h ]] || missing+=(systemtap-sdt-dev)
+# xz-utils: xz compresses the MiniDebugInfo the .gnu_debugdata tests build.
+command -v xz >/dev/null || missing+=(xz-utils)
+# rustc: builds tests/programs/rust/rust_chain.rs, whose frames the Rust demangling tests name.
+command -v rustc >/dev/null || [[ -x /root/.cargo/bin/rustc ]] || missing+=(rustc)
 if ((${#missing[@]} > 0)); then
     echo "test.sh: installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -67,6 +71,15 @@ gcc -O0 -g -fno-omit-frame-pointer -no-pie -Wall -Wextra -Werror -o tests/progra
 # cfi_chain is optimized and has no frame pointers: dw_ustack unwinds it with its .eh_frame.
 gcc -O2 -fomit-frame-pointer -g -Wall -Wextra -Werror -o tests/programs/out/cfi_chain tests/programs/cfi_chain.c ||
     setup_failure "cannot compile tests/programs/cfi_chain.c"
+# rust_chain, twice: with rustc's legacy symbol names (its default; naming it needs an unstable flag) and with its
+# v0 names, for the Rust demangling tests.
+rustc="$(command -v rustc || echo /root/.cargo/bin/rustc)"
+for out in rust_chain rust_chain_v0; do
+    mangling=()
+    [[ $out == *_v0 ]] && mangling=(-C symbol-mangling-version=v0)
+    "$rustc" -C opt-level=0 -C force-frame-pointers=yes "${mangling[@]}" -o "tests/programs/out/$out" tests/programs/rust/rust_chain.rs ||
+        setup_failure "cannot compile tests/programs/rust/rust_chain.rs into $out with $rustc"
+done
 # jit_loop is a .NET program whose JIT-compiled methods the perf map tests name (run as dotnet jit_loop.dll).
 dotnet build tests/programs/jit_loop --nologo -v quiet -clp:NoSummary -o tests/programs/out/jit_loop >/dev/null ||
     setup_failure "cannot build tests/programs/jit_loop"

@@ -116,7 +116,9 @@ internal static class HelpText
             BPFTRACE_MAX_PROBES           [default: 512] most attach points of a program
             BPFTRACE_STACK_MODE           [default: bpftrace] stack format: bpftrace, perf or raw
             BPFTRACE_USTACK_UNWIND        [default: fp] ustack by frame pointers, or dwarf (as dw_ustack)
+            BPFTRACE_DW_USTACK_SIZE       [default: 32768] most bytes of user stack dw_ustack copies per event
             BPFTRACE_CPP_DEMANGLE         [default: 1] demangle C++ names of user frames
+            BPFTRACE_RUST_DEMANGLE        [default: 1] demangle Rust names of user frames
             BPFTRACE_LICENSE              [default: GPL] license the programs load with (GPL-compatible ones)
             Checked, but tune features sharptrace does not have (no effect):
             BPFTRACE_MAX_BPF_PROGS, BPFTRACE_LOG_SIZE, BPFTRACE_MAX_TYPE_RES_ITERATIONS,

@@ -72,6 +72,10 @@ internal static class LoweringInputs
 
         public LoweredMap StackMap(StackType type) => Builtin(maps.StackMap(type));
 
+        public LoweredMap UserStackProcessMap() => Builtin(maps.UserStackProcesses);
+
+        public LoweredMap UserStackCopyMap(int bytes) => Builtin(maps.UserStackCopies(bytes));
+
         private LoweredMap Builtin(Bpf.MapRef reference)
         {
             if (table.Find(m => m.Ref == reference) is { } known)

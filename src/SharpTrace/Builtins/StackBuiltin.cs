@@ -1,6 +1,7 @@
 using SharpTrace.Lowering;
 using SharpTrace.Bpf;
 using SharpTrace.Output;
+using SharpTrace.Records;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax.Ast;
 
@@ -59,7 +60,8 @@ internal abstract class StackBuiltin : BuiltinFunction
 
     /// <summary>The bound stack of the checked <paramref name="type"/>: bpf_get_stackid's, unless a sibling walks the stack otherwise.</summary>
     protected virtual BoundExpression Create(CallExpression call, StackType type, BuiltinContext context) =>
-        new BoundBuiltinVariable(call.Span, new StackVariable(type), type);
+        new BoundBuiltinVariable(call.Span,
+            new StackVariable(type, type.IsUser ? context.AddAction(id => new UserStackProcessAction(id)) : null), type);
 
     /// <summary>A stack mode's name as scripts and config write it; null for anything else.</summary>
     public static StackMode? ParseMode(string name) => name switch
@@ -74,8 +76,11 @@ internal abstract class StackBuiltin : BuiltinFunction
     /// The lowering: bpf_get_stackid walks the stack into the program's stack trace map for this depth and returns
     /// the stack's id. A user stack keeps the pid beside the id, because user space needs the process's mappings to
     /// name the addresses. A negative id (no stack, or a full map) is kept as it is and prints as an empty stack.
+    /// The first time a user stack of a process is taken (its pid is not in the program's LRU hash of them), a record
+    /// tells user space, which reads the process's mappings at once: so its frames are named also when the process
+    /// has exited by the time the stack prints. Later stacks of the process cost one map lookup.
     /// </summary>
-    private sealed class StackVariable(StackType type) : BuiltinVariable
+    private sealed class StackVariable(StackType type, int? processAction) : BuiltinVariable
     {
         private const int UserStackFlag = 1 << 8; // BPF_F_USER_STACK
 
@@ -87,9 +92,48 @@ internal abstract class StackBuiltin : BuiltinFunction
             var ir = lowering.Ir;
             var id = ir.Call(HelperFunction.GetStackid, ir.Context, new MapHandle(lowering.StackMap(type)), new Imm(type.IsUser ? UserStackFlag : 0));
             ir.Store(new SlotAddress(slot, offset), 4, id);
-            var pid = type.IsUser ? ir.Binary(IrBinaryOp.Shr, ir.Call(HelperFunction.GetCurrentPidTgid), new Imm(32)) : new Imm(0);
+            if (processAction is not { } action)
+            {
+                ir.Store(new SlotAddress(slot, offset + 4), 4, new Imm(0));
+                return true;
+            }
+            var pid = ir.InRegister(ir.Binary(IrBinaryOp.Shr, ir.Call(HelperFunction.GetCurrentPidTgid), new Imm(32)));
             ir.Store(new SlotAddress(slot, offset + 4), 4, pid);
+            var processes = lowering.UserStackProcessMap();
+            var key = ir.NewSlot(8);
+            ir.Store(new SlotAddress(key), 8, pid);
+            var known = ir.NewLabel("process_known");
+            ir.Branch(IrCondition.Ne, ir.Lookup(processes, new StackAddress(key)), new Imm(0), known);
+            ir.CallVoid(HelperFunction.MapUpdateElem, new MapHandle(processes), new StackAddress(key), new StackAddress(key), new Imm(0));
+            lowering.LowerReservedRecord(action, record => ir.Store(new PointerAddress(record, RecordLayout.IdSize), 8, pid));
+            ir.Mark(known);
             return true;
+        }
+    }
+}
+
+/// <summary>
+/// The record a probe sends the first time it takes a user stack of a process: the process id. Its handler reads the
+/// process's mappings now, while it lives, also after exit(), since stacks printed at exit may be the process's.
+/// </summary>
+internal sealed record UserStackProcessAction(int Id) : AsyncAction(Id)
+{
+    public static readonly RecordLayout Fields = RecordLayout.Packed([8]);
+
+    public override string Kind => "ustack_process";
+
+    public override RecordLayout Layout => Fields;
+
+    public override IRecordHandler CreateHandler(IRecordContext context) => new Handler(context);
+
+    private sealed class Handler(IRecordContext context) : IRecordHandler
+    {
+        public bool HandlesAfterExit => true;
+
+        public void Handle(ReadOnlySpan<byte> record)
+        {
+            if (record.Length >= Fields.Fields[0].Offset + 8)
+                context.AddUserProcess((int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(record[Fields.Fields[0].Offset..]));
         }
     }
 }

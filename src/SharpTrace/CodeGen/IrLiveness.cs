@@ -134,7 +134,7 @@ internal sealed class IrLiveness
         return Calls.Any(c => interval.Start < c && c < interval.End);
     }
 
-    public static bool IsCall(IrOp op) => op is CallOp or MapLookupOp or MapUpdateOp or MapDeleteOp or OutputOp or ReserveOp or SubmitOp
+    public static bool IsCall(IrOp op) => op is CallOp or MapLookupOp or MapUpdateOp or MapDeleteOp or OutputOp or OutputBufferOp or ReserveOp or SubmitOp
         or MapLookupPerCpuOp or MapWalkOp or LoopCallOp or DroppedUpdateOp;
 
     private void Mention(VReg register, int position) =>
@@ -220,6 +220,10 @@ internal sealed class IrLiveness
                 break;
             case OutputOp o:
                 Operand(o.Data);
+                break;
+            case OutputBufferOp o:
+                register(o.Data);
+                register(o.Size);
                 break;
             case MapLookupPerCpuOp o:
                 register(o.Dst);

@@ -52,7 +52,7 @@ internal sealed partial class IrTranslator
     }
 
     /// <summary>Operations whose failures go to a counter (dropped updates, lost records): they need the counter's key slot.</summary>
-    private static bool CountsFailures(IrOp op) => op is MapUpdateOp or OutputOp or ReserveOp or DroppedUpdateOp;
+    private static bool CountsFailures(IrOp op) => op is MapUpdateOp or OutputOp or OutputBufferOp or ReserveOp or DroppedUpdateOp;
 
     public Assembler Asm { get; }
 
@@ -170,6 +170,15 @@ internal sealed partial class IrTranslator
             case OutputOp o:
             {
                 EmitCall(HelperFunction.RingbufOutput, [new MapHandle(_program.RingBuffer), o.Data, new Imm(o.Size), new Imm(0)]);
+                var sent = Asm.NewLabel("sent");
+                Asm.JumpIf(Bpf.JumpOp.Eq, Reg.R0, 0, sent);
+                EmitIncrementCounter(_program.LostEvents, 0, sent);
+                Asm.Mark(sent);
+                break;
+            }
+            case OutputBufferOp o:
+            {
+                EmitCall(HelperFunction.RingbufOutput, [new MapHandle(_program.RingBuffer), o.Data, o.Size, new Imm(0)]);
                 var sent = Asm.NewLabel("sent");
                 Asm.JumpIf(Bpf.JumpOp.Eq, Reg.R0, 0, sent);
                 EmitIncrementCounter(_program.LostEvents, 0, sent);

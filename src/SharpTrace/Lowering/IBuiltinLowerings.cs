@@ -32,6 +32,12 @@ internal interface IBuiltinLowerings
     /// <summary>The stack trace map for stacks of <paramref name="type"/> (one per depth), in the map table from its first use.</summary>
     LoweredMap StackMap(StackType type);
 
+    /// <summary>The LRU hash of processes whose user stacks were taken (<see cref="ProgramMaps.UserStackProcesses"/>), in the map table from its first use.</summary>
+    LoweredMap UserStackProcessMap();
+
+    /// <summary>The per-CPU buffers of <paramref name="bytes"/> that <c>dw_ustack</c> records are built in (<see cref="ProgramMaps.UserStackCopies"/>).</summary>
+    LoweredMap UserStackCopyMap(int bytes);
+
     /// <summary>A builtin call used as a statement (join, time, cat, system): sends its record; throws when it does not lower yet.</summary>
     void LowerStatement(BoundExpression call, ProbeLowerer lowering);
 

@@ -146,6 +146,12 @@ internal sealed record MapDeleteOp(LoweredMap Map, StackAddress Key) : IrOp;
 internal sealed record OutputOp(LoweredRecord Record, StackAddress Data, int Size) : IrOp;
 
 /// <summary>
+/// Sends a record built in a map value (<see cref="Data"/>, checked not null) of a size known at run time, bounded by
+/// the map value's size, to the ring buffer; a record it has no room for is counted as lost.
+/// </summary>
+internal sealed record OutputBufferOp(LoweredRecord Record, VReg Data, VReg Size) : IrOp;
+
+/// <summary>
 /// dst = a record of <see cref="Size"/> bytes reserved in the ring buffer (bpf_ringbuf_reserve), for records larger
 /// than the stack (join()'s); 0 when the buffer has no room, and the record is then counted as lost. A reserved record
 /// must reach a <see cref="SubmitOp"/> on every path.

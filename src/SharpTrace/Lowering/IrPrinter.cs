@@ -79,6 +79,7 @@ internal static class IrPrinter
         MapWalkOp o => (o.Dst is null ? "" : $"{o.Dst} = ") + $"walk map[{o.Map.Ref.Name}], {o.Callback.Body.Name}({string.Join(", ", o.Callback.Parameters)}), {o.Context}",
         LoopCallOp o => $"loop {o.Count}, {o.Callback.Body.Name}({string.Join(", ", o.Callback.Parameters)}), {o.Context}",
         OutputOp o => $"output {o.Record.Kind} #{o.Record.Id}, {o.Data}, {o.Size}",
+        OutputBufferOp o => $"output {o.Record.Kind} #{o.Record.Id}, {o.Data}, {o.Size}",
         ReserveOp o => $"{o.Dst} = reserve {o.Record.Kind} #{o.Record.Id}, {o.Size}",
         SubmitOp o => $"submit {o.Record}",
         GotoOp o => $"goto {o.Target}",

@@ -86,6 +86,12 @@ internal sealed partial class ProbeLowerer
         Ir.Mark(done);
     }
 
+    /// <summary>
+    /// A record built in a map value (<paramref name="data"/>, not null; the action id written by the caller) and sent
+    /// with its first <paramref name="size"/> bytes, a size the verifier can bound by the value's.
+    /// </summary>
+    public void LowerOutputFrom(int actionId, VReg data, VReg size) => Ir.Emit(new OutputBufferOp(_records[actionId], data, size));
+
     /// <summary><c>print(value)</c>: the value in a record of its own, laid out as its action's type.</summary>
     private void LowerPrintValue(BoundPrintValue s) => LowerRecord(s.Action, [s.Value]);
 

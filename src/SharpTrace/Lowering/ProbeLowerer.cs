@@ -43,6 +43,12 @@ internal sealed partial class ProbeLowerer
     /// <summary>The stack trace map stacks of <paramref name="type"/> are recorded in.</summary>
     public LoweredMap StackMap(StackType type) => _builtins.StackMap(type);
 
+    /// <summary>The LRU hash of processes whose user stacks were taken.</summary>
+    public LoweredMap UserStackProcessMap() => _builtins.UserStackProcessMap();
+
+    /// <summary>The per-CPU buffers <c>dw_ustack</c> records of <paramref name="bytes"/> are built in.</summary>
+    public LoweredMap UserStackCopyMap(int bytes) => _builtins.UserStackCopyMap(bytes);
+
     /// <summary>
     /// Lowers the probe; <paramref name="loopVariables"/> is its entry of the loop_variables map when it has loops. With
     /// <paramref name="syscall"/>, a <c>syscalls</c> tracepoint probe is lowered for the raw syscall tracepoint of that

@@ -10,7 +10,12 @@ internal sealed partial class ProgramMaps
     /// <summary>Distinct stacks each stack trace map can hold (bpftrace's default map size).</summary>
     public const int StackMapEntries = 4096;
 
+    /// <summary>Processes <see cref="UserStackProcesses"/> remembers: the least recently seen are forgotten beyond.</summary>
+    public const int UserStackProcessEntries = 4096;
+
     private readonly Dictionary<int, MapRef> _stackMaps = [];
+    private MapRef? _userStackProcesses;
+    private readonly Dictionary<int, MapRef> _userStackCopies = [];
 
     /// <summary>
     /// The BPF_MAP_TYPE_STACK_TRACE map for stacks of <paramref name="type"/>'s depth. One map per depth serves
@@ -24,6 +29,27 @@ internal sealed partial class ProgramMaps
             map = Add(new MapDefinition(new MapRef($"stack_{type.Depth}"), BpfMapType.StackTrace, 4, type.Depth * 8, StackMapEntries, null)).Ref;
             _stackMaps[type.Depth] = map;
         }
+        return map;
+    }
+
+    /// <summary>
+    /// An LRU hash of the process ids whose user stacks the probes have taken (pid, u32, to a u64 that is not read):
+    /// a probe tells user space about a process the first time it takes its stack, so that user space reads its
+    /// mappings while it lives, and its frames can be named after it has exited.
+    /// </summary>
+    public MapRef UserStackProcesses => _userStackProcesses ??=
+        Add(new MapDefinition(new MapRef("ustack_pids"), BpfMapType.LruHash, 4, 8, UserStackProcessEntries, null)).Ref;
+
+    /// <summary>
+    /// An array of one <paramref name="bytes"/>-byte buffer per possible CPU, indexed by the CPU: a <c>dw_ustack</c>
+    /// record is built there (the stack copy is larger than a per-CPU map value may be) and sent with the bytes it
+    /// holds, so that a shallow stack takes little of the ring buffer.
+    /// </summary>
+    public MapRef UserStackCopies(int bytes)
+    {
+        if (!_userStackCopies.TryGetValue(bytes, out var map))
+            _userStackCopies[bytes] = map = Add(new MapDefinition(new MapRef($"dw_ustack_{bytes}"), BpfMapType.Array, 4, bytes,
+                BpfMap.PossibleCpuCount, null)).Ref;
         return map;
     }
 }

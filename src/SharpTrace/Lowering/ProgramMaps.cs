@@ -18,11 +18,14 @@ internal sealed partial class ProgramMaps
     /// <summary>Default ring buffer size: 1 MiB, enough for bursts of printf between two polls.</summary>
     public const int RingBufferBytes = 1 << 20;
 
-    /// <summary>The ring buffer size for <c>perf_rb_pages</c>: pages per CPU times CPUs, a power of two (the kernel's rule).</summary>
-    public static int RingBufferSize(int? pagesPerCpu)
+    /// <summary>
+    /// The ring buffer size for <c>perf_rb_pages</c>: pages per CPU times CPUs, a power of two (the kernel's rule);
+    /// without it, 1 MiB or what the records of <paramref name="actions"/> ask for (<see cref="AsyncAction.RingBufferBytes"/>).
+    /// </summary>
+    public static int RingBufferSize(int? pagesPerCpu, IEnumerable<AsyncAction>? actions = null)
     {
         if (pagesPerCpu is not { } pages)
-            return RingBufferBytes;
+            return Math.Max(RingBufferBytes, actions?.Select(a => a.RingBufferBytes).DefaultIfEmpty(0).Max() ?? 0);
         var bytes = (long)pages * Environment.SystemPageSize * BpfMap.PossibleCpuCount;
         return (int)Math.Min(1L << 30, (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)bytes));
     }
@@ -35,7 +38,7 @@ internal sealed partial class ProgramMaps
     {
         Actions = program.Actions;
         ExitAction = program.Actions.OfType<ExitAction>().FirstOrDefault()?.Id ?? -1;
-        RingBuffer = Add(new MapDefinition(new MapRef("ringbuf"), BpfMapType.RingBuf, 0, 0, RingBufferSize(program.Config.PerfRbPages), null)).Ref;
+        RingBuffer = Add(new MapDefinition(new MapRef("ringbuf"), BpfMapType.RingBuf, 0, 0, RingBufferSize(program.Config.PerfRbPages, program.Actions), null)).Ref;
         LostEvents = Add(new MapDefinition(new MapRef("lost_events"), BpfMapType.PerCpuArray, 4, 8, 1, null)).Ref;
         DroppedUpdates = Add(new MapDefinition(new MapRef("dropped_updates"), BpfMapType.PerCpuArray, 4, 8, Math.Max(1, program.Maps.Count), null)).Ref;
         foreach (var map in program.Maps)

@@ -19,6 +19,9 @@ internal abstract record AsyncAction(int Id)
     /// <summary>The types of the fields as the handler decodes them (the writer lays each value out as its type), when it has any.</summary>
     public virtual IReadOnlyList<IRecordValueType> FieldTypes => [];
 
+    /// <summary>The ring buffer a program sending this record needs at least (a power of two), when <c>perf_rb_pages</c> does not say; 0 for the default.</summary>
+    public virtual int RingBufferBytes => 0;
+
     /// <summary>The handler of this action's records for one run; it may keep state between records (a snapshot's entries).</summary>
     public abstract IRecordHandler CreateHandler(IRecordContext context);
 }
@@ -52,6 +55,9 @@ internal interface IRecordContext
 
     /// <summary>Unwinds a <c>dw_ustack</c> sample now, while its process lives, for the values that name it.</summary>
     void AddUserStack(UserStackSample sample);
+
+    /// <summary>Reads the mappings of process <paramref name="pid"/> now, while it lives, for the user stacks of it printed later.</summary>
+    void AddUserProcess(int pid);
 }
 
 /// <summary>A type whose values a record carries (the binder's value types): how many bytes one takes.</summary>

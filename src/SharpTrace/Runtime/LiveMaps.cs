@@ -13,7 +13,7 @@ namespace SharpTrace.Runtime;
 internal sealed class LiveMaps(BoundProgram program)
 {
     private readonly Lock _lock = new();
-    private readonly Symbolizer _symbols = new();
+    private readonly Symbolizer _symbols = new() { DemangleCpp = program.Config.CppDemangle, DemangleRust = program.Config.RustDemangle };
     private readonly List<(MapReader Reader, MapSymbol Symbol)> _maps = [];
     private readonly HashSet<string> _growingSums = GrowingSums(program);
     private bool _closed;
@@ -36,6 +36,23 @@ internal sealed class LiveMaps(BoundProgram program)
     {
         lock (_lock)
             _symbols.AddStackMap(depth, map);
+    }
+
+    /// <summary>
+    /// Called by the session as a <c>dw_ustack</c> sample arrives: unwound here too (this reader's symbolizer is its
+    /// own), so that scrapes name the stacks of map keys that hold samples. It doubles the unwinding, with metrics on.
+    /// </summary>
+    public void AddUserStack(Records.UserStackSample sample)
+    {
+        lock (_lock)
+            _symbols.AddUserStack(sample);
+    }
+
+    /// <summary>Called by the session when a probe first took a user stack of process <paramref name="pid"/>: its mappings are read now.</summary>
+    public void AddProcess(int pid)
+    {
+        lock (_lock)
+            _symbols.AddProcess(pid);
     }
 
     /// <summary>Every map as it is now; nothing before the maps exist or once the run has ended.</summary>

@@ -10,6 +10,9 @@ internal sealed class ProcessMaps(IReadOnlyList<ProcessMapping> mappings)
 {
     public IReadOnlyList<ProcessMapping> Mappings { get; } = mappings;
 
+    /// <summary>What the mappings take in memory, roughly.</summary>
+    public long EstimatedBytes => 64 + Mappings.Sum(m => 80L + 2L * m.Path.Length);
+
     /// <summary>The mappings of process <paramref name="pid"/>; empty once the process is gone.</summary>
     public static ProcessMaps Read(int pid)
     {

@@ -46,5 +46,15 @@ internal sealed partial class Session : IRecordContext
 
     IMapDecoder IRecordContext.Map(string name) => _readers.First(r => r.Name == name);
 
-    void IRecordContext.AddUserStack(UserStackSample sample) => _symbols.AddUserStack(sample);
+    void IRecordContext.AddUserStack(UserStackSample sample)
+    {
+        _symbols.AddUserStack(sample);
+        _live?.AddUserStack(sample);
+    }
+
+    void IRecordContext.AddUserProcess(int pid)
+    {
+        _symbols.AddProcess(pid);
+        _live?.AddProcess(pid);
+    }
 }

@@ -69,6 +69,7 @@ internal sealed partial class Session : IDisposable
         _handlers = CreateRecordHandlers();
         _symbols.DemangleCpp = program.Bound.Config.CppDemangle;
         _symbols.ShowDebugInfo = program.Bound.Config.ShowDebugInfo;
+        _symbols.DemangleRust = program.Bound.Config.RustDemangle;
     }
 
     /// <summary>

@@ -13,20 +13,31 @@ namespace SharpTrace.Runtime;
 /// Turns what programs record about code locations into names, for one session: stack ids into stacks (through
 /// the kernel's stack trace maps), kernel addresses into symbols through /proc/kallsyms (read once, on first
 /// use), user addresses through the process's /proc/PID/maps and the ELF symbols of the mapped file (each file
-/// read once), or for code a JIT compiled, through the process's <c>/tmp/perf-PID.map</c>. A process that is gone by the time its addresses are printed leaves them as hex, as in bpftrace.
+/// read once), or for code a JIT compiled, through the process's <c>/tmp/perf-PID.map</c>. The probes report each
+/// process whose user stack they take (<see cref="AddProcess"/>), so its mappings are read while it lives and its
+/// frames are named also when it has exited before they print (bpftrace prints them as hex).
+/// Memory is bounded: the mappings of at most <see cref="ProcessMapsBytes"/> and the symbol tables of at most
+/// <see cref="SymbolTableBytes"/> (estimated) are kept, the least recently used forgotten first; a forgotten
+/// table is read from its file again when needed, forgotten mappings of a process that has exited are lost.
 /// </summary>
 internal sealed class Symbolizer(
     Func<Kallsyms>? loadKallsyms = null, Func<int, ProcessMaps>? readProcessMaps = null, Func<int, PerfMap>? readPerfMap = null)
 {
     private readonly Func<int, ProcessMaps> _readProcessMaps = readProcessMaps ?? ProcessMaps.Read;
     private readonly Lazy<Kallsyms> _kallsyms = new(loadKallsyms ?? (() => Kallsyms.Load()));
-    private readonly Dictionary<int, ProcessMaps> _processes = [];
-    private readonly Dictionary<string, UserSymbolTable?> _files = new(StringComparer.Ordinal);
+    private readonly SizeBoundedCache<int, ProcessMaps> _processes = new(ProcessMapsBytes, m => m.EstimatedBytes);
+    private readonly SizeBoundedCache<string, UserSymbolTable?> _files = new(SymbolTableBytes, t => t?.EstimatedBytes ?? 64, StringComparer.Ordinal);
     private readonly Dictionary<int, BpfMap> _stackMaps = [];
     private readonly Dictionary<int, PerfMap> _perfMaps = [];
     private readonly Func<int, PerfMap> _readPerfMap = readPerfMap ?? PerfMap.Read;
     private readonly SourceLines _sourceLines = new(DebugFileLocator.Standard);
     private UnwoundStacks? _unwound;
+
+    /// <summary>Bytes of process mappings kept (some 8,000 processes of 30 mapped files).</summary>
+    public const long ProcessMapsBytes = 16L << 20;
+
+    /// <summary>Bytes of ELF symbol tables kept (the functions of the mapped files, about 100 bytes a function).</summary>
+    public const long SymbolTableBytes = 256L << 20;
 
     /// <summary>Whether C++ names of user frames are demangled (config <c>cpp_demangle</c>, on by default).</summary>
     public bool DemangleCpp { get; set; } = true;
@@ -36,6 +47,8 @@ internal sealed class Symbolizer(
     /// (<c>main+22@/src/prog.c:14</c>; config <c>show_debug_info</c>, off by default).
     /// </summary>
     public bool ShowDebugInfo { get; set; }
+    /// <summary>Whether Rust names of user frames are demangled (config <c>rust_demangle</c>, on by default); they are tried before C++'s.</summary>
+    public bool DemangleRust { get; set; } = true;
 
     /// <summary>Registers the stack trace map that holds stacks of <paramref name="depth"/> frames.</summary>
     public void AddStackMap(int depth, BpfMap map) => _stackMaps[depth] = map;
@@ -110,7 +123,7 @@ internal sealed class Symbolizer(
             && table.Elf.AddressOf(address - mapping.Start + mapping.FileOffset) is { } elfAddress
             && table.Resolve(elfAddress) is (var mangled, var offset))
         {
-            var name = DemangleCpp ? CppDemangler.Demangle(mangled) ?? mangled : mangled;
+            var name = (DemangleRust ? RustDemangler.Demangle(mangled) : null) ?? (DemangleCpp ? CppDemangler.Demangle(mangled) : null) ?? mangled;
             var symbol = withOffset ? $"{name}+{offset.ToString(CultureInfo.InvariantCulture)}" : name;
             return withModule ? $"{symbol} ({mapping.Path})" : symbol;
         }
@@ -156,30 +169,26 @@ internal sealed class Symbolizer(
         return map.Resolve(address);
     }
 
-    /// <summary>The mappings of process <paramref name="pid"/>, read on first use and kept.</summary>
-    private ProcessMaps Maps(int pid)
-    {
-        if (!_processes.TryGetValue(pid, out var maps))
-            _processes[pid] = maps = _readProcessMaps(pid);
-        return maps;
-    }
+    /// <summary>
+    /// Reads the mappings of process <paramref name="pid"/> now (a probe took its user stack for the first time), in
+    /// place of any read before: a new process may have the id of one that has exited.
+    /// </summary>
+    public void AddProcess(int pid) => _processes.Set(pid, _readProcessMaps(pid));
 
-    private UserSymbolTable? SymbolTable(string path)
+    /// <summary>The mappings of process <paramref name="pid"/>, read on first use and kept.</summary>
+    private ProcessMaps Maps(int pid) => _processes.GetOrAdd(pid, _readProcessMaps);
+
+    private UserSymbolTable? SymbolTable(string path) => _files.GetOrAdd(path, static path =>
     {
-        if (!_files.TryGetValue(path, out var table))
+        try
         {
-            try
-            {
-                table = new UserSymbolTable(ElfFile.Read(path));
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-            {
-                table = null;
-            }
-            _files[path] = table;
+            return new UserSymbolTable(ElfFile.Read(path));
         }
-        return table;
-    }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    });
 
     private static string Hex(ulong address) => "0x" + address.ToString("x", CultureInfo.InvariantCulture);
 
@@ -195,9 +204,13 @@ internal sealed class Symbolizer(
             // A stable sort keeps .symtab's name first among aliases of one address.
             _functions = [.. elf.Functions.OrderBy(f => f.Address)];
             _starts = [.. _functions.Select(f => f.Address)];
+            EstimatedBytes = 256 + _functions.Sum(f => 80L + 2L * f.Name.Length);
         }
 
         public ElfFile Elf { get; }
+
+        /// <summary>What the table takes in memory, roughly: per function its record, name and start.</summary>
+        public long EstimatedBytes { get; }
 
         /// <summary>The function whose [start, start + size) holds the address (or that starts exactly there, for sizeless symbols).</summary>
         public (string Name, ulong Offset)? Resolve(ulong address)

@@ -27,8 +27,13 @@ internal static class ConfigVariables
         new("cpp_demangle", "true or false", true, (c, v) => Boolean(v) is { } b ? c with { CppDemangle = b } : null),
         // Off by default, as bpftrace built without blazesym: stacks keep bpftrace 0.17's format unless asked.
         new("show_debug_info", "true or false", true, (c, v) => Boolean(v) is { } b ? c with { ShowDebugInfo = b } : null),
+        // sharptrace's own: Rust names (legacy and v0) demangled as rustfilt prints them, like cpp_demangle for C++.
+        new("rust_demangle", "true or false", true, (c, v) => Boolean(v) is { } b ? c with { RustDemangle = b } : null),
         // sharptrace's own: ustack unwound as dw_ustack is, where the probe kind allows it (docs/stacks.md).
         new("ustack_unwind", "fp or dwarf", true, (c, v) => v is "fp" or "dwarf" ? c with { UstackUnwind = v } : null),
+        // sharptrace's own: the most user stack dw_ustack copies per event, as perf's --call-graph dwarf,SIZE.
+        new("dw_ustack_size", "a number of bytes from 4096 to 65536", true,
+            (c, v) => Positive(v) is { } n && n >= 4096 && n <= 65536 ? c with { DwUstackSize = n } : null),
         new("license", "one of " + string.Join(", ", Licenses), true, (c, v) => Licenses.Contains(v) ? c with { License = v } : null),
         new("missing_probes", "ignore, warn or error", true, (c, v) => v is "ignore" or "warn" or "error" ? c with { MissingProbes = v } : null),
         // Known to bpftrace, accepted and checked, but the features they tune do not exist here yet.

@@ -27,8 +27,14 @@ public sealed record ProgramConfig
     /// <summary>Whether user stack frames print their source file and line (<c>show_debug_info</c>).</summary>
     public bool ShowDebugInfo { get; init; }
 
+    /// <summary>Whether Rust names of user frames are demangled (<c>rust_demangle</c>, sharptrace's own).</summary>
+    public bool RustDemangle { get; init; } = true;
+
     /// <summary>How a bare <c>ustack</c> walks the user stack (<c>ustack_unwind</c>): <c>fp</c>, frame pointers, or <c>dwarf</c>, as <c>dw_ustack</c>.</summary>
     public string UstackUnwind { get; init; } = "fp";
+
+    /// <summary>Most bytes of the user stack <c>dw_ustack</c> copies per event (<c>dw_ustack_size</c>), in whole pages: 4096 to 65536.</summary>
+    public int DwUstackSize { get; init; } = 32768;
 
     /// <summary>The license the programs are loaded with (<c>license</c>); every accepted one is GPL-compatible.</summary>
     public string License { get; init; } = "GPL";
@@ -83,7 +89,7 @@ public sealed record ProgramConfig
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"MaxStrlen = {MaxStrlen}, MaxMapKeys = {MaxMapKeys}, PrintMapsOnExit = {PrintMapsOnExit}, ")
-            .Append($"PerfRbPages = {PerfRbPages}, StackMode = {StackMode}, UstackUnwind = {UstackUnwind}, CppDemangle = {CppDemangle}, ShowDebugInfo = {ShowDebugInfo}, License = {License}, MaxProbes = {MaxProbes}, MaxCatBytes = {MaxCatBytes}, ")
+            .Append($"PerfRbPages = {PerfRbPages}, StackMode = {StackMode}, UstackUnwind = {UstackUnwind}, DwUstackSize = {DwUstackSize}, CppDemangle = {CppDemangle}, RustDemangle = {RustDemangle}, ShowDebugInfo = {ShowDebugInfo}, License = {License}, MaxProbes = {MaxProbes}, MaxCatBytes = {MaxCatBytes}, ")
             .Append($"MissingProbes = {MissingProbes}, ")
             .Append($"Unsafe = {Unsafe}, SetOutsideScript = [{string.Join(", ", SetOutsideScript.Order(StringComparer.Ordinal))}], ")
             .Append($"PositionalParameters = [{string.Join(", ", PositionalParameters)}], ChildPid = {ChildPid}, TargetPid = {TargetPid}, ")

@@ -74,6 +74,33 @@ public sealed class MetricsEndpointTests : KernelTest
     }
 
     [Fact]
+    public async Task DwUstackKeysAreNamedInScrapes()
+    {
+        // stack_chain calls main → outer → middle → inner once and waits for its stdin to close.
+        var port = Scraper.FreePort();
+        var target = TestPrograms.PathOf("stack_chain");
+        using var tool = SharpTraceRun.Start(["--metrics", port.ToString(), "-e", $"uprobe:{target}:inner {{ @[dw_ustack] = count(); }}"]);
+        await tool.WaitForAttachedAsync(Bound);
+        var start = new ProcessStartInfo(target) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        using var program = Process.Start(start)!;
+        try
+        {
+            var text = await Scraper.UntilAsync(port, t => t.Contains("inner+0"), Bound, "the dw_ustack key named");
+            var line = text.Split('\n').First(l => l.Contains("inner+0"));
+            Assert.Contains("middle+", line);
+            Assert.Contains("outer+", line);
+            Assert.EndsWith(" 1", line);
+        }
+        finally
+        {
+            program.StandardInput.Close();
+            await program.WaitForExitAsync();
+        }
+        tool.Interrupt();
+        Assert.Equal(0, (await tool.WaitForExitAsync(Bound)).ExitCode);
+    }
+
+    [Fact]
     public async Task SlowAndVanishingScrapersDoNotDelayTheTrace()
     {
         var port = Scraper.FreePort();

@@ -57,6 +57,25 @@ public sealed partial class UnwindingTests : KernelTest
     }
 
     [Fact]
+    public async Task EveryDwUstackSampleOfABurstOf200Arrives()
+    {
+        // uprobe_target calls target_add 200 times in a loop, within a millisecond or two: 200 records at once, more
+        // than a 1 MiB ring buffer held of 32 KiB records. A lost sample would print as an entry with an empty stack
+        // and a "Lost N events" line.
+        var target = TestPrograms.PathOf("uprobe_target");
+        var script = $$"""uprobe:{{target}}:target_add { @[dw_ustack] = count(); @n = count(); }""";
+        var result = await SharpTraceRun.RunAsync(["-e", script, "-c", $"{target} 200"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("Lost", result.Stdout + result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("\n@n: 200\n", result.Stdout, StringComparison.Ordinal);
+        var entries = StackEntry().Matches(result.Stdout).ToList();
+        Assert.NotEmpty(entries);
+        Assert.All(entries, e => Assert.NotEqual("", e.Groups["frames"].Value.Trim()));
+        Assert.Equal(200, entries.Sum(e => int.Parse(e.Groups["count"].Value, CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public async Task MapKeysOfSamplesWithTheSameStackAreOneEntry()
     {
         // repeated runs five times from one call site: five samples, one stack.
@@ -221,4 +240,7 @@ public sealed partial class UnwindingTests : KernelTest
 
     [GeneratedRegex(@"^[0-9a-f]+$")]
     private static partial Regex RawFrame();
+
+    [GeneratedRegex(@"^@\[(?<frames>[^\]]*)\]: (?<count>\d+)$", RegexOptions.Multiline)]
+    private static partial Regex StackEntry();
 }

@@ -37,6 +37,8 @@ public class RecordHandlerTests
         public IMapDecoder Map(string name) => this;
         public void AddUserStack(UserStackSample sample) { }
 
+        public void AddUserProcess(int pid) { }
+
         public PrintSnapshot.EntryLayout PrintEntry => PrintSnapshot.Entry(keySize: 8, valueSize: 8, perCpu: false);
 
         public MapSnapshot Decode(IEnumerable<(byte[] Key, byte[] Value)> entries)

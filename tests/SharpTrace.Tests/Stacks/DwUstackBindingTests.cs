@@ -49,6 +49,23 @@ public sealed class DwUstackBindingTests
         Assert.Equal(new StackType(true, StackMode.Bpftrace, 127), tracepoint!.Maps[0].KeyTypes![0]);
     }
 
+    [Theory]
+    [InlineData(null, 8)]
+    [InlineData(4096, 1)]
+    [InlineData(10000, 3)]
+    [InlineData(65536, 16)]
+    public void DwUstackSizeSetsThePagesARecordHoldsAndTheRingBufferGrows(int? size, int pages)
+    {
+        var config = size is { } bytes ? new ProgramConfig { DwUstackSize = bytes } : new ProgramConfig();
+        var (program, _) = Bind("profile:hz:99 { @[dw_ustack] = count(); }", config);
+
+        var action = Assert.IsType<global::SharpTrace.Builtins.UserStackSampleAction>(Assert.Single(program!.Actions, a => a.Kind == "dw_ustack"));
+        Assert.Equal(pages, action.StackPages);
+        Assert.Equal(72 + pages * 4096, action.Layout.Size);
+        Assert.Equal(8 << 20, global::SharpTrace.Lowering.ProgramMaps.RingBufferSize(null, program.Actions));
+        Assert.Equal(1 << 20, global::SharpTrace.Lowering.ProgramMaps.RingBufferSize(null, []));
+    }
+
     private static (BoundProgram? Program, IReadOnlyList<Diagnostic> Diagnostics) Bind(string script, ProgramConfig? config = null)
     {
         var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(script), new FakeTracepoints(), config ?? new ProgramConfig());
