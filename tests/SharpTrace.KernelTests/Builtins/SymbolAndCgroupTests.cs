@@ -268,34 +268,14 @@ public sealed partial class SymbolAndCgroupTests : KernelTest
     private static partial Regex JsonPrintf();
 
     /// <summary>uaddr_target, started: it has printed its globals' addresses and waits for a line to call uaddr_probe.</summary>
-    private sealed class UaddrTarget : IDisposable
+    private sealed class UaddrTarget(string binary) : IDisposable
     {
-        private readonly Process _process;
+        private readonly WaitingProgram _program = new(binary);
 
-        public UaddrTarget(string binary)
-        {
-            var start = new ProcessStartInfo(binary) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-            _process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + binary);
-            var line = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("uaddr_target printed no addresses");
-            Addresses = line.Trim().Split(' ').Select(ParseHex).ToArray();
-        }
+        public ulong[] Addresses => _program.FirstLine.Split(' ').Select(ParseHex).ToArray();
 
-        public ulong[] Addresses { get; }
+        public Task CallAndExitAsync() => _program.GoAndExitAsync();
 
-        public async Task CallAndExitAsync()
-        {
-            await _process.StandardInput.WriteLineAsync("go");
-            await _process.StandardInput.FlushAsync();
-            using var timeout = new CancellationTokenSource(Bound);
-            await _process.WaitForExitAsync(timeout.Token);
-            Assert.Equal(0, _process.ExitCode);
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-                _process.Kill();
-            _process.Dispose();
-        }
+        public void Dispose() => _program.Dispose();
     }
 }

@@ -61,45 +61,21 @@ public sealed partial class WatchpointTests : KernelTest
 
     private static readonly TimeSpan Bound = TracerProcess.DefaultTimeout;
 
+    /// <summary>watch_target, started: it has printed its variable's address and waits for a line to write it.</summary>
     private sealed class Target : IDisposable
     {
-        private readonly Process _process;
+        private readonly WaitingProgram _program = new(TestPrograms.PathOf("watch_target"));
 
-        public Target()
-        {
-            var start = new ProcessStartInfo(TestPrograms.PathOf("watch_target"))
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            };
-            _process = Process.Start(start) ?? throw new InvalidOperationException("could not start watch_target");
-            var line = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("watch_target printed no address");
-            Address = line.Trim();
-        }
-
-        public int Pid => _process.Id;
+        public int Pid => _program.Pid;
 
         /// <summary>The variable's address as the program prints it (<c>0x55…</c>).</summary>
-        public string Address { get; }
+        public string Address => _program.FirstLine;
 
         public ulong AddressValue => ulong.Parse(Address.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
-        public async Task WriteAndExitAsync()
-        {
-            await _process.StandardInput.WriteLineAsync("go");
-            await _process.StandardInput.FlushAsync();
-            using var timeout = new CancellationTokenSource(Bound);
-            await _process.WaitForExitAsync(timeout.Token);
-            Assert.Equal(0, _process.ExitCode);
-        }
+        public Task WriteAndExitAsync() => _program.GoAndExitAsync();
 
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-                _process.Kill();
-            _process.Dispose();
-        }
+        public void Dispose() => _program.Dispose();
     }
 
     private static async Task<RunResult> WatchAsync(string mode, params string[] options)

@@ -24,19 +24,7 @@ public sealed class MiniDebugInfoStackTests : KernelTest
                 int main(void) { printf("%d\n", local_helper(2)); fflush(stdout); usleep(300000); return 0; }
                 """);
             var start = new ProcessStartInfo("bash") { RedirectStandardError = true };
-            foreach (var argument in new[] { "-c", """
-                set -euo pipefail
-                cd "$1"
-                gcc -O1 -fno-omit-frame-pointer -o prog prog.c
-                nm -D prog --format=posix --defined-only | awk '{ print $1 }' | sort > dynsyms
-                nm prog --format=posix --defined-only | awk '{ if ($2 == "T" || $2 == "t" || $2 == "D") print $1 }' | sort > funcsyms
-                comm -13 dynsyms funcsyms > keep_symbols
-                objcopy --only-keep-debug prog debug
-                objcopy -S --remove-section .gdb_index --remove-section .comment --keep-symbols=keep_symbols debug mini_debuginfo
-                strip --strip-all -R .comment prog
-                xz mini_debuginfo
-                objcopy --add-section .gnu_debugdata=mini_debuginfo.xz prog
-                """, "minidebuginfo", directory.FullName })
+            foreach (var argument in new[] { Path.Combine(Repository.Root, "tests", "programs", "minidebuginfo.sh"), directory.FullName, "-fno-omit-frame-pointer" })
                 start.ArgumentList.Add(argument);
             using (var build = Process.Start(start)!)
             {

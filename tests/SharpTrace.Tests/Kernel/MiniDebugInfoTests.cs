@@ -22,20 +22,7 @@ public sealed class MiniDebugInfoTests
         try
         {
             File.WriteAllText(Path.Combine(directory.FullName, "prog.c"), Program);
-            ExternalTool.Run("bash", "-c", """
-                set -euo pipefail
-                cd "$1"
-                gcc -O1 -o prog prog.c
-                cp prog unstripped
-                nm -D prog --format=posix --defined-only | awk '{ print $1 }' | sort > dynsyms
-                nm prog --format=posix --defined-only | awk '{ if ($2 == "T" || $2 == "t" || $2 == "D") print $1 }' | sort > funcsyms
-                comm -13 dynsyms funcsyms > keep_symbols
-                objcopy --only-keep-debug prog debug
-                objcopy -S --remove-section .gdb_index --remove-section .comment --keep-symbols=keep_symbols debug mini_debuginfo
-                strip --strip-all -R .comment prog
-                xz mini_debuginfo
-                objcopy --add-section .gnu_debugdata=mini_debuginfo.xz prog
-                """, "minidebuginfo", directory.FullName);
+            ExternalTool.Run("bash", Path.Combine(SourceTree.Root, "tests", "programs", "minidebuginfo.sh"), directory.FullName);
             var path = Path.Combine(directory.FullName, "prog");
             var expected = ExternalTool.Run("nm", "--defined-only", Path.Combine(directory.FullName, "unstripped"))
                 .Split('\n').Select(l => l.Split(' ')).Where(p => p.Length == 3 && p[2] == "local_helper").Select(p => Convert.ToUInt64(p[0], 16)).Single();
