@@ -30,8 +30,9 @@ public sealed class IntervalTickTests : KernelTest
         await load.WaitForExitAsync(Bound);
 
         // The condition loses ticks where the interval's only event is on CPU 0 (bpftrace 0.17)...
-        Assert.True(reference.Count > 10, $"bpftrace printed {reference.Count} ticks");
-        Assert.Contains(reference.Zip(reference.Skip(1)), pair => pair.Second.Nanoseconds - pair.First.Nanoseconds > PeriodNs * 3 / 2);
+        // (fewer than two ticks in the two seconds, or a gap of more than a period and a half between two of them).
+        Assert.True(reference.Count < 2 || reference.Zip(reference.Skip(1)).Any(pair => pair.Second.Nanoseconds - pair.First.Nanoseconds > PeriodNs * 3 / 2),
+            $"bpftrace lost no tick: {string.Join(' ', reference.Select(tick => tick.Nanoseconds))}");
         // ...ours takes them on the other CPU, and fires exactly once in each period from its first run to its last:
         // the k-th run is k periods after the first, to the nearest period.
         Assert.Contains(ours, tick => tick.Cpu != 0);
