@@ -20,12 +20,14 @@ internal static class Compilation
     /// <summary>
     /// Parses, binds and generates code. <paramref name="kernelTypes"/> are the kernel's C types (BTF), consulted only
     /// when the script names one; pass <see cref="Semantics.CTypes.KernelTypes.Lazy"/> to open BTF on first use.
+    /// <paramref name="kallsyms"/> reads the kernel's symbols when a script needs them (<c>kaddr</c>); by default
+    /// /proc/kallsyms, read again by each compilation.
     /// </summary>
     public static CompilationResult Compile(SourceText source, ITracepointCatalog tracepoints, ProgramConfig? config = null,
-        Semantics.CTypes.IKernelTypes? kernelTypes = null)
+        Semantics.CTypes.IKernelTypes? kernelTypes = null, Func<Kernel.Kallsyms>? kallsyms = null)
     {
         var tree = SyntaxTree.Parse(source);
-        var (bound, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, tree, tracepoints, config, kernelTypes);
+        var (bound, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, tree, tracepoints, config, kernelTypes, kallsyms);
         if (bound is null)
             return new CompilationResult(tree, diagnostics, null, null);
         var maps = new ProgramMaps(bound);

@@ -76,6 +76,9 @@ internal static class LoweringInputs
 
         public LoweredMap UserStackCopyMap(int bytes) => Builtin(maps.UserStackCopies(bytes));
 
+        public MapValueAddress? PeriodState(BoundProbe probe) =>
+            maps.PeriodStateOffset(probe) is { } offset ? new MapValueAddress(Builtin(maps.IntervalPeriods), offset) : null;
+
         private LoweredMap Builtin(Bpf.MapRef reference)
         {
             if (table.Find(m => m.Ref == reference) is { } known)

@@ -110,12 +110,15 @@ public static class TraceScript
     public static ParsedScript Parse(string source, string fileName = "stdin") =>
         new(SyntaxTree.Parse(new SourceText(source, fileName)));
 
-    /// <summary>Compiles against a given tracepoint catalog (tests use a fake one, without tracefs).</summary>
+    /// <summary>
+    /// Compiles against a given tracepoint catalog (tests use a fake one, without tracefs), and kernel symbols read
+    /// once for many compilations (the fuzz tests).
+    /// </summary>
     internal static CompileResult Compile(string source, ITracepointCatalog tracepoints, CompileOptions? options = null,
-        Semantics.CTypes.IKernelTypes? kernelTypes = null)
+        Semantics.CTypes.IKernelTypes? kernelTypes = null, Func<Kernel.Kallsyms>? kallsyms = null)
     {
         options ??= new CompileOptions();
-        var result = Compilation.Compile(new SourceText(source, options.FileName), tracepoints, options.Config, kernelTypes);
+        var result = Compilation.Compile(new SourceText(source, options.FileName), tracepoints, options.Config, kernelTypes, kallsyms);
         return new CompileResult(result.Diagnostics, result.Program is { } program ? new TraceProgram(program, options.FileName) : null);
     }
 }

@@ -155,6 +155,13 @@ internal sealed class Assembler
         return Emit((byte)(Opcodes.Stx | (byte)size | Opcodes.Atomic), dst, src, off, Opcodes.Add);
     }
 
+    /// <summary>
+    /// <c>r0 = cmpxchg((u64 *)(dst + off), r0, src)</c>: the 8 bytes become <paramref name="src"/> if they equal r0;
+    /// r0 receives what they held before either way.
+    /// </summary>
+    public Assembler AtomicCompareExchange(Reg dst, short off, Reg src) =>
+        Emit((byte)(Opcodes.Stx | (byte)Size.U64 | Opcodes.Atomic), dst, src, off, Opcodes.CmpXchg);
+
     /// <summary><c>dst = value</c> for any 64-bit value (two slots).</summary>
     public Assembler LoadImm64(Reg dst, long value) => LoadImm64(dst, 0, (int)value, (int)(value >> 32));
 

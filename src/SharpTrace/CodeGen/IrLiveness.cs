@@ -92,7 +92,7 @@ internal sealed class IrLiveness
                         ArgumentHints.TryAdd(argument, a);
                 }
             }
-            var target = op switch { GotoOp g => g.Target, BranchOp b => b.Target, NextCpuOp n => n.Head, _ => null };
+            var target = op switch { GotoOp g => g.Target, BranchOp b => b.Target, NextCpuOp n => n.Head, ClaimPeriodOp c => c.Skip, _ => null };
             if (target is not null && !labels.ContainsKey(target))
                 throw new LoweringNotSupportedException("a jump to a missing label");
             if (target is not null && labels[target] <= i)
@@ -135,7 +135,7 @@ internal sealed class IrLiveness
     }
 
     public static bool IsCall(IrOp op) => op is CallOp or MapLookupOp or MapUpdateOp or MapDeleteOp or OutputOp or OutputBufferOp or ReserveOp or SubmitOp
-        or MapLookupPerCpuOp or MapWalkOp or LoopCallOp or DroppedUpdateOp;
+        or MapLookupPerCpuOp or MapWalkOp or LoopCallOp or DroppedUpdateOp or ClaimPeriodOp;
 
     private void Mention(VReg register, int position) =>
         Registers[register] = Registers.TryGetValue(register, out var l) ? l.Extend(position) : new(position, position);

@@ -201,6 +201,9 @@ internal sealed partial class IrTranslator
             case SubmitOp o:
                 EmitCall(HelperFunction.RingbufSubmit, [o.Record, new Imm(0)]);
                 break;
+            case ClaimPeriodOp o:
+                EmitClaimPeriod(o);
+                break;
             case GotoOp o:
                 Asm.Jump(LabelOf(o.Target));
                 break;

@@ -29,6 +29,12 @@ internal interface IBuiltinLowerings
     /// <summary>The array holding the time the program started (<c>elapsed</c>), in the map table from its first use.</summary>
     LoweredMap StartTimeMap();
 
+    /// <summary>
+    /// Where an <c>interval</c> probe's period state lies (<see cref="ClaimPeriodOp"/>), in the map table from its first
+    /// use; null for a probe that runs at every event.
+    /// </summary>
+    MapValueAddress? PeriodState(BoundProbe probe);
+
     /// <summary>The stack trace map for stacks of <paramref name="type"/> (one per depth), in the map table from its first use.</summary>
     LoweredMap StackMap(StackType type);
 

@@ -171,6 +171,14 @@ internal sealed record MarkOp(IrLabel Label) : IrOp;
 /// <summary>Ends the program with a value (0: the event is done).</summary>
 internal sealed record ReturnOp(Operand Value) : IrOp;
 
+/// <summary>
+/// An interval probe's guard, first in its program (which runs on every CPU's timer): goto <see cref="Skip"/> unless
+/// this run is the first of its period. <see cref="State"/> is 16 bytes of a map value: the time of the first run
+/// (the periods are counted from half a period before it, so that the CPUs' timers, started together, fall mid-period),
+/// then the number of the last period claimed, which an atomic compare-and-exchange advances. Clobbers r0-r5 as a call.
+/// </summary>
+internal sealed record ClaimPeriodOp(MapValueAddress State, long PeriodNanoseconds, IrLabel Skip) : IrOp;
+
 // ---- Loops and callbacks -------------------------------------------------------------------------------
 // A bounded loop is a GotoOp or BranchOp that jumps back (to a label before it): the verifier walks its iterations,
 // so it must see the loop end (while loops, the per-CPU loop's NextCpuOp). A loop body that runs an unknown number

@@ -60,7 +60,7 @@ internal sealed class IrBuilder(string name)
                     continue;
                 kept.Add(ops[i]);
             }
-            var targets = kept.Select(o => o switch { GotoOp g => g.Target, BranchOp b => b.Target, NextCpuOp n => n.Head, _ => null })
+            var targets = kept.Select(o => o switch { GotoOp g => g.Target, BranchOp b => b.Target, NextCpuOp n => n.Head, ClaimPeriodOp c => c.Skip, _ => null })
                 .OfType<IrLabel>().ToHashSet();
             var result = new List<IrOp>();
             var reachable = true;

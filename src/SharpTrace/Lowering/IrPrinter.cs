@@ -82,6 +82,7 @@ internal static class IrPrinter
         OutputBufferOp o => $"output {o.Record.Kind} #{o.Record.Id}, {o.Data}, {o.Size}",
         ReserveOp o => $"{o.Dst} = reserve {o.Record.Kind} #{o.Record.Id}, {o.Size}",
         SubmitOp o => $"submit {o.Record}",
+        ClaimPeriodOp o => $"claim.period {o.PeriodNanoseconds} ns, {o.State}, else goto {o.Skip}",
         GotoOp o => $"goto {o.Target}",
         BranchOp o => $"if {o.Left} {Symbol(o.Condition)} {o.Right} goto {o.Target}",
         MarkOp o => $"{o.Label}:",

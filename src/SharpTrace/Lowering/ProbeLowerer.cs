@@ -64,6 +64,8 @@ internal sealed partial class ProbeLowerer
 
     private void LowerProbe()
     {
+        if (_builtins.PeriodState(_probe) is { } state && ProgramMaps.PeriodOf(_probe) is { } period)
+            Ir.Emit(new ClaimPeriodOp(state, period, _end));
         foreach (var variable in _probe.Variables)
         {
             if (InRegister(variable))

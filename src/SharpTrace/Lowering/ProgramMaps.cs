@@ -33,6 +33,7 @@ internal sealed partial class ProgramMaps
     private readonly Dictionary<MapSymbol, MapDefinition> _bySymbol = [];
     private readonly List<MapDefinition> _all = [];
     private readonly Dictionary<BoundProbe, int> _loopVariablesEntries = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<BoundProbe, int> _periodEntries = new(ReferenceEqualityComparer.Instance);
 
     public ProgramMaps(BoundProgram program)
     {
@@ -47,6 +48,8 @@ internal sealed partial class ProgramMaps
             var maxEntries = map.IsScalar ? ScalarEntries(map.ValueType!) : map.DeclaredMaxEntries ?? program.Config.MaxMapKeys;
             _bySymbol[map] = Add(new MapDefinition(new MapRef(map.Name), KernelTypeOf(map), map.StoredKeySize, map.StoredValueSize, maxEntries, map));
         }
+        foreach (var probe in program.Probes.Where(p => PeriodOf(p) is not null))
+            _periodEntries[probe] = _periodEntries.Count;
         var loopProbes = program.Probes.Where(LoopVariables.HasLoops).ToList();
         if (loopProbes.Count > 0)
         {
@@ -82,6 +85,27 @@ internal sealed partial class ProgramMaps
 
     private const string StartTimeName = "start_time";
     private MapRef? _startTime;
+
+    /// <summary>
+    /// The period in nanoseconds of a probe whose program runs on every CPU and keeps only the first run of each period
+    /// (an <c>interval</c>: <see cref="ProbeKind.OncePerPeriod"/>); null for other probes.
+    /// </summary>
+    public static long? PeriodOf(BoundProbe probe) => probe.AttachPoints is [var only] ? probe.Kind.OncePerPeriod(only) : null;
+
+    /// <summary>
+    /// An array of one value, 16 bytes per <see cref="PeriodOf"/> probe: the time of its first run and the number of the
+    /// last period a run claimed (<see cref="ClaimPeriodOp"/>). Created when such a probe is emitted.
+    /// </summary>
+    public MapRef IntervalPeriods => _intervalPeriods ??=
+        Add(new MapDefinition(new MapRef("interval_period"), BpfMapType.Array, 4, PeriodStateBytes * Math.Max(1, _periodEntries.Count), 1, null)).Ref;
+
+    /// <summary>The bytes of <see cref="IntervalPeriods"/> each probe's state takes.</summary>
+    public const int PeriodStateBytes = 16;
+
+    private MapRef? _intervalPeriods;
+
+    /// <summary>Where <paramref name="probe"/>'s state starts in <see cref="IntervalPeriods"/>'s value, when it has one.</summary>
+    public int? PeriodStateOffset(BoundProbe probe) => _periodEntries.TryGetValue(probe, out var entry) ? entry * PeriodStateBytes : null;
 
     /// <summary>Per-CPU array with one entry per probe that has loops: its $variables while a loop body runs.</summary>
     public MapRef? LoopVariablesMap { get; }

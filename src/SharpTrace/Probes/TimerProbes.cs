@@ -75,14 +75,27 @@ internal abstract class TimerProbe : ProbeProvider
         Units.Select(unit => new ListedProbe($"{Name}:{unit}:", $"{Name}:{unit}"));
 }
 
-/// <summary><c>interval</c>: one event on one CPU, so the probe fires once per period for the whole machine.</summary>
+/// <summary>
+/// <c>interval</c>: fires once per period for the whole machine. Its event is opened on every online CPU and its program
+/// keeps only the first run of each period (<see cref="Lowering.ClaimPeriodOp"/>): the kernel skips a perf event's
+/// program on a CPU already running a BPF program, so one CPU's event alone would lose that tick. Each attach point
+/// gets its own program, since the period is the program's.
+/// </summary>
 internal sealed class IntervalProbe : TimerProbe
 {
+    private const long NanosecondsPerSecond = 1_000_000_000;
+
     public override string Name => "interval";
     public override IReadOnlyList<string> Aliases => ["i"];
 
+    public override bool NeedsProgramPerAttachPoint(IReadOnlyList<ProbeSpec> specs) => specs.Count > 1;
+
+    public override long? OncePerPeriod(ProbeSpec spec) => spec.IsFrequency
+        ? Math.Max(1, NanosecondsPerSecond / (long)Math.Min(spec.Period, long.MaxValue))
+        : (long)Math.Min(spec.Period, long.MaxValue);
+
     public override IProbeAttachment Attach(ProbeSpec spec, BpfProgram program, Func<Tracefs> tracefs) =>
-        ProbeAttacher.AttachToEvent(OpenClock(spec, PerfEvent.OnlineCpus()[0], spec.ToString()), program);
+        ProbeAttacher.AttachOnEveryCpu(program, cpu => OpenClock(spec, cpu, $"{spec} on cpu {cpu}"));
 }
 
 /// <summary><c>profile</c>: one event on every online CPU, so each CPU is sampled.</summary>

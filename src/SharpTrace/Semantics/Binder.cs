@@ -24,13 +24,16 @@ internal sealed class Binder
     private readonly MapTable _maps = new();
     private readonly ProbeExpander _probeExpander;
     private Kallsyms? _kallsyms;
+    private readonly Func<Kallsyms> _loadKallsyms;
     private readonly TimestampFormats _timestampFormats = new();
     private readonly BuiltinCatalog _builtins;
     private DiagnosticBag _diagnostics;
     private ProgramConfig _config;
 
-    private Binder(BuiltinCatalog builtins, SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig config, IKernelTypes? kernel, ProbeKinds probeKinds)
+    private Binder(BuiltinCatalog builtins, SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig config, IKernelTypes? kernel, ProbeKinds probeKinds,
+        Func<Kallsyms> loadKallsyms)
     {
+        _loadKallsyms = loadKallsyms;
         _builtins = builtins;
         _tree = tree;
         _tracepoints = tracepoints;
@@ -51,7 +54,8 @@ internal sealed class Binder
     /// the script names a type; null when the kernel has none.
     /// </summary>
     public static (BoundProgram? Program, IReadOnlyList<Diagnostic> Diagnostics) Bind(
-        BuiltinCatalog builtins, SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig? config = null, IKernelTypes? kernelTypes = null)
+        BuiltinCatalog builtins, SyntaxTree tree, ITracepointCatalog tracepoints, ProgramConfig? config = null, IKernelTypes? kernelTypes = null,
+        Func<Kallsyms>? kallsyms = null)
     {
         if (tree.Diagnostics.Any(d => d.IsError))
             return (null, tree.Diagnostics);
@@ -62,7 +66,7 @@ internal sealed class Binder
         tree = tree with { Root = Macros.MacroExpansion.Expand(tree.Root, expansion, name => builtins.TryGetVariable(name, out _)) };
         if (expansion.Items.Count > 0)
             return (null, [.. tree.Diagnostics, .. expansion.Items]);
-        var binder = new Binder(builtins, tree, tracepoints, config ?? new ProgramConfig(), kernelTypes, builtins.ProbeKinds);
+        var binder = new Binder(builtins, tree, tracepoints, config ?? new ProgramConfig(), kernelTypes, builtins.ProbeKinds, kallsyms ?? (() => Kallsyms.Load()));
         var program = binder.BindToFixpoint();
         var diagnostics = tree.Diagnostics.Concat(binder._declarationDiagnostics.Items).Concat(binder._diagnostics.Items).ToList();
         return (diagnostics.Any(d => d.IsError) ? null : program, diagnostics);
@@ -84,6 +88,7 @@ internal sealed class Binder
         _maps.ReportUndefined(_diagnostics);
         ProbeExpander.CheckProbeCount(program.Probes, _config, _diagnostics);
         _maps.CheckDeclaredKinds(_diagnostics, _config.MaxStrlen);
+        _maps.CheckSizes(_diagnostics, _config.MaxMapKeys, BpfMap.PossibleCpuCount);
         return program;
     }
 
@@ -92,7 +97,7 @@ internal sealed class Binder
         if (root.Config is { } config)
             _config = ConfigBinder.Bind(config, _config, _diagnostics);
         var context = new BindingContext(_tree, _tracepoints, _kernel, () => Types, _declarations, _maps, _config, _diagnostics,
-            () => _kallsyms ??= Kallsyms.Load(), _timestampFormats, _builtins);
+            () => _kallsyms ??= _loadKallsyms(), _timestampFormats, _builtins);
         _maps.Declare(root.MapDeclarations, _diagnostics);
         var probes = new List<BoundProbe>();
         foreach (var probe in root.Probes)

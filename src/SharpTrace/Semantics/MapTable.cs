@@ -22,6 +22,8 @@ internal sealed class MapTable
     private readonly Dictionary<string, MapSymbol> _maps = new(StringComparer.Ordinal);
     /// <summary>Where each map was first read, for "Undefined map" (a map read but never assigned).</summary>
     private readonly Dictionary<MapSymbol, TextSpan> _firstUse = [];
+    /// <summary>Where each map was first named, read or written (a too large map's error points there).</summary>
+    private readonly Dictionary<MapSymbol, TextSpan> _firstMention = [];
     private readonly Dictionary<MapSymbol, MapDeclaration> _declarations = [];
     // Maps assigned only values whose type was not known yet in this pass, such as @i in `@i = @i + 1`.
     private readonly HashSet<MapSymbol> _assignedUntyped = [];
@@ -33,12 +35,19 @@ internal sealed class MapTable
     public IReadOnlyList<MapSymbol> All => _maps.Values.OrderBy(m => m.Index).ToList();
 
     /// <summary>The map named <paramref name="name"/>, created at its first mention; <paramref name="use"/> marks a read.</summary>
-    public MapSymbol Get(string name, TextSpan? use = null)
+    public MapSymbol Get(string name, TextSpan? use = null) => Get(name, use, use);
+
+    /// <summary>The map named <paramref name="name"/>, written at <paramref name="mention"/>.</summary>
+    public MapSymbol Written(string name, TextSpan mention) => Get(name, null, mention);
+
+    private MapSymbol Get(string name, TextSpan? use, TextSpan? mention)
     {
         if (!_maps.TryGetValue(name, out var map))
             _maps[name] = map = new MapSymbol(name, _maps.Count);
         if (use is { } span)
             _firstUse.TryAdd(map, span);
+        if (mention is { } at)
+            _firstMention.TryAdd(map, at);
         return map;
     }
 
@@ -147,6 +156,22 @@ internal sealed class MapTable
                 CheckPerCpuArray(map, declaration, diagnostics, maxStrlen);
             if (map.IsScalar && map.DeclaredMaxEntries != 1)
                 diagnostics.Warning(declaration.Span, $"{map.Name} has no keys: it holds one entry whatever size is declared");
+        }
+    }
+
+    /// <summary>
+    /// Every keyed map's size (declared, or max_map_keys) against <see cref="MapLimits"/>: one error at its declaration
+    /// or first mention rather than minutes of kernel work creating it.
+    /// </summary>
+    public void CheckSizes(DiagnosticBag diagnostics, int maxMapKeys, int possibleCpus)
+    {
+        foreach (var map in All.Where(m => m.ValueType is not null && !m.IsScalar))
+        {
+            if (MapLimits.Problem(map, map.DeclaredMaxEntries ?? maxMapKeys, possibleCpus) is not { } problem)
+                continue;
+            var span = _declarations.TryGetValue(map, out var declaration) ? declaration.Span
+                : _firstMention.TryGetValue(map, out var mention) ? mention : _firstUse.GetValueOrDefault(map);
+            diagnostics.Error(span, problem);
         }
     }
 

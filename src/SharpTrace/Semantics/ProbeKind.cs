@@ -50,6 +50,13 @@ internal abstract class ProbeKind
     public virtual bool NeedsProgramPerAttachPoint(IReadOnlyList<ProbeSpec> specs) => false;
 
     /// <summary>
+    /// The period in nanoseconds of <paramref name="spec"/> when its program runs on every CPU's timer and keeps only the
+    /// first run of each period (<c>interval</c>, so that a CPU busy in another BPF program, whose timer's run the
+    /// kernel skips, loses no tick); null for kinds whose program runs at every event.
+    /// </summary>
+    public virtual long? OncePerPeriod(ProbeSpec spec) => null;
+
+    /// <summary>
     /// Why the builtin variable <paramref name="name"/>, which this kind allows, cannot be read at some of
     /// <paramref name="specs"/> (an <c>argN</c> a usdt probe does not have), or null.
     /// </summary>

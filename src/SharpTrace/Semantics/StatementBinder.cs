@@ -177,7 +177,7 @@ internal sealed partial class StatementBinder
             return null;
         }
         // A struct, union or array is copied into the map's value whole; its members are read back from the copy.
-        var map = _maps.Get(access.Name);
+        var map = _maps.Written(access.Name, access.Span);
         var keys = _expressions.BindKeys(map, access);
         if (value.Type is ErrorType && map.ValueType is null)
         {
@@ -229,7 +229,7 @@ internal sealed partial class StatementBinder
             return null;
         if (function.Bind(call, arguments, _diagnostics, _config) is not { } type)
             return null;
-        var map = _maps.Get(access.Name);
+        var map = _maps.Written(access.Name, access.Span);
         var keys = _expressions.BindKeys(map, access);
         if (map.ValueType is null)
             _maps.SetValueType(map, type);
@@ -371,7 +371,7 @@ internal sealed partial class StatementBinder
             }
         }
         // bpftrace 0.17 ignores top and div for stats maps (with a warning); we apply them (docs/output.md).
-        var map = _maps.Get(access.Name);
+        var map = _maps.Written(access.Name, access.Span);
         var (top, div) = (limits[0], limits[1]);
         // Top and div known only at run time travel in the snapshot's header (PrintSnapshot.TopOffset).
         var inHeader = expressions.Any(e => e is not null);

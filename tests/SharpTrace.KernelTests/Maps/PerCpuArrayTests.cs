@@ -144,4 +144,17 @@ public sealed class PerCpuArrayTests : KernelTest
         Assert.Equal(0, result.ExitCode);
         Assert.Matches(@"^\n\n@pcarr\[1\]: [1-9][0-9]*\n$", result.Stdout);
     }
+
+    [Fact]
+    public async Task AnArrayTooLargeToCreateIsOneErrorBeforeAnythingIsLoaded()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await SharpTraceRun.RunAsync(["-e", "let @p = percpuarray(20000000); BEGIN { @p[1] = count(); exit(); }"]);
+
+        // It took 20 s of kernel work to create, which no Ctrl-C interrupts; the base class checks nothing stays loaded.
+        Assert.Equal((1, ""), (result.ExitCode, result.Stdout));
+        Assert.Contains("ERROR: @p asks for 20,000,000 entries: a map with a value per CPU holds at most 4,194,304 here", result.Stderr);
+        Assert.DoesNotContain("Attach", result.Stderr);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"refusing took {clock.Elapsed}");
+    }
 }

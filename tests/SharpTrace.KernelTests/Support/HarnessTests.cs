@@ -102,11 +102,16 @@ public sealed class HarnessTests : KernelTest
         using var other = BpftraceRun.Start(["-e", string.Join(",\n", probes) + " { @[probe] = count(); }"]);
         await other.WaitForAttachedAsync(Bound);
 
-        var ours = await SharpTraceRun.RunAsync(["-e", "BEGIN { @x = 1; exit(); }"]);
+        // A trace that loads programs and maps of its own, on a tracepoint it causes.
+        var ours = await SharpTraceRun.RunAsync(["-e", "tracepoint:syscalls:sys_enter_getpid /comm == \"getpid_flood\"/ { @n = count(); exit(); } BEGIN { @x = 1; }", "-c", TestPrograms.PathOf("getpid_flood") + " 10"]);
 
         Assert.Equal(0, ours.ExitCode);
+        Assert.Contains("@n: ", ours.Stdout);
         Assert.True(leaks.NewPrograms().Count >= 50, "the other tracer's programs are loaded while the check runs");
         await leaks.AssertNoLeaksAsync();
+        // A deliberate leak beside the other tracer is still seen, and only it.
+        using (var map = SharpTrace.Kernel.BpfMap.Create(SharpTrace.Kernel.BpfMapType.Hash, 8, 8, 1, "leaked_beside"))
+            Assert.Equal(["leaked_beside"], leaks.Leaks().Select(leak => leak.Contains("leaked_beside") ? "leaked_beside" : leak));
         other.Terminate();
         await other.WaitForExitAsync(Bound);
     }

@@ -31,6 +31,11 @@ public sealed class GoldenMachine : IDisposable
 
     internal ITracepointCatalog Tracepoints { get; } = new FixtureTracepoints(Path.Combine(GoldenFiles.Directory, "Tracepoints"));
 
+    /// <summary>This machine's kernel symbols, read once (reading /proc/kallsyms takes a second or two here).</summary>
+    internal Kallsyms Kallsyms => _kallsyms.Value;
+
+    private readonly Lazy<Kallsyms> _kallsyms = new(() => Kallsyms.Load());
+
     /// <summary>The script as the compiler sees it: <c>{programs}</c> replaced by the real directory.</summary>
     public string Resolve(string script) => script.Replace(ProgramsPlaceholder, _programs, StringComparison.Ordinal);
 
@@ -51,19 +56,26 @@ public sealed class GoldenMachine : IDisposable
 
     public void Dispose() => Directory.Delete(_programs, recursive: true);
 
-    /// <summary>Tracepoints read from copies of tracefs format files, so goldens do not depend on this kernel.</summary>
+    /// <summary>
+    /// Tracepoints read from copies of tracefs format files, so goldens do not depend on this kernel; each file is read
+    /// once (the fuzz tests compile a million scripts against them).
+    /// </summary>
     private sealed class FixtureTracepoints(string directory) : ITracepointCatalog
     {
-        public IEnumerable<(string Category, string Name)> List() =>
+        private readonly Lazy<IReadOnlyList<(string Category, string Name)>> _list = new(() =>
             System.IO.Directory.EnumerateFiles(directory, "*.format", SearchOption.AllDirectories)
                 .Select(path => (Path.GetFileName(Path.GetDirectoryName(path)!), Path.GetFileNameWithoutExtension(path)))
-                .Order();
+                .Order().ToList());
 
-        public TracepointFormat? Format(string category, string name)
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), TracepointFormat?> _formats = new();
+
+        public IEnumerable<(string Category, string Name)> List() => _list.Value;
+
+        public TracepointFormat? Format(string category, string name) => _formats.GetOrAdd((category, name), key =>
         {
-            var path = Path.Combine(directory, category, name + ".format");
+            var path = Path.Combine(directory, key.Item1, key.Item2 + ".format");
             return File.Exists(path) ? TracepointFormat.Parse(File.ReadAllText(path)) : null;
-        }
+        });
 
         public IEnumerable<string> RawTracepoints() => ["sched_switch", "sched_wakeup", "sys_enter", "sys_exit"];
 
