@@ -149,11 +149,12 @@ internal sealed class PerfEvent : IProbeAttachment
         int.Parse(File.ReadAllText($"/sys/bus/event_source/devices/{pmu}/type").Trim(), CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Attaches <paramref name="program"/> and enables the event. The program is attached through a BPF link
-    /// (BPF_LINK_CREATE) where the kernel has them, so that <see cref="Stop"/> can detach it at once without
-    /// closing the event; otherwise through PERF_EVENT_IOC_SET_BPF.
+    /// Attaches <paramref name="program"/> and enables the event unless <paramref name="enable"/> is false (the caller
+    /// then calls <see cref="Enable"/>). The program is attached through a BPF link (BPF_LINK_CREATE) where the kernel
+    /// has them, so that <see cref="Stop"/> can detach it at once without closing the event; otherwise through
+    /// PERF_EVENT_IOC_SET_BPF.
     /// </summary>
-    public void AttachProgram(BpfProgram program)
+    public void AttachProgram(BpfProgram program, bool enable = true)
     {
         var attr = new LinkCreateAttr { ProgFd = (uint)program.Fd, TargetFd = (uint)Fd, AttachType = AttachTypePerfEvent };
         var link = Native.Bpf(BpfCommand.LinkCreate, ref attr);
@@ -161,7 +162,8 @@ internal sealed class PerfEvent : IProbeAttachment
             _link = new FileDescriptor(link);
         else if (Native.Ioctl(Fd, IocSetBpf, program.Fd) != 0)
             throw KernelException.FromLastError($"attach program {program.Name} to {Description}");
-        Enable();
+        if (enable)
+            Enable();
     }
 
     /// <summary>

@@ -102,14 +102,19 @@ internal static class ProbeAttacher
     public static IProbeAttachment AttachOnEveryCpu(BpfProgram program, Func<int, PerfEvent> open) =>
         AttachToEach(program, PerfEvent.OnlineCpus(), open);
 
-    /// <summary>Opens one perf event per item (a CPU, a thread) with <paramref name="open"/> and attaches the program to each; all or none.</summary>
+    /// <summary>
+    /// Opens one perf event per item (a CPU, a thread) with <paramref name="open"/> and attaches the program to each; all
+    /// or none. The events are enabled together once all are attached, so that per-CPU timers (an interval's, a
+    /// profile's) start within microseconds of each other, in phase, however long the opening took.
+    /// </summary>
     public static IProbeAttachment AttachToEach(BpfProgram program, IEnumerable<int> items, Func<int, PerfEvent> open)
     {
         var events = new AttachedEvents();
         try
         {
             foreach (var item in items)
-                events.Add(AttachToEvent(open(item), program));
+                events.Add(AttachToEvent(open(item), program, enable: false));
+            events.Enable();
             return events;
         }
         catch
@@ -119,12 +124,12 @@ internal static class ProbeAttacher
         }
     }
 
-    /// <summary>Sets the program on a freshly opened event and enables it; closes the event if that fails.</summary>
-    public static PerfEvent AttachToEvent(PerfEvent perfEvent, BpfProgram program)
+    /// <summary>Sets the program on a freshly opened event and enables it (unless told not to); closes the event if that fails.</summary>
+    public static PerfEvent AttachToEvent(PerfEvent perfEvent, BpfProgram program, bool enable = true)
     {
         try
         {
-            perfEvent.AttachProgram(program);
+            perfEvent.AttachProgram(program, enable);
             return perfEvent;
         }
         catch
@@ -140,6 +145,12 @@ internal static class ProbeAttacher
         private readonly List<PerfEvent> _events = [];
 
         public void Add(PerfEvent perfEvent) => _events.Add(perfEvent);
+
+        public void Enable()
+        {
+            foreach (var perfEvent in _events)
+                perfEvent.Enable();
+        }
 
         public void Stop()
         {
