@@ -383,11 +383,17 @@ internal sealed class Lexer
     /// Scans one attach point as raw text starting at <paramref name="position"/> (trivia already skipped):
     /// colon-separated parts, each possibly quoted. It ends at white space, <c>,</c> <c>{</c> <c>}</c> <c>;</c>
     /// <c>(</c> <c>)</c>, a comment, or a <c>/</c> outside a path part (so <c>BEGIN/pid/</c> has a predicate,
-    /// while <c>uprobe:/bin/bash:readline</c> keeps its path). Returns null if there is no attach point here.
+    /// while <c>uprobe:/bin/bash:readline</c> keeps its path). Returns null if there is no attach point here (also at
+    /// a <c>#</c>).
     /// </summary>
     public AttachPoint? ScanAttachPoint(ref int position, DiagnosticBag diagnostics)
     {
         var start = position;
+        // No attach point starts with "#", as in bpftrace 0.17: "BEGIN,#!x" is an invalid character
+        // and "BEGIN,#x" a preprocessor directive. Taken as an attach point, "#!x" would read back as a comment when
+        // it starts a line ("#!" is a shebang there), as the unparser writes each attach point.
+        if (At(position) == '#')
+            return null;
         var parts = new List<string>();
         var part = new StringBuilder();
         while (position < _source.Length)

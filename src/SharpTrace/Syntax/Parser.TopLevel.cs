@@ -153,6 +153,10 @@ internal sealed partial class Parser
     {
         var start = Current.Span.Start;
         var previousEnd = _lastEnd;
+        // A bad character skipped before the probe ("#" in "BEGIN { } #!x { }") is reported before the lookahead that
+        // holds its error is dropped.
+        if (_lookahead[0].Errors is { } skipped)
+            _diagnostics.AddRange(skipped.Items);
         ResetTo(start);
         var attachPoints = new List<AttachPoint>();
         var position = start;

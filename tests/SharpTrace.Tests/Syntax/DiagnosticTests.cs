@@ -50,6 +50,19 @@ public class DiagnosticTests
         AnnotatedText.AssertDiagnostics("BEGIN { @x = 1 ⟦⟦# }⟧⟧",
             "syntax error, unexpected preprocessor directive, expecting }", "syntax error, unexpected end of file, expecting }");
 
+    /// <summary>
+    /// The long parser fuzz (FuzzTests, case 826,821 of the fixed seed) found <c>tr…ace,#!point:syscalls:sys_t /…/ {…}</c>
+    /// parsed without error, its second attach point <c>#!point:…</c>; the unparser writes it at the start of a line,
+    /// where <c>#!</c> is a shebang comment, so the unparsed text lost it. bpftrace 0.17 refuses such an attach point.
+    /// </summary>
+    [Fact]
+    public void AnAttachPointDoesNotStartWithHashAsInBpftrace()
+    {
+        foreach (var script in new[] { "BEGIN,#!x { }", "BEGIN { } #!x { }", "k:f,#!point:a /1/ { }" })
+            Assert.True(SyntaxTree.Parse(script).Diagnostics.Count > 0, $"{script}: {AstPrinter.Print(SyntaxTree.Parse(script).Root)}");
+        AnnotatedText.AssertDiagnostics("⟦⟦BEGIN,#⟧!⟧x { exit() }", "invalid character '#'", "syntax error, unexpected !, expecting {");
+    }
+
     [Fact]
     public void NoAttachPoints() =>
         AnnotatedText.AssertDiagnostics("⟦⟧{ }", "No attach points for probe");
