@@ -42,6 +42,30 @@ public sealed partial class BuildIdStackTests : KernelTest
         Assert.Contains($"@v: \n{frames[0]}\n", result.Stdout);
     }
 
+    [Fact]
+    public async Task StackModeConfigMakesUstackBuildIdInJsonAndKstackRawWithAWarning()
+    {
+        var target = TestPrograms.PathOf("stack_chain");
+        var script = $$"""config = { stack_mode = build_id } uprobe:{{target}}:inner { @u[ustack(1)] = count(); @k[kstack(1)] = count(); exit(); }""";
+        var result = await StackTests.TraceStackChainAsync(SharpTraceRun.Start(["-f", "json", "-e", script]));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("'build_id' stack mode can only be used for ustack. Falling back to 'raw' mode.", result.Stderr);
+        var keys = new Dictionary<string, List<string>>();
+        foreach (var line in JsonLines.NonEmpty(result.Stdout))
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(line);
+            if (document.RootElement.GetProperty("type").GetString() != "map")
+                continue;
+            foreach (var map in document.RootElement.GetProperty("data").EnumerateObject())
+                keys[map.Name] = map.Value.EnumerateObject().Select(e => e.Name).ToList();
+        }
+        // The user stack's one frame: inner's entry in the binary. A uprobe runs in user context, so the kernel
+        // stack is empty or, in raw mode, addresses in hex.
+        Assert.Equal([$"\n{BuildIdOf(target)} 0x{FunctionFileOffsets(target)["inner"]:x2}\n"], keys["@u"]);
+        Assert.All(keys["@k"], key => Assert.Matches("^(|\n[0-9a-f]+\n)$", key));
+    }
+
     [GeneratedRegex("^(?<id>[0-9a-f]{40}) 0x(?<offset>[0-9a-f]{2,})$")]
     private static partial Regex FrameLine();
 
