@@ -114,7 +114,7 @@ internal static class HelpText
             BPFTRACE_PRINT_MAPS_ON_EXIT   [default: 1] print maps at exit
             BPFTRACE_PERF_RB_PAGES        [default: 64] ring buffer pages per CPU
             BPFTRACE_MAX_PROBES           [default: 512] most attach points of a program
-            BPFTRACE_STACK_MODE           [default: bpftrace] stack format: bpftrace, perf or raw
+            BPFTRACE_STACK_MODE           [default: bpftrace] stack format: bpftrace, perf, raw or build_id
             BPFTRACE_USTACK_UNWIND        [default: fp] ustack by frame pointers, or dwarf (as dw_ustack)
             BPFTRACE_DW_USTACK_SIZE       [default: 32768] most bytes of user stack dw_ustack copies per event
             BPFTRACE_CPP_DEMANGLE         [default: 1] demangle C++ names of user frames

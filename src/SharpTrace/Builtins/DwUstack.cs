@@ -27,6 +27,9 @@ internal sealed class DwUstack : StackBuiltin
     public override string Name => "dw_ustack";
     protected override bool IsUser => true;
 
+    // Unwound in user space from a copy: there is no build id of the kernel's to print (ustack(build_id) has them).
+    protected override bool AllowsBuildId => false;
+
     protected override BoundExpression Create(CallExpression call, StackType type, BuiltinContext context)
     {
         if (!CanUnwind(context.ProbeKind))

@@ -15,6 +15,12 @@ internal abstract class StackBuiltin : BuiltinFunction
 {
     protected abstract bool IsUser { get; }
 
+    /// <summary>
+    /// Whether the stack can be taken as build ids and offsets (<c>ustack</c> only, as in bpftrace): elsewhere
+    /// <c>(build_id)</c> is an error and a <c>stack_mode = build_id</c> config falls back to raw with a warning.
+    /// </summary>
+    protected virtual bool AllowsBuildId => IsUser;
+
     public override bool IsVariable => true;
 
     public override Signature Signature { get; } = Signature.WithOptional(2, ParameterKind.Syntax, ParameterKind.Syntax);
@@ -22,13 +28,23 @@ internal abstract class StackBuiltin : BuiltinFunction
     protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> bound, BuiltinContext context)
     {
         var mode = ParseMode(context.Config.StackMode) ?? StackMode.Bpftrace;
+        if (mode == StackMode.BuildId && !AllowsBuildId)
+        {
+            context.Diagnostics.Warning(call.Span, "'build_id' stack mode can only be used for ustack. Falling back to 'raw' mode.");
+            mode = StackMode.Raw;
+        }
         var depth = StackType.DefaultDepth;
         var arguments = call.Arguments;
         if (arguments.Count > 0 && arguments[0] is Identifier modeName)
         {
             if (ParseMode(modeName.Name) is not { } named)
             {
-                context.Diagnostics.Error(modeName.Span, $"{Name}() expects a stack mode (bpftrace, perf or raw), got '{modeName.Name}'");
+                context.Diagnostics.Error(modeName.Span, $"{Name}() expects a stack mode (bpftrace, perf, raw or build_id), got '{modeName.Name}'");
+                return context.Error(call.Span);
+            }
+            if (named == StackMode.BuildId && !AllowsBuildId)
+            {
+                context.Diagnostics.Error(call.Span, "'build_id' stack mode can only be used for ustack");
                 return context.Error(call.Span);
             }
             mode = named;
@@ -61,7 +77,7 @@ internal abstract class StackBuiltin : BuiltinFunction
     /// <summary>The bound stack of the checked <paramref name="type"/>: bpf_get_stackid's, unless a sibling walks the stack otherwise.</summary>
     protected virtual BoundExpression Create(CallExpression call, StackType type, BuiltinContext context) =>
         new BoundBuiltinVariable(call.Span,
-            new StackVariable(type, type.IsUser ? context.AddAction(id => new UserStackProcessAction(id)) : null), type);
+            new StackVariable(type, type.IsUser && type.Mode != StackMode.BuildId ? context.AddAction(id => new UserStackProcessAction(id)) : null), type);
 
     /// <summary>A stack mode's name as scripts and config write it; null for anything else.</summary>
     public static StackMode? ParseMode(string name) => name switch
@@ -69,6 +85,7 @@ internal abstract class StackBuiltin : BuiltinFunction
         "bpftrace" => StackMode.Bpftrace,
         "perf" => StackMode.Perf,
         "raw" => StackMode.Raw,
+        "build_id" => StackMode.BuildId,
         _ => null,
     };
 
@@ -79,6 +96,8 @@ internal abstract class StackBuiltin : BuiltinFunction
     /// The first time a user stack of a process is taken (its pid is not in the program's LRU hash of them), a record
     /// tells user space, which reads the process's mappings at once: so its frames are named also when the process
     /// has exited by the time the stack prints. Later stacks of the process cost one map lookup.
+    /// A <c>ustack(build_id)</c> needs no mappings (the kernel stores each frame as its file's build id and the
+    /// offset in it): it is taken into a map of its own, created with BPF_F_STACK_BUILD_ID, and tells user space nothing.
     /// </summary>
     private sealed class StackVariable(StackType type, int? processAction) : BuiltinVariable
     {

@@ -13,21 +13,32 @@ internal sealed partial class ProgramMaps
     /// <summary>Processes <see cref="UserStackProcesses"/> remembers: the least recently seen are forgotten beyond.</summary>
     public const int UserStackProcessEntries = 4096;
 
-    private readonly Dictionary<int, MapRef> _stackMaps = [];
+    /// <summary>BPF_F_STACK_BUILD_ID: a stack trace map whose values are struct bpf_stack_build_id, not addresses.</summary>
+    public const uint StackBuildIdFlag = 1 << 5;
+
+    /// <summary>The size of struct bpf_stack_build_id: s32 status, u8 build_id[20], then (padded to 8) u64 offset or ip.</summary>
+    public const int BuildIdFrameSize = 32;
+
+    private readonly Dictionary<(int Depth, bool BuildId), MapRef> _stackMaps = [];
     private MapRef? _userStackProcesses;
     private readonly Dictionary<int, MapRef> _userStackCopies = [];
 
     /// <summary>
     /// The BPF_MAP_TYPE_STACK_TRACE map for stacks of <paramref name="type"/>'s depth. One map per depth serves
-    /// kernel and user stacks and every print mode: the mode only matters in user space, and bpf_get_stackid's
-    /// flags say which stack to walk.
+    /// kernel and user stacks and every print mode but build_id: the mode only matters in user space, and
+    /// bpf_get_stackid's flags say which stack to walk. <c>ustack(build_id)</c> has maps of its own, created with
+    /// BPF_F_STACK_BUILD_ID, whose frames the kernel stores as a build id and an offset in the file.
     /// </summary>
     public MapRef StackMap(StackType type)
     {
-        if (!_stackMaps.TryGetValue(type.Depth, out var map))
+        var buildId = type.Mode == Output.StackMode.BuildId;
+        if (!_stackMaps.TryGetValue((type.Depth, buildId), out var map))
         {
-            map = Add(new MapDefinition(new MapRef($"stack_{type.Depth}"), BpfMapType.StackTrace, 4, type.Depth * 8, StackMapEntries, null)).Ref;
-            _stackMaps[type.Depth] = map;
+            map = Add(buildId
+                ? new MapDefinition(new MapRef($"stack_bid_{type.Depth}"), BpfMapType.StackTrace, 4, type.Depth * BuildIdFrameSize,
+                    StackMapEntries, null, StackBuildIdFlag)
+                : new MapDefinition(new MapRef($"stack_{type.Depth}"), BpfMapType.StackTrace, 4, type.Depth * 8, StackMapEntries, null)).Ref;
+            _stackMaps[(type.Depth, buildId)] = map;
         }
         return map;
     }

@@ -6,7 +6,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Lowering;
 
 /// <summary>A kernel map the program needs: created by the runtime before the programs are loaded.</summary>
-internal sealed record MapDefinition(MapRef Ref, BpfMapType Type, int KeySize, int ValueSize, int MaxEntries, MapSymbol? Symbol);
+internal sealed record MapDefinition(MapRef Ref, BpfMapType Type, int KeySize, int ValueSize, int MaxEntries, MapSymbol? Symbol, uint Flags = 0);
 
 /// <summary>
 /// The kernel maps of a program: one per script map, the ring buffer that carries output records to user space,

@@ -114,11 +114,13 @@ internal static class FoldedStacks
     /// <summary>
     /// A frame as folded stacks show it: <c>do_syscall_64</c> for <c>do_syscall_64+527</c>, <c>main</c> for perf
     /// mode's <c>main+4 (/usr/bin/prog)</c>, <see cref="Unknown"/> for an address no symbol holds, the address in hex
-    /// in raw mode. <c>;</c> (the separator) becomes <c>:</c>, and control characters <c>?</c>.
+    /// in raw mode, the build id and offset as printed in build_id mode. <c>;</c> (the separator) becomes <c>:</c>, and control characters <c>?</c>.
     /// </summary>
     public static string FrameName(StackFrame frame, StackMode mode)
     {
         var symbol = frame.Symbol;
+        if (mode == StackMode.BuildId)
+            return Clean(symbol);
         if (mode == StackMode.Raw || symbol.Length == 0)
             return "0x" + frame.Address.ToString("x", CultureInfo.InvariantCulture);
         var module = symbol.LastIndexOf(" (", StringComparison.Ordinal);

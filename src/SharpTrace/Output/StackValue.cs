@@ -14,6 +14,12 @@ public enum StackMode
 
     /// <summary>Addresses in hex only, one per line.</summary>
     Raw,
+
+    /// <summary>
+    /// User frames as the build id of their file and the offset in it (<c>ustack(build_id)</c>, the newest bpftrace's):
+    /// 40 hex digits, a space and <c>0x</c> with the offset in hex; the address in hex where the kernel found no build id.
+    /// </summary>
+    BuildId,
 }
 
 /// <summary>One frame of a stack: its address and the symbol it resolved to (<c>do_syscall_64+527</c>, or the address as <c>0x…</c>).</summary>
@@ -35,7 +41,8 @@ public sealed record StackValue(IReadOnlyList<StackFrame> Frames, StackMode Mode
     /// <summary>
     /// The stack as bpftrace writes it: a newline, then one line per frame. bpftrace mode indents
     /// <c>symbol+offset</c> by <paramref name="indent"/> spaces; perf mode writes a tab, the hex address and the
-    /// symbol; raw mode the hex address alone. A stack with no frames (none could be taken, as for <c>kstack</c> while
+    /// symbol; raw mode the hex address alone; build_id mode the frame's build id and offset (or its hex address), not
+    /// indented either. A stack with no frames (none could be taken, as for <c>kstack</c> while
     /// the task ran in user space) is empty text: bpftrace prints <c>@[]: 32</c>.
     /// </summary>
     internal string Format(int indent)
@@ -50,6 +57,7 @@ public sealed record StackValue(IReadOnlyList<StackFrame> Frames, StackMode Mode
             {
                 StackMode.Perf => text.Append('\t').Append(address).Append(' ').Append(frame.Symbol),
                 StackMode.Raw => text.Append(address),
+                StackMode.BuildId => text.Append(frame.Symbol),
                 _ => text.Append(' ', indent).Append(frame.Symbol),
             };
             text.Append('\n');

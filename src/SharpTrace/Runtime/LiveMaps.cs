@@ -32,10 +32,10 @@ internal sealed class LiveMaps(BoundProgram program)
     }
 
     /// <summary>Called by the session as it creates a stack trace map, so that stack keys read here are symbolized.</summary>
-    public void AddStackMap(int depth, BpfMap map)
+    public void AddStackMap(int depth, BpfMap map, bool buildId = false)
     {
         lock (_lock)
-            _symbols.AddStackMap(depth, map);
+            _symbols.AddStackMap(depth, map, buildId);
     }
 
     /// <summary>

@@ -160,7 +160,8 @@ internal sealed partial class Session : IDisposable
             }
             else
             {
-                var map = Own(BpfMap.Create(definition.Type, definition.KeySize, definition.ValueSize, definition.MaxEntries, definition.Ref.Name));
+                var map = Own(BpfMap.Create(definition.Type, definition.KeySize, definition.ValueSize, definition.MaxEntries, definition.Ref.Name,
+                    definition.Flags));
                 fd = map.Fd;
                 if (definition.Symbol is not null)
                 {
@@ -169,8 +170,10 @@ internal sealed partial class Session : IDisposable
                 }
                 if (definition.Type == BpfMapType.StackTrace)
                 {
-                    _symbols.AddStackMap(definition.ValueSize / 8, map);
-                    _live?.AddStackMap(definition.ValueSize / 8, map);
+                    var buildId = (definition.Flags & Lowering.ProgramMaps.StackBuildIdFlag) != 0;
+                    var depth = definition.ValueSize / (buildId ? Lowering.ProgramMaps.BuildIdFrameSize : 8);
+                    _symbols.AddStackMap(depth, map, buildId);
+                    _live?.AddStackMap(depth, map, buildId);
                 }
                 if (definition.Ref == _program.Maps.LostEvents)
                     _lostEvents = map;

@@ -27,7 +27,7 @@ internal sealed class Symbolizer(
     private readonly Lazy<Kallsyms> _kallsyms = new(loadKallsyms ?? (() => Kallsyms.Load()));
     private readonly SizeBoundedCache<int, ProcessMaps> _processes = new(ProcessMapsBytes, m => m.EstimatedBytes);
     private readonly SizeBoundedCache<string, UserSymbolTable?> _files = new(SymbolTableBytes, t => t?.EstimatedBytes ?? 64, StringComparer.Ordinal);
-    private readonly Dictionary<int, BpfMap> _stackMaps = [];
+    private readonly Dictionary<(int Depth, bool BuildId), BpfMap> _stackMaps = [];
     private readonly Dictionary<int, PerfMap> _perfMaps = [];
     private readonly Func<int, PerfMap> _readPerfMap = readPerfMap ?? PerfMap.Read;
     private readonly SourceLines _sourceLines = new(DebugFileLocator.Standard);
@@ -50,8 +50,11 @@ internal sealed class Symbolizer(
     /// <summary>Whether Rust names of user frames are demangled (config <c>rust_demangle</c>, on by default); they are tried before C++'s.</summary>
     public bool DemangleRust { get; set; } = true;
 
-    /// <summary>Registers the stack trace map that holds stacks of <paramref name="depth"/> frames.</summary>
-    public void AddStackMap(int depth, BpfMap map) => _stackMaps[depth] = map;
+    /// <summary>
+    /// Registers the stack trace map that holds stacks of <paramref name="depth"/> frames: addresses, or with
+    /// <paramref name="buildId"/> (BPF_F_STACK_BUILD_ID), build ids and offsets.
+    /// </summary>
+    public void AddStackMap(int depth, BpfMap map, bool buildId = false) => _stackMaps[(depth, buildId)] = map;
 
     /// <summary>
     /// The stack recorded as <paramref name="raw"/> (stack id in the low half, pid in the high half for user
@@ -61,8 +64,10 @@ internal sealed class Symbolizer(
     {
         var id = (int)(uint)raw;
         var pid = (int)(raw >> 32);
+        if (type.Mode == StackMode.BuildId)
+            return BuildIdStack(id, type.Depth);
         var addresses = new List<ulong>();
-        if (id >= 0 && _stackMaps.TryGetValue(type.Depth, out var map))
+        if (id >= 0 && _stackMaps.TryGetValue((type.Depth, false), out var map))
         {
             var key = new byte[4];
             BinaryPrimitives.WriteInt32LittleEndian(key, id);
@@ -79,6 +84,49 @@ internal sealed class Symbolizer(
             }
         }
         return Stack(type, addresses, pid);
+    }
+
+    /// <summary>
+    /// The <c>ustack(build_id)</c> stack <paramref name="id"/>: the kernel stored each frame as a struct
+    /// bpf_stack_build_id (status, build id, offset in the file or, status 2, the address), the rest of the value
+    /// zeroed (status 0). Nothing needs naming: the frames print as the kernel gave them.
+    /// </summary>
+    private StackValue BuildIdStack(int id, int depth)
+    {
+        var frames = new List<StackFrame>();
+        if (id >= 0 && _stackMaps.TryGetValue((depth, true), out var map))
+        {
+            var key = new byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(key, id);
+            var value = new byte[map.ValueSize];
+            if (map.Lookup(key, value))
+            {
+                for (var i = 0; i + Lowering.ProgramMaps.BuildIdFrameSize <= value.Length; i += Lowering.ProgramMaps.BuildIdFrameSize)
+                {
+                    if (BuildIdFrame(value.AsSpan(i, Lowering.ProgramMaps.BuildIdFrameSize)) is not { } frame)
+                        break;
+                    frames.Add(frame);
+                }
+            }
+        }
+        return new StackValue(frames, StackMode.BuildId);
+    }
+
+    /// <summary>
+    /// A struct bpf_stack_build_id as the newest bpftrace prints it: with status 1 (valid) the build id in 40 lowercase
+    /// hex digits, a space and the offset as <c>0x</c> and at least two hex digits; else the address in hex. Null for
+    /// status 0, an empty entry (the stack ended).
+    /// </summary>
+    internal static StackFrame? BuildIdFrame(ReadOnlySpan<byte> entry)
+    {
+        var status = BinaryPrimitives.ReadInt32LittleEndian(entry);
+        var offsetOrIp = BinaryPrimitives.ReadUInt64LittleEndian(entry[24..]);
+        return status switch
+        {
+            0 => null,
+            1 => new StackFrame(offsetOrIp, $"{Convert.ToHexStringLower(entry.Slice(4, 20))} 0x{offsetOrIp.ToString("x2", CultureInfo.InvariantCulture)}"),
+            _ => new StackFrame(offsetOrIp, offsetOrIp.ToString("x", CultureInfo.InvariantCulture)),
+        };
     }
 
     /// <summary>Unwinds a <c>dw_ustack</c> sample now, while its process lives (its mappings are read and kept).</summary>

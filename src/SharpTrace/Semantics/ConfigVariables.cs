@@ -23,7 +23,8 @@ internal static class ConfigVariables
         new("perf_rb_pages", "a positive integer", true, (c, v) => Positive(v) is { } n ? c with { PerfRbPages = n } : null),
         new("max_probes", "a positive integer", true, (c, v) => Positive(v) is { } n ? c with { MaxProbes = n } : null),
         new("max_cat_bytes", "a positive integer", true, (c, v) => Positive(v) is { } n ? c with { MaxCatBytes = n } : null),
-        new("stack_mode", "bpftrace, perf or raw", true, (c, v) => v is "bpftrace" or "perf" or "raw" ? c with { StackMode = v } : null),
+        new("stack_mode", "bpftrace, perf, raw or build_id", true,
+            (c, v) => v is "bpftrace" or "perf" or "raw" or "build_id" ? c with { StackMode = v } : null),
         new("cpp_demangle", "true or false", true, (c, v) => Boolean(v) is { } b ? c with { CppDemangle = b } : null),
         // Off by default, as bpftrace built without blazesym: stacks keep bpftrace 0.17's format unless asked.
         new("show_debug_info", "true or false", true, (c, v) => Boolean(v) is { } b ? c with { ShowDebugInfo = b } : null),

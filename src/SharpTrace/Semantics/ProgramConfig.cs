@@ -18,7 +18,7 @@ public sealed record ProgramConfig
     /// </summary>
     public int? PerfRbPages { get; init; }
 
-    /// <summary>How stacks print (<c>stack_mode</c>: bpftrace, perf or raw).</summary>
+    /// <summary>How stacks print (<c>stack_mode</c>: bpftrace, perf, raw or build_id).</summary>
     public string StackMode { get; init; } = "bpftrace";
 
     /// <summary>Whether C++ names of user frames are demangled (<c>cpp_demangle</c>).</summary>

@@ -23,13 +23,16 @@ internal sealed record StackType(bool IsUser, StackMode Mode, int Depth) : BpfTy
 
     public override int Size => IsDwarf ? 16 : 8;
 
+    /// <summary>A stack mode's name as scripts write it (<c>build_id</c>).</summary>
+    public static string ModeName(StackMode mode) => mode == StackMode.BuildId ? "build_id" : mode.ToString().ToLowerInvariant();
+
     /// <summary><c>kstack</c> for the default stack, else as written with its mode and depth (<c>ustack(perf, 3)</c>), so that messages tell stack types apart.</summary>
     public override string ToString()
     {
         var name = IsDwarf ? "dw_ustack" : IsUser ? "ustack" : "kstack";
         return Mode == StackMode.Bpftrace && Depth == DefaultDepth
             ? name
-            : $"{name}({Mode.ToString().ToLowerInvariant()}, {Depth})";
+            : $"{name}({ModeName(Mode)}, {Depth})";
     }
 }
 

@@ -43,7 +43,7 @@ public class StackBindingTests
     [InlineData("@x[⟦func⟧] = count();", "The func builtin can not be used with 'tracepoint' probes")]
     [InlineData("@x[⟦ksym(1,2)⟧] = count();", "ksym() requires one argument (2 provided)")]
     [InlineData("@x[⟦kaddr(1)⟧] = count();", "kaddr() expects a string literal (integer provided)")]
-    [InlineData("@x[kstack(⟦foo⟧)] = count();", "kstack() expects a stack mode (bpftrace, perf or raw), got 'foo'")]
+    [InlineData("@x[kstack(⟦foo⟧)] = count();", "kstack() expects a stack mode (bpftrace, perf, raw or build_id), got 'foo'")]
     public void MisusedStackBuiltinsAreErrors(string body, string message)
     {
         var text = AnnotatedText.Parse($"{Probe} {{ {body} }}");
