@@ -238,17 +238,7 @@ public sealed partial class SourceLineTests : KernelTest
         }
     }
 
-    private static string Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{program} failed: {error.Result}");
-    }
+    private static string Run(string program, params string[] args) => ExternalTool.Run(program, args);
 
     [GeneratedRegex(@"^        (?<name>\w+)\+(?<offset>\d+)@(?<source>/\S+:\d+)$")]
     private static partial Regex FrameLine();

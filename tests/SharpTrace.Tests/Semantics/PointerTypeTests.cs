@@ -12,16 +12,9 @@ public class PointerTypeTests
 {
     private const string Node = "struct node { long id; int v[4]; struct node *next; } ";
 
-    private static string Types(string script)
-    {
-        var (program, diagnostics) = SemanticKit.Bind(script);
-        Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
-        Assert.DoesNotContain(diagnostics, d => d.IsError);
-        return BoundTreePrinter.Print(program!).Replace("\r", "", StringComparison.Ordinal);
-    }
+    private static string Types(string script) => SemanticKit.Types(script);
 
-    private static IReadOnlyList<string> Errors(string script) =>
-        SemanticKit.Bind(script).Diagnostics.Where(d => d.IsError).Select(d => d.Message).ToList();
+    private static IReadOnlyList<string> Errors(string script) => SemanticKit.Errors(script);
 
     [Fact]
     public void DotOnAPointerToAStructDereferencesIt()

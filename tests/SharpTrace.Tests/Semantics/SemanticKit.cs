@@ -56,6 +56,19 @@ internal static class SemanticKit
     public static (BoundProgram? Program, IReadOnlyList<Diagnostic> Diagnostics) Bind(string script, ProgramConfig? config = null) =>
         Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(script), Tracepoints, config, kernelTypes: Kernel);
 
+    /// <summary>The <c>-d types</c> dump of a script that binds without errors (warnings allowed).</summary>
+    public static string Types(string script)
+    {
+        var (program, diagnostics) = Bind(script);
+        Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
+        Assert.DoesNotContain(diagnostics, d => d.IsError);
+        return BoundTreePrinter.Print(program!).Replace("\r", "", StringComparison.Ordinal);
+    }
+
+    /// <summary>The messages of a script's errors.</summary>
+    public static IReadOnlyList<string> Errors(string script) =>
+        Bind(script).Diagnostics.Where(d => d.IsError).Select(d => d.Message).ToList();
+
     public static void AssertDiagnostics(string annotated, params string[] messages) =>
         AnnotatedText.AssertDiagnostics(annotated, text => Bind(text).Diagnostics, messages);
 
