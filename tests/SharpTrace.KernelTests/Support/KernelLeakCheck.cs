@@ -82,24 +82,7 @@ public sealed class KernelLeakCheck
     // tests, never in 40 runs by hand; its cause is not found (docs/reliability.md). Such a table alone, held by
     // nobody (this process included) once all the run's programs are gone, is the kernel's, not a leak of the run.
     private static bool KeptByTheKernel(BpfObject map) =>
-        map.Type == "prog_array" && map.Name is "sys_enter_progs" or "sys_exit_progs" && !HeldByThisProcess(map.Id);
-
-    private static bool HeldByThisProcess(uint mapId)
-    {
-        foreach (var fd in Directory.GetFiles("/proc/self/fdinfo"))
-        {
-            try
-            {
-                if (File.ReadAllLines(fd).Any(line => TryId(line, "map_id:", out var id) && id == mapId))
-                    return true;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // the fd was closed meanwhile
-            }
-        }
-        return false;
-    }
+        map.Type == "prog_array" && map.Name is "sys_enter_progs" or "sys_exit_progs" && !HeldBy("/proc/self").Maps.Contains(map.Id);
 
     /// <summary>
     /// The ids of the programs and maps that processes other than this one hold open, read from their
@@ -115,33 +98,44 @@ public sealed class KernelLeakCheck
             var pid = Path.GetFileName(process);
             if (pid == self || !pid.All(char.IsAsciiDigit))
                 continue;
-            IEnumerable<string> fds;
+            var (heldPrograms, heldMaps) = HeldBy(process);
+            programs.UnionWith(heldPrograms);
+            maps.UnionWith(heldMaps);
+        }
+        return (programs, maps);
+    }
+
+    /// <summary>The ids of the programs and maps that the process at <paramref name="process"/> (<c>/proc/PID</c>) holds open.</summary>
+    private static (HashSet<uint> Programs, HashSet<uint> Maps) HeldBy(string process)
+    {
+        var programs = new HashSet<uint>();
+        var maps = new HashSet<uint>();
+        IEnumerable<string> fds;
+        try
+        {
+            fds = Directory.GetFiles(Path.Combine(process, "fdinfo"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (programs, maps); // the process ended, or hides its fds
+        }
+        foreach (var fd in fds)
+        {
+            string[] lines;
             try
             {
-                fds = Directory.GetFiles(Path.Combine(process, "fdinfo"));
+                lines = File.ReadAllLines(fd);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                continue; // the process ended, or hides its fds
+                continue; // the fd was closed meanwhile
             }
-            foreach (var fd in fds)
+            foreach (var line in lines)
             {
-                string[] lines;
-                try
-                {
-                    lines = File.ReadAllLines(fd);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    continue;
-                }
-                foreach (var line in lines)
-                {
-                    if (TryId(line, "prog_id:", out var program))
-                        programs.Add(program);
-                    else if (TryId(line, "map_id:", out var map))
-                        maps.Add(map);
-                }
+                if (TryId(line, "prog_id:", out var program))
+                    programs.Add(program);
+                else if (TryId(line, "map_id:", out var map))
+                    maps.Add(map);
             }
         }
         return (programs, maps);
