@@ -34,5 +34,34 @@ internal sealed class MemoryMapping : SafeHandle
         return new MemoryMapping(address, (nuint)length);
     }
 
+    /// <summary>
+    /// Reserves <paramref name="length"/> bytes of address space, inaccessible, for parts of it to be mapped over
+    /// later (<see cref="MapOver"/>); disposing the reservation unmaps whatever was mapped into it.
+    /// </summary>
+    public static MemoryMapping Reserve(int length, string operation)
+    {
+        var address = Native.Mmap(0, (nuint)length, Native.ProtNone, Native.MapPrivate | Native.MapAnonymous, -1, 0);
+        if (address == -1)
+            throw KernelException.FromLastError(operation);
+        return new MemoryMapping(address, (nuint)length);
+    }
+
+    /// <summary>
+    /// Maps <paramref name="length"/> bytes of <paramref name="fd"/> from <paramref name="offset"/> (shared) at the
+    /// start of this reservation, replacing what was there, and gives the rest of the
+    /// <paramref name="previousLength"/> bytes mapped before back to the reservation.
+    /// </summary>
+    public void MapOver(int fd, long offset, int length, int previousLength, int protection, string operation)
+    {
+        if ((nuint)length > _length)
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"larger than the reservation ({_length} bytes)");
+        if (Native.Mmap(handle, (nuint)length, protection, Native.MapShared | Native.MapFixed, fd, offset) == -1)
+            throw KernelException.FromLastError(operation);
+        if (previousLength > length
+            && Native.Mmap(handle + length, (nuint)(previousLength - length), Native.ProtNone,
+                Native.MapPrivate | Native.MapAnonymous | Native.MapFixed, -1, 0) == -1)
+            throw KernelException.FromLastError(operation);
+    }
+
     protected override bool ReleaseHandle() => Native.Munmap(handle, _length) == 0;
 }

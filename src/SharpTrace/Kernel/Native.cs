@@ -7,10 +7,13 @@ internal static unsafe partial class Native
 {
     private const string Libc = "libc";
 
+    public const int ProtNone = 0x0;
     public const int ProtRead = 0x1;
     public const int ProtWrite = 0x2;
     public const int MapShared = 0x01;
     public const int MapPrivate = 0x02;
+    public const int MapFixed = 0x10;
+    public const int MapAnonymous = 0x20;
     public const int EpollCloexec = 0x80000;
     public const int EpollCtlAdd = 1;
     public const uint EpollIn = 0x001;

@@ -12,6 +12,7 @@ internal static class Insn
     public const int HelperGetCurrentPidTgid = 14;
     public const int HelperRingbufOutput = 130;
     public const int HelperRingbufReserve = 131;
+    public const int HelperRingbufSubmit = 132;
     public const int HelperRingbufDiscard = 133;
     public const int HelperLoop = 181;
 

@@ -46,8 +46,8 @@ public class RingBufferTests : KernelTest
     [Fact]
     public void RecordsWrapAroundTheEndOfTheBuffer()
     {
-        // 24-byte slots (8-byte header + 16) don't divide 4096, so records straddle the end as we go round: the data
-        // pages are mapped once, so a record's two halves (the marker, then the pid) come from both ends of the buffer.
+        // 24-byte slots (8-byte header + 16) don't divide 4096, so records straddle the end as we go round: a record's
+        // second half (the pid) is read from the kernel's second copy of the data pages, just after the first.
         using var ringBuffer = RingBuffer.Create(4096);
         using var program = BpfProgram.Load(BpfProgramType.RawTracepoint, OutputRecord(ringBuffer.Map.Fd), "BEGIN");
 
@@ -64,6 +64,63 @@ public class RingBufferTests : KernelTest
             });
         }
         Assert.Equal(500, total);
+    }
+
+    [Fact]
+    public void AWindowSmallerThanTheBufferSlidesOverEveryRecordAndTheWrap()
+    {
+        // A 64 KiB buffer read through a 4 KiB window: 1,000 24-byte records a round fill six windows, and the
+        // rounds go round the buffer (24 bytes do not divide it, so records straddle its end too).
+        using var ringBuffer = RingBuffer.Create(64 * 1024, window: 4096);
+        using var program = BpfProgram.Load(BpfProgramType.RawTracepoint, OutputRecord(ringBuffer.Map.Fd), "BEGIN");
+
+        var total = 0;
+        for (var round = 0; round < 8; round++)
+        {
+            for (var i = 0; i < 1000; i++)
+                program.TestRun();
+            total += ringBuffer.Drain(record =>
+            {
+                Assert.Equal(16, record.Length);
+                Assert.Equal((ulong)Marker, BitConverter.ToUInt64(record));
+                Assert.Equal((ulong)Environment.ProcessId, BitConverter.ToUInt64(record[8..]) >> 32);
+            });
+        }
+        Assert.Equal(8000, total);
+    }
+
+    [Fact]
+    public void ARecordLargerThanTheWindowIsMappedWhole()
+    {
+        // Reserves 10,000 bytes, writes a marker at both ends and submits: read through a 4 KiB window, three times
+        // round a 16 KiB buffer, so one of them wraps.
+        const int Length = 10_000;
+        using var ringBuffer = RingBuffer.Create(16 * 1024, window: 4096);
+        ulong[] instructions = Program(
+            LoadMapFd(R1, ringBuffer.Map.Fd),
+            MovImm(R2, Length),
+            MovImm(R3, 0),
+            Call(HelperRingbufReserve),
+            JumpIfEqualImm(R0, 0, 5),
+            StoreImm64(R0, 0, Marker),
+            StoreImm64(R0, Length - 8, Marker + 1),
+            MovReg(R1, R0),
+            MovImm(R2, 0),
+            Call(HelperRingbufSubmit),
+            MovImm(R0, 0),
+            Exit());
+        using var program = BpfProgram.Load(BpfProgramType.RawTracepoint, instructions, "BEGIN");
+
+        for (var round = 0; round < 3; round++)
+        {
+            program.TestRun();
+            var records = new List<byte[]>();
+            Assert.Equal(1, ringBuffer.Drain(record => records.Add(record.ToArray())));
+            var record = Assert.Single(records);
+            Assert.Equal(Length, record.Length);
+            Assert.Equal((ulong)Marker, BitConverter.ToUInt64(record, 0));
+            Assert.Equal((ulong)Marker + 1, BitConverter.ToUInt64(record, Length - 8));
+        }
     }
 
     [Fact]
@@ -101,4 +158,8 @@ public class RingBufferTests : KernelTest
     [Fact]
     public void SizeMustBeAPowerOfTwoOfPages() =>
         Assert.Throws<ArgumentException>(() => RingBuffer.Create(4096 * 3));
+
+    [Fact]
+    public void WindowMustBeWholePages() =>
+        Assert.Throws<ArgumentException>(() => RingBuffer.Create(4096 * 4, window: 1000));
 }
