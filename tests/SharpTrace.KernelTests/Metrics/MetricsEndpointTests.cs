@@ -93,8 +93,7 @@ public sealed class MetricsEndpointTests : KernelTest
         }
         finally
         {
-            program.StandardInput.Close();
-            await program.WaitForExitAsync();
+            await program.CloseStdinAndWaitAsync();
         }
         tool.Interrupt();
         Assert.Equal(0, (await tool.WaitForExitAsync(Bound)).ExitCode);

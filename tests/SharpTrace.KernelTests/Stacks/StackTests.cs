@@ -222,16 +222,7 @@ public sealed partial class StackTests : KernelTest
             }
             finally
             {
-                program.StandardInput.Close();
-                using var timeout = new CancellationTokenSource(Bound);
-                try
-                {
-                    await program.WaitForExitAsync(timeout.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    program.Kill();
-                }
+                await program.CloseStdinAndWaitAsync();
             }
         }
     }

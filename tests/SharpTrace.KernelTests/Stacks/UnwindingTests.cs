@@ -156,16 +156,7 @@ public sealed partial class UnwindingTests : KernelTest
         }
         finally
         {
-            program.StandardInput.Close();
-            using var timeout = new CancellationTokenSource(Bound);
-            try
-            {
-                await program.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                program.Kill();
-            }
+            await program.CloseStdinAndWaitAsync();
             File.Delete($"/tmp/perf-{program.Id}.map");
             File.Delete($"/tmp/perfinfo-{program.Id}.map");
         }
