@@ -35,6 +35,9 @@ setup_failure() {
 missing=()
 command -v bpftrace >/dev/null || missing+=(bpftrace)
 command -v gcc >/dev/null || missing+=(gcc)
+# g++ builds tests/programs/cpp/cpp_names.cpp (C++ uprobes); binutils' dwp packs split DWARF into a .dwp.
+command -v g++ >/dev/null || missing+=(g++)
+command -v dwp >/dev/null || missing+=(binutils)
 # bpftool lists loaded BPF programs and maps for the kernel tests' leak checks.
 [[ -x /usr/sbin/bpftool || -x /usr/bin/bpftool || -x /sbin/bpftool ]] || missing+=(bpftool)
 # prometheus: promtool checks the metrics exposition; the server scrapes the live endpoint in a kernel test.
@@ -71,6 +74,18 @@ gcc -O0 -g -fno-omit-frame-pointer -no-pie -Wall -Wextra -Werror -o tests/progra
 # cfi_chain is optimized and has no frame pointers: dw_ustack unwinds it with its .eh_frame.
 gcc -O2 -fomit-frame-pointer -g -Wall -Wextra -Werror -o tests/programs/out/cfi_chain tests/programs/cfi_chain.c ||
     setup_failure "cannot compile tests/programs/cfi_chain.c"
+# cpp_names is C++: uprobes name its functions by their demangled names (uprobe:BIN:cpp:"shapes::area").
+g++ -O0 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -o tests/programs/out/cpp_names tests/programs/cpp/cpp_names.cpp ||
+    setup_failure "cannot compile tests/programs/cpp/cpp_names.cpp"
+# dwarf_args with split DWARF: DWARF 5 in a .dwo file beside it (out/split/), and DWARF 4 packed by dwp into
+# dwarf_args.dwp (out/dwp/), its .dwo removed so that only the package holds the types.
+rm -rf tests/programs/out/split tests/programs/out/dwp
+mkdir -p tests/programs/out/split tests/programs/out/dwp
+gcc -O0 -g -gsplit-dwarf -fno-omit-frame-pointer -Wall -Wextra -Werror -o tests/programs/out/split/dwarf_args tests/programs/dwarf_args.c ||
+    setup_failure "cannot compile tests/programs/dwarf_args.c with -gsplit-dwarf"
+{ gcc -O0 -g -gdwarf-4 -gsplit-dwarf -fno-omit-frame-pointer -Wall -Wextra -Werror -o tests/programs/out/dwp/dwarf_args tests/programs/dwarf_args.c &&
+    dwp -e tests/programs/out/dwp/dwarf_args -o tests/programs/out/dwp/dwarf_args.dwp && rm -f tests/programs/out/dwp/*.dwo; } ||
+    setup_failure "cannot build tests/programs/out/dwp/dwarf_args.dwp"
 # rust_chain, twice: with rustc's legacy symbol names (its default; naming it needs an unstable flag) and with its
 # v0 names, for the Rust demangling tests.
 rustc="$(command -v rustc || echo /root/.cargo/bin/rustc)"

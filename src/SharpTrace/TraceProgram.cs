@@ -65,7 +65,7 @@ public sealed class TraceProgram
     /// <summary>This program's attach points matching <paramref name="pattern"/>, as <see cref="TraceScript.ListProbes(string?, bool, Action{string}?)"/> lists them.</summary>
     public string ListProbes(string? pattern, bool withArguments, Action<string>? warning = null)
     {
-        var points = _program.Bound.Probes.SelectMany(p => p.AttachPoints).Select(a => a.ToString())
+        var points = _program.Bound.Probes.SelectMany(p => p.AttachPoints).Select(a => a.Kind.Listed(a))
             .Where(point => pattern is null || Wildcard.Matches(pattern, point));
         return ProbeListing.ForThisMachine().Format(points, withArguments, warning ?? (_ => { }));
     }

@@ -32,17 +32,25 @@ internal abstract class UserFunctionProbe : ProbeProvider
         var diagnostics = resolution.Diagnostics;
         if (UprobeSourceLocation.Names(point))
             return UprobeSourceLocation.Resolve(this, IsReturn, point, resolution);
-        if (point.Parts.Count == 3)
+        // uprobe:BIN:cpp:"ns::f": C++ names; unquoted, ns::f is split at its colons, joined again here.
+        string? language = null;
+        var function = point.Parts.Count > 1 ? point.Parts[^1] : "";
+        if (point.Parts.Count >= 3 && point.Parts[1] == UprobeCppNames.Qualifier)
+            (language, function) = (UprobeCppNames.Qualifier, string.Join(':', point.Parts.Skip(2)));
+        else if (point.Parts.Count == 3)
         {
-            diagnostics.ReportUnsupported(point.Span, $"A language qualifier ('{point.Parts[1]}') in a {Name}");
+            diagnostics.Error(point.Span, $"unsupported language type: {point.Parts[1]}");
             return [];
         }
-        if (point.Parts.Count != 2 || point.Parts[0].Length == 0 || point.Parts[1].Length == 0)
+        else if (point.Parts.Count != 2)
+            function = "";
+        if (point.Parts.Count < 2 || point.Parts[0].Length == 0 || function.Length == 0)
         {
             diagnostics.Error(point.Span, $"{Name} probes need a binary and a function: {Name}:/path/to/binary:function");
             return [];
         }
-        var (target, function) = (point.Parts[0], point.Parts[1]);
+        var target = point.Parts[0];
+        var expands = language is not null || Wildcard.Has(function);
         // With -p, a wildcard target is every file the process maps that it matches (uprobe:*:malloc).
         if (Wildcard.Has(target) && UprobeTargets.OpenMapped(target, resolution) is { } mapped)
         {
@@ -50,18 +58,18 @@ internal abstract class UserFunctionProbe : ProbeProvider
                 return [];
             var found = new List<ProbeSpec>();
             foreach (var (file, contents) in mapped)
-                if (InFile(file, contents, function, mappedOffset, point, resolution) is not { } inFile)
+                if (InFile(file, contents, function, language, mappedOffset, point, resolution) is not { } inFile)
                     return [];
                 else
                     found.AddRange(inFile.Where(s => s.Unresolved is null));
             if (found.Count == 0)
-                resolution.NoMatches(point, this, $"{target}:{point.Parts[1]}");
+                resolution.NoMatches(point, this, string.Join(':', point.Parts));
             return found;
         }
         if (UprobeTargets.Open(Name, target, point, resolution) is not ({ } path, { } elf))
             return [];
 
-        if (char.IsAsciiDigit(function[0]))
+        if (language is null && char.IsAsciiDigit(function[0]))
         {
             if (!AttachPointText.TryParseInteger(function, out var address) || elf.FileOffsetOf(address) is not { } fileOffset)
             {
@@ -73,21 +81,23 @@ internal abstract class UserFunctionProbe : ProbeProvider
 
         if (!AttachPointText.TrySplitOffset(ref function, !IsReturn, point, diagnostics, out var offset))
             return [];
-        var specs = InFile(path, elf, function, offset, point, resolution);
-        if (specs is [] && Wildcard.Has(function))
-            resolution.NoMatches(point, this, $"{path}:{function}");
+        var specs = InFile(path, elf, function, language, offset, point, resolution);
+        if (specs is [] && expands)
+            resolution.NoMatches(point, this, language is null ? $"{path}:{function}" : $"{path}:{language}:{function}");
         return specs ?? [];
     }
 
-    // The attach points of FUNCTION (a name or a pattern) in one file, in name order; a name the file lacks is one
-    // point that cannot attach; null after an error.
-    private List<ProbeSpec>? InFile(string path, ElfFile elf, string function, ulong offset, AttachPoint point, ProbeResolution resolution)
+    // The attach points of FUNCTION (a name or a pattern; with LANGUAGE, a C++ name) in one file, in name order; a
+    // name the file lacks is one point that cannot attach; null after an error.
+    private List<ProbeSpec>? InFile(string path, ElfFile elf, string function, string? language, ulong offset, AttachPoint point, ProbeResolution resolution)
     {
+        var expands = language is not null || Wildcard.Has(function);
         var symbols = elf.Functions
-            .Where(f => Wildcard.Has(function) ? Wildcard.Matches(function, f.Name) : f.Name == function)
+            .Where(f => language is not null ? UprobeCppNames.Matches(function, f.Name)
+                : Wildcard.Has(function) ? Wildcard.Matches(function, f.Name) : f.Name == function)
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
-        if (symbols.Count == 0 && Wildcard.Has(function))
+        if (symbols.Count == 0 && expands)
             return [];
         // A library without the function (libpthread.so.0:pthread_create since glibc 2.34) is the attach stage's
         // error, so the script still type-checks.
@@ -104,8 +114,8 @@ internal abstract class UserFunctionProbe : ProbeProvider
             if (elf.FileOffsetOf(symbol.Address + offset) is { } fileOffset)
                 specs.Add(new ProbeSpec(this, path, symbol.Name)
                 {
-                    Offset = offset, FileOffset = fileOffset, DebugInfo = resolution.DebugInfo, Pid = resolution.ProbedPid,
-                    Unresolved = UnknownBoundary(symbol, function, offset, resolution),
+                    Offset = offset, FileOffset = fileOffset, DebugInfo = resolution.DebugInfo, Pid = resolution.ProbedPid, Language = language,
+                    Unresolved = expands ? null : UnknownBoundary(symbol, function, offset, resolution),
                 });
         }
         return specs;
@@ -123,8 +133,13 @@ internal abstract class UserFunctionProbe : ProbeProvider
     {
         if (spec.Name.Length == 0)
             return $"{Name}:{spec.Target}:0x{spec.Offset.ToString("x", CultureInfo.InvariantCulture)}";
-        return spec.Offset != 0 ? $"{Name}:{spec.Target}:{spec.Name}+{spec.Offset}" : base.Describe(spec);
+        var function = spec.Language is { } language ? $"{language}:{spec.Name}" : spec.Name;
+        return spec.Offset != 0 ? $"{Name}:{spec.Target}:{function}+{spec.Offset}" : $"{Name}:{spec.Target}:{function}";
     }
+
+    /// <summary>A C++ function (<see cref="ProbeSpec.Language"/>) is listed by its demangled name, quoted, as the newest bpftrace lists it.</summary>
+    public override string Listed(ProbeSpec spec) =>
+        spec.Language is { } language && spec.Offset == 0 ? $"{Name}:{spec.Target}:{language}:{UprobeCppNames.Listed(spec.Name)}" : Describe(spec);
 
     // With -p (or -c) the probe fires only in that process: the kernel installs it in that process alone.
     public override IProbeAttachment Attach(ProbeSpec spec, BpfProgram program, Func<Tracefs> tracefs) =>
@@ -146,8 +161,23 @@ internal abstract class UserFunctionProbe : ProbeProvider
             throw new CompileException($"{Name} listing needs a binary without wildcards, not '{target}'");
         if (machine.FindBinary(target) is not { } binary)
             throw new CompileException($"{Name} target file '{target}' does not exist or is not executable");
+        if (CppPattern(pattern) is { } cpp)
+            return CppFunctions(binary, cpp);
         return ListedProbe.Matching(Functions(target, binary), pattern);
     }
+
+    // uprobe:BIN:cpp:PATTERN (the pattern quoted or not): the functions whose demangled names match, printed as
+    // attach points with the cpp qualifier and the quoted demangled name, as the newest bpftrace lists them.
+    private static string? CppPattern(string pattern)
+    {
+        var parts = pattern.Split(':', 4);
+        return parts.Length == 4 && parts[2] == UprobeCppNames.Qualifier ? parts[3].Replace("\"", "", StringComparison.Ordinal) : null;
+    }
+
+    private IEnumerable<string> CppFunctions(UprobeBinary binary, string pattern) =>
+        binary.Functions.Where(f => !f.Contains(".part.", StringComparison.Ordinal) && UprobeCppNames.Matches(pattern, f))
+            .Order(StringComparer.Ordinal)
+            .Select(f => $"{Name}:{binary.Path}:{UprobeCppNames.Qualifier}:{UprobeCppNames.Listed(f)}");
 
     /// <summary>As bpftrace: uprobes only join a wildcard provider when the pattern names an existing binary, or with <c>-p</c>.</summary>
     public override IEnumerable<string> ListUnderWildcardProvider(string pattern, ListingMachine machine)
@@ -175,9 +205,20 @@ internal abstract class UserFunctionProbe : ProbeProvider
     /// </summary>
     public override string ListArguments(string[] parts, ListingMachine machine)
     {
-        if (IsReturn || parts.Length != 3)
+        if (IsReturn || parts.Length < 3)
             return "";
-        return string.Concat(machine.UprobeArguments(parts[1], parts[2]).Select(line => $"    {line}\n"));
+        var function = parts[2];
+        // uprobe:BIN:cpp:"ns::f(int)", split at every colon: the symbol whose listed name that is.
+        if (parts.Length > 3 && parts[2] == UprobeCppNames.Qualifier)
+        {
+            var listed = string.Join(':', parts.Skip(3));
+            if (machine.FindBinary(parts[1])?.Functions.FirstOrDefault(f => f == listed || UprobeCppNames.Listed(f) == listed) is not { } symbol)
+                return "";
+            function = symbol;
+        }
+        else if (parts.Length != 3)
+            return "";
+        return string.Concat(machine.UprobeArguments(parts[1], function).Select(line => $"    {line}\n"));
     }
 
     // bpftrace leaves out gcc's ".part.N" clones: they cannot be traced as functions.

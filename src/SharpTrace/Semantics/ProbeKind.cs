@@ -68,6 +68,9 @@ internal abstract class ProbeKind
     /// <summary>An attach point's full name as bpftrace prints it (<see cref="ProbeSpec.ToString"/>).</summary>
     public virtual string Describe(ProbeSpec spec) => $"{Name}:{spec.Target}:{spec.Name}";
 
+    /// <summary>How <c>-l</c> with a program prints the attach point: as <see cref="Describe"/> unless the kind lists it otherwise (C++ uprobes by their demangled names).</summary>
+    public virtual string Listed(ProbeSpec spec) => Describe(spec);
+
     public override string ToString() => Name;
 
     // A kind is its provider's type: two catalogs' instances of one provider are the same kind.

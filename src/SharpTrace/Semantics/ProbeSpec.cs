@@ -34,6 +34,9 @@ internal sealed record ProbeSpec(ProbeKind Kind, string Target = "", string Name
     /// <summary>watchpoint: the process whose threads it watches (<c>-p</c>, <c>-c</c>); null for every process.</summary>
     public int? Pid { get; init; }
 
+    /// <summary>uprobe: the language qualifier written before the function (<c>cpp</c>), or null; <see cref="Name"/> is then the mangled symbol.</summary>
+    public string? Language { get; init; }
+
     /// <summary>interval and profile in hz: <see cref="Period"/> is a frequency.</summary>
     public bool IsFrequency { get; init; }
 

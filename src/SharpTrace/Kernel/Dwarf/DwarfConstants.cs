@@ -4,6 +4,7 @@ namespace SharpTrace.Kernel.Dwarf;
 internal static class DwarfTag
 {
     public const int ArrayType = 0x01;
+    public const int ClassType = 0x02;
     public const int EnumerationType = 0x04;
     public const int FormalParameter = 0x05;
     public const int Member = 0x0d;
@@ -22,6 +23,7 @@ internal static class DwarfTag
     public const int Subprogram = 0x2e;
     public const int VolatileType = 0x35;
     public const int RestrictType = 0x37;
+    public const int Namespace = 0x39;
     public const int UnspecifiedType = 0x3b;
     public const int PartialUnit = 0x3c;
     public const int RvalueReferenceType = 0x42;
@@ -52,6 +54,7 @@ internal static class DwarfAttribute
     public const int LinkageName = 0x6e;
     public const int StrOffsetsBase = 0x72;
     public const int AddrBase = 0x73;
+    public const int MipsLinkageName = 0x2007;
 }
 
 /// <summary>Base type encodings (DW_ATE_*).</summary>

@@ -29,7 +29,7 @@ internal readonly record struct DwarfValue(DwarfValueKind Kind, ulong Number, st
 /// <summary>A compilation unit: its header and the values its DIEs' indexed forms are relative to.</summary>
 internal sealed class DwarfUnit(int offset, int version, int addressSize, int offsetSize)
 {
-    /// <summary>The unit header's offset in .debug_info.</summary>
+    /// <summary>The unit header's offset in .debug_info (for a split unit, in the offset space after the file's own).</summary>
     public int Offset { get; } = offset;
     public int Version { get; } = version;
     public int AddressSize { get; } = addressSize;
@@ -43,6 +43,18 @@ internal sealed class DwarfUnit(int offset, int version, int addressSize, int of
 
     /// <summary>The unit's root DIE (DW_TAG_compile_unit or partial_unit).</summary>
     public DwarfEntry? Root { get; set; }
+
+    /// <summary>The unit type (DW_UT_*; 1, a compilation unit, before DWARF 5).</summary>
+    public int Type { get; init; } = 1;
+
+    /// <summary>Where the unit's DIEs and strings were read from.</summary>
+    public DwarfUnitSource? Source { get; init; }
+
+    /// <summary>A split unit, read from a <c>.dwo</c> file or a <c>.dwp</c> package.</summary>
+    public bool IsSplit => Source?.IsSplit == true;
+
+    /// <summary>The DWO id of a skeleton or split unit (from its DWARF 5 header, or DW_AT_GNU_dwo_id), or null.</summary>
+    public ulong? DwoId { get; set; }
 }
 
 /// <summary>A debugging information entry: its tag, attributes and children.</summary>

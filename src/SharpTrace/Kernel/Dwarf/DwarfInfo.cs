@@ -6,7 +6,10 @@ namespace SharpTrace.Kernel.Dwarf;
 /// The debugging information entries of an ELF file's <c>.debug_info</c> (DWARF 2 to 5, 32- and 64-bit units),
 /// with their abbreviations from <c>.debug_abbrev</c> and strings from <c>.debug_str</c>, <c>.debug_line_str</c>
 /// and <c>.debug_str_offsets</c>. Every unit is read at once into a tree of <see cref="DwarfEntry"/>; references
-/// are offsets into the section, looked up with <see cref="EntryAt"/>.
+/// are offsets into the section, looked up with <see cref="EntryAt"/>. Split DWARF (<c>-gsplit-dwarf</c>): the
+/// units a skeleton unit stands for are read from its <c>.dwo</c> file or the binary's <c>.dwp</c> package
+/// (<see cref="DwarfSplitFiles"/>) into the same tree, their offsets placed after the file's own, so references
+/// and lookups work alike; the line tables stay the skeletons'.
 /// </summary>
 internal sealed class DwarfInfo
 {
@@ -15,10 +18,15 @@ internal sealed class DwarfInfo
     private const int UnitType = 2; // DW_UT_type
     private const int UnitSplitType = 6; // DW_UT_split_type
 
+    private const int AttributeDwoName = 0x76; // DW_AT_dwo_name
+    private const int AttributeGnuDwoName = 0x2130, AttributeGnuDwoId = 0x2131;
+
     private readonly ElfSections _sections;
     private readonly Dictionary<int, DwarfEntry> _entries = [];
     private readonly List<DwarfUnit> _units = [];
     private Dictionary<string, DwarfEntry>? _functions;
+    // Where the next split file's units start in the one offset space of references.
+    private int _nextBase;
 
     private DwarfInfo(ElfSections sections) => _sections = sections;
 
@@ -37,8 +45,52 @@ internal sealed class DwarfInfo
         if (!sections.HasBytes(".debug_info") || !sections.HasBytes(".debug_abbrev"))
             return null;
         var info = new DwarfInfo(sections);
-        info.ReadUnits();
+        info.ReadUnits(new DwarfUnitSource(sections, isSplit: false), 0);
         return info;
+    }
+
+    /// <summary>
+    /// Reads the split units the skeleton units of this file stand for: from the package beside
+    /// <paramref name="binaryPath"/> (<c>BINARY.dwp</c>) when there is one, else from each skeleton's <c>.dwo</c>
+    /// file. A missing file leaves its skeleton as it is (line tables and addresses only).
+    /// </summary>
+    public void ReadSplitUnits(string binaryPath)
+    {
+        var skeletons = _units.Where(IsSkeleton).ToList();
+        if (skeletons.Count == 0)
+            return;
+        if (DwarfSplitFiles.OpenPackage(binaryPath) is { } package)
+        {
+            ReadSplit(package);
+            return;
+        }
+        foreach (var skeleton in skeletons)
+        {
+            var root = skeleton.Root!;
+            if (Text(Integrated(root, AttributeDwoName) ?? Integrated(root, AttributeGnuDwoName)) is not { Length: > 0 } dwoName)
+                continue;
+            var compilationDirectory = Text(Integrated(root, DwarfAttribute.CompDir));
+            if (DwarfSplitFiles.OpenObject(dwoName, compilationDirectory, binaryPath) is { } dwo)
+                ReadSplit(dwo);
+        }
+    }
+
+    private static bool IsSkeleton(DwarfUnit unit) =>
+        !unit.IsSplit && (unit.Type == UnitSkeleton || unit.Root is { } root && (root.Has(AttributeDwoName) || root.Has(AttributeGnuDwoName)));
+
+    private void ReadSplit(DwarfUnitSource source)
+    {
+        try
+        {
+            _nextBase = Math.Max(_nextBase, checked(_sections.Bytes(".debug_info").Length + 16));
+            var start = _nextBase;
+            _nextBase = checked(start + source.Bytes(".debug_info").Length + 16);
+            ReadUnits(source, start);
+        }
+        catch (Exception e) when (e is InvalidDataException or OverflowException)
+        {
+            // A damaged split file hides its own units only.
+        }
     }
 
     /// <summary>
@@ -50,9 +102,9 @@ internal sealed class DwarfInfo
         try
         {
             var sections = ElfSections.Read(path);
-            if (Read(sections) is { } own)
-                return own;
-            return locator.Open(path, sections) is { } debugFile ? Read(debugFile) : null;
+            var info = Read(sections) ?? (locator.Open(path, sections) is { } debugFile ? Read(debugFile) : null);
+            info?.ReadSplitUnits(path);
+            return info;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or OverflowException)
         {
@@ -65,7 +117,9 @@ internal sealed class DwarfInfo
 
     /// <summary>
     /// The defining DIE of the function called <paramref name="name"/> (DW_TAG_subprogram with code, the first in file
-    /// order), or a declaration when no unit defines it; null when there is none.
+    /// order), or a declaration when no unit defines it; null when there is none. A C++ function is found by its
+    /// linkage (mangled) name, which tells overloads apart, as well as by its plain name; functions inside namespaces
+    /// count too.
     /// </summary>
     public DwarfEntry? FindFunction(string name)
     {
@@ -74,19 +128,30 @@ internal sealed class DwarfInfo
             _functions = new Dictionary<string, DwarfEntry>(StringComparer.Ordinal);
             var declarations = new Dictionary<string, DwarfEntry>(StringComparer.Ordinal);
             foreach (var unit in _units)
-                foreach (var entry in unit.Root?.Children ?? [])
-                {
-                    if (entry.Tag != DwarfTag.Subprogram || Name(entry) is not { Length: > 0 } functionName)
-                        continue;
-                    if (entry.Has(DwarfAttribute.LowPc) || entry.Has(DwarfAttribute.AbstractOrigin))
-                        _functions.TryAdd(functionName, entry);
-                    else
-                        declarations.TryAdd(functionName, entry);
-                }
+                IndexFunctions(unit.Root?.Children ?? [], declarations, depth: 0);
             foreach (var (functionName, entry) in declarations)
                 _functions.TryAdd(functionName, entry);
         }
         return _functions.GetValueOrDefault(name);
+    }
+
+    private void IndexFunctions(IReadOnlyList<DwarfEntry> entries, Dictionary<string, DwarfEntry> declarations, int depth)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.Tag == DwarfTag.Namespace && depth < 16)
+            {
+                IndexFunctions(entry.Children, declarations, depth + 1);
+                continue;
+            }
+            if (entry.Tag != DwarfTag.Subprogram)
+                continue;
+            var index = entry.Has(DwarfAttribute.LowPc) || entry.Has(DwarfAttribute.AbstractOrigin) ? _functions! : declarations;
+            if (Name(entry) is { Length: > 0 } functionName)
+                index.TryAdd(functionName, entry);
+            if (Text(Integrated(entry, DwarfAttribute.LinkageName) ?? Integrated(entry, DwarfAttribute.MipsLinkageName)) is { Length: > 0 } linkageName)
+                index.TryAdd(linkageName, entry);
+        }
     }
 
     /// <summary>
@@ -132,18 +197,20 @@ internal sealed class DwarfInfo
 
     private string? IndexedString(ulong index, DwarfUnit? unit)
     {
-        var offsets = _sections.Bytes(".debug_str_offsets").Span;
+        var source = unit?.Source;
+        var offsets = source is null ? _sections.Bytes(".debug_str_offsets").Span : source.Bytes(".debug_str_offsets");
         var size = unit?.OffsetSize ?? 4;
         var at = (unit?.StrOffsetsBase ?? 8) + index * (ulong)size;
         if (at + (ulong)size > (ulong)offsets.Length)
             return null;
         var cursor = new DwarfCursor(offsets, (int)at);
-        return DwarfCursor.StringAt(_sections.Bytes(".debug_str").Span, cursor.Sized(size));
+        return DwarfCursor.StringAt(source is null ? _sections.Bytes(".debug_str").Span : source.Bytes(".debug_str"), cursor.Sized(size));
     }
 
-    private void ReadUnits()
+    // The units of SOURCE's .debug_info, their offsets moved by BASE (0 for the file's own).
+    private void ReadUnits(DwarfUnitSource source, int baseOffset)
     {
-        var info = _sections.Bytes(".debug_info").Span;
+        var info = source.Bytes(".debug_info");
         var abbreviations = new Dictionary<ulong, Dictionary<ulong, DwarfAbbreviation>>();
         var cursor = new DwarfCursor(info);
         while (cursor.Position + 11 <= cursor.Length)
@@ -165,13 +232,14 @@ internal sealed class DwarfInfo
             int unitType = 1;
             int addressSize;
             ulong abbrevOffset;
+            ulong? dwoId = null;
             if (version >= 5)
             {
                 unitType = cursor.U8();
                 addressSize = cursor.U8();
                 abbrevOffset = cursor.Sized(offsetSize);
                 if (unitType is UnitSkeleton or UnitSplitCompile)
-                    cursor.U64();
+                    dwoId = cursor.U64();
                 else if (unitType is UnitType or UnitSplitType)
                 {
                     cursor.U64();
@@ -185,23 +253,31 @@ internal sealed class DwarfInfo
             }
             else
                 throw new InvalidDataException($"DWARF: unit at 0x{unitOffset:x} has version {version}");
+            // In a package, the unit's abbreviations and string offsets start at its contributions.
+            var contributions = source.ContributionsAt(unitOffset);
+            abbrevOffset += contributions.Abbrev;
             if (!abbreviations.TryGetValue(abbrevOffset, out var table))
-                abbreviations[abbrevOffset] = table = DwarfAbbreviation.ReadTable(_sections.Bytes(".debug_abbrev").Span, abbrevOffset);
-            var unit = new DwarfUnit(unitOffset, version, addressSize, offsetSize);
+                abbreviations[abbrevOffset] = table = DwarfAbbreviation.ReadTable(source.Bytes(".debug_abbrev"), abbrevOffset);
+            var unit = new DwarfUnit(checked(baseOffset + unitOffset), version, addressSize, offsetSize)
+            {
+                Type = unitType, Source = source, DwoId = dwoId,
+                // A split unit has no DW_AT_str_offsets_base: its table starts after the DWARF 5 header (8 bytes).
+                StrOffsetsBase = source.IsSplit ? contributions.StrOffsets + (version >= 5 ? 8UL : 0) : 0,
+            };
             _units.Add(unit);
-            ReadEntries(ref cursor, end, unit, table);
+            ReadEntries(ref cursor, end, unit, table, baseOffset);
             cursor.Position = end;
         }
     }
 
-    private void ReadEntries(ref DwarfCursor cursor, int end, DwarfUnit unit, Dictionary<ulong, DwarfAbbreviation> table)
+    private void ReadEntries(ref DwarfCursor cursor, int end, DwarfUnit unit, Dictionary<ulong, DwarfAbbreviation> table, int baseOffset)
     {
         DwarfEntry? parent = null;
-        var strings = _sections.Bytes(".debug_str").Span;
-        var lineStrings = _sections.Bytes(".debug_line_str").Span;
+        var strings = unit.Source!.Bytes(".debug_str");
+        var lineStrings = unit.Source.Bytes(".debug_line_str");
         while (cursor.Position < end)
         {
-            var offset = cursor.Position;
+            var offset = checked(baseOffset + cursor.Position);
             var code = cursor.Uleb();
             if (code == 0)
             {
@@ -225,6 +301,8 @@ internal sealed class DwarfInfo
                 unit.Root ??= entry;
                 if (entry.Get(DwarfAttribute.StrOffsetsBase) is { } strBase)
                     unit.StrOffsetsBase = strBase.Number;
+                if (unit.DwoId is null && entry.Get(AttributeGnuDwoId) is { Kind: DwarfValueKind.Constant } gnuDwoId)
+                    unit.DwoId = gnuDwoId.Number;
                 if (entry.Get(DwarfAttribute.AddrBase) is { } addrBase)
                     unit.AddrBase = addrBase.Number;
             }

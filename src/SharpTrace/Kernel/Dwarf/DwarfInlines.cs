@@ -44,7 +44,8 @@ internal sealed class DwarfInlines(DwarfInfo info, DwarfLines lines)
 
     private DwarfEntry? FunctionAt(ulong address)
     {
-        _functions ??= [.. info.Units.SelectMany(u => u.Root?.Children ?? [])
+        // Split units' addresses are indexes into the skeleton's .debug_addr, not read here: their inlined frames are not named.
+        _functions ??= [.. info.Units.Where(u => !u.IsSplit).SelectMany(u => u.Root?.Children ?? [])
             .Where(e => e.Tag == DwarfTag.Subprogram)
             .SelectMany(e => Ranges(e).Select(r => (r.Start, r.End, e)))
             .OrderBy(r => r.Start)];

@@ -54,7 +54,8 @@ internal sealed class DwarfLines
         var units = new Dictionary<DwarfUnit, DwarfLineProgram>();
         foreach (var unit in info.Units)
         {
-            if (unit.Root is not { } root || root.Get(DwarfAttribute.StmtList) is not { } stmtList)
+            // A split unit's line table (.debug_line.dwo) only names files; its skeleton has the rows.
+            if (unit.IsSplit || unit.Root is not { } root || root.Get(DwarfAttribute.StmtList) is not { } stmtList)
                 continue;
             if (!byOffset.TryGetValue(stmtList.Number, out var program))
             {

@@ -58,8 +58,8 @@ internal sealed class DwarfTypes(DwarfInfo info)
                 return Info.Name(type) ?? "<unknown type>";
             case DwarfTag.PointerType:
                 return Info.TypeOf(type) is { } target ? TypeName(target, depth + 1) + "*" : "void*";
-            case DwarfTag.StructureType or DwarfTag.UnionType or DwarfTag.EnumerationType:
-                var keyword = type.Tag switch { DwarfTag.StructureType => "struct ", DwarfTag.UnionType => "union ", _ => "enum " };
+            case DwarfTag.StructureType or DwarfTag.ClassType or DwarfTag.UnionType or DwarfTag.EnumerationType:
+                var keyword = type.Tag switch { DwarfTag.StructureType => "struct ", DwarfTag.ClassType => "class ", DwarfTag.UnionType => "union ", _ => "enum " };
                 return keyword + (Info.Name(type) ?? "<anonymous>");
             case DwarfTag.ConstType:
                 var inner = Info.TypeOf(type);
@@ -103,7 +103,7 @@ internal sealed class DwarfTypes(DwarfInfo info)
                 return GetCType(Info.TypeOf(type));
             case DwarfTag.Typedef:
                 return new CTypedefType(name ?? "", GetCType(Info.TypeOf(type)));
-            case DwarfTag.StructureType or DwarfTag.UnionType:
+            case DwarfTag.StructureType or DwarfTag.ClassType or DwarfTag.UnionType:
                 var isUnion = type.Tag == DwarfTag.UnionType;
                 if (type.Has(DwarfAttribute.Declaration))
                     return new CStructType(name, isUnion);
