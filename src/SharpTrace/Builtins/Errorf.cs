@@ -32,8 +32,14 @@ internal sealed record ScriptMessageAction(int Id, string Format, IReadOnlyList<
 {
     public override string Kind => IsError ? "errorf" : "warnf";
 
+    /// <summary>The places the call was expanded from, as <see cref="ScriptMessage.ExpandedFrom"/> prints them.</summary>
+    public IReadOnlyList<string> ExpandedFrom { get; init; } = [];
+
     protected override void Act(string text, IRecordContext context) =>
-        context.Output.ScriptMessage(new ScriptMessage(IsError, text, Location.FileName, Location.Line, Location.Column, Location.ToString()));
+        context.Output.ScriptMessage(new ScriptMessage(IsError, text, Location.FileName, Location.Line, Location.Column, Location.ToString())
+        {
+            ExpandedFrom = ExpandedFrom,
+        });
 
     /// <summary>Binds an <c>errorf</c>/<c>warnf</c> call: its format as printf's, and an action that knows the call's place.</summary>
     public static BoundExpression Bind(CallExpression call, BuiltinContext context, bool isError)

@@ -14,8 +14,16 @@ public sealed record ScriptMessage(bool IsError, string Text, string FileName, i
     public string? RecordType { get; init; }
 
     /// <summary>
-    /// The message as bpftrace writes it to stderr in text mode: <c>stdin:1:9-62: ERROR: text</c> (or <c>WARNING:</c>),
-    /// one line, the text's own final newline dropped.
+    /// The places the message's call was expanded from, innermost first, each as bpftrace prints it after the message
+    /// (<c>stdin:1:9-42: ERROR: expanded from</c>, the source line, a <c>~</c> underline): an <c>assert</c>'s failure
+    /// points into bpftrace's standard library and then at the script's call. Text output only; JSON names the first place.
     /// </summary>
-    public string Format() => $"{Location}: {(IsError ? "ERROR" : "WARNING")}: {(Text.EndsWith('\n') ? Text[..^1] : Text)}";
+    public IReadOnlyList<string> ExpandedFrom { get; init; } = [];
+
+    /// <summary>
+    /// The message as bpftrace writes it to stderr in text mode: <c>stdin:1:9-62: ERROR: text</c> (or <c>WARNING:</c>),
+    /// one line (then the <see cref="ExpandedFrom"/> places), the text's own final newline dropped.
+    /// </summary>
+    public string Format() => $"{Location}: {(IsError ? "ERROR" : "WARNING")}: {(Text.EndsWith('\n') ? Text[..^1] : Text)}"
+        + string.Concat(ExpandedFrom.Select(place => "\n" + place.TrimEnd('\n')));
 }

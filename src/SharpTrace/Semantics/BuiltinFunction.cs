@@ -31,6 +31,9 @@ internal sealed record BuiltinContext(
     /// </summary>
     public Func<NamedArgument, string?>? DefineNamedArgument { get; init; }
 
+    /// <summary>The kernel's C types and functions (BTF); null when the kernel has none.</summary>
+    public CTypes.IKernelTypes? KernelTypes { get; init; }
+
     /// <summary>An expression with an error already reported.</summary>
     public BoundExpression Error(TextSpan span) => new BoundErrorExpression(span);
 }

@@ -31,6 +31,7 @@ internal sealed partial class ExpressionBinder
             _context.AddAction, _context.TimestampFormats, reason => _scope.CannotRun ??= reason, BindFormat, name => _maps.Get(name), BindKeys)
         {
             DefineNamedArgument = _context.NamedArguments.Define,
+            KernelTypes = _context.Kernel,
         };
         return function.Bind(call, context);
     }
