@@ -13,6 +13,8 @@
 //   string     arg0 a pointer to "usdt string", arg1 11
 //   twice      two locations of one probe: arg0 1 at the first, 2 at the second
 //   other:twice  another provider's probe of the same name: arg0 3
+//   globals    arg0 s32 -12345 and arg1 u64 0x8877665544332211 from globals, read relative to %rip with a symbol
+//              (-4@usdt_probes_counter(%rip) 8@8+usdt_probes_pair(%rip), as gcc writes them at -O1)
 //   guarded    a probe behind a semaphore: arg0 the round number, fired only while the semaphore is raised
 #include <stdint.h>
 #include <stdio.h>
@@ -78,6 +80,15 @@ __attribute__((noinline, optimize("O1"))) static void indexed(volatile int32_t *
     DTRACE_PROBE2(usdt_probes, indexed, array[i], i);
 }
 
+volatile int32_t usdt_probes_counter = -12345;
+static volatile uint64_t usdt_probes_pair[2] = {7, 0x8877665544332211ULL};
+
+// At -O1 gcc passes globals as memory operands relative to the instruction pointer, naming the symbol.
+__attribute__((noinline, optimize("O1"))) static void globals(void)
+{
+    DTRACE_PROBE2(usdt_probes, globals, usdt_probes_counter, usdt_probes_pair[1]);
+}
+
 __attribute__((noinline)) static void strings(void)
 {
     const char *text = "usdt string";
@@ -122,6 +133,7 @@ int main(int argc, char **argv)
         constants();
         indexed(array, 2);
         strings();
+        globals();
         twice();
         guarded(round);
         printf("semaphore %d\n", usdt_probes_guarded_semaphore);

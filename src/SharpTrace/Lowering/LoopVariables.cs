@@ -17,8 +17,19 @@ internal static class LoopVariables
     /// <summary>Bytes of the probe's variables, as the probe's prologue lays them out on its stack.</summary>
     public static int AreaSize(BoundProbe probe) => probe.Variables.Sum(v => TupleType.Align8(Math.Max(v.Type.Size, 1)));
 
-    /// <summary>The entry of the per-CPU array: the variables, then the leave flag.</summary>
-    public static int EntrySize(BoundProbe probe) => AreaSize(probe) + 8;
+    /// <summary>
+    /// The entry of the per-CPU array: the variables, then the leave flag, then, when a for body returns a value
+    /// (<see cref="ReturnsValueFromForBody"/>), that value.
+    /// </summary>
+    public static int EntrySize(BoundProbe probe) => AreaSize(probe) + (ReturnsValueFromForBody(probe.Body) ? 16 : 8);
+
+    /// <summary>Whether a for body in <paramref name="statement"/> has <c>return VALUE</c> (in a loop nested in it too).</summary>
+    public static bool ReturnsValueFromForBody(BoundStatement statement) =>
+        Contains(statement, s => s is BoundForMap or BoundForRange && ReturnsValue(s), intoLoops: true);
+
+    /// <summary>Whether <paramref name="statement"/> has <c>return VALUE</c>, in its loops too.</summary>
+    public static bool ReturnsValue(BoundStatement statement) =>
+        Contains(statement, s => s is BoundReturn { Value: not null }, intoLoops: true);
 
     /// <summary>Whether <paramref name="statement"/> or a statement nested in it matches (in loop bodies too if asked).</summary>
     public static bool Contains(BoundStatement statement, Func<BoundStatement, bool> match, bool intoLoops) =>

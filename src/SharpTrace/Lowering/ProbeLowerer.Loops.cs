@@ -18,7 +18,8 @@ internal sealed record LoopVariablesEntry(LoweredMap Map, int Index);
 /// context is the "loop frame" on the probe's stack: the probe's context pointer and the entry's address. The body
 /// loads the variables into registers and slots of its own on entry (CodeGen drops the loads nobody reads), and
 /// writes back those it assigns when it returns: 0 to go on (end of body, continue), 1 to stop (break). exit() and
-/// return set the entry's leave flag and return 1; whoever started the loop checks the flag and leaves in turn.
+/// return set the entry's leave flag and return 1 (<c>return VALUE</c> leaves VALUE beside the flag); whoever started the
+/// loop checks the flag and leaves in turn, the probe itself returning that value.
 /// </para>
 /// </summary>
 internal sealed partial class ProbeLowerer
@@ -50,10 +51,15 @@ internal sealed partial class ProbeLowerer
                 Ir.Goto(_continue ?? throw NotSupported("continue outside of a loop"));
                 return true;
             case BoundReturn { Value: { } value }:
-                // The value is the program's return; a for body is a callback of its own, which cannot return it.
-                if (_loopBody is not null)
-                    throw NotSupported("return with a value inside a for loop");
-                Ir.Return(LowerScalar(value));
+                // The value is the program's return. A for body is a callback of its own: it leaves the value in the
+                // loop_variables entry, and the probe returns it once the loop has stopped (see RunLoop).
+                if (_loopBody is { } body)
+                {
+                    Ir.Store(new PointerAddress(body.Entry, ReturnValueOffset), 8, LowerScalar(value));
+                    Ir.Goto(body.Leave);
+                }
+                else
+                    Ir.Return(LowerScalar(value));
                 return true;
             case BoundReturn:
                 Ir.Goto(_loopBody?.Leave ?? _end);
@@ -334,6 +340,8 @@ internal sealed partial class ProbeLowerer
 
     private int LeaveFlagOffset => LoopVariables.AreaSize(_probe);
 
+    private int ReturnValueOffset => LeaveFlagOffset + 8;
+
     /// <summary>Writes <paramref name="variables"/> from their registers and slots into the loop_variables entry.</summary>
     private void SaveVariables(VReg entry, IEnumerable<VariableSymbol> variables)
     {
@@ -370,6 +378,7 @@ internal sealed partial class ProbeLowerer
     private void RunLoop(BoundBlock body, IReadOnlySet<VariableSymbol> assigned, Action<Operand> call)
     {
         var canLeave = LoopVariables.Contains(body, x => x is BoundExit or BoundReturn, intoLoops: true);
+        var returnsValue = LoopVariables.ReturnsValue(body);
         VReg entry;
         Operand frame;
         IrLabel? skipped = null;
@@ -389,11 +398,21 @@ internal sealed partial class ProbeLowerer
             frame = new StackAddress(loopFrame);
             if (canLeave)
                 Ir.Store(new PointerAddress(entry, LeaveFlagOffset), 8, new Imm(0));
+            // exit() leaves too, and the probe then returns 0.
+            if (returnsValue)
+                Ir.Store(new PointerAddress(entry, ReturnValueOffset), 8, new Imm(0));
         }
         SaveVariables(entry, _probe.Variables);
         call(frame);
         LoadVariables(entry, _probe.Variables.Where(assigned.Contains));
-        if (canLeave)
+        if (canLeave && returnsValue && _loopBody is null)
+        {
+            var stayed = Ir.NewLabel("loop_stayed");
+            Ir.Branch(IrCondition.Eq, Ir.Load(new PointerAddress(entry, LeaveFlagOffset), IrInt.U64), new Imm(0), stayed);
+            Ir.Return(Ir.Load(new PointerAddress(entry, ReturnValueOffset), IrInt.U64));
+            Ir.Mark(stayed);
+        }
+        else if (canLeave)
             Ir.Branch(IrCondition.Ne, Ir.Load(new PointerAddress(entry, LeaveFlagOffset), IrInt.U64), new Imm(0), _loopBody?.Leave ?? _end);
         if (skipped is not null)
             Ir.Mark(skipped);

@@ -45,7 +45,7 @@ internal sealed partial class ProbeLowerer
     /// The address of a struct or array in memory (its base's address plus its offset, nested members adding up),
     /// or the value of a pointer.
     /// </summary>
-    private Operand MemoryAddress(BoundExpression e) => e switch
+    internal Operand MemoryAddress(BoundExpression e) => e switch
     {
         BoundMemoryRead { Type: CValueType } inner => Ir.Binary(IrBinaryOp.Add, MemoryAddress(inner.Base), new Imm(inner.Offset)),
         BoundArrayElement { InMemory: true, Type: CValueType } element => ElementMemoryAddress(element),

@@ -17,7 +17,9 @@ namespace SharpTrace.Probes;
 /// are read where the note's argument specs say (registers, user memory, constants), widened by their size and
 /// signedness, and a probe whose locations' specs differ gets one program per location. A probe with a semaphore
 /// is attached with the semaphore's file offset as the uprobe's reference counter: the kernel raises it in every
-/// process mapping the file while the probe is attached (<c>--usdt-file-activation</c> is then the default).
+/// process mapping the file while the probe is attached (<c>--usdt-file-activation</c> is then the default). A
+/// wildcard binary names every file the process maps with <c>-p</c>, and without it the files of the machine the
+/// pattern names (<see cref="UsdtEverywhere"/>).
 /// </summary>
 internal sealed class UsdtProbe : ProbeProvider
 {
@@ -40,11 +42,17 @@ internal sealed class UsdtProbe : ProbeProvider
         var (provider, name) = point.Parts.Count == 3 ? (point.Parts[1], point.Parts[2]) : ("", point.Parts[1]);
         if (target.Length == 0 || Wildcard.Has(target))
         {
-            // With -p, every file the process maps that the target matches (usdt:*:PROVIDER:NAME, usdt::PROVIDER:NAME).
+            // With -p, every file the process maps that the target matches (usdt:*:PROVIDER:NAME, usdt::PROVIDER:NAME);
+            // without, the files the pattern names on the machine (UsdtEverywhere), an empty one being the newest
+            // bpftrace's error.
             if (UprobeTargets.OpenMapped(target, resolution) is not { } mapped)
             {
-                diagnostics.ReportUnsupported(point.Span, "A usdt probe without a binary path (or with wildcards in it) and without -p");
-                return [];
+                if (target.Length == 0)
+                {
+                    diagnostics.Error(point.Span, "usdt probe must specify at least path or pid to probe. To target all paths/pids set the path to '*'.");
+                    return [];
+                }
+                mapped = OpenEverywhere(target, resolution);
             }
             var found = new List<ProbeSpec>();
             foreach (var (file, contents) in mapped)
@@ -62,6 +70,26 @@ internal sealed class UsdtProbe : ProbeProvider
         if (specs is [])
             resolution.NoMatches(point, this, $"{path}:{string.Join(':', point.Parts.Skip(1))}");
         return specs ?? [];
+    }
+
+    // The files a wildcard target names without -p, read once per compilation; files that cannot be read are left out.
+    private static List<(string Path, ElfFile Elf)> OpenEverywhere(string target, ProbeResolution resolution)
+    {
+        var files = new List<(string, ElfFile)>();
+        foreach (var path in UsdtEverywhere.Files(target))
+        {
+            try
+            {
+                if (!resolution.ElfFiles.TryGetValue(path, out var elf))
+                    resolution.ElfFiles[path] = elf = ElfFile.Read(path);
+                files.Add((path, elf));
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                // No probes to offer.
+            }
+        }
+        return files;
     }
 
     // The attach points of PROVIDER:NAME (names or patterns) in one file; a probe the file lacks is one point that
@@ -113,9 +141,14 @@ internal sealed class UsdtProbe : ProbeProvider
 
     private static bool Matches(string pattern, string text) => Wildcard.Has(pattern) ? Wildcard.Matches(pattern, text) : pattern == text;
 
-    /// <summary>Locations whose arguments lie in different places cannot share a program: <c>arg0</c> is read differently.</summary>
+    /// <summary>
+    /// Locations whose arguments lie in different places cannot share a program: <c>arg0</c> is read differently. An
+    /// argument at a symbol (<c>counter(%rip)</c>) lies at that symbol of its own file, and, in a PIE or a library, is
+    /// moved by the probe's own address: such locations get a program each.
+    /// </summary>
     public override bool NeedsProgramPerAttachPoint(IReadOnlyList<ProbeSpec> specs) =>
-        specs.Select(s => s.Usdt?.ArgumentText).Distinct().Skip(1).Any();
+        specs.Select(s => s.Usdt?.ArgumentText is { } text && text.Contains("(%rip)", StringComparison.Ordinal) ? $"{s.Target}:{s.FileOffset}" : s.Usdt?.ArgumentText)
+            .Distinct().Skip(1).Any();
 
     /// <summary><c>argN</c> must be one of the arguments of every location, in bpftrace 0.17's words.</summary>
     public override string? VariableProblem(IReadOnlyList<ProbeSpec> specs, string name)
@@ -161,8 +194,10 @@ internal sealed class UsdtProbe : ProbeProvider
             return InMappedFiles(pattern, machine, pid);
         if (parts.Length is not (3 or 4))
             throw new CompileException("usdt probe type requires 2 or 3 arguments");
-        if (Wildcard.Has(parts[1]) || parts[1].Length == 0)
-            throw new CompileException($"usdt listing needs a binary without wildcards, not '{parts[1]}'");
+        if (parts[1].Length == 0)
+            throw new CompileException("usdt probe must specify at least path or pid to probe. To target all paths/pids set the path to '*'.");
+        if (Wildcard.Has(parts[1]))
+            return Everywhere(pattern, parts[1]);
         if (machine.FindBinary(parts[1]) is not { } binary)
             throw new CompileException($"usdt target file '{parts[1]}' does not exist or is not executable");
         return Probes(parts[1], binary, parts.Length == 4 ? parts[2] : "*", parts[^1]);
@@ -177,6 +212,28 @@ internal sealed class UsdtProbe : ProbeProvider
         if (parts.Length is not (3 or 4) || Wildcard.Has(parts[1]) || parts[1].Length == 0 || machine.FindBinary(parts[1]) is not { } binary)
             return [];
         return Probes(parts[1], binary, parts.Length == 4 ? parts[2] : "*", parts[^1]);
+    }
+
+    // Without -p, a wildcard binary: the probes of the files it names on the machine (UsdtEverywhere), matched as -p's are.
+    private static IEnumerable<string> Everywhere(string pattern, string target)
+    {
+        var parts = pattern.Split(':');
+        var (provider, name) = parts.Length == 4 ? (parts[2], parts[3]) : ("*", parts[2]);
+        var names = new List<string>();
+        foreach (var path in UsdtEverywhere.Files(target))
+        {
+            try
+            {
+                names.AddRange(ElfFile.Read(path).UsdtProbes
+                    .Where(n => Matches(provider.Length == 0 ? "*" : provider, n.Provider) && (Matches(name, n.Name) || Matches(name, $"{n.Provider}:{n.Name}")))
+                    .Select(n => $"usdt:{path}:{n.Provider}:{n.Name}"));
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                // No probes to list.
+            }
+        }
+        return names.Distinct().Order(StringComparer.Ordinal);
     }
 
     // -p: the full names (usdt:FILE:PROVIDER:NAME) of every mapped file's probes that the pattern matches, a pattern

@@ -34,12 +34,16 @@ internal sealed class ProbeKinds
     /// <summary>The kind called <paramref name="provider"/> or by that alias, or null.</summary>
     public ProbeKind? Find(string provider) => _byName.GetValueOrDefault(provider);
 
-    /// <summary>The probes <paramref name="point"/> names, through its kind; an error when no kind has that name.</summary>
+    /// <summary>
+    /// The probes <paramref name="point"/> names, through its kind; when no kind has that name, the newest bpftrace's
+    /// error (every kind it has is here, so an unknown one is a name it refuses too, such as the dropped
+    /// <c>asyncwatchpoint</c>).
+    /// </summary>
     public IEnumerable<ProbeSpec> Resolve(AttachPoint point, ProbeResolution resolution)
     {
         if (Find(point.Provider) is { } kind)
             return kind.Resolve(point, resolution);
-        resolution.Diagnostics.Error(point.Span, $"Probe type '{point.Provider}' is not supported yet");
+        resolution.Diagnostics.Error(point.Span, $"Invalid probe type: {point.Provider}");
         return [];
     }
 }

@@ -9,6 +9,8 @@ internal sealed partial class StatementBinder
     /// <summary>Loop variables, out of scope after their loop but still needing a slot in the probe's frame.</summary>
     private readonly List<VariableSymbol> _loopVariables = [];
     private int _loopDepth;
+    /// <summary>Whether the first return inside a loop had a value (null before any).</summary>
+    private bool? _returnInLoopHasValue;
     /// <summary>For each for loop being bound, innermost last: the variables its body assigns.</summary>
     private readonly List<HashSet<VariableSymbol>> _assignedInForBodies = [];
 
@@ -153,9 +155,19 @@ internal sealed partial class StatementBinder
     }
 
     // A probe's return value is its program's (a test: probe passes only with 0); only integers, in the newest
-    // bpftrace's words.
+    // bpftrace's words. The returns inside loops of one probe either all have a value or none has, as the newest
+    // bpftrace's loop_return pass requires: a for body leaves through its loop with one kind of return.
     private BoundReturn? BindReturn(ReturnStatement s)
     {
+        if (_loopDepth > 0)
+        {
+            _returnInLoopHasValue ??= s.Value is not null;
+            if (_returnInLoopHasValue != s.Value is not null)
+            {
+                _diagnostics.Error(s.Span, "Return value used in loop is inconsistent");
+                return null;
+            }
+        }
         if (s.Value is null)
             return new BoundReturn(s.Span);
         var value = _expressions.BindExpression(s.Value);

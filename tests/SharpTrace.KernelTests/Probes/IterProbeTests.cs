@@ -39,13 +39,13 @@ public sealed class IterProbeTests : KernelTest
             var inode = Inode(path);
             var script = $$"""
                 iter:task_file /ctx->task->pid == {{Self}}/ {
-                  if (ctx->fd == {{fd}}) { printf("%d %lu %d\n", ctx->fd, ctx->file->f_inode->i_ino, ctx->task->pid); }
+                  if (ctx->fd == {{fd}}) { printf("%d %lu %d %s\n", ctx->fd, ctx->file->f_inode->i_ino, ctx->task->pid, path(ctx->file->f_path, 200)); }
                 }
                 """;
 
             var result = await SharpTraceRun.RunAsync(["-e", script]);
 
-            Assert.Equal((0, $"{fd} {inode} {Self}\n"), (result.ExitCode, result.Stdout));
+            Assert.Equal((0, $"{fd} {inode} {Self} {path}\n"), (result.ExitCode, result.Stdout));
         }
         finally
         {

@@ -76,6 +76,42 @@ public sealed partial class TestAndBenchProbeTests : KernelTest
     }
 
     [Fact]
+    public async Task ReturnInsideAForBodyIsTheTestsVerdict()
+    {
+        // The newest reference's loop_return pass: a return inside a for body leaves the loop and the probe, with its
+        // value. Each test stops its loop at a different place: the output shows where, the verdict which value.
+        var script = """
+            BEGIN { @m[1] = 10; @m[2] = 20; }
+            test:range_returns_zero { for ($i : 0..5) { printf("i %d\n", $i); if ($i == 2) { return $i - 2; } } printf("not reached\n"); }
+            test:nested_returns_three { for ($i : 1..4) { for ($j : 0..$i) { if ($i == 3 && $j == 1) { printf("at %d %d\n", $i, $j); return $i; } } } printf("not reached\n"); }
+            test:map_walk_returns_value { for ($kv : @m) { if ($kv.0 == 2) { printf("key %d\n", $kv.0); return $kv.1; } } printf("not reached\n"); }
+            test:loop_ends_and_passes { for ($i : 0..3) { if ($i == 7) { return 1; } } printf("after\n"); }
+            """;
+
+        var result = await SharpTraceRun.RunAsync(["--test", "-e", script]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            $"{Green}[==========]{Reset} Running 4 tests.\n"
+            + $"{Green}[ RUN      ]{Reset} range_returns_zero\n"
+            + $"{Green}[       OK ]{Reset} range_returns_zero (T)\n"
+            + $"{Green}[ RUN      ]{Reset} nested_returns_three\n"
+            + "at 3 1\n"
+            + $"{Red}[  FAILED  ]{Reset} nested_returns_three (T)\n"
+            + $"{Green}[ RUN      ]{Reset} map_walk_returns_value\n"
+            + "key 2\n"
+            + $"{Red}[  FAILED  ]{Reset} map_walk_returns_value (T)\n"
+            + $"{Green}[ RUN      ]{Reset} loop_ends_and_passes\n"
+            + $"{Green}[       OK ]{Reset} loop_ends_and_passes (T)\n"
+            + $"{Green}[==========]{Reset} 4 tests ran.\n"
+            + $"{Green}[  PASSED  ]{Reset} 2 tests.\n"
+            + $"{Red}[  FAILED  ]{Reset} 2 tests, listed below:\n"
+            + $"{Red}[  FAILED  ]{Reset} nested_returns_three\n"
+            + $"{Red}[  FAILED  ]{Reset} map_walk_returns_value\n",
+            Duration().Replace(result.Stdout, "(T)"));
+    }
+
+    [Fact]
     public async Task TestModeInJsonGivesATestResultPerTest()
     {
         var result = await SharpTraceRun.RunAsync(["--test", "-f", "json", "--probe-filter", "okay", "-e", Tests]);

@@ -100,6 +100,7 @@ public sealed class UsdtProbeTests : KernelTest
     [InlineData("usdt:{0}:*twice")]
     [InlineData("usdt:{0}:usdt_probes:s*")]
     [InlineData("U:{0}:other:*")]
+    [InlineData("usdt:{0}*:*twice")]
     public async Task ListingMatchesBpftrace(string pattern)
     {
         var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, Target);
@@ -109,6 +110,45 @@ public sealed class UsdtProbeTests : KernelTest
         Assert.Equal(0, expected.ExitCode);
         Assert.NotEqual("", expected.Stdout);
         Assert.Equal((0, expected.Stdout), (actual.ExitCode, actual.Stdout));
+    }
+
+    [Fact]
+    public async Task ArgumentsAtSymbolsAreReadWhereThePieWasLoaded()
+    {
+        // gcc wrote -4@usdt_probes_counter(%rip) 8@8+usdt_probes_pair(%rip): globals of a PIE, found by symbol and
+        // moved by the load address. The values are those usdt_probes.c stores (bpftrace 0.17 refuses these specs:
+        // "deref ident is not handled yet"). The binary is named by a glob, without -p: the files it matches.
+        var script = $$"""usdt:{{Target}}*:usdt_probes:globals { printf("%s %d %llx\n", probe, arg0, arg1); exit(); }""";
+
+        var (result, _) = await TraceOneRunAsync(SharpTraceRun.Start(["-e", script]));
+
+        Assert.Equal((0, $"usdt:{Target}:usdt_probes:globals -12345 8877665544332211\n"), (result.ExitCode, result.Stdout));
+    }
+
+    [Fact]
+    public async Task WildcardBinaryWithoutAProcessReachesTheRunningProgram()
+    {
+        // usdt:*:… without -p targets "the entire host" (the newest reference's docs): the files running processes map
+        // are among its files, so the probe is found in the waiting program and its semaphore raised there. Another
+        // process with the same probe (a concurrent checkout's tests) is left out by the predicate.
+        using var program = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Target, "1 --wait-for-semaphore")
+        {
+            RedirectStandardOutput = true,
+        })!;
+        try
+        {
+            var script = $$"""usdt:*:usdt_probes:guarded /pid == {{program.Id}}/ { printf("%s %d\n", probe, arg0); exit(); }""";
+
+            var result = await SharpTraceRun.RunAsync(["-e", script]);
+
+            Assert.Equal((0, $"usdt:{Target}:usdt_probes:guarded 1\n"), (result.ExitCode, result.Stdout));
+            Assert.Equal("semaphore 1", await program.StandardOutput.ReadLineAsync());
+        }
+        finally
+        {
+            if (!program.HasExited)
+                program.Kill();
+        }
     }
 
     [Fact]

@@ -129,6 +129,9 @@ public sealed partial class WatchpointTests : KernelTest
     [InlineData("watchpoint:0x1000:8:r", "invalid watchpoint mode: r (supported modes: rw,w,x)")]
     [InlineData("watchpoint:0x1000:8:ww", "watchpoint modes may not be duplicated")]
     [InlineData("watchpoint:0:8:w", "watchpoint must be attached to a non-zero address")]
+    // Dropped by the newest bpftrace (with watchpoint:FUNC+argN): an unknown provider there, refused before anything loads.
+    [InlineData("asyncwatchpoint:increment+arg1:4:w", "Invalid probe type: asyncwatchpoint")]
+    [InlineData("aw:increment+arg1:4:w", "Invalid probe type: aw")]
     public async Task BadWatchpointsAreOneError(string point, string message)
     {
         var result = await SharpTraceRun.RunAsync(["-e", point + " { }"]);

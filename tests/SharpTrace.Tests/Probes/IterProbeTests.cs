@@ -68,6 +68,23 @@ public sealed class IterProbeTests
         SemanticKit.AssertDiagnostics(annotated, message);
 
     [Fact]
+    public void PathOfAStructPathIsAStringOfTheSizeAsked()
+    {
+        // The size asked, else max_strlen (64), as the reference's stdlib says.
+        var types = Compile("iter:task_file { @a = sizeof(path(ctx->file->f_path)); @b = sizeof(path(ctx->file->f_path, 100)); }").DescribeTypes();
+
+        Assert.Contains("MapAssign @a\n   Integer 64 :: uint64\n  MapAssign @b\n   Integer 100 :: uint64", types, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    // The newest bpftrace's words, with our (bpftrace 0.17's) type names.
+    [InlineData("iter:task_file { $p = ⟦path(ctx->fd)⟧; }", "path() only supports pointer or C type argument (unsigned int32 provided)")]
+    [InlineData("iter:task_file { $p = path(⟦ctx->file⟧); }", "path() needs a 'struct path' or 'struct path *' (struct file * provided)")]
+    [InlineData("iter:task_file { $p = ⟦path(ctx->file, $x)⟧; }", "path: invalid size value, need non-negative literal")]
+    public void PathOfSomethingElseIsRefused(string annotated, string message) =>
+        SemanticKit.AssertDiagnostics(annotated, message);
+
+    [Fact]
     public void TargetPidGoesToTheKernelNotIntoAPredicate()
     {
         var (program, diagnostics) = SemanticKit.Bind("iter:task { printf(\"%d\\n\", ctx->task->pid); }", new ProgramConfig { TargetPid = 42 });

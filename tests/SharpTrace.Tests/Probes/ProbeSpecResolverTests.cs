@@ -107,6 +107,10 @@ public class ProbeSpecResolverTests
     [InlineData("⟦w:0x1000:8:rx⟧", "invalid watchpoint mode: rx (supported modes: rw,w,x)")]
     [InlineData("⟦w:0x1000:8:q⟧", "watchpoint mode must be combination of (r,w,x)")]
     [InlineData("⟦w:func+arg1:8:w⟧", "Invalid function/address argument: func+arg1 is not an address")]
+    // Dropped by the newest bpftrace (its "feature: drop asyncwatchpoint and watchpoint:func+arg1"): an unknown provider there.
+    [InlineData("⟦asyncwatchpoint:increment+arg1:4:w⟧", "Invalid probe type: asyncwatchpoint")]
+    [InlineData("⟦aw:increment+arg1:4:w⟧", "Invalid probe type: aw")]
+    [InlineData("⟦nosuch:a:b⟧", "Invalid probe type: nosuch")]
     [InlineData("⟦uprobe:/nonexistent/binary:main⟧", "uprobe target file '/nonexistent/binary' does not exist or is not executable")]
     [InlineData("⟦uprobe:/bin/sh⟧", "uprobe probes need a binary and a function: uprobe:/path/to/binary:function")]
     [InlineData("⟦kprobe:⟧", "kprobe probes need a function: kprobe:[MODULE:]FUNCTION")]

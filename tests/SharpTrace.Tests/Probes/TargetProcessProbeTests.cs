@@ -93,12 +93,13 @@ public sealed class TargetProcessProbeTests(UsdtProgram usdt, CompiledProgram pr
     }
 
     [Fact]
-    public void WildcardUsdtTargetWithoutAProcessIsRefused()
+    public void EmptyUsdtTargetWithoutAProcessIsRefused()
     {
-        var (specs, diagnostics) = ProbeSpecResolverTests.ResolveWithDiagnostics("usdt:*:usdt_probes:guarded");
+        // The newest bpftrace's words; a wildcard target instead names files of the machine (UsdtProbeTests).
+        var (specs, diagnostics) = ProbeSpecResolverTests.ResolveWithDiagnostics("usdt::usdt_probes:guarded");
 
         Assert.Empty(specs);
-        Assert.Contains("without -p", Assert.Single(diagnostics).Message);
+        Assert.Equal("usdt probe must specify at least path or pid to probe. To target all paths/pids set the path to '*'.", Assert.Single(diagnostics).Message);
     }
 
     [Fact]
@@ -117,7 +118,7 @@ public sealed class TargetProcessProbeTests(UsdtProgram usdt, CompiledProgram pr
 
         // As bpftrace 0.17 printed `-l 'usdt:*' -p PID` and `-l 'usdt:*:*twice' -p PID` for a running usdt_probes.
         var all = listing.List("usdt:*", _ => { }).ToList();
-        Assert.Equal(9, all.Count);
+        Assert.Equal(10, all.Count);
         Assert.Equal($"usdt:{exe}:other:twice", all[0]);
         Assert.Equal($"usdt:{exe}:usdt_probes:twice", all[^1]);
         Assert.Equal([$"usdt:{exe}:other:twice", $"usdt:{exe}:usdt_probes:twice"], listing.List("usdt:*:*twice", _ => { }));

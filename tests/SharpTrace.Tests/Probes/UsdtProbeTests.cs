@@ -56,7 +56,7 @@ public sealed class UsdtProbeTests(UsdtProgram program) : IClassFixture<UsdtProg
 
         var notes = ElfFile.Read(program.Path).UsdtProbes;
 
-        Assert.Equal(10, expected.Count);
+        Assert.Equal(11, expected.Count);
         Assert.Equal(expected, notes.Select(n => $"{n.Provider}:{n.Name} {n.Address:x} {n.SemaphoreAddress:x} {n.ArgumentText}"));
     }
 
@@ -101,9 +101,24 @@ public sealed class UsdtProbeTests(UsdtProgram program) : IClassFixture<UsdtProg
     }
 
     [Theory]
+    // gcc at -O1 on globals: -4@usdt_probes_counter(%rip) 8@8+usdt_probes_pair(%rip).
+    [InlineData("-4@usdt_probes_counter(%rip)", 4, true, "usdt_probes_counter", 0L)]
+    [InlineData("8@8+usdt_probes_pair(%rip)", 8, false, "usdt_probes_pair", 8L)]
+    [InlineData("2@table.1-4(%rip)", 2, false, "table.1", -4L)]
+    public void ArgumentsRelativeToTheInstructionPointerNameTheirSymbol(string text, int size, bool signed, string symbol, long displacement)
+    {
+        var argument = UsdtArgument.Parse(text);
+
+        Assert.Equal((size, signed, UsdtOperandKind.Symbol, symbol, displacement), (argument.Size, argument.IsSigned, argument.Kind, argument.Symbol, argument.Value));
+        Assert.Equal(text.Replace("table.1-4", "-4+table.1", StringComparison.Ordinal), argument.ToString());
+    }
+
+    [Theory]
     [InlineData("3@%eax", "USDT argument '3@%eax' cannot be read: its size is not 1, 2, 4 or 8 bytes")]
     [InlineData("8@%xmm0", "USDT argument '8@%xmm0' cannot be read: '%xmm0' is not an x86-64 register")]
-    [InlineData("-4@counter(%rip)", "USDT argument '-4@counter(%rip)' cannot be read: its displacement is a symbol, not a number")]
+    [InlineData("-4@counter(%rbp)", "USDT argument '-4@counter(%rbp)' cannot be read: its displacement is a symbol, but not relative to %rip")]
+    [InlineData("-4@16(%rip)", "USDT argument '-4@16(%rip)' cannot be read: it is relative to the instruction pointer without naming a symbol")]
+    [InlineData("-4@a+b(%rip)", "USDT argument '-4@a+b(%rip)' cannot be read: its displacement is neither a number nor a symbol")]
     [InlineData("4@$abc", "USDT argument '4@$abc' cannot be read: its constant is not a number")]
     [InlineData("8@(%rax,%rdx,3)", "USDT argument '8@(%rax,%rdx,3)' cannot be read: its scale is not 1, 2, 4 or 8")]
     public void UnreadableSpecsAreNamed(string text, string message) =>
@@ -153,6 +168,50 @@ public sealed class UsdtProbeTests(UsdtProgram program) : IClassFixture<UsdtProg
     }
 
     [Fact]
+    public void WildcardBinaryWithoutAProcessNamesTheFilesItsGlobFinds()
+    {
+        // As the newest bpftrace's resolve_binary_path: the pattern is a glob (its PATH lookup only for a bare name).
+        var pattern = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(program.Path)!, "usdt_prob*");
+
+        var specs = ProbeSpecResolverTests.Resolve($"usdt:{pattern}:usdt_probes:twice");
+
+        Assert.Equal([$"usdt:{program.Path}:usdt_probes:twice", $"usdt:{program.Path}:usdt_probes:twice"], specs.Select(s => s.ToString()));
+        Assert.All(specs, s => Assert.Null(s.Pid));
+    }
+
+    [Fact]
+    public void OnlyFilesWithUsdtNotesAreLookedInto()
+    {
+        Assert.Equal(3, UsdtNotes.TypeOfFileWithNotes(program.Path)); // a PIE
+        Assert.Null(UsdtNotes.TypeOfFileWithNotes("/bin/sh"));
+        Assert.Null(UsdtNotes.TypeOfFileWithNotes("/etc/passwd"));
+        Assert.Null(UsdtNotes.TypeOfFileWithNotes("/nonexistent"));
+        Assert.Equal([program.Path], UsdtEverywhere.Files(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(program.Path)!, "*")));
+    }
+
+    [Fact]
+    public void GlobMatchesEachPartAndSkipsHiddenNames()
+    {
+        var directory = Directory.CreateTempSubdirectory("sharptrace-glob-").FullName;
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(directory, "a1"));
+            Directory.CreateDirectory(System.IO.Path.Combine(directory, "b1"));
+            File.WriteAllText(System.IO.Path.Combine(directory, "a1", "x.so"), "");
+            File.WriteAllText(System.IO.Path.Combine(directory, "b1", "x.so"), "");
+            File.WriteAllText(System.IO.Path.Combine(directory, "b1", ".hidden.so"), "");
+
+            Assert.Equal([$"{directory}/a1/x.so", $"{directory}/b1/x.so"], UsdtEverywhere.Glob($"{directory}/*1/*.so"));
+            Assert.Equal([$"{directory}/b1/.hidden.so"], UsdtEverywhere.Glob($"{directory}/b1/.*.so"));
+            Assert.Empty(UsdtEverywhere.Glob($"{directory}/c*/x.so"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void MissingProbeFailsWhenTheRunStarts()
     {
         var spec = Assert.Single(ProbeSpecResolverTests.Resolve($"usdt:{program.Path}:nosuch"));
@@ -166,7 +225,8 @@ public sealed class UsdtProbeTests(UsdtProgram program) : IClassFixture<UsdtProg
     [InlineData("⟦usdt:/nonexistent/binary:p:n⟧", "usdt target file '/nonexistent/binary' does not exist or is not executable")]
     [InlineData("⟦usdt:{0}:twice⟧", "namespace for usdt:{0}:twice not specified, matched 2 probes: please specify a unique namespace or use '*' to attach to all matched probes")]
     [InlineData("⟦usdt:{0}:nosuch*⟧", "No matches for usdt {0}:nosuch*.")]
-    [InlineData("⟦usdt:*:usdt_probes:twice⟧", "A usdt probe without a binary path (or with wildcards in it) and without -p is not supported yet")]
+    // The newest bpftrace's (attachpoint_passes.cpp): no binary and no -p.
+    [InlineData("⟦usdt::usdt_probes:twice⟧", "usdt probe must specify at least path or pid to probe. To target all paths/pids set the path to '*'.")]
     public void BadAttachPointsGetOneErrorOverThem(string annotated, string message)
     {
         var text = AnnotatedText.Parse(string.Format(CultureInfo.InvariantCulture, annotated, program.Path));
@@ -212,7 +272,7 @@ public sealed class UsdtProbeTests(UsdtProgram program) : IClassFixture<UsdtProg
 
         // As bpftrace 0.17 lists tests/programs/usdt_probes (`bpftrace -l 'usdt:./usdt_probes:*'`, '*twice').
         Assert.Equal(
-            ["other:twice", "usdt_probes:constants", "usdt_probes:guarded", "usdt_probes:indexed", "usdt_probes:memory",
+            ["other:twice", "usdt_probes:constants", "usdt_probes:globals", "usdt_probes:guarded", "usdt_probes:indexed", "usdt_probes:memory",
              "usdt_probes:registers", "usdt_probes:sizes", "usdt_probes:string", "usdt_probes:twice"],
             listing.List($"usdt:{program.Path}:*", _ => { }).Select(p => p[$"usdt:{program.Path}:".Length..]));
         Assert.Equal(["usdt:./usdt_probes:other:twice", "usdt:./usdt_probes:usdt_probes:twice"], listing.List("usdt:./usdt_probes:*twice", _ => { }));

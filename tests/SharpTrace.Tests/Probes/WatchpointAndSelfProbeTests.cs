@@ -25,6 +25,18 @@ public sealed class WatchpointAndSelfProbeTests
         Assert.Equal(["watchpoint:/proc/1/exe:4096:4:x"], result.Program!.ProbeNames);
     }
 
+    [Theory]
+    [InlineData("asyncwatchpoint:*")]
+    [InlineData("aw:increment+arg1:4:w")]
+    public void DroppedAsyncWatchpointListsNothingAndSaysNothing(string pattern)
+    {
+        // The newest bpftrace dropped asyncwatchpoint; its -l skips a provider it does not know, silently.
+        var listing = new SharpTrace.Probes.ProbeListing(new FakeTracepoints(), _ => null, _ => null);
+        var warnings = new List<string>();
+
+        Assert.Equal((0, 0), (listing.List(pattern, warnings.Add).Count(), warnings.Count));
+    }
+
     [Fact]
     public void SelfSignalRunsInOurProcessAndIsNotFiltered()
     {

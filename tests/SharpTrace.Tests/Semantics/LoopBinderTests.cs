@@ -31,6 +31,9 @@ public sealed class LoopBinderTests
     [InlineData("BEGIN { ⟦for ($i : 1..8388610)⟧ { } }", "Loop range of 8388609 iterations is more than the kernel runs in one loop (8388608, bpf_loop's limit)")]
     // The newest bpftrace's type check (types/type_checker.cpp); an integer is the probe's return value.
     [InlineData("BEGIN { return ⟦\"a\"⟧; }", "Probe return values can only be integers. Found string[2]")]
+    // The newest bpftrace's loop_return pass: the returns inside a probe's loops all have a value, or none has.
+    [InlineData("BEGIN { for ($i : 0..2) { if ($i) { return 1; } ⟦return⟧; } }", "Return value used in loop is inconsistent")]
+    [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { return; } for ($i : 0..2) { ⟦return $i⟧; } }", "Return value used in loop is inconsistent")]
     [InlineData("BEGIN { $y = ⟦$q⟧++; }", "Undefined or undeclared variable: $q")]
     public void ReportsTheProblemAtItsSpan(string annotated, string message)
     {

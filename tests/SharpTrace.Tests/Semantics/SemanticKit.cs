@@ -34,7 +34,8 @@ internal static class SemanticKit
         struct nope_fwd;
         struct bpf_iter_meta { void *seq; unsigned long long session_id; unsigned long long seq_num; };
         struct inode { unsigned long i_ino; };
-        struct file { struct inode *f_inode; unsigned int f_flags; };
+        struct path { void *mnt; void *dentry; };
+        struct file { struct inode *f_inode; unsigned int f_flags; struct path f_path; };
         struct vm_area_struct { unsigned long vm_start; unsigned long vm_end; struct file *vm_file; };
         struct bpf_iter__task { union { struct bpf_iter_meta *meta; }; union { struct task_struct *task; }; };
         struct bpf_iter__task_file {

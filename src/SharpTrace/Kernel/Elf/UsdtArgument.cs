@@ -11,6 +11,11 @@ internal enum UsdtOperandKind
     Register,
     /// <summary><c>-16(%rbp)</c>, <c>(%rax,%rdx,8)</c>: <see cref="UsdtArgument.Size"/> bytes at base + displacement + index × scale.</summary>
     Memory,
+    /// <summary>
+    /// <c>counter(%rip)</c>, <c>8+pair(%rip)</c>: <see cref="UsdtArgument.Size"/> bytes at the address of
+    /// <see cref="UsdtArgument.Symbol"/> plus the displacement (the assembler made it relative to the instruction pointer).
+    /// </summary>
+    Symbol,
 }
 
 /// <summary>
@@ -46,6 +51,9 @@ internal sealed record UsdtArgument(int Size, bool IsSigned, UsdtOperandKind Kin
     /// <summary>The memory operand's scale (1, 2, 4 or 8).</summary>
     public int Scale { get; init; } = 1;
 
+    /// <summary>The symbol a <see cref="UsdtOperandKind.Symbol"/> operand is at (the displacement is added to it).</summary>
+    public string? Symbol { get; init; }
+
     /// <summary>The arguments of a note, separated by spaces; none for an empty text.</summary>
     public static IReadOnlyList<UsdtArgument> ParseAll(string text) =>
         text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Parse).ToList();
@@ -80,8 +88,9 @@ internal sealed record UsdtArgument(int Size, bool IsSigned, UsdtOperandKind Kin
         if (open < 0 || !operand.EndsWith(')'))
             throw Unreadable(text, "its operand is neither a constant, a register nor a memory reference");
         long displacement = 0;
-        if (open > 0 && !TryParseNumber(operand[..open], out displacement))
-            throw Unreadable(text, "its displacement is a symbol, not a number");
+        string? symbol = null;
+        if (open > 0 && !TryParseNumber(operand[..open], out displacement) && !TryParseSymbol(operand[..open], out symbol, out displacement))
+            throw Unreadable(text, "its displacement is neither a number nor a symbol");
         var parts = operand[(open + 1)..^1].Split(',');
         if (parts.Length > 3)
             throw Unreadable(text, "its memory reference has more than base, index and scale");
@@ -90,7 +99,15 @@ internal sealed record UsdtArgument(int Size, bool IsSigned, UsdtOperandKind Kin
             throw Unreadable(text, "its scale is not 1, 2, 4 or 8");
         var baseRegister = parts[0].Length == 0 ? null : Register(parts[0], text);
         if (baseRegister?.Name is "rip" or "eip")
-            throw Unreadable(text, "it is relative to the instruction pointer");
+        {
+            // Relative to the instruction pointer, the assembler names the symbol it means; a bare number would need
+            // the address of the instruction after the probe's, which the note does not give.
+            if (symbol is null || parts.Length > 1)
+                throw Unreadable(text, "it is relative to the instruction pointer without naming a symbol");
+            return new UsdtArgument(size, signed, UsdtOperandKind.Symbol) { Value = displacement, Symbol = symbol };
+        }
+        if (symbol is not null)
+            throw Unreadable(text, "its displacement is a symbol, but not relative to %rip");
         return new UsdtArgument(size, signed, UsdtOperandKind.Memory)
         {
             Value = displacement,
@@ -108,6 +125,7 @@ internal sealed record UsdtArgument(int Size, bool IsSigned, UsdtOperandKind Kin
         {
             UsdtOperandKind.Constant => $"{prefix}${Value.ToString(CultureInfo.InvariantCulture)}",
             UsdtOperandKind.Register => $"{prefix}%{Base!.Name}",
+            UsdtOperandKind.Symbol => prefix + (Value != 0 ? Value.ToString(CultureInfo.InvariantCulture) + "+" : "") + Symbol + "(%rip)",
             _ => prefix + (Value != 0 ? Value.ToString(CultureInfo.InvariantCulture) : "")
                  + "(" + (Base is null ? "" : "%" + Base.Name)
                  + (Index is null ? "" : ",%" + Index.Name + (Scale != 1 ? "," + Scale.ToString(CultureInfo.InvariantCulture) : "")) + ")",
@@ -151,6 +169,24 @@ internal sealed record UsdtArgument(int Size, bool IsSigned, UsdtOperandKind Kin
             return (offset, 0); // sil, dil, bpl, spl
         return null;
     }
+
+    // SYMBOL, SYMBOL+N, SYMBOL-N or N+SYMBOL, as gas writes a displacement naming a symbol.
+    private static bool TryParseSymbol(string text, out string? symbol, out long displacement)
+    {
+        symbol = null;
+        displacement = 0;
+        var split = text.IndexOfAny(['+', '-'], 1);
+        var (first, rest) = split < 0 ? (text, "") : (text[..split], text[split..]);
+        if (IsSymbol(first) && (rest.Length == 0 || TryParseNumber(rest, out displacement)))
+            symbol = first;
+        else if (rest.StartsWith('+') && IsSymbol(rest[1..]) && TryParseNumber(first, out displacement))
+            symbol = rest[1..];
+        return symbol is not null;
+    }
+
+    private static bool IsSymbol(string text) =>
+        text.Length > 0 && (char.IsAsciiLetter(text[0]) || text[0] is '_' or '.' or '$')
+        && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '$' or '@');
 
     private static bool TryParseNumber(string text, out long value)
     {

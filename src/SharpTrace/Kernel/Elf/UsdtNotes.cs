@@ -49,6 +49,55 @@ internal static class UsdtNotes
         return notes;
     }
 
+    /// <summary>
+    /// The ELF type (<c>e_type</c>: 2 an executable, 3 a PIE or shared library) of the file at <paramref name="path"/>
+    /// when it is a 64-bit little-endian ELF file with a <c>.note.stapsdt</c> section, else null; reads the headers
+    /// alone, so that looking over every program on PATH stays cheap. A file that is no regular file, or cannot be
+    /// read, has none.
+    /// </summary>
+    public static int? TypeOfFileWithNotes(string path)
+    {
+        if (!RegularFiles.IsRegular(path))
+            return null; // a FIFO would wait for a writer
+        try
+        {
+            using var file = File.OpenHandle(path);
+            Span<byte> header = stackalloc byte[64];
+            if (RandomAccess.Read(file, header, 0) < 64 || !header[..4].SequenceEqual("\u007fELF"u8) || header[4] != 2 || header[5] != 1)
+                return null;
+            var type = BinaryPrimitives.ReadUInt16LittleEndian(header[0x10..]);
+            var sections = BinaryPrimitives.ReadUInt64LittleEndian(header[0x28..]);
+            var entrySize = BinaryPrimitives.ReadUInt16LittleEndian(header[0x3a..]);
+            var count = BinaryPrimitives.ReadUInt16LittleEndian(header[0x3c..]);
+            var namesIndex = BinaryPrimitives.ReadUInt16LittleEndian(header[0x3e..]);
+            if (entrySize < 64 || count == 0 || namesIndex >= count || count > 4096)
+                return null;
+            var table = new byte[entrySize * count];
+            if (RandomAccess.Read(file, table, (long)sections) < table.Length)
+                return null;
+            var namesHeader = table.AsSpan(namesIndex * entrySize);
+            var namesOffset = BinaryPrimitives.ReadUInt64LittleEndian(namesHeader[0x18..]);
+            var namesSize = BinaryPrimitives.ReadUInt64LittleEndian(namesHeader[0x20..]);
+            if (namesSize > 1 << 20)
+                return null;
+            var names = new byte[namesSize];
+            if (RandomAccess.Read(file, names, (long)namesOffset) < names.Length)
+                return null;
+            var wanted = ".note.stapsdt\0"u8;
+            for (var i = 0; i < count; i++)
+            {
+                var name = (int)BinaryPrimitives.ReadUInt32LittleEndian(table.AsSpan(i * entrySize));
+                if (name < names.Length && names.AsSpan(name).StartsWith(wanted))
+                    return type;
+            }
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private static UsdtNote ReadDescriptor(ReadOnlySpan<byte> descriptor, ulong? baseSection)
     {
         var address = BinaryPrimitives.ReadUInt64LittleEndian(descriptor);
