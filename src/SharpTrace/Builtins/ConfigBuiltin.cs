@@ -9,7 +9,8 @@ namespace SharpTrace.Builtins;
 /// <summary>
 /// <c>config.NAME</c>: the value of a config variable as the script was compiled with it (its <c>config</c> block, the
 /// environment, the defaults), a compile-time constant: a bool, an integer or a string, typed and named as the newest
-/// bpftrace's record of the configuration has them. The binder hands <c>config.NAME</c> over as <c>config(NAME)</c>.
+/// bpftrace's record of the configuration has them. The binder hands <c>config.NAME</c> over as <c>config(NAME)</c>;
+/// bare <c>config</c> is the whole record of those constants, fields in the reference's order.
 /// </summary>
 internal sealed class ConfigBuiltin : BuiltinFunction
 {
@@ -34,9 +35,15 @@ internal sealed class ConfigBuiltin : BuiltinFunction
 
     protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
     {
-        if (call.Arguments.Count == 0 || call.Arguments[0] is not Identifier name)
+        // Bare `config` is the whole record, every field in the reference's order (print(config) prints it as a record).
+        if (call.Arguments.Count == 0)
         {
-            context.Diagnostics.Error(call.Span, "config is a record of the config variables: read one of them as config.NAME (the whole record is not supported yet)");
+            var fields = Fields.Select(f => FieldValue(call, f, context.Config)).ToList();
+            return new BoundTuple(call.Span, fields, new TupleType(fields.Select(f => f.Type).ToList()) { Names = Fields.Select(f => f.Name).ToList() });
+        }
+        if (call.Arguments[0] is not Identifier name)
+        {
+            context.Diagnostics.Error(call.Span, "config is a record of the config variables: read one of them as config.NAME");
             return context.Error(call.Span);
         }
         var field = Fields.FirstOrDefault(f => f.Name == name.Name);
@@ -45,7 +52,12 @@ internal sealed class ConfigBuiltin : BuiltinFunction
             context.Diagnostics.Error(call.Span, $"config has no field named '{name.Name}'");
             return context.Error(call.Span);
         }
-        var text = Value(context.Config, field.Name) ?? context.Config.Settings.GetValueOrDefault(field.Name) ?? field.Default;
+        return FieldValue(call, field, context.Config);
+    }
+
+    private static BoundExpression FieldValue(CallExpression call, (string Name, char Kind, string Default) field, ProgramConfig config)
+    {
+        var text = Value(config, field.Name) ?? config.Settings.GetValueOrDefault(field.Name) ?? field.Default;
         return field.Kind switch
         {
             'b' => new BoundIntegerLiteral(call.Span, text is "true" or "1" ? 1 : 0, BoolType.Instance),

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using SharpTrace.Lowering;
-using SharpTrace.Output;
 using SharpTrace.Semantics;
+using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
 using SharpTrace.Builtins;
@@ -62,22 +62,20 @@ internal sealed class Pton : BuiltinFunction
     }
 }
 
-/// <summary>pton's value: an array of 4 or 16 uint8, printed as <c>[1,2,3,4]</c> in text and JSON.</summary>
-internal sealed record AddressBytesType(int Length) : SelfDecodingType
+/// <summary>
+/// A bound <c>pton(text)</c>: constant bytes, filled in place; a <c>uint8[4]</c> or <c>uint8[16]</c> value as a cast
+/// makes one, so it is indexed, cast to an integer (<c>(uint32)pton("127.0.0.1")</c>), compared and stored as any
+/// integer array, and prints <c>[127,0,0,1]</c>.
+/// </summary>
+internal sealed record BoundPton(TextSpan Span, byte[] Bytes) : BoundBuiltinCall(Span, AddressBytes(Bytes.Length))
 {
-    public override int Size => Length;
-    public override string ToString() => $"uint8[{Length}]";
+    private static CValueType AddressBytes(int length) => new(new CArrayType(new CIntegerType("uint8", 1, IsSigned: false), length), IsUserSpace: false);
 
-    public override RuntimeValue Decode(ReadOnlySpan<byte> bytes) =>
-        new ArrayValue(bytes[..Length].ToArray().Select(b => (RuntimeValue)new IntegerValue(b, IsSigned: false)).ToList());
-}
-
-/// <summary>A bound <c>pton(text)</c>: constant bytes, filled in place.</summary>
-internal sealed record BoundPton(TextSpan Span, byte[] Bytes) : BoundBuiltinCall(Span, new AddressBytesType(Bytes.Length))
-{
     internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
     {
-        lowering.Ir.Fill(slot, offset, Bytes[..Math.Min(size, Bytes.Length)]);
+        var length = Math.Min(size, Bytes.Length);
+        lowering.Ir.Fill(slot, offset, Bytes[..length]);
+        lowering.Ir.Zero(slot, offset + length, size - length);
         return true;
     }
 }

@@ -74,6 +74,12 @@ internal sealed partial class ProbeLowerer
                 return Ir.Load(new SlotAddress(stored), new IrInt(Math.Min(8, read.Type.Size), read.Type is IntegerType { IsSigned: true }));
             case BoundVariableAddress address:
                 return new StackAddress(_bufferVariables[address.Variable]);
+            case BoundMapAddress address:
+            {
+                var map = Ir.NewRegister();
+                Ir.Emit(new MoveOp(map, new MapHandle(MapOf(address.Map))));
+                return map;
+            }
             case BoundContextArgument argument:
                 return LowerContextArgument(argument);
             case BoundContextPointer:

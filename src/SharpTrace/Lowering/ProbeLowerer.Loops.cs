@@ -286,7 +286,14 @@ internal sealed partial class ProbeLowerer
         var empty = Ir.NewLabel("for_range_empty");
         Ir.Branch(IrCondition.Sle, count, new Imm(0), empty);
         var body = LowerLoopBody("for_range_body", 2, s, s.Body, s.Assigned, p =>
-            Ir.Emit(new MoveOp(_integerVariables[s.Variable], Ir.Binary(IrBinaryOp.Add, p[0], _integerVariables[s.Start]))));
+        {
+            var value = Ir.Binary(IrBinaryOp.Add, p[0], _integerVariables[s.Start]);
+            // `&$i` in the body puts $i on the callback's stack.
+            if (_integerVariables.TryGetValue(s.Variable, out var register))
+                Ir.Emit(new MoveOp(register, value));
+            else
+                Ir.Store(new SlotAddress(_bufferVariables[s.Variable]), 8, value);
+        });
         RunLoop(s.Body, s.Assigned, frame => Ir.Emit(new LoopCallOp(count, body, frame)));
         Ir.Mark(empty);
     }

@@ -41,6 +41,9 @@ internal sealed record BoundVariableRead(TextSpan Span, VariableSymbol Variable)
 /// <summary><c>&amp;$x</c>: the address of the variable's stack slot.</summary>
 internal sealed record BoundVariableAddress(TextSpan Span, VariableSymbol Variable, PointerType Pointer) : BoundExpression(Span, Pointer);
 
+/// <summary><c>&amp;@m</c>: the kernel's address of the map itself (its <c>struct bpf_map</c>), typed as a pointer to its value.</summary>
+internal sealed record BoundMapAddress(TextSpan Span, MapSymbol Map, PointerType Pointer) : BoundExpression(Span, Pointer);
+
 /// <summary>An arithmetic or logical unary operator on an integer.</summary>
 internal sealed record BoundUnary(TextSpan Span, BoundUnaryOperatorKind Operator, BoundExpression Operand, BpfType Type) : BoundExpression(Span, Type);
 

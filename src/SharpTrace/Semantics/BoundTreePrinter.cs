@@ -51,6 +51,7 @@ internal static class BoundTreePrinter
         BoundMapRead m => "MapRead " + m.Map.Name,
         BoundVariableRead v => "VariableRead " + v.Variable.Name,
         BoundVariableAddress v => "VariableAddress " + v.Variable.Name,
+        BoundMapAddress m => "MapAddress " + m.Map.Name,
         BoundUnary u => "Unary " + u.Operator,
         BoundBinary b => "Binary " + BoundOperators.Name(b.Operator),
         BoundMemoryRead m => $"MemoryRead +{m.Offset}" + (m.IsBitfield ? $" bits {m.BitOffset}:{m.BitfieldSize}" : "") + (m.IsUserSpace ? " user" : " kernel"),

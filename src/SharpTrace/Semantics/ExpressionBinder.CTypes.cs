@@ -69,6 +69,7 @@ internal sealed partial class ExpressionBinder
         CPointerType p => new PointerType(p.Target, user || p.IsUser),
         CArrayType { Element.Resolved: CIntegerType { IsChar: true }, Count: > 0 } a => new StringType(a.Count),
         CArrayType { Count: > 0 } or CStructType { IsComplete: true } => new CValueType(type, user),
+        CScriptValueType s => s.Value,
         _ => null,
     };
 
@@ -117,8 +118,15 @@ internal sealed partial class ExpressionBinder
             return Error(index.Span);
         }
         var offset = checked((int)literal.Value * element.Size);
-        return IsCopy(target) ? new BoundStoredMember(index.Span, target, offset, type) : new BoundMemoryRead(index.Span, target, offset, type, user);
+        return AsScriptBool(element, IsCopy(target) ? new BoundStoredMember(index.Span, target, offset, type) : new BoundMemoryRead(index.Span, target, offset, type, user));
     }
+
+    /// <summary>
+    /// An element of a script's bool array (<c>(bool[2])x</c>) is a bool, as the newest bpftrace types it: its byte
+    /// read as an integer, then made <c>true</c> when not zero (the byte may hold any value an integer gave it).
+    /// </summary>
+    private static BoundExpression AsScriptBool(CType element, BoundExpression read) =>
+        element.Resolved is CBoolType { IsScriptBool: true } ? new BoundCast(read.Span, read, BoolType.Instance) : read;
 
     /// <summary><c>p[i]</c> with an index known only when the probe runs: the element at <c>p + i</c>, as in C.</summary>
     private BoundExpression BindPointerElement(IndexExpression index, BoundExpression target, PointerType pointer, BoundExpression position)
@@ -136,7 +144,7 @@ internal sealed partial class ExpressionBinder
         var offset = new BoundBinary(position.Span, BoundBinaryOperatorKind.Multiply, position,
             new BoundIntegerLiteral(position.Span, pointer.Target.Size, BpfType.Int64), BpfType.Int64);
         var address = new BoundBinary(index.Span, BoundBinaryOperatorKind.Add, target, offset, pointer);
-        return new BoundMemoryRead(index.Span, address, 0, type, pointer.IsUserSpace);
+        return AsScriptBool(pointer.Target, new BoundMemoryRead(index.Span, address, 0, type, pointer.IsUserSpace));
     }
 
     // The newest bpftrace's type_checker.cpp words it so.
@@ -160,11 +168,9 @@ internal sealed partial class ExpressionBinder
             _diagnostics.Error(unary.Span, $"No type available for variable {variable.Name}");
             return Error(unary.Span);
         }
-        if (!symbol.CanTakeAddress || AddressedType(symbol.Type) is not { } target)
+        if (AddressedType(symbol.Type) is not { } target)
         {
-            _diagnostics.ReportUnsupported(unary.Span, symbol.CanTakeAddress
-                ? $"The address-of operator (&) on a variable of type '{TypeNames.Of(symbol.Type)}'"
-                : "The address-of operator (&) on a loop's variable");
+            _diagnostics.ReportUnsupported(unary.Span, $"The address-of operator (&) on a variable of type '{TypeNames.Of(symbol.Type)}'");
             return Error(unary.Span);
         }
         // A pointer taken of a variable may be written through or passed on: the variable counts as assigned.
@@ -173,13 +179,34 @@ internal sealed partial class ExpressionBinder
         return new BoundVariableAddress(unary.Span, symbol, new PointerType(target, IsUserSpace: false));
     }
 
-    /// <summary>The C type a variable's stack place holds, or null for values kept in another shape (tuples, records, bools).</summary>
+    /// <summary>
+    /// <c>&amp;@m</c>: the map itself, as the kernel holds it, for the newest bpftrace's standard library (whose C
+    /// helpers take it as the map argument of <c>bpf_map_lookup_elem</c> and the like). Typed, as the reference types
+    /// it, a kernel pointer to the map's value type (<c>void *</c> for an aggregation's); the value is the map's
+    /// address in the kernel, not its value's, so reading through it reads the map's own header.
+    /// </summary>
+    private BoundExpression BindMapAddress(UnaryExpression unary, MapAccess access)
+    {
+        var map = _maps.Get(access.Name, new TextSpan(access.Span.Start, access.Name.Length));
+        if (map.ValueType is null)
+            return Error(unary.Span);
+        var target = map.ValueType is AggregationType ? null : AddressedType(map.ValueType);
+        return new BoundMapAddress(unary.Span, map, new PointerType(target ?? CVoidType.Instance, IsUserSpace: false));
+    }
+
+    /// <summary>
+    /// The C type a variable's stack place holds, or null for values kept in another shape (stacks, timestamps). A bool
+    /// is read through its pointer as its first byte (the place holds 0 or 1 in 8 bytes); a tuple or record is the
+    /// script's own type, read back whole.
+    /// </summary>
     private static CType? AddressedType(BpfType type) => type switch
     {
+        BoolType => CBoolType.Script,
         IntegerType i => new CIntegerType(i.ToString(), i.Size, i.IsSigned),
         PointerType p => new CPointerType(p.Target, p.IsUserSpace),
         StringType s => new CArrayType(new CIntegerType("char", 1, true), s.Capacity),
         CValueType c => c.CType,
+        TupleType t => new CScriptValueType(t),
         _ => null,
     };
 
@@ -198,7 +225,7 @@ internal sealed partial class ExpressionBinder
             _diagnostics.ReportInvalidDereference(new TextSpan(unary.Span.Start, 1), TypeNames.Of(operand.Type));
             return Error(unary.Span);
         }
-        return new BoundMemoryRead(unary.Span, operand, 0, type, pointer.IsUserSpace);
+        return AsScriptBool(pointer.Target, new BoundMemoryRead(unary.Span, operand, 0, type, pointer.IsUserSpace));
     }
 
     private BoundExpression BindCast(CastExpression cast)

@@ -29,7 +29,7 @@ internal sealed partial class ExpressionBinder
         }
         var location = SourceLocation.Of(_diagnostics.Source, index.Span);
         var outOfBounds = _context.AddAction(id => new Records.RuntimeErrorAction(id, Records.RuntimeErrorAction.ArrayAccessOutOfBounds, location));
-        return new BoundArrayElement(index.Span, array, position, type.Count, type.Element.Size, element, user, !IsCopy(array), outOfBounds);
+        return AsScriptBool(type.Element, new BoundArrayElement(index.Span, array, position, type.Count, type.Element.Size, element, user, !IsCopy(array), outOfBounds));
     }
 
     /// <summary>

@@ -310,10 +310,9 @@ internal sealed partial class ExpressionBinder
             // The newest bpftrace takes the address of a variable or a map only (its parser's error otherwise).
             if (unary.Operand is VariableExpression variable)
                 return BindVariableAddress(unary, variable);
-            if (unary.Operand is MapAccess { IsScalar: true })
-                _diagnostics.ReportUnsupported(unary.Span, "The address-of operator (&) on a map");
-            else
-                _diagnostics.Error(unary.Span, "address-of operator (&) can only be used on a map or variable");
+            if (unary.Operand is MapAccess { IsScalar: true } map)
+                return BindMapAddress(unary, map);
+            _diagnostics.Error(unary.Span, "address-of operator (&) can only be used on a map or variable");
             return Error(unary.Span);
         }
         var operand = BindExpression(unary.Operand);
@@ -336,6 +335,8 @@ internal sealed partial class ExpressionBinder
         var right = BindExpression(binary.Right);
         if (left.Type is ErrorType || right.Type is ErrorType)
             return Error(binary.Span);
+        if (left.Type is TupleType || right.Type is TupleType)
+            return BindTupleComparison(binary, left, right);
         if (left.Type is PointerType || right.Type is PointerType)
             return BindPointerBinary(binary, left, right);
         var isEquality = binary.Operator is BinaryOperator.Equal or BinaryOperator.NotEqual;

@@ -121,7 +121,7 @@ internal sealed partial class StatementBinder
             _diagnostics.Error(LoopVariableSpan(name, span), $"Loop declaration shadows existing variable: {name}");
         else
         {
-            variable = new VariableSymbol(name, type) { CanTakeAddress = false };
+            variable = new VariableSymbol(name, type);
             _variables[name] = variable;
             _loopVariables.Add(variable);
         }

@@ -62,9 +62,6 @@ internal sealed class VariableSymbol(string name, BpfType type)
 
     /// <summary>The program takes its address (<c>&amp;$x</c>): it lives in a stack slot, even when an integer.</summary>
     public bool IsAddressTaken { get; set; }
-
-    /// <summary>False for a loop's own variables (<c>$i</c> of <c>for ($i : 0..5)</c>), which the loop keeps in registers.</summary>
-    public bool CanTakeAddress { get; init; } = true;
 }
 
 /// <summary>The kernel storage a map declaration (<c>let @m = lruhash(100);</c>) asks for.</summary>

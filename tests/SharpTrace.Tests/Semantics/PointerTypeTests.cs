@@ -156,7 +156,6 @@ public class PointerTypeTests
     [InlineData("~$p", "The ~ operator can not be used on expressions of type 'int *'")]
     // parser.cpp: "&" takes the address of a variable or a map only.
     [InlineData("&($p + 1)", "address-of operator (&) can only be used on a map or variable")]
-    [InlineData("&@r", "The address-of operator (&) on a map is not supported yet")]
     // type_checker.cpp's ArrayAccess rule.
     [InlineData("((void *)$p)[1]", "The array index operator [] cannot be used on a pointer to an unsized type (void *).")]
     [InlineData("((void *)$p)[arg1]", "The array index operator [] cannot be used on a pointer to an unsized type (void *).")]

@@ -143,3 +143,14 @@ internal sealed record CEnumType(string? Tag, int Size, bool IsSigned, IReadOnly
     public bool Equals(CEnumType? other) => ReferenceEquals(this, other);
     public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
 }
+
+/// <summary>
+/// A value of the script's own type that C has no name for (a tuple or record), as the target of a pointer to a
+/// variable holding one (<c>&amp;$t</c>): named and sized as bpftrace names and lays it out, read back whole.
+/// </summary>
+internal sealed record CScriptValueType(TupleType Value) : CType
+{
+    public override int Size => Value.Size;
+    public override int Alignment => 8;
+    public override string Name => TypeNames.Of(Value);
+}
