@@ -36,10 +36,10 @@ internal sealed class Macaddr : BuiltinFunction
         }
         switch (mac.Type)
         {
-            case StringType or AddressBytesType or CValueType { CType.Resolved: Semantics.CTypes.CArrayType } when mac.Type.Size < Length:
+            case StringType or CValueType { CType.Resolved: Semantics.CTypes.CArrayType } when mac.Type.Size < Length:
                 context.Diagnostics.Error(call.Span, $"{Name}() argument must be {Length} bytes in size");
                 return context.Error(call.Span);
-            case StringType or AddressBytesType or CValueType { CType.Resolved: Semantics.CTypes.CArrayType }:
+            case StringType or CValueType { CType.Resolved: Semantics.CTypes.CArrayType }:
                 return new BoundMacaddr(call.Span, mac, User: false);
             case PointerType pointer:
                 return new BoundMacaddr(call.Span, mac, pointer.IsUserSpace);

@@ -33,7 +33,7 @@ internal sealed class Ntop : BuiltinFunction
             return context.Error(call.Span);
         }
         var address = arguments[^1]!;
-        var isArray = address.Type is StringType or AddressBytesType or CValueType { CType.Resolved: Semantics.CTypes.CArrayType };
+        var isArray = address.Type is StringType or CValueType { CType.Resolved: Semantics.CTypes.CArrayType };
         if (address.Type is not IntegerType && !isArray)
         {
             context.Diagnostics.Error(call.Span, $"{Name}() expects an integer or array argument, got {KindName(address.Type)}");

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using SharpTrace.Lowering;
-using SharpTrace.Output;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
@@ -62,18 +61,13 @@ internal sealed class Pton : BuiltinFunction
     }
 }
 
-/// <summary>pton's value: an array of 4 or 16 uint8, printed as <c>[1,2,3,4]</c> in text and JSON.</summary>
-internal sealed record AddressBytesType(int Length) : SelfDecodingType
-{
-    public override int Size => Length;
-    public override string ToString() => $"uint8[{Length}]";
-
-    public override RuntimeValue Decode(ReadOnlySpan<byte> bytes) =>
-        new ArrayValue(bytes[..Length].ToArray().Select(b => (RuntimeValue)new IntegerValue(b, IsSigned: false)).ToList());
-}
-
 /// <summary>A bound <c>pton(text)</c>: constant bytes, filled in place.</summary>
-internal sealed record BoundPton(TextSpan Span, byte[] Bytes) : BoundBuiltinCall(Span, new AddressBytesType(Bytes.Length))
+/// <remarks>
+/// Its value is an array of 4 or 16 uint8 like any other (printed <c>[1,2,3,4]</c> in text and JSON), so it casts to an
+/// integer (<c>(uint32)pton("127.0.0.1")</c>, the reference's "Array Casts" example), is indexed and compared.
+/// </remarks>
+internal sealed record BoundPton(TextSpan Span, byte[] Bytes)
+    : BoundBuiltinCall(Span, new CValueType(new Semantics.CTypes.CArrayType(new Semantics.CTypes.CIntegerType("uint8", 1, false), Bytes.Length), false))
 {
     internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)
     {

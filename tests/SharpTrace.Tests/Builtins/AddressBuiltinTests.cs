@@ -50,7 +50,7 @@ public class AddressBuiltinTests
     {
         var (program, diagnostics) = SemanticKit.Bind("""BEGIN { @a = pton("1.2.3.4"); @b = pton("::1"); }""");
         Assert.True(program is not null, string.Join('\n', diagnostics));
-        var type = Assert.IsType<AddressBytesType>(program.Maps.Single(m => m.Name == "@a").ValueType);
+        var type = Assert.IsType<CValueType>(program.Maps.Single(m => m.Name == "@a").ValueType);
         Assert.Equal(4, type.Size);
         Assert.Equal(16, program.Maps.Single(m => m.Name == "@b").ValueType!.Size);
         var value = type.Decode([1, 2, 3, 4]);

@@ -153,6 +153,27 @@ public class StructValueTests
     }
 
     [Fact]
+    public void PtonsArrayCastsToAnIntegerIsIndexedAndCompared()
+    {
+        // The reference's "Array Casts" example compares an address with `(uint32)pton("127.0.0.1")`.
+        var (program, diagnostics) = SemanticKit.Bind(
+            "BEGIN { $a = pton(\"1.2.3.4\"); @x = ((uint32)pton(\"127.0.0.1\"), $a[1], $a == pton(\"1.2.3.4\")); }");
+        Assert.Empty(diagnostics);
+
+        Assert.Contains("""
+              MapAssign @x
+               Tuple :: (uint32,uint8,bool)
+                Cast :: uint32
+                 Pton :: uint8[4]
+                StoredMember +1 :: uint8
+                 VariableRead $a :: uint8[4]
+                ArrayComparison == :: bool
+                 VariableRead $a :: uint8[4]
+                 Pton :: uint8[4]
+            """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
+    }
+
+    [Fact]
     public void StringsAndIntegersCastToByteAndBoolArrays()
     {
         // language.md "Data Types": a string casts back to an int array, `(int8[])"mystring"`, its size the
