@@ -295,6 +295,30 @@ public sealed class StructValueKernelTests : KernelTest
             """), (json.ExitCode, json.Stdout));
     }
 
+    [Fact]
+    public async Task PtonsArrayCastsToAnIntegerIsIndexedAndComparedAsTheNewestBpftrace()
+    {
+        // The reference's "Array Casts" compares an address with `(uint32)pton("127.0.0.1")`: pton's bytes in memory
+        // order. first's tag.u is 0x04030201, the bytes 1, 2, 3, 4; second's is 0xffffffff. bpftrace 0.17 cannot cast.
+        var script = Script("""@p[$r->id] = ((uint32)pton("1.2.3.4") == $r->tag.u, pton("1.2.3.4")[$r->id], (uint8[4])$r->tag.u == pton("1.2.3.4"));""");
+
+        var text = await TraceAsync(SharpTraceRun.Start(["-e", script]));
+        var json = await TraceAsync(SharpTraceRun.Start(["-f", "json", "-e", script]));
+
+        Assert.Equal((0, """
+
+
+            @p[1]: (true, 2, true)
+            @p[2]: (false, 3, false)
+
+            """), (text.ExitCode, text.Stdout));
+        Assert.Equal((0, """
+            {"type": "attached_probes", "data": {"probes": 2}}
+            {"type": "map", "data": {"@p": {"1": [true,2,true], "2": [false,3,false]}}}
+
+            """), (json.ExitCode, json.Stdout));
+    }
+
     private static string NoSpaces(string text) => text.Replace(" ", "", StringComparison.Ordinal);
 
     private static async Task<RunResult> TraceAsync(TracerProcess tool)
