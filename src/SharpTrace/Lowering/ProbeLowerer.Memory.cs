@@ -42,13 +42,13 @@ internal sealed partial class ProbeLowerer
     }
 
     /// <summary>
-    /// The address of a struct or array in memory (its base's address plus its offset, nested members adding up),
+    /// The address of a struct, array or string (a char array) in memory (its base's address plus its offset, nested members adding up),
     /// or the value of a pointer.
     /// </summary>
     internal Operand MemoryAddress(BoundExpression e) => e switch
     {
-        BoundMemoryRead { Type: CValueType } inner => Ir.Binary(IrBinaryOp.Add, MemoryAddress(inner.Base), new Imm(inner.Offset)),
-        BoundArrayElement { InMemory: true, Type: CValueType } element => ElementMemoryAddress(element),
+        BoundMemoryRead { Type: CValueType or StringType } inner => Ir.Binary(IrBinaryOp.Add, MemoryAddress(inner.Base), new Imm(inner.Offset)),
+        BoundArrayElement { InMemory: true, Type: CValueType or StringType } element => ElementMemoryAddress(element),
         _ => LowerScalar(e),
     };
 

@@ -140,7 +140,8 @@ internal sealed partial class ProbeLowerer
         var done = Ir.NewLabel("oob_end");
         Ir.Goto(done);
         Ir.Mark(outOfBounds);
-        LowerRecord(element.ErrorAction, []);
+        if (element.ErrorAction != BoundArrayElement.NoWarning)
+            LowerRecord(element.ErrorAction, []);
         Ir.Mark(done);
     }
 

@@ -16,10 +16,15 @@ internal sealed record BoundStoredMember(TextSpan Span, BoundExpression Value, i
 /// <summary>
 /// <c>a[i]</c> with an index known only at run time, of an array in memory (<see cref="InMemory"/>: read with a
 /// probe-read helper, user memory when <see cref="IsUserSpace"/>) or of a copy the program holds. An index past the
-/// end sends the run-time warning <see cref="ErrorAction"/> (a <c>RuntimeErrorAction</c>) and reads as zero.
+/// end sends the run-time warning <see cref="ErrorAction"/> (a <c>RuntimeErrorAction</c>) and reads as zero. The array may
+/// be a string (<see cref="Stride"/> 1, int8 elements).
 /// </summary>
 internal sealed record BoundArrayElement(TextSpan Span, BoundExpression Array, BoundExpression Index, int Count, int Stride, BpfType Type,
-    bool IsUserSpace, bool InMemory, int ErrorAction) : BoundExpression(Span, Type);
+    bool IsUserSpace, bool InMemory, int ErrorAction) : BoundExpression(Span, Type)
+{
+    /// <summary>The <see cref="ErrorAction"/> of an element past the end that reads zero silently (a string's byte).</summary>
+    public const int NoWarning = -1;
+}
 
 /// <summary><c>a == b</c> (or <c>!=</c> when not <see cref="IsEqual"/>) of two integer arrays: their bytes compared.</summary>
 internal sealed record BoundArrayComparison(TextSpan Span, BoundExpression Left, BoundExpression Right, bool IsEqual)

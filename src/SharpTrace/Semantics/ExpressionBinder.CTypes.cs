@@ -79,6 +79,9 @@ internal sealed partial class ExpressionBinder
         var position = BindExpression(index.Index);
         if (target.Type is ErrorType || position.Type is ErrorType)
             return Error(index.Span);
+        // A constant index is folded first (`$a[1 + 2]`), as the newest bpftrace folds literals before checking bounds.
+        if (position is not BoundIntegerLiteral && ConstantIndex(position) is { } folded)
+            position = new BoundIntegerLiteral(position.Span, folded, BpfType.Int64);
         CType element;
         bool user;
         switch (target.Type)
@@ -93,13 +96,17 @@ internal sealed partial class ExpressionBinder
                 if (position is not BoundIntegerLiteral)
                     return BindArrayElement(index, target, position, array, user);
                 break;
+            case StringType text:
+                return BindStringElement(index, target, position, text);
+            case TupleType { Names: null } tuple:
+                return BindTupleIndex(index, target, position, tuple);
             case PointerType pointer when position is not BoundIntegerLiteral && position.Type is IntegerType or BoolType:
                 return BindPointerElement(index, target, pointer, position);
             case PointerType pointer:
                 (element, user) = (pointer.Target, pointer.IsUserSpace);
                 break;
             default:
-                _diagnostics.ReportNotIndexable(index.Span, TypeNames.KindOf(target.Type));
+                _diagnostics.ReportNotIndexable(index.Span, TypeNames.Of(target.Type));
                 return Error(index.Span);
         }
         if (position is not BoundIntegerLiteral literal)

@@ -5,14 +5,87 @@ using SharpTrace.Syntax.Ast;
 namespace SharpTrace.Semantics;
 
 // Structs, unions and arrays as values: copies and objects in memory, array elements at run-time indexes, casts
-// between integers and integer arrays, array comparison.
+// between integers and integer arrays, array comparison; strings and tuples indexed.
 internal sealed partial class ExpressionBinder
 {
     /// <summary>
     /// Whether a struct, union or array value is a copy the program holds (a variable, a map's value or key, a tuple's
     /// element, a member of such a copy) rather than an object in memory whose members are read from there.
     /// </summary>
-    private static bool IsCopy(BoundExpression value) => value.Type is CValueType && value is not (BoundMemoryRead or BoundArrayElement { InMemory: true });
+    private static bool IsCopy(BoundExpression value) => value.Type is CValueType && !InMemory(value);
+
+    /// <summary>Whether a struct, array or string is an object in memory, addressed, not a copy the program holds.</summary>
+    private static bool InMemory(BoundExpression value) => value is BoundMemoryRead or BoundArrayElement { InMemory: true };
+
+    /// <summary>
+    /// <c>s[i]</c> of a string: its byte at <c>i</c> as an int8, as the newest bpftrace indexes strings. A constant index
+    /// is checked against the string's size; a run-time one against it when the probe runs (the verifier needs the
+    /// bound), reading zero past the end without a warning (the reference checks nothing there).
+    /// </summary>
+    private BoundExpression BindStringElement(IndexExpression index, BoundExpression text, BoundExpression position, StringType type)
+    {
+        var user = text is BoundMemoryRead { IsUserSpace: true } or BoundArrayElement { IsUserSpace: true };
+        var inMemory = InMemory(text);
+        var element = new IntegerType(1, true);
+        if (position is BoundIntegerLiteral { Value: var i })
+        {
+            if (i < 0 || i >= type.Capacity)
+            {
+                _diagnostics.ReportIndexOutOfBounds(index.Span, i, type.Capacity);
+                return Error(index.Span);
+            }
+            return inMemory ? new BoundMemoryRead(index.Span, text, (int)i, element, user) : new BoundStoredMember(index.Span, text, (int)i, element);
+        }
+        if (!position.Type.IsInteger || position.Type is PointerType)
+        {
+            _diagnostics.ReportNonIntegerIndex(index.Span, TypeNames.Of(position.Type));
+            return Error(index.Span);
+        }
+        return new BoundArrayElement(index.Span, text, position, type.Capacity, 1, element, user, inMemory, BoundArrayElement.NoWarning);
+    }
+
+    /// <summary>
+    /// <c>t[1 - 1]</c> of a tuple: its element at a constant index, as <c>t.0</c> (the newest bpftrace's array-style
+    /// access); a run-time index is its error.
+    /// </summary>
+    private BoundExpression BindTupleIndex(IndexExpression index, BoundExpression tuple, BoundExpression position, TupleType type)
+    {
+        if (position is not BoundIntegerLiteral { Value: var i })
+        {
+            _diagnostics.Error(index.Span, "Array-style access for tuples only valid for integer literals");
+            return Error(index.Span);
+        }
+        if (i < 0 || i >= type.Elements.Count)
+        {
+            _diagnostics.Error(index.Span, $"Invalid tuple index: {i}. Found {type.Elements.Count} elements in tuple.");
+            return Error(index.Span);
+        }
+        return new BoundTupleElement(index.Span, tuple, (int)i, type.Elements[(int)i]);
+    }
+
+    /// <summary>The value of an index made of integer literals and operators on them (<c>1 + 2</c>, <c>-1</c>), else null.</summary>
+    private static long? ConstantIndex(BoundExpression e) => e switch
+    {
+        BoundIntegerLiteral literal => literal.Value,
+        BoundUnary { Operator: BoundUnaryOperatorKind.Negate } u => -ConstantIndex(u.Operand),
+        BoundUnary { Operator: BoundUnaryOperatorKind.BitwiseNot } u => ~ConstantIndex(u.Operand),
+        BoundBinary b when ConstantIndex(b.Left) is { } l && ConstantIndex(b.Right) is { } r => b.Operator switch
+        {
+            BoundBinaryOperatorKind.Add => l + r,
+            BoundBinaryOperatorKind.Subtract => l - r,
+            BoundBinaryOperatorKind.Multiply => l * r,
+            BoundBinaryOperatorKind.DivideUnsigned when r != 0 => (long)((ulong)l / (ulong)r),
+            BoundBinaryOperatorKind.ModuloUnsigned when r != 0 => (long)((ulong)l % (ulong)r),
+            BoundBinaryOperatorKind.BitwiseAnd => l & r,
+            BoundBinaryOperatorKind.BitwiseOr => l | r,
+            BoundBinaryOperatorKind.BitwiseXor => l ^ r,
+            BoundBinaryOperatorKind.ShiftLeft when r is >= 0 and < 64 => l << (int)r,
+            BoundBinaryOperatorKind.ShiftRightLogical when r is >= 0 and < 64 => (long)((ulong)l >> (int)r),
+            BoundBinaryOperatorKind.ShiftRightArithmetic when r is >= 0 and < 64 => l >> (int)r,
+            _ => null,
+        },
+        _ => null,
+    };
 
     /// <summary><c>a[i]</c> of an array with an index known at run time, checked against the array's length there.</summary>
     private BoundExpression BindArrayElement(IndexExpression index, BoundExpression array, BoundExpression position, CArrayType type, bool user)
@@ -93,6 +166,30 @@ internal sealed partial class ExpressionBinder
         }
         return new BoundCast(cast.Span, operand, new IntegerType(integer.Size, integer.IsSigned));
     }
+
+    /// <summary>
+    /// <c>c ? *$p : *$q</c>: two structs, unions or arrays of the same type make a copy of that type, as the newest
+    /// bpftrace types branches; others are its error.
+    /// </summary>
+    private BoundExpression BindValueTernary(TernaryExpression ternary, BoundExpression condition, BoundExpression whenTrue, BoundExpression whenFalse,
+        CValueType left, CValueType right)
+    {
+        if (!SameCType(left.CType, right.CType))
+        {
+            _diagnostics.Error(ternary.Span,
+                $"Branches must return the same type or compatible types: have '{TypeNames.Of(left)}' and '{TypeNames.Of(right)}'");
+            return Error(ternary.Span);
+        }
+        // Pointers in the copy point where the object's did (user memory for a struct read from user memory).
+        return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, new CValueType(left.CType, left.IsUserSpace || right.IsUserSpace));
+    }
+
+    private static bool SameCType(CType a, CType b) => (a.Resolved, b.Resolved) switch
+    {
+        (CArrayType x, CArrayType y) => x.Count == y.Count && SameCType(x.Element, y.Element),
+        (CIntegerType x, CIntegerType y) => x.Size == y.Size && x.IsSigned == y.IsSigned,
+        var (x, y) => ReferenceEquals(x, y) || (x.Name == y.Name && x.Size == y.Size),
+    };
 
     /// <summary><c>==</c> and <c>!=</c> of two integer arrays of the same type (bpftrace's rules and messages).</summary>
     private BoundExpression BindArrayComparison(BinaryExpression binary, BoundExpression left, BoundExpression right)

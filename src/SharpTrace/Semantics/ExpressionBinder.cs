@@ -410,6 +410,8 @@ internal sealed partial class ExpressionBinder
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, BpfType.Int64);
         if (whenTrue.Type is StringType a && whenFalse.Type is StringType b)
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, new StringType(Math.Max(a.Capacity, b.Capacity)));
+        if (whenTrue.Type is CValueType x && whenFalse.Type is CValueType y)
+            return BindValueTernary(ternary, condition, whenTrue, whenFalse, x, y);
         _diagnostics.Error(ternary.Span, $"Ternary operator must return the same type: have '{TypeNames.KindOf(whenTrue.Type)}' and '{TypeNames.KindOf(whenFalse.Type)}'");
         return Error(ternary.Span);
     }

@@ -10,8 +10,9 @@ internal sealed partial class DiagnosticBag
         Error(span, $"Can not access field '{field}' on expression of type '{type}'");
     public void ReportIndexOutOfBounds(TextSpan span, long index, int size) =>
         Error(span, $"the index {index} is out of bounds for array of size {size}");
-    public void ReportNotIndexable(TextSpan span, string kind) =>
-        Error(span, $"The array index operator [] can only be used on arrays and pointers, found {kind}.");
+    // The newest bpftrace's words (0.17: "on arrays and pointers, found integer.").
+    public void ReportNotIndexable(TextSpan span, string type) =>
+        Error(span, $"The array index operator [] can only be used on arrays, pointers, and tuples, found {type}.");
     public void ReportNonLiteralIndex(TextSpan span) => Error(span, "The array index operator [] only accepts literal integer indices.");
     public void ReportNonIntegerIndex(TextSpan span, string type) =>
         Error(span, $"The array index operator [] only accepts non-negative integer indices. Got: {type}");

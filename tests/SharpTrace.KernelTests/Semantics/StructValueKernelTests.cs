@@ -241,6 +241,84 @@ public sealed class StructValueKernelTests : KernelTest
             """), (json.ExitCode, json.Stdout));
     }
 
+    [Fact]
+    public async Task StringsAndTuplesIndexedAndStructTernariesAndRecordsOfStructsAsTheNewestBpftrace()
+    {
+        // The newest reference: a string's byte at any index (an int8; runtime/strcontains "indexing"), a tuple at a
+        // constant index ("Tuples": `(1, "hello")[1 - 1]`), a ternary of two structs, a record holding a struct. bpftrace
+        // 0.17 indexes neither strings nor tuples; the expected text is the program's data: the names "first",
+        // "second", arg1 2, 1, 3, corners {1,2},{5,6} and {11,12},{13,14}, origin {3,-4}.
+        var script = Script("""
+            $i = arg1; $s = *$r; $t = (1, $r->name); $c = (id = $r->id, at = $r->corners[1]);
+            printf("%c%c %c%c %d %d\n", $r->name[0], $r->name[$i], $s.name[$i + 1], "abc"[2], $t[0], $t.1[$i]);
+            print($c.at); print((at = $c.at, y = $c.at.y).y);
+            @c[$i] = $c; @o[$r->id, $i] = $i > 2 ? $r->origin : $r->corners[$i - 1];
+            """);
+
+        var text = await TraceAsync(SharpTraceRun.Start(["-e", script]));
+        var json = await TraceAsync(SharpTraceRun.Start(["-f", "json", "-e", script]));
+
+        Assert.Equal((0, """
+            fr sc 1 114
+            { .x = 5, .y = 6 }
+            6
+            se cc 1 101
+            { .x = 13, .y = 14 }
+            14
+            fs tc 1 115
+            { .x = 5, .y = 6 }
+            6
+
+
+            @c[1]: { .id = 2, .at = { .x = 13, .y = 14 } }
+            @c[2]: { .id = 1, .at = { .x = 5, .y = 6 } }
+            @c[3]: { .id = 1, .at = { .x = 5, .y = 6 } }
+            @o[1, 2]: { .x = 5, .y = 6 }
+            @o[1, 3]: { .x = 3, .y = -4 }
+            @o[2, 1]: { .x = 11, .y = 12 }
+
+            """), (text.ExitCode, text.Stdout));
+        Assert.Equal((0, """
+            {"type": "attached_probes", "data": {"probes": 2}}
+            {"type": "printf", "data": "fr sc 1 114\n"}
+            {"type": "value", "data": {"x": 5, "y": 6}}
+            {"type": "value", "data": 6}
+            {"type": "printf", "data": "se cc 1 101\n"}
+            {"type": "value", "data": {"x": 13, "y": 14}}
+            {"type": "value", "data": 14}
+            {"type": "printf", "data": "fs tc 1 115\n"}
+            {"type": "value", "data": {"x": 5, "y": 6}}
+            {"type": "value", "data": 6}
+            {"type": "map", "data": {"@c": {"1": {"id": 2, "at": {"x": 13, "y": 14}}, "2": {"id": 1, "at": {"x": 5, "y": 6}}, "3": {"id": 1, "at": {"x": 5, "y": 6}}}}}
+            {"type": "map", "data": {"@o": {"1,2": {"x": 5, "y": 6}, "1,3": {"x": 3, "y": -4}, "2,1": {"x": 11, "y": 12}}}}
+
+            """), (json.ExitCode, json.Stdout));
+    }
+
+    [Fact]
+    public async Task PtonsArrayCastsToAnIntegerIsIndexedAndComparedAsTheNewestBpftrace()
+    {
+        // The reference's "Array Casts" compares an address with `(uint32)pton("127.0.0.1")`: pton's bytes in memory
+        // order. first's tag.u is 0x04030201, the bytes 1, 2, 3, 4; second's is 0xffffffff. bpftrace 0.17 cannot cast.
+        var script = Script("""@p[$r->id] = ((uint32)pton("1.2.3.4") == $r->tag.u, pton("1.2.3.4")[$r->id], (uint8[4])$r->tag.u == pton("1.2.3.4"));""");
+
+        var text = await TraceAsync(SharpTraceRun.Start(["-e", script]));
+        var json = await TraceAsync(SharpTraceRun.Start(["-f", "json", "-e", script]));
+
+        Assert.Equal((0, """
+
+
+            @p[1]: (true, 2, true)
+            @p[2]: (false, 3, false)
+
+            """), (text.ExitCode, text.Stdout));
+        Assert.Equal((0, """
+            {"type": "attached_probes", "data": {"probes": 2}}
+            {"type": "map", "data": {"@p": {"1": [true,2,true], "2": [false,3,false]}}}
+
+            """), (json.ExitCode, json.Stdout));
+    }
+
     private static string NoSpaces(string text) => text.Replace(" ", "", StringComparison.Ordinal);
 
     private static async Task<RunResult> TraceAsync(TracerProcess tool)

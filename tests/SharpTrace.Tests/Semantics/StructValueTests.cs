@@ -109,6 +109,24 @@ public class StructValueTests
     }
 
     [Fact]
+    public void TernariesOfStructsOrArraysOfOneTypeAreCopiesOfThatType()
+    {
+        // The newest bpftrace types a ternary's branches alike (type_resolver's IfExpr rule): a struct or array copy.
+        var (program, diagnostics) = SemanticKit.Bind(Record + "BEGIN { $r = (struct rec *)0; $v = nsecs > 1 ? *$r : *($r + 1); $p = (nsecs > 1 ? $r->p[0] : $v.p[1]).y; }");
+        Assert.Empty(diagnostics);
+
+        Assert.Contains("""
+              VariableAssign $v
+               Ternary :: struct rec
+            """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
+        Assert.Contains("""
+              VariableAssign $p
+               StoredMember +4 :: int32
+                Ternary :: struct point
+            """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
+    }
+
+    [Fact]
     public void IntegersAndIntegerArraysCastToEachOtherAndArraysCompare()
     {
         var (program, diagnostics) = SemanticKit.Bind(
@@ -131,6 +149,27 @@ public class StructValueTests
                   Cast :: uint32
                    Integer 8 :: int64
                 ArrayComparison != :: bool
+            """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
+    }
+
+    [Fact]
+    public void PtonsArrayCastsToAnIntegerIsIndexedAndCompared()
+    {
+        // The reference's "Array Casts" example compares an address with `(uint32)pton("127.0.0.1")`.
+        var (program, diagnostics) = SemanticKit.Bind(
+            "BEGIN { $a = pton(\"1.2.3.4\"); @x = ((uint32)pton(\"127.0.0.1\"), $a[1], $a == pton(\"1.2.3.4\")); }");
+        Assert.Empty(diagnostics);
+
+        Assert.Contains("""
+              MapAssign @x
+               Tuple :: (uint32,uint8,bool)
+                Cast :: uint32
+                 Pton :: uint8[4]
+                StoredMember +1 :: uint8
+                 VariableRead $a :: uint8[4]
+                ArrayComparison == :: bool
+                 VariableRead $a :: uint8[4]
+                 Pton :: uint8[4]
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
     }
 
@@ -166,6 +205,7 @@ public class StructValueTests
     // The newest bpftrace's messages (its type checker); a cast's is over the cast's parenthesized type, as our other cast errors.
     [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦$r->s[4]⟧; }", "the index 4 is out of bounds for array of size 4")]
     [InlineData("BEGIN { $r = (struct rec *)0; $v = *$r; @x = ⟦$v.s[7]⟧; }", "the index 7 is out of bounds for array of size 4")]
+    [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦$r->s[2 + 5]⟧; }", "the index 7 is out of bounds for array of size 4")]
     [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦$r->s[\"a\"]⟧; }", "The array index operator [] only accepts non-negative integer indices. Got: string[2]")]
     [InlineData("BEGIN { @x = ⟦(uint8[4])⟧(uint64)1; }", "Cannot cast from \"unsigned int64\" to \"uint8[4]\"")]
     [InlineData("BEGIN { @x = ⟦(uint8[16])⟧(uint64)1; }", "Cannot cast from \"unsigned int64\" to \"uint8[16]\"")]
@@ -176,6 +216,10 @@ public class StructValueTests
     [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦$r->s < $r->s⟧; }", "The < operator cannot be used on arrays.")]
     [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦$r->s == $r->p⟧; }", "Only arrays of same size support comparison operators.")]
     [InlineData("BEGIN { @x = ⟦(uint8[4])(uint32)1 == (int8[4])(uint32)1⟧; }", "Only arrays of same sized integer support comparison operators.")]
+    [InlineData("BEGIN { $r = (struct rec *)0; $v = ⟦1 ? *$r : $r->p[0]⟧; }",
+        "Branches must return the same type or compatible types: have 'struct rec' and 'struct point'")]
+    [InlineData("BEGIN { $r = (struct rec *)0; $v = ⟦1 ? $r->s : $r->p⟧; }",
+        "Branches must return the same type or compatible types: have 'short int[4]' and 'struct point[2]'")]
     public void MisusesReportTheNewestBpftracesErrors(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(Record + annotated, message);
 }

@@ -1,0 +1,86 @@
+using SharpTrace.Semantics;
+
+namespace SharpTrace.Tests.Semantics;
+
+/// <summary>
+/// <c>s[i]</c> on strings and <c>t[N]</c> on tuples, as the newest bpftrace types them (type_resolver's ArrayAccess rule:
+/// a string's element is an int8; a tuple's, at an index folded to a literal, is its element), and its type checker's
+/// messages for the misuses.
+/// </summary>
+public class StringAndTupleIndexTests
+{
+    [Fact]
+    public void AStringsElementIsAnInt8ReadFromTheCopyOrAtARunTimeIndex()
+    {
+        var (program, diagnostics) = SemanticKit.Bind(
+            "BEGIN { $x = \"hello\"; $i = 1; @a = $x[1]; @b = $x[$i]; @c = comm[2 - 1]; @d = \"abc\"[2]; }");
+        Assert.Empty(diagnostics);
+
+        Assert.Contains("""
+              MapAssign @a
+               StoredMember +1 :: int8
+                VariableRead $x :: string
+              MapAssign @b
+               ArrayElement [64] copy :: int8
+                VariableRead $x :: string
+                VariableRead $i :: int64
+              MapAssign @c
+               StoredMember +1 :: int8
+                Builtin comm :: string
+              MapAssign @d
+               StoredMember +2 :: int8
+                String "abc" :: string
+            """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
+    }
+
+    [Fact]
+    public void ACharArrayInMemoryIsIndexedWhereItIs()
+    {
+        var (program, diagnostics) = SemanticKit.Bind(
+            "struct s { int id; char name[8]; } BEGIN { $p = (struct s *)0; $i = 1; @a = $p->name[3]; @b = $p->name[$i]; }");
+        Assert.Empty(diagnostics);
+
+        Assert.Contains("""
+              MapAssign @a
+               MemoryRead +3 kernel :: int8
+                MemoryRead +4 kernel :: string
+                 VariableRead $p :: struct s *
+              MapAssign @b
+               ArrayElement [8] kernel :: int8
+                MemoryRead +4 kernel :: string
+                 VariableRead $p :: struct s *
+                VariableRead $i :: int64
+            """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
+    }
+
+    [Fact]
+    public void ATupleIndexedByAConstantIsItsElement()
+    {
+        // The reference's example: `(1, "hello")[1 - 1]`.
+        var (program, diagnostics) = SemanticKit.Bind("BEGIN { $t = (1, \"a\"); @f = $t[1 - 1]; @g = $t[1]; @h = (1, \"hello\")[1 - 1]; }");
+        Assert.Empty(diagnostics);
+
+        Assert.Contains("""
+              MapAssign @f
+               TupleElement .0 :: int64
+                VariableRead $t :: (int64,string)
+              MapAssign @g
+               TupleElement .1 :: string
+                VariableRead $t :: (int64,string)
+              MapAssign @h
+               TupleElement .0 :: int64
+                Tuple :: (int64,string)
+            """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
+    }
+
+    [Theory]
+    // The newest bpftrace's messages (type_checker.cpp, ast_transformer.cpp, type_resolver.cpp).
+    [InlineData("BEGIN { @x = ⟦\"abc\"[4]⟧; }", "the index 4 is out of bounds for array of size 4")]
+    [InlineData("BEGIN { @x = ⟦\"abc\"[2 * 3]⟧; }", "the index 6 is out of bounds for array of size 4")]
+    [InlineData("BEGIN { @x = ⟦comm[\"a\"]⟧; }", "The array index operator [] only accepts non-negative integer indices. Got: string[2]")]
+    [InlineData("BEGIN { $t = (1, \"a\"); $i = 0; @x = ⟦$t[$i]⟧; }", "Array-style access for tuples only valid for integer literals")]
+    [InlineData("BEGIN { $t = (1, \"a\"); @x = ⟦$t[2]⟧; }", "Invalid tuple index: 2. Found 2 elements in tuple.")]
+    [InlineData("BEGIN { @x = ⟦nsecs[0]⟧; }", "The array index operator [] can only be used on arrays, pointers, and tuples, found unsigned int64.")]
+    public void MisusesReportTheNewestBpftracesErrors(string annotated, string message) =>
+        SemanticKit.AssertDiagnostics(annotated, message);
+}
