@@ -52,9 +52,9 @@ internal sealed record BoundStrcontains(TextSpan Span, BoundExpression Haystack,
         var missing = ir.NewLabel("contains_no");
         var end = ir.NewLabel("contains_end");
         if (Needle is BoundStringLiteral literal)
-            LowerLiteralSearch(ir, haystack, size, literal.Bytes, found, missing);
+            StringSearch.LowerLiteral(ir, haystack, size, literal.Bytes, found, missing, _ => { });
         else
-            LowerSearch(lowering, haystack, size, found, missing);
+            StringSearch.Lower(lowering, haystack, size, Needle, found, missing, _ => { });
         ir.Mark(found);
         ir.Emit(new MoveOp(result, new Imm(1)));
         ir.Goto(end);
@@ -62,53 +62,5 @@ internal sealed record BoundStrcontains(TextSpan Span, BoundExpression Haystack,
         ir.Emit(new MoveOp(result, new Imm(0)));
         ir.Mark(end);
         return result;
-    }
-
-    private static void LowerLiteralSearch(IrBuilder ir, Slot haystack, int size, byte[] needle, IrLabel found, IrLabel missing)
-    {
-        if (needle.Length == 0)
-        {
-            ir.Goto(found);
-            return;
-        }
-        // The needle has no NUL, so a mismatch also stops at the haystack's end.
-        for (var start = 0; start + needle.Length <= size; start++)
-        {
-            var next = ir.NewLabel("contains_next");
-            ir.Branch(IrCondition.Eq, ir.Load(new SlotAddress(haystack, start), new IrInt(1, false)), new Imm(0), missing);
-            for (var j = 0; j < needle.Length; j++)
-                ir.Branch(IrCondition.Ne, ir.Load(new SlotAddress(haystack, start + j), new IrInt(1, false)), new Imm(needle[j]), next);
-            ir.Goto(found);
-            ir.Mark(next);
-        }
-        ir.Goto(missing);
-    }
-
-    private void LowerSearch(ProbeLowerer lowering, Slot haystack, int size, IrLabel found, IrLabel missing)
-    {
-        var ir = lowering.Ir;
-        var needleSize = Needle.Type.Size;
-        var needle = ir.NewSlot(needleSize);
-        lowering.LowerInto(Needle, needle, 0, needleSize, padStrings: false);
-        ir.Branch(IrCondition.Eq, ir.Load(new SlotAddress(needle, 0), new IrInt(1, false)), new Imm(0), found);
-        for (var start = 0; start < size; start++)
-        {
-            var next = ir.NewLabel("contains_next");
-            ir.Branch(IrCondition.Eq, ir.Load(new SlotAddress(haystack, start), new IrInt(1, false)), new Imm(0), missing);
-            for (var j = 0; j < needleSize && start + j < size; j++)
-            {
-                var wanted = ir.Load(new SlotAddress(needle, j), new IrInt(1, false));
-                ir.Branch(IrCondition.Eq, wanted, new Imm(0), found);
-                ir.Branch(IrCondition.Ne, ir.Load(new SlotAddress(haystack, start + j), new IrInt(1, false)), wanted, next);
-            }
-            // The haystack's buffer ended inside the needle: it matched only if the needle ends there too.
-            if (start + needleSize > size)
-                ir.Branch(IrCondition.Eq, ir.Load(new SlotAddress(needle, size - start), new IrInt(1, false)), new Imm(0), found);
-            else
-                ir.Goto(found);
-            ir.Goto(next);
-            ir.Mark(next);
-        }
-        ir.Goto(missing);
     }
 }

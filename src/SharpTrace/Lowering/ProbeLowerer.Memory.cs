@@ -16,7 +16,7 @@ internal sealed partial class ProbeLowerer
     private Operand LowerContextArgument(BoundContextArgument argument)
     {
         // The whole word is loaded (the verifier checks context reads of BTF-typed arguments at their own size).
-        var word = Probe.Kind.Context.Arguments == ArgumentSource.Registers
+        var word = Probe.Kind.Context.Arguments == ArgumentSource.Registers && !argument.IsContextMember
             ? RegisterArguments.Load(Ir, argument.Index, Probe.Kind.Context.ReadsUserMemory)
             : Ir.Load(new PointerAddress(Ir.Context, argument.Index * 8), IrInt.U64);
         if (argument.EndsProbeIfNull)

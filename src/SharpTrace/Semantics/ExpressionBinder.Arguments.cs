@@ -129,4 +129,10 @@ internal sealed record BoundContextArgument(TextSpan Span, int Index, BpfType Ar
 {
     /// <summary>Whether the probe returns at once when the word is 0 (an iterator's <c>ctx</c> pointers, null on its last call).</summary>
     public bool EndsProbeIfNull { get; init; }
+
+    /// <summary>
+    /// Whether the word is a member of the context struct itself (<c>ctx->di</c> of a kprobe's pt_regs, a perf event's
+    /// <c>sample_period</c>) at byte offset <c>Index * 8</c>, rather than the probe's <c>Index</c>th argument.
+    /// </summary>
+    public bool IsContextMember { get; init; }
 }

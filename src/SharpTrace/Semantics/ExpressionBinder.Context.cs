@@ -6,7 +6,8 @@ namespace SharpTrace.Semantics;
 
 /// <summary>
 /// <c>ctx</c> in probes whose context is a kernel struct (<see cref="ProbeKind.ContextStruct"/>): an iterator's
-/// <c>struct bpf_iter__NAME *</c>. Its members are read straight from the context, as the verifier demands; a pointer
+/// <c>struct bpf_iter__NAME *</c>, a kprobe's or uprobe's <c>struct pt_regs *</c>, a perf event's
+/// <c>struct bpf_perf_event_data *</c>. Its members are read straight from the context, as the verifier demands; a pointer
 /// member that is null (the iterator's last call, after the last object) ends the probe there, as bpftrace does.
 /// </summary>
 internal sealed partial class ExpressionBinder
@@ -38,7 +39,7 @@ internal sealed partial class ExpressionBinder
             _diagnostics.ReportUnsupported(access.Span, $"Reading a ctx field of type '{member.Type.Name}'");
             return Error(access.Span);
         }
-        return new BoundContextArgument(access.Span, member.Offset / 8, valueType) { EndsProbeIfNull = valueType is PointerType };
+        return new BoundContextArgument(access.Span, member.Offset / 8, valueType) { EndsProbeIfNull = valueType is PointerType && _probeKind.ProgramType == Kernel.BpfProgramType.Tracing, IsContextMember = true };
     }
 
     /// <summary>The struct <c>ctx</c> points to in this probe; null, with bpftrace's error, where there is none.</summary>
@@ -47,7 +48,10 @@ internal sealed partial class ExpressionBinder
         if (_probeKind.ContextStruct(_probeSpecs[0]) is not { } tag)
         {
             var kind = _probeKind.Run == ProbeRun.Attached ? _probeKind.Name : "special";
-            _diagnostics.Error(span, $"The ctx builtin can not be used with '{kind}' probes");
+            if (_probeKind.ProgramType == Kernel.BpfProgramType.Tracepoint)
+                _diagnostics.Error(span, "Use args instead of ctx in tracepoint");
+            else
+                _diagnostics.Error(span, $"The ctx builtin can not be used with '{kind}' probes");
             return null;
         }
         if (_context.Types.FindTagged("struct", tag)?.Resolved is not CStructType { IsComplete: true } type)

@@ -152,6 +152,9 @@ internal sealed partial class ExpressionBinder
                 return BindCallExpression(call);
             case BlockExpression block:
                 return _bindBlock(block);
+            case TypeExpression type:
+                _diagnostics.Error(type.Span, $"A type ({type.Type.Name}) is not a value: only container_of() takes one as an argument");
+                return Error(type.Span);
             default:
                 _diagnostics.ReportUnsupported(expression.Span, "This expression");
                 return Error(expression.Span);
@@ -187,13 +190,6 @@ internal sealed partial class ExpressionBinder
 
     private BoundExpression BindIdentifier(Identifier identifier)
     {
-        if (identifier.Name == "cpid")
-        {
-            if (_config.ChildPid is { } childPid)
-                return new BoundIntegerLiteral(identifier.Span, childPid, BpfType.UInt32);
-            _diagnostics.Error(identifier.Span, "cpid cannot be used without child command (-c)");
-            return Error(identifier.Span);
-        }
         if (identifier.Name == "probe")
         {
             _scope.NeedsProgramPerAttachPoint |= _probeSpecs.Count > 1;
@@ -453,7 +449,7 @@ internal sealed partial class ExpressionBinder
                 if (TryBindBuiltinFunction(call, bareName: false) is { } bound)
                     return bound;
                 // The newest reference spells every builtin variable as a function too: jiffies(), ncpus(), username().
-                if (call.Arguments.Count == 0 && (_context.Builtins.TryGetVariable(call.Name, out _) || call.Name is "cpid" or "probe"))
+                if (call.Arguments.Count == 0 && (_context.Builtins.TryGetVariable(call.Name, out _) || call.Name is "probe"))
                     return BindIdentifier(new Identifier(call.Span, call.Name));
                 if (_context.Builtins.IsAggregation(call.Name))
                     _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");

@@ -24,7 +24,7 @@ internal sealed class ProbeExpander(ITracepointCatalog tracepoints, ProbeKinds k
         var errors = diagnostics.ErrorCount;
         var specs = new List<ProbeSpec>();
         foreach (var point in probe.AttachPoints)
-            specs.AddRange(kinds.Resolve(point, resolution));
+            specs.AddRange(kinds.Resolve(WithParameters(point, config), resolution));
         if (specs.Count == 0)
         {
             if (diagnostics.ErrorCount == errors && missingProbes == "warn" && probe.AttachPoints.Count > 0)
@@ -42,6 +42,21 @@ internal sealed class ProbeExpander(ITracepointCatalog tracepoints, ProbeKinds k
             return [];
         }
         return specs;
+    }
+
+    /// <summary>
+    /// The attach point with <c>$N</c> and <c>$#</c> replaced by the positional parameters' text and count, as the newest
+    /// bpftrace reads them there (<c>uprobe:$1:main</c>, <c>interval:s:$1</c>); a parameter not given is empty.
+    /// </summary>
+    private static AttachPoint WithParameters(AttachPoint point, ProgramConfig? config)
+    {
+        if (!point.Raw.Contains('$', StringComparison.Ordinal))
+            return point;
+        var parameters = config?.PositionalParameters ?? [];
+        string Substitute(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\$(#|[0-9]+)", m =>
+            m.Groups[1].Value == "#" ? parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : int.TryParse(m.Groups[1].Value, out var n) && n >= 1 && n <= parameters.Count ? parameters[n - 1] : "");
+        return point with { Raw = Substitute(point.Raw), Parts = point.Parts.Select(Substitute).ToList() };
     }
 
     /// <summary>bpftrace's limit on attach points over the whole program (<c>max_probes</c>).</summary>

@@ -62,8 +62,18 @@ internal abstract class ProbeKind
     /// </summary>
     public virtual string? VariableProblem(IReadOnlyList<ProbeSpec> specs, string name) => null;
 
-    /// <summary>The kernel struct <c>ctx</c> points to at <paramref name="spec"/> (<c>bpf_iter__task</c>), or null where <c>ctx</c> is refused.</summary>
-    public virtual string? ContextStruct(ProbeSpec spec) => null;
+    /// <summary>
+    /// The kernel struct <c>ctx</c> points to at <paramref name="spec"/>, or null where <c>ctx</c> is refused: as the
+    /// newest bpftrace types it, <c>pt_regs</c> in kprobe-type programs (kprobes, uprobes, usdt) and
+    /// <c>bpf_perf_event_data</c> in perf event programs (profile, interval, software, hardware, watchpoint); an
+    /// iterator's <c>bpf_iter__task</c>.
+    /// </summary>
+    public virtual string? ContextStruct(ProbeSpec spec) => ProgramType switch
+    {
+        BpfProgramType.Kprobe when Run == ProbeRun.Attached => "pt_regs",
+        BpfProgramType.PerfEvent when Run == ProbeRun.Attached => "bpf_perf_event_data",
+        _ => null,
+    };
 
     /// <summary>An attach point's full name as bpftrace prints it (<see cref="ProbeSpec.ToString"/>).</summary>
     public virtual string Describe(ProbeSpec spec) => $"{Name}:{spec.Target}:{spec.Name}";

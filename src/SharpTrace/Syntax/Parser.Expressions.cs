@@ -269,6 +269,12 @@ internal sealed partial class Parser
                     return new Identifier(token.Span, token.Text);
                 var arguments = ParseList(TokenKind.OpenParen, TokenKind.CloseParen, allowEmpty: true);
                 return new CallExpression(SpanFrom(token.Span.Start), token.Text, token.Span, arguments);
+            case TokenKind.Struct or TokenKind.Union or TokenKind.Enum:
+                // Only a builtin's argument (container_of's type); the binder refuses it anywhere else.
+            {
+                var type = ParseType();
+                return new TypeExpression(type.Span, type);
+            }
             case TokenKind.Variable:
                 Take();
                 return new VariableExpression(token.Span, token.Text);

@@ -36,7 +36,7 @@ public sealed class IterProbeTests
     [InlineData("⟦iter⟧ { }", "iter probe type takes 2 arguments (1 optional)")]
     [InlineData("⟦iter:task:a:b⟧ { }", "iter probe type takes 2 arguments (1 optional)")]
     [InlineData("iter:task, ⟦iter:task_file⟧ { }", "iter probe only supports one attach point.")]
-    [InlineData("kprobe:f { $c = ⟦ctx⟧; }", "The ctx builtin can not be used with 'kprobe' probes")]
+    [InlineData("tracepoint:syscalls:sys_enter_openat { $c = ⟦ctx⟧; }", "Use args instead of ctx in tracepoint")]
     [InlineData("BEGIN { $c = ⟦ctx⟧->task; }", "The ctx builtin can not be used with 'special' probes")]
     [InlineData("iter:task { $c = ⟦ctx->nosuch⟧; }", "Struct/union of type 'struct bpf_iter__task' does not contain a field named 'nosuch'")]
     public void MistakesGetBpftracesMessage(string annotated, string message) =>

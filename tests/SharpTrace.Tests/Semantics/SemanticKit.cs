@@ -30,6 +30,7 @@ internal static class SemanticKit
             struct task_struct *parent;
             union { int a; long b; };
             char comm[16];
+            struct task_struct *group_leader;
         };
         struct nope_fwd;
         struct bpf_iter_meta { void *seq; unsigned long long session_id; unsigned long long seq_num; };
@@ -50,6 +51,8 @@ internal static class SemanticKit
             union { struct vm_area_struct *vma; };
         };
         enum pid_type { PIDTYPE_PID, PIDTYPE_TGID, PIDTYPE_PGID };
+        struct pt_regs { unsigned long di; unsigned long si; unsigned long ip; };
+        struct bpf_perf_event_data { struct pt_regs regs; unsigned long long sample_period; unsigned long long addr; };
         """);
 
     public static ITracepointCatalog Tracepoints { get; } = new KitTracepoints();
