@@ -63,6 +63,9 @@ internal sealed class VariableSymbol(string name, BpfType type)
     /// <summary>The program takes its address (<c>&amp;$x</c>): it lives in a stack slot, even when an integer.</summary>
     public bool IsAddressTaken { get; set; }
 
+    /// <summary>Declared with a type (<c>let $a: uint16</c>): assignments are cast to it, never widen it.</summary>
+    public bool HasDeclaredType { get; init; }
+
     /// <summary>False for a loop's own variables (<c>$i</c> of <c>for ($i : 0..5)</c>), which the loop keeps in registers.</summary>
     public bool CanTakeAddress { get; init; } = true;
 }

@@ -17,11 +17,11 @@ public class VariableAddressTests
     {
         var dump = Types("BEGIN { $a = 1; $b = &$a; @c = &$a; $s = \"hello\"; $t = (int8 *)&$s; $u = *&$a; }");
 
-        Assert.Contains("Variable $b :: int64 *\n", dump);
-        Assert.Contains("Map @c :: int64 *\n", dump);
-        Assert.Contains("   VariableAddress $a :: int64 *\n", dump);
+        Assert.Contains("Variable $b :: int8 *\n", dump);
+        Assert.Contains("Map @c :: int8 *\n", dump);
+        Assert.Contains("   VariableAddress $a :: int8 *\n", dump);
         Assert.Contains("Variable $t :: int8 *\n", dump.Replace("signed char *", "int8 *", StringComparison.Ordinal));
-        Assert.Contains("Variable $u :: int64\n", dump);
+        Assert.Contains("Variable $u :: int8\n", dump);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public class VariableAddressTests
     [InlineData("BEGIN { $b = &$a; }", "Undefined or undeclared variable: $a")]
     [InlineData("BEGIN { let $a; $b = &$a; }", "No type available for variable $a")]
     // Not yet here: the address of a value kept in another shape than its C type, or of a loop's counter.
-    [InlineData("BEGIN { $a = (1, \"x\"); $b = &$a; }", "The address-of operator (&) on a variable of type '(int64,string[2])' is not supported yet")]
+    [InlineData("BEGIN { $a = (1, \"x\"); $b = &$a; }", "The address-of operator (&) on a variable of type '(int8,string[2])' is not supported yet")]
     [InlineData("BEGIN { for ($i : 0..2) { $b = &$i; } }", "The address-of operator (&) on a loop's variable is not supported yet")]
     public void AddressOfErrors(string script, string message)
     {
