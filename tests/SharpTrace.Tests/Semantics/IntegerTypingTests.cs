@@ -132,6 +132,8 @@ public class IntegerTypingTests
     [InlineData("(int8)1 * 2", "int64")]
     [InlineData("(uint16)1 & (uint16)2", "uint64")]
     [InlineData("(int16)1 & (int16)2", "int64")]
+    [InlineData("-(uint32)1", "uint64")]
+    [InlineData("~(uint32)1", "uint64")]
     [InlineData("-(int8)1", "int64")]
     public void ArithmeticHasTheReferencesType(string expression, string type)
     {
