@@ -22,6 +22,7 @@ internal sealed class Binder
     private readonly CDeclarations? _declarations;
     private CTypeTable? _types;
     private readonly MapTable _maps = new();
+    private readonly VariableTypeHints _variableTypes = new();
     private readonly ProbeExpander _probeExpander;
     private Kallsyms? _kallsyms;
     private readonly Func<Kallsyms> _loadKallsyms;
@@ -80,10 +81,11 @@ internal sealed class Binder
         {
             _diagnostics = new DiagnosticBag(_tree.Source);
             _maps.BeginPass();
+            _variableTypes.BeginPass();
             program = BindProgram(_tree.Root);
             pass++;
             _maps.EndPass();
-        } while (_maps.TypesChanged && pass < MaxPasses);
+        } while ((_maps.TypesChanged || _variableTypes.Changed) && pass < MaxPasses);
 
         _maps.ReportUndefined(_diagnostics);
         ProbeExpander.CheckProbeCount(program.Probes, _config, _diagnostics);
@@ -97,7 +99,7 @@ internal sealed class Binder
         if (root.Config is { } config)
             _config = ConfigBinder.Bind(config, _config, _diagnostics);
         var context = new BindingContext(_tree, _tracepoints, _kernel, () => Types, _declarations, _maps, _config, _diagnostics,
-            () => _kallsyms ??= _loadKallsyms(), _timestampFormats, _builtins);
+            () => _kallsyms ??= _loadKallsyms(), _timestampFormats, _builtins) { VariableTypes = _variableTypes };
         _maps.Declare(root.MapDeclarations, _diagnostics);
         var probes = new List<BoundProbe>();
         foreach (var probe in root.Probes)
@@ -134,7 +136,10 @@ internal sealed class Binder
     private (BoundProbe Probe, bool NeedsProgramPerAttachPoint) BindProbeAt(Probe probe, IReadOnlyList<ProbeSpec> specs, BindingContext context)
     {
         var kind = specs[0].Kind;
-        var scope = new ProbeScope(specs, kind.Context.Args == ArgsSource.TracepointFormat ? _tracepoints.Format(specs[0].Target, specs[0].Name) : null);
+        var scope = new ProbeScope(specs, kind.Context.Args == ArgsSource.TracepointFormat ? _tracepoints.Format(specs[0].Target, specs[0].Name) : null)
+        {
+            ProbeStart = probe.Span.Start,
+        };
         var statements = new StatementBinder(context, scope);
 
         var predicate = probe.Predicate is null ? null : statements.BindPredicate(probe.Predicate);

@@ -41,6 +41,9 @@ internal sealed class BindingContext(
     /// <summary>The builtins the composition root registered.</summary>
     public BuiltinCatalog Builtins { get; } = builtins;
 
+    /// <summary>The types variables reached in the last pass (the binder's, kept across passes).</summary>
+    public VariableTypeHints VariableTypes { get; init; } = new();
+
     /// <summary>The named arguments the program's <c>getopt</c> calls define.</summary>
     public NamedArguments NamedArguments { get; } = new();
 
@@ -76,7 +79,7 @@ internal sealed class BindingContext(
     /// </summary>
     public BpfType StorageType(BpfType type) => type switch
     {
-        IntegerType i => new IntegerType(8, i.IsSigned),
+        IntegerType i => i with { Bytes = 8 },
         StringType => new StringType(Config.MaxStrlen),
         TupleType t => t.WithElements(t.Elements.Select(StorageType).ToList()),
         CValueType c => c with { IsUserSpace = false },

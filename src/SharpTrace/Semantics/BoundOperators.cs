@@ -88,6 +88,21 @@ internal static class BoundOperators
         };
     }
 
+    /// <summary>
+    /// The kind for <paramref name="op"/> on two integers computed in a type of this sign, as the newest bpftrace
+    /// compiles them: comparisons signed when the type is, <c>&gt;&gt;</c> always filling with zeros (codegen_llvm.cpp's
+    /// LShr), division and modulo unsigned.
+    /// </summary>
+    public static BoundBinaryOperatorKind Binary(BinaryOperator op, bool signed) => op switch
+    {
+        BinaryOperator.ShiftRight => BoundBinaryOperatorKind.ShiftRightLogical,
+        BinaryOperator.Less => signed ? BoundBinaryOperatorKind.LessSigned : BoundBinaryOperatorKind.LessUnsigned,
+        BinaryOperator.LessOrEqual => signed ? BoundBinaryOperatorKind.LessOrEqualSigned : BoundBinaryOperatorKind.LessOrEqualUnsigned,
+        BinaryOperator.Greater => signed ? BoundBinaryOperatorKind.GreaterSigned : BoundBinaryOperatorKind.GreaterUnsigned,
+        BinaryOperator.GreaterOrEqual => signed ? BoundBinaryOperatorKind.GreaterOrEqualSigned : BoundBinaryOperatorKind.GreaterOrEqualUnsigned,
+        _ => Binary(op, BpfType.Int64, BpfType.UInt64),
+    };
+
     /// <summary>The kind for a unary operator on an integer; null for <c>*</c> and <c>&amp;</c>, which are not arithmetic.</summary>
     public static BoundUnaryOperatorKind? Unary(UnaryOperator op) => op switch
     {

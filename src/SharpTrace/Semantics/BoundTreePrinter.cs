@@ -44,6 +44,7 @@ internal static class BoundTreePrinter
     private static string Describe(BoundNode node) => node switch
     {
         BoundIntegerLiteral { Type: BoolType } b => b.Value != 0 ? "Boolean true" : "Boolean false",
+        BoundIntegerLiteral { Type: IntegerType { IsSigned: false } } u => "Integer " + unchecked((ulong)u.Value),
         BoundIntegerLiteral i => "Integer " + i.Value,
         BoundStringLiteral s => "String \"" + s.Value.Replace("\n", "\\n", StringComparison.Ordinal) + "\"",
         BoundBuiltinVariable b => "Builtin " + b.Builtin.Name,

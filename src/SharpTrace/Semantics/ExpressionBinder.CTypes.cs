@@ -326,7 +326,7 @@ internal sealed partial class ExpressionBinder
                 return operand;
             size = operand.Type.Size;
         }
-        return new BoundIntegerLiteral(sizeof_.Span, size, BpfType.UInt64);
+        return IntegerLiterals.Bind(sizeof_.Span, size);
     }
 
     private BoundExpression BindOffsetof(OffsetofExpression offsetof)
@@ -377,7 +377,7 @@ internal sealed partial class ExpressionBinder
                 return Error(offsetof.Span);
             }
         }
-        return new BoundIntegerLiteral(offsetof.Span, offset, BpfType.UInt64);
+        return IntegerLiterals.Bind(offsetof.Span, offset);
     }
 
     /// <summary>
@@ -387,7 +387,7 @@ internal sealed partial class ExpressionBinder
     private BoundExpression? BindConstant(Identifier identifier)
     {
         if (_context.Declarations?.MacroValue(identifier.Name) is { } value)
-            return new BoundIntegerLiteral(identifier.Span, value, BpfType.Int64);
+            return IntegerLiterals.Bind(identifier.Span, value);
         if (_context.Types.FindEnumerator(identifier.Name) is { } enumerator)
             return new BoundIntegerLiteral(identifier.Span, enumerator.Value, BpfType.Int64);
         return null;

@@ -88,7 +88,7 @@ internal sealed partial class ExpressionBinder
         switch (expression)
         {
             case IntegerLiteral literal:
-                return new BoundIntegerLiteral(literal.Span, unchecked((long)literal.Value), literal.Value > long.MaxValue ? BpfType.UInt64 : BpfType.Int64);
+                return IntegerLiterals.Bind(literal.Span, unchecked((long)literal.Value), isUnsigned: literal.Value > long.MaxValue);
             case BooleanLiteral literal:
                 return new BoundIntegerLiteral(literal.Span, literal.Value ? 1 : 0, BoolType.Instance);
             case StringLiteral literal:
@@ -98,7 +98,7 @@ internal sealed partial class ExpressionBinder
             case PositionalParameter parameter:
                 return BindPositionalParameter(parameter);
             case PositionalParameterCount count:
-                return new BoundIntegerLiteral(count.Span, _config.PositionalParameters.Count, BpfType.Int64);
+                return IntegerLiterals.Bind(count.Span, _config.PositionalParameters.Count);
             case VariableExpression variable:
                 if (_variables.TryGetValue(variable.Name, out var symbol))
                 {
@@ -168,10 +168,10 @@ internal sealed partial class ExpressionBinder
     private BoundExpression BindPositionalParameter(PositionalParameter parameter)
     {
         if (parameter.Index > _config.PositionalParameters.Count)
-            return new BoundIntegerLiteral(parameter.Span, 0, BpfType.Int64);
+            return IntegerLiterals.Bind(parameter.Span, 0);
         var text = _config.PositionalParameters[parameter.Index - 1];
         if (ParseInteger(text) is { } value)
-            return new BoundIntegerLiteral(parameter.Span, value, BpfType.Int64);
+            return IntegerLiterals.Bind(parameter.Span, value);
         return new BoundStringLiteral(parameter.Span, text);
     }
 
@@ -316,13 +316,41 @@ internal sealed partial class ExpressionBinder
             return operand;
         if (unary.Operator is UnaryOperator.Dereference)
             return BindDereference(unary, operand);
+        if (operand is BoundIntegerLiteral { Type: IntegerType } literal && unary.Operator is UnaryOperator.Negate or UnaryOperator.BitwiseNot)
+            return FoldUnary(unary, literal);
         if (!operand.Type.IsInteger || BoundOperators.Unary(unary.Operator) is not { } kind
             || (operand.Type is PointerType && kind != BoundUnaryOperatorKind.LogicalNot))
         {
             _diagnostics.ReportInvalidOperand(new TextSpan(unary.Span.Start, 1), UnaryOperatorText(unary.Operator), TypeNames.Of(operand.Type));
             return Error(unary.Span);
         }
-        return new BoundUnary(unary.Span, kind, operand, kind == BoundUnaryOperatorKind.LogicalNot ? BoolType.Instance : BpfType.Int64);
+        // The newest bpftrace: -x and ~x are int64 for a signed x, uint64 for an unsigned one.
+        var type = kind == BoundUnaryOperatorKind.LogicalNot ? BoolType.Instance
+            : operand.Type is IntegerType { IsSigned: false } ? BpfType.UInt64 : (BpfType)BpfType.Int64;
+        return new BoundUnary(unary.Span, kind, operand, type);
+    }
+
+    /// <summary>
+    /// <c>-N</c> and <c>~N</c> of a literal are literals, typed as the newest bpftrace folds them: <c>-1000</c> is an
+    /// int16, <c>~0</c> the uint64 18446744073709551615 (a <c>~</c> of a literal is never negative); a negation past
+    /// int64's range is its error.
+    /// </summary>
+    private BoundExpression FoldUnary(UnaryExpression unary, BoundIntegerLiteral literal)
+    {
+        var isUnsigned = literal.Type is IntegerType { IsSigned: false };
+        if (unary.Operator is UnaryOperator.BitwiseNot)
+        {
+            var inverted = ~literal.Value;
+            return IntegerLiterals.Bind(unary.Span, inverted, isUnsigned: inverted < 0);
+        }
+        if (isUnsigned && literal.Value != long.MinValue)
+        {
+            _diagnostics.Error(unary.Span, "negative value will underflow");
+            return Error(unary.Span);
+        }
+        // -(2^63) is int64's smallest value; -(int64's smallest) is 2^63, a uint64.
+        var negated = unchecked(-literal.Value);
+        return IntegerLiterals.Bind(unary.Span, negated, isUnsigned: literal.Value == long.MinValue && !isUnsigned);
     }
 
     public BoundExpression BindBinary(BinaryExpression binary)
@@ -345,11 +373,53 @@ internal sealed partial class ExpressionBinder
             ReportInvalidOperands(binary, left, right);
             return Error(binary.Span);
         }
+        if (left.Type is IntegerType l && right.Type is IntegerType r)
+            return BindIntegerBinary(binary, left, l, right, r);
         // Comparisons, && and || are bool, and so is any operator on two bools, as the newest bpftrace types them.
         var unsigned = IsUnsigned64(left.Type) || IsUnsigned64(right.Type);
         var type = IsComparison(binary.Operator) || (left.Type is BoolType && right.Type is BoolType) ? (BpfType)BoolType.Instance
             : unsigned ? BpfType.UInt64 : BpfType.Int64;
         return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, type);
+    }
+
+    /// <summary>
+    /// An operator on two integers, as the newest bpftrace types it (type_resolver.cpp's get_binop_int): a
+    /// non-negative literal first takes the other operand's sign; arithmetic is int64 when an operand is signed or the
+    /// operator is <c>-</c>, else uint64; comparisons are bool, compared in the type that holds both operands (signed
+    /// when either is, past 32 bits int64). An operand that may not keep its value in the type it is computed in gets
+    /// the "being cast" warning, a signed operand of a division or modulo by another type "signed operands".
+    /// </summary>
+    private BoundExpression BindIntegerBinary(BinaryExpression binary, BoundExpression left, IntegerType l, BoundExpression right, IntegerType r)
+    {
+        var op = binary.Operator;
+        if (op is BinaryOperator.LogicalAnd or BinaryOperator.LogicalOr)
+            return new BoundBinary(binary.Span, BoundOperators.Binary(op, l, r), left, right, BoolType.Instance);
+        var (lt, rt) = (l, r);
+        if (l.IsSignFlexible && !r.IsSignFlexible)
+            lt = l with { IsSigned = r.IsSigned, IsSignFlexible = false };
+        else if (r.IsSignFlexible && !l.IsSignFlexible)
+            rt = r with { IsSigned = l.IsSigned, IsSignFlexible = false };
+        IntegerType computedIn;
+        BpfType type;
+        if (IsComparison(op))
+        {
+            computedIn = IntegerPromotion.Promote(l, l.IsSignFlexible, r, r.IsSignFlexible);
+            type = BoolType.Instance;
+        }
+        else
+        {
+            var signed = lt.IsSigned || rt.IsSigned || op == BinaryOperator.Subtract;
+            if (lt != rt && op is BinaryOperator.Divide or BinaryOperator.Modulo && (lt.IsSigned || rt.IsSigned))
+                _diagnostics.ReportSignedOperands(binary.Span, OperatorText(op));
+            computedIn = signed ? BpfType.Int64 : BpfType.UInt64;
+            type = computedIn;
+        }
+        foreach (var (operand, operandType) in new[] { (left, l), (right, r) })
+        {
+            if (operand is not BoundIntegerLiteral && !IntegerPromotion.FitsInto(operandType, operandType.IsSignFlexible, computedIn))
+                _diagnostics.ReportImplicitIntegerCast(operand.Span, operandType.ToString(), computedIn.ToString());
+        }
+        return new BoundBinary(binary.Span, BoundOperators.Binary(op, computedIn.IsSigned), left, right, type);
     }
 
     /// <summary>
@@ -402,6 +472,8 @@ internal sealed partial class ExpressionBinder
             return Error(ternary.Span);
         if (whenTrue.Type is BoolType && whenFalse.Type is BoolType)
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, BoolType.Instance);
+        if (whenTrue.Type is IntegerType left && whenFalse.Type is IntegerType right)
+            return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, PromoteBranches(whenTrue, left, whenFalse, right));
         if (whenTrue.Type.IsInteger && whenFalse.Type.IsInteger)
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, BpfType.Int64);
         if (whenTrue.Type is StringType a && whenFalse.Type is StringType b)
@@ -410,6 +482,22 @@ internal sealed partial class ExpressionBinder
             return BindValueTernary(ternary, condition, whenTrue, whenFalse, x, y);
         _diagnostics.Error(ternary.Span, $"Ternary operator must return the same type: have '{TypeNames.KindOf(whenTrue.Type)}' and '{TypeNames.KindOf(whenFalse.Type)}'");
         return Error(ternary.Span);
+    }
+
+    /// <summary>
+    /// A ternary of two integers has the type holding both, as the newest bpftrace promotes branches (<c>c ? 1 : 2</c>
+    /// is an int8); a branch that may not keep its value in it gets the "being cast" warning.
+    /// </summary>
+    private IntegerType PromoteBranches(BoundExpression whenTrue, IntegerType left, BoundExpression whenFalse, IntegerType right)
+    {
+        var type = IntegerPromotion.Promote(left, left.IsSignFlexible, right, right.IsSignFlexible)
+            with { IsSignFlexible = left.IsSignFlexible && right.IsSignFlexible };
+        foreach (var (branch, branchType) in new[] { (whenTrue, left), (whenFalse, right) })
+        {
+            if (branch is not BoundIntegerLiteral && !IntegerPromotion.FitsInto(branchType, branchType.IsSignFlexible, type))
+                _diagnostics.ReportImplicitIntegerCast(branch.Span, branchType.ToString(), type.ToString());
+        }
+        return type;
     }
 
     private BoundExpression BindCallExpression(CallExpression call)
@@ -527,13 +615,18 @@ internal sealed partial class ExpressionBinder
         if (syntax is { Name: "string", PointerDepth: 0, Of: null })
             return new StringType(_config.MaxStrlen);
         if (syntax.Of is not null)
-            return TypeofType(syntax) is { } of ? _context.StorageType(of) : null;
+            return TypeofType(syntax) switch
+            {
+                IntegerType integer => integer with { IsSignFlexible = false },
+                { } of => _context.StorageType(of),
+                null => null,
+            };
         if (ResolveType(syntax, syntax.Span) is not { } type)
             return null;
         return type.Resolved switch
         {
             CTypes.CPointerType p => new PointerType(p.Target, _probeKind.Context.ReadsUserMemory || p.IsUser),
-            _ => ValueTypeOf(type, false) is IntegerType integer ? _context.StorageType(integer) : null,
+            _ => ValueTypeOf(type, false) as IntegerType,
         };
     }
 

@@ -10,6 +10,8 @@ internal sealed class ProbeScope(IReadOnlyList<ProbeSpec> specs, TracepointForma
     /// <summary>The format of the first attach point when the probe is a tracepoint.</summary>
     public TracepointFormat? TracepointFormat { get; } = tracepointFormat;
     public Dictionary<string, VariableSymbol> Variables { get; } = new(StringComparer.Ordinal);
+    /// <summary>Where the probe starts in the source: it names the probe's variables in <see cref="VariableTypeHints"/>.</summary>
+    public int ProbeStart { get; init; }
     /// <summary>Variables declared by <c>let $x;</c> without a type: the first assignment decides it.</summary>
     public HashSet<VariableSymbol> UntypedVariables { get; } = [];
 

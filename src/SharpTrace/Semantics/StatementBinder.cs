@@ -20,6 +20,7 @@ internal sealed partial class StatementBinder
     private readonly ProbeKind _probeKind;
     private readonly Dictionary<string, VariableSymbol> _variables;
     private readonly HashSet<VariableSymbol> _untypedVariables;
+    private readonly ProbeScope _scope;
 
     public StatementBinder(BindingContext context, ProbeScope scope)
     {
@@ -32,6 +33,7 @@ internal sealed partial class StatementBinder
         _probeKind = scope.Kind;
         _variables = scope.Variables;
         _untypedVariables = scope.UntypedVariables;
+        _scope = scope;
     }
 
     /// <summary>The probe's predicate, an integer.</summary>
@@ -203,22 +205,73 @@ internal sealed partial class StatementBinder
             _diagnostics.Error(value.Span, $"Cannot assign a value of type '{TypeNames.Of(value.Type)}' to a variable");
             return null;
         }
-        var type = value.Type is StringType ? new StringType(_config.MaxStrlen) : value.Type is IntegerType or CValueType ? _context.StorageType(value.Type) : value.Type;
+        // Integers keep their own width (the newest bpftrace's `$a = 1` is an int8), widened by later assignments.
+        var type = value.Type is StringType ? new StringType(_config.MaxStrlen) : value.Type is CValueType ? _context.StorageType(value.Type) : value.Type;
         if (!_variables.TryGetValue(target.Name, out var variable))
-            _variables[target.Name] = variable = new VariableSymbol(target.Name, type);
+            _variables[target.Name] = variable = new VariableSymbol(target.Name, HintedType(target.Name, type));
         else if (_untypedVariables.Remove(variable))
-            variable.Type = type;
-        else if (!IsAssignable(variable.Type, type))
+            variable.Type = HintedType(target.Name, type);
+        else if (!variable.HasDeclaredType && Widened(variable.Type, type) is { } widened)
+        {
+            variable.Type = widened;
+            _context.VariableTypes.Record(_scope.ProbeStart, variable.Name, widened);
+        }
+        if (!IsAssignable(variable.Type, type))
         {
             // bpftrace points at the assignment's '='.
             _diagnostics.ReportVariableTypeMismatch(_context.TokenSpan(target.Span.End, value.Span.Start, "=") ?? span, target.Name,
                 TypeNames.Of(_expressions.MessageType(value.Type)), TypeNames.Of(variable.Type));
             return null;
         }
+        if (ConvertInteger(value, variable.Type, target.Name, _context.TokenSpan(target.Span.End, value.Span.Start, "=") ?? span) is not { } converted)
+            return null;
         variable.IsAssigned = true;
         foreach (var assigned in _assignedInForBodies)
             assigned.Add(variable);
-        return new BoundVariableAssign(span, variable, value);
+        return new BoundVariableAssign(span, variable, converted);
+    }
+
+    /// <summary>A variable's first type in this pass: what it is assigned, widened to what it reached in the last pass.</summary>
+    private BpfType HintedType(string name, BpfType type) =>
+        _context.VariableTypes.Find(_scope.ProbeStart, name) is { } hint && IntegerPromotion.Promote(hint, Flexible(hint), type, Flexible(type)) is not null
+            ? Widened(hint, type) ?? hint
+            : type;
+
+    /// <summary>
+    /// The type that holds both a variable's values so far and <paramref name="value"/> (integers and the integers in
+    /// tuples promoted, strings the longer); null when it is the current one or the two don't meet.
+    /// </summary>
+    private static BpfType? Widened(BpfType current, BpfType value)
+    {
+        if (current is not (IntegerType or TupleType) || IntegerPromotion.Promote(current, Flexible(current), value, Flexible(value)) is not { } promoted)
+            return null;
+        if (promoted is IntegerType integer)
+            promoted = integer with { IsSignFlexible = Flexible(current) && Flexible(value) };
+        return promoted == current && Flexible(promoted) == Flexible(current) ? null : promoted;
+    }
+
+    private static bool Flexible(BpfType type) => type is IntegerType { IsSignFlexible: true };
+
+    /// <summary>
+    /// An integer value written where <paramref name="target"/> is the type: cast to it as the newest bpftrace casts it,
+    /// with its warning when the value may not keep its value ("being cast"), or its type-mismatch error for a literal
+    /// outside the target's range (<c>let $a: uint16 = -1</c>). Other values are returned as they are.
+    /// </summary>
+    private BoundExpression? ConvertInteger(BoundExpression value, BpfType target, string name, TextSpan span)
+    {
+        if (value.Type is not IntegerType source || target is not IntegerType wanted || source == wanted)
+            return value;
+        if (value is BoundIntegerLiteral literal)
+        {
+            if (!IntegerPromotion.Holds(wanted, literal.Value, source.IsSigned))
+            {
+                _diagnostics.ReportVariableTypeMismatch(span, name, TypeNames.Of(source), TypeNames.Of(wanted));
+                return null;
+            }
+        }
+        else if (!IntegerPromotion.FitsInto(source, source.IsSignFlexible, wanted))
+            _diagnostics.ReportImplicitIntegerCast(value.Span, source.ToString(), wanted.ToString());
+        return new BoundCast(value.Span, value, wanted);
     }
 
     private BoundStatement? BindAggregate(MapAccess access, CallExpression call, TextSpan span)
@@ -454,12 +507,12 @@ internal sealed partial class StatementBinder
         {
             var name = new VariableExpression(let.Span, let.Variable);
             if (declared is not null && !_variables.ContainsKey(let.Variable))
-                _variables[let.Variable] = new VariableSymbol(let.Variable, declared) { IsAssigned = false };
+                _variables[let.Variable] = new VariableSymbol(let.Variable, declared) { IsAssigned = false, HasDeclaredType = true };
             return AssignVariable(name, _expressions.BindExpression(let.Value), let.Span);
         }
         if (_variables.ContainsKey(let.Variable))
             return null;
-        var variable = new VariableSymbol(let.Variable, declared ?? BpfType.Int64) { IsAssigned = false };
+        var variable = new VariableSymbol(let.Variable, declared ?? BpfType.Int64) { IsAssigned = false, HasDeclaredType = declared is not null };
         _variables[let.Variable] = variable;
         if (declared is null)
             _untypedVariables.Add(variable);

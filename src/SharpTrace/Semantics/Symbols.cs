@@ -62,6 +62,9 @@ internal sealed class VariableSymbol(string name, BpfType type)
 
     /// <summary>The program takes its address (<c>&amp;$x</c>): it lives in a stack slot, even when an integer.</summary>
     public bool IsAddressTaken { get; set; }
+
+    /// <summary>Declared with a type (<c>let $a: uint16</c>): assignments are cast to it, never widen it.</summary>
+    public bool HasDeclaredType { get; init; }
 }
 
 /// <summary>The kernel storage a map declaration (<c>let @m = lruhash(100);</c>) asks for.</summary>

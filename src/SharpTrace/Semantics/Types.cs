@@ -11,6 +11,9 @@ internal abstract record BpfType : Records.IRecordValueType
     public virtual bool IsInteger => false;
     public virtual bool IsString => false;
 
+    public static readonly IntegerType Int8 = new(1, true);
+    public static readonly IntegerType Int16 = new(2, true);
+    public static readonly IntegerType Int32 = new(4, true);
     public static readonly IntegerType Int64 = new(8, true);
     public static readonly IntegerType UInt64 = new(8, false);
     public static readonly IntegerType UInt32 = new(4, false);
@@ -30,6 +33,16 @@ internal abstract record SelfDecodingType : BpfType
 /// <summary>A signed or unsigned integer of 1, 2, 4 or 8 bytes.</summary>
 internal sealed record IntegerType(int Bytes, bool IsSigned) : BpfType
 {
+    /// <summary>
+    /// A value known not to be negative, from literals only (<c>1</c>, <c>$a = 1</c>): it takes the sign of the
+    /// integer it meets, as the newest bpftrace's "sign flexible" types do, so <c>$a = 1; $a = (uint64)2</c> makes
+    /// <c>$a</c> a uint64 without a warning. Not part of the type's identity.
+    /// </summary>
+    public bool IsSignFlexible { get; init; }
+
+    public bool Equals(IntegerType? other) => other is not null && Bytes == other.Bytes && IsSigned == other.IsSigned;
+    public override int GetHashCode() => HashCode.Combine(Bytes, IsSigned);
+
     public override int Size => Bytes;
     public override bool IsInteger => true;
     public override string ToString() => (IsSigned ? "int" : "uint") + (Bytes * 8);

@@ -26,6 +26,10 @@ internal sealed partial class DiagnosticBag
         Error(span, $"Type mismatch for '{op}': comparing '{left}' with '{right}'");
     public void ReportVariableTypeMismatch(TextSpan span, string variable, string assigned, string existing) =>
         Error(span, $"Type mismatch for {variable}: trying to assign value of type '{assigned}' when variable already contains a value of type '{existing}'");
+    public void ReportImplicitIntegerCast(TextSpan span, string from, string to) =>
+        Warning(span, $"Expression of type: {from} being cast to type: {to}. This may cause unexpected results. Use an explicit cast to suppress this warning.");
+    public void ReportSignedOperands(TextSpan span, string op) =>
+        Warning(span, $"signed operands for '{op}' can lead to undefined behavior (cast to unsigned to silence warning)");
     public void ReportVariableUsedBeforeAssignment(TextSpan span, string variable) =>
         Warning(span, $"Variable used before it was assigned: {variable}");
     public void ReportInvalidCastOperand(TextSpan span, string type) => Error(span, $"Casts are not supported for type: \"{type}\"");

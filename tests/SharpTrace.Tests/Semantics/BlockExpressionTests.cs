@@ -62,7 +62,7 @@ public class BlockExpressionTests
         var (program, diagnostics) = SemanticKit.Bind("BEGIN { { let $a = 1; @i = $a; } { let $a = \"s\"; @s = $a; } $b = 1; if (1) { $b = 2; } @b = $b; }");
 
         Assert.Empty(diagnostics);
-        Assert.Equal(["$a :: int64", "$a :: string", "$b :: int64"],
+        Assert.Equal(["$a :: int8", "$a :: string", "$b :: int8"],
             program!.Probes[0].Variables.Select(v => $"{v.Name} :: {v.Type}").Order(StringComparer.Ordinal));
     }
 

@@ -31,8 +31,8 @@ public class BoolTypeTests
               MapAssign @b
                Binary LogicalOr :: bool
                 Binary Less :: bool
-                 Integer 1 :: int64
-                 Integer 2 :: int64
+                 Integer 1 :: int8
+                 Integer 2 :: int8
                 Unary LogicalNot :: bool
                  VariableRead $t :: bool
 

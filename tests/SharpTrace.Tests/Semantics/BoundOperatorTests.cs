@@ -64,16 +64,19 @@ public class BoundOperatorTests
     [Fact]
     public void BinderPicksTheKindFromTheOperandTypes()
     {
-        // bpftrace 0.17 prints 1 for `(uint64)1 < -1`: an unsigned operand makes the comparison unsigned.
+        // bpftrace 0.17 prints 1 for `(uint64)1 < -1`: an unsigned operand makes the comparison unsigned. The newest
+        // (followed here, docs/differences.md) compares in int64, the type holding both, with its "being cast"
+        // warning over $u, and its >> always shifts in zeros (0.17: the sign, for signed operands).
         var (program, diagnostics) = SemanticKit.Bind(
             """BEGIN { $u = (uint64)1; $s = -1; @a = $u < $s; @b = $s < 1; @c = $s >> 1; @d = $u >> 1; @e = $s / 2; @f = comm == "sh"; }""");
-        Assert.Empty(diagnostics);
+        Assert.Equal(["Expression of type: uint64 being cast to type: int64. This may cause unexpected results. Use an explicit cast to suppress this warning."],
+            diagnostics.Select(d => d.Message));
 
         var kinds = program!.Probes[0].Body.Statements.OfType<BoundMapAssign>()
             .ToDictionary(a => a.Map.Name, a => ((BoundBinary)a.Value).Operator);
-        Assert.Equal(BoundBinaryOperatorKind.LessUnsigned, kinds["@a"]);
+        Assert.Equal(BoundBinaryOperatorKind.LessSigned, kinds["@a"]);
         Assert.Equal(BoundBinaryOperatorKind.LessSigned, kinds["@b"]);
-        Assert.Equal(BoundBinaryOperatorKind.ShiftRightArithmetic, kinds["@c"]);
+        Assert.Equal(BoundBinaryOperatorKind.ShiftRightLogical, kinds["@c"]);
         Assert.Equal(BoundBinaryOperatorKind.ShiftRightLogical, kinds["@d"]);
         Assert.Equal(BoundBinaryOperatorKind.DivideUnsigned, kinds["@e"]);
         Assert.Equal(BoundBinaryOperatorKind.StringEqual, kinds["@f"]);

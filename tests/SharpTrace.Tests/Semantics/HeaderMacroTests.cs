@@ -189,7 +189,7 @@ public class HeaderMacroTests
         Assert.Empty(diagnostics);
         var printed = BoundTreePrinter.Print(program!);
         Assert.Contains("Map @x :: int64", printed, StringComparison.Ordinal);
-        Assert.Contains("Integer 16 :: int64", printed, StringComparison.Ordinal);
+        Assert.Contains("Integer 16 :: int8", printed, StringComparison.Ordinal);
     }
 
     [Fact]

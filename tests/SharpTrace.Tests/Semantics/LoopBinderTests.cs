@@ -23,7 +23,7 @@ public sealed class LoopBinderTests
     [InlineData("BEGIN { @a[1] = avg(1); for ($kv : ⟦@a⟧) { } }", "Loop expression does not support type: avg")]
     [InlineData("BEGIN { @h[1] = hist(1); for ($kv : ⟦@h⟧) { } }", "Loop expression does not support type: hist")]
     [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { printf(\"%d\", ⟦$kv.2⟧); } }", "Invalid tuple index: 2. Found 2 elements in tuple.")]
-    [InlineData("BEGIN { $a = 1; printf(\"%d\", ⟦$a.0⟧); }", "Can not access index 0 on expression of type 'int64'")]
+    [InlineData("BEGIN { $a = 1; printf(\"%d\", ⟦$a.0⟧); }", "Can not access index 0 on expression of type 'int8'")]
     [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { $kv ⟦=⟧ 3; } }", "Type mismatch for $kv: trying to assign value of type 'int64' when variable already contains a value of type '(int64,int64)'")]
     [InlineData("BEGIN { for ($i : 0..⟦\"a\"⟧) { } }", "Loop range requires an integer, got 'string[2]'")]
     // bpf_loop runs at most 2^23 iterations and none beyond: a longer constant range is an error, not a silent no-op.

@@ -52,39 +52,40 @@ public sealed class MacroExpansionTests
              Variable $a :: int64
              Block
               Printf #0
-               Integer 1 :: int64
-               Integer 1 :: int64
+               Integer 1 :: int8
+               Integer 1 :: int8
               VariableAssign $a
-               Integer 10 :: int64
+               Cast :: int64
+                Integer 10 :: int8
               Printf #1
                Binary Add :: int64
                 VariableRead $a :: int64
-                Integer 1 :: int64
+                Integer 1 :: int8
                Binary Add :: int64
                 Binary Add :: int64
-                 Integer 1 :: int64
-                 Integer 1 :: int64
-                Integer 1 :: int64
+                 Integer 1 :: int8
+                 Integer 1 :: int8
+                Integer 1 :: int8
               MapAssign @b
-               Integer 5 :: int64
+               Integer 5 :: int8
               Block
                VariableAssign $a
                 Binary Add :: int64
                  VariableRead $a :: int64
-                 Integer 1 :: int64
+                 Integer 1 :: int8
                MapAssign @b
                 Binary Add :: int64
                  MapRead @b :: int64
-                 Integer 1 :: int64
+                 Integer 1 :: int8
               Printf #2
                Binary Add :: int64
                 VariableRead $a :: int64
                 MapRead @b :: int64
                Binary Add :: int64
                 Binary Add :: int64
-                 Integer 1 :: int64
-                 Integer 1 :: int64
-                Integer 1 :: int64
+                 Integer 1 :: int8
+                 Integer 1 :: int8
+                Integer 1 :: int8
 
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
     }

@@ -68,14 +68,14 @@ public class PointerTypeTests
                Binary Add :: struct node *
                 VariableRead $p :: struct node *
                 Binary Multiply :: int64
-                 Integer 2 :: int64
+                 Integer 2 :: int8
                  Integer 32 :: int64
             """, dump);
         Assert.Contains("""
               VariableAssign $r
                Binary Add :: struct node *
                 Binary Multiply :: int64
-                 Integer 1 :: int64
+                 Integer 1 :: int8
                  Integer 32 :: int64
                 VariableRead $p :: struct node *
             """, dump);
@@ -86,7 +86,7 @@ public class PointerTypeTests
                Binary Add :: void *
                 Cast :: void *
                  Builtin arg1 :: uint64
-                Integer 3 :: int64
+                Integer 3 :: int8
             """, dump);
     }
 
@@ -102,7 +102,7 @@ public class PointerTypeTests
                Binary Add :: int *
                 VariableRead $p :: int *
                 Binary Multiply :: int64
-                 Integer 1 :: int64
+                 Integer 1 :: int8
                  Integer 4 :: int64
             """, dump);
     }
@@ -118,7 +118,7 @@ public class PointerTypeTests
                 Binary Add :: int *
                  VariableRead $p :: int *
                  Binary Multiply :: int64
-                  VariableRead $i :: int64
+                  VariableRead $i :: int8
                   Integer 4 :: int64
             """, dump);
     }
@@ -148,8 +148,8 @@ public class PointerTypeTests
     [Theory]
     // get_binop_ptr: two pointers only compare; an integer minus a pointer, and any other operator, do not apply.
     [InlineData("$p - $p", "The - operator can not be used on expressions of types int *, int *")]
-    [InlineData("1 - $p", "The - operator can not be used on expressions of types int64, int *")]
-    [InlineData("$p * 2", "The * operator can not be used on expressions of types int *, int64")]
+    [InlineData("1 - $p", "The - operator can not be used on expressions of types int8, int *")]
+    [InlineData("$p * 2", "The * operator can not be used on expressions of types int *, int8")]
     [InlineData("$p + \"a\"", "The + operator can not be used on expressions of types int *, string[2]")]
     // The Unop rule: only '*' and '!' apply to a pointer.
     [InlineData("-$p", "The - operator can not be used on expressions of type 'int *'")]
@@ -184,12 +184,12 @@ public class PointerTypeTests
         Assert.Contains("Variable $q :: int *\n", dump);
         Assert.Contains("""
               MapAssign @z
-               Integer 32 :: uint64
+               Integer 32 :: int8
             """, dump);
         Assert.Contains("""
               MapAssign @w
                Cast :: uint8
-                Integer 300 :: int64
+                Integer 300 :: int16
             """, dump);
         Assert.Contains("Map @b :: bool\n", dump);
     }

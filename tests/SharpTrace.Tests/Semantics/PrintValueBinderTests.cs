@@ -11,10 +11,10 @@ namespace SharpTrace.Tests.Semantics;
 public class PrintValueBinderTests
 {
     [Theory]
-    [InlineData("BEGIN { print(1); }", "int64")]
+    [InlineData("BEGIN { print(1); }", "int8")]
     [InlineData("BEGIN { print((int8)-3); }", "int8")]
     [InlineData("BEGIN { print(\"hi\"); }", "string")]
-    [InlineData("BEGIN { print((1, \"a\")); }", "(int64,string)")]
+    [InlineData("BEGIN { print((1, \"a\")); }", "(int8,string)")]
     [InlineData("BEGIN { print(comm); }", "string")]
     [InlineData("BEGIN { @m[1] = 5; print(@m[1]); }", "int64")]
     [InlineData("BEGIN { print(kstack); }", "kstack")]

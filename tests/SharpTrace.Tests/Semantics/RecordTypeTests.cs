@@ -24,18 +24,18 @@ public class RecordTypeTests
     {
         var dump = Types("""BEGIN { $a = (color = "green", size = 2); @s = $a.size; @r[$a] = (n = (1, "x"), m = $a); }""");
 
-        Assert.Contains("Variable $a :: record { .color = string, .size = int64 }\n", dump);
+        Assert.Contains("Variable $a :: record { .color = string, .size = int8 }\n", dump);
         Assert.Contains("Map @r[record { .color = string, .size = int64 }] :: record { .n = (int64,string), .m = record { .color = string, .size = int64 } }\n", dump);
         Assert.Contains("""
               MapAssign @s
-               RecordField .size :: int64
-                VariableRead $a :: record { .color = string, .size = int64 }
+               RecordField .size :: int8
+                VariableRead $a :: record { .color = string, .size = int8 }
             """, dump);
         Assert.Contains("""
               VariableAssign $a
-               Record :: record { .color = string, .size = int64 }
+               Record :: record { .color = string, .size = int8 }
                 String "green" :: string
-                Integer 2 :: int64
+                Integer 2 :: int8
             """, dump);
     }
 
@@ -43,7 +43,7 @@ public class RecordTypeTests
     // type_resolver.cpp's FieldAccess rule and parser.cpp's named argument list.
     [InlineData("BEGIN { $a = (x = 1); @r = $a.y; }", "Record does not contain a field named 'y'")]
     [InlineData("BEGIN { @r = (x = 1, x = 2); }", "Named argument list already contains name: x")]
-    [InlineData("BEGIN { $a = (x = 1); @r = $a.0; }", "Can not access index 0 on expression of type 'record { .x = int64 }'")]
+    [InlineData("BEGIN { $a = (x = 1); @r = $a.0; }", "Can not access index 0 on expression of type 'record { .x = int8 }'")]
     public void RecordMisusesAreReportedInTheReferencesWords(string script, string message)
     {
         Assert.Equal([message], SemanticKit.Bind(script).Diagnostics.Select(d => d.Message));
@@ -63,10 +63,10 @@ public class RecordTypeTests
             }
             """);
 
-        Assert.Contains("Variable $t :: record { .a = int64, .b = int64 }\n", dump);
+        Assert.Contains("Variable $t :: record { .a = int8, .b = int8 }\n", dump);
         Assert.Contains("Map @t :: record { .a = int64, .b = string }\n", dump);
         Assert.Contains("Map @k[record { .a = int64, .b = int64, .c = string }] :: int64\n", dump);
-        Assert.Contains("Variable $n :: record { .a = int64, .b = record { .x = int64, .y = int64 } }\n", dump);
+        Assert.Contains("Variable $n :: record { .a = int8, .b = record { .x = int8, .y = int8 } }\n", dump);
     }
 
     [Fact]
@@ -82,11 +82,11 @@ public class RecordTypeTests
     [Theory]
     // type_checker.cpp: "Different field names should cause error", and a field of another type.
     [InlineData("BEGIN { $t = (a = 1, b = 2); $t = (a = 3, c = 4); }",
-        "Type mismatch for $t: trying to assign value of type 'record { .a = int64, .c = int64 }' when variable already contains a value of type 'record { .a = int64, .b = int64 }'")]
+        "Type mismatch for $t: trying to assign value of type 'record { .a = int64, .c = int64 }' when variable already contains a value of type 'record { .a = int8, .b = int8 }'")]
     [InlineData("BEGIN { $t = (a = 1, b = 2); $t = (b = \"x\", a = 3); }",
-        "Type mismatch for $t: trying to assign value of type 'record { .b = string[64], .a = int64 }' when variable already contains a value of type 'record { .a = int64, .b = int64 }'")]
+        "Type mismatch for $t: trying to assign value of type 'record { .b = string[64], .a = int64 }' when variable already contains a value of type 'record { .a = int8, .b = int8 }'")]
     [InlineData("BEGIN { $t = (a = 1, b = 2); $t = (a = 3); }",
-        "Type mismatch for $t: trying to assign value of type 'record { .a = int64 }' when variable already contains a value of type 'record { .a = int64, .b = int64 }'")]
+        "Type mismatch for $t: trying to assign value of type 'record { .a = int64 }' when variable already contains a value of type 'record { .a = int8, .b = int8 }'")]
     public void ARecordWithOtherFieldsIsATypeMismatch(string script, string message)
     {
         Assert.Equal([message], SemanticKit.Bind(script).Diagnostics.Where(d => d.IsError).Select(d => d.Message));

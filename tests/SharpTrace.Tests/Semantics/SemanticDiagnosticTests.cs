@@ -16,7 +16,7 @@ public class SemanticDiagnosticTests
     [InlineData("BEGIN { @x = count(); ⟦@x⟧ = sum(1); }", "Type mismatch for @x: trying to assign value of type 'sum' when map already contains a value of type 'count'")]
     [InlineData("BEGIN { @x = 1; } END { ⟦@x⟧ = \"a\"; }", "Type mismatch for @x: trying to assign value of type 'string[2]' when map already contains a value of type 'int64'")]
     [InlineData("BEGIN { @x[pid] = 1; ⟦@x⟧ = 1; }", "Argument mismatch for @x: trying to access with arguments: [] when map expects arguments: [unsigned int64]")]
-    [InlineData("BEGIN { $x = 1; $x ⟦=⟧ \"a\"; }", "Type mismatch for $x: trying to assign value of type 'string[2]' when variable already contains a value of type 'int64'")]
+    [InlineData("BEGIN { $x = 1; $x ⟦=⟧ \"a\"; }", "Type mismatch for $x: trying to assign value of type 'string[2]' when variable already contains a value of type 'int8'")]
     [InlineData("struct Foo { int a; } BEGIN { $f = (struct Foo *)0; $f ⟦=⟧ 1; }", "Type mismatch for $f: trying to assign value of type 'int64' when variable already contains a value of type 'struct Foo *'")]
     [InlineData("BEGIN { printf(\"%d\\n\", ⟦$y⟧); }", "Undefined or undeclared variable: $y")]
     [InlineData("BEGIN { @x = ⟦$y⟧ + 1; }", "Undefined or undeclared variable: $y")]
@@ -57,9 +57,9 @@ public class SemanticDiagnosticTests
     [InlineData("BEGIN { @x = ⟦uid⟧(1); }", "Unknown function: uid")]
     [InlineData("BEGIN { @x = ⟦nope⟧; }", "Unknown identifier: 'nope'")]
     // Operators
-    [InlineData("BEGIN { @x = ⟦1 + \"a\"⟧; }", "Type mismatch for '+': comparing 'int64' with 'string[2]'")]
-    [InlineData("BEGIN { @x = ⟦1 << \"a\"⟧; }", "Type mismatch for '<<': comparing 'int64' with 'string[2]'")]
-    [InlineData("BEGIN { @x = str(⟦\"a\" + 1⟧); }", "Type mismatch for '+': comparing 'string[2]' with 'int64'")]
+    [InlineData("BEGIN { @x = ⟦1 + \"a\"⟧; }", "Type mismatch for '+': comparing 'int8' with 'string[2]'")]
+    [InlineData("BEGIN { @x = ⟦1 << \"a\"⟧; }", "Type mismatch for '<<': comparing 'int8' with 'string[2]'")]
+    [InlineData("BEGIN { @x = str(⟦\"a\" + 1⟧); }", "Type mismatch for '+': comparing 'string[2]' with 'int8'")]
     [InlineData("BEGIN { @x = \"a\" ⟦-⟧ \"b\"; }", "The - operator can not be used on expressions of types string[2], string[2]")]
     [InlineData("BEGIN { @x = comm ⟦<⟧ \"a\"; }", "The < operator can not be used on expressions of types string[16], string[2]")]
     [InlineData("BEGIN { @x = curtask ⟦+⟧ \"a\"; }", "The + operator can not be used on expressions of types struct task_struct *, string[2]")]
@@ -82,7 +82,7 @@ public class SemanticDiagnosticTests
     [InlineData("BEGIN { @x = ⟦curtask->se.nope⟧; }", "Struct/union of type 'struct sched_entity' does not contain a field named 'nope'")]
     [InlineData("BEGIN { @x = ⟦curtask->thread_info.nope⟧; }", "Struct/union of type 'struct thread_info' does not contain a field named 'nope'")]
     [InlineData("struct Foo { int a; } BEGIN { @x = ⟦((struct Foo *)0)->b⟧; }", "Struct/union of type 'struct Foo' does not contain a field named 'b'")]
-    [InlineData("BEGIN { $x = 1; @x = ⟦$x.a⟧; }", "Can not access field 'a' on expression of type 'int64'")]
+    [InlineData("BEGIN { $x = 1; @x = ⟦$x.a⟧; }", "Can not access field 'a' on expression of type 'int8'")]
     [InlineData("BEGIN { @x = ⟦curtask->comm[16]⟧; }", "the index 16 is out of bounds for array of size 16")]
     [InlineData("BEGIN { @x = ⟦pid[1]⟧; }", "The array index operator [] can only be used on arrays, pointers, and tuples, found unsigned int32.")]
     [InlineData("BEGIN { @x = ⟦curtask->cpus_mask.bits[5]⟧; }", "the index 5 is out of bounds for array of size 4")]
@@ -102,7 +102,7 @@ public class SemanticDiagnosticTests
     [InlineData("BEGIN { @x = ⟦1 ? comm : 2⟧; @y = ⟦\"a\"⟧ ? 1 : 2; }", "Ternary operator must return the same type: have 'string' and 'integer'", "Invalid condition in ternary: string")]
     // 0.17 names char * "int8" and the type of an int64 variable behind -> "unsigned int64".
     [InlineData("tracepoint:syscalls:sys_enter_openat { @x = ⟦args->filename->x⟧; }", "Can not access field 'x' on expression of type 'char *'")]
-    [InlineData("BEGIN { $x = 1; @x = ⟦$x->a⟧; }", "Can not access field 'a' on expression of type 'int64'")]
+    [InlineData("BEGIN { $x = 1; @x = ⟦$x->a⟧; }", "Can not access field 'a' on expression of type 'int8'")]
     [InlineData("BEGIN { @x = ⟦curtask->pid->x⟧; }", "Can not access field 'x' on expression of type 'int32'")]
     // 0.17 adds "Undefined map: @x" and "Invalid expression for assignment: none" after the first error.
     [InlineData("BEGIN { @x = @y; }", "")]
@@ -110,7 +110,7 @@ public class SemanticDiagnosticTests
     [InlineData("BEGIN { @x = ⟦offsetof(struct task_struct, nope)⟧; }", "Struct/union of type 'struct task_struct' does not contain a field named 'nope'")]
     [InlineData("BEGIN { @x = ⟦offsetof(struct task_struct, se.nope)⟧; }", "Struct/union of type 'struct sched_entity' does not contain a field named 'nope'")]
     [InlineData("BEGIN { @x = ⟦offsetof(struct nope, a)⟧; }", "Unknown struct/union: 'struct nope'")]
-    [InlineData("BEGIN { $x = 1; @x = ⟦offsetof($x, a)⟧; }", "offsetof() needs a struct or union, not 'int64'")]
+    [InlineData("BEGIN { $x = 1; @x = ⟦offsetof($x, a)⟧; }", "offsetof() needs a struct or union, not 'int8'")]
     // Declared but never defined.
     [InlineData("BEGIN { @x = ⟦((struct nope_fwd *)0)->a⟧; }", "Unknown struct/union: 'struct nope_fwd'")]
     [InlineData("BEGIN { @x = ⟦*⟧(struct nope_fwd *)0; }", "The dereference operator can not be used on expressions of type 'struct nope_fwd *'")]

@@ -34,7 +34,7 @@ public class StructValueTests
              Block
               VariableAssign $r
                Cast :: struct rec *
-                Integer 0 :: int64
+                Integer 0 :: int8
               VariableAssign $v
                MemoryRead +0 kernel :: struct rec
                 VariableRead $r :: struct rec *
@@ -61,15 +61,15 @@ public class StructValueTests
                  StoredMember +8 :: struct point
                   StoredMember +12 :: struct point[2]
                    MapRead @m :: struct rec
-                    Integer 1 :: int64
+                    Integer 1 :: int8
                 StoredMember +4 :: int16
                  VariableRead $a :: short int[4]
                 StoredMember +0 :: int32
                  StoredMember +0 :: struct point
                   StoredMember +12 :: struct point[2]
                    TupleElement .1 :: struct rec
-                    Tuple :: (int64,struct rec)
-                     Integer 1 :: int64
+                    Tuple :: (int8,struct rec)
+                     Integer 1 :: int8
                      VariableRead $v :: struct rec
 
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
@@ -88,23 +88,23 @@ public class StructValueTests
                 ArrayElement [4] kernel :: int16
                  MemoryRead +4 kernel :: short int[4]
                   VariableRead $r :: struct rec *
-                 VariableRead $i :: int64
+                 VariableRead $i :: int8
                 ArrayElement [4] copy :: int16
                  StoredMember +4 :: short int[4]
                   VariableRead $v :: struct rec
                  Binary Add :: int64
-                  VariableRead $i :: int64
-                  Integer 1 :: int64
+                  VariableRead $i :: int8
+                  Integer 1 :: int8
                 MemoryRead +4 kernel :: int32
                  ArrayElement [2] kernel :: struct point
                   MemoryRead +12 kernel :: struct point[2]
                    VariableRead $r :: struct rec *
-                  VariableRead $i :: int64
+                  VariableRead $i :: int8
                 StoredMember +0 :: int32
                  ArrayElement [2] copy :: struct point
                   StoredMember +12 :: struct point[2]
                    VariableRead $v :: struct rec
-                  VariableRead $i :: int64
+                  VariableRead $i :: int8
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
     }
 
@@ -147,7 +147,7 @@ public class StructValueTests
                  VariableRead $a :: uint8[4]
                  Cast :: uint8[4]
                   Cast :: uint32
-                   Integer 8 :: int64
+                   Integer 8 :: int8
                 ArrayComparison != :: bool
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
     }
@@ -211,7 +211,7 @@ public class StructValueTests
     [InlineData("BEGIN { @x = ⟦(uint8[16])⟧(uint64)1; }", "Cannot cast from \"unsigned int64\" to \"uint8[16]\"")]
     [InlineData("BEGIN { @x = ⟦(int32[])⟧(int16)1; }", "Cannot determine array size: the element size is incompatible with the cast integer size")]
     [InlineData("BEGIN { @x = ⟦(uint8[2])⟧\"abc\"; }", "Cannot cast from \"string[4]\" to \"uint8[2]\"")]
-    [InlineData("BEGIN { @x = ⟦(bool[64])⟧1; }", "Cannot cast from \"int64\" to \"bool[64]\"")]
+    [InlineData("BEGIN { @x = ⟦(bool[64])⟧1; }", "Cannot cast from \"int8\" to \"bool[64]\"")]
     [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦(uint32)⟧$r->s; }", "Cannot cast from \"short int[4]\" to \"uint32\"")]
     [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦$r->s < $r->s⟧; }", "The < operator cannot be used on arrays.")]
     [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦$r->s == $r->p⟧; }", "Only arrays of same size support comparison operators.")]

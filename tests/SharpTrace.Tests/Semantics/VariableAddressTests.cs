@@ -17,11 +17,11 @@ public class VariableAddressTests
     {
         var dump = Types("BEGIN { $a = 1; $b = &$a; @c = &$a; $s = \"hello\"; $t = (int8 *)&$s; $u = *&$a; }");
 
-        Assert.Contains("Variable $b :: int64 *\n", dump);
-        Assert.Contains("Map @c :: int64 *\n", dump);
-        Assert.Contains("   VariableAddress $a :: int64 *\n", dump);
+        Assert.Contains("Variable $b :: int8 *\n", dump);
+        Assert.Contains("Map @c :: int8 *\n", dump);
+        Assert.Contains("   VariableAddress $a :: int8 *\n", dump);
         Assert.Contains("Variable $t :: int8 *\n", dump.Replace("signed char *", "int8 *", StringComparison.Ordinal));
-        Assert.Contains("Variable $u :: int64\n", dump);
+        Assert.Contains("Variable $u :: int8\n", dump);
     }
 
     [Fact]

@@ -73,20 +73,21 @@ public sealed class WhileUnrollBinderTests
              Variable $i :: int64
              Block
               VariableAssign $i
-               Integer 0 :: int64
+               Cast :: int64
+                Integer 0 :: int8
               While
                Binary Less :: bool
                 VariableRead $i :: int64
-                Integer 3 :: int64
+                Integer 3 :: int8
                Block
                 VariableAssign $i
                  Binary Add :: int64
                   VariableRead $i :: int64
-                  Integer 1 :: int64
+                  Integer 1 :: int8
               Unroll 2
                Block
                 MapAssign @u
-                 Integer 1 :: int64
+                 Integer 1 :: int8
 
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
     }
