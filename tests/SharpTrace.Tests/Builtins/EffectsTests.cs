@@ -104,7 +104,7 @@ public class EffectsTests
     [InlineData("BEGIN { $x = ⟦path()⟧; }", true, "path() requires at least one argument (0 provided)")]
     [InlineData("fentry:vfs_open { $x = ⟦path(args.path, $y)⟧; }", true, "path: invalid size value, need non-negative literal")]
     // path() runs in iter probes now: the newest bpftrace's type check remains (fentry itself fails when the run starts).
-    [InlineData("fentry:vfs_open { $x = ⟦path(0)⟧; }", true, "path() only supports pointer or C type argument (int64 provided)")]
+    [InlineData("fentry:vfs_open { $x = ⟦path(0)⟧; }", true, "path() only supports pointer or C type argument (int8 provided)")]
     [InlineData("""BEGIN { $x = ⟦skboutput("a", 1, 2)⟧; }""", true, "skboutput() requires 4 arguments (3 provided)")]
     [InlineData("""BEGIN { $x = ⟦skboutput("a", 1, 2, 0)⟧; }""", true, "skboutput() is not available here: bpf_skb_output needs the sk_buff of an fentry or fexit program, which this kernel refuses (BPF trampolines are refused)")]
     [InlineData("""BEGIN { $x = ⟦write_user(1, 2, 3)⟧; }""", false, "write_user() is unsafe. To use you need the --unsafe flag")]

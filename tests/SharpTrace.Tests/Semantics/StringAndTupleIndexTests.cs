@@ -23,7 +23,7 @@ public class StringAndTupleIndexTests
               MapAssign @b
                ArrayElement [64] copy :: int8
                 VariableRead $x :: string
-                VariableRead $i :: int64
+                VariableRead $i :: int8
               MapAssign @c
                StoredMember +1 :: int8
                 Builtin comm :: string
@@ -49,7 +49,7 @@ public class StringAndTupleIndexTests
                ArrayElement [8] kernel :: int8
                 MemoryRead +4 kernel :: string
                  VariableRead $p :: struct s *
-                VariableRead $i :: int64
+                VariableRead $i :: int8
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
     }
 
@@ -62,14 +62,14 @@ public class StringAndTupleIndexTests
 
         Assert.Contains("""
               MapAssign @f
-               TupleElement .0 :: int64
-                VariableRead $t :: (int64,string)
+               TupleElement .0 :: int8
+                VariableRead $t :: (int8,string)
               MapAssign @g
                TupleElement .1 :: string
-                VariableRead $t :: (int64,string)
+                VariableRead $t :: (int8,string)
               MapAssign @h
-               TupleElement .0 :: int64
-                Tuple :: (int64,string)
+               TupleElement .0 :: int8
+                Tuple :: (int8,string)
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
     }
 

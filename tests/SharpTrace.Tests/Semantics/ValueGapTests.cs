@@ -82,18 +82,18 @@ public class ValueGapTests
 
     [Theory]
     // The newest bpftrace's type checker (IsCompatible, then the operator) words them so.
-    [InlineData("BEGIN { $a = (1, true); $b = (2, false, 3); @x = ⟦$a == $b⟧; }", "Type mismatch for '==': comparing (int64,bool) with (int64,bool,int64)")]
-    [InlineData("""BEGIN { $a = (1, true, "bye"); $b = (2, "bye", false); @x = ⟦$a != $b⟧; }""", "Type mismatch for '!=': comparing (int64,bool,string[4]) with (int64,string[4],bool)")]
-    [InlineData("BEGIN { $a = (a = 1); @x = ⟦$a == (b = 1)⟧; }", "Type mismatch for '==': comparing record { .a = int64 } with record { .b = int64 }")]
-    [InlineData("BEGIN { $a = (1, 2); @x = ⟦$a == (a = 1, b = 2)⟧; }", "Type mismatch for '==': comparing (int64,int64) with record { .a = int64, .b = int64 }")]
-    [InlineData("BEGIN { $a = (2, (int8[2])(int16)1); $b = (2, (int8[8])1); @x = ⟦$a == $b⟧; }", "Type mismatch for '==': comparing (int64,int8[2]) with (int64,int8[8])")]
-    [InlineData("BEGIN { $a = (1, 2); @x = ⟦$a == 1⟧; }", "Type mismatch for '==': comparing (int64,int64) with int64")]
+    [InlineData("BEGIN { $a = (1, true); $b = (2, false, 3); @x = ⟦$a == $b⟧; }", "Type mismatch for '==': comparing (int8,bool) with (int8,bool,int8)")]
+    [InlineData("""BEGIN { $a = (1, true, "bye"); $b = (2, "bye", false); @x = ⟦$a != $b⟧; }""", "Type mismatch for '!=': comparing (int8,bool,string[4]) with (int8,string[4],bool)")]
+    [InlineData("BEGIN { $a = (a = 1); @x = ⟦$a == (b = 1)⟧; }", "Type mismatch for '==': comparing record { .a = int8 } with record { .b = int8 }")]
+    [InlineData("BEGIN { $a = (1, 2); @x = ⟦$a == (a = 1, b = 2)⟧; }", "Type mismatch for '==': comparing (int8,int8) with record { .a = int8, .b = int8 }")]
+    [InlineData("BEGIN { $a = (2, (int8[2])(int16)1); $b = (2, (int8[8])1); @x = ⟦$a == $b⟧; }", "Type mismatch for '==': comparing (int8,int8[2]) with (int8,int8[8])")]
+    [InlineData("BEGIN { $a = (1, 2); @x = ⟦$a == 1⟧; }", "Type mismatch for '==': comparing (int8,int8) with int8")]
     public void IncompatibleTuplesAreATypeMismatch(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
 
     [Theory]
-    [InlineData("""BEGIN { $a = (1, "hello", true); $b = (2, "bye", false); @x = $a ⟦<⟧ $b; }""", "The < operator can not be used on expressions of types (int64,string[6],bool), (int64,string[4],bool)")]
-    [InlineData("BEGIN { $a = (1, 2); @x = $a ⟦+⟧ $a; }", "The + operator can not be used on expressions of types (int64,int64), (int64,int64)")]
+    [InlineData("""BEGIN { $a = (1, "hello", true); $b = (2, "bye", false); @x = $a ⟦<⟧ $b; }""", "The < operator can not be used on expressions of types (int8,string[6],bool), (int8,string[4],bool)")]
+    [InlineData("BEGIN { $a = (1, 2); @x = $a ⟦+⟧ $a; }", "The + operator can not be used on expressions of types (int8,int8), (int8,int8)")]
     public void OtherOperatorsOnTuplesAreRefused(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
 
