@@ -109,6 +109,8 @@ public class EffectsTests
     [InlineData("""BEGIN { $x = ⟦skboutput("a", 1, 2, 0)⟧; }""", true, "skboutput() is not available here: bpf_skb_output needs the sk_buff of an fentry or fexit program, which this kernel refuses (BPF trampolines are refused)")]
     [InlineData("""BEGIN { $x = ⟦write_user(1, 2, 3)⟧; }""", false, "write_user() is unsafe. To use you need the --unsafe flag")]
     [InlineData("""BEGIN { $x = ⟦write_user(1, 2, 3)⟧; }""", true, "write_user() is not available here: this kernel refuses programs that call bpf_probe_write_user")]
+    [InlineData("BEGIN { ⟦unwatch(1)⟧; }", false, "unwatch() is not available: it removes the watchpoints of asyncwatchpoint probes, which the newest bpftrace removed (a watchpoint probe watches until the run ends)")]
+    [InlineData("BEGIN { ⟦unwatch()⟧; }", false, "unwatch() requires one argument (0 provided)")]
     public void RefusedBuiltinsSayWhy(string annotated, bool @unsafe, string message) =>
         SemanticKit.AssertDiagnostics(annotated, @unsafe ? Unsafe : new ProgramConfig(), message);
 }
