@@ -9,8 +9,8 @@ using SharpTrace.Builtins;
 namespace SharpTrace.Builtins;
 
 /// <summary>
-/// <c>strcontains(haystack, needle)</c>: 1 when <c>needle</c> occurs in <c>haystack</c> (an empty needle always does),
-/// 0 otherwise. The newest bpftrace types it bool; until this build has booleans it is an int64 here.
+/// <c>strcontains(haystack, needle)</c>: true when <c>needle</c> occurs in <c>haystack</c> (an empty needle always does),
+/// false otherwise: a bool, as the newest bpftrace types it (bpftrace 0.17: an int64 1/0).
 /// </summary>
 internal sealed class Strcontains : BuiltinFunction
 {

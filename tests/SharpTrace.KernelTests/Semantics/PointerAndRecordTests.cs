@@ -14,24 +14,9 @@ public sealed class PointerAndRecordTests : KernelTest
 {
     private static readonly TimeSpan Bound = TracerProcess.DefaultTimeout;
 
-    private const string Structs = """
-        struct point { int x; int y; }
-        struct node { long id; struct point pos; int values[4]; struct node *next; }
+    private static string Visit(string body) => PointerTarget.Visit(body);
 
-        """;
-
-    private static string Visit(string body) =>
-        Structs + $"uprobe:{TestPrograms.PathOf("pointer_target")}:visit {{\n" + body + "\n  exit();\n}\n";
-
-    private static async Task<RunResult> TraceVisitAsync(TracerProcess tool)
-    {
-        using (tool)
-        {
-            await tool.WaitForAttachedAsync(Bound);
-            await TestPrograms.RunAsync("pointer_target");
-            return await tool.WaitForExitAsync(Bound);
-        }
-    }
+    private static Task<RunResult> TraceVisitAsync(TracerProcess tool) => PointerTarget.TraceVisitAsync(tool);
 
     [Fact]
     public async Task PointerArithmeticDereferencesAndIndexingMatchBpftrace()
