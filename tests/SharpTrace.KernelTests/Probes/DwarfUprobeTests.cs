@@ -220,6 +220,9 @@ public sealed class DwarfUprobeTests : KernelTest
         var without = await SharpTraceRun.RunAsync(["-e", script]);
         var result = await TraceOneRunAsync(SharpTraceRun.Start(["--debuginfo", "./external_debug", "-e", script]), stripped.Binary);
         var listing = await SharpTraceRun.RunAsync(["-lv", $"uprobe:{stripped.Binary}:dwarf_scalars", "--debuginfo=/nonexistent:+external_debug"]);
+        // An absolute directory serves the run's stack symbols too: the stripped binary names no function itself.
+        var stack = await TraceOneRunAsync(SharpTraceRun.Start(["--debuginfo", external, "-e",
+            $"uprobe:{stripped.Binary}:dwarf_pointers {{ print(ustack(2)); exit(); }}"]), stripped.Binary, lingerMilliseconds: 2000);
 
         // Without it, the stripped binary has no symbol dwarf_scalars; with it, the first call's n = i + 7 and neg = -1 (dwarf_args.c).
         Assert.Equal(1, without.ExitCode);
@@ -227,6 +230,8 @@ public sealed class DwarfUprobeTests : KernelTest
         Assert.Equal((0, "7\n-1\n"), (result.ExitCode, result.Stdout));
         Assert.Equal((0, $"uprobe:{stripped.Binary}:dwarf_scalars\n    int n\n    unsigned char c\n    short int s\n    long int l\n    long long unsigned int u\n    int neg\n"),
             (listing.ExitCode, listing.Stdout));
+        Assert.Equal(0, stack.ExitCode);
+        Assert.StartsWith("\n        dwarf_pointers+0\n        main+", stack.Stdout);
     }
 
     /// <summary>Starts tracing, runs the program once when attached, and waits for the tracer to exit by itself.</summary>
