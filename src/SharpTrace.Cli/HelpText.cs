@@ -76,7 +76,7 @@ internal static class HelpText
             -I DIR         add the directory to the include search path
             --include FILE add an #include file before the program (its #define integer macros are read)
             --debuginfo DIR[:DIR]
-                           ignored with a warning (debug files: standard places only)
+                           add directories to the debug info search path
             --traceable-functions FILE
                            ignored with a warning (for kprobes, which this kernel cannot attach)
 

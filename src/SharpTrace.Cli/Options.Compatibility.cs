@@ -22,7 +22,6 @@ internal sealed record CompatibilityOptions
     public bool UsdtFileActivation { get; init; }
     public bool VerifyLlvmIr { get; init; }
     public IReadOnlyList<string> NoFeatures { get; init; } = [];
-    public IReadOnlyList<string> DebugInfoDirectories { get; init; } = [];
     public IReadOnlyList<string> DwarfPids { get; init; } = [];
     public string? TraceableFunctions { get; init; }
     public string? EmitElf { get; init; }
@@ -46,8 +45,6 @@ internal sealed record CompatibilityOptions
     {
         get
         {
-            if (DebugInfoDirectories.Count > 0)
-                yield return "--debuginfo is ignored: separate debug files are looked for in the standard places only (by build-id under /usr/lib/debug, by .gnu_debuglink)";
             if (DwarfPids.Count > 0)
                 yield return "--dwarf-pid is ignored: sharptrace has no DWARF unwinder";
             if (TraceableFunctions is not null)
@@ -62,7 +59,6 @@ internal sealed partial class CommandLineOptions
     private readonly Option<bool> _usdtFileActivation = new("--usdt-file-activation") { Description = "Activate USDT semaphores by file path (accepted; the default: the kernel raises them in every process)" };
     private readonly Option<string[]> _noFeature = new("--no-feature") { Description = "Disable detected features (accepted; none is used)", HelpName = "feature" };
     private readonly Option<bool> _verifyLlvmIr = new("--verify-llvm-ir") { Description = "Check the LLVM IR (accepted; there is none)" };
-    private readonly Option<string[]> _debugInfo = new("--debuginfo") { Description = "Debug info directories (ignored, with a warning)", HelpName = "dirs" };
     private readonly Option<string[]> _dwarfPid = new("--dwarf-pid") { Description = "Pids for the DWARF unwinder (ignored, with a warning)", HelpName = "pid" };
     private readonly Option<string?> _traceableFunctions = new("--traceable-functions") { Description = "Traceable kernel functions (ignored, with a warning)", HelpName = "file" };
     private readonly Option<string?> _emitElf = new("--emit-elf") { Description = "Write an ELF file (not supported: exits 1)", HelpName = "file" };
@@ -76,7 +72,7 @@ internal sealed partial class CommandLineOptions
     private void AddCompatibilityOptions(Command root)
     {
         _mode.AcceptOnlyFromAmong(CompatibilityOptions.ModeNames);
-        foreach (var option in (Option[])[_btf, _usdtFileActivation, _noFeature, _verifyLlvmIr, _debugInfo, _dwarfPid,
+        foreach (var option in (Option[])[_btf, _usdtFileActivation, _noFeature, _verifyLlvmIr, _dwarfPid,
                      _traceableFunctions, _emitElf, _emitLlvm, _aot, _mode, _test, _bench, _fmt])
             root.Options.Add(option);
         foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
@@ -145,7 +141,6 @@ internal sealed partial class CommandLineOptions
             UsdtFileActivation = parse.GetValue(_usdtFileActivation),
             VerifyLlvmIr = parse.GetValue(_verifyLlvmIr),
             NoFeatures = features,
-            DebugInfoDirectories = parse.GetValue(_debugInfo) ?? [],
             DwarfPids = parse.GetValue(_dwarfPid) ?? [],
             TraceableFunctions = parse.GetValue(_traceableFunctions),
             EmitElf = parse.GetValue(_emitElf),

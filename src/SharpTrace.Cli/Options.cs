@@ -51,6 +51,9 @@ internal sealed record CliOptions
     public string? Command { get; init; }
     public OutputBuffering Buffering { get; init; } = OutputBuffering.Line;
     public IReadOnlyList<string> IncludeDirectories { get; init; } = [];
+
+    /// <summary><c>--debuginfo DIR[:DIR]</c>, each given: directories searched first for separate debug files.</summary>
+    public IReadOnlyList<string> DebugInfoDirectories { get; init; } = [];
     public IReadOnlyList<string> Includes { get; init; } = [];
 
     /// <summary><c>-k</c> is 1, <c>-kk</c> is 2.</summary>
@@ -106,6 +109,7 @@ internal sealed partial class CommandLineOptions
     private readonly Option<string?> _probeFilter = new("--probe-filter") { Description = "Only load and attach the probes whose name matches REGEX (a search; BEGIN, END and self probes always run)", HelpName = "regex" };
     private readonly Option<string?> _command = new("-c", "--cmd") { Description = "Run this command once probes are attached, end when it exits; its pid is 'cpid'", HelpName = "command" };
     private readonly Option<string[]> _includeDirectories = new("-I") { Description = "Add a directory to the include search path", HelpName = "dir" };
+    private readonly Option<string[]> _debugInfo = new("--debuginfo") { Description = "Add directories (colon-separated) to the debug info search path", HelpName = "dirs" };
     private readonly Option<string[]> _includes = new("--include") { Description = "Add an #include file before the program", HelpName = "file" };
     private readonly Option<bool> _helperErrors = new("-k", "--warnings") { Description = "Warn when a BPF helper returns an error (accepted; see docs/cli.md)" };
     private readonly Option<bool> _allHelperErrors = new("-kk") { Description = "Check all BPF helper functions (accepted; see docs/cli.md)" };
@@ -134,7 +138,7 @@ internal sealed partial class CommandLineOptions
         {
             new HelpOption { Description = "Show this help" },
             _program, _arguments, _list, _format, _flameGraph, _output, _buffering, _quiet, _verbose, _debug, _dryRun, _pid, _probeFilter, _command,
-            _includeDirectories, _includes, _helperErrors, _allHelperErrors, _unsafe, _info, _noWarnings, _noPrintMaps, _version,
+            _includeDirectories, _includes, _debugInfo, _helperErrors, _allHelperErrors, _unsafe, _info, _noWarnings, _noPrintMaps, _version,
             _metrics, _metricsLabels,
         };
         AddCompatibilityOptions(Root);
@@ -241,6 +245,7 @@ internal sealed partial class CommandLineOptions
             ProbeFilter = probeFilter,
             Command = command,
             IncludeDirectories = parse.GetValue(_includeDirectories) ?? [],
+            DebugInfoDirectories = parse.GetValue(_debugInfo) ?? [],
             Includes = parse.GetValue(_includes) ?? [],
             HelperErrorChecks = parse.GetValue(_allHelperErrors) ? 2 : parse.GetValue(_helperErrors) ? 1 : 0,
             Unsafe = parse.GetValue(_unsafe),

@@ -68,8 +68,8 @@ internal static partial class Program
                 if (options.Pid is { } listed && TargetProcess.Check(listed) is { } listedError)
                     return Fail(listedError);
                 return Print(options.Pid is { } process
-                    ? TraceScript.ListProbesOfProcess(options.ListPattern, options.Verbose, process, Warn)
-                    : TraceScript.ListProbes(options.ListPattern, options.Verbose, Warn), newline: false);
+                    ? TraceScript.ListProbesWithDebugInfo(options.ListPattern, options.Verbose, process, options.DebugInfoDirectories, Warn)
+                    : TraceScript.ListProbesWithDebugInfo(options.ListPattern, options.Verbose, null, options.DebugInfoDirectories, Warn), newline: false);
             }
             if (source is null)
                 return Fail("give a program with -e 'program' or a script file (see --help)");
@@ -332,7 +332,7 @@ internal static partial class Program
         return config with
         {
             PositionalParameters = options.Parameters, NamedArguments = options.NamedArguments, ChildPid = childPid, TargetPid = options.Pid, Unsafe = options.Unsafe,
-            IncludeDirectories = options.IncludeDirectories, IncludeFiles = options.Includes,
+            IncludeDirectories = options.IncludeDirectories, IncludeFiles = options.Includes, DebugInfoDirectories = options.DebugInfoDirectories,
         };
     }
 

@@ -67,7 +67,7 @@ public sealed class TraceProgram
     {
         var points = _program.Bound.Probes.SelectMany(p => p.AttachPoints).Select(a => a.Kind.Listed(a))
             .Where(point => pattern is null || Wildcard.Matches(pattern, point));
-        return ProbeListing.ForThisMachine().Format(points, withArguments, warning ?? (_ => { }));
+        return ProbeListing.ForThisMachine(debugFiles: _program.Bound.Config.DebugFileLocator()).Format(points, withArguments, warning ?? (_ => { }));
     }
 
     /// <summary>The typed (bound) tree of every probe, as <c>sharptrace -d types</c> prints it.</summary>

@@ -92,9 +92,18 @@ public static class TraceScript
     public static string ListProbesOfProcess(string? pattern, bool withArguments, int pid, Action<string>? warning = null) =>
         List(pattern, withArguments, pid, warning);
 
-    private static string List(string? pattern, bool withArguments, int? pid, Action<string>? warning)
+    /// <summary>
+    /// <see cref="ListProbes(string?, bool, Action{string}?)"/>, or with <paramref name="pid"/> <see
+    /// cref="ListProbesOfProcess"/>, with separate debug files looked for first in <paramref name="debugInfoDirectories"/>
+    /// (<c>--debuginfo</c>, as <see cref="ProgramConfig.DebugInfoDirectories"/>): the symbols and arguments of stripped binaries.
+    /// </summary>
+    public static string ListProbesWithDebugInfo(string? pattern, bool withArguments, int? pid, IReadOnlyList<string> debugInfoDirectories,
+        Action<string>? warning = null) =>
+        List(pattern, withArguments, pid, warning, debugInfoDirectories);
+
+    private static string List(string? pattern, bool withArguments, int? pid, Action<string>? warning, IReadOnlyList<string>? debugInfoDirectories = null)
     {
-        var listing = ProbeListing.ForThisMachine(pid);
+        var listing = ProbeListing.ForThisMachine(pid, Kernel.Elf.DebugFileLocator.WithDirectories(debugInfoDirectories ?? []));
         warning ??= _ => { };
         return listing.Format(listing.List(pattern, warning).ToList(), withArguments, warning);
     }

@@ -44,13 +44,13 @@ internal sealed class ProbeListing(
     /// The listing of this machine: tracepoints from tracefs, raw tracepoints from BTF, uprobes from ELF files; with
     /// <paramref name="pid"/> (<c>-p</c>), binaries as that process sees them and the files it maps.
     /// </summary>
-    public static ProbeListing ForThisMachine(int? pid = null)
+    public static ProbeListing ForThisMachine(int? pid = null, DebugFileLocator? debugFiles = null)
     {
         var btf = new Lazy<BtfTypes?>(BtfTypes.LoadVmlinux);
-        var debugInfo = new UserDebugInfo(DebugFileLocator.Standard);
+        var debugInfo = new UserDebugInfo(debugFiles ?? new DebugFileLocator());
         var catalog = new TracefsCatalog();
         var iterators = new Lazy<Dictionary<string, bool>>(() => Kernel.IteratorLink.Loadable(catalog.Iterators().ToList()));
-        return new ProbeListing(catalog, name => btf.Value?.FindTracepointArguments(name), target => ReadBinary(target, pid),
+        return new ProbeListing(catalog, name => btf.Value?.FindTracepointArguments(name), target => ReadBinary(target, pid, debugInfo.Locator),
             uprobeArguments: (path, function) => debugInfo.For(path)?.ListedParameters(function) ?? [],
             kernelFunctionArguments: name => btf.Value?.FindFunctionPrototype(name)?.Parameters,
             iteratorLoads: name => iterators.Value.GetValueOrDefault(name), pid: pid, mappedFiles: UprobeTargets.MappedFiles);
@@ -117,13 +117,13 @@ internal sealed class ProbeListing(
         return text.ToString();
     }
 
-    private static UprobeBinary? ReadBinary(string target, int? pid)
+    private static UprobeBinary? ReadBinary(string target, int? pid, DebugFileLocator debugFiles)
     {
         if (UprobeTargets.Find(target, pid) is not { } path)
             return null;
         try
         {
-            var elf = ElfFile.Read(path);
+            var elf = ElfFile.Read(path, debugFiles);
             return new UprobeBinary(path, elf.Functions.Select(f => f.Name).ToList()) { UsdtProbes = elf.UsdtProbes };
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)

@@ -124,7 +124,7 @@ internal static class UprobeTargets
     private static ElfFile Read(string path, ProbeResolution resolution)
     {
         if (!resolution.ElfFiles.TryGetValue(path, out var elf))
-            resolution.ElfFiles[path] = elf = ElfFile.Read(path);
+            resolution.ElfFiles[path] = elf = ElfFile.Read(path, resolution.DebugFiles);
         return elf;
     }
 

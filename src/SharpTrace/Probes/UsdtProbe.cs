@@ -81,7 +81,7 @@ internal sealed class UsdtProbe : ProbeProvider
             try
             {
                 if (!resolution.ElfFiles.TryGetValue(path, out var elf))
-                    resolution.ElfFiles[path] = elf = ElfFile.Read(path);
+                    resolution.ElfFiles[path] = elf = ElfFile.Read(path, resolution.DebugFiles);
                 files.Add((path, elf));
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)

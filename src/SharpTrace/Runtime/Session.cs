@@ -31,7 +31,7 @@ internal sealed partial class Session : IDisposable
     private readonly List<IProbeAttachment> _attachments = [];
     private readonly Dictionary<MapRefKey, int> _mapFds = [];
     private readonly List<MapReader> _readers = [];
-    private readonly Symbolizer _symbols = new();
+    private readonly Symbolizer _symbols;
     private readonly List<(CompiledProbe Probe, BpfProgram Program)> _loaded = [];
     private SyscallDispatch.Support? _syscalls;
     // Attach points missing_probes lets the run go without (warn, ignore): they are not attached, and a probe with
@@ -67,6 +67,7 @@ internal sealed partial class Session : IDisposable
         _warning = warning ?? (_ => { });
         _started = started ?? (() => { });
         _handlers = CreateRecordHandlers();
+        _symbols = new Symbolizer(debugFiles: program.Bound.Config.DebugFileLocator());
         _symbols.DemangleCpp = program.Bound.Config.CppDemangle;
         _symbols.ShowDebugInfo = program.Bound.Config.ShowDebugInfo;
         _symbols.DemangleRust = program.Bound.Config.RustDemangle;

@@ -21,7 +21,8 @@ namespace SharpTrace.Runtime;
 /// table is read from its file again when needed, forgotten mappings of a process that has exited are lost.
 /// </summary>
 internal sealed class Symbolizer(
-    Func<Kallsyms>? loadKallsyms = null, Func<int, ProcessMaps>? readProcessMaps = null, Func<int, PerfMap>? readPerfMap = null)
+    Func<Kallsyms>? loadKallsyms = null, Func<int, ProcessMaps>? readProcessMaps = null, Func<int, PerfMap>? readPerfMap = null,
+    DebugFileLocator? debugFiles = null)
 {
     private readonly Func<int, ProcessMaps> _readProcessMaps = readProcessMaps ?? ProcessMaps.Read;
     private readonly Lazy<Kallsyms> _kallsyms = new(loadKallsyms ?? (() => Kallsyms.Load()));
@@ -30,7 +31,8 @@ internal sealed class Symbolizer(
     private readonly Dictionary<(int Depth, bool BuildId), BpfMap> _stackMaps = [];
     private readonly Dictionary<int, PerfMap> _perfMaps = [];
     private readonly Func<int, PerfMap> _readPerfMap = readPerfMap ?? PerfMap.Read;
-    private readonly SourceLines _sourceLines = new(DebugFileLocator.Standard);
+    private readonly DebugFileLocator _debugFiles = debugFiles ?? new DebugFileLocator();
+    private readonly SourceLines _sourceLines = new(debugFiles ?? new DebugFileLocator());
     private UnwoundStacks? _unwound;
 
     /// <summary>Bytes of process mappings kept (some 8,000 processes of 30 mapped files).</summary>
@@ -226,11 +228,11 @@ internal sealed class Symbolizer(
     /// <summary>The mappings of process <paramref name="pid"/>, read on first use and kept.</summary>
     private ProcessMaps Maps(int pid) => _processes.GetOrAdd(pid, _readProcessMaps);
 
-    private UserSymbolTable? SymbolTable(string path) => _files.GetOrAdd(path, static path =>
+    private UserSymbolTable? SymbolTable(string path) => _files.GetOrAdd(path, path =>
     {
         try
         {
-            return new UserSymbolTable(ElfFile.Read(path));
+            return new UserSymbolTable(ElfFile.Read(path, _debugFiles));
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {

@@ -38,7 +38,7 @@ internal sealed class Binder
         _builtins = builtins;
         _tree = tree;
         _tracepoints = tracepoints;
-        _probeExpander = new ProbeExpander(tracepoints, probeKinds);
+        _probeExpander = new ProbeExpander(tracepoints, probeKinds, config.DebugFileLocator());
         _config = config;
         _kernel = kernel;
         _diagnostics = new DiagnosticBag(tree.Source);

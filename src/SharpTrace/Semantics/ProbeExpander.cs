@@ -7,10 +7,10 @@ namespace SharpTrace.Semantics;
 /// A probe's attach points as the kernel sees them: wildcards expanded, names resolved (tracepoints, functions,
 /// binaries' symbols). Binaries read for uprobes are kept for the compilation, so every fixpoint pass reuses them.
 /// </summary>
-internal sealed class ProbeExpander(ITracepointCatalog tracepoints, ProbeKinds kinds)
+internal sealed class ProbeExpander(ITracepointCatalog tracepoints, ProbeKinds kinds, Kernel.Elf.DebugFileLocator locator)
 {
     private readonly Dictionary<string, Kernel.Elf.ElfFile> _elfFiles = new(StringComparer.Ordinal);
-    private readonly CTypes.UserDebugInfo _debugInfo = new(Kernel.Elf.DebugFileLocator.Standard);
+    private readonly CTypes.UserDebugInfo _debugInfo = new(locator);
 
     /// <summary>
     /// Every attach point of <paramref name="probe"/>, all of one kind; empty when none resolves or kinds are mixed.

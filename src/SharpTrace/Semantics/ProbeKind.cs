@@ -190,7 +190,10 @@ internal sealed record ProbeResolution(ITracepointCatalog Tracepoints, Diagnosti
     ProgramConfig? Config = null)
 {
     /// <summary>The DWARF of the binaries uprobes name, read on first use and kept for the compilation.</summary>
-    public CTypes.UserDebugInfo DebugInfo { get; init; } = new(DebugFileLocator.Standard);
+    public CTypes.UserDebugInfo DebugInfo { get; init; } = new(new DebugFileLocator());
+
+    /// <summary>Where the separate debug files of the binaries uprobes name are looked for (<c>--debuginfo</c>).</summary>
+    public DebugFileLocator DebugFiles => DebugInfo.Locator;
 
     /// <summary><c>-p PID</c>: the process whose files uprobe and usdt targets name, and whose mapped files a wildcard target matches.</summary>
     public int? TargetPid => Config?.TargetPid is { } pid && pid > 0 ? pid : null;

@@ -85,6 +85,16 @@ public sealed record ProgramConfig
     /// <summary>Headers included before the script's own lines (<c>--include</c>), for their macros.</summary>
     public IReadOnlyList<string> IncludeFiles { get; init; } = [];
 
+    /// <summary>
+    /// Directories searched first for separate debug files (<c>--debuginfo</c>), each absolute or relative to the
+    /// traced binary's directory, a leading <c>+</c> asking for the debuglink CRC-32 to be checked; an entry may hold
+    /// several, colon-separated. The standard places (<c>/usr/lib/debug</c>, beside the binary, its <c>.debug</c>) follow.
+    /// </summary>
+    public IReadOnlyList<string> DebugInfoDirectories { get; init; } = [];
+
+    /// <summary>The locator of separate debug files this configuration asks for (<see cref="DebugInfoDirectories"/>).</summary>
+    internal Kernel.Elf.DebugFileLocator DebugFileLocator() => Kernel.Elf.DebugFileLocator.WithDirectories(DebugInfoDirectories);
+
     // The record's ToString with the lists' contents instead of their type names.
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
@@ -93,7 +103,8 @@ public sealed record ProgramConfig
             .Append($"MissingProbes = {MissingProbes}, ")
             .Append($"Unsafe = {Unsafe}, SetOutsideScript = [{string.Join(", ", SetOutsideScript.Order(StringComparer.Ordinal))}], ")
             .Append($"PositionalParameters = [{string.Join(", ", PositionalParameters)}], ChildPid = {ChildPid}, TargetPid = {TargetPid}, ")
-            .Append($"IncludeDirectories = [{string.Join(", ", IncludeDirectories)}], IncludeFiles = [{string.Join(", ", IncludeFiles)}]");
+            .Append($"IncludeDirectories = [{string.Join(", ", IncludeDirectories)}], IncludeFiles = [{string.Join(", ", IncludeFiles)}], ")
+            .Append($"DebugInfoDirectories = [{string.Join(", ", DebugInfoDirectories)}]");
         return true;
     }
 

@@ -16,12 +16,11 @@ public sealed class BpftraceOptionKernelTests : KernelTest
     public async Task OptionsWithoutEffectRunAsWithout()
     {
         var result = await SharpTraceRun.RunAsync(["-b", "--btf", "--usdt-file-activation", "--no-feature", "uprobe_multi,kprobe_multi",
-            "--verify-llvm-ir", "--quiet", "-e", Program]);
+            "--verify-llvm-ir", "--debuginfo", "/usr/lib/debug", "--quiet", "-e", Program]);
         Assert.Equal((0, "ok\n", ""), (result.ExitCode, result.Stdout, result.Stderr));
     }
 
     [Theory]
-    [InlineData("--debuginfo", "/usr/lib/debug")]
     [InlineData("--dwarf-pid", "1")]
     [InlineData("--traceable-functions", "/nonexistent")]
     public async Task IgnoredOptionsWarnOnceAndRun(string option, string value)

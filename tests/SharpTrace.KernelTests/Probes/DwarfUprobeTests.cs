@@ -206,6 +206,34 @@ public sealed class DwarfUprobeTests : KernelTest
         }
     }
 
+    [Fact]
+    public async Task DebugInfoOptionFindsADebugFileOnlyInItsDirectory()
+    {
+        // As the newest bpftrace's own test: the debug file, named after the binary, sits only in a subdirectory
+        // that --debuginfo names relative to the binary's directory; nothing links to it and no standard place has it.
+        using var stripped = StrippedCopy.Create(Target, withDebugLink: false);
+        var external = Path.Combine(Path.GetDirectoryName(stripped.Binary)!, "external_debug");
+        Directory.CreateDirectory(external);
+        File.Move(stripped.DebugFile, Path.Combine(external, Path.GetFileName(stripped.Binary) + ".debug"));
+        var script = $"uprobe:{stripped.Binary}:dwarf_scalars {{ print(args.n); print(args.neg); exit(); }}";
+
+        var without = await SharpTraceRun.RunAsync(["-e", script]);
+        var result = await TraceOneRunAsync(SharpTraceRun.Start(["--debuginfo", "./external_debug", "-e", script]), stripped.Binary);
+        var listing = await SharpTraceRun.RunAsync(["-lv", $"uprobe:{stripped.Binary}:dwarf_scalars", "--debuginfo=/nonexistent:+external_debug"]);
+        // An absolute directory serves the run's stack symbols too: the stripped binary names no function itself.
+        var stack = await TraceOneRunAsync(SharpTraceRun.Start(["--debuginfo", external, "-e",
+            $"uprobe:{stripped.Binary}:dwarf_pointers {{ print(ustack(2)); exit(); }}"]), stripped.Binary, lingerMilliseconds: 2000);
+
+        // Without it, the stripped binary has no symbol dwarf_scalars; with it, the first call's n = i + 7 and neg = -1 (dwarf_args.c).
+        Assert.Equal(1, without.ExitCode);
+        Assert.Contains("dwarf_scalars", without.Stderr);
+        Assert.Equal((0, "7\n-1\n"), (result.ExitCode, result.Stdout));
+        Assert.Equal((0, $"uprobe:{stripped.Binary}:dwarf_scalars\n    int n\n    unsigned char c\n    short int s\n    long int l\n    long long unsigned int u\n    int neg\n"),
+            (listing.ExitCode, listing.Stdout));
+        Assert.Equal(0, stack.ExitCode);
+        Assert.StartsWith("\n        dwarf_pointers+0\n        main+", stack.Stdout);
+    }
+
     /// <summary>Starts tracing, runs the program once when attached, and waits for the tracer to exit by itself.</summary>
     private static async Task<RunResult> TraceOneRunAsync(TracerProcess tool, string program, int lingerMilliseconds = 0)
     {

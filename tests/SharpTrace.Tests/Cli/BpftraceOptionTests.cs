@@ -77,10 +77,17 @@ public sealed class BpftraceOptionTests
     }
 
     [Fact]
+    public void DebugInfoDirectoriesAreKeptInOrderWithoutNotice()
+    {
+        var options = Parse("--debuginfo", "/a:+./b", "--debuginfo=..", "-e", "BEGIN {}");
+        Assert.Equal(["/a:+./b", ".."], options.DebugInfoDirectories);
+        Assert.Empty(options.Compatibility.Notices);
+    }
+
+    [Fact]
     public void BtfBundlesWithOtherFlags() => Assert.Equal((true, true), Parse("-bq", "-e", "x") is var o ? (o.Compatibility.Btf, o.Quiet) : default);
 
     [Theory]
-    [InlineData("--debuginfo", "/usr/lib/debug", "--debuginfo is ignored")]
     [InlineData("--dwarf-pid", "1", "--dwarf-pid is ignored")]
     [InlineData("--traceable-functions", "/tmp/f", "kprobe")]
     public void IgnoredOptionsWarnInOneLine(string option, string value, string expected)

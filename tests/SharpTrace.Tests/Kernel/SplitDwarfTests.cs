@@ -26,7 +26,7 @@ public sealed partial class SplitDwarfTests
     public void DwoUnitsHoldEveryEntryReadelfShows(string dwarfVersion)
     {
         using var program = new GccProgram(Source, dwarfVersion, "-gsplit-dwarf");
-        var info = DwarfInfo.ForBinary(program.Path, DebugFileLocator.Standard)!;
+        var info = DwarfInfo.ForBinary(program.Path, new DebugFileLocator())!;
         var split = Assert.Single(info.Units, u => u.IsSplit);
 
         var entries = ReadelfEntries(GccProgram.Run("readelf", "--debug-dump=info", program.Path), ".debug_info.dwo");
@@ -45,7 +45,7 @@ public sealed partial class SplitDwarfTests
         using var normal = new GccProgram(Source, dwarfVersion);
         using var split = new GccProgram(Source, dwarfVersion, "-gsplit-dwarf");
         var expected = new DwarfTypes(DwarfInfo.Read(ElfSections.Read(normal.Path))!);
-        var actual = new DwarfTypes(DwarfInfo.ForBinary(split.Path, DebugFileLocator.Standard)!);
+        var actual = new DwarfTypes(DwarfInfo.ForBinary(split.Path, new DebugFileLocator())!);
 
         Assert.Equal(["int n", "unsigned char c", "short int s", "long int l"], expected.ListedParameters("scalars"));
         Assert.Equal(expected.ListedParameters("scalars"), actual.ListedParameters("scalars"));
@@ -61,7 +61,7 @@ public sealed partial class SplitDwarfTests
         foreach (var dwo in Directory.EnumerateFiles(program.Directory, "*.dwo"))
             File.Delete(dwo);
 
-        var info = DwarfInfo.ForBinary(program.Path, DebugFileLocator.Standard)!;
+        var info = DwarfInfo.ForBinary(program.Path, new DebugFileLocator())!;
 
         Assert.DoesNotContain(info.Units, u => u.IsSplit);
         Assert.Null(new DwarfTypes(info).FunctionParameters("scalars"));
@@ -92,7 +92,7 @@ public sealed partial class SplitDwarfTests
     public void PackageUnitsHoldEveryEntryReadelfShowsWithoutTheDwoFiles()
     {
         using var program = PackagedProgram();
-        var info = DwarfInfo.ForBinary(program.Path, DebugFileLocator.Standard)!;
+        var info = DwarfInfo.ForBinary(program.Path, new DebugFileLocator())!;
         var split = Assert.Single(info.Units, u => u.IsSplit);
 
         var entries = ReadelfEntries(GccProgram.Run("sh", "-c", "readelf --debug-dump=info \"$0\" 2>/dev/null; true", program.Path + ".dwp"), ".debug_info.dwo");

@@ -12,7 +12,7 @@ public class ProbeExpanderTests
         var tree = SyntaxTree.Parse(script);
         Assert.Empty(tree.Diagnostics);
         var diagnostics = new DiagnosticBag(tree.Source);
-        var specs = new ProbeExpander(SemanticKit.Tracepoints, StandardBuiltins.Catalog.ProbeKinds).Expand(tree.Root.Probes[0], diagnostics);
+        var specs = new ProbeExpander(SemanticKit.Tracepoints, StandardBuiltins.Catalog.ProbeKinds, new SharpTrace.Kernel.Elf.DebugFileLocator()).Expand(tree.Root.Probes[0], diagnostics);
         return (specs, diagnostics.Items);
     }
 

@@ -40,7 +40,7 @@ internal sealed partial class ElfFile
     /// debug file when the standard places have one; throws <see cref="InvalidDataException"/> if it is not a 64-bit
     /// little-endian ELF file.
     /// </summary>
-    public static ElfFile Read(string path) => Read(path, DebugFileLocator.Standard);
+    public static ElfFile Read(string path) => Read(path, new DebugFileLocator());
 
     /// <summary>Reads <paramref name="path"/> as <see cref="Read(string)"/>, looking for a separate debug file with <paramref name="locator"/>.</summary>
     public static ElfFile Read(string path, DebugFileLocator locator)
