@@ -318,6 +318,8 @@ internal sealed partial class ExpressionBinder
             return BindDereference(unary, operand);
         if (operand is BoundIntegerLiteral { Type: IntegerType } literal && unary.Operator is UnaryOperator.Negate or UnaryOperator.BitwiseNot)
             return FoldUnary(unary, literal);
+        if (unary.Operator is UnaryOperator.LogicalNot && LiteralFolding.FoldNot(unary.Span, operand) is { } not)
+            return not;
         if (!operand.Type.IsInteger || BoundOperators.Unary(unary.Operator) is not { } kind
             || (operand.Type is PointerType && kind != BoundUnaryOperatorKind.LogicalNot))
         {
@@ -359,6 +361,8 @@ internal sealed partial class ExpressionBinder
         var right = BindExpression(binary.Right);
         if (left.Type is ErrorType || right.Type is ErrorType)
             return Error(binary.Span);
+        if (LiteralFolding.Fold(binary.Span, binary.Operator, left, right) is { } folded)
+            return Folded(binary.Span, folded);
         if (left.Type is TupleType || right.Type is TupleType)
             return BindTupleComparison(binary, left, right);
         if (left.Type is PointerType || right.Type is PointerType)
@@ -380,6 +384,17 @@ internal sealed partial class ExpressionBinder
         var type = IsComparison(binary.Operator) || (left.Type is BoolType && right.Type is BoolType) ? (BpfType)BoolType.Instance
             : unsigned ? BpfType.UInt64 : BpfType.Int64;
         return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, type);
+    }
+
+    // An operator on two literals, folded as the newest bpftrace folds literals (LiteralFolding), with its messages.
+    private BoundExpression Folded(TextSpan span, LiteralFolding.Result folded)
+    {
+        if (folded.Warning is { } warning)
+            _diagnostics.Warning(span, warning);
+        if (folded.Literal is { } literal)
+            return literal;
+        _diagnostics.Error(span, folded.Error!);
+        return Error(span);
     }
 
     /// <summary>

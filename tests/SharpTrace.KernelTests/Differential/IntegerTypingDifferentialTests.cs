@@ -43,6 +43,33 @@ public sealed class IntegerTypingDifferentialTests : KernelTest
         Assert.Contains("{\"type\": \"map\", \"data\": {\"@cmp\": false}}", json.Stdout);
     }
 
+    [Fact]
+    public async Task OperatorsOnLiteralsFoldAndUnaryMinusOfAnUnsignedValueIsUnsigned()
+    {
+        const string script = "BEGIN { print(-8 >> 1); print(1 + 2); print(0xffffffffffffffff - 1); print(1 << 63); "
+            + "print(-10 % 3); print(2 * -3); print(1 < 2); print(-(uint32)1); $u = (uint32)1; print(-$u); exit(); }";
+
+        var expected = await BpftraceRun.RunAsync(["-e", script]);
+        var actual = await SharpTraceRun.RunAsync(["-e", script]);
+        var json = await SharpTraceRun.RunAsync(["-f", "json", "-e", script]);
+
+        // bpftrace 0.17 folds nothing: each operator runs in the program as int64 (>> shifting in zeros, % unsigned),
+        // and `-` of a uint32 is a uint32.
+        Assert.Equal((0, "9223372036854775804\n3\n-2\n-9223372036854775808\n0\n-6\n1\n4294967295\n4294967295\n"),
+            (expected.ExitCode, expected.Stdout.Trim('\n') + "\n"));
+        // The newest folds two literals into a literal (tests/fold_literals.cpp: `-8 >> 2` is -2, `0xffffffffffffffff - 1`
+        // 18446744073709551614, `1 << 63` 9223372036854775808, `-10 % 3` -1, comparisons bools), and `-` of an
+        // unsigned value is a uint64 (type_resolver.cpp).
+        const string newest = "-4\n3\n18446744073709551614\n9223372036854775808\n-1\n-6\ntrue\n18446744073709551615\n18446744073709551615\n";
+        Assert.Equal((0, newest), (actual.ExitCode, actual.Stdout.Trim('\n') + "\n"));
+        Assert.DoesNotContain("WARNING", actual.Stderr, StringComparison.Ordinal);
+
+        Assert.Equal(0, json.ExitCode);
+        JsonLines.AssertEveryLineIsAnObject(json.Stdout);
+        var values = JsonLines.NonEmpty(json.Stdout).Where(l => l.StartsWith("{\"type\": \"value\"", StringComparison.Ordinal));
+        Assert.Equal(newest.TrimEnd('\n').Split('\n').Select(v => $"{{\"type\": \"value\", \"data\": {v}}}"), values);
+    }
+
     private static async Task<RunResult> TraceAsync(TracerProcess tool)
     {
         using (tool)

@@ -23,20 +23,26 @@ public class BoolTypeTests
     {
         Assert.Equal("""
             Map @b :: bool
+            Map @c :: bool
             Probe BEGIN
              Variable $t :: bool
+             Variable $n :: int8
              Block
               VariableAssign $t
                Boolean true :: bool
+              VariableAssign $n
+               Integer 1 :: int8
               MapAssign @b
                Binary LogicalOr :: bool
                 Binary Less :: bool
-                 Integer 1 :: int8
+                 VariableRead $n :: int8
                  Integer 2 :: int8
                 Unary LogicalNot :: bool
                  VariableRead $t :: bool
+              MapAssign @c
+               Boolean true :: bool
 
-            """.Replace("\r", "", StringComparison.Ordinal), Types("BEGIN { $t = true; @b = 1 < 2 || !$t; }"));
+            """.Replace("\r", "", StringComparison.Ordinal), Types("BEGIN { $t = true; $n = 1; @b = $n < 2 || !$t; @c = 1 < 2; }"));
     }
 
     [Theory]

@@ -57,10 +57,11 @@ public class SemanticDiagnosticTests
     [InlineData("BEGIN { @x = ⟦uid⟧(1); }", "Unknown function: uid")]
     [InlineData("BEGIN { @x = ⟦nope⟧; }", "Unknown identifier: 'nope'")]
     // Operators
-    [InlineData("BEGIN { @x = ⟦1 + \"a\"⟧; }", "Type mismatch for '+': comparing 'int8' with 'string[2]'")]
+    // (An operator on two literals folds first, as the newest bpftrace folds literals: LiteralFoldingTests.)
+    [InlineData("BEGIN { $i = 1; @x = ⟦$i + \"a\"⟧; }", "Type mismatch for '+': comparing 'int8' with 'string[2]'")]
     [InlineData("BEGIN { @x = ⟦1 << \"a\"⟧; }", "Type mismatch for '<<': comparing 'int8' with 'string[2]'")]
-    [InlineData("BEGIN { @x = str(⟦\"a\" + 1⟧); }", "Type mismatch for '+': comparing 'string[2]' with 'int8'")]
-    [InlineData("BEGIN { @x = \"a\" ⟦-⟧ \"b\"; }", "The - operator can not be used on expressions of types string[2], string[2]")]
+    [InlineData("BEGIN { $i = 1; @x = ⟦\"a\" + $i⟧; }", "Type mismatch for '+': comparing 'string[2]' with 'int8'")]
+    [InlineData("BEGIN { @x = \"a\" ⟦-⟧ comm; }", "The - operator can not be used on expressions of types string[2], string[16]")]
     [InlineData("BEGIN { @x = comm ⟦<⟧ \"a\"; }", "The < operator can not be used on expressions of types string[16], string[2]")]
     [InlineData("BEGIN { @x = curtask ⟦+⟧ \"a\"; }", "The + operator can not be used on expressions of types struct task_struct *, string[2]")]
     [InlineData("BEGIN { @x = ⟦-⟧\"a\"; }", "The - operator can not be used on expressions of type 'string[2]'")]
