@@ -18,7 +18,9 @@ namespace SharpTrace.Probes;
 /// context is a <c>struct pt_regs</c>: <c>arg0</c>.. in a uprobe, <c>retval</c> in a uretprobe, pointers into user
 /// memory. Attached as a perf event of the uprobe PMU (or through a uprobe_multi link) at the file offset found through
 /// the ELF load segments, seen in every process that maps the file, or with <c>-p PID</c> only in that process (its
-/// target named as the process sees it, a wildcard target matching the files it maps).
+/// target named as the process sees it, a wildcard target matching the files it maps, a target left out naming its
+/// program: <c>uprobe:FUNC</c>, <c>uprobe:cpp:FUNC</c>). Without <c>-p</c> a wildcard target is every file the glob
+/// finds (<see cref="UprobeTargets.OpenGlobbed"/>).
 /// </summary>
 internal abstract class UserFunctionProbe : ProbeProvider
 {
@@ -32,6 +34,12 @@ internal abstract class UserFunctionProbe : ProbeProvider
         var diagnostics = resolution.Diagnostics;
         if (UprobeSourceLocation.Names(point))
             return UprobeSourceLocation.Resolve(this, IsReturn, point, resolution);
+        if (InProcessProgram(point, resolution) is not { } named)
+        {
+            diagnostics.Error(point.Span, $"{Name} should have a target");
+            return [];
+        }
+        point = named;
         // uprobe:BIN:cpp:"ns::f": C++ names; unquoted, ns::f is split at its colons, joined again here.
         string? language = null;
         var function = point.Parts.Count > 1 ? point.Parts[^1] : "";
@@ -51,9 +59,24 @@ internal abstract class UserFunctionProbe : ProbeProvider
         }
         var target = point.Parts[0];
         var expands = language is not null || Wildcard.Has(function);
-        // With -p, a wildcard target is every file the process maps that it matches (uprobe:*:malloc).
-        if (Wildcard.Has(target) && UprobeTargets.OpenMapped(target, resolution) is { } mapped)
+        // A wildcard target is, with -p, every file the process maps that it matches (uprobe:*:malloc); without, the
+        // files the pattern names on the machine (uprobe:/usr/lib/*/libc.so*:malloc), none being the newest bpftrace's
+        // error over the target and no function in them its missing_probes error ("No matches for uprobe TARGET:FUNC").
+        if (Wildcard.Has(target))
         {
+            if (language is null && char.IsAsciiDigit(function[0]))
+            {
+                diagnostics.Error(point.Span, "Cannot use wildcards with absolute address");
+                return [];
+            }
+            var inProcess = UprobeTargets.OpenMapped(target, resolution);
+            var globbed = inProcess is null;
+            var mapped = inProcess ?? UprobeTargets.OpenGlobbed(target, resolution);
+            if (globbed && mapped.Count == 0)
+            {
+                diagnostics.Error(point.Span, $"uprobe target file '{target}' does not exist or is not executable");
+                return [];
+            }
             if (!AttachPointText.TrySplitOffset(ref function, !IsReturn, point, diagnostics, out var mappedOffset))
                 return [];
             var found = new List<ProbeSpec>();
@@ -63,7 +86,7 @@ internal abstract class UserFunctionProbe : ProbeProvider
                 else
                     found.AddRange(inFile.Where(s => s.Unresolved is null));
             if (found.Count == 0)
-                resolution.NoMatches(point, this, string.Join(':', point.Parts));
+                resolution.NoMatches(point, this, globbed ? $"{target}:{function}" : string.Join(':', point.Parts));
             return found;
         }
         if (UprobeTargets.Open(Name, target, point, resolution) is not ({ } path, { } elf))
@@ -85,6 +108,23 @@ internal abstract class UserFunctionProbe : ProbeProvider
         if (specs is [] && expands)
             resolution.NoMatches(point, this, language is null ? $"{path}:{function}" : $"{path}:{language}:{function}");
         return specs ?? [];
+    }
+
+    // With -p the newest bpftrace lets the target be left out: uprobe:FUNC and uprobe:cpp:FUNC name a function of the
+    // process's program, /proc/PID/root/PATH as its -l names it. Null when that program cannot be told. (-c's command
+    // is not its program yet while probes resolve: the shell that starts it is.)
+    private static AttachPoint? InProcessProgram(AttachPoint point, ProbeResolution resolution)
+    {
+        if (resolution.TargetPid is not { } pid || !(point.Parts.Count == 1 || point.Parts.Count >= 2 && point.Parts[0] == UprobeCppNames.Qualifier))
+            return point;
+        try
+        {
+            return new FileInfo($"/proc/{pid}/exe").LinkTarget is { } program ? point with { Parts = [$"/proc/{pid}/root{program}", .. point.Parts] } : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     // The attach points of FUNCTION (a name or a pattern; with LANGUAGE, a C++ name) in one file, in name order; a
@@ -158,7 +198,7 @@ internal abstract class UserFunctionProbe : ProbeProvider
         if (Target(pattern) is not { } target)
             throw new CompileException($"{Name} probes need a binary and a function: {Name}:/path/to/binary:FUNCTION");
         if (Wildcard.Has(target))
-            throw new CompileException($"{Name} listing needs a binary without wildcards, not '{target}'");
+            return InGlobbedFiles(pattern, target, machine);
         if (machine.FindBinary(target) is not { } binary)
             throw new CompileException($"{Name} target file '{target}' does not exist or is not executable");
         if (CppPattern(pattern) is { } cpp)
@@ -189,6 +229,30 @@ internal abstract class UserFunctionProbe : ProbeProvider
         return Target(pattern) is { } named && !Wildcard.Has(named) && machine.FindBinary(named) is { } found
             ? ListedProbe.Matching(Functions(named, found), pattern)
             : [];
+    }
+
+    // Without -p, a wildcard binary (uprobe:./out/*:main): the functions of the files it names on the machine, each
+    // named by the path the glob found (./out/app), as bpftrace 0.17 and the newest list them.
+    private IEnumerable<string> InGlobbedFiles(string pattern, string target, ListingMachine machine)
+    {
+        var binaries = new List<UprobeBinary>();
+        foreach (var path in UprobeTargets.Globbed(target))
+        {
+            try
+            {
+                if (machine.FindBinary(path) is { } binary)
+                    binaries.Add(binary with { Path = path });
+            }
+            catch (CompileException)
+            {
+                // An unreadable file has no functions to list.
+            }
+        }
+        if (binaries.Count == 0) // "uprobe" for uretprobes too, as bpftrace words it
+            throw new CompileException($"uprobe target file '{target}' does not exist or is not executable");
+        if (CppPattern(pattern) is { } cpp)
+            return binaries.SelectMany(b => CppFunctions(b, cpp)).Distinct().Order(StringComparer.Ordinal);
+        return ListedProbe.Matching(binaries.SelectMany(b => Functions(b.Path, b)), pattern);
     }
 
     // -p: every mapped file's functions, named under /proc/PID/root; uprobe:FUNC is uprobe:*:FUNC, as in bpftrace.

@@ -15,6 +15,9 @@ internal static class UprobeTargets
 {
     // The loader's built-in directories; /etc/ld.so.conf and its includes add the rest.
     private static readonly string[] DefaultLibraryDirectories = ["/lib64", "/usr/lib64", "/lib", "/usr/lib"];
+    private const int TypeExecutable = 2; // ET_EXEC
+    private const int TypeShared = 3; // ET_DYN
+    private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     /// <summary>
     /// The full path of <paramref name="target"/>, or null when no such file exists; with <paramref name="pid"/>, as
@@ -121,6 +124,40 @@ internal static class UprobeTargets
         return files;
     }
 
+    /// <summary>
+    /// Without <c>-p</c>, the files a target written with wildcards names (<c>uprobe:/usr/lib/*/libc.so*:malloc</c>;
+    /// <see cref="BinaryGlob"/>: also in each PATH directory when it has no slash, each file once), kept as the newest
+    /// bpftrace keeps them: an ELF executable with execute permission, or a PIE or shared library. Files that cannot
+    /// be read are left out.
+    /// </summary>
+    public static IReadOnlyList<(string Path, ElfFile Elf)> OpenGlobbed(string target, ProbeResolution resolution)
+    {
+        var files = new List<(string, ElfFile)>();
+        foreach (var path in Globbed(target))
+        {
+            try
+            {
+                files.Add((path, Read(path, resolution)));
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                // Not a file we can read symbols from.
+            }
+        }
+        return files;
+    }
+
+    /// <summary>The paths of the files <see cref="OpenGlobbed"/> opens, named as the glob found them.</summary>
+    public static IReadOnlyList<string> Globbed(string target) => BinaryGlob.Candidates(target).Where(IsProbeable).ToList();
+
+    /// <summary>An ELF executable (ET_EXEC) someone may execute, or a PIE or shared library (ET_DYN).</summary>
+    public static bool IsProbeable(string path) => ElfType(path) switch
+    {
+        TypeExecutable => OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & AnyExecute) != 0,
+        TypeShared => true,
+        _ => false,
+    };
+
     private static ElfFile Read(string path, ProbeResolution resolution)
     {
         if (!resolution.ElfFiles.TryGetValue(path, out var elf))
@@ -190,19 +227,25 @@ internal static class UprobeTargets
         }
     }
 
-    private static bool IsElf(string path)
+    private static bool IsElf(string path) => ElfType(path) is not null;
+
+    // The ELF file type (e_type) of the file, null when it is no ELF file (or no regular file).
+    private static int? ElfType(string path)
     {
         if (!RegularFiles.IsRegular(path))
-            return false; // opening a FIFO would wait for a writer; a device is no program
+            return null; // opening a FIFO would wait for a writer; a device is no program
         try
         {
             using var stream = File.OpenRead(path);
-            Span<byte> magic = stackalloc byte[4];
-            return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("\u007fELF"u8);
+            Span<byte> header = stackalloc byte[18];
+            if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length || !header[..4].SequenceEqual("\u007fELF"u8))
+                return null;
+            // e_type, in the file's byte order (EI_DATA: 1 little-endian, 2 big-endian).
+            return header[5] == 2 ? header[16] << 8 | header[17] : header[17] << 8 | header[16];
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
     }
 }

@@ -78,6 +78,25 @@ public sealed class TargetProcessProbeTests(UsdtProgram usdt, CompiledProgram pr
     }
 
     [Fact]
+    public void ATargetLeftOutIsTheProcesssProgramAsInTheNewestBpftrace()
+    {
+        using var running = Start(usdt.Path);
+        var config = new ProgramConfig { TargetPid = running.Id };
+        var program = $"/proc/{running.Id}/root{usdt.Path}";
+
+        var main = Assert.Single(ProbeSpecResolverTests.Resolve("uprobe:main", config));
+        var cpp = Assert.Single(ProbeSpecResolverTests.Resolve("uprobe:cpp:main", config));
+        var everywhere = ProbeSpecResolverTests.Resolve("uprobe:*:cpp:main", config);
+
+        Assert.Equal((program, "main", (string?)null, running.Id), (main.Target, main.Name, main.Language, main.Pid));
+        Assert.Equal((program, "main", (string?)"cpp", running.Id), (cpp.Target, cpp.Name, cpp.Language, cpp.Pid));
+        Assert.Contains(everywhere, s => s.Target == program && s.Name == "main" && s.Language == "cpp");
+        // Without a process there is no program to name.
+        Assert.Equal("uprobe probes need a binary and a function: uprobe:/path/to/binary:function",
+            Assert.Single(ProbeSpecResolverTests.ResolveWithDiagnostics("uprobe:main").Diagnostics).Message);
+    }
+
+    [Fact]
     public void WildcardTargetThatMatchesNothingInTheProcessIsNoMatch()
     {
         using var running = Start(usdt.Path);

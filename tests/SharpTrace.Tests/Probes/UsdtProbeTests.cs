@@ -201,9 +201,9 @@ public sealed class UsdtProbeTests(UsdtProgram program) : IClassFixture<UsdtProg
             File.WriteAllText(System.IO.Path.Combine(directory, "b1", "x.so"), "");
             File.WriteAllText(System.IO.Path.Combine(directory, "b1", ".hidden.so"), "");
 
-            Assert.Equal([$"{directory}/a1/x.so", $"{directory}/b1/x.so"], UsdtEverywhere.Glob($"{directory}/*1/*.so"));
-            Assert.Equal([$"{directory}/b1/.hidden.so"], UsdtEverywhere.Glob($"{directory}/b1/.*.so"));
-            Assert.Empty(UsdtEverywhere.Glob($"{directory}/c*/x.so"));
+            Assert.Equal([$"{directory}/a1/x.so", $"{directory}/b1/x.so"], BinaryGlob.Glob($"{directory}/*1/*.so"));
+            Assert.Equal([$"{directory}/b1/.hidden.so"], BinaryGlob.Glob($"{directory}/b1/.*.so"));
+            Assert.Empty(BinaryGlob.Glob($"{directory}/c*/x.so"));
         }
         finally
         {

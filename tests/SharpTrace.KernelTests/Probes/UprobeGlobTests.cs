@@ -1,0 +1,145 @@
+using SharpTrace.KernelTests.Support;
+
+namespace SharpTrace.KernelTests.Probes;
+
+/// <summary>
+/// uprobes on a binary written with wildcards, without <c>-p</c> (<c>uprobe:/usr/lib/*/libc.so*:malloc</c>): attached
+/// in every file the glob finds, each file once, and listed as bpftrace 0.17 lists them. tests/programs/probe_args
+/// calls add3 once; the test runs it once the probes are attached.
+/// </summary>
+[Trait("Category", "Kernel")]
+public sealed class UprobeGlobTests : KernelTest
+{
+    private static readonly TimeSpan Bound = TracerProcess.DefaultTimeout;
+    private static string Target => TestPrograms.PathOf("probe_args");
+    private static string Directory => Path.GetDirectoryName(Target)!;
+
+    [Fact]
+    public async Task AWildcardBinaryFiresInTheProgramItMatches()
+    {
+        var script = $$"""
+            uprobe:{{Directory}}/probe_arg*:add3 { printf("%s %d %d %d\n", probe, arg0, arg1, arg2); }
+            uretprobe:{{Directory}}/probe_?rgs:negate { printf("%s %d\n", probe, (int32)retval); exit(); }
+            """;
+
+        var result = await TraceOneRunAsync(SharpTraceRun.Start(["-e", script]));
+
+        // probe_args calls add3(1, 2, 39) and negate(5).
+        Assert.Equal((0, $"uprobe:{Target}:add3 1 2 39\nuretprobe:{Target}:negate -5\n"), (result.ExitCode, result.Stdout));
+        Assert.Contains("Attached 2 probes", result.Stderr);
+    }
+
+    [Fact]
+    public async Task AFileTheGlobReachesByTwoNamesIsProbedOnce()
+    {
+        var links = System.IO.Directory.CreateTempSubdirectory("sharptrace-uprobe-glob-").FullName;
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(links, "link1"), Target);
+            File.CreateSymbolicLink(Path.Combine(links, "link2"), Target);
+            var script = $$"""uprobe:{{links}}/link*:add3 { @[probe] = count(); } uretprobe:{{Target}}:main { exit(); }""";
+
+            var result = await TraceOneRunAsync(SharpTraceRun.Start(["-e", script]));
+
+            // Probed twice, the one call would count 2 (uprobes are per file, whatever its name).
+            Assert.Equal((0, $"\n\n@[uprobe:{links}/link1:add3]: 1\n"), (result.ExitCode, result.Stdout));
+        }
+        finally
+        {
+            System.IO.Directory.Delete(links, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AGlobWithoutFilesOrFunctionsFailsAsTheReferenceSays()
+    {
+        var noFile = await SharpTraceRun.RunAsync(["-e", $"uprobe:{Directory}/no_such_program*:add3 {{ exit(); }}"]);
+        var noFunction = await SharpTraceRun.RunAsync(["-e", $"uprobe:{Directory}/probe_arg*:no_such_function {{ exit(); }}"]);
+        var expectedNoFile = await BpftraceRun.RunAsync(["-e", $"uprobe:{Directory}/no_such_program*:add3 {{ exit(); }}"]);
+
+        // bpftrace 0.17's words for a glob naming no file; the newest bpftrace's missing_probes error for no function.
+        Assert.Equal(1, expectedNoFile.ExitCode);
+        Assert.Contains($"ERROR: uprobe target file '{Directory}/no_such_program*' does not exist or is not executable", expectedNoFile.Stderr);
+        Assert.Equal((1, ""), (noFile.ExitCode, noFile.Stdout));
+        Assert.Contains($"ERROR: uprobe target file '{Directory}/no_such_program*' does not exist or is not executable", noFile.Stderr);
+        Assert.Equal((1, ""), (noFunction.ExitCode, noFunction.Stdout));
+        Assert.Contains($"ERROR: No matches for uprobe {Directory}/probe_arg*:no_such_function.", noFunction.Stderr);
+    }
+
+    [Theory]
+    [InlineData("uprobe:{0}/probe_arg*:*")]
+    [InlineData("uprobe:{0}/*:main")]
+    [InlineData("uretprobe:{0}/uprobe_t*:target_*")]
+    public async Task ListingWithAWildcardBinaryMatchesBpftrace(string pattern)
+    {
+        var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, Directory);
+
+        var expected = await BpftraceRun.RunAsync(["-l", text]);
+        var actual = await SharpTraceRun.RunAsync(["-l", text]);
+
+        Assert.Equal(0, expected.ExitCode);
+        Assert.NotEqual("", expected.Stdout);
+        Assert.Equal((0, expected.Stdout), (actual.ExitCode, actual.Stdout));
+    }
+
+    [Fact]
+    public async Task ListingAGlobWithoutFilesFailsAsBpftraceDoes()
+    {
+        var pattern = $"uprobe:{Directory}/no_such_program*:*";
+
+        var expected = await BpftraceRun.RunAsync(["-l", pattern]);
+        var actual = await SharpTraceRun.RunAsync(["-l", pattern]);
+
+        var message = $"ERROR: uprobe target file '{Directory}/no_such_program*' does not exist or is not executable";
+        Assert.Equal(1, expected.ExitCode);
+        Assert.Contains(message, expected.Stderr);
+        Assert.Equal((1, ""), (actual.ExitCode, actual.Stdout));
+        Assert.Contains(message, actual.Stderr);
+    }
+
+    [Fact]
+    public async Task WithDashPATargetLeftOutIsTheProcesssProgramForCppNamesToo()
+    {
+        // As the newest bpftrace: uprobe:FUNC and uprobe:cpp:FUNC with -p name the process's program (0.17 took
+        // "cpp" for /usr/bin/cpp). cpp_names calls shapes::area(i + 6, 7) in a loop long enough to be traced.
+        var cpp = TestPrograms.PathOf("cpp_names");
+        using var program = System.Diagnostics.Process.Start(cpp, "2000000000");
+        try
+        {
+            await WaitForLibrariesAsync(program.Id);
+            var root = $"/proc/{program.Id}/root";
+            var pid = program.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+            var named = await SharpTraceRun.RunAsync(["-p", pid, "-e", "uprobe:cpp:\"shapes::area\" { printf(\"%s %d\\n\", probe, arg1); exit(); }"]);
+            var plain = await SharpTraceRun.RunAsync(["-p", pid, "-e", "uprobe:_ZN6shapes4areaEii { printf(\"%s %d\\n\", probe, arg1); exit(); }"]);
+            var everywhere = await SharpTraceRun.RunAsync(["-p", pid, "-e", "uprobe:*:cpp:\"shapes::area\" { printf(\"%s %d\\n\", probe, arg1); exit(); }"]);
+
+            Assert.Equal((0, $"uprobe:{root}{cpp}:cpp:_ZN6shapes4areaEii 7\n"), (named.ExitCode, named.Stdout));
+            Assert.Equal((0, $"uprobe:{root}{cpp}:_ZN6shapes4areaEii 7\n"), (plain.ExitCode, plain.Stdout));
+            Assert.Equal((0, $"uprobe:{root}{cpp}:cpp:_ZN6shapes4areaEii 7\n"), (everywhere.ExitCode, everywhere.Stdout));
+        }
+        finally
+        {
+            program.Kill();
+            await program.WaitForExitAsync();
+        }
+    }
+
+    // Until the loader has mapped the C++ runtime, the process's files are not all there.
+    private static async Task WaitForLibrariesAsync(int pid)
+    {
+        for (var i = 0; i < 100 && !File.ReadAllText($"/proc/{pid}/maps").Contains("libstdc++", StringComparison.Ordinal); i++)
+            await Task.Delay(20);
+    }
+
+    /// <summary>Starts tracing, runs probe_args once when attached, and waits for the tracer to exit by itself.</summary>
+    private static async Task<RunResult> TraceOneRunAsync(TracerProcess tool)
+    {
+        using (tool)
+        {
+            await tool.WaitForAttachedAsync(Bound);
+            await TestPrograms.RunAsync("probe_args", "hello");
+            return await tool.WaitForExitAsync(Bound);
+        }
+    }
+}
