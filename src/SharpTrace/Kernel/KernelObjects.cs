@@ -61,16 +61,8 @@ internal static unsafe class KernelObjects
         BpfCommand nextId, BpfCommand fdById, string kind, Func<int, (uint Id, string Name)> info)
     {
         var objects = new List<(uint, string)>();
-        var attr = new GetIdAttr();
-        while (true)
+        foreach (var id in Ids(nextId, kind))
         {
-            if (Native.Bpf(nextId, ref attr) != 0)
-            {
-                if (Native.LastErrno == Native.Enoent)
-                    return objects; // past the last id
-                throw KernelException.FromLastError($"list {kind}s");
-            }
-            var id = attr.NextId;
             var byId = new GetIdAttr { StartId = id };
             var fd = Native.Bpf(fdById, ref byId);
             if (fd >= 0)
@@ -82,7 +74,7 @@ internal static unsafe class KernelObjects
             {
                 throw KernelException.FromLastError($"open {kind} {id}");
             }
-            attr = new GetIdAttr { StartId = id };
         }
+        return objects;
     }
 }
