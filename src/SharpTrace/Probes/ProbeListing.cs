@@ -78,7 +78,8 @@ internal sealed class ProbeListing(
         var colon = pattern.IndexOf(':');
         if (colon < 0)
         {
-            var kernel = Providers.Where(p => p.ListedByDefault).SelectMany(p => p.List(pattern == "*" ? "*" : "*:" + pattern, _machine, warning));
+            // As under a wildcard provider: a default kind this machine cannot list (kprobes without their list) stays silent.
+            var kernel = Providers.Where(p => p.ListedByDefault).SelectMany(p => p.ListUnderWildcardProvider(pattern == "*" ? "*" : "*:" + pattern, _machine));
             // With -p, as the newest bpftrace, the process's uprobes and usdt probes too.
             return _machine.Pid is null ? kernel
                 : kernel.Concat(Providers.Where(p => !p.ListedByDefault).SelectMany(p => p.ListUnderWildcardProvider("*:" + pattern, _machine)));

@@ -4,13 +4,15 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Probes;
 
 /// <summary>The machine's tracepoints, read from tracefs (mounted on first use when missing).</summary>
-internal sealed class TracefsCatalog : ITracepointCatalog
+/// <param name="traceableFunctionsPath">The list of kernel functions kprobes may attach to; tracefs's available_filter_functions when null.</param>
+internal sealed class TracefsCatalog(string? traceableFunctionsPath = null) : ITracepointCatalog
 {
     private readonly Dictionary<(string, string), TracepointFormat?> _formats = [];
     private List<(string Category, string Name)>? _events;
     private List<string>? _rawTracepoints;
     private List<string>? _iterators;
     private Tracefs? _tracefs;
+    private TraceableFunctions? _traceableFunctions;
 
     /// <summary>tracefs, mounted on first use.</summary>
     public Tracefs Tracefs => _tracefs ??= Tracefs.Open();
@@ -33,6 +35,23 @@ internal sealed class TracefsCatalog : ITracepointCatalog
                 .Select(n => n[1..]).Order(StringComparer.Ordinal).ToList();
         }
         return _iterators;
+    }
+
+    /// <summary>The kernel functions kprobes may attach to, read once (an unreadable list says why).</summary>
+    public TraceableFunctions TraceableFunctions() => _traceableFunctions ??= ReadTraceableFunctions();
+
+    private TraceableFunctions ReadTraceableFunctions()
+    {
+        if (traceableFunctionsPath is not null)
+            return Semantics.TraceableFunctions.Read(traceableFunctionsPath);
+        try
+        {
+            return Semantics.TraceableFunctions.Read(Path.Combine(Tracefs.Root, "available_filter_functions"));
+        }
+        catch (KernelException e)
+        {
+            return Semantics.TraceableFunctions.Unreadable("/sys/kernel/tracing/available_filter_functions", e.Message);
+        }
     }
 
     public TracepointFormat? Format(string category, string name)

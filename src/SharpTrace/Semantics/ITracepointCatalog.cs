@@ -15,4 +15,10 @@ internal interface ITracepointCatalog
 
     /// <summary>The kernel's BPF iterators (<c>task</c>, <c>task_file</c>: BTF's <c>struct bpf_iter__NAME</c>); none unless the catalog knows them.</summary>
     IEnumerable<string> Iterators() => [];
+
+    /// <summary>
+    /// The kernel functions kprobes may attach to (available_filter_functions), which kprobe wildcards expand over; null
+    /// when the catalog does not know them (kprobe attach points are then taken as written).
+    /// </summary>
+    TraceableFunctions? TraceableFunctions() => null;
 }

@@ -382,8 +382,9 @@ internal sealed class Lexer
     /// <summary>
     /// Scans one attach point as raw text starting at <paramref name="position"/> (trivia already skipped):
     /// colon-separated parts, each possibly quoted. It ends at white space, <c>,</c> <c>{</c> <c>}</c> <c>;</c>
-    /// <c>(</c> <c>)</c>, a comment, or a <c>/</c> outside a path part (so <c>BEGIN/pid/</c> has a predicate,
-    /// while <c>uprobe:/bin/bash:readline</c> keeps its path). Returns null if there is no attach point here (also at
+    /// <c>(</c> <c>)</c>, a comment outside a uprobe or usdt target, or a <c>/</c> outside a path part (so
+    /// <c>BEGIN/pid/</c> has a predicate, while <c>uprobe:/bin/bash:readline</c> and <c>uprobe:/usr/lib/*/libc.so.6:malloc</c>
+    /// keep their paths). Returns null if there is no attach point here (also at
     /// a <c>#</c>).
     /// </summary>
     public AttachPoint? ScanAttachPoint(ref int position, DiagnosticBag diagnostics)
@@ -407,7 +408,9 @@ internal sealed class Lexer
             if (c == '/' && (part.Length == 0 ? parts.Count == 0 : part[0] is not ('/' or '.'))
                 && !(parts.Count == 1 && part.Length > 0 && TakesPathTarget(parts[0])))
                 break;
-            if (c == '/' && At(position + 1) is '/' or '*')
+            // Nor does a comment start in a uprobe or usdt target ("uprobe:/usr/lib/*/libc.so.6:malloc"), as the
+            // newest bpftrace reads it: there "/*" and "//" are path text.
+            if (c == '/' && At(position + 1) is '/' or '*' && !(parts.Count == 1 && TakesPathTarget(parts[0])))
                 break;
             if (c == ':')
             {

@@ -15,7 +15,7 @@ public sealed class UprobeGlobTests(CompiledProgram program) : IClassFixture<Com
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     // DIR/d1/app, DIR/d2/app (copies of one PIE), DIR/d1/app-link (a symbolic link to d1/app), DIR/d1/app.txt (no ELF
-    // file). Patterns avoid "/*", which opens a comment in a script.
+    // file).
     private string Tree()
     {
         Directory.CreateDirectory(Path.Combine(_directory, "d1"));
@@ -25,6 +25,17 @@ public sealed class UprobeGlobTests(CompiledProgram program) : IClassFixture<Com
         File.CreateSymbolicLink(Path.Combine(_directory, "d1", "app-link"), Path.Combine(_directory, "d1", "app"));
         File.WriteAllText(Path.Combine(_directory, "d1", "app.txt"), "add3\n");
         return _directory;
+    }
+
+    [Fact]
+    public void AWholeDirectoryWildcardNeedsNoQuotes()
+    {
+        // "/*" in a target is path text, as the newest bpftrace's parser reads it, not the start of a comment.
+        var directory = Tree();
+
+        var specs = ProbeSpecResolverTests.Resolve($"uprobe:{directory}/*/app:add3");
+
+        Assert.Equal([$"uprobe:{directory}/d1/app:add3", $"uprobe:{directory}/d2/app:add3"], specs.Select(s => s.ToString()));
     }
 
     [Fact]

@@ -37,4 +37,30 @@ public class AttachPointPathTests
 
         Assert.NotNull(Assert.Single(tree.Root.Probes).Predicate);
     }
+
+    [Theory]
+    // The newest bpftrace's parser takes everything after the provider's ":" up to white space, "{" or "," as the
+    // attach point, so "/*" and "//" in a target are path text, not a comment (bpftrace 0.17's lexer needs quotes).
+    [InlineData("uprobe:/usr/lib/*/libc.so.6:malloc { }", "/usr/lib/*/libc.so.6", "malloc")]
+    [InlineData("ur:/opt//app/*:main { }", "/opt//app/*", "main")]
+    [InlineData("usdt:/usr/lib/*/libpython3*.so*:python:function__entry { }", "/usr/lib/*/libpython3*.so*", "python")]
+    public void AWildcardDirectoryInATargetIsNoComment(string script, string target, string next)
+    {
+        var tree = SyntaxTree.Parse(script);
+        Assert.Empty(tree.Diagnostics);
+
+        var point = Assert.Single(Assert.Single(tree.Root.Probes).AttachPoints);
+        Assert.Equal((target, next), (point.Parts[0], point.Parts[1]));
+    }
+
+    [Fact]
+    public void ACommentAfterTheTargetsFunctionIsStillAComment()
+    {
+        var tree = SyntaxTree.Parse("uprobe:/usr/lib/*/libc.so.6:malloc/* size */ { }");
+        Assert.Empty(tree.Diagnostics);
+
+        var probe = Assert.Single(tree.Root.Probes);
+        Assert.Equal("malloc", Assert.Single(probe.AttachPoints).Parts[1]);
+        Assert.Null(probe.Predicate);
+    }
 }
