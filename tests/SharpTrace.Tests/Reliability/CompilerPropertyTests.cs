@@ -30,6 +30,13 @@ public sealed class CompilerPropertyTests(GoldenMachine machine) : IClassFixture
     private static long Iterations =>
         long.TryParse(Environment.GetEnvironmentVariable("SHARPTRACE_FUZZ_CASES"), out var n) && n > 0 ? n : 1_000;
 
+    /// <summary>
+    /// SHARPTRACE_FUZZ_THREADS: how many threads CsCheck samples on (1 unless set), for a long run on a machine with
+    /// CPUs to spare. Each case draws its own seed, so the threads run distinct cases and the count is of all of them.
+    /// </summary>
+    private static int Threads =>
+        int.TryParse(Environment.GetEnvironmentVariable("SHARPTRACE_FUZZ_THREADS"), out var n) && n > 0 ? n : 1;
+
     // ---- A grammar of scripts -------------------------------------------------------------------------------------
 
     private static readonly Gen<string> Integer = Gen.OneOf(
@@ -118,7 +125,7 @@ public sealed class CompilerPropertyTests(GoldenMachine machine) : IClassFixture
 
     [Fact]
     public void GeneratedScriptsCompileOrFailWithDiagnostics() =>
-        Script.Sample(script => CompilesOrReports(script, "generated scripts"), iter: Iterations, threads: 1);
+        Script.Sample(script => CompilesOrReports(script, "generated scripts"), iter: Iterations, threads: Threads);
 
     // ---- Mutations of the golden scripts ---------------------------------------------------------------------------
 
@@ -150,20 +157,24 @@ public sealed class CompilerPropertyTests(GoldenMachine machine) : IClassFixture
 
     [Fact]
     public void MutatedGoldenScriptsCompileOrFailWithDiagnostics() =>
-        Mutated.Sample(script => CompilesOrReports(script, "mutated golden scripts"), iter: Iterations, threads: 1);
+        Mutated.Sample(script => CompilesOrReports(script, "mutated golden scripts"), iter: Iterations, threads: Threads);
 
     /// <summary>The property: a program or diagnostics, never an exception; dumps of a program never throw either.</summary>
     private bool CompilesOrReports(string script, string test)
     {
         ReportProgress(test);
-        var result = TraceScript.Compile(machine.Resolve(script), machine.Tracepoints, new CompileOptions(), SemanticKit.Kernel, () => machine.Kallsyms);
-        if (result.Program is { } program)
+        // As TraceScript.Compile, keeping the syntax tree: a script that fails prints the tree it was parsed into
+        // (-d ast) without parsing it again.
+        var result = Compilation.Compile(new SharpTrace.Syntax.SourceText(machine.Resolve(script), "stdin"), machine.Tracepoints,
+            new SharpTrace.Semantics.ProgramConfig(), SemanticKit.Kernel, () => machine.Kallsyms);
+        if (result.Program is { } compiled)
         {
+            var program = new TraceProgram(compiled);
             _ = program.DescribeTypes();
             _ = program.Disassemble();
             return true;
         }
-        _ = TraceScript.Parse(script).PrintAst();
+        _ = SharpTrace.Syntax.AstPrinter.Print(result.Tree.Root);
         return result.Diagnostics.Any(d => d.IsError);
     }
 }
