@@ -91,6 +91,15 @@ internal abstract class UserFunctionProbe : ProbeProvider
                 resolution.NoMatches(point, this, globbed ? $"{target}:{function}" : string.Join(':', point.Parts));
             return found;
         }
+        // --unsafe: a file that is no ELF file (code a loader or JIT maps from it, a flat binary) is probed at an address
+        // taken as its file offset, with the newest bpftrace's warning, as it does when it finds no symbol there.
+        if (language is null && char.IsAsciiDigit(function[0]) && resolution.Config?.Unsafe == true
+            && UprobeTargets.Find(target, resolution.TargetPid) is { } flat && !UprobeTargets.IsElf(flat)
+            && AttachPointText.TryParseInteger(function, out var flatOffset))
+        {
+            diagnostics.Warning(point.Span, $"Could not determine instruction boundary for {Name}:{flat}:{function} (binary appears stripped). Misaligned probes can lead to tracee crashes!");
+            return [new ProbeSpec(this, flat) { Offset = flatOffset, FileOffset = flatOffset, Pid = resolution.ProbedPid }];
+        }
         if (UprobeTargets.Open(Name, target, point, resolution) is not ({ } path, { } elf))
             return [];
 
