@@ -62,6 +62,8 @@ internal abstract class UserFunctionProbe : ProbeProvider
         // A wildcard target is, with -p, every file the process maps that it matches (uprobe:*:malloc); without, the
         // files the pattern names on the machine (uprobe:/usr/lib/*/libc.so*:malloc), none being the newest bpftrace's
         // error over the target and no function in them its missing_probes error ("No matches for uprobe TARGET:FUNC").
+        // A lone "*" is never that target error there: its check counts the files running processes map, while its
+        // probes are the glob's (the working directory's and PATH's files), so none is the missing_probes error.
         if (Wildcard.Has(target))
         {
             if (language is null && char.IsAsciiDigit(function[0]))
@@ -72,7 +74,7 @@ internal abstract class UserFunctionProbe : ProbeProvider
             var inProcess = UprobeTargets.OpenMapped(target, resolution);
             var globbed = inProcess is null;
             var mapped = inProcess ?? UprobeTargets.OpenGlobbed(target, resolution);
-            if (globbed && mapped.Count == 0)
+            if (globbed && mapped.Count == 0 && target != "*")
             {
                 diagnostics.Error(point.Span, $"uprobe target file '{target}' does not exist or is not executable");
                 return [];
@@ -88,6 +90,15 @@ internal abstract class UserFunctionProbe : ProbeProvider
             if (found.Count == 0)
                 resolution.NoMatches(point, this, globbed ? $"{target}:{function}" : string.Join(':', point.Parts));
             return found;
+        }
+        // --unsafe: a file that is no ELF file (code a loader or JIT maps from it, a flat binary) is probed at an address
+        // taken as its file offset, with the newest bpftrace's warning, as it does when it finds no symbol there.
+        if (language is null && char.IsAsciiDigit(function[0]) && resolution.Config?.Unsafe == true
+            && UprobeTargets.Find(target, resolution.TargetPid) is { } flat && !UprobeTargets.IsElf(flat)
+            && AttachPointText.TryParseInteger(function, out var flatOffset))
+        {
+            diagnostics.Warning(point.Span, $"Could not determine instruction boundary for {Name}:{flat}:{function} (binary appears stripped). Misaligned probes can lead to tracee crashes!");
+            return [new ProbeSpec(this, flat) { Offset = flatOffset, FileOffset = flatOffset, Pid = resolution.ProbedPid }];
         }
         if (UprobeTargets.Open(Name, target, point, resolution) is not ({ } path, { } elf))
             return [];

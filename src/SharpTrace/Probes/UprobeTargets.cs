@@ -227,7 +227,8 @@ internal static class UprobeTargets
         }
     }
 
-    private static bool IsElf(string path) => ElfType(path) is not null;
+    /// <summary>Whether <paramref name="path"/> is an ELF file (its header read).</summary>
+    public static bool IsElf(string path) => ElfType(path) is not null;
 
     // The ELF file type (e_type) of the file, null when it is no ELF file (or no regular file).
     private static int? ElfType(string path)

@@ -66,6 +66,37 @@ public sealed class UprobeGlobTests : KernelTest
         Assert.Contains($"ERROR: No matches for uprobe {Directory}/probe_arg*:no_such_function.", noFunction.Stderr);
     }
 
+    [Fact]
+    public async Task ALoneStarWithoutDashPIsTheGlobOfTheWorkingDirectoryAndPath()
+    {
+        // As the newest bpftrace's probe matcher (resolve_binary_path("*")): the ELF files glob(3) finds in the
+        // working directory, named as it finds them (relative), and in each PATH directory (here an empty one).
+        var empty = System.IO.Directory.CreateTempSubdirectory("sharptrace-uprobe-star-").FullName;
+        try
+        {
+            var path = new Dictionary<string, string> { ["PATH"] = empty };
+            RunResult found;
+            using (var tool = SharpTraceRun.Start(["-e", "uprobe:*:add3 { printf(\"%s %d\\n\", probe, arg2); exit(); }"], path, Directory))
+            {
+                await tool.WaitForAttachedAsync(Bound);
+                await TestPrograms.RunAsync("probe_args", "hello");
+                found = await tool.WaitForExitAsync(Bound);
+            }
+            // Where the glob finds no file: not the target error (the newest bpftrace's check of a lone "*" counts
+            // the files running processes map), but the missing_probes error over the point.
+            var none = await SharpTraceRun.RunAsync(["-e", "uprobe:*:add3 { exit(); }"], path, empty);
+
+            Assert.Equal((0, "uprobe:probe_args:add3 39\n"), (found.ExitCode, found.Stdout));
+            Assert.Equal((1, ""), (none.ExitCode, none.Stdout));
+            Assert.Contains("ERROR: No matches for uprobe *:add3.", none.Stderr);
+            Assert.DoesNotContain("does not exist", none.Stderr);
+        }
+        finally
+        {
+            System.IO.Directory.Delete(empty, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("uprobe:{0}/probe_arg*:*")]
     [InlineData("uprobe:{0}/*:main")]

@@ -34,14 +34,14 @@ public static class SharpTraceRun
         }
     }
 
-    /// <summary>Starts sharptrace with <paramref name="args"/>; the notify variable is always set.</summary>
-    public static TracerProcess Start(string[] args, IReadOnlyDictionary<string, string>? environment = null) =>
-        new("sharptrace", BinaryPath, args, environment, stdout => stdout, stderr => stderr);
+    /// <summary>Starts sharptrace with <paramref name="args"/> (in <paramref name="workingDirectory"/>, or the tests'); the notify variable is always set.</summary>
+    public static TracerProcess Start(string[] args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
+        new("sharptrace", BinaryPath, args, environment, stdout => stdout, stderr => stderr, workingDirectory);
 
     /// <summary>Runs sharptrace to its exit, bounded by <see cref="TracerProcess.DefaultTimeout"/>.</summary>
-    public static async Task<RunResult> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<RunResult> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        using var tool = Start(args, environment);
+        using var tool = Start(args, environment, workingDirectory);
         return await tool.WaitForExitAsync(TracerProcess.DefaultTimeout);
     }
 }

@@ -35,7 +35,8 @@ public sealed partial class TracerProcess : IDisposable
         IEnumerable<string> args,
         IReadOnlyDictionary<string, string>? environment,
         Func<string, string> cleanStdout,
-        Func<string, string> cleanStderr)
+        Func<string, string> cleanStderr,
+        string? workingDirectory = null)
     {
         _name = name;
         _cleanStdout = cleanStdout;
@@ -49,6 +50,7 @@ public sealed partial class TracerProcess : IDisposable
             StandardOutputEncoding = new UTF8Encoding(false),
             StandardErrorEncoding = new UTF8Encoding(false),
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var arg in args)
             start.ArgumentList.Add(arg);

@@ -54,6 +54,9 @@ internal static class DwarfAttribute
     public const int LinkageName = 0x6e;
     public const int StrOffsetsBase = 0x72;
     public const int AddrBase = 0x73;
+    public const int RnglistsBase = 0x74;
+    public const int GnuRangesBase = 0x2132;
+    public const int GnuAddrBase = 0x2133;
     public const int MipsLinkageName = 0x2007;
 }
 

@@ -19,6 +19,8 @@ internal enum DwarfValueKind
     StringIndex,
     /// <summary>An offset into another section (sec_offset: line table, ranges, location lists).</summary>
     SectionOffset,
+    /// <summary>An index into the offsets of a range or location list table (rnglistx, loclistx).</summary>
+    ListIndex,
     /// <summary>A block or expression, or anything this reader does not interpret (another file's DIE, a type signature).</summary>
     Other,
 }
@@ -38,8 +40,20 @@ internal sealed class DwarfUnit(int offset, int version, int addressSize, int of
     /// <summary>DW_AT_str_offsets_base of the unit's root DIE (DWARF 5), or the first entry's offset by default.</summary>
     public ulong StrOffsetsBase { get; set; }
 
-    /// <summary>DW_AT_addr_base of the unit's root DIE (DWARF 5).</summary>
+    /// <summary>DW_AT_addr_base of the unit's root DIE (DWARF 5), or DW_AT_GNU_addr_base (split DWARF 4).</summary>
     public ulong AddrBase { get; set; }
+
+    /// <summary>DW_AT_rnglists_base of the unit's root DIE (DWARF 5), for its rnglistx values.</summary>
+    public ulong RnglistsBase { get; set; }
+
+    /// <summary>DW_AT_GNU_ranges_base of a skeleton unit (split DWARF 4): where its split unit's range lists start in .debug_ranges.</summary>
+    public ulong RangesBase { get; set; }
+
+    /// <summary>
+    /// For a split unit, the skeleton unit of the binary that stands for it (same DWO id): its DW_AT_addr_base,
+    /// ranges base, low_pc and line table serve the split unit, whose own DIEs do not have them.
+    /// </summary>
+    public DwarfUnit? Skeleton { get; set; }
 
     /// <summary>The unit's root DIE (DW_TAG_compile_unit or partial_unit).</summary>
     public DwarfEntry? Root { get; set; }

@@ -71,21 +71,24 @@ internal sealed class DwarfInfo
                 continue;
             var compilationDirectory = Text(Integrated(root, DwarfAttribute.CompDir));
             if (DwarfSplitFiles.OpenObject(dwoName, compilationDirectory, binaryPath) is { } dwo)
-                ReadSplit(dwo);
+                ReadSplit(dwo, skeleton);
         }
     }
 
     private static bool IsSkeleton(DwarfUnit unit) =>
         !unit.IsSplit && (unit.Type == UnitSkeleton || unit.Root is { } root && (root.Has(AttributeDwoName) || root.Has(AttributeGnuDwoName)));
 
-    private void ReadSplit(DwarfUnitSource source)
+    private void ReadSplit(DwarfUnitSource source, DwarfUnit? skeleton = null)
     {
         try
         {
             _nextBase = Math.Max(_nextBase, checked(_sections.Bytes(".debug_info").Length + 16));
             var start = _nextBase;
             _nextBase = checked(start + source.Bytes(".debug_info").Length + 16);
+            var first = _units.Count;
             ReadUnits(source, start);
+            foreach (var unit in _units.Skip(first))
+                unit.Skeleton = _units.FirstOrDefault(s => !s.IsSplit && s.DwoId is not null && s.DwoId == unit.DwoId) ?? skeleton;
         }
         catch (Exception e) when (e is InvalidDataException or OverflowException)
         {
@@ -163,6 +166,28 @@ internal sealed class DwarfInfo
     /// <summary>The DIE DW_AT_type of <paramref name="entry"/> refers to (integrated), or null (void).</summary>
     public DwarfEntry? TypeOf(DwarfEntry entry) =>
         Integrated(entry, DwarfAttribute.Type) is { Kind: DwarfValueKind.Reference } reference ? EntryAt(reference.Number) : null;
+
+    /// <summary>
+    /// The address an attribute of a DIE of <paramref name="unit"/> holds: an address, or an index into this file's
+    /// <c>.debug_addr</c> from the unit's DW_AT_addr_base (a split unit's skeleton's); null for other values or an
+    /// index past the table.
+    /// </summary>
+    public ulong? Address(DwarfUnit unit, DwarfValue value)
+    {
+        if (value.Kind == DwarfValueKind.Address)
+            return value.Number;
+        if (value.Kind != DwarfValueKind.AddressIndex)
+            return null;
+        var table = _sections.Bytes(".debug_addr").Span;
+        var size = (ulong)unit.AddressSize;
+        var addrBase = (unit.Skeleton ?? unit).AddrBase;
+        if (value.Number >= (ulong)table.Length || addrBase >= (ulong)table.Length)
+            return null;
+        var at = addrBase + value.Number * size;
+        if (at + size > (ulong)table.Length)
+            return null;
+        return new DwarfCursor(table, (int)at).Sized((int)size);
+    }
 
     /// <summary>An unsigned constant attribute of <paramref name="entry"/> itself, or null.</summary>
     public static ulong? Constant(DwarfEntry entry, int attribute) =>
@@ -263,6 +288,8 @@ internal sealed class DwarfInfo
                 Type = unitType, Source = source, DwoId = dwoId,
                 // A split unit has no DW_AT_str_offsets_base: its table starts after the DWARF 5 header (8 bytes).
                 StrOffsetsBase = source.IsSplit ? contributions.StrOffsets + (version >= 5 ? 8UL : 0) : 0,
+                // Nor DW_AT_rnglists_base: its offsets follow the header of its .debug_rnglists.dwo contribution.
+                RnglistsBase = source.IsSplit && version >= 5 ? contributions.Rnglists + (offsetSize == 8 ? 20UL : 12UL) : 0,
             };
             _units.Add(unit);
             ReadEntries(ref cursor, end, unit, table, baseOffset);
@@ -303,8 +330,12 @@ internal sealed class DwarfInfo
                     unit.StrOffsetsBase = strBase.Number;
                 if (unit.DwoId is null && entry.Get(AttributeGnuDwoId) is { Kind: DwarfValueKind.Constant } gnuDwoId)
                     unit.DwoId = gnuDwoId.Number;
-                if (entry.Get(DwarfAttribute.AddrBase) is { } addrBase)
+                if ((entry.Get(DwarfAttribute.AddrBase) ?? entry.Get(DwarfAttribute.GnuAddrBase)) is { } addrBase)
                     unit.AddrBase = addrBase.Number;
+                if (entry.Get(DwarfAttribute.RnglistsBase) is { } rnglistsBase)
+                    unit.RnglistsBase = rnglistsBase.Number;
+                if (entry.Get(DwarfAttribute.GnuRangesBase) is { } rangesBase)
+                    unit.RangesBase = rangesBase.Number;
             }
             else
                 parent.AddChild(entry);
@@ -352,7 +383,7 @@ internal sealed class DwarfInfo
             case DwarfForm.StrpSup or DwarfForm.GnuRefAlt or DwarfForm.GnuStrpAlt: cursor.Sized(unit.OffsetSize); return new(DwarfValueKind.Other, 0);
             case DwarfForm.RefSup4: cursor.U32(); return new(DwarfValueKind.Other, 0);
             case DwarfForm.RefSup8 or DwarfForm.RefSig8: cursor.U64(); return new(DwarfValueKind.Other, 0);
-            case DwarfForm.Loclistx or DwarfForm.Rnglistx: return new(DwarfValueKind.SectionOffset, cursor.Uleb());
+            case DwarfForm.Loclistx or DwarfForm.Rnglistx: return new(DwarfValueKind.ListIndex, cursor.Uleb());
             case DwarfForm.Block1: cursor.Skip(cursor.U8()); return new(DwarfValueKind.Other, 0);
             case DwarfForm.Block2: cursor.Skip(cursor.U16()); return new(DwarfValueKind.Other, 0);
             case DwarfForm.Block4: cursor.Skip(cursor.U32()); return new(DwarfValueKind.Other, 0);

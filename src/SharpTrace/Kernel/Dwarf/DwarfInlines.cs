@@ -6,7 +6,8 @@ internal readonly record struct InlinedFunction(string Name, SourcePosition? Pos
 /// <summary>
 /// The functions inlined at an address (DW_TAG_inlined_subroutine inside the DW_TAG_subprogram holding it, through
 /// lexical blocks), with their code ranges from DW_AT_low_pc/DW_AT_high_pc or DW_AT_ranges (<c>.debug_ranges</c>,
-/// DWARF 5's <c>.debug_rnglists</c>), and the call sites (DW_AT_call_file, DW_AT_call_line) that place the frames
+/// DWARF 5's <c>.debug_rnglists</c>; in split units, addresses indexed into the binary's <c>.debug_addr</c> and
+/// lists in the <c>.dwo</c> file's <c>.debug_rnglists.dwo</c> or, DWARF 4, the binary's <c>.debug_ranges</c>), and the call sites (DW_AT_call_file, DW_AT_call_line) that place the frames
 /// around them, as <c>addr2line -i</c> prints them.
 /// </summary>
 internal sealed class DwarfInlines(DwarfInfo info, DwarfLines lines)
@@ -44,8 +45,8 @@ internal sealed class DwarfInlines(DwarfInfo info, DwarfLines lines)
 
     private DwarfEntry? FunctionAt(ulong address)
     {
-        // Split units' addresses are indexes into the skeleton's .debug_addr, not read here: their inlined frames are not named.
-        _functions ??= [.. info.Units.Where(u => !u.IsSplit).SelectMany(u => u.Root?.Children ?? [])
+        // Split units' functions count as the others: their addresses are resolved through the skeleton's .debug_addr.
+        _functions ??= [.. info.Units.SelectMany(u => u.Root?.Children ?? [])
             .Where(e => e.Tag == DwarfTag.Subprogram)
             .SelectMany(e => Ranges(e).Select(r => (r.Start, r.End, e)))
             .OrderBy(r => r.Start)];
@@ -77,40 +78,60 @@ internal sealed class DwarfInlines(DwarfInfo info, DwarfLines lines)
     private SourcePosition? CallSite(DwarfEntry inlined)
     {
         if (DwarfInfo.Constant(inlined, AttributeCallFile) is not { } file || DwarfInfo.Constant(inlined, AttributeCallLine) is not { } line
-            || lines.ProgramOf(inlined.Unit) is not { } program || file >= (ulong)program.Files.Count)
+            || lines.ProgramOf(inlined.Unit.Skeleton ?? inlined.Unit) is not { } program || file >= (ulong)program.Files.Count)
             return null;
         return new SourcePosition(program.Files[(int)file], (int)line, 0);
     }
 
     private IEnumerable<(ulong Start, ulong End)> Ranges(DwarfEntry entry)
     {
-        if (entry.Get(DwarfAttribute.LowPc) is { Kind: DwarfValueKind.Address } low)
+        var unit = entry.Unit;
+        if (entry.Get(DwarfAttribute.LowPc) is { } lowValue && info.Address(unit, lowValue) is { } low)
         {
             var high = entry.Get(DwarfAttribute.HighPc);
             var end = high switch
             {
-                { Kind: DwarfValueKind.Address } h => h.Number,
-                { Kind: DwarfValueKind.Constant } h => low.Number + h.Number,
-                _ => low.Number + 1,
+                { Kind: DwarfValueKind.Constant } h => low + h.Number,
+                { } h when info.Address(unit, h) is { } address => address,
+                _ => low + 1,
             };
-            return [(low.Number, end)];
+            return [(low, end)];
         }
-        if (entry.Get(AttributeRanges) is { Kind: DwarfValueKind.SectionOffset } ranges)
+        try
         {
-            try
+            return entry.Get(AttributeRanges) switch
             {
-                return entry.Unit.Version >= 5 ? RangeList(entry.Unit, ranges.Number) : LegacyRanges(entry.Unit, ranges.Number);
-            }
-            catch (InvalidDataException)
-            {
-                return [];
-            }
+                // DWARF 5 rnglistx: an index into the offsets after the unit's (or its .dwo contribution's) list header.
+                { Kind: DwarfValueKind.ListIndex } index => RangeList(unit, ListOffset(unit, index.Number)),
+                { Kind: DwarfValueKind.SectionOffset } offset when unit.Version >= 5 => RangeList(unit, offset.Number),
+                // Split DWARF 4 (GNU): the lists are in the binary's .debug_ranges, from the skeleton's DW_AT_GNU_ranges_base.
+                { Kind: DwarfValueKind.SectionOffset } offset => LegacyRanges(unit, (unit.Skeleton?.RangesBase ?? 0) + offset.Number),
+                _ => [],
+            };
         }
-        return [];
+        catch (InvalidDataException)
+        {
+            return [];
+        }
     }
 
+    // A split unit's code starts at its skeleton's low_pc.
     private ulong UnitBase(DwarfUnit unit) =>
-        unit.Root?.Get(DwarfAttribute.LowPc) is { Kind: DwarfValueKind.Address } low ? low.Number : 0;
+        (unit.Skeleton ?? unit).Root?.Get(DwarfAttribute.LowPc) is { } low && info.Address(unit.Skeleton ?? unit, low) is { } address ? address : 0;
+
+    // The range list section of UNIT: .debug_rnglists, or .debug_rnglists.dwo of a split unit's file.
+    private static ReadOnlySpan<byte> RangeListSection(DwarfUnit unit) =>
+        unit.Source is { } source ? source.Bytes(".debug_rnglists") : [];
+
+    private static ulong ListOffset(DwarfUnit unit, ulong index)
+    {
+        var data = RangeListSection(unit);
+        var size = (ulong)unit.OffsetSize;
+        var at = unit.RnglistsBase + index * size;
+        if (at + size > (ulong)data.Length)
+            throw new InvalidDataException("DWARF: range list index past its table");
+        return unit.RnglistsBase + new DwarfCursor(data, (int)at).Sized(unit.OffsetSize);
+    }
 
     // DWARF 2 to 4 .debug_ranges: address pairs relative to the base (the unit's low_pc), ~0 selects a new base.
     private List<(ulong, ulong)> LegacyRanges(DwarfUnit unit, ulong offset)
@@ -135,10 +156,10 @@ internal sealed class DwarfInlines(DwarfInfo info, DwarfLines lines)
         return result;
     }
 
-    // DWARF 5 .debug_rnglists entries (DW_RLE_*); indexed addresses (split DWARF) are not followed.
+    // DWARF 5 .debug_rnglists entries (DW_RLE_*), their indexed addresses from .debug_addr (split units' through their skeleton).
     private List<(ulong, ulong)> RangeList(DwarfUnit unit, ulong offset)
     {
-        var data = info.Sections.Bytes(".debug_rnglists").Span;
+        var data = RangeListSection(unit);
         var cursor = new DwarfCursor(data, checked((int)offset));
         var result = new List<(ulong, ulong)>();
         var baseAddress = UnitBase(unit);
@@ -150,15 +171,15 @@ internal sealed class DwarfInlines(DwarfInfo info, DwarfLines lines)
                 case 0: // end_of_list
                     return result;
                 case 1: // base_addressx
-                    cursor.Uleb();
+                    baseAddress = Indexed(unit, cursor.Uleb());
                     break;
                 case 2: // startx_endx
-                    cursor.Uleb();
-                    cursor.Uleb();
+                    var startx = Indexed(unit, cursor.Uleb());
+                    result.Add((startx, Indexed(unit, cursor.Uleb())));
                     break;
                 case 3: // startx_length
-                    cursor.Uleb();
-                    cursor.Uleb();
+                    var firstx = Indexed(unit, cursor.Uleb());
+                    result.Add((firstx, firstx + cursor.Uleb()));
                     break;
                 case 4: // offset_pair
                     var from = cursor.Uleb();
@@ -182,4 +203,7 @@ internal sealed class DwarfInlines(DwarfInfo info, DwarfLines lines)
         }
         return result;
     }
+
+    private ulong Indexed(DwarfUnit unit, ulong index) =>
+        info.Address(unit, new DwarfValue(DwarfValueKind.AddressIndex, index)) ?? throw new InvalidDataException("DWARF: address index past .debug_addr");
 }

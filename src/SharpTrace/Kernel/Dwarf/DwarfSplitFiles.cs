@@ -23,8 +23,8 @@ internal sealed class DwarfUnitSource(ElfSections sections, bool isSplit, IReadO
         package is not null && package.TryGetValue((ulong)infoOffset, out var found) ? found : default;
 }
 
-/// <summary>Where one unit's parts start in a package's sections (DW_SECT_INFO, ABBREV, STR_OFFSETS), and its DWO id.</summary>
-internal readonly record struct DwarfContributions(ulong DwoId, ulong Info, ulong Abbrev, ulong StrOffsets);
+/// <summary>Where one unit's parts start in a package's sections (DW_SECT_INFO, ABBREV, STR_OFFSETS, and RNGLISTS in DWARF 5), and its DWO id.</summary>
+internal readonly record struct DwarfContributions(ulong DwoId, ulong Info, ulong Abbrev, ulong StrOffsets, ulong Rnglists = 0);
 
 /// <summary>
 /// Finds the split DWARF of a binary built with <c>-gsplit-dwarf</c>: its skeleton units name a <c>.dwo</c> file
@@ -34,7 +34,7 @@ internal readonly record struct DwarfContributions(ulong DwoId, ulong Info, ulon
 /// </summary>
 internal static class DwarfSplitFiles
 {
-    private const int SectionInfo = 1, SectionAbbrev = 3, SectionStrOffsets = 6; // DW_SECT_*
+    private const int SectionInfo = 1, SectionAbbrev = 3, SectionStrOffsets = 6, SectionRnglists = 8; // DW_SECT_* (8 is DWARF 5's; GNU's version 2 has no range lists)
 
     /// <summary>The package beside <paramref name="binaryPath"/> (<c>BINARY.dwp</c>), or null when there is none or it cannot be read.</summary>
     public static DwarfUnitSource? OpenPackage(string binaryPath)
@@ -108,7 +108,7 @@ internal static class DwarfSplitFiles
         {
             if (rows[slot] is var row && (row <= 0 || row > units))
                 continue;
-            ulong info = 0, abbrev = 0, strOffsets = 0;
+            ulong info = 0, abbrev = 0, strOffsets = 0, rnglists = 0;
             for (var c = 0; c < columns; c++)
             {
                 cursor.Position = offsetsStart + ((row - 1) * columns + c) * 4;
@@ -118,9 +118,10 @@ internal static class DwarfSplitFiles
                     case SectionInfo: info = offset; break;
                     case SectionAbbrev: abbrev = offset; break;
                     case SectionStrOffsets: strOffsets = offset; break;
+                    case SectionRnglists when version == 5: rnglists = offset; break;
                 }
             }
-            byInfo[info] = new DwarfContributions(ids[slot], info, abbrev, strOffsets);
+            byInfo[info] = new DwarfContributions(ids[slot], info, abbrev, strOffsets, rnglists);
         }
         return byInfo;
     }
