@@ -10,9 +10,10 @@ namespace SharpTrace.Builtins;
 
 /// <summary>
 /// <c>fail(fmt, args...)</c>: stops the compilation with the formatted text as an error at the call, as the newest
-/// bpftrace's type checker does whenever it reaches one (a run-time <c>if</c> around it does not help; the reference's
-/// <c>if comptime</c>, which would, is not in this language yet). Its arguments must be literals once folded (a
-/// positional parameter is one), the first a string.
+/// bpftrace's type checker does whenever it reaches one (a run-time <c>if</c> around it does not help; an
+/// <c>if comptime</c> whose other branch is taken does, since the branch not taken is never bound). Its arguments
+/// must be literals once folded (a positional parameter is one), the first a string; an argument whose folding fails
+/// (an overflow) is that error alone, as the reference stops after folding.
 /// </summary>
 internal sealed class Fail : BuiltinFunction
 {
@@ -39,8 +40,10 @@ internal sealed class Fail : BuiltinFunction
         var valid = true;
         for (var i = 0; i < arguments.Count; i++)
         {
-            var value = CompileTime.Fold(arguments[i], context.Config);
-            if (value is null)
+            var value = CompileTime.Fold(arguments[i], context, out var failed);
+            if (failed)
+                valid = false;
+            else if (value is null)
             {
                 context.Diagnostics.Error(span, "fail() arguments need to be literals");
                 valid = false;

@@ -9,7 +9,8 @@ namespace SharpTrace.Builtins;
 /// <summary>
 /// <c>is_literal(e)</c>: true when <c>e</c> is a literal once the reference's literal folding has run (<c>1</c>,
 /// <c>"hello"</c>, <c>true</c>, <c>-1</c>, <c>1 + 2</c>, <c>$1</c>, a tuple of literals; not a variable, a call or a
-/// cast); a compile-time bool, as its <c>__builtin_is_literal</c>. <c>e</c> is neither bound nor evaluated.
+/// cast); a compile-time bool, as its <c>__builtin_is_literal</c>. <c>e</c> is bound (so an overflow in it is the
+/// folding's error) but never evaluated.
 /// </summary>
 internal sealed class IsLiteral : StdlibMacro
 {
@@ -17,6 +18,9 @@ internal sealed class IsLiteral : StdlibMacro
 
     protected override int ParameterCount => 1;
 
-    protected override BoundExpression BindMacro(CallExpression call, BuiltinContext context) =>
-        CompileTime.Bool(call.Span, CompileTime.Fold(call.Arguments[0], context.Config) is not null);
+    protected override BoundExpression BindMacro(CallExpression call, BuiltinContext context)
+    {
+        var value = CompileTime.Fold(call.Arguments[0], context, out var failed);
+        return failed ? context.Error(call.Span) : CompileTime.Bool(call.Span, value is not null);
+    }
 }

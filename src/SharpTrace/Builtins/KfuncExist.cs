@@ -26,9 +26,10 @@ internal sealed class KfuncExist : StdlibMacro
     /// <summary>The string literal a kfunc builtin was given; null after the reference's error when it was not one.</summary>
     public static string? KernelFunctionName(CallExpression call, BuiltinContext context)
     {
-        if (CompileTime.Fold(call.Arguments[0], context.Config) is StringValue name)
+        if (CompileTime.Fold(call.Arguments[0], context, out var failed) is StringValue name)
             return name.Value;
-        context.Diagnostics.Error(call.Span, $"{call.Name}() accepts a string literal only");
+        if (!failed)
+            context.Diagnostics.Error(call.Span, $"{call.Name}() accepts a string literal only");
         return null;
     }
 }

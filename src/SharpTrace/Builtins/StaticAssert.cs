@@ -24,12 +24,13 @@ internal sealed class StaticAssert : StdlibMacro
         var condition = context.Bind(call.Arguments[0]);
         if (condition.Type is ErrorType)
             return context.Error(call.Span);
-        if (CompileTime.Evaluate(condition) is not { } value)
+        var evaluated = LiteralFolding.Evaluate(condition);
+        if (evaluated is not { Literal: { } literal } || LiteralFolding.Truth(literal) is not { } value)
         {
-            context.Diagnostics.Error(call.Span, "Unable to resolve comptime expression");
+            context.Diagnostics.Error(call.Span, evaluated?.Error ?? ExpressionBinder.UnresolvedComptime);
             return context.Error(call.Span);
         }
-        if (value != 0)
+        if (value)
             return CompileTime.Nothing(call.Span);
         if (Fail.Message(call.Span, [call.Arguments[1]], context) is { } message)
             context.Diagnostics.Error(call.Span, message);

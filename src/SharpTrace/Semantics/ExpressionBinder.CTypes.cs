@@ -79,6 +79,8 @@ internal sealed partial class ExpressionBinder
         var position = BindExpression(index.Index);
         if (target.Type is ErrorType || position.Type is ErrorType)
             return Error(index.Span);
+        if (target is BoundStringLiteral literalText && LiteralFolding.FoldStringIndex(index.Span, literalText, position) is { } character)
+            return character;
         // A constant index is folded first (`$a[1 + 2]`), as the newest bpftrace folds literals before checking bounds.
         if (position is not BoundIntegerLiteral && ConstantIndex(position) is { } folded)
             position = new BoundIntegerLiteral(position.Span, folded, BpfType.Int64);

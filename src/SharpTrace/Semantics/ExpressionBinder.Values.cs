@@ -60,7 +60,7 @@ internal sealed partial class ExpressionBinder
             _diagnostics.Error(index.Span, $"Invalid tuple index: {i}. Found {type.Elements.Count} elements in tuple.");
             return Error(index.Span);
         }
-        return new BoundTupleElement(index.Span, tuple, (int)i, type.Elements[(int)i]);
+        return LiteralFolding.FoldElement(tuple, (int)i) ?? new BoundTupleElement(index.Span, tuple, (int)i, type.Elements[(int)i]);
     }
 
     /// <summary>The value of an index made of integer literals and operators on them (<c>1 + 2</c>, <c>-1</c>), else null.</summary>

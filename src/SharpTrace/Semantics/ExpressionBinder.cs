@@ -75,11 +75,12 @@ internal sealed partial class ExpressionBinder
         return new FormatArguments(format.Value, arguments, types);
     }
 
-    public BoundExpression BindCondition(Expression expression, string message)
+    public BoundExpression BindCondition(Expression expression, string message) => CheckCondition(BindExpression(expression), expression.Span, message);
+
+    private BoundExpression CheckCondition(BoundExpression bound, TextSpan span, string message)
     {
-        var bound = BindExpression(expression);
         if (!bound.Type.IsInteger && bound.Type is not ErrorType)
-            _diagnostics.Error(expression.Span, message + TypeNames.KindOf(bound.Type));
+            _diagnostics.Error(span, message + TypeNames.KindOf(bound.Type));
         return bound;
     }
 
@@ -311,15 +312,15 @@ internal sealed partial class ExpressionBinder
             _diagnostics.Error(unary.Span, "address-of operator (&) can only be used on a map or variable");
             return Error(unary.Span);
         }
+        if (unary.Operator is UnaryOperator.Comptime)
+            return BindComptime(unary) ?? Error(unary.Span);
         var operand = BindExpression(unary.Operand);
         if (operand.Type is ErrorType)
             return operand;
         if (unary.Operator is UnaryOperator.Dereference)
             return BindDereference(unary, operand);
-        if (operand is BoundIntegerLiteral { Type: IntegerType } literal && unary.Operator is UnaryOperator.Negate or UnaryOperator.BitwiseNot)
-            return FoldUnary(unary, literal);
-        if (unary.Operator is UnaryOperator.LogicalNot && LiteralFolding.FoldNot(unary.Span, operand) is { } not)
-            return not;
+        if (LiteralFolding.FoldUnary(unary.Span, unary.Operator, operand) is { } folded)
+            return Folded(unary.Span, folded);
         if (!operand.Type.IsInteger || BoundOperators.Unary(unary.Operator) is not { } kind
             || (operand.Type is PointerType && kind != BoundUnaryOperatorKind.LogicalNot))
         {
@@ -330,29 +331,6 @@ internal sealed partial class ExpressionBinder
         var type = kind == BoundUnaryOperatorKind.LogicalNot ? BoolType.Instance
             : operand.Type is IntegerType { IsSigned: false } ? BpfType.UInt64 : (BpfType)BpfType.Int64;
         return new BoundUnary(unary.Span, kind, operand, type);
-    }
-
-    /// <summary>
-    /// <c>-N</c> and <c>~N</c> of a literal are literals, typed as the newest bpftrace folds them: <c>-1000</c> is an
-    /// int16, <c>~0</c> the uint64 18446744073709551615 (a <c>~</c> of a literal is never negative); a negation past
-    /// int64's range is its error.
-    /// </summary>
-    private BoundExpression FoldUnary(UnaryExpression unary, BoundIntegerLiteral literal)
-    {
-        var isUnsigned = literal.Type is IntegerType { IsSigned: false };
-        if (unary.Operator is UnaryOperator.BitwiseNot)
-        {
-            var inverted = ~literal.Value;
-            return IntegerLiterals.Bind(unary.Span, inverted, isUnsigned: inverted < 0);
-        }
-        if (isUnsigned && literal.Value != long.MinValue)
-        {
-            _diagnostics.Error(unary.Span, "negative value will underflow");
-            return Error(unary.Span);
-        }
-        // -(2^63) is int64's smallest value; -(int64's smallest) is 2^63, a uint64.
-        var negated = unchecked(-literal.Value);
-        return IntegerLiterals.Bind(unary.Span, negated, isUnsigned: literal.Value == long.MinValue && !isUnsigned);
     }
 
     public BoundExpression BindBinary(BinaryExpression binary)
@@ -480,11 +458,16 @@ internal sealed partial class ExpressionBinder
 
     private BoundExpression BindTernary(TernaryExpression ternary)
     {
-        var condition = BindCondition(ternary.Condition, "Invalid condition in ternary: ");
+        var condition = BindExpression(ternary.Condition);
+        if (LiteralFolding.Truth(condition) is null)
+            CheckCondition(condition, ternary.Condition.Span, "Invalid condition in ternary: ");
         var whenTrue = BindExpression(ternary.WhenTrue);
         var whenFalse = BindExpression(ternary.WhenFalse);
         if (whenTrue.Type is ErrorType || whenFalse.Type is ErrorType)
             return Error(ternary.Span);
+        (var folded, condition) = LiteralFolding.FoldTernary(condition, whenTrue, whenFalse);
+        if (folded is not null)
+            return folded;
         if (whenTrue.Type is BoolType && whenFalse.Type is BoolType)
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, BoolType.Instance);
         if (whenTrue.Type is IntegerType left && whenFalse.Type is IntegerType right)
@@ -531,8 +514,14 @@ internal sealed partial class ExpressionBinder
                 // str($N) is the parameter's text, even when it looks like a number.
                 if (call.Arguments[0] is PositionalParameter parameter)
                     return new BoundStringLiteral(call.Span, parameter.Index <= _config.PositionalParameters.Count ? _config.PositionalParameters[parameter.Index - 1] : "");
-                var pointer = BindExpression(call.Arguments[0]);
+                // str($N + n) skips n bytes of the parameter's text, as the reference folds it.
+                var argument = call.Arguments[0] is BinaryExpression { Operator: BinaryOperator.Add, Left: PositionalParameter skipped } plus
+                    ? plus with { Left = new StringLiteral(skipped.Span, skipped.Index <= _config.PositionalParameters.Count ? _config.PositionalParameters[skipped.Index - 1] : "") }
+                    : call.Arguments[0];
+                var pointer = BindExpression(argument);
                 var length = call.Arguments.Count == 2 ? BindExpression(call.Arguments[1]) : null;
+                if (LiteralFolding.FoldStr(call.Span, pointer, length) is { } folded)
+                    return folded;
                 if (pointer.Type is StringType)
                     return pointer;
                 if (!pointer.Type.IsInteger)
@@ -579,7 +568,7 @@ internal sealed partial class ExpressionBinder
             _diagnostics.Error(access.Span, $"Invalid tuple index: {access.Field}. Found {type.Elements.Count} elements in tuple.");
             return Error(access.Span);
         }
-        return new BoundTupleElement(access.Span, tuple, index, type.Elements[index]);
+        return LiteralFolding.FoldElement(tuple, index) ?? new BoundTupleElement(access.Span, tuple, index, type.Elements[index]);
     }
 
     /// <summary>
@@ -610,7 +599,7 @@ internal sealed partial class ExpressionBinder
             _diagnostics.Error(access.Span, $"Record does not contain a field named '{access.Field}'");
             return Error(access.Span);
         }
-        return new BoundTupleElement(access.Span, record, index, type.Elements[index]);
+        return LiteralFolding.FoldElement(record, index) ?? new BoundTupleElement(access.Span, record, index, type.Elements[index]);
     }
 
     /// <summary><c>$y = $x++</c>: the update as a statement, then a read of the target.</summary>

@@ -8,9 +8,10 @@ namespace SharpTrace.Semantics;
 /// resolved (its fold_literals pass): integers are computed exactly, as a non-negative (uint64) or a negative (int64)
 /// value, and the result is a literal typed by its value (<c>1 + 2</c> is the int8 3, <c>-8 &gt;&gt; 1</c> is -4);
 /// a result that does not fit, a division by zero or a shift by 64 or more is its error; strings concatenate and
-/// compare; booleans combine as bools.
+/// compare; booleans combine as bools. The rest of the pass (ternaries, tuples, string indexing, <c>str()</c>,
+/// <c>comptime</c>) is in LiteralFolding.Values.cs.
 /// </summary>
-internal static class LiteralFolding
+internal static partial class LiteralFolding
 {
     public const string FlowError = "unable to fold literals due to overflow or underflow";
 
@@ -42,9 +43,33 @@ internal static class LiteralFolding
             ? Bool(span, ((BoundIntegerLiteral)operand).Value == 0)
             : null;
 
+    /// <summary>
+    /// <c>-N</c> and <c>~N</c> of an integer (a literal or a constant), typed as the newest bpftrace folds them:
+    /// <c>-1000</c> is an int16, <c>~0</c> the uint64 18446744073709551615 (a <c>~</c> of a literal is never negative);
+    /// a negation past int64's range is its error. Null for another operand or operator.
+    /// </summary>
+    public static Result? FoldUnary(TextSpan span, UnaryOperator op, BoundExpression operand)
+    {
+        if (op is UnaryOperator.LogicalNot)
+            return FoldNot(span, operand) is { } not ? Ok(not) : null;
+        if (operand is not BoundIntegerLiteral { Type: IntegerType type } literal || op is not (UnaryOperator.Negate or UnaryOperator.BitwiseNot))
+            return null;
+        if (op is UnaryOperator.BitwiseNot)
+        {
+            var inverted = ~literal.Value;
+            return Ok(IntegerLiterals.Bind(span, inverted, isUnsigned: inverted < 0));
+        }
+        if (!type.IsSigned && literal.Value != long.MinValue)
+            return new Result(null, "negative value will underflow", null);
+        // -(2^63) is int64's smallest value; -(int64's smallest) is 2^63, a uint64.
+        return Ok(IntegerLiterals.Bind(span, unchecked(-literal.Value), isUnsigned: literal.Value == long.MinValue && type.IsSigned));
+    }
+
     /// <summary>Folds <paramref name="op"/> on two bound operands when both are literals.</summary>
     public static Result? Fold(TextSpan span, BinaryOperator op, BoundExpression left, BoundExpression right)
     {
+        if (left is BoundTuple l1 && right is BoundTuple r1)
+            return FoldTuples(span, op, l1, r1);
         if (left is BoundStringLiteral || right is BoundStringLiteral)
             return FoldString(span, op, left, right);
         if (IsBoolLiteral(left) || IsBoolLiteral(right))

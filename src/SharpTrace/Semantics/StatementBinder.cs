@@ -54,6 +54,9 @@ internal sealed partial class StatementBinder
         var statements = block.Statements.Select(BindStatement).OfType<BoundStatement>().ToList();
         var value = block.Value is null ? null : _expressions.BindExpression(block.Value);
         LeaveLetScope();
+        // A block of a literal (or a tuple) alone is that value, as the reference folds it.
+        if (statements.Count == 0 && value is not null && (LiteralFolding.IsLiteral(value) || value is BoundTuple))
+            return value;
         return value?.Type is ErrorType ? value : new BoundBlockExpression(block.Span, statements, value);
     }
 
@@ -78,8 +81,16 @@ internal sealed partial class StatementBinder
         {
             case Block block:
                 return BindBlock(block);
+            case IfStatement { Condition: UnaryExpression { Operator: UnaryOperator.Comptime } comptime } s:
+                // Only the branch taken is bound: the other may hold code that would not type-check.
+                return _expressions.BindComptimeCondition(comptime) switch
+                {
+                    true => BindBlock(s.Then),
+                    false when s.Else is not null => BindStatement(s.Else),
+                    _ => null,
+                };
             case IfStatement s:
-                return new BoundIf(s.Span, _expressions.BindCondition(s.Condition, "Invalid condition in if(): "), BindBlock(s.Then), s.Else is null ? null : BindStatement(s.Else));
+                return new BoundIf(s.Span, _expressions.BindIfCondition(s.Condition), BindBlock(s.Then), s.Else is null ? null : BindStatement(s.Else));
             case AssignmentStatement s:
                 return BindAssignment(s);
             case ExpressionStatement { Expression: CallExpression call } s:

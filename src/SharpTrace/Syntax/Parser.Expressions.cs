@@ -68,6 +68,9 @@ internal sealed partial class Parser
             TokenKind.Ampersand => UnaryOperator.AddressOf,
             _ => null,
         };
+        // `comptime e` (the newest bpftrace's keyword) binds as tightly as the other prefix operators.
+        if (IsComptimeAt(0))
+            op = UnaryOperator.Comptime;
         if (op == null && token.Kind is not (TokenKind.PlusPlus or TokenKind.MinusMinus) && !IsCastAhead())
             return ParsePostfix();
 
@@ -75,6 +78,12 @@ internal sealed partial class Parser
         try
         {
             Take();
+            if (op is UnaryOperator.Comptime)
+            {
+                // Spans the operand too: "Unable to resolve comptime expression" underlines the whole expression.
+                var operand = ParseUnary();
+                return new UnaryExpression(SpanFrom(token.Span.Start), UnaryOperator.Comptime, operand);
+            }
             if (op is { } unary)
                 return new UnaryExpression(SpanFrom(token.Span.Start), unary, ParseUnary());
             if (token.Kind is TokenKind.PlusPlus or TokenKind.MinusMinus)
@@ -92,6 +101,8 @@ internal sealed partial class Parser
             _nesting--;
         }
     }
+
+    private bool IsComptimeAt(int offset) => Peek(offset) is { Kind: TokenKind.Identifier, Text: "comptime" } && CanStartOperand(Peek(offset + 1).Kind);
 
     /// <summary>bpftrace points at the operator of "++x" but at the operand of "x++".</summary>
     private void CheckIncrementTarget(Expression target, Token op, TextSpan span)

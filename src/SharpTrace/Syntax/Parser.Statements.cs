@@ -206,7 +206,8 @@ internal sealed partial class Parser
         EnterNesting();
         try
         {
-            var condition = ParseParenthesizedCondition();
+            // `if comptime e { }` needs no parentheses: e is a unary expression, as the reference parses it.
+            var condition = IsComptimeAt(0) ? ParseUnary() : ParseParenthesizedCondition();
             var then = ParseBlock();
             Statement? @else = null;
             if (Current.Kind == TokenKind.Else)

@@ -44,7 +44,7 @@ internal static class Unparser
     public static string GetText(UnaryOperator op) => op switch
     {
         UnaryOperator.Negate => "-", UnaryOperator.LogicalNot => "!", UnaryOperator.BitwiseNot => "~",
-        UnaryOperator.Dereference => "*", UnaryOperator.AddressOf => "&",
+        UnaryOperator.Dereference => "*", UnaryOperator.AddressOf => "&", UnaryOperator.Comptime => "comptime",
         _ => "?",
     };
 
@@ -277,5 +277,6 @@ internal static class Unparser
 
     // "- -x" must not become "--x", nor "& &x" become "&&x".
     private static string Unary(string op, string operand) =>
-        operand.Length > 0 && (operand[0] == op[^1] && op[^1] is '-' or '+' or '&') ? $"{op}({operand})" : op + operand;
+        char.IsAsciiLetter(op[^1]) ? $"{op} {operand}"
+        : operand.Length > 0 && (operand[0] == op[^1] && op[^1] is '-' or '+' or '&') ? $"{op}({operand})" : op + operand;
 }

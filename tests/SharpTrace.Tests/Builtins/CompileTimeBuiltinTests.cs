@@ -102,6 +102,44 @@ public class CompileTimeBuiltinTests
     public void MisusesAndFailuresAreErrorsInTheReferencesWords(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
 
+    [Theory]
+    // One folding, the binder's: an overflow in an argument is the reference's folding error (its fold_literals pass
+    // reports it and compilation stops there), never a wrapped value.
+    [InlineData("""BEGIN { fail("%d", ⟦0xffffffffffffffff + 1⟧); }""", "unable to fold literals due to overflow or underflow")]
+    // Our spans of a prefix operator cover the operator alone.
+    [InlineData("""BEGIN { fail("%d", ⟦-⟧0x8000000000000001); }""", "negative value will underflow")]
+    [InlineData("""BEGIN { static_assert(⟦0xffffffffffffffff * 2⟧ == 0, "m"); }""", "unable to fold literals due to overflow or underflow")]
+    [InlineData("""BEGIN { static_assert(⟦sizeof(int64) * 0xffffffffffffffff⟧ == 0, "m"); }""", "unable to fold literals due to overflow or underflow")]
+    [InlineData("""BEGIN { @x = is_literal(⟦1 << 64⟧); }""", "unable to fold literals due to overflow or underflow")]
+    [InlineData("""BEGIN { @x = is_literal(⟦123 / 0⟧); }""", "unable to fold literals due to overflow or underflow")]
+    public void AnOverflowInACompileTimeArgumentIsTheFoldingsError(string annotated, string message) =>
+        SemanticKit.AssertDiagnostics(annotated, message);
+
+    [Theory]
+    // What folds within range is the literal the reference computes (uint64 past int64, int64 below zero).
+    [InlineData("""BEGIN { ⟦fail("%lu %ld", 0x7fffffffffffffff + 1, 0 - 0x8000000000000000)⟧; }""", "9223372036854775808 -9223372036854775808")]
+    [InlineData("""BEGIN { ⟦static_assert(0x7fffffffffffffff + 1 == 0, "big")⟧; }""", "big")]
+    [InlineData("""BEGIN { ⟦fail("%s %d", str(7), (1, 2) == (1, 2))⟧; }""", "7 1")]
+    public void ArgumentsFoldAsTheBinderFoldsThem(string annotated, string message) =>
+        SemanticKit.AssertDiagnostics(annotated, message);
+
+    [Fact]
+    public void IsLiteralSeesTheNewFoldings()
+    {
+        Assert.Equal("true", Value("is_literal(1 ? 2 : 3)"));
+        Assert.Equal("true", Value("is_literal(\"foo\"[0])"));
+        Assert.Equal("true", Value("is_literal((1, \"a\").1)"));
+        Assert.Equal("true", Value("is_literal(str(5))"));
+    }
+
+    [Fact]
+    public void FailInTheBranchAnIfComptimeDoesNotTakeIsNeverReached()
+    {
+        var (program, diagnostics) = SemanticKit.Bind("""BEGIN { if comptime (sizeof(int32) == 4) { @ok = 1; } else { fail("never"); } }""");
+        Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
+        SemanticKit.AssertDiagnostics("""BEGIN { if comptime (sizeof(int32) == 8) { } else { ⟦fail("int32 is %d bytes", 4)⟧; } }""", "int32 is 4 bytes");
+    }
+
     [Fact]
     public void PositionalParametersAreLiteralsForFail() =>
         SemanticKit.AssertDiagnostics("""BEGIN { if ($1 < 2) { ⟦fail("Expected more than 1. Got %d", $1)⟧; } }""", WithParameters("1"),

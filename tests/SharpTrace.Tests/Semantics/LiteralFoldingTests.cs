@@ -1,3 +1,5 @@
+using SharpTrace.Semantics;
+
 namespace SharpTrace.Tests.Semantics;
 
 /// <summary>
@@ -157,4 +159,85 @@ public class LiteralFoldingTests
         // `(uint32)$x + (1 + 2)` stays unsigned: the folded 3 takes the other operand's sign, as a written 3 does.
         Assert.Contains("Binary Add :: uint64", SemanticKit.Types("BEGIN { $x = (uint32)5; print($x + (1 + 2)); }"));
     }
+
+    [Theory]
+    // fold_literals.cpp's ternary cases, and a branch of another type: the condition picks a literal branch.
+    [InlineData("0 ? true : false", "Boolean false :: bool")]
+    [InlineData("1 ? true : false", "Boolean true :: bool")]
+    [InlineData("-1 ? true : false", "Boolean true :: bool")]
+    [InlineData("\"foo\" ? true : false", "Boolean true :: bool")]
+    [InlineData("\"\" ? true : false", "Boolean false :: bool")]
+    [InlineData("1 ? 2 : \"a\"", "Integer 2 :: int8")]
+    [InlineData("5 ?: 6", "Integer 5 :: int8")]
+    public void ATernaryOfLiteralsIsTheBranchItsConditionPicks(string expression, string node) =>
+        Assert.Equal(node, Folded(expression));
+
+    [Fact]
+    public void ALiteralConditionOfARunTimeBranchIsSimplifiedToABool()
+    {
+        // fold_literals.cpp: "At least simplify the conditional expression", so a string condition is a bool.
+        Assert.Contains("Ternary :: int8\n    Boolean true :: bool\n", SemanticKit.Types("BEGIN { $a = 1; $b = 2; print(\"foo\" ? $a : $b); }"));
+        Assert.Contains("If\n   Boolean false :: bool\n", SemanticKit.Types("BEGIN { if (\"\") { @x = 1; } }"));
+    }
+
+    [Theory]
+    // fold_literals.cpp's equals and not_equals cases on tuples and records.
+    [InlineData("(1,-1,true,\"foo\") == (1,-1,true,\"foo\")", true)]
+    [InlineData("(1,(2,(3,1+3))) == (1,(2,(4-1,4)))", true)]
+    [InlineData("(1,(2,(3,false))) == (1,(2,(4-1,4)))", false)]
+    [InlineData("(1,-1,true,\"foo\") == (1,-1,true,\"bar\")", false)]
+    [InlineData("(-1,true,\"foo\",1) == (1,-1,true,\"foo\")", false)]
+    [InlineData("(1,-1) == (1,-1,true)", false)]
+    [InlineData("(1,-1,true,\"foo\") != (1,-1,true,\"foo\")", false)]
+    [InlineData("(1,(2,(3,false))) != (1,(2,(4-1,4)))", true)]
+    [InlineData("(1,-1) != (1,-1,true)", true)]
+    [InlineData("(a=1,b=\"x\") == (b=\"x\",a=1)", true)]
+    [InlineData("(a=1,b=\"x\") != (a=1,b=\"y\")", true)]
+    public void TupleAndRecordComparisonsOfLiteralsFold(string expression, bool value) =>
+        Assert.Equal($"Boolean {(value ? "true" : "false")} :: bool", Folded(expression));
+
+    [Fact]
+    public void TuplesOfDifferentLengthsDifferWhateverTheirElements()
+    {
+        // fold_literals.cpp: `($x,-1) == ($x,-1,true)` is false and `!=` true; `($x,-1) == ($x,-1)` is left to the program.
+        Assert.Contains("PrintValue #0\n   Boolean false :: bool", SemanticKit.Types("BEGIN { $x = 1; print(($x,-1) == ($x,-1,true)); print(($x,-1) != ($x,-1,true)); }"));
+        Assert.DoesNotContain("Boolean", SemanticKit.Types("BEGIN { $x = 1; print(($x,-1) == ($x,-1)); }"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    // fold_literals.cpp's array_access, tuple_access and str() cases; a block of a literal alone (expr_stmt_collapse).
+    [InlineData("\"foo\"[0]", "Integer 102 :: int8")]
+    [InlineData("\"foo\"[1]", "Integer 111 :: int8")]
+    [InlineData("\"foo\"[3]", "Integer 0 :: int8")]
+    [InlineData("(1, \"a\").1", "String \"a\" :: string")]
+    [InlineData("(a = 1, b = 2).b", "Integer 2 :: int8")]
+    [InlineData("str(0)", "String \"0\" :: string")]
+    [InlineData("str(-12)", "String \"-12\" :: string")]
+    [InlineData("str(12345, 3)", "String \"123\" :: string")]
+    [InlineData("str(\"hello\", 10)", "String \"hello\" :: string")]
+    [InlineData("{ 1 }", "Integer 1 :: int8")]
+    public void IndexingAccessStrAndBlocksOfLiteralsFold(string expression, string node) =>
+        Assert.Equal(node, Folded(expression));
+
+    [Fact]
+    public void StrOfAPositionalParameterPlusAnIntegerSkipsIntoItsText()
+    {
+        var (program, diagnostics) = SemanticKit.Bind("BEGIN { @x = str($1 + 2); }", new ProgramConfig { PositionalParameters = ["hello"] });
+        Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
+        Assert.Equal("llo", Assert.IsType<BoundStringLiteral>(program.Probes[0].Body.Statements.OfType<BoundMapAssign>().Single().Value).Value);
+    }
+
+    [Theory]
+    // fold_literals.cpp's unary cases.
+    [InlineData("~(-1)", "Integer 0 :: int8")]
+    [InlineData("~0", "Integer 18446744073709551615 :: uint64")]
+    [InlineData("-0x8000000000000000", "Integer -9223372036854775808 :: int64")]
+    [InlineData("-(-0x8000000000000000)", "Integer 9223372036854775808 :: uint64")]
+    public void UnaryOperatorsOnLiteralsFold(string expression, string node) =>
+        Assert.Equal(node, Folded(expression));
+
+    [Fact]
+    public void NegatingPastInt64IsTheReferencesError() =>
+        // Our span of a prefix operator covers the operator alone.
+        SemanticKit.AssertDiagnostics("BEGIN { print(⟦-⟧0x8000000000000001); }", "negative value will underflow");
 }

@@ -67,7 +67,7 @@ public class SemanticDiagnosticTests
     [InlineData("BEGIN { @x = ⟦-⟧\"a\"; }", "The - operator can not be used on expressions of type 'string[2]'")]
     [InlineData("BEGIN { @x = ⟦!⟧comm; }", "The ! operator can not be used on expressions of type 'string[16]'")]
     [InlineData("BEGIN { @x = ⟦*⟧curtask->comm; }", "The dereference operator can not be used on expressions of type 'string[16]'")]
-    [InlineData("BEGIN { @x = ⟦1 ? 2 : \"a\"⟧; }", "Ternary operator must return the same type: have 'integer' and 'string'")]
+    [InlineData("BEGIN { $c = 1; @x = ⟦$c ? 2 : \"a\"⟧; }", "Ternary operator must return the same type: have 'integer' and 'string'")]
     // Builtins outside their probe kinds
     [InlineData("BEGIN { @x = ⟦retval⟧; }", "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes")]
     [InlineData("profile:hz:99 { @x = ⟦retval⟧; }", "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes")]
@@ -98,9 +98,9 @@ public class SemanticDiagnosticTests
     [Theory]
     // Where bpftrace 0.17's message or span is unhelpful or does not exist, in our own words.
     // 0.17 points at line 1, column 1 for an if condition, and at the slashes for a predicate.
-    [InlineData("BEGIN { if (⟦\"a\"⟧) { @x = 1; } }", "Invalid condition in if(): string")]
+    [InlineData("BEGIN { $s = \"a\"; if (⟦$s⟧) { @x = 1; } }", "Invalid condition in if(): string")]
     [InlineData("BEGIN /⟦\"a\"⟧/ { @x = 1; }", "Invalid type for predicate: string")]
-    [InlineData("BEGIN { @x = ⟦1 ? comm : 2⟧; @y = ⟦\"a\"⟧ ? 1 : 2; }", "Ternary operator must return the same type: have 'string' and 'integer'", "Invalid condition in ternary: string")]
+    [InlineData("BEGIN { @x = ⟦1 ? comm : 2⟧; $s = \"a\"; @y = ⟦$s⟧ ? 1 : 2; }", "Ternary operator must return the same type: have 'string' and 'integer'", "Invalid condition in ternary: string")]
     // 0.17 names char * "int8" and the type of an int64 variable behind -> "unsigned int64".
     [InlineData("tracepoint:syscalls:sys_enter_openat { @x = ⟦args->filename->x⟧; }", "Can not access field 'x' on expression of type 'char *'")]
     [InlineData("BEGIN { $x = 1; @x = ⟦$x->a⟧; }", "Can not access field 'a' on expression of type 'int8'")]

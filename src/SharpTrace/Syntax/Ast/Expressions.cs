@@ -34,7 +34,11 @@ internal sealed record MapAccess(TextSpan Span, string Name, IReadOnlyList<Expre
 /// <summary><c>name(args)</c>; <see cref="NameSpan"/> is the span of the name alone (where "Unknown function" points).</summary>
 internal sealed record CallExpression(TextSpan Span, string Name, TextSpan NameSpan, IReadOnlyList<Expression> Arguments) : Expression(Span);
 
-internal enum UnaryOperator { Negate, LogicalNot, BitwiseNot, Dereference, AddressOf }
+/// <summary>
+/// A prefix operator; <see cref="Comptime"/> is <c>comptime e</c>, an expression the compiler must evaluate (and
+/// <c>if comptime (e)</c> an <c>if</c> decided while compiling).
+/// </summary>
+internal enum UnaryOperator { Negate, LogicalNot, BitwiseNot, Dereference, AddressOf, Comptime }
 
 internal sealed record UnaryExpression(TextSpan Span, UnaryOperator Operator, Expression Operand) : Expression(Span);
 
