@@ -292,7 +292,7 @@ internal sealed partial class ProbeLowerer
             if (_integerVariables.TryGetValue(s.Variable, out var register))
                 Ir.Emit(new MoveOp(register, value));
             else
-                Ir.Store(new SlotAddress(_bufferVariables[s.Variable]), 8, value);
+                Ir.Store(new SlotAddress(_bufferVariables[s.Variable]), Math.Min(8, s.Variable.Type.Size), value);
         });
         RunLoop(s.Body, s.Assigned, frame => Ir.Emit(new LoopCallOp(count, body, frame)));
         Ir.Mark(empty);

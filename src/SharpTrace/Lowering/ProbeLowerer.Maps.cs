@@ -52,7 +52,9 @@ internal sealed partial class ProbeLowerer
         var value = Ir.Lookup(map, new StackAddress(key));
         Ir.Emit(new MoveOp(result, new Imm(0)));
         Ir.Branch(IrCondition.Eq, value, new Imm(0), missing);
-        Ir.Emit(new LoadOp(result, new PointerAddress(value), IrInt.U64));
+        // A map keeps an integer at its own width (an int8 map's -1 is one byte), loaded with its sign.
+        var load = read.Type is IntegerType integer ? new IrInt(integer.Bytes, integer.IsSigned) : IrInt.U64;
+        Ir.Emit(new LoadOp(result, new PointerAddress(value), load));
         Ir.Mark(missing);
         return result;
     }

@@ -86,6 +86,19 @@ internal sealed class BindingContext(
         _ => type,
     };
 
+    /// <summary>
+    /// How a map holds a value or key of type <paramref name="type"/>, as the newest bpftrace: integers keep their width
+    /// and sign (a map of <c>(int8)-1</c> is an int8 map), in tuples too; strings the configured size.
+    /// </summary>
+    public BpfType MapStorageType(BpfType type) => type switch
+    {
+        IntegerType => type,
+        StringType => new StringType(Config.MaxStrlen),
+        TupleType t => t.WithElements(t.Elements.Select(MapStorageType).ToList()),
+        CValueType c => c with { IsUserSpace = false },
+        _ => type,
+    };
+
     /// <summary>The span of <paramref name="token"/> in the source between two positions, e.g. an operator between its operands.</summary>
     public TextSpan? TokenSpan(int start, int end, string token)
     {

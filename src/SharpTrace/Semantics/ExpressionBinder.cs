@@ -291,13 +291,45 @@ internal sealed partial class ExpressionBinder
     {
         var keys = access.Keys.Select(BindExpression).ToList();
         // A string key keeps its own size (a comm key is 16 bytes); the map's key is as wide as its widest use.
-        var keyTypes = keys.Select(k => k.Type is StringType ? k.Type : _context.StorageType(k.Type)).ToList();
+        var keyTypes = keys.Select(k => k.Type is StringType ? k.Type : _context.MapStorageType(k.Type)).ToList();
         if (keys.Any(k => k.Type is ErrorType))
             return keys;
         foreach (var key in keys.Where(k => k.Type is VoidType or AggregationType))
             _diagnostics.Error(key.Span, $"Invalid map key type: '{TypeNames.Of(key.Type)}'");
-        _maps.UnifyKeys(map, keyTypes, access.Span, _diagnostics);
-        return keys;
+        if (!_maps.UnifyKeys(map, keyTypes, access.Span, _diagnostics) || map.KeyTypes!.Count != keys.Count)
+            return keys;
+        // Each integer key is cast to the map's key type, as the newest bpftrace's cast_creator casts it.
+        var converted = new List<BoundExpression>(keys.Count);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (ConvertToMapType(keys[i], map.KeyTypes[i], map.Name, "key") is not { } key)
+                return keys;
+            converted.Add(key);
+        }
+        return converted;
+    }
+
+    /// <summary>
+    /// An integer written as a map's key or value whose type is <paramref name="target"/>: cast to it, with the newest
+    /// bpftrace's "being cast" warning when it may not keep its value, or its error for a literal out of the target's
+    /// range (<c>@a = -1; @a = 0xffffffffffffffff</c>: "Type mismatch for @a: trying to assign value of type 'uint64'
+    /// when map already has a value type 'int64'"). Null after an error; other values are returned as they are.
+    /// </summary>
+    public BoundExpression? ConvertToMapType(BoundExpression value, BpfType target, string map, string part)
+    {
+        if (value.Type is not IntegerType source || target is not IntegerType wanted || source == wanted)
+            return value;
+        if (value is BoundIntegerLiteral literal)
+        {
+            if (!IntegerPromotion.Holds(wanted, literal.Value, source.IsSigned))
+            {
+                _diagnostics.Error(value.Span, $"Type mismatch for {map}: trying to assign {part} of type '{source}' when map already has a {part} type '{wanted}'");
+                return null;
+            }
+        }
+        else if (!IntegerPromotion.FitsInto(source, source.IsSignFlexible, wanted))
+            _diagnostics.ReportImplicitIntegerCast(value.Span, source.ToString(), wanted.ToString());
+        return new BoundCast(value.Span, value, wanted with { IsSignFlexible = false });
     }
 
     private BoundExpression BindUnary(UnaryExpression unary)

@@ -64,7 +64,9 @@ internal static class IntegerPromotion
         for (var i = 0; i < value.Elements.Count; i++)
         {
             var target = value.PositionIn(current, i);
-            if (Promote(current.Elements[target], false, value.Elements[i], false) is not { } promoted)
+            // A tuple's non-negative literal elements are sign flexible too (types.cpp's get_promoted_element).
+            var (known, added) = (current.Elements[target], value.Elements[i]);
+            if (Promote(known, known is IntegerType { IsSignFlexible: true }, added, added is IntegerType { IsSignFlexible: true }) is not { } promoted)
                 return null;
             elements[target] = promoted;
         }

@@ -76,6 +76,26 @@ internal sealed class MapTable
         TypesChanged = true;
     }
 
+    /// <summary>
+    /// A value of type <paramref name="value"/> is assigned to <paramref name="map"/>, which already holds values: as the
+    /// newest bpftrace types a map from all its assignments, integers (and the integers of tuples) widen to hold every
+    /// value (<see cref="IntegerPromotion"/>), strings in tuples to the longer. False when the two don't meet.
+    /// </summary>
+    public bool PromoteValue(MapSymbol map, BpfType value)
+    {
+        var current = map.ValueType!;
+        if (current is not (IntegerType or TupleType) || current is PointerType || value is PointerType or BoolType
+            || IntegerPromotion.Promote(current, Flexible(current), value, Flexible(value)) is not { } promoted)
+            return false;
+        if (promoted is IntegerType integer)
+            promoted = integer with { IsSignFlexible = Flexible(current) && Flexible(value) };
+        if (promoted != current || Flexible(promoted) != Flexible(current))
+            SetValueType(map, promoted);
+        return true;
+    }
+
+    private static bool Flexible(BpfType type) => type is IntegerType { IsSignFlexible: true };
+
     /// <summary>A value of a type not known yet was assigned to <paramref name="map"/> (known after another pass, or a default then).</summary>
     public void AssignedUntyped(MapSymbol map) => _assignedUntyped.Add(map);
 
@@ -93,10 +113,12 @@ internal sealed class MapTable
         }
         if (map.KeyTypes.SequenceEqual(keyTypes, KeyTypeComparer.Instance))
         {
-            if (map.KeyTypes.Zip(keyTypes).Any(p => p is (StringType known, StringType used) && used.Capacity > known.Capacity))
+            // The key widens to hold every use, as the newest bpftrace promotes key types: strings the longer,
+            // integers (in tuples too) as a variable's values (@m[(uint8)1] and @m[(int8)-1] make an int16 key).
+            var widened = map.KeyTypes.Zip(keyTypes).Select(p => WidenedKey(p.First, p.Second)).ToList();
+            if (!widened.SequenceEqual(map.KeyTypes) || widened.Zip(map.KeyTypes).Any(p => Flexible(p.First) != Flexible(p.Second)))
             {
-                map.KeyTypes = map.KeyTypes.Zip(keyTypes)
-                    .Select(p => p is (StringType known, StringType used) && used.Capacity > known.Capacity ? used : p.First).ToList();
+                map.KeyTypes = widened;
                 TypesChanged = true;
             }
             return true;
@@ -105,6 +127,17 @@ internal sealed class MapTable
         var actual = string.Join(", ", keyTypes.Select(TypeNames.Of));
         diagnostics.Error(access, $"Argument mismatch for {map.Name}: trying to access with arguments: [{actual}] when map expects arguments: [{expected}]");
         return false;
+    }
+
+    private static BpfType WidenedKey(BpfType known, BpfType used)
+    {
+        if (known is StringType k && used is StringType u)
+            return u.Capacity > k.Capacity ? used : known;
+        if (known is PointerType or BoolType || used is PointerType or BoolType || known is not (IntegerType or TupleType))
+            return known;
+        if (IntegerPromotion.Promote(known, Flexible(known), used, Flexible(used)) is not { } promoted)
+            return known;
+        return promoted is IntegerType integer ? integer with { IsSignFlexible = Flexible(known) && Flexible(used) } : promoted;
     }
 
     /// <summary>Every map read but never given a value: bpftrace's "Undefined map".</summary>
@@ -191,7 +224,7 @@ internal sealed class MapTable
 
     /// <summary>
     /// Integer keys of any width and signedness fit one map, and strings of any size (bpftrace 0.17 accepts <c>@m[1]</c>
-    /// and <c>@m[(uint64)x]</c> together): a key is stored at the map's key width, and the first use decides how it prints.
+    /// and <c>@m[(uint64)x]</c> together): the key's type is promoted to hold them all (<see cref="WidenedKey"/>).
     /// </summary>
     private sealed class KeyTypeComparer : IEqualityComparer<BpfType>
     {
@@ -199,7 +232,7 @@ internal sealed class MapTable
 
         public bool Equals(BpfType? x, BpfType? y) =>
             (x?.IsInteger == true && y?.IsInteger == true && x is BoolType == y is BoolType) || (x is StringType && y is StringType) || object.Equals(x, y)
-            || (x is TupleType known && y is TupleType used && known.Holds(used));
+            || (x is TupleType known && y is TupleType used && (known.Holds(used) || IntegerPromotion.Promote(known, false, used, false) is not null));
 
         public int GetHashCode(BpfType type) => type.IsInteger ? 0 : type is StringType ? 1 : type is TupleType t ? 2 + t.Elements.Count : type.GetHashCode();
     }

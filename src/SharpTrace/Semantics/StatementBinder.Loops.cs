@@ -60,8 +60,39 @@ internal sealed partial class StatementBinder
             _diagnostics.Error(s.Span, $"Loop range of {(Int128)last.Value - first.Value} iterations is more than the kernel runs in one loop ({MaxLoopIterations}, bpf_loop's limit)");
         var start = new VariableSymbol(s.Variable + ".start", BpfType.Int64);
         _loopVariables.Add(start);
-        var (variable, body, assigned) = BindLoopBody(s.Variable, BpfType.Int64, s.Span, s.Body);
+        var type = RangeType(ref from, ref to);
+        var (variable, body, assigned) = BindLoopBody(s.Variable, type, s.Span, s.Body);
         return variable is null ? null : new BoundForRange(s.Span, variable, start, from, to, body) { Assigned = assigned };
+    }
+
+    /// <summary>
+    /// The type of a range loop's variable, as the newest bpftrace's get_range_type: the start's type, promoted with the
+    /// end's when their sizes differ (<c>0..5</c> is an int8, <c>0..1000</c> an int16, <c>0..$n</c> with a uint64 <c>$n</c> a
+    /// uint64). The bounds are cast to the larger of the two, with the "being cast" warning where a value may not keep
+    /// its value (its cast_creator).
+    /// </summary>
+    private BpfType RangeType(ref BoundExpression from, ref BoundExpression to)
+    {
+        if (from.Type is not IntegerType start || to.Type is not IntegerType end)
+            return BpfType.Int64;
+        var type = start.Bytes == end.Bytes ? start
+            : IntegerPromotion.Promote(start, start.IsSignFlexible, end, end.IsSignFlexible) with { IsSignFlexible = start.IsSignFlexible && end.IsSignFlexible };
+        if (start != end)
+        {
+            var larger = start.Bytes > end.Bytes ? start : end;
+            from = CastBound(from, start, larger);
+            to = CastBound(to, end, larger);
+        }
+        return type;
+    }
+
+    private BoundExpression CastBound(BoundExpression bound, IntegerType type, IntegerType target)
+    {
+        if (type == target)
+            return bound;
+        if (bound is not BoundIntegerLiteral && !IntegerPromotion.FitsInto(type, type.IsSignFlexible, target))
+            _diagnostics.ReportImplicitIntegerCast(bound.Span, type.ToString(), target.ToString());
+        return new BoundCast(bound.Span, bound, target with { IsSignFlexible = false });
     }
 
     private BoundWhile BindWhile(WhileStatement s)

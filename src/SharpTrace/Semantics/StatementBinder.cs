@@ -198,15 +198,18 @@ internal sealed partial class StatementBinder
             _maps.AssignedUntyped(map);
             return null;
         }
-        var storage = _context.StorageType(value.Type);
+        // Integers keep their width and widen to hold every value assigned, as the newest bpftrace types a map.
+        var storage = _context.MapStorageType(value.Type);
         if (map.ValueType is null)
             _maps.SetValueType(map, storage);
-        else if (!IsAssignable(map.ValueType, storage))
+        else if (!_maps.PromoteValue(map, storage) && !IsAssignable(map.ValueType, storage))
         {
             _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeNames.Of(_expressions.MessageType(value.Type)), TypeNames.Of(map.ValueType));
             return null;
         }
-        return new BoundMapAssign(span, map, keys, value);
+        if (_expressions.ConvertToMapType(value, map.ValueType!, map.Name, "value") is not { } converted)
+            return null;
+        return new BoundMapAssign(span, map, keys, converted);
     }
 
     private BoundStatement? AssignVariable(VariableExpression target, BoundExpression value, TextSpan span)

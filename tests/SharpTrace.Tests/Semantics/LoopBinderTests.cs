@@ -24,7 +24,7 @@ public sealed class LoopBinderTests
     [InlineData("BEGIN { @h[1] = hist(1); for ($kv : ⟦@h⟧) { } }", "Loop expression does not support type: hist")]
     [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { printf(\"%d\", ⟦$kv.2⟧); } }", "Invalid tuple index: 2. Found 2 elements in tuple.")]
     [InlineData("BEGIN { $a = 1; printf(\"%d\", ⟦$a.0⟧); }", "Can not access index 0 on expression of type 'int8'")]
-    [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { $kv ⟦=⟧ 3; } }", "Type mismatch for $kv: trying to assign value of type 'int64' when variable already contains a value of type '(int64,int64)'")]
+    [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { $kv ⟦=⟧ 3; } }", "Type mismatch for $kv: trying to assign value of type 'int64' when variable already contains a value of type '(int8,int8)'")]
     [InlineData("BEGIN { for ($i : 0..⟦\"a\"⟧) { } }", "Loop range requires an integer, got 'string[2]'")]
     // bpf_loop runs at most 2^23 iterations and none beyond: a longer constant range is an error, not a silent no-op.
     [InlineData("BEGIN { ⟦for ($i : 0..8388609)⟧ { } }", "Loop range of 8388609 iterations is more than the kernel runs in one loop (8388608, bpf_loop's limit)")]
@@ -46,10 +46,10 @@ public sealed class LoopBinderTests
     }
 
     [Theory]
-    [InlineData("BEGIN { @m[1] = 2; for ($kv : @m) { } }", "(int64,int64)")]
-    [InlineData("BEGIN { @m[\"a\", 1] = \"v\"; for ($kv : @m) { } }", "((string,int64),string)")]
-    [InlineData("BEGIN { @c[1] = count(); for ($kv : @c) { } }", "(int64,int64)")]
-    [InlineData("BEGIN { @c[1] = max(5); for ($kv : @c) { } }", "(int64,int64)")]
+    [InlineData("BEGIN { @m[1] = 2; for ($kv : @m) { } }", "(int8,int8)")]
+    [InlineData("BEGIN { @m[\"a\", 1] = \"v\"; for ($kv : @m) { } }", "((string,int8),string)")]
+    [InlineData("BEGIN { @c[1] = count(); for ($kv : @c) { } }", "(int8,int64)")]
+    [InlineData("BEGIN { @c[1] = max(5); for ($kv : @c) { } }", "(int8,int64)")]
     public void LoopVariableIsTheKeyAndValueTuple(string script, string type)
     {
         var probe = Bind(script).Probes.Single();
@@ -71,7 +71,7 @@ public sealed class LoopBinderTests
     {
         var program = Bind("BEGIN { for ($kv : @m) { printf(\"%s\\n\", $kv.1); } } END { @m[1] = \"x\"; }");
 
-        Assert.Equal("(int64,string)", program.Probes[0].Variables.Single(v => v.Name == "$kv").Type.ToString());
+        Assert.Equal("(int8,string)", program.Probes[0].Variables.Single(v => v.Name == "$kv").Type.ToString());
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class LoopBinderTests
     {
         var probe = Bind("BEGIN { @m[1] = 1; @s[\"a\"] = 1; for ($kv : @m) { } for ($kv : @s) { } }").Probes.Single();
 
-        Assert.Equal(["(int64,int64)", "(string,int64)"], probe.Variables.Where(v => v.Name == "$kv").Select(v => v.Type.ToString()));
+        Assert.Equal(["(int8,int8)", "(string,int8)"], probe.Variables.Where(v => v.Name == "$kv").Select(v => v.Type.ToString()));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class LoopBinderTests
         var probe = Bind("BEGIN { for ($i : 0..3) { if ($i == 1) { continue; } else { if ($i == 2) { break; } } } }").Probes.Single();
 
         var loop = Assert.IsType<BoundForRange>(probe.Body.Statements.Single());
-        Assert.Equal("int64", loop.Variable.Type.ToString());
+        Assert.Equal("int8", loop.Variable.Type.ToString()); // 0..3: get_range_type's int8
     }
 
     [Fact]

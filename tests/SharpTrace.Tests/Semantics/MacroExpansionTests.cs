@@ -64,7 +64,8 @@ public sealed class MacroExpansionTests
                 Integer 1 :: int8
                Integer 3 :: int8
               MapAssign @b
-               Integer 5 :: int8
+               Cast :: int64
+                Integer 5 :: int8
               Block
                VariableAssign $a
                 Binary Add :: int64

@@ -16,7 +16,7 @@ public class PrintValueBinderTests
     [InlineData("BEGIN { print(\"hi\"); }", "string")]
     [InlineData("BEGIN { print((1, \"a\")); }", "(int8,string)")]
     [InlineData("BEGIN { print(comm); }", "string")]
-    [InlineData("BEGIN { @m[1] = 5; print(@m[1]); }", "int64")]
+    [InlineData("BEGIN { @m[1] = 5; print(@m[1]); }", "int8")]
     [InlineData("BEGIN { print(kstack); }", "kstack")]
     [InlineData("BEGIN { print(ntop(2, 0)); }", "inet")]
     [InlineData("struct Foo { int a; char b[4]; } BEGIN { print(*(struct Foo *)0); }", "struct Foo")]

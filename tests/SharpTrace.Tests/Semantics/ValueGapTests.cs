@@ -104,10 +104,10 @@ public class ValueGapTests
         // a kernel pointer to the map's value type.
         var types = SemanticKit.Types("BEGIN { @a = 1; @b[1] = \"x\"; @c = count(); $x = &@a; $y = &@b; $z = &@c; }");
 
-        Assert.Contains("Variable $x :: int64 *", types, StringComparison.Ordinal);
+        Assert.Contains("Variable $x :: int8 *", types, StringComparison.Ordinal);
         Assert.Contains("Variable $y :: char (*)[64]", types, StringComparison.Ordinal);
         Assert.Contains("Variable $z :: void *", types, StringComparison.Ordinal);
-        Assert.Contains("MapAddress @a :: int64 *", types, StringComparison.Ordinal);
+        Assert.Contains("MapAddress @a :: int8 *", types, StringComparison.Ordinal);
     }
 
     [Fact]

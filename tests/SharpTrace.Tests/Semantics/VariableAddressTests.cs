@@ -49,8 +49,8 @@ public class VariableAddressTests
         Assert.Contains("Variable $u :: string\n", dump);
         Assert.Contains("Variable $pr :: record { .a = int8, .b = int8 } *\n", dump);
         Assert.Contains("Variable $s :: record { .a = int8, .b = int8 }\n", dump);
-        Assert.Contains("Variable $pi :: int64 *\n", dump);
-        Assert.Contains("Variable $pk :: (int64,int64) *\n", dump);
+        Assert.Contains("Variable $pi :: int8 *\n", dump);
+        Assert.Contains("Variable $pk :: (int8,int8) *\n", dump);
     }
 
     [Theory]

@@ -68,7 +68,7 @@ public sealed class WhileUnrollBinderTests
         Assert.Empty(diagnostics);
 
         Assert.Equal("""
-            Map @u :: int64
+            Map @u :: int8
             Probe BEGIN
              Variable $i :: int64
              Block
