@@ -30,7 +30,7 @@ public class ScriptFormatterTests
     }
 
     [Fact]
-    public void EveryBpftraceScriptWeParseIsAFixture() => Assert.Equal(70, BpftraceScripts().Count);
+    public void EveryBpftraceScriptWeParseIsAFixture() => Assert.Equal(81, BpftraceScripts().Count);
 
     [Theory]
     [MemberData(nameof(BpftraceScripts))]
@@ -141,12 +141,45 @@ public class ScriptFormatterTests
               $t = ((struct task_struct*)curtask).pid;
               if (($a == 1 && $b > 2) || (!$c)) {
                 exit();
-              } else if ($a) {
+              } else if $a {
                 exit();
               }
             }
 
             """, Format("BEGIN { @x = ($a+1)*2; @x = @x + 1; $t = ((struct task_struct *)curtask).pid; if (($a == 1 && $b > 2) || !$c) { exit(); } else if ($a) { exit(); } }"));
+    }
+
+    [Fact]
+    public void ConditionsAndForHeadersLoseTheirParenthesesWhereBpftraceDropsThem()
+    {
+        // bpftrace's printer.cpp: a simple condition is bare, any other keeps its parentheses; a for header has none.
+        Assert.Equal("""
+            BEGIN
+            {
+              if $x {
+                exit();
+              }
+              if (!$x) {
+                exit();
+              }
+              while ($i < 5) {
+                $i++;
+              }
+              while f($i) {
+                $i++;
+              }
+              for $kv : @m {
+                print($kv);
+              }
+              for $i : 0..($n + 1) {
+                print($i);
+              }
+              unroll (2) {
+                exit();
+              }
+            }
+
+            """, Format("BEGIN { if ($x) { exit(); } if !$x { exit(); } while ($i < 5) { $i++; } while (f($i)) { $i++; } for ($kv : @m) { print($kv); } for $i : 0..($n+1) { print($i); } unroll 2 { exit(); } }"));
     }
 
     /// <summary>

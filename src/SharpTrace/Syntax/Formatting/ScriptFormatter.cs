@@ -214,7 +214,7 @@ internal sealed partial class ScriptFormatter
                 return If(i, trivia, width);
             case WhileStatement w:
                 {
-                    var condition = Condition(w.Condition, trivia, Less(width, 8));
+                    var condition = Expr(w.Condition, trivia, Less(width, 8), false);
                     var body = Body(w.Body, trivia, Less(width, 2));
                     return new LayoutBuffer().Text("while ").Append(condition).Text(" {").Append(body, Indent).Text("}");
                 }
@@ -227,13 +227,13 @@ internal sealed partial class ScriptFormatter
                 {
                     var iterable = Expr(f.Map, trivia, width, false);
                     var body = Body(f.Body, trivia, Less(width, Indent));
-                    return new LayoutBuffer().Text($"for ({f.Variable} : ").Append(iterable).Text(") {").Append(body, Indent).Text("}");
+                    return new LayoutBuffer().Text($"for {f.Variable} : ").Append(iterable).Text(" {").Append(body, Indent).Text("}");
                 }
             case ForRangeStatement f:
                 {
                     var range = RangeEnd(f.Start, trivia, width).Text("..").Append(RangeEnd(f.End, trivia, width));
                     var body = Body(f.Body, trivia, Less(width, Indent));
-                    return new LayoutBuffer().Text($"for ({f.Variable} : ").Append(range).Text(") {").Append(body, Indent).Text("}");
+                    return new LayoutBuffer().Text($"for {f.Variable} : ").Append(range).Text(" {").Append(body, Indent).Text("}");
                 }
             case BreakStatement:
                 return new LayoutBuffer().Text("break;");
@@ -286,7 +286,7 @@ internal sealed partial class ScriptFormatter
         {
             // bpftrace takes what lies between the first condition and its block for every branch.
             var conditionTrivia = trivia.Before(statement.Then.Span.Start);
-            var condition = Condition(it.Condition, conditionTrivia, Less(width, 5)).Trivia(conditionTrivia);
+            var condition = Expr(it.Condition, conditionTrivia, Less(width, 5), false).Trivia(conditionTrivia);
             pairs.Add((condition, Body(it.Then, trivia, Less(width, Indent))));
             if (it.Else is IfStatement next)
                 it = next;
@@ -304,13 +304,4 @@ internal sealed partial class ScriptFormatter
             buffer.Text(" else {").Append(otherwise, Indent).Text("}");
         return buffer;
     }
-
-    /// <summary>
-    /// An <c>if</c> or <c>while</c> condition. bpftrace drops the parentheses around a simple one (<c>if $x {</c>);
-    /// our parser needs them, so they stay.
-    /// </summary>
-    private LayoutBuffer Condition(Expression condition, LayoutTrivia trivia, ulong width) =>
-        IsPrimitive(condition)
-            ? new LayoutBuffer().Text("(").Append(Expr(condition, trivia, Less(width, 2), true)).Text(")")
-            : Expr(condition, trivia, width, false);
 }
