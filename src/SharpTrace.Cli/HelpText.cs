@@ -86,12 +86,12 @@ internal static class HelpText
             -b, --btf      accepted; no effect (BTF is always used)
 
         DEVELOPER OPTIONS:
-            --mode MODE    ('codegen', 'compiler-bench', 'bench', 'test', 'format'): test and bench as --test, --bench; the others exit 1
+            --mode MODE    ('codegen', 'compiler-bench', 'bench', 'test', 'format'): as --test, --bench, --fmt; the others exit 1
             --test         run all test: probes and report each
             --bench        time all bench: probes and print a table
             --probe-filter REGEX
                            only load and attach probes whose name matches REGEX (BEGIN, END, self always run)
-            --fmt          format the input script and print it: not supported yet, exits 1
+            --fmt          format the input script and print it (with -o FILE: write it to FILE)
 
         TROUBLESHOOTING OPTIONS:
             --dry-run      compile and load the programs, attach nothing, run nothing

@@ -37,7 +37,6 @@ internal sealed record CompatibilityOptions
         : EmitLlvm is not null ? "--emit-llvm: sharptrace has no LLVM IR (it compiles straight to eBPF); -d bpf prints the eBPF it loads"
         : Aot is not null ? "--aot: sharptrace builds no ahead-of-time tracer"
         : Mode is "codegen" or "compiler-bench" ? $"--mode {Mode}: not supported by sharptrace (-d bpf prints the eBPF it loads)"
-        : Mode is "format" ? "--fmt: sharptrace has no formatter yet"
         : null;
 
     /// <summary>One warning line for each option that is ignored where a user would expect an effect.</summary>
@@ -64,10 +63,10 @@ internal sealed partial class CommandLineOptions
     private readonly Option<string?> _emitElf = new("--emit-elf") { Description = "Write an ELF file (not supported: exits 1)", HelpName = "file" };
     private readonly Option<string?> _emitLlvm = new("--emit-llvm") { Description = "Write LLVM IR (not supported: exits 1)", HelpName = "file" };
     private readonly Option<string?> _aot = new("--aot") { Description = "Build an ahead-of-time tracer (not supported: exits 1)", HelpName = "file" };
-    private readonly Option<string?> _mode = new("--mode") { Description = "Developer mode (not supported: exits 1)", HelpName = "mode" };
+    private readonly Option<string?> _mode = new("--mode") { Description = "Developer mode: test, bench, format (--fmt); codegen and compiler-bench exit 1", HelpName = "mode" };
     private readonly Option<bool> _test = new("--test") { Description = "Run the test: probes and report each (instead of tracing)" };
     private readonly Option<bool> _bench = new("--bench") { Description = "Time the bench: probes and print a table (instead of tracing)" };
-    private readonly Option<bool> _fmt = new("--fmt") { Description = "Format the script (not supported yet: exits 1)" };
+    private readonly Option<bool> _fmt = new("--fmt") { Description = "Print the script formatted (parse only); with -o, replace FILE" };
 
     private void AddCompatibilityOptions(Command root)
     {

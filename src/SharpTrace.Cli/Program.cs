@@ -57,6 +57,8 @@ internal static partial class Program
                 return Fail(refusal);
             foreach (var notice in options.NoWarnings ? [] : options.Compatibility.Notices)
                 Warn(notice);
+            if (options.Compatibility.Mode == "format")
+                return Format(options);
             if (CheckIncludes(options) is { } includeError)
                 return Fail(includeError);
             if (options.Info)

@@ -46,6 +46,14 @@ public sealed class ParsedScript
     /// <summary>The syntax tree, one node a line, as <c>sharptrace -d ast</c> prints it.</summary>
     public string PrintAst() => AstPrinter.Print(_tree.Root);
 
+    /// <summary>
+    /// The script laid out as the newest bpftrace's <c>--fmt</c> prints it, comments kept (<c>sharptrace --fmt</c>).
+    /// Throws <see cref="InvalidOperationException"/> when the script has syntax errors: there is nothing to format.
+    /// </summary>
+    public string Format() => _tree.HasErrors
+        ? throw new InvalidOperationException("a script with syntax errors cannot be formatted")
+        : Syntax.Formatting.ScriptFormatter.Format(_tree);
+
     /// <summary>The script's name and how many syntax errors it has.</summary>
     public override string ToString() => $"{_tree.Source.Name}: {Diagnostics.Count(d => d.IsError)} syntax error(s)";
 }

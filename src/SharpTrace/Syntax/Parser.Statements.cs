@@ -127,7 +127,7 @@ internal sealed partial class Parser
             case TokenKind.While:
             {
                 Take();
-                var condition = ParseParenthesizedCondition();
+                var condition = ParseCondition();
                 return new WhileStatement(SpanFrom(start), condition, ParseBlock());
             }
             case TokenKind.Unroll:
@@ -172,18 +172,30 @@ internal sealed partial class Parser
         return new ExpressionStatement(target.Span, target);
     }
 
-    private Expression ParseParenthesizedCondition()
+    /// <summary>
+    /// An <c>if</c> or <c>while</c> condition, as the newest bpftrace reads it: <c>(expression)</c>, or without
+    /// parentheses a unary expression (<c>if $x {</c>, <c>if !$x {</c>, <c>if f($x) {</c>), so that the block's
+    /// <c>{</c> is never taken into a binary expression (<c>if $x > 1 {</c> needs the parentheses).
+    /// </summary>
+    private Expression ParseCondition()
     {
-        Expect(TokenKind.OpenParen);
+        if (Current.Kind != TokenKind.OpenParen)
+            return ParseUnary();
+        Take();
         var condition = ParseExpression();
         Expect(TokenKind.CloseParen);
         return condition;
     }
 
-    /// <summary><c>(N)</c> after <c>unroll</c>: an integer, a negative one, <c>$1</c> or <c>$#</c>, as bpftrace's grammar allows.</summary>
+    /// <summary>
+    /// <c>(N)</c> or, as the newest bpftrace also reads it, <c>N</c> after <c>unroll</c>: an integer, a negative one,
+    /// <c>$1</c> or <c>$#</c>, as bpftrace's grammar allows.
+    /// </summary>
     private Expression ParseUnrollCount()
     {
-        Expect(TokenKind.OpenParen);
+        var parenthesized = Current.Kind == TokenKind.OpenParen;
+        if (parenthesized)
+            Take();
         var token = Current;
         Expression count;
         if (token.Kind is TokenKind.Integer or TokenKind.PositionalParameter or TokenKind.ParameterCount)
@@ -196,7 +208,8 @@ internal sealed partial class Parser
         }
         else
             throw Unexpected("$#", "-", "positional parameter", "integer");
-        Expect(TokenKind.CloseParen);
+        if (parenthesized)
+            Expect(TokenKind.CloseParen);
         return count;
     }
 
@@ -206,8 +219,8 @@ internal sealed partial class Parser
         EnterNesting();
         try
         {
-            // `if comptime e { }` needs no parentheses: e is a unary expression, as the reference parses it.
-            var condition = IsComptimeAt(0) ? ParseUnary() : ParseParenthesizedCondition();
+            // `if comptime e { }` and `if $x { }` need no parentheses: a unary expression, as the reference parses them.
+            var condition = ParseCondition();
             var then = ParseBlock();
             Statement? @else = null;
             if (Current.Kind == TokenKind.Else)
@@ -228,24 +241,31 @@ internal sealed partial class Parser
         }
     }
 
-    /// <summary><c>for ($kv : @map) { }</c> or <c>for ($i : start..end) { }</c>.</summary>
+    /// <summary>
+    /// <c>for ($kv : @map) { }</c> or <c>for ($i : start..end) { }</c>; the newest bpftrace also reads the header
+    /// without parentheses, its map or range ends then primary expressions (<c>for $i : 0..($n + 1) {</c>).
+    /// </summary>
     private Statement ParseFor()
     {
         var start = Take().Span.Start;
-        Expect(TokenKind.OpenParen);
+        var parenthesized = Current.Kind == TokenKind.OpenParen;
+        if (parenthesized)
+            Take();
         var variable = Expect(TokenKind.Variable);
         Expect(TokenKind.Colon);
-        var first = ParseExpression();
+        var first = parenthesized ? ParseExpression() : ParsePrimary();
         if (Current.Kind == TokenKind.DotDot)
         {
             Take();
-            var end = ParseExpression();
-            Expect(TokenKind.CloseParen);
+            var end = parenthesized ? ParseExpression() : ParsePrimary();
+            if (parenthesized)
+                Expect(TokenKind.CloseParen);
             return new ForRangeStatement(SpanFrom(start), variable.Text, first, end, ParseBlock());
         }
         if (first is not MapAccess { IsScalar: true } map)
             throw Unexpected("..");
-        Expect(TokenKind.CloseParen);
+        if (parenthesized)
+            Expect(TokenKind.CloseParen);
         return new ForMapStatement(SpanFrom(start), variable.Text, map, ParseBlock());
     }
 

@@ -37,14 +37,12 @@ public sealed class BpftraceOptionKernelTests : KernelTest
     [InlineData("--emit-elf")]
     [InlineData("--emit-llvm")]
     [InlineData("--aot")]
-    [InlineData("--fmt")]
     [InlineData("--mode")]
     public async Task OptionsThatCannotWorkRefuseInOneLine(string option)
     {
         var file = Path.Combine(Path.GetTempPath(), $"sharptrace-emit-{Guid.NewGuid():N}");
         string[] value = option switch
         {
-            "--fmt" => [],
             "--mode" => ["codegen"],
             _ => [file],
         };

@@ -21,6 +21,16 @@ public sealed class ForLoopTests : KernelTest
     }
 
     [Fact]
+    public async Task HeadersAndConditionsWithoutParenthesesRunAsTheNewestBpftraceWritesThem()
+    {
+        // `for $kv : @m {`, `for $i : 0..4 {`, `if $sum {`, `if !$j {`: the newest bpftrace's syntax (docs/language.md).
+        var result = await SharpTraceRun.RunAsync(["-e",
+            "BEGIN { @m[1] = 10; @m[2] = 20; $sum = 0; for $kv : @m { $sum += $kv.1; } $n = 0; for $i : 0..4 { $n += $i; } $j = 0; if $sum { printf(\"sum %d n %d\\n\", $sum, $n); } if !$j { printf(\"j zero\\n\"); } else { printf(\"j set\\n\"); } clear(@m); exit(); }"]);
+
+        Assert.Equal((0, "sum 30 n 6\nj zero\n"), (result.ExitCode, result.Stdout));
+    }
+
+    [Fact]
     public async Task PrintsEveryEntryOnce()
     {
         var result = await SharpTraceRun.RunAsync(["-e",

@@ -104,14 +104,22 @@ public sealed class BpftraceOptionTests
     [InlineData("--aot", "out", "--aot")]
     [InlineData("--mode", "codegen", "--mode codegen")]
     [InlineData("--mode", "compiler-bench", "--mode compiler-bench")]
-    [InlineData("--mode", "format", "--fmt")]
-    [InlineData("--fmt", null, "--fmt")]
     public void OptionsThatCannotWorkHereRefuseInOneLine(string option, string? value, string expected)
     {
         var refusal = Parse([option, .. value is null ? Array.Empty<string>() : [value], "-e", "BEGIN {}"]).Compatibility.Refusal;
         Assert.NotNull(refusal);
         Assert.Contains(expected, refusal);
         Assert.DoesNotContain('\n', refusal);
+    }
+
+    [Theory]
+    [InlineData("--fmt")]
+    [InlineData("--mode", "format")]
+    public void FmtAndModeFormatSelectTheFormatter(params string[] option)
+    {
+        var compatibility = Parse([.. option, "-e", "BEGIN {}"]).Compatibility;
+        Assert.Equal("format", compatibility.Mode);
+        Assert.Null(compatibility.Refusal);
     }
 
     [Fact]

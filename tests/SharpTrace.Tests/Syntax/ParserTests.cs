@@ -212,6 +212,40 @@ public class ParserTests
     }
 
     [Fact]
+    public void ConditionsAndForHeadersMayGoWithoutParenthesesAsInTheNewestBpftrace()
+    {
+        // Its parser.cpp: without "(", an if/while condition is a unary expression, a for range's ends primary ones.
+        var statements = Statements("""
+            if $x { } else if !f($x) { }
+            if @m[1].y { }
+            while $i { $i--; }
+            while -$i[0] { }
+            for $kv : @m { }
+            for $i : 0..5 { }
+            for $j : ((uint64)1)..($n + 1) { }
+            unroll 3 { }
+            if ($a) { }
+            for ($i : 0..$n + 1) { }
+            """);
+        var @if = Assert.IsType<IfStatement>(statements[0]);
+        Assert.IsType<VariableExpression>(@if.Condition);
+        var elseIf = Assert.IsType<IfStatement>(@if.Else);
+        Assert.Equal(UnaryOperator.LogicalNot, Assert.IsType<UnaryExpression>(elseIf.Condition).Operator);
+        Assert.IsType<FieldAccess>(Assert.IsType<IfStatement>(statements[1]).Condition);
+        Assert.IsType<VariableExpression>(Assert.IsType<WhileStatement>(statements[2]).Condition);
+        Assert.IsType<UnaryExpression>(Assert.IsType<WhileStatement>(statements[3]).Condition);
+        Assert.Equal(("$kv", "@m"), (Assert.IsType<ForMapStatement>(statements[4]).Variable, ((ForMapStatement)statements[4]).Map.Name));
+        var range = Assert.IsType<ForRangeStatement>(statements[5]);
+        Assert.Equal((0UL, 5UL), (Assert.IsType<IntegerLiteral>(range.Start).Value, Assert.IsType<IntegerLiteral>(range.End).Value));
+        var casts = Assert.IsType<ForRangeStatement>(statements[6]);
+        Assert.IsType<CastExpression>(casts.Start);
+        Assert.IsType<BinaryExpression>(casts.End);
+        Assert.IsType<UnrollStatement>(statements[7]);
+        Assert.IsType<VariableExpression>(Assert.IsType<IfStatement>(statements[8]).Condition);
+        Assert.IsType<BinaryExpression>(Assert.IsType<ForRangeStatement>(statements[9]).End);
+    }
+
+    [Fact]
     public void ParsesProbesWithSeveralAttachPointsAndPredicate()
     {
         var program = ParseClean("""
