@@ -30,7 +30,7 @@ public class ScriptFormatterTests
     }
 
     [Fact]
-    public void EveryBpftraceScriptWeParseIsAFixture() => Assert.Equal(81, BpftraceScripts().Count);
+    public void EveryBpftraceScriptWeParseIsAFixture() => Assert.Equal(83, BpftraceScripts().Count);
 
     [Theory]
     [MemberData(nameof(BpftraceScripts))]

@@ -10,7 +10,8 @@ internal sealed partial class ScriptFormatter
     /// <summary>Literals, names, calls, accesses: never parenthesized.</summary>
     private static bool IsPrimitive(Expression e) => e is IntegerLiteral or StringLiteral or BooleanLiteral
         or PositionalParameter or PositionalParameterCount or Identifier or SizeofExpression or OffsetofExpression
-        or VariableExpression or IndexExpression or MapAccess or CallExpression or FieldAccess;
+        or VariableExpression or IndexExpression or MapAccess or CallExpression or FieldAccess
+        || (e is UnaryExpression { Operator: UnaryOperator.Comptime } comptime && IsPrimitive(comptime.Operand));
 
     private static bool IsComparison(Expression e) => e is BinaryExpression
     {
@@ -99,7 +100,8 @@ internal sealed partial class ScriptFormatter
                 }
             case UnaryExpression u:
                 {
-                    var op = Unparser.GetText(u.Operator);
+                    // `comptime` is a word: a space before its operand, as bpftrace prints it.
+                    var op = u.Operator == UnaryOperator.Comptime ? "comptime " : Unparser.GetText(u.Operator);
                     return buffer.Text(op).Append(Expr(u.Operand, trivia, Less(width, op.Length), false));
                 }
             case IncrementExpression inc:

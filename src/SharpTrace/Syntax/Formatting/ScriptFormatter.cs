@@ -286,7 +286,7 @@ internal sealed partial class ScriptFormatter
         {
             // bpftrace takes what lies between the first condition and its block for every branch.
             var conditionTrivia = trivia.Before(statement.Then.Span.Start);
-            var condition = Expr(it.Condition, conditionTrivia, Less(width, 5), false).Trivia(conditionTrivia);
+            var condition = Expr(it.Condition, conditionTrivia, Less(width, 5), it.Condition is UnaryExpression { Operator: UnaryOperator.Comptime }).Trivia(conditionTrivia);
             pairs.Add((condition, Body(it.Then, trivia, Less(width, Indent))));
             if (it.Else is IfStatement next)
                 it = next;
