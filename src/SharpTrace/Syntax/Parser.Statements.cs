@@ -227,11 +227,16 @@ internal sealed partial class Parser
         }
     }
 
-    /// <summary><c>for ($kv : @map) { }</c> or <c>for ($i : start..end) { }</c>.</summary>
+    /// <summary>
+    /// <c>for ($kv : @map) { }</c> or <c>for ($i : start..end) { }</c>; the parentheses may be left out
+    /// (<c>for $i : 1..$n { }</c>), as the newest bpftrace's parser allows.
+    /// </summary>
     private Statement ParseFor()
     {
         var start = Take().Span.Start;
-        Expect(TokenKind.OpenParen);
+        var parenthesized = Current.Kind == TokenKind.OpenParen;
+        if (parenthesized)
+            Take();
         var variable = Expect(TokenKind.Variable);
         Expect(TokenKind.Colon);
         var first = ParseExpression();
@@ -239,12 +244,14 @@ internal sealed partial class Parser
         {
             Take();
             var end = ParseExpression();
-            Expect(TokenKind.CloseParen);
+            if (parenthesized)
+                Expect(TokenKind.CloseParen);
             return new ForRangeStatement(SpanFrom(start), variable.Text, first, end, ParseBlock());
         }
         if (first is not MapAccess { IsScalar: true } map)
             throw Unexpected("..");
-        Expect(TokenKind.CloseParen);
+        if (parenthesized)
+            Expect(TokenKind.CloseParen);
         return new ForMapStatement(SpanFrom(start), variable.Text, map, ParseBlock());
     }
 
