@@ -28,4 +28,19 @@ public sealed class ReferenceExampleTests : KernelTest
 
         Assert.Equal((0, "@[9]: 8\n@[10]: 9\n"), (result.ExitCode, result.Stdout));
     }
+
+    [Fact]
+    public async Task SyscallNameOfTheHeadersNrReadIsRead()
+    {
+        // stdlib.md, "syscall_name": outputs "read". <syscall.h> reaches asm/unistd.h, whose i386 branch is not x86-64's.
+        const string script = """
+            #include <syscall.h>
+            begin {
+              print(syscall_name(__NR_read)); // outputs "read"
+            }
+            """;
+        var result = await SharpTraceRun.RunAsync(["-e", script]);
+
+        Assert.Equal((0, "read\n"), (result.ExitCode, result.Stdout));
+    }
 }
