@@ -43,4 +43,20 @@ public sealed class ReferenceExampleTests : KernelTest
 
         Assert.Equal((0, "read\n"), (result.ExitCode, result.Stdout));
     }
+
+    [Fact]
+    public async Task SizeofPrintsWhatLanguageMdSays()
+    {
+        // language.md, "sizeof": prints 4, 1 and 80.
+        const string script = """
+            begin {
+            print(sizeof(uint32));               // prints 4 as uint32 is parsed as a type
+            print(sizeof({ $a = (int8)1; $a })); // prints 1 as the expression evaluates to $a whose type is int8
+            print(sizeof(uint32*[10]));          // prints 80 as the type is an array of 10 pointers to uint32
+            }
+            """;
+        var result = await SharpTraceRun.RunAsync(["-e", script]);
+
+        Assert.Equal((0, "4\n1\n80\n"), (result.ExitCode, result.Stdout));
+    }
 }

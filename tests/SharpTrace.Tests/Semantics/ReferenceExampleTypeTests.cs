@@ -1,0 +1,16 @@
+namespace SharpTrace.Tests.Semantics;
+
+/// <summary>Examples of the newest bpftrace's docs/language.md, typed as the text beside them says.</summary>
+public class ReferenceExampleTypeTests
+{
+    [Fact]
+    public void SizeofATypeAndAnArrayOfPointers()
+    {
+        // language.md, "sizeof": 4 for uint32; 80 for uint32*[10], "an array of 10 pointers to uint32".
+        var types = SemanticKit.Types("BEGIN { @a = sizeof(uint32); @b = sizeof(uint32*[10]); @c = sizeof(int32[4]); @d = sizeof(int32*); }");
+        Assert.Contains("Integer 4 :: int8", types, StringComparison.Ordinal);
+        Assert.Contains("Integer 80 :: int8", types, StringComparison.Ordinal);
+        Assert.Contains("Integer 16 :: int8", types, StringComparison.Ordinal);
+        Assert.Contains("Integer 8 :: int8", types, StringComparison.Ordinal);
+    }
+}
