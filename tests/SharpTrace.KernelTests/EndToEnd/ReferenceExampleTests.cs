@@ -59,4 +59,16 @@ public sealed class ReferenceExampleTests : KernelTest
 
         Assert.Equal((0, "4\n1\n80\n"), (result.ExitCode, result.Stdout));
     }
+
+    [Fact]
+    public async Task APositionalParameterInsideAnAttachPointPartIsItsText()
+    {
+        // The newest bpftrace's parser reads uprobe:aa$1aa as aafooaa (0.17: "Found trailing text"); the child's
+        // openat is the event.
+        string[] args = ["-e", "tracepoint:syscalls:sys_$1_openat /pid == cpid/ { printf(\"%s\\n\", probe); exit(); }",
+            "-c", $"{TestPrograms.PathOf("opener")} /nonexistent/sharptrace-param", "enter"];
+        var result = await SharpTraceRun.RunAsync(args);
+
+        Assert.Equal((0, "tracepoint:syscalls:sys_enter_openat\n"), (result.ExitCode, result.Stdout));
+    }
 }
