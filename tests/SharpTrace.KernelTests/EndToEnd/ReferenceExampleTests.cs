@@ -71,4 +71,24 @@ public sealed class ReferenceExampleTests : KernelTest
 
         Assert.Equal((0, "tracepoint:syscalls:sys_enter_openat\n"), (result.ExitCode, result.Stdout));
     }
+
+    [Fact]
+    public async Task DeleteReturnsWhetherAnElementWasDeleted()
+    {
+        // stdlib.md, "delete": false (0) when the key does not exist, and the value is usable in if and in assignments.
+        const string script = """
+            BEGIN {
+              @a[1] = 1;
+              if (delete(@a, 1)) { printf("deleted 1\n"); }
+              if (delete(@a, 2)) { printf("deleted 2\n"); } else { printf("no 2\n"); }
+              $did_delete = delete(@a, 1);
+              if ($did_delete) { printf("deleted 1 again\n"); } else { printf("1 already gone\n"); }
+              exit();
+            }
+            """;
+        var result = await SharpTraceRun.RunAsync(["-e", script]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("deleted 1\nno 2\n1 already gone\n", result.Stdout, StringComparison.Ordinal);
+    }
 }

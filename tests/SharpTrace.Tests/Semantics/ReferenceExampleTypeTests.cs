@@ -13,4 +13,13 @@ public class ReferenceExampleTypeTests
         Assert.Contains("Integer 16 :: int8", types, StringComparison.Ordinal);
         Assert.Contains("Integer 8 :: int8", types, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void DeleteIsABoolUsableAsAValue()
+    {
+        // stdlib.md, "delete": bool delete(map m, mapkey k), used in if (delete(@a, 2)) and $did_delete = delete(@a, 2).
+        var types = SemanticKit.Types("BEGIN { @a[1] = 1; delete(@a, 1); if (delete(@a, 2)) { } $did_delete = delete(@a, 2); @b = delete(@a[1]); }");
+        Assert.Contains("Delete @a :: bool", types, StringComparison.Ordinal);
+        Assert.Equal(3, types.Split("Delete @a :: bool").Length - 1);
+    }
 }
