@@ -91,4 +91,15 @@ public sealed class ReferenceExampleTests : KernelTest
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("deleted 1\nno 2\n1 already gone\n", result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TernaryOfVoidCallsRunsOneOfThem()
+    {
+        // language.md, "Ternary operators": the statement prints true for $a == 1.
+        const string script = """BEGIN { $a = 1; $a == 1 ? print("true") : print("false"); $a == 2 ? print("two") : print("not two"); exit(); }""";
+        var result = await SharpTraceRun.RunAsync(["-e", script]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("true\nnot two\n", result.Stdout, StringComparison.Ordinal);
+    }
 }

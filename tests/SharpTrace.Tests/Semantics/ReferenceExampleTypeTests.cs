@@ -22,4 +22,12 @@ public class ReferenceExampleTypeTests
         Assert.Contains("Delete @a :: bool", types, StringComparison.Ordinal);
         Assert.Equal(3, types.Split("Delete @a :: bool").Length - 1);
     }
+
+    [Fact]
+    public void TernaryOfVoidCallsIsAStatement()
+    {
+        // language.md, "Ternary operators": $a == 1 ? print("true") : print("false"); is accepted as a statement.
+        Assert.Empty(SemanticKit.Errors("BEGIN { $a = 1; $a == 1 ? print(\"true\") : print(\"false\"); }"));
+        Assert.Contains("If", SemanticKit.Types("BEGIN { $a = 1; $a == 1 ? printf(\"t\") : exit(); }"), StringComparison.Ordinal);
+    }
 }
