@@ -97,6 +97,8 @@ internal sealed partial class ProbeLowerer
             }
             case BoundMapRead read:
                 return LowerMapReadScalar(read);
+            case BoundDeleteValue delete:
+                return LowerDeleteValue(delete);
             case BoundUnary unary:
                 return LowerUnary(unary);
             case BoundCast { Type: BoolType } cast:

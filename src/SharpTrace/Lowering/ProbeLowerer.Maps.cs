@@ -1,3 +1,4 @@
+using SharpTrace.Bpf;
 using SharpTrace.Semantics;
 
 namespace SharpTrace.Lowering;
@@ -92,6 +93,16 @@ internal sealed partial class ProbeLowerer
         }
         var key = LowerKey(symbol, keys);
         Ir.Emit(new MapDeleteOp(map, new StackAddress(key)));
+    }
+
+    /// <summary><c>delete(@m, k)</c> as a value: 1 when bpf_map_delete_elem removed an element, 0 otherwise.</summary>
+    private Operand LowerDeleteValue(BoundDeleteValue delete)
+    {
+        if (IsHistogram(delete.Map) || delete.Map.IsPerCpuArray)
+            throw NotSupported("the value of delete() of a histogram or per-CPU array map");
+        var key = LowerKey(delete.Map, delete.Keys);
+        var result = Ir.Call(HelperFunction.MapDeleteElem, new MapHandle(MapOf(delete.Map)), new StackAddress(key));
+        return Boolean(IrCondition.Eq, result, new Imm(0));
     }
 
     /// <summary>

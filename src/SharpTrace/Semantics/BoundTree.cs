@@ -99,6 +99,9 @@ internal sealed record BoundZero(TextSpan Span, MapSymbol Map) : BoundStatement(
 /// <summary><c>delete(@m, k)</c>, <c>delete(@m[k])</c>, <c>delete(@x)</c>: one entry removed.</summary>
 internal sealed record BoundDelete(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys) : BoundStatement(Span);
 
+/// <summary><c>delete(@m, k)</c> used as a value: true when an element was deleted, false when there was none under the key.</summary>
+internal sealed record BoundDeleteValue(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys) : BoundExpression(Span, BoolType.Instance);
+
 /// <summary>
 /// <c>print(@m, top, div)</c>: the map's entries as they are at the call; <see cref="Top"/> and <see cref="Div"/> are
 /// set when they are computed at run time (the action's constants are used otherwise).

@@ -50,6 +50,7 @@ internal static class BoundTreePrinter
         BoundBuiltinVariable b => "Builtin " + b.Builtin.Name,
         BoundTracepointField f => "TracepointField args." + f.Field.Name,
         BoundMapRead m => "MapRead " + m.Map.Name,
+        BoundDeleteValue d => "Delete " + d.Map.Name,
         BoundVariableRead v => "VariableRead " + v.Variable.Name,
         BoundVariableAddress v => "VariableAddress " + v.Variable.Name,
         BoundMapAddress m => "MapAddress " + m.Map.Name,
@@ -86,6 +87,7 @@ internal static class BoundTreePrinter
     private static IEnumerable<BoundNode> Children(BoundNode node) => node switch
     {
         BoundMapRead m => m.Keys,
+        BoundDeleteValue d => d.Keys,
         BoundUnary u => [u.Operand],
         BoundBinary b => [b.Left, b.Right],
         BoundTernary t => [t.Condition, t.WhenTrue, t.WhenFalse],

@@ -44,4 +44,31 @@ internal sealed partial class ExpressionBinder
 
     private BoundExpression? TryBindBuiltinFunction(Identifier identifier) =>
         TryBindBuiltinFunction(new CallExpression(identifier.Span, identifier.Name, identifier.Span, []), bareName: true);
+
+    /// <summary>
+    /// <c>delete(@m, k)</c> (or the older <c>delete(@m[k])</c>) as a value, as the newest reference types it: a bool, true
+    /// when an element was deleted. Deleting a whole map (<c>delete(@m)</c> of a keyed map) has no value.
+    /// </summary>
+    private BoundExpression BindDeleteValue(CallExpression call)
+    {
+        MapAccess? access = call.Arguments switch
+        {
+            [MapAccess entry] => entry,
+            [MapAccess { IsScalar: true } target, var key] =>
+                new MapAccess(target.Span, target.Name, key is TupleExpression tuple ? tuple.Elements : [key]),
+            _ => null,
+        };
+        if (access is null)
+        {
+            _diagnostics.Error(call.Span, "delete() expects a map to be provided");
+            return Error(call.Span);
+        }
+        var map = _maps.Get(access.Name);
+        if (access.IsScalar && map.KeyTypes is { Count: > 0 })
+        {
+            _diagnostics.Error(call.Span, "delete() of a whole map should not be used in an assignment or as a map key");
+            return Error(call.Span);
+        }
+        return new BoundDeleteValue(call.Span, map, BindKeys(map, access));
+    }
 }

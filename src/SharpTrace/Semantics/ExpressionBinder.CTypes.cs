@@ -318,7 +318,8 @@ internal sealed partial class ExpressionBinder
                 _diagnostics.ReportUnknownIdentifier(sizeof_.Span, typeSyntax.Name);
                 return Error(sizeof_.Span);
             }
-            size = typeSyntax.PointerDepth > 0 ? 8 : type.Size * (typeSyntax.ArrayLength ?? 1);
+            // An array of pointers ("uint32*[10]") is ten 8-byte elements.
+            size = (typeSyntax.PointerDepth > 0 ? 8 : type.Size) * (typeSyntax.ArrayLength ?? 1);
         }
         else
         {

@@ -566,7 +566,9 @@ internal sealed partial class ExpressionBinder
                 bool? user = pointer.Type is PointerType p ? p.IsUserSpace : _probeKind.Context.ReadsUserMemory ? true : null;
                 return new BoundStr(call.Span, pointer, length, user, new StringType(_config.MaxStrlen));
             }
-            case "printf" or "exit" or "clear" or "delete" or "print" or "zero":
+            case "delete":
+                return BindDeleteValue(call);
+            case "printf" or "exit" or "clear" or "print" or "zero":
                 _diagnostics.Error(call.Span, $"{call.Name}() should not be used in an assignment or as a map key");
                 return Error(call.Span);
             default:

@@ -24,7 +24,10 @@ internal sealed class ProbeExpander(ITracepointCatalog tracepoints, ProbeKinds k
         var errors = diagnostics.ErrorCount;
         var specs = new List<ProbeSpec>();
         foreach (var point in probe.AttachPoints)
-            specs.AddRange(kinds.Resolve(WithParameters(point, config), resolution));
+        {
+            if (WithParameters(point, config, diagnostics) is { } substituted)
+                specs.AddRange(kinds.Resolve(substituted, resolution));
+        }
         if (specs.Count == 0)
         {
             if (diagnostics.ErrorCount == errors && missingProbes == "warn" && probe.AttachPoints.Count > 0)
@@ -45,18 +48,91 @@ internal sealed class ProbeExpander(ITracepointCatalog tracepoints, ProbeKinds k
     }
 
     /// <summary>
-    /// The attach point with <c>$N</c> and <c>$#</c> replaced by the positional parameters' text and count, as the newest
-    /// bpftrace reads them there (<c>uprobe:$1:main</c>, <c>interval:s:$1</c>); a parameter not given is empty.
+    /// The attach point with each unquoted <c>$N</c> replaced by the Nth positional parameter's text (empty when not
+    /// given), as both bpftraces read them there (<c>uprobe:$1:main</c>, <c>interval:s:$1</c>,
+    /// <c>uprobe:aa$1aa:f</c>); a quoted part keeps its <c>$</c> (<c>uprobe:"$1":f</c>). Any other <c>$</c>
+    /// (<c>$#</c>, <c>$0</c>, <c>$a</c>) is the newest bpftrace's error, and null is returned.
     /// </summary>
-    private static AttachPoint WithParameters(AttachPoint point, ProgramConfig? config)
+    private static AttachPoint? WithParameters(AttachPoint point, ProgramConfig? config, DiagnosticBag diagnostics)
     {
         if (!point.Raw.Contains('$', StringComparison.Ordinal))
             return point;
         var parameters = config?.PositionalParameters ?? [];
-        string Substitute(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\$(#|[0-9]+)", m =>
-            m.Groups[1].Value == "#" ? parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)
-            : int.TryParse(m.Groups[1].Value, out var n) && n >= 1 && n <= parameters.Count ? parameters[n - 1] : "");
-        return point with { Raw = Substitute(point.Raw), Parts = point.Parts.Select(Substitute).ToList() };
+        // The raw text's parts after the provider line up with Parts: both split at the colons outside quotes.
+        var rawParts = SplitOutsideQuotes(point.Raw);
+        var parts = point.Parts.ToList();
+        var rawOut = new List<string>(rawParts);
+        for (var i = 1; i < rawParts.Count && i - 1 < parts.Count; i++)
+        {
+            var raw = rawParts[i];
+            if (!HasUnquotedDollar(raw))
+                continue;
+            var text = new System.Text.StringBuilder();
+            var quoted = false;
+            for (var j = 0; j < raw.Length; j++)
+            {
+                var c = raw[j];
+                if (c == '"')
+                    quoted = !quoted;
+                else if (quoted && c == '\\' && j + 1 < raw.Length)
+                    text.Append(raw[++j]);
+                else if (quoted || c != '$')
+                    text.Append(c);
+                else
+                {
+                    var end = j + 1;
+                    while (end < raw.Length && char.IsAsciiDigit(raw[end]) && !(end == j + 1 && raw[end] == '0'))
+                        end++;
+                    if (end == j + 1)
+                    {
+                        var next = j + 1 < raw.Length ? raw[j + 1].ToString() : "";
+                        diagnostics.Error(point.Span, $"invalid trailing character for positional param: {next}. Try quoting this entire part if this is intentional e.g. \"${next}\".");
+                        return null;
+                    }
+                    var n = int.TryParse(raw.AsSpan(j + 1, end - j - 1), out var index) ? index : int.MaxValue;
+                    text.Append(n <= parameters.Count ? parameters[n - 1] : "");
+                    j = end - 1;
+                }
+            }
+            parts[i - 1] = rawOut[i] = text.ToString();
+        }
+        return point with { Raw = string.Join(':', rawOut), Parts = parts };
+    }
+
+    private static List<string> SplitOutsideQuotes(string raw)
+    {
+        var parts = new List<string>();
+        var quoted = false;
+        var start = 0;
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (raw[i] == '"')
+                quoted = !quoted;
+            else if (quoted && raw[i] == '\\')
+                i++;
+            else if (!quoted && raw[i] == ':')
+            {
+                parts.Add(raw[start..i]);
+                start = i + 1;
+            }
+        }
+        parts.Add(raw[start..]);
+        return parts;
+    }
+
+    private static bool HasUnquotedDollar(string raw)
+    {
+        var quoted = false;
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (raw[i] == '"')
+                quoted = !quoted;
+            else if (quoted && raw[i] == '\\')
+                i++;
+            else if (!quoted && raw[i] == '$')
+                return true;
+        }
+        return false;
     }
 
     /// <summary>bpftrace's limit on attach points over the whole program (<c>max_probes</c>).</summary>

@@ -97,6 +97,11 @@ internal sealed partial class StatementBinder
                 return BindCallStatement(call, s.Span);
             case ExpressionStatement { Expression: IncrementExpression inc } s:
                 return BindIncrement(inc, s.Span);
+            // cond ? print("a") : print("b"); runs one call or the other, as the newest reference allows.
+            case ExpressionStatement { Expression: TernaryExpression { WhenTrue: CallExpression whenTrue, WhenFalse: CallExpression whenFalse } ternary } s:
+                return BindStatement(new IfStatement(s.Span, ternary.Condition,
+                    new Block(whenTrue.Span, [new ExpressionStatement(whenTrue.Span, whenTrue)]),
+                    new Block(whenFalse.Span, [new ExpressionStatement(whenFalse.Span, whenFalse)])));
             case ExpressionStatement s:
                 return new BoundExpressionStatement(s.Span, _expressions.BindExpression(s.Expression));
             case LetStatement s:

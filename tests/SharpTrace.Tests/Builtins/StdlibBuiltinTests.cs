@@ -126,12 +126,30 @@ public class StdlibBuiltinTests
 
     [Theory]
     [InlineData("interval:s:$1", "interval:s:2")]
-    [InlineData("interval:ms:$#", "interval:ms:2")]
     [InlineData("tracepoint:syscalls:$2", "tracepoint:syscalls:sys_enter_openat")]
+    [InlineData("tracepoint:syscalls:sys_$3_openat", "tracepoint:syscalls:sys_enter_openat")]
+    [InlineData("tracepoint:syscalls:\"sys_\"$3\"_openat\"", "tracepoint:syscalls:sys_enter_openat")]
+    [InlineData("interval:ms:1$4", "interval:ms:1")]
     public void PositionalParametersAreTextInAttachPoints(string point, string name)
     {
-        var (program, diagnostics) = SemanticKit.Bind(point + " { }", new ProgramConfig { PositionalParameters = ["2", "sys_enter_openat"] });
+        var (program, diagnostics) = SemanticKit.Bind(point + " { }", new ProgramConfig { PositionalParameters = ["2", "sys_enter_openat", "enter"] });
         Assert.True(program is not null, string.Join('\n', diagnostics));
         Assert.Equal(name, Assert.Single(program.Probes[0].AttachPoints).ToString());
+    }
+
+    [Theory]
+    // Neither bpftrace reads $# in an attach point (0.17: "Not a positional parameter"); these are the newest's words.
+    [InlineData("⟦interval:ms:$#⟧ { }", "invalid trailing character for positional param: #. Try quoting this entire part if this is intentional e.g. \"$#\".")]
+    [InlineData("⟦interval:ms:$0⟧ { }", "invalid trailing character for positional param: 0. Try quoting this entire part if this is intentional e.g. \"$0\".")]
+    [InlineData("⟦uprobe:/bin/bash:$a⟧ { }", "invalid trailing character for positional param: a. Try quoting this entire part if this is intentional e.g. \"$a\".")]
+    public void OnlyDollarAndANumberIsAParameterInAnAttachPoint(string script, string message) =>
+        SemanticKit.AssertDiagnostics(script, new ProgramConfig { PositionalParameters = ["2"] }, message);
+
+    [Fact]
+    public void AQuotedDollarInAnAttachPointIsText()
+    {
+        // bpftrace's parser test: uprobe:"$1":$2 is uprobe:$1:bar. A missing binary named "$1" is then the error.
+        SemanticKit.AssertDiagnostics("⟦uprobe:\"$1\":$2⟧ { }", new ProgramConfig { PositionalParameters = ["foo", "bar"] },
+            "uprobe target file '$1' does not exist or is not executable");
     }
 }

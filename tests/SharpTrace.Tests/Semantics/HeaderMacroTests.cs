@@ -68,6 +68,31 @@ public class HeaderMacroTests
     }
 
     [Fact]
+    public void ArchitectureConditionalsChooseTheTargetsBranch()
+    {
+        // asm/unistd.h's shape: before, the i386 table came first and __NR_read was 3 (close) on x86-64.
+        using var headers = new TempHeaders(
+            ("unistd.h", "#ifndef GUARD\n#define GUARD\n# ifdef __i386__\n#  include <u32.h>\n# elif defined(__ILP32__)\n#  include <x32.h>\n# else\n#  include <u64.h>\n# endif\n#endif\n"),
+            ("u32.h", "#define __NR_read 3\n"),
+            ("x32.h", "#define __NR_read (0x40000000 + 0)\n"),
+            ("u64.h", "#define __NR_read 0\n"),
+            ("arch.h", "#if !defined __x86_64__\n#define BITS 32\n#elif SOMETHING_UNKNOWN\n#define BITS 128\n#endif\n#if __i386__\n#define MORE 1\n#else\n#define MORE 2\n#endif\n"));
+        var c = CDeclarationKit.ReadClean("#include <unistd.h>\n#include <arch.h>\nBEGIN { }", headers: headers.Search);
+        Assert.Equal(0, c.MacroValue("__NR_read"));
+        // An unknown condition after a false one is read, as every unknown branch is.
+        Assert.Equal(128, c.MacroValue("BITS"));
+        Assert.Equal(2, c.MacroValue("MORE"));
+    }
+
+    [Fact]
+    public void AnUnknownConditionalBeforeAnArchitectureOneKeepsBothBranches()
+    {
+        using var headers = new TempHeaders(("mixed.h", "#ifdef FEATURE\n#define A 1\n#elif defined(__x86_64__)\n#define A 2\n#define B 3\n#else\n#define C 4\n#endif\n"));
+        var c = CDeclarationKit.ReadClean("#include <mixed.h>\nBEGIN { }", headers: headers.Search);
+        Assert.Equal(((long?)1, (long?)3, (long?)null), (c.MacroValue("A"), c.MacroValue("B"), c.MacroValue("C")));
+    }
+
+    [Fact]
     public void EachFileIsReadOnceSoIncludeCyclesEnd()
     {
         using var headers = new TempHeaders(

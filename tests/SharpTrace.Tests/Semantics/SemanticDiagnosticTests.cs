@@ -49,7 +49,8 @@ public class SemanticDiagnosticTests
     [InlineData("BEGIN { @x = ⟦str(1, 2, 3)⟧; }", "str() takes up to 2 arguments (3 provided)")]
     [InlineData("BEGIN { @x = ⟦printf(\"a\")⟧; }", "printf() should not be used in an assignment or as a map key")]
     [InlineData("BEGIN { @x = ⟦exit()⟧; }", "exit() should not be used in an assignment or as a map key")]
-    [InlineData("BEGIN { @x = ⟦delete(@y)⟧; }", "delete() should not be used in an assignment or as a map key")]
+    // The newest reference's delete() is a bool (stdlib.md); deleting a whole keyed map still has no value.
+    [InlineData("BEGIN { @y[1] = 1; @x = ⟦delete(@y)⟧; }", "delete() of a whole map should not be used in an assignment or as a map key")]
     [InlineData("BEGIN { ⟦nope⟧(); }", "Unknown function: nope")]
     [InlineData("BEGIN { @x = ⟦nope⟧(1); }", "Unknown function: nope")]
     // nsecs is also a function in the newest bpftrace (nsecs(boot)); 0.17 said "Unknown function: nsecs" here.

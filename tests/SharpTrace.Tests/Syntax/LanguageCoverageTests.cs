@@ -272,6 +272,17 @@ public class LanguageCoverageTests
         Assert.IsType<BinaryExpression>(Assert.IsType<ForRangeStatement>(statements[2]).End);
     }
 
+    [Fact]
+    public void ForLoopsMayLeaveOutTheirParentheses()
+    {
+        // The newest bpftrace's stdlib.md writes "for $elem : 1..$i { }"; its parser makes the parentheses optional.
+        var statements = ParseClean("begin { for $elem : 1..$i { @[$elem] = $elem - 1; } for $kv : @map { print($kv.1); } }")
+            .Probes[0].Body.Statements;
+        var range = Assert.IsType<ForRangeStatement>(statements[0]);
+        Assert.Equal(("$elem", typeof(IntegerLiteral), typeof(VariableExpression)), (range.Variable, range.Start.GetType(), range.End.GetType()));
+        Assert.Equal("@map", Assert.IsType<ForMapStatement>(statements[1]).Map.Name);
+    }
+
     // ---- Top level ----
 
     [Fact]

@@ -6,8 +6,11 @@ namespace SharpTrace.Semantics.CTypes;
 /// <summary>
 /// The object-like macros of the headers a script includes, as replacement text (evaluated only when a script uses a
 /// name). Headers are found through a <see cref="HeaderSearch"/>; nested <c>#include</c>s are followed up to
-/// <see cref="MaxDepth"/> levels, and each file is read once. Nothing else in a header is read: conditionals are
-/// ignored, so every <c>#define</c> of every branch is seen and the first definition of a name wins. Headers in
+/// <see cref="MaxDepth"/> levels, and each file is read once. Nothing else in a header is read. Conditionals on the
+/// target's architecture macros (<c>#ifdef __i386__</c>, <c>#elif defined(__ILP32__)</c>, see
+/// <see cref="HeaderConditions"/>) choose their branch, as the compiler would, so <c>asm/unistd.h</c> gives the
+/// x86-64 <c>__NR_read</c>; every other conditional is ignored, so every <c>#define</c> of each of its branches is seen
+/// and the first definition of a name wins. Headers in
 /// <see cref="KernelHeaderMacros"/> add their fallback macros after what is on disk. One instance per compilation.
 /// </summary>
 internal sealed class HeaderMacros
@@ -54,6 +57,7 @@ internal sealed class HeaderMacros
             return;
         }
         var directory = Path.GetDirectoryName(path);
+        var conditions = new HeaderConditions();
         foreach (var line in LogicalLines(source))
         {
             var i = SkipBlanks(line, 0);
@@ -65,6 +69,8 @@ internal sealed class HeaderMacros
                 i++;
             var word = line[wordStart..i];
             var rest = line[SkipBlanks(line, i)..];
+            if (conditions.Directive(word, rest) || !conditions.Active)
+                continue;
             if (word == "define")
                 Define(rest);
             else if (word == "include" && IncludedName(rest) is { } included)
