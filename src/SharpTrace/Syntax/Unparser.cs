@@ -75,18 +75,8 @@ internal static class Unparser
 
     private static void WriteProgram(Writer w, ProgramNode program)
     {
-        // Keep the written order of top-level items (a #ifndef around a struct must stay around it).
-        var items = new List<Node>();
-        items.AddRange(program.Preprocessor);
-        items.AddRange(program.CDefinitions);
-        items.AddRange(program.Imports);
-        if (program.Config != null)
-            items.Add(program.Config);
-        items.AddRange(program.MapDeclarations);
-        items.AddRange(program.Macros);
-        items.AddRange(program.Probes);
         Node? previous = null;
-        foreach (var item in items.OrderBy(i => i.Span.Start))
+        foreach (var item in program.ItemsInWrittenOrder())
         {
             if (previous != null && !(previous is PreprocessorLine && item is PreprocessorLine))
                 w.Write("\n");

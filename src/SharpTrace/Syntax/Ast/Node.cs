@@ -15,6 +15,21 @@ internal sealed record ProgramNode(
 {
     /// <summary>The root's <c>import "path";</c> directives, resolved before binding (Semantics/Imports).</summary>
     public IReadOnlyList<ImportDirective> Imports { get; init; } = [];
+
+    /// <summary>Every top-level item in the order the script writes them (a <c>#ifndef</c> around a struct stays around it).</summary>
+    public IEnumerable<Node> ItemsInWrittenOrder()
+    {
+        var items = new List<Node>();
+        items.AddRange(Preprocessor);
+        items.AddRange(CDefinitions);
+        items.AddRange(Imports);
+        if (Config != null)
+            items.Add(Config);
+        items.AddRange(MapDeclarations);
+        items.AddRange(Macros);
+        items.AddRange(Probes);
+        return items.OrderBy(item => item.Span.Start);
+    }
 }
 
 /// <summary><c>import "path";</c> at the root of a script.</summary>

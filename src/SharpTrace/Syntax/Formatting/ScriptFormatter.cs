@@ -40,16 +40,7 @@ internal sealed partial class ScriptFormatter
         var buffer = new LayoutBuffer();
         if (header != null)
             buffer.Text(header).LineBreak();
-        var items = new List<Node>();
-        items.AddRange(program.Preprocessor);
-        items.AddRange(program.CDefinitions);
-        items.AddRange(program.Imports);
-        if (program.Config != null)
-            items.Add(program.Config);
-        items.AddRange(program.MapDeclarations);
-        items.AddRange(program.Macros);
-        items.AddRange(program.Probes);
-        foreach (var item in items.OrderBy(i => i.Span.Start))
+        foreach (var item in program.ItemsInWrittenOrder())
         {
             var before = trivia.Before(item.Span.Start);
             var local = TopLevel(item, trivia, LineWidth).LineBreak();
