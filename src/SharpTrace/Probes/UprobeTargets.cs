@@ -108,9 +108,8 @@ internal static class UprobeTargets
     {
         if (resolution.TargetPid is not { } pid)
             return null;
-        var root = $"/proc/{pid}/root";
         var files = new List<(string, ElfFile)>();
-        foreach (var path in MappedFiles(pid).Where(f => target.Length == 0 || Wildcard.Matches(target, f) || Wildcard.Matches(target, f[root.Length..])))
+        foreach (var path in BinaryGlob.MappedMatching(target, pid, MappedFiles(pid)))
         {
             try
             {
