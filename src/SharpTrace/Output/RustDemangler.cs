@@ -186,14 +186,10 @@ internal sealed class RustDemangler
                 text.Append('>');
                 break;
             case 'X':
+                // A trait impl path: its disambiguator and impl path are not printed, the rest is a 'Y' path.
                 Disambiguator();
                 Path(new StringBuilder(), inValue: false);
-                text.Append('<');
-                Type(text);
-                text.Append(" as ");
-                Path(text, inValue: false);
-                text.Append('>');
-                break;
+                goto case 'Y';
             case 'Y':
                 text.Append('<');
                 Type(text);

@@ -6,7 +6,8 @@ namespace SharpTrace.Probes;
 /// <summary>
 /// The files a probe target written with wildcards names without <c>-p</c> (<c>uprobe:/usr/lib/*/libc.so*:malloc</c>,
 /// <c>usdt:./out/*:PROVIDER:NAME</c>), as the newest bpftrace expands them (its <c>resolve_binary_path</c>): the pattern
-/// as a glob and, for a pattern without a slash, the same glob in each directory of PATH. Shared by uprobes
+/// as a glob (<c>*</c> and <c>?</c>; a target is one only when it holds a <c>*</c>, <see cref="Wildcard.Has"/>) and, for a
+/// pattern without a slash, the same glob in each directory of PATH. Shared by uprobes
 /// (<see cref="UprobeTargets"/>) and usdt probes (<see cref="UsdtEverywhere"/>), each keeping the files it can probe.
 /// </summary>
 internal static class BinaryGlob
@@ -28,6 +29,17 @@ internal static class BinaryGlob
         return candidates.SelectMany(Glob);
     }
 
+    /// <summary>
+    /// With <c>-p PID</c>: the files of <paramref name="mapped"/> (named under <c>/proc/PID/root</c>) whose path there, or
+    /// as the process sees it, the glob <paramref name="target"/> matches; every file for an empty target.
+    /// </summary>
+    public static IEnumerable<string> MappedMatching(string target, int pid, IEnumerable<string> mapped)
+    {
+        var root = $"/proc/{pid}/root";
+        return mapped.Where(f => target.Length == 0 || Wildcard.Glob(target, f, anyCharacter: true)
+            || f.StartsWith(root, StringComparison.Ordinal) && Wildcard.Glob(target, f[root.Length..], anyCharacter: true));
+    }
+
     /// <summary>Each file of <paramref name="paths"/> once (by device and inode), by its first name; missing paths are left out.</summary>
     public static IEnumerable<string> Distinct(IEnumerable<string> paths)
     {
@@ -47,7 +59,7 @@ internal static class BinaryGlob
         IEnumerable<string> found = [pattern.StartsWith('/') ? "/" : ""];
         foreach (var part in parts.Where(p => p.Length > 0))
         {
-            found = Wildcard.Has(part)
+            found = part.AsSpan().IndexOfAny('*', '?') >= 0
                 ? found.SelectMany(directory => Entries(directory, part)).ToList()
                 : found.Select(directory => directory + (directory.Length == 0 || directory.EndsWith('/') ? "" : "/") + part).ToList();
         }
@@ -62,7 +74,7 @@ internal static class BinaryGlob
             return Directory.EnumerateFileSystemEntries(directory.Length == 0 ? "." : directory)
                 .Select(Path.GetFileName)
                 .OfType<string>()
-                .Where(name => (!name.StartsWith('.') || part.StartsWith('.')) && Wildcard.Matches(part, name))
+                .Where(name => (!name.StartsWith('.') || part.StartsWith('.')) && Wildcard.Glob(part, name, anyCharacter: true))
                 .Order(StringComparer.Ordinal)
                 .Select(name => prefix + name)
                 .ToList();

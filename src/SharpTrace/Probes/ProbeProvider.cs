@@ -92,8 +92,7 @@ internal sealed record ListingMachine(
     /// </summary>
     public IEnumerable<UprobeBinary> MappedBinaries(int pid, string target)
     {
-        var root = $"/proc/{pid}/root";
-        foreach (var file in MappedFiles(pid).Where(f => target.Length == 0 || Wildcard.Matches(target, f) || Wildcard.Matches(target, f[root.Length..])))
+        foreach (var file in BinaryGlob.MappedMatching(target, pid, MappedFiles(pid)))
         {
             UprobeBinary? binary;
             try

@@ -108,20 +108,7 @@ internal static class UprobeTargets
     {
         if (resolution.TargetPid is not { } pid)
             return null;
-        var root = $"/proc/{pid}/root";
-        var files = new List<(string, ElfFile)>();
-        foreach (var path in MappedFiles(pid).Where(f => target.Length == 0 || Wildcard.Matches(target, f) || Wildcard.Matches(target, f[root.Length..])))
-        {
-            try
-            {
-                files.Add((path, Read(path, resolution)));
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-            {
-                // A mapped file that is no ELF file, or cannot be read, has no probes.
-            }
-        }
-        return files;
+        return OpenEach(BinaryGlob.MappedMatching(target, pid, MappedFiles(pid)), resolution);
     }
 
     /// <summary>
@@ -130,10 +117,13 @@ internal static class UprobeTargets
     /// bpftrace keeps them: an ELF executable with execute permission, or a PIE or shared library. Files that cannot
     /// be read are left out.
     /// </summary>
-    public static IReadOnlyList<(string Path, ElfFile Elf)> OpenGlobbed(string target, ProbeResolution resolution)
+    public static IReadOnlyList<(string Path, ElfFile Elf)> OpenGlobbed(string target, ProbeResolution resolution) =>
+        OpenEach(Globbed(target), resolution);
+
+    private static List<(string Path, ElfFile Elf)> OpenEach(IEnumerable<string> paths, ProbeResolution resolution)
     {
         var files = new List<(string, ElfFile)>();
-        foreach (var path in Globbed(target))
+        foreach (var path in paths)
         {
             try
             {
@@ -141,7 +131,7 @@ internal static class UprobeTargets
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                // Not a file we can read symbols from.
+                // A file that is no ELF file, or cannot be read, has no probes.
             }
         }
         return files;

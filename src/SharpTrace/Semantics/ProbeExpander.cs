@@ -102,25 +102,20 @@ internal sealed class ProbeExpander(ITracepointCatalog tracepoints, ProbeKinds k
     private static List<string> SplitOutsideQuotes(string raw)
     {
         var parts = new List<string>();
-        var quoted = false;
         var start = 0;
-        for (var i = 0; i < raw.Length; i++)
+        foreach (var colon in Unquoted(raw, ':'))
         {
-            if (raw[i] == '"')
-                quoted = !quoted;
-            else if (quoted && raw[i] == '\\')
-                i++;
-            else if (!quoted && raw[i] == ':')
-            {
-                parts.Add(raw[start..i]);
-                start = i + 1;
-            }
+            parts.Add(raw[start..colon]);
+            start = colon + 1;
         }
         parts.Add(raw[start..]);
         return parts;
     }
 
-    private static bool HasUnquotedDollar(string raw)
+    private static bool HasUnquotedDollar(string raw) => Unquoted(raw, '$').Any();
+
+    // Where `c` stands outside double quotes; inside them a backslash escapes the next character.
+    private static IEnumerable<int> Unquoted(string raw, char c)
     {
         var quoted = false;
         for (var i = 0; i < raw.Length; i++)
@@ -129,10 +124,9 @@ internal sealed class ProbeExpander(ITracepointCatalog tracepoints, ProbeKinds k
                 quoted = !quoted;
             else if (quoted && raw[i] == '\\')
                 i++;
-            else if (!quoted && raw[i] == '$')
-                return true;
+            else if (!quoted && raw[i] == c)
+                yield return i;
         }
-        return false;
     }
 
     /// <summary>bpftrace's limit on attach points over the whole program (<c>max_probes</c>).</summary>

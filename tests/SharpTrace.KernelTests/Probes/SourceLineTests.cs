@@ -120,38 +120,8 @@ public sealed partial class SourceLineTests : KernelTest
         }
     }
 
-    // Built -O2 by the test: inline_middle is inlined into inline_outer, and its first call's return address lies in
-    // inline_middle's code (the second call's argument), so that frame is inline_middle inside inline_outer. The
-    // volatile array gives inline_leaf a frame (push %rbp), so the kernel's frame-pointer walk from its first
-    // instruction keeps its caller.
-    private const string InlineSource = """
-        #include <stdio.h>
-        #include <stdlib.h>
-        #include <time.h>
-        volatile int sink;
-        __attribute__((noinline)) int inline_leaf(int x) { volatile int scratch[4]; scratch[x & 3] = x; return scratch[x & 3] * 2; }
-        static inline int inline_middle(int x)
-        {
-            int r = inline_leaf(x + 1);
-            r = inline_leaf(r + 100);
-            return r + 1;
-        }
-        __attribute__((noinline)) int inline_outer(int x)
-        {
-            int r = inline_middle(x + 1);
-            sink = r;
-            return r - 1;
-        }
-        int main(int argc, char **argv)
-        {
-            printf("%d\n", inline_outer(argc));
-            fflush(stdout);
-            int linger = argc > 2 ? atoi(argv[2]) : 0;
-            struct timespec pause = { linger / 1000, (linger % 1000) * 1000000L };
-            nanosleep(&pause, NULL);
-            return 0;
-        }
-        """;
+    // tests/programs/inline_chain.c, built -O2 by the test (with -gsplit-dwarf too): inline_middle inlined into inline_outer.
+    private static string InlineSourceFile => Path.Combine(Repository.Root, "tests", "programs", "inline_chain.c");
 
     [Theory]
     [InlineData("")]
@@ -161,9 +131,8 @@ public sealed partial class SourceLineTests : KernelTest
         var directory = Directory.CreateTempSubdirectory("sharptrace-inline-").FullName;
         try
         {
-            var source = Path.Combine(directory, "inline_chain.c");
+            var source = InlineSourceFile;
             var traced = Path.Combine(directory, "inline_chain_traced");
-            File.WriteAllText(source, InlineSource);
             string[] flags = split.Length > 0 ? ["-O2", "-g", "-fno-omit-frame-pointer", split] : ["-O2", "-g", "-fno-omit-frame-pointer"];
             Run("gcc", [.. flags, "-o", traced, source]);
             // addr2line reads no split DWARF: with -gsplit-dwarf, its expectations come from the same code built with
@@ -187,7 +156,7 @@ public sealed partial class SourceLineTests : KernelTest
             var returnAddress = SymbolAddress(program, "inline_outer") + ulong.Parse(outer.Groups[1].Value, CultureInfo.InvariantCulture);
             var leaf = Run("addr2line", "-f", "-i", "-e", program, "0x" + SymbolAddress(program, "inline_leaf").ToString("x", CultureInfo.InvariantCulture)).Split('\n');
             var caller = Run("addr2line", "-f", "-i", "-e", program, "0x" + returnAddress.ToString("x", CultureInfo.InvariantCulture)).Split('\n');
-            Assert.Equal(["inline_middle", $"{source}:9", "inline_outer", $"{source}:14"], caller.Take(4).Select(l => Regex.Replace(l, @" \(discriminator \d+\)$", "")));
+            Assert.Equal(["inline_middle", $"{source}:18", "inline_outer", $"{source}:23"], caller.Take(4).Select(l => Regex.Replace(l, @" \(discriminator \d+\)$", "")));
             Assert.Equal(
                 [$"        inline_leaf+0@{leaf[1]}", $"        [inlined] {caller[0]}@{caller[1]}", $"        inline_outer+{outer.Groups[1].Value}@{caller[3]}"],
                 frames[..3]);

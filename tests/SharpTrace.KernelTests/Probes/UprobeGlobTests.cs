@@ -19,7 +19,7 @@ public sealed class UprobeGlobTests : KernelTest
     {
         var script = $$"""
             uprobe:{{Directory}}/probe_arg*:add3 { printf("%s %d %d %d\n", probe, arg0, arg1, arg2); }
-            uretprobe:{{Directory}}/probe_?rgs:negate { printf("%s %d\n", probe, (int32)retval); exit(); }
+            uretprobe:{{Directory}}/probe_?rg*:negate { printf("%s %d\n", probe, (int32)retval); exit(); }
             """;
 
         var result = await TraceOneRunAsync(SharpTraceRun.Start(["-e", script]));

@@ -6,7 +6,7 @@ using SharpTrace.Kernel.Elf;
 namespace SharpTrace.Tests.Kernel;
 
 /// <summary>
-/// Functions inlined in split units (<c>gcc -O2 -gsplit-dwarf</c>): their code ranges are indexes into the binary's
+/// Functions inlined in split units (tests/programs/inline_chain.c built <c>gcc -O2 -gsplit-dwarf</c>): their code ranges are indexes into the binary's
 /// <c>.debug_addr</c> and range lists of the <c>.dwo</c> file (DWARF 5) or of the binary's <c>.debug_ranges</c>
 /// (DWARF 4), their call sites in the skeleton's line table. binutils' addr2line reads no split DWARF, so the
 /// expectation is what <c>addr2line -f -i</c> prints for the same addresses of the same program built with its DWARF
@@ -14,23 +14,7 @@ namespace SharpTrace.Tests.Kernel;
 /// </summary>
 public sealed partial class SplitDwarfInlineTests
 {
-    private const string Source = """
-        volatile int sink;
-        __attribute__((noinline)) int inline_leaf(int x) { volatile int scratch[4]; scratch[x & 3] = x; return scratch[x & 3] * 2; }
-        static inline int inline_middle(int x)
-        {
-            int r = inline_leaf(x + 1);
-            r = inline_leaf(r + 100);
-            return r + 1;
-        }
-        __attribute__((noinline)) int inline_outer(int x)
-        {
-            int r = inline_middle(x + 1);
-            sink = r;
-            return r - 1;
-        }
-        int main(int argc, char **argv) { (void)argv; return inline_outer(argc); }
-        """;
+    private static string Source => File.ReadAllText(Path.Combine(SourceTree.Root, "tests", "programs", "inline_chain.c"));
 
     [Theory]
     [InlineData("-gdwarf-4")]

@@ -96,6 +96,10 @@ public sealed class KprobeWildcardTests
     [InlineData("kprobe:bpf_dispatcher_xdp_func", "No matches for kprobe bpf_dispatcher_xdp_func.")]
     [InlineData("kprobe:nosuch_*", "No matches for kprobe nosuch_*.")]
     [InlineData("kprobe:ext4:vfs_read", "No matches for kprobe ext4:vfs_read.")]
+    // '?' is itself, as in the newest bpftrace's probe matcher (bpftrace 0.17 has no '?' in attach points).
+    [InlineData("kprobe:vfs_rea?", "No matches for kprobe vfs_rea?.")]
+    [InlineData("kprobe:vfs_?ead*", "No matches for kprobe vfs_?ead*.")]
+    [InlineData("kprobe:ext?:*", "No matches for kprobe ext?:*.")]
     [InlineData("kprobe:btrfs:btrfs_sync_fs", "specified module btrfs in probe kprobe:btrfs:btrfs_sync_fs is not loaded.")]
     public void APointTheListLacksIsTheMissingProbesError(string point, string message)
     {
@@ -142,6 +146,7 @@ public sealed class KprobeWildcardTests
              "kprobe:vfs_read", "kprobe:vfs_statx", "kprobe:vfs_write", "kprobe:xfs_file_read_iter", "kprobe:xfs_fs_sync_fs"],
             probes);
         Assert.Equal(["kretprobe:vfs_open", "kretprobe:vfs_read", "kretprobe:vfs_statx", "kretprobe:vfs_write"], List("kr:vfs_*").Probes);
+        Assert.Empty(List("kprobe:vfs_re?d*").Probes);
     }
 
     [Fact]

@@ -94,6 +94,23 @@ public sealed class UprobeGlobTests(CompiledProgram program) : IClassFixture<Com
     }
 
     [Fact]
+    public void AQuestionMarkGlobsOnlyInATargetWithAStarAndIsItselfInAFunction()
+    {
+        // The newest bpftrace globs a target (glob(3): ? is any one character) only when it holds a '*'; its probe
+        // matcher takes '?' in a function name as itself. bpftrace 0.17 has no '?' in attach points (a syntax error).
+        var directory = Tree();
+
+        var globbed = ProbeSpecResolverTests.Resolve($"uprobe:{directory}/d?/ap*:add3");
+        var (literal, literalDiagnostics) = ProbeSpecResolverTests.ResolveWithDiagnostics($"uprobe:{directory}/d?/app:add3");
+        var (function, functionDiagnostics) = ProbeSpecResolverTests.ResolveWithDiagnostics($"uprobe:{directory}/d*/app:ad?3*");
+
+        Assert.Equal([$"uprobe:{directory}/d1/app:add3", $"uprobe:{directory}/d2/app:add3"], globbed.Select(s => s.ToString()));
+        Assert.Empty(literal.Concat(function));
+        Assert.Equal($"uprobe target file '{directory}/d?/app' does not exist or is not executable", Assert.Single(literalDiagnostics).Message);
+        Assert.Equal($"No matches for uprobe {directory}/d*/app:ad?3*.", Assert.Single(functionDiagnostics).Message);
+    }
+
+    [Fact]
     public void AnAddressInAWildcardTargetIsAnError()
     {
         var (specs, diagnostics) = ProbeSpecResolverTests.ResolveWithDiagnostics($"uprobe:{Tree()}/d*/app:0x1000");

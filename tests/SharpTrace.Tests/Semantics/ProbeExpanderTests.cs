@@ -25,6 +25,18 @@ public class ProbeExpanderTests
         Assert.Equal(["tracepoint:sched:sched_process_exec", "tracepoint:syscalls:sys_enter_openat"], specs.Select(s => s.ToString()).Order());
     }
 
+    [Theory]
+    // '?' is itself, as in the newest bpftrace's probe matcher (bpftrace 0.17 has no '?' in attach points).
+    [InlineData("tracepoint:syscalls:sys_enter_op?nat", "No matches for tracepoint syscalls:sys_enter_op?nat.")]
+    [InlineData("tracepoint:sch?d:*", "No matches for tracepoint sch?d:*.")]
+    public void AQuestionMarkInATracepointIsItself(string point, string message)
+    {
+        var (specs, diagnostics) = Expand(point + " { }");
+
+        Assert.Empty(specs);
+        Assert.Equal(message, Assert.Single(diagnostics).Message);
+    }
+
     [Fact]
     public void EveryAttachPointOfAProbeIsExpanded()
     {

@@ -8,14 +8,11 @@ namespace SharpTrace.Semantics.CTypes;
 /// function pointers, bitfields, <c>__attribute__((packed))</c>), typedefs, and the preprocessor lines scripts use.
 /// One definition is parsed at a time; the first error in it is reported and the rest of it skipped.
 /// </summary>
-internal sealed class CDeclarationReader
+internal sealed class CDeclarationReader : IConditionSource
 {
     private sealed class CSyntaxError : Exception;
 
     private readonly record struct Declarator(string? Name, TextSpan Span, Func<CType, CType> Apply);
-
-    // One open #if/#ifdef/#ifndef: whether its current branch is taken, and whether any branch has been.
-    private sealed record Conditional(TextSpan Span, bool ParentActive, bool Active, bool Taken);
 
     private readonly DiagnosticBag _diagnostics;
     private readonly HeaderMacros _headers;
@@ -25,7 +22,8 @@ internal sealed class CDeclarationReader
     private readonly Dictionary<string, long?> _headerValues = new(StringComparer.Ordinal);
     private readonly HashSet<string> _expanding = new(StringComparer.Ordinal);
     private readonly List<string> _includes = [];
-    private readonly Stack<Conditional> _conditionals = new();
+    // The script's conditions are never unknown: unknown macros are 0, as in the C preprocessor.
+    private readonly PreprocessorConditionals _conditionals;
     private List<CToken> _tokens = [];
     private int _position;
     private DiagnosticBag _expressionDiagnostics;
@@ -38,6 +36,7 @@ internal sealed class CDeclarationReader
         _diagnostics = diagnostics;
         _expressionDiagnostics = diagnostics;
         _headers = new HeaderMacros(headers);
+        _conditionals = new PreprocessorConditionals(this);
         Types = types;
         if (types.Kernel is not null)
             _macros[CDeclarations.HaveBtfMacro] = new CMacro(CDeclarations.HaveBtfMacro, "1", 1, default);
@@ -46,7 +45,7 @@ internal sealed class CDeclarationReader
     public CTypeTable Types { get; }
     public IReadOnlyDictionary<string, CMacro> Macros => _macros;
     public IReadOnlyList<string> Includes => _includes;
-    public bool IsActive => _conditionals.Count == 0 || _conditionals.Peek().Active;
+    public bool IsActive => _conditionals.Active;
 
     // ---- Preprocessor lines ----
 
@@ -61,31 +60,13 @@ internal sealed class CDeclarationReader
         var restStart = SkipBlanks(text, i);
         var rest = text[restStart..];
         var restOffset = line.Span.Start + restStart;
-        switch (word)
+        switch (_conditionals.Directive(word, rest, restOffset, line.Span))
         {
-            case "ifdef" or "ifndef":
-            {
-                var defined = IsDefined(FirstIdentifier(rest));
-                Push(line.Span, defined == (word == "ifdef"));
+            case ConditionalDirective.Unmatched:
+                _diagnostics.ReportUnmatchedConditional(line.Span, word);
                 return;
-            }
-            case "if":
-                Push(line.Span, IsActive && EvaluateCondition(rest, restOffset));
+            case ConditionalDirective.Handled:
                 return;
-            case "elif" or "else" or "endif":
-            {
-                if (_conditionals.Count == 0)
-                {
-                    _diagnostics.ReportUnmatchedConditional(line.Span, word);
-                    return;
-                }
-                var open = _conditionals.Pop();
-                if (word == "endif")
-                    return;
-                var take = !open.Taken && (word == "else" || open.ParentActive && EvaluateCondition(rest, restOffset));
-                _conditionals.Push(open with { Active = open.ParentActive && take, Taken = open.Taken || take });
-                return;
-            }
         }
         if (!IsActive)
             return;
@@ -95,7 +76,7 @@ internal sealed class CDeclarationReader
                 Define(rest, restOffset, line.Span);
                 break;
             case "undef":
-                _macros.Remove(FirstIdentifier(rest));
+                _macros.Remove(PreprocessorConditionals.FirstIdentifier(rest));
                 break;
             case "include":
                 Include(rest, restOffset);
@@ -106,19 +87,18 @@ internal sealed class CDeclarationReader
 
     public void Finish()
     {
-        foreach (var open in _conditionals)
-            _diagnostics.ReportUnterminatedConditional(open.Span);
+        foreach (var open in _conditionals.Open)
+            _diagnostics.ReportUnterminatedConditional(open);
     }
 
-    private void Push(TextSpan span, bool condition)
-    {
-        var parentActive = IsActive;
-        _conditionals.Push(new Conditional(span, parentActive, parentActive && condition, condition));
-    }
+    ConditionTruth IConditionSource.IsDefined(string name) => IsDefined(name) ? ConditionTruth.True : ConditionTruth.False;
+
+    ConditionTruth IConditionSource.Evaluate(string condition, int offset) =>
+        EvaluateCondition(condition, offset) ? ConditionTruth.True : ConditionTruth.False;
 
     private void Define(string rest, int restOffset, TextSpan lineSpan)
     {
-        var name = FirstIdentifier(rest);
+        var name = PreprocessorConditionals.FirstIdentifier(rest);
         if (name.Length == 0)
         {
             _diagnostics.ReportInvalidDefine(lineSpan);
@@ -244,14 +224,6 @@ internal sealed class CDeclarationReader
         while (i < text.Length && text[i] is ' ' or '\t')
             i++;
         return i;
-    }
-
-    private static string FirstIdentifier(string text)
-    {
-        var end = 0;
-        while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] == '_'))
-            end++;
-        return end > 0 && !char.IsAsciiDigit(text[0]) ? text[..end] : "";
     }
 
     // ---- Definitions ----

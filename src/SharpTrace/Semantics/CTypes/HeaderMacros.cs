@@ -8,7 +8,7 @@ namespace SharpTrace.Semantics.CTypes;
 /// name). Headers are found through a <see cref="HeaderSearch"/>; nested <c>#include</c>s are followed up to
 /// <see cref="MaxDepth"/> levels, and each file is read once. Nothing else in a header is read. Conditionals on the
 /// target's architecture macros (<c>#ifdef __i386__</c>, <c>#elif defined(__ILP32__)</c>, see
-/// <see cref="HeaderConditions"/>) choose their branch, as the compiler would, so <c>asm/unistd.h</c> gives the
+/// <see cref="ArchitectureConditions"/>) choose their branch, as the compiler would, so <c>asm/unistd.h</c> gives the
 /// x86-64 <c>__NR_read</c>; every other conditional is ignored, so every <c>#define</c> of each of its branches is seen
 /// and the first definition of a name wins. Headers in
 /// <see cref="KernelHeaderMacros"/> add their fallback macros after what is on disk. One instance per compilation.
@@ -57,7 +57,7 @@ internal sealed class HeaderMacros
             return;
         }
         var directory = Path.GetDirectoryName(path);
-        var conditions = new HeaderConditions();
+        var conditions = new PreprocessorConditionals(ArchitectureConditions.Instance);
         foreach (var line in LogicalLines(source))
         {
             var i = SkipBlanks(line, 0);
@@ -69,7 +69,8 @@ internal sealed class HeaderMacros
                 i++;
             var word = line[wordStart..i];
             var rest = line[SkipBlanks(line, i)..];
-            if (conditions.Directive(word, rest) || !conditions.Active)
+            // Header text is not in the script: spans and offsets mean nothing there, and an unmatched #endif is ignored.
+            if (conditions.Directive(word, rest, 0, default) != ConditionalDirective.Other || !conditions.Active)
                 continue;
             if (word == "define")
                 Define(rest);
