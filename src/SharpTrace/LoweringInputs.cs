@@ -70,6 +70,8 @@ internal static class LoweringInputs
 
         public LoweredMap StartTimeMap() => Builtin(maps.StartTime);
 
+        public LoweredMap ExitFlagMap() => Builtin(maps.ExitFlag, LoweredMapRole.ExitFlag);
+
         public LoweredMap StackMap(StackType type) => Builtin(maps.StackMap(type));
 
         public LoweredMap UserStackProcessMap() => Builtin(maps.UserStackProcesses);
@@ -79,12 +81,12 @@ internal static class LoweringInputs
         public MapValueAddress? PeriodState(BoundProbe probe) =>
             maps.PeriodStateOffset(probe) is { } offset ? new MapValueAddress(Builtin(maps.IntervalPeriods), offset) : null;
 
-        private LoweredMap Builtin(Bpf.MapRef reference)
+        private LoweredMap Builtin(Bpf.MapRef reference, LoweredMapRole role = LoweredMapRole.Builtin)
         {
             if (table.Find(m => m.Ref == reference) is { } known)
                 return known;
             var definition = maps.All.First(d => d.Ref == reference);
-            var map = new LoweredMap(reference, LoweredMapRole.Builtin, definition.KeySize, definition.ValueSize);
+            var map = new LoweredMap(reference, role, definition.KeySize, definition.ValueSize);
             table.Add(map);
             return map;
         }

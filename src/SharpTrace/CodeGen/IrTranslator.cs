@@ -235,9 +235,18 @@ internal sealed partial class IrTranslator
         Asm.Mark(done);
     }
 
-    /// <summary>counter[index] += 1 on this CPU; only r0-r2 are used (they are free right after a helper call).</summary>
+    /// <summary>
+    /// counter[index] += 1 on this CPU; only r0-r2 are used (they are free right after a helper call). Lost records are
+    /// not counted once a probe has called exit(): user space would have discarded them.
+    /// </summary>
     private void EmitIncrementCounter(LoweredMap counter, int index, Label done)
     {
+        if (counter.Role == LoweredMapRole.LostEvents && _program.ExitFlag is { } exited)
+        {
+            Asm.LoadMapValue(Reg.R1, exited.Ref, 0);
+            Asm.Load(Size.U64, Reg.R1, Reg.R1, 0);
+            Asm.JumpIf(Bpf.JumpOp.Ne, Reg.R1, 0, done);
+        }
         var key = (short)_frame[_counterKey!];
         Asm.StoreImm(Size.U32, Reg.R10, key, index);
         Asm.LoadMapFd(Reg.R1, counter.Ref);

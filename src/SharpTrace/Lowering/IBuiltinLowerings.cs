@@ -29,6 +29,9 @@ internal interface IBuiltinLowerings
     /// <summary>The array holding the time the program started (<c>elapsed</c>), in the map table from its first use.</summary>
     LoweredMap StartTimeMap();
 
+    /// <summary>The array exit() sets (<see cref="ProgramMaps.ExitFlag"/>), in the map table from its first use.</summary>
+    LoweredMap ExitFlagMap();
+
     /// <summary>
     /// Where an <c>interval</c> probe's period state lies (<see cref="ClaimPeriodOp"/>), in the map table from its first
     /// use; null for a probe that runs at every event.

@@ -3,7 +3,7 @@ using SharpTrace.Bpf;
 namespace SharpTrace.Lowering;
 
 /// <summary>What a kernel map is for, as the IR printer and CodeGen need to know it; a builtin's map (elapsed's start time, stack traces) is <c>Builtin</c>.</summary>
-internal enum LoweredMapRole { Script, RingBuffer, LostEvents, DroppedUpdates, Builtin }
+internal enum LoweredMapRole { Script, RingBuffer, LostEvents, DroppedUpdates, Builtin, ExitFlag }
 
 /// <summary>
 /// An entry of the map table: the kernel map's reference (resolved to an fd at load time), its key and value
@@ -50,6 +50,9 @@ internal sealed record LoweredProgram(
 {
     /// <summary>The per-CPU counter of records the ring buffer refused.</summary>
     public LoweredMap LostEvents => Maps.First(m => m.Role == LoweredMapRole.LostEvents);
+
+    /// <summary>The flag exit() sets, when a probe calls it: records the ring buffer refuses after it are not counted lost.</summary>
+    public LoweredMap? ExitFlag => Maps.FirstOrDefault(m => m.Role == LoweredMapRole.ExitFlag);
 
     /// <summary>The per-CPU counters of updates refused because the map was full, one per script map.</summary>
     public LoweredMap DroppedUpdates => Maps.First(m => m.Role == LoweredMapRole.DroppedUpdates);

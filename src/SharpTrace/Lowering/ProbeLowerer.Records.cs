@@ -102,6 +102,8 @@ internal sealed partial class ProbeLowerer
             LowerRecord(exit.CodeAction, [code]);
         else
             LowerRecord(_records.Values.First(r => r.Kind == "exit" && r.Layout.Fields.Count == 0).Id, []);
+        // Set after the record: an exit record the ring buffer refuses is itself counted lost.
+        Ir.Store(new PointerAddress(Ir.InRegister(new MapValueAddress(_builtins.ExitFlagMap()))), 8, new Imm(1));
         LeaveProbe();
     }
 

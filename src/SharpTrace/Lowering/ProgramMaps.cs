@@ -84,6 +84,14 @@ internal sealed partial class ProgramMaps
     public MapRef? StartTimeIfUsed => _startTime;
 
     private const string StartTimeName = "start_time";
+
+    /// <summary>
+    /// An array of one u64 that exit() sets once its record is sent: what the probes cannot send after it would not have
+    /// been printed, so it is not counted lost. Created when a probe calling exit() is emitted.
+    /// </summary>
+    public MapRef ExitFlag => _exitFlag ??= Add(new MapDefinition(new MapRef("exit_flag"), BpfMapType.Array, 4, 8, 1, null)).Ref;
+
+    private MapRef? _exitFlag;
     private MapRef? _startTime;
 
     /// <summary>
