@@ -1,3 +1,4 @@
+using System.Globalization;
 using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
@@ -299,7 +300,8 @@ internal sealed partial class ExpressionBinder
         }
         if (operand is BoundIntegerLiteral { Type: IntegerType { Enum: null }, Value: var value } && !type.Values.Any(v => v.Value == value))
         {
-            _diagnostics.Error(head, $"Enum: {type.Tag ?? "(anonymous)"} doesn't contain a variant value of {(operand.Type is IntegerType { IsSigned: false } ? ((ulong)value).ToString(System.Globalization.CultureInfo.InvariantCulture) : value.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+            var written = operand.Type is IntegerType { IsSigned: false } ? ((ulong)value).ToString(CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
+            _diagnostics.ReportNoEnumVariant(head, type.Tag ?? "(anonymous)", written);
             return Error(cast.Span);
         }
         return new BoundCast(cast.Span, operand, EnumValueType(type));
@@ -316,8 +318,7 @@ internal sealed partial class ExpressionBinder
         CType? type = IntegerTypeNames.GetValueOrDefault(syntax.Name) ?? _context.Types.FindType(syntax.Name);
         if (type is null && syntax.Name.StartsWith("enum ", StringComparison.Ordinal))
         {
-            // The newest bpftrace's words for a cast to an enum nobody defined.
-            _diagnostics.Error(span, "Unknown enum: " + syntax.Name["enum ".Length..].Trim());
+            _diagnostics.ReportUnknownEnum(span, syntax.Name["enum ".Length..].Trim());
             return null;
         }
         if (type is null)
