@@ -43,6 +43,15 @@ public sealed record SymbolicValue(string Symbol, ulong Number) : RuntimeValue
     /// <summary>An address as bpftrace prints a pointer: in hex.</summary>
     public static SymbolicValue Address(ulong address) => new("0x" + address.ToString("x", CultureInfo.InvariantCulture), address);
 
+    /// <summary>A value of an enum, printed by its enumerator's name (or its number when none has it).</summary>
+    public static SymbolicValue Enumerator(string name, ulong value) => new(name, value) { IsEnum = true };
+
+    /// <summary>
+    /// True for an enum's value: an integer to printf's <c>%d</c>, and ordered by its number where maps are sorted, as
+    /// bpftrace sorts integer values and keys (addresses are not).
+    /// </summary>
+    public bool IsEnum { get; init; }
+
     /// <summary>The name, as bpftrace's text prints it.</summary>
     public override string ToString() => Symbol;
 }

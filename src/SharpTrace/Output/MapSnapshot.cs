@@ -76,6 +76,7 @@ public sealed record MapSnapshot(string Name, bool IsScalar, IReadOnlyList<MapEn
     private static Int128? SortValue(RuntimeValue value) => value switch
     {
         IntegerValue i => i.IsSigned ? i.Value : (ulong)i.Value,
+        SymbolicValue { IsEnum: true } e => e.Number,
         BooleanValue b => b.Value ? 1 : 0,
         CountValue c => c.Value,
         SumValue s => s.Value,

@@ -262,6 +262,7 @@ internal sealed class PrintfFormat
     {
         IntegerValue i => i.Value,
         BooleanValue b => b.Value ? 1 : 0,
+        SymbolicValue { IsEnum: true } e => (long)e.Number,
         CountValue c => (long)c.Value,
         SumValue s => s.Value,
         MinValue m => m.Value,

@@ -10,6 +10,7 @@ internal static class ValueDecoder
     public static RuntimeValue Decode(BpfType type, ReadOnlySpan<byte> bytes, Symbolizer? symbols = null) => type switch
     {
         StackType or KernelSymbolType or UserSymbolType => DecodeSymbolic(type, bytes, symbols),
+        IntegerType { Enum: { } e } i => CValues.Enumerator(e, ReadUnsigned(bytes, i.Bytes)),
         IntegerType { IsSigned: true } i => new IntegerValue(ReadSigned(bytes, i.Bytes)),
         IntegerType i => new IntegerValue(unchecked((long)ReadUnsigned(bytes, i.Bytes)), IsSigned: false),
         PointerType => SymbolicValue.Address(ReadUnsigned(bytes, 8)),

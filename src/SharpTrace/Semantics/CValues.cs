@@ -73,15 +73,27 @@ internal static class CValues
         return member.Type.Resolved is CEnumType e ? Enum(e, bits) : new IntegerValue(unchecked((long)bits), IsSigned: false);
     }
 
-    private static SymbolicValue Enum(CEnumType type, ulong value)
+    private static SymbolicValue Enum(CEnumType type, ulong value) => Enumerator(type, value);
+
+    /// <summary>
+    /// A value of an enum by its enumerator's name, as the newest bpftrace prints it (text and printf's <c>%s</c>; JSON
+    /// takes the number): a value no enumerator has prints as its number, unsigned in the enum's width. The value may
+    /// be held wider than the enum (a variable's 8 bytes, sign-extended for a signed enum).
+    /// </summary>
+    internal static SymbolicValue Enumerator(CEnumType type, ulong value)
     {
-        var mask = type.Size == 8 ? ulong.MaxValue : (1UL << (type.Size * 8)) - 1;
+        var mask = type.Size >= 8 ? ulong.MaxValue : (1UL << (type.Size * 8)) - 1;
+        var high = value & ~mask;
+        // Only a value the enum's width holds (zero- or sign-extended) can be one of its enumerators.
+        var fits = high == 0 || (high == ~mask && (value & ~(mask >> 1)) == ~(mask >> 1));
+        if (fits)
+            value &= mask;
         foreach (var named in type.Values)
         {
-            if (((ulong)named.Value & mask) == value)
-                return new SymbolicValue(named.Name, value);
+            if (fits && ((ulong)named.Value & mask) == value)
+                return SymbolicValue.Enumerator(named.Name, value);
         }
-        return new SymbolicValue(value.ToString(System.Globalization.CultureInfo.InvariantCulture), value);
+        return SymbolicValue.Enumerator(value.ToString(System.Globalization.CultureInfo.InvariantCulture), value);
     }
 
     /// <summary>The bytes up to the first NUL, kept byte for byte (<see cref="RawText"/>).</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SharpTrace.Semantics.CTypes;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
@@ -65,7 +66,7 @@ internal sealed partial class ExpressionBinder
     {
         CIntegerType { Size: <= 8 } i => new IntegerType(i.Size, i.IsSigned),
         CBoolType => new IntegerType(1, false),
-        CEnumType { Size: <= 8 } e => new IntegerType(e.Size, e.IsSigned),
+        CEnumType { Size: <= 8 } e => new IntegerType(e.Size, e.IsSigned) { Enum = e },
         CPointerType p => new PointerType(p.Target, user || p.IsUser),
         CArrayType { Element.Resolved: CIntegerType { IsChar: true }, Count: > 0 } a => new StringType(a.Count),
         CArrayType { Count: > 0 } or CStructType { IsComplete: true } => new CValueType(type, user),
@@ -211,7 +212,7 @@ internal sealed partial class ExpressionBinder
     private static CType? AddressedType(BpfType type) => type switch
     {
         BoolType => CBoolType.Script,
-        IntegerType i => new CIntegerType(i.ToString(), i.Size, i.IsSigned),
+        IntegerType i => new CIntegerType(i.Plain.ToString(), i.Size, i.IsSigned),
         PointerType p => new CPointerType(p.Target, p.IsUserSpace),
         StringType s => new CArrayType(new CIntegerType("char", 1, true), s.Capacity),
         CValueType c => c.CType,
@@ -255,6 +256,8 @@ internal sealed partial class ExpressionBinder
             return Error(cast.Span);
         if (cast.Type.ArrayLength is not null)
             return BindCastToArray(cast, operand);
+        if (target.Resolved is CEnumType { Size: <= 8 } enumType)
+            return BindEnumCast(cast, head, operand, enumType);
         if (operand.Type is CValueType { CType.Resolved: CArrayType })
             return BindCastOfArray(cast, operand, target);
         if (!operand.Type.IsInteger)
@@ -275,7 +278,7 @@ internal sealed partial class ExpressionBinder
                 var user = operand.Type is PointerType from ? from.IsUserSpace : _probeKind.Context.ReadsUserMemory || p.IsUser;
                 return new BoundCast(cast.Span, operand, new PointerType(p.Target, user));
             }
-            case CIntegerType { Size: <= 8 } or CBoolType or CEnumType { Size: <= 8 }:
+            case CIntegerType { Size: <= 8 } or CBoolType:
                 return new BoundCast(cast.Span, operand, ValueTypeOf(target, false)!);
             default:
                 _diagnostics.ReportUnsupported(cast.Span, $"A cast to '{target.Name}'");
@@ -283,12 +286,41 @@ internal sealed partial class ExpressionBinder
         }
     }
 
+    /// <summary>
+    /// <c>(enum Foo)x</c>: an integer of that enum, 64 bits as the newest bpftrace makes it, printed by name. A literal
+    /// that is none of its values is the reference's error; any other integer is taken as it is (and prints as its
+    /// number when no enumerator has it).
+    /// </summary>
+    private BoundExpression BindEnumCast(CastExpression cast, TextSpan head, BoundExpression operand, CEnumType type)
+    {
+        if (!operand.Type.IsInteger)
+        {
+            _diagnostics.ReportInvalidCast(head, TypeNames.Of(operand.Type), type.Name);
+            return Error(cast.Span);
+        }
+        if (operand is BoundIntegerLiteral { Type: IntegerType { Enum: null }, Value: var value } && !type.Values.Any(v => v.Value == value))
+        {
+            var written = operand.Type is IntegerType { IsSigned: false } ? ((ulong)value).ToString(CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
+            _diagnostics.ReportNoEnumVariant(head, type.Tag ?? "(anonymous)", written);
+            return Error(cast.Span);
+        }
+        return new BoundCast(cast.Span, operand, EnumValueType(type));
+    }
+
+    /// <summary>The type of an enumerator and of a cast to an enum: 64 bits, as the newest bpftrace types them.</summary>
+    private static IntegerType EnumValueType(CEnumType type) => BpfType.Int64 with { Enum = type };
+
     /// <summary>The C type a type name written in the script stands for; reports and returns null when unknown.</summary>
     private CType? ResolveType(TypeSyntax syntax, TextSpan span)
     {
         if (syntax.Of is not null)
             return TypeofType(syntax) is { } of ? CTypeOf(of, span) : null;
         CType? type = IntegerTypeNames.GetValueOrDefault(syntax.Name) ?? _context.Types.FindType(syntax.Name);
+        if (type is null && syntax.Name.StartsWith("enum ", StringComparison.Ordinal))
+        {
+            _diagnostics.ReportUnknownEnum(span, syntax.Name["enum ".Length..].Trim());
+            return null;
+        }
         if (type is null)
         {
             _diagnostics.ReportUnknownStruct(span, syntax.Name);
@@ -392,7 +424,7 @@ internal sealed partial class ExpressionBinder
         if (_context.Declarations?.MacroValue(identifier.Name) is { } value)
             return IntegerLiterals.Bind(identifier.Span, value);
         if (_context.Types.FindEnumerator(identifier.Name) is { } enumerator)
-            return new BoundIntegerLiteral(identifier.Span, enumerator.Value, BpfType.Int64);
+            return new BoundIntegerLiteral(identifier.Span, enumerator.Value, EnumValueType(enumerator.Type));
         return null;
     }
 
@@ -411,6 +443,8 @@ internal sealed partial class ExpressionBinder
     {
         switch (type)
         {
+            case IntegerType { Enum: { } e }:
+                return e;
             case IntegerType i:
                 return IntegerTypeNames[(i.IsSigned ? "int" : "uint") + i.Bytes * 8];
             case BoolType:

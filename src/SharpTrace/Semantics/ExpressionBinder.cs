@@ -257,7 +257,7 @@ internal sealed partial class ExpressionBinder
         else if (field.CType.Contains('*'))
             type = TracepointPointerType(field.CType, user: _probeSpecs[0].Target == "syscalls");
         else if (field.Size is 1 or 2 or 4 or 8 && field.ArrayLength is null)
-            type = new IntegerType(field.Size, field.IsSigned);
+            type = new IntegerType(field.Size, field.IsSigned) { Enum = TracepointEnum(field) };
         else
         {
             _diagnostics.ReportUnsupported(access.Span, $"A tracepoint field of type '{field.CType}'");
@@ -265,6 +265,14 @@ internal sealed partial class ExpressionBinder
         }
         return new BoundTracepointField(access.Span, field, type);
     }
+
+    /// <summary>
+    /// The enum a tracepoint field declares (<c>enum skb_drop_reason reason</c>), found among the script's and the
+    /// kernel's types, so its values print by name as in the newest bpftrace; null for other fields or an unknown enum.
+    /// </summary>
+    private CEnumType? TracepointEnum(Kernel.TracepointField field) =>
+        field.CType.StartsWith("enum ", StringComparison.Ordinal)
+        && _context.Types.FindType(field.CType) is CEnumType { Size: var size } found && size == field.Size ? found : null;
 
     private BoundExpression BindMapRead(MapAccess access)
     {

@@ -14,6 +14,9 @@ internal static class IntegerPromotion
     /// </summary>
     public static IntegerType Promote(IntegerType current, bool currentFlexible, IntegerType value, bool valueFlexible)
     {
+        // Two values of one enum stay that enum; an enum meeting any other integer is a plain integer.
+        if (current.Enum is not null && current == value)
+            return current;
         var size = Math.Max(current.Bytes, value.Bytes);
         if (current.IsSigned == value.IsSigned)
             return new IntegerType(size, current.IsSigned);

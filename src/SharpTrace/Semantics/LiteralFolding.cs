@@ -23,7 +23,7 @@ internal static partial class LiteralFolding
 
     /// <summary>True for a literal the binder made from a literal (not a cast, an enum value or a bool).</summary>
     public static bool IsIntegerLiteral(BoundExpression expression) =>
-        expression is BoundIntegerLiteral { Type: IntegerType t, Value: var v }
+        expression is BoundIntegerLiteral { Type: IntegerType { Enum: null } t, Value: var v }
         && (t.IsSignFlexible || (v < 0 && (t.IsSigned || t.Bytes == 8)));
 
     private static bool IsBoolLiteral(BoundExpression expression) => expression is BoundIntegerLiteral { Type: BoolType };

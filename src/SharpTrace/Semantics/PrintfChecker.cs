@@ -24,7 +24,8 @@ internal static class PrintfChecker
     /// </summary>
     /// <param name="format">The parsed format string.</param>
     /// <param name="suppliedTypes">The argument types in bpftrace's words: <c>integer</c>, <c>string</c>,
-    /// <c>buffer</c>, or any other type name (which fits no conversion).</param>
+    /// <c>buffer</c>, <c>bool</c> and <c>enum</c> (integers that %s prints by name), or any other type name (which fits
+    /// no conversion).</param>
     /// <param name="function">The function named in the message: <c>printf</c>, <c>system</c>, <c>cat</c>...</param>
     public static string? Check(PrintfFormat format, IReadOnlyList<string> suppliedTypes, string function = "printf")
     {
@@ -38,8 +39,9 @@ internal static class PrintfChecker
             if (Math.Max(conversions[i].Width ?? 0, conversions[i].Precision ?? 0) > MaxFieldWidth)
                 return $"{function}: {conversions[i].Text} asks for more than {MaxFieldWidth} characters (the largest field width or precision)";
             var expected = TypeName(conversions[i].ArgumentKind);
-            // A bool is an integer to %d and prints as true or false with %s, as in the newest bpftrace.
-            if (suppliedTypes[i] == "bool" && expected is "integer" or "string")
+            // A bool is an integer to %d and prints as true or false with %s, as in the newest bpftrace; an enum's value
+            // is its number to %d and its enumerator's name to %s.
+            if (suppliedTypes[i] is "bool" or "enum" && expected is "integer" or "string")
                 continue;
             if (suppliedTypes[i] != expected)
                 return $"{function}: %{conversions[i].Token} specifier expects a value of type {expected} ({suppliedTypes[i]} supplied)";
@@ -53,7 +55,7 @@ internal static class PrintfChecker
 
     /// <summary>An argument's type as a conversion names what it takes: a pointer is an integer, a symbol a string.</summary>
     private static string ArgumentTypeName(BpfType type) =>
-        type is BoolType ? "bool" : type.IsInteger ? "integer" : PrintsAsText(type) ? "string" : TypeNames.KindOf(type);
+        type is BoolType ? "bool" : type is IntegerType { Enum: not null } ? "enum" : type.IsInteger ? "integer" : PrintsAsText(type) ? "string" : TypeNames.KindOf(type);
 
     /// <summary>bpftrace's name for what a conversion takes: <c>integer</c>, <c>string</c> or <c>buffer</c>.</summary>
     private static string TypeName(PrintfArgumentKind kind) => kind switch

@@ -8,6 +8,7 @@ internal static class TypeNames
     /// <summary>A type as bpftrace names it in messages: <c>int64</c>, <c>unsigned int32</c>, <c>string[16]</c>, <c>struct task_struct *</c>.</summary>
     public static string Of(BpfType type) => type switch
     {
+        IntegerType { Enum: { } e } => e.Name,
         IntegerType i => (i.IsSigned ? "int" : "unsigned int") + (i.Bytes * 8),
         StringType s => $"string[{s.Capacity}]",
         TupleType { Names: { } names } r => "record { " + string.Join(", ", r.Elements.Select((e, i) => "." + names[i] + " = " + Of(e))) + " }",

@@ -40,12 +40,27 @@ internal sealed record IntegerType(int Bytes, bool IsSigned) : BpfType
     /// </summary>
     public bool IsSignFlexible { get; init; }
 
-    public bool Equals(IntegerType? other) => other is not null && Bytes == other.Bytes && IsSigned == other.IsSigned;
+    /// <summary>
+    /// The enum whose values this integer holds (an enumerator <c>A</c>, <c>(enum Foo)x</c>, an enum-typed field or
+    /// parameter), or null: as in the newest bpftrace, an integer that prints by the enumerator's name (text, printf's
+    /// <c>%s</c>) and is named <c>enum Foo</c>. Part of the type's identity, so a variable or map that also holds another
+    /// integer (arithmetic on it, another enum) is a plain integer.
+    /// </summary>
+    public CEnumType? Enum { get; init; }
+
+    public bool Equals(IntegerType? other) => other is not null && Bytes == other.Bytes && IsSigned == other.IsSigned && SameEnum(Enum, other.Enum);
     public override int GetHashCode() => HashCode.Combine(Bytes, IsSigned);
+
+    // Enums are the same by name, as bpftrace compares them; anonymous ones only with themselves.
+    private static bool SameEnum(CEnumType? a, CEnumType? b) =>
+        ReferenceEquals(a, b) || (a?.Tag is { } tag && tag == b?.Tag && a.Size == b.Size);
+
+    /// <summary>This integer's size and sign without an enum.</summary>
+    public IntegerType Plain => Enum is null ? this : this with { Enum = null };
 
     public override int Size => Bytes;
     public override bool IsInteger => true;
-    public override string ToString() => (IsSigned ? "int" : "uint") + (Bytes * 8);
+    public override string ToString() => Enum is { } e ? e.Name : (IsSigned ? "int" : "uint") + (Bytes * 8);
 }
 
 /// <summary>

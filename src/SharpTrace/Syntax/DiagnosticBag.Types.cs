@@ -34,6 +34,8 @@ internal sealed partial class DiagnosticBag
         Warning(span, $"Variable used before it was assigned: {variable}");
     public void ReportInvalidCastOperand(TextSpan span, string type) => Error(span, $"Casts are not supported for type: \"{type}\"");
     public void ReportInvalidCast(TextSpan span, string from, string to) => Error(span, $"Cannot cast from \"{from}\" to \"{to}\"");
+    public void ReportUnknownEnum(TextSpan span, string tag) => Error(span, $"Unknown enum: {tag}");
+    public void ReportNoEnumVariant(TextSpan span, string tag, string value) => Error(span, $"Enum: {tag} doesn't contain a variant value of {value}");
     public void ReportCastToStruct(TextSpan span, string type) => Error(span, $"Cannot cast to struct type \"{type}\"");
     public void ReportOffsetofNotStruct(TextSpan span, string type) => Error(span, $"offsetof() needs a struct or union, not '{type}'");
 }
