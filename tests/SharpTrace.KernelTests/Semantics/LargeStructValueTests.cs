@@ -163,6 +163,31 @@ public sealed partial class LargeStructValueTests : KernelTest
         }
     }
 
+    [Fact]
+    public async Task AStructPastTheScratchSpaceIsNotCopiedButItsMembersReadThroughThePointer()
+    {
+        // Eleven task_structs (35904 bytes) pass the scratch map's 32 KiB (a per-CPU map value's limit): the copy is
+        // an error at the probe (its whole span), before anything loads; the nested members read through a pointer are not.
+        const string Types = "struct tasks { struct task_struct t[11]; }\n";
+        var copy = await SharpTraceRun.RunAsync(["-e", Types + "tracepoint:syscalls:sys_enter_getpid { $x = *(struct tasks *)curtask; print($x.t[0].pid); }"]);
+        Assert.Equal(1, copy.ExitCode);
+        Assert.Equal(
+            "stdin:2:1-92: ERROR: tracepoint:syscalls:sys_enter_getpid: the probe needs more than 32768 bytes of scratch space",
+            copy.Stderr.Split('\n')[0]);
+        Assert.DoesNotContain("   at ", copy.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", copy.Stdout);
+
+        using var target = new Target();
+        var read = await TraceAsync(["-e", Types + $$"""
+            tracepoint:syscalls:sys_enter_getpid /pid == {{target.Pid}}/ {
+              $p = (struct tasks *)curtask;
+              printf("%d %d %d %s\n", $p->t[0].pid, $p->t[0].se.load.weight, $p->t[0].real_parent->tgid, $p->t[0].comm);
+              exit();
+            }
+            """], target);
+        Assert.Equal($"{target.Pid} {target.Weight} {Environment.ProcessId} getpid_flood\n", read.Stdout);
+    }
+
     /// <summary>The names of the members at the top level of a struct as text prints it (<c>{ .a = 1, .b = { .c = 2 } }</c>: a, b).</summary>
     private static List<string> TopLevelMembers(string text)
     {
