@@ -33,12 +33,13 @@ internal static class Compilation
         var maps = new ProgramMaps(bound);
         var lowered = LoweringInputs.Lower(bound, maps);
         var probes = new List<CompiledProbe>();
+        var scratch = new ScratchSpace();
         for (var i = 0; i < bound.Probes.Count; i++)
         {
             AssembledProgram code;
             try
             {
-                code = Generate(lowered.Probes[i], lowered);
+                code = Generate(lowered.Probes[i], lowered, scratch);
             }
             catch (CompileException e)
             {
@@ -46,19 +47,21 @@ internal static class Compilation
                 Diagnostic[] all = [.. diagnostics, new Diagnostic(DiagnosticSeverity.Error, source, bound.Probes[i].Span, e.Message)];
                 return new CompilationResult(tree, all, null, null);
             }
-            probes.Add(new CompiledProbe(bound.Probes[i], bound.Probes[i].Kind.ProgramType, code, GenerateSyscallVariant(lowered.Probes[i], lowered)));
+            probes.Add(new CompiledProbe(bound.Probes[i], bound.Probes[i].Kind.ProgramType, code, GenerateSyscallVariant(lowered.Probes[i], lowered, scratch)));
         }
+        if (scratch.Entries > 0)
+            maps.AddScratch(scratch.Ref, scratch.ValueSize, scratch.Entries);
         return new CompilationResult(tree, diagnostics, bound, new CompiledProgram(bound, maps, probes, lowered));
     }
 
     /// <summary>The raw syscall tracepoint variant of a probe, or null when it has none or it does not fit BPF's limits.</summary>
-    private static AssembledProgram? GenerateSyscallVariant(LoweredProbe lowered, LoweredProgram program)
+    private static AssembledProgram? GenerateSyscallVariant(LoweredProbe lowered, LoweredProgram program, ScratchSpace scratch)
     {
         if (lowered.SyscallBody is not { } body)
             return null;
         try
         {
-            return IrTranslator.Translate(body, program);
+            return IrTranslator.Translate(body, program, scratch);
         }
         catch (Exception e) when (e is CompileException or LoweringNotSupportedException)
         {
@@ -70,13 +73,13 @@ internal static class Compilation
     /// A probe's code, translated from its IR. Lowering covers the whole language; a construct it does not (a
     /// <see cref="LoweringNotSupportedException"/>) is reported as an error at the probe, never run half-compiled.
     /// </summary>
-    private static AssembledProgram Generate(LoweredProbe lowered, LoweredProgram program)
+    private static AssembledProgram Generate(LoweredProbe lowered, LoweredProgram program, ScratchSpace scratch)
     {
         if (lowered.Body is not { } body)
             throw new CompileException($"{lowered.Name}: cannot generate code for {lowered.NotSupported}");
         try
         {
-            return IrTranslator.Translate(body, program);
+            return IrTranslator.Translate(body, program, scratch);
         }
         catch (LoweringNotSupportedException e)
         {

@@ -43,12 +43,12 @@ internal sealed partial class IrTranslator
     private readonly CallbackTable _callbacks;
 
     /// <summary>Translates every callback the program named (callbacks may name more) after its code.</summary>
-    private static void EmitCallbacks(LoweredProgram program, Assembler asm, CallbackTable callbacks)
+    private static void EmitCallbacks(LoweredProgram program, Assembler asm, CallbackTable callbacks, ScratchSpace scratch)
     {
         while (callbacks.TakePending() is { } callback)
         {
             asm.Mark(callbacks.LabelOf(callback));
-            new IrTranslator(callback.Body, program, asm, callbacks, callback.Parameters).EmitFunction();
+            new IrTranslator(callback.Body, program, asm, callbacks, scratch, callback.Parameters).EmitFunction();
         }
     }
 

@@ -72,6 +72,11 @@ internal sealed partial class IrTranslator
             case Imm imm:
                 Asm.LoadImm64(target, imm.Value);
                 break;
+            case StackAddress address when _scratch.TryGetValue(address.Slot, out var offset):
+                LoadScratchPointer(target);
+                if (offset + address.Offset != 0)
+                    Asm.Alu(AluOp.Add, target, offset + address.Offset);
+                break;
             case StackAddress address:
                 Asm.Mov(target, Reg.R10);
                 Asm.Alu(AluOp.Add, target, _frame[address.Slot] + address.Offset);
@@ -93,12 +98,30 @@ internal sealed partial class IrTranslator
         }
     }
 
-    private (Reg Base, int Offset) Base(Address address, params Reg[] exclude) => address switch
+    /// <summary>
+    /// A register and offset that address <paramref name="address"/>: r10 for a stack slot, the function's scratch
+    /// entry (loaded into an <paramref name="exclude"/>-free scratch register) for a slot kept there.
+    /// </summary>
+    private (Reg Base, int Offset) Base(Address address, params Reg[] exclude)
     {
-        SlotAddress s => (Reg.R10, _frame[s.Slot] + s.Offset),
-        PointerAddress p => (Use(p.Base, exclude), p.Offset),
-        _ => throw new LoweringNotSupportedException($"the address {address}"),
-    };
+        switch (address)
+        {
+            case SlotAddress s when _scratch.TryGetValue(s.Slot, out var offset):
+            {
+                var entry = Scratch(exclude);
+                LoadScratchPointer(entry);
+                return (entry, offset + s.Offset);
+            }
+            case SlotAddress s:
+                return (Reg.R10, _frame[s.Slot] + s.Offset);
+            case PointerAddress p:
+                return (Use(p.Base, exclude), p.Offset);
+            default:
+                throw new LoweringNotSupportedException($"the address {address}");
+        }
+    }
+
+    private void LoadScratchPointer(Reg target) => Asm.Load(Size.U64, target, Reg.R10, (short)_frame[_scratchPointer!]);
 
     private static bool FitsImm32(Operand operand, out int value)
     {
@@ -181,7 +204,7 @@ internal sealed partial class IrTranslator
 
     private void EmitFill(FillOp o)
     {
-        var start = _frame[o.To.Slot] + o.To.Offset;
+        var (bas, start) = Base(o.To);
         var bytes = o.Bytes;
         for (var done = 0; done < bytes.Length;)
         {
@@ -191,14 +214,14 @@ internal sealed partial class IrTranslator
                 value = (value << 8) | bytes[done + i];
             var at = (short)(start + done);
             if (width < 8)
-                Asm.StoreImm(SizeOf(width), Reg.R10, at, (int)value);
+                Asm.StoreImm(SizeOf(width), bas, at, (int)value);
             else if (value is >= int.MinValue and <= int.MaxValue)
-                Asm.StoreImm(Size.U64, Reg.R10, at, (int)value);
+                Asm.StoreImm(Size.U64, bas, at, (int)value);
             else
             {
-                var scratch = Scratch();
+                var scratch = Scratch(bas);
                 Asm.LoadImm64(scratch, value);
-                Asm.Store(Size.U64, Reg.R10, at, scratch);
+                Asm.Store(Size.U64, bas, at, scratch);
             }
             done += width;
         }

@@ -17,52 +17,68 @@ internal sealed partial class IrTranslator
     private readonly IrLiveness _liveness;
     private readonly RegisterAssignment _registers;
     private readonly Dictionary<Slot, int> _frame;
-    private readonly Dictionary<VReg, Slot> _spills = [];
+    private readonly Dictionary<VReg, Slot> _spills;
     private readonly Dictionary<IrLabel, Label> _labels = [];
     private readonly Slot? _counterKey;
+    /// <summary>The slots kept in the function's scratch entry, each with its offset there.</summary>
+    private readonly Dictionary<Slot, int> _scratch;
+    /// <summary>The stack slot holding the address of the function's scratch entry, when it has one.</summary>
+    private readonly Slot? _scratchPointer;
     private int _position;
 
-    private IrTranslator(IrFunction function, LoweredProgram program, Assembler asm, CallbackTable callbacks, IReadOnlyList<VReg>? parameters = null)
+    private IrTranslator(IrFunction function, LoweredProgram program, Assembler asm, CallbackTable callbacks, ScratchSpace scratch, IReadOnlyList<VReg>? parameters = null)
     {
-        _function = function;
         _program = program;
         Asm = asm;
         _callbacks = callbacks;
-        _liveness = new IrLiveness(function, parameters);
-        _registers = RegisterAllocator.Allocate(_liveness);
-        var slots = new Dictionary<Slot, LiveInterval>(_liveness.Slots);
-        var nextSlot = function.Slots.Count;
-        foreach (var spilled in _registers.Spilled)
-        {
-            var slot = new Slot(nextSlot++, 8);
-            _spills[spilled] = slot;
-            slots[slot] = _liveness.Registers[spilled];
-        }
-        // The key of the lost-events and dropped-updates counters, written right before each use.
-        if (function.Ops.Any(CountsFailures))
-        {
-            _counterKey = new Slot(nextSlot, 8);
-            foreach (var position in Enumerable.Range(0, function.Ops.Count).Where(i => CountsFailures(function.Ops[i])))
-                slots[_counterKey] = slots.TryGetValue(_counterKey, out var l) ? l.Extend(position) : new(position, position);
-        }
-        var (offsets, size) = FrameAllocator.Allocate(slots);
-        if (size > FrameAllocator.StackLimit)
+        var layout = FrameLayout.Of(function, parameters, null);
+        if (layout.FrameSize > FrameAllocator.StackLimit)
+            layout = MoveToScratch(function, parameters, scratch) ?? layout;
+        if (layout.FrameSize > FrameAllocator.StackLimit)
             throw new CompileException($"{function.Name}: the probe needs more than {FrameAllocator.StackLimit} bytes of BPF stack");
-        _frame = offsets;
+        (_function, _liveness, _registers, _spills, _counterKey, _frame, _scratch, _scratchPointer) =
+            (layout.Function, layout.Liveness, layout.Registers, layout.Spills, layout.CounterKey, layout.Offsets, layout.ScratchOffsets, layout.ScratchPointer);
     }
 
-    /// <summary>Operations whose failures go to a counter (dropped updates, lost records): they need the counter's key slot.</summary>
-    private static bool CountsFailures(IrOp op) => op is MapUpdateOp or OutputOp or OutputBufferOp or ReserveOp or DroppedUpdateOp;
+    /// <summary>
+    /// A frame over the stack limit: the largest slots move to a scratch entry of the function's own, as many sizes
+    /// down as it takes for the rest to fit (programs whose frames fit are left as they are). A callback's context
+    /// stays on the stack: the kernel takes nothing else there.
+    /// </summary>
+    private static FrameLayout? MoveToScratch(IrFunction function, IReadOnlyList<VReg>? parameters, ScratchSpace scratch)
+    {
+        var contexts = function.Ops
+            .Select(o => o switch { MapWalkOp { Context: StackAddress a } => a.Slot, LoopCallOp { Context: StackAddress a } => a.Slot, _ => null })
+            .OfType<Slot>()
+            .ToHashSet();
+        var movable = function.Slots.Where(s => s.Size > 8 && !contexts.Contains(s)).ToList();
+        var entry = -1;
+        foreach (var size in movable.Select(s => s.Size).Distinct().OrderDescending())
+        {
+            if (entry < 0)
+                entry = scratch.NewEntry();
+            var layout = FrameLayout.Of(function, parameters, new ScratchRequest(scratch.Map, entry, movable.Where(s => s.Size >= size).ToHashSet()));
+            if (layout.FrameSize <= FrameAllocator.StackLimit)
+            {
+                if (layout.ScratchSize > ScratchSpace.MaxValueSize)
+                    throw new CompileException($"{function.Name}: the probe needs more than {ScratchSpace.MaxValueSize} bytes of scratch space");
+                scratch.Require(layout.ScratchSize);
+                return layout;
+            }
+        }
+        return null;
+    }
 
     public Assembler Asm { get; }
 
     /// <summary>Translates the probe's IR, and the callbacks it names after it, to an assembled (not yet linked) program.</summary>
-    public static AssembledProgram Translate(IrFunction function, LoweredProgram program)
+    public static AssembledProgram Translate(IrFunction function, LoweredProgram program, ScratchSpace? scratch = null)
     {
         var asm = new Assembler();
         var callbacks = new CallbackTable(asm);
-        new IrTranslator(function, program, asm, callbacks).EmitFunction();
-        EmitCallbacks(program, asm, callbacks);
+        scratch ??= new ScratchSpace();
+        new IrTranslator(function, program, asm, callbacks, scratch).EmitFunction();
+        EmitCallbacks(program, asm, callbacks, scratch);
         return asm.Assemble();
     }
 
@@ -70,7 +86,7 @@ internal sealed partial class IrTranslator
     internal static (RegisterAssignment Registers, IReadOnlyDictionary<Slot, int> Frame) Layout(IrFunction function, LoweredProgram program)
     {
         var asm = new Assembler();
-        var translator = new IrTranslator(function, program, asm, new CallbackTable(asm));
+        var translator = new IrTranslator(function, program, asm, new CallbackTable(asm), new ScratchSpace());
         return (translator._registers, translator._frame);
     }
 

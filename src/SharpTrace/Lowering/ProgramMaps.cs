@@ -145,6 +145,13 @@ internal sealed partial class ProgramMaps
         _ => 1,
     };
 
+    /// <summary>
+    /// The per-CPU array of <paramref name="entries"/> values of <paramref name="valueSize"/> bytes where code
+    /// generation keeps slots too large for the stack (<c>CodeGen.ScratchSpace</c>); added once every probe is generated.
+    /// </summary>
+    public void AddScratch(MapRef reference, int valueSize, int entries) =>
+        Add(new MapDefinition(reference, BpfMapType.PerCpuArray, 4, valueSize, entries, null));
+
     private MapDefinition Add(MapDefinition definition)
     {
         _all.Add(definition);

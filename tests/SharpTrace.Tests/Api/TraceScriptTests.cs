@@ -17,17 +17,20 @@ public sealed class TraceScriptTests
     }
 
     [Fact]
-    public void AProbeOverTheBpfStackLimitIsAnErrorAtTheProbeNotAnException()
+    public void AProbePastTheScratchLimitIsAnErrorAtTheProbeNotAnException()
     {
-        // A tuple of four 201-byte strings in a variable (804 bytes) cannot fit in BPF's 512 bytes of stack.
-        var text = new string('a', 200);
-        var script = $"BEGIN {{ $x = (\"{text}\", \"{text}\", \"{text}\", \"{text}\"); printf(\"%s\\n\", $x.3); }}";
+        // Four 201-byte strings (804 bytes) pass BPF's 512 bytes of stack: they move to the scratch map. Two of 17,001
+        // bytes pass what one per-CPU map value can hold.
+        static string Tuple(int length, int count) =>
+            $"BEGIN {{ $x = ({string.Join(", ", Enumerable.Repeat($"\"{new string('a', length)}\"", count))}); printf(\"%s\\n\", $x.1); }}";
+        var script = Tuple(17000, 2);
 
         var result = TraceScript.Compile(script);
 
+        Assert.True(TraceScript.Compile(Tuple(200, 4)).Success);
         Assert.False(result.Success);
         var error = Assert.Single(result.Diagnostics);
-        Assert.Equal("BEGIN: the probe needs more than 512 bytes of BPF stack", error.Message);
+        Assert.Equal("BEGIN: the probe needs more than 32768 bytes of scratch space", error.Message);
         Assert.Equal((0, script.Length), (error.Span.Start, error.Span.Length));
     }
 

@@ -1,3 +1,4 @@
+using SharpTrace.Bpf;
 using SharpTrace.CodeGen;
 using SharpTrace.Lowering;
 using SharpTrace.Tests.Lowering;
@@ -38,14 +39,63 @@ public sealed class FrameAllocationTests
     }
 
     [Fact]
-    public void AFrameOverTheStackLimitIsACompileError()
+    public void AFrameOverTheStackLimitKeepsItsLargestSlotsInAScratchEntry()
     {
         var ir = new IrBuilder("BEGIN");
         var big = ir.NewSlot(300);
         var other = ir.NewSlot(300);
+        var small = ir.NewSlot(16);
         ir.Zero(big, 0, 300);
         ir.Zero(other, 0, 300);
+        ir.Zero(small, 0, 16);
         ir.Emit(new MapUpdateOp(LoweringKit.Map, new StackAddress(big), new StackAddress(other), 0));
+        ir.Emit(new MapUpdateOp(LoweringKit.Map, new StackAddress(small), new StackAddress(small), 0));
+        ir.Return(new Imm(0));
+        var scratch = new ScratchSpace();
+
+        var code = IrTranslator.Translate(ir.Build(), LoweringKit.Program(), scratch);
+
+        // Both 300-byte slots (rounded to 304) live at once in the entry; the 16-byte one stays on the stack.
+        Assert.Equal((1, 608), (scratch.Entries, scratch.ValueSize));
+        Assert.Equal(scratch.Ref, code.MapRelocations[0].Map);
+        Assert.Equal(HelperFunction.MapLookupElem, (HelperFunction)code.Instructions.First(i => i.Opcode == (Opcodes.Jmp | Opcodes.Call)).Imm);
+        Assert.All(code.Instructions.Where(i => i.Dst == Reg.R10 || i.Src == Reg.R10), i => Assert.InRange(i.Offset, -32, 0));
+    }
+
+    [Fact]
+    public void EachFunctionThatNeedsScratchHasItsOwnEntry()
+    {
+        var (lowered, code) = LoweringKit.Compile(
+            "config = { max_strlen = 1024 } BEGIN { $a = str(1); $b = str(2); @m[$a] = $b; for ($kv : @m) { printf(\"%s %s\\n\", $kv.0, $kv.1); } }");
+
+        // The probe's frame and the loop body's each hold two 1024-byte strings: each looks up its own entry (0, then 1).
+        var entries = code[0].MapRelocations
+            .Where(r => r.Map.Name == "scratch")
+            .Select(r => code[0].Instructions[r.InstructionIndex - 1])
+            .Select(key => (key.Opcode == (Opcodes.St | Opcodes.W | Opcodes.Mem), key.Dst, key.Imm))
+            .ToList();
+        Assert.Equal([(true, Reg.R10, 0), (true, Reg.R10, 1)], entries);
+        Assert.NotNull(lowered.Probes[0].Body);
+    }
+
+    [Fact]
+    public void AnOrdinaryProgramNeedsNoScratch()
+    {
+        var (_, code) = LoweringKit.Compile("BEGIN { $s = str(1); @m[$s] = 1; print($s); printf(\"%s\\n\", $s); }");
+
+        Assert.DoesNotContain(code[0].MapRelocations, r => r.Map.Name == "scratch");
+    }
+
+    [Fact]
+    public void ACallbackContextOverTheStackLimitIsACompileError()
+    {
+        // The kernel takes a callback's context only on the stack: it cannot move to the scratch entry.
+        var ir = new IrBuilder("BEGIN");
+        var context = ir.NewSlot(600);
+        ir.Zero(context, 0, 600);
+        var body = new IrBuilder("callback");
+        body.Return(new Imm(0));
+        ir.Emit(new LoopCallOp(new Imm(1), new IrCallback(body.Build(), []), new StackAddress(context)));
         ir.Return(new Imm(0));
 
         var e = Assert.Throws<CompileException>(() => IrTranslator.Translate(ir.Build(), LoweringKit.Program()));

@@ -1,0 +1,84 @@
+using SharpTrace.Lowering;
+
+namespace SharpTrace.CodeGen;
+
+/// <summary>Slots to keep in entry <see cref="Entry"/> of the scratch map instead of the stack.</summary>
+internal sealed record ScratchRequest(LoweredMap Map, int Entry, IReadOnlySet<Slot> Slots);
+
+/// <summary>
+/// Where a function's values live: registers, spill slots, the counter key, each slot's offset from r10 or in the
+/// function's scratch entry. With scratch slots the function starts by looking its entry up (key and pointer share
+/// one stack slot) and returns 0 if it is missing, which the kernel requires checking; code that names a scratch
+/// slot loads the pointer from that stack slot.
+/// </summary>
+internal sealed record FrameLayout(
+    IrFunction Function,
+    IrLiveness Liveness,
+    RegisterAssignment Registers,
+    Dictionary<VReg, Slot> Spills,
+    Slot? CounterKey,
+    Dictionary<Slot, int> Offsets,
+    int FrameSize,
+    Dictionary<Slot, int> ScratchOffsets,
+    int ScratchSize,
+    Slot? ScratchPointer)
+{
+    public static FrameLayout Of(IrFunction function, IReadOnlyList<VReg>? parameters, ScratchRequest? scratch)
+    {
+        Slot? pointer = null;
+        if (scratch is not null)
+            (function, pointer) = WithScratchLookup(function, parameters, scratch);
+        var liveness = new IrLiveness(function, parameters);
+        var registers = RegisterAllocator.Allocate(liveness);
+        var slots = new Dictionary<Slot, LiveInterval>(liveness.Slots);
+        var spills = new Dictionary<VReg, Slot>();
+        var nextSlot = function.Slots.Count;
+        foreach (var spilled in registers.Spilled)
+        {
+            var slot = new Slot(nextSlot++, 8);
+            spills[spilled] = slot;
+            slots[slot] = liveness.Registers[spilled];
+        }
+        // The key of the lost-events and dropped-updates counters, written right before each use.
+        Slot? counterKey = null;
+        if (function.Ops.Any(CountsFailures))
+        {
+            counterKey = new Slot(nextSlot, 8);
+            foreach (var position in Enumerable.Range(0, function.Ops.Count).Where(i => CountsFailures(function.Ops[i])))
+                slots[counterKey] = slots.TryGetValue(counterKey, out var l) ? l.Extend(position) : new(position, position);
+        }
+        var inScratch = scratch?.Slots ?? new HashSet<Slot>();
+        var (offsets, size) = FrameAllocator.Allocate(slots.Where(p => !inScratch.Contains(p.Key)).ToDictionary());
+        var (scratchOffsets, scratchSize) = FrameAllocator.Allocate(slots.Where(p => inScratch.Contains(p.Key)).ToDictionary());
+        // Offsets counted down from the end of the entry become offsets from its start.
+        foreach (var slot in scratchOffsets.Keys.ToList())
+            scratchOffsets[slot] += scratchSize;
+        return new FrameLayout(function, liveness, registers, spills, counterKey, offsets, size, scratchOffsets, scratchSize, pointer);
+    }
+
+    /// <summary>Operations whose failures go to a counter (dropped updates, lost records): they need the counter's key slot.</summary>
+    public static bool CountsFailures(IrOp op) => op is MapUpdateOp or OutputOp or OutputBufferOp or ReserveOp or DroppedUpdateOp;
+
+    /// <summary>
+    /// The function preceded by: pointer = entry index (as the u32 key); %p = lookup(scratch, &amp;pointer); if %p is
+    /// null return 0; pointer = %p. Being IR, the lookup is a call the register allocator sees: values live across it
+    /// (the arguments) move to callee-saved registers.
+    /// </summary>
+    private static (IrFunction, Slot) WithScratchLookup(IrFunction function, IReadOnlyList<VReg>? parameters, ScratchRequest scratch)
+    {
+        var pointer = new Slot(function.Slots.Count, 8) { LivesThroughout = true };
+        var registers = Math.Max(function.RegisterCount, (parameters ?? [function.Context]).Select(p => p.Id + 1).DefaultIfEmpty(0).Max());
+        var entry = new VReg(registers);
+        var found = new IrLabel(-1, "scratch_found");
+        IrOp[] lookup =
+        [
+            new StoreOp(new SlotAddress(pointer), 4, new Imm(scratch.Entry)),
+            new MapLookupOp(entry, scratch.Map, new StackAddress(pointer)),
+            new BranchOp(IrCondition.Ne, entry, new Imm(0), found),
+            new ReturnOp(new Imm(0)),
+            new MarkOp(found),
+            new StoreOp(new SlotAddress(pointer), 8, entry),
+        ];
+        return (function with { Ops = [.. lookup, .. function.Ops], RegisterCount = registers + 1, Slots = [.. function.Slots, pointer] }, pointer);
+    }
+}
