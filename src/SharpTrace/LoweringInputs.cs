@@ -74,6 +74,8 @@ internal static class LoweringInputs
 
         public LoweredMap StackMap(StackType type) => Builtin(maps.StackMap(type));
 
+        public LoweredMap StackFrameBuffer(int depth) => Builtin(maps.StackFrameBuffer(depth));
+
         public LoweredMap UserStackProcessMap() => Builtin(maps.UserStackProcesses);
 
         public LoweredMap UserStackCopyMap(int bytes) => Builtin(maps.UserStackCopies(bytes));

@@ -27,6 +27,15 @@ internal sealed class Kaddr : BuiltinFunction
         var address = context.Kallsyms().AddressOf(symbol.Value);
         if (address is null)
             context.CannotRun($"Failed to resolve kernel symbol: {symbol.Value} (not in /proc/kallsyms)");
-        return new BoundIntegerLiteral(call.Span, unchecked((long)(address ?? 0)), BpfType.UInt64);
+        return new BoundKaddr(call.Span, unchecked((long)(address ?? 0)));
     }
+}
+
+/// <summary>
+/// The address <c>kaddr</c> found: a constant in the code, but not a literal, as in the newest bpftrace (whose code
+/// generator puts it in), so <c>str(kaddr("name"))</c> reads the string there and <c>is_literal()</c> of it is false.
+/// </summary>
+internal sealed record BoundKaddr(Syntax.TextSpan Span, long Address) : BoundBuiltinCall(Span, BpfType.UInt64)
+{
+    internal override Lowering.Operand? Lower(Lowering.ProbeLowerer lowering) => new Lowering.Imm(Address);
 }

@@ -77,7 +77,15 @@ internal abstract class StackBuiltin : BuiltinFunction
     /// <summary>The bound stack of the checked <paramref name="type"/>: bpf_get_stackid's, unless a sibling walks the stack otherwise.</summary>
     protected virtual BoundExpression Create(CallExpression call, StackType type, BuiltinContext context) =>
         new BoundBuiltinVariable(call.Span,
-            new StackVariable(type, type.IsUser && type.Mode != StackMode.BuildId ? context.AddAction(id => new UserStackProcessAction(id)) : null), type);
+            new StackVariable(type, type.IsUser && type.Mode != StackMode.BuildId ? context.AddAction(id => new UserStackProcessAction(id)) : null,
+                context.StackDepths), type);
+
+    /// <summary>
+    /// The number of frames of the stack <paramref name="stack"/> takes, in IR, without taking it (<c>len(kstack)</c>);
+    /// null when <paramref name="stack"/> is not a stack taken by bpf_get_stackid (a <c>dw_ustack</c>).
+    /// </summary>
+    internal static Operand? LowerDepthOf(IBuiltinVariable stack, ProbeLowerer lowering) =>
+        stack is StackVariable variable ? variable.LowerDepth(lowering) : null;
 
     /// <summary>A stack mode's name as scripts and config write it; null for anything else.</summary>
     public static StackMode? ParseMode(string name) => name switch
@@ -99,7 +107,7 @@ internal abstract class StackBuiltin : BuiltinFunction
     /// A <c>ustack(build_id)</c> needs no mappings (the kernel stores each frame as its file's build id and the
     /// offset in it): it is taken into a map of its own, created with BPF_F_STACK_BUILD_ID, and tells user space nothing.
     /// </summary>
-    private sealed class StackVariable(StackType type, int? processAction) : BuiltinVariable
+    private sealed class StackVariable(StackType type, int? processAction, StackDepths depths) : BuiltinVariable
     {
         private const int UserStackFlag = 1 << 8; // BPF_F_USER_STACK
 
@@ -111,6 +119,14 @@ internal abstract class StackBuiltin : BuiltinFunction
             var ir = lowering.Ir;
             var id = ir.Call(HelperFunction.GetStackid, ir.Context, new MapHandle(lowering.StackMap(type)), new Imm(type.IsUser ? UserStackFlag : 0));
             ir.Store(new SlotAddress(slot, offset), 4, id);
+            if (depths.AreRecorded)
+            {
+                // The frames go above the id (StackType.IdBits) of a stack the map holds; a failed walk keeps its error.
+                var recorded = ir.NewLabel("depth_recorded");
+                ir.Branch(IrCondition.Slt, id, new Imm(0), recorded);
+                ir.Store(new SlotAddress(slot, offset + StackType.IdBits / 8), 2, LowerDepth(lowering));
+                ir.Mark(recorded);
+            }
             if (processAction is not { } action)
             {
                 ir.Store(new SlotAddress(slot, offset + 4), 4, new Imm(0));
@@ -127,6 +143,27 @@ internal abstract class StackBuiltin : BuiltinFunction
             lowering.LowerReservedRecord(action, record => ir.Store(new PointerAddress(record, RecordLayout.IdSize), 8, pid));
             ir.Mark(known);
             return true;
+        }
+
+        /// <summary>
+        /// The number of frames the stack has now: bpf_get_stack copies it (addresses, at most the type's depth) into
+        /// this CPU's buffer and returns the bytes copied; 0 when it fails. Build-id stacks count the same frames.
+        /// </summary>
+        public Operand LowerDepth(ProbeLowerer lowering)
+        {
+            var ir = lowering.Ir;
+            var frames = ir.NewRegister();
+            ir.Emit(new MoveOp(frames, new Imm(0)));
+            var done = ir.NewLabel("depth_done");
+            var key = ir.NewSlot(8);
+            ir.Store(new SlotAddress(key), 8, new Imm(0));
+            var buffer = ir.InRegister(ir.Lookup(lowering.StackFrameBuffer(type.Depth), new StackAddress(key)));
+            ir.Branch(IrCondition.Eq, buffer, new Imm(0), done);
+            var bytes = ir.InRegister(ir.Call(HelperFunction.GetStack, ir.Context, buffer, new Imm(type.Depth * 8), new Imm(type.IsUser ? UserStackFlag : 0)));
+            ir.Branch(IrCondition.Sle, bytes, new Imm(0), done);
+            ir.Emit(new MoveOp(frames, ir.Binary(IrBinaryOp.Shr, bytes, new Imm(3))));
+            ir.Mark(done);
+            return frames;
         }
     }
 }

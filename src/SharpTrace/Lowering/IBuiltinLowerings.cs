@@ -41,6 +41,9 @@ internal interface IBuiltinLowerings
     /// <summary>The stack trace map for stacks of <paramref name="type"/> (one per depth), in the map table from its first use.</summary>
     LoweredMap StackMap(StackType type);
 
+    /// <summary>The per-CPU buffer of <paramref name="depth"/> frames stacks are copied to when only their depth is wanted (<see cref="ProgramMaps.StackFrameBuffer"/>).</summary>
+    LoweredMap StackFrameBuffer(int depth);
+
     /// <summary>The LRU hash of processes whose user stacks were taken (<see cref="ProgramMaps.UserStackProcesses"/>), in the map table from its first use.</summary>
     LoweredMap UserStackProcessMap();
 

@@ -43,6 +43,9 @@ internal sealed partial class ProbeLowerer
     /// <summary>The stack trace map stacks of <paramref name="type"/> are recorded in.</summary>
     public LoweredMap StackMap(StackType type) => _builtins.StackMap(type);
 
+    /// <summary>The per-CPU buffer of <paramref name="depth"/> frames a stack is copied to when only its depth is wanted.</summary>
+    public LoweredMap StackFrameBuffer(int depth) => _builtins.StackFrameBuffer(depth);
+
     /// <summary>The LRU hash of processes whose user stacks were taken.</summary>
     public LoweredMap UserStackProcessMap() => _builtins.UserStackProcessMap();
 

@@ -22,6 +22,7 @@ internal sealed partial class ProgramMaps
     private readonly Dictionary<(int Depth, bool BuildId), MapRef> _stackMaps = [];
     private MapRef? _userStackProcesses;
     private readonly Dictionary<int, MapRef> _userStackCopies = [];
+    private readonly Dictionary<int, MapRef> _stackFrameBuffers = [];
 
     /// <summary>
     /// The BPF_MAP_TYPE_STACK_TRACE map for stacks of <paramref name="type"/>'s depth. One map per depth serves
@@ -50,6 +51,17 @@ internal sealed partial class ProgramMaps
     /// </summary>
     public MapRef UserStackProcesses => _userStackProcesses ??=
         Add(new MapDefinition(new MapRef("ustack_pids"), BpfMapType.LruHash, 4, 8, UserStackProcessEntries, null)).Ref;
+
+    /// <summary>
+    /// A per-CPU array of one buffer of <paramref name="depth"/> frames (8 bytes each): bpf_get_stack copies a stack
+    /// there only to count its frames (<c>len(kstack)</c>), since a stack trace map cannot be read by a program.
+    /// </summary>
+    public MapRef StackFrameBuffer(int depth)
+    {
+        if (!_stackFrameBuffers.TryGetValue(depth, out var map))
+            _stackFrameBuffers[depth] = map = Add(new MapDefinition(new MapRef($"stack_frames_{depth}"), BpfMapType.PerCpuArray, 4, depth * 8, 1, null)).Ref;
+        return map;
+    }
 
     /// <summary>
     /// An array of one <paramref name="bytes"/>-byte buffer per possible CPU, indexed by the CPU: a <c>dw_ustack</c>

@@ -64,7 +64,7 @@ internal sealed class Symbolizer(
     /// </summary>
     public StackValue Stack(StackType type, ulong raw)
     {
-        var id = (int)(uint)raw;
+        var id = StackType.IdOf((uint)raw);
         var pid = (int)(raw >> 32);
         if (type.Mode == StackMode.BuildId)
             return BuildIdStack(id, type.Depth);

@@ -27,6 +27,7 @@ internal sealed class Binder
     private Kallsyms? _kallsyms;
     private readonly Func<Kallsyms> _loadKallsyms;
     private readonly TimestampFormats _timestampFormats = new();
+    private readonly StackDepths _stackDepths = new();
     private readonly BuiltinCatalog _builtins;
     private DiagnosticBag _diagnostics;
     private ProgramConfig _config;
@@ -99,7 +100,11 @@ internal sealed class Binder
         if (root.Config is { } config)
             _config = ConfigBinder.Bind(config, _config, _diagnostics);
         var context = new BindingContext(_tree, _tracepoints, _kernel, () => Types, _declarations, _maps, _config, _diagnostics,
-            () => _kallsyms ??= _loadKallsyms(), _timestampFormats, _builtins) { VariableTypes = _variableTypes };
+            () => _kallsyms ??= _loadKallsyms(), _timestampFormats, _builtins)
+        {
+            VariableTypes = _variableTypes,
+            StackDepths = _stackDepths,
+        };
         _maps.Declare(root.MapDeclarations, _diagnostics);
         var probes = new List<BoundProbe>();
         foreach (var probe in root.Probes)

@@ -44,6 +44,9 @@ internal sealed class BindingContext(
     /// <summary>The types variables reached in the last pass (the binder's, kept across passes).</summary>
     public VariableTypeHints VariableTypes { get; init; } = new();
 
+    /// <summary>Whether the program's stacks record their number of frames (the binder's, kept across passes).</summary>
+    public StackDepths StackDepths { get; init; } = new();
+
     /// <summary>The named arguments the program's <c>getopt</c> calls define.</summary>
     public NamedArguments NamedArguments { get; } = new();
 

@@ -6,6 +6,9 @@ namespace SharpTrace.Semantics;
 /// The value of <c>kstack</c> or <c>ustack</c>: 8 bytes, the stack id bpf_get_stackid returned in the low half and,
 /// for user stacks, the process id in the high half (user addresses mean nothing without their process).
 /// The mode and depth are part of the type, so <c>kstack</c> and <c>kstack(perf)</c> are different map keys.
+/// In a program that asks a stack value for its length (<see cref="StackDepths"/>), a stack id that is not negative
+/// (an error) keeps the number of frames above <see cref="IdBits"/>: ids are below the stack trace maps' size, and
+/// equal ids are equal stacks of the same depth, so map keys stay what they were.
 /// </summary>
 internal sealed record StackType(bool IsUser, StackMode Mode, int Depth) : BpfType
 {
@@ -14,6 +17,12 @@ internal sealed record StackType(bool IsUser, StackMode Mode, int Depth) : BpfTy
 
     /// <summary>The deepest stack bpftrace accepts.</summary>
     public const int MaxDepth = 1024;
+
+    /// <summary>The bits of the low half that hold the stack id; the number of frames may follow them.</summary>
+    public const int IdBits = 16;
+
+    /// <summary>The stack id in a value's low half: negative (no stack), or the id without the number of frames above it.</summary>
+    public static int IdOf(uint low) => (int)low < 0 ? (int)low : (int)(low & ((1u << IdBits) - 1));
 
     /// <summary>
     /// A <c>dw_ustack</c>: unwound in user space from a copy of the stack. Its value is 16 bytes, the sample's id
@@ -34,6 +43,17 @@ internal sealed record StackType(bool IsUser, StackMode Mode, int Depth) : BpfTy
             ? name
             : $"{name}({ModeName(Mode)}, {Depth})";
     }
+}
+
+/// <summary>
+/// Whether a program asks a stack value for its number of frames (<c>$s = ustack; len($s)</c>): then every stack it
+/// takes records it (<see cref="StackType"/>). Set while binding, read while lowering; one per compilation.
+/// </summary>
+internal sealed class StackDepths
+{
+    public bool AreRecorded { get; private set; }
+
+    public void Record() => AreRecorded = true;
 }
 
 /// <summary>The value of <c>ksym(addr)</c>: a kernel address, printed as the name of the symbol holding it.</summary>

@@ -66,7 +66,7 @@ public sealed class MapFunctionBindingTests
     [InlineData("BEGIN { @m[1] = 1; @h = has_key(@m[1], 1); }", "has_key() expects a map argument without keys")]
     [InlineData("BEGIN { @m[1] = 1; @h = has_key(@m, \"a\"); }", "Argument mismatch for @m")]
     [InlineData("BEGIN { @m[1] = 1; @h = has_key(@m); }", "has_key() requires 2 arguments (1 provided)")]
-    [InlineData("BEGIN { @m[1] = 1; @l = len(@m[1]); }", "len() expects a map argument")]
+    [InlineData("BEGIN { @m[1] = 1; @l = len(@m[1]); }", "call to len() expects a map, ustack, or kstack")]
     public void MisuseIsReported(string text, string message)
     {
         var (_, errors) = Bind(text);

@@ -1,0 +1,26 @@
+using SharpTrace.Tests.Semantics;
+
+namespace SharpTrace.Tests.Builtins;
+
+/// <summary>
+/// kaddr's address is a constant in the code but not a literal, as in the newest bpftrace (its code generator puts the
+/// address in): str() of it reads the string there instead of folding the address into its decimal digits.
+/// </summary>
+public sealed class KaddrTests
+{
+    private const string Missing = "\"sharptrace_no_such_symbol\"";
+
+    [Fact]
+    public void StrOfKaddrReadsTheStringAtTheAddress()
+    {
+        var types = SemanticKit.Types($"BEGIN {{ print(str(kaddr({Missing}), 5)); }}");
+
+        Assert.Contains("Str ", types, StringComparison.Ordinal);
+        Assert.Contains("Kaddr :: uint64", types, StringComparison.Ordinal);
+        Assert.DoesNotContain("String \"", types, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KaddrIsNotALiteral() =>
+        Assert.Contains("Boolean false", SemanticKit.Types($"BEGIN {{ @l = is_literal(kaddr({Missing})); }}"), StringComparison.Ordinal);
+}
