@@ -54,7 +54,14 @@ internal sealed class MapTable
     /// <summary>The map if the program has named it already, without creating it.</summary>
     public MapSymbol? Find(string name) => _maps.GetValueOrDefault(name);
 
-    public void BeginPass() => TypesChanged = false;
+    // Where a key mismatch was reported in this pass: `@m[k] += 1` binds its key twice, the mismatch is said once.
+    private readonly HashSet<TextSpan> _keyMismatches = [];
+
+    public void BeginPass()
+    {
+        TypesChanged = false;
+        _keyMismatches.Clear();
+    }
 
     /// <summary>
     /// Ends a pass over the program. When nothing changed, a map whose only assignments read the map itself gets
@@ -123,6 +130,8 @@ internal sealed class MapTable
             }
             return true;
         }
+        if (!_keyMismatches.Add(access))
+            return false;
         var expected = string.Join(", ", map.KeyTypes.Select(TypeNames.Of));
         var actual = string.Join(", ", keyTypes.Select(TypeNames.Of));
         diagnostics.Error(access, $"Argument mismatch for {map.Name}: trying to access with arguments: [{actual}] when map expects arguments: [{expected}]");
@@ -140,10 +149,16 @@ internal sealed class MapTable
         return promoted is IntegerType integer ? integer with { IsSignFlexible = Flexible(known) && Flexible(used) } : promoted;
     }
 
+    // Maps whose only value was refused with an error of its own (an aggregation's value assigned to a new map).
+    private readonly HashSet<MapSymbol> _refused = [];
+
+    /// <summary>A value assigned to <paramref name="map"/> was refused with its own error: no "Undefined map" after it.</summary>
+    public void Refused(MapSymbol map) => _refused.Add(map);
+
     /// <summary>Every map read but never given a value: bpftrace's "Undefined map".</summary>
     public void ReportUndefined(DiagnosticBag diagnostics)
     {
-        foreach (var map in _maps.Values.Where(m => m.ValueType is null))
+        foreach (var map in _maps.Values.Where(m => m.ValueType is null && !_refused.Contains(m)))
             diagnostics.Error(_firstUse.GetValueOrDefault(map), $"Undefined map: {map.Name}");
     }
 
