@@ -325,6 +325,7 @@ internal sealed partial class ExpressionBinder
         {
             // Only the operand's type matters: it is bound, never evaluated.
             var operand = BindExpression(sizeof_.Operand!);
+            NoteIntrospected(operand);
             if (operand.Type is ErrorType)
                 return operand;
             size = operand.Type.Size;
@@ -403,6 +404,7 @@ internal sealed partial class ExpressionBinder
     private BpfType? TypeofType(TypeSyntax syntax)
     {
         var operand = BindExpression(syntax.Of!);
+        NoteIntrospected(operand);
         // A read of count(), sum(), min() or max()'s map is its integer, but its type is the map's (count_t, sum_t).
         if (operand is BoundMapRead { Map.ValueType: AggregationType aggregation })
             return aggregation;

@@ -219,6 +219,8 @@ internal sealed partial class StatementBinder
             _diagnostics.ReportMapValueTypeMismatch(span, map.Name, value.Type is IntegerType i ? i.ToString() : TypeNames.Of(value.Type), TypeNames.Of(map.ValueType));
             return null;
         }
+        else if (_maps.ReportLockedValue(map, storage, span, _diagnostics))
+            return null;
         else if (!_maps.PromoteValue(map, storage) && !IsAssignable(map.ValueType, storage))
         {
             _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeNames.Of(_expressions.MessageType(value.Type)), TypeNames.Of(map.ValueType));
