@@ -174,6 +174,30 @@ internal sealed partial class ProbeLowerer
     }
 
     /// <summary>
+    /// The value of <c>delete(@h, k)</c> on a hist or lhist map: the walk above, whose callback also sets a flag after
+    /// the key in its context (the key's bucket part) when it deleted a bucket; the flag is the value.
+    /// </summary>
+    private Operand LowerHistogramDeleteValue(MapSymbol symbol, IReadOnlyList<BoundExpression> keys)
+    {
+        var map = MapOf(symbol);
+        var callback = Callback("delete_buckets_callback", "delete_buckets_flag " + map.Ref.Name, 4, (ir, p) =>
+        {
+            var keep = ir.NewLabel("keep_bucket");
+            for (var i = 0; i < symbol.KeySize; i += 8)
+                ir.Branch(IrCondition.Ne, ir.Load(new PointerAddress(p[1], i), IrInt.U64), ir.Load(new PointerAddress(p[3], i), IrInt.U64), keep);
+            var result = ir.Call(HelperFunction.MapDeleteElem, p[0], p[1]);
+            ir.Branch(IrCondition.Ne, result, new Imm(0), keep);
+            ir.Store(new PointerAddress(p[3], symbol.KeySize), 8, new Imm(1));
+            ir.Mark(keep);
+            ir.Return(new Imm(0));
+        });
+        var key = LowerKey(symbol, keys);
+        Ir.Store(new SlotAddress(key, symbol.KeySize), 8, new Imm(0));
+        Ir.Emit(new MapWalkOp(null, map, callback, new StackAddress(key)));
+        return Ir.Load(new SlotAddress(key, symbol.KeySize), IrInt.U64);
+    }
+
+    /// <summary>
     /// <c>zero(@m)</c>: a walk whose callback zeroes the value it is handed, or for per-CPU maps (the walk hands over
     /// this CPU's slot only) every CPU's slot.
     /// </summary>

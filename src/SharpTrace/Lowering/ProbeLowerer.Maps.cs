@@ -78,7 +78,7 @@ internal sealed partial class ProbeLowerer
         Ir.Mark(end);
     }
 
-    private void LowerDelete(MapSymbol symbol, IReadOnlyList<BoundExpression> keys)
+    private void LowerDelete(MapSymbol symbol, IReadOnlyList<BoundExpression> keys, int missingWarning = -1)
     {
         var map = MapOf(symbol);
         if (IsHistogram(symbol))
@@ -92,14 +92,34 @@ internal sealed partial class ProbeLowerer
             return;
         }
         var key = LowerKey(symbol, keys);
-        Ir.Emit(new MapDeleteOp(map, new StackAddress(key)));
+        if (missingWarning < 0)
+        {
+            Ir.Emit(new MapDeleteOp(map, new StackAddress(key)));
+            return;
+        }
+        var done = Ir.NewLabel("delete_done");
+        var result = Ir.Call(HelperFunction.MapDeleteElem, new MapHandle(map), new StackAddress(key));
+        Ir.Branch(IrCondition.Eq, result, new Imm(0), done);
+        LowerReservedRecord(missingWarning, _ => { });
+        Ir.Mark(done);
     }
 
-    /// <summary><c>delete(@m, k)</c> as a value: 1 when bpf_map_delete_elem removed an element, 0 otherwise.</summary>
+    /// <summary>
+    /// <c>delete(@m, k)</c> as a value: 1 when bpf_map_delete_elem removed an element, 0 otherwise. For a hist or
+    /// lhist map, 1 when some bucket of the key was deleted; for a per-CPU array, 1 when some CPU's slot was present.
+    /// </summary>
     private Operand LowerDeleteValue(BoundDeleteValue delete)
     {
-        if (IsHistogram(delete.Map) || delete.Map.IsPerCpuArray)
-            throw NotSupported("the value of delete() of a histogram or per-CPU array map");
+        if (IsHistogram(delete.Map))
+            return LowerHistogramDeleteValue(delete.Map, delete.Keys);
+        if (delete.Map.IsPerCpuArray)
+        {
+            var map = MapOf(delete.Map);
+            var index = LowerKey(delete.Map, delete.Keys);
+            var present = LowerArrayHasKey(delete.Map, map, index);
+            LowerArrayDelete(delete.Map, map, index);
+            return present;
+        }
         var key = LowerKey(delete.Map, delete.Keys);
         var result = Ir.Call(HelperFunction.MapDeleteElem, new MapHandle(MapOf(delete.Map)), new StackAddress(key));
         return Boolean(IrCondition.Eq, result, new Imm(0));

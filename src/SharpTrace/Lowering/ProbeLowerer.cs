@@ -148,7 +148,7 @@ internal sealed partial class ProbeLowerer
                 LowerExit(s);
                 break;
             case BoundDelete s:
-                LowerDelete(s.Map, s.Keys);
+                LowerDelete(s.Map, s.Keys, s.MissingWarning);
                 break;
             case BoundClear s:
                 LowerClear(s.Map);

@@ -75,7 +75,10 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
     /// call's place (<c>{"type": "errorf", "msg": "...", "filename": "stdin", "line": 1, "col": 9}</c>).
     /// </summary>
     public void ScriptMessage(ScriptMessage message) =>
-        output.Write("{\"type\": \"" + (message.RecordType ?? (message.IsError ? "errorf" : "warnf")) + "\", \"msg\": " + Quote(message.Text)
+        output.Write((message.Helper is { } helper
+                ? "{\"type\": \"helper_error\", \"msg\": " + Quote(helper.Error) + ", \"helper\": " + Quote(Decimal(helper.HelperId))
+                    + ", \"retcode\": " + Decimal(helper.ReturnCode)
+                : "{\"type\": \"" + (message.RecordType ?? (message.IsError ? "errorf" : "warnf")) + "\", \"msg\": " + Quote(message.Text))
             + ", \"filename\": " + Quote(message.FileName) + ", \"line\": " + Decimal(message.Line)
             + ", \"col\": " + Decimal(message.Column) + "}\n");
 

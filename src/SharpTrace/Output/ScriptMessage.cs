@@ -1,5 +1,8 @@
 namespace SharpTrace.Output;
 
+/// <summary>A BPF helper's failure as bpftrace's JSON <c>helper_error</c> record has it: <c>strerror</c>'s text, the helper id, the return code.</summary>
+internal sealed record HelperFailure(string Error, int HelperId, int ReturnCode);
+
 /// <summary>
 /// A message a script prints with <c>errorf()</c> or <c>warnf()</c>: its formatted text and the place of the call
 /// (<paramref name="Location"/> as bpftrace prints it, <c>stdin:1:9-62</c>; <paramref name="Line"/> and
@@ -12,6 +15,12 @@ public sealed record ScriptMessage(bool IsError, string Text, string FileName, i
     /// programs send at run time (an array index past the end); null for <c>errorf</c>/<c>warnf</c>.
     /// </summary>
     public string? RecordType { get; init; }
+
+    /// <summary>
+    /// For a helper's failure (a discarded delete of a missing element): its error text, helper id and return code,
+    /// which bpftrace's JSON record <c>helper_error</c> carries instead of <c>msg</c>'s text; null otherwise.
+    /// </summary>
+    internal HelperFailure? Helper { get; init; }
 
     /// <summary>
     /// The places the message's call was expanded from, innermost first, each as bpftrace prints it after the message

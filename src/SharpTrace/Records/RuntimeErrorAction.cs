@@ -10,8 +10,17 @@ namespace SharpTrace.Records;
 /// </summary>
 internal sealed record RuntimeErrorAction(int Id, string Message, SourceLocation Location) : AsyncAction(Id)
 {
+    /// <summary>The helper failure the warning reports, for JSON's <c>helper_error</c> record; null for other warnings.</summary>
+    public HelperFailure? Helper { get; init; }
+
     /// <summary>bpftrace's message for an array index past the end.</summary>
     public const string ArrayAccessOutOfBounds = "Array access out of bounds. This can lead to unexpected results.";
+
+    /// <summary>
+    /// The newest bpftrace's warning when a <c>delete(@m, k)</c> whose value is discarded finds no element
+    /// (bpf_map_delete_elem, helper 3, returned -ENOENT), with its "Additional Info" line.
+    /// </summary>
+    public const string DeleteOfMissingElement = "Can't delete map element because it does not exist.\nAdditional Info - helper: 3, retcode: -2";
 
     public override string Kind => "runtime_error";
 
@@ -23,6 +32,7 @@ internal sealed record RuntimeErrorAction(int Id, string Message, SourceLocation
             new ScriptMessage(false, action.Message, action.Location.FileName, action.Location.Line, action.Location.Column, action.Location.ToString())
             {
                 RecordType = "runtime_error",
+                Helper = action.Helper,
             });
     }
 }

@@ -28,7 +28,9 @@ internal abstract class AggregationBuiltin
             diagnostics.ReportWrongArgumentCount(call.Span, Name, 1, arguments.Count);
             return null;
         }
-        return RequireInteger(call, arguments[0], diagnostics) ? new AggregationType(Kind) : null;
+        return RequireInteger(call, arguments[0], diagnostics)
+            ? new AggregationType(Kind) { IsSigned = arguments[0].Type is IntegerType { IsSigned: true } }
+            : null;
     }
 
     protected bool RequireInteger(CallExpression call, BoundExpression argument, DiagnosticBag diagnostics)

@@ -97,7 +97,11 @@ internal sealed record BoundClear(TextSpan Span, MapSymbol Map) : BoundStatement
 internal sealed record BoundZero(TextSpan Span, MapSymbol Map) : BoundStatement(Span);
 
 /// <summary><c>delete(@m, k)</c>, <c>delete(@m[k])</c>, <c>delete(@x)</c>: one entry removed.</summary>
-internal sealed record BoundDelete(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys) : BoundStatement(Span);
+internal sealed record BoundDelete(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys) : BoundStatement(Span)
+{
+    /// <summary>The run-time warning sent when the element does not exist (the value is discarded); -1 for none.</summary>
+    public int MissingWarning { get; init; } = -1;
+}
 
 /// <summary><c>delete(@m, k)</c> used as a value: true when an element was deleted, false when there was none under the key.</summary>
 internal sealed record BoundDeleteValue(TextSpan Span, MapSymbol Map, IReadOnlyList<BoundExpression> Keys) : BoundExpression(Span, BoolType.Instance);

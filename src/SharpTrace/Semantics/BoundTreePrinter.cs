@@ -14,7 +14,7 @@ internal static class BoundTreePrinter
         foreach (var map in program.Maps)
         {
             var keys = map.KeyTypes is { Count: > 0 } k ? "[" + string.Join(", ", k) + "]" : "";
-            text.Append("Map ").Append(map.Name).Append(keys).Append(" :: ").Append(map.ValueType?.ToString() ?? "?").Append('\n');
+            text.Append("Map ").Append(map.Name).Append(keys).Append(" :: ").Append(map.ValueType is AggregationType a ? a.TypeName : map.ValueType?.ToString() ?? "?").Append('\n');
         }
         foreach (var probe in program.Probes)
         {

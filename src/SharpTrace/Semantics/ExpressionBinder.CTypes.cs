@@ -340,7 +340,7 @@ internal sealed partial class ExpressionBinder
         {
             if (TypeofType(typeofSyntax) is not { } type)
                 return Error(sizeof_.Span);
-            size = type.Size;
+            size = type is AggregationType ? AggregationType.DeclaredSize : type.Size;
         }
         else if (sizeof_.Type is { } typeSyntax)
         {
@@ -357,6 +357,7 @@ internal sealed partial class ExpressionBinder
         {
             // Only the operand's type matters: it is bound, never evaluated.
             var operand = BindExpression(sizeof_.Operand!);
+            NoteIntrospected(operand);
             if (operand.Type is ErrorType)
                 return operand;
             size = operand.Type.Size;
@@ -435,6 +436,10 @@ internal sealed partial class ExpressionBinder
     private BpfType? TypeofType(TypeSyntax syntax)
     {
         var operand = BindExpression(syntax.Of!);
+        NoteIntrospected(operand);
+        // A read of count(), sum(), min() or max()'s map is its integer, but its type is the map's (count_t, sum_t).
+        if (operand is BoundMapRead { Map.ValueType: AggregationType aggregation })
+            return aggregation;
         return operand.Type is ErrorType ? null : operand.Type is IntegerType ? operand.Type : _context.StorageType(operand.Type);
     }
 
@@ -445,7 +450,8 @@ internal sealed partial class ExpressionBinder
         {
             case IntegerType { Enum: { } e }:
                 return e;
-            case IntegerType i:
+            case IntegerType or AggregationType { ReadType: not null }:
+                var i = type as IntegerType ?? ((AggregationType)type).ReadType!;
                 return IntegerTypeNames[(i.IsSigned ? "int" : "uint") + i.Bytes * 8];
             case BoolType:
                 return CBoolType.Instance;

@@ -13,7 +13,10 @@ internal sealed partial class ExpressionBinder
     /// </summary>
     public BoundExpression? BindComptime(UnaryExpression comptime)
     {
+        var outer = _inComptime;
+        _inComptime = true;
         var operand = BindExpression(comptime.Operand);
+        _inComptime = outer;
         if (operand.Type is ErrorType)
             return null;
         var evaluated = LiteralFolding.Evaluate(operand);
@@ -23,6 +26,19 @@ internal sealed partial class ExpressionBinder
             return literal;
         _diagnostics.Error(comptime.Span, evaluated?.Error ?? UnresolvedComptime);
         return null;
+    }
+
+    // Binding a comptime expression: a map's type it asks about (sizeof, typeof) decides code, so it is locked.
+    private bool _inComptime;
+
+    /// <summary>
+    /// A map whose type a <c>comptime</c> expression read (<c>sizeof(@a)</c>, <c>typeof(@a)</c>) keeps that type, as
+    /// the newest bpftrace locks a type a resolved part of the program used (type_resolver.cpp <c>get_locked_node</c>).
+    /// </summary>
+    private void NoteIntrospected(BoundExpression operand)
+    {
+        if (_inComptime && operand is BoundMapRead read)
+            _maps.Lock(read.Map);
     }
 
     /// <summary>The reference's error for a <c>comptime</c> expression only the run could evaluate.</summary>

@@ -282,7 +282,7 @@ internal sealed partial class ExpressionBinder
             return Error(access.Span);
         var type = map.ValueType switch
         {
-            AggregationType { Kind: AggregationKind.Count or AggregationKind.Sum or AggregationKind.Min or AggregationKind.Max } => BpfType.Int64,
+            AggregationType { ReadType: { } read } => read,
             AggregationType a => ReportUnreadable(access, a),
             var t => t,
         };
@@ -298,6 +298,13 @@ internal sealed partial class ExpressionBinder
     public IReadOnlyList<BoundExpression> BindKeys(MapSymbol map, MapAccess access)
     {
         var keys = access.Keys.Select(BindExpression).ToList();
+        // @m[a, b] and @m[(a, b)] name the same key, as in the newest bpftrace, whose keys are always one tuple: the
+        // form the map was first used with decides how the other is bound.
+        if (map.KeyTypes is { Count: > 1 } known && keys is [BoundTuple { TupleType.Names: null } tuple] && tuple.Elements.Count == known.Count)
+            keys = [.. tuple.Elements];
+        else if (map.KeyTypes is [TupleType { Names: null } single] && keys.Count > 1 && single.Elements.Count == keys.Count
+                 && keys.All(k => k.Type is not ErrorType))
+            keys = [new BoundTuple(access.Span, keys, new TupleType(keys.Select(k => k.Type).ToList()))];
         // A string key keeps its own size (a comm key is 16 bytes); the map's key is as wide as its widest use.
         var keyTypes = keys.Select(k => k.Type is StringType ? k.Type : _context.MapStorageType(k.Type)).ToList();
         if (keys.Any(k => k.Type is ErrorType))
@@ -664,6 +671,7 @@ internal sealed partial class ExpressionBinder
             return TypeofType(syntax) switch
             {
                 IntegerType integer => integer with { IsSignFlexible = false },
+                AggregationType { ReadType: { } read } => read,
                 { } of => _context.StorageType(of),
                 null => null,
             };

@@ -54,7 +54,47 @@ internal sealed class MapTable
     /// <summary>The map if the program has named it already, without creating it.</summary>
     public MapSymbol? Find(string name) => _maps.GetValueOrDefault(name);
 
-    public void BeginPass() => TypesChanged = false;
+    // Where a key mismatch was reported in this pass: `@m[k] += 1` binds its key twice, the mismatch is said once.
+    private readonly HashSet<TextSpan> _keyMismatches = [];
+
+    public void BeginPass()
+    {
+        TypesChanged = false;
+        _keyMismatches.Clear();
+        _atPassStart = _maps.Values.ToDictionary(m => m, m => (m.ValueType, m.KeyTypes));
+    }
+
+    // Each map's types when the pass began, and the types comptime expressions locked (kept from pass to pass).
+    private Dictionary<MapSymbol, (BpfType? Value, IReadOnlyList<BpfType>? Keys)> _atPassStart = [];
+    private readonly Dictionary<MapSymbol, (BpfType? Value, IReadOnlyList<BpfType>? Keys)> _locked = [];
+
+    /// <summary>
+    /// A comptime expression read <paramref name="map"/>'s type: locked when the pass began with that type already (a
+    /// type still being found in the pass is not one the program could have decided on).
+    /// </summary>
+    public void Lock(MapSymbol map)
+    {
+        if (_atPassStart.TryGetValue(map, out var start) && start.Value is not null && Equals(start.Value, map.ValueType)
+            && (start.Keys ?? []).SequenceEqual(map.KeyTypes ?? []))
+            _locked.TryAdd(map, (map.ValueType, map.KeyTypes));
+    }
+
+    /// <summary>
+    /// The reference's error when a value or key of type <paramref name="type"/> would widen a locked map's type
+    /// <paramref name="locked"/>; false (nothing reported) when it fits.
+    /// </summary>
+    private static bool ReportLocked(MapSymbol map, BpfType locked, BpfType type, TextSpan at, DiagnosticBag diagnostics)
+    {
+        if (locked is not IntegerType || type is not IntegerType
+            || IntegerPromotion.Promote(locked, false, type, Flexible(type)) is IntegerType promoted && promoted == (IntegerType)locked)
+            return false;
+        diagnostics.Error(at, $"Type mismatch for {map.Name}: this type has been locked because it was used in another part of the type graph that was already resolved (e.g. `sizeof`, `typeinfo`, etc.). The new type '{type}' doesn't fit into the locked type '{locked}'");
+        return true;
+    }
+
+    /// <summary>A value of type <paramref name="value"/> assigned to a map whose type is locked: the reference's error when it does not fit.</summary>
+    public bool ReportLockedValue(MapSymbol map, BpfType value, TextSpan at, DiagnosticBag diagnostics) =>
+        _locked.TryGetValue(map, out var locked) && locked.Value is { } type && ReportLocked(map, type, value, at, diagnostics);
 
     /// <summary>
     /// Ends a pass over the program. When nothing changed, a map whose only assignments read the map itself gets
@@ -113,6 +153,9 @@ internal sealed class MapTable
         }
         if (map.KeyTypes.SequenceEqual(keyTypes, KeyTypeComparer.Instance))
         {
+            if (_locked.TryGetValue(map, out var locked) && locked.Keys is { } lockedKeys && lockedKeys.Count == keyTypes.Count
+                && lockedKeys.Zip(keyTypes).Any(p => ReportLocked(map, p.First, p.Second, access, diagnostics)))
+                return false;
             // The key widens to hold every use, as the newest bpftrace promotes key types: strings the longer,
             // integers (in tuples too) as a variable's values (@m[(uint8)1] and @m[(int8)-1] make an int16 key).
             var widened = map.KeyTypes.Zip(keyTypes).Select(p => WidenedKey(p.First, p.Second)).ToList();
@@ -123,6 +166,8 @@ internal sealed class MapTable
             }
             return true;
         }
+        if (!_keyMismatches.Add(access))
+            return false;
         var expected = string.Join(", ", map.KeyTypes.Select(TypeNames.Of));
         var actual = string.Join(", ", keyTypes.Select(TypeNames.Of));
         diagnostics.Error(access, $"Argument mismatch for {map.Name}: trying to access with arguments: [{actual}] when map expects arguments: [{expected}]");
@@ -140,10 +185,16 @@ internal sealed class MapTable
         return promoted is IntegerType integer ? integer with { IsSignFlexible = Flexible(known) && Flexible(used) } : promoted;
     }
 
+    // Maps whose only value was refused with an error of its own (an aggregation's value assigned to a new map).
+    private readonly HashSet<MapSymbol> _refused = [];
+
+    /// <summary>A value assigned to <paramref name="map"/> was refused with its own error: no "Undefined map" after it.</summary>
+    public void Refused(MapSymbol map) => _refused.Add(map);
+
     /// <summary>Every map read but never given a value: bpftrace's "Undefined map".</summary>
     public void ReportUndefined(DiagnosticBag diagnostics)
     {
-        foreach (var map in _maps.Values.Where(m => m.ValueType is null))
+        foreach (var map in _maps.Values.Where(m => m.ValueType is null && !_refused.Contains(m)))
             diagnostics.Error(_firstUse.GetValueOrDefault(map), $"Undefined map: {map.Name}");
     }
 

@@ -203,10 +203,24 @@ internal sealed partial class StatementBinder
             _maps.AssignedUntyped(map);
             return null;
         }
+        if (value is BoundMapRead { Map.ValueType: AggregationType source } && map.ValueType is not IntegerType)
+        {
+            // As the newest bpftrace: an aggregation's value goes into a map that holds integers already, or through a cast.
+            _maps.Refused(map);
+            _diagnostics.Error(span, $"Map value '{source.TypeName}' cannot be assigned from one map to another. The function that returns this type must be called directly e.g. `{map.Name} = {AggregationExample(source.Kind)};`.");
+            return null;
+        }
         // Integers keep their width and widen to hold every value assigned, as the newest bpftrace types a map.
         var storage = _context.MapStorageType(value.Type);
         if (map.ValueType is null)
             _maps.SetValueType(map, storage);
+        else if (map.ValueType is AggregationType)
+        {
+            _diagnostics.ReportMapValueTypeMismatch(span, map.Name, value.Type is IntegerType i ? i.ToString() : TypeNames.Of(value.Type), TypeNames.Of(map.ValueType));
+            return null;
+        }
+        else if (_maps.ReportLockedValue(map, storage, span, _diagnostics))
+            return null;
         else if (!_maps.PromoteValue(map, storage) && !IsAssignable(map.ValueType, storage))
         {
             _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeNames.Of(_expressions.MessageType(value.Type)), TypeNames.Of(map.ValueType));
@@ -216,6 +230,14 @@ internal sealed partial class StatementBinder
             return null;
         return new BoundMapAssign(span, map, keys, converted);
     }
+
+    /// <summary>The call bpftrace's message suggests for a map of this aggregation.</summary>
+    private static string AggregationExample(AggregationKind kind) => kind switch
+    {
+        AggregationKind.Count => "count()",
+        AggregationKind.Stats => "stats(arg2)",
+        _ => kind.ToString().ToLowerInvariant() + "(retval)",
+    };
 
     private BoundStatement? AssignVariable(VariableExpression target, BoundExpression value, TextSpan span)
     {
@@ -305,7 +327,13 @@ internal sealed partial class StatementBinder
         var keys = _expressions.BindKeys(map, access);
         if (map.ValueType is null)
             _maps.SetValueType(map, type);
-        else if (map.ValueType is AggregationType { Kind: var kind } && kind == type.Kind && map.ValueType != type)
+        else if (map.ValueType is AggregationType same && same.Kind == type.Kind && same with { IsSigned = type.IsSigned } == type)
+        {
+            // sum(-1) and sum((uint32)1) fill one map, as in the newest bpftrace: it is signed when one of them is.
+            if (type.IsSigned && !same.IsSigned)
+                _maps.SetValueType(map, type);
+        }
+        else if (map.ValueType is AggregationType { Kind: var kind } && kind == type.Kind)
         {
             _diagnostics.Error(call.Span, kind switch
             {
@@ -315,12 +343,12 @@ internal sealed partial class StatementBinder
             });
             return null;
         }
-        else if (map.ValueType != type)
+        else
         {
-            _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeNames.Of(type), TypeNames.Of(map.ValueType));
+            _diagnostics.ReportMapValueTypeMismatch(call.Span, map.Name, TypeNames.Of(type), TypeNames.Of(map.ValueType));
             return null;
         }
-        return new BoundAggregate(span, map, keys, type, arguments.Count > 0 ? arguments[0] : null);
+        return new BoundAggregate(span, map, keys, (AggregationType)map.ValueType!, arguments.Count > 0 ? arguments[0] : null);
     }
 
     private BoundStatement? BindCallStatement(CallExpression call, TextSpan span)
@@ -487,16 +515,26 @@ internal sealed partial class StatementBinder
             var map = _maps.Get(entry.Name);
             if (entry.IsScalar && map.KeyTypes is { Count: > 0 })
                 return new BoundClear(span, map);
-            return new BoundDelete(span, map, _expressions.BindKeys(map, entry));
+            return new BoundDelete(span, map, _expressions.BindKeys(map, entry)) { MissingWarning = DeleteWarning(call.Span) };
         }
         if (call.Arguments is [MapAccess { IsScalar: true } target, var key])
         {
             var access = new MapAccess(target.Span, target.Name, key is TupleExpression tuple ? tuple.Elements : [key]);
             var map = _maps.Get(target.Name);
-            return new BoundDelete(span, map, _expressions.BindKeys(map, access));
+            return new BoundDelete(span, map, _expressions.BindKeys(map, access)) { MissingWarning = DeleteWarning(call.Span) };
         }
         _diagnostics.Error(call.Span, "delete() expects a map to be provided");
         return null;
+    }
+
+    /// <summary>A discarded delete that finds nothing warns at run time, as the newest bpftrace's does.</summary>
+    private int DeleteWarning(TextSpan call)
+    {
+        var location = SourceLocation.Of(_diagnostics.Source, call);
+        return _context.AddAction(id => new RuntimeErrorAction(id, RuntimeErrorAction.DeleteOfMissingElement, location)
+        {
+            Helper = new Output.HelperFailure("No such file or directory", HelperId: 3, ReturnCode: -2),
+        });
     }
 
     private BoundStatement? BindPrintf(CallExpression call, TextSpan span)

@@ -13,6 +13,7 @@ internal static class TypeNames
         StringType s => $"string[{s.Capacity}]",
         TupleType { Names: { } names } r => "record { " + string.Join(", ", r.Elements.Select((e, i) => "." + names[i] + " = " + Of(e))) + " }",
         TupleType t => "(" + string.Join(",", t.Elements.Select(Of)) + ")",
+        AggregationType a => a.TypeName,
         _ => type.ToString() ?? "?",
     };
 

@@ -188,7 +188,10 @@ internal sealed record AggregationType(AggregationKind Kind) : BpfType
     public long Max { get; init; }
     public long Step { get; init; }
 
-    /// <summary>tseries: the interval in nanoseconds, how many intervals are kept, how an interval's values reduce (empty: the last one), and whether the values are signed.</summary>
+    /// <summary>
+    /// tseries: the interval in nanoseconds, how many intervals are kept, how an interval's values reduce (empty: the
+    /// last one). <see cref="IsSigned"/>: whether the values are signed (tseries, sum, min, max, avg, stats), as the argument.
+    /// </summary>
     public long Interval { get; init; }
     public long Intervals { get; init; }
     public string Reduction { get; init; } = "";
@@ -212,6 +215,31 @@ internal sealed record AggregationType(AggregationKind Kind) : BpfType
     };
 
     public override string ToString() => Kind.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// The newest bpftrace's name of this map value type, in messages and <c>-d types</c>: <c>count_t</c>,
+    /// <c>sum_t</c> (<c>usum_t</c> of unsigned arguments; min, max, avg and stats alike), <c>hist_t</c>.
+    /// </summary>
+    public string TypeName => Kind switch
+    {
+        AggregationKind.Sum or AggregationKind.Min or AggregationKind.Max or AggregationKind.Avg or AggregationKind.Stats =>
+            (IsSigned ? "" : "u") + this + "_t",
+        _ => this + "_t",
+    };
+
+    /// <summary>
+    /// What reading the map in the program gives, as the newest bpftrace casts its count_t, sum_t, min_t and max_t to
+    /// integers: a count is a uint64, the others an int64 or a uint64 as their arguments' signedness; null for the rest.
+    /// </summary>
+    public IntegerType? ReadType => Kind switch
+    {
+        AggregationKind.Count => UInt64,
+        AggregationKind.Sum or AggregationKind.Min or AggregationKind.Max => IsSigned ? Int64 : UInt64,
+        _ => null,
+    };
+
+    /// <summary>The bytes bpftrace's <c>sizeof</c> gives for this type: its aggregation types are 8 bytes whatever their per-CPU slots hold.</summary>
+    public const int DeclaredSize = 8;
 }
 
 /// <summary>

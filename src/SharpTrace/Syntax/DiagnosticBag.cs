@@ -34,6 +34,9 @@ internal sealed partial class DiagnosticBag
         Error(span, $"{function}() requires {expected switch { 0 => "no arguments", 1 => "one argument", _ => $"{expected} arguments" }} ({actual} provided)");
     public void ReportMapTypeMismatch(TextSpan span, string map, string assigned, string existing) =>
         Error(span, $"Type mismatch for {map}: trying to assign value of type '{assigned}' when map already contains a value of type '{existing}'");
+    /// <summary>The newest bpftrace's words for a map given a value its type can't take (count() into an int8 map).</summary>
+    public void ReportMapValueTypeMismatch(TextSpan span, string map, string assigned, string existing) =>
+        Error(span, $"Type mismatch for {map}: trying to assign value of type '{assigned}' when map already has a type '{existing}'");
     public void ReportNotAllowedInProbe(TextSpan span, string what, string probeKind) =>
         Error(span, $"{what} can not be used with \"{probeKind}\" probes");
     public void ReportBuiltinOnlyIn(TextSpan span, string builtin, string probes, string hint) =>

@@ -25,8 +25,8 @@ public class StructValueTests
 
         Assert.Equal("""
             Map @m[int32] :: struct rec
-            Map @k[short int[4]] :: count
-            Map @j[struct rec] :: count
+            Map @k[short int[4]] :: count_t
+            Map @j[struct rec] :: count_t
             Probe BEGIN
              Variable $r :: struct rec *
              Variable $v :: struct rec
