@@ -650,7 +650,7 @@ internal sealed partial class ExpressionBinder
     /// <summary>The type a <c>let</c> declares: <c>int32</c>, <c>string</c>, <c>struct task_struct *</c>.</summary>
     public BpfType? DeclaredType(TypeSyntax syntax)
     {
-        if (syntax is { Name: "string", PointerDepth: 0, Of: null })
+        if (syntax is { Name: "string", PointerDepth: 0, OuterPointerDepth: 0, Of: null })
             return new StringType(_config.MaxStrlen);
         if (syntax.Of is not null)
             return TypeofType(syntax) switch

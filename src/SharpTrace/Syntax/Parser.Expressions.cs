@@ -217,7 +217,13 @@ internal sealed partial class Parser
                 arrayLength = (int)Math.Min((ulong)int.MaxValue, (ulong)Take().Value!);
             Expect(TokenKind.CloseBracket);
         }
-        return new TypeSyntax(SpanFrom(start), name, pointerDepth, arrayLength);
+        var outerPointerDepth = 0;
+        while (arrayLength is not null && Current.Kind == TokenKind.Star)
+        {
+            Take();
+            outerPointerDepth++;
+        }
+        return new TypeSyntax(SpanFrom(start), name, pointerDepth, arrayLength) { OuterPointerDepth = outerPointerDepth };
     }
 
     private Expression ParsePostfix()
