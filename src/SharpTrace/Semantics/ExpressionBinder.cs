@@ -117,6 +117,8 @@ internal sealed partial class ExpressionBinder
                 return BindTracepointField(field);
             case FieldAccess { Target: Identifier { Name: "ctx" } } field:
                 return BindContextField(field);
+            case FieldAccess { Target: FieldAccess } field when BindContextStructMember(field) is { } member:
+                return member;
             case FieldAccess { IsArrow: false } field when IsTupleIndex(field.Field):
                 return BindTupleElement(field);
             case IncrementExpression increment:
