@@ -384,7 +384,19 @@ internal sealed partial class ExpressionBinder
     private BoundExpression BindOffsetof(OffsetofExpression offsetof)
     {
         CType? type;
-        if (offsetof.Type is { } typeSyntax)
+        if (offsetof.Type is { Of: not null } typeofSyntax)
+        {
+            // offsetof(typeof($s), f), offsetof(typeof(struct foo), f): the struct a typeof names.
+            if (TypeofType(typeofSyntax) is not { } of)
+                return Error(offsetof.Span);
+            if (of is not CValueType value)
+            {
+                _diagnostics.ReportOffsetofNotStruct(offsetof.Span, TypeNames.Of(of));
+                return Error(offsetof.Span);
+            }
+            type = value.CType;
+        }
+        else if (offsetof.Type is { } typeSyntax)
         {
             type = _context.Types.FindType(typeSyntax.Name);
             if (type is null)

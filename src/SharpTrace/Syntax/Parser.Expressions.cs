@@ -326,7 +326,7 @@ internal sealed partial class Parser
             {
                 Take();
                 Expect(TokenKind.OpenParen);
-                var type = Current.Kind is TokenKind.Struct or TokenKind.Union ? ParseType() : null;
+                var type = Current.Kind is TokenKind.Struct or TokenKind.Union || IsTypeofAt(0) ? ParseType() : null;
                 var operand = type == null ? ParseExpression() : null;
                 Expect(TokenKind.Comma);
                 var path = new List<string> { Expect(TokenKind.Identifier).Text };
