@@ -293,6 +293,10 @@ internal sealed partial class ProbeLowerer
             case BoundStoredMember member:
                 LowerStoredInto(member, slot, offset, size);
                 break;
+            case BoundCast { Type: StringType, Operand.Type: StringType } cast:
+                // (string[64])$s: the string in a larger one, padded with zeros.
+                LowerInto(cast.Operand, slot, offset, size, padStrings: true);
+                break;
             case BoundCast { Type: CValueType, Operand.Type: StringType } cast:
                 // A string's bytes are the array's: the string as it is stored, padded with zeros.
                 LowerInto(cast.Operand, slot, offset, size, padStrings: true);

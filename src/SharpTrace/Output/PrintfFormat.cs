@@ -13,9 +13,9 @@ internal enum PrintfArgumentKind { Integer, String, Buffer }
 /// <param name="Width">The minimum field width, if given.</param>
 /// <param name="Precision">The precision after <c>.</c>, if given (<c>%.s</c> means 0).</param>
 /// <param name="Length">The length modifier: "", <c>hh</c>, <c>h</c>, <c>l</c>, <c>ll</c>, <c>j</c>, <c>z</c> or <c>t</c>.</param>
-/// <param name="Conversion">The conversion letter: one of <c>d i u x X o c p s r</c>.</param>
+/// <param name="Conversion">The conversion letter: one of <c>d i u x X o c p s r</c>, or <c>g</c> of <c>%gr</c>.</param>
 /// <param name="BufferStyle">For <c>%r</c>: "" (printable bytes as they are), <c>x</c> (<c>%rx</c>, every byte
-/// <c>\xNN</c>) or <c>h</c> (<c>%rh</c>, hex digits separated by spaces).</param>
+/// <c>\xNN</c>) or <c>h</c> (<c>%rh</c>, hex digits separated by spaces); <c>r</c> for <c>%gr</c> (GFP flags).</param>
 internal sealed record PrintfConversion(
     int Offset, string Text, string Flags, int? Width, int? Precision, string Length, char Conversion, string BufferStyle = "")
 {
@@ -139,12 +139,14 @@ internal sealed class PrintfFormat
                 break;
             }
         }
-        if (i >= format.Length || !ConversionLetters.Contains(format[i]))
+        // %gr: an integer as GFP flags, the newest bpftrace's own conversion (its %g alone is no conversion).
+        var gfp = string.CompareOrdinal(format, i, "gr", 0, 2) == 0;
+        if (i >= format.Length || !(gfp || ConversionLetters.Contains(format[i])))
             return false;
         var letter = format[i];
         if (length.Length > 0 && (letter is 'c' or 's' or 'r'))
             return false;
-        var style = letter == 'r' && i + 1 < format.Length && format[i + 1] is 'x' or 'h' ? format[i + 1].ToString() : "";
+        var style = gfp ? "r" : letter == 'r' && i + 1 < format.Length && format[i + 1] is 'x' or 'h' ? format[i + 1].ToString() : "";
         i += style.Length;
         conversion = new PrintfConversion(start, format[start..(i + 1)], flags, width, precision, length, letter, style);
         return true;
@@ -176,6 +178,8 @@ internal sealed class PrintfFormat
         var raw = ToInteger(arg);
         switch (c.Conversion)
         {
+            case 'g':
+                return Pad(c, "", GfpFlags.Format((ulong)raw), zeroPad: c.HasFlag('0') && !c.HasFlag('-'));
             case 'c':
                 return Pad(c, "", ((char)(byte)raw).ToString(), zeroPad: false);
             case 'p':

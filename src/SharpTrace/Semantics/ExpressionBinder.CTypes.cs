@@ -244,6 +244,21 @@ internal sealed partial class ExpressionBinder
         if (operand.Type is ErrorType)
             return operand;
         var head = CastHead(cast);
+        if (cast.Type is { Name: "string", PointerDepth: 0, OuterPointerDepth: 0, Of: null })
+            return BindCastToString(cast, operand);
+        // (int32[4]*)x, (bool[2]*)x: a pointer to an array, not an array.
+        if (cast.Type.OuterPointerDepth > 0)
+        {
+            if (ResolveType(cast.Type, head) is not { Resolved: CPointerType p })
+                return Error(cast.Span);
+            if (!operand.Type.IsInteger)
+            {
+                _diagnostics.ReportInvalidCast(cast.Span, TypeNames.Of(operand.Type), cast.Type.Written);
+                return Error(cast.Span);
+            }
+            var user = operand.Type is PointerType from ? from.IsUserSpace : _probeKind.Context.ReadsUserMemory || p.IsUser;
+            return new BoundCast(cast.Span, operand, new PointerType(p.Target, user));
+        }
         // (bool)x is x != 0.
         if (cast.Type is { Name: "bool", PointerDepth: 0, ArrayLength: null, Of: null } && operand.Type.IsInteger)
             return new BoundCast(cast.Span, operand, BoolType.Instance);
@@ -315,6 +330,9 @@ internal sealed partial class ExpressionBinder
     {
         if (syntax.Of is not null)
             return TypeofType(syntax) is { } of ? CTypeOf(of, span) : null;
+        // string[64]* points at 64 characters: for string, [N] is its size (the newest bpftrace), not an array.
+        if (syntax is { Name: "string", PointerDepth: 0, ArrayLength: int size })
+            return WrapPointers(new CArrayType(CBaseTypes.Char, size), syntax.OuterPointerDepth);
         CType? type = IntegerTypeNames.GetValueOrDefault(syntax.Name) ?? _context.Types.FindType(syntax.Name);
         if (type is null && syntax.Name.StartsWith("enum ", StringComparison.Ordinal))
         {
@@ -326,12 +344,43 @@ internal sealed partial class ExpressionBinder
             _diagnostics.ReportUnknownStruct(span, syntax.Name);
             return null;
         }
-        for (var i = 0; i < syntax.PointerDepth; i++)
-            type = new CPointerType(type);
+        // An array's integers keep their script names (int32[4], not int[4]), as the newest bpftrace names them.
+        if (syntax.ArrayLength is not null && type is CIntegerType named && IntegerTypeNames.ContainsKey(syntax.Name))
+            type = new CIntegerType(syntax.Name, named.Size, named.IsSigned);
+        type = WrapPointers(type, syntax.PointerDepth);
         if (syntax.ArrayLength is int length)
-            type = new CArrayType(type, length);
+            type = WrapPointers(new CArrayType(type, length), syntax.OuterPointerDepth);
         return type;
     }
+
+    private static CType WrapPointers(CType type, int depth)
+    {
+        for (var i = 0; i < depth; i++)
+            type = new CPointerType(type);
+        return type;
+    }
+
+    /// <summary>
+    /// <c>(string[64])$s</c>: a string into a larger one (zero-padded), as the newest bpftrace casts strings; a smaller
+    /// one, or anything else, is <c>Cannot cast from "string[6]" to "string[2]"</c>, the same size an "Unnecessary cast".
+    /// <c>string</c> alone is <c>string[0]</c> there, so it takes no string.
+    /// </summary>
+    private BoundExpression BindCastToString(CastExpression cast, BoundExpression operand)
+    {
+        var target = new StringType(cast.Type.ArrayLength ?? 0);
+        if (operand.Type is not StringType source || source.Capacity > target.Capacity)
+        {
+            _diagnostics.ReportInvalidCast(cast.Span, TypeNames.Of(operand.Type), target.Capacity == 0 ? "string" : TypeNames.Of(target));
+            return Error(cast.Span);
+        }
+        if (source.Capacity == target.Capacity)
+        {
+            _diagnostics.Warning(cast.Span, $"Unnecessary cast: expression is already of type {TypeNames.Of(source)}");
+            return operand;
+        }
+        return new BoundCast(cast.Span, operand, target);
+    }
+
 
     private BoundExpression BindSizeof(SizeofExpression sizeof_)
     {
@@ -350,8 +399,8 @@ internal sealed partial class ExpressionBinder
                 _diagnostics.ReportUnknownIdentifier(sizeof_.Span, typeSyntax.Name);
                 return Error(sizeof_.Span);
             }
-            // An array of pointers ("uint32*[10]") is ten 8-byte elements.
-            size = (typeSyntax.PointerDepth > 0 ? 8 : type.Size) * (typeSyntax.ArrayLength ?? 1);
+            // An array of pointers ("uint32*[10]") is ten 8-byte elements; a pointer to an array ("uint32[10]*") one pointer.
+            size = typeSyntax.OuterPointerDepth > 0 ? 8 : (typeSyntax.PointerDepth > 0 ? 8 : type.Size) * (typeSyntax.ArrayLength ?? 1);
         }
         else
         {
@@ -368,7 +417,19 @@ internal sealed partial class ExpressionBinder
     private BoundExpression BindOffsetof(OffsetofExpression offsetof)
     {
         CType? type;
-        if (offsetof.Type is { } typeSyntax)
+        if (offsetof.Type is { Of: not null } typeofSyntax)
+        {
+            // offsetof(typeof($s), f), offsetof(typeof(struct foo), f): the struct a typeof names.
+            if (TypeofType(typeofSyntax) is not { } of)
+                return Error(offsetof.Span);
+            if (of is not CValueType value)
+            {
+                _diagnostics.ReportOffsetofNotStruct(offsetof.Span, TypeNames.Of(of));
+                return Error(offsetof.Span);
+            }
+            type = value.CType;
+        }
+        else if (offsetof.Type is { } typeSyntax)
         {
             type = _context.Types.FindType(typeSyntax.Name);
             if (type is null)

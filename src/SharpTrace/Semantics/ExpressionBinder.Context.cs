@@ -42,6 +42,57 @@ internal sealed partial class ExpressionBinder
         return new BoundContextArgument(access.Span, member.Offset / 8, valueType) { EndsProbeIfNull = valueType is PointerType && _probeKind.ProgramType == Kernel.BpfProgramType.Tracing, IsContextMember = true };
     }
 
+    /// <summary>
+    /// <c>ctx->regs.ip</c>: a member of a struct member of the context (a perf event's <c>regs</c>), read straight from
+    /// the context at the sum of the offsets. Null when the chain does not start at <c>ctx</c> or passes through a
+    /// pointer (<c>ctx->task->pid</c>), which the ordinary member access reads.
+    /// </summary>
+    private BoundExpression? BindContextStructMember(FieldAccess access)
+    {
+        var chain = new List<FieldAccess>();
+        Expression root = access;
+        while (root is FieldAccess link)
+        {
+            chain.Add(link);
+            root = link.Target;
+        }
+        if (root is not Identifier { Name: "ctx" } || _probeKind.ContextStruct(_probeSpecs[0]) is null)
+            return null;
+        chain.Reverse();
+        if (ContextStructType(root.Span) is not CStructType type)
+            return Error(access.Span);
+        var offset = 0;
+        CFieldLocation? member = null;
+        foreach (var link in chain)
+        {
+            if (member is not null)
+            {
+                if (member.Type.Resolved is not CStructType inner)
+                    return null;
+                type = inner;
+            }
+            if (type.FindMember(link.Field) is not { } next)
+            {
+                _diagnostics.ReportUnknownField(link.Span, type.Name, link.Field);
+                return Error(access.Span);
+            }
+            member = next;
+            offset += next.Offset;
+        }
+        BpfType? valueType = member!.Type.Resolved switch
+        {
+            CPointerType p => new PointerType(p.Target, p.IsUser),
+            CIntegerType or CEnumType or CBoolType when !member.IsBitfield => ValueTypeOf(member.Type, false),
+            _ => null,
+        };
+        if (valueType is null || offset % 8 != 0)
+        {
+            _diagnostics.ReportUnsupported(access.Span, $"Reading a ctx field of type '{member.Type.Name}'");
+            return Error(access.Span);
+        }
+        return new BoundContextArgument(access.Span, offset / 8, valueType) { IsContextMember = true };
+    }
+
     /// <summary>The struct <c>ctx</c> points to in this probe; null, with bpftrace's error, where there is none.</summary>
     private CStructType? ContextStructType(TextSpan span)
     {

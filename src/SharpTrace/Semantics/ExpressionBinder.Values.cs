@@ -121,7 +121,7 @@ internal sealed partial class ExpressionBinder
             : null;
         if (element is null || operand.Type is not (IntegerType or StringType))
         {
-            _diagnostics.ReportInvalidCast(cast.Span, TypeNames.Of(operand.Type), Written(syntax));
+            _diagnostics.ReportInvalidCast(cast.Span, TypeNames.Of(operand.Type), syntax.Written);
             return Error(cast.Span);
         }
         // A literal is as wide as the smallest integer type holding it, as the newest bpftrace types literals.
@@ -145,9 +145,6 @@ internal sealed partial class ExpressionBinder
         return new BoundCast(cast.Span, operand, new CValueType(array, false));
     }
 
-    private static string Written(TypeSyntax syntax) =>
-        syntax.Name + new string('*', syntax.PointerDepth) + (syntax.ArrayLength is { } n ? $"[{(n > 0 ? n : "")}]" : "");
-
     private static int LiteralSize(long value) => value switch
     {
         >= sbyte.MinValue and <= sbyte.MaxValue => 1,
@@ -161,7 +158,7 @@ internal sealed partial class ExpressionBinder
     {
         if (target.Resolved is not CIntegerType { Size: 1 or 2 or 4 or 8 } integer || integer.Size != operand.Type.Size)
         {
-            _diagnostics.ReportInvalidCast(cast.Span, TypeNames.Of(operand.Type), Written(cast.Type));
+            _diagnostics.ReportInvalidCast(cast.Span, TypeNames.Of(operand.Type), cast.Type.Written);
             return Error(cast.Span);
         }
         return new BoundCast(cast.Span, operand, new IntegerType(integer.Size, integer.IsSigned));

@@ -117,6 +117,8 @@ internal sealed partial class ExpressionBinder
                 return BindTracepointField(field);
             case FieldAccess { Target: Identifier { Name: "ctx" } } field:
                 return BindContextField(field);
+            case FieldAccess { Target: FieldAccess } field when BindContextStructMember(field) is { } member:
+                return member;
             case FieldAccess { IsArrow: false } field when IsTupleIndex(field.Field):
                 return BindTupleElement(field);
             case IncrementExpression increment:
@@ -665,7 +667,7 @@ internal sealed partial class ExpressionBinder
     /// <summary>The type a <c>let</c> declares: <c>int32</c>, <c>string</c>, <c>struct task_struct *</c>.</summary>
     public BpfType? DeclaredType(TypeSyntax syntax)
     {
-        if (syntax is { Name: "string", PointerDepth: 0, Of: null })
+        if (syntax is { Name: "string", PointerDepth: 0, OuterPointerDepth: 0, Of: null })
             return new StringType(_config.MaxStrlen);
         if (syntax.Of is not null)
             return TypeofType(syntax) switch

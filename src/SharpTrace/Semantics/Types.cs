@@ -94,7 +94,8 @@ internal sealed record PointerType(CType Target, bool IsUserSpace) : BpfType
 {
     public override int Size => 8;
     public override bool IsInteger => true;
-    public override string ToString() => new CPointerType(Target).Name;
+    // A pointer to an array is named as the newest bpftrace writes its type, "int32[4] *" (C: "int (*)[4]").
+    public override string ToString() => Target.Resolved is CArrayType ? Target.Name + " *" : new CPointerType(Target).Name;
 }
 
 /// <summary>

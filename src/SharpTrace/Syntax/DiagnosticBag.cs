@@ -52,6 +52,8 @@ internal sealed partial class DiagnosticBag
         Error(span, expected.Count == 0
             ? $"syntax error, unexpected {actual}"
             : $"syntax error, unexpected {actual}, expecting {string.Join(" or ", expected)}");
+    // The newest bpftrace's hand-written parser; 0.17's grammar said "unexpected X, expecting }".
+    public void ReportMissingSemicolon(TextSpan span) => Error(span, "syntax: expected ';'");
     public void ReportMissingProbeBody(TextSpan span) => Error(span, "unexpected end of file, expected {");
     public void ReportNoAttachPoints(TextSpan span) => Error(span, "No attach points for probe");
     public void ReportInvalidCharacter(TextSpan span, string character) => Error(span, $"invalid character '{character}'");

@@ -217,7 +217,13 @@ internal sealed partial class Parser
                 arrayLength = (int)Math.Min((ulong)int.MaxValue, (ulong)Take().Value!);
             Expect(TokenKind.CloseBracket);
         }
-        return new TypeSyntax(SpanFrom(start), name, pointerDepth, arrayLength);
+        var outerPointerDepth = 0;
+        while (arrayLength is not null && Current.Kind == TokenKind.Star)
+        {
+            Take();
+            outerPointerDepth++;
+        }
+        return new TypeSyntax(SpanFrom(start), name, pointerDepth, arrayLength) { OuterPointerDepth = outerPointerDepth };
     }
 
     private Expression ParsePostfix()
@@ -320,7 +326,7 @@ internal sealed partial class Parser
             {
                 Take();
                 Expect(TokenKind.OpenParen);
-                var type = Current.Kind is TokenKind.Struct or TokenKind.Union ? ParseType() : null;
+                var type = Current.Kind is TokenKind.Struct or TokenKind.Union || IsTypeofAt(0) ? ParseType() : null;
                 var operand = type == null ? ParseExpression() : null;
                 Expect(TokenKind.Comma);
                 var path = new List<string> { Expect(TokenKind.Identifier).Text };

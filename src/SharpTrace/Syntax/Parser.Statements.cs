@@ -73,7 +73,13 @@ internal sealed partial class Parser
                     return new BlockExpression(SpanFrom(start), statements, value);
                 }
                 if (statement is not (Block or IfStatement or WhileStatement or UnrollStatement or ForMapStatement or ForRangeStatement))
-                    Expect(TokenKind.Semicolon);
+                {
+                    // "{ $a = 1; $b = 2 }" has no value either: the "}" is reported as for "{ $a = 1; }".
+                    if (Current.Kind is not (TokenKind.Semicolon or TokenKind.CloseBrace))
+                        throw MissingSemicolon();
+                    if (Current.Kind == TokenKind.Semicolon)
+                        Take();
+                }
                 statements.Add(statement);
             }
         }
@@ -112,7 +118,7 @@ internal sealed partial class Parser
         if (Current.Kind == TokenKind.Semicolon)
             Take();
         else if (Current.Kind != TokenKind.CloseBrace)
-            throw Unexpected("}");
+            throw MissingSemicolon();
         return statement;
     }
 
@@ -162,9 +168,13 @@ internal sealed partial class Parser
         var target = ParseExpression();
         if (Current.Kind == TokenKind.Equals || TokenFacts.GetCompoundOperator(Current.Kind) != null)
         {
-            if (target is not (MapAccess or VariableExpression or FieldAccess or IndexExpression
-                or UnaryExpression { Operator: UnaryOperator.Dereference } or Identifier { Name: "_" }))
-                throw Unexpected("}");
+            // As in the newest bpftrace, a statement that starts with neither a variable nor a map is an expression:
+            // "(1, 0) = 0" and "0.1 = 1.0" miss a ";" before the "=".
+            var fromVariableOrMap = token.Kind is TokenKind.Variable or TokenKind.Map;
+            if (target is not (MapAccess or VariableExpression or UnaryExpression { Operator: UnaryOperator.Dereference }
+                or Identifier { Name: "_" })
+                && !(fromVariableOrMap && target is FieldAccess or IndexExpression))
+                throw MissingSemicolon();
             var compound = TokenFacts.GetCompoundOperator(Take().Kind);
             var value = ParseExpression();
             return new AssignmentStatement(SpanFrom(start), target, compound, value);

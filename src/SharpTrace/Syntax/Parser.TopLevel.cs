@@ -127,7 +127,7 @@ internal sealed partial class Parser
             if (Current.Kind == TokenKind.Semicolon)
                 Take();
             else if (Current.Kind != TokenKind.CloseBrace)
-                throw Unexpected(";", "}");
+                throw MissingSemicolon();
         }
         Take();
         return new ConfigBlock(SpanFrom(start), entries);

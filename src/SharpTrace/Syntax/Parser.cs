@@ -91,6 +91,44 @@ internal sealed partial class Parser
     }
 
     /// <summary>
+    /// A statement followed by neither <c>;</c> nor <c>}</c>: the newest bpftrace's "expected ';'", at what follows the
+    /// statement as its hand-written parser measures it (a name, a variable or map, a number, else one character;
+    /// nothing at the end of the text).
+    /// </summary>
+    private SyntaxErrorException MissingSemicolon()
+    {
+        var token = Current;
+        if (token.Span.Start != _lastErrorStart)
+        {
+            _lastErrorStart = token.Span.Start;
+            if (_lookahead[0].Errors is { } pending)
+            {
+                _diagnostics.AddRange(pending.Items);
+                _lookahead[0] = (token, null);
+            }
+            var start = token.Kind == TokenKind.EndOfFile ? _source.Length : token.Span.Start;
+            _diagnostics.ReportMissingSemicolon(TextSpan.FromBounds(start, WordEnd(start)));
+        }
+        return new SyntaxErrorException();
+    }
+
+    private int WordEnd(int start)
+    {
+        if (start >= _source.Length)
+            return start;
+        static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
+        var c = _source[start];
+        var i = start + 1;
+        if (char.IsAsciiLetter(c) || c == '_' || c is '$' or '@')
+            while (i < _source.Length && IsNameChar(_source[i]))
+                i++;
+        else if (char.IsAsciiDigit(c))
+            while (i < _source.Length && (char.IsAsciiLetterOrDigit(_source[i]) || _source[i] == '.'))
+                i++;
+        return i;
+    }
+
+    /// <summary>
     /// Where an error at a token points, as bpftrace's lexer locates tokens: from the end of the last white space
     /// (so "1+;" points at "+;"), and the end of file on the last token when nothing (not even a space) follows it.
     /// </summary>

@@ -204,7 +204,8 @@ internal static class Unparser
 
     private static string Type(TypeSyntax type) => type.Of is { } of ? $"typeof({Expr(of)})" :
         type.Name + (type.PointerDepth > 0 ? " " + new string('*', type.PointerDepth) : "")
-        + (type.ArrayLength is { } n ? $"[{(n > 0 ? n.ToString() : "")}]" : "");
+        + (type.ArrayLength is { } n ? $"[{(n > 0 ? n.ToString() : "")}]" : "")
+        + new string('*', type.OuterPointerDepth);
 
     private static int Level(Expression e) => e switch
     {

@@ -96,7 +96,8 @@ public class SemanticDiagnosticTests
     [InlineData("BEGIN { @x = ⟦(struct task_struct)⟧0; }", "Cannot cast to struct type \"struct task_struct\"")]
     [InlineData("BEGIN { @x = ⟦(uint32)⟧\"abc\"; }", "Casts are not supported for type: \"string[4]\"")]
     [InlineData("BEGIN { @x = ⟦(int33)⟧1; }", "Unknown struct/union: 'int33'")]
-    [InlineData("BEGIN { @x = ⟦(string)⟧1; }", "Unknown struct/union: 'string'")]
+    // The newest type_checker.cpp (string alone is string[0]); 0.17: "Unknown struct/union: 'string'".
+    [InlineData("BEGIN { @x = ⟦(string)⟧1; }", "Cannot cast from \"int8\" to \"string\"")]
     [InlineData("BEGIN { @x = ⟦sizeof(struct nope)⟧; }", "Unknown identifier: 'struct nope'")]
     public void ReportsSemanticErrorAsBpftraceDoes(string annotated, string message) => SemanticKit.AssertDiagnostics(annotated, message);
 

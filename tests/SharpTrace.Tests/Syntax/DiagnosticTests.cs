@@ -7,7 +7,6 @@ public class DiagnosticTests
 {
     [Theory]
     // Checked against bpftrace 0.17 (`bpftrace -d -e '...'`): same message, same token.
-    [InlineData("BEGIN { @x = 1 ⟦@y⟧ = 2 }", "syntax error, unexpected map, expecting }")]
     [InlineData("BEGIN { @x = ⟦;⟧ }", "syntax error, unexpected ;")]
     [InlineData("BEGIN { ⟦;⟧ }", "syntax error, unexpected ;, expecting }")]
     [InlineData("BEGIN { if (1) { } else ⟦}⟧", "syntax error, unexpected }, expecting { or if")]
@@ -18,9 +17,6 @@ public class DiagnosticTests
     [InlineData("BEGIN { if (1 ⟦{⟧ } }", "syntax error, unexpected {, expecting )")]
     [InlineData("BEGIN /1 ⟦{⟧ }", "syntax error, unexpected {, expecting end predicate")]
     [InlineData("BEGIN { $x = 1 ? 2 ⟦;⟧ }", "syntax error, unexpected ;, expecting :")]
-    [InlineData("BEGIN { @x++ ⟦=⟧ 1; }", "syntax error, unexpected =, expecting }")]
-    [InlineData("BEGIN { 1 ⟦=⟧ 2 }", "syntax error, unexpected =, expecting }")]
-    [InlineData("BEGIN { @x = 1 ⟦)⟧ }", "syntax error, unexpected ), expecting }")]
     [InlineData("BEGIN { $x. ⟦}⟧", "syntax error, unexpected }")]
     [InlineData("k:f /1/ ⟦/⟧2/ {}", "syntax error, unexpected /, expecting {")]
     [InlineData("BEGIN { @x = 1 }⟦ END⟧", "unexpected end of file, expected {")]
@@ -34,6 +30,12 @@ public class DiagnosticTests
     [InlineData("BEGIN { if $x ⟦>⟧ 1 {} }", "syntax error, unexpected >, expecting {")]
     [InlineData("BEGIN { while $i ⟦<⟧ 5 { } }", "syntax error, unexpected <, expecting {")]
     [InlineData("BEGIN { for $i : 0..$n ⟦+⟧ 1 { } }", "syntax error, unexpected +, expecting {")]
+    // A statement followed by neither ";" nor "}": the newest bpftrace's parser.cpp (0.17: "syntax error, unexpected
+    // map, expecting }" at the same token), see MissingSemicolonTests.
+    [InlineData("BEGIN { @x = 1 ⟦@y⟧ = 2 }", "syntax: expected ';'")]
+    [InlineData("BEGIN { @x++ ⟦=⟧ 1; }", "syntax: expected ';'")]
+    [InlineData("BEGIN { 1 ⟦=⟧ 2 }", "syntax: expected ';'")]
+    [InlineData("BEGIN { @x = 1 ⟦)⟧ }", "syntax: expected ';'")]
     // The newest bpftrace's int_parser.cpp (0.17 says "stoull").
     [InlineData("BEGIN { @x = ⟦18446744073709551616⟧; }", "syntax: overflow error, maximum value is 18446744073709551615: 18446744073709551616")]
     public void ReportsSyntaxErrorAsBpftraceDoes(string annotated, string message) => AnnotatedText.AssertDiagnostics(annotated, message);
@@ -50,8 +52,8 @@ public class DiagnosticTests
 
     [Fact]
     public void PreprocessorDirectiveInABlockTakesTheRestOfTheLine() =>
-        AnnotatedText.AssertDiagnostics("BEGIN { @x = 1 ⟦⟦# }⟧⟧",
-            "syntax error, unexpected preprocessor directive, expecting }", "syntax error, unexpected end of file, expecting }");
+        AnnotatedText.AssertDiagnostics("BEGIN { @x = 1 ⟦⟦#⟧ }⟧",
+            "syntax: expected ';'", "syntax error, unexpected end of file, expecting }");
 
     /// <summary>
     /// The long parser fuzz (FuzzTests, case 826,821 of the fixed seed) found <c>tr…ace,#!point:syscalls:sys_t /…/ {…}</c>
@@ -72,8 +74,8 @@ public class DiagnosticTests
 
     [Fact]
     public void UnterminatedStringAlsoLeavesTheBlockOpen() =>
-        AnnotatedText.AssertDiagnostics("BEGIN { ⟦⟦\"abc }⟧⟧",
-            "unterminated string", "syntax error, unexpected end of file, expecting }");
+        AnnotatedText.AssertDiagnostics("BEGIN { ⟦\"abc }⟧⟦⟧",
+            "unterminated string", "syntax: expected ';'");
 
     [Fact]
     public void UnterminatedCDefinition() =>
@@ -89,8 +91,8 @@ public class DiagnosticTests
             """,
             "syntax error, unexpected ;",
             "syntax error, unexpected }, expecting ) or \",\"",
-            "syntax error, unexpected map, expecting }",
-            "syntax error, unexpected ), expecting }");
+            "syntax: expected ';'",
+            "syntax: expected ';'");
 
     [Fact]
     public void RecoversInsideNestedBlocks()
@@ -154,7 +156,7 @@ public class DiagnosticTests
     {
         var tree = SyntaxTree.Parse("BEGIN { @x = 1 @y = 2 }");
         Assert.Equal("""
-            stdin:1:16-18: ERROR: syntax error, unexpected map, expecting }
+            stdin:1:16-18: ERROR: syntax: expected ';'
             BEGIN { @x = 1 @y = 2 }
                            ~~
 

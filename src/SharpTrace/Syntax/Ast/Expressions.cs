@@ -86,6 +86,17 @@ internal sealed record TypeSyntax(TextSpan Span, string Name, int PointerDepth, 
 {
     /// <summary>The expression of <c>typeof(expression)</c>, whose type this is; null for a named type.</summary>
     public Expression? Of { get; init; }
+
+    /// <summary>
+    /// The <c>*</c>s written after <c>[N]</c>: <c>int32[4]*</c> is a pointer to an array of 4 int32 (the newest
+    /// bpftrace's postfix type syntax, read left to right), <c>int32*[4]</c> an array of pointers.
+    /// </summary>
+    public int OuterPointerDepth { get; init; }
+
+    /// <summary>The type as the newest bpftrace writes it: <c>int32*[4]*</c>.</summary>
+    public string Written => Name + new string('*', PointerDepth)
+        + (ArrayLength is { } n ? $"[{(n > 0 ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")}]" : "")
+        + new string('*', OuterPointerDepth);
 }
 
 /// <summary>

@@ -256,7 +256,9 @@ internal sealed partial class ScriptFormatter
         if (type.Of is { } of)
             return "typeof(" + TypeArgument(null, of, trivia, Less(width, 8)).ToString().TrimEnd('\n') + ")";
         var text = type.Name + new string('*', type.PointerDepth);
-        return type.ArrayLength is { } n ? text + "[" + (n > 0 ? n.ToString(CultureInfo.InvariantCulture) : "") + "]" : text;
+        return type.ArrayLength is { } n
+            ? text + "[" + (n > 0 ? n.ToString(CultureInfo.InvariantCulture) : "") + "]" + new string('*', type.OuterPointerDepth)
+            : text;
     }
 
     private static string Quote(string value) => "\"" + Escape(value) + "\"";
