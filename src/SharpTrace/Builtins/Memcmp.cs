@@ -1,3 +1,4 @@
+using SharpTrace.Bpf;
 using SharpTrace.Lowering;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
@@ -44,10 +45,8 @@ internal sealed record BoundMemcmp(TextSpan Span, BoundExpression Left, BoundExp
     {
         var ir = lowering.Ir;
         var (leftSize, rightSize) = (Left.Type.Size, Right.Type.Size);
-        var left = ir.NewSlot(leftSize);
-        lowering.LowerInto(Left, left, 0, leftSize, padStrings: true);
-        var right = ir.NewSlot(rightSize);
-        lowering.LowerInto(Right, right, 0, rightSize, padStrings: true);
+        var left = LowerBytes(lowering, Left);
+        var right = LowerBytes(lowering, Right);
         var count = lowering.LowerScalar(Count);
         var result = ir.NewRegister();
         var end = ir.NewLabel("memcmp_end");
@@ -69,5 +68,23 @@ internal sealed record BoundMemcmp(TextSpan Span, BoundExpression Left, BoundExp
         }
         ir.Mark(end);
         return result;
+    }
+
+    /// <summary>
+    /// The value's bytes in a stack slot that may be read one byte at a time. A pointer stored from a register is a
+    /// spilled pointer to the verifier, which refuses narrow reads of it ("invalid size of register fill"), so its
+    /// bytes are copied through bpf_probe_read_kernel into a slot the verifier sees as plain bytes.
+    /// </summary>
+    private static Slot LowerBytes(ProbeLowerer lowering, BoundExpression value)
+    {
+        var ir = lowering.Ir;
+        var size = value.Type.Size;
+        var slot = ir.NewSlot(size);
+        lowering.LowerInto(value, slot, 0, size, padStrings: true);
+        if (value.Type is not PointerType)
+            return slot;
+        var bytes = ir.NewSlot(size);
+        ir.CallVoid(HelperFunction.ProbeReadKernel, new StackAddress(bytes), new Imm(size), new StackAddress(slot));
+        return bytes;
     }
 }

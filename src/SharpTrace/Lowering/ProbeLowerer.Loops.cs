@@ -252,29 +252,32 @@ internal sealed partial class ProbeLowerer
     }
 
     /// <summary>
-    /// Reading a count, sum, min or max in the probe: its value over every CPU's slot, as bpftrace reads a per-CPU
-    /// value (the sum for count and sum; the least or greatest of the slots that hold a value for min and max, 0 if none does).
+    /// Reading a count, sum, min, max or avg in the probe: its value over every CPU's slot, as bpftrace reads a per-CPU
+    /// value (the sum for count and sum; the least or greatest of the slots that hold a value for min and max, 0 if
+    /// none does; the summed totals divided by the summed counts for avg).
     /// </summary>
     private Operand LowerAggregationRead(BoundMapRead read)
     {
         var map = MapOf(read.Map);
         var kind = ReadableKind(read.Map);
-        return AllCpusValue(map, new StackAddress(LowerKey(read.Map, read.Keys)), kind);
+        return AllCpusValue(map, new StackAddress(LowerKey(read.Map, read.Keys)), kind, ((AggregationType)read.Map.ValueType!).IsSigned);
     }
 
     private static AggregationKind ReadableKind(MapSymbol map)
     {
         var kind = ((AggregationType)map.ValueType!).Kind;
-        if (kind is not (AggregationKind.Count or AggregationKind.Sum or AggregationKind.Min or AggregationKind.Max))
+        if (kind is not (AggregationKind.Count or AggregationKind.Sum or AggregationKind.Min or AggregationKind.Max or AggregationKind.Avg))
             throw NotSupported("reading an aggregation of " + kind);
         return kind;
     }
 
     /// <summary>The value under <paramref name="key"/> combined over every CPU's slot (see <see cref="LowerAggregationRead"/>).</summary>
-    private VReg AllCpusValue(LoweredMap map, Operand key, AggregationKind kind)
+    private VReg AllCpusValue(LoweredMap map, Operand key, AggregationKind kind, bool signed)
     {
         var total = Ir.NewRegister();
         Ir.Emit(new MoveOp(total, new Imm(0)));
+        if (kind is AggregationKind.Avg)
+            return AllCpusAverage(map, key, total, signed);
         if (kind is AggregationKind.Count or AggregationKind.Sum)
         {
             ForEachCpu(Ir, map, key, slot =>
@@ -297,6 +300,36 @@ internal sealed partial class ProbeLowerer
             Ir.Mark(skip);
         });
         return total;
+    }
+
+    /// <summary>
+    /// An avg's value: the CPUs' totals summed, divided by their counts summed, as the newest bpftrace reads an avg_t
+    /// (a signed total divided as its magnitude and negated, so the quotient rounds toward zero; 0 when the count is 0).
+    /// </summary>
+    private VReg AllCpusAverage(LoweredMap map, Operand key, VReg total, bool signed)
+    {
+        var count = Ir.NewRegister();
+        Ir.Emit(new MoveOp(count, new Imm(0)));
+        ForEachCpu(Ir, map, key, slot =>
+        {
+            Ir.Emit(new BinaryOp(IrBinaryOp.Add, total, total, Ir.Load(new PointerAddress(slot), IrInt.U64)));
+            Ir.Emit(new BinaryOp(IrBinaryOp.Add, count, count, Ir.Load(new PointerAddress(slot, 8), IrInt.U64)));
+        });
+        var average = Ir.NewRegister();
+        var done = Ir.NewLabel("avg_done");
+        if (signed)
+        {
+            var positive = Ir.NewLabel("avg_positive");
+            Ir.Branch(IrCondition.Sge, total, new Imm(0), positive);
+            Ir.Emit(new UnaryOp(IrUnaryOp.Neg, total, total));
+            Ir.Emit(new BinaryOp(IrBinaryOp.Div, average, total, count));
+            Ir.Emit(new UnaryOp(IrUnaryOp.Neg, average, average));
+            Ir.Goto(done);
+            Ir.Mark(positive);
+        }
+        Ir.Emit(new BinaryOp(IrBinaryOp.Div, average, total, count));
+        Ir.Mark(done);
+        return average;
     }
 
     // ---- for loops ---------------------------------------------------------------------------------------
@@ -323,8 +356,8 @@ internal sealed partial class ProbeLowerer
     }
 
     /// <summary>
-    /// <c>for ($kv : @m)</c>: a walk whose callback sets $kv = (key, value), the value of a count, sum, min or max
-    /// being its total over every CPU (the walk hands over this CPU's slot only).
+    /// <c>for ($kv : @m)</c>: a walk whose callback sets $kv = (key, value), the value of a count, sum, min, max or avg
+    /// being its value over every CPU (the walk hands over this CPU's slot only).
     /// </summary>
     private void LowerForMap(BoundForMap s)
     {
@@ -341,7 +374,7 @@ internal sealed partial class ProbeLowerer
             else
                 Ir.Copy(new SlotAddress(entry), new PointerAddress(p[1]), s.Map.KeySize);
             if (kind is { } aggregation)
-                Ir.Store(new SlotAddress(entry, valueOffset), 8, AllCpusValue(map, p[1], aggregation));
+                Ir.Store(new SlotAddress(entry, valueOffset), 8, AllCpusValue(map, p[1], aggregation, ((AggregationType)s.Map.ValueType!).IsSigned));
             else
                 Ir.Copy(new SlotAddress(entry, valueOffset), new PointerAddress(p[2]), Align8(s.Map.ValueType!.Size));
         });

@@ -25,7 +25,7 @@ internal sealed partial class StatementBinder
         return type is TupleType && variable is not null ? new BoundForMap(s.Span, variable, map, body) { Assigned = assigned } : null;
     }
 
-    /// <summary>(key, value), the key a tuple when the map has several; per-CPU counters read as their total.</summary>
+    /// <summary>(key, value), the key a tuple when the map has several; per-CPU counters read as their total (an avg as its average).</summary>
     private BpfType LoopEntryType(MapSymbol map, TextSpan span)
     {
         if (map.KeyTypes is null || map.ValueType is null)
@@ -35,7 +35,7 @@ internal sealed partial class StatementBinder
             _diagnostics.Error(span, $"for loops need a map with keys; {map.Name} has none (read it as {map.Name})");
             return ErrorType.Instance;
         }
-        if (map.ValueType is AggregationType { Kind: AggregationKind.Avg or AggregationKind.Stats or AggregationKind.Hist or AggregationKind.Lhist or AggregationKind.Tseries } aggregation)
+        if (map.ValueType is AggregationType { Kind: AggregationKind.Stats or AggregationKind.Hist or AggregationKind.Lhist or AggregationKind.Tseries } aggregation)
         {
             _diagnostics.Error(span, $"Loop expression does not support type: {aggregation}");
             return ErrorType.Instance;

@@ -229,13 +229,14 @@ internal sealed record AggregationType(AggregationKind Kind) : BpfType
     };
 
     /// <summary>
-    /// What reading the map in the program gives, as the newest bpftrace casts its count_t, sum_t, min_t and max_t to
-    /// integers: a count is a uint64, the others an int64 or a uint64 as their arguments' signedness; null for the rest.
+    /// What reading the map in the program gives, as the newest bpftrace casts its count_t, sum_t, min_t, max_t and
+    /// avg_t to integers (an avg reads as its average): a count is a uint64, the others an int64 or a uint64 as their
+    /// arguments' signedness; null for the rest (stats, hist, lhist, tseries).
     /// </summary>
     public IntegerType? ReadType => Kind switch
     {
         AggregationKind.Count => UInt64,
-        AggregationKind.Sum or AggregationKind.Min or AggregationKind.Max => IsSigned ? Int64 : UInt64,
+        AggregationKind.Sum or AggregationKind.Min or AggregationKind.Max or AggregationKind.Avg => IsSigned ? Int64 : UInt64,
         _ => null,
     };
 

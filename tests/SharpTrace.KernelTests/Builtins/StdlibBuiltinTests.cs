@@ -171,6 +171,44 @@ public sealed class StdlibBuiltinTests : KernelTest
             JsonLines.NonEmpty(result.Stdout));
     }
 
+    [Fact]
+    public async Task MemcmpComparesTheBytesOfVariablesAndOfAddressesTakenOfThem()
+    {
+        // The newest bpftrace's memcmp (stdlib internal.bt, base.bpf.c) compares the bytes of its arguments' values,
+        // signed chars, first difference left - right: integers as stored (little-endian, so 0x0102 and 0x0103 differ
+        // first in byte 0: 2 - 3), strings by their characters. For `&$x` the value is the address: the same variable's
+        // address compares equal, two variables' addresses differ (these are pointers spilled to the stack, which the
+        // verifier would not let be read a byte at a time).
+        var result = await SharpTraceRun.RunAsync(["-e", """
+            begin {
+              $x = 1; $y = 1; $z = 0x0102; $w = 0x0103; $s = "abc"; $t = "abd";
+              printf("%d %d %d %d|%d %d|%d %d %d %d\n", memcmp($x, $y, 8), memcmp($z, $w, 8), memcmp($w, $z, 8), memcmp($z, $w, 0),
+                memcmp(&$x, &$x, 8), memcmp(&$x, &$y, 8) != 0,
+                memcmp($s, $t, 3), memcmp($s, $t, 2), memcmp($t, $s, 3), memcmp("xyz", "xaz", 3));
+              exit();
+            }
+            """]);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal($"0 {2 - 3} {3 - 2} 0|0 1|{'c' - 'd'} 0 {'d' - 'c'} {'y' - 'a'}\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task MemcmpComparesStructsArraysAndPointers()
+    {
+        // first is { id 1, pos (10, 20), values {1,2,3,4} }, its next { id 2, pos (30, 40), values {5,6,7,8} }: the
+        // first differing bytes are 10 and 30, 1 and 5; a struct equals itself, as does a pointer.
+        var script = Visit("""
+              $n = (struct node *)arg0;
+              printf("%d %d %d %d %d %d\n", memcmp($n->pos, $n->next->pos, 8), memcmp(*$n, *$n, sizeof(struct node)),
+                memcmp($n->values, $n->next->values, 16), memcmp($n->next->values, $n->values, 16),
+                memcmp($n->values, $n->next->values, 0), memcmp($n, $n, 8));
+            """);
+        var result = await TraceVisitAsync(SharpTraceRun.Start(["-e", script]));
+
+        Assert.Equal((0, $"{10 - 30} 0 {1 - 5} {5 - 1} 0 0\n"), (result.ExitCode, result.Stdout));
+    }
+
     private static string Visit(string body) => PointerTarget.Visit(body);
 
     private static Task<RunResult> TraceVisitAsync(TracerProcess tool) => PointerTarget.TraceVisitAsync(tool);

@@ -4,7 +4,7 @@ namespace SharpTrace.KernelTests.Maps;
 
 /// <summary>
 /// Run-time effects of map value types as the newest bpftrace defines them: a count read in the program is a uint64
-/// (so `@c - 2` is a signed int64, `@c / 2` unsigned), `delete()`'s value on hist/lhist and per-CPU array maps, and
+/// (so `@c - 2` is a signed int64, `@c / 2` unsigned), an avg reads as its average over every CPU, `delete()`'s value on hist/lhist and per-CPU array maps, and
 /// the run-time warning of a discarded delete that found nothing (stdlib/base.bt "delete", output/text.cpp).
 /// bpftrace 0.17 reads aggregations as int64, has no value for delete() and gives no warning.
 /// </summary>
@@ -19,6 +19,51 @@ public sealed class MapValueTypeTests : KernelTest
             """]);
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Equal("-1 2 -6 1\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task AnAvgReadsAsItsAverage()
+    {
+        // The newest bpftrace reads an avg_t as total / count (irbuilderbpf.cpp CreatePerCpuMapAggElems): (5 + 8) / 2,
+        // a signed total divided as its magnitude, so (-5 - 8) / 2 is -6 (toward zero), unsigned ones divided as
+        // such; a missing key reads 0; a for loop's value is the average too.
+        var result = await SharpTraceRun.RunAsync(["-q", "--no-print-maps", "-e", """
+            BEGIN {
+              @a = avg(5); @a = avg(8); $x = @a;
+              @n[1] = avg(-5); @n[1] = avg(-8); @u = avg((uint64)7); @u = avg((uint64)8);
+              @k[1] = avg(10); @k[1] = avg(5);
+              printf("%d %d %d %u %d|", $x, @a + 1, @n[1], @u, @n[2]);
+              for ($kv : @k) { printf("%d %d\n", $kv.0, $kv.1); }
+              exit();
+            }
+            """]);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal("6 7 -6 7 0|1 7\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task AnAvgReadInTheProgramCombinesEveryCpu()
+    {
+        // Three kill(1, 0) calls, two on CPU 0 and one on a second CPU: every CPU's totals and counts are summed before
+        // the division, so the average of 4, 4 and 14 is 22 / 3 = 7 and of their negations -7 (not the floor, -8).
+        const string Match = "args->pid == 1 && args->sig == 0";
+        var script = $$"""
+            tracepoint:syscalls:sys_enter_kill /{{Match}}/ { @a = avg(cpu * 10 + 4); @n[1] = avg(-(int64)(cpu * 10 + 4)); @runs++; }
+            tracepoint:syscalls:sys_enter_kill /{{Match}} && @runs == 3/ { printf("%d %d\n", @a, @n[1]); exit(); }
+            """;
+        using var tool = SharpTraceRun.Start(["-q", "--no-print-maps", "-e", script]);
+        await tool.WaitForAttachedAsync(TracerProcess.DefaultTimeout);
+        var secondCpu = Environment.ProcessorCount > 1 ? 1 : 0;
+        foreach (var cpu in new[] { 0, 0, secondCpu })
+        {
+            using var child = System.Diagnostics.Process.Start("taskset", ["-c", cpu.ToString(System.Globalization.CultureInfo.InvariantCulture), "sh", "-c", "kill -0 1"])!;
+            await child.WaitForExitAsync().WaitAsync(TracerProcess.DefaultTimeout);
+        }
+        var result = await tool.WaitForExitAsync(TracerProcess.DefaultTimeout);
+
+        var average = (12 + 10 * secondCpu) / 3;
+        Assert.Equal((0, $"{average} {-average}\n"), (result.ExitCode, result.Stdout));
     }
 
     [Fact]

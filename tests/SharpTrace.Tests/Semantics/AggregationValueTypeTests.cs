@@ -5,7 +5,7 @@ namespace SharpTrace.Tests.Semantics;
 /// <summary>
 /// Aggregation maps' value types as the newest bpftrace types them (src/types.cpp, type_resolver.cpp and
 /// tests/type_checker.cpp, tests/types.cpp): count_t, sum_t/usum_t and the like; read in the program a count is a
-/// uint64 and a sum, min or max an integer of its arguments' signedness. bpftrace 0.17 reads them all as int64.
+/// uint64 and a sum, min, max or avg (its average) an integer of its arguments' signedness. bpftrace 0.17 reads them all as int64.
 /// </summary>
 public class AggregationValueTypeTests
 {
@@ -41,6 +41,12 @@ public class AggregationValueTypeTests
     [InlineData("@s = max(-5); $x = @s;", "int64")]
     // A map filled by signed and unsigned arguments is signed (type_checker.cpp: `@x = sum((uint32)1); @x = sum(-1);`).
     [InlineData("@s = sum((uint32)1); @s = sum(-1); $x = @s;", "int64")]
+    // An avg_t reads as its average (IsCastableMapTy), an integer of its arguments' signedness.
+    [InlineData("@a = avg(-2); $x = @a;", "int64")]
+    [InlineData("@a = avg(5); $x = @a + 1;", "int64")]
+    [InlineData("@a = avg(pid); $x = @a;", "uint64")]
+    [InlineData("@a = avg((uint32)1); $x = @a + 1;", "uint64")]
+    [InlineData("@a[1] = avg(3); for ($kv : @a) { $x = $kv.1; }", "int64")]
     public void AReadHasTheReferencesIntegerType(string statements, string type)
     {
         var dump = SemanticKit.Types("BEGIN { " + statements + " }");
@@ -92,4 +98,11 @@ public class AggregationValueTypeTests
     [InlineData("BEGIN { @y = min(5); @x = (int64)@y; }")]
     [InlineData("BEGIN { @y = count(); @x = @y; @x = 1; }")]
     public void AnIntegerMapOrACastTakesIt(string script) => Assert.Empty(SemanticKit.Errors(script));
+
+    [Theory]
+    // stats_t is no castable map type in the reference (types.h IsCastableMapTy): its value cannot be read.
+    [InlineData("BEGIN { @s = stats(5); $x = ⟦@s⟧; }", "Reading a value of a stats map is not supported yet")]
+    [InlineData("BEGIN { @s = stats(5); $x = ⟦@s⟧ + 1; }", "Reading a value of a stats map is not supported yet")]
+    public void AStatsValueIsNotRead(string annotated, string message) =>
+        SemanticKit.AssertDiagnostics(annotated, message);
 }

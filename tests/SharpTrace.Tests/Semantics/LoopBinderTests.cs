@@ -20,7 +20,7 @@ public sealed class LoopBinderTests
     [InlineData("BEGIN { @m[1] = 1; $kv = 1; for (⟦$kv⟧ : @m) { } }", "Loop declaration shadows existing variable: $kv")]
     [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { } printf(\"%d\", ⟦$kv⟧.0); }", "Undefined or undeclared variable: $kv")]
     [InlineData("BEGIN { @x = 1; for ($kv : ⟦@x⟧) { } }", "for loops need a map with keys; @x has none (read it as @x)")]
-    [InlineData("BEGIN { @a[1] = avg(1); for ($kv : ⟦@a⟧) { } }", "Loop expression does not support type: avg")]
+    [InlineData("BEGIN { @a[1] = stats(1); for ($kv : ⟦@a⟧) { } }", "Loop expression does not support type: stats")]
     [InlineData("BEGIN { @h[1] = hist(1); for ($kv : ⟦@h⟧) { } }", "Loop expression does not support type: hist")]
     [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { printf(\"%d\", ⟦$kv.2⟧); } }", "Invalid tuple index: 2. Found 2 elements in tuple.")]
     [InlineData("BEGIN { $a = 1; printf(\"%d\", ⟦$a.0⟧); }", "Can not access index 0 on expression of type 'int8'")]
