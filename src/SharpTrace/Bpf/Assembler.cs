@@ -205,6 +205,9 @@ internal sealed class Assembler
     /// <summary>Calls a kernel helper; arguments in R1-R5, result in R0, R1-R5 clobbered.</summary>
     public Assembler Call(HelperFunction helper) => Emit(Opcodes.Jmp | Opcodes.Call, Reg.R0, Reg.R0, 0, (int)helper);
 
+    /// <summary>Calls the kernel function (kfunc) with BTF id <paramref name="btfId"/> in the kernel's BTF (BPF_PSEUDO_KFUNC_CALL); as a helper call for registers.</summary>
+    public Assembler CallKernelFunction(int btfId) => Emit(Opcodes.Jmp | Opcodes.Call, Reg.R0, (Reg)Opcodes.PseudoKfuncCall, 0, btfId);
+
     /// <summary>Calls a function of this program (bpf-to-bpf call, BPF_PSEUDO_CALL).</summary>
     public Assembler CallSubprogram(Label subprogram)
     {

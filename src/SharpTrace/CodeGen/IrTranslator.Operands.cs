@@ -259,6 +259,13 @@ internal sealed partial class IrTranslator
     /// </summary>
     private void EmitCall(HelperFunction helper, IReadOnlyList<Operand> arguments)
     {
+        EmitArguments(arguments);
+        Asm.Call(helper);
+    }
+
+    /// <summary>Puts the arguments of a helper or kernel function call in r1-r5 (see <see cref="EmitCall"/>).</summary>
+    private void EmitArguments(IReadOnlyList<Operand> arguments)
+    {
         var moves = new List<(Reg To, Reg From)>();
         for (var i = 0; i < arguments.Count; i++)
         {
@@ -284,6 +291,5 @@ internal sealed partial class IrTranslator
             if (arguments[i] is not VReg register || !_registers.Registers.ContainsKey(register))
                 Materialize(arguments[i], (Reg)(i + 1));
         }
-        Asm.Call(helper);
     }
 }

@@ -172,6 +172,12 @@ internal sealed partial class IrTranslator
                 if (o.Dst is { } result)
                     Define(result, Reg.R0);
                 break;
+            case KernelFunctionCallOp o:
+                EmitArguments(o.Arguments);
+                Asm.CallKernelFunction(o.BtfId);
+                if (o.Dst is { } kernelResult)
+                    Define(kernelResult, Reg.R0);
+                break;
             case MapLookupOp o:
                 EmitCall(HelperFunction.MapLookupElem, [new MapHandle(o.Map), o.Key]);
                 Define(o.Dst, Reg.R0);

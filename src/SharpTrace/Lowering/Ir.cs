@@ -133,6 +133,12 @@ internal sealed record CopyOp(Address To, Address From, int Size) : IrOp;
 /// <summary>A kernel helper call; dst (when given) receives its result. Clobbers r0-r5.</summary>
 internal sealed record CallOp(VReg? Dst, HelperFunction Helper, IReadOnlyList<Operand> Arguments) : IrOp;
 
+/// <summary>
+/// A call of the kernel function (kfunc) <see cref="Name"/>, whose BTF id in the kernel's BTF is <see cref="BtfId"/>
+/// (BPF_PSEUDO_KFUNC_CALL); dst (when given) receives its result. Clobbers r0-r5, as a helper call.
+/// </summary>
+internal sealed record KernelFunctionCallOp(VReg? Dst, string Name, int BtfId, IReadOnlyList<Operand> Arguments) : IrOp;
+
 /// <summary>dst = pointer to the value stored under the key, or 0 (bpf_map_lookup_elem).</summary>
 internal sealed record MapLookupOp(VReg Dst, LoweredMap Map, StackAddress Key) : IrOp;
 

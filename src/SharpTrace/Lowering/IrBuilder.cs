@@ -270,6 +270,18 @@ internal sealed class IrBuilder(string name)
 
     public void CallVoid(HelperFunction helper, params Operand[] arguments) => Emit(new CallOp(null, helper, arguments));
 
+    /// <summary>Calls the kernel function <paramref name="name"/> (BTF id <paramref name="btfId"/>); its result.</summary>
+    public VReg CallKernelFunction(string name, int btfId, params Operand[] arguments)
+    {
+        var dst = NewRegister();
+        Emit(new KernelFunctionCallOp(dst, name, btfId, arguments));
+        return dst;
+    }
+
+    /// <summary>Calls the kernel function <paramref name="name"/> (BTF id <paramref name="btfId"/>) for its effect.</summary>
+    public void CallKernelFunctionVoid(string name, int btfId, params Operand[] arguments) =>
+        Emit(new KernelFunctionCallOp(null, name, btfId, arguments));
+
     public VReg Lookup(LoweredMap map, StackAddress key)
     {
         var dst = NewRegister();

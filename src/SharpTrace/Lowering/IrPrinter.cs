@@ -70,6 +70,7 @@ internal static class IrPrinter
         FillOp o => o.Bytes.All(b => b == 0) ? $"zero {o.To}, {o.Bytes.Length}" : $"fill {o.To}, {Quote(o.Bytes)}",
         CopyOp o => $"copy {o.To}, {o.From}, {o.Size}",
         CallOp o => (o.Dst is null ? "" : $"{o.Dst} = ") + $"call {o.Helper.KernelName()}({string.Join(", ", o.Arguments)})",
+        KernelFunctionCallOp o => (o.Dst is null ? "" : $"{o.Dst} = ") + $"call kernel {o.Name}({string.Join(", ", o.Arguments)})",
         MapLookupOp o => $"{o.Dst} = lookup map[{o.Map.Ref.Name}], {o.Key}",
         MapUpdateOp o => $"update map[{o.Map.Ref.Name}], {o.Key}, {o.Value}{(o.Flags == 0 ? "" : ", flags " + o.Flags)}",
         MapDeleteOp o => $"delete map[{o.Map.Ref.Name}], {o.Key}",

@@ -95,7 +95,7 @@ internal sealed partial class ProbeLowerer
 
     private static LoweringNotSupportedException NotSupported(string construct) => new(construct);
 
-    private void LowerStatement(BoundStatement statement)
+    internal void LowerStatement(BoundStatement statement)
     {
         if (!Ir.IsReachable)
             return;
