@@ -33,6 +33,8 @@ internal sealed partial class DiagnosticBag
         Error(span, $"Variable declaration shadows macro arg {variable}");
     public void ReportTypeArgumentNotExpected(TextSpan span) =>
         Error(span, "When used as a call argument, `typeof` builtin only valid for macro calls that are expecting a type parameter");
+    public void ReportOffsetofFieldPathNotIdentifiers(TextSpan argument) =>
+        Error(argument, "FieldAccess expressions must be made up entirely of idents (e.g. a.b.c) to replace the second argument in `offsetof`");
     public void ReportInvalidTypeParameterReplacement(TextSpan argument, string macro, string parameter, string type) =>
         Error(argument, $"Invalid replacement for macro '{macro}' type parameter '{parameter}' which makes up the type '{type}'");
 

@@ -164,6 +164,8 @@ public sealed class MacroExpansionTests
         "Invalid replacement for macro 'm' type parameter 't' which makes up the type 'struct t'")]
     [InlineData("macro out(x) { print(x); } macro inn(b) { out(⟦typeof(b[2])⟧); } BEGIN { inn(typeof(uint64_t)); }",
         "When used as a call argument, `typeof` builtin only valid for macro calls that are expecting a type parameter")]
+    [InlineData("macro off(t, f) { offsetof(t, f) } BEGIN { print(off(typeof(struct Foo), ⟦foo().b⟧)); }",
+        "FieldAccess expressions must be made up entirely of idents (e.g. a.b.c) to replace the second argument in `offsetof`")]
     [InlineData("BEGIN { print(⟦typeof(1)⟧); }",
         "When used as a call argument, `typeof` builtin only valid for macro calls that are expecting a type parameter")]
     public void ReportsTheProblemAtItsSpan(string annotated, string message) =>
@@ -271,6 +273,8 @@ public sealed class MacroExpansionTests
     [InlineData("macro inner(t) { sizeof(t) } macro outer(t) { inner(t) } BEGIN { print(outer(typeof(uint64*))); }", "sizeof(uint64 *)")]
     [InlineData("macro inner(t) { sizeof(t) } macro outer(z) { inner(typeof(z)) } BEGIN { print(outer(typeof(uint64*))); }", "sizeof(uint64 *)")]
     [InlineData("macro out(x) { print(sizeof(x*)); } macro inn(b) { out(typeof(b[2])); } BEGIN { inn(typeof(uint64_t)); }", "sizeof(uint64_t[2]*)")]
+    [InlineData("macro off(t, f) { offsetof(t, f) } BEGIN { print(off(typeof(struct Foo), x)); }", "offsetof(struct Foo, x)")]
+    [InlineData("macro off(t, f) { offsetof(t, f) } BEGIN { print(off(typeof(struct Foo), a.b.c)); }", "offsetof(struct Foo, a.b.c)")]
     // Ours: a typeof of an expression is passed on as written, its variable the caller's.
     [InlineData("macro c(t) { (t)1 } BEGIN { $a = (uint8)2; print(c(typeof($a))); }", "(typeof($a))1")]
     public void ATypeArgumentReplacesItsParameterWhereTheBodyWritesAType(string script, string expected)

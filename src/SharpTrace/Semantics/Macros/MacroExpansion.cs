@@ -132,13 +132,13 @@ internal sealed class MacroExpansion
             case SizeofExpression { Operand: { } operand } e when PassedType(operand) is { } type:
                 return e with { Type = type, Operand = null };
             case OffsetofExpression { Type: { } type } e:
-                return e with { Type = RewriteType(type) };
+                return RewriteFieldPath(e with { Type = RewriteType(type) });
             case OffsetofExpression { Operand: { } operand } e when PassedType(operand) is { } type:
-                return e with { Type = type, Operand = null };
+                return RewriteFieldPath(e with { Type = type, Operand = null });
             case SizeofExpression { Operand: { } operand } e:
                 return e with { Operand = Rewrite(operand) };
             case OffsetofExpression { Operand: { } operand } e:
-                return e with { Operand = Rewrite(operand) };
+                return RewriteFieldPath(e with { Operand = Rewrite(operand) });
             case BlockExpression e:
                 return e with { Statements = RewriteStatements(e.Statements), Value = e.Value is null ? null : Rewrite(e.Value) };
             default:
@@ -171,6 +171,31 @@ internal sealed class MacroExpansion
             return type with { Name = space < 0 ? name : type.Name[..(space + 1)] + name };
         _diagnostics.ReportInvalidTypeParameterReplacement(argument.Span, _stack[^1].Name, parameter, type.Written);
         return type;
+    }
+
+    /// <summary>
+    /// <c>offsetof(t, f)</c> with <c>f</c> a parameter: the field path passed (<c>x</c>, <c>a.b.c</c>), as bpftrace
+    /// substitutes it; anything else passed there is its error.
+    /// </summary>
+    private OffsetofExpression RewriteFieldPath(OffsetofExpression offsetof)
+    {
+        if (!_inMacro || offsetof.FieldPath.Count != 1 || !_passed.TryGetValue(offsetof.FieldPath[0], out var argument))
+            return offsetof;
+        var path = new List<string>();
+        var part = argument;
+        while (part is FieldAccess access)
+        {
+            path.Insert(0, access.Field);
+            part = access.Target;
+        }
+        if (part is Identifier name)
+        {
+            path.Insert(0, name.Name);
+            return offsetof with { FieldPath = path };
+        }
+        if (argument is FieldAccess)
+            _diagnostics.ReportOffsetofFieldPathNotIdentifiers(argument.Span);
+        return offsetof;
     }
 
     /// <summary>The type an expression in a type's place stands for when it is a type argument (<c>t</c>, <c>t[2]</c>); null otherwise.</summary>
