@@ -291,6 +291,10 @@ internal sealed partial class ExpressionBinder
             {
                 // An address that came from a user program's registers points into its memory, as bpftrace assumes.
                 var user = operand.Type is PointerType from ? from.IsUserSpace : _probeKind.Context.ReadsUserMemory || p.IsUser;
+                // A narrow signed integer becomes an address zero-extended, as the newest bpftrace's inttoptr does:
+                // (uint8 *)-1 is 0xff (its docs/language.md, Macros; tests/runtime/macro).
+                if (operand.Type is IntegerType { IsSigned: true, Bytes: < 8 } narrow && operand is not BoundIntegerLiteral { Value: >= 0 })
+                    operand = new BoundCast(operand.Span, operand, new IntegerType(narrow.Bytes, false));
                 return new BoundCast(cast.Span, operand, new PointerType(p.Target, user));
             }
             case CIntegerType { Size: <= 8 } or CBoolType:

@@ -155,6 +155,9 @@ internal sealed partial class ExpressionBinder
                 return BindCallExpression(call);
             case BlockExpression block:
                 return _bindBlock(block);
+            case TypeExpression { IsTypeof: true } type:
+                _diagnostics.ReportTypeArgumentNotExpected(type.Span);
+                return Error(type.Span);
             case TypeExpression type:
                 _diagnostics.Error(type.Span, $"A type ({type.Type.Name}) is not a value: only container_of() takes one as an argument");
                 return Error(type.Span);

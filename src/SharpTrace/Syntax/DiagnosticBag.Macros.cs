@@ -31,6 +31,12 @@ internal sealed partial class DiagnosticBag
         Error(span, $"Unhygienic access to variable: {variable}. Variables must be passed into the macro as arguments.");
     public void ReportDeclarationShadowsMacroArgument(TextSpan span, string variable) =>
         Error(span, $"Variable declaration shadows macro arg {variable}");
+    public void ReportTypeArgumentNotExpected(TextSpan span) =>
+        Error(span, "When used as a call argument, `typeof` builtin only valid for macro calls that are expecting a type parameter");
+    public void ReportOffsetofFieldPathNotIdentifiers(TextSpan argument) =>
+        Error(argument, "FieldAccess expressions must be made up entirely of idents (e.g. a.b.c) to replace the second argument in `offsetof`");
+    public void ReportInvalidTypeParameterReplacement(TextSpan argument, string macro, string parameter, string type) =>
+        Error(argument, $"Invalid replacement for macro '{macro}' type parameter '{parameter}' which makes up the type '{type}'");
 
     // Imports, worded as bpftrace's parser and import resolution word them.
     public void ReportImportAfterDefinitions(TextSpan span) => Error(span, "root imports must appear before probes and functions");

@@ -189,7 +189,7 @@ internal sealed partial class Parser
             Take();
             Expect(TokenKind.OpenParen);
             // typeof(type) is that type; typeof(expression) the expression's, which the binder finds.
-            var inner = IsTypeAt(0) && !IsTypeofAt(0) ? ParseType() : null;
+            var inner = (IsTypeAt(0) && !IsTypeofAt(0)) || IsNamedPointerTypeAt(0) ? ParseType() : null;
             var of = inner is null ? ParseExpression() : null;
             Expect(TokenKind.CloseParen);
             return inner is not null ? inner with { Span = SpanFrom(start) } : new TypeSyntax(SpanFrom(start), "typeof", 0, null) { Of = of };
@@ -224,6 +224,27 @@ internal sealed partial class Parser
             outerPointerDepth++;
         }
         return new TypeSyntax(SpanFrom(start), name, pointerDepth, arrayLength) { OuterPointerDepth = outerPointerDepth };
+    }
+
+    /// <summary>
+    /// A call's argument <c>typeof(type or expression)</c>: a type passed to a macro, which substitutes it where its body
+    /// uses the parameter as a type; anywhere else the binder refuses it, as bpftrace does.
+    /// </summary>
+    private TypeExpression ParseTypeArgument()
+    {
+        var type = ParseType();
+        return new TypeExpression(type.Span, type) { IsTypeof = true };
+    }
+
+    /// <summary>Is a name followed by <c>*</c>s and <c>)</c> ahead (<c>sizeof(t*)</c>, <c>typeof(mytype *)</c>)? It names a pointer type.</summary>
+    private bool IsNamedPointerTypeAt(int offset)
+    {
+        if (Peek(offset).Kind != TokenKind.Identifier || Peek(offset + 1).Kind != TokenKind.Star)
+            return false;
+        offset++;
+        while (Peek(offset).Kind == TokenKind.Star)
+            offset++;
+        return Peek(offset).Kind == TokenKind.CloseParen;
     }
 
     private Expression ParsePostfix()
@@ -284,7 +305,7 @@ internal sealed partial class Parser
                 Take();
                 if (Current.Kind != TokenKind.OpenParen)
                     return new Identifier(token.Span, token.Text);
-                var arguments = ParseList(TokenKind.OpenParen, TokenKind.CloseParen, allowEmpty: true);
+                var arguments = ParseList(TokenKind.OpenParen, TokenKind.CloseParen, allowEmpty: true, typeArguments: true);
                 return new CallExpression(SpanFrom(token.Span.Start), token.Text, token.Span, arguments);
             case TokenKind.Struct or TokenKind.Union or TokenKind.Enum:
                 // Only a builtin's argument (container_of's type); the binder refuses it anywhere else.
@@ -317,7 +338,7 @@ internal sealed partial class Parser
             {
                 Take();
                 Expect(TokenKind.OpenParen);
-                var type = IsTypeAt(0) ? ParseType() : null;
+                var type = IsTypeAt(0) || IsNamedPointerTypeAt(0) ? ParseType() : null;
                 var operand = type == null ? ParseExpression() : null;
                 Expect(TokenKind.CloseParen);
                 return new SizeofExpression(SpanFrom(token.Span.Start), type, operand);
@@ -344,7 +365,7 @@ internal sealed partial class Parser
     }
 
     /// <summary>"(" expressions separated by "," ")", as in calls and map keys.</summary>
-    private IReadOnlyList<Expression> ParseList(TokenKind open, TokenKind close, bool allowEmpty)
+    private IReadOnlyList<Expression> ParseList(TokenKind open, TokenKind close, bool allowEmpty, bool typeArguments = false)
     {
         Expect(open);
         var items = new List<Expression>();
@@ -355,7 +376,7 @@ internal sealed partial class Parser
         }
         while (true)
         {
-            items.Add(ParseExpression());
+            items.Add(typeArguments && IsTypeofAt(0) ? ParseTypeArgument() : ParseExpression());
             if (Current.Kind == close)
             {
                 Take();

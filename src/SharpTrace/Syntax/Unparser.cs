@@ -249,6 +249,7 @@ internal static class Unparser
         TupleExpression t => t.Elements.Count == 1 ? $"({Expr(t.Elements[0])},)" : $"({List(t.Elements)})",
         RecordExpression r => $"({string.Join(", ", r.Fields.Select(f => $"{f.Name} = {Expr(f.Value)}"))})",
         CastExpression c => $"({Type(c.Type)}){Expr(c.Operand, UnaryLevel)}",
+        TypeExpression { IsTypeof: true, Type.Of: null } t => $"typeof({Type(t.Type)})",
         TypeExpression t => Type(t.Type),
         SizeofExpression s => $"sizeof({(s.Type is { } t ? Type(t) : s.Operand is { } o ? Expr(o) : "")})",
         BlockExpression b => BlockText(b),

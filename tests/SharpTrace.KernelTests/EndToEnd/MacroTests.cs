@@ -167,6 +167,29 @@ public sealed class MacroTests : KernelTest
     }
 
     [Fact]
+    public async Task TypeArgumentsPrintWhatTheNewestBpftracesDocsAndTestsSay()
+    {
+        // bpftrace 0.17 has no macros nor typeof: the newest's docs/language.md (p_cast prints 0xff, its int8 -1
+        // zero-extended to a uint8 *) and tests/runtime/macro ("it accepts typeof expressions…": 25, 10, 0xff).
+        var result = await SharpTraceRun.RunAsync(["-e", """
+            struct Foo { char m; }
+            macro p_cast(a, b) { (a*)b }
+            macro sof(a, b) { sizeof(a[2]) + sizeof(b*) + sizeof(b) }
+            macro m(t) { sizeof(t) + 2 } macro n(z) { print(m(typeof(z))); }
+            macro cst(a) { (a*)-1 }
+            BEGIN {
+              print(p_cast(typeof(uint8), -1));
+              print(sof(typeof(uint64*), typeof(struct Foo)));
+              n(typeof(uint64*));
+              print(cst(typeof(uint8)));
+              exit();
+            }
+            """]);
+
+        Assert.Equal((0, "0xff\n25\n10\n0xff\n"), (result.ExitCode, result.Stdout));
+    }
+
+    [Fact]
     public async Task WrongArgumentIsReportedWithBpftracesWordsAndExitCodeOne()
     {
         var result = await SharpTraceRun.RunAsync(["-e", "macro add($x, y) { $x + 1 } begin { add(1, 1); }"]);

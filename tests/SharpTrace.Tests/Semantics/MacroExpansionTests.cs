@@ -155,6 +155,19 @@ public sealed class MacroExpansionTests
     [InlineData("macro set() { ⟦@x[1]⟧ } BEGIN { @x[0] = 0; set(); }", "Unhygienic access to map: @x. Maps must be passed into the macro as arguments.")]
     [InlineData("macro set($x) { ⟦let $x⟧; $x } BEGIN { $y = 1; set($y); }", "Variable declaration shadows macro arg $x")]
     [InlineData("macro m() { ⟦$q⟧ } BEGIN { $q = 1; printf(\"%d\", m()); }", "Unhygienic access to variable: $q. Variables must be passed into the macro as arguments.")]
+    // Type arguments, worded as the newest bpftrace's tests (macro_expansion.cpp, type_arg).
+    [InlineData("macro m(x) { x + 1 } BEGIN { print(m(⟦typeof(uint64*)⟧)); }",
+        "When used as a call argument, `typeof` builtin only valid for macro calls that are expecting a type parameter")]
+    [InlineData("macro m(t) { sizeof(struct t) } BEGIN { print(m(⟦typeof(uint64*)⟧)); }",
+        "Invalid replacement for macro 'm' type parameter 't' which makes up the type 'struct t'")]
+    [InlineData("macro m(t) { sizeof(struct t) } BEGIN { $x = 1; print(m(⟦$x⟧)); }",
+        "Invalid replacement for macro 'm' type parameter 't' which makes up the type 'struct t'")]
+    [InlineData("macro out(x) { print(x); } macro inn(b) { out(⟦typeof(b[2])⟧); } BEGIN { inn(typeof(uint64_t)); }",
+        "When used as a call argument, `typeof` builtin only valid for macro calls that are expecting a type parameter")]
+    [InlineData("macro off(t, f) { offsetof(t, f) } BEGIN { print(off(typeof(struct Foo), ⟦foo().b⟧)); }",
+        "FieldAccess expressions must be made up entirely of idents (e.g. a.b.c) to replace the second argument in `offsetof`")]
+    [InlineData("BEGIN { print(⟦typeof(1)⟧); }",
+        "When used as a call argument, `typeof` builtin only valid for macro calls that are expecting a type parameter")]
     public void ReportsTheProblemAtItsSpan(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
 
@@ -242,6 +255,56 @@ public sealed class MacroExpansionTests
 
         Assert.Null(program);
         Assert.Equal(expected.Replace("\r", "", StringComparison.Ordinal), string.Concat(diagnostics.Select(d => d.Format())));
+    }
+
+    [Theory]
+    // The newest bpftrace's cases (tests/macro_expansion.cpp, type_arg), as our unparser writes the types.
+    [InlineData("macro sof(t) { sizeof(t) } BEGIN { print(sof(typeof(struct task_struct))); }", "sizeof(struct task_struct)")]
+    [InlineData("macro sof(t) { sizeof(t) } BEGIN { print(sof(typeof(uint64))); }", "sizeof(uint64)")]
+    [InlineData("macro sof(t) { sizeof(struct t) } BEGIN { print(sof(typeof(task_struct))); }", "sizeof(struct task_struct)")]
+    [InlineData("macro sof(t) { sizeof(t*) } BEGIN { print(sof(typeof(uint64))); }", "sizeof(uint64 *)")]
+    [InlineData("macro sof(t) { sizeof(t*) } BEGIN { print(sof(typeof(mytype))); }", "sizeof(mytype *)")]
+    [InlineData("macro sof(a, b) { sizeof(a) + sizeof(b[2]) } BEGIN { print(sof(typeof(struct task_struct), typeof(uint64*))); }",
+        "sizeof(struct task_struct) + sizeof(uint64 *[2])")]
+    [InlineData("struct Foo { int x; } macro off(t) { offsetof(t, x) } BEGIN { print(off(typeof(struct Foo))); }", "offsetof(struct Foo, x)")]
+    [InlineData("macro c(t) { (typeof(t))0 } BEGIN { print(c(typeof(uint64*))); }", "(uint64 *)0")]
+    [InlineData("macro lt(t) { let $x: t = 0; } BEGIN { lt(typeof(uint32)); }", ": uint32 = 0;")]
+    [InlineData("macro cst(t) { (t)0; } BEGIN { print(cst(typeof(uint32*))); }", "(uint32 *)0")]
+    [InlineData("macro inner(t) { sizeof(t) } macro outer(t) { inner(t) } BEGIN { print(outer(typeof(uint64*))); }", "sizeof(uint64 *)")]
+    [InlineData("macro inner(t) { sizeof(t) } macro outer(z) { inner(typeof(z)) } BEGIN { print(outer(typeof(uint64*))); }", "sizeof(uint64 *)")]
+    [InlineData("macro out(x) { print(sizeof(x*)); } macro inn(b) { out(typeof(b[2])); } BEGIN { inn(typeof(uint64_t)); }", "sizeof(uint64_t[2]*)")]
+    [InlineData("macro off(t, f) { offsetof(t, f) } BEGIN { print(off(typeof(struct Foo), x)); }", "offsetof(struct Foo, x)")]
+    [InlineData("macro off(t, f) { offsetof(t, f) } BEGIN { print(off(typeof(struct Foo), a.b.c)); }", "offsetof(struct Foo, a.b.c)")]
+    // Ours: a typeof of an expression is passed on as written, its variable the caller's.
+    [InlineData("macro c(t) { (t)1 } BEGIN { $a = (uint8)2; print(c(typeof($a))); }", "(typeof($a))1")]
+    public void ATypeArgumentReplacesItsParameterWhereTheBodyWritesAType(string script, string expected)
+    {
+        var tree = SyntaxTree.Parse(script);
+        var diagnostics = new DiagnosticBag(tree.Source);
+        var expanded = SharpTrace.Semantics.Macros.MacroExpansion.Expand(tree.Root, diagnostics, _ => false);
+
+        Assert.Empty(diagnostics.Items);
+        Assert.Contains(expected, Unparser.Unparse(expanded.Probes[0]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TypeArgumentsHaveTheTypesTheyName()
+    {
+        // The newest bpftrace's runtime tests (tests/runtime/macro, "it accepts typeof expressions…"): 16 + 8 + 1 and
+        // 8 + 2; its documentation's p_cast makes -1 a uint8 *.
+        var types = SemanticKit.Types("""
+            struct Foo { char m; }
+            macro sof(a, b) { sizeof(a[2]) + sizeof(b*) + sizeof(b) }
+            macro m(t) { sizeof(t) + 2 } macro n(z, @r) { @r = m(typeof(z)); }
+            macro p_cast(a, b) { (a*)b }
+            BEGIN { @s = sof(typeof(uint64*), typeof(struct Foo)); n(typeof(uint64*), @n); @p = p_cast(typeof(uint8), -1); }
+            """);
+
+        Assert.Contains("Integer 25", types, StringComparison.Ordinal);
+        Assert.Contains("Integer 10", types, StringComparison.Ordinal);
+        Assert.Contains("Map @p :: unsigned char *", types, StringComparison.Ordinal);
+        // The int8 -1 becomes the address zero-extended, as the newest bpftrace casts it (0xff).
+        Assert.Contains("Cast :: unsigned char *\n    Cast :: uint8\n     Integer -1 :: int8", types, StringComparison.Ordinal);
     }
 
     [Fact]

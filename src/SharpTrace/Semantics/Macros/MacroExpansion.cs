@@ -78,6 +78,7 @@ internal sealed class MacroExpansion
     private Statement RewriteLet(LetStatement let)
     {
         var value = let.Value is null ? null : Rewrite(let.Value);
+        let = let with { Type = let.Type is null ? null : RewriteType(let.Type) };
         if (_inMacro && _variables.ContainsKey(let.Variable))
         {
             _diagnostics.ReportDeclarationShadowsMacroArgument(let.Span, let.Variable);
@@ -123,16 +124,113 @@ internal sealed class MacroExpansion
             case RecordExpression e:
                 return e with { Fields = e.Fields.Select(f => (f.Name, Rewrite(f.Value))).ToList() };
             case CastExpression e:
-                return e with { Operand = Rewrite(e.Operand) };
+                return e with { Type = RewriteType(e.Type), Operand = Rewrite(e.Operand) };
+            case TypeExpression e:
+                return e with { Type = RewriteType(e.Type) };
+            case SizeofExpression { Type: { } type } e:
+                return e with { Type = RewriteType(type) };
+            case SizeofExpression { Operand: { } operand } e when PassedType(operand) is { } type:
+                return e with { Type = type, Operand = null };
+            case OffsetofExpression { Type: { } type } e:
+                return RewriteFieldPath(e with { Type = RewriteType(type) });
+            case OffsetofExpression { Operand: { } operand } e when PassedType(operand) is { } type:
+                return RewriteFieldPath(e with { Type = type, Operand = null });
             case SizeofExpression { Operand: { } operand } e:
                 return e with { Operand = Rewrite(operand) };
             case OffsetofExpression { Operand: { } operand } e:
-                return e with { Operand = Rewrite(operand) };
+                return RewriteFieldPath(e with { Operand = Rewrite(operand) });
             case BlockExpression e:
                 return e with { Statements = RewriteStatements(e.Statements), Value = e.Value is null ? null : Rewrite(e.Value) };
             default:
                 return expression;
         }
+    }
+
+    /// <summary>
+    /// A type written in the body (a cast's, a declaration's, sizeof's, offsetof's, typeof's) with the type arguments
+    /// substituted: <c>t</c>, <c>t*</c> and <c>typeof(t)</c> for a parameter passed <c>typeof(uint64)</c>; <c>struct t</c>
+    /// for one passed a bare name (<c>task_struct</c> or <c>typeof(task_struct)</c>). Outside a macro, and for types that
+    /// name no parameter, only a typeof's expression is rewritten.
+    /// </summary>
+    private TypeSyntax RewriteType(TypeSyntax type)
+    {
+        if (type.Of is { } of)
+            return PassedType(of) is { } passed ? passed with { Span = type.Span } : type with { Of = Rewrite(of) };
+        if (!_inMacro)
+            return type;
+        var space = type.Name.IndexOf(' ', StringComparison.Ordinal);
+        var parameter = space < 0 ? type.Name : type.Name[(space + 1)..];
+        if (!_passed.TryGetValue(parameter, out var argument))
+            return type;
+        if (space < 0 && argument is TypeExpression { Type: var passedType })
+        {
+            if (Compose(passedType, type) is { } composed)
+                return composed with { Span = type.Span };
+        }
+        else if (NamedBy(argument) is { } name)
+            return type with { Name = space < 0 ? name : type.Name[..(space + 1)] + name };
+        _diagnostics.ReportInvalidTypeParameterReplacement(argument.Span, _stack[^1].Name, parameter, type.Written);
+        return type;
+    }
+
+    /// <summary>
+    /// <c>offsetof(t, f)</c> with <c>f</c> a parameter: the field path passed (<c>x</c>, <c>a.b.c</c>), as bpftrace
+    /// substitutes it; anything else passed there is its error.
+    /// </summary>
+    private OffsetofExpression RewriteFieldPath(OffsetofExpression offsetof)
+    {
+        if (!_inMacro || offsetof.FieldPath.Count != 1 || !_passed.TryGetValue(offsetof.FieldPath[0], out var argument))
+            return offsetof;
+        var path = new List<string>();
+        var part = argument;
+        while (part is FieldAccess access)
+        {
+            path.Insert(0, access.Field);
+            part = access.Target;
+        }
+        if (part is Identifier name)
+        {
+            path.Insert(0, name.Name);
+            return offsetof with { FieldPath = path };
+        }
+        if (argument is FieldAccess)
+            _diagnostics.ReportOffsetofFieldPathNotIdentifiers(argument.Span);
+        return offsetof;
+    }
+
+    /// <summary>The type an expression in a type's place stands for when it is a type argument (<c>t</c>, <c>t[2]</c>); null otherwise.</summary>
+    private TypeSyntax? PassedType(Expression expression) => expression switch
+    {
+        Identifier identifier when _inMacro && _passed.GetValueOrDefault(identifier.Name) is TypeExpression passed => passed.Type with { Span = identifier.Span },
+        IndexExpression { Index: IntegerLiteral length } index when PassedType(index.Target) is { ArrayLength: null, Of: null } element =>
+            element with { Span = index.Span, ArrayLength = (int)Math.Min(length.Value, int.MaxValue) },
+        _ => null,
+    };
+
+    /// <summary>The bare name an argument gives a <c>struct t</c> or a <c>t</c> written in the body: <c>task_struct</c>, <c>typeof(task_struct)</c>.</summary>
+    private static string? NamedBy(Expression argument) => argument switch
+    {
+        Identifier identifier => identifier.Name,
+        TypeExpression { Type: { Of: Identifier identifier } } => identifier.Name,
+        TypeExpression { Type: { Of: null, PointerDepth: 0, ArrayLength: null } type } when !type.Name.Contains(' ', StringComparison.Ordinal) => type.Name,
+        _ => null,
+    };
+
+    /// <summary>
+    /// <paramref name="written"/> (<c>t</c>, <c>t*</c>, <c>t[2]</c>) with the passed type in <c>t</c>'s place; null when
+    /// that makes a type we cannot write (an array of arrays, a pointer to a typeof of an expression).
+    /// </summary>
+    private static TypeSyntax? Compose(TypeSyntax passed, TypeSyntax written)
+    {
+        if (written is { PointerDepth: 0, ArrayLength: null, OuterPointerDepth: 0 })
+            return passed;
+        if (passed.Of is not null)
+            return null;
+        if (passed.ArrayLength is null)
+            return written with { Name = passed.Name, PointerDepth = passed.PointerDepth + written.PointerDepth };
+        if (written.ArrayLength is null)
+            return passed with { OuterPointerDepth = passed.OuterPointerDepth + written.PointerDepth };
+        return null;
     }
 
     private MapAccess RewriteMap(MapAccess map)
@@ -199,7 +297,10 @@ internal sealed class MacroExpansion
                     _maps[parameter] = ((MapAccess)arguments[i]).Name;
                     break;
                 default:
-                    _passed[parameter] = arguments[i];
+                    _passed[parameter] = arguments[i] is TypeExpression { Type.Of: Identifier name } type
+                        // typeof(mytype): a bare name in a type argument is a type's name, as bpftrace reads it.
+                        ? type with { Type = new TypeSyntax(type.Type.Span, name.Name, 0, null) }
+                        : arguments[i];
                     break;
             }
         }

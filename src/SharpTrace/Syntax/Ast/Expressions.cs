@@ -79,7 +79,11 @@ internal sealed record SizeofExpression(TextSpan Span, TypeSyntax? Type, Express
 internal sealed record OffsetofExpression(TextSpan Span, TypeSyntax? Type, Expression? Operand, IReadOnlyList<string> FieldPath) : Expression(Span);
 
 /// <summary>A type written where a builtin takes one as an argument (<c>container_of(p, struct node, pos)</c>).</summary>
-internal sealed record TypeExpression(TextSpan Span, TypeSyntax Type) : Expression(Span);
+internal sealed record TypeExpression(TextSpan Span, TypeSyntax Type) : Expression(Span)
+{
+    /// <summary>Written <c>typeof(...)</c> as a call's argument: a macro's type argument (Semantics/Macros/MacroExpansion).</summary>
+    public bool IsTypeof { get; init; }
+}
 
 /// <summary>A type as written: <c>int32</c>, <c>struct task_struct *</c>, <c>uint8[4]</c>, <c>string</c>.</summary>
 internal sealed record TypeSyntax(TextSpan Span, string Name, int PointerDepth, int? ArrayLength) : Node(Span)

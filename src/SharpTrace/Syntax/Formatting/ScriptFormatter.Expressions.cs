@@ -164,6 +164,8 @@ internal sealed partial class ScriptFormatter
                 return buffer.Text("sizeof(").Append(TypeArgument(s.Type, s.Operand, trivia, Less(width, 8))).Text(")");
             case OffsetofExpression o:
                 return buffer.Text("offsetof(").Append(TypeArgument(o.Type, o.Operand, trivia, width)).Text(", " + string.Join(".", o.FieldPath) + ")");
+            case TypeExpression { IsTypeof: true, Type.Of: null } t:
+                return buffer.Text("typeof(" + Type(t.Type, trivia, width) + ")");
             case TypeExpression t:
                 return buffer.Text(Type(t.Type, trivia, width));
             case BlockExpression b:
