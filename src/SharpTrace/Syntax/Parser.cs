@@ -73,7 +73,22 @@ internal sealed partial class Parser
     private Token Expect(TokenKind kind) =>
         Current.Kind == kind ? Take() : throw Unexpected(TokenFacts.GetDisplayName(kind));
 
-    private SyntaxErrorException Unexpected(params string[] expected)
+    private SyntaxErrorException Unexpected(params string[] expected) =>
+        ErrorAtCurrent(token => _diagnostics.ReportUnexpectedToken(ErrorSpan(token), TokenFacts.GetDisplayName(token.Kind), expected));
+
+    /// <summary>
+    /// A statement followed by neither <c>;</c> nor <c>}</c>: the newest bpftrace's "expected ';'", at what follows the
+    /// statement as its hand-written parser measures it (a name, a variable or map, a number, else one character;
+    /// nothing at the end of the text).
+    /// </summary>
+    private SyntaxErrorException MissingSemicolon() => ErrorAtCurrent(token =>
+    {
+        var start = token.Kind == TokenKind.EndOfFile ? _source.Length : token.Span.Start;
+        _diagnostics.ReportMissingSemicolon(TextSpan.FromBounds(start, WordEnd(start)));
+    });
+
+    /// <summary>Reports a syntax error at the current token once (not again when recovery stops at the same place).</summary>
+    private SyntaxErrorException ErrorAtCurrent(Action<Token> report)
     {
         var token = Current;
         if (token.Span.Start != _lastErrorStart)
@@ -85,29 +100,7 @@ internal sealed partial class Parser
                 _diagnostics.AddRange(pending.Items);
                 _lookahead[0] = (token, null);
             }
-            _diagnostics.ReportUnexpectedToken(ErrorSpan(token), TokenFacts.GetDisplayName(token.Kind), expected);
-        }
-        return new SyntaxErrorException();
-    }
-
-    /// <summary>
-    /// A statement followed by neither <c>;</c> nor <c>}</c>: the newest bpftrace's "expected ';'", at what follows the
-    /// statement as its hand-written parser measures it (a name, a variable or map, a number, else one character;
-    /// nothing at the end of the text).
-    /// </summary>
-    private SyntaxErrorException MissingSemicolon()
-    {
-        var token = Current;
-        if (token.Span.Start != _lastErrorStart)
-        {
-            _lastErrorStart = token.Span.Start;
-            if (_lookahead[0].Errors is { } pending)
-            {
-                _diagnostics.AddRange(pending.Items);
-                _lookahead[0] = (token, null);
-            }
-            var start = token.Kind == TokenKind.EndOfFile ? _source.Length : token.Span.Start;
-            _diagnostics.ReportMissingSemicolon(TextSpan.FromBounds(start, WordEnd(start)));
+            report(token);
         }
         return new SyntaxErrorException();
     }
