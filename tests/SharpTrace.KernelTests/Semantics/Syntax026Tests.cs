@@ -86,14 +86,52 @@ public sealed class Syntax026Tests : KernelTest
             """), (json.ExitCode, json.Stdout));
     }
 
-    /// <summary>Runs the uprobe script from tests/programs, so "out/probe_args" is relative, and runs the program once attached.</summary>
-    private static async Task<RunResult> TraceFromProgramsDirectory(string format)
+    private const string Usdt = """
+        usdt:out/usdt_probes:usdt_probes:constants {
+          $a = arg0 ?: 9; $z = ((int64)arg0 - 5) ?: (int64)arg2;
+          _ = arg1 * 2;
+          if (arg0 > 1) { let $y = (int64)arg1; @y = $y; }
+          if (arg0 > 2) { let $y = "s"; print($y); }
+          print(arg0 > 4);
+          @e[$a, $z] = (int64)arg1 < 0;
+          exit();
+        }
+        """;
+
+    [Fact]
+    public async Task ShortTernaryDiscardAndBlockScopedLetsInAUsdtProbeOnARelativePathAsTheReferenceSays()
     {
-        var programs = Path.GetDirectoryName(Path.GetDirectoryName(TestPrograms.PathOf("probe_args")))!;
+        // usdt_probes fires usdt_probes:constants with 5, -3, 1000000. The newest reference: runtime/other
+        // "ternary_empty_2nd_operand" (`$x ?: 10` is $x when it is not zero, `0 ?: 20` is 20); language.md "Discard
+        // Expression" (`_ = e;` runs e and drops it) and "Variables" (a `let` lives in its block, so two sibling blocks
+        // may each declare `$y`, of different types); runtime/bool: a comparison prints true; usdt targets as relative
+        // paths like uprobes (runtime/usdt writes `usdt:./testprogs/usdt_test:…`; without `./` here).
+        var text = await TraceFromProgramsDirectory("text", Usdt, "usdt_probes");
+        var json = await TraceFromProgramsDirectory("json", Usdt, "usdt_probes");
+
+        Assert.Equal((0, "s\ntrue\n\n\n@e[5, 1000000]: true\n@y: -3\n", "Attached 1 probe\n"), (text.ExitCode, text.Stdout, text.Stderr));
+        Assert.Equal((0, """
+            {"type": "attached_probes", "data": {"probes": 1}}
+            {"type": "value", "data": "s"}
+            {"type": "value", "data": true}
+            {"type": "map", "data": {"@e": {"5,1000000": true}}}
+            {"type": "map", "data": {"@y": -3}}
+
+            """), (json.ExitCode, json.Stdout));
+    }
+
+    /// <summary>Runs the uprobe script from tests/programs, so "out/probe_args" is relative, and runs the program once attached.</summary>
+    private static Task<RunResult> TraceFromProgramsDirectory(string format) =>
+        TraceFromProgramsDirectory(format, Uprobe, "probe_args", "hello");
+
+    /// <summary>Runs <paramref name="script"/> from tests/programs, so "out/NAME" is relative, and runs the program once attached.</summary>
+    private static async Task<RunResult> TraceFromProgramsDirectory(string format, string script, string program, params string[] arguments)
+    {
+        var programs = Path.GetDirectoryName(Path.GetDirectoryName(TestPrograms.PathOf(program)))!;
         using var tool = new TracerProcess("sharptrace", "/bin/sh", ["-c", "cd \"$0\" && exec \"$1\" -f \"$2\" -e \"$3\"",
-            programs, SharpTraceRun.BinaryPath, format, Uprobe], null, stdout => stdout, stderr => stderr);
+            programs, SharpTraceRun.BinaryPath, format, script], null, stdout => stdout, stderr => stderr);
         await tool.WaitForAttachedAsync(Bound);
-        await TestPrograms.RunAsync("probe_args", "hello");
+        await TestPrograms.RunAsync(program, arguments);
         return await tool.WaitForExitAsync(Bound);
     }
 }
