@@ -129,11 +129,8 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
     private IReadOnlyList<RuntimeValue> DecodeKey(byte[] key) => _symbol.IsScalar
         ? []
         : _symbol.IsPerCpuArray
-        ? [ValueDecoder.Decode(KeyPrintType(_symbol.KeyTypes![0]), BitConverter.GetBytes((ulong)BinaryPrimitives.ReadUInt32LittleEndian(key)), symbols)]
-        : _symbol.KeyTypes!.Select((t, i) => ValueDecoder.Decode(KeyPrintType(t), key.AsSpan(_symbol.KeyOffset(i), t.Size), symbols)).ToList();
-
-    /// <summary>bpftrace 0.17 prints every integer key as a signed 64-bit number (<c>@m[(uint64)-1]</c> prints <c>@m[-1]</c>).</summary>
-    private static BpfType KeyPrintType(BpfType type) => type is IntegerType { Size: 8, Enum: null } ? BpfType.Int64 : type;
+        ? [ValueDecoder.Decode(_symbol.KeyTypes![0], BitConverter.GetBytes((ulong)BinaryPrimitives.ReadUInt32LittleEndian(key)), symbols)]
+        : _symbol.KeyTypes!.Select((t, i) => ValueDecoder.Decode(t, key.AsSpan(_symbol.KeyOffset(i), t.Size), symbols)).ToList();
 
     /// <summary>hist and lhist entries are keyed by (key, bucket): the counts of all CPUs go to the key's bucket.</summary>
     private void AddBucket(Dictionary<string, (byte[] Key, ulong[] Buckets)> histograms, AggregationType type, byte[] key, byte[] value, int slot)
