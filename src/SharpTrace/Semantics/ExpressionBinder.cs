@@ -307,6 +307,10 @@ internal sealed partial class ExpressionBinder
         // form the map was first used with decides how the other is bound.
         if (map.KeyTypes is { Count: > 1 } known && keys is [BoundTuple { TupleType.Names: null } tuple] && tuple.Elements.Count == known.Count)
             keys = [.. tuple.Elements];
+        // A tuple value that is read without running anything (`@m[$t]`, `delete(@m, $kv.0)`) is its elements.
+        else if (map.KeyTypes is { Count: > 1 } several && keys is [{ Type: TupleType { Names: null } whole } one]
+                 && whole.Elements.Count == several.Count && ReadsWithoutEffects(one))
+            keys = [.. whole.Elements.Select((type, i) => (BoundExpression)new BoundTupleElement(one.Span, one, i, type))];
         else if (map.KeyTypes is [TupleType { Names: null } single] && keys.Count > 1 && single.Elements.Count == keys.Count
                  && keys.All(k => k.Type is not ErrorType))
             keys = [new BoundTuple(access.Span, keys, new TupleType(keys.Select(k => k.Type).ToList()))];
@@ -328,6 +332,9 @@ internal sealed partial class ExpressionBinder
         }
         return converted;
     }
+
+    private static bool ReadsWithoutEffects(BoundExpression value) =>
+        value is BoundVariableRead || value is BoundTupleElement { Tuple: var inner } && ReadsWithoutEffects(inner);
 
     /// <summary>
     /// An integer written as a map's key or value whose type is <paramref name="target"/>: cast to it, with the newest

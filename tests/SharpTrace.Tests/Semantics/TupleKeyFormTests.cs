@@ -20,6 +20,13 @@ public class TupleKeyFormTests
         Assert.Contains("Map @[(uint32,string)] :: int64\n", SemanticKit.Types("BEGIN { @[(pid, comm)]++; @[pid, comm]++; }"));
     }
 
+    [Theory]
+    // The newest bpftrace's runtime/variable "map key tuple with casted ints" and runtime/for "map delete": a tuple
+    // held in a variable (or a loop's key) is the map's several keys, its integers widened as the keys' are.
+    [InlineData("begin { @a[(int16)-1, ((int32)-2, 3)] = 10; @a[5, (6, 7)] = 11; $c = ((int8)-4, ((int16)-5, -6)); @a[$c] = 12; }")]
+    [InlineData("begin { @[0,0,0] = 1; @[0,1,0] = 1; for ($kv : @) { if ($kv.0.1 == 1) { delete(@, $kv.0); } } }")]
+    public void ATupleInAVariableIsTheMapsSeveralKeys(string script) => Assert.Empty(SemanticKit.Errors(script));
+
     [Fact]
     public void AKeyMismatchInACompoundAssignmentIsReportedOnce()
     {
