@@ -60,6 +60,22 @@ internal sealed partial class StatementBinder
         return value?.Type is ErrorType ? value : new BoundBlockExpression(block.Span, statements, value);
     }
 
+    /// <summary>
+    /// <c>@m = { let $a = 100; avg($a) }</c>: as the newest bpftrace (runtime/call "block expression with map
+    /// assignment"), the block's statements run in its own scope, then its last expression aggregates into the map.
+    /// </summary>
+    private BoundStatement? BindAggregateBlock(MapAccess map, BlockExpression block, CallExpression call, TextSpan span)
+    {
+        _letScopes.Add([]);
+        var statements = block.Statements.Select(BindStatement).OfType<BoundStatement>().ToList();
+        var aggregate = BindAggregate(map, call, span);
+        LeaveLetScope();
+        if (aggregate is null)
+            return null;
+        statements.Add(aggregate);
+        return new BoundBlock(block.Span, statements);
+    }
+
     // Variables a "let" declared in each enclosing block, innermost last: unknown again once their block ends (a
     // variable first assigned without "let" stays the probe's, as bpftrace 0.17 has it).
     private readonly List<List<VariableSymbol>> _letScopes = [];
@@ -136,6 +152,9 @@ internal sealed partial class StatementBinder
         {
             case MapAccess map when s.CompoundOperator is null && s.Value is CallExpression call && _context.Builtins.IsAggregation(call.Name):
                 return BindAggregate(map, call, s.Span);
+            case MapAccess map when s.CompoundOperator is null && s.Value is BlockExpression { Value: CallExpression call } block
+                                    && _context.Builtins.IsAggregation(call.Name):
+                return BindAggregateBlock(map, block, call, s.Span);
             case MapAccess map:
             {
                 var value = s.CompoundOperator is { } op

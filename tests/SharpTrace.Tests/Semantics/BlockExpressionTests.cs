@@ -25,6 +25,26 @@ public class BlockExpressionTests
     }
 
     [Fact]
+    public void ABlockEndingInAnAggregationAggregatesIntoTheMapAfterItsStatements()
+    {
+        // The newest bpftrace's runtime/call "block expression with map assignment": `@ = { let $a = 100; avg($a) }`
+        // prints `@: 100`; the let stays in the block.
+        Assert.Equal("""
+            Map @ :: avg_t
+            Probe BEGIN
+             Variable $a :: int8
+             Block
+              Block
+               VariableAssign $a
+                Integer 100 :: int8
+               Aggregate @ avg
+                VariableRead $a :: int8
+
+            """.Replace("\r", "", StringComparison.Ordinal), SemanticKit.Types("begin { @ = { let $a = 100; avg($a) }; }"));
+        Assert.Equal(["Undefined or undeclared variable: $a"], SemanticKit.Errors("begin { @ = { let $a = 100; avg($a) }; @x = $a; }"));
+    }
+
+    [Fact]
     public void AConditionMayBeABlockExpression()
     {
         // The issue's example, from the newest bpftrace's tests.
