@@ -203,7 +203,7 @@ public class CDeclarationTests
 
     [Theory]
     [InlineData("struct s { ⟦foo⟧ x; };", "unknown type name 'foo'")]
-    [InlineData("struct s { int x ⟦}⟧;", "expected ';' at end of declaration list")]
+    [InlineData("struct s { int x ⟦int⟧ y; };", "expected ';' at end of declaration list")]
     [InlineData("struct s { int x; int ⟦x⟧; };", "duplicate member 'x'")]
     [InlineData("struct s { struct t ⟦v⟧; };", "field 'v' has incomplete type 'struct t'")]
     [InlineData("struct s { char *⟦p⟧ : 3; };", "bit-field 'p' has non-integral type 'char *'")]
@@ -226,6 +226,15 @@ public class CDeclarationTests
     [InlineData("enum e { ⟦1⟧ };", "expected identifier")]
     public void ReportsCErrorsWithTheirSpan(string definition, string message) =>
         CDeclarationKit.AssertDiagnostics(definition + "\nBEGIN { }", message);
+
+    [Fact]
+    public void TheLastMembersSemicolonMayBeLeftOut()
+    {
+        // clang only warns in C; the newest bpftrace's runtime/builtin "ctx" defines `struct x {unsigned long x};`.
+        var c = CDeclarationKit.ReadClean("struct x {unsigned long x}; struct A {int a; char c[28] };\nBEGIN { }");
+        Assert.Equal(8, c.Types.FindType("struct x")!.Size);
+        Assert.Equal(32, c.Types.FindType("struct A")!.Size);
+    }
 
     [Fact]
     public void TheSemicolonAfterADefinitionMayBeLeftOut()

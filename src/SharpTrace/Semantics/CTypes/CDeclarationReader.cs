@@ -398,6 +398,10 @@ internal sealed class CDeclarationReader : IConditionSource
                     break;
                 Take();
             }
+            // The last member may end without ';' (`struct x { unsigned long x };`): clang only warns in C, so the
+            // newest bpftrace takes it (its runtime/builtin "ctx" and runtime/pointers "Struct pointer math").
+            if (Current.Is("}"))
+                continue;
             if (!Current.Is(";"))
                 throw Error(d => d.ReportCExpected(Current.Span, "';' at end of declaration list"));
             Take();
