@@ -393,7 +393,7 @@ internal sealed partial class ExpressionBinder
         {
             if (TypeofType(typeofSyntax) is not { } type)
                 return Error(sizeof_.Span);
-            size = type is AggregationType ? AggregationType.DeclaredSize : type.Size;
+            size = type is AggregationType ? AggregationType.DeclaredSize : DeclaredSize(type);
         }
         else if (sizeof_.Type is { } typeSyntax)
         {
@@ -413,10 +413,14 @@ internal sealed partial class ExpressionBinder
             NoteIntrospected(operand);
             if (operand.Type is ErrorType)
                 return operand;
-            size = operand.Type.Size;
+            size = DeclaredSize(operand.Type);
         }
         return IntegerLiterals.Bind(sizeof_.Span, size);
     }
+
+    // A bool is one byte to sizeof, as the newest bpftrace's (runtime/builtin "sizeof": `sizeof(1 == 1)` is 1),
+    // though we keep it in a 64-bit slot.
+    private static int DeclaredSize(BpfType type) => type is BoolType ? 1 : type.Size;
 
     private BoundExpression BindOffsetof(OffsetofExpression offsetof)
     {

@@ -89,4 +89,11 @@ public class BoolTypeTests
         Assert.Equal("(true, false)", TextOutputWriter.FormatValue(new TupleValue(yes, no)));
         Assert.Equal("[true,false]", JsonOutputWriter.FormatValue(new TupleValue(yes, no)));
     }
+
+    [Theory]
+    // runtime/builtin "sizeof" of the newest bpftrace: `sizeof(1 == 1)` is 1.
+    [InlineData("sizeof(1 == 1)", 1)]
+    [InlineData("sizeof(true)", 1)]
+    public void SizeofABoolIsOneByte(string expression, int size) =>
+        Assert.Contains($"Integer {size} :: int8", Types($"BEGIN {{ @s = {expression}; }}"));
 }
