@@ -71,7 +71,15 @@ internal sealed partial class ExpressionBinder
             _diagnostics.Error(call.Span, mismatch);
             return null;
         }
-        var types = arguments.Select(a => a.Type is PointerType ? BpfType.UInt64 : a.Type is IntegerType ? _context.StorageType(a.Type) : a.Type).ToList();
+        // A pointer is its number to %d and %x; %s prints it in hex as print() does (0x10), as the newest bpftrace does.
+        var conversions = Output.PrintfFormat.Parse(format.Value).Conversions;
+        var types = arguments.Select((a, i) => a.Type switch
+        {
+            PointerType pointer when conversions[i].Conversion == 's' => new PrintedPointerType(pointer),
+            PointerType => BpfType.UInt64,
+            IntegerType => _context.StorageType(a.Type),
+            _ => a.Type,
+        }).ToList();
         return new FormatArguments(format.Value, arguments, types);
     }
 

@@ -82,10 +82,11 @@ public class EnumTypeTests
     public void PrintfTakesAnEnumForSAndForIntegerConversions(string script) =>
         Assert.Empty(SemanticKit.Errors(script));
 
+    // Arithmetic on an enum is a plain integer, which %s prints as its number: the newest bpftrace's %s takes any value
+    // (bpftrace 0.17: "printf: %s specifier expects a value of type string (integer supplied)", docs/differences.md).
     [Fact]
-    public void PrintfStillRefusesAPlainIntegerForS() =>
-        Assert.Equal(["printf: %s specifier expects a value of type string (integer supplied)"],
-            SemanticKit.Errors(Foo + "BEGIN { printf(\"%s\\n\", A + 1); }"));
+    public void PrintfTakesAPlainIntegerForSToo() =>
+        Assert.Empty(SemanticKit.Errors(Foo + "BEGIN { printf(\"%s\\n\", A + 1); }"));
 
     [Theory]
     // tests/type_checker.cpp enum_casts, with its spans (the cast's parenthesized type).
