@@ -605,7 +605,11 @@ internal sealed partial class ExpressionBinder
                 // The newest reference spells every builtin variable as a function too: jiffies(), ncpus(), username().
                 if (call.Arguments.Count == 0 && (_context.Builtins.TryGetVariable(call.Name, out _) || call.Name is "probe"))
                     return BindIdentifier(new Identifier(call.Span, call.Name));
-                if (_context.Builtins.IsAggregation(call.Name))
+                // bpftrace checks typeof arguments right after macro expansion, before it looks the function up: a
+                // typeof passed to what is neither a macro nor a builtin is its error, not "Unknown function".
+                if (call.Arguments.FirstOrDefault(a => a is TypeExpression { IsTypeof: true }) is { } typeArgument)
+                    _diagnostics.ReportTypeArgumentNotExpected(typeArgument.Span);
+                else if (_context.Builtins.IsAggregation(call.Name))
                     _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
                 else
                     _diagnostics.ReportUnknownFunction(call.NameSpan, call.Name);
