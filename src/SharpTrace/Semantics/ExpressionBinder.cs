@@ -697,6 +697,8 @@ internal sealed partial class ExpressionBinder
         return type.Resolved switch
         {
             CTypes.CPointerType p => new PointerType(p.Target, _probeKind.Context.ReadsUserMemory || p.IsUser),
+            // let $x: enum Foo is 64 bits, as an enumerator and a cast are (the reference's CreateEnum(64, name)).
+            CTypes.CEnumType e => EnumValueType(e),
             _ => ValueTypeOf(type, false) as IntegerType,
         };
     }
