@@ -110,10 +110,19 @@ internal sealed partial class Parser
         }
     }
 
-    /// <summary>A statement and its <c>;</c>, which may be left out before <c>}</c>; block statements need none.</summary>
+    /// <summary>
+    /// A statement and its <c>;</c>, which may be left out before <c>}</c>; block statements need none. A block or an
+    /// <c>if</c> may have one (<c>{ $a = 1; };</c>), as the newest bpftrace parses both as expressions (0.17: "syntax
+    /// error, unexpected ;, expecting }"); its loops may not.
+    /// </summary>
     private Statement ParseStatementWithTerminator()
     {
         var statement = ParseStatement();
+        if (statement is Block or IfStatement && Current.Kind == TokenKind.Semicolon)
+        {
+            Take();
+            return statement;
+        }
         if (statement is Block or IfStatement or WhileStatement or UnrollStatement or ForMapStatement or ForRangeStatement)
             return statement;
         if (Current.Kind == TokenKind.Semicolon)

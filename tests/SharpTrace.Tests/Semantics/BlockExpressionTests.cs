@@ -51,6 +51,14 @@ public class BlockExpressionTests
     }
 
     [Theory]
+    // The newest bpftrace's parser takes a block or an if in a statement's place as an expression statement, which
+    // may end with ';' (its parse_block); bpftrace 0.17: "syntax error, unexpected ;, expecting }".
+    [InlineData("BEGIN { { $a = 1; }; print(1); }")]
+    [InlineData("BEGIN { if (1) { $a = 1; } else { $a = 2; }; { 1 } print(2); }")]
+    public void ABlockOrAnIfAsAStatementMayEndWithASemicolon(string script) =>
+        Assert.Empty(SyntaxTree.Parse(script).Diagnostics);
+
+    [Theory]
     // A block without a value has none, as in the newest bpftrace, where the error comes where the value is used (its
     // type checker's "Invalid expression for assignment"; ours names the type, as for a macro of no value).
     [InlineData("BEGIN { $x = ⟦{ $a = 1; }⟧; }")]
