@@ -169,7 +169,12 @@ internal sealed class PrintfFormat
             return FormatBuffer(c, arg);
         if (c.ArgumentKind != PrintfArgumentKind.Integer)
         {
-            var s = arg is StringValue str ? str.Value : TextOutputWriter.FormatValue(arg);
+            if (arg is not StringValue str)
+            {
+                // Any other value prints as print() shows it (the newest bpftrace's %s), whole: a precision cuts strings only.
+                return Pad(c, "", TextOutputWriter.FormatValue(arg), zeroPad: false);
+            }
+            var s = str.Value;
             if (c.Precision is { } max && s.Length > max)
                 s = s[..max];
             return Pad(c, "", s, zeroPad: false);

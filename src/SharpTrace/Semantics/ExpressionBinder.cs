@@ -71,7 +71,15 @@ internal sealed partial class ExpressionBinder
             _diagnostics.Error(call.Span, mismatch);
             return null;
         }
-        var types = arguments.Select(a => a.Type is PointerType ? BpfType.UInt64 : a.Type is IntegerType ? _context.StorageType(a.Type) : a.Type).ToList();
+        // A pointer is its number to %d and %x; %s prints it in hex as print() does (0x10), as the newest bpftrace does.
+        var conversions = Output.PrintfFormat.Parse(format.Value).Conversions;
+        var types = arguments.Select((a, i) => a.Type switch
+        {
+            PointerType pointer when conversions[i].Conversion == 's' => new PrintedPointerType(pointer),
+            PointerType => BpfType.UInt64,
+            IntegerType => _context.StorageType(a.Type),
+            _ => a.Type,
+        }).ToList();
         return new FormatArguments(format.Value, arguments, types);
     }
 
@@ -604,7 +612,11 @@ internal sealed partial class ExpressionBinder
                 // The newest reference spells every builtin variable as a function too: jiffies(), ncpus(), username().
                 if (call.Arguments.Count == 0 && (_context.Builtins.TryGetVariable(call.Name, out _) || call.Name is "probe"))
                     return BindIdentifier(new Identifier(call.Span, call.Name));
-                if (_context.Builtins.IsAggregation(call.Name))
+                // bpftrace checks typeof arguments right after macro expansion, before it looks the function up: a
+                // typeof passed to what is neither a macro nor a builtin is its error, not "Unknown function".
+                if (call.Arguments.FirstOrDefault(a => a is TypeExpression { IsTypeof: true }) is { } typeArgument)
+                    _diagnostics.ReportTypeArgumentNotExpected(typeArgument.Span);
+                else if (_context.Builtins.IsAggregation(call.Name))
                     _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
                 else
                     _diagnostics.ReportUnknownFunction(call.NameSpan, call.Name);
@@ -692,6 +704,8 @@ internal sealed partial class ExpressionBinder
         return type.Resolved switch
         {
             CTypes.CPointerType p => new PointerType(p.Target, _probeKind.Context.ReadsUserMemory || p.IsUser),
+            // let $x: enum Foo is 64 bits, as an enumerator and a cast are (the reference's CreateEnum(64, name)).
+            CTypes.CEnumType e => EnumValueType(e),
             _ => ValueTypeOf(type, false) as IntegerType,
         };
     }

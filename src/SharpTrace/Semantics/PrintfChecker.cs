@@ -24,8 +24,8 @@ internal static class PrintfChecker
     /// </summary>
     /// <param name="format">The parsed format string.</param>
     /// <param name="suppliedTypes">The argument types in bpftrace's words: <c>integer</c>, <c>string</c>,
-    /// <c>buffer</c>, <c>bool</c> and <c>enum</c> (integers that %s prints by name), or any other type name (which fits
-    /// no conversion).</param>
+    /// <c>buffer</c>, <c>bool</c> and <c>enum</c> (integers that %s prints by name), <c>none</c> (no value, which fits
+    /// no conversion), or any other type name (which fits only %s).</param>
     /// <param name="function">The function named in the message: <c>printf</c>, <c>system</c>, <c>cat</c>...</param>
     public static string? Check(PrintfFormat format, IReadOnlyList<string> suppliedTypes, string function = "printf")
     {
@@ -39,9 +39,12 @@ internal static class PrintfChecker
             if (Math.Max(conversions[i].Width ?? 0, conversions[i].Precision ?? 0) > MaxFieldWidth)
                 return $"{function}: {conversions[i].Text} asks for more than {MaxFieldWidth} characters (the largest field width or precision)";
             var expected = TypeName(conversions[i].ArgumentKind);
-            // A bool is an integer to %d and prints as true or false with %s, as in the newest bpftrace; an enum's value
-            // is its number to %d and its enumerator's name to %s.
-            if (suppliedTypes[i] is "bool" or "enum" && expected is "integer" or "string")
+            // %s prints any value as print() shows it, as in the newest bpftrace: a bool as true or false, an enum by its
+            // enumerator's name, a tuple as (1, a), a struct as { .a = 1 }. Only what has no value cannot be printed.
+            if (expected == "string" && suppliedTypes[i] is not ("none" or "void"))
+                continue;
+            // A bool is an integer to %d, and an enum's value its number.
+            if (suppliedTypes[i] is "bool" or "enum" && expected == "integer")
                 continue;
             if (suppliedTypes[i] != expected)
                 return $"{function}: %{conversions[i].Token} specifier expects a value of type {expected} ({suppliedTypes[i]} supplied)";

@@ -60,7 +60,7 @@ internal static class SeqPrintf
             if (converted is null)
             {
                 var what = conversion is 'd' or 'i' or 'u' or 'x' or 'X' or 'c' or 'p' or 's'
-                    ? $"%{conversion} cannot print a {TypeNames.Of(type!)}"
+                    ? $"%{conversion} cannot print a value of type {TypeNames.Of(type!)}"
                     : $"%{conversion} is not one of %d %i %u %x %X %c %s %p";
                 diagnostics.Error(formatSpan, $"printf in iter probes is formatted by the kernel (bpf_seq_printf): {what}");
                 return null;

@@ -70,7 +70,5 @@ internal sealed partial class DiagnosticBag
         Error(span, $"The {op} operator must be applied to a map or variable");
     public void ReportUnterminatedCDefinition(TextSpan span, string keyword) => Error(span, $"unterminated {keyword} definition");
     public void ReportDuplicateConfigBlock(TextSpan span) => Error(span, "Only one config block is allowed");
-    public void ReportBlockExpressionWithoutValue(TextSpan span) =>
-        Error(span, "a block used as a value must end with an expression, without ';' after it");
     public void ReportNestedTooDeeply(TextSpan span) => Error(span, "syntax error, program is nested too deeply");
 }

@@ -49,7 +49,9 @@ internal sealed partial class Parser
 
     /// <summary>
     /// <c>{ statements; value }</c> where an expression is expected: the last statement is an expression without a
-    /// <c>;</c> after it, which is the block's value.
+    /// <c>;</c> after it, which is the block's value. A block without one (<c>{ }</c>, <c>{ $a = 1; }</c>) is a block of
+    /// no value, as the newest bpftrace's parser makes it: the binder refuses it where a value is needed, and a
+    /// missing <c>;</c> after it is the parser's usual error over the next token.
     /// </summary>
     private BlockExpression ParseBlockExpression()
     {
@@ -62,9 +64,8 @@ internal sealed partial class Parser
             {
                 if (Current.Kind == TokenKind.CloseBrace)
                 {
-                    // No value: "{ }" or "{ $a = 1; }". The "}" is taken, so recovery goes on after the block.
-                    _diagnostics.ReportBlockExpressionWithoutValue(ErrorSpan(Take()));
-                    throw new SyntaxErrorException();
+                    Take();
+                    return new BlockExpression(SpanFrom(start), statements, null);
                 }
                 var statement = ParseStatement();
                 if (statement is ExpressionStatement { Expression: var value } && Current.Kind == TokenKind.CloseBrace)
@@ -74,7 +75,7 @@ internal sealed partial class Parser
                 }
                 if (statement is not (Block or IfStatement or WhileStatement or UnrollStatement or ForMapStatement or ForRangeStatement))
                 {
-                    // "{ $a = 1; $b = 2 }" has no value either: the "}" is reported as for "{ $a = 1; }".
+                    // "{ $a = 1; $b = 2 }" has no value either, as "{ $a = 1; }".
                     if (Current.Kind is not (TokenKind.Semicolon or TokenKind.CloseBrace))
                         throw MissingSemicolon();
                     if (Current.Kind == TokenKind.Semicolon)
@@ -109,10 +110,19 @@ internal sealed partial class Parser
         }
     }
 
-    /// <summary>A statement and its <c>;</c>, which may be left out before <c>}</c>; block statements need none.</summary>
+    /// <summary>
+    /// A statement and its <c>;</c>, which may be left out before <c>}</c>; block statements need none. A block or an
+    /// <c>if</c> may have one (<c>{ $a = 1; };</c>), as the newest bpftrace parses both as expressions (0.17: "syntax
+    /// error, unexpected ;, expecting }"); its loops may not.
+    /// </summary>
     private Statement ParseStatementWithTerminator()
     {
         var statement = ParseStatement();
+        if (statement is Block or IfStatement && Current.Kind == TokenKind.Semicolon)
+        {
+            Take();
+            return statement;
+        }
         if (statement is Block or IfStatement or WhileStatement or UnrollStatement or ForMapStatement or ForRangeStatement)
             return statement;
         if (Current.Kind == TokenKind.Semicolon)

@@ -18,6 +18,11 @@ public class DebugfTests
     [InlineData("BEGIN { ⟦debugf(\"%d %d %d %d\", 1, 2, 3, 4)⟧; }", "cannot use more than 3 conversion specifiers")]
     [InlineData("BEGIN { debugf(⟦\"%c\"⟧, 1); }", "Invalid format specifier for `debugf`: c")]
     [InlineData("BEGIN { debugf(\"%x\", ⟦comm⟧); }", "debugf: %x specifier expects a value of type integer (string supplied)")]
+    // The kernel formats debugf's text (bpf_trace_printk), so %s takes only a string there, while printf's %s takes any
+    // value: the reference's type_checker.cpp checks debugf's arguments again, an enum being an integer to it.
+    [InlineData("enum Foo { A, B } BEGIN { debugf(\"%s\", ⟦B⟧); }", "Type does not match format specifier: s")]
+    [InlineData("BEGIN { debugf(\"%s\", ⟦1⟧); }", "Type does not match format specifier: s")]
+    [InlineData("BEGIN { debugf(\"%s\", ⟦(1, 2)⟧); }", "Type does not match format specifier: s")]
     public void ReportsAsTheReferenceDoes(string annotated, string error)
     {
         var (_, diagnostics) = SemanticKit.Bind(annotated.Replace("⟦", "", StringComparison.Ordinal).Replace("⟧", "", StringComparison.Ordinal));

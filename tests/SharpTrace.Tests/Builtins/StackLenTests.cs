@@ -19,6 +19,14 @@ public sealed class StackLenTests
     public void MisusesAreErrorsInTheNewestBpftracesWords(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
 
+    // The newest bpftrace unwinds dw_ustack in the probe (its __ustack_dwunwind), so its len() counts the frames there;
+    // ours is unwound in user space from a copy of the stack, so the probe cannot count them: refused, in
+    // docs/differences.md.
+    [Fact]
+    public void LenOfADwUstackIsRefusedAsItsFramesAreOnlyKnownInUserSpace() =>
+        Assert.Equal(["len() of a dw_ustack is not supported: its frames are only known in user space"],
+            SemanticKit.Errors("profile:hz:99 { @l = len(dw_ustack); }"));
+
     [Theory]
     [InlineData("kprobe:f { @l = len(kstack); }")]
     [InlineData("kprobe:f { @l = len(ustack(perf, 3)); }")]

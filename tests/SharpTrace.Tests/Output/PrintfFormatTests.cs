@@ -103,4 +103,20 @@ public class PrintfFormatTests
             c => Assert.Equal("%x", c.Text));
         Assert.Equal(PrintfArgumentKind.Buffer, PrintfFormat.Parse("%r").Conversions[0].ArgumentKind);
     }
+
+    // The newest bpftrace's %s (format_string.cpp as_string: the value streamed as its text output prints it): any
+    // value as print() shows it. bpftrace 0.17 refuses these at compile time (docs/differences.md). A width pads the
+    // whole text (the newest pads only the first piece its stream writes: "(" of a tuple); a precision cuts strings
+    // only (the newest applies none to %s).
+    [Fact]
+    public void PercentSPrintsAnyValueAsPrintShowsIt()
+    {
+        var record = new RecordValue([new RecordMember("id", I(7)), new RecordMember("label", S("alpha")), new RecordMember("values", new ArrayValue([I(1), I(-2), I(3)]))]);
+        Assert.Equal("-7|true|false|(1, a, (2, b))|{ .id = 7, .label = alpha, .values = [1,-2,3] }|[1,-2,3]|{}|B|0x10\n",
+            PrintfFormatter.Format("%s|%s|%s|%s|%s|%s|%s|%s|%s\n",
+                [I(-7), new BooleanValue(true), new BooleanValue(false), T(I(1), S("a"), T(I(2), S("b"))), record,
+                 new ArrayValue([I(1), I(-2), I(3)]), new RecordValue([]), SymbolicValue.Enumerator("B", 1), SymbolicValue.Address(16)]));
+        Assert.Equal("|    7|true  |  (1, 2)|12345|B    |\n",
+            PrintfFormatter.Format("|%5s|%-6s|%8s|%.2s|%-5s|\n", [I(7), new BooleanValue(true), T(I(1), I(2)), I(12345), SymbolicValue.Enumerator("B", 1)]));
+    }
 }

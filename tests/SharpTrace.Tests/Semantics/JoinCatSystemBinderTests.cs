@@ -30,7 +30,7 @@ public class JoinCatSystemBinderTests
     [Theory]
     [InlineData("BEGIN { ⟦system()⟧; }", "system() requires at least one argument (0 provided)")]
     [InlineData("BEGIN { ⟦system(1)⟧; }", "system() expects a string literal (integer provided)")]
-    [InlineData("BEGIN { ⟦system(\"%s\", 1)⟧; }", "system: %s specifier expects a value of type string (integer supplied)")]
+    [InlineData("BEGIN { ⟦system(\"%d\", \"a\")⟧; }", "system: %d specifier expects a value of type integer (string supplied)")]
     [InlineData("BEGIN { ⟦system(\"a\", 1)⟧; }", "system: Too many arguments for format string (1 supplied, 0 expected)")]
     [InlineData("BEGIN { $x = ⟦system(\"a\")⟧; }", "system() should not be used in an assignment or as a map key")]
     public void SystemWithUnsafeReportsAsBpftraceDoes(string annotated, string message) =>

@@ -168,6 +168,12 @@ public sealed class MacroExpansionTests
         "FieldAccess expressions must be made up entirely of idents (e.g. a.b.c) to replace the second argument in `offsetof`")]
     [InlineData("BEGIN { print(⟦typeof(1)⟧); }",
         "When used as a call argument, `typeof` builtin only valid for macro calls that are expecting a type parameter")]
+    // The reference's "begin { print(f(typeof(uint64*))); }": its check of typeof arguments comes before any function
+    // is looked up, so an undefined function or macro gets this error, not "Unknown function: f".
+    [InlineData("BEGIN { print(f(⟦typeof(uint64*)⟧)); }",
+        "When used as a call argument, `typeof` builtin only valid for macro calls that are expecting a type parameter")]
+    [InlineData("macro m(t) { sizeof(t) } BEGIN { f(1, ⟦typeof(uint64)⟧); }",
+        "When used as a call argument, `typeof` builtin only valid for macro calls that are expecting a type parameter")]
     public void ReportsTheProblemAtItsSpan(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
 

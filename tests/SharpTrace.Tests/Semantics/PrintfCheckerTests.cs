@@ -12,8 +12,6 @@ public class PrintfCheckerTests
     //   stdin:1:9-29: ERROR: printf: Not enough arguments for format string (1 supplied, 2 expected)
     // BEGIN { printf("%d\n", "a"); exit(); }
     //   stdin:1:9-28: ERROR: printf: %d specifier expects a value of type integer (string supplied)
-    // BEGIN { printf("%s\n", 1); exit(); }
-    //   stdin:1:9-26: ERROR: printf: %s specifier expects a value of type string (integer supplied)
     // BEGIN { printf("%-5lld\n", "a"); exit(); }
     //   stdin:1:9-32: ERROR: printf: %lld specifier expects a value of type integer (string supplied)
     // BEGIN { printf("%r\n", 1); exit(); }
@@ -27,13 +25,26 @@ public class PrintfCheckerTests
             PrintfChecker.Check(PrintfFormat.Parse("%d %d\n"), ["integer"]));
         Assert.Equal("printf: %d specifier expects a value of type integer (string supplied)",
             PrintfChecker.Check(PrintfFormat.Parse("%d\n"), ["string"]));
-        Assert.Equal("printf: %s specifier expects a value of type string (integer supplied)",
-            PrintfChecker.Check(PrintfFormat.Parse("%s\n"), ["integer"]));
         Assert.Equal("printf: %lld specifier expects a value of type integer (string supplied)",
             PrintfChecker.Check(PrintfFormat.Parse("%-5lld\n"), ["string"]));
         Assert.Equal("printf: %r specifier expects a value of type buffer (integer supplied)",
             PrintfChecker.Check(PrintfFormat.Parse("%r\n"), ["integer"]));
         Assert.Null(PrintfChecker.Check(PrintfFormat.Parse("%s %d %%\n"), ["string", "integer"]));
+    }
+
+    // BEGIN { printf("%s\n", 1); exit(); }
+    //   bpftrace 0.17: stdin:1:9-26: ERROR: printf: %s specifier expects a value of type string (integer supplied)
+    //   the newest bpftrace (format_string.cpp: "s" takes any type) prints "1"; so do we (docs/differences.md). Only
+    //   what has no value fits no conversion.
+    [Fact]
+    public void PercentSTakesAnyValueAsTheNewestBpftraceDoes()
+    {
+        foreach (var type in new[] { "integer", "bool", "enum", "pointer", "tuple", "record", "struct", "array", "buffer" })
+            Assert.Null(PrintfChecker.Check(PrintfFormat.Parse("%s\n"), [type]));
+        Assert.Equal("printf: %s specifier expects a value of type string (none supplied)",
+            PrintfChecker.Check(PrintfFormat.Parse("%s\n"), ["none"]));
+        Assert.Equal("printf: %d specifier expects a value of type integer (tuple supplied)",
+            PrintfChecker.Check(PrintfFormat.Parse("%d\n"), ["tuple"]));
     }
 
     // BEGIN { printf("%s %d %s\n", comm, pid, ksym(0)); exit(); } runs: symbols print as text, pointers as integers.

@@ -29,9 +29,8 @@ public class SemanticDiagnosticTests
     [InlineData("BEGIN { ⟦printf(\"%d\\n\", 1, 2)⟧; }", "printf: Too many arguments for format string (2 supplied, 1 expected)")]
     [InlineData("BEGIN { ⟦printf(\"%d %d\\n\", 1)⟧; }", "printf: Not enough arguments for format string (1 supplied, 2 expected)")]
     [InlineData("BEGIN { ⟦printf(\"%d\\n\", \"a\")⟧; }", "printf: %d specifier expects a value of type integer (string supplied)")]
-    [InlineData("BEGIN { ⟦printf(\"%s\\n\", 1)⟧; }", "printf: %s specifier expects a value of type string (integer supplied)")]
     [InlineData("BEGIN { ⟦printf(\"%d\\n\", (1, 2))⟧; }", "printf: %d specifier expects a value of type integer (tuple supplied)")]
-    [InlineData("BEGIN { @x = sizeof(curtask); ⟦printf(\"%s\\n\", @x)⟧; }", "printf: %s specifier expects a value of type string (integer supplied)")]
+    [InlineData("BEGIN { @x = sizeof(curtask); ⟦printf(\"%r\\n\", @x)⟧; }", "printf: %r specifier expects a value of type buffer (integer supplied)")]
     [InlineData("BEGIN { ⟦printf(1)⟧; }", "printf() expects a string literal (integer provided)")]
     [InlineData("BEGIN { ⟦printf()⟧; }", "printf() requires at least one argument (0 provided)")]
     // Functions: argument counts and types, where they may be used
