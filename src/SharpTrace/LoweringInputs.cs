@@ -31,13 +31,15 @@ internal static class LoweringInputs
             FieldTypes = a.FieldTypes,
         }).ToList();
         // Builtins add the maps they use (elapsed's start time, stack traces) to the table as they lower.
-        var lowered = ProgramLowerer.Lower(program, table, scriptMaps, records, new BuiltinLowerings(maps, table));
+        var lowered = ProgramLowerer.Lower(program, table, scriptMaps, records, new BuiltinLowerings(maps, table, program.StacksCarryDepth));
         return lowered with { Maps = table.ToList() };
     }
 
     /// <summary>Builtins lower through the hooks in their own files.</summary>
-    private sealed class BuiltinLowerings(ProgramMaps maps, List<LoweredMap> table) : IBuiltinLowerings
+    private sealed class BuiltinLowerings(ProgramMaps maps, List<LoweredMap> table, bool stacksCarryDepth) : IBuiltinLowerings
     {
+        public bool StacksCarryDepth => stacksCarryDepth;
+
         public Operand LowerVariable(BoundBuiltinVariable variable, ProbeLowerer lowering) =>
             Of(variable).Lower(lowering) ?? throw new LoweringNotSupportedException("the builtin " + variable.Builtin.Name);
 

@@ -84,11 +84,11 @@ internal sealed record BoundCommOfPid(TextSpan Span, BoundExpression Pid, BoundS
         var ir = lowering.Ir;
         var missing = ir.NewLabel("no_task");
         var end = ir.NewLabel("comm_end");
-        var task = ir.CallKernelFunction("bpf_task_from_pid", FromPidId, lowering.LowerScalar(Pid));
+        var task = ir.Call(new KernelFunctionCallee("bpf_task_from_pid", FromPidId), lowering.LowerScalar(Pid));
         ir.Branch(IrCondition.Eq, task, new Imm(0), missing);
         var copied = Math.Min(size, Comm.Length);
         ir.CallVoid(HelperFunction.ProbeReadKernel, new StackAddress(slot, offset), new Imm(copied), ir.Binary(IrBinaryOp.Add, task, new Imm(CommOffset)));
-        ir.CallKernelFunctionVoid("bpf_task_release", ReleaseId, task);
+        ir.CallVoid(new KernelFunctionCallee("bpf_task_release", ReleaseId), task);
         ir.Zero(slot, offset + copied, size - copied);
         ir.Goto(end);
         ir.Mark(missing);

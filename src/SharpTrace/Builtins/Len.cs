@@ -41,7 +41,7 @@ internal sealed class Len : BuiltinFunction
         }
         // A stack taken right here is only walked for its depth; a stack value (a variable, a map's value) must carry it.
         if (argument is not BoundBuiltinVariable)
-            context.StackDepths.Record();
+            context.CarryStackDepths();
         return new BoundStackLen(call.Span, argument);
     }
 }

@@ -77,8 +77,7 @@ internal abstract class StackBuiltin : BuiltinFunction
     /// <summary>The bound stack of the checked <paramref name="type"/>: bpf_get_stackid's, unless a sibling walks the stack otherwise.</summary>
     protected virtual BoundExpression Create(CallExpression call, StackType type, BuiltinContext context) =>
         new BoundBuiltinVariable(call.Span,
-            new StackVariable(type, type.IsUser && type.Mode != StackMode.BuildId ? context.AddAction(id => new UserStackProcessAction(id)) : null,
-                context.StackDepths), type);
+            new StackVariable(type, type.IsUser && type.Mode != StackMode.BuildId ? context.AddAction(id => new UserStackProcessAction(id)) : null), type);
 
     /// <summary>
     /// The number of frames of the stack <paramref name="stack"/> takes, in IR, without taking it (<c>len(kstack)</c>);
@@ -107,7 +106,7 @@ internal abstract class StackBuiltin : BuiltinFunction
     /// A <c>ustack(build_id)</c> needs no mappings (the kernel stores each frame as its file's build id and the
     /// offset in it): it is taken into a map of its own, created with BPF_F_STACK_BUILD_ID, and tells user space nothing.
     /// </summary>
-    private sealed class StackVariable(StackType type, int? processAction, StackDepths depths) : BuiltinVariable
+    private sealed class StackVariable(StackType type, int? processAction) : BuiltinVariable
     {
         private const int UserStackFlag = 1 << 8; // BPF_F_USER_STACK
 
@@ -119,7 +118,7 @@ internal abstract class StackBuiltin : BuiltinFunction
             var ir = lowering.Ir;
             var id = ir.Call(HelperFunction.GetStackid, ir.Context, new MapHandle(lowering.StackMap(type)), new Imm(type.IsUser ? UserStackFlag : 0));
             ir.Store(new SlotAddress(slot, offset), 4, id);
-            if (depths.AreRecorded)
+            if (lowering.StacksCarryDepth)
             {
                 // The frames go above the id (StackType.IdBits) of a stack the map holds; a failed walk keeps its error.
                 var recorded = ir.NewLabel("depth_recorded");

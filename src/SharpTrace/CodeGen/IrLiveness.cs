@@ -76,8 +76,6 @@ internal sealed class IrLiveness
                 Calls.Add(i);
             if (op is CallOp { Dst: { } result })
                 CallResults.Add(result);
-            if (op is KernelFunctionCallOp { Dst: { } kernelResult })
-                CallResults.Add(kernelResult);
             if (op is MapLookupOp lookup)
                 CallResults.Add(lookup.Dst);
             if (op is MapLookupPerCpuOp percpu)
@@ -86,12 +84,11 @@ internal sealed class IrLiveness
                 CallResults.Add(visited);
             if (op is ReserveOp reserve)
                 CallResults.Add(reserve.Dst);
-            var callArguments = op switch { CallOp c => c.Arguments, KernelFunctionCallOp k => k.Arguments, _ => null };
-            if (callArguments is not null)
+            if (op is CallOp call)
             {
-                for (var a = 0; a < callArguments.Count; a++)
+                for (var a = 0; a < call.Arguments.Count; a++)
                 {
-                    if (callArguments[a] is VReg argument)
+                    if (call.Arguments[a] is VReg argument)
                         ArgumentHints.TryAdd(argument, a);
                 }
             }
@@ -137,7 +134,7 @@ internal sealed class IrLiveness
         return Calls.Any(c => interval.Start < c && c < interval.End);
     }
 
-    public static bool IsCall(IrOp op) => op is CallOp or KernelFunctionCallOp or MapLookupOp or MapUpdateOp or MapDeleteOp or OutputOp or OutputBufferOp or ReserveOp or SubmitOp
+    public static bool IsCall(IrOp op) => op is CallOp or MapLookupOp or MapUpdateOp or MapDeleteOp or OutputOp or OutputBufferOp or ReserveOp or SubmitOp
         or MapLookupPerCpuOp or MapWalkOp or LoopCallOp or DroppedUpdateOp or ClaimPeriodOp;
 
     private void Mention(VReg register, int position) =>
@@ -207,12 +204,6 @@ internal sealed class IrLiveness
             case CallOp o:
                 if (o.Dst is { } dst)
                     register(dst);
-                foreach (var argument in o.Arguments)
-                    Operand(argument);
-                break;
-            case KernelFunctionCallOp o:
-                if (o.Dst is { } kernelDst)
-                    register(kernelDst);
                 foreach (var argument in o.Arguments)
                     Operand(argument);
                 break;

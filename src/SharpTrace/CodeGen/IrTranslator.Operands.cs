@@ -253,18 +253,11 @@ internal sealed partial class IrTranslator
     }
 
     /// <summary>
-    /// Puts the arguments in r1-r5 and calls the helper. Register-to-register moves go first, ordered so that no
-    /// source is overwritten before it is read (a cycle goes through a free register); constants, stack addresses,
-    /// map handles and spilled values follow.
+    /// Puts the arguments in r1-r5 and calls the helper or kernel function. Register-to-register moves go first,
+    /// ordered so that no source is overwritten before it is read (a cycle goes through a free register); constants,
+    /// stack addresses, map handles and spilled values follow.
     /// </summary>
-    private void EmitCall(HelperFunction helper, IReadOnlyList<Operand> arguments)
-    {
-        EmitArguments(arguments);
-        Asm.Call(helper);
-    }
-
-    /// <summary>Puts the arguments of a helper or kernel function call in r1-r5 (see <see cref="EmitCall"/>).</summary>
-    private void EmitArguments(IReadOnlyList<Operand> arguments)
+    private void EmitCall(Callee callee, IReadOnlyList<Operand> arguments)
     {
         var moves = new List<(Reg To, Reg From)>();
         for (var i = 0; i < arguments.Count; i++)
@@ -291,5 +284,9 @@ internal sealed partial class IrTranslator
             if (arguments[i] is not VReg register || !_registers.Registers.ContainsKey(register))
                 Materialize(arguments[i], (Reg)(i + 1));
         }
+        if (callee is KernelFunctionCallee kernelFunction)
+            Asm.CallKernelFunction(kernelFunction.BtfId);
+        else
+            Asm.Call(((HelperCallee)callee).Helper);
     }
 }

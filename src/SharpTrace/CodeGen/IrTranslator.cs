@@ -168,15 +168,9 @@ internal sealed partial class IrTranslator
                 EmitCopy(o);
                 break;
             case CallOp o:
-                EmitCall(o.Helper, o.Arguments);
+                EmitCall(o.Callee, o.Arguments);
                 if (o.Dst is { } result)
                     Define(result, Reg.R0);
-                break;
-            case KernelFunctionCallOp o:
-                EmitArguments(o.Arguments);
-                Asm.CallKernelFunction(o.BtfId);
-                if (o.Dst is { } kernelResult)
-                    Define(kernelResult, Reg.R0);
                 break;
             case MapLookupOp o:
                 EmitCall(HelperFunction.MapLookupElem, [new MapHandle(o.Map), o.Key]);

@@ -38,6 +38,9 @@ internal interface IBuiltinLowerings
     /// </summary>
     MapValueAddress? PeriodState(BoundProbe probe);
 
+    /// <summary>Whether the program's stacks carry their number of frames (<see cref="BoundProgram.StacksCarryDepth"/>).</summary>
+    bool StacksCarryDepth { get; }
+
     /// <summary>The stack trace map for stacks of <paramref name="type"/> (one per depth), in the map table from its first use.</summary>
     LoweredMap StackMap(StackType type);
 

@@ -130,14 +130,29 @@ internal sealed record FillOp(SlotAddress To, byte[] Bytes) : IrOp;
 /// <summary><see cref="Size"/> bytes copied from memory the program may read directly (stack, map value, context).</summary>
 internal sealed record CopyOp(Address To, Address From, int Size) : IrOp;
 
-/// <summary>A kernel helper call; dst (when given) receives its result. Clobbers r0-r5.</summary>
-internal sealed record CallOp(VReg? Dst, HelperFunction Helper, IReadOnlyList<Operand> Arguments) : IrOp;
+/// <summary>What a <see cref="CallOp"/> calls: a BPF helper, or a kernel function (kfunc).</summary>
+internal abstract record Callee
+{
+    public static implicit operator Callee(HelperFunction helper) => new HelperCallee(helper);
+}
+
+/// <summary>A BPF helper, called by its number.</summary>
+internal sealed record HelperCallee(HelperFunction Helper) : Callee
+{
+    public override string ToString() => Helper.KernelName();
+}
 
 /// <summary>
-/// A call of the kernel function (kfunc) <see cref="Name"/>, whose BTF id in the kernel's BTF is <see cref="BtfId"/>
-/// (BPF_PSEUDO_KFUNC_CALL); dst (when given) receives its result. Clobbers r0-r5, as a helper call.
+/// The kernel function (kfunc) <see cref="Name"/>, called by its BTF id in the kernel's BTF, <see cref="BtfId"/>
+/// (BPF_PSEUDO_KFUNC_CALL).
 /// </summary>
-internal sealed record KernelFunctionCallOp(VReg? Dst, string Name, int BtfId, IReadOnlyList<Operand> Arguments) : IrOp;
+internal sealed record KernelFunctionCallee(string Name, int BtfId) : Callee
+{
+    public override string ToString() => "kernel " + Name;
+}
+
+/// <summary>A call of a helper or a kernel function; dst (when given) receives its result. Clobbers r0-r5.</summary>
+internal sealed record CallOp(VReg? Dst, Callee Callee, IReadOnlyList<Operand> Arguments) : IrOp;
 
 /// <summary>dst = pointer to the value stored under the key, or 0 (bpf_map_lookup_elem).</summary>
 internal sealed record MapLookupOp(VReg Dst, LoweredMap Map, StackAddress Key) : IrOp;

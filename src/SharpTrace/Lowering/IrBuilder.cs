@@ -261,26 +261,16 @@ internal sealed class IrBuilder(string name)
             Emit(new CopyOp(to, from, size));
     }
 
-    public VReg Call(HelperFunction helper, params Operand[] arguments)
+    /// <summary>Calls a helper or a kernel function; its result.</summary>
+    public VReg Call(Callee callee, params Operand[] arguments)
     {
         var dst = NewRegister();
-        Emit(new CallOp(dst, helper, arguments));
+        Emit(new CallOp(dst, callee, arguments));
         return dst;
     }
 
-    public void CallVoid(HelperFunction helper, params Operand[] arguments) => Emit(new CallOp(null, helper, arguments));
-
-    /// <summary>Calls the kernel function <paramref name="name"/> (BTF id <paramref name="btfId"/>); its result.</summary>
-    public VReg CallKernelFunction(string name, int btfId, params Operand[] arguments)
-    {
-        var dst = NewRegister();
-        Emit(new KernelFunctionCallOp(dst, name, btfId, arguments));
-        return dst;
-    }
-
-    /// <summary>Calls the kernel function <paramref name="name"/> (BTF id <paramref name="btfId"/>) for its effect.</summary>
-    public void CallKernelFunctionVoid(string name, int btfId, params Operand[] arguments) =>
-        Emit(new KernelFunctionCallOp(null, name, btfId, arguments));
+    /// <summary>Calls a helper or a kernel function for its effect.</summary>
+    public void CallVoid(Callee callee, params Operand[] arguments) => Emit(new CallOp(null, callee, arguments));
 
     public VReg Lookup(LoweredMap map, StackAddress key)
     {

@@ -40,6 +40,9 @@ internal sealed partial class ProbeLowerer
     /// <summary>The array holding the program's start time (<c>elapsed</c>).</summary>
     public LoweredMap StartTimeMap => _builtins.StartTimeMap();
 
+    /// <summary>Whether a stack taken keeps its number of frames above its id (<c>len()</c> of a stack value asks for it).</summary>
+    public bool StacksCarryDepth => _builtins.StacksCarryDepth;
+
     /// <summary>The stack trace map stacks of <paramref name="type"/> are recorded in.</summary>
     public LoweredMap StackMap(StackType type) => _builtins.StackMap(type);
 

@@ -59,7 +59,7 @@ internal static class ProgramLowerer
 
     private static bool RecordsStacks(IrFunction function) => function.Ops.Any(op => op switch
     {
-        CallOp call => call.Helper is Bpf.HelperFunction.GetStackid or Bpf.HelperFunction.GetStack,
+        CallOp { Callee: HelperCallee call } => call.Helper is Bpf.HelperFunction.GetStackid or Bpf.HelperFunction.GetStack,
         MapWalkOp walk => RecordsStacks(walk.Callback.Body),
         LoopCallOp loop => RecordsStacks(loop.Callback.Body),
         _ => false,

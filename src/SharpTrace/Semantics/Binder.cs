@@ -27,7 +27,6 @@ internal sealed class Binder
     private Kallsyms? _kallsyms;
     private readonly Func<Kallsyms> _loadKallsyms;
     private readonly TimestampFormats _timestampFormats = new();
-    private readonly StackDepths _stackDepths = new();
     private readonly BuiltinCatalog _builtins;
     private DiagnosticBag _diagnostics;
     private ProgramConfig _config;
@@ -103,13 +102,16 @@ internal sealed class Binder
             () => _kallsyms ??= _loadKallsyms(), _timestampFormats, _builtins)
         {
             VariableTypes = _variableTypes,
-            StackDepths = _stackDepths,
         };
         _maps.Declare(root.MapDeclarations, _diagnostics);
         var probes = new List<BoundProbe>();
         foreach (var probe in root.Probes)
             probes.AddRange(BindProbe(probe, context));
-        return new BoundProgram(probes, _maps.All, context.Actions.ToList(), _config) { NamedArguments = context.NamedArguments.All };
+        return new BoundProgram(probes, _maps.All, context.Actions.ToList(), _config)
+        {
+            NamedArguments = context.NamedArguments.All,
+            StacksCarryDepth = context.StacksCarryDepth,
+        };
     }
 
     private IEnumerable<BoundProbe> BindProbe(Probe probe, BindingContext context)

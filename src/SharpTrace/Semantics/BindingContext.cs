@@ -44,8 +44,11 @@ internal sealed class BindingContext(
     /// <summary>The types variables reached in the last pass (the binder's, kept across passes).</summary>
     public VariableTypeHints VariableTypes { get; init; } = new();
 
-    /// <summary>Whether the program's stacks record their number of frames (the binder's, kept across passes).</summary>
-    public StackDepths StackDepths { get; init; } = new();
+    /// <summary>Whether the program's stacks carry their number of frames (<see cref="BoundProgram.StacksCarryDepth"/>).</summary>
+    public bool StacksCarryDepth { get; private set; }
+
+    /// <summary><c>len()</c> of a stack value: every stack the program takes carries its number of frames.</summary>
+    public void CarryStackDepths() => StacksCarryDepth = true;
 
     /// <summary>The named arguments the program's <c>getopt</c> calls define.</summary>
     public NamedArguments NamedArguments { get; } = new();

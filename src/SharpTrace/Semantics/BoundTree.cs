@@ -140,4 +140,10 @@ internal sealed record BoundProgram(
 {
     /// <summary>The named arguments the program's <c>getopt</c> calls define, by name.</summary>
     public IReadOnlyList<NamedArgument> NamedArguments { get; init; } = [];
+
+    /// <summary>
+    /// Whether every stack the program takes carries its number of frames above its id (<see cref="StackType"/>):
+    /// only when the program asks a stack value for its length (<c>$s = ustack; len($s)</c>).
+    /// </summary>
+    public bool StacksCarryDepth { get; init; }
 }

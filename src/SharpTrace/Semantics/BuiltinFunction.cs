@@ -34,8 +34,8 @@ internal sealed record BuiltinContext(
     /// <summary>The kernel's C types and functions (BTF); null when the kernel has none.</summary>
     public CTypes.IKernelTypes? KernelTypes { get; init; }
 
-    /// <summary>Whether the program's stacks record their number of frames: <c>len()</c> of a stack value asks for it.</summary>
-    public StackDepths StackDepths { get; init; } = new();
+    /// <summary>Makes every stack the program takes carry its number of frames: <c>len()</c> of a stack value asks for it.</summary>
+    public Action CarryStackDepths { get; init; } = () => { };
 
     /// <summary>An expression with an error already reported.</summary>
     public BoundExpression Error(TextSpan span) => new BoundErrorExpression(span);

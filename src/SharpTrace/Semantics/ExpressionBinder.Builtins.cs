@@ -32,7 +32,7 @@ internal sealed partial class ExpressionBinder
         {
             DefineNamedArgument = _context.NamedArguments.Define,
             KernelTypes = _context.Kernel,
-            StackDepths = _context.StackDepths,
+            CarryStackDepths = _context.CarryStackDepths,
         };
         return function.Bind(call, context);
     }

@@ -6,7 +6,7 @@ namespace SharpTrace.Semantics;
 /// The value of <c>kstack</c> or <c>ustack</c>: 8 bytes, the stack id bpf_get_stackid returned in the low half and,
 /// for user stacks, the process id in the high half (user addresses mean nothing without their process).
 /// The mode and depth are part of the type, so <c>kstack</c> and <c>kstack(perf)</c> are different map keys.
-/// In a program that asks a stack value for its length (<see cref="StackDepths"/>), a stack id that is not negative
+/// In a program that asks a stack value for its length (<see cref="BoundProgram.StacksCarryDepth"/>), a stack id that is not negative
 /// (an error) keeps the number of frames above <see cref="IdBits"/>: ids are below the stack trace maps' size, and
 /// equal ids are equal stacks of the same depth, so map keys stay what they were.
 /// </summary>
@@ -43,17 +43,6 @@ internal sealed record StackType(bool IsUser, StackMode Mode, int Depth) : BpfTy
             ? name
             : $"{name}({ModeName(Mode)}, {Depth})";
     }
-}
-
-/// <summary>
-/// Whether a program asks a stack value for its number of frames (<c>$s = ustack; len($s)</c>): then every stack it
-/// takes records it (<see cref="StackType"/>). Set while binding, read while lowering; one per compilation.
-/// </summary>
-internal sealed class StackDepths
-{
-    public bool AreRecorded { get; private set; }
-
-    public void Record() => AreRecorded = true;
 }
 
 /// <summary>The value of <c>ksym(addr)</c>: a kernel address, printed as the name of the symbol holding it.</summary>

@@ -40,7 +40,7 @@ public sealed class RecordLoweringTests
         var reserve = Assert.Single(ops.OfType<ReserveOp>());
         Assert.Equal(("join", 8 + 16 * 1024), (reserve.Record.Kind, reserve.Size));
         Assert.Equal(reserve.Dst, Assert.Single(ops.OfType<SubmitOp>()).Record);
-        var strings = ops.OfType<CallOp>().Where(c => c.Helper == HelperFunction.ProbeReadKernelStr).ToList();
+        var strings = ops.OfType<CallOp>().Where(c => c.Callee == new HelperCallee(HelperFunction.ProbeReadKernelStr)).ToList();
         Assert.Equal(16, strings.Count);
         Assert.All(strings, c => Assert.Equal(new Imm(1024), c.Arguments[1]));
         Assert.True(ops.ToList().IndexOf(reserve) < ops.ToList().IndexOf(ops.OfType<SubmitOp>().Single()));
