@@ -81,9 +81,23 @@ public sealed class FrameAllocationTests
     [Fact]
     public void AnOrdinaryProgramNeedsNoScratch()
     {
-        var (_, code) = LoweringKit.Compile("BEGIN { $s = str(1); @m[$s] = 1; print($s); printf(\"%s\\n\", $s); }");
+        // 64-byte strings (bpftrace 0.17's max_strlen) fit the stack; the 1024-byte default ones cannot.
+        var (_, code) = LoweringKit.Compile("config = { max_strlen = 64 } BEGIN { $s = str(1); @m[$s] = 1; print($s); printf(\"%s\\n\", $s); }");
 
         Assert.DoesNotContain(code[0].MapRelocations, r => r.Map.Name == "scratch");
+    }
+
+    [Fact]
+    public void SeveralDefaultSizedStringsLiveInTheScratchEntry()
+    {
+        // max_strlen is 1024 by default: a tuple of two strings, a string-keyed map and a printf of three str() is
+        // far more than the 512-byte stack, and must still compile.
+        var (_, code) = LoweringKit.Compile("""
+            kprobe:f { $a = str(arg0); $b = str(arg1); @t[$a, $b] = ($b, $a); @m[str(arg2)] = $a;
+              printf("%s %s %s\n", str(arg0), str(arg1), str(arg2)); }
+            """);
+
+        Assert.Contains(code[0].MapRelocations, r => r.Map.Name == "scratch");
     }
 
     [Fact]
