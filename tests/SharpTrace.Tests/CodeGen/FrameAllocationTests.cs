@@ -88,6 +88,18 @@ public sealed class FrameAllocationTests
     }
 
     [Fact]
+    public void AProgramPastTheJumpRangeIsAnErrorAtItsProbe()
+    {
+        // A conditional jump over 1,500 map updates (some 45,000 instructions) cannot be encoded in BPF's 16 bits.
+        var body = string.Join(' ', Enumerable.Range(0, 1500).Select(i => $"@a = @a + {i};"));
+        var result = Compilation.Compile(new SharpTrace.Syntax.SourceText($"BEGIN {{ if (pid > 0) {{ {body} }} }}", "test.bt"), Tests.Semantics.SemanticKit.Tracepoints, null, Tests.Semantics.SemanticKit.Kernel);
+
+        Assert.Null(result.Program);
+        var error = Assert.Single(result.Diagnostics, d => d.IsError);
+        Assert.StartsWith("BEGIN: the program is too large for BPF (jump from ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SeveralDefaultSizedStringsLiveInTheScratchEntry()
     {
         // max_strlen is 1024 by default: a tuple of two strings, a string-keyed map and a printf of three str() is
