@@ -85,5 +85,10 @@ internal static class Compilation
         {
             throw new CompileException($"{lowered.Name}: cannot generate code for {e.Construct}");
         }
+        catch (AssemblerException e)
+        {
+            // Past BPF's limits (a jump beyond 32767 instructions): an error at the probe, not a crash.
+            throw new CompileException($"{lowered.Name}: the program is too large for BPF ({e.Message})");
+        }
     }
 }

@@ -4,7 +4,7 @@ namespace SharpTrace.Semantics;
 public sealed record ProgramConfig
 {
     /// <summary>Bytes kept for a string (<c>max_strlen</c>).</summary>
-    public int MaxStrlen { get; init; } = 64;
+    public int MaxStrlen { get; init; } = 1024;
 
     /// <summary>Entries a keyed map can hold (<c>max_map_keys</c>).</summary>
     public int MaxMapKeys { get; init; } = 4096;

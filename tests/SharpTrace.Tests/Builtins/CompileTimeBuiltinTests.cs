@@ -65,8 +65,9 @@ public class CompileTimeBuiltinTests
     [Fact]
     public void DefaultStrLengthIsStrsSizeWithOrWithoutParentheses()
     {
-        Assert.Equal("64:uint64", Value("default_str_length"));
-        Assert.Equal("64:uint64", Value("default_str_length()"));
+        // The newest bpftrace's default max_strlen (config.h); bpftrace 0.17's was 64.
+        Assert.Equal("1024:uint64", Value("default_str_length"));
+        Assert.Equal("1024:uint64", Value("default_str_length()"));
         Assert.Equal("200:uint64", Value("default_str_length", new ProgramConfig { MaxStrlen = 200 }));
     }
 

@@ -41,12 +41,16 @@ public class NetworkBuiltinTests
     [Fact]
     public void BufLongerThanMaxStrlenWarnsAndIsCut()
     {
-        var (program, diagnostics) = SemanticKit.Bind("BEGIN { @b = buf(curtask, 100); }");
+        var (program, diagnostics) = SemanticKit.Bind("BEGIN { @b = buf(curtask, 2000); }");
 
         var warning = Assert.Single(diagnostics);
         Assert.False(warning.IsError);
-        Assert.Equal("buf() length is too long and will be shortened to 64 bytes (see BPFTRACE_STRLEN)", warning.Message);
-        Assert.Equal(new BufferType(64), program!.Maps[0].ValueType);
+        Assert.Equal("buf() length is too long and will be shortened to 1024 bytes (see BPFTRACE_STRLEN)", warning.Message);
+        Assert.Equal(new BufferType(1024), program!.Maps[0].ValueType);
+
+        var (small, smallDiagnostics) = SemanticKit.Bind("BEGIN { @b = buf(curtask, 100); }", new ProgramConfig { MaxStrlen = 64 });
+        Assert.Equal("buf() length is too long and will be shortened to 64 bytes (see BPFTRACE_STRLEN)", Assert.Single(smallDiagnostics).Message);
+        Assert.Equal(new BufferType(64), small!.Maps[0].ValueType);
     }
 
     [Theory]

@@ -81,9 +81,35 @@ public sealed class FrameAllocationTests
     [Fact]
     public void AnOrdinaryProgramNeedsNoScratch()
     {
-        var (_, code) = LoweringKit.Compile("BEGIN { $s = str(1); @m[$s] = 1; print($s); printf(\"%s\\n\", $s); }");
+        // 64-byte strings (bpftrace 0.17's max_strlen) fit the stack; the 1024-byte default ones cannot.
+        var (_, code) = LoweringKit.Compile("config = { max_strlen = 64 } BEGIN { $s = str(1); @m[$s] = 1; print($s); printf(\"%s\\n\", $s); }");
 
         Assert.DoesNotContain(code[0].MapRelocations, r => r.Map.Name == "scratch");
+    }
+
+    [Fact]
+    public void AProgramPastTheJumpRangeIsAnErrorAtItsProbe()
+    {
+        // A conditional jump over 1,500 map updates (some 45,000 instructions) cannot be encoded in BPF's 16 bits.
+        var body = string.Join(' ', Enumerable.Range(0, 1500).Select(i => $"@a = @a + {i};"));
+        var result = Compilation.Compile(new SharpTrace.Syntax.SourceText($"BEGIN {{ if (pid > 0) {{ {body} }} }}", "test.bt"), Tests.Semantics.SemanticKit.Tracepoints, null, Tests.Semantics.SemanticKit.Kernel);
+
+        Assert.Null(result.Program);
+        var error = Assert.Single(result.Diagnostics, d => d.IsError);
+        Assert.StartsWith("BEGIN: the program is too large for BPF (jump from ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SeveralDefaultSizedStringsLiveInTheScratchEntry()
+    {
+        // max_strlen is 1024 by default: a tuple of two strings, a string-keyed map and a printf of three str() is
+        // far more than the 512-byte stack, and must still compile.
+        var (_, code) = LoweringKit.Compile("""
+            kprobe:f { $a = str(arg0); $b = str(arg1); @t[$a, $b] = ($b, $a); @m[str(arg2)] = $a;
+              printf("%s %s %s\n", str(arg0), str(arg1), str(arg2)); }
+            """);
+
+        Assert.Contains(code[0].MapRelocations, r => r.Map.Name == "scratch");
     }
 
     [Fact]

@@ -74,10 +74,10 @@ public sealed class IterProbeTests
     [Fact]
     public void PathOfAStructPathIsAStringOfTheSizeAsked()
     {
-        // The size asked, else max_strlen (64), as the reference's stdlib says; sizeof folds to an integer literal, typed by its value as the newest bpftrace types one.
+        // The size asked, else max_strlen (1024 by default), as the reference's stdlib says; sizeof folds to an integer literal, typed by its value as the newest bpftrace types one.
         var types = Compile("iter:task_file { @a = sizeof(path(ctx->file->f_path)); @b = sizeof(path(ctx->file->f_path, 100)); }").DescribeTypes();
 
-        Assert.Contains("MapAssign @a\n   Integer 64 :: int8\n  MapAssign @b\n   Integer 100 :: int8", types, StringComparison.Ordinal);
+        Assert.Contains("MapAssign @a\n   Integer 1024 :: int16\n  MapAssign @b\n   Integer 100 :: int8", types, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -84,7 +84,7 @@ public class RecordTypeTests
     [InlineData("BEGIN { $t = (a = 1, b = 2); $t = (a = 3, c = 4); }",
         "Type mismatch for $t: trying to assign value of type 'record { .a = int64, .c = int64 }' when variable already contains a value of type 'record { .a = int8, .b = int8 }'")]
     [InlineData("BEGIN { $t = (a = 1, b = 2); $t = (b = \"x\", a = 3); }",
-        "Type mismatch for $t: trying to assign value of type 'record { .b = string[64], .a = int64 }' when variable already contains a value of type 'record { .a = int8, .b = int8 }'")]
+        "Type mismatch for $t: trying to assign value of type 'record { .b = string[1024], .a = int64 }' when variable already contains a value of type 'record { .a = int8, .b = int8 }'")]
     [InlineData("BEGIN { $t = (a = 1, b = 2); $t = (a = 3); }",
         "Type mismatch for $t: trying to assign value of type 'record { .a = int64 }' when variable already contains a value of type 'record { .a = int8, .b = int8 }'")]
     public void ARecordWithOtherFieldsIsATypeMismatch(string script, string message)
