@@ -144,7 +144,7 @@ public class SemanticDiagnosticTests
     public void TypedLetDeclaresTheVariablesType()
     {
         SemanticKit.AssertDiagnostics("BEGIN { let $s: string; $s ⟦=⟧ 1; }",
-            "Type mismatch for $s: trying to assign value of type 'int64' when variable already contains a value of type 'string[64]'");
+            "Type mismatch for $s: trying to assign value of type 'int64' when variable already contains a value of type 'string[1]'");
         SemanticKit.AssertDiagnostics("BEGIN { let $t: struct task_struct *; $t = curtask; @ = $t->pid; }");
     }
 }
