@@ -83,6 +83,8 @@ public class StringSizeTypeTests
         "Type mismatch for $x: trying to assign value of type 'string[11]' when variable already has a type 'string[3]'")]
     [InlineData("kprobe:f { let $x: string[3] = \"hi\"; ⟦$x = \"helloooooo\"⟧; }",
         "Type mismatch for $x: trying to assign value of type 'string[11]' when variable already has a type 'string[3]'")]
+    [InlineData("kprobe:f { $s = \"foo\"; let $x: typeof($s); ⟦$x = \"longer\"⟧; }",
+        "Type mismatch for $x: trying to assign value of type 'string[7]' when variable already has a type 'string[4]'")]
     public void AStringLongerThanAVariablesDeclaredSizeIsTheReferencesTypeMismatch(string annotated, string message)
     {
         SemanticKit.AssertDiagnostics(annotated, message);
@@ -92,6 +94,7 @@ public class StringSizeTypeTests
     [InlineData("kprobe:f { let $x: string[3] = \"hi\"; $x = \"ab\"; }")]
     [InlineData("kprobe:f { let $y: string = \"hi\"; $y = \"muchmuchlongerstr\"; }")]
     [InlineData("kprobe:f { $x = \"foo\"; let $y: string = $x; $y = \"bar\"; }")]
+    [InlineData("kprobe:f { $x = \"foo\"; let $y: typeof($x); $y = \"bar\"; }")]
     public void AStringThatFitsItsDeclarationIsAccepted(string script)
     {
         Assert.Empty(SemanticKit.Errors(script));
