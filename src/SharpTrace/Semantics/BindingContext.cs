@@ -93,13 +93,13 @@ internal sealed class BindingContext(
     };
 
     /// <summary>
-    /// How a map holds a value or key of type <paramref name="type"/>, as the newest bpftrace: integers keep their width
-    /// and sign (a map of <c>(int8)-1</c> is an int8 map), in tuples too; strings the configured size.
+    /// How a map or a variable holds a value or key of type <paramref name="type"/>, as the newest bpftrace: integers
+    /// keep their width and sign (a map of <c>(int8)-1</c> is an int8 map), strings their size (<c>"abc"</c> a
+    /// <c>string[4]</c>, <c>str(x)</c> max_strlen), in tuples too; the map or variable then widens to hold every value.
     /// </summary>
     public BpfType MapStorageType(BpfType type) => type switch
     {
-        IntegerType => type,
-        StringType => new StringType(Config.MaxStrlen),
+        IntegerType or StringType => type,
         TupleType t => t.WithElements(t.Elements.Select(MapStorageType).ToList()),
         CValueType c => c with { IsUserSpace = false },
         _ => type,

@@ -13,14 +13,14 @@ internal static class BoundTreePrinter
         var text = new StringBuilder();
         foreach (var map in program.Maps)
         {
-            var keys = map.KeyTypes is { Count: > 0 } k ? "[" + string.Join(", ", k) + "]" : "";
-            text.Append("Map ").Append(map.Name).Append(keys).Append(" :: ").Append(map.ValueType is AggregationType a ? a.TypeName : map.ValueType?.ToString() ?? "?").Append('\n');
+            var keys = map.KeyTypes is { Count: > 0 } k ? "[" + string.Join(", ", k.Select(Sized)) + "]" : "";
+            text.Append("Map ").Append(map.Name).Append(keys).Append(" :: ").Append(map.ValueType is { } v ? Sized(v) : "?").Append('\n');
         }
         foreach (var probe in program.Probes)
         {
             text.Append("Probe ").Append(string.Join(",", probe.AttachPoints)).Append('\n');
             foreach (var variable in probe.Variables)
-                text.Append(" Variable ").Append(variable.Name).Append(" :: ").Append(variable.Type).Append('\n');
+                text.Append(" Variable ").Append(variable.Name).Append(" :: ").Append(Sized(variable.Type)).Append('\n');
             if (probe.Predicate is { } predicate)
             {
                 text.Append(" Predicate\n");
@@ -30,6 +30,19 @@ internal static class BoundTreePrinter
         }
         return text.ToString();
     }
+
+    /// <summary>
+    /// A map's or variable's type with its strings' sizes, as the newest bpftrace names them (<c>string[7]</c>,
+    /// <c>(int8,string[4])</c>): a map or variable is as large as the longest string it holds.
+    /// </summary>
+    private static string Sized(BpfType type) => type switch
+    {
+        StringType s => $"string[{s.Capacity}]",
+        TupleType { Names: { } names } r => "record { " + string.Join(", ", r.Elements.Select((e, i) => "." + names[i] + " = " + Sized(e))) + " }",
+        TupleType t => "(" + string.Join(",", t.Elements.Select(Sized)) + ")",
+        AggregationType a => a.TypeName,
+        _ => type.ToString() ?? "?",
+    };
 
     private static void Print(BoundNode node, int depth, StringBuilder text)
     {

@@ -509,7 +509,8 @@ internal sealed partial class ExpressionBinder
         // A read of count(), sum(), min() or max()'s map is its integer, but its type is the map's (count_t, sum_t).
         if (operand is BoundMapRead { Map.ValueType: AggregationType aggregation })
             return aggregation;
-        return operand.Type is ErrorType ? null : operand.Type is IntegerType ? operand.Type : _context.StorageType(operand.Type);
+        // A string is its own size (typeof($s) of `$s = "a"` is a string[2]), as the newest bpftrace types it.
+        return operand.Type is ErrorType ? null : operand.Type is IntegerType or StringType ? operand.Type : _context.StorageType(operand.Type);
     }
 
     /// <summary>The C type a cast to <c>typeof(...)</c> names: integers, bools and pointers; reported otherwise.</summary>

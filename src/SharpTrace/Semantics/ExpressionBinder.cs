@@ -599,7 +599,9 @@ internal sealed partial class ExpressionBinder
                 if (length is not null && !length.Type.IsInteger)
                     _diagnostics.Error(length.Span, "str() expects an integer length");
                 bool? user = pointer.Type is PointerType p ? p.IsUserSpace : _probeKind.Context.ReadsUserMemory ? true : null;
-                return new BoundStr(call.Span, pointer, length, user, new StringType(_config.MaxStrlen));
+                // As the newest bpftrace: str(p, 8) is a string[9] (8 characters and the NUL), max_strlen at most.
+                var capacity = length is BoundIntegerLiteral { Value: >= 0 and var n } && n < _config.MaxStrlen ? (int)n + 1 : _config.MaxStrlen;
+                return new BoundStr(call.Span, pointer, length, user, new StringType(capacity));
             }
             case "delete":
                 return BindDeleteValue(call);
@@ -689,13 +691,16 @@ internal sealed partial class ExpressionBinder
     /// <summary>The type a <c>let</c> declares: <c>int32</c>, <c>string</c>, <c>struct task_struct *</c>.</summary>
     public BpfType? DeclaredType(TypeSyntax syntax)
     {
+        // string[N] holds N bytes; a plain string takes its size from what is assigned (the binder widens it).
         if (syntax is { Name: "string", PointerDepth: 0, OuterPointerDepth: 0, Of: null })
-            return new StringType(_config.MaxStrlen);
+            return new StringType(syntax.ArrayLength ?? 1);
         if (syntax.Of is not null)
             return TypeofType(syntax) switch
             {
                 IntegerType integer => integer with { IsSignFlexible = false },
                 AggregationType { ReadType: { } read } => read,
+                // typeof($s) is the string's own size, as the newest bpftrace's: a longer string does not fit it.
+                StringType of => of,
                 { } of => _context.StorageType(of),
                 null => null,
             };

@@ -119,12 +119,13 @@ internal sealed class MapTable
     /// <summary>
     /// A value of type <paramref name="value"/> is assigned to <paramref name="map"/>, which already holds values: as the
     /// newest bpftrace types a map from all its assignments, integers (and the integers of tuples) widen to hold every
-    /// value (<see cref="IntegerPromotion"/>), strings in tuples to the longer. False when the two don't meet.
+    /// value (<see cref="IntegerPromotion"/>), strings (alone or in tuples and records) to the longest: <c>@m = "abc";
+    /// @m = "abcdef"</c> is a <c>string[7]</c> map, and one <c>str()</c> value makes it max_strlen. False when the two don't meet.
     /// </summary>
     public bool PromoteValue(MapSymbol map, BpfType value)
     {
         var current = map.ValueType!;
-        if (current is not (IntegerType or TupleType) || current is PointerType || value is PointerType or BoolType
+        if (current is not (IntegerType or TupleType or StringType) || current is PointerType || value is PointerType or BoolType
             || IntegerPromotion.Promote(current, Flexible(current), value, Flexible(value)) is not { } promoted)
             return false;
         if (promoted is IntegerType integer)

@@ -266,7 +266,8 @@ internal sealed partial class StatementBinder
             return null;
         }
         // Integers keep their own width (the newest bpftrace's `$a = 1` is an int8), widened by later assignments.
-        var type = value.Type is StringType ? new StringType(_config.MaxStrlen) : value.Type is CValueType ? _context.StorageType(value.Type) : value.Type;
+        // A string keeps its size (`$s = "a"` is a string[2]) and the variable widens to the longest assigned.
+        var type = value.Type is CValueType ? _context.StorageType(value.Type) : value.Type;
         if (!_variables.TryGetValue(target.Name, out var variable))
             _variables[target.Name] = variable = new VariableSymbol(target.Name, HintedType(target.Name, type));
         else if (_untypedVariables.Remove(variable))
@@ -275,6 +276,13 @@ internal sealed partial class StatementBinder
         {
             variable.Type = widened;
             _context.VariableTypes.Record(_scope.ProbeStart, variable.Name, widened);
+        }
+        if (variable.HasDeclaredType && variable.Type is StringType declared && type is StringType { Capacity: var size } && size > declared.Capacity)
+        {
+            // The newest bpftrace's cast_creator: a string longer than a declared string[N] does not fit; the error
+            // covers the whole assignment (`let` included).
+            _diagnostics.ReportDeclaredVariableTypeMismatch(span, target.Name, TypeNames.Of(type), TypeNames.Of(declared));
+            return null;
         }
         if (!IsAssignable(variable.Type, type))
         {
@@ -303,7 +311,7 @@ internal sealed partial class StatementBinder
     /// </summary>
     private static BpfType? Widened(BpfType current, BpfType value)
     {
-        if (current is not (IntegerType or TupleType) || IntegerPromotion.Promote(current, Flexible(current), value, Flexible(value)) is not { } promoted)
+        if (current is not (IntegerType or TupleType or StringType) || IntegerPromotion.Promote(current, Flexible(current), value, Flexible(value)) is not { } promoted)
             return null;
         if (promoted is IntegerType integer)
             promoted = integer with { IsSignFlexible = Flexible(current) && Flexible(value) };
@@ -579,16 +587,21 @@ internal sealed partial class StatementBinder
     private BoundStatement? BindLetDeclaration(LetStatement let)
     {
         var declared = let.Type is null ? null : _expressions.DeclaredType(let.Type);
+        // As the newest bpftrace: `let $s: string` is a string whose size the assignments decide (it widens), while
+        // `let $s: string[3]` keeps its size and a longer string assigned to it is a type mismatch.
+        var sized = declared is not null && let.Type is not { Name: "string", PointerDepth: 0, OuterPointerDepth: 0, Of: null, ArrayLength: null };
+        if (declared is not null && !sized)
+            declared = HintedType(let.Variable, declared);
         if (let.Value is not null)
         {
             var name = new VariableExpression(let.Span, let.Variable);
             if (declared is not null && !_variables.ContainsKey(let.Variable))
-                _variables[let.Variable] = new VariableSymbol(let.Variable, declared) { IsAssigned = false, HasDeclaredType = true };
+                _variables[let.Variable] = new VariableSymbol(let.Variable, declared) { IsAssigned = false, HasDeclaredType = sized };
             return AssignVariable(name, _expressions.BindExpression(let.Value), let.Span);
         }
         if (_variables.ContainsKey(let.Variable))
             return null;
-        var variable = new VariableSymbol(let.Variable, declared ?? BpfType.Int64) { IsAssigned = false, HasDeclaredType = declared is not null };
+        var variable = new VariableSymbol(let.Variable, declared ?? BpfType.Int64) { IsAssigned = false, HasDeclaredType = sized };
         _variables[let.Variable] = variable;
         if (declared is null)
             _untypedVariables.Add(variable);
@@ -614,6 +627,7 @@ internal sealed partial class StatementBinder
     // bool and an integer are a mismatch too. A record may come with its fields in another order (the newest bpftrace).
     private static bool IsAssignable(BpfType existing, BpfType value) =>
         existing == value || value is ErrorType || existing is ErrorType
+        || (existing is StringType wide && value is StringType narrow && narrow.Capacity <= wide.Capacity)
         || (existing is TupleType tuple && value is TupleType other && tuple.Holds(other))
         || (existing.IsInteger && value.IsInteger && existing is not (PointerType or BoolType) && value is not (PointerType or BoolType));
 }

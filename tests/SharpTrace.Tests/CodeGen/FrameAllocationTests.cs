@@ -66,7 +66,7 @@ public sealed class FrameAllocationTests
     public void EachFunctionThatNeedsScratchHasItsOwnEntry()
     {
         var (lowered, code) = LoweringKit.Compile(
-            "config = { max_strlen = 1024 } BEGIN { $a = str(1); $b = str(2); @m[$a] = $b; for ($kv : @m) { printf(\"%s %s\\n\", $kv.0, $kv.1); } }");
+            "config = { max_strlen = 1024 } BEGIN { let $a: string[1024] = \"1\"; let $b: string[1024] = \"2\"; @m[$a] = $b; for ($kv : @m) { printf(\"%s %s\\n\", $kv.0, $kv.1); } }");
 
         // The probe's frame and the loop body's each hold two 1024-byte strings: each looks up its own entry (0, then 1).
         var entries = code[0].MapRelocations

@@ -92,10 +92,11 @@ public sealed class ValueLoweringTests
     [Fact]
     public void ATupleStoredInAMapOfWiderStringsTakesTheMapsLayout()
     {
-        // The map's strings are max_strlen (1024 by default) wide, the literal's 4: -5 goes after the 1024 bytes, not after 8.
-        var text = LoweringKit.Ir("""BEGIN { @m[1] = ("xyz", -5); }""");
+        // The map's strings are as long as the longest assigned (string[21], 24 bytes aligned), the first literal's 4:
+        // -5 goes after the 24 bytes, not after 8.
+        var text = LoweringKit.Ir("""BEGIN { @m[1] = ("xyz", -5); @m[2] = ("abcdefghijklmnopqrst", 1); }""");
 
-        Assert.Contains("store.u64 $s0+1024, 251", text); // -5 as an int8 (0xfb) in its zeroed 8-byte slot
-        Assert.Contains("fill $s0, \"xyz\\x00", text); // the string padded to the map's 1024 bytes
+        Assert.Contains("store.u64 $s0+24, 251", text); // -5 as an int8 (0xfb) in its zeroed 8-byte slot
+        Assert.Contains("fill $s0, \"xyz\\x00\\x00", text); // the string padded to the map's 21 bytes
     }
 }

@@ -13,7 +13,7 @@ public class BoundTreePrinterTests
         Assert.Empty(diagnostics);
 
         Assert.Equal("""
-            Map @c[string] :: count_t
+            Map @c[string[16]] :: count_t
             Probe BEGIN
              Variable $t :: struct task_struct *
              Block

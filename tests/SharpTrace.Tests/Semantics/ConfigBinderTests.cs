@@ -78,7 +78,7 @@ public class ConfigBinderTests
     [Fact]
     public void BoundProgramCarriesTheScriptsConfig()
     {
-        var (program, diagnostics) = SemanticKit.Bind("config = { max_strlen=32 } BEGIN { @s = comm; }");
+        var (program, diagnostics) = SemanticKit.Bind("config = { max_strlen=32 } kprobe:f { @s = str(arg0); }");
 
         Assert.Empty(diagnostics);
         Assert.Equal(32, program!.Config.MaxStrlen);

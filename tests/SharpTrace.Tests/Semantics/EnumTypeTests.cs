@@ -105,7 +105,7 @@ public class EnumTypeTests
     [InlineData("enum named { a = 1, b } kprobe:f { print(⟦(enum named)⟧3); }", "Enum: named doesn't contain a variant value of 3")]
     [InlineData("enum Foo { a = 1, b } kprobe:f { print(⟦(enum Bar)⟧1); }", "Unknown enum: Bar")]
     // The reference names the variable's type string[4]; our variables hold strings of the configured size.
-    [InlineData("enum named { a = 1, b } kprobe:f { $a = \"str\"; print(⟦(enum named)⟧$a); }", "Cannot cast from \"string[1024]\" to \"enum named\"")]
+    [InlineData("enum named { a = 1, b } kprobe:f { $a = \"str\"; print(⟦(enum named)⟧$a); }", "Cannot cast from \"string[4]\" to \"enum named\"")]
     public void BadCastsToAnEnumAreTheReferencesErrors(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
 

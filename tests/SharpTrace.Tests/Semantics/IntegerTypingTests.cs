@@ -31,7 +31,7 @@ public class IntegerTypingTests
     [InlineData("$a = 1; $a = -1000;", "int16")]
     [InlineData("$a = 0; while ($a < 300) { $a++; }", "int64")]
     [InlineData("let $a: uint8; $a = 1;", "uint8")]
-    [InlineData("$a = (1, \"x\"); $a = (-1000, \"y\");", "(int16,string)")]
+    [InlineData("$a = (1, \"x\"); $a = (-1000, \"y\");", "(int16,string[2])")]
     public void AVariableHoldsEveryValueAssignedToIt(string statements, string type)
     {
         Assert.Contains($" Variable $a :: {type}\n", SemanticKit.Types($"BEGIN {{ {statements} }}"));

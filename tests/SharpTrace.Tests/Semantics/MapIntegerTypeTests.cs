@@ -25,11 +25,11 @@ public class MapIntegerTypeTests
     [InlineData("@a = 1; @a = -1000;", "Map @a :: int16")]
     [InlineData("@a = 0; @a--; @a++;", "Map @a :: int64")]
     [InlineData("@a = (1, 3, 3, 7); @a = (0, 0, 0, 0);", "Map @a :: (int8,int8,int8,int8)")]
-    [InlineData("@a = (1, \"x\"); @a = ((uint16)2, \"y\");", "Map @a :: (uint16,string)")]
+    [InlineData("@a = (1, \"x\"); @a = ((uint16)2, \"y\");", "Map @a :: (uint16,string[2])")]
     [InlineData("@a[1] = 1;", "Map @a[int8] :: int8")]
     [InlineData("@a[(uint16)1] = 1; @a[(int64)2] = 1;", "Map @a[int64] :: int8")]
     [InlineData("@a[1] = 1; @a[(uint64)2] = 1;", "Map @a[uint64] :: int8")]
-    [InlineData("@a[1, \"x\"] = 1; @a[-1000, \"y\"];", "Map @a[int16, string] :: int8")]
+    [InlineData("@a[1, \"x\"] = 1; @a[-1000, \"y\"];", "Map @a[int16, string[2]] :: int8")]
     public void AMapHoldsEveryIntegerAssignedToItAtItsWidth(string statements, string map)
     {
         Assert.Contains(map + "\n", SemanticKit.Types($"BEGIN {{ {statements} }}"));

@@ -15,7 +15,7 @@ public class PerCpuArrayBinderTests
     [InlineData("⟦let @m = percpuarray(4)⟧; BEGIN { @m[1] = 1; }",
         "@m is declared percpuarray but holds a int8: per-CPU maps can only hold aggregations such as count() or sum()")]
     [InlineData("⟦let @m = percpuarray(4)⟧; BEGIN { @m[1] = \"s\"; }",
-        "@m is declared percpuarray but holds a string[1024]: per-CPU maps can only hold aggregations such as count() or sum()")]
+        "@m is declared percpuarray but holds a string[2]: per-CPU maps can only hold aggregations such as count() or sum()")]
     [InlineData("⟦let @m = percpuarray(4)⟧; BEGIN { @m[\"a\"] = count(); }",
         "@m is declared percpuarray but has keys [string[1024]]: an array is indexed by one integer, 0 to 3")]
     [InlineData("⟦let @m = percpuarray(8)⟧; BEGIN { @m[1, 2] = sum(3); }",

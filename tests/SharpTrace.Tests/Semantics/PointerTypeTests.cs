@@ -179,7 +179,7 @@ public class PointerTypeTests
         // language.md "Type Context Builtins": typeof takes a type or an expression, which is only typed, not run.
         var dump = Types(Node + """kprobe:f { $p = (int32 *)arg0; $s = "a"; let $x: typeof($s); let $y: typeof(@m) = 2; @m = 1; $q = (typeof($p))arg1; @z = sizeof(typeof(struct node)); @w = (typeof(uint8))300; @b = (typeof(1 < 2))5; }""");
 
-        Assert.Contains("Variable $x :: string\n", dump);
+        Assert.Contains("Variable $x :: string[2]\n", dump);
         Assert.Contains("Variable $y :: int8\n", dump); // @m = 1 makes an int8 map, as the newest bpftrace types it
         Assert.Contains("Variable $q :: int *\n", dump);
         Assert.Contains("""

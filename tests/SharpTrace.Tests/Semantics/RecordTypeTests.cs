@@ -24,8 +24,8 @@ public class RecordTypeTests
     {
         var dump = Types("""BEGIN { $a = (color = "green", size = 2); @s = $a.size; @r[$a] = (n = (1, "x"), m = $a); }""");
 
-        Assert.Contains("Variable $a :: record { .color = string, .size = int8 }\n", dump);
-        Assert.Contains("Map @r[record { .color = string, .size = int8 }] :: record { .n = (int8,string), .m = record { .color = string, .size = int8 } }\n", dump);
+        Assert.Contains("Variable $a :: record { .color = string[6], .size = int8 }\n", dump);
+        Assert.Contains("Map @r[record { .color = string[6], .size = int8 }] :: record { .n = (int8,string[2]), .m = record { .color = string[6], .size = int8 } }\n", dump);
         Assert.Contains("""
               MapAssign @s
                RecordField .size :: int8
@@ -64,8 +64,8 @@ public class RecordTypeTests
             """);
 
         Assert.Contains("Variable $t :: record { .a = int8, .b = int8 }\n", dump);
-        Assert.Contains("Map @t :: record { .a = int8, .b = string }\n", dump);
-        Assert.Contains("Map @k[record { .a = int8, .b = int8, .c = string }] :: int8\n", dump);
+        Assert.Contains("Map @t :: record { .a = int8, .b = string[3] }\n", dump);
+        Assert.Contains("Map @k[record { .a = int8, .b = int8, .c = string[6] }] :: int8\n", dump);
         Assert.Contains("Variable $n :: record { .a = int8, .b = record { .x = int8, .y = int8 } }\n", dump);
     }
 
@@ -75,7 +75,7 @@ public class RecordTypeTests
         // type_checker.cpp's record_mixed_types: narrower fields are widened into the variable's.
         var dump = Types("""BEGIN { $a = (x = (int64)1, y = "hello"); $a = (y = "hi", x = (int16)2); $b = (p = (uint32)1); $b = (p = (uint8)2); }""");
 
-        Assert.Contains("Variable $a :: record { .x = int64, .y = string }\n", dump);
+        Assert.Contains("Variable $a :: record { .x = int64, .y = string[6] }\n", dump);
         Assert.Contains("Variable $b :: record { .p = uint32 }\n", dump);
     }
 

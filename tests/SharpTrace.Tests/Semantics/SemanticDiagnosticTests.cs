@@ -143,7 +143,7 @@ public class SemanticDiagnosticTests
     public void TypedLetDeclaresTheVariablesType()
     {
         SemanticKit.AssertDiagnostics("BEGIN { let $s: string; $s ⟦=⟧ 1; }",
-            "Type mismatch for $s: trying to assign value of type 'int64' when variable already contains a value of type 'string[1024]'");
+            "Type mismatch for $s: trying to assign value of type 'int64' when variable already contains a value of type 'string[1]'");
         SemanticKit.AssertDiagnostics("BEGIN { let $t: struct task_struct *; $t = curtask; @ = $t->pid; }");
     }
 }

@@ -21,7 +21,7 @@ public class StringAndTupleIndexTests
                StoredMember +1 :: int8
                 VariableRead $x :: string
               MapAssign @b
-               ArrayElement [1024] copy :: int8
+               ArrayElement [6] copy :: int8
                 VariableRead $x :: string
                 VariableRead $i :: int8
               MapAssign @c

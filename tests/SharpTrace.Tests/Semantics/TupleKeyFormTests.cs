@@ -16,8 +16,8 @@ public class TupleKeyFormTests
     [Fact]
     public void TheFirstFormDecidesTheKeysLayout()
     {
-        Assert.Contains("Map @[uint32, string] :: int64\n", SemanticKit.Types("BEGIN { @[pid, comm]++; @[(pid, comm)]++; }"));
-        Assert.Contains("Map @[(uint32,string)] :: int64\n", SemanticKit.Types("BEGIN { @[(pid, comm)]++; @[pid, comm]++; }"));
+        Assert.Contains("Map @[uint32, string[16]] :: int64\n", SemanticKit.Types("BEGIN { @[pid, comm]++; @[(pid, comm)]++; }"));
+        Assert.Contains("Map @[(uint32,string[16])] :: int64\n", SemanticKit.Types("BEGIN { @[(pid, comm)]++; @[pid, comm]++; }"));
     }
 
     [Theory]

@@ -61,8 +61,8 @@ public class ValueGapTests
         Assert.Contains("Variable $c :: record { .cpp_demangle = bool, .lazy_symbolication = bool, .print_maps_on_exit = bool, "
             + ".use_blazesym = bool, .show_debug_info = bool, .log_size = uint64, .max_bpf_progs = uint64, .max_cat_bytes = uint64, "
             + ".max_map_keys = uint64, .max_probes = uint64, .max_strlen = uint64, .on_stack_limit = uint64, .perf_rb_pages = uint64, "
-            + ".str_trunc_trailer = string, .unstable_import_statement = string, .unstable_tseries = string, .unstable_typeinfo = string, "
-            + ".unstable_dw_ustack = string, .missing_probes = string, .stack_mode = string, .license = string }", types, StringComparison.Ordinal);
+            + ".str_trunc_trailer = string[3], .unstable_import_statement = string[6], .unstable_tseries = string[5], .unstable_typeinfo = string[6], "
+            + ".unstable_dw_ustack = string[5], .missing_probes = string[6], .stack_mode = string[9], .license = string[4] }", types, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public class ValueGapTests
         var types = SemanticKit.Types("BEGIN { @a = 1; @b[1] = \"x\"; @c = count(); $x = &@a; $y = &@b; $z = &@c; }");
 
         Assert.Contains("Variable $x :: int8 *", types, StringComparison.Ordinal);
-        Assert.Contains("Variable $y :: char[1024] *", types, StringComparison.Ordinal);
+        Assert.Contains("Variable $y :: char[2] *", types, StringComparison.Ordinal);
         Assert.Contains("Variable $z :: void *", types, StringComparison.Ordinal);
         Assert.Contains("MapAddress @a :: int8 *", types, StringComparison.Ordinal);
     }

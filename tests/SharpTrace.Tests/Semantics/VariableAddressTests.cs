@@ -46,7 +46,7 @@ public class VariableAddressTests
         Assert.Contains("Variable $pb :: bool *\n", dump);
         Assert.Contains("Variable $c :: bool\n", dump);
         Assert.Contains("Variable $pt :: (int8,string[2]) *\n", dump);
-        Assert.Contains("Variable $u :: string\n", dump);
+        Assert.Contains("Variable $u :: string[2]\n", dump);
         Assert.Contains("Variable $pr :: record { .a = int8, .b = int8 } *\n", dump);
         Assert.Contains("Variable $s :: record { .a = int8, .b = int8 }\n", dump);
         Assert.Contains("Variable $pi :: int8 *\n", dump);
