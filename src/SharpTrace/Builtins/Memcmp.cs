@@ -35,7 +35,7 @@ internal sealed class Memcmp : BuiltinFunction
     }
 }
 
-/// <summary>A bound <c>memcmp(l, r, n)</c>: both values copied to the stack and compared byte by byte, unrolled.</summary>
+/// <summary>A bound <c>memcmp(l, r, n)</c>: both values copied to the stack and compared byte by byte in a loop.</summary>
 internal sealed record BoundMemcmp(TextSpan Span, BoundExpression Left, BoundExpression Right, BoundExpression Count)
     : BoundBuiltinCall(Span, new IntegerType(4, true))
 {
@@ -54,17 +54,20 @@ internal sealed record BoundMemcmp(TextSpan Span, BoundExpression Left, BoundExp
         var compared = Math.Min(leftSize, rightSize);
         if (Count is BoundIntegerLiteral { Value: var literal })
             compared = (int)Math.Clamp(literal, 0, compared);
-        for (var i = 0; i < compared; i++)
+        if (compared > 0)
         {
+            var loop = ByteLoop.Begin(ir, "memcmp", compared, new StackAddress(left), new StackAddress(right));
             if (Count is not BoundIntegerLiteral)
-                ir.Branch(IrCondition.Le, count, new Imm(i), end);
-            var l = ir.Load(new SlotAddress(left, i), new IrInt(1, true));
-            var r = ir.Load(new SlotAddress(right, i), new IrInt(1, true));
+                loop.ExitIf(IrCondition.Le, count, loop.Index, end);
+            var l = loop.Byte(0, signed: true);
+            var r = loop.Byte(1, signed: true);
+            // A difference leaves the loop as a jump over the jump back (see ByteLoop).
             var same = ir.NewLabel("memcmp_same");
             ir.Branch(IrCondition.Eq, l, r, same);
             ir.Emit(new MoveOp(result, ir.Binary(IrBinaryOp.Sub, l, r)));
             ir.Goto(end);
             ir.Mark(same);
+            loop.End();
         }
         ir.Mark(end);
         return result;

@@ -33,7 +33,7 @@ internal sealed class Strcontains : BuiltinFunction
 }
 
 /// <summary>
-/// A bound <c>strcontains(h, n)</c>: the haystack on the stack, tried at every offset, unrolled. A literal needle is
+/// A bound <c>strcontains(h, n)</c>: the haystack on the stack, tried at every offset in a loop. A literal needle is
 /// compared as constants; another needle is read from its own buffer up to its NUL.
 /// </summary>
 internal sealed record BoundStrcontains(TextSpan Span, BoundExpression Haystack, BoundExpression Needle)

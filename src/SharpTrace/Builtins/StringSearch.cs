@@ -4,62 +4,111 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Builtins;
 
 /// <summary>
-/// The unrolled substring search strcontains and strstr share: the haystack is on the stack and tried at every offset;
-/// a literal needle is compared as constants, another needle read from its own buffer up to its NUL. The search jumps
-/// to <c>found</c> or <c>missing</c>; <c>atStart(i)</c> runs before offset <c>i</c> is tried (and before an empty needle
-/// is found at 0), so a caller can keep the offset being tried.
+/// The substring search strcontains and strstr share, in loops whose code does not grow with the haystack (see
+/// <see cref="ByteLoop"/>): the haystack is on the stack (or in the scratch space) and tried at every offset until
+/// its NUL. The search jumps to <c>found</c> or <c>missing</c>; <c>atFound(offset)</c> runs right before it jumps to
+/// <c>found</c>, with the offset where the needle starts, so a caller can keep it.
 /// </summary>
 internal static class StringSearch
 {
-    public static void LowerLiteral(IrBuilder ir, Slot haystack, int size, byte[] needle, IrLabel found, IrLabel missing, Action<int> atStart)
+    /// <summary>
+    /// A literal needle: a loop over the offsets where it fits, its bytes compared as constants (the comparison
+    /// grows with the literal only). The differences are or-ed together before one branch, so that each offset leaves
+    /// the verifier one pending state.
+    /// </summary>
+    public static void LowerLiteral(IrBuilder ir, Slot haystack, int size, byte[] needle, IrLabel found, IrLabel missing, Action<Operand> atFound)
     {
         if (needle.Length == 0)
         {
-            atStart(0);
+            atFound(new Imm(0));
             ir.Goto(found);
             return;
         }
         // The needle has no NUL, so a mismatch also stops at the haystack's end.
-        for (var start = 0; start + needle.Length <= size; start++)
+        if (needle.Length <= size)
         {
+            var loop = ByteLoop.Begin(ir, "contains", size - needle.Length + 1, new StackAddress(haystack));
+            var first = loop.Byte(0);
+            loop.ExitIf(IrCondition.Eq, first, new Imm(0), missing);
+            Operand differences = ir.Binary(IrBinaryOp.Xor, first, new Imm(needle[0]));
+            for (var j = 1; j < needle.Length; j++)
+                differences = ir.Binary(IrBinaryOp.Or, differences, ir.Binary(IrBinaryOp.Xor, loop.Byte(0, j), new Imm(needle[j])));
             var next = ir.NewLabel("contains_next");
-            atStart(start);
-            ir.Branch(IrCondition.Eq, ir.Load(new SlotAddress(haystack, start), new IrInt(1, false)), new Imm(0), missing);
-            for (var j = 0; j < needle.Length; j++)
-                ir.Branch(IrCondition.Ne, ir.Load(new SlotAddress(haystack, start + j), new IrInt(1, false)), new Imm(needle[j]), next);
+            ir.Branch(IrCondition.Ne, differences, new Imm(0), next);
+            atFound(loop.Index);
             ir.Goto(found);
             ir.Mark(next);
+            loop.End();
         }
         ir.Goto(missing);
     }
 
-    public static void Lower(ProbeLowerer lowering, Slot haystack, int size, BoundExpression needleValue, IrLabel found, IrLabel missing, Action<int> atStart)
+    /// <summary>
+    /// A needle in a buffer of its own, read up to its NUL. Each offset compares up to the needle's size, so the
+    /// search is a loop in a loop, whose iterations the verifier would walk all: the outer loop is a bpf_loop callback
+    /// (verified once for any offset), handed the haystack's and needle's addresses in a frame on the stack, where it
+    /// leaves the offset it found (-1 for none); the inner loop compares the needle's bytes.
+    /// </summary>
+    public static void Lower(ProbeLowerer lowering, Slot haystack, int size, BoundExpression needleValue, IrLabel found, IrLabel missing, Action<Operand> atFound)
     {
         var ir = lowering.Ir;
         var needleSize = needleValue.Type.Size;
         var needle = ir.NewSlot(needleSize);
         lowering.LowerInto(needleValue, needle, 0, needleSize, padStrings: false);
-        atStart(0);
-        ir.Branch(IrCondition.Eq, ir.Load(new SlotAddress(needle, 0), new IrInt(1, false)), new Imm(0), found);
-        for (var start = 0; start < size; start++)
-        {
-            var next = ir.NewLabel("contains_next");
-            atStart(start);
-            ir.Branch(IrCondition.Eq, ir.Load(new SlotAddress(haystack, start), new IrInt(1, false)), new Imm(0), missing);
-            for (var j = 0; j < needleSize && start + j < size; j++)
-            {
-                var wanted = ir.Load(new SlotAddress(needle, j), new IrInt(1, false));
-                ir.Branch(IrCondition.Eq, wanted, new Imm(0), found);
-                ir.Branch(IrCondition.Ne, ir.Load(new SlotAddress(haystack, start + j), new IrInt(1, false)), wanted, next);
-            }
-            // The haystack's buffer ended inside the needle: it matched only if the needle ends there too.
-            if (start + needleSize > size)
-                ir.Branch(IrCondition.Eq, ir.Load(new SlotAddress(needle, size - start), new IrInt(1, false)), new Imm(0), found);
-            else
-                ir.Goto(found);
-            ir.Goto(next);
-            ir.Mark(next);
-        }
-        ir.Goto(missing);
+        var nonEmpty = ir.NewLabel("needle_nonempty");
+        ir.Branch(IrCondition.Ne, ir.Load(new SlotAddress(needle, 0), new IrInt(1, false)), new Imm(0), nonEmpty);
+        atFound(new Imm(0));
+        ir.Goto(found);
+        ir.Mark(nonEmpty);
+        var callback = lowering.Callback("strstr_callback", $"strstr {size} {needleSize}", 2, (body, p) => TryOffset(body, p[0], p[1], size, needleSize));
+        // The frame: the haystack's address, the needle's, the offset found. The addresses are stored last, right
+        // before the call and with no register defined in between, so that no slot (a spilled register's included)
+        // takes the buffers' bytes while the callback still reads them.
+        var frame = ir.NewSlot(FrameSize);
+        ir.Store(new SlotAddress(frame, FoundOffset), 8, new Imm(-1));
+        ir.Store(new SlotAddress(frame, NeedleOffset), 8, new StackAddress(needle));
+        ir.Store(new SlotAddress(frame, HaystackOffset), 8, new StackAddress(haystack));
+        ir.Emit(new LoopCallOp(new Imm(size), callback, new StackAddress(frame)));
+        var offset = ir.Load(new SlotAddress(frame, FoundOffset), IrInt.S64);
+        ir.Branch(IrCondition.Slt, offset, new Imm(0), missing);
+        atFound(offset);
+        ir.Goto(found);
+    }
+
+    private const int HaystackOffset = 0;
+    private const int NeedleOffset = 8;
+    private const int FoundOffset = 16;
+    private const int FrameSize = 24;
+
+    /// <summary>
+    /// The callback: the needle tried at haystack offset <paramref name="start"/>; returns 1 (stop) at the haystack's
+    /// NUL or when the needle is found there (its offset left in the frame), 0 to try the next offset.
+    /// </summary>
+    private static void TryOffset(IrBuilder ir, VReg start, VReg frame, int size, int needleSize)
+    {
+        var stop = ir.NewLabel("strstr_stop");
+        var next = ir.NewLabel("strstr_next");
+        var here = ir.NewLabel("strstr_here");
+        // The bound the verifier needs for the haystack's variable offset (bpf_loop runs it below size anyway).
+        ir.Branch(IrCondition.Ge, start, new Imm(size), stop);
+        var haystack = ir.Load(new PointerAddress(frame, HaystackOffset), IrInt.U64);
+        var first = ir.InRegister(ir.Binary(IrBinaryOp.Add, haystack, start));
+        ByteLoop.ExitIf(ir, IrCondition.Eq, ir.Load(new PointerAddress(first), new IrInt(1, false)), new Imm(0), stop);
+        var loop = ByteLoop.Begin(ir, "strstr_needle", needleSize, ir.Load(new PointerAddress(frame, NeedleOffset), IrInt.U64));
+        var wanted = loop.Byte(0);
+        loop.ExitIf(IrCondition.Eq, wanted, new Imm(0), here);
+        // The haystack's buffer ended inside the needle: not here (the needle's NUL was not reached).
+        var position = ir.InRegister(ir.Binary(IrBinaryOp.Add, start, loop.Index));
+        loop.ExitIf(IrCondition.Ge, position, new Imm(size), next);
+        var character = ir.InRegister(ir.Binary(IrBinaryOp.Add, haystack, position));
+        loop.ExitIf(IrCondition.Ne, ir.Load(new PointerAddress(character), new IrInt(1, false)), wanted, next);
+        loop.End();
+        // The needle's whole buffer matched.
+        ir.Mark(here);
+        ir.Store(new PointerAddress(frame, FoundOffset), 8, start);
+        ir.Mark(stop);
+        ir.Return(new Imm(1));
+        ir.Mark(next);
+        ir.Return(new Imm(0));
     }
 }

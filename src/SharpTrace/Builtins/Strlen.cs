@@ -45,7 +45,7 @@ internal sealed class Strlen : BuiltinFunction
 }
 
 /// <summary>
-/// A bound <c>strlen(s)</c>. A string or array is copied to the stack and scanned for its NUL, unrolled; a pointer's
+/// A bound <c>strlen(s)</c>. A string or array is copied to the stack and scanned for its NUL in a loop; a pointer's
 /// bytes are read with bpf_probe_read_{user,kernel}_str into <c>max_strlen + 1</c> bytes, whose count, less the NUL,
 /// is the length.
 /// </summary>
@@ -76,13 +76,17 @@ internal sealed record BoundStrlen(TextSpan Span, BoundExpression Text, (int Max
         var size = Text.Type.Size;
         var slot = ir.NewSlot(size);
         lowering.LowerInto(Text, slot, 0, size, padStrings: false);
+        if (size == 0)
+            return new Imm(0);
         var end = ir.NewLabel("strlen_end");
-        for (var i = 0; i < size; i++)
-        {
-            ir.Emit(new MoveOp(result, new Imm(i)));
-            ir.Branch(IrCondition.Eq, ir.Load(new SlotAddress(slot, i), new IrInt(1, false)), new Imm(0), end);
-        }
+        var nul = ir.NewLabel("strlen_nul");
+        var loop = ByteLoop.Begin(ir, "strlen", size, new StackAddress(slot));
+        loop.ExitIf(IrCondition.Eq, loop.Byte(0), new Imm(0), nul);
+        loop.End();
         ir.Emit(new MoveOp(result, new Imm(size)));
+        ir.Goto(end);
+        ir.Mark(nul);
+        ir.Emit(new MoveOp(result, loop.Index));
         ir.Mark(end);
         return result;
     }

@@ -43,7 +43,7 @@ internal sealed class Strncmp : BuiltinFunction
     }
 }
 
-/// <summary>A bound <c>strncmp(s1, s2, n)</c>: both strings on the stack, compared byte by byte, unrolled.</summary>
+/// <summary>A bound <c>strncmp(s1, s2, n)</c>: both strings on the stack, compared byte by byte in a loop.</summary>
 internal sealed record BoundStrncmp(TextSpan Span, BoundExpression Left, BoundExpression Right, long Length)
     : BoundBuiltinCall(Span, BpfType.Int64)
 {
@@ -62,13 +62,7 @@ internal sealed record BoundStrncmp(TextSpan Span, BoundExpression Left, BoundEx
         var differ = ir.NewLabel("strncmp_ne");
         var end = ir.NewLabel("strncmp_end");
         var compared = (int)Math.Min(Length, Math.Min(leftSize, rightSize));
-        for (var i = 0; i < compared; i++)
-        {
-            var x = ir.Load(new SlotAddress(a, i), new IrInt(1, false));
-            ir.Branch(IrCondition.Ne, x, ir.Load(new SlotAddress(b, i), new IrInt(1, false)), differ);
-            ir.Branch(IrCondition.Eq, x, new Imm(0), equal);
-        }
-        ir.Goto(equal);
+        ByteLoop.CompareStrings(ir, a, b, compared, equal, differ);
         ir.Mark(equal);
         ir.Emit(new MoveOp(result, new Imm(0)));
         ir.Goto(end);

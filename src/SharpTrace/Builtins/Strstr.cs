@@ -44,7 +44,7 @@ internal sealed record BoundStrstr(TextSpan Span, BoundExpression Haystack, Boun
         var result = ir.NewRegister();
         var found = ir.NewLabel("strstr_found");
         var missing = ir.NewLabel("strstr_missing");
-        void AtStart(int start) => ir.Emit(new MoveOp(result, new Imm(start)));
+        void AtStart(Operand start) => ir.Emit(new MoveOp(result, start));
         if (Needle is BoundStringLiteral literal)
             StringSearch.LowerLiteral(ir, haystack, size, literal.Bytes, found, missing, AtStart);
         else

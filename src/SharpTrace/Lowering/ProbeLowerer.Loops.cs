@@ -116,7 +116,7 @@ internal sealed partial class ProbeLowerer
     /// A callback of <paramref name="arguments"/> arguments (r1..), built by <paramref name="body"/> the first time
     /// <paramref name="key"/> is asked for and shared afterwards, so it is emitted once.
     /// </summary>
-    private IrCallback Callback(string name, string key, int arguments, Action<IrBuilder, IReadOnlyList<VReg>> body)
+    internal IrCallback Callback(string name, string key, int arguments, Action<IrBuilder, IReadOnlyList<VReg>> body)
     {
         if (_callbacks.TryGetValue(key, out var cached))
             return cached;

@@ -115,8 +115,9 @@ internal sealed partial class ProbeLowerer
     }
 
     /// <summary>
-    /// String == and !=: byte by byte up to the first NUL, unrolled (no loop for the verifier), jumping to
-    /// <paramref name="equal"/> or <paramref name="differ"/>. A buffer full without a NUL equals a literal that ends there.
+    /// String == and !=, jumping to <paramref name="equal"/> or <paramref name="differ"/>: against a literal, unrolled
+    /// (its code grows with the literal only); two other strings byte by byte up to the first NUL, in a loop
+    /// (<see cref="ByteLoop"/>). A buffer full without a NUL equals a literal that ends there.
     /// </summary>
     private void LowerStringComparison(BoundBinary binary, IrLabel equal, IrLabel differ)
     {
@@ -148,12 +149,6 @@ internal sealed partial class ProbeLowerer
         var rightSize = right.Type.Size;
         var b = Ir.NewSlot(rightSize);
         LowerInto(right, b, 0, rightSize, padStrings: false);
-        for (var i = 0; i < Math.Min(leftSize, rightSize); i++)
-        {
-            var x = Ir.Load(new SlotAddress(a, i), new IrInt(1, false));
-            Ir.Branch(IrCondition.Ne, x, Ir.Load(new SlotAddress(b, i), new IrInt(1, false)), differ);
-            Ir.Branch(IrCondition.Eq, x, new Imm(0), equal);
-        }
-        Ir.Goto(equal);
+        ByteLoop.CompareStrings(Ir, a, b, Math.Min(leftSize, rightSize), equal, differ);
     }
 }

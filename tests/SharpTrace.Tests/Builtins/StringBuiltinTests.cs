@@ -42,9 +42,30 @@ public class StringBuiltinTests
     [Fact]
     public void StrncmpComparesAtMostNBytes()
     {
-        // Two loads and two branches per byte compared: n = 3 compares three bytes although both buffers hold more.
+        // One loop over the bytes compared, two loads in its body: n = 3 bounds it although both buffers hold more.
         var ir = LoweringKit.Ir("""BEGIN { @v = strncmp(comm, "bpftrace", 3); }""");
-        Assert.Equal(6, ir.Split("load.u8").Length - 1);
+        Assert.Equal(2, ir.Split("load.u8").Length - 1);
+        Assert.Matches(@"if %\d+ < 3 goto strcmp", ir);
+    }
+
+    [Theory]
+    [InlineData("$a == $b")]
+    [InlineData("$a != $b")]
+    [InlineData("strncmp($a, $b, 2000)")]
+    [InlineData("memcmp($a, $b, arg0)")]
+    [InlineData("strlen($a)")]
+    [InlineData("""strcontains($a, "needle")""")]
+    [InlineData("strcontains($a, $b)")]
+    [InlineData("""strstr($a, "needle")""")]
+    [InlineData("strstr($a, $b)")]
+    public void StringOperationsAreLoopsWhoseCodeDoesNotGrowWithMaxStrlen(string expression)
+    {
+        // The bytes are walked by loops (the per-offset search a bpf_loop callback), bounded by the strings' size.
+        string Ir(int maxStrlen) => LoweringKit.Ir(
+            $"config = {{ max_strlen = {maxStrlen} }} kprobe:vfs_read {{ $a = str(arg0); $b = str(arg1); @v = {expression}; }}");
+        var (small, large) = (Ir(64), Ir(1024));
+        Assert.Equal(small.Split("load.u8").Length, large.Split("load.u8").Length);
+        Assert.Matches(@"if %\d+ < (1024|1019) goto", large);
     }
 
     [Fact]
