@@ -137,15 +137,15 @@ public sealed class StdlibBuiltinTests : KernelTest
               exit();
             }
             """;
-        using var sharptrace = SharpTraceRun.Start(["-e", script], SharpTraceRun.UnrolledStringsAt64);
+        using var sharptrace = SharpTraceRun.Start(["-e", script]);
         var result = await TestPrograms.RunWhileTracedAsync(sharptrace, "opener", StringPath);
 
         Assert.Equal(0, result.ExitCode);
         var fields = result.Stdout.TrimEnd('\n').Split('|');
         var p = StringPath;
         Assert.Equal($"{p.IndexOf("needle", StringComparison.Ordinal)} -1 0 {p.IndexOf("st-", StringComparison.Ordinal)} 2", fields[0]);
-        // A str() copy's capacity is max_strlen (64 here, see UnrolledStringsAt64), comm's 16, a pointer's the length of its string.
-        Assert.Equal($"64 16 {p.Length}", fields[1]);
+        // A str() copy's capacity is max_strlen (1024 by default), comm's 16, a pointer's the length of its string.
+        Assert.Equal($"1024 16 {p.Length}", fields[1]);
         Assert.Equal("opener" + p, fields[2]);
         // memcmp: the bytes 'c' - 'd' at offset 18; equal in the first 18; 'b' - '/'.
         Assert.Equal($"{'c' - 'd'} 0 {'b' - '/'}", fields[3]);
@@ -160,7 +160,7 @@ public sealed class StdlibBuiltinTests : KernelTest
               exit();
             }
             """;
-        using var sharptrace = SharpTraceRun.Start(["-f", "json", "-e", script], SharpTraceRun.UnrolledStringsAt64);
+        using var sharptrace = SharpTraceRun.Start(["-f", "json", "-e", script]);
         var result = await TestPrograms.RunWhileTracedAsync(sharptrace, "opener", StringPath);
 
         Assert.Equal(0, result.ExitCode);

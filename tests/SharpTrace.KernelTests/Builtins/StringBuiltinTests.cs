@@ -26,7 +26,7 @@ public sealed class StringBuiltinTests : KernelTest
     {
         using var bpftrace = BpftraceRun.Start(["-e", Script]);
         var expected = await OpenTwiceAsync(bpftrace);
-        using var sharptrace = SharpTraceRun.Start(["-e", Script], SharpTraceRun.UnrolledStringsAt64);
+        using var sharptrace = SharpTraceRun.Start(["-e", Script]);
         var actual = await OpenTwiceAsync(sharptrace);
 
         // "/nonexistent/st-abc-needle": equal to "…st-abc" in 19 bytes, to "…st-abd" in 18, contains both needles.
@@ -45,7 +45,7 @@ public sealed class StringBuiltinTests : KernelTest
               @n++; if (@n == 2) { exit(); }
             }
             """;
-        using var sharptrace = SharpTraceRun.Start(["-f", "json", "-e", script], SharpTraceRun.UnrolledStringsAt64);
+        using var sharptrace = SharpTraceRun.Start(["-f", "json", "-e", script]);
         var actual = await OpenTwiceAsync(sharptrace);
 
         Assert.Equal(0, actual.ExitCode);

@@ -166,7 +166,7 @@ public sealed partial class SymbolAndCgroupTests : KernelTest
         const string Script = """
             tracepoint:syscalls:sys_enter_openat /comm == "opener" && strcontains(str(args.filename), "sharptrace-strlen")/ { printf("%d %d %d\n", strlen(args.filename), strlen(str(args.filename)), strlen(comm)); exit(); }
             """;
-        using var tool = SharpTraceRun.Start(["-f", format, "-e", Script], SharpTraceRun.UnrolledStringsAt64);
+        using var tool = SharpTraceRun.Start(["-f", format, "-e", Script]);
         var result = await TestPrograms.RunWhileTracedAsync(tool, "opener", Opened);
 
         var expected = $"{Opened.Length} {Opened.Length} {"opener".Length}";
@@ -208,7 +208,7 @@ public sealed partial class SymbolAndCgroupTests : KernelTest
               exit();
             }
             """;
-        using var tool = SharpTraceRun.Start(["-f", format, "-e", Script], SharpTraceRun.UnrolledStringsAt64);
+        using var tool = SharpTraceRun.Start(["-f", format, "-e", Script]);
         var result = await TestPrograms.RunWhileTracedAsync(tool, "opener", "/nonexistent/sharptrace-find");
 
         Assert.Equal(0, result.ExitCode);

@@ -34,14 +34,6 @@ public static class SharpTraceRun
         }
     }
 
-    /// <summary>
-    /// <c>BPFTRACE_MAX_STRLEN=64</c> (bpftrace 0.17's default), for scripts with many string operations: those are still
-    /// unrolled per byte, and at the 1024-byte default such a probe passes the 16-bit jump range (or takes minutes to
-    /// compile). Drop it from a test once the string operations are loops.
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> UnrolledStringsAt64 { get; } =
-        new Dictionary<string, string> { ["BPFTRACE_MAX_STRLEN"] = "64" };
-
     /// <summary>Starts sharptrace with <paramref name="args"/> (in <paramref name="workingDirectory"/>, or the tests'); the notify variable is always set.</summary>
     public static TracerProcess Start(string[] args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
         new("sharptrace", BinaryPath, args, environment, stdout => stdout, stderr => stderr, workingDirectory);
