@@ -329,10 +329,10 @@ internal sealed partial class ProbeLowerer
                 var otherwise = Ir.NewLabel("else");
                 var end = Ir.NewLabel("end");
                 LowerCondition(ternary.Condition, otherwise);
-                LowerInto(ternary.WhenTrue, slot, offset, size, padStrings);
+                LowerBranchInto(ternary.WhenTrue, ternary.Type, slot, offset, size, padStrings);
                 Ir.Goto(end);
                 Ir.Mark(otherwise);
-                LowerInto(ternary.WhenFalse, slot, offset, size, padStrings);
+                LowerBranchInto(ternary.WhenFalse, ternary.Type, slot, offset, size, padStrings);
                 Ir.Mark(end);
                 break;
             }
@@ -342,6 +342,21 @@ internal sealed partial class ProbeLowerer
                 Ir.Zero(slot, offset + e.Type.Size, size - e.Type.Size);
                 break;
         }
+    }
+
+    /// <summary>
+    /// A ternary's branch: a tuple whose elements are narrower than the ternary's (<c>c ? ("a", "bb") : ("ccc", "d")</c>)
+    /// is laid out as the ternary's type, the bytes after it zero.
+    /// </summary>
+    private void LowerBranchInto(BoundExpression branch, BpfType type, Slot slot, int offset, int size, bool padStrings)
+    {
+        if (branch.Type is TupleType && type is TupleType && !branch.Type.Equals(type))
+        {
+            LowerAs(branch, type, slot, offset, padStrings);
+            Ir.Zero(slot, offset + type.Size, size - type.Size);
+        }
+        else
+            LowerInto(branch, slot, offset, size, padStrings);
     }
 
     /// <summary>

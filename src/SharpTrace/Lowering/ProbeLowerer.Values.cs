@@ -175,12 +175,16 @@ internal sealed partial class ProbeLowerer
         Ir.Zero(slot, offset + length, size - length);
     }
 
-    /// <summary>Two integer arrays compared in the widest aligned words: 1 when equal (for <c>==</c>), else 0.</summary>
+    /// <summary>
+    /// Two integer arrays (or two buffers) compared in the widest aligned words: 1 when equal (for <c>==</c>), else 0.
+    /// Buffers of two sizes compare the smaller one's bytes: its length word, then its data (a longer length differs
+    /// in the length word; bytes past a length are zero).
+    /// </summary>
     private Operand LowerArrayComparison(BoundArrayComparison comparison)
     {
         var left = CopyAddress(comparison.Left);
         var right = CopyAddress(comparison.Right);
-        var size = comparison.Left.Type.Size;
+        var size = Math.Min(comparison.Left.Type.Size, comparison.Right.Type.Size);
         var result = Ir.NewRegister();
         var differ = Ir.NewLabel("arr_ne");
         var end = Ir.NewLabel("arr_end");

@@ -26,6 +26,6 @@ internal sealed record BoundArrayElement(TextSpan Span, BoundExpression Array, B
     public const int NoWarning = -1;
 }
 
-/// <summary><c>a == b</c> (or <c>!=</c> when not <see cref="IsEqual"/>) of two integer arrays: their bytes compared.</summary>
+/// <summary><c>a == b</c> (or <c>!=</c> when not <see cref="IsEqual"/>) of two integer arrays or two buffers: their bytes compared.</summary>
 internal sealed record BoundArrayComparison(TextSpan Span, BoundExpression Left, BoundExpression Right, bool IsEqual)
     : BoundExpression(Span, BoolType.Instance);

@@ -417,6 +417,9 @@ internal sealed partial class ExpressionBinder
             return new BoundBinary(binary.Span, BoundOperators.Binary(binary.Operator, left.Type, right.Type), left, right, BoolType.Instance);
         if (left.Type is CValueType { CType.Resolved: CArrayType } && right.Type is CValueType { CType.Resolved: CArrayType })
             return BindArrayComparison(binary, left, right);
+        // Two buffers are equal when their lengths and bytes are (the bytes past a buffer's length are zero).
+        if (left.Type is BufferType && right.Type is BufferType && isEquality)
+            return new BoundArrayComparison(binary.Span, left, right, binary.Operator == BinaryOperator.Equal);
         if (!left.Type.IsInteger || !right.Type.IsInteger)
         {
             ReportInvalidOperands(binary, left, right);
@@ -543,6 +546,12 @@ internal sealed partial class ExpressionBinder
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, BpfType.Int64);
         if (whenTrue.Type is StringType a && whenFalse.Type is StringType b)
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, new StringType(Math.Max(a.Capacity, b.Capacity)));
+        if (whenTrue.Type is BufferType c && whenFalse.Type is BufferType d)
+            return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, new BufferType(Math.Max(c.Capacity, d.Capacity)));
+        // Two tuples (records) meet element by element, as the newest bpftrace promotes them: integers to the type
+        // holding both, strings the longer; a record's fields in the first branch's order.
+        if (whenTrue.Type is TupleType && whenFalse.Type is TupleType && IntegerPromotion.Promote(whenTrue.Type, false, whenFalse.Type, false) is { } tuple)
+            return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, tuple);
         if (whenTrue.Type is CValueType x && whenFalse.Type is CValueType y)
             return BindValueTernary(ternary, condition, whenTrue, whenFalse, x, y);
         _diagnostics.Error(ternary.Span, $"Ternary operator must return the same type: have '{TypeNames.KindOf(whenTrue.Type)}' and '{TypeNames.KindOf(whenFalse.Type)}'");
