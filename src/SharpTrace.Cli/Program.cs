@@ -188,6 +188,11 @@ internal static partial class Program
             child?.Dispose();
             return StandardStreams.DieOfBrokenPipe();
         }
+        catch (LocatedCompileException e)
+        {
+            stderr.Write(e.Message);
+            return 1;
+        }
         catch (Exception e) when (e is KernelException or CompileException or ChildCommandException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"ERROR: {e.Message}");

@@ -26,9 +26,9 @@ internal sealed class Find : BuiltinFunction
             context.Diagnostics.Error(call.Arguments[0].Span, "find() expects a map argument without keys, such as find(@m, key, $v)");
             return context.Error(call.Span);
         }
-        if (context.Map(access.Name) is { IsScalar: true } map)
+        if (context.Map(access.Name) is { IsScalar: true })
         {
-            context.Diagnostics.Error(call.Arguments[0].Span, $"find() expects a map with keys; {map.Name} has none");
+            context.Diagnostics.Error(call.Arguments[0].Span, "call to find expects a map with explicit keys (non-scalar map)");
             return context.Error(call.Span);
         }
         if (call.Arguments[2] is not VariableExpression result)

@@ -34,7 +34,7 @@ internal sealed class HasKey : BuiltinFunction
         var map = context.Map(access.Name);
         if (map.IsScalar)
         {
-            context.Diagnostics.Error(call.Arguments[0].Span, $"{call.Name}() expects a map with keys; {map.Name} has none");
+            context.Diagnostics.Error(call.Arguments[0].Span, $"call to {call.Name}() expects a map with explicit keys (non-scalar map)");
             return null;
         }
         return map;

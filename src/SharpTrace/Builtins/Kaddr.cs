@@ -8,8 +8,8 @@ namespace SharpTrace.Builtins;
 
 /// <summary>
 /// <c>kaddr("name")</c>: the address of a kernel symbol, looked up in /proc/kallsyms when the script is compiled. A
-/// symbol the kernel does not list (data symbols need CONFIG_KALLSYMS_ALL) lets the script type-check; its probe
-/// cannot run, and the run says why before anything loads.
+/// symbol the kernel does not list (data symbols need CONFIG_KALLSYMS_ALL) lets the script type-check; the run fails
+/// before anything loads with an error at the call, as the newest bpftrace's code generator gives it.
 /// </summary>
 internal sealed class Kaddr : BuiltinFunction
 {
@@ -26,7 +26,7 @@ internal sealed class Kaddr : BuiltinFunction
         }
         var address = context.Kallsyms().AddressOf(symbol.Value);
         if (address is null)
-            context.CannotRun($"Failed to resolve kernel symbol: {symbol.Value} (not in /proc/kallsyms)");
+            context.CannotCompile?.Invoke(call.Span, $"Failed to resolve kernel symbol: {symbol.Value}");
         return new BoundKaddr(call.Span, unchecked((long)(address ?? 0)));
     }
 }

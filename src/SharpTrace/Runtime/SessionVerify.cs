@@ -28,6 +28,8 @@ internal sealed partial class Session
     {
         foreach (var probe in _program.Probes.Select(p => p.Probe))
         {
+            if (probe.CompileError is { } error)
+                throw new CodeGen.LocatedCompileException(error.Format());
             if (probe.CannotRun is { } reason)
                 throw new ProbeUnavailableException(probe.Name, reason);
             foreach (var spec in probe.AttachPoints)

@@ -69,7 +69,9 @@ internal sealed class Binder
             return (null, [.. tree.Diagnostics, .. expansion.Items]);
         var binder = new Binder(builtins, tree, tracepoints, config ?? new ProgramConfig(), kernelTypes, builtins.ProbeKinds, kallsyms ?? (() => Kallsyms.Load()));
         var program = binder.BindToFixpoint();
-        var diagnostics = tree.Diagnostics.Concat(binder._declarationDiagnostics.Items).Concat(binder._diagnostics.Items).ToList();
+        var unreachable = new DiagnosticBag(tree.Source);
+        UnreachableCode.Report(tree.Root, unreachable);
+        var diagnostics = tree.Diagnostics.Concat(binder._declarationDiagnostics.Items).Concat(unreachable.Items).Concat(binder._diagnostics.Items).ToList();
         return (diagnostics.Any(d => d.IsError) ? null : program, diagnostics);
     }
 
@@ -88,6 +90,7 @@ internal sealed class Binder
         } while ((_maps.TypesChanged || _variableTypes.Changed) && pass < MaxPasses);
 
         _maps.ReportUndefined(_diagnostics);
+        program = program with { Maps = _maps.All };
         ProbeExpander.CheckProbeCount(program.Probes, _config, _diagnostics);
         _maps.CheckDeclaredKinds(_diagnostics, _config.MaxStrlen);
         _maps.CheckSizes(_diagnostics, _config.MaxMapKeys, BpfMap.PossibleCpuCount);
@@ -153,7 +156,7 @@ internal sealed class Binder
         if (_config.TargetPid is { } targetPid && kind.FiltersTargetPid)
             predicate = OnlyForProcess(targetPid, probe.Span, predicate);
         var body = statements.BindBlock(probe.Body);
-        var bound = new BoundProbe(probe.Span, kind, specs, predicate, body, statements.ProbeVariables()) { CannotRun = scope.CannotRun };
+        var bound = new BoundProbe(probe.Span, kind, specs, predicate, body, statements.ProbeVariables()) { CannotRun = scope.CannotRun, CompileError = scope.CompileError };
         return (bound, scope.NeedsProgramPerAttachPoint);
     }
 

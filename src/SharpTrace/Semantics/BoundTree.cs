@@ -129,6 +129,12 @@ internal sealed record BoundProbe(
 
     /// <summary>Why this probe cannot run on this machine though it type-checks (<c>kaddr</c> of a symbol the kernel does not list), or null.</summary>
     public string? CannotRun { get; init; }
+
+    /// <summary>
+    /// An error at a place in the script that only compiling the probe for this kernel finds (<c>kaddr</c> of a symbol
+    /// the kernel does not list), as the newest bpftrace's code generator reports it: the types still check.
+    /// </summary>
+    public Syntax.Diagnostic? CompileError { get; init; }
 }
 
 /// <summary>The checked program: its probes, maps, and the table of actions user space must carry out.</summary>

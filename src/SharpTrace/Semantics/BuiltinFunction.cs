@@ -37,6 +37,9 @@ internal sealed record BuiltinContext(
     /// <summary>Makes every stack the program takes carry its number of frames: <c>len()</c> of a stack value asks for it.</summary>
     public Action CarryStackDepths { get; init; } = () => { };
 
+    /// <summary>Records an error at a place in the script that stops the probe compiling for this kernel; the types still check.</summary>
+    public Action<Syntax.TextSpan, string>? CannotCompile { get; init; }
+
     /// <summary>An expression with an error already reported.</summary>
     public BoundExpression Error(TextSpan span) => new BoundErrorExpression(span);
 }

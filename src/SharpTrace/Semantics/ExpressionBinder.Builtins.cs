@@ -33,6 +33,7 @@ internal sealed partial class ExpressionBinder
             DefineNamedArgument = _context.NamedArguments.Define,
             KernelTypes = _context.Kernel,
             CarryStackDepths = _context.CarryStackDepths,
+            CannotCompile = (span, message) => _scope.CompileError ??= new Syntax.Diagnostic(Syntax.DiagnosticSeverity.Error, _diagnostics.Source, span, message),
         };
         return function.Bind(call, context);
     }

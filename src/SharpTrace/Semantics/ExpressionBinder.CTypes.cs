@@ -406,6 +406,13 @@ internal sealed partial class ExpressionBinder
             // An array of pointers ("uint32*[10]") is ten 8-byte elements; a pointer to an array ("uint32[10]*") one pointer.
             size = typeSyntax.OuterPointerDepth > 0 ? 8 : (typeSyntax.PointerDepth > 0 ? 8 : type.Size) * (typeSyntax.ArrayLength ?? 1);
         }
+        else if (sizeof_.Operand is Identifier { Name: var name } && !_context.Builtins.TryGetVariable(name, out _)
+            && _context.Types.FindTypedef(name) is { } typedef)
+        {
+            // A typedef name the parser took for an identifier: the script's, else the kernel's from BTF
+            // (`sizeof(uint64_t)`, `sizeof(pid_t)`), as the newest bpftrace resolves it (runtime/builtin "sizeof_btf_int").
+            size = typedef.Size;
+        }
         else
         {
             // Only the operand's type matters: it is bound, never evaluated.

@@ -169,11 +169,28 @@ internal sealed class MapTable
         }
         if (!_keyMismatches.Add(access))
             return false;
-        var expected = string.Join(", ", map.KeyTypes.Select(TypeNames.Of));
-        var actual = string.Join(", ", keyTypes.Select(TypeNames.Of));
-        diagnostics.Error(access, $"Argument mismatch for {map.Name}: trying to access with arguments: [{actual}] when map expects arguments: [{expected}]");
+        if (keyTypes.Count == 0)
+            diagnostics.Error(access, $"{map.Name} used as a map without an explicit key (scalar map), previously used with an explicit key (non-scalar map)");
+        else if (map.KeyTypes.Count == 0)
+            diagnostics.Error(access, $"{map.Name} used as a map with an explicit key (non-scalar map), previously used without an explicit key (scalar map)");
+        else
+            diagnostics.Error(access, $"Argument mismatch for {map.Name}: trying to access with arguments: '{KeyName(keyTypes)}' when map expects arguments: '{KeyName(map.KeyTypes)}'");
         return false;
     }
+
+    /// <summary>
+    /// The newest bpftrace's name of a map's key in its messages: one key's type (<c>int8</c>), several keys as a tuple
+    /// without spaces (<c>(int8,string[3])</c>); integers as <c>uint32</c>.
+    /// </summary>
+    internal static string KeyName(IReadOnlyList<BpfType> keyTypes) =>
+        keyTypes.Count == 1 ? KeyTypeName(keyTypes[0]) : "(" + string.Join(",", keyTypes.Select(KeyTypeName)) + ")";
+
+    private static string KeyTypeName(BpfType type) => type switch
+    {
+        IntegerType { Enum: null } i => (i.IsSigned ? "int" : "uint") + (i.Bytes * 8),
+        TupleType { Names: null } t => KeyName(t.Elements),
+        _ => TypeNames.Of(type),
+    };
 
     private static BpfType WidenedKey(BpfType known, BpfType used)
     {
@@ -192,11 +209,23 @@ internal sealed class MapTable
     /// <summary>A value assigned to <paramref name="map"/> was refused with its own error: no "Undefined map" after it.</summary>
     public void Refused(MapSymbol map) => _refused.Add(map);
 
-    /// <summary>Every map read but never given a value: bpftrace's "Undefined map".</summary>
+    /// <summary>
+    /// Every map read but never given a value: bpftrace's "Undefined map". A map declared (<c>let @m = hash(8);</c>)
+    /// that no probe names is only warned of, as the newest bpftrace does ("Unused map"), and dropped from the program.
+    /// </summary>
     public void ReportUndefined(DiagnosticBag diagnostics)
     {
-        foreach (var map in _maps.Values.Where(m => m.ValueType is null && !_refused.Contains(m)))
+        foreach (var map in _maps.Values.Where(m => m.ValueType is null && !_refused.Contains(m)).ToList())
+        {
+            if (_declarations.TryGetValue(map, out var declaration) && !_firstUse.ContainsKey(map) && !_firstMention.ContainsKey(map))
+            {
+                diagnostics.Warning(declaration.Span, $"Unused map: {map.Name}");
+                _declarations.Remove(map);
+                _maps.Remove(map.Name);
+                continue;
+            }
             diagnostics.Error(_firstUse.GetValueOrDefault(map), $"Undefined map: {map.Name}");
+        }
     }
 
     /// <summary><c>let @m = lruhash(100);</c>: the kernel map kind and its size, checked once types are known.</summary>

@@ -23,4 +23,7 @@ internal sealed class ProbeScope(IReadOnlyList<ProbeSpec> specs, TracepointForma
 
     /// <summary>Why the probe cannot run on this machine though it type-checks (<see cref="BoundProbe.CannotRun"/>).</summary>
     public string? CannotRun { get; set; }
+
+    /// <summary>The error the probe's compilation for this kernel stops at (<see cref="BoundProbe.CompileError"/>).</summary>
+    public Syntax.Diagnostic? CompileError { get; set; }
 }

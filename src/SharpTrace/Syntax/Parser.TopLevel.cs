@@ -99,6 +99,13 @@ internal sealed partial class Parser
             else if (c == '}' && --depth == 0)
             {
                 var after = _lexer.SkipTrivia(position, scratch);
+                // `} __attribute__((packed))`, as the newest bpftrace's C parser takes it after a definition: part of
+                // the definition's text, for the C reader to honour.
+                while (AttributeEnd(after, scratch) is { } end)
+                {
+                    position = end;
+                    after = _lexer.SkipTrivia(position, scratch);
+                }
                 if (after < _source.Length && _source[after] == ';')
                     position = after + 1;
                 break;
@@ -110,6 +117,29 @@ internal sealed partial class Parser
         _lastEnd = position;
         var span = TextSpan.FromBounds(start, position);
         return new CDefinition(span, _source.ToString(span));
+    }
+
+    /// <summary>Where <c>__attribute__((…))</c> starting at <paramref name="at"/> ends, or null when none starts there.</summary>
+    private int? AttributeEnd(int at, DiagnosticBag scratch)
+    {
+        var text = _source.Text;
+        var word = at;
+        while (word < text.Length && (char.IsAsciiLetterOrDigit(text[word]) || text[word] == '_'))
+            word++;
+        if (text[at..word] is not ("__attribute__" or "__attribute"))
+            return null;
+        var position = _lexer.SkipTrivia(word, scratch);
+        if (position >= text.Length || text[position] != '(')
+            return null;
+        var depth = 0;
+        for (; position < text.Length; position++)
+        {
+            if (text[position] == '(')
+                depth++;
+            else if (text[position] == ')' && --depth == 0)
+                return position + 1;
+        }
+        return null;
     }
 
     private ConfigBlock ParseConfig()

@@ -23,4 +23,19 @@ public sealed class KaddrTests
     [Fact]
     public void KaddrIsNotALiteral() =>
         Assert.Contains("Boolean false", SemanticKit.Types($"BEGIN {{ @l = is_literal(kaddr({Missing})); }}"), StringComparison.Ordinal);
+
+    // runtime/basic "kaddr fails": the newest bpftrace's code generator stops at the call, where it points; the types
+    // check (-d types) as they do there.
+    [Fact]
+    public void AnUnknownSymbolIsAnErrorAtTheCallWhenTheProbeCompiles()
+    {
+        const string Script = "begin { print(kaddr(\"asdfzzzzzzz\")) }";
+        var (program, diagnostics) = SemanticKit.Bind(Script);
+
+        Assert.NotNull(program);
+        Assert.Empty(diagnostics);
+        var error = program.Probes.Single().CompileError;
+        Assert.NotNull(error);
+        Assert.StartsWith("stdin:1:15-35: ERROR: Failed to resolve kernel symbol: asdfzzzzzzz\n" + Script + "\n", error.Format(), StringComparison.Ordinal);
+    }
 }

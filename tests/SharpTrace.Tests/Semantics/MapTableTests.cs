@@ -39,7 +39,8 @@ public class MapTableTests
 
         Assert.Equal([BpfType.UInt64], map.KeyTypes);
         var error = Assert.Single(diagnostics.Items);
-        Assert.Equal("Argument mismatch for @m: trying to access with arguments: [string[3]] when map expects arguments: [unsigned int64]", error.Message);
+        // The newest bpftrace's words: the types quoted, integers as uint64.
+        Assert.Equal("Argument mismatch for @m: trying to access with arguments: 'string[3]' when map expects arguments: 'uint64'", error.Message);
     }
 
     [Fact]

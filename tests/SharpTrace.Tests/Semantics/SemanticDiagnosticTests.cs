@@ -19,7 +19,7 @@ public class SemanticDiagnosticTests
     [InlineData("BEGIN { @x = 1; @x = ⟦hist(0)⟧; }", "Type mismatch for @x: trying to assign value of type 'hist_t' when map already has a type 'int8'")]
     [InlineData("BEGIN { @ = count(); ⟦@ += 5⟧ }", "Type mismatch for @: trying to assign value of type 'uint64' when map already has a type 'count_t'")]
     [InlineData("BEGIN { @x = 1; } END { ⟦@x⟧ = \"a\"; }", "Type mismatch for @x: trying to assign value of type 'string[2]' when map already contains a value of type 'int8'")]
-    [InlineData("BEGIN { @x[pid] = 1; ⟦@x⟧ = 1; }", "Argument mismatch for @x: trying to access with arguments: [] when map expects arguments: [unsigned int32]")]
+    [InlineData("BEGIN { @x[pid] = 1; ⟦@x⟧ = 1; }", "@x used as a map without an explicit key (scalar map), previously used with an explicit key (non-scalar map)")]
     [InlineData("BEGIN { $x = 1; $x ⟦=⟧ \"a\"; }", "Type mismatch for $x: trying to assign value of type 'string[2]' when variable already contains a value of type 'int8'")]
     [InlineData("struct Foo { int a; } BEGIN { $f = (struct Foo *)0; $f ⟦=⟧ 1; }", "Type mismatch for $f: trying to assign value of type 'int64' when variable already contains a value of type 'struct Foo *'")]
     [InlineData("BEGIN { printf(\"%d\\n\", ⟦$y⟧); }", "Undefined or undeclared variable: $y")]

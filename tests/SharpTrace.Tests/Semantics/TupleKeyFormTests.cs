@@ -32,7 +32,7 @@ public class TupleKeyFormTests
     {
         // `@["a"]++` reads and writes the key: one error, as the reference gives one.
         var errors = SemanticKit.Errors("""BEGIN { @[1]++; @["a"]++; }""");
-        Assert.Equal(["Argument mismatch for @: trying to access with arguments: [string[2]] when map expects arguments: [int8]"], errors);
+        Assert.Equal(["Argument mismatch for @: trying to access with arguments: 'string[2]' when map expects arguments: 'int8'"], errors);
         Assert.Single(SemanticKit.Errors("""BEGIN { @[pid, comm]++; @[(pid, comm, 1)] += 1; }"""));
     }
 }

@@ -1,0 +1,66 @@
+using SharpTrace.Syntax;
+
+namespace SharpTrace.Tests.Semantics;
+
+/// <summary>
+/// Diagnostics worded as the newest bpftrace words them (its tests/runtime cases and tests/type_checker.cpp), where
+/// bpftrace 0.17 said something else or nothing.
+/// </summary>
+public class NewestDiagnosticTests
+{
+    private static List<string> Warnings(string script) =>
+        SemanticKit.Bind(script).Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(d => d.Message).ToList();
+
+    // runtime/basic "has_key error scalar" and "has_key error type mismatch", type_checker.cpp's map key cases.
+    [Theory]
+    [InlineData("begin { @g = 2; if (has_key(@g, 2)) { printf(\"ok\\n\"); }  }",
+        "call to has_key() expects a map with explicit keys (non-scalar map)")]
+    [InlineData("begin { @g[1, \"hi\"] = 2; if (has_key(@g, (1, 2))) { printf(\"ok\\n\"); }  }",
+        "Argument mismatch for @g: trying to access with arguments: '(int8,int8)' when map expects arguments: '(int8,string[3])'")]
+    [InlineData("begin { @x[1] = 0; @x[1, 2] = 1; }",
+        "Argument mismatch for @x: trying to access with arguments: '(int8,int8)' when map expects arguments: 'int8'")]
+    [InlineData("begin { @x[1] = 0; @x[\"abcd\"] = 1; }",
+        "Argument mismatch for @x: trying to access with arguments: 'string[5]' when map expects arguments: 'int8'")]
+    [InlineData("begin { @x = 0; @x[1]; }",
+        "@x used as a map with an explicit key (non-scalar map), previously used without an explicit key (scalar map)")]
+    [InlineData("begin { @x[1] = 0; @x; }",
+        "@x used as a map without an explicit key (scalar map), previously used with an explicit key (non-scalar map)")]
+    public void MapKeyErrorsAreTheNewestsWords(string script, string message) =>
+        Assert.Equal([message], SemanticKit.Errors(script));
+
+    // runtime/other "exit with unreachable code"; type_checker.cpp while_loop: break, continue and return.
+    [Theory]
+    [InlineData("i:ms:100 { @++; exit(); @++ }", "@++")]
+    [InlineData("BEGIN { $a = 1; while ($a < 10) { break; $a++ } }", "$a++")]
+    [InlineData("BEGIN { $a = 1; while ($a < 10) { continue; $a++ } }", "$a++")]
+    [InlineData("BEGIN { $a = 1; while ($a < 10) { return; $a++ } }", "$a++")]
+    [InlineData("BEGIN { if (pid > 1) { return; } else { exit(); } @x = 1; }", "@x = 1")]
+    [InlineData("BEGIN { for ($i : 0..3) { continue; @y = $i; } }", "@y = $i")]
+    public void AStatementAfterOneThatAlwaysLeavesIsUnreachable(string script, string unreachable)
+    {
+        var warning = Assert.Single(SemanticKit.Bind(script).Diagnostics, d => d.Message.StartsWith("Unreachable", StringComparison.Ordinal));
+        Assert.Equal("Unreachable statement.", warning.Message);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Equal(script.LastIndexOf(unreachable, StringComparison.Ordinal), warning.Span.Start);
+    }
+
+    [Theory]
+    [InlineData("BEGIN { if (pid > 1) { return; } @x = 1; }")]
+    [InlineData("BEGIN { @x = 1; exit(); }")]
+    [InlineData("BEGIN { for ($i : 0..3) { if ($i == 1) { break; } @y = $i; } exit(); }")]
+    public void NothingIsUnreachableWhenSomePathGoesOn(string script) =>
+        Assert.DoesNotContain(Warnings(script), w => w.StartsWith("Unreachable", StringComparison.Ordinal));
+
+    // runtime/map "map declaration unused", type_checker.cpp map_declarations: a warning, and the program runs.
+    [Fact]
+    public void ADeclaredMapNoProbeNamesIsUnusedNotUndefined()
+    {
+        var (program, diagnostics) = SemanticKit.Bind("let @a = percpuhash(1); begin {  }");
+
+        var warning = Assert.Single(diagnostics);
+        Assert.Equal(("Unused map: @a", DiagnosticSeverity.Warning, 0), (warning.Message, warning.Severity, warning.Span.Start));
+        Assert.NotNull(program);
+        Assert.Empty(program.Maps);
+        Assert.Equal(["Unused map: @a"], Warnings("let @a = hash(2); let @b = hash(2); begin { @b[1] = 1; print(1); }"));
+    }
+}
