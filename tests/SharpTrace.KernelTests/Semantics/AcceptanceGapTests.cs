@@ -260,6 +260,62 @@ public sealed class AcceptanceGapTests : KernelTest
         Assert.Equal(JsonLines.NonEmpty(expectedJson.Stdout), JsonLines.NonEmpty(actualJson.Stdout));
     }
 
+    [Fact]
+    public async Task AnonymousMembersAndBitfieldsOfARealProgramsMemoryAsTheNewestBpftraceReadsAndPrintsThem()
+    {
+        // struct record's first 20 bytes and its tag (at 52) seen through script types with anonymous members: the
+        // newest bpftrace's C parser gives the named parent every member of an anonymous struct or union, at its offset
+        // (clang_parser.cpp), so they read and print flat; a bitfield prints as its bits (types_format.cpp). bpftrace
+        // 0.17 reads and prints the same except that it prints a bitfield as its whole word: the lines without one are
+        // compared with it. tag.u is 0x04030201 (lo 1, mid 0x020, hi 0x0403) and 0xffffffff.
+        var script = $$"""
+            struct head { int id; union { unsigned int counts[4]; struct { unsigned int c0; unsigned int c1; unsigned int c2; unsigned int c3; }; }; };
+            union word { unsigned int u; struct { unsigned int lo : 4; unsigned int mid : 12; unsigned int hi : 16; }; };
+            uprobe:{{TestPrograms.PathOf("struct_values")}}:inspect {
+              $h = (struct head *)arg0; $w = (union word *)(arg0 + 52); $c = *$h;
+              printf("%d %u %u %u %u %u %u\n", $h->id, $h->c3, $h->c1, $c.c2, $w->lo, $w->mid, $w->hi);
+              @h[$c.id] = $c; @w[$w->hi] = *$w; print(*$w);
+            }
+            uretprobe:{{TestPrograms.PathOf("struct_values")}}:main { exit(); }
+            """;
+        const string FirstWord = "{ .u = 67305985, .lo = 1, .mid = 32, .hi = 1027 }";
+        const string SecondWord = "{ .u = 4294967295, .lo = 15, .mid = 4095, .hi = 65535 }";
+
+        var expected = await TraceAsync(BpftraceRun.Start(["-e", script]));
+        var text = await TraceAsync(SharpTraceRun.Start(["-e", script]));
+        var json = await TraceAsync(SharpTraceRun.Start(["-f", "json", "-e", script]));
+
+        Assert.Equal((0, $$"""
+            1 4000000000 2 3 1 32 1027
+            {{FirstWord}}
+            2 40 20 30 15 4095 65535
+            {{SecondWord}}
+            1 4000000000 2 3 1 32 1027
+            {{FirstWord}}
+
+
+            @h[1]: { .id = 1, .counts = [1,2,3,4000000000], .c0 = 1, .c1 = 2, .c2 = 3, .c3 = 4000000000 }
+            @h[2]: { .id = 2, .counts = [10,20,30,40], .c0 = 10, .c1 = 20, .c2 = 30, .c3 = 40 }
+            @w[1027]: {{FirstWord}}
+            @w[65535]: {{SecondWord}}
+
+            """), (text.ExitCode, text.Stdout));
+        static IEnumerable<string> WithoutBitfields(string stdout) => stdout.Split('\n').Where(line => !line.Contains(".lo =", StringComparison.Ordinal));
+        Assert.Equal(WithoutBitfields(expected.Stdout), WithoutBitfields(text.Stdout));
+        Assert.Equal((0, """
+            {"type": "attached_probes", "data": {"probes": 2}}
+            {"type": "printf", "data": "1 4000000000 2 3 1 32 1027\n"}
+            {"type": "value", "data": {"u": 67305985, "lo": 1, "mid": 32, "hi": 1027}}
+            {"type": "printf", "data": "2 40 20 30 15 4095 65535\n"}
+            {"type": "value", "data": {"u": 4294967295, "lo": 15, "mid": 4095, "hi": 65535}}
+            {"type": "printf", "data": "1 4000000000 2 3 1 32 1027\n"}
+            {"type": "value", "data": {"u": 67305985, "lo": 1, "mid": 32, "hi": 1027}}
+            {"type": "map", "data": {"@h": {"1": {"id": 1, "counts": [1,2,3,4000000000], "c0": 1, "c1": 2, "c2": 3, "c3": 4000000000}, "2": {"id": 2, "counts": [10,20,30,40], "c0": 10, "c1": 20, "c2": 30, "c3": 40}}}}
+            {"type": "map", "data": {"@w": {"1027": {"u": 67305985, "lo": 1, "mid": 32, "hi": 1027}, "65535": {"u": 4294967295, "lo": 15, "mid": 4095, "hi": 65535}}}}
+
+            """), (json.ExitCode, json.Stdout));
+    }
+
     private static async Task<RunResult> TraceAsync(TracerProcess tool)
     {
         using (tool)
