@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using SharpTrace.KernelTests.Stacks;
 using SharpTrace.KernelTests.Support;
 
@@ -314,6 +315,27 @@ public sealed class AcceptanceGapTests : KernelTest
             {"type": "map", "data": {"@w": {"1027": {"u": 67305985, "lo": 1, "mid": 32, "hi": 1027}, "65535": {"u": 4294967295, "lo": 15, "mid": 4095, "hi": 65535}}}}
 
             """), (json.ExitCode, json.Stdout));
+    }
+
+    [Fact]
+    public async Task AReturnedValueIsATestProbesVerdictInJson()
+    {
+        // The reference uses a probe's returned value in its test mode: a test passes when its program returned 0
+        // (bpftrace.cpp), and json.cpp's test_result writes {"NAME": {"duration": ns, "passed": bool, "output": text}}.
+        // The values come from a map, so the verdicts are made when the tests run; the durations vary.
+        const string script = """
+            BEGIN { @one = 1; }
+            test:returns_zero { printf("zero\n"); return @one - 1; }
+            test:returns_one { printf("one\n"); if (@one == 1) { return @one; } printf("not reached\n"); }
+            """;
+
+        var json = await SharpTraceRun.RunAsync(["--test", "-f", "json", "-e", script]);
+
+        Assert.Equal((1, """
+            {"type": "test_result", "data": {"returns_zero": {"duration": NS, "passed": true, "output": "zero\n"}}}
+            {"type": "test_result", "data": {"returns_one": {"duration": NS, "passed": false, "output": "one\n"}}}
+
+            """), (json.ExitCode, Regex.Replace(json.Stdout, "\"duration\": [0-9]+,", "\"duration\": NS,")));
     }
 
     private static async Task<RunResult> TraceAsync(TracerProcess tool)
