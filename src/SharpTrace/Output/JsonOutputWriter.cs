@@ -128,7 +128,9 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
     {
         StringValue s => Quote(s.Value),
         BooleanValue b => b.ToString(),
-        BufferValue b => Quote(b.ToString()),
+        // The newest bpftrace writes a buffer's bytes as a JSON array of C chars, signed on x86-64 (0xff is -1); bpftrace
+        // 0.17 wrote its escaped text as a string. A buffer in a map key stays its text, as every key does.
+        BufferValue b => "[" + string.Join(",", b.Bytes.Select(x => ((sbyte)x).ToString(CultureInfo.InvariantCulture))) + "]",
         StackValue s => Quote(s.Format(StackValue.ValueIndent)),
         TupleValue t => "[" + string.Join(",", t.Elements.Select(e => FormatValue(e, div))) + "]",
         // The newest bpftrace writes a record as an object spaced like its maps (0.17 added spaces inside the braces).

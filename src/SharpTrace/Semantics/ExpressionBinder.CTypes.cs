@@ -205,9 +205,10 @@ internal sealed partial class ExpressionBinder
     }
 
     /// <summary>
-    /// The C type a variable's stack place holds, or null for values kept in another shape (stacks, timestamps). A bool
-    /// is read through its pointer as its first byte (the place holds 0 or 1 in 8 bytes); a tuple or record is the
-    /// script's own type, read back whole.
+    /// The C type a variable's stack place holds, or null for the types no variable holds (aggregations, none). A bool
+    /// is read through its pointer as its first byte (the place holds 0 or 1 in 8 bytes); a tuple, a record, and a value
+    /// user space turns into text (username, ksym, usym, inet, buf, a stack, strftime's timestamp…) is the script's own
+    /// type, read back whole: the newest bpftrace takes the address of a variable of any type.
     /// </summary>
     private static CType? AddressedType(BpfType type) => type switch
     {
@@ -216,7 +217,7 @@ internal sealed partial class ExpressionBinder
         PointerType p => new CPointerType(p.Target, p.IsUserSpace),
         StringType s => new CArrayType(new CIntegerType("char", 1, true), s.Capacity),
         CValueType c => c.CType,
-        TupleType t => new CScriptValueType(t),
+        TupleType or SelfDecodingType or KernelSymbolType or UserSymbolType or InetType or BufferType or StackType => new CScriptValueType(type),
         _ => null,
     };
 

@@ -24,7 +24,8 @@ public sealed partial class PrintValueDifferentialTests : KernelTest
     public static TheoryData<string> BeginScripts => new()
     {
         """BEGIN { $x = (int8)-3; print(1); print(-5); print($x); print((uint64)-1); print("hi"); print((1, "a")); print((1, (2, "b"), "c")); @done = 1; exit(); }""",
-        """BEGIN { print(ntop(2, 0x0100007f)); print(buf("abc", 3)); print(ksym(kaddr("vfs_read"))); @done = 1; exit(); }""",
+        // buf() is in PrintAddressValueTests: the newest writes it in JSON as an array of bytes, 0.17 as text.
+        """BEGIN { print(ntop(2, 0x0100007f)); print(ksym(kaddr("vfs_read"))); @done = 1; exit(); }""",
     };
 
     [Theory]

@@ -105,7 +105,8 @@ public class NetworkBuiltinTests
 
         Assert.Equal("hi\\x00\\x01\\x7f\\xff\"\\\\x0az", value.ToString());
         Assert.Equal("hi\\x00\\x01\\x7f\\xff\"\\\\x0az", TextOutputWriter.FormatValue(value));
-        Assert.Equal("\"hi\\\\x00\\\\x01\\\\x7f\\\\xff\\\"\\\\\\\\x0az\"", JsonOutputWriter.FormatValue(value));
+        // The newest bpftrace's JSON: the bytes as signed C chars (output/json.cpp), not 0.17's escaped text.
+        Assert.Equal("[104,105,0,1,127,-1,34,92,10,122]", JsonOutputWriter.FormatValue(value));
         Assert.Equal("|\\x68\\x69|68 69|hi|%5r|", PrintfFormatter.Format("|%rx|%rh|%r|%5r|",
             [new BufferValue([0x68, 0x69]), new BufferValue([0x68, 0x69]), new BufferValue([0x68, 0x69]), new BufferValue([0x68])]));
     }

@@ -145,10 +145,12 @@ internal sealed record CEnumType(string? Tag, int Size, bool IsSigned, IReadOnly
 }
 
 /// <summary>
-/// A value of the script's own type that C has no name for (a tuple or record), as the target of a pointer to a
-/// variable holding one (<c>&amp;$t</c>): named and sized as bpftrace names and lays it out, read back whole.
+/// A value of the script's own type that C has no name for (a tuple or record; a value user space turns into text,
+/// such as <c>username</c>, <c>ksym</c> or <c>inet</c>), as the target of a pointer to a variable holding one
+/// (<c>&amp;$t</c>): named and sized as bpftrace names and lays it out, read back whole with its type, so it prints as
+/// the variable does.
 /// </summary>
-internal sealed record CScriptValueType(TupleType Value) : CType
+internal sealed record CScriptValueType(BpfType Value) : CType
 {
     public override int Size => Value.Size;
     public override int Alignment => 8;
