@@ -64,29 +64,17 @@ public class VariableAddressTests
             kprobe:f { $y = usym(1); $py = &$y; $z = *$py; }
             """);
 
-        Assert.Contains("Variable $b :: username *
-", dump);
-        Assert.Contains("Variable $c :: username
-", dump);
-        Assert.Contains("   VariableAddress $a :: username *
-", dump);
-        Assert.Contains("Variable $pk :: ksym *
-", dump);
-        Assert.Contains("Variable $pi :: inet *
-", dump);
-        Assert.Contains("   MemoryRead +0 kernel :: inet
-    VariableRead $pi :: inet *
-", dump);
-        Assert.Contains("Variable $pf :: buffer *
-", dump);
-        Assert.Contains("Variable $ps :: timestamp *
-", dump);
-        Assert.Contains("Variable $py :: kstack *
-", dump);
-        Assert.Contains("Variable $pm :: username *
-", dump);
-        Assert.Contains("Variable $z :: usym
-", dump);
+        Assert.Contains("Variable $b :: username *\n", dump);
+        Assert.Contains("Variable $c :: username\n", dump);
+        Assert.Contains("   VariableAddress $a :: username *\n", dump);
+        Assert.Contains("Variable $pk :: ksym *\n", dump);
+        Assert.Contains("Variable $pi :: inet *\n", dump);
+        Assert.Contains("   MemoryRead +0 kernel :: inet\n    VariableRead $pi :: inet *\n", dump);
+        Assert.Contains("Variable $pf :: buffer *\n", dump);
+        Assert.Contains("Variable $ps :: timestamp *\n", dump);
+        Assert.Contains("Variable $py :: kstack *\n", dump);
+        Assert.Contains("Variable $pm :: username *\n", dump);
+        Assert.Contains("Variable $z :: usym\n", dump);
     }
 
     [Theory]
