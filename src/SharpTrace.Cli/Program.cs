@@ -188,9 +188,9 @@ internal static partial class Program
             child?.Dispose();
             return StandardStreams.DieOfBrokenPipe();
         }
-        catch (LocatedCompileException e)
+        catch (ProbeUnavailableException e) when (e.LocatedDiagnostic is not null)
         {
-            stderr.Write(e.Message);
+            stderr.Write(e.LocatedDiagnostic);
             return 1;
         }
         catch (Exception e) when (e is KernelException or CompileException or ChildCommandException or IOException or UnauthorizedAccessException)

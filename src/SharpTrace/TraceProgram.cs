@@ -116,7 +116,8 @@ public sealed class TraceProgram
     /// map and loads every program, as a run does before it attaches, then releases them all. No probe is attached
     /// and BEGIN does not run. Throws what a run would throw for the same program: <see cref="Kernel.BpfLoadException"/>
     /// with the verifier's log for a program the verifier rejects, <see cref="Kernel.KernelException"/> for a map the
-    /// kernel refuses, <see cref="Kernel.ProbeUnavailableException"/> for a probe this kernel cannot attach.
+    /// kernel refuses, <see cref="Kernel.ProbeUnavailableException"/> for a probe this kernel cannot run (with the located
+    /// diagnostic when the reason is at a place in the script, such as <c>kaddr</c> of a symbol it lacks).
     /// </summary>
     public void Verify()
     {

@@ -50,8 +50,9 @@ public sealed class BpfLoadException : KernelException
 }
 
 /// <summary>
-/// A probe's kind does not exist on this kernel (kprobes without CONFIG_KPROBES): the script compiled, but it cannot
-/// be attached. The message names the probe and the reason; nothing was loaded.
+/// The script compiled, but this kernel cannot run a probe of it: its kind does not exist here (kprobes without
+/// CONFIG_KPROBES), or it names something the kernel lacks (<c>kaddr("avenrun")</c> where kallsyms does not list it).
+/// The message names the probe and the reason; nothing was loaded.
 /// </summary>
 public sealed class ProbeUnavailableException : KernelException
 {
@@ -62,4 +63,10 @@ public sealed class ProbeUnavailableException : KernelException
         : base($"attach {probe}", OperationNotSupported, $"{probe}: {reason}")
     {
     }
+
+    /// <summary>
+    /// When the reason is at a place in the script: the whole diagnostic, as the command line prints it (location,
+    /// message, the source line and a caret underline); null otherwise.
+    /// </summary>
+    public string? LocatedDiagnostic { get; init; }
 }

@@ -41,7 +41,7 @@ internal sealed partial class ProgramMaps
         ExitAction = program.Actions.OfType<ExitAction>().FirstOrDefault()?.Id ?? -1;
         RingBuffer = Add(new MapDefinition(new MapRef("ringbuf"), BpfMapType.RingBuf, 0, 0, RingBufferSize(program.Config.PerfRbPages, program.Actions), null)).Ref;
         LostEvents = Add(new MapDefinition(new MapRef("lost_events"), BpfMapType.PerCpuArray, 4, 8, 1, null)).Ref;
-        DroppedUpdates = Add(new MapDefinition(new MapRef("dropped_updates"), BpfMapType.PerCpuArray, 4, 8, program.Maps.Count == 0 ? 1 : program.Maps.Max(m => m.Index) + 1, null)).Ref;
+        DroppedUpdates = Add(new MapDefinition(new MapRef("dropped_updates"), BpfMapType.PerCpuArray, 4, 8, Math.Max(1, program.Maps.Count), null)).Ref;
         foreach (var map in program.Maps)
         {
             // Scalars are maps of one key (a scalar hist or lhist: one per bucket); a declaration's size applies to keyed maps.

@@ -29,7 +29,7 @@ internal sealed partial class Session
         foreach (var probe in _program.Probes.Select(p => p.Probe))
         {
             if (probe.CompileError is { } error)
-                throw new CodeGen.LocatedCompileException(error.Format());
+                throw new ProbeUnavailableException(probe.Name, error.Message) { LocatedDiagnostic = error.Format() };
             if (probe.CannotRun is { } reason)
                 throw new ProbeUnavailableException(probe.Name, reason);
             foreach (var spec in probe.AttachPoints)

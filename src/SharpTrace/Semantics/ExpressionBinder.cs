@@ -531,7 +531,9 @@ internal sealed partial class ExpressionBinder
         var condition = BindExpression(ternary.Condition);
         if (LiteralFolding.Truth(condition) is null)
             CheckCondition(condition, ternary.Condition.Span, "Invalid condition in ternary: ");
-        var whenTrue = BindExpression(ternary.WhenTrue);
+        // "a ?: b" has one node for both (Parser.ParseExpression): bound once, its diagnostics said once, but lowered
+        // as a branch too, so it runs again when true, as in the newest bpftrace.
+        var whenTrue = ReferenceEquals(ternary.WhenTrue, ternary.Condition) ? condition : BindExpression(ternary.WhenTrue);
         var whenFalse = BindExpression(ternary.WhenFalse);
         if (whenTrue.Type is ErrorType || whenFalse.Type is ErrorType)
             return Error(ternary.Span);

@@ -211,7 +211,8 @@ internal sealed class MapTable
 
     /// <summary>
     /// Every map read but never given a value: bpftrace's "Undefined map". A map declared (<c>let @m = hash(8);</c>)
-    /// that no probe names is only warned of, as the newest bpftrace does ("Unused map"), and dropped from the program.
+    /// that no probe names is only warned of, as the newest bpftrace does ("Unused map"), and dropped from the program;
+    /// the maps left are numbered again from 0, in order.
     /// </summary>
     public void ReportUndefined(DiagnosticBag diagnostics)
     {
@@ -226,6 +227,9 @@ internal sealed class MapTable
             }
             diagnostics.Error(_firstUse.GetValueOrDefault(map), $"Undefined map: {map.Name}");
         }
+        var index = 0;
+        foreach (var map in All)
+            map.Index = index++;
     }
 
     /// <summary><c>let @m = lruhash(100);</c>: the kernel map kind and its size, checked once types are known.</summary>

@@ -113,6 +113,15 @@ internal sealed partial class StatementBinder
                 return BindCallStatement(call, s.Span);
             case ExpressionStatement { Expression: IncrementExpression inc } s:
                 return BindIncrement(inc, s.Span);
+            // f() ?: print("b"); as the newest runs it: f() again when true (its value unused), else the call; f() is
+            // bound once, so its diagnostics are said once.
+            case ExpressionStatement { Expression: TernaryExpression { WhenFalse: CallExpression whenFalse } ternary } s
+                when ReferenceEquals(ternary.Condition, ternary.WhenTrue) && ternary.Condition is CallExpression:
+            {
+                var condition = _expressions.BindIfCondition(ternary.Condition);
+                return new BoundIf(s.Span, condition, new BoundExpressionStatement(condition.Span, condition),
+                    BindBlock(new Block(whenFalse.Span, [new ExpressionStatement(whenFalse.Span, whenFalse)])));
+            }
             // cond ? print("a") : print("b"); runs one call or the other, as the newest reference allows.
             case ExpressionStatement { Expression: TernaryExpression { WhenTrue: CallExpression whenTrue, WhenFalse: CallExpression whenFalse } ternary } s:
                 return BindStatement(new IfStatement(s.Span, ternary.Condition,

@@ -5,8 +5,11 @@ internal sealed class MapSymbol(string name, int index)
 {
     public string Name { get; } = name;
 
-    /// <summary>Position of the map in <see cref="BoundProgram.Maps"/>; also its id in output records.</summary>
-    public int Index { get; } = index;
+    /// <summary>
+    /// Position of the map in <see cref="BoundProgram.Maps"/> (dense: renumbered once unused declared maps are
+    /// dropped), so it indexes the dropped-updates counter.
+    /// </summary>
+    public int Index { get; set; } = index;
 
     /// <summary>Key element types; empty for a scalar map. Null until the first use decides.</summary>
     public IReadOnlyList<BpfType>? KeyTypes { get; set; }

@@ -18,6 +18,21 @@ public sealed partial class MapFunctionTests : KernelTest
         Assert.Contains("WARNING: @m was full (2 entries): 2 updates were dropped in total.", result.Stderr);
     }
 
+    // The unused declared map is dropped before the maps are numbered for the dropped-updates counter: each map left
+    // keeps its own count.
+    [Fact]
+    public async Task DroppedUpdatesAreCountedPerMapBesideAnUnusedDeclaredMap()
+    {
+        var result = await SharpTraceRun.RunAsync(["-e",
+            "let @unused = hash(4); let @m = hash(2); let @n = hash(1); BEGIN { @m[1] = 10; @m[2] = 20; @m[3] = 30; @n[1] = 1; @n[2] = 2; @n[3] = 3; @c = count(); exit(); }"]);
+
+        Assert.Equal((0, "\n\n@c: 1\n@m[1]: 10\n@m[2]: 20\n@n[1]: 1\n"), (result.ExitCode, result.Stdout));
+        Assert.Contains("Unused map: @unused", result.Stderr);
+        Assert.Contains("WARNING: @m was full (2 entries): 1 update was dropped in total.", result.Stderr);
+        Assert.Contains("WARNING: @n was full (1 entries): 2 updates were dropped in total.", result.Stderr);
+        Assert.DoesNotContain("@c was full", result.Stderr);
+    }
+
     [Fact]
     public async Task DeclaredLruHashMapEvictsInsteadOfDropping()
     {

@@ -87,6 +87,20 @@ public sealed class ReferenceRuntimeCaseTests : KernelTest
             "0 1 1 0 1 1 0\n",
             """{"type": "printf", "data": "0 1 1 0 1 1 0\n"}"""
         },
+        // runtime/other "ternary_empty_2nd_operand": EXPECT (1, 20).
+        {
+            "begin { $x = 1; $a =$x ?: 10; $b = 0 ?: 20; print(($a, $b)); exit(); }",
+            "(1, 20)\n",
+            """{"type": "value", "data": [1,20]}"""
+        },
+        // "a ?: b" runs a again for its value when it is true: the newest's parser gives IfExpr(a, a, b) and its code
+        // generator emits the condition, then the left branch, the same node. So $y++ runs twice ($z = 2, $y = 3) and,
+        // when false, once ($w = 9, $n = 1).
+        {
+            """begin { $y = 1; $z = $y++ ?: 9; $n = 0; $w = $n++ ?: 9; printf("%d %d %d %d\n", $z, $y, $w, $n); exit(); }""",
+            "2 3 9 1\n",
+            """{"type": "printf", "data": "2 3 9 1\n"}"""
+        },
     };
 
     [Theory]

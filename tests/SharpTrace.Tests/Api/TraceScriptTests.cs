@@ -1,3 +1,4 @@
+using SharpTrace.Kernel;
 using SharpTrace.Output;
 
 namespace SharpTrace.Tests.Api;
@@ -32,6 +33,22 @@ public sealed class TraceScriptTests
         var error = Assert.Single(result.Diagnostics);
         Assert.Equal("BEGIN: the probe needs more than 32768 bytes of scratch space", error.Message);
         Assert.Equal((0, script.Length), (error.Span.Start, error.Span.Length));
+    }
+
+    // runtime/basic "kaddr fails": the script compiles (-d types succeeds), and checking it against this kernel stops at
+    // the call, before anything is created, with the reference's located error; one exception type for "cannot run
+    // here", its message naming the probe as for a probe kind the kernel lacks.
+    [Fact]
+    public void AKernelSymbolTheKernelLacksIsAProbeUnavailableErrorCarryingTheLocatedDiagnostic()
+    {
+        const string Script = "begin { print(kaddr(\"asdfzzzzzzz\")) }";
+        var result = TraceScript.Compile(Script);
+
+        Assert.True(result.Success);
+        var error = Assert.Throws<ProbeUnavailableException>(result.Program!.Verify);
+        Assert.Equal("stdin:1:15-35: ERROR: Failed to resolve kernel symbol: asdfzzzzzzz\n" + Script + "\n" + new string(' ', 14) + new string('~', 20) + "\n",
+            error.LocatedDiagnostic);
+        Assert.EndsWith(": Failed to resolve kernel symbol: asdfzzzzzzz", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -47,6 +47,19 @@ public sealed class MapFunctionBindingTests
         Assert.Equal((BpfMapType)expected, new ProgramMaps(program!).All.Single(d => d.Symbol?.Name == "@c").Type);
     }
 
+    // An unused declared map is dropped (NewestDiagnosticTests); the maps left are numbered 0.. again, so the
+    // dropped-updates counter has one slot per map, none for the dropped one.
+    [Fact]
+    public void MapsLeftAfterAnUnusedDeclarationAreNumberedDenselyAndEachHasADroppedUpdatesSlot()
+    {
+        var (program, errors) = Bind("let @a = hash(2); let @unused = hash(2); let @b = hash(2); BEGIN { @b[1] = 1; @a[1] = 1; @c = 1; }");
+
+        Assert.Empty(errors);
+        Assert.Equal([("@a", 0), ("@b", 1), ("@c", 2)], program!.Maps.Select(m => (m.Name, m.Index)));
+        var maps = new ProgramMaps(program);
+        Assert.Equal(3, maps.All.Single(d => d.Ref == maps.DroppedUpdates).MaxEntries);
+    }
+
     [Fact]
     public void UndeclaredKeyedMapGetsMaxMapKeys()
     {

@@ -51,6 +51,15 @@ public class NewestDiagnosticTests
     public void NothingIsUnreachableWhenSomePathGoesOn(string script) =>
         Assert.DoesNotContain(Warnings(script), w => w.StartsWith("Unreachable", StringComparison.Ordinal));
 
+    // "a ?: b" is one node for the condition and the value (the newest's parse_ternary gives IfExpr(a, a, b)): a warning
+    // on it is said once, also as a statement whose other branch is a call and when a macro puts the condition in.
+    [Theory]
+    [InlineData("begin { $a = (int32)-1; $b = (int64)2; $c = ($a / $b) ?: 5; print($c); }")]
+    [InlineData("begin { $a = (int32)-1; $b = (int64)2; bswap($a / $b) ?: print(\"x\"); }")]
+    [InlineData("macro pick(x) { x ?: 5 } begin { $a = (int32)-1; $b = (int64)2; $c = pick($a / $b); print($c); }")]
+    public void AWarningOnTheConditionOfAShortTernaryIsSaidOnce(string script) =>
+        Assert.Equal(["signed operands for '/' can lead to undefined behavior (cast to unsigned to silence warning)"], Warnings(script));
+
     // runtime/map "map declaration unused", type_checker.cpp map_declarations: a warning, and the program runs.
     [Fact]
     public void ADeclaredMapNoProbeNamesIsUnusedNotUndefined()

@@ -112,7 +112,12 @@ internal sealed class MacroExpansion
             case BinaryExpression e:
                 return e with { Left = Rewrite(e.Left), Right = Rewrite(e.Right) };
             case TernaryExpression e:
-                return e with { Condition = Rewrite(e.Condition), WhenTrue = Rewrite(e.WhenTrue), WhenFalse = Rewrite(e.WhenFalse) };
+            {
+                // "a ?: b" keeps one node for both, as the parser gave it.
+                var condition = Rewrite(e.Condition);
+                var whenTrue = ReferenceEquals(e.WhenTrue, e.Condition) ? condition : Rewrite(e.WhenTrue);
+                return e with { Condition = condition, WhenTrue = whenTrue, WhenFalse = Rewrite(e.WhenFalse) };
+            }
             case IncrementExpression e:
                 return e with { Target = Rewrite(e.Target) };
             case FieldAccess e:
