@@ -25,6 +25,8 @@ public class TupleLayoutTests
     // A record is laid out as the tuple of its fields.
     [InlineData("$t = (a = (int8)1, b = (int64)2);", 16)]
     [InlineData("""$t = (a = "ab", b = (int16)2, c = "x");""", 8)]
+    // Unlike the newest bpftrace (2: its bool is one byte), our bool is held in 8 bytes and aligns to 8 (differences.md).
+    [InlineData("$t = (true, (int8)1);", 16)]
     public void ATupleIsSizedAsACStruct(string setup, int size) =>
         Assert.Contains($"Integer {size} :: ", Sizeof(setup));
 
