@@ -317,7 +317,7 @@ internal sealed partial class ProbeLowerer
                     var elementSize = tuple.TupleType.Elements[i].Size;
                     var at = offset + tuple.TupleType.OffsetOf(i);
                     LowerInto(tuple.Elements[i], slot, at, elementSize, padStrings);
-                    Ir.Zero(slot, at + elementSize, Align8(elementSize) - elementSize);
+                    Ir.Zero(slot, at + elementSize, tuple.TupleType.SlotSize(i) - elementSize);
                 }
                 break;
             case BoundBlockExpression { Value: { } value } block:
@@ -381,7 +381,7 @@ internal sealed partial class ProbeLowerer
                 var element = wide.Elements[j];
                 var at = offset + wide.OffsetOf(j);
                 LowerAs(tuple.Elements[i], element, slot, at, padStrings);
-                Ir.Zero(slot, at + element.Size, Align8(element.Size) - element.Size);
+                Ir.Zero(slot, at + element.Size, wide.SlotSize(j) - element.Size);
             }
             return;
         }
@@ -408,7 +408,7 @@ internal sealed partial class ProbeLowerer
                 Ir.Copy(new SlotAddress(to, dst), new SlotAddress(from, src), copied);
                 Ir.Zero(to, dst + copied, t.Size - copied);
             }
-            Ir.Zero(to, dst + t.Size, Align8(t.Size) - t.Size);
+            Ir.Zero(to, dst + t.Size, target.SlotSize(j) - t.Size);
         }
     }
 

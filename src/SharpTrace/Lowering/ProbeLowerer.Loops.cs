@@ -368,15 +368,20 @@ internal sealed partial class ProbeLowerer
         var body = LowerLoopBody("for_map_body", 4, s, s.Body, s.Assigned, p =>
         {
             var entry = _bufferVariables[s.Variable];
-            var valueOffset = ((TupleType)s.Variable.Type).OffsetOf(1);
+            // $kv is laid out as the tuple (key, value), its key part as the map's key (one key, or the keys' tuple):
+            // the key's bytes and the value's are copied as they are, then the padding between and after them zeroed.
+            var kv = (TupleType)s.Variable.Type;
+            var valueOffset = kv.OffsetOf(1);
             if (s.Map.IsPerCpuArray)
                 ArrayEntryKey(s.Map, map, p[1], entry);
             else
-                Ir.Copy(new SlotAddress(entry), new PointerAddress(p[1]), s.Map.KeySize);
+                Ir.Copy(new SlotAddress(entry), new PointerAddress(p[1]), kv.Elements[0].Size);
+            Ir.Zero(entry, kv.Elements[0].Size, kv.SlotSize(0) - kv.Elements[0].Size);
             if (kind is { } aggregation)
                 Ir.Store(new SlotAddress(entry, valueOffset), 8, AllCpusValue(map, p[1], aggregation, ((AggregationType)s.Map.ValueType!).IsSigned));
             else
-                Ir.Copy(new SlotAddress(entry, valueOffset), new PointerAddress(p[2]), Align8(s.Map.ValueType!.Size));
+                Ir.Copy(new SlotAddress(entry, valueOffset), new PointerAddress(p[2]), kv.Elements[1].Size);
+            Ir.Zero(entry, valueOffset + kv.Elements[1].Size, kv.SlotSize(1) - kv.Elements[1].Size);
         });
         RunLoop(s.Body, s.Assigned, frame => Ir.Emit(new MapWalkOp(null, map, body, frame)));
     }

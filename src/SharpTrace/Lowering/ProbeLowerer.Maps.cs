@@ -22,7 +22,7 @@ internal sealed partial class ProbeLowerer
         {
             var size = map.KeyTypes![i].Size;
             LowerAs(keys[i], map.KeyTypes[i], key, map.KeyOffset(i), padStrings: true);
-            Ir.Zero(key, map.KeyOffset(i) + size, Align8(size) - size);
+            Ir.Zero(key, map.KeyOffset(i) + size, map.KeySlotSize(i) - size);
         }
         if (map.IsPerCpuArray)
             ClampArrayIndex(map, key);

@@ -40,7 +40,7 @@ internal sealed partial class StatementBinder
             _diagnostics.Error(span, $"Loop expression does not support type: {aggregation}");
             return ErrorType.Instance;
         }
-        var key = map.KeyTypes.Count == 1 ? map.KeyTypes[0] : new TupleType(map.KeyTypes);
+        var key = map.KeyTypes.Count == 1 ? map.KeyTypes[0] : map.KeyLayout;
         var value = map.ValueType is AggregationType ? BpfType.Int64 : map.ValueType;
         return new TupleType([key, value]);
     }

@@ -39,9 +39,14 @@ internal sealed class MapSymbol(string name, int index)
 
     /// <summary>
     /// Bytes of the serialized key: scalar maps use one 8-byte zero key, like bpftrace, except a scalar hist, lhist or
-    /// tseries, whose kernel key is its bucket alone (as in bpftrace: 8 bytes to hash per event, not 16).
+    /// tseries, whose kernel key is its bucket alone (as in bpftrace: 8 bytes to hash per event, not 16). The keys are
+    /// laid out as one tuple of them (<see cref="KeyLayout"/>), as the newest bpftrace's keys are one tuple, rounded
+    /// up to 8 bytes (a hist's bucket follows).
     /// </summary>
-    public int KeySize => KeyTypes is null or { Count: 0 } ? (HasBucketKey ? 0 : 8) : KeyTypes.Sum(t => TupleType.Align8(t.Size));
+    public int KeySize => KeyTypes is null or { Count: 0 } ? (HasBucketKey ? 0 : 8) : TupleType.Align8(KeyLayout.Size);
+
+    /// <summary>The keys as the tuple whose layout the serialized key has: a for loop's <c>$kv.0</c> of several keys.</summary>
+    public TupleType KeyLayout => new(KeyTypes!);
 
     private bool HasBucketKey => ValueType is AggregationType { HasBucketKey: true };
 
@@ -51,7 +56,10 @@ internal sealed class MapSymbol(string name, int index)
     /// </summary>
     public int StoredKeySize => IsPerCpuArray ? 4 : KeySize + (HasBucketKey ? 8 : 0);
 
-    public int KeyOffset(int index) => KeyTypes!.Take(index).Sum(t => TupleType.Align8(t.Size));
+    public int KeyOffset(int index) => KeyLayout.OffsetOf(index);
+
+    /// <summary>Bytes from key <paramref name="index"/>'s offset to the next key's (the last: to <see cref="KeySize"/>), padding included.</summary>
+    public int KeySlotSize(int index) => (index + 1 < KeyTypes!.Count ? KeyOffset(index + 1) : KeySize) - KeyOffset(index);
 }
 
 /// <summary>A scratch variable (<c>$name</c>), local to one probe.</summary>

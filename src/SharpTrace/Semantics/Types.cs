@@ -8,6 +8,14 @@ internal abstract record BpfType : Records.IRecordValueType
     /// <summary>Bytes the value occupies in a map, a stack buffer or an output record.</summary>
     public abstract int Size { get; }
 
+    /// <summary>
+    /// Where the value may start as an element of a tuple or record, laid out as a C struct member as the newest
+    /// bpftrace lays them out: integers at a multiple of their size, strings anywhere, structs and arrays at their C
+    /// alignment, tuples at their widest element's. Our other values hold 8-byte words (loaded whole, and the verifier
+    /// rejects a misaligned stack access), so they start at a multiple of 8.
+    /// </summary>
+    public virtual int Alignment => 8;
+
     public virtual bool IsInteger => false;
     public virtual bool IsString => false;
 
@@ -59,6 +67,7 @@ internal sealed record IntegerType(int Bytes, bool IsSigned) : BpfType
     public IntegerType Plain => Enum is null ? this : this with { Enum = null };
 
     public override int Size => Bytes;
+    public override int Alignment => Bytes;
     public override bool IsInteger => true;
     public override string ToString() => Enum is { } e ? e.Name : (IsSigned ? "int" : "uint") + (Bytes * 8);
 }
@@ -82,6 +91,7 @@ internal sealed record BoolType : SelfDecodingType
 internal sealed record StringType(int Capacity) : BpfType
 {
     public override int Size => Capacity;
+    public override int Alignment => 1;
     public override bool IsString => true;
     public override string ToString() => "string";
 }
@@ -105,6 +115,7 @@ internal sealed record PointerType(CType Target, bool IsUserSpace) : BpfType
 internal sealed record CValueType(CType CType, bool IsUserSpace) : BpfType
 {
     public override int Size => CType.Size;
+    public override int Alignment => Math.Max(1, CType.Alignment);
 
     /// <summary>The object's bytes as bpftrace prints them (<see cref="CValues"/>).</summary>
     public Output.RuntimeValue Decode(ReadOnlySpan<byte> bytes) => CValues.Decode(CType, bytes);
@@ -113,16 +124,39 @@ internal sealed record CValueType(CType CType, bool IsUserSpace) : BpfType
 }
 
 /// <summary>
-/// A tuple; elements are laid out one after another, each aligned to 8 bytes. A record (<c>(a = 1, b = "x")</c>) is a
-/// tuple whose elements have <see cref="Names"/>: laid out, stored and lowered as the tuple, printed as a struct.
+/// A tuple, laid out as the C struct of its elements (as the newest bpftrace lays tuples out): each element at the next
+/// multiple of its <see cref="BpfType.Alignment"/>, the size rounded up to the widest alignment; the padding bytes are
+/// written as zeros, so that equal tuples are equal bytes (map keys). A record (<c>(a = 1, b = "x")</c>) is a tuple
+/// whose elements have <see cref="Names"/>: laid out, stored and lowered as the tuple, printed as a struct.
 /// </summary>
 internal sealed record TupleType(IReadOnlyList<BpfType> Elements) : BpfType
 {
     /// <summary>A record's field names, one per element; null for a tuple.</summary>
     public IReadOnlyList<string>? Names { get; init; }
 
-    public override int Size => Elements.Sum(e => Align8(e.Size));
-    public int OffsetOf(int index) => Elements.Take(index).Sum(e => Align8(e.Size));
+    public override int Size => AlignUp(End(Elements.Count), Alignment);
+    public override int Alignment => Elements.Count == 0 ? 1 : Elements.Max(e => e.Alignment);
+
+    /// <summary>Where element <paramref name="index"/> starts.</summary>
+    public int OffsetOf(int index) => AlignUp(End(index), Elements[index].Alignment);
+
+    /// <summary>
+    /// Bytes from element <paramref name="index"/>'s offset to the next element's (the last one: to the tuple's end):
+    /// the element and the padding after it, which whoever writes the element zeroes.
+    /// </summary>
+    public int SlotSize(int index) => (index + 1 < Elements.Count ? OffsetOf(index + 1) : Size) - OffsetOf(index);
+
+    // Where the elements before `count` end.
+    private int End(int count)
+    {
+        var offset = 0;
+        for (var i = 0; i < count; i++)
+            offset = AlignUp(offset, Elements[i].Alignment) + Elements[i].Size;
+        return offset;
+    }
+
+    private static int AlignUp(int offset, int alignment) => (offset + alignment - 1) / alignment * alignment;
+
     public static int Align8(int size) => (size + 7) & ~7;
 
     /// <summary>

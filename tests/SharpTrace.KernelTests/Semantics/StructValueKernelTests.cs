@@ -71,6 +71,43 @@ public sealed class StructValueKernelTests : KernelTest
     }
 
     [Fact]
+    public async Task StructsAndArraysInTuplesAreLaidOutAsCStructsAsBpftraceLaysThemOut()
+    {
+        // The newest bpftrace's runtime/tuples "struct in tuple sizing" (an int32 and a struct of two ints: 12) and
+        // "array in tuple sizing" (an int32 and an int[4]: 20) on this program's types; the third tuple mixes
+        // alignments 1, 2 and 4 (1, a pad byte, 8, 1, a pad byte, 8, 8: 28). bpftrace 0.17 gives the same sizes and text.
+        var script = Script("""
+            $t = ((int32)1, $r->origin); $u = ((int32)1, $r->counts); $v = ((int8)1, $r->samples, (int8)2, $r->origin, $r->name);
+            printf("%d %d %d\n", sizeof($t), sizeof($u), sizeof($v));
+            @t[$r->id] = $v;
+            """);
+
+        var expected = await TraceAsync(BpftraceRun.Start(["-e", script]));
+        var actual = await TraceAsync(SharpTraceRun.Start(["-e", script]));
+        var json = await TraceAsync(SharpTraceRun.Start(["-f", "json", "-e", script]));
+
+        Assert.Equal("""
+            12 20 28
+            12 20 28
+            12 20 28
+
+
+            @t[1]: (1, [-1,2,-3,4], 2, { .x = 3, .y = -4 }, first)
+            @t[2]: (1, [7,-8,9,-10], 2, { .x = -5, .y = 6 }, second)
+
+            """, expected.Stdout);
+        Assert.Equal((0, expected.Stdout), (actual.ExitCode, actual.Stdout));
+        Assert.Equal((0, """
+            {"type": "attached_probes", "data": {"probes": 2}}
+            {"type": "printf", "data": "12 20 28\n"}
+            {"type": "printf", "data": "12 20 28\n"}
+            {"type": "printf", "data": "12 20 28\n"}
+            {"type": "map", "data": {"@t": {"1": [1,[-1,2,-3,4],2,{"x": 3, "y": -4},"first"], "2": [1,[7,-8,9,-10],2,{"x": -5, "y": 6},"second"]}}}
+
+            """), (json.ExitCode, json.Stdout));
+    }
+
+    [Fact]
     public async Task CopiesAndTheirMembersPrintInJsonAsTheNewestBpftrace()
     {
         // bpftrace 0.17 puts spaces inside a struct's braces in JSON; the newest does not (docs/differences.md).

@@ -107,8 +107,8 @@ public sealed class LoopBinderTests
         var maps = new ProgramMaps(program);
 
         var definition = maps.All.Single(d => d.Ref == maps.LoopVariablesMap);
-        // BEGIN: $a (8) and $kv (16), then the leave flag; interval: $i and its start. One entry each.
-        Assert.Equal((BpfMapType.PerCpuArray, 32, 2), (definition.Type, definition.ValueSize, definition.MaxEntries));
+        // BEGIN: $a (an int8 in 8) and $kv (an (int8,int8) in 8), then the leave flag; interval: $i and its start. One entry each.
+        Assert.Equal((BpfMapType.PerCpuArray, 24, 2), (definition.Type, definition.ValueSize, definition.MaxEntries));
         Assert.Equal([0, 1], new[] { program.Probes[0], program.Probes[2] }.Select(maps.LoopVariablesEntry));
     }
 

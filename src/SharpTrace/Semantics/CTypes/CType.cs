@@ -153,6 +153,6 @@ internal sealed record CEnumType(string? Tag, int Size, bool IsSigned, IReadOnly
 internal sealed record CScriptValueType(BpfType Value) : CType
 {
     public override int Size => Value.Size;
-    public override int Alignment => 8;
+    public override int Alignment => Value.Alignment;
     public override string Name => TypeNames.Of(Value);
 }
