@@ -242,7 +242,9 @@ internal static partial class Program
                 }
                 return;
             }
-            if (traceEvent is not DrainedEvent || flushWhenDrained)
+            // -q silences the attach message in every format: no attached_probes record in JSON either (the newest
+            // bpftrace writes it only when not quiet).
+            if ((traceEvent is not DrainedEvent || flushWhenDrained) && !(quiet && traceEvent is AttachedEvent))
                 printer.Print(traceEvent);
             switch (traceEvent)
             {

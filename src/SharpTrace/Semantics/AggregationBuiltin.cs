@@ -50,6 +50,9 @@ internal abstract class AggregationBuiltin
                 return unchecked((long)literal.Value);
             case UnaryExpression { Operator: UnaryOperator.Negate, Operand: IntegerLiteral literal }:
                 return -unchecked((long)literal.Value);
+            // A positional parameter holding an integer is that literal (runtime/other "positional lhist").
+            case PositionalParameter when arguments[index] is BoundIntegerLiteral { Type: IntegerType } bound:
+                return bound.Value;
             default:
                 diagnostics.Error(call.Span, $"{Name}() expects a integer literal ({(arguments[index].Type.IsInteger ? "integer" : arguments[index].Type.ToString())} provided)");
                 return null;

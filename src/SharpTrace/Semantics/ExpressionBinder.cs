@@ -185,21 +185,25 @@ internal sealed partial class ExpressionBinder
             return IntegerLiterals.Bind(parameter.Span, 0);
         var text = _config.PositionalParameters[parameter.Index - 1];
         if (ParseInteger(text) is { } value)
-            return IntegerLiterals.Bind(parameter.Span, value);
+            return IntegerLiterals.Bind(parameter.Span, unchecked((long)value.Bits), isUnsigned: value.Unsigned);
         return new BoundStringLiteral(parameter.Span, text);
     }
 
-    private static long? ParseInteger(string text)
+    /// <summary>
+    /// A positional parameter's integer, read as an integer literal is (the newest bpftrace's to_uint/to_int: 0x hex,
+    /// a leading 0 octal, underscores, suffixes, exponents), a value past int64 as a uint64; null for other text.
+    /// </summary>
+    private static (ulong Bits, bool Unsigned)? ParseInteger(string text)
     {
         var negative = text.StartsWith('-');
         var digits = negative ? text[1..] : text;
-        ulong value;
-        var parsed = digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            ? ulong.TryParse(digits[2..], System.Globalization.NumberStyles.AllowHexSpecifier, null, out value)
-            : ulong.TryParse(digits, System.Globalization.NumberStyles.None, null, out value);
-        if (!parsed || value > long.MaxValue)
+        if (digits.Length == 0 || !char.IsAsciiDigit(digits[0]) || !Syntax.Lexer.TryParseInteger(digits, out var value, out _))
             return null;
-        return negative ? -(long)value : (long)value;
+        if (!negative)
+            return (value, value > long.MaxValue);
+        if (value > 1UL << 63)
+            return null;
+        return (unchecked(0UL - value), false);
     }
 
     private BoundExpression BindIdentifier(Identifier identifier)

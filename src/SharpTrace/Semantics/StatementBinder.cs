@@ -608,8 +608,15 @@ internal sealed partial class StatementBinder
                 _variables[let.Variable] = new VariableSymbol(let.Variable, declared) { IsAssigned = false, HasDeclaredType = sized };
             return AssignVariable(name, _expressions.BindExpression(let.Value), let.Span);
         }
-        if (_variables.ContainsKey(let.Variable))
+        if (_variables.TryGetValue(let.Variable, out var existing))
+        {
+            // The newest bpftrace's variables live in their block, so `let $x;` after a block that assigned $x (the
+            // reference's runtime/variable "variable doesn't escape scope") is a new variable, which starts at zero;
+            // ours outlive their block, so an integer one is set back to zero here.
+            if (declared is null && existing.IsAssigned && existing.Type.IsInteger && existing.Type is not (PointerType or BoolType))
+                return AssignVariable(new VariableExpression(let.Span, let.Variable), IntegerLiterals.Bind(let.Span, 0), let.Span);
             return null;
+        }
         var variable = new VariableSymbol(let.Variable, declared ?? BpfType.Int64) { IsAssigned = false, HasDeclaredType = sized };
         _variables[let.Variable] = variable;
         if (declared is null)
