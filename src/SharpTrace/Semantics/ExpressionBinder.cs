@@ -270,7 +270,11 @@ internal sealed partial class ExpressionBinder
         else if (field.CType.Contains('*'))
             type = TracepointPointerType(field.CType, user: _probeSpecs[0].Target == "syscalls");
         else if (field.Size is 1 or 2 or 4 or 8 && field.ArrayLength is null)
-            type = new IntegerType(field.Size, field.IsSigned) { Enum = TracepointEnum(field) };
+        {
+            // A field of a known enum is unsigned, as the newest bpftrace's CreateEnum makes it.
+            var enumType = TracepointEnum(field);
+            type = new IntegerType(field.Size, field.IsSigned && enumType is null) { Enum = enumType };
+        }
         else
         {
             _diagnostics.ReportUnsupported(access.Span, $"A tracepoint field of type '{field.CType}'");
@@ -554,7 +558,8 @@ internal sealed partial class ExpressionBinder
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, tuple);
         if (whenTrue.Type is CValueType x && whenFalse.Type is CValueType y)
             return BindValueTernary(ternary, condition, whenTrue, whenFalse, x, y);
-        _diagnostics.Error(ternary.Span, $"Ternary operator must return the same type: have '{TypeNames.KindOf(whenTrue.Type)}' and '{TypeNames.KindOf(whenFalse.Type)}'");
+        // The newest bpftrace's words and full types (0.17: "Ternary operator must return the same type: have 'integer' and 'string'").
+        _diagnostics.Error(ternary.Span, $"Branches must return the same type or compatible types: have '{TypeNames.Of(whenTrue.Type)}' and '{TypeNames.Of(whenFalse.Type)}'");
         return Error(ternary.Span);
     }
 

@@ -242,7 +242,8 @@ internal sealed partial class StatementBinder
             return null;
         else if (!_maps.PromoteValue(map, storage) && !IsAssignable(map.ValueType, storage))
         {
-            _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeNames.Of(_expressions.MessageType(value.Type)), TypeNames.Of(map.ValueType));
+            // The newest bpftrace names the value's own type (a literal 1 is an int8) and marks the whole assignment.
+            _diagnostics.ReportMapValueTypeMismatch(span, map.Name, TypeNames.Of(value.Type), TypeNames.Of(map.ValueType));
             return null;
         }
         if (_expressions.ConvertToMapType(value, map.ValueType!, map.Name, "value") is not { } converted)
@@ -281,17 +282,16 @@ internal sealed partial class StatementBinder
         {
             // The newest bpftrace's cast_creator: a string longer than a declared string[N] does not fit; the error
             // covers the whole assignment (`let` included).
-            _diagnostics.ReportDeclaredVariableTypeMismatch(span, target.Name, TypeNames.Of(type), TypeNames.Of(declared));
+            _diagnostics.ReportVariableTypeMismatch(span, target.Name, TypeNames.Of(type), TypeNames.Of(declared));
             return null;
         }
         if (!IsAssignable(variable.Type, type))
         {
-            // bpftrace points at the assignment's '='.
-            _diagnostics.ReportVariableTypeMismatch(_context.TokenSpan(target.Span.End, value.Span.Start, "=") ?? span, target.Name,
-                TypeNames.Of(_expressions.MessageType(value.Type)), TypeNames.Of(variable.Type));
+            // As the newest bpftrace: the value's own type (a literal 1 is an int8), over the whole assignment.
+            _diagnostics.ReportVariableTypeMismatch(span, target.Name, TypeNames.Of(value.Type), TypeNames.Of(variable.Type));
             return null;
         }
-        if (ConvertInteger(value, variable.Type, target.Name, _context.TokenSpan(target.Span.End, value.Span.Start, "=") ?? span) is not { } converted)
+        if (ConvertInteger(value, variable.Type, target.Name, span) is not { } converted)
             return null;
         variable.IsAssigned = true;
         foreach (var assigned in _assignedInForBodies)
@@ -425,7 +425,7 @@ internal sealed partial class StatementBinder
             return null;
         if (!code.Type.IsInteger)
         {
-            _diagnostics.Error(call.Span, $"exit() only supports integer arguments ({TypeNames.KindOf(code.Type)} provided)");
+            _diagnostics.Error(call.Span, $"exit() only supports int arguments ({TypeNames.KindOf(code.Type)} provided)");
             return null;
         }
         return new BoundExit(span, code, _context.AddExitCodeAction());
@@ -490,7 +490,7 @@ internal sealed partial class StatementBinder
                         return null;
                     if (!bound.Type.IsInteger || bound.Type is PointerType)
                     {
-                        _diagnostics.Error(call.Span, $"print() expects a integer literal ({TypeNames.KindOf(bound.Type)} provided)");
+                        _diagnostics.Error(call.Span, $"print() expects a int literal ({TypeNames.KindOf(bound.Type)} provided)");
                         return null;
                     }
                     expressions[i - 1] = bound;
