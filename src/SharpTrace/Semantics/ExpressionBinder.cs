@@ -275,6 +275,13 @@ internal sealed partial class ExpressionBinder
             var enumType = TracepointEnum(field);
             type = new IntegerType(field.Size, field.IsSigned && enumType is null) { Enum = enumType };
         }
+        else if (field.ArrayLength is int count and > 0 && field.Size % count == 0 && field.Size / count is 1 or 2 or 4 or 8 && !field.CType.Contains('*'))
+        {
+            // An array of integers (raw_syscalls:sys_enter's `unsigned long args[6]`): an array value, indexed and
+            // printed as any other, named as the newest bpftrace names it from the event's BTF (uint64[6]).
+            var bits = field.Size / count * 8;
+            type = new CValueType(new CTypes.CArrayType(new CTypes.CIntegerType((field.IsSigned ? "int" : "uint") + bits, field.Size / count, field.IsSigned), count), false);
+        }
         else
         {
             _diagnostics.ReportUnsupported(access.Span, $"A tracepoint field of type '{field.CType}'");
