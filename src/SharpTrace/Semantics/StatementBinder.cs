@@ -162,6 +162,8 @@ internal sealed partial class StatementBinder
                     : _expressions.BindExpression(s.Value);
                 return AssignMap(map, value, s.Span);
             }
+            case VariableExpression when s.CompoundOperator is null && ReportUnassignableAggregation(s.Value, s.Span):
+                return null;
             case VariableExpression variable:
             {
                 var value = s.CompoundOperator is { } op
@@ -249,6 +251,18 @@ internal sealed partial class StatementBinder
         if (_expressions.ConvertToMapType(value, map.ValueType!, map.Name, "value") is not { } converted)
             return null;
         return new BoundMapAssign(span, map, keys, converted);
+    }
+
+    /// <summary>
+    /// A map of an aggregation that has no value to read (hist, lhist, tseries, stats) assigned to a variable: the
+    /// newest bpftrace's error over the whole assignment (type_checker.cpp invalid_assignment).
+    /// </summary>
+    private bool ReportUnassignableAggregation(Expression value, TextSpan span)
+    {
+        if (value is not MapAccess access || _maps.Find(access.Name) is not { ValueType: AggregationType { ReadType: null } aggregation })
+            return false;
+        _diagnostics.Error(span, $"Value '{aggregation.TypeName}' cannot be assigned to a scratch variable.");
+        return true;
     }
 
     /// <summary>The call bpftrace's message suggests for a map of this aggregation.</summary>
@@ -597,6 +611,8 @@ internal sealed partial class StatementBinder
             var name = new VariableExpression(let.Span, let.Variable);
             if (declared is not null && !_variables.ContainsKey(let.Variable))
                 _variables[let.Variable] = new VariableSymbol(let.Variable, declared) { IsAssigned = false, HasDeclaredType = sized };
+            if (ReportUnassignableAggregation(let.Value, let.Span))
+                return null;
             return AssignVariable(name, _expressions.BindExpression(let.Value), let.Span);
         }
         if (_variables.ContainsKey(let.Variable))
