@@ -42,7 +42,7 @@ internal sealed class PathFunction : BuiltinFunction
         // The newest bpftrace's words for what is no pointer or C value; of those, the kernel takes only a struct path.
         if (path.Type is not (PointerType or CValueType))
         {
-            context.Diagnostics.Error(call.Span, $"path() only supports pointer or C type argument ({TypeNames.Of(path.Type)} provided)");
+            context.Diagnostics.Error(call.Span, $"path() only supports pointer or C type argument ({TypeNames.KindOf(path.Type)} provided)");
             return context.Error(call.Span);
         }
         if (path.Type is not (PointerType { Target.Resolved: CStructType { Name: "struct path" } } or CValueType { CType.Resolved: CStructType { Name: "struct path" } }))

@@ -36,7 +36,7 @@ internal sealed class Strncmp : BuiltinFunction
         }
         if (arguments[2] is not BoundIntegerLiteral length)
         {
-            context.Diagnostics.Error(call.Span, $"{Name}() expects a integer literal ({KindName(arguments[2]!.Type)} provided)");
+            context.Diagnostics.Error(call.Span, $"{Name}() expects a int literal ({KindName(arguments[2]!.Type)} provided)");
             return context.Error(call.Span);
         }
         return new BoundStrncmp(call.Span, arguments[0]!, arguments[1]!, length.Value);

@@ -37,7 +37,12 @@ internal abstract class AggregationBuiltin
     {
         if (argument.Type.IsInteger)
             return true;
-        diagnostics.Error(call.Span, $"{Name}() only supports integer arguments ({argument.Type} provided)");
+        // The newest bpftrace checks hist(), lhist() and tseries() against their signature, naming the kind of what
+        // it got ("int arguments (string provided)"); sum() and the others by their type rule, naming the full type
+        // ("integer arguments (string[2] provided)").
+        diagnostics.Error(call.Span, Kind is AggregationKind.Hist or AggregationKind.Lhist or AggregationKind.Tseries
+            ? $"{Name}() only supports int arguments ({TypeNames.KindOf(argument.Type)} provided)"
+            : $"{Name}() only supports integer arguments ({TypeNames.Of(argument.Type)} provided)");
         return false;
     }
 
@@ -54,7 +59,7 @@ internal abstract class AggregationBuiltin
             case PositionalParameter when arguments[index] is BoundIntegerLiteral { Type: IntegerType } bound:
                 return bound.Value;
             default:
-                diagnostics.Error(call.Span, $"{Name}() expects a integer literal ({(arguments[index].Type.IsInteger ? "integer" : arguments[index].Type.ToString())} provided)");
+                diagnostics.Error(call.Span, $"{Name}() expects a int literal ({TypeNames.KindOf(arguments[index].Type)} provided)");
                 return null;
         }
     }

@@ -164,12 +164,12 @@ internal abstract class BuiltinFunction
         return false;
     }
 
-    /// <summary>bpftrace's word for the kind of a value in argument errors: "(string provided)", "got pointer".</summary>
+    /// <summary>The newest bpftrace's word for the kind of a value in argument errors: "(string provided)", "(int provided)", "got pointer".</summary>
     protected static string KindName(BpfType type) => type switch
     {
         PointerType => "pointer",
         StringType => "string",
-        IntegerType => "integer",
+        IntegerType => "int",
         CValueType { CType.Resolved: Semantics.CTypes.CStructType s } => s.IsUnion ? "union" : "record",
         CValueType => "array",
         TupleType => "tuple",

@@ -66,7 +66,8 @@ internal sealed partial class ExpressionBinder
     {
         CIntegerType { Size: <= 8 } i => new IntegerType(i.Size, i.IsSigned),
         CBoolType => new IntegerType(1, false),
-        CEnumType { Size: <= 8 } e => new IntegerType(e.Size, e.IsSigned) { Enum = e },
+        // The newest bpftrace's CreateEnum: an enum field keeps its width and is unsigned.
+        CEnumType { Size: <= 8 } e => new IntegerType(e.Size, false) { Enum = e },
         CPointerType p => new PointerType(p.Target, user || p.IsUser),
         CArrayType { Element.Resolved: CIntegerType { IsChar: true }, Count: > 0 } a => new StringType(a.Count),
         CArrayType { Count: > 0 } or CStructType { IsComplete: true } => new CValueType(type, user),
@@ -327,8 +328,11 @@ internal sealed partial class ExpressionBinder
         return new BoundCast(cast.Span, operand, EnumValueType(type));
     }
 
-    /// <summary>The type of an enumerator and of a cast to an enum: 64 bits, as the newest bpftrace types them.</summary>
-    private static IntegerType EnumValueType(CEnumType type) => BpfType.Int64 with { Enum = type };
+    /// <summary>
+    /// The type of an enumerator and of a cast to an enum: unsigned 64 bits, as the newest bpftrace's CreateEnum types
+    /// them whatever the C enum's own size and sign (an enumerator of -2 is 0xfffffffffffffffe, printed by its name).
+    /// </summary>
+    private static IntegerType EnumValueType(CEnumType type) => BpfType.UInt64 with { Enum = type };
 
     /// <summary>The C type a type name written in the script stands for; reports and returns null when unknown.</summary>
     private CType? ResolveType(TypeSyntax syntax, TextSpan span)

@@ -274,7 +274,18 @@ internal sealed partial class ExpressionBinder
         else if (field.CType.Contains('*'))
             type = TracepointPointerType(field.CType, user: _probeSpecs[0].Target == "syscalls");
         else if (field.Size is 1 or 2 or 4 or 8 && field.ArrayLength is null)
-            type = new IntegerType(field.Size, field.IsSigned) { Enum = TracepointEnum(field) };
+        {
+            // A field of a known enum is unsigned, as the newest bpftrace's CreateEnum makes it.
+            var enumType = TracepointEnum(field);
+            type = new IntegerType(field.Size, field.IsSigned && enumType is null) { Enum = enumType };
+        }
+        else if (field.ArrayLength is int count and > 0 && field.Size % count == 0 && field.Size / count is 1 or 2 or 4 or 8 && !field.CType.Contains('*'))
+        {
+            // An array of integers (raw_syscalls:sys_enter's `unsigned long args[6]`): an array value, indexed and
+            // printed as any other, named as the newest bpftrace names it from the event's BTF (uint64[6]).
+            var bits = field.Size / count * 8;
+            type = new CValueType(new CTypes.CArrayType(new CTypes.CIntegerType((field.IsSigned ? "int" : "uint") + bits, field.Size / count, field.IsSigned), count), false);
+        }
         else
         {
             _diagnostics.ReportUnsupported(access.Span, $"A tracepoint field of type '{field.CType}'");
@@ -560,7 +571,8 @@ internal sealed partial class ExpressionBinder
             return new BoundTernary(ternary.Span, condition, whenTrue, whenFalse, tuple);
         if (whenTrue.Type is CValueType x && whenFalse.Type is CValueType y)
             return BindValueTernary(ternary, condition, whenTrue, whenFalse, x, y);
-        _diagnostics.Error(ternary.Span, $"Ternary operator must return the same type: have '{TypeNames.KindOf(whenTrue.Type)}' and '{TypeNames.KindOf(whenFalse.Type)}'");
+        // The newest bpftrace's words and full types (0.17: "Ternary operator must return the same type: have 'integer' and 'string'").
+        _diagnostics.Error(ternary.Span, $"Branches must return the same type or compatible types: have '{TypeNames.Of(whenTrue.Type)}' and '{TypeNames.Of(whenFalse.Type)}'");
         return Error(ternary.Span);
     }
 

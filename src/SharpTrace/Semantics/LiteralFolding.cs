@@ -59,7 +59,8 @@ internal static partial class LiteralFolding
             var inverted = ~literal.Value;
             return Ok(IntegerLiterals.Bind(span, inverted, isUnsigned: inverted < 0));
         }
-        if (!type.IsSigned && literal.Value != long.MinValue)
+        // An enumerator is unsigned as the newest bpftrace types it, but negating one gives its negative value, as C does.
+        if (!type.IsSigned && type.Enum is null && literal.Value != long.MinValue)
             return new Result(null, "negative value will underflow", null);
         // -(2^63) is int64's smallest value; -(int64's smallest) is 2^63, a uint64.
         return Ok(IntegerLiterals.Bind(span, unchecked(-literal.Value), isUnsigned: literal.Value == long.MinValue && type.IsSigned));

@@ -171,6 +171,8 @@ internal sealed partial class StatementBinder
                     : _expressions.BindExpression(s.Value);
                 return AssignMap(map, value, s.Span);
             }
+            case VariableExpression when s.CompoundOperator is null && ReportUnassignableAggregation(s.Value, s.Span):
+                return null;
             case VariableExpression variable:
             {
                 var value = s.CompoundOperator is { } op
@@ -251,12 +253,25 @@ internal sealed partial class StatementBinder
             return null;
         else if (!_maps.PromoteValue(map, storage) && !IsAssignable(map.ValueType, storage))
         {
-            _diagnostics.ReportMapTypeMismatch(access.Span, map.Name, TypeNames.Of(_expressions.MessageType(value.Type)), TypeNames.Of(map.ValueType));
+            // The newest bpftrace names the value's own type (a literal 1 is an int8) and marks the whole assignment.
+            _diagnostics.ReportMapValueTypeMismatch(span, map.Name, TypeNames.Of(value.Type), TypeNames.Of(map.ValueType));
             return null;
         }
         if (_expressions.ConvertToMapType(value, map.ValueType!, map.Name, "value") is not { } converted)
             return null;
         return new BoundMapAssign(span, map, keys, converted);
+    }
+
+    /// <summary>
+    /// A map of an aggregation that has no value to read (hist, lhist, tseries, stats) assigned to a variable: the
+    /// newest bpftrace's error over the whole assignment (type_checker.cpp invalid_assignment).
+    /// </summary>
+    private bool ReportUnassignableAggregation(Expression value, TextSpan span)
+    {
+        if (value is not MapAccess access || _maps.Find(access.Name) is not { ValueType: AggregationType { ReadType: null } aggregation })
+            return false;
+        _diagnostics.Error(span, $"Value '{aggregation.TypeName}' cannot be assigned to a scratch variable.");
+        return true;
     }
 
     /// <summary>The call bpftrace's message suggests for a map of this aggregation.</summary>
@@ -290,17 +305,16 @@ internal sealed partial class StatementBinder
         {
             // The newest bpftrace's cast_creator: a string longer than a declared string[N] does not fit; the error
             // covers the whole assignment (`let` included).
-            _diagnostics.ReportDeclaredVariableTypeMismatch(span, target.Name, TypeNames.Of(type), TypeNames.Of(declared));
+            _diagnostics.ReportVariableTypeMismatch(span, target.Name, TypeNames.Of(type), TypeNames.Of(declared));
             return null;
         }
         if (!IsAssignable(variable.Type, type))
         {
-            // bpftrace points at the assignment's '='.
-            _diagnostics.ReportVariableTypeMismatch(_context.TokenSpan(target.Span.End, value.Span.Start, "=") ?? span, target.Name,
-                TypeNames.Of(_expressions.MessageType(value.Type)), TypeNames.Of(variable.Type));
+            // As the newest bpftrace: the value's own type (a literal 1 is an int8), over the whole assignment.
+            _diagnostics.ReportVariableTypeMismatch(span, target.Name, TypeNames.Of(value.Type), TypeNames.Of(variable.Type));
             return null;
         }
-        if (ConvertInteger(value, variable.Type, target.Name, _context.TokenSpan(target.Span.End, value.Span.Start, "=") ?? span) is not { } converted)
+        if (ConvertInteger(value, variable.Type, target.Name, span) is not { } converted)
             return null;
         variable.IsAssigned = true;
         foreach (var assigned in _assignedInForBodies)
@@ -434,7 +448,7 @@ internal sealed partial class StatementBinder
             return null;
         if (!code.Type.IsInteger)
         {
-            _diagnostics.Error(call.Span, $"exit() only supports integer arguments ({TypeNames.KindOf(code.Type)} provided)");
+            _diagnostics.Error(call.Span, $"exit() only supports int arguments ({TypeNames.KindOf(code.Type)} provided)");
             return null;
         }
         return new BoundExit(span, code, _context.AddExitCodeAction());
@@ -499,7 +513,7 @@ internal sealed partial class StatementBinder
                         return null;
                     if (!bound.Type.IsInteger || bound.Type is PointerType)
                     {
-                        _diagnostics.Error(call.Span, $"print() expects a integer literal ({TypeNames.KindOf(bound.Type)} provided)");
+                        _diagnostics.Error(call.Span, $"print() expects a int literal ({TypeNames.KindOf(bound.Type)} provided)");
                         return null;
                     }
                     expressions[i - 1] = bound;
@@ -606,6 +620,8 @@ internal sealed partial class StatementBinder
             var name = new VariableExpression(let.Span, let.Variable);
             if (declared is not null && !_variables.ContainsKey(let.Variable))
                 _variables[let.Variable] = new VariableSymbol(let.Variable, declared) { IsAssigned = false, HasDeclaredType = sized };
+            if (ReportUnassignableAggregation(let.Value, let.Span))
+                return null;
             return AssignVariable(name, _expressions.BindExpression(let.Value), let.Span);
         }
         if (_variables.TryGetValue(let.Variable, out var existing))

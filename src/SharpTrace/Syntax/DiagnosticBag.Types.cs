@@ -23,12 +23,12 @@ internal sealed partial class DiagnosticBag
     public void ReportInvalidOperands(TextSpan span, string op, string left, string right) =>
         Error(span, $"The {op} operator can not be used on expressions of types {left}, {right}");
     public void ReportOperandTypeMismatch(TextSpan span, string op, string left, string right) =>
-        Error(span, $"Type mismatch for '{op}': comparing '{left}' with '{right}'");
-    // The newest bpftrace's wording, for a value that does not fit a variable's declared type (`let $s: string[3] = "abcd"`).
-    public void ReportDeclaredVariableTypeMismatch(TextSpan span, string variable, string assigned, string declared) =>
+        Error(span, $"Type mismatch for '{op}': comparing {left} with {right}");
+    // The newest bpftrace's wording (type_resolver, cast_creator), over the whole assignment, for a value that does not
+    // fit a variable's type, declared (`let $s: string[3] = "abcd"`) or from an earlier assignment (0.17: "already
+    // contains a value of type", at the '=').
+    public void ReportVariableTypeMismatch(TextSpan span, string variable, string assigned, string declared) =>
         Error(span, $"Type mismatch for {variable}: trying to assign value of type '{assigned}' when variable already has a type '{declared}'");
-    public void ReportVariableTypeMismatch(TextSpan span, string variable, string assigned, string existing) =>
-        Error(span, $"Type mismatch for {variable}: trying to assign value of type '{assigned}' when variable already contains a value of type '{existing}'");
     public void ReportImplicitIntegerCast(TextSpan span, string from, string to) =>
         Warning(span, $"Expression of type: {from} being cast to type: {to}. This may cause unexpected results. Use an explicit cast to suppress this warning.");
     public void ReportSignedOperands(TextSpan span, string op) =>

@@ -32,9 +32,10 @@ internal sealed partial class DiagnosticBag
     public void ReportUndefinedVariable(TextSpan span, string name) => Error(span, $"Undefined or undeclared variable: {name}");
     public void ReportWrongArgumentCount(TextSpan span, string function, int expected, int actual) =>
         Error(span, $"{function}() requires {expected switch { 0 => "no arguments", 1 => "one argument", _ => $"{expected} arguments" }} ({actual} provided)");
-    public void ReportMapTypeMismatch(TextSpan span, string map, string assigned, string existing) =>
-        Error(span, $"Type mismatch for {map}: trying to assign value of type '{assigned}' when map already contains a value of type '{existing}'");
-    /// <summary>The newest bpftrace's words for a map given a value its type can't take (count() into an int8 map).</summary>
+    /// <summary>
+    /// The newest bpftrace's words for a map given a value its type can't take (count() into an int8 map, a string into
+    /// an integer map; 0.17: "already contains a value of type").
+    /// </summary>
     public void ReportMapValueTypeMismatch(TextSpan span, string map, string assigned, string existing) =>
         Error(span, $"Type mismatch for {map}: trying to assign value of type '{assigned}' when map already has a type '{existing}'");
     public void ReportNotAllowedInProbe(TextSpan span, string what, string probeKind) =>

@@ -17,7 +17,7 @@ public class AddressBuiltinTests
     [InlineData("""BEGIN { @v = ⟦pton()⟧; }""", "pton() requires one argument (0 provided)")]
     [InlineData("""BEGIN { @v = ⟦pton("1.2.3.256")⟧; }""", "pton() expects a valid IPv4/IPv6 address, got 1.2.3.256")]
     [InlineData("""BEGIN { @v = ⟦pton("1:2:3")⟧; }""", "pton() expects a valid IPv4/IPv6 address, got 1:2:3")]
-    [InlineData("""BEGIN { @v = ⟦cgroupid(1)⟧; }""", "cgroupid() expects a string literal (integer provided)")]
+    [InlineData("""BEGIN { @v = ⟦cgroupid(1)⟧; }""", "cgroupid() expects a string literal (int provided)")]
     [InlineData("""BEGIN { @v = ⟦cgroupid("/nonexistent")⟧; }""", "Failed to get `cgroupid` for path: \"/nonexistent\": No such file or directory")]
     [InlineData("""BEGIN { @v = ⟦syscall_name("a")⟧; }""", "syscall_name() only supports integer arguments (string provided)")]
     [InlineData("""BEGIN { @v = ⟦signal_name("a")⟧; }""", "signal_name() only supports integer arguments (string provided)")]

@@ -32,7 +32,7 @@ public class ClockAndTaskBuiltinTests
 
     [Theory]
     [InlineData("BEGIN { @v = nsecs(⟦bogus⟧); }", "Invalid timestamp mode: bogus")]
-    [InlineData("BEGIN { @v = ⟦nsecs(1)⟧; }", "nsecs() only supports timestamp_mode arguments (integer provided)")]
+    [InlineData("BEGIN { @v = ⟦nsecs(1)⟧; }", "nsecs() only supports timestamp_mode arguments (int provided)")]
     [InlineData("BEGIN { @v = ⟦nsecs(boot, tai)⟧; }", "nsecs() takes up to one argument (2 provided)")]
     [InlineData("BEGIN { @v = pid(⟦host⟧); }", "Invalid PID namespace mode: host (expects: curr_ns or init)")]
     [InlineData("BEGIN { @v = ⟦tid(1)⟧; }", "tid() only supports curr_ns and init as the argument")]

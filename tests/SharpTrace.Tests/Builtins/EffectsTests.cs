@@ -44,7 +44,7 @@ public class EffectsTests
 
     [Theory]
     [InlineData("""BEGIN { ⟦errorf()⟧; }""", "errorf() requires at least one argument (0 provided)")]
-    [InlineData("""BEGIN { ⟦warnf(1)⟧; }""", "warnf() expects a string literal (integer provided)")]
+    [InlineData("""BEGIN { ⟦warnf(1)⟧; }""", "warnf() expects a string literal (int provided)")]
     [InlineData("""BEGIN { $x = ⟦errorf("a")⟧; }""", "errorf() should not be used in an assignment or as a map key")]
     [InlineData("""BEGIN { ⟦errorf("%d", "a")⟧; }""", "errorf: %d specifier expects a value of type integer (string supplied)")]
     public void ErrorfAndWarnfMisuses(string annotated, string message) =>
@@ -61,7 +61,7 @@ public class EffectsTests
     }
 
     [Theory]
-    [InlineData("""BEGIN { ⟦exit("a")⟧; }""", "exit() only supports integer arguments (string provided)")]
+    [InlineData("""BEGIN { ⟦exit("a")⟧; }""", "exit() only supports int arguments (string provided)")]
     [InlineData("""BEGIN { ⟦exit(1, 2)⟧; }""", "exit() takes up to one argument (2 provided)")]
     public void ExitMisuses(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
@@ -104,7 +104,7 @@ public class EffectsTests
     [InlineData("BEGIN { $x = ⟦path()⟧; }", true, "path() requires at least one argument (0 provided)")]
     [InlineData("fentry:vfs_open { $x = ⟦path(args.path, $y)⟧; }", true, "path: invalid size value, need non-negative literal")]
     // path() runs in iter probes now: the newest bpftrace's type check remains (fentry itself fails when the run starts).
-    [InlineData("fentry:vfs_open { $x = ⟦path(0)⟧; }", true, "path() only supports pointer or C type argument (int8 provided)")]
+    [InlineData("fentry:vfs_open { $x = ⟦path(0)⟧; }", true, "path() only supports pointer or C type argument (int provided)")]
     [InlineData("""BEGIN { $x = ⟦skboutput("a", 1, 2)⟧; }""", true, "skboutput() requires 4 arguments (3 provided)")]
     [InlineData("""BEGIN { $x = ⟦skboutput("a", 1, 2, 0)⟧; }""", true, "skboutput() is not available here: bpf_skb_output needs the sk_buff of an fentry or fexit program, which this kernel refuses (BPF trampolines are refused)")]
     [InlineData("""BEGIN { $x = ⟦write_user(1, 2, 3)⟧; }""", false, "write_user() is unsafe. To use you need the --unsafe flag")]

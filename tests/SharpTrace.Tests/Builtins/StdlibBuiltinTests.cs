@@ -99,7 +99,7 @@ public class StdlibBuiltinTests
     // bpftrace 0.17's messages for reg.
     [InlineData("""BEGIN { @v = ⟦reg("ip")⟧; }""", "reg can not be used with \"BEGIN\" probes")]
     [InlineData("""tracepoint:syscalls:sys_enter_openat { @v = ⟦reg("ip")⟧; }""", "reg can not be used with \"tracepoint\" probes")]
-    [InlineData("""kprobe:f { @v = ⟦reg(1)⟧; }""", "reg() expects a string literal (integer provided)")]
+    [InlineData("""kprobe:f { @v = ⟦reg(1)⟧; }""", "reg() expects a string literal (int provided)")]
     [InlineData("""kprobe:f { $r = "ip"; @v = ⟦reg($r)⟧; }""", "reg() expects a string literal (string provided)")]
     [InlineData("""kprobe:f { @v = ⟦reg("foo")⟧; }""", "'foo' is not a valid register on this architecture (x86_64)")]
     [InlineData("""kprobe:f { @v = ⟦reg()⟧; }""", "reg() requires one argument (0 provided)")]

@@ -15,7 +15,7 @@ public class StrerrorTests
     [InlineData("""BEGIN { printf("%s", ⟦strerror()⟧); }""", "strerror() requires one argument (0 provided)")]
     [InlineData("""BEGIN { printf("%s", ⟦strerror(1,2)⟧); }""", "strerror() requires one argument (2 provided)")]
     [InlineData("""BEGIN { ⟦printf("%d", strerror(1))⟧; }""", "printf: %d specifier expects a value of type integer (string supplied)")]
-    [InlineData("BEGIN { $x = ⟦strerror(5) + 1⟧; }", "Type mismatch for '+': comparing 'strerror' with 'int8'")]
+    [InlineData("BEGIN { $x = ⟦strerror(5) + 1⟧; }", "Type mismatch for '+': comparing strerror with int8")]
     public void MisusesAreErrorsInBpftracesWords(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
 

@@ -25,7 +25,7 @@ public class TseriesTests
     [InlineData("BEGIN { @ = ⟦tseries(1, 10000000000, 0)⟧; }", "tseries() num_intervals must be >= 1 (0 provided)")]
     [InlineData("BEGIN { @ = ⟦tseries(1, 10000000000, -1)⟧; }", "tseries: invalid num_intervals value (must be non-negative literal)")]
     [InlineData("BEGIN { @ = ⟦tseries(1, 10000000000, 1000001)⟧; }", "tseries() num_intervals must be < 1000000 (1000001 provided)")]
-    [InlineData("BEGIN { @ = ⟦tseries(\"a\", 1s, 5)⟧; }", "tseries() only supports integer arguments (string provided)")]
+    [InlineData("BEGIN { @ = ⟦tseries(\"a\", 1s, 5)⟧; }", "tseries() only supports int arguments (string provided)")]
     [InlineData("BEGIN { @ = tseries(1, 1s, 5); @ = ⟦tseries(1, 1s, 6)⟧; }", "Different tseries bounds in a single map unsupported")]
     [InlineData("BEGIN { @ = tseries(1, 1s, 5); @ = ⟦count()⟧; }", "Type mismatch for @: trying to assign value of type 'count_t' when map already has a type 'tseries_t'")]
     public void ReportsAsTheReferenceDoes(string annotated, string message) => AggregationBinderTests.AssertBindError(annotated, message);

@@ -82,7 +82,7 @@ public sealed class IterProbeTests
 
     [Theory]
     // The newest bpftrace's words, with our (bpftrace 0.17's) type names.
-    [InlineData("iter:task_file { $p = ⟦path(ctx->fd)⟧; }", "path() only supports pointer or C type argument (unsigned int32 provided)")]
+    [InlineData("iter:task_file { $p = ⟦path(ctx->fd)⟧; }", "path() only supports pointer or C type argument (int provided)")]
     [InlineData("iter:task_file { $p = path(⟦ctx->file⟧); }", "path() needs a 'struct path' or 'struct path *' (struct file * provided)")]
     [InlineData("iter:task_file { $p = ⟦path(ctx->file, $x)⟧; }", "path: invalid size value, need non-negative literal")]
     public void PathOfSomethingElseIsRefused(string annotated, string message) =>

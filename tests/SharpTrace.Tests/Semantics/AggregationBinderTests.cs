@@ -16,14 +16,14 @@ public class AggregationBinderTests
     [InlineData("BEGIN { @c = ⟦sum()⟧; }", "sum() requires one argument (0 provided)")]
     [InlineData("BEGIN { @c = ⟦sum(1, 2)⟧; }", "sum() requires one argument (2 provided)")]
     [InlineData("BEGIN { @h = ⟦stats()⟧; }", "stats() requires one argument (0 provided)")]
-    [InlineData("BEGIN { @h = ⟦min(\"a\")⟧; }", "min() only supports integer arguments (string provided)")]
-    [InlineData("BEGIN { @h = ⟦hist(\"a\")⟧; }", "hist() only supports integer arguments (string provided)")]
+    [InlineData("BEGIN { @h = ⟦min(\"a\")⟧; }", "min() only supports integer arguments (string[2] provided)")]
+    [InlineData("BEGIN { @h = ⟦hist(\"a\")⟧; }", "hist() only supports int arguments (string provided)")]
     [InlineData("BEGIN { @l = ⟦lhist(1, 0, 10)⟧; }", "lhist() requires 4 arguments (3 provided)")]
-    [InlineData("BEGIN { $a = 1; @l = ⟦lhist(1, $a, 10, 1)⟧; }", "lhist() expects a integer literal (integer provided)")]
+    [InlineData("BEGIN { $a = 1; @l = ⟦lhist(1, $a, 10, 1)⟧; }", "lhist() expects a int literal (int provided)")]
     [InlineData("BEGIN { @l = ⟦lhist(1, 0, 10, 0)⟧; }", "lhist() step must be >= 1 (0 provided)")]
     [InlineData("BEGIN { @l = ⟦lhist(1, 10, 0, 1)⟧; }", "lhist() min must be less than max (provided min 10 and max 0)")]
     [InlineData("BEGIN { @l = ⟦lhist(1, -10, 10, 1)⟧; }", "lhist() min must be non-negative (provided min -10)")]
-    [InlineData("BEGIN { @l = ⟦lhist(\"a\", 0, 10, 1)⟧; }", "lhist() only supports integer arguments (string provided)")]
+    [InlineData("BEGIN { @l = ⟦lhist(\"a\", 0, 10, 1)⟧; }", "lhist() only supports int arguments (string provided)")]
     [InlineData("BEGIN { @l = ⟦lhist(1, 5, 5, 1)⟧; }", "lhist() step is too large for the given range (provided step 1 for range 0)")]
     [InlineData("BEGIN { @l = ⟦lhist(1, 0, 10, 20)⟧; }", "lhist() step is too large for the given range (provided step 20 for range 10)")]
     [InlineData("BEGIN { @l = ⟦lhist(1, 0, 100000, 1)⟧; }", "lhist() too many buckets, must be <= 1000 (would need 100000)")]
@@ -35,14 +35,14 @@ public class AggregationBinderTests
     [InlineData("BEGIN { ⟦zero(1)⟧; }", "zero() expects a map to be provided")]
     [InlineData("BEGIN { @x = 1; ⟦print(@x, 1, 2, 3)⟧; }", "print() takes up to 3 arguments (4 provided)")]
     // An integer expression is accepted since the newest bpftrace (top and div are uint64 arguments); 0.17 wanted a literal.
-    [InlineData("BEGIN { @x[1] = 1; ⟦print(@x, \"a\")⟧; }", "print() expects a integer literal (string provided)")]
+    [InlineData("BEGIN { @x[1] = 1; ⟦print(@x, \"a\")⟧; }", "print() expects a int literal (string provided)")]
     public void ReportsAsBpftraceDoes(string annotated, string message) => AssertBindError(annotated, message);
 
     [Theory]
     // bpftrace 0.17 has no bits argument ("hist() requires one argument (2 provided)"); later versions accept 0-5.
     [InlineData("BEGIN { @h = ⟦hist(1, 6)⟧; }", "hist: bits argument must be in range 0-5 (6 provided)")]
     [InlineData("BEGIN { @h = ⟦hist(1, 2, 3)⟧; }", "hist() takes one or two arguments (3 provided)")]
-    [InlineData("BEGIN { $b = 1; @h = ⟦hist(1, $b)⟧; }", "hist() expects a integer literal (integer provided)")]
+    [InlineData("BEGIN { $b = 1; @h = ⟦hist(1, $b)⟧; }", "hist() expects a int literal (int provided)")]
     [InlineData("BEGIN { @h = hist(1, 1); @h = ⟦hist(1, 2)⟧; }", "Different bits in a single hist unsupported")]
     public void ReportsHistBitsProblems(string annotated, string message) => AssertBindError(annotated, message);
 

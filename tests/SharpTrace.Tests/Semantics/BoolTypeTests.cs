@@ -66,8 +66,8 @@ public class BoolTypeTests
     [Theory]
     // The newest bpftrace refuses to cast between bool and integer implicitly (cast_creator.cpp: bool is not an
     // integer type); the message keeps bpftrace 0.17's wording of a mismatch, as every other mismatch here.
-    [InlineData("BEGIN { $x = true; $x ⟦=⟧ 1; }", "Type mismatch for $x: trying to assign value of type 'int64' when variable already contains a value of type 'bool'")]
-    [InlineData("BEGIN { @x = 1; ⟦@x⟧ = 1 == 1; }", "Type mismatch for @x: trying to assign value of type 'bool' when map already contains a value of type 'int8'")]
+    [InlineData("BEGIN { $x = true; ⟦$x = 1⟧; }", "Type mismatch for $x: trying to assign value of type 'int8' when variable already has a type 'bool'")]
+    [InlineData("BEGIN { @x = 1; ⟦@x = 1 == 1⟧; }", "Type mismatch for @x: trying to assign value of type 'bool' when map already has a type 'int8'")]
     [InlineData("BEGIN { ⟦printf(\"%r\\n\", true)⟧; }", "printf: %r specifier expects a value of type buffer (bool supplied)")]
     public void BoolAndIntegerDoNotMix(string annotated, string message) => SemanticKit.AssertDiagnostics(annotated, message);
 

@@ -13,12 +13,12 @@ public class JoinCatSystemBinderTests
     [InlineData("BEGIN { ⟦join(1, 2, 3)⟧; }", "join() takes up to 2 arguments (3 provided)")]
     // bpftrace leaves the function's name out of this one.
     [InlineData("BEGIN { ⟦join(\"a\")⟧; }", "() only supports int or pointer arguments (string provided)")]
-    [InlineData("BEGIN { ⟦join(1, 2)⟧; }", "join() expects a string literal (integer provided)")]
+    [InlineData("BEGIN { ⟦join(1, 2)⟧; }", "join() expects a string literal (int provided)")]
     [InlineData("BEGIN { $s = \",\"; ⟦join(1, $s)⟧; }", "join() expects a string literal (string provided)")]
     [InlineData("BEGIN { $x = ⟦join(1)⟧; }", "join() should not be used in an assignment or as a map key")]
     [InlineData("BEGIN { @x = ⟦join(1)⟧; }", "join() should not be used in an assignment or as a map key")]
     [InlineData("BEGIN { ⟦cat()⟧; }", "cat() requires at least one argument (0 provided)")]
-    [InlineData("BEGIN { ⟦cat(1)⟧; }", "cat() expects a string literal (integer provided)")]
+    [InlineData("BEGIN { ⟦cat(1)⟧; }", "cat() expects a string literal (int provided)")]
     [InlineData("BEGIN { $f = \"x\"; ⟦cat($f)⟧; }", "cat() expects a string literal (string provided)")]
     [InlineData("BEGIN { ⟦cat(\"%d\", \"a\")⟧; }", "cat: %d specifier expects a value of type integer (string supplied)")]
     [InlineData("BEGIN { ⟦cat(\"%d\")⟧; }", "cat: Not enough arguments for format string (0 supplied, 1 expected)")]
@@ -29,7 +29,7 @@ public class JoinCatSystemBinderTests
 
     [Theory]
     [InlineData("BEGIN { ⟦system()⟧; }", "system() requires at least one argument (0 provided)")]
-    [InlineData("BEGIN { ⟦system(1)⟧; }", "system() expects a string literal (integer provided)")]
+    [InlineData("BEGIN { ⟦system(1)⟧; }", "system() expects a string literal (int provided)")]
     [InlineData("BEGIN { ⟦system(\"%d\", \"a\")⟧; }", "system: %d specifier expects a value of type integer (string supplied)")]
     [InlineData("BEGIN { ⟦system(\"a\", 1)⟧; }", "system: Too many arguments for format string (1 supplied, 0 expected)")]
     [InlineData("BEGIN { $x = ⟦system(\"a\")⟧; }", "system() should not be used in an assignment or as a map key")]
@@ -45,7 +45,7 @@ public class JoinCatSystemBinderTests
         SemanticKit.AssertDiagnostics(annotated, "system() is an unsafe function being used in safe mode");
 
     [Theory]
-    [InlineData("BEGIN { system(1); }", "system() expects a string literal (integer provided)")]
+    [InlineData("BEGIN { system(1); }", "system() expects a string literal (int provided)")]
     [InlineData("BEGIN { system(); }", "system() requires at least one argument (0 provided)")]
     [InlineData("BEGIN { $x = system(\"a\"); }", "system() should not be used in an assignment or as a map key")]
     public void SystemWithoutUnsafeAlsoReportsTheCallsFirstProblem(string script, string second)

@@ -24,7 +24,7 @@ public sealed class LoopBinderTests
     [InlineData("BEGIN { @h[1] = hist(1); for ($kv : ⟦@h⟧) { } }", "Loop expression does not support type: hist")]
     [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { printf(\"%d\", ⟦$kv.2⟧); } }", "Invalid tuple index: 2. Found 2 elements in tuple.")]
     [InlineData("BEGIN { $a = 1; printf(\"%d\", ⟦$a.0⟧); }", "Can not access index 0 on expression of type 'int8'")]
-    [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { $kv ⟦=⟧ 3; } }", "Type mismatch for $kv: trying to assign value of type 'int64' when variable already contains a value of type '(int8,int8)'")]
+    [InlineData("BEGIN { @m[1] = 1; for ($kv : @m) { ⟦$kv = 3⟧; } }", "Type mismatch for $kv: trying to assign value of type 'int8' when variable already has a type '(int8,int8)'")]
     [InlineData("BEGIN { for ($i : 0..⟦\"a\"⟧) { } }", "Loop range requires an integer, got 'string[2]'")]
     // bpf_loop runs at most 2^23 iterations and none beyond: a longer constant range is an error, not a silent no-op.
     [InlineData("BEGIN { ⟦for ($i : 0..8388609)⟧ { } }", "Loop range of 8388609 iterations is more than the kernel runs in one loop (8388608, bpf_loop's limit)")]

@@ -58,7 +58,7 @@ public class PrintValueBinderTests
     [InlineData("BEGIN { $t = (1, 2); ⟦print($t, 1, 2)⟧; }", "Non-map print() only takes 1 argument, 3 found")]
     // bpftrace 0.17 says "The map passed to print() should not be indexed by a key": it cannot print @m[k] at all.
     [InlineData("BEGIN { @x[1] = 1; ⟦print(@x[1], 2)⟧; }", "Non-map print() only takes 1 argument, 2 found")]
-    [InlineData("BEGIN { @x[1] = 1; $s = \"a\"; ⟦print(@x, 1, $s)⟧; }", "print() expects a integer literal (string provided)")]
+    [InlineData("BEGIN { @x[1] = 1; $s = \"a\"; ⟦print(@x, 1, $s)⟧; }", "print() expects a int literal (string provided)")]
     public void ReportsAsBpftraceDoes(string annotated, string message) => AggregationBinderTests.AssertBindError(annotated, message);
 
     private static BoundProgram Bind(string script)

@@ -78,7 +78,7 @@ public class StringAndTupleIndexTests
     [InlineData("BEGIN { @x = ⟦comm[\"a\"]⟧; }", "The array index operator [] only accepts non-negative integer indices. Got: string[2]")]
     [InlineData("BEGIN { $t = (1, \"a\"); $i = 0; @x = ⟦$t[$i]⟧; }", "Array-style access for tuples only valid for integer literals")]
     [InlineData("BEGIN { $t = (1, \"a\"); @x = ⟦$t[2]⟧; }", "Invalid tuple index: 2. Found 2 elements in tuple.")]
-    [InlineData("BEGIN { @x = ⟦nsecs[0]⟧; }", "The array index operator [] can only be used on arrays, pointers, and tuples, found unsigned int64.")]
+    [InlineData("BEGIN { @x = ⟦nsecs[0]⟧; }", "The array index operator [] can only be used on arrays, pointers, and tuples, found uint64.")]
     public void MisusesReportTheNewestBpftracesErrors(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
 }
