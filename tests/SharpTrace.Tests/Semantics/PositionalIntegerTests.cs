@@ -52,5 +52,5 @@ public sealed class PositionalIntegerTests
     [Fact]
     public void AStringParameterIsNoLiteralArgumentOfLhist() =>
         Assert.Contains(SemanticKit.Bind("BEGIN { @ = lhist(0, $1, 10, 1); }", new ProgramConfig { PositionalParameters = ["abc"] }).Diagnostics,
-            d => d.IsError && d.Message.StartsWith("lhist() expects a integer literal", StringComparison.Ordinal));
+            d => d.IsError && d.Message.StartsWith("lhist() expects a int literal", StringComparison.Ordinal));
 }

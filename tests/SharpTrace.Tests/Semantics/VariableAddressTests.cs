@@ -70,7 +70,7 @@ public class VariableAddressTests
         Assert.Contains("Variable $pk :: ksym *\n", dump);
         Assert.Contains("Variable $pi :: inet *\n", dump);
         Assert.Contains("   MemoryRead +0 kernel :: inet\n    VariableRead $pi :: inet *\n", dump);
-        Assert.Contains("Variable $pf :: buffer *\n", dump);
+        Assert.Contains("Variable $pf :: buffer[6] *\n", dump);
         Assert.Contains("Variable $ps :: timestamp *\n", dump);
         Assert.Contains("Variable $py :: kstack *\n", dump);
         Assert.Contains("Variable $pm :: username *\n", dump);
