@@ -35,7 +35,7 @@ internal sealed class Memcmp : BuiltinFunction
     }
 }
 
-/// <summary>A bound <c>memcmp(l, r, n)</c>: both values copied to the stack and compared byte by byte in a loop.</summary>
+/// <summary>A bound <c>memcmp(l, r, n)</c>: both values copied to the stack and compared byte by byte in a loop (<see cref="ByteLoop"/>).</summary>
 internal sealed record BoundMemcmp(TextSpan Span, BoundExpression Left, BoundExpression Right, BoundExpression Count)
     : BoundBuiltinCall(Span, new IntegerType(4, true))
 {
@@ -48,29 +48,21 @@ internal sealed record BoundMemcmp(TextSpan Span, BoundExpression Left, BoundExp
         var left = LowerBytes(lowering, Left);
         var right = LowerBytes(lowering, Right);
         var count = lowering.LowerScalar(Count);
-        var result = ir.NewRegister();
-        var end = ir.NewLabel("memcmp_end");
-        ir.Emit(new MoveOp(result, new Imm(0)));
         var compared = Math.Min(leftSize, rightSize);
-        if (Count is BoundIntegerLiteral { Value: var literal })
-            compared = (int)Math.Clamp(literal, 0, compared);
-        if (compared > 0)
+        var literal = Count is BoundIntegerLiteral;
+        if (Count is BoundIntegerLiteral { Value: var value })
+            compared = (int)Math.Clamp(value, 0, compared);
+        if (compared <= 0)
+            return new Imm(0);
+        Operand[] inputs = literal ? [] : [count];
+        return ByteLoop.Run(lowering, ir, "memcmp", literal ? "" : "count", compared, [new StackAddress(left), new StackAddress(right)], inputs, new Imm(0), loop =>
         {
-            var loop = ByteLoop.Begin(ir, "memcmp", compared, new StackAddress(left), new StackAddress(right));
-            if (Count is not BoundIntegerLiteral)
-                loop.ExitIf(IrCondition.Le, count, loop.Index, end);
+            if (!literal)
+                loop.StopIf(IrCondition.Le, loop.Input(0), loop.Index, new Imm(0));
             var l = loop.Byte(0, signed: true);
             var r = loop.Byte(1, signed: true);
-            // A difference leaves the loop as a jump over the jump back (see ByteLoop).
-            var same = ir.NewLabel("memcmp_same");
-            ir.Branch(IrCondition.Eq, l, r, same);
-            ir.Emit(new MoveOp(result, ir.Binary(IrBinaryOp.Sub, l, r)));
-            ir.Goto(end);
-            ir.Mark(same);
-            loop.End();
-        }
-        ir.Mark(end);
-        return result;
+            loop.StopIf(IrCondition.Ne, l, r, () => loop.Ir.Binary(IrBinaryOp.Sub, l, r));
+        });
     }
 
     /// <summary>

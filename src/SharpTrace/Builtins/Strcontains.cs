@@ -52,7 +52,7 @@ internal sealed record BoundStrcontains(TextSpan Span, BoundExpression Haystack,
         var missing = ir.NewLabel("contains_no");
         var end = ir.NewLabel("contains_end");
         if (Needle is BoundStringLiteral literal)
-            StringSearch.LowerLiteral(ir, haystack, size, literal.Bytes, found, missing, _ => { });
+            StringSearch.LowerLiteral(lowering, haystack, size, literal.Bytes, found, missing, _ => { });
         else
             StringSearch.Lower(lowering, haystack, size, Needle, found, missing, _ => { });
         ir.Mark(found);

@@ -78,16 +78,7 @@ internal sealed record BoundStrlen(TextSpan Span, BoundExpression Text, (int Max
         lowering.LowerInto(Text, slot, 0, size, padStrings: false);
         if (size == 0)
             return new Imm(0);
-        var end = ir.NewLabel("strlen_end");
-        var nul = ir.NewLabel("strlen_nul");
-        var loop = ByteLoop.Begin(ir, "strlen", size, new StackAddress(slot));
-        loop.ExitIf(IrCondition.Eq, loop.Byte(0), new Imm(0), nul);
-        loop.End();
-        ir.Emit(new MoveOp(result, new Imm(size)));
-        ir.Goto(end);
-        ir.Mark(nul);
-        ir.Emit(new MoveOp(result, loop.Index));
-        ir.Mark(end);
-        return result;
+        return ByteLoop.Run(lowering, ir, "strlen", "", size, [new StackAddress(slot)], [], new Imm(size),
+            loop => loop.StopIf(IrCondition.Eq, loop.Byte(0), new Imm(0), loop.Index));
     }
 }

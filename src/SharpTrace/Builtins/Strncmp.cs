@@ -62,7 +62,7 @@ internal sealed record BoundStrncmp(TextSpan Span, BoundExpression Left, BoundEx
         var differ = ir.NewLabel("strncmp_ne");
         var end = ir.NewLabel("strncmp_end");
         var compared = (int)Math.Min(Length, Math.Min(leftSize, rightSize));
-        ByteLoop.CompareStrings(ir, a, b, compared, equal, differ);
+        ByteLoop.CompareStrings(lowering, a, b, compared, equal, differ);
         ir.Mark(equal);
         ir.Emit(new MoveOp(result, new Imm(0)));
         ir.Goto(end);

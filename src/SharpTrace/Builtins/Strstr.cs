@@ -46,7 +46,7 @@ internal sealed record BoundStrstr(TextSpan Span, BoundExpression Haystack, Boun
         var missing = ir.NewLabel("strstr_missing");
         void AtStart(Operand start) => ir.Emit(new MoveOp(result, start));
         if (Needle is BoundStringLiteral literal)
-            StringSearch.LowerLiteral(ir, haystack, size, literal.Bytes, found, missing, AtStart);
+            StringSearch.LowerLiteral(lowering, haystack, size, literal.Bytes, found, missing, AtStart);
         else
             StringSearch.Lower(lowering, haystack, size, Needle, found, missing, AtStart);
         ir.Mark(missing);

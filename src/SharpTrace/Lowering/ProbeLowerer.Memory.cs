@@ -149,6 +149,6 @@ internal sealed partial class ProbeLowerer
         var rightSize = right.Type.Size;
         var b = Ir.NewSlot(rightSize);
         LowerInto(right, b, 0, rightSize, padStrings: false);
-        ByteLoop.CompareStrings(Ir, a, b, Math.Min(leftSize, rightSize), equal, differ);
+        ByteLoop.CompareStrings(this, a, b, Math.Min(leftSize, rightSize), equal, differ);
     }
 }

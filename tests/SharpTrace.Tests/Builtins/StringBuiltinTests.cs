@@ -49,6 +49,17 @@ public class StringBuiltinTests
     }
 
     [Theory]
+    [InlineData("$a == $b", 16)]
+    [InlineData("strlen($a)", 16)]
+    [InlineData("""strcontains($a, "ab")""", 15)]
+    public void LoopsOfAtMostSixteenBytesStayInline(string expression, int count)
+    {
+        var ir = LoweringKit.Ir($"config = {{ max_strlen = 16 }} kprobe:vfs_read {{ $a = str(arg0); $b = str(arg1); @v = {expression}; }}");
+        Assert.Matches($@"if %\d+ < {count} goto", ir);
+        Assert.DoesNotContain("callback", ir);
+    }
+
+    [Theory]
     [InlineData("$a == $b")]
     [InlineData("$a != $b")]
     [InlineData("strncmp($a, $b, 2000)")]
@@ -60,12 +71,14 @@ public class StringBuiltinTests
     [InlineData("strstr($a, $b)")]
     public void StringOperationsAreLoopsWhoseCodeDoesNotGrowWithMaxStrlen(string expression)
     {
-        // The bytes are walked by loops (the per-offset search a bpf_loop callback), bounded by the strings' size.
+        // The bytes are walked by loops bounded by the strings' size; past ByteLoop.InlineLimit bytes each is a bpf_loop
+        // callback (the verifier checks it once, whatever the count), the count given to the call.
         string Ir(int maxStrlen) => LoweringKit.Ir(
             $"config = {{ max_strlen = {maxStrlen} }} kprobe:vfs_read {{ $a = str(arg0); $b = str(arg1); @v = {expression}; }}");
         var (small, large) = (Ir(64), Ir(1024));
         Assert.Equal(small.Split("load.u8").Length, large.Split("load.u8").Length);
-        Assert.Matches(@"if %\d+ < (1024|1019) goto", large);
+        Assert.Matches(@"loop (1024|1019), \w+_callback\(", large);
+        Assert.DoesNotMatch(@"if %\d+ < (1024|1019) goto (strcmp|memcmp|strlen|contains|strstr_needle)\d", large);
     }
 
     [Fact]
