@@ -1,5 +1,6 @@
 using SharpTrace.Bpf;
 using SharpTrace.Semantics;
+using SharpTrace.Semantics.CTypes;
 
 namespace SharpTrace.Lowering;
 
@@ -119,7 +120,9 @@ internal sealed partial class ProbeLowerer
             {
                 LowerStatement(increment.Update);
                 var updated = LowerScalar(increment.Read);
-                return increment.IsPrefix ? updated : Ir.Binary(increment.IsIncrement ? IrBinaryOp.Sub : IrBinaryOp.Add, updated, new Imm(1));
+                // The value before a postfix step: a pointer moved by its element's size (a void * by one byte).
+                var step = increment.Read.Type is PointerType { Target.Resolved: not CVoidType } pointer ? pointer.Target.Size : 1;
+                return increment.IsPrefix ? updated : Ir.Binary(increment.IsIncrement ? IrBinaryOp.Sub : IrBinaryOp.Add, updated, new Imm(step));
             }
             case BoundBinary binary:
                 return LowerBinary(binary);

@@ -50,6 +50,11 @@ internal sealed partial class ExpressionBinder
             _diagnostics.ReportUnknownField(access.Span, type.Name, access.Field);
             return Error(access.Span);
         }
+        // A zero-length (flexible) array member reached through a pointer is its address, typed as a pointer to its
+        // element, so that `$d.y[i]` reads the element past the struct's end as the newest bpftrace reads it.
+        if (member.Type.Resolved is CArrayType { Count: 0 } flexible && target.Type is PointerType && !member.IsBitfield)
+            return new BoundBinary(access.Span, BoundBinaryOperatorKind.Add, target,
+                new BoundIntegerLiteral(access.Span, member.Offset, BpfType.Int64), new PointerType(flexible.Element, user));
         if (ValueTypeOf(member.Type, user) is not { } valueType)
         {
             _diagnostics.ReportUnsupported(access.Span, $"Reading a field of type '{member.Type.Name}'");
