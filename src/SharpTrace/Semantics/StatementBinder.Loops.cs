@@ -15,7 +15,7 @@ internal sealed partial class StatementBinder
     private readonly List<HashSet<VariableSymbol>> _assignedInForBodies = [];
 
     /// <summary>The probe's variables: the named ones and the loop variables.</summary>
-    public IReadOnlyList<VariableSymbol> ProbeVariables() => _variables.Values.Concat(_loopVariables).Concat(_outOfScope).Distinct().ToList();
+    public IReadOnlyList<VariableSymbol> ProbeVariables() => _declared.Concat(_loopVariables).Concat(_variables.Values).Distinct().ToList();
 
     private BoundStatement? BindForMap(ForMapStatement s)
     {
@@ -148,11 +148,14 @@ internal sealed partial class StatementBinder
     private (VariableSymbol? Variable, BoundBlock Body, HashSet<VariableSymbol> Assigned) BindLoopBody(string name, BpfType type, TextSpan span, Block body)
     {
         VariableSymbol? variable = null;
-        if (_variables.ContainsKey(name))
-            _diagnostics.Error(LoopVariableSpan(name, span), $"Loop declaration shadows existing variable: {name}");
+        if (_variables.TryGetValue(name, out var existing))
+        {
+            _diagnostics.ReportLoopVariableShadowing(LoopVariableSpan(name, span), name);
+            ReportOrigin(existing);
+        }
         else
         {
-            variable = new VariableSymbol(name, type);
+            variable = new VariableSymbol(name, type) { Origin = LoopVariableSpan(name, span), OriginKind = VariableOrigin.LoopVariable };
             _variables[name] = variable;
             _loopVariables.Add(variable);
         }

@@ -41,19 +41,19 @@ internal sealed partial class StatementBinder
 
     public BoundBlock BindBlock(Block block)
     {
-        _letScopes.Add([]);
+        EnterScope();
         var statements = block.Statements.Select(BindStatement).OfType<BoundStatement>().ToList();
-        LeaveLetScope();
+        LeaveScope();
         return new BoundBlock(block.Span, statements);
     }
 
     /// <summary><c>{ let $a = 1; $a + 1 }</c>: the statements and the value in a scope of their own.</summary>
     private BoundExpression BindBlockExpression(BlockExpression block)
     {
-        _letScopes.Add([]);
+        EnterScope();
         var statements = block.Statements.Select(BindStatement).OfType<BoundStatement>().ToList();
         var value = block.Value is null ? null : _expressions.BindExpression(block.Value);
-        LeaveLetScope();
+        LeaveScope();
         // A block of a literal (or a tuple) alone is that value, as the reference folds it.
         if (statements.Count == 0 && value is not null && (LiteralFolding.IsLiteral(value) || value is BoundTuple))
             return value;
@@ -66,29 +66,63 @@ internal sealed partial class StatementBinder
     /// </summary>
     private BoundStatement? BindAggregateBlock(MapAccess map, BlockExpression block, CallExpression call, TextSpan span)
     {
-        _letScopes.Add([]);
+        EnterScope();
         var statements = block.Statements.Select(BindStatement).OfType<BoundStatement>().ToList();
         var aggregate = BindAggregate(map, call, span);
-        LeaveLetScope();
+        LeaveScope();
         if (aggregate is null)
             return null;
         statements.Add(aggregate);
         return new BoundBlock(block.Span, statements);
     }
 
-    // Variables a "let" declared in each enclosing block, innermost last: unknown again once their block ends (a
-    // variable first assigned without "let" stays the probe's, as bpftrace 0.17 has it).
-    private readonly List<List<VariableSymbol>> _letScopes = [];
-    private readonly List<VariableSymbol> _outOfScope = [];
+    // The variables each enclosing block brought in (by a let or by a first assignment), innermost last. As in the
+    // newest bpftrace (docs/language.md, "Variables and Maps"), a scratch variable belongs to the innermost block where
+    // it first appears, is seen by the blocks inside it, and is unknown again once that block ends: sibling blocks
+    // each have their own $x, of its own type and in its own slot.
+    private readonly List<List<VariableSymbol>> _blockScopes = [];
+    /// <summary>Every variable of the probe, in the order they came to be (the order of their slots).</summary>
+    private readonly List<VariableSymbol> _declared = [];
 
-    private void LeaveLetScope()
+    private void EnterScope() => _blockScopes.Add([]);
+
+    private void LeaveScope()
     {
-        foreach (var variable in _letScopes[^1])
+        foreach (var variable in _blockScopes[^1])
         {
             _variables.Remove(variable.Name);
-            _outOfScope.Add(variable);
+            // The newest bpftrace warns once the probe is checked; a variable nothing can assign after its block ends.
+            if (variable is { OriginKind: VariableOrigin.Declaration, IsAssigned: false })
+                _diagnostics.ReportVariableNeverAssigned(variable.Origin, variable.Name);
         }
-        _letScopes.RemoveAt(_letScopes.Count - 1);
+        _blockScopes.RemoveAt(_blockScopes.Count - 1);
+    }
+
+    /// <summary>Brings <paramref name="variable"/> into the innermost block.</summary>
+    private VariableSymbol Declare(VariableSymbol variable)
+    {
+        _variables[variable.Name] = variable;
+        _declared.Add(variable);
+        if (_blockScopes.Count > 0)
+            _blockScopes[^1].Add(variable);
+        return variable;
+    }
+
+    /// <summary>The second located error of a shadowing one: where the variable in scope came from.</summary>
+    private void ReportOrigin(VariableSymbol variable)
+    {
+        switch (variable.OriginKind)
+        {
+            case VariableOrigin.Declaration:
+                _diagnostics.ReportInitialDeclaration(variable.Origin);
+                break;
+            case VariableOrigin.LoopVariable:
+                _diagnostics.ReportLoopVariableOrigin(variable.Origin);
+                break;
+            default:
+                _diagnostics.ReportInitialAssignment(variable.Origin);
+                break;
+        }
     }
 
     private BoundStatement? BindStatement(Statement statement)
@@ -282,7 +316,8 @@ internal sealed partial class StatementBinder
         _ => kind.ToString().ToLowerInvariant() + "(retval)",
     };
 
-    private BoundStatement? AssignVariable(VariableExpression target, BoundExpression value, TextSpan span)
+    private BoundStatement? AssignVariable(VariableExpression target, BoundExpression value, TextSpan span,
+        TextSpan? origin = null, VariableOrigin originKind = VariableOrigin.Assignment)
     {
         if (value.Type is VoidType or AggregationType)
         {
@@ -293,14 +328,19 @@ internal sealed partial class StatementBinder
         // A string keeps its size (`$s = "a"` is a string[2]) and the variable widens to the longest assigned.
         var type = value.Type is CValueType ? _context.StorageType(value.Type) : value.Type;
         if (!_variables.TryGetValue(target.Name, out var variable))
-            _variables[target.Name] = variable = new VariableSymbol(target.Name, HintedType(target.Name, type));
+        {
+            var at = origin ?? span;
+            variable = Declare(new VariableSymbol(target.Name, HintedType(at.Start, target.Name, type)) { Origin = at, OriginKind = originKind });
+        }
         else if (_untypedVariables.Remove(variable))
-            variable.Type = HintedType(target.Name, type);
+            variable.Type = HintedType(variable.Origin.Start, target.Name, type);
         else if (!variable.HasDeclaredType && Widened(variable.Type, type) is { } widened)
         {
             variable.Type = widened;
-            _context.VariableTypes.Record(_scope.ProbeStart, variable.Name, widened);
+            _context.VariableTypes.Record(variable.Origin.Start, variable.Name, widened);
         }
+        // Assigned as far as scoping goes even when the value does not fit (that error is said on its own).
+        variable.IsAssigned = true;
         if (variable.HasDeclaredType && variable.Type is StringType declared && type is StringType { Capacity: var size } && size > declared.Capacity)
         {
             // The newest bpftrace's cast_creator: a string longer than a declared string[N] does not fit; the error
@@ -322,9 +362,12 @@ internal sealed partial class StatementBinder
         return new BoundVariableAssign(span, variable, converted);
     }
 
-    /// <summary>A variable's first type in this pass: what it is assigned, widened to what it reached in the last pass.</summary>
-    private BpfType HintedType(string name, BpfType type) =>
-        _context.VariableTypes.Find(_scope.ProbeStart, name) is { } hint && IntegerPromotion.Promote(hint, Flexible(hint), type, Flexible(type)) is not null
+    /// <summary>
+    /// A variable's first type in this pass: what it is assigned, widened to what it reached in the last pass (the
+    /// variable is known by where it came to be, <paramref name="origin"/>: sibling blocks' variables of one name differ).
+    /// </summary>
+    private BpfType HintedType(int origin, string name, BpfType type) =>
+        _context.VariableTypes.Find(origin, name) is { } hint && IntegerPromotion.Promote(hint, Flexible(hint), type, Flexible(type)) is not null
             ? Widened(hint, type) ?? hint
             : type;
 
@@ -597,47 +640,50 @@ internal sealed partial class StatementBinder
         return new BoundPrintf(span, id, bound.Arguments);
     }
 
-    /// <summary><c>let $x</c>, <c>let $x: type</c>, <c>let $x = value</c>: a variable can be declared (with or without a type) before its first assignment.</summary>
+    /// <summary>
+    /// <c>let $x</c>, <c>let $x: type</c>, <c>let $x = value</c>: a variable of the innermost block, declared (with or
+    /// without a type) before its first assignment; naming a variable already in scope is an error, as the newest
+    /// bpftrace allows no shadowing.
+    /// </summary>
     private BoundStatement? BindLet(LetStatement let)
     {
-        var existed = _variables.ContainsKey(let.Variable);
-        var bound = BindLetDeclaration(let);
-        if (!existed && _letScopes.Count > 0 && _variables.TryGetValue(let.Variable, out var declaredHere))
-            _letScopes[^1].Add(declaredHere);
-        return bound;
-    }
-
-    private BoundStatement? BindLetDeclaration(LetStatement let)
-    {
+        if (let.Value is not null && ReportUnassignableAggregation(let.Value, let.Span))
+            return null;
+        // The value first: as in the newest bpftrace, it cannot name the variable it declares.
+        var value = let.Value is null ? null : _expressions.BindExpression(let.Value);
+        var declaration = DeclarationSpan(let);
+        if (_variables.TryGetValue(let.Variable, out var existing))
+        {
+            _diagnostics.ReportVariableShadowing(declaration, let.Variable);
+            ReportOrigin(existing);
+            return null;
+        }
         var declared = let.Type is null ? null : _expressions.DeclaredType(let.Type);
         // As the newest bpftrace: `let $s: string` is a string whose size the assignments decide (it widens), while
         // `let $s: string[3]` keeps its size and a longer string assigned to it is a type mismatch.
         var sized = declared is not null && let.Type is not { Name: "string", PointerDepth: 0, OuterPointerDepth: 0, Of: null, ArrayLength: null };
         if (declared is not null && !sized)
-            declared = HintedType(let.Variable, declared);
-        if (let.Value is not null)
+            declared = HintedType(declaration.Start, let.Variable, declared);
+        if (value is not null)
         {
-            var name = new VariableExpression(let.Span, let.Variable);
-            if (declared is not null && !_variables.ContainsKey(let.Variable))
-                _variables[let.Variable] = new VariableSymbol(let.Variable, declared) { IsAssigned = false, HasDeclaredType = sized };
-            if (ReportUnassignableAggregation(let.Value, let.Span))
-                return null;
-            return AssignVariable(name, _expressions.BindExpression(let.Value), let.Span);
+            if (declared is not null)
+                Declare(new VariableSymbol(let.Variable, declared) { IsAssigned = false, HasDeclaredType = sized, Origin = declaration, OriginKind = VariableOrigin.Declaration });
+            return AssignVariable(new VariableExpression(let.Span, let.Variable), value, let.Span, declaration, VariableOrigin.Declaration);
         }
-        if (_variables.TryGetValue(let.Variable, out var existing))
+        var variable = Declare(new VariableSymbol(let.Variable, declared ?? BpfType.Int64)
         {
-            // The newest bpftrace's variables live in their block, so `let $x;` after a block that assigned $x (the
-            // reference's runtime/variable "variable doesn't escape scope") is a new variable, which starts at zero;
-            // ours outlive their block, so an integer one is set back to zero here.
-            if (declared is null && existing.IsAssigned && existing.Type.IsInteger && existing.Type is not (PointerType or BoolType))
-                return AssignVariable(new VariableExpression(let.Span, let.Variable), IntegerLiterals.Bind(let.Span, 0), let.Span);
-            return null;
-        }
-        var variable = new VariableSymbol(let.Variable, declared ?? BpfType.Int64) { IsAssigned = false, HasDeclaredType = sized };
-        _variables[let.Variable] = variable;
+            IsAssigned = false, HasDeclaredType = sized, Origin = declaration, OriginKind = VariableOrigin.Declaration,
+        });
         if (declared is null)
             _untypedVariables.Add(variable);
         return null;
+    }
+
+    /// <summary><c>let $x</c>: where bpftrace points for a declaration (the keyword and the name, not the value).</summary>
+    private TextSpan DeclarationSpan(LetStatement let)
+    {
+        var at = _tree.Source.Text.IndexOf(let.Variable, let.Span.Start, StringComparison.Ordinal);
+        return at >= 0 && at + let.Variable.Length <= let.Span.End ? TextSpan.FromBounds(let.Span.Start, at + let.Variable.Length) : let.Span;
     }
 
     /// <summary>The current type of a variable or map about to be incremented; null when it has none yet.</summary>

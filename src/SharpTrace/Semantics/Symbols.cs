@@ -1,3 +1,5 @@
+using SharpTrace.Syntax;
+
 namespace SharpTrace.Semantics;
 
 /// <summary>A map of the program (<c>@name</c>), with the key and value types inferred for it.</summary>
@@ -76,7 +78,16 @@ internal sealed class VariableSymbol(string name, BpfType type)
 
     /// <summary>Declared with a type (<c>let $a: uint16</c>): assignments are cast to it, never widen it.</summary>
     public bool HasDeclaredType { get; init; }
+
+    /// <summary>Where the variable came to be: its <c>let $x</c>, its first assignment, or its loop's <c>$x</c>.</summary>
+    public TextSpan Origin { get; init; }
+
+    /// <summary>How the variable came to be, which the shadowing error names.</summary>
+    public VariableOrigin OriginKind { get; init; } = VariableOrigin.Assignment;
 }
+
+/// <summary>What brought a scratch variable into its block: a <c>let</c>, a first assignment, or a for loop.</summary>
+internal enum VariableOrigin { Declaration, Assignment, LoopVariable }
 
 /// <summary>The kernel storage a map declaration (<c>let @m = lruhash(100);</c>) asks for.</summary>
 internal enum MapKind { Hash, LruHash, PerCpuHash, PerCpuLruHash, PerCpuArray }

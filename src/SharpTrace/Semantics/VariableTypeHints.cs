@@ -7,23 +7,26 @@ namespace SharpTrace.Semantics;
 /// </summary>
 internal sealed class VariableTypeHints
 {
-    private readonly Dictionary<(int Probe, string Name), BpfType> _types = [];
+    private readonly Dictionary<(int Origin, string Name), BpfType> _types = [];
 
     /// <summary>A variable's type grew in this pass: another pass is needed.</summary>
     public bool Changed { get; private set; }
 
     public void BeginPass() => Changed = false;
 
-    /// <summary>The type a variable of probe <paramref name="probe"/> ended the last pass with, if any.</summary>
-    public BpfType? Find(int probe, string name) => _types.GetValueOrDefault((probe, name));
+    /// <summary>
+    /// The type the variable that came to be at <paramref name="origin"/> (its let or first assignment) ended the last
+    /// pass with, if any: sibling blocks' variables of one name are different variables.
+    /// </summary>
+    public BpfType? Find(int origin, string name) => _types.GetValueOrDefault((origin, name));
 
     /// <summary>Keeps the type <paramref name="name"/> has now; a change asks for another pass.</summary>
-    public void Record(int probe, string name, BpfType type)
+    public void Record(int origin, string name, BpfType type)
     {
-        if (_types.TryGetValue((probe, name), out var known) && known == type
+        if (_types.TryGetValue((origin, name), out var known) && known == type
             && (known as IntegerType)?.IsSignFlexible == (type as IntegerType)?.IsSignFlexible)
             return;
-        _types[(probe, name)] = type;
+        _types[(origin, name)] = type;
         Changed = true;
     }
 }

@@ -35,6 +35,17 @@ internal sealed partial class DiagnosticBag
         Warning(span, $"signed operands for '{op}' can lead to undefined behavior (cast to unsigned to silence warning)");
     public void ReportVariableUsedBeforeAssignment(TextSpan span, string variable) =>
         Warning(span, $"Variable used before it was assigned: {variable}");
+    // The newest bpftrace's pre-type-check words for a let that redeclares a variable in scope, and the note that
+    // points at the variable it would shadow (a second located error, as bpftrace prints its context).
+    public void ReportVariableShadowing(TextSpan span, string variable) =>
+        Error(span, $"Variable {variable} was already declared. Variable shadowing is not allowed.");
+    public void ReportLoopVariableShadowing(TextSpan span, string variable) =>
+        Error(span, $"Loop declaration shadows existing variable: {variable}");
+    public void ReportInitialDeclaration(TextSpan span) => Error(span, "This is the initial declaration.");
+    public void ReportInitialAssignment(TextSpan span) => Error(span, "This is the initial assignment.");
+    public void ReportLoopVariableOrigin(TextSpan span) => Error(span, "This is the loop variable.");
+    public void ReportVariableNeverAssigned(TextSpan span, string variable) =>
+        Warning(span, $"Variable {variable} was never assigned to.");
     public void ReportInvalidCastOperand(TextSpan span, string type) => Error(span, $"Casts are not supported for type: \"{type}\"");
     public void ReportInvalidCast(TextSpan span, string from, string to) => Error(span, $"Cannot cast from \"{from}\" to \"{to}\"");
     public void ReportUnknownEnum(TextSpan span, string tag) => Error(span, $"Unknown enum: {tag}");

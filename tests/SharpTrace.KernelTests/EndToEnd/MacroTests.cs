@@ -113,8 +113,9 @@ public sealed class MacroTests : KernelTest
     public static TheoryData<string, string> BeginScripts => new()
     {
         {
-            """macro inc($x) { $x += 1; $x } BEGIN { $t = 0; $i = 0; while ($i < 3) { $u = inc($t); $i++; } printf("%d %d\n", $t, $u); @t = $t; exit(); }""",
-            """BEGIN { $t = 0; $i = 0; while ($i < 3) { $t += 1; $u = $t; $i++; } printf("%d %d\n", $t, $u); @t = $t; exit(); }"""
+            // $u is assigned before the loop: one first assigned in its body would be unknown after it (block scoping).
+            """macro inc($x) { $x += 1; $x } BEGIN { $t = 0; $i = 0; $u = 0; while ($i < 3) { $u = inc($t); $i++; } printf("%d %d\n", $t, $u); @t = $t; exit(); }""",
+            """BEGIN { $t = 0; $i = 0; $u = 0; while ($i < 3) { $t += 1; $u = $t; $i++; } printf("%d %d\n", $t, $u); @t = $t; exit(); }"""
         },
         {
             """macro s(x) { let $q = x; $q } macro tag(@m, k) { @m[k] = count(); } BEGIN { tag(@names, s("key")); printf("%s\n", s("abc")); exit(); }""",

@@ -204,10 +204,10 @@ public sealed class SymbolBuiltinTests(UaddrTargets programs) : IClassFixture<Ua
     }
 
     [Theory]
-    [InlineData("BEGIN { @x = 1; let $v; @f = find(⟦@x⟧, 1, $v); }", "call to find expects a map with explicit keys (non-scalar map)")]
-    [InlineData("BEGIN { @m[1] = 1; let $v; @f = find(⟦@m[1]⟧, 1, $v); }", "find() expects a map argument without keys, such as find(@m, key, $v)")]
+    [InlineData("BEGIN { @x = 1; $v = 0; @f = find(⟦@x⟧, 1, $v); }", "call to find expects a map with explicit keys (non-scalar map)")]
+    [InlineData("BEGIN { @m[1] = 1; $v = 0; @f = find(⟦@m[1]⟧, 1, $v); }", "find() expects a map argument without keys, such as find(@m, key, $v)")]
     [InlineData("BEGIN { @m[1] = 1; @f = find(@m, 1, ⟦@n⟧); }", "find() expects a variable as its third argument, such as find(@m, key, $v)")]
-    [InlineData("BEGIN { @m[1] = 1; let $v; @f = ⟦find(@m, 1)⟧; }", "find() requires 3 arguments (2 provided)")]
+    [InlineData("BEGIN { @m[1] = 1; $v = 0; @f = ⟦find(@m, 1)⟧; }", "find() requires 3 arguments (2 provided)")]
     public void FindMisusesAreErrors(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
 

@@ -87,8 +87,8 @@ public class BlockExpressionTests
         SemanticKit.AssertDiagnostics(annotated, "Cannot assign a value of type 'none' to a variable");
 
     [Theory]
-    // language.md: "'scratch' variables cannot be accessed outside of their lexical block"; here for let, while a
-    // variable first assigned without let stays the probe's, as in bpftrace 0.17 (tool scripts rely on it).
+    // language.md: "'scratch' variables cannot be accessed outside of their lexical block" (for a variable first
+    // assigned without let as well: VariableScopeTests).
     [InlineData("BEGIN { { let $a = 1; } printf(\"%d\\n\", ⟦$a⟧); }")]
     [InlineData("BEGIN { $x = { let $a = 1; $a }; @y = ⟦$a⟧; }")]
     [InlineData("BEGIN { if (1) { let $a = 1; } @y = ⟦$a⟧; }")]
