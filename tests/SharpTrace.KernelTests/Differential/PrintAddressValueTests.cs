@@ -159,25 +159,7 @@ public sealed class PrintAddressValueTests : KernelTest
     private static async Task<RunResult> TraceValueTargetAsync(TracerProcess tool)
     {
         using (tool)
-        {
-            await tool.WaitForAttachedAsync(Bound);
-            var start = new ProcessStartInfo(TestPrograms.PathOf("value_target"))
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(NanosecondsSinceBoot(Moment).ToString(CultureInfo.InvariantCulture));
-            using var program = Process.Start(start) ?? throw new InvalidOperationException("Could not start value_target.");
-            try
-            {
-                return await tool.WaitForExitAsync(Bound);
-            }
-            finally
-            {
-                await program.CloseStdinAndWaitAsync();
-            }
-        }
+            return await TestPrograms.HoldWhileTracedAsync(tool, "value_target", NanosecondsSinceBoot(Moment).ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>

@@ -208,24 +208,7 @@ public sealed partial class StackTests : KernelTest
     internal static async Task<RunResult> TraceStackChainAsync(TracerProcess tool)
     {
         using (tool)
-        {
-            await tool.WaitForAttachedAsync(Bound);
-            var start = new ProcessStartInfo(TestPrograms.PathOf("stack_chain"))
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            };
-            using var program = Process.Start(start) ?? throw new InvalidOperationException("Could not start stack_chain.");
-            try
-            {
-                return await tool.WaitForExitAsync(Bound);
-            }
-            finally
-            {
-                await program.CloseStdinAndWaitAsync();
-            }
-        }
+            return await TestPrograms.HoldWhileTracedAsync(tool, "stack_chain");
     }
 
     /// <summary>The frame lines of the first stack key in text output (<c>@[</c> … <c>]: N</c>).</summary>

@@ -62,4 +62,26 @@ public static class TestPrograms
             await RunAsync(name, argument);
         return await tool.WaitForExitAsync(TracerProcess.DefaultTimeout);
     }
+
+    /// <summary>
+    /// Waits until <paramref name="tool"/> has attached, starts the program <paramref name="name"/> with
+    /// <paramref name="arguments"/> and keeps it alive (its stdin open) until the tool has exited, then ends it: for
+    /// values user space resolves against the live process (usym, ustack).
+    /// </summary>
+    public static async Task<RunResult> HoldWhileTracedAsync(TracerProcess tool, string name, params string[] arguments)
+    {
+        await tool.WaitForAttachedAsync(TracerProcess.DefaultTimeout);
+        var start = new ProcessStartInfo(PathOf(name)) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var program = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name}.");
+        try
+        {
+            return await tool.WaitForExitAsync(TracerProcess.DefaultTimeout);
+        }
+        finally
+        {
+            await program.CloseStdinAndWaitAsync();
+        }
+    }
 }
