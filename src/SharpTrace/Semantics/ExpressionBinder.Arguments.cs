@@ -76,8 +76,8 @@ internal sealed partial class ExpressionBinder
 
     /// <summary>
     /// <c>args</c> as a whole in a uprobe: a record of the function's parameters (<c>print(args)</c> prints
-    /// <c>{ .n = 7, .p = 0x… }</c>), laid out as a C struct of them (aligned: the verifier refuses misaligned
-    /// stack stores), each read from its register when the record is built.
+    /// <c>{ .n = 7, .p = 0x… }</c>), laid out as a C struct of them (<see cref="CTypes.DwarfTypes.ArgumentsRecord"/>),
+    /// each read from its register when the record is built.
     /// </summary>
     private BoundExpression BindUprobeArgsRecord(Identifier identifier)
     {
@@ -90,20 +90,19 @@ internal sealed partial class ExpressionBinder
             if (ArgumentsOf(other) is not { } otherParameters || !otherParameters.SequenceEqual(parameters))
                 _scope.NeedsProgramPerAttachPoint = true;
         var fields = new List<BoundContextArgument>();
-        var members = new List<CMember>();
-        var offset = 0;
         for (var i = 0; i < parameters.Count; i++)
         {
             if (ContextWord(identifier.Span, i, parameters[i].Type, "A parameter") is not BoundContextArgument field)
                 return Error(identifier.Span);
             fields.Add(field);
-            var alignment = Math.Max(1, parameters[i].Type.Alignment);
-            offset = (offset + alignment - 1) / alignment * alignment;
-            members.Add(new CMember(parameters[i].Name, parameters[i].Type, offset * 8));
-            offset += parameters[i].Type.Size;
         }
-        var size = (offset + 7) / 8 * 8;
-        var record = new CStructType("uprobe_args", isUnion: false, size, () => new CStructBody(members, size, CLayout.InferAlignment(members, size)));
+        // One type per function for the whole compilation (every binding pass): a fresh struct type would never equal
+        // the one a map or tuple took from the previous pass or from another use of args.
+        if (_probeSpecs[0].DebugInfo?.ArgumentsRecord(_probeSpecs[0].Target, _probeSpecs[0].Name) is not { } record)
+        {
+            _diagnostics.Error(identifier.Span, $"args in {_probeSpecs[0]} needs debug info (DWARF) for the function, which neither the binary nor a separate debug file has");
+            return Error(identifier.Span);
+        }
         return new BoundArgumentsRecord(identifier.Span, fields, new CValueType(record, IsUserSpace: true));
     }
 

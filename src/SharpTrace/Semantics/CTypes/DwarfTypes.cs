@@ -11,6 +11,7 @@ namespace SharpTrace.Semantics.CTypes;
 internal sealed class DwarfTypes(DwarfInfo info)
 {
     private readonly Dictionary<int, CType> _types = [];
+    private readonly Dictionary<string, CStructType?> _argumentRecords = new(StringComparer.Ordinal);
 
     /// <summary>The DWARF read.</summary>
     public DwarfInfo Info { get; } = info;
@@ -23,6 +24,35 @@ internal sealed class DwarfTypes(DwarfInfo info)
         Info.FindFunction(function) is { } entry
             ? Parameters(entry).Select(p => new CParameter(Info.Name(p) ?? "", GetCType(Info.TypeOf(p)))).ToList()
             : null;
+
+    /// <summary>
+    /// <c>args</c> of a uprobe of <paramref name="function"/> as a whole: a C struct of its parameters, each at the next
+    /// multiple of its alignment (the verifier refuses misaligned stack stores), the size rounded up to 8 bytes. Built
+    /// once per function, so that every binding pass (and every use of <c>args</c>) gets the same type, which a map
+    /// or a tuple holding it compares equal to its next assignment. Null when the debug info has no such function.
+    /// </summary>
+    public CStructType? ArgumentsRecord(string function)
+    {
+        if (_argumentRecords.TryGetValue(function, out var cached))
+            return cached;
+        CStructType? record = null;
+        if (FunctionParameters(function) is { } parameters)
+        {
+            var members = new List<CMember>();
+            var offset = 0;
+            foreach (var parameter in parameters)
+            {
+                var alignment = Math.Max(1, parameter.Type.Alignment);
+                offset = (offset + alignment - 1) / alignment * alignment;
+                members.Add(new CMember(parameter.Name, parameter.Type, offset * 8));
+                offset += parameter.Type.Size;
+            }
+            var size = (offset + 7) / 8 * 8;
+            record = new CStructType("uprobe_args", isUnion: false, size, () => new CStructBody(members, size, CLayout.InferAlignment(members, size)));
+        }
+        _argumentRecords[function] = record;
+        return record;
+    }
 
     /// <summary>
     /// The lines <c>-lv</c> prints under a uprobe of <paramref name="function"/>: each parameter's type as bpftrace
