@@ -521,6 +521,10 @@ internal sealed partial class ExpressionBinder
     /// </summary>
     private BpfType? TypeofType(TypeSyntax syntax)
     {
+        // A typedef name the parser took for an identifier (`typeof(size_t)`): that type, the script's or the kernel's
+        // from BTF, as the newest bpftrace resolves it (runtime/btf "vmlinux integer types").
+        if (syntax.Of is Identifier { Name: var name } && !_context.Builtins.TryGetVariable(name, out _) && _context.Types.FindTypedef(name) is not null)
+            return DeclaredType(new TypeSyntax(syntax.Span, name, 0, null));
         var operand = BindExpression(syntax.Of!);
         NoteIntrospected(operand);
         // A read of count(), sum(), min() or max()'s map is its integer, but its type is the map's (count_t, sum_t).

@@ -37,6 +37,19 @@ public class SizeofKernelTypedefTests
         // pid, a builtin (uint32), stays the builtin though a typedef of 8 bytes is named so.
         Assert.Equal(["Integer 8 :: int8", "Integer 4 :: int8", "Integer 4 :: int8"], values);
     }
+
+    [Fact]
+    public void TypeofAKernelTypedefIsItsType()
+    {
+        // runtime/btf "vmlinux integer types": `let $a: typeof(size_t) = 1` takes the typedef's type.
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog,
+            SyntaxTree.Parse("begin { let $a: typeof(uint64_t) = 1; let $b: typeof(pid_t) = 2; print(($a, $b)); }"), SemanticKit.Tracepoints, kernelTypes: new TypedefKernel());
+
+        Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
+        var dump = BoundTreePrinter.Print(program);
+        Assert.Contains("Variable $a :: uint64\n", dump, StringComparison.Ordinal);
+        Assert.Contains("Variable $b :: int32\n", dump, StringComparison.Ordinal);
+    }
 }
 
 /// <summary>
