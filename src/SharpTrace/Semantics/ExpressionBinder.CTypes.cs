@@ -247,10 +247,16 @@ internal sealed partial class ExpressionBinder
 
     private BoundExpression BindCast(CastExpression cast)
     {
-        var operand = BindExpression(cast.Operand);
+        var operand = BindOperand(cast.Operand);
         if (operand.Type is ErrorType)
             return operand;
         var head = CastHead(cast);
+        if (operand.Type is AggregationType aggregation)
+        {
+            // As the newest bpftrace's type checker: only count, sum, min, max and avg maps cast to an integer.
+            _diagnostics.ReportInvalidCast(head, aggregation.TypeName, cast.Type.Written);
+            return Error(cast.Span);
+        }
         if (cast.Type is { Name: "string", PointerDepth: 0, OuterPointerDepth: 0, Of: null })
             return BindCastToString(cast, operand);
         // (int32[4]*)x, (bool[2]*)x: a pointer to an array, not an array.

@@ -92,7 +92,25 @@ internal sealed partial class ExpressionBinder
         return bound;
     }
 
+    /// <summary>
+    /// An expression's value. A map of an aggregation that has no value to read (hist, lhist, stats, tseries) is
+    /// reported here, once; a comparison, a cast and an assignment report it in the newest bpftrace's words for each
+    /// (<see cref="BindOperand"/>).
+    /// </summary>
     public BoundExpression BindExpression(Expression expression)
+    {
+        var value = BindOperand(expression);
+        if (value is not BoundMapRead { Type: AggregationType aggregation })
+            return value;
+        _diagnostics.ReportUnsupported(value.Span, $"Reading a value of a {aggregation} map");
+        return Error(value.Span);
+    }
+
+    /// <summary>
+    /// As <see cref="BindExpression"/>, but a read of an aggregation's map that has no value comes back typed as the
+    /// aggregation (<c>hist_t</c>), for the caller to report in its own words.
+    /// </summary>
+    private BoundExpression BindOperand(Expression expression)
     {
         switch (expression)
         {
@@ -308,19 +326,9 @@ internal sealed partial class ExpressionBinder
         var keys = BindKeys(map, access);
         if (map.ValueType is null)
             return Error(access.Span);
-        var type = map.ValueType switch
-        {
-            AggregationType { ReadType: { } read } => read,
-            AggregationType a => ReportUnreadable(access, a),
-            var t => t,
-        };
+        // An aggregation without a value to read is typed as itself: its reader reports it (BindExpression).
+        var type = map.ValueType is AggregationType { ReadType: { } read } ? read : map.ValueType;
         return new BoundMapRead(access.Span, map, keys, type);
-    }
-
-    private BpfType ReportUnreadable(MapAccess access, AggregationType type)
-    {
-        _diagnostics.ReportUnsupported(access.Span, $"Reading a value of a {type} map");
-        return ErrorType.Instance;
     }
 
     public IReadOnlyList<BoundExpression> BindKeys(MapSymbol map, MapAccess access)
@@ -417,10 +425,18 @@ internal sealed partial class ExpressionBinder
 
     public BoundExpression BindBinary(BinaryExpression binary)
     {
-        var left = BindExpression(binary.Left);
-        var right = BindExpression(binary.Right);
+        var left = BindOperand(binary.Left);
+        var right = BindOperand(binary.Right);
         if (left.Type is ErrorType || right.Type is ErrorType)
             return Error(binary.Span);
+        if (left.Type is AggregationType || right.Type is AggregationType)
+        {
+            // As the newest bpftrace's type checker: an aggregation without a value to read is no operand.
+            _diagnostics.ReportOperandTypeMismatch(binary.Span, OperatorText(binary.Operator), TypeNames.Of(left.Type), TypeNames.Of(right.Type));
+            _diagnostics.ReportOperand(left.Span, "left", TypeNames.Of(left.Type));
+            _diagnostics.ReportOperand(right.Span, "right", TypeNames.Of(right.Type));
+            return Error(binary.Span);
+        }
         if (LiteralFolding.Fold(binary.Span, binary.Operator, left, right) is { } folded)
             return Folded(binary.Span, folded);
         if (left.Type is TupleType || right.Type is TupleType)

@@ -202,17 +202,15 @@ internal sealed partial class StatementBinder
             {
                 var value = s.CompoundOperator is { } op
                     ? _expressions.BindBinary(new BinaryExpression(s.Span, op, map, s.Value))
-                    : _expressions.BindExpression(s.Value);
+                    : _expressions.BindMapValue(s.Value);
                 return AssignMap(map, value, s.Span);
             }
-            case VariableExpression when s.CompoundOperator is null && ReportUnassignableAggregation(s.Value, s.Span):
-                return null;
             case VariableExpression variable:
             {
                 var value = s.CompoundOperator is { } op
                     ? _expressions.BindBinary(new BinaryExpression(s.Span, op, variable, s.Value))
-                    : _expressions.BindExpression(s.Value);
-                return AssignVariable(variable, value, s.Span);
+                    : _expressions.BindVariableValue(s.Value, s.Span);
+                return value is null ? null : AssignVariable(variable, value, s.Span);
             }
             case Identifier { Name: "_" } when s.CompoundOperator is null:
             {
@@ -267,9 +265,10 @@ internal sealed partial class StatementBinder
             _maps.AssignedUntyped(map);
             return null;
         }
-        if (value is BoundMapRead { Map.ValueType: AggregationType source } && map.ValueType is not IntegerType)
+        if (value is BoundMapRead { Map.ValueType: AggregationType source } && (map.ValueType is not IntegerType || source.ReadType is null))
         {
-            // As the newest bpftrace: an aggregation's value goes into a map that holds integers already, or through a cast.
+            // As the newest bpftrace: an aggregation's value goes into a map that holds integers already, or through a
+            // cast; hist, lhist, stats and tseries have none.
             _maps.Refused(map);
             _diagnostics.Error(span, $"Map value '{source.TypeName}' cannot be assigned from one map to another. The function that returns this type must be called directly e.g. `{map.Name} = {AggregationExample(source.Kind)};`.");
             return null;
@@ -296,23 +295,13 @@ internal sealed partial class StatementBinder
         return new BoundMapAssign(span, map, keys, converted);
     }
 
-    /// <summary>
-    /// A map of an aggregation that has no value to read (hist, lhist, tseries, stats) assigned to a variable: the
-    /// newest bpftrace's error over the whole assignment (type_checker.cpp invalid_assignment).
-    /// </summary>
-    private bool ReportUnassignableAggregation(Expression value, TextSpan span)
-    {
-        if (value is not MapAccess access || _maps.Find(access.Name) is not { ValueType: AggregationType { ReadType: null } aggregation })
-            return false;
-        _diagnostics.Error(span, $"Value '{aggregation.TypeName}' cannot be assigned to a scratch variable.");
-        return true;
-    }
-
-    /// <summary>The call bpftrace's message suggests for a map of this aggregation.</summary>
+    /// <summary>The call bpftrace's message suggests for a map of this aggregation (type_resolver's AGGREGATE_HINTS).</summary>
     private static string AggregationExample(AggregationKind kind) => kind switch
     {
         AggregationKind.Count => "count()",
         AggregationKind.Stats => "stats(arg2)",
+        AggregationKind.Lhist => "lhist(rand %10, 0, 10, 1)",
+        AggregationKind.Tseries => "tseries(rand %10, 10s, 1)",
         _ => kind.ToString().ToLowerInvariant() + "(retval)",
     };
 
@@ -647,10 +636,10 @@ internal sealed partial class StatementBinder
     /// </summary>
     private BoundStatement? BindLet(LetStatement let)
     {
-        if (let.Value is not null && ReportUnassignableAggregation(let.Value, let.Span))
-            return null;
         // The value first: as in the newest bpftrace, it cannot name the variable it declares.
-        var value = let.Value is null ? null : _expressions.BindExpression(let.Value);
+        var value = let.Value is null ? null : _expressions.BindVariableValue(let.Value, let.Span);
+        if (let.Value is not null && value is null)
+            return null;
         var declaration = DeclarationSpan(let);
         if (_variables.TryGetValue(let.Variable, out var existing))
         {

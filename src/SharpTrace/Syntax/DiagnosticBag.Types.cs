@@ -24,6 +24,10 @@ internal sealed partial class DiagnosticBag
         Error(span, $"The {op} operator can not be used on expressions of types {left}, {right}");
     public void ReportOperandTypeMismatch(TextSpan span, string op, string left, string right) =>
         Error(span, $"Type mismatch for '{op}': comparing {left} with {right}");
+    /// <summary>The newest bpftrace's context lines of a type mismatch: <c>left (hist_t)</c>, <c>right (int8)</c>.</summary>
+    public void ReportOperand(TextSpan span, string side, string type) => Error(span, $"{side} ({type})");
+    public void ReportAggregationAssignedToVariable(TextSpan span, string aggregation) =>
+        Error(span, $"Value '{aggregation}' cannot be assigned to a scratch variable.");
     // The newest bpftrace's wording (type_resolver, cast_creator), over the whole assignment, for a value that does not
     // fit a variable's type, declared (`let $s: string[3] = "abcd"`) or from an earlier assignment (0.17: "already
     // contains a value of type", at the '=').

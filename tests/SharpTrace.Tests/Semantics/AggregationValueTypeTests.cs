@@ -102,7 +102,37 @@ public class AggregationValueTypeTests
     [Theory]
     // stats_t is no castable map type in the reference (types.h IsCastableMapTy): its value cannot be read.
     [InlineData("BEGIN { @s = stats(5); ⟦$x = @s⟧; }", "Value 'stats_t' cannot be assigned to a scratch variable.")]
-    [InlineData("BEGIN { @s = stats(5); $x = ⟦@s⟧ + 1; }", "Reading a value of a stats map is not supported yet")]
-    public void AStatsValueIsNotRead(string annotated, string message) =>
+    [InlineData("BEGIN { @s = stats(5); print((1, ⟦@s⟧)); }", "Reading a value of a stats map is not supported yet")]
+    // type_checker.cpp map_aggregations_implicit_cast: a stats or hist map assigned to another map.
+    [InlineData("BEGIN { @y = stats(5); ⟦@x = @y⟧; }",
+        "Map value 'stats_t' cannot be assigned from one map to another. The function that returns this type must be called directly e.g. `@x = stats(arg2);`.")]
+    [InlineData("BEGIN { @x = 1; @y = stats(5); ⟦@x = @y⟧; }",
+        "Map value 'stats_t' cannot be assigned from one map to another. The function that returns this type must be called directly e.g. `@x = stats(arg2);`.")]
+    [InlineData("BEGIN { @y = hist(5); ⟦@x = @y⟧; }",
+        "Map value 'hist_t' cannot be assigned from one map to another. The function that returns this type must be called directly e.g. `@x = hist(retval);`.")]
+    [InlineData("BEGIN { @y = lhist(5, 0, 10, 1); ⟦@x = @y⟧; }",
+        "Map value 'lhist_t' cannot be assigned from one map to another. The function that returns this type must be called directly e.g. `@x = lhist(rand %10, 0, 10, 1);`.")]
+    // type_checker.cpp map_aggregations_explicit_cast.
+    [InlineData("kprobe:f { @ = hist(5); print((1, ⟦(uint16)⟧@)); }", "Cannot cast from \"hist_t\" to \"uint16\"")]
+    [InlineData("kprobe:f { @ = stats(5); $x = ⟦(int64)⟧@; }", "Cannot cast from \"stats_t\" to \"int64\"")]
+    public void AnAggregationWithoutAValueIsNotRead(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
+
+    // type_checker.cpp map_aggregations_implicit_cast: "Type mismatch for '>': comparing hist_t with int8" over the
+    // comparison, then its context lines "left (hist_t)" and "right (int8)" at each operand.
+    [Theory]
+    [InlineData("kprobe:f { @ = hist(5); if (@ > 0) { print((1)); } }", "@ > 0", "@", "0", "'>'", "hist_t", "int8")]
+    [InlineData("BEGIN { @s = stats(5); $x = @s + 1; }", "@s + 1", "@s", "1", "'+'", "stats_t", "int8")]
+    [InlineData("BEGIN { @h = lhist(5, 0, 10, 1); $x = 1; $x += @h; }", "$x += @h", "$x", "@h", "'+'", "int8", "lhist_t")]
+    public void AnAggregationWithoutAValueIsNoOperand(string script, string whole, string left, string right, string op, string leftType, string rightType)
+    {
+        var errors = SemanticKit.Bind(script).Diagnostics;
+        Assert.Equal([$"Type mismatch for {op}: comparing {leftType} with {rightType}", $"left ({leftType})", $"right ({rightType})"],
+            errors.Select(e => e.Message));
+        Assert.Equal([whole, left, right], errors.Select(e => script.Substring(e.Span.Start, e.Span.Length)));
+    }
+
+    [Fact]
+    public void AReadableAggregationCastsAndCompares() =>
+        Assert.Empty(SemanticKit.Errors("kprobe:f { @ = count(); print((1, (uint16)@)); @s = sum(5); if (@s > 0) { print((1)); } }"));
 }
