@@ -156,17 +156,14 @@ internal sealed partial class StatementBinder
         else
         {
             variable = new VariableSymbol(name, type) { Origin = LoopVariableSpan(name, span), OriginKind = VariableOrigin.LoopVariable };
-            _variables[name] = variable;
             _loopVariables.Add(variable);
         }
         _loopDepth++;
         var assigned = new HashSet<VariableSymbol>();
         _assignedInForBodies.Add(assigned);
-        var bound = BindBlock(body);
+        var bound = BindScoped(() => BindStatements(body), variable);
         _assignedInForBodies.RemoveAt(_assignedInForBodies.Count - 1);
         _loopDepth--;
-        if (variable is not null)
-            _variables.Remove(name);
         return (variable, bound, assigned);
     }
 

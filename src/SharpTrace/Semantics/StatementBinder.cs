@@ -39,21 +39,18 @@ internal sealed partial class StatementBinder
     /// <summary>The probe's predicate, an integer.</summary>
     public BoundExpression BindPredicate(Expression predicate) => _expressions.BindCondition(predicate, "Invalid type for predicate: ");
 
-    public BoundBlock BindBlock(Block block)
-    {
-        EnterScope();
-        var statements = block.Statements.Select(BindStatement).OfType<BoundStatement>().ToList();
-        LeaveScope();
-        return new BoundBlock(block.Span, statements);
-    }
+    /// <summary>A block (a probe's body, an if's or a loop's) in a scope of its own.</summary>
+    public BoundBlock BindBlock(Block block) => BindScoped(() => BindStatements(block));
+
+    private BoundBlock BindStatements(Block block) => new(block.Span, BindStatements(block.Statements));
+
+    private List<BoundStatement> BindStatements(IEnumerable<Statement> statements) =>
+        statements.Select(BindStatement).OfType<BoundStatement>().ToList();
 
     /// <summary><c>{ let $a = 1; $a + 1 }</c>: the statements and the value in a scope of their own.</summary>
     private BoundExpression BindBlockExpression(BlockExpression block)
     {
-        EnterScope();
-        var statements = block.Statements.Select(BindStatement).OfType<BoundStatement>().ToList();
-        var value = block.Value is null ? null : _expressions.BindExpression(block.Value);
-        LeaveScope();
+        var (statements, value) = BindScoped(() => (BindStatements(block.Statements), block.Value is null ? null : _expressions.BindExpression(block.Value)));
         // A block of a literal (or a tuple) alone is that value, as the reference folds it.
         if (statements.Count == 0 && value is not null && (LiteralFolding.IsLiteral(value) || value is BoundTuple))
             return value;
@@ -66,10 +63,7 @@ internal sealed partial class StatementBinder
     /// </summary>
     private BoundStatement? BindAggregateBlock(MapAccess map, BlockExpression block, CallExpression call, TextSpan span)
     {
-        EnterScope();
-        var statements = block.Statements.Select(BindStatement).OfType<BoundStatement>().ToList();
-        var aggregate = BindAggregate(map, call, span);
-        LeaveScope();
+        var (statements, aggregate) = BindScoped(() => (BindStatements(block.Statements), BindAggregate(map, call, span)));
         if (aggregate is null)
             return null;
         statements.Add(aggregate);
@@ -84,10 +78,20 @@ internal sealed partial class StatementBinder
     /// <summary>Every variable of the probe, in the order they came to be (the order of their slots).</summary>
     private readonly List<VariableSymbol> _declared = [];
 
-    private void EnterScope() => _blockScopes.Add([]);
-
-    private void LeaveScope()
+    /// <summary>
+    /// Binds <paramref name="bind"/> in a block scope of its own (every kind of block: a probe's body, if, loops, block
+    /// expressions), with a loop's <paramref name="loopVariable"/> in it: the variables that come to be in it are
+    /// unknown again after it.
+    /// </summary>
+    private T BindScoped<T>(Func<T> bind, VariableSymbol? loopVariable = null)
     {
+        _blockScopes.Add([]);
+        if (loopVariable is not null)
+        {
+            _variables[loopVariable.Name] = loopVariable;
+            _blockScopes[^1].Add(loopVariable);
+        }
+        var bound = bind();
         foreach (var variable in _blockScopes[^1])
         {
             _variables.Remove(variable.Name);
@@ -96,6 +100,7 @@ internal sealed partial class StatementBinder
                 _diagnostics.ReportVariableNeverAssigned(variable.Origin, variable.Name);
         }
         _blockScopes.RemoveAt(_blockScopes.Count - 1);
+        return bound;
     }
 
     /// <summary>Brings <paramref name="variable"/> into the innermost block.</summary>
