@@ -38,6 +38,13 @@ internal sealed partial class ExpressionBinder
         return function.Bind(call, context);
     }
 
+    /// <summary>
+    /// Whether a call gives no value (its type is void), as the newest bpftrace's functions that return nothing
+    /// (type_resolver's VOID_RETURNING_FUNCS: print, printf, exit, clear, zero, join, system, cat, time...).
+    /// </summary>
+    public bool HasNoValue(CallExpression call) => call.Name is "print" or "printf" or "exit" or "clear" or "zero" or "join"
+        or "system" or "cat" or "time" or "errorf" or "warnf" or "debugf" or "unwatch" or "fail";
+
     /// <summary>A builtin call that has no value (<c>time()</c>), used as a statement; null for other calls.</summary>
     public BoundStatement? TryBindBuiltinStatement(CallExpression call, Syntax.TextSpan span) =>
         _context.Builtins.TryGetFunction(call.Name, out var function) && function.IsStatement

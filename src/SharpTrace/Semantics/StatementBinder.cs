@@ -152,20 +152,8 @@ internal sealed partial class StatementBinder
                 return BindCallStatement(call, s.Span);
             case ExpressionStatement { Expression: IncrementExpression inc } s:
                 return BindIncrement(inc, s.Span);
-            // f() ?: print("b"); as the newest runs it: f() again when true (its value unused), else the call; f() is
-            // bound once, so its diagnostics are said once.
-            case ExpressionStatement { Expression: TernaryExpression { WhenFalse: CallExpression whenFalse } ternary } s
-                when ReferenceEquals(ternary.Condition, ternary.WhenTrue) && ternary.Condition is CallExpression:
-            {
-                var condition = _expressions.BindIfCondition(ternary.Condition);
-                return new BoundIf(s.Span, condition, new BoundExpressionStatement(condition.Span, condition),
-                    BindBlock(new Block(whenFalse.Span, [new ExpressionStatement(whenFalse.Span, whenFalse)])));
-            }
-            // cond ? print("a") : print("b"); runs one call or the other, as the newest reference allows.
             case ExpressionStatement { Expression: TernaryExpression { WhenTrue: CallExpression whenTrue, WhenFalse: CallExpression whenFalse } ternary } s:
-                return BindStatement(new IfStatement(s.Span, ternary.Condition,
-                    new Block(whenTrue.Span, [new ExpressionStatement(whenTrue.Span, whenTrue)]),
-                    new Block(whenFalse.Span, [new ExpressionStatement(whenFalse.Span, whenFalse)])));
+                return BindTernaryOfCalls(ternary, whenTrue, whenFalse, s.Span);
             case ExpressionStatement s:
                 return new BoundExpressionStatement(s.Span, _expressions.BindExpression(s.Expression));
             case LetStatement s:
@@ -186,6 +174,41 @@ internal sealed partial class StatementBinder
                 _diagnostics.ReportUnsupported(statement.Span, StatementName(statement));
                 return null;
         }
+    }
+
+    /// <summary>
+    /// <c>cond ? print("a") : print("b");</c> runs one call or the other, and <c>f() ?: print("b");</c> runs f() again
+    /// when true (its value unused), else the call; f() is bound once, so its diagnostics are said once. As the newest
+    /// bpftrace types a ternary (type_resolver, type_checker): both branches are calls without a value or both have
+    /// one ("Branches must return the same type..."), and the condition has a value (<c>print("a") ?: print("b")</c>
+    /// is "Invalid condition: void").
+    /// </summary>
+    private BoundStatement? BindTernaryOfCalls(TernaryExpression ternary, CallExpression whenTrue, CallExpression whenFalse, TextSpan span)
+    {
+        var isShort = ReferenceEquals(ternary.Condition, whenTrue);
+        var (trueIsVoid, falseIsVoid) = (_expressions.HasNoValue(whenTrue), _expressions.HasNoValue(whenFalse));
+        if (isShort && trueIsVoid)
+        {
+            _diagnostics.Error(ternary.Span, "Invalid condition: void");
+            return null;
+        }
+        if (trueIsVoid != falseIsVoid)
+        {
+            var condition = isShort ? null : _expressions.BindExpression(ternary.Condition);
+            var valued = _expressions.BindExpression(trueIsVoid ? whenFalse : whenTrue);
+            if (condition?.Type is ErrorType || valued.Type is ErrorType)
+                return null;
+            var type = TypeNames.Of(valued.Type);
+            _diagnostics.Error(ternary.Span, $"Branches must return the same type or compatible types: have '{(trueIsVoid ? "void" : type)}' and '{(trueIsVoid ? type : "void")}'");
+            return null;
+        }
+        if (!isShort)
+            return BindStatement(new IfStatement(span, ternary.Condition,
+                new Block(whenTrue.Span, [new ExpressionStatement(whenTrue.Span, whenTrue)]),
+                new Block(whenFalse.Span, [new ExpressionStatement(whenFalse.Span, whenFalse)])));
+        var bound = _expressions.BindIfCondition(ternary.Condition);
+        return new BoundIf(span, bound, new BoundExpressionStatement(bound.Span, bound),
+            BindBlock(new Block(whenFalse.Span, [new ExpressionStatement(whenFalse.Span, whenFalse)])));
     }
 
     private static string StatementName(Statement statement) => statement switch

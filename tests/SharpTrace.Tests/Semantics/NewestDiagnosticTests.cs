@@ -66,10 +66,28 @@ public class NewestDiagnosticTests
     // on it is said once, also as a statement whose other branch is a call and when a macro puts the condition in.
     [Theory]
     [InlineData("begin { $a = (int32)-1; $b = (int64)2; $c = ($a / $b) ?: 5; print($c); }")]
-    [InlineData("begin { $a = (int32)-1; $b = (int64)2; bswap($a / $b) ?: print(\"x\"); }")]
+    [InlineData("begin { $a = (int32)-1; $b = (int64)2; bswap($a / $b) ?: bswap(1); }")]
     [InlineData("macro pick(x) { x ?: 5 } begin { $a = (int32)-1; $b = (int64)2; $c = pick($a / $b); print($c); }")]
     public void AWarningOnTheConditionOfAShortTernaryIsSaidOnce(string script) =>
         Assert.Equal(["signed operands for '/' can lead to undefined behavior (cast to unsigned to silence warning)"], Warnings(script));
+
+    // A ternary statement of calls, typed as the newest types an IfExpr (type_resolver: both branches of one type, void
+    // or not, "Branches must return the same type..."; type_checker: "Invalid condition: void" for a condition without
+    // a value). "f() ?: g()" has f() as its condition and its first branch.
+    [Theory]
+    [InlineData("begin { ⟦print(\"a\") ?: print(\"b\")⟧; }", "Invalid condition: void")]
+    [InlineData("begin { ⟦exit() ?: printf(\"b\")⟧; }", "Invalid condition: void")]
+    [InlineData("begin { ⟦bswap(1) ?: print(\"b\")⟧; }", "Branches must return the same type or compatible types: have 'uint8' and 'void'")]
+    [InlineData("begin { ⟦1 ? print(\"a\") : bswap(2)⟧; }", "Branches must return the same type or compatible types: have 'void' and 'uint8'")]
+    [InlineData("begin { ⟦pid ? bswap(2) : exit()⟧; }", "Branches must return the same type or compatible types: have 'uint8' and 'void'")]
+    public void ATernaryStatementOfCallsHasBranchesOfOneKind(string annotated, string message) =>
+        SemanticKit.AssertDiagnostics(annotated, message);
+
+    [Theory]
+    [InlineData("begin { pid ? print(\"a\") : exit(); }", "If")]
+    [InlineData("begin { bswap(pid) ?: bswap(1); }", "If")]
+    public void ATernaryStatementOfCallsOfOneKindRunsOneOfThem(string script, string node) =>
+        Assert.Contains("  " + node + "\n", SemanticKit.Types(script), StringComparison.Ordinal);
 
     // runtime/map "map declaration unused", type_checker.cpp map_declarations: a warning, and the program runs.
     [Fact]
