@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using SharpTrace.Bpf;
 
@@ -65,6 +66,9 @@ internal sealed class KernelFeatures
         ("snprintf", HelperFunction.Snprintf, BpfProgramType.Tracepoint),
         ("loop", HelperFunction.Loop, BpfProgramType.Tracepoint),
         ("get_current_task_btf", HelperFunction.GetCurrentTaskBtf, BpfProgramType.Tracepoint),
+        // Named and asked about as the newest bpftrace's --info does (a kprobe program).
+        ("get_tai_ns", HelperFunction.KtimeGetTaiNs, BpfProgramType.Kprobe),
+        ("lookup_percpu_elem", HelperFunction.MapLookupPercpuElem, BpfProgramType.Kprobe),
     ];
 
     /// <summary>Whether a map of this type can be created.</summary>
@@ -140,11 +144,98 @@ internal sealed class KernelFeatures
         "software" => OpensPerfEvent(PerfEventType.Software, 0 /* PERF_COUNT_SW_CPU_CLOCK */),
         "hardware" => HasPmu("cpu") ? OpensPerfEvent(PerfEventType.Hardware, 0 /* PERF_COUNT_HW_CPU_CYCLES */) : new FeatureAnswer(false, "no hardware PMU (no /sys/bus/event_source/devices/cpu)"),
         "watchpoint" => HasPmu("breakpoint") ? new FeatureAnswer(true) : new FeatureAnswer(false, "no breakpoint PMU"),
+        "rawtracepoint" => AttachesRawTracepoint(),
+        "fentry" => AttachesTrampoline(),
+        // As the newest bpftrace asks: a program for the task iterator loads.
+        "iter" => IteratorLink.Loadable(["task"]).GetValueOrDefault("task")
+            ? new FeatureAnswer(true)
+            : new FeatureAnswer(false, "no program for the task iterator (bpf_iter_task) loads"),
+        "kprobe_multi" => AttachesKprobeMulti(42 /* BPF_TRACE_KPROBE_MULTI */),
+        "kprobe_session" => AttachesKprobeMulti(56 /* BPF_TRACE_KPROBE_SESSION */),
+        "uprobe_multi" => TakesUprobeMulti(),
         _ => throw new ArgumentException($"unknown probe kind {kind}", nameof(kind)),
     });
 
     /// <summary>The probe kinds <see cref="ProbeKind"/> answers for.</summary>
-    public static IReadOnlyList<string> ProbeKinds { get; } = ["tracepoint", "kprobe", "uprobe", "software", "hardware", "watchpoint"];
+    public static IReadOnlyList<string> ProbeKinds { get; } = ["tracepoint", "kprobe", "uprobe", "software", "hardware", "watchpoint", "rawtracepoint", "fentry", "iter", "kprobe_multi", "uprobe_multi", "kprobe_session"];
+
+    /// <summary>
+    /// A kprobe program attached to ksys_read through one multi-kprobe link (or a session's), as the newest bpftrace asks
+    /// for its kprobe_multi and kprobe_session.
+    /// </summary>
+    private static unsafe FeatureAnswer AttachesKprobeMulti(uint attachType)
+    {
+        using var program = BpfProgram.Load(BpfProgramType.Kprobe, ReturnZero(new Assembler()), "feature", expectedAttachType: attachType);
+        var symbol = Encoding.ASCII.GetBytes("ksys_read\0");
+        fixed (byte* name = symbol)
+        {
+            var names = (ulong)name;
+            var attr = new KprobeMultiLinkCreateAttr { ProgFd = (uint)program.Fd, AttachType = attachType, Count = 1, Symbols = (ulong)&names };
+            var fd = Native.Bpf(BpfCommand.LinkCreate, ref attr);
+            if (fd < 0)
+                throw KernelException.FromLastError("attach a multi-kprobe link to ksys_read");
+            new FileDescriptor(fd).Dispose();
+        }
+        return new FeatureAnswer(true);
+    }
+
+    /// <summary>
+    /// Multi-uprobe links, asked as the newest bpftrace asks: a link on the directory "/" is refused as a bad file
+    /// (EBADF) only by a kernel that takes such links.
+    /// </summary>
+    private static FeatureAnswer TakesUprobeMulti()
+    {
+        using var program = BpfProgram.Load(BpfProgramType.Kprobe, ReturnZero(new Assembler()), "feature", expectedAttachType: UprobeMultiLink.AttachType);
+        try
+        {
+            using var link = UprobeMultiLink.Attach(program, "/", [0], isReturn: false, pid: null, "/");
+            return new FeatureAnswer(false, "a multi-uprobe link on a directory was taken");
+        }
+        catch (KernelException e) when (e.Errno == 9 /* EBADF */)
+        {
+            return new FeatureAnswer(true);
+        }
+    }
+
+    /// <summary>BPF_LINK_CREATE for a multi-kprobe link, through kprobe_multi.cookies.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 48)]
+    private struct KprobeMultiLinkCreateAttr
+    {
+        [FieldOffset(0)] public uint ProgFd;
+        [FieldOffset(8)] public uint AttachType;
+        [FieldOffset(16)] public uint Flags;
+        [FieldOffset(20)] public uint Count;
+        [FieldOffset(24)] public ulong Symbols;
+        [FieldOffset(32)] public ulong Addresses;
+        [FieldOffset(40)] public ulong Cookies;
+    }
+
+    /// <summary>A raw_tracepoint program loaded and attached to a raw tracepoint, as a rawtracepoint probe is.</summary>
+    private static FeatureAnswer AttachesRawTracepoint()
+    {
+        using var program = BpfProgram.Load(BpfProgramType.RawTracepoint, ReturnZero(new Assembler()), "feature");
+        using var link = RawTracepointLink.Open("sched_switch", program);
+        return new FeatureAnswer(true);
+    }
+
+    /// <summary>
+    /// A BPF trampoline (fentry and fexit probes): a tracing program loaded for a kernel function and attached, as
+    /// such a probe is; some kernels load it but refuse the attachment.
+    /// </summary>
+    private static FeatureAnswer AttachesTrampoline()
+    {
+        var function = KernelFunctionCalls.FunctionId("vfs_read");
+        if (function == 0)
+            return new FeatureAnswer(false, "no BTF for kernel functions");
+        using var program = BpfProgram.Load(BpfProgramType.Tracing, ReturnZero(new Assembler()), "feature",
+            expectedAttachType: 24 /* BPF_TRACE_FENTRY */, attachBtfId: function);
+        var attr = new RawTracepointOpenAttr { ProgFd = (uint)program.Fd };
+        var fd = Native.Bpf(BpfCommand.RawTracepointOpen, ref attr);
+        if (fd < 0)
+            throw KernelException.FromLastError("attach a BPF trampoline to vfs_read");
+        new FileDescriptor(fd).Dispose();
+        return new FeatureAnswer(true);
+    }
 
     /// <summary>Every answer, in the sections <c>--info</c> prints.</summary>
     public string Report(string version)

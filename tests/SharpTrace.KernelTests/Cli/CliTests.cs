@@ -398,6 +398,23 @@ public sealed class CliTests : KernelTest
         Assert.Contains("  probe_read_user_str: yes\n", result.Stdout);
     }
 
+    // The newest bpftrace's --info names get_tai_ns, lookup_percpu_elem, iter, kprobe_multi, uprobe_multi and kprobe_session so; its runtime tests' engine reads
+    // them (REQUIRES_FEATURE). This kernel runs raw tracepoints, iterators and multi-uprobe links, has no kprobes and refuses BPF trampolines.
+    [Fact]
+    public async Task InfoSaysWhichProbeKindsAndHelpersTheNewestAsksAbout()
+    {
+        var result = await SharpTraceRun.RunAsync(["--info"]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("  get_tai_ns: yes\n", result.Stdout);
+        Assert.Contains("  lookup_percpu_elem: yes\n", result.Stdout);
+        Assert.Contains("  rawtracepoint: yes\n", result.Stdout);
+        Assert.Contains("  iter: yes\n", result.Stdout);
+        Assert.Contains("  fentry: no (operation not permitted)\n", result.Stdout);
+        Assert.Contains("  uprobe_multi: yes\n", result.Stdout);
+        Assert.Contains("  kprobe_multi: no (operation not supported)\n", result.Stdout);
+        Assert.Contains("  kprobe_session: no (operation not supported)\n", result.Stdout);
+    }
+
     [Fact]
     public async Task VersionPrintsOneLine()
     {
