@@ -79,6 +79,7 @@ internal sealed class ConfigBuiltin : BuiltinFunction
         "stack_mode" => config.StackMode,
         "show_debug_info" => config.ShowDebugInfo ? "true" : "false",
         "license" => config.License,
+        "str_trunc_trailer" => config.StrTruncTrailer,
         _ => null,
     };
 

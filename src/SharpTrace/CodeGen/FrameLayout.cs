@@ -3,7 +3,16 @@ using SharpTrace.Lowering;
 namespace SharpTrace.CodeGen;
 
 /// <summary>Slots to keep in entry <see cref="Entry"/> of the scratch map instead of the stack.</summary>
-internal sealed record ScratchRequest(LoweredMap Map, int Entry, IReadOnlySet<Slot> Slots);
+internal sealed record ScratchEntry(int Entry, IReadOnlySet<Slot> Slots);
+
+/// <summary>
+/// Slots to keep in the scratch map instead of the stack, in one entry or, when they need more than an entry holds,
+/// several (each looked up once, its pointer kept in a stack slot of its own).
+/// </summary>
+internal sealed record ScratchRequest(LoweredMap Map, IReadOnlyList<ScratchEntry> Entries)
+{
+    public ScratchRequest(LoweredMap map, int entry, IReadOnlySet<Slot> slots) : this(map, [new ScratchEntry(entry, slots)]) { }
+}
 
 /// <summary>
 /// Where a function's values live: registers, spill slots, the counter key, each slot's offset from r10 or in the
@@ -21,13 +30,13 @@ internal sealed record FrameLayout(
     int FrameSize,
     Dictionary<Slot, int> ScratchOffsets,
     int ScratchSize,
-    Slot? ScratchPointer)
+    Dictionary<Slot, Slot> ScratchPointers)
 {
     public static FrameLayout Of(IrFunction function, IReadOnlyList<VReg>? parameters, ScratchRequest? scratch)
     {
-        Slot? pointer = null;
+        var pointers = new Dictionary<Slot, Slot>();
         if (scratch is not null)
-            (function, pointer) = WithScratchLookup(function, parameters, scratch);
+            (function, pointers) = WithScratchLookup(function, parameters, scratch);
         var liveness = new IrLiveness(function, parameters);
         var registers = RegisterAllocator.Allocate(liveness);
         var slots = new Dictionary<Slot, LiveInterval>(liveness.Slots);
@@ -47,38 +56,53 @@ internal sealed record FrameLayout(
             foreach (var position in Enumerable.Range(0, function.Ops.Count).Where(i => CountsFailures(function.Ops[i])))
                 slots[counterKey] = slots.TryGetValue(counterKey, out var l) ? l.Extend(position) : new(position, position);
         }
-        var inScratch = scratch?.Slots ?? new HashSet<Slot>();
-        var (offsets, size) = FrameAllocator.Allocate(slots.Where(p => !inScratch.Contains(p.Key)).ToDictionary());
-        var (scratchOffsets, scratchSize) = FrameAllocator.Allocate(slots.Where(p => inScratch.Contains(p.Key)).ToDictionary());
-        // Offsets counted down from the end of the entry become offsets from its start.
-        foreach (var slot in scratchOffsets.Keys.ToList())
-            scratchOffsets[slot] += scratchSize;
-        return new FrameLayout(function, liveness, registers, spills, counterKey, offsets, size, scratchOffsets, scratchSize, pointer);
+        var (offsets, size) = FrameAllocator.Allocate(slots.Where(p => !pointers.ContainsKey(p.Key)).ToDictionary());
+        var scratchOffsets = new Dictionary<Slot, int>();
+        var scratchSize = 0;
+        foreach (var entry in scratch?.Entries ?? [])
+        {
+            var (entryOffsets, entrySize) = FrameAllocator.Allocate(slots.Where(p => entry.Slots.Contains(p.Key)).ToDictionary());
+            // Offsets counted down from the end of the entry become offsets from its start.
+            foreach (var (slot, offset) in entryOffsets)
+                scratchOffsets[slot] = offset + entrySize;
+            scratchSize = Math.Max(scratchSize, entrySize);
+        }
+        return new FrameLayout(function, liveness, registers, spills, counterKey, offsets, size, scratchOffsets, scratchSize, pointers);
     }
 
     /// <summary>Operations whose failures go to a counter (dropped updates, lost records): they need the counter's key slot.</summary>
     public static bool CountsFailures(IrOp op) => op is MapUpdateOp or OutputOp or OutputBufferOp or ReserveOp or DroppedUpdateOp;
 
     /// <summary>
-    /// The function preceded by: pointer = entry index (as the u32 key); %p = lookup(scratch, &amp;pointer); if %p is
-    /// null return 0; pointer = %p. Being IR, the lookup is a call the register allocator sees: values live across it
-    /// (the arguments) move to callee-saved registers.
+    /// The function preceded by, for each entry: pointer = entry index (as the u32 key); %p = lookup(scratch,
+    /// &amp;pointer); if %p is null return 0; pointer = %p. Being IR, the lookup is a call the register allocator sees:
+    /// values live across it (the arguments) move to callee-saved registers. Each scratch slot maps to its entry's
+    /// pointer slot.
     /// </summary>
-    private static (IrFunction, Slot) WithScratchLookup(IrFunction function, IReadOnlyList<VReg>? parameters, ScratchRequest scratch)
+    private static (IrFunction, Dictionary<Slot, Slot>) WithScratchLookup(IrFunction function, IReadOnlyList<VReg>? parameters, ScratchRequest scratch)
     {
-        var pointer = new Slot(function.Slots.Count, 8) { LivesThroughout = true };
         var registers = Math.Max(function.RegisterCount, (parameters ?? [function.Context]).Select(p => p.Id + 1).DefaultIfEmpty(0).Max());
-        var entry = new VReg(registers);
-        var found = new IrLabel(-1, "scratch_found");
-        IrOp[] lookup =
-        [
-            new StoreOp(new SlotAddress(pointer), 4, new Imm(scratch.Entry)),
-            new MapLookupOp(entry, scratch.Map, new StackAddress(pointer)),
-            new BranchOp(IrCondition.Ne, entry, new Imm(0), found),
-            new ReturnOp(new Imm(0)),
-            new MarkOp(found),
-            new StoreOp(new SlotAddress(pointer), 8, entry),
-        ];
-        return (function with { Ops = [.. lookup, .. function.Ops], RegisterCount = registers + 1, Slots = [.. function.Slots, pointer] }, pointer);
+        var slots = new List<Slot>(function.Slots);
+        var lookups = new List<IrOp>();
+        var pointers = new Dictionary<Slot, Slot>();
+        foreach (var request in scratch.Entries)
+        {
+            var pointer = new Slot(slots.Count, 8) { LivesThroughout = true };
+            slots.Add(pointer);
+            var entry = new VReg(registers++);
+            var found = new IrLabel(-1 - lookups.Count, "scratch_found");
+            lookups.AddRange(
+            [
+                new StoreOp(new SlotAddress(pointer), 4, new Imm(request.Entry)),
+                new MapLookupOp(entry, scratch.Map, new StackAddress(pointer)),
+                new BranchOp(IrCondition.Ne, entry, new Imm(0), found),
+                new ReturnOp(new Imm(0)),
+                new MarkOp(found),
+                new StoreOp(new SlotAddress(pointer), 8, entry),
+            ]);
+            foreach (var slot in request.Slots)
+                pointers[slot] = pointer;
+        }
+        return (function with { Ops = [.. lookups, .. function.Ops], RegisterCount = registers, Slots = slots }, pointers);
     }
 }

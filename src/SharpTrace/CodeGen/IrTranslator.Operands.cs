@@ -73,7 +73,7 @@ internal sealed partial class IrTranslator
                 Asm.LoadImm64(target, imm.Value);
                 break;
             case StackAddress address when _scratch.TryGetValue(address.Slot, out var offset):
-                LoadScratchPointer(target);
+                LoadScratchPointer(target, address.Slot);
                 if (offset + address.Offset != 0)
                     Asm.Alu(AluOp.Add, target, offset + address.Offset);
                 break;
@@ -109,7 +109,7 @@ internal sealed partial class IrTranslator
             case SlotAddress s when _scratch.TryGetValue(s.Slot, out var offset):
             {
                 var entry = Scratch(exclude);
-                LoadScratchPointer(entry);
+                LoadScratchPointer(entry, s.Slot);
                 return (entry, offset + s.Offset);
             }
             case SlotAddress s:
@@ -121,7 +121,7 @@ internal sealed partial class IrTranslator
         }
     }
 
-    private void LoadScratchPointer(Reg target) => Asm.Load(Size.U64, target, Reg.R10, (short)_frame[_scratchPointer!]);
+    private void LoadScratchPointer(Reg target, Slot slot) => Asm.Load(Size.U64, target, Reg.R10, (short)_frame[_scratchPointers[slot]]);
 
     private static bool FitsImm32(Operand operand, out int value)
     {

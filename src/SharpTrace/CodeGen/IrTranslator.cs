@@ -23,7 +23,7 @@ internal sealed partial class IrTranslator
     /// <summary>The slots kept in the function's scratch entry, each with its offset there.</summary>
     private readonly Dictionary<Slot, int> _scratch;
     /// <summary>The stack slot holding the address of the function's scratch entry, when it has one.</summary>
-    private readonly Slot? _scratchPointer;
+    private readonly Dictionary<Slot, Slot> _scratchPointers;
     private int _position;
 
     private IrTranslator(IrFunction function, LoweredProgram program, Assembler asm, CallbackTable callbacks, ScratchSpace scratch, IReadOnlyList<VReg>? parameters = null)
@@ -36,8 +36,8 @@ internal sealed partial class IrTranslator
             layout = MoveToScratch(function, parameters, scratch) ?? layout;
         if (layout.FrameSize > FrameAllocator.StackLimit)
             throw new CompileException($"{function.Name}: the probe needs more than {FrameAllocator.StackLimit} bytes of BPF stack");
-        (_function, _liveness, _registers, _spills, _counterKey, _frame, _scratch, _scratchPointer) =
-            (layout.Function, layout.Liveness, layout.Registers, layout.Spills, layout.CounterKey, layout.Offsets, layout.ScratchOffsets, layout.ScratchPointer);
+        (_function, _liveness, _registers, _spills, _counterKey, _frame, _scratch, _scratchPointers) =
+            (layout.Function, layout.Liveness, layout.Registers, layout.Spills, layout.CounterKey, layout.Offsets, layout.ScratchOffsets, layout.ScratchPointers);
     }
 
     /// <summary>
@@ -57,17 +57,49 @@ internal sealed partial class IrTranslator
         {
             if (entry < 0)
                 entry = scratch.NewEntry();
-            var layout = FrameLayout.Of(function, parameters, new ScratchRequest(scratch.Map, entry, movable.Where(s => s.Size >= size).ToHashSet()));
+            var moved = movable.Where(s => s.Size >= size).ToList();
+            var layout = FrameLayout.Of(function, parameters, new ScratchRequest(scratch.Map, entry, moved.ToHashSet()));
             if (layout.FrameSize <= FrameAllocator.StackLimit)
             {
                 if (layout.ScratchSize > ScratchSpace.MaxValueSize)
-                    throw new CompileException($"{function.Name}: the probe needs more than {ScratchSpace.MaxValueSize} bytes of scratch space");
+                    layout = FrameLayout.Of(function, parameters, new ScratchRequest(scratch.Map, SplitIntoEntries(function, moved, entry, scratch)));
+                if (layout.FrameSize > FrameAllocator.StackLimit)
+                    continue;
                 scratch.Require(layout.ScratchSize);
                 return layout;
             }
         }
         return null;
     }
+
+    /// <summary>
+    /// Slots that need more than one scratch entry holds (a per-CPU map value is at most 32 KiB) spread over several:
+    /// largest first, each into the first entry with room, counting every slot whole (no sharing between slots that
+    /// are not live together), the first entry <paramref name="first"/>, the others new. A slot larger than an entry
+    /// cannot be kept.
+    /// </summary>
+    private static List<ScratchEntry> SplitIntoEntries(IrFunction function, IReadOnlyList<Slot> slots, int first, ScratchSpace scratch)
+    {
+        var entries = new List<(int Entry, HashSet<Slot> Slots, int Used)>();
+        foreach (var slot in slots.OrderByDescending(s => s.Size))
+        {
+            var size = Align8(slot.Size);
+            if (size > ScratchSpace.MaxValueSize)
+                throw new CompileException($"{function.Name}: the probe needs more than {ScratchSpace.MaxValueSize} bytes of scratch space");
+            var index = entries.FindIndex(e => e.Used + size <= ScratchSpace.MaxValueSize);
+            if (index < 0)
+            {
+                entries.Add((entries.Count == 0 ? first : scratch.NewEntry(), [], 0));
+                index = entries.Count - 1;
+            }
+            var (entry, held, used) = entries[index];
+            held.Add(slot);
+            entries[index] = (entry, held, used + size);
+        }
+        return entries.Select(e => new ScratchEntry(e.Entry, e.Slots)).ToList();
+    }
+
+    private static int Align8(int size) => (size + 7) & ~7;
 
     public Assembler Asm { get; }
 

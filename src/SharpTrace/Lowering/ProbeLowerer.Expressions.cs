@@ -415,18 +415,30 @@ internal sealed partial class ProbeLowerer
         }
     }
 
-    /// <summary>str(p) and str(p, n): the length clamped to the buffer so the verifier sees a bounded size.</summary>
+    /// <summary>
+    /// str(p) and str(p, n): the length clamped to the buffer so the verifier sees a bounded size. A str() that marks
+    /// truncation ends like the newest reference's read of one byte more than it keeps: when the read filled the buffer
+    /// (its last byte the NUL) and more was asked for, the source's byte at that place replaces the NUL, so a longer
+    /// string keeps no NUL and a string that just fits gets its NUL back.
+    /// </summary>
     private void LowerStr(BoundStr str, Slot slot, int offset, int size, bool padStrings)
     {
         var capacity = Math.Min(size, str.StringType.Capacity);
         if (padStrings)
             Ir.Zero(slot, offset, size);
         Operand length = new Imm(capacity);
+        // Whether more than the buffer may be asked for: null when it may (no length, or a literal one too long),
+        // otherwise the requested length to compare at run time, or no extra byte at all.
+        var marks = str.MarksTruncation && capacity == str.StringType.Capacity && capacity > 0;
+        Operand? longerThan = null;
         if (str.Length is { } lengthExpression)
         {
             var requested = LowerScalar(lengthExpression);
             if (requested is Imm constant)
+            {
+                marks &= (ulong)constant.Value > (ulong)capacity;
                 length = new Imm((ulong)constant.Value > (ulong)capacity ? capacity : constant.Value);
+            }
             else
             {
                 var clamped = Ir.NewRegister();
@@ -436,14 +448,32 @@ internal sealed partial class ProbeLowerer
                 Ir.Emit(new MoveOp(clamped, new Imm(capacity)));
                 Ir.Mark(ok);
                 length = clamped;
+                longerThan = requested;
             }
         }
         var pointer = LowerScalar(str.Pointer);
-        Ir.CallVoid(str.FromUserSpace switch
+        Callee readString = str.FromUserSpace switch
         {
             true => HelperFunction.ProbeReadUserStr,
             false => HelperFunction.ProbeReadKernelStr,
             null => HelperFunction.ProbeReadStr,
-        }, new StackAddress(slot, offset), length, pointer);
+        };
+        if (!marks)
+        {
+            Ir.CallVoid(readString, new StackAddress(slot, offset), length, pointer);
+            return;
+        }
+        var read = Ir.Call(readString, new StackAddress(slot, offset), length, pointer);
+        var whole = Ir.NewLabel("str_whole");
+        Ir.Branch(IrCondition.Ne, read, new Imm(capacity), whole);
+        if (longerThan is not null)
+            Ir.Branch(IrCondition.Le, longerThan, new Imm(capacity), whole);
+        Ir.CallVoid(str.FromUserSpace switch
+        {
+            true => HelperFunction.ProbeReadUser,
+            false => HelperFunction.ProbeReadKernel,
+            null => HelperFunction.ProbeRead,
+        }, new StackAddress(slot, offset + capacity - 1), new Imm(1), Ir.Binary(IrBinaryOp.Add, pointer, new Imm(capacity - 1)));
+        Ir.Mark(whole);
     }
 }

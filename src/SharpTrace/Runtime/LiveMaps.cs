@@ -28,7 +28,7 @@ internal sealed class LiveMaps(BoundProgram program)
     public void Add(MapDefinition definition, BpfMap map)
     {
         lock (_lock)
-            _maps.Add((new MapReader(definition, map, _symbols), definition.Symbol!));
+            _maps.Add((new MapReader(definition, map, _symbols, program.Config.StrTruncTrailer), definition.Symbol!));
     }
 
     /// <summary>Called by the session as it creates a stack trace map, so that stack keys read here are symbolized.</summary>

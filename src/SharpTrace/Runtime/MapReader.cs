@@ -9,7 +9,8 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Runtime;
 
 /// <summary>Reads a script map out of the kernel as a snapshot of typed entries, combining per-CPU values.</summary>
-internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer? symbols = null) : IMapDecoder
+/// <remarks><paramref name="truncationTrailer"/> ends a string that fills its buffer (the config's <c>str_trunc_trailer</c>).</remarks>
+internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer? symbols = null, string truncationTrailer = "") : IMapDecoder
 {
     private readonly MapSymbol _symbol = definition.Symbol!;
 
@@ -129,8 +130,8 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
     private IReadOnlyList<RuntimeValue> DecodeKey(byte[] key) => _symbol.IsScalar
         ? []
         : _symbol.IsPerCpuArray
-        ? [ValueDecoder.Decode(_symbol.KeyTypes![0], BitConverter.GetBytes((ulong)BinaryPrimitives.ReadUInt32LittleEndian(key)), symbols)]
-        : _symbol.KeyTypes!.Select((t, i) => ValueDecoder.Decode(t, key.AsSpan(_symbol.KeyOffset(i), t.Size), symbols)).ToList();
+        ? [ValueDecoder.Decode(_symbol.KeyTypes![0], BitConverter.GetBytes((ulong)BinaryPrimitives.ReadUInt32LittleEndian(key)), symbols, truncationTrailer)]
+        : _symbol.KeyTypes!.Select((t, i) => ValueDecoder.Decode(t, key.AsSpan(_symbol.KeyOffset(i), t.Size), symbols, truncationTrailer)).ToList();
 
     /// <summary>hist and lhist entries are keyed by (key, bucket): the counts of all CPUs go to the key's bucket.</summary>
     private void AddBucket(Dictionary<string, (byte[] Key, ulong[] Buckets)> histograms, AggregationType type, byte[] key, byte[] value, int slot)
@@ -157,7 +158,7 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
     private RuntimeValue DecodeValue(byte[] value, int slot, bool perCpu)
     {
         if (_symbol.ValueType is not AggregationType aggregation)
-            return ValueDecoder.Decode(_symbol.ValueType!, value, symbols);
+            return ValueDecoder.Decode(_symbol.ValueType!, value, symbols, truncationTrailer);
         var function = AggregationFunction.For(aggregation);
         // Entries merged by MergeUnwoundStacks hold several values, each padded to a slot, like a per-CPU value.
         var cpus = Math.Max(1, value.Length / slot);

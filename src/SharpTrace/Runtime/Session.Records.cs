@@ -42,7 +42,7 @@ internal sealed partial class Session : IRecordContext
         _discardingAfterExit = true;
     }
 
-    RuntimeValue IRecordContext.Decode(IRecordValueType type, ReadOnlySpan<byte> bytes) => ValueDecoder.Decode((BpfType)type, bytes, _symbols);
+    RuntimeValue IRecordContext.Decode(IRecordValueType type, ReadOnlySpan<byte> bytes) => ValueDecoder.Decode((BpfType)type, bytes, _symbols, _program.Bound.Config.StrTruncTrailer);
 
     IMapDecoder IRecordContext.Map(string name) => _readers.First(r => r.Name == name);
 

@@ -166,7 +166,7 @@ internal sealed partial class Session : IDisposable
                 fd = map.Fd;
                 if (definition.Symbol is not null)
                 {
-                    _readers.Add(new MapReader(definition, map, _symbols));
+                    _readers.Add(new MapReader(definition, map, _symbols, _program.Bound.Config.StrTruncTrailer));
                     _live?.Add(definition, map);
                 }
                 if (definition.Type == BpfMapType.StackTrace)

@@ -59,9 +59,12 @@ internal sealed record BoundTuple(TextSpan Span, IReadOnlyList<BoundExpression> 
 /// <summary>
 /// <c>str(ptr)</c> or <c>str(ptr, len)</c>: copy a NUL-terminated string from user memory (<see cref="FromUserSpace"/>
 /// true), kernel memory (false), or either (null: a plain integer outside uprobes, such as a syscall's filename pointer
-/// kept in a map, read with bpf_probe_read_str as bpftrace 0.17 reads every str()).
+/// kept in a map, read with bpf_probe_read_str as bpftrace 0.17 reads every str()). <see cref="MarksTruncation"/>: as
+/// the newest reference does while max_strlen is under 1024, a string longer than the buffer fills all of it, with no
+/// NUL, so that it prints with the <c>str_trunc_trailer</c>; otherwise the buffer always ends with a NUL.
 /// </summary>
-internal sealed record BoundStr(TextSpan Span, BoundExpression Pointer, BoundExpression? Length, bool? FromUserSpace, StringType StringType)
+internal sealed record BoundStr(TextSpan Span, BoundExpression Pointer, BoundExpression? Length, bool? FromUserSpace, StringType StringType,
+    bool MarksTruncation = false)
     : BoundExpression(Span, StringType);
 
 /// <summary>A value-less call's result used as an expression (never read): the type of statements.</summary>

@@ -36,6 +36,8 @@ internal static class ConfigVariables
         new("dw_ustack_size", "a number of bytes from 4096 to 65536", true,
             (c, v) => Positive(v) is { } n && n >= 4096 && n <= 65536 ? c with { DwUstackSize = n } : null),
         new("license", "one of " + string.Join(", ", Licenses), true, (c, v) => Licenses.Contains(v) ? c with { License = v } : null),
+        // What a printed string that filled its whole buffer ends with, as the newest reference marks it truncated.
+        new("str_trunc_trailer", "a string", true, (c, v) => c with { StrTruncTrailer = v }),
         new("missing_probes", "ignore, warn or error", true, (c, v) => v is "ignore" or "warn" or "error" ? c with { MissingProbes = v } : null),
         // Known to bpftrace, accepted and checked, but the features they tune do not exist here yet.
         new("max_bpf_progs", "a positive integer", false, (c, v) => Positive(v) is not null ? c : null),
@@ -44,7 +46,6 @@ internal static class ConfigVariables
         new("on_stack_limit", "an integer", false, (c, v) => long.TryParse(v, out _) ? c : null),
         new("lazy_symbolication", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
         new("probe_inline", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
-        new("str_trunc_trailer", "a string", false, (c, _) => c),
         new("cache_user_symbols", "PER_PID, PER_PROGRAM or NONE", false, (c, v) => v.ToUpperInvariant() is "PER_PID" or "PER_PROGRAM" or "NONE" or "0" or "1" ? c : null),
         new("use_blazesym", "true or false", false, (c, v) => Boolean(v) is not null ? c : null),
         // The newest reference's unstable feature flags: most features they guard are not built here, so they only

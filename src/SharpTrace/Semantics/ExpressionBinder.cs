@@ -11,6 +11,9 @@ namespace SharpTrace.Semantics;
 /// </summary>
 internal sealed partial class ExpressionBinder
 {
+    // The newest reference reads a str() one byte past max_strlen, to see it truncated, only while max_strlen is below this.
+    private const int TruncationMarkLimit = 1024;
+
     private readonly BindingContext _context;
     private readonly ProbeScope _scope;
     // x++ used as a value updates x first: a statement, bound by the statement binder.
@@ -644,7 +647,9 @@ internal sealed partial class ExpressionBinder
                 bool? user = pointer.Type is PointerType p ? p.IsUserSpace : _probeKind.Context.ReadsUserMemory ? true : null;
                 // As the newest bpftrace: str(p, 8) is a string[9] (8 characters and the NUL), max_strlen at most.
                 var capacity = length is BoundIntegerLiteral { Value: >= 0 and var n } && n < _config.MaxStrlen ? (int)n + 1 : _config.MaxStrlen;
-                return new BoundStr(call.Span, pointer, length, user, new StringType(capacity));
+                // The newest reads max_strlen + 1 bytes below 1024 and keeps max_strlen, so that a longer string keeps no NUL.
+                return new BoundStr(call.Span, pointer, length, user, new StringType(capacity),
+                    MarksTruncation: capacity == _config.MaxStrlen && _config.MaxStrlen < TruncationMarkLimit);
             }
             case "delete":
                 return BindDeleteValue(call);

@@ -6,6 +6,12 @@ public sealed record ProgramConfig
     /// <summary>Bytes kept for a string (<c>max_strlen</c>).</summary>
     public int MaxStrlen { get; init; } = 1024;
 
+    /// <summary>
+    /// What a string value that fills its whole buffer, with no NUL, prints with after its text (<c>str_trunc_trailer</c>):
+    /// the newest reference's mark of a truncated string.
+    /// </summary>
+    public string StrTruncTrailer { get; init; } = "..";
+
     /// <summary>Entries a keyed map can hold (<c>max_map_keys</c>).</summary>
     public int MaxMapKeys { get; init; } = 4096;
 
@@ -100,7 +106,7 @@ public sealed record ProgramConfig
     {
         builder.Append($"MaxStrlen = {MaxStrlen}, MaxMapKeys = {MaxMapKeys}, PrintMapsOnExit = {PrintMapsOnExit}, ")
             .Append($"PerfRbPages = {PerfRbPages}, StackMode = {StackMode}, UstackUnwind = {UstackUnwind}, DwUstackSize = {DwUstackSize}, CppDemangle = {CppDemangle}, RustDemangle = {RustDemangle}, ShowDebugInfo = {ShowDebugInfo}, License = {License}, MaxProbes = {MaxProbes}, MaxCatBytes = {MaxCatBytes}, ")
-            .Append($"MissingProbes = {MissingProbes}, ")
+            .Append($"MissingProbes = {MissingProbes}, StrTruncTrailer = {StrTruncTrailer}, ")
             .Append($"Unsafe = {Unsafe}, SetOutsideScript = [{string.Join(", ", SetOutsideScript.Order(StringComparer.Ordinal))}], ")
             .Append($"PositionalParameters = [{string.Join(", ", PositionalParameters)}], ChildPid = {ChildPid}, TargetPid = {TargetPid}, ")
             .Append($"IncludeDirectories = [{string.Join(", ", IncludeDirectories)}], IncludeFiles = [{string.Join(", ", IncludeFiles)}], ")

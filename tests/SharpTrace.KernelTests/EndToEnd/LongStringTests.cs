@@ -64,6 +64,32 @@ public sealed class LongStringTests : KernelTest
     }
 
     [Fact]
+    public async Task StringsOfNineThousandBytesInATupleLiveInSeveralScratchEntries()
+    {
+        // The newest's runtime/call "str_big_for" (max_strlen 9999, a 5556-byte path as key and value, printed as a
+        // tuple in a loop): more than one 32 KiB scratch entry holds, so the slots spread over several.
+        var prefix = $"/tmp/sharptrace-big-{Guid.NewGuid():N}"[..32];
+        // Components of 100 bytes: the open fails (no such directory), the tracepoint still reads the whole path.
+        var path = prefix + string.Concat(Enumerable.Range(0, 55).Select(i => "/" + new string((char)('a' + i % 26), 99)));
+        Assert.InRange(path.Length, 5500, 5600);
+        var script = $$"""
+            config = { max_strlen = 9999 }
+            tracepoint:syscalls:sys_enter_openat /comm == "opener"/ {
+              if (strncmp(str(args.filename), "{{prefix}}", {{prefix.Length}}) == 0) {
+                @map[str(args.filename)] = str(args.filename);
+                for ($kv : @map) { print($kv); }
+                exit();
+              }
+            }
+            """;
+
+        using var tool = SharpTraceRun.Start(["-e", script]);
+        var result = await TestPrograms.RunWhileTracedAsync(tool, "opener", path);
+
+        Assert.Equal((0, $"({path}, {path})\n\n\n@map[{path}]: {path}\n"), (result.ExitCode, result.Stdout));
+    }
+
+    [Fact]
     public async Task SeveralLongVariablesLiveInTheProbeAndInItsLoopBodies()
     {
         var result = await SharpTraceRun.RunAsync(["-e", """

@@ -38,6 +38,24 @@ public class NetworkBuiltinTests
         SemanticKit.AssertDiagnostics(annotated, message);
     }
 
+    // The newest reference's runtime/call "buf": in a struct the script declares, only plain `char` arrays are strings
+    // (its clang parser), so buf($s.c) of a uint8_t[4] is buf of an array, its 4 bytes; buf of a string still needs a
+    // length, in the newest's words.
+    [Fact]
+    public void BufOfAScriptStructsUint8ArrayTakesItsBytesAndACharArrayIsAString()
+    {
+        // The kit's kernel types lack the kernel's uint8_t typedefs: their base types, as clang sees them (UChar, not Char_S).
+        const string structs = "struct MyStruct { const char* a; char b[4]; unsigned char c[4]; int d[4]; unsigned short e[4]; unsigned long f[4] }; ";
+
+        var (program, diagnostics) = SemanticKit.Bind(structs + "kprobe:f { $s = (struct MyStruct *)arg0; @c = buf($s.c); @d = buf($s.d); @f = buf($s.f); @b = buf($s.b, 4); }");
+
+        Assert.Empty(diagnostics);
+        Assert.Equal([new BufferType(4), new BufferType(16), new BufferType(32), new BufferType(4)],
+            new[] { "@c", "@d", "@f", "@b" }.Select(n => program!.Maps.Single(m => m.Name == n).ValueType));
+        SemanticKit.AssertDiagnostics(structs + "kprobe:f { $s = (struct MyStruct *)arg0; @b = ⟦buf($s.b)⟧; }",
+            "buf() expects a length argument for non-array type string");
+    }
+
     [Fact]
     public void BufLongerThanMaxStrlenWarnsAndIsCut()
     {

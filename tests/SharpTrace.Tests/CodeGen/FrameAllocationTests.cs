@@ -79,6 +79,23 @@ public sealed class FrameAllocationTests
     }
 
     [Fact]
+    public void AFunctionNeedingMoreThanOneScratchEntryHoldsSpreadsItsSlotsOverSeveral()
+    {
+        // The newest's runtime/call "str_big_for" at max_strlen 9999: the probe holds the key and value strings, the
+        // loop body the (string, string) tuple and its print record, past the 32 KiB a per-CPU value may hold. Each
+        // entry stays within it and each function looks up every entry it uses.
+        var (_, code) = LoweringKit.Compile(
+            "config = { max_strlen = 9999 } kprobe:f { @map[str(arg0)] = str(arg0); for ($kv : @map) { print($kv); } }");
+
+        var entries = code[0].MapRelocations
+            .Where(r => r.Map.Name == "scratch")
+            .Select(r => code[0].Instructions[r.InstructionIndex - 1].Imm)
+            .ToList();
+        Assert.True(entries.Count > 2, $"entries looked up: {string.Join(", ", entries)}");
+        Assert.Equal(entries.Count, entries.Distinct().Count());
+    }
+
+    [Fact]
     public void AnOrdinaryProgramNeedsNoScratch()
     {
         // 64-byte strings (bpftrace 0.17's max_strlen) fit the stack; the 1024-byte default ones cannot.

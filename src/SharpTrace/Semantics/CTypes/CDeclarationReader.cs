@@ -545,7 +545,7 @@ internal sealed class CDeclarationReader : IConditionSource
                 var length = (int)Math.Clamp(count, 0, int.MaxValue);
                 suffixes.Add(t => (long)t.Size * length > int.MaxValue
                     ? throw Error(d => d.ReportCTypeTooLarge(countSpan))
-                    : new CArrayType(t, length));
+                    : new CArrayType(t, length) { HoldsText = t is CIntegerType { Name: "char" } });
             }
             else if (Current.Is("("))
             {

@@ -86,6 +86,16 @@ internal sealed record CPointerType(CType Target, bool IsUser = false) : CType
 /// <summary><c>T[Count]</c>; a flexible array member has <see cref="Count"/> 0.</summary>
 internal sealed record CArrayType(CType Element, int Count) : CType
 {
+    /// <summary>
+    /// Whether bpftrace reads the array as a string, where its source decides: the newest's clang parser makes only
+    /// arrays of plain <c>char</c> strings (a script's <c>uint8_t c[4]</c> stays an array). Null: by the element, as
+    /// its BTF reader does (any 1-byte integer type, <c>u8</c> included).
+    /// </summary>
+    public bool? HoldsText { get; init; }
+
+    /// <summary>True when the array is a string to bpftrace (<see cref="HoldsText"/>).</summary>
+    public bool IsText => HoldsText ?? Element.Resolved is CIntegerType { IsChar: true };
+
     public override int Size => Element.Size * Count;
     public override int Alignment => Element.Alignment;
     public override string Name => Declare("");
