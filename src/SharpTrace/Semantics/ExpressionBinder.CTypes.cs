@@ -73,12 +73,20 @@ internal sealed partial class ExpressionBinder
         CBoolType => new IntegerType(1, false),
         // The newest bpftrace's CreateEnum: an enum field keeps its width and is unsigned.
         CEnumType { Size: <= 8 } e => new IntegerType(e.Size, false) { Enum = e },
-        CPointerType p => new PointerType(p.Target, user || p.IsUser),
+        CPointerType p => PointerTo(p.Target, user || p.IsUser),
         CArrayType { Element.Resolved: CIntegerType { IsChar: true }, Count: > 0 } a => new StringType(a.Count),
         CArrayType { Count: > 0 } or CStructType { IsComplete: true } => new CValueType(type, user),
         CScriptValueType s => s.Value,
         _ => null,
     };
+
+    /// <summary>
+    /// A C pointer as a value: a pointer to a function is <c>void *</c>, as the newest bpftrace types a BTF
+    /// FUNC_PROTO's pointer (nothing calls it; <c>ksym</c> names it), so one variable holds any function pointer and
+    /// <c>(void *)0</c> alike (tests/runtime/btf "function pointer types").
+    /// </summary>
+    private static PointerType PointerTo(CType target, bool user) =>
+        new(target.Resolved is CFunctionType ? CVoidType.Instance : target, user);
 
     private BoundExpression BindIndex(IndexExpression index)
     {

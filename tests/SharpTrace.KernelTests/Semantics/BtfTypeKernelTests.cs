@@ -1,0 +1,54 @@
+using SharpTrace.KernelTests.Support;
+
+namespace SharpTrace.KernelTests.Semantics;
+
+/// <summary>
+/// Kernel types from BTF as the newest bpftrace's tests/runtime/btf uses them: a pointer to a kernel function is a
+/// <c>void *</c> ("function pointer types", on a workqueue item the test queues by writing /proc/sys/vm/stat_refresh,
+/// which runs refresh_vm_stats on every CPU's workqueue).
+/// </summary>
+[Trait("Category", "Kernel")]
+public sealed class BtfTypeKernelTests : KernelTest
+{
+    private static readonly TimeSpan Bound = TracerProcess.DefaultTimeout;
+
+    [Fact]
+    public async Task FunctionPointerTypes()
+    {
+        // The reference's script exactly: it expects the attach line and no output.
+        const string Script = "tracepoint:workqueue:workqueue_execute_start { $workfn = (void *)0; $tl = (struct timer_list *)(args->work); $workfn = $tl->function; exit(); }";
+
+        var result = await TraceAsync(SharpTraceRun.Start(["-e", Script]));
+
+        Assert.Equal((0, ""), (result.ExitCode, result.Stdout));
+        Assert.Contains("Attached 1 probe", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFunctionPointerReadThroughBtfNamesItsFunction()
+    {
+        // work_struct.func is a work_func_t, a typedef of a pointer to a function: a void * holding the address.
+        const string Script = """
+            tracepoint:workqueue:workqueue_execute_start
+            {
+              $f = (void *)0; $w = (struct work_struct *)args.work; $f = $w->func;
+              if ((uint64)$f == (uint64)args.function && (uint64)$f == kaddr("refresh_vm_stats")) { printf("%s\n", ksym($f)); exit(); }
+            }
+            """;
+
+        var result = await TraceAsync(SharpTraceRun.Start(["-e", Script]));
+
+        Assert.Equal((0, "refresh_vm_stats\n"), (result.ExitCode, result.Stdout));
+    }
+
+    private static async Task<RunResult> TraceAsync(TracerProcess tool)
+    {
+        using (tool)
+        {
+            await tool.WaitForAttachedAsync(Bound);
+            // Queues refresh_vm_stats on each CPU's workqueue (mm/vmstat.c, schedule_on_each_cpu).
+            await File.WriteAllTextAsync("/proc/sys/vm/stat_refresh", "1");
+            return await tool.WaitForExitAsync(Bound);
+        }
+    }
+}
