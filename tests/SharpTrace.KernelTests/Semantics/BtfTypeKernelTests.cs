@@ -5,7 +5,8 @@ namespace SharpTrace.KernelTests.Semantics;
 /// <summary>
 /// Kernel types from BTF as the newest bpftrace's tests/runtime/btf uses them: a pointer to a kernel function is a
 /// <c>void *</c> ("function pointer types", on a workqueue item the test queues by writing /proc/sys/vm/stat_refresh,
-/// which runs refresh_vm_stats on every CPU's workqueue).
+/// which runs refresh_vm_stats on every CPU's workqueue), and a script redefining a kernel type gets no other kernel
+/// type by value into its definitions ("redefine_btf_type_missing_def"), in clang's words.
 /// </summary>
 [Trait("Category", "Kernel")]
 public sealed class BtfTypeKernelTests : KernelTest
@@ -39,6 +40,16 @@ public sealed class BtfTypeKernelTests : KernelTest
         var result = await TraceAsync(SharpTraceRun.Start(["-e", Script]));
 
         Assert.Equal((0, "refresh_vm_stats\n"), (result.ExitCode, result.Stdout));
+    }
+
+    [Fact]
+    public async Task RedefiningAKernelTypeWithoutItsMembersDefinitions()
+    {
+        // The newest (and 0.17) print clang's `definitions.h:2:41: error: field has incomplete type 'struct thread_info'`.
+        var result = await SharpTraceRun.RunAsync(["-e", """struct task_struct { struct thread_info x; } begin { printf("%d\n", curtask.x.status); }"""]);
+
+        Assert.Equal((1, ""), (result.ExitCode, result.Stdout));
+        Assert.StartsWith("stdin:1:41-42: ERROR: field has incomplete type 'struct thread_info'\n", result.Stderr, StringComparison.Ordinal);
     }
 
     private static async Task<RunResult> TraceAsync(TracerProcess tool)

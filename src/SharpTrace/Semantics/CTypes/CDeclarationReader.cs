@@ -432,8 +432,18 @@ internal sealed class CDeclarationReader : IConditionSource
         var span = declarator.Name.Length > 0 ? declarator.Span : start;
         if (!Current.Is(":"))
         {
-            if (IsIncomplete(type))
-                Report(d => d.ReportCIncompleteField(span, name, type.Name));
+            if (IsIncomplete(type) || (KernelTypesRedefined && FromKernel(type)))
+            {
+                if (type.Resolved is CArrayType array)
+                {
+                    var element = array.Element;
+                    while (element.Resolved is CArrayType inner)
+                        element = inner.Element;
+                    Report(d => d.ReportCIncompleteElement(span, element.Name));
+                }
+                else
+                    Report(d => d.ReportCIncompleteField(span, type.Name));
+            }
             return new CMemberDeclaration(name, type);
         }
         Take();
@@ -447,6 +457,22 @@ internal sealed class CDeclarationReader : IConditionSource
         else if (width == 0 && name.Length > 0)
             Report(d => d.ReportCBitfieldWidth(widthStart.Cover(Previous.Span), name, width, bits));
         return new CMemberDeclaration(name, type, (int)Math.Clamp(width, 0, bits));
+    }
+
+    /// <summary>
+    /// Whether the script redefines a type the kernel's BTF has. The newest bpftrace then takes no definitions from
+    /// BTF into the script's C (clang sees them undefined), so a member of a kernel struct, union or enum by value is
+    /// a field of incomplete type there (tests/runtime/btf "redefine_btf_type_missing_def"); pointers to them stay
+    /// usable, their members resolved from BTF when the program reads them.
+    /// </summary>
+    public bool KernelTypesRedefined { get; set; }
+
+    // A struct or union (or an array of them) the script does not define itself: the kernel's.
+    private bool FromKernel(CType type)
+    {
+        while (type.Resolved is CArrayType array)
+            type = array.Element;
+        return type.Resolved is CStructType { Tag: { } tag } s && !ReferenceEquals(Types.FindScriptTagged(s.IsUnion ? "union" : "struct", tag), s);
     }
 
     private static bool IsIncomplete(CType type) => type.Resolved switch
