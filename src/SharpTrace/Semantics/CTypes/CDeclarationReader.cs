@@ -432,7 +432,7 @@ internal sealed class CDeclarationReader : IConditionSource
         var span = declarator.Name.Length > 0 ? declarator.Span : start;
         if (!Current.Is(":"))
         {
-            if (IsIncomplete(type) || (KernelTypesRedefined && FromKernel(type)))
+            if (IsIncomplete(type) || (FromKernel(type) && KernelTypesRedefined()))
             {
                 if (type.Resolved is CArrayType array)
                 {
@@ -463,9 +463,10 @@ internal sealed class CDeclarationReader : IConditionSource
     /// Whether the script redefines a type the kernel's BTF has. The newest bpftrace then takes no definitions from
     /// BTF into the script's C (clang sees them undefined), so a member of a kernel struct, union or enum by value is
     /// a field of incomplete type there (tests/runtime/btf "redefine_btf_type_missing_def"); pointers to them stay
-    /// usable, their members resolved from BTF when the program reads them.
+    /// usable, their members resolved from BTF when the program reads them. Asked only once a definition holds a
+    /// kernel type by value, so that a script naming no kernel type never reads BTF.
     /// </summary>
-    public bool KernelTypesRedefined { get; set; }
+    public Func<bool> KernelTypesRedefined { get; init; } = () => false;
 
     // A struct or union (or an array of them) the script does not define itself: the kernel's.
     private bool FromKernel(CType type)

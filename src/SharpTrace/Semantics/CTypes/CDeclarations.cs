@@ -63,9 +63,10 @@ internal sealed partial class CDeclarations
     public static CDeclarations Read(IReadOnlyList<PreprocessorLine> preprocessor, IReadOnlyList<CDefinition> definitions,
         DiagnosticBag diagnostics, IKernelTypes? kernel, HeaderSearch? headers = null, IReadOnlyList<string>? includeFiles = null)
     {
+        var redefined = new Lazy<bool>(() => kernel is not null && definitions.Any(d => RedefinesKernelType(d.Text, kernel)));
         var reader = new CDeclarationReader(diagnostics, new CTypeTable(kernel), headers ?? HeaderSearch.WithSystemDirectories([]))
         {
-            KernelTypesRedefined = kernel is not null && definitions.Any(d => RedefinesKernelType(d.Text, kernel)),
+            KernelTypesRedefined = () => redefined.Value,
         };
         // The command line checked that these exist (an --include has no place in the script to point at).
         foreach (var header in includeFiles ?? [])
