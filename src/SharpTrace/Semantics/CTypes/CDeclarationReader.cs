@@ -434,13 +434,8 @@ internal sealed class CDeclarationReader : IConditionSource
         {
             if (IsIncomplete(type) || (FromKernel(type) && KernelTypesRedefined()))
             {
-                if (type.Resolved is CArrayType array)
-                {
-                    var element = array.Element;
-                    while (element.Resolved is CArrayType inner)
-                        element = inner.Element;
-                    Report(d => d.ReportCIncompleteElement(span, element.Name));
-                }
+                if (type.Resolved is CArrayType)
+                    Report(d => d.ReportCIncompleteElement(span, Innermost(type).Name));
                 else
                     Report(d => d.ReportCIncompleteField(span, type.Name));
             }
@@ -469,12 +464,10 @@ internal sealed class CDeclarationReader : IConditionSource
     public Func<bool> KernelTypesRedefined { get; init; } = () => false;
 
     // A struct or union (or an array of them) the script does not define itself: the kernel's.
-    private bool FromKernel(CType type)
-    {
-        while (type.Resolved is CArrayType array)
-            type = array.Element;
-        return type.Resolved is CStructType { Tag: { } tag } s && !ReferenceEquals(Types.FindScriptTagged(s.IsUnion ? "union" : "struct", tag), s);
-    }
+    private bool FromKernel(CType type) =>
+        Innermost(type).Resolved is CStructType { Tag: { } tag } s && !ReferenceEquals(Types.FindScriptTagged(s.IsUnion ? "union" : "struct", tag), s);
+
+    private static CType Innermost(CType type) => type.Resolved is CArrayType array ? Innermost(array.Element) : type;
 
     private static bool IsIncomplete(CType type) => type.Resolved switch
     {
