@@ -41,6 +41,12 @@ internal sealed class BindingContext(
     /// <summary>The builtins the composition root registered.</summary>
     public BuiltinCatalog Builtins { get; } = builtins;
 
+    /// <summary>
+    /// Struct names resolved from a uprobe binary's DWARF, by tag: the first binary to define a name gives it its type
+    /// for the whole script, as the newest bpftrace keeps one struct table per script.
+    /// </summary>
+    public Dictionary<string, CStructType> UserStructs { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The types variables reached in the last pass (the binder's, kept across passes).</summary>
     public VariableTypeHints VariableTypes { get; init; } = new();
 

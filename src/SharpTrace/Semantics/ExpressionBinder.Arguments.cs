@@ -62,7 +62,7 @@ internal sealed partial class ExpressionBinder
     {
         BpfType? type = cType.Resolved switch
         {
-            CPointerType p => new PointerType(p.Target, p.IsUser),
+            CPointerType p => PointerTo(p.Target, p.IsUser),
             CIntegerType or CEnumType or CBoolType => ValueTypeOf(cType, false),
             _ => null,
         };

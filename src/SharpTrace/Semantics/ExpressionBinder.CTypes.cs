@@ -73,12 +73,20 @@ internal sealed partial class ExpressionBinder
         CBoolType => new IntegerType(1, false),
         // The newest bpftrace's CreateEnum: an enum field keeps its width and is unsigned.
         CEnumType { Size: <= 8 } e => new IntegerType(e.Size, false) { Enum = e },
-        CPointerType p => new PointerType(p.Target, user || p.IsUser),
+        CPointerType p => PointerTo(p.Target, user || p.IsUser),
         CArrayType { IsText: true, Count: > 0 } a => new StringType(a.Count),
         CArrayType { Count: > 0 } or CStructType { IsComplete: true } => new CValueType(type, user),
         CScriptValueType s => s.Value,
         _ => null,
     };
+
+    /// <summary>
+    /// A C pointer as a value: a pointer to a function is <c>void *</c>, as the newest bpftrace types a BTF
+    /// FUNC_PROTO's pointer (nothing calls it; <c>ksym</c> names it), so one variable holds any function pointer and
+    /// <c>(void *)0</c> alike (tests/runtime/btf "function pointer types").
+    /// </summary>
+    private static PointerType PointerTo(CType target, bool user) =>
+        new(target.Resolved is CFunctionType ? CVoidType.Instance : target, user);
 
     private BoundExpression BindIndex(IndexExpression index)
     {
@@ -353,7 +361,7 @@ internal sealed partial class ExpressionBinder
         // string[64]* points at 64 characters: for string, [N] is its size (the newest bpftrace), not an array.
         if (syntax is { Name: "string", PointerDepth: 0, ArrayLength: int size })
             return WrapPointers(new CArrayType(CBaseTypes.Char, size), syntax.OuterPointerDepth);
-        CType? type = IntegerTypeNames.GetValueOrDefault(syntax.Name) ?? _context.Types.FindType(syntax.Name);
+        CType? type = IntegerTypeNames.GetValueOrDefault(syntax.Name) ?? FindType(syntax.Name);
         if (type is null && syntax.Name.StartsWith("enum ", StringComparison.Ordinal))
         {
             _diagnostics.ReportUnknownEnum(span, syntax.Name["enum ".Length..].Trim());
@@ -371,6 +379,49 @@ internal sealed partial class ExpressionBinder
         if (syntax.ArrayLength is int length)
             type = WrapPointers(new CArrayType(type, length), syntax.OuterPointerDepth);
         return type;
+    }
+
+    /// <summary>
+    /// The C type a type name in this probe stands for, as the newest bpftrace resolves it: the script's own
+    /// definition; in a uprobe or uretprobe, a struct its binary's DWARF defines (<c>struct Foo</c> or the bare tag,
+    /// from the first of the probe's binaries that has it, or as an earlier probe resolved the name); then the kernel's
+    /// BTF; then a struct an earlier uprobe took from its binary. Null when nothing defines it.
+    /// </summary>
+    private CType? FindType(string name)
+    {
+        if (UserStructTag(name) is not { } tag)
+            return _context.Types.FindType(name);
+        if (_context.Types.FindScriptTagged("struct", tag) is { } script)
+            return script;
+        var uprobe = _probeKind.Name is "uprobe" or "uretprobe";
+        if (uprobe && FindUserStruct(tag) is { } user)
+            return user;
+        return _context.Types.FindType(name) ?? _context.UserStructs.GetValueOrDefault(tag);
+    }
+
+    // `struct Foo` or a bare `Foo` that is no base type nor script typedef: names the newest looks up in DWARF.
+    private string? UserStructTag(string name)
+    {
+        var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words is ["struct", var tag])
+            return tag;
+        if (words is [var bare] && !CBaseTypes.IsSpecifierWord(bare) && _context.Types.FindScriptTypedef(bare) is null
+            && _context.Types.FindScriptTagged("union", bare) is null)
+            return bare;
+        return null;
+    }
+
+    private CStructType? FindUserStruct(string tag)
+    {
+        if (_context.UserStructs.TryGetValue(tag, out var known))
+            return known;
+        foreach (var spec in _probeSpecs)
+            if (spec.DebugInfo?.FindStruct(spec.Target, tag) is { } found)
+            {
+                _context.UserStructs[tag] = found;
+                return found;
+            }
+        return null;
     }
 
     private static CType WrapPointers(CType type, int depth)
@@ -413,7 +464,7 @@ internal sealed partial class ExpressionBinder
         }
         else if (sizeof_.Type is { } typeSyntax)
         {
-            var type = IntegerTypeNames.GetValueOrDefault(typeSyntax.Name) ?? _context.Types.FindType(typeSyntax.Name);
+            var type = IntegerTypeNames.GetValueOrDefault(typeSyntax.Name) ?? FindType(typeSyntax.Name);
             if (type is null)
             {
                 _diagnostics.ReportUnknownIdentifier(sizeof_.Span, typeSyntax.Name);
@@ -462,7 +513,7 @@ internal sealed partial class ExpressionBinder
         }
         else if (offsetof.Type is { } typeSyntax)
         {
-            type = _context.Types.FindType(typeSyntax.Name);
+            type = FindType(typeSyntax.Name);
             if (type is null)
             {
                 _diagnostics.ReportUnknownStruct(offsetof.Span, typeSyntax.Name);

@@ -30,7 +30,7 @@ internal sealed partial class ExpressionBinder
         }
         BpfType? valueType = member.Type.Resolved switch
         {
-            CPointerType p => new PointerType(p.Target, p.IsUser),
+            CPointerType p => PointerTo(p.Target, p.IsUser),
             CIntegerType or CEnumType or CBoolType when !member.IsBitfield => ValueTypeOf(member.Type, false),
             _ => null,
         };
@@ -81,7 +81,7 @@ internal sealed partial class ExpressionBinder
         }
         BpfType? valueType = member!.Type.Resolved switch
         {
-            CPointerType p => new PointerType(p.Target, p.IsUser),
+            CPointerType p => PointerTo(p.Target, p.IsUser),
             CIntegerType or CEnumType or CBoolType when !member.IsBitfield => ValueTypeOf(member.Type, false),
             _ => null,
         };

@@ -12,7 +12,8 @@ internal sealed partial class DiagnosticBag
     public void ReportInvalidCTypeSpecifiers(TextSpan span, string words) => Error(span, $"invalid combination of type specifiers '{words}'");
     public void ReportCRedefinition(TextSpan span, string name) => Error(span, $"redefinition of '{name}'");
     public void ReportCDuplicateMember(TextSpan span, string name) => Error(span, $"duplicate member '{name}'");
-    public void ReportCIncompleteField(TextSpan span, string name, string type) => Error(span, $"field '{name}' has incomplete type '{type}'");
+    public void ReportCIncompleteField(TextSpan span, string type) => Error(span, $"field has incomplete type '{type}'");
+    public void ReportCIncompleteElement(TextSpan span, string type) => Error(span, $"array has incomplete element type '{type}'");
     public void ReportCBitfieldType(TextSpan span, string name, string type) => Error(span, $"bit-field '{name}' has non-integral type '{type}'");
     public void ReportCBitfieldWidth(TextSpan span, string name, long width, int typeBits) =>
         Error(span, width < 0

@@ -53,6 +53,7 @@ internal static class SemanticKit
         enum pid_type { PIDTYPE_PID, PIDTYPE_TGID, PIDTYPE_PGID };
         struct pt_regs { unsigned long di; unsigned long si; unsigned long ip; };
         struct bpf_perf_event_data { struct pt_regs regs; unsigned long long sample_period; unsigned long long addr; };
+        struct timer_list { struct timer_list *next; unsigned long expires; void (*function)(struct timer_list *); unsigned int flags; };
         """);
 
     public static ITracepointCatalog Tracepoints { get; } = new KitTracepoints();

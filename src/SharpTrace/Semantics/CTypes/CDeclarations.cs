@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
 
@@ -7,7 +8,7 @@ namespace SharpTrace.Semantics.CTypes;
 internal sealed record CMacro(string Name, string Text, long? Value, TextSpan Span);
 
 /// <summary>What a script's C preamble declares: its types (backed by the kernel's), its macros and its includes.</summary>
-internal sealed class CDeclarations
+internal sealed partial class CDeclarations
 {
     private readonly Func<string, long?> _macroValue;
 
@@ -38,6 +39,13 @@ internal sealed class CDeclarations
     /// </summary>
     public long? MacroValue(string name) => _macroValue(name);
 
+    // `struct task_struct {`, `union u __attribute__((packed)) {`, `enum e {` whose tag the kernel also has.
+    private static bool RedefinesKernelType(string text, IKernelTypes kernel) =>
+        TaggedDefinition().Matches(text).Any(m => kernel.FindTagged(m.Groups[1].Value, m.Groups[2].Value) is not null);
+
+    [GeneratedRegex(@"\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*(?:__attribute__\s*\(\(.*?\)\)\s*)*\{", RegexOptions.Singleline)]
+    private static partial Regex TaggedDefinition();
+
     /// <summary>
     /// Reads the C definitions and preprocessor lines the parser kept, in source order, honouring
     /// <c>#if/#ifdef/#ifndef/#else/#endif</c>. Problems go to <paramref name="diagnostics"/>, with spans in the script.
@@ -55,7 +63,11 @@ internal sealed class CDeclarations
     public static CDeclarations Read(IReadOnlyList<PreprocessorLine> preprocessor, IReadOnlyList<CDefinition> definitions,
         DiagnosticBag diagnostics, IKernelTypes? kernel, HeaderSearch? headers = null, IReadOnlyList<string>? includeFiles = null)
     {
-        var reader = new CDeclarationReader(diagnostics, new CTypeTable(kernel), headers ?? HeaderSearch.WithSystemDirectories([]));
+        var redefined = new Lazy<bool>(() => kernel is not null && definitions.Any(d => RedefinesKernelType(d.Text, kernel)));
+        var reader = new CDeclarationReader(diagnostics, new CTypeTable(kernel), headers ?? HeaderSearch.WithSystemDirectories([]))
+        {
+            KernelTypesRedefined = () => redefined.Value,
+        };
         // The command line checked that these exist (an --include has no place in the script to point at).
         foreach (var header in includeFiles ?? [])
             reader.IncludeHeader(header);

@@ -45,6 +45,9 @@ internal sealed class CTypeTable
     /// <summary>The script's own struct, union or enum with this tag (not the kernel's).</summary>
     public CType? FindScriptTagged(string keyword, string tag) => _tagged.GetValueOrDefault(keyword + " " + tag);
 
+    /// <summary>The script's own typedef called <paramref name="name"/> (not the kernel's).</summary>
+    public CType? FindScriptTypedef(string name) => _typedefs.GetValueOrDefault(name);
+
     /// <summary>Whether the script itself defines an enumerator called <paramref name="name"/>.</summary>
     public bool FindScriptEnumerator(string name) => _enumerators.ContainsKey(name);
 

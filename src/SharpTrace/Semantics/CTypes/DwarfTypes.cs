@@ -12,6 +12,7 @@ internal sealed class DwarfTypes(DwarfInfo info)
 {
     private readonly Dictionary<int, CType> _types = [];
     private readonly Dictionary<string, CStructType?> _argumentRecords = new(StringComparer.Ordinal);
+    private Dictionary<string, DwarfEntry>? _structs;
 
     /// <summary>The DWARF read.</summary>
     public DwarfInfo Info { get; } = info;
@@ -52,6 +53,24 @@ internal sealed class DwarfTypes(DwarfInfo info)
         }
         _argumentRecords[function] = record;
         return record;
+    }
+
+    /// <summary>
+    /// The struct with tag <paramref name="tag"/> that a compilation unit defines at its top level (the first in file
+    /// order), as the newest bpftrace looks a struct name up in a uprobe's binary: structs only, not unions, enums or
+    /// typedefs. One type per DIE, so every binding pass and every use gets the same type. Null when none defines it.
+    /// </summary>
+    public CStructType? FindStruct(string tag)
+    {
+        if (_structs is null)
+        {
+            _structs = new Dictionary<string, DwarfEntry>(StringComparer.Ordinal);
+            foreach (var unit in Info.Units)
+                foreach (var entry in unit.Root?.Children ?? [])
+                    if (entry.Tag == DwarfTag.StructureType && !entry.Has(DwarfAttribute.Declaration) && Info.Name(entry) is { Length: > 0 } name)
+                        _structs.TryAdd(name, entry);
+        }
+        return _structs.TryGetValue(tag, out var found) ? GetCType(found) as CStructType : null;
     }
 
     /// <summary>

@@ -34,6 +34,9 @@ internal sealed class UserDebugInfo(DebugFileLocator locator)
     /// <summary>The parameters of <paramref name="function"/> in the binary at <paramref name="path"/>; null without debug info for it.</summary>
     public IReadOnlyList<CParameter>? FunctionParameters(string path, string function) => For(path)?.FunctionParameters(function);
 
+    /// <summary>The struct with tag <paramref name="tag"/> in the DWARF of the binary at <paramref name="path"/> (<see cref="DwarfTypes.FindStruct"/>); null when it has none.</summary>
+    public CStructType? FindStruct(string path, string tag) => For(path)?.FindStruct(tag);
+
     /// <summary><c>args</c> of a uprobe of <paramref name="function"/> in the binary at <paramref name="path"/> as one struct type (<see cref="DwarfTypes.ArgumentsRecord"/>).</summary>
     public CStructType? ArgumentsRecord(string path, string function) => For(path)?.ArgumentsRecord(function);
 }
