@@ -22,8 +22,12 @@ internal sealed partial class DiagnosticBag
         Error(span, $"The {op} operator can not be used on expressions of type '{type}'");
     public void ReportInvalidOperands(TextSpan span, string op, string left, string right) =>
         Error(span, $"The {op} operator can not be used on expressions of types {left}, {right}");
-    public void ReportOperandTypeMismatch(TextSpan span, string op, string left, string right) =>
-        Error(span, $"Type mismatch for '{op}': comparing {left} with {right}");
+    // The newest bpftrace points at each operand too, naming its type ("left (int8)", "right (string[2])").
+    public void ReportOperandTypeMismatch(TextSpan span, string op, TextSpan leftSpan, string left, TextSpan rightSpan, string right) =>
+        _items.Add(new Diagnostic(DiagnosticSeverity.Error, Source, span, $"Type mismatch for '{op}': comparing {left} with {right}")
+        {
+            Context = [(leftSpan, $"left ({left})"), (rightSpan, $"right ({right})")],
+        });
     // The newest bpftrace's wording (type_resolver, cast_creator), over the whole assignment, for a value that does not
     // fit a variable's type, declared (`let $s: string[3] = "abcd"`) or from an earlier assignment (0.17: "already
     // contains a value of type", at the '=').
