@@ -513,7 +513,7 @@ internal sealed partial class ExpressionBinder
         if (left.Type is PointerType l && right.Type is PointerType r && IsComparison(binary.Operator))
         {
             if (l.Target != r.Target)
-                _diagnostics.Warning(binary.Span, $"comparison of distinct pointer types: {l.Target.Name}, {r.Target.Name}");
+                _diagnostics.ReportDistinctPointerComparison(binary.Span, binary.Left.Span, l.Target.Name, binary.Right.Span, r.Target.Name);
             return new BoundBinary(binary.Span, kind, left, right, BoolType.Instance);
         }
         var other = left.Type is PointerType ? right : left;
