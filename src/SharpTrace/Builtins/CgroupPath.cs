@@ -45,7 +45,8 @@ internal sealed class CgroupPath : BuiltinFunction
 internal sealed record CgroupPathType(string Filter) : SelfDecodingType
 {
     public override int Size => 8;
-    public override string ToString() => "cgroup_path";
+    public override int Alignment => 1;
+    public override string ToString() => "cgroup_path_t";
 
     public override RuntimeValue Decode(ReadOnlySpan<byte> bytes) =>
         new StringValue(Resolve(BinaryPrimitives.ReadUInt64LittleEndian(bytes), Filter));

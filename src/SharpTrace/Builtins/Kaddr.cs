@@ -19,14 +19,17 @@ internal sealed class Kaddr : BuiltinFunction
 
     protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
     {
-        if (call.Arguments[0] is not StringLiteral symbol)
+        // A string literal once literals are folded, as in the newest bpftrace: str($1) is one (runtime/other
+        // "positional as string literal").
+        var bound = context.Bind(call.Arguments[0]);
+        if (bound is not BoundStringLiteral { Value: var symbol })
         {
-            context.Diagnostics.Error(call.Span, $"{Name}() expects a string literal ({(call.Arguments[0] is IntegerLiteral ? "integer" : "expression")} provided)");
+            ReportStringLiteralExpected(call, call.Arguments[0], bound.Type, context);
             return context.Error(call.Span);
         }
-        var address = context.Kallsyms().AddressOf(symbol.Value);
+        var address = context.Kallsyms().AddressOf(symbol);
         if (address is null)
-            context.CannotCompile?.Invoke(call.Span, $"Failed to resolve kernel symbol: {symbol.Value}");
+            context.CannotCompile?.Invoke(call.Span, $"Failed to resolve kernel symbol: {symbol}");
         return new BoundKaddr(call.Span, unchecked((long)(address ?? 0)));
     }
 }

@@ -58,6 +58,7 @@ internal sealed record MacAddressType : SelfDecodingType
     public static readonly MacAddressType Instance = new();
 
     public override int Size => Macaddr.Length;
+    public override int Alignment => 1;
     public override string ToString() => "mac_address";
 
     public override RuntimeValue Decode(ReadOnlySpan<byte> bytes) =>

@@ -50,15 +50,22 @@ internal abstract class StackBuiltin : BuiltinFunction
             mode = named;
             arguments = arguments.Skip(1).ToList();
         }
-        if (arguments.Count > 1 || (arguments.Count == 1 && arguments[0] is not IntegerLiteral))
+        if (arguments.Count > 1)
         {
-            var provided = arguments[0] is StringLiteral ? "string" : "integer";
-            context.Diagnostics.Error(call.Span, $"{Name}() expects a integer literal ({provided} provided)");
+            context.Diagnostics.Error(call.Span, "Expected stack mode as first argument");
             return context.Error(call.Span);
         }
         if (arguments.Count == 1)
         {
-            var limit = ((IntegerLiteral)arguments[0]).Value;
+            // The limit is an integer literal once literals are folded, as in the newest bpftrace: a positional
+            // parameter holding a number (runtime/other "positional ustack") or a constant expression is one.
+            var limitValue = context.Bind(arguments[0]);
+            if (limitValue is not BoundIntegerLiteral { Type: IntegerType, Value: >= 0 and var limit })
+            {
+                if (limitValue.Type is not ErrorType)
+                    context.Diagnostics.Error(call.Span, $"{Name}: invalid limit value");
+                return context.Error(call.Span);
+            }
             if (limit > StackType.MaxDepth)
             {
                 context.Diagnostics.Error(call.Span, $"{Name}([int limit]): limit shouldn't exceed {StackType.MaxDepth}, {limit} given");
@@ -110,7 +117,7 @@ internal abstract class StackBuiltin : BuiltinFunction
     {
         private const int UserStackFlag = 1 << 8; // BPF_F_USER_STACK
 
-        public override string Name => type.ToString();
+        public override string Name => type.Written;
         public override BpfType Type => type;
 
         internal override bool LowerInto(ProbeLowerer lowering, Slot slot, int offset, int size)

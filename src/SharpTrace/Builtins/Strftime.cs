@@ -32,8 +32,7 @@ internal sealed class Strftime : BuiltinFunction
         }
         if (call.Arguments[0] is not StringLiteral format)
         {
-            var type = context.Bind(call.Arguments[0]).Type;
-            context.Diagnostics.Error(call.Span, $"{Name}() expects a string literal ({(type.IsString ? "string" : "integer")} provided)");
+            ReportStringLiteralExpected(call, call.Arguments[0], context.Bind(call.Arguments[0]).Type, context);
             return context.Error(call.Span);
         }
         var nanoseconds = context.Bind(call.Arguments[1]);
@@ -41,7 +40,8 @@ internal sealed class Strftime : BuiltinFunction
             return nanoseconds;
         if (nanoseconds.Type is not IntegerType)
         {
-            context.Diagnostics.Error(call.Span, $"{Name}() only supports integer arguments ({(nanoseconds.Type.IsString ? "string" : nanoseconds.Type.ToString())} provided)");
+            // The newest bpftrace's check_arg words the kinds as its types: "only supports int arguments (string provided)".
+            context.Diagnostics.Error(call.Span, $"{Name}() only supports int arguments ({TypeNames.KindOf(nanoseconds.Type)} provided)");
             return context.Error(call.Span);
         }
         return new BoundStrftime(call.Span, nanoseconds, context.TimestampFormats.IdOf(format.Value), new TimestampType(context.TimestampFormats));
@@ -64,6 +64,7 @@ internal sealed class Strftime : BuiltinFunction
 internal sealed record TimestampType(TimestampFormats Formats) : SelfDecodingType
 {
     public override int Size => 16;
+    public override int Alignment => 1;
     public override string ToString() => "timestamp";
 
     /// <summary>The printed text of a value, or "(?)" (bpftrace's word) for a value no strftime() call wrote.</summary>

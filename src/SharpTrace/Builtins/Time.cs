@@ -30,8 +30,7 @@ internal sealed class Time : BuiltinFunction
         {
             if (call.Arguments[0] is not StringLiteral literal)
             {
-                var type = context.Bind(call.Arguments[0]).Type;
-                context.Diagnostics.Error(call.Span, $"{Name}() expects a string literal ({(type.IsString ? "string" : "integer")} provided)");
+                ReportStringLiteralExpected(call, call.Arguments[0], context.Bind(call.Arguments[0]).Type, context);
                 return context.Error(call.Span);
             }
             format = literal.Value;

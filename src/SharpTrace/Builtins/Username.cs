@@ -32,7 +32,7 @@ internal sealed record UsernameType : SelfDecodingType
     public static readonly UsernameType Instance = new();
 
     public override int Size => 8;
-    public override string ToString() => "username";
+    public override string ToString() => "username_t";
 
     public override RuntimeValue Decode(ReadOnlySpan<byte> bytes) =>
         new StringValue(NameOf(BinaryPrimitives.ReadUInt64LittleEndian(bytes), "/etc/passwd"));

@@ -237,6 +237,15 @@ internal sealed partial class ProbeLowerer
     internal void LowerInto(BoundExpression e, Slot slot, int offset, int size, bool padStrings)
     {
         var to = new SlotAddress(slot, offset);
+        if (offset % 8 != 0 && IsWrittenInWords(e.Type))
+        {
+            // A timestamp, usym or inet in a tuple may start anywhere (their alignment is 1, as the newest bpftrace's
+            // byte arrays): built at a word boundary, then copied byte-wise where it goes.
+            var aside = Ir.NewSlot(size);
+            LowerInto(e, aside, 0, size, padStrings);
+            Ir.Copy(to, new SlotAddress(aside, 0), size);
+            return;
+        }
         if (e.Type.IsInteger)
         {
             Ir.Store(to, Math.Min(size, 8) is var bytes && bytes is 1 or 2 or 4 ? bytes : 8, LowerScalar(e));
@@ -346,6 +355,13 @@ internal sealed partial class ProbeLowerer
                 break;
         }
     }
+
+    /// <summary>
+    /// Values whose lowering may store whole 8-byte words: all but integers (stored at their own width, which their
+    /// alignment matches), strings, tuples, structs and arrays (filled, copied or read by helpers byte-exactly).
+    /// </summary>
+    private static bool IsWrittenInWords(BpfType type) =>
+        !type.IsInteger && type is not (StringType or TupleType or CValueType or VoidType);
 
     /// <summary>
     /// A ternary's branch: a tuple whose elements are narrower than the ternary's (<c>c ? ("a", "bb") : ("ccc", "d")</c>)

@@ -54,7 +54,7 @@ internal sealed partial class ProbeLowerer
         Ir.Emit(new MoveOp(result, new Imm(0)));
         Ir.Branch(IrCondition.Eq, value, new Imm(0), missing);
         // A map keeps an integer at its own width (an int8 map's -1 is one byte), loaded with its sign.
-        var load = read.Type is IntegerType integer ? new IrInt(integer.Bytes, integer.IsSigned) : IrInt.U64;
+        var load = read.Type is IntegerType integer ? new IrInt(integer.Bytes, integer.IsSigned) : read.Type is BoolType ? new IrInt(1, false) : IrInt.U64;
         Ir.Emit(new LoadOp(result, new PointerAddress(value), load));
         Ir.Mark(missing);
         return result;

@@ -135,6 +135,13 @@ internal sealed partial class ProbeLowerer
             case BoundVariableAssign s:
                 LowerVariableAssign(s);
                 break;
+            case BoundVariableReset s when _integerVariables.TryGetValue(s.Variable, out var register):
+                Ir.Emit(new MoveOp(register, new Imm(0)));
+                break;
+            case BoundVariableReset s:
+                if (_bufferVariables.TryGetValue(s.Variable, out var stored))
+                    Ir.Zero(stored, 0, s.Variable.Type.Size);
+                break;
             case BoundMapAssign s:
                 LowerMapAssign(s);
                 break;

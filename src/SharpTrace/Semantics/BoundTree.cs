@@ -88,6 +88,12 @@ internal sealed record BoundAggregate(TextSpan Span, MapSymbol Map, IReadOnlyLis
 
 internal sealed record BoundVariableAssign(TextSpan Span, VariableSymbol Variable, BoundExpression Value) : BoundStatement(Span);
 
+/// <summary>
+/// A variable set to zero: a <c>let $x;</c> declared in a <c>for</c> body starts each iteration at zero, as in the newest
+/// bpftrace (whose loop body is a callback that initializes its variables on entry), placed at the start of the body.
+/// </summary>
+internal sealed record BoundVariableReset(TextSpan Span, VariableSymbol Variable) : BoundStatement(Span);
+
 /// <summary><c>printf(fmt, args...)</c>: <see cref="Action"/> identifies the format in the program's action table.</summary>
 internal sealed record BoundPrintf(TextSpan Span, int Action, IReadOnlyList<BoundExpression> Arguments) : BoundStatement(Span);
 

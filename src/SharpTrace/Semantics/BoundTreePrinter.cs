@@ -78,6 +78,7 @@ internal static class BoundTreePrinter
         BoundMapAssign m => "MapAssign " + m.Map.Name,
         BoundAggregate a => $"Aggregate {a.Map.Name} {a.Kind.ToString().ToLowerInvariant()}",
         BoundVariableAssign v => "VariableAssign " + v.Variable.Name,
+        BoundVariableReset v => "VariableReset " + v.Variable.Name,
         BoundPrintf p => "Printf #" + p.Action,
         BoundSeqPrintf p => "SeqPrintf \"" + p.Format.Replace("\n", "\\n", StringComparison.Ordinal) + "\"",
         BoundContextArgument { EndsProbeIfNull: true } a => $"ContextArgument {a.Index}, ends the probe if null",

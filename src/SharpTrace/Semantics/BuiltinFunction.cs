@@ -164,6 +164,19 @@ internal abstract class BuiltinFunction
         return false;
     }
 
+    /// <summary>
+    /// The newest bpftrace's error for an argument that must be a string literal (<c>kaddr(1)</c>: "kaddr() expects a
+    /// string literal (int provided)"), and for a positional parameter a second one at it, how to take it as a string.
+    /// </summary>
+    protected void ReportStringLiteralExpected(CallExpression call, Expression argument, BpfType type, BuiltinContext context)
+    {
+        if (type is ErrorType)
+            return;
+        context.Diagnostics.Error(call.Span, $"{Name}() expects a string literal ({TypeNames.KindOf(type)} provided)");
+        if (argument is PositionalParameter parameter)
+            context.Diagnostics.Error(parameter.Span, $"Use str(${parameter.Index}) to treat ${parameter.Index} as a string");
+    }
+
     /// <summary>The newest bpftrace's word for the kind of a value in argument errors: "(string provided)", "(int provided)", "got pointer".</summary>
     protected static string KindName(BpfType type) => type switch
     {

@@ -28,7 +28,7 @@ internal sealed partial class ExpressionBinder
         var op = OperatorText(binary.Operator);
         var integerAndString = (left.Type is IntegerType && PrintfChecker.PrintsAsText(right.Type)) || (PrintfChecker.PrintsAsText(left.Type) && right.Type is IntegerType);
         if (integerAndString)
-            _diagnostics.ReportOperandTypeMismatch(binary.Span, op, TypeNames.Of(left.Type), TypeNames.Of(right.Type));
+            _diagnostics.ReportOperandTypeMismatch(binary.Span, op, binary.Left.Span, TypeNames.Of(left.Type), binary.Right.Span, TypeNames.Of(right.Type));
         else
             _diagnostics.ReportInvalidOperands(_context.TokenSpan(left.Span.End, right.Span.Start, op) ?? binary.Span, op, TypeNames.Of(left.Type), TypeNames.Of(right.Type));
     }

@@ -20,7 +20,7 @@ internal sealed partial class ExpressionBinder
         if (!AreCompatible(left.Type, right.Type))
         {
             // The newest bpftrace's type checker words it so (without quotes, unlike 0.17's operand mismatch).
-            _diagnostics.Error(binary.Span, $"Type mismatch for '{op}': comparing {TypeNames.Of(left.Type)} with {TypeNames.Of(right.Type)}");
+            _diagnostics.ReportOperandTypeMismatch(binary.Span, op, binary.Left.Span, TypeNames.Of(left.Type), binary.Right.Span, TypeNames.Of(right.Type));
             return Error(binary.Span);
         }
         if (binary.Operator is not (BinaryOperator.Equal or BinaryOperator.NotEqual))

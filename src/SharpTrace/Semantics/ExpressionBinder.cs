@@ -435,9 +435,7 @@ internal sealed partial class ExpressionBinder
         if (left.Type is AggregationType || right.Type is AggregationType)
         {
             // As the newest bpftrace's type checker: an aggregation without a value to read is no operand.
-            _diagnostics.ReportOperandTypeMismatch(binary.Span, OperatorText(binary.Operator), TypeNames.Of(left.Type), TypeNames.Of(right.Type));
-            _diagnostics.ReportOperand(left.Span, "left", TypeNames.Of(left.Type));
-            _diagnostics.ReportOperand(right.Span, "right", TypeNames.Of(right.Type));
+            _diagnostics.ReportOperandTypeMismatch(binary.Span, OperatorText(binary.Operator), binary.Left.Span, TypeNames.Of(left.Type), binary.Right.Span, TypeNames.Of(right.Type));
             return Error(binary.Span);
         }
         if (LiteralFolding.Fold(binary.Span, binary.Operator, left, right) is { } folded)
@@ -532,7 +530,7 @@ internal sealed partial class ExpressionBinder
         if (left.Type is PointerType l && right.Type is PointerType r && IsComparison(binary.Operator))
         {
             if (l.Target != r.Target)
-                _diagnostics.Warning(binary.Span, $"comparison of distinct pointer types: {l.Target.Name}, {r.Target.Name}");
+                _diagnostics.ReportDistinctPointerComparison(binary.Span, binary.Left.Span, l.Target.Name, binary.Right.Span, r.Target.Name);
             return new BoundBinary(binary.Span, kind, left, right, BoolType.Instance);
         }
         var other = left.Type is PointerType ? right : left;

@@ -35,14 +35,24 @@ internal sealed record StackType(bool IsUser, StackMode Mode, int Depth) : BpfTy
     /// <summary>A stack mode's name as scripts write it (<c>build_id</c>).</summary>
     public static string ModeName(StackMode mode) => mode == StackMode.BuildId ? "build_id" : mode.ToString().ToLowerInvariant();
 
-    /// <summary><c>kstack</c> for the default stack, else as written with its mode and depth (<c>ustack(perf, 3)</c>), so that messages tell stack types apart.</summary>
-    public override string ToString()
+    /// <summary>
+    /// The newest bpftrace's name of the type, with its mode and depth (<c>kstack_bpftrace_127</c>,
+    /// <c>ustack_perf_3</c>), so that messages tell stack types apart.
+    /// </summary>
+    public override string ToString() => $"{(IsDwarf ? "dw_ustack" : IsUser ? "ustack" : "kstack")}_{ModeName(Mode)}_{Depth}";
+
+    /// <summary><c>kstack</c> for the default stack, else as a script writes it with its mode and depth (<c>ustack(perf, 3)</c>).</summary>
+    public string Written
     {
-        var name = IsDwarf ? "dw_ustack" : IsUser ? "ustack" : "kstack";
-        return Mode == StackMode.Bpftrace && Depth == DefaultDepth
-            ? name
-            : $"{name}({ModeName(Mode)}, {Depth})";
+        get
+        {
+            var name = IsDwarf ? "dw_ustack" : IsUser ? "ustack" : "kstack";
+            return Mode == StackMode.Bpftrace && Depth == DefaultDepth ? name : $"{name}({ModeName(Mode)}, {Depth})";
+        }
     }
+
+    /// <summary>The kind of stack as the newest bpftrace words it in "(… provided)": <c>kstack</c> or <c>ustack</c>.</summary>
+    public string Kind => IsUser ? "ustack" : "kstack";
 }
 
 /// <summary>The value of <c>ksym(addr)</c>: a kernel address, printed as the name of the symbol holding it.</summary>
@@ -50,7 +60,7 @@ internal sealed record KernelSymbolType : BpfType
 {
     public static readonly KernelSymbolType Instance = new();
     public override int Size => 8;
-    public override string ToString() => "ksym";
+    public override string ToString() => "ksym_t";
 }
 
 /// <summary>The value of <c>usym(addr)</c> and <c>func</c> in a uprobe: a user address and the process id (8 bytes each).</summary>
@@ -58,5 +68,6 @@ internal sealed record UserSymbolType : BpfType
 {
     public static readonly UserSymbolType Instance = new();
     public override int Size => 16;
-    public override string ToString() => "usym";
+    public override int Alignment => 1;
+    public override string ToString() => "usym_t";
 }

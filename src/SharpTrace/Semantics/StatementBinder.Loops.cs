@@ -13,6 +13,8 @@ internal sealed partial class StatementBinder
     private bool? _returnInLoopHasValue;
     /// <summary>For each for loop being bound, innermost last: the variables its body assigns.</summary>
     private readonly List<HashSet<VariableSymbol>> _assignedInForBodies = [];
+    /// <summary>For each for loop being bound, innermost last: the variables its body declares without a value (reset each iteration).</summary>
+    private readonly List<List<BoundVariableReset>> _declaredInForBodies = [];
 
     /// <summary>The probe's variables: the named ones and the loop variables.</summary>
     public IReadOnlyList<VariableSymbol> ProbeVariables() => _declared.Concat(_loopVariables).Concat(_variables.Values).Distinct().ToList();
@@ -161,8 +163,13 @@ internal sealed partial class StatementBinder
         _loopDepth++;
         var assigned = new HashSet<VariableSymbol>();
         _assignedInForBodies.Add(assigned);
+        var declared = new List<BoundVariableReset>();
+        _declaredInForBodies.Add(declared);
         var bound = BindScoped(() => BindStatements(body), variable);
         _assignedInForBodies.RemoveAt(_assignedInForBodies.Count - 1);
+        _declaredInForBodies.RemoveAt(_declaredInForBodies.Count - 1);
+        if (declared.Count > 0)
+            bound = bound with { Statements = [.. declared, .. bound.Statements] };
         _loopDepth--;
         return (variable, bound, assigned);
     }

@@ -693,6 +693,8 @@ internal sealed partial class StatementBinder
         });
         if (declared is null)
             _untypedVariables.Add(variable);
+        if (_declaredInForBodies.Count > 0)
+            _declaredInForBodies[^1].Add(new BoundVariableReset(let.Span, variable));
         return null;
     }
 

@@ -10,9 +10,11 @@ internal abstract record BpfType : Records.IRecordValueType
 
     /// <summary>
     /// Where the value may start as an element of a tuple or record, laid out as a C struct member as the newest
-    /// bpftrace lays them out: integers at a multiple of their size, strings anywhere, structs and arrays at their C
-    /// alignment, tuples at their widest element's. Our other values hold 8-byte words (loaded whole, and the verifier
-    /// rejects a misaligned stack access), so they start at a multiple of 8.
+    /// bpftrace lays them out (its in-tuple alignment): integers and bools at a multiple of their size, its byte arrays
+    /// (strings, buffers, inet, timestamps, usym, mac addresses, cgroup paths) anywhere, structs and arrays at their C
+    /// alignment, tuples at their widest element's, the rest (stacks, ksym, username) at a multiple of 8. A value
+    /// written as 8-byte words that lands off a word boundary is built aside and copied in (the verifier rejects a
+    /// misaligned stack store).
     /// </summary>
     public virtual int Alignment => 8;
 
@@ -73,14 +75,16 @@ internal sealed record IntegerType(int Bytes, bool IsSigned) : BpfType
 }
 
 /// <summary>
-/// <c>bool</c>: <c>true</c>, <c>false</c>, comparisons, <c>!</c>, <c>&amp;&amp;</c>, <c>||</c>. Held as a 0 or 1 in 8 bytes,
-/// computed with as an integer (a condition, printf's <c>%d</c>), printed as <c>true</c> or <c>false</c>.
+/// <c>bool</c>: <c>true</c>, <c>false</c>, comparisons, <c>!</c>, <c>&amp;&amp;</c>, <c>||</c>. Held as a 0 or 1 in one
+/// byte, as the newest bpftrace holds it (<c>sizeof((true, (int8)1))</c> is 2), computed with as an integer (a
+/// condition, printf's <c>%d</c>), printed as <c>true</c> or <c>false</c>.
 /// </summary>
 internal sealed record BoolType : SelfDecodingType
 {
     public static readonly BoolType Instance = new();
 
-    public override int Size => 8;
+    public override int Size => 1;
+    public override int Alignment => 1;
     public override bool IsInteger => true;
     public override string ToString() => "bool";
 
@@ -290,7 +294,8 @@ internal sealed record InetType : BpfType
     public const int AddressOffset = 8;
 
     public override int Size => 24;
-    public override string ToString() => "inet";
+    public override int Alignment => 1;
+    public override string ToString() => "inet[24]";
 }
 
 /// <summary>
@@ -303,7 +308,9 @@ internal sealed record BufferType(int Capacity) : BpfType
     public const int DataOffset = 8;
 
     public override int Size => DataOffset + Align8(Capacity);
-    public override string ToString() => "buffer";
+    public override int Alignment => 1;
+    // The newest bpftrace's buffer size counts the 4-byte length in front of the bytes.
+    public override string ToString() => $"buffer[{Capacity + 4}]";
 
     private static int Align8(int size) => (size + 7) & ~7;
 }

@@ -19,11 +19,21 @@ public sealed record Diagnostic(DiagnosticSeverity Severity, SourceText Source, 
     public bool IsError => Severity == DiagnosticSeverity.Error;
 
     /// <summary>
+    /// Places the problem involves besides its own, each with a note (a binary operator's <c>left (int8)</c> and
+    /// <c>right (string[2])</c>): printed after it, located the same way, as bpftrace prints a diagnostic's context.
+    /// </summary>
+    internal IReadOnlyList<(TextSpan Span, string Message)> Context { get; init; } = [];
+
+    /// <summary>
     /// bpftrace's layout: <c>stdin:1:17-21: ERROR: message</c>, then the source line, then a <c>~</c> underline.
     /// Columns are one-based; the end column is exclusive, as bpftrace prints it. A span over several lines is
     /// shown as bpftrace shows it, by its lines alone and without source: <c>stdin:1-2: ERROR: message</c>.
     /// </summary>
-    public string Format()
+    public string Format() => Context.Count == 0
+        ? FormatOne()
+        : FormatOne() + string.Concat(Context.Select(c => (this with { Span = c.Span, Message = c.Message, Context = [] }).FormatOne()));
+
+    private string FormatOne()
     {
         var line = Source.GetLineIndex(Math.Min(Span.Start, Math.Max(0, Source.Length)));
         var label = Severity == DiagnosticSeverity.Error ? "ERROR" : "WARNING";

@@ -22,10 +22,18 @@ internal sealed partial class DiagnosticBag
         Error(span, $"The {op} operator can not be used on expressions of type '{type}'");
     public void ReportInvalidOperands(TextSpan span, string op, string left, string right) =>
         Error(span, $"The {op} operator can not be used on expressions of types {left}, {right}");
-    public void ReportOperandTypeMismatch(TextSpan span, string op, string left, string right) =>
-        Error(span, $"Type mismatch for '{op}': comparing {left} with {right}");
-    /// <summary>The newest bpftrace's context lines of a type mismatch: <c>left (hist_t)</c>, <c>right (int8)</c>.</summary>
-    public void ReportOperand(TextSpan span, string side, string type) => Error(span, $"{side} ({type})");
+    // As the type mismatch, with the types pointed at.
+    public void ReportDistinctPointerComparison(TextSpan span, TextSpan leftSpan, string left, TextSpan rightSpan, string right) =>
+        _items.Add(new Diagnostic(DiagnosticSeverity.Warning, Source, span, $"comparison of distinct pointer types: {left}, {right}")
+        {
+            Context = [(leftSpan, $"left ({left})"), (rightSpan, $"right ({right})")],
+        });
+    // The newest bpftrace points at each operand too, naming its type ("left (int8)", "right (string[2])").
+    public void ReportOperandTypeMismatch(TextSpan span, string op, TextSpan leftSpan, string left, TextSpan rightSpan, string right) =>
+        _items.Add(new Diagnostic(DiagnosticSeverity.Error, Source, span, $"Type mismatch for '{op}': comparing {left} with {right}")
+        {
+            Context = [(leftSpan, $"left ({left})"), (rightSpan, $"right ({right})")],
+        });
     public void ReportAggregationAssignedToVariable(TextSpan span, string aggregation) =>
         Error(span, $"Value '{aggregation}' cannot be assigned to a scratch variable.");
     // The newest bpftrace's wording (type_resolver, cast_creator), over the whole assignment, for a value that does not

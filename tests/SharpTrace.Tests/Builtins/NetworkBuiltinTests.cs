@@ -28,7 +28,7 @@ public class NetworkBuiltinTests
     [InlineData("""BEGIN { printf("%r\n", ⟦1⟧); }""", "printf: %r specifier expects a value of type buffer (integer supplied)", true)]
     [InlineData("""BEGIN { printf("%r\n", ⟦ntop(1)⟧); }""", "printf: %r specifier expects a value of type buffer (string supplied)", true)]
     [InlineData("""BEGIN { printf("%d\n", ⟦ntop(1)⟧); }""", "printf: %d specifier expects a value of type integer (string supplied)", true)]
-    [InlineData("BEGIN { @ = ⟦ntop(1) + 1⟧; }", "Type mismatch for '+': comparing inet with int8")]
+    [InlineData("BEGIN { @ = ⟦ntop(1) + 1⟧; }", "Type mismatch for '+': comparing inet[24] with int8")]
     public void MisusesAreErrorsInBpftracesWords(string annotated, string message, bool wholePrintf = false)
     {
         // bpftrace underlines the whole printf call for argument mismatches.

@@ -43,7 +43,7 @@ public sealed class SymbolBuiltinTests(UaddrTargets programs) : IClassFixture<Ua
     [InlineData("BEGIN { @ = ⟦cgroup_path(1, 2)⟧; }", "cgroup_path() only supports string arguments (int provided)")]
     [InlineData("BEGIN { @ = ⟦cgroup_path()⟧; }", "cgroup_path() requires at least one argument (0 provided)")]
     [InlineData("BEGIN { @ = ⟦cgroup_path(1, \"a\", \"b\")⟧; }", "cgroup_path() takes up to 2 arguments (3 provided)")]
-    [InlineData("BEGIN { $x = cgroup_path(1); @ = ⟦$x + 1⟧; }", "Type mismatch for '+': comparing cgroup_path with int8")]
+    [InlineData("BEGIN { $x = cgroup_path(1); @ = ⟦$x + 1⟧; }", "Type mismatch for '+': comparing cgroup_path_t with int8")]
     [InlineData("kprobe:f { @ = ⟦socket_cookie(arg0)⟧; }", "socket_cookie can not be used with \"kprobe\" probes")]
     [InlineData("tracepoint:syscalls:sys_enter_openat { @ = ⟦socket_cookie(0)⟧; }", "socket_cookie can not be used with \"tracepoint\" probes")]
     [InlineData("fentry:vfs_read { @ = ⟦socket_cookie(1)⟧; }", "socket_cookie() only supports pointer arguments (int provided)")]

@@ -126,10 +126,11 @@ public class AggregationValueTypeTests
     [InlineData("BEGIN { @h = lhist(5, 0, 10, 1); $x = 1; $x += @h; }", "$x += @h", "$x", "@h", "'+'", "int8", "lhist_t")]
     public void AnAggregationWithoutAValueIsNoOperand(string script, string whole, string left, string right, string op, string leftType, string rightType)
     {
-        var errors = SemanticKit.Bind(script).Diagnostics;
-        Assert.Equal([$"Type mismatch for {op}: comparing {leftType} with {rightType}", $"left ({leftType})", $"right ({rightType})"],
-            errors.Select(e => e.Message));
-        Assert.Equal([whole, left, right], errors.Select(e => script.Substring(e.Span.Start, e.Span.Length)));
+        var error = Assert.Single(SemanticKit.Bind(script).Diagnostics);
+        Assert.Equal($"Type mismatch for {op}: comparing {leftType} with {rightType}", error.Message);
+        Assert.Equal(whole, script.Substring(error.Span.Start, error.Span.Length));
+        Assert.Equal([$"left ({leftType})", $"right ({rightType})"], error.Context.Select(c => c.Message));
+        Assert.Equal([left, right], error.Context.Select(c => script.Substring(c.Span.Start, c.Span.Length)));
     }
 
     [Fact]

@@ -141,8 +141,11 @@ public class PointerTypeTests
     {
         var (_, diagnostics) = SemanticKit.Bind("kprobe:f { @r = (int32 *)arg0 == (int64 *)arg1; }");
 
-        Assert.Equal(["comparison of distinct pointer types: int, long int"],
-            diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(d => d.Message));
+        var warning = Assert.Single(diagnostics, d => d.Severity == DiagnosticSeverity.Warning);
+        Assert.Equal("comparison of distinct pointer types: int, long int", warning.Message);
+        // type_resolver.cpp points at each side with the type pointed at, as a type mismatch does (a cast is located at its "(type)").
+        Assert.Equal([(TextSpan.FromBounds(16, 25), "left (int)"), (TextSpan.FromBounds(33, 42), "right (long int)")], warning.Context);
+        Assert.Contains("stdin:1:17-26: WARNING: left (int)\n", warning.Format(), StringComparison.Ordinal);
     }
 
     [Theory]

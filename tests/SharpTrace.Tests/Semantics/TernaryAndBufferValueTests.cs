@@ -87,11 +87,11 @@ public sealed class TernaryAndBufferValueTests
         Assert.Contains("""
               Printf #0
                ArrayComparison == :: bool
-                VariableRead $a :: buffer
-                VariableRead $a :: buffer
+                VariableRead $a :: buffer[6]
+                VariableRead $a :: buffer[6]
                ArrayComparison != :: bool
-                VariableRead $a :: buffer
-                VariableRead $b :: buffer
+                VariableRead $a :: buffer[6]
+                VariableRead $b :: buffer[7]
             """.Replace("\r", "", StringComparison.Ordinal), SemanticKit.Types(script));
 
         var (_, diagnostics) = SemanticKit.Bind("""BEGIN { $a = buf("hi", 2); $b = $a < $a; }""");

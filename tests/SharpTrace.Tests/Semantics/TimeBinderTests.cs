@@ -1,21 +1,21 @@
 namespace SharpTrace.Tests.Semantics;
 
-/// <summary>time(), elapsed and strftime() misused, with bpftrace 0.17's words and spans.</summary>
+/// <summary>time(), elapsed and strftime() misused, with the newest bpftrace's words (its check_arg names kinds "int", 0.17 "integer") and 0.17's spans.</summary>
 public class TimeBinderTests
 {
     [Theory]
-    [InlineData("BEGIN { ⟦time(1)⟧; }", "time() expects a string literal (integer provided)")]
+    [InlineData("BEGIN { ⟦time(1)⟧; }", "time() expects a string literal (int provided)")]
     [InlineData("BEGIN { $f = \"%H\"; ⟦time($f)⟧; }", "time() expects a string literal (string provided)")]
     [InlineData("BEGIN { ⟦time(\"a\", \"b\")⟧; }", "time() takes up to one argument (2 provided)")]
     [InlineData("BEGIN { $x = ⟦time()⟧; }", "time() should not be used in an assignment or as a map key")]
     [InlineData("BEGIN { @x = ⟦time()⟧; }", "time() should not be used in an assignment or as a map key")]
     // The newest reference spells elapsed() as a function too (ConfigAndFunctionFormTests); with an argument it is none.
     [InlineData("BEGIN { $x = ⟦elapsed⟧(1); }", "Unknown function: elapsed")]
-    [InlineData("BEGIN { ⟦strftime(1, nsecs)⟧; }", "strftime() expects a string literal (integer provided)")]
+    [InlineData("BEGIN { ⟦strftime(1, nsecs)⟧; }", "strftime() expects a string literal (int provided)")]
     [InlineData("BEGIN { ⟦strftime(\"%Y\")⟧; }", "strftime() requires at least 2 arguments (1 provided)")]
     [InlineData("BEGIN { ⟦strftime()⟧; }", "strftime() requires at least 2 arguments (0 provided)")]
     [InlineData("BEGIN { ⟦strftime(\"%Y\", 1, 2)⟧; }", "strftime() takes up to 2 arguments (3 provided)")]
-    [InlineData("BEGIN { ⟦strftime(\"%Y\", \"a\")⟧; }", "strftime() only supports integer arguments (string provided)")]
+    [InlineData("BEGIN { ⟦strftime(\"%Y\", \"a\")⟧; }", "strftime() only supports int arguments (string provided)")]
     [InlineData("BEGIN { ⟦printf(\"%d\\n\", strftime(\"%Y\", nsecs))⟧; }", "printf: %d specifier expects a value of type integer (string supplied)")]
     [InlineData("BEGIN { @x = strftime(\"%Y\", nsecs); ⟦@x = 1⟧; }", "Type mismatch for @x: trying to assign value of type 'int8' when map already has a type 'timestamp'")]
     public void ReportsAsBpftraceDoes(string annotated, string message) =>

@@ -6,7 +6,8 @@ namespace SharpTrace.Tests.Semantics;
 /// <summary>
 /// Tuples and records are laid out as C structs, as the newest bpftrace's Struct::CreateRecord lays them out: each
 /// element at the next multiple of its alignment (integers their size, strings 1, structs and arrays their C
-/// alignment, tuples their widest element's), the size rounded up to the widest alignment. Its runtime/tuples cases
+/// alignment, tuples their widest element's, bools 1, byte arrays such as timestamps 1), the size rounded up to the
+/// widest alignment. Its runtime/tuples cases
 /// "tuple struct sizing 1-3", "complex tuple 4", "struct in tuple sizing" and "array in tuple sizing" give the sizes.
 /// </summary>
 public class TupleLayoutTests
@@ -25,8 +26,16 @@ public class TupleLayoutTests
     // A record is laid out as the tuple of its fields.
     [InlineData("$t = (a = (int8)1, b = (int64)2);", 16)]
     [InlineData("""$t = (a = "ab", b = (int16)2, c = "x");""", 8)]
-    // Unlike the newest bpftrace (2: its bool is one byte), our bool is held in 8 bytes and aligns to 8 (differences.md).
-    [InlineData("$t = (true, (int8)1);", 16)]
+    // The newest bpftrace's in-tuple alignments (types.cpp GetInTupleAlignment) and sizes: a bool is one byte; its
+    // byte arrays (timestamp 16 bytes, usym 16, inet 24, mac address 6) start anywhere; ksym_t and username_t are
+    // 8 bytes at a multiple of 8.
+    [InlineData("$t = (true, (int8)1);", 2)]
+    [InlineData("$t = ((int8)1, true, (int16)2);", 4)]
+    [InlineData("$t = ((int8)1, strftime(\"%H\", 1));", 17)]
+    [InlineData("$t = ((int8)1, usym(1));", 17)]
+    [InlineData("$t = ((int8)1, ntop(1));", 25)]
+    [InlineData("$t = ((int8)1, ksym(1));", 16)]
+    [InlineData("$t = ((int8)1, username);", 16)]
     public void ATupleIsSizedAsACStruct(string setup, int size) =>
         Assert.Contains($"Integer {size} :: ", Sizeof(setup));
 
@@ -56,6 +65,19 @@ public class TupleLayoutTests
         Assert.Equal((16, 8, 8), (tail.Size, tail.OffsetOf(1), tail.SlotSize(1)));
         var strings = new TupleType([new StringType(3), new StringType(2)]);
         Assert.Equal((5, 1, 3), (strings.Size, strings.Alignment, strings.OffsetOf(1)));
+    }
+
+    [Fact]
+    public void BuffersAndCgroupPathsStartAnywhereStacksAtAWord()
+    {
+        // Our buffer, cgroup path and stack values are sized otherwise than the newest bpftrace's (a 8-byte length, a
+        // cgroup id, a stack id), but start where its do: its buffer and cgroup_path_t are byte arrays, its stacks words.
+        Assert.Equal(1, new TupleType([BpfType.Int8, new BufferType(5)]).OffsetOf(1));
+        Assert.Equal(1, new TupleType([BpfType.Int8, new SharpTrace.Builtins.CgroupPathType("*")]).OffsetOf(1));
+        Assert.Equal(1, new TupleType([BpfType.Int8, SharpTrace.Builtins.MacAddressType.Instance]).OffsetOf(1));
+        Assert.Equal(8, new TupleType([BpfType.Int8, new StackType(false, SharpTrace.Output.StackMode.Bpftrace, 127)]).OffsetOf(1));
+        var withBool = new TupleType([BpfType.Int8, BoolType.Instance]);
+        Assert.Equal((1, 2), (withBool.OffsetOf(1), withBool.Size));
     }
 
     [Fact]

@@ -64,17 +64,17 @@ public class VariableAddressTests
             kprobe:f { $y = usym(1); $py = &$y; $z = *$py; }
             """);
 
-        Assert.Contains("Variable $b :: username *\n", dump);
-        Assert.Contains("Variable $c :: username\n", dump);
-        Assert.Contains("   VariableAddress $a :: username *\n", dump);
-        Assert.Contains("Variable $pk :: ksym *\n", dump);
-        Assert.Contains("Variable $pi :: inet *\n", dump);
-        Assert.Contains("   MemoryRead +0 kernel :: inet\n    VariableRead $pi :: inet *\n", dump);
+        Assert.Contains("Variable $b :: username_t *\n", dump);
+        Assert.Contains("Variable $c :: username_t\n", dump);
+        Assert.Contains("   VariableAddress $a :: username_t *\n", dump);
+        Assert.Contains("Variable $pk :: ksym_t *\n", dump);
+        Assert.Contains("Variable $pi :: inet[24] *\n", dump);
+        Assert.Contains("   MemoryRead +0 kernel :: inet[24]\n    VariableRead $pi :: inet[24] *\n", dump);
         Assert.Contains("Variable $pf :: buffer[6] *\n", dump);
         Assert.Contains("Variable $ps :: timestamp *\n", dump);
-        Assert.Contains("Variable $py :: kstack *\n", dump);
-        Assert.Contains("Variable $pm :: username *\n", dump);
-        Assert.Contains("Variable $z :: usym\n", dump);
+        Assert.Contains("Variable $py :: kstack_bpftrace_127 *\n", dump);
+        Assert.Contains("Variable $pm :: username_t *\n", dump);
+        Assert.Contains("Variable $z :: usym_t\n", dump);
     }
 
     [Theory]

@@ -159,3 +159,36 @@ public sealed class VariableScopeTests
     public void ReadsBeforeAssignmentAndCompoundAssignmentsOfUnknownVariables(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
 }
+
+/// <summary>
+/// A <c>let $x;</c> in a <c>for</c> body starts each iteration at zero, as in the newest bpftrace, whose for body is a
+/// callback (bpf_loop, bpf_for_each_map_elem) that initializes the variables it declares on entry; a <c>while</c> or
+/// <c>unroll</c> body is no callback there, so its variables are initialized once, at the probe's start.
+/// </summary>
+public sealed class LoopDeclarationTests
+{
+    [Theory]
+    [InlineData("begin { for ($i : 0..3) { let $x; printf(\"%d\\n\", $x); $x = $i; } }")]
+    [InlineData("begin { @m[1] = 1; for ($kv : @m) { let $x; printf(\"%d\\n\", $x); $x = $kv.1; } }")]
+    [InlineData("begin { for ($i : 0..3) { $j = 0; while ($j < 2) { let $x; printf(\"%d\\n\", $x); $x = $j; $j++; } } }")]
+    public void ABareLetInAForBodyIsResetAtTheBodysStart(string script)
+    {
+        var lines = SemanticKit.Types(script).Split('\n');
+        var reset = Array.FindIndex(lines, line => line.Trim() == "VariableReset $x");
+
+        // Once, as the for body's first statement (its block follows the loop's line and the range's bounds), before the body's own.
+        Assert.Single(lines, line => line.Contains("VariableReset", StringComparison.Ordinal));
+        Assert.Equal("Block", lines[reset - 1].Trim());
+        Assert.StartsWith("For", lines.Take(reset).Last(line => line.TrimStart().StartsWith("For", StringComparison.Ordinal) || line.TrimStart().StartsWith("While", StringComparison.Ordinal)).TrimStart(), StringComparison.Ordinal);
+        Assert.Equal(Indent(lines[reset - 1]) + 1, Indent(lines[reset]));
+    }
+
+    [Theory]
+    [InlineData("begin { $i = 0; while ($i < 3) { let $x; printf(\"%d\\n\", $x); $x = $i; $i++; } }")]
+    [InlineData("begin { unroll(3) { let $x; printf(\"%d\\n\", $x); $x = 1; } }")]
+    [InlineData("begin { for ($i : 0..3) { let $x = 5; printf(\"%d\\n\", $x); } }")]
+    public void OtherLoopsAndDeclarationsWithAValueResetNothing(string script) =>
+        Assert.DoesNotContain("VariableReset", SemanticKit.Types(script), StringComparison.Ordinal);
+
+    private static int Indent(string line) => line.Length - line.TrimStart().Length;
+}

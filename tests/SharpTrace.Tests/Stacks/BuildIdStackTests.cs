@@ -20,8 +20,8 @@ public class BuildIdStackTests
         Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(script), new FakeTracepoints(), config ?? new ProgramConfig());
 
     [Theory]
-    [InlineData("ustack(build_id)", 127, "ustack(build_id, 127)")]
-    [InlineData("ustack(build_id, 3)", 3, "ustack(build_id, 3)")]
+    [InlineData("ustack(build_id)", 127, "ustack_build_id_127")]
+    [InlineData("ustack(build_id, 3)", 3, "ustack_build_id_3")]
     public void UstackTakesTheBuildIdMode(string expression, int depth, string typeName)
     {
         var (program, diagnostics) = Bind($"{Probe} {{ @[{expression}] = count(); }}");
