@@ -24,7 +24,7 @@ internal static class CValues
             CBoolType => new IntegerValue(bytes[0], IsSigned: false),
             CEnumType { Size: 1 or 2 or 4 or 8 } e => Enum(e, ReadUnsigned(bytes, e.Size)),
             CPointerType => SymbolicValue.Address(ReadUnsigned(bytes, 8)),
-            CArrayType { Element.Resolved: CIntegerType { IsChar: true } } a => new StringValue(String(bytes[..a.Count])),
+            CArrayType { IsText: true } a => new StringValue(String(bytes[..a.Count])),
             CArrayType a => Array(a, bytes),
             CStructType s => Record(s, bytes, 0),
             _ => NoneValue.Instance,
