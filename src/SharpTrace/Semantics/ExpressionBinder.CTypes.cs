@@ -369,7 +369,8 @@ internal sealed partial class ExpressionBinder
         }
         if (type is null)
         {
-            _diagnostics.ReportUnknownStruct(span, syntax.Name);
+            // The newest bpftrace's type resolver, over the type written (in a cast, inside its parentheses).
+            _diagnostics.ReportUnresolvedType(syntax.Span, syntax.Name);
             return null;
         }
         // An array's integers keep their script names (int32[4], not int[4]), as the newest bpftrace names them.

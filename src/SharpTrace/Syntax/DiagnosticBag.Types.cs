@@ -4,6 +4,7 @@ namespace SharpTrace.Syntax;
 internal sealed partial class DiagnosticBag
 {
     public void ReportUnknownStruct(TextSpan span, string name) => Error(span, $"Unknown struct/union: '{name}'");
+    public void ReportUnresolvedType(TextSpan span, string name) => Error(span, $"Cannot resolve unknown type \"{name}\"");
     public void ReportUnknownField(TextSpan span, string type, string field) =>
         Error(span, $"Struct/union of type '{type}' does not contain a field named '{field}'");
     public void ReportNoFieldAccess(TextSpan span, string field, string type) =>

@@ -25,6 +25,15 @@ public class CastDiagnosticTests
     [InlineData("kprobe:f { $a = ⟦(string[2])⟧\"hello\"; }", "Cannot cast from \"string[6]\" to \"string[2]\"")]
     public void ReportsTheNewestsCastError(string annotated, string message) => SemanticKit.AssertDiagnostics(annotated, message);
 
+    [Fact]
+    public void AnUnknownTypeInADeclarationIsTheResolversError()
+    {
+        // tests/type_checker.cpp: `let $a: struct bad_task;` (the span, 17-32, is the type written).
+        var errors = SemanticKit.Bind("begin { let $a: struct bad_task; }").Diagnostics.Where(d => d.IsError).Select(d => (d.Message, d.Span.Start, d.Span.End));
+
+        Assert.Equal([("Cannot resolve unknown type \"struct bad_task\"", 16, 31)], errors);
+    }
+
     [Theory]
     [InlineData("kprobe:f { $a = ⟦(uint64)⟧(uint64)1; }", "uint64")]
     [InlineData("kprobe:f { $a = ⟦(uint32)⟧pid; }", "uint32")]
