@@ -229,7 +229,7 @@ internal sealed partial class ExpressionBinder
         BoolType => CBoolType.Script,
         IntegerType i => new CIntegerType(i.Plain.ToString(), i.Size, i.IsSigned),
         PointerType p => new CPointerType(p.Target, p.IsUserSpace),
-        StringType s => new CArrayType(new CIntegerType("char", 1, true), s.Capacity),
+        StringType s => new CArrayType(CBaseTypes.Char, s.Capacity) { IsText = true },
         CValueType c => c.CType,
         TupleType or SelfDecodingType or KernelSymbolType or UserSymbolType or InetType or BufferType or StackType => new CScriptValueType(type),
         _ => null,
@@ -274,17 +274,27 @@ internal sealed partial class ExpressionBinder
                 return Error(cast.Span);
             if (!operand.Type.IsInteger)
             {
-                _diagnostics.ReportInvalidCast(cast.Span, TypeNames.Of(operand.Type), cast.Type.Written);
+                ReportInvalidCast(head, operand, TypeNames.InCast(p));
                 return Error(cast.Span);
             }
             var user = operand.Type is PointerType from ? from.IsUserSpace : _probeKind.Context.ReadsUserMemory || p.IsUser;
             return new BoundCast(cast.Span, operand, new PointerType(p.Target, user));
         }
-        // (bool)x is x != 0.
-        if (cast.Type is { Name: "bool", PointerDepth: 0, ArrayLength: null, Of: null } && operand.Type.IsInteger)
+        // (bool)x is x != 0; (bool)$b of a bool is the newest bpftrace's warning.
+        var toBool = cast.Type is { Name: "bool", PointerDepth: 0, ArrayLength: null, Of: null }
+            || (cast.Type.Of is not null && TypeofType(cast.Type) is BoolType);
+        if (toBool && operand.Type is BoolType)
+        {
+            _diagnostics.ReportUnnecessaryCast(head, TypeNames.Of(operand.Type));
+            return operand;
+        }
+        if (toBool && operand.Type.IsInteger)
             return new BoundCast(cast.Span, operand, BoolType.Instance);
-        if (cast.Type.Of is not null && TypeofType(cast.Type) is BoolType && operand.Type.IsInteger)
-            return new BoundCast(cast.Span, operand, BoolType.Instance);
+        if (toBool && cast.Type.Of is null)
+        {
+            ReportInvalidCast(head, operand, "bool");
+            return Error(cast.Span);
+        }
         // (bool[2])x: bpftrace's bool, whatever C type the kernel names bool.
         if (cast.Type is { Name: "bool", ArrayLength: not null })
             return BindCastToArray(cast, operand);
@@ -295,15 +305,10 @@ internal sealed partial class ExpressionBinder
         if (target.Resolved is CEnumType { Size: <= 8 } enumType)
             return BindEnumCast(cast, head, operand, enumType);
         if (operand.Type is CValueType { CType.Resolved: CArrayType })
-            return BindCastOfArray(cast, operand, target);
-        if (!operand.Type.IsInteger)
+            return BindCastOfArray(cast, head, operand, target);
+        if (!operand.Type.IsInteger || target.Resolved is CStructType)
         {
-            _diagnostics.ReportInvalidCastOperand(head, TypeNames.Of(operand.Type));
-            return Error(cast.Span);
-        }
-        if (target.Resolved is CStructType)
-        {
-            _diagnostics.ReportCastToStruct(head, target.Name);
+            ReportInvalidCast(head, operand, TypeNames.InCast(target));
             return Error(cast.Span);
         }
         switch (target.Resolved)
@@ -319,7 +324,16 @@ internal sealed partial class ExpressionBinder
                 return new BoundCast(cast.Span, operand, new PointerType(p.Target, user));
             }
             case CIntegerType { Size: <= 8 } or CBoolType:
-                return new BoundCast(cast.Span, operand, ValueTypeOf(target, false)!);
+                var type = ValueTypeOf(target, false)!;
+                // A literal takes the cast's type (its own is only the smallest that holds it), and an aggregation's
+                // read is its count_t, sum_t…, so neither warns.
+                if (operand is not (BoundIntegerLiteral or BoundMapRead { Map.ValueType: AggregationType })
+                    && operand.Type is IntegerType { Enum: null } source && source.Plain == type)
+                {
+                    _diagnostics.ReportUnnecessaryCast(head, TypeNames.Of(type));
+                    return operand;
+                }
+                return new BoundCast(cast.Span, operand, type);
             default:
                 _diagnostics.ReportUnsupported(cast.Span, $"A cast to '{target.Name}'");
                 return Error(cast.Span);
@@ -335,7 +349,7 @@ internal sealed partial class ExpressionBinder
     {
         if (!operand.Type.IsInteger)
         {
-            _diagnostics.ReportInvalidCast(head, TypeNames.Of(operand.Type), type.Name);
+            ReportInvalidCast(head, operand, type.Name);
             return Error(cast.Span);
         }
         if (operand is BoundIntegerLiteral { Type: IntegerType { Enum: null }, Value: var value } && !type.Values.Any(v => v.Value == value))
@@ -360,7 +374,7 @@ internal sealed partial class ExpressionBinder
             return TypeofType(syntax) is { } of ? CTypeOf(of, span) : null;
         // string[64]* points at 64 characters: for string, [N] is its size (the newest bpftrace), not an array.
         if (syntax is { Name: "string", PointerDepth: 0, ArrayLength: int size })
-            return WrapPointers(new CArrayType(CBaseTypes.Char, size), syntax.OuterPointerDepth);
+            return WrapPointers(new CArrayType(CBaseTypes.Char, size) { IsText = true }, syntax.OuterPointerDepth);
         CType? type = IntegerTypeNames.GetValueOrDefault(syntax.Name) ?? FindType(syntax.Name);
         if (type is null && syntax.Name.StartsWith("enum ", StringComparison.Ordinal))
         {
@@ -369,7 +383,8 @@ internal sealed partial class ExpressionBinder
         }
         if (type is null)
         {
-            _diagnostics.ReportUnknownStruct(span, syntax.Name);
+            // The newest bpftrace's type resolver, over the type written (in a cast, inside its parentheses).
+            _diagnostics.ReportUnresolvedType(syntax.Span, syntax.Name);
             return null;
         }
         // An array's integers keep their script names (int32[4], not int[4]), as the newest bpftrace names them.
@@ -441,12 +456,12 @@ internal sealed partial class ExpressionBinder
         var target = new StringType(cast.Type.ArrayLength ?? 0);
         if (operand.Type is not StringType source || source.Capacity > target.Capacity)
         {
-            _diagnostics.ReportInvalidCast(cast.Span, TypeNames.Of(operand.Type), target.Capacity == 0 ? "string" : TypeNames.Of(target));
+            ReportInvalidCast(CastHead(cast), operand, target.Capacity == 0 ? "string" : TypeNames.Of(target));
             return Error(cast.Span);
         }
         if (source.Capacity == target.Capacity)
         {
-            _diagnostics.Warning(cast.Span, $"Unnecessary cast: expression is already of type {TypeNames.Of(source)}");
+            _diagnostics.ReportUnnecessaryCast(CastHead(cast), TypeNames.Of(source));
             return operand;
         }
         return new BoundCast(cast.Span, operand, target);

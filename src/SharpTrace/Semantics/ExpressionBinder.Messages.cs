@@ -16,6 +16,18 @@ internal sealed partial class ExpressionBinder
     private TextSpan CastHead(CastExpression cast) =>
         TextSpan.FromBounds(cast.Span.Start, _context.TokenSpan(cast.Type.Span.End, cast.Operand.Span.Start, ")")?.End ?? cast.Span.End);
 
+    /// <summary>
+    /// A cast the newest bpftrace refuses, in its type checker's words: a struct or union value cannot be cast at all,
+    /// anything else names both types.
+    /// </summary>
+    private void ReportInvalidCast(TextSpan head, BoundExpression operand, string target)
+    {
+        if (operand.Type is CValueType { CType.Resolved: CTypes.CStructType })
+            _diagnostics.ReportCastFromCType(head, TypeNames.InCast(operand.Type));
+        else
+            _diagnostics.ReportInvalidCast(head, TypeNames.InCast(operand.Type), target);
+    }
+
     /// <summary>How a value's type is named in a type mismatch: integers as stored (64-bit), strings as they are.</summary>
     public BpfType MessageType(BpfType type) => type is StringType ? type : _context.StorageType(type);
 

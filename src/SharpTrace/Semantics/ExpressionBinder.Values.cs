@@ -119,9 +119,17 @@ internal sealed partial class ExpressionBinder
             : syntax.Name == "bool" ? CBoolType.Script
             : IntegerTypeNames.TryGetValue(syntax.Name, out var named) ? new CIntegerType(syntax.Name, named.Size, named.IsSigned)
             : null;
+        var head = CastHead(cast);
+        // (uint8[4])pton(…): already that array, the newest bpftrace's warning.
+        if (element is not null && syntax.ArrayLength is int length && operand.Type is CValueType { CType.Resolved: CArrayType }
+            && TypeNames.InCast(operand.Type) == TypeNames.InCast(new CArrayType(element, length)))
+        {
+            _diagnostics.ReportUnnecessaryCast(head, TypeNames.InCast(operand.Type));
+            return operand;
+        }
         if (element is null || operand.Type is not (IntegerType or StringType))
         {
-            _diagnostics.ReportInvalidCast(cast.Span, TypeNames.Of(operand.Type), syntax.Written);
+            ReportInvalidCast(head, operand, element is null ? syntax.Written : TypeNames.InCast(new CArrayType(element, syntax.ArrayLength ?? 0)));
             return Error(cast.Span);
         }
         // A literal is as wide as the smallest integer type holding it, as the newest bpftrace types literals.
@@ -131,7 +139,7 @@ internal sealed partial class ExpressionBinder
         {
             if (sourceSize % element.Size != 0)
             {
-                _diagnostics.Error(cast.Span, "Cannot determine array size: the element size is incompatible with the cast integer size");
+                _diagnostics.ReportCastArraySize(head);
                 return Error(cast.Span);
             }
             count = sourceSize / element.Size;
@@ -139,7 +147,7 @@ internal sealed partial class ExpressionBinder
         var array = new CArrayType(element, count);
         if (array.Size != sourceSize && (operand.Type is StringType || array.Size > 8 || array.Size < sourceSize))
         {
-            _diagnostics.ReportInvalidCast(cast.Span, TypeNames.Of(operand.Type), array.Name);
+            ReportInvalidCast(head, operand, TypeNames.InCast(array));
             return Error(cast.Span);
         }
         return new BoundCast(cast.Span, operand, new CValueType(array, false));
@@ -154,11 +162,11 @@ internal sealed partial class ExpressionBinder
     };
 
     /// <summary><c>(uint64)$arr</c>: an array's bytes as an integer of the same size.</summary>
-    private BoundExpression BindCastOfArray(CastExpression cast, BoundExpression operand, CType target)
+    private BoundExpression BindCastOfArray(CastExpression cast, TextSpan head, BoundExpression operand, CType target)
     {
         if (target.Resolved is not CIntegerType { Size: 1 or 2 or 4 or 8 } integer || integer.Size != operand.Type.Size)
         {
-            _diagnostics.ReportInvalidCast(cast.Span, TypeNames.Of(operand.Type), cast.Type.Written);
+            ReportInvalidCast(head, operand, TypeNames.InCast(target));
             return Error(cast.Span);
         }
         return new BoundCast(cast.Span, operand, new IntegerType(integer.Size, integer.IsSigned));

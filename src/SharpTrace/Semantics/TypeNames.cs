@@ -19,6 +19,30 @@ internal static class TypeNames
         _ => type.ToString() ?? "?",
     };
 
+    /// <summary>
+    /// A type as the newest bpftrace's cast messages name it: C types in its own words (<c>int16[4]</c>,
+    /// <c>uint64 *</c>, <c>string[16]</c> for a char array, <c>struct foo</c>), typedefs looked through.
+    /// </summary>
+    public static string InCast(BpfType type) => type switch
+    {
+        CValueType c => InCast(c.CType),
+        PointerType p => InCast(new CPointerType(p.Target)),
+        _ => Of(type),
+    };
+
+    /// <summary>A C type as the newest bpftrace names it (<see cref="InCast(BpfType)"/>).</summary>
+    public static string InCast(CType type) => type.Canonical switch
+    {
+        CIntegerType { Size: 1 or 2 or 4 or 8 } i => (i.IsSigned ? "int" : "uint") + (i.Size * 8),
+        CBoolType => "bool",
+        // A function pointer keeps C's spelling ("void (*)(int)"): the newest bpftrace has no name for its target.
+        CPointerType { Target: CFunctionType } p => p.Name,
+        CPointerType p => InCast(p.Target) + " *",
+        CArrayType { IsText: true } a => $"string[{a.Count}]",
+        CArrayType a => InCast(a.Element) + "[" + a.Count + "]",
+        var other => other.Name,
+    };
+
     /// <summary>The newest bpftrace's word for a kind of type ("(int provided)", "(string provided)"; 0.17 said "integer").</summary>
     public static string KindOf(BpfType type) => type switch
     {

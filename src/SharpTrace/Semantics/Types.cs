@@ -106,6 +106,9 @@ internal sealed record StringType(int Capacity) : BpfType
 /// </summary>
 internal sealed record PointerType(CType Target, bool IsUserSpace) : BpfType
 {
+    /// <summary>The type pointed at, typedefs looked through (<c>(size_t *)x</c> is a <c>uint64 *</c>, as in the newest bpftrace).</summary>
+    public CType Target { get; init; } = Target.Canonical;
+
     public override int Size => 8;
     public override bool IsInteger => true;
     // A pointer to an array is named as the newest bpftrace writes its type, "int32[4] *" (C: "int (*)[4]").

@@ -4,6 +4,7 @@ namespace SharpTrace.Syntax;
 internal sealed partial class DiagnosticBag
 {
     public void ReportUnknownStruct(TextSpan span, string name) => Error(span, $"Unknown struct/union: '{name}'");
+    public void ReportUnresolvedType(TextSpan span, string name) => Error(span, $"Cannot resolve unknown type \"{name}\"");
     public void ReportUnknownField(TextSpan span, string type, string field) =>
         Error(span, $"Struct/union of type '{type}' does not contain a field named '{field}'");
     public void ReportNoFieldAccess(TextSpan span, string field, string type) =>
@@ -58,10 +59,12 @@ internal sealed partial class DiagnosticBag
     public void ReportLoopVariableOrigin(TextSpan span) => Error(span, "This is the loop variable.");
     public void ReportVariableNeverAssigned(TextSpan span, string variable) =>
         Warning(span, $"Variable {variable} was never assigned to.");
-    public void ReportInvalidCastOperand(TextSpan span, string type) => Error(span, $"Casts are not supported for type: \"{type}\"");
+    public void ReportCastFromCType(TextSpan span, string type) => Error(span, $"Cannot cast from C type \"{type}\"");
+    public void ReportUnnecessaryCast(TextSpan span, string type) => Warning(span, $"Unnecessary cast: expression is already of type {type}");
+    public void ReportCastArraySize(TextSpan span) =>
+        Error(span, "Cannot determine array size: the element size is incompatible with the cast integer size");
     public void ReportInvalidCast(TextSpan span, string from, string to) => Error(span, $"Cannot cast from \"{from}\" to \"{to}\"");
     public void ReportUnknownEnum(TextSpan span, string tag) => Error(span, $"Unknown enum: {tag}");
     public void ReportNoEnumVariant(TextSpan span, string tag, string value) => Error(span, $"Enum: {tag} doesn't contain a variant value of {value}");
-    public void ReportCastToStruct(TextSpan span, string type) => Error(span, $"Cannot cast to struct type \"{type}\"");
     public void ReportOffsetofNotStruct(TextSpan span, string type) => Error(span, $"offsetof() needs a struct or union, not '{type}'");
 }

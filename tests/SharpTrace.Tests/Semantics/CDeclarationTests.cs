@@ -21,7 +21,7 @@ public class CDeclarationTests
         var type = c.Struct("struct event");
         Assert.Equal(["comm", "ts", "tsp", "names", "next", "handler"], type.Members.Select(m => m.Name));
         Assert.Equal("char[16]", type.Members[0].Type.Name);
-        Assert.True(((CIntegerType)((CArrayType)type.Members[0].Type).Element).IsChar);
+        Assert.True(((CArrayType)type.Members[0].Type).IsText);
         Assert.Equal(CBaseTypes.UnsignedLongLong, type.Members[1].Type);
         Assert.Equal("long long unsigned int *", type.Members[2].Type.Name);
         Assert.Equal("char *[4]", type.Members[3].Type.Name);

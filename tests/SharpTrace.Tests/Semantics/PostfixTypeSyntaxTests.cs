@@ -70,7 +70,7 @@ public class PostfixTypeSyntaxTests
     [InlineData("kprobe:f { $a = (string[2])\"hello\"; }", "Cannot cast from \"string[6]\" to \"string[2]\"")]
     [InlineData("kprobe:f { $a = (string[2])5; }", "Cannot cast from \"int8\" to \"string[2]\"")]
     [InlineData("kprobe:f { $a = (string)5; }", "Cannot cast from \"int8\" to \"string\"")]
-    [InlineData("kprobe:f { $a = (int32[4]*)\"abc\"; }", "Cannot cast from \"string[4]\" to \"int32[4]*\"")]
+    [InlineData("kprobe:f { $a = (int32[4]*)\"abc\"; }", "Cannot cast from \"string[4]\" to \"int32[4] *\"")]
     public void OtherStringCastsAreRefused(string script, string error) =>
         Assert.Equal([error], Errors(script));
 

@@ -213,7 +213,7 @@ public class StructValueTests
     [InlineData("BEGIN { @x = ⟦(int32[])⟧(int16)1; }", "Cannot determine array size: the element size is incompatible with the cast integer size")]
     [InlineData("BEGIN { @x = ⟦(uint8[2])⟧\"abc\"; }", "Cannot cast from \"string[4]\" to \"uint8[2]\"")]
     [InlineData("BEGIN { @x = ⟦(bool[64])⟧1; }", "Cannot cast from \"int8\" to \"bool[64]\"")]
-    [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦(uint32)⟧$r->s; }", "Cannot cast from \"short int[4]\" to \"uint32\"")]
+    [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦(uint32)⟧$r->s; }", "Cannot cast from \"int16[4]\" to \"uint32\"")]
     [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦$r->s < $r->s⟧; }", "The < operator cannot be used on arrays.")]
     [InlineData("BEGIN { $r = (struct rec *)0; @x = ⟦$r->s == $r->p⟧; }", "Only arrays of same size support comparison operators.")]
     [InlineData("BEGIN { @x = ⟦(uint8[4])(uint32)1 == (int8[4])(uint32)1⟧; }", "Only arrays of same sized integer support comparison operators.")]

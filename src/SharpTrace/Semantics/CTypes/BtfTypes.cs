@@ -131,7 +131,10 @@ internal sealed class BtfTypes : IKernelTypes
                 return new CPointerType(GetCType(type.TypeId), IsUserTagged(type.TypeId));
             case BtfKind.Array:
                 var (element, _, count) = type.Array;
-                return new CArrayType(GetCType(element), count);
+                var elementType = GetCType(element);
+                // The newest bpftrace takes an array of any one-byte integer (u8 and __s8 too, typedefs and qualifiers
+                // looked through; _Bool is not an integer here) for a string.
+                return new CArrayType(elementType, count) { IsText = elementType.Resolved is CIntegerType { Size: 1 } };
             case BtfKind.Struct or BtfKind.Union:
                 return new CStructType(NameOrNull(type), type.Kind == BtfKind.Union, type.Size, () => BuildBody(type));
             case BtfKind.Fwd:

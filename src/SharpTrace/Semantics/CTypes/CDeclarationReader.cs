@@ -565,7 +565,10 @@ internal sealed class CDeclarationReader : IConditionSource
                 var length = (int)Math.Clamp(count, 0, int.MaxValue);
                 suffixes.Add(t => (long)t.Size * length > int.MaxValue
                     ? throw Error(d => d.ReportCTypeTooLarge(countSpan))
-                    : new CArrayType(t, length) { HoldsText = t is CIntegerType { Name: "char" } });
+                    // As the newest bpftrace's clang parser types it (on the canonical type): a string only when the
+                    // element, typedefs looked through, is plain char; signed char, unsigned char, int8_t and uint8_t
+                    // arrays are arrays of integers.
+                    : new CArrayType(t, length) { IsText = t.Resolved is CIntegerType { Name: "char" } });
             }
             else if (Current.Is("("))
             {

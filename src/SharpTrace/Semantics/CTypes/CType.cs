@@ -20,6 +20,13 @@ internal abstract record CType
     /// <summary>This type with typedefs looked through (<c>pid_t</c> is <c>int</c>).</summary>
     public virtual CType Resolved => this;
 
+    /// <summary>
+    /// This type with typedefs looked through everywhere in it, also behind pointers and in array elements
+    /// (<c>size_t *</c> is <c>long unsigned int *</c>): the newest bpftrace keeps no typedef names in its types, so a
+    /// pointer to a typedef and a pointer to its target are one type.
+    /// </summary>
+    public virtual CType Canonical => Resolved;
+
     public sealed override string ToString() => Name;
 
     // C spells a declarator around its name: "int *", "char[16]", "int (*)[4]". Pointer and array names build
@@ -43,9 +50,6 @@ internal sealed record CIntegerType(string Name, int Size, bool IsSigned) : CTyp
     public override int Alignment => Size;
     public override string Name { get; } = Name;
     public override int Size { get; } = Size;
-
-    /// <summary>A character type: arrays of these are strings to bpftrace.</summary>
-    public bool IsChar => Size == 1 && Name.Contains("char", StringComparison.Ordinal);
 }
 
 /// <summary><c>_Bool</c> (the kernel's <c>bool</c>).</summary>
@@ -79,6 +83,8 @@ internal sealed record CPointerType(CType Target, bool IsUser = false) : CType
     public override int Alignment => 8;
     public override string Name => Declare("");
 
+    public override CType Canonical => Target.Canonical is var target && ReferenceEquals(target, Target) ? this : this with { Target = target };
+
     internal override string Declare(string declarator) =>
         Target is CArrayType or CFunctionType ? Target.Declare("(*" + declarator + ")") : Target.Declare("*" + declarator);
 }
@@ -87,18 +93,19 @@ internal sealed record CPointerType(CType Target, bool IsUser = false) : CType
 internal sealed record CArrayType(CType Element, int Count) : CType
 {
     /// <summary>
-    /// Whether bpftrace reads the array as a string, where its source decides: the newest's clang parser makes only
-    /// arrays of plain <c>char</c> strings (a script's <c>uint8_t c[4]</c> stays an array). Null: by the element, as
-    /// its BTF reader does (any 1-byte integer type, <c>u8</c> included).
+    /// The program sees this array as a string. Where the type comes from decides, as in the newest bpftrace: a
+    /// script's C declaration when the element, typedefs looked through, is plain <c>char</c> (not <c>signed char</c>
+    /// or <c>unsigned char</c>, so not <c>int8_t</c> or <c>uint8_t</c>); BTF when the element is any one-byte integer, typedefs looked through (<c>u8</c>
+    /// too); DWARF when the element is directly a character base type (<c>char</c>, <c>signed char</c>,
+    /// <c>unsigned char</c>, not <c>uint8_t</c>).
     /// </summary>
-    public bool? HoldsText { get; init; }
-
-    /// <summary>True when the array is a string to bpftrace (<see cref="HoldsText"/>).</summary>
-    public bool IsText => HoldsText ?? Element.Resolved is CIntegerType { IsChar: true };
+    public bool IsText { get; init; }
 
     public override int Size => Element.Size * Count;
     public override int Alignment => Element.Alignment;
     public override string Name => Declare("");
+
+    public override CType Canonical => Element.Canonical is var element && ReferenceEquals(element, Element) ? this : this with { Element = element };
 
     internal override string Declare(string declarator) => Element.Declare(declarator + "[" + Count + "]").Replace(" [", "[", StringComparison.Ordinal);
 }
@@ -110,6 +117,7 @@ internal sealed record CTypedefType(string Name, CType Target) : CType
     public override int Alignment => Target.Alignment;
     public override string Name { get; } = Name;
     public override CType Resolved => Target.Resolved;
+    public override CType Canonical => Target.Canonical;
 }
 
 /// <summary>A function parameter; <see cref="Name"/> is empty when the declaration gives none.</summary>

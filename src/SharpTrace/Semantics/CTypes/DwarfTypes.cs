@@ -177,12 +177,17 @@ internal sealed class DwarfTypes(DwarfInfo info)
     // int a[2][3]: one subrange per dimension, the first the outermost.
     private CType Array(DwarfEntry type)
     {
-        var element = GetCType(Info.TypeOf(type));
+        var elementEntry = Info.TypeOf(type);
+        var element = GetCType(elementEntry);
+        // The newest bpftrace's rule: an array (each dimension of it) is a string when its element's DIE is itself a
+        // character base type; a typedef (uint8_t) or a qualifier (const char) in between keeps it an array.
+        var isText = elementEntry is { Tag: DwarfTag.BaseType }
+            && (int)(DwarfInfo.Constant(elementEntry, DwarfAttribute.Encoding) ?? 0) is DwarfEncoding.SignedChar or DwarfEncoding.UnsignedChar;
         var counts = type.Children.Where(c => c.Tag == DwarfTag.SubrangeType).Select(Count).ToList();
         if (counts.Count == 0)
             counts.Add(0);
         for (var i = counts.Count - 1; i >= 0; i--)
-            element = new CArrayType(element, counts[i]);
+            element = new CArrayType(element, counts[i]) { IsText = isText };
         return element;
     }
 

@@ -1,0 +1,52 @@
+namespace SharpTrace.Tests.Semantics;
+
+/// <summary>
+/// Cast errors and warnings in the newest bpftrace's words and at its span, the cast's <c>(type)</c>: its type
+/// checker's visit(Cast) and tests/type_checker.cpp (cast_struct, cast_bool, cast_same_type), with types named as it names them (<c>int16[4]</c>, <c>uint64 *</c>).
+/// bpftrace 0.17 said "Casts are not supported for type" and "Cannot cast to struct type" instead (docs/differences.md).
+/// </summary>
+public class CastDiagnosticTests
+{
+    [Theory]
+    // A struct value cannot be cast at all.
+    [InlineData("struct mytype { int field; }\nbegin { $s = (struct mytype *)cpu; ⟦(uint32)⟧*$s; }", "Cannot cast from C type \"struct mytype\"")]
+    // Nothing casts to a struct.
+    [InlineData("struct mytype { int field; } kprobe:f { ⟦(struct mytype)⟧arg0 }", "Cannot cast from \"uint64\" to \"struct mytype\"")]
+    // A string is no integer.
+    [InlineData("begin { @x = ⟦(uint32)⟧\"abc\"; }", "Cannot cast from \"string[4]\" to \"uint32\"")]
+    // An array only to the integer of its size, named in bpftrace's words.
+    [InlineData("struct rec { short s[4]; } begin { $r = (struct rec *)0; @x = ⟦(uint32)⟧$r->s; }", "Cannot cast from \"int16[4]\" to \"uint32\"")]
+    [InlineData("begin { $a = ⟦(bool)⟧pton(\"127.0.0.1\"); }", "Cannot cast from \"uint8[4]\" to \"bool\"")]
+    // An integer to an array: as large, or larger up to 8 bytes.
+    [InlineData("begin { @x = ⟦(uint8[16])⟧(uint64)1; }", "Cannot cast from \"uint64\" to \"uint8[16]\"")]
+    [InlineData("begin { @x = ⟦(int32[])⟧(int16)1; }", "Cannot determine array size: the element size is incompatible with the cast integer size")]
+    // A pointer to a typedef is named by the typedef's target.
+    [InlineData("kprobe:f { $p = (uint64 *)arg0; $s = ⟦(struct task_struct)⟧$p; }", "Cannot cast from \"uint64 *\" to \"struct task_struct\"")]
+    [InlineData("kprobe:f { $a = ⟦(string[2])⟧\"hello\"; }", "Cannot cast from \"string[6]\" to \"string[2]\"")]
+    public void ReportsTheNewestsCastError(string annotated, string message) => SemanticKit.AssertDiagnostics(annotated, message);
+
+    [Fact]
+    public void AnUnknownTypeInADeclarationIsTheResolversError()
+    {
+        // tests/type_checker.cpp: `let $a: struct bad_task;` (the span, 17-32, is the type written).
+        var errors = SemanticKit.Bind("begin { let $a: struct bad_task; }").Diagnostics.Where(d => d.IsError).Select(d => (d.Message, d.Span.Start, d.Span.End));
+
+        Assert.Equal([("Cannot resolve unknown type \"struct bad_task\"", 16, 31)], errors);
+    }
+
+    [Theory]
+    [InlineData("kprobe:f { $a = ⟦(uint64)⟧(uint64)1; }", "uint64")]
+    [InlineData("kprobe:f { $a = ⟦(uint32)⟧pid; }", "uint32")]
+    [InlineData("kprobe:f { $a = ⟦(uint8[4])⟧pton(\"127.0.0.1\"); }", "uint8[4]")]
+    [InlineData("kprobe:f { $a = ⟦(string[6])⟧\"hello\"; }", "string[6]")]
+    [InlineData("kprobe:f { $b = true; $a = ⟦(bool)⟧$b; }", "bool")]
+    public void WarnsOfACastToTheTypeTheExpressionHas(string annotated, string type) =>
+        SemanticKit.AssertDiagnostics(annotated, $"Unnecessary cast: expression is already of type {type}");
+
+    [Theory]
+    [InlineData("kprobe:f { $a = (uint64)(int64)1; }")]
+    [InlineData("kprobe:f { $a = (string[10])\"hello\"; }")]
+    // A literal takes the cast's type: (int8)1 is no unnecessary cast.
+    [InlineData("kprobe:f { $a = (int8)1; }")]
+    public void ACastToAnotherTypeDoesNotWarn(string script) => Assert.Empty(SemanticKit.Bind(script).Diagnostics);
+}
