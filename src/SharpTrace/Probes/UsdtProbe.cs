@@ -171,6 +171,12 @@ internal sealed class UsdtProbe : ProbeProvider
         return null;
     }
 
+    /// <summary>
+    /// The newest bpftrace attaches all locations of a probe through one link and counts it once in
+    /// <c>Attached N probes</c> (runtime/usdt: usdt_multiple_locations' 3 probes at 6 locations are 3); 0.17 counted locations.
+    /// </summary>
+    public override string? AttachedCountKey(ProbeSpec spec) => $"{spec.Target}:{spec.Name}:{spec.Pid}";
+
     public override string? Unavailability(ProbeSpec spec) =>
         spec.SemaphoreFileOffset != 0 && !PerfEvent.UprobeHasReferenceCounter()
             ? "usdt probes with a semaphore need uprobe reference counters (Linux 4.20), which this kernel lacks"
