@@ -66,10 +66,22 @@ internal sealed class UsdtProbe : ProbeProvider
         }
         if (UprobeTargets.Open(Name, target, point, resolution) is not ({ } path, { } elf))
             return [];
+        // With -p the newest bpftrace names the probes by the file as the process maps it (/proc/PID/root/PATH): it
+        // matches the target, made absolute, against the process's files.
+        if (resolution.TargetPid is { } pid && InProcess(path, pid) is { } mappedPath
+            && UprobeTargets.Open(Name, mappedPath, point, resolution) is ({ } inProcess, { } inProcessElf))
+            (path, elf) = (inProcess, inProcessElf);
         var specs = InFile(path, elf, provider, name, point, resolution);
         if (specs is [])
             resolution.NoMatches(point, this, $"{path}:{string.Join(':', point.Parts.Skip(1))}");
         return specs ?? [];
+    }
+
+    // The name under /proc/PID/root of the file at path that process PID maps (the same file: device and inode), or null.
+    private static string? InProcess(string path, int pid)
+    {
+        var identity = FileIdentity.Of(path);
+        return identity is null ? null : UprobeTargets.MappedFiles(pid).FirstOrDefault(f => FileIdentity.Of(f) == identity);
     }
 
     // The files a wildcard target names without -p, read once per compilation; files that cannot be read are left out.
