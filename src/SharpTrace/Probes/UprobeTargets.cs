@@ -129,6 +129,10 @@ internal static class UprobeTargets
             resolution.Diagnostics.Error(point.Span, $"{kind} target file '{target}' does not exist or is not executable");
             return null;
         }
+        // A bare name several candidates hold (a file of the working directory, each PATH directory's, /bin and /usr/bin
+        // on merged systems alike) takes the first, with both bpftraces' warning.
+        if (resolution.TargetPid is null && !target.Contains('/') && CandidatesOnPath(target) is var count and > 1)
+            resolution.Diagnostics.Warning(point.Span, $"attaching to {kind} target file '{path}' but matched {count} binaries");
         try
         {
             return (path, Read(path, resolution));
@@ -195,6 +199,12 @@ internal static class UprobeTargets
             resolution.ElfFiles[path] = elf = ElfFile.Read(path, resolution.DebugFiles);
         return elf;
     }
+
+    // How many of the newest bpftrace's candidates for a bare name are files it would probe: NAME in the working
+    // directory, then DIR/NAME for each PATH directory (a directory listed twice counts twice, as there).
+    private static int CandidatesOnPath(string name) =>
+        new[] { name }.Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => directory + "/" + name)).Count(IsProbeable);
 
     // DIR/NAME, joined as the newest bpftrace joins them (a PATH entry ending in a slash keeps it), the first that is a
     // program or library it would probe.

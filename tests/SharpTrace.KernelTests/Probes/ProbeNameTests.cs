@@ -207,6 +207,44 @@ public sealed class ProbeNameTests : KernelTest
         }
     }
 
+    [Fact]
+    public async Task ABareNameTwoPathDirectoriesHoldIsTheFirstWithBothBpftracesWarning()
+    {
+        // resolve_binary_path: NAME in the working directory, then DIR/NAME for each PATH directory; several found is
+        // "attaching to uprobe target file 'FIRST' but matched N binaries" (bpftrace 0.17 and the newest alike), and
+        // the probe is named by the first. Each copy is its own file, so running the first fires the probe.
+        var directory = Directory.CreateTempSubdirectory("sharptrace-path-names-").FullName;
+        try
+        {
+            var (first, second) = (Path.Combine(directory, "a"), Path.Combine(directory, "b"));
+            foreach (var bin in new[] { first, second })
+            {
+                Directory.CreateDirectory(bin);
+                File.Copy(TestPrograms.PathOf("uprobe_target"), Path.Combine(bin, "uprobe_target"));
+            }
+            var environment = new Dictionary<string, string> { ["PATH"] = $"{first}:{second}:{Environment.GetEnvironmentVariable("PATH")}" };
+            const string Script = """uprobe:uprobe_target:target_add { printf("%s\n", probe); exit(); }""";
+            var warning = $"WARNING: attaching to uprobe target file '{first}/uprobe_target' but matched 2 binaries";
+
+            foreach (var tool in new[] { SharpTraceRun.Start(["-e", Script], environment), BpftraceRun.Start(["-e", Script], environment) })
+            {
+                using (tool)
+                {
+                    await tool.WaitForAttachedAsync(Bound);
+                    await RunProgramAsync(Path.Combine(first, "uprobe_target"), "1");
+                    var result = await tool.WaitForExitAsync(Bound);
+
+                    Assert.Equal((0, $"uprobe:{first}/uprobe_target:target_add\n"), (result.ExitCode, result.Stdout.TrimEnd('\n') + "\n"));
+                    Assert.Contains(warning, result.Stderr);
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     // Once the tool has attached, one run of usdt_probes (each probe fired once), then the tool's exit.
     private static async Task<RunResult> TraceOneRunAsync(TracerProcess tool)
     {
@@ -215,12 +253,12 @@ public sealed class ProbeNameTests : KernelTest
         return await tool.WaitForExitAsync(Bound);
     }
 
-    private static async Task RunProgramAsync(string path)
+    private static async Task RunProgramAsync(string path, params string[] arguments)
     {
-        using var program = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(path)
-        {
-            RedirectStandardOutput = true, UseShellExecute = false,
-        }) ?? throw new InvalidOperationException($"could not start {path}");
+        var start = new System.Diagnostics.ProcessStartInfo(path) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var program = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException($"could not start {path}");
         _ = await program.StandardOutput.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(Bound);
         await program.WaitForExitAsync(timeout.Token);
