@@ -29,6 +29,9 @@ internal sealed class BeginProbe : SpecialProbe
     public override IReadOnlyList<string> Aliases => ["BEGIN"];
     public override ProbeRun Run => ProbeRun.AtStart;
     public override string Describe(ProbeSpec spec) => "BEGIN";
+
+    // The newest bpftrace's name however the probe is written: `probe` prints "begin" (0.17: BEGIN).
+    public override string ProbeBuiltinValue(ProbeSpec spec) => "begin";
 }
 
 internal sealed class EndProbe : SpecialProbe
@@ -37,4 +40,6 @@ internal sealed class EndProbe : SpecialProbe
     public override IReadOnlyList<string> Aliases => ["END"];
     public override ProbeRun Run => ProbeRun.AtExit;
     public override string Describe(ProbeSpec spec) => "END";
+
+    public override string ProbeBuiltinValue(ProbeSpec spec) => "end";
 }

@@ -6,8 +6,9 @@ using SharpTrace.Syntax.Ast;
 namespace SharpTrace.Probes;
 
 /// <summary>
-/// Finds the file a uprobe names: a path as written, a program on PATH (<c>uprobe:bash:readline</c>), or a
-/// shared library in the dynamic loader's directories (<c>uprobe:libc:malloc</c>, <c>uprobe:c:malloc</c>). With
+/// Finds the file a uprobe names, spelled as probe names show it: a path as written, a program on PATH
+/// (<c>uprobe:bash:readline</c>), or a shared library the loader's cache names (<c>uprobe:libc:malloc</c>; in its
+/// directories, <c>uprobe:c:malloc</c>). With
 /// <c>-p PID</c> the names are those the process sees: in another mount namespace (a container) they are looked up
 /// under <c>/proc/PID/root</c>, with the process's own PATH, as bpftrace does.
 /// </summary>
@@ -20,21 +21,61 @@ internal static class UprobeTargets
     private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     /// <summary>
-    /// The full path of <paramref name="target"/>, or null when no such file exists; with <paramref name="pid"/>, as
-    /// that process sees it (under <c>/proc/PID/root</c> when its mount namespace is not ours).
+    /// The file <paramref name="target"/> names, spelled as the newest bpftrace spells it in probe names (its
+    /// <c>resolve_binary_path</c>), or null when there is none: a path as written (<c>./out/app</c>, <c>out/app</c>, not
+    /// made absolute); a library name <c>libNAME</c> as the loader's cache gives it (<see cref="LoaderCache"/>; with
+    /// <paramref name="pid"/> first the library the process maps); a bare name as a file of the working directory, else
+    /// the first PATH directory holding it (<c>DIR/NAME</c>); else (our addition) a library in the loader's directories,
+    /// <c>c</c> for libc too. With <paramref name="pid"/>, as that process sees it (under <c>/proc/PID/root</c> when its
+    /// mount namespace is not ours, with its own PATH).
     /// </summary>
     public static string? Find(string target, int? pid = null)
     {
         var root = pid is { } process ? MountRoot(process) : "";
+        if (target.StartsWith("lib", StringComparison.Ordinal) && !target.Contains('/') && !Wildcard.Has(target)
+            && CachedLibrary(target["lib".Length..], pid, root) is { } cached)
+            return cached;
         if (target.Contains('/'))
         {
             // A path already under the process's root (a file -p's listing named) is not rooted twice.
             var path = target.StartsWith(root + "/", StringComparison.Ordinal) ? target : root + target;
             path = target.StartsWith('/') ? path : target;
-            return File.Exists(path) ? Path.GetFullPath(path) : null;
+            return File.Exists(path) ? path : null;
         }
         var searchPath = root.Length > 0 ? ProcessPath(pid!.Value) : Environment.GetEnvironmentVariable("PATH");
+        if (root.Length == 0 && IsProbeable(target))
+            return target;
         return FindOnPath(target, root, searchPath) ?? FindLibrary(target, root);
+    }
+
+    /// <summary>
+    /// Library <c>libNAME</c> as bcc's which_so finds it for the newest bpftrace: with <paramref name="pid"/> the first file
+    /// the process maps whose path holds <c>/libNAME.</c> or <c>/libNAME-</c> and <c>.so</c>, else the loader's cache.
+    /// </summary>
+    private static string? CachedLibrary(string name, int? pid, string root)
+    {
+        if (pid is { } process && MappedLibrary(name, process) is { } mapped)
+            return root + mapped;
+        var library = LoaderCache.Load(root + LoaderCache.DefaultPath)?.Find(name);
+        return library is not null && File.Exists(root + library) ? root + library : null;
+    }
+
+    private static string? MappedLibrary(string name, int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/maps"))
+            {
+                var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length == 6 && fields[5].TrimStart() is var path && path.Contains(".so", StringComparison.Ordinal)
+                    && (path.Contains($"/lib{name}.", StringComparison.Ordinal) || path.Contains($"/lib{name}-", StringComparison.Ordinal)))
+                    return path;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return null;
     }
 
     /// <summary>
@@ -88,6 +129,10 @@ internal static class UprobeTargets
             resolution.Diagnostics.Error(point.Span, $"{kind} target file '{target}' does not exist or is not executable");
             return null;
         }
+        // A bare name several candidates hold (a file of the working directory, each PATH directory's, /bin and /usr/bin
+        // on merged systems alike) takes the first, with both bpftraces' warning.
+        if (resolution.TargetPid is null && !target.Contains('/') && CandidatesOnPath(target) is var count and > 1)
+            resolution.Diagnostics.Warning(point.Span, $"attaching to {kind} target file '{path}' but matched {count} binaries");
         try
         {
             return (path, Read(path, resolution));
@@ -155,10 +200,18 @@ internal static class UprobeTargets
         return elf;
     }
 
+    // How many of the newest bpftrace's candidates for a bare name are files it would probe: NAME in the working
+    // directory, then DIR/NAME for each PATH directory (a directory listed twice counts twice, as there).
+    private static int CandidatesOnPath(string name) =>
+        new[] { name }.Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => directory + "/" + name)).Count(IsProbeable);
+
+    // DIR/NAME, joined as the newest bpftrace joins them (a PATH entry ending in a slash keeps it), the first that is a
+    // program or library it would probe.
     private static string? FindOnPath(string name, string root, string? searchPath) =>
         (searchPath ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => root + Path.Combine(directory, name))
-            .FirstOrDefault(File.Exists);
+            .Select(directory => root + directory + "/" + name)
+            .FirstOrDefault(IsProbeable);
 
     // The PATH in the process's environment, where a program name is looked up in its mount namespace.
     private static string? ProcessPath(int pid)

@@ -6,6 +6,7 @@ using SharpTrace.Output;
 using SharpTrace.Probes;
 using SharpTrace.Records;
 using SharpTrace.Semantics;
+using SharpTrace.Syntax;
 
 namespace SharpTrace.Runtime;
 
@@ -230,29 +231,45 @@ internal sealed partial class Session : IDisposable
 
     private void Attach()
     {
-        var count = 0;
         Tracefs? tracefs = null;
         var points = new List<(ProbeSpec, BpfProgram)>();
+        var counted = new List<(BoundProbe Probe, ProbeSpec Spec)>();
         foreach (var (probe, program) in _loaded)
         {
             foreach (var spec in probe.Probe.AttachPoints.Where(s => !_skipped.Contains(s)))
             {
-                count++;
+                counted.Add((probe.Probe, spec));
                 if (spec.Kind.Run == ProbeRun.Attached)
                     points.Add((spec, program));
             }
         }
+        var failed = new HashSet<string>(StringComparer.Ordinal);
         // A stop asked for part way leaves the rest unattached; the attached line would then miscount, so it is left out.
         var complete = ProbeAttacher.AttachAll(points, () => tracefs ??= Tracefs.Open(), _syscalls, _attachments.Add, () => StopRequested,
             (name, failure) =>
             {
                 if (!SkipsMissingProbe(name, failure))
                     return false;
-                count--;
+                failed.Add(name);
                 return true;
             });
         if (complete)
-            _output.AttachedProbes(count);
+            _output.AttachedProbes(AttachedCount(counted.Where(c => !failed.Contains(c.Spec.ToString()))));
+    }
+
+    /// <summary>
+    /// The probes <c>Attached N probes</c> counts: each attach point, except that points of one script probe with the
+    /// same <see cref="ProbeKind.AttachedCountKey"/> count once (a usdt probe's locations, even when they were given a
+    /// program each: the probes split from one script probe share its span).
+    /// </summary>
+    private static int AttachedCount(IEnumerable<(BoundProbe Probe, ProbeSpec Spec)> points)
+    {
+        var count = 0;
+        var seen = new HashSet<(TextSpan, string)>();
+        foreach (var (probe, spec) in points)
+            if (spec.Kind.AttachedCountKey(spec) is not { } key || seen.Add((probe.Span, $"{spec.Kind.Name}:{key}")))
+                count++;
+        return count;
     }
 
     /// <summary>

@@ -78,6 +78,19 @@ internal abstract class ProbeKind
     /// <summary>An attach point's full name as bpftrace prints it (<see cref="ProbeSpec.ToString"/>).</summary>
     public virtual string Describe(ProbeSpec spec) => $"{Name}:{spec.Target}:{spec.Name}";
 
+    /// <summary>
+    /// The value of the <c>probe</c> builtin at <paramref name="spec"/>: its name (<see cref="Describe"/>) unless the
+    /// newest bpftrace's differs from the name we keep in dumps and messages (<c>begin</c> for <c>BEGIN</c>).
+    /// </summary>
+    public virtual string ProbeBuiltinValue(ProbeSpec spec) => Describe(spec);
+
+    /// <summary>
+    /// What <c>Attached N probes</c> counts <paramref name="spec"/> as: attach points of one probe with the same key
+    /// count once (the newest bpftrace attaches them together: a usdt probe's locations through one link), null counts
+    /// the point alone.
+    /// </summary>
+    public virtual string? AttachedCountKey(ProbeSpec spec) => null;
+
     /// <summary>How <c>-l</c> with a program prints the attach point: as <see cref="Describe"/> unless the kind lists it otherwise (C++ uprobes by their demangled names).</summary>
     public virtual string Listed(ProbeSpec spec) => Describe(spec);
 

@@ -116,6 +116,34 @@ public sealed class UprobeResolutionTests(CompiledProgram program) : IClassFixtu
     }
 
     [Fact]
+    public void ARelativeTargetIsNamedAsWritten()
+    {
+        // The newest bpftrace's resolve_binary_path keeps a target with a slash as written (runtime/builtin
+        // probe_wildcard: uprobe:./testprogs/uprobe_test:uprobeFunction1); bpftrace 0.17 did too.
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, program.Path);
+        foreach (var written in new[] { relative, "./" + relative })
+        {
+            var spec = Assert.Single(ProbeSpecResolverTests.Resolve($"uprobe:{written}:add3"));
+            var wildcard = ProbeSpecResolverTests.Resolve($"uretprobe:{written}:n*");
+
+            Assert.Equal((written, $"uprobe:{written}:add3"), (spec.Target, spec.ToString()));
+            Assert.Equal([$"uretprobe:{written}:negate", $"uretprobe:{written}:nudge"], wildcard.Select(s => s.ToString()));
+            Assert.Equal(written, UprobeTargets.Find(written));
+        }
+    }
+
+    [Fact]
+    public void LibraryNameIsTheFileTheLoadersCacheNames()
+    {
+        // uprobe:libc:malloc is named by the file ld.so.cache gives for libc (bcc's which_so, as the newest bpftrace).
+        var cached = global::SharpTrace.Kernel.LoaderCache.Load()?.Find("c");
+
+        Assert.NotNull(cached);
+        Assert.Equal(cached, UprobeTargets.Find("libc"));
+        Assert.Equal($"uprobe:{cached}:malloc", Assert.Single(ProbeSpecResolverTests.Resolve("uprobe:libc:malloc")).ToString());
+    }
+
+    [Fact]
     public void ProgramNameIsFoundOnPath()
     {
         var gcc = UprobeTargets.Find("gcc");
