@@ -97,7 +97,7 @@ public sealed class DwarfStructNameTests
 
     [Fact]
     public void ProbesOfOtherKindsDoNotReadBinaries() =>
-        Assert.Equal(["Unknown struct/union: 'struct Foo'"], SemanticKit.Errors("kprobe:f { print(((struct Foo *)arg0)->a); }"));
+        Assert.Equal(["Cannot resolve unknown type \"struct Foo\""], SemanticKit.Errors("kprobe:f { print(((struct Foo *)arg0)->a); }"));
 
     [Fact]
     public void TheFirstBinaryToDefineANameGivesItsTypeToTheWholeScript()
