@@ -114,6 +114,19 @@ internal struct UprobeMultiLinkCreateAttr
     [FieldOffset(56)] public uint Pid;
 }
 
+/// <summary>BPF_LINK_CREATE for a multi-kprobe link, through kprobe_multi.cookies.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 48)]
+internal struct KprobeMultiLinkCreateAttr
+{
+    [FieldOffset(0)] public uint ProgFd;
+    [FieldOffset(8)] public uint AttachType;
+    [FieldOffset(16)] public uint Flags;
+    [FieldOffset(20)] public uint Count;
+    [FieldOffset(24)] public ulong Symbols;
+    [FieldOffset(32)] public ulong Addresses;
+    [FieldOffset(40)] public ulong Cookies;
+}
+
 /// <summary>BPF_PROG_TEST_RUN, through cpu.</summary>
 [StructLayout(LayoutKind.Explicit, Size = 72)]
 internal struct TestRunAttr

@@ -197,19 +197,6 @@ internal sealed class KernelFeatures
         }
     }
 
-    /// <summary>BPF_LINK_CREATE for a multi-kprobe link, through kprobe_multi.cookies.</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 48)]
-    private struct KprobeMultiLinkCreateAttr
-    {
-        [FieldOffset(0)] public uint ProgFd;
-        [FieldOffset(8)] public uint AttachType;
-        [FieldOffset(16)] public uint Flags;
-        [FieldOffset(20)] public uint Count;
-        [FieldOffset(24)] public ulong Symbols;
-        [FieldOffset(32)] public ulong Addresses;
-        [FieldOffset(40)] public ulong Cookies;
-    }
-
     /// <summary>A raw_tracepoint program loaded and attached to a raw tracepoint, as a rawtracepoint probe is.</summary>
     private static FeatureAnswer AttachesRawTracepoint()
     {
