@@ -97,7 +97,7 @@ internal sealed partial class ExpressionBinder
         }
         if (ValueTypeOf(type.Element, user) is not { } element)
         {
-            _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{type.Element.Name}'");
+            _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{TypeNames.Of(type.Element)}'");
             return Error(index.Span);
         }
         var location = SourceLocation.Of(_diagnostics.Source, index.Span);
@@ -122,14 +122,14 @@ internal sealed partial class ExpressionBinder
         var head = CastHead(cast);
         // (uint8[4])pton(…): already that array, the newest bpftrace's warning.
         if (element is not null && syntax.ArrayLength is int length && operand.Type is CValueType { CType.Resolved: CArrayType }
-            && TypeNames.InCast(operand.Type) == TypeNames.InCast(new CArrayType(element, length)))
+            && TypeNames.Of(operand.Type) == TypeNames.Of(new CArrayType(element, length)))
         {
-            _diagnostics.ReportUnnecessaryCast(head, TypeNames.InCast(operand.Type));
+            _diagnostics.ReportUnnecessaryCast(head, TypeNames.Of(operand.Type));
             return operand;
         }
         if (element is null || operand.Type is not (IntegerType or StringType))
         {
-            ReportInvalidCast(head, operand, element is null ? syntax.Written : TypeNames.InCast(new CArrayType(element, syntax.ArrayLength ?? 0)));
+            ReportInvalidCast(head, operand, element is null ? syntax.Written : TypeNames.Of(new CArrayType(element, syntax.ArrayLength ?? 0)));
             return Error(cast.Span);
         }
         // A literal is as wide as the smallest integer type holding it, as the newest bpftrace types literals.
@@ -147,7 +147,7 @@ internal sealed partial class ExpressionBinder
         var array = new CArrayType(element, count);
         if (array.Size != sourceSize && (operand.Type is StringType || array.Size > 8 || array.Size < sourceSize))
         {
-            ReportInvalidCast(head, operand, TypeNames.InCast(array));
+            ReportInvalidCast(head, operand, TypeNames.Of(array));
             return Error(cast.Span);
         }
         return new BoundCast(cast.Span, operand, new CValueType(array, false));
@@ -166,7 +166,7 @@ internal sealed partial class ExpressionBinder
     {
         if (target.Resolved is not CIntegerType { Size: 1 or 2 or 4 or 8 } integer || integer.Size != operand.Type.Size)
         {
-            ReportInvalidCast(head, operand, TypeNames.InCast(target));
+            ReportInvalidCast(head, operand, TypeNames.Of(target));
             return Error(cast.Span);
         }
         return new BoundCast(cast.Span, operand, new IntegerType(integer.Size, integer.IsSigned));
