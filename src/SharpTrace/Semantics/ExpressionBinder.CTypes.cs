@@ -290,6 +290,9 @@ internal sealed partial class ExpressionBinder
         }
         if (toBool && operand.Type.IsInteger)
             return new BoundCast(cast.Span, operand, BoolType.Instance);
+        // (bool)"str", (bool)comm: whether the string is not empty, as the newest bpftrace casts a string (its first byte).
+        if (toBool && operand.Type is StringType)
+            return new BoundCast(cast.Span, StringByte(cast.Span, operand, 0), BoolType.Instance);
         if (toBool && cast.Type.Of is null)
         {
             ReportInvalidCast(head, operand, "bool");

@@ -24,9 +24,8 @@ internal sealed partial class ExpressionBinder
     /// </summary>
     private BoundExpression BindStringElement(IndexExpression index, BoundExpression text, BoundExpression position, StringType type)
     {
-        var user = text is BoundMemoryRead { IsUserSpace: true } or BoundArrayElement { IsUserSpace: true };
-        var inMemory = InMemory(text);
-        var element = new IntegerType(1, true);
+        var user = IsUserText(text);
+        var element = BpfType.Int8;
         if (position is BoundIntegerLiteral { Value: var i })
         {
             if (i < 0 || i >= type.Capacity)
@@ -34,15 +33,22 @@ internal sealed partial class ExpressionBinder
                 _diagnostics.ReportIndexOutOfBounds(index.Span, i, type.Capacity);
                 return Error(index.Span);
             }
-            return inMemory ? new BoundMemoryRead(index.Span, text, (int)i, element, user) : new BoundStoredMember(index.Span, text, (int)i, element);
+            return StringByte(index.Span, text, (int)i);
         }
         if (!position.Type.IsInteger || position.Type is PointerType)
         {
             _diagnostics.ReportNonIntegerIndex(index.Span, TypeNames.Of(position.Type));
             return Error(index.Span);
         }
-        return new BoundArrayElement(index.Span, text, position, type.Capacity, 1, element, user, inMemory, BoundArrayElement.NoWarning);
+        return new BoundArrayElement(index.Span, text, position, type.Capacity, 1, element, user, InMemory(text), BoundArrayElement.NoWarning);
     }
+
+    /// <summary>The string's byte at a constant <paramref name="offset"/>, an int8: read from memory when the string is there.</summary>
+    private static BoundExpression StringByte(TextSpan span, BoundExpression text, int offset) => InMemory(text)
+        ? new BoundMemoryRead(span, text, offset, BpfType.Int8, IsUserText(text))
+        : new BoundStoredMember(span, text, offset, BpfType.Int8);
+
+    private static bool IsUserText(BoundExpression text) => text is BoundMemoryRead { IsUserSpace: true } or BoundArrayElement { IsUserSpace: true };
 
     /// <summary>
     /// <c>t[1 - 1]</c> of a tuple: its element at a constant index, as <c>t.0</c> (the newest bpftrace's array-style
