@@ -11,7 +11,7 @@ namespace SharpTrace.Builtins;
 /// <c>bswap(n)</c>: the integer with its bytes in reverse order, at its own width (a uint16 port from network order,
 /// say); the result is unsigned of the same width, as in bpftrace, and a 1-byte integer is unchanged.
 /// </summary>
-internal sealed class Bswap() : UnaryFunction("bswap", ParameterKind.Integer)
+internal sealed class Bswap() : UnaryFunction("bswap", ParameterKind.IntegerOperand)
 {
     protected override BoundExpression Bind(TextSpan span, BoundExpression argument) =>
         new BoundBswap(span, argument, new IntegerType(argument.Type.Size, IsSigned: false));

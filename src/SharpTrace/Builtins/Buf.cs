@@ -48,7 +48,7 @@ internal sealed class Buf : BuiltinFunction
         }
         else if (length.Type is not IntegerType)
         {
-            context.Diagnostics.Error(call.Span, $"{Name}() only supports integer arguments ({KindName(length.Type)} provided)");
+            context.Diagnostics.Error(call.Span, $"{Name}() only supports int arguments ({KindName(length.Type)} provided)");
             ok = false;
         }
         else if (length is BoundIntegerLiteral literal)

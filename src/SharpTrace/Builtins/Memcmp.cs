@@ -20,7 +20,7 @@ internal sealed class Memcmp : BuiltinFunction
 {
     public override string Name => "memcmp";
 
-    public override Signature Signature { get; } = Signature.Of(ParameterKind.Any, ParameterKind.Any, ParameterKind.Integer);
+    public override Signature Signature { get; } = Signature.Of(ParameterKind.Any, ParameterKind.Any, ParameterKind.UInt64);
 
     protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
     {

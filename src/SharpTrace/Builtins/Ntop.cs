@@ -29,7 +29,7 @@ internal sealed class Ntop : BuiltinFunction
         var family = arguments.Count == 2 ? arguments[0] : null;
         if (family is not null && family.Type is not IntegerType)
         {
-            context.Diagnostics.Error(call.Span, $"{Name}() only supports integer arguments ({KindName(family.Type)} provided)");
+            context.Diagnostics.Error(call.Span, $"{Name}() only supports int arguments ({KindName(family.Type)} provided)");
             return context.Error(call.Span);
         }
         var address = arguments[^1]!;

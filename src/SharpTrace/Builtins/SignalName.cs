@@ -17,7 +17,7 @@ internal sealed class SignalName : BuiltinFunction
 {
     public override string Name => "signal_name";
 
-    public override Signature Signature { get; } = Signature.Of(ParameterKind.Integer);
+    public override Signature Signature { get; } = Signature.Of(ParameterKind.Int32);
 
     protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context) =>
         new BoundNumberToName(call.Span, arguments[0]!, SignalNameType.Instance);

@@ -15,7 +15,7 @@ namespace SharpTrace.Builtins;
 /// probe sends the number; user space turns it into text when it prints it, with printf's <c>%s</c>, as a map key or
 /// value, in text and JSON (a string there).
 /// </summary>
-internal sealed class Strerror() : UnaryFunction("strerror", ParameterKind.Integer)
+internal sealed class Strerror() : UnaryFunction("strerror", ParameterKind.Int32)
 {
     protected override BoundExpression Bind(TextSpan span, BoundExpression argument) =>
         new BoundStrerror(span, argument);

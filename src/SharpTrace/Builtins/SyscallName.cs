@@ -21,7 +21,7 @@ internal sealed class SyscallName : BuiltinFunction
 {
     public override string Name => "syscall_name";
 
-    public override Signature Signature { get; } = Signature.Of(ParameterKind.Integer);
+    public override Signature Signature { get; } = Signature.Of(ParameterKind.Int32);
 
     protected override BoundExpression Bind(CallExpression call, IReadOnlyList<BoundExpression?> arguments, BuiltinContext context)
     {

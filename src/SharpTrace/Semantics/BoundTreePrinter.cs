@@ -31,18 +31,9 @@ internal static class BoundTreePrinter
         return text.ToString();
     }
 
-    /// <summary>
-    /// A map's or variable's type with its strings' sizes, as the newest bpftrace names them (<c>string[7]</c>,
-    /// <c>(int8,string[4])</c>): a map or variable is as large as the longest string it holds.
-    /// </summary>
-    private static string Sized(BpfType type) => type switch
-    {
-        StringType s => $"string[{s.Capacity}]",
-        TupleType { Names: { } names } r => "record { " + string.Join(", ", r.Elements.Select((e, i) => "." + names[i] + " = " + Sized(e))) + " }",
-        TupleType t => "(" + string.Join(",", t.Elements.Select(Sized)) + ")",
-        AggregationType a => a.TypeName,
-        _ => type.ToString() ?? "?",
-    };
+    // A map's or variable's type with its strings' sizes, as the newest bpftrace names them (string[7], (int8,string[4])):
+    // a map or variable is as large as the longest string it holds.
+    private static string Sized(BpfType type) => TypeNames.Of(type);
 
     private static void Print(BoundNode node, int depth, StringBuilder text)
     {

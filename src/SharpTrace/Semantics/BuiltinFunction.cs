@@ -53,8 +53,24 @@ internal enum ParameterKind
     /// <summary>Bound, of any type: the function checks it.</summary>
     Any,
 
-    /// <summary>An integer; anything else is "f() only supports integer arguments (string provided)".</summary>
+    /// <summary>An integer; anything else is the newest bpftrace's argument check, "f() only supports int arguments (string provided)".</summary>
     Integer,
+
+    /// <summary>
+    /// An integer whose width the result takes (<c>bswap</c>); anything else is the newest bpftrace's type rule for it,
+    /// "f() only supports integer arguments (string provided)".
+    /// </summary>
+    IntegerOperand,
+
+    /// <summary>
+    /// An argument the newest bpftrace's stdlib macro casts to <c>int32</c> (<c>strerror</c>, <c>signal_name</c>,
+    /// <c>syscall_name</c>): an integer, or a bool or pointer cast to one; anything else is that cast's error,
+    /// <c>Cannot cast from "string[2]" to "int32"</c>.
+    /// </summary>
+    Int32,
+
+    /// <summary>An argument the newest bpftrace's stdlib macro casts to <c>uint64</c> (<c>memcmp</c>'s length), as <see cref="Int32"/>.</summary>
+    UInt64,
 
     /// <summary>An integer or a pointer (an address); anything else is "f() expects an integer or pointer argument".</summary>
     IntegerOrPointer,
@@ -123,9 +139,23 @@ internal abstract class BuiltinFunction
         {
             if (arguments[i] is not { } argument || Accepts(signature.Parameters[i], argument.Type))
                 continue;
-            context.Diagnostics.Error(call.Span, signature.Parameters[i] == ParameterKind.Integer
-                ? $"{Name}() only supports integer arguments ({KindName(argument.Type)} provided)"
-                : $"{Name}() expects an integer or pointer argument");
+            if (signature.Parameters[i] is ParameterKind.Int32 or ParameterKind.UInt64)
+            {
+                var target = signature.Parameters[i] == ParameterKind.Int32 ? BpfType.Int32 : BpfType.UInt64;
+                if (argument.Type is BoolType or PointerType)
+                {
+                    arguments[i] = new BoundCast(argument.Span, argument, target);
+                    continue;
+                }
+                context.Diagnostics.ReportInvalidCast(call.Span, TypeNames.Of(argument.Type), target.ToString());
+                return context.Error(call.Span);
+            }
+            context.Diagnostics.Error(call.Span, signature.Parameters[i] switch
+            {
+                ParameterKind.Integer => $"{Name}() only supports int arguments ({KindName(argument.Type)} provided)",
+                ParameterKind.IntegerOperand => $"{Name}() only supports integer arguments ({KindName(argument.Type)} provided)",
+                _ => $"{Name}() expects an integer or pointer argument",
+            });
             return context.Error(call.Span);
         }
         return Bind(call, arguments, context);
@@ -141,7 +171,7 @@ internal abstract class BuiltinFunction
 
     private static bool Accepts(ParameterKind kind, BpfType type) => kind switch
     {
-        ParameterKind.Integer => type is IntegerType,
+        ParameterKind.Integer or ParameterKind.IntegerOperand or ParameterKind.Int32 or ParameterKind.UInt64 => type is IntegerType,
         ParameterKind.IntegerOrPointer => type is IntegerType or PointerType,
         _ => true,
     };

@@ -68,7 +68,7 @@ internal sealed partial class ExpressionBinder
         };
         if (type is null)
         {
-            _diagnostics.ReportUnsupported(span, $"{what} of type '{cType.Name}' passed by value");
+            _diagnostics.ReportUnsupported(span, $"{what} of type '{TypeNames.Of(cType)}' passed by value");
             return Error(span);
         }
         return new BoundContextArgument(span, index, type);

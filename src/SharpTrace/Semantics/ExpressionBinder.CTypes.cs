@@ -57,7 +57,7 @@ internal sealed partial class ExpressionBinder
                 new BoundIntegerLiteral(access.Span, member.Offset, BpfType.Int64), new PointerType(flexible.Element, user));
         if (ValueTypeOf(member.Type, user) is not { } valueType)
         {
-            _diagnostics.ReportUnsupported(access.Span, $"Reading a field of type '{member.Type.Name}'");
+            _diagnostics.ReportUnsupported(access.Span, $"Reading a field of type '{TypeNames.Of(member.Type)}'");
             return Error(access.Span);
         }
         var bitOffset = member.IsBitfield ? member.BitOffset % 8 : 0;
@@ -138,7 +138,7 @@ internal sealed partial class ExpressionBinder
         }
         if (ValueTypeOf(element, user) is not { } type)
         {
-            _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{element.Name}'");
+            _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{TypeNames.Of(element)}'");
             return Error(index.Span);
         }
         var offset = checked((int)literal.Value * element.Size);
@@ -162,7 +162,7 @@ internal sealed partial class ExpressionBinder
         }
         if (ValueTypeOf(pointer.Target, pointer.IsUserSpace) is not { } type)
         {
-            _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{pointer.Target.Name}'");
+            _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{TypeNames.Of(pointer.Target)}'");
             return Error(index.Span);
         }
         var offset = new BoundBinary(position.Span, BoundBinaryOperatorKind.Multiply, position,
@@ -274,7 +274,7 @@ internal sealed partial class ExpressionBinder
                 return Error(cast.Span);
             if (!operand.Type.IsInteger)
             {
-                ReportInvalidCast(head, operand, TypeNames.InCast(p));
+                ReportInvalidCast(head, operand, TypeNames.Of(p));
                 return Error(cast.Span);
             }
             var user = operand.Type is PointerType from ? from.IsUserSpace : _probeKind.Context.ReadsUserMemory || p.IsUser;
@@ -290,6 +290,9 @@ internal sealed partial class ExpressionBinder
         }
         if (toBool && operand.Type.IsInteger)
             return new BoundCast(cast.Span, operand, BoolType.Instance);
+        // (bool)"str", (bool)comm: whether the string is not empty, as the newest bpftrace casts a string (its first byte).
+        if (toBool && operand.Type is StringType)
+            return new BoundCast(cast.Span, StringByte(cast.Span, operand, 0), BoolType.Instance);
         if (toBool && cast.Type.Of is null)
         {
             ReportInvalidCast(head, operand, "bool");
@@ -308,7 +311,7 @@ internal sealed partial class ExpressionBinder
             return BindCastOfArray(cast, head, operand, target);
         if (!operand.Type.IsInteger || target.Resolved is CStructType)
         {
-            ReportInvalidCast(head, operand, TypeNames.InCast(target));
+            ReportInvalidCast(head, operand, TypeNames.Of(target));
             return Error(cast.Span);
         }
         switch (target.Resolved)
@@ -335,7 +338,7 @@ internal sealed partial class ExpressionBinder
                 }
                 return new BoundCast(cast.Span, operand, type);
             default:
-                _diagnostics.ReportUnsupported(cast.Span, $"A cast to '{target.Name}'");
+                _diagnostics.ReportUnsupported(cast.Span, $"A cast to '{TypeNames.Of(target)}'");
                 return Error(cast.Span);
         }
     }

@@ -36,7 +36,7 @@ internal sealed partial class ExpressionBinder
         };
         if (valueType is null || member.BitOffset % 64 != 0)
         {
-            _diagnostics.ReportUnsupported(access.Span, $"Reading a ctx field of type '{member.Type.Name}'");
+            _diagnostics.ReportUnsupported(access.Span, $"Reading a ctx field of type '{TypeNames.Of(member.Type)}'");
             return Error(access.Span);
         }
         return new BoundContextArgument(access.Span, member.Offset / 8, valueType) { EndsProbeIfNull = valueType is PointerType && _probeKind.ProgramType == Kernel.BpfProgramType.Tracing, IsContextMember = true };
@@ -87,7 +87,7 @@ internal sealed partial class ExpressionBinder
         };
         if (valueType is null || offset % 8 != 0)
         {
-            _diagnostics.ReportUnsupported(access.Span, $"Reading a ctx field of type '{member.Type.Name}'");
+            _diagnostics.ReportUnsupported(access.Span, $"Reading a ctx field of type '{TypeNames.Of(member.Type)}'");
             return Error(access.Span);
         }
         return new BoundContextArgument(access.Span, offset / 8, valueType) { IsContextMember = true };

@@ -23,9 +23,9 @@ internal sealed partial class ExpressionBinder
     private void ReportInvalidCast(TextSpan head, BoundExpression operand, string target)
     {
         if (operand.Type is CValueType { CType.Resolved: CTypes.CStructType })
-            _diagnostics.ReportCastFromCType(head, TypeNames.InCast(operand.Type));
+            _diagnostics.ReportCastFromCType(head, TypeNames.Of(operand.Type));
         else
-            _diagnostics.ReportInvalidCast(head, TypeNames.InCast(operand.Type), target);
+            _diagnostics.ReportInvalidCast(head, TypeNames.Of(operand.Type), target);
     }
 
     /// <summary>How a value's type is named in a type mismatch: integers as stored (64-bit), strings as they are.</summary>

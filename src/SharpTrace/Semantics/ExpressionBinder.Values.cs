@@ -24,9 +24,8 @@ internal sealed partial class ExpressionBinder
     /// </summary>
     private BoundExpression BindStringElement(IndexExpression index, BoundExpression text, BoundExpression position, StringType type)
     {
-        var user = text is BoundMemoryRead { IsUserSpace: true } or BoundArrayElement { IsUserSpace: true };
-        var inMemory = InMemory(text);
-        var element = new IntegerType(1, true);
+        var user = IsUserText(text);
+        var element = BpfType.Int8;
         if (position is BoundIntegerLiteral { Value: var i })
         {
             if (i < 0 || i >= type.Capacity)
@@ -34,15 +33,22 @@ internal sealed partial class ExpressionBinder
                 _diagnostics.ReportIndexOutOfBounds(index.Span, i, type.Capacity);
                 return Error(index.Span);
             }
-            return inMemory ? new BoundMemoryRead(index.Span, text, (int)i, element, user) : new BoundStoredMember(index.Span, text, (int)i, element);
+            return StringByte(index.Span, text, (int)i);
         }
         if (!position.Type.IsInteger || position.Type is PointerType)
         {
             _diagnostics.ReportNonIntegerIndex(index.Span, TypeNames.Of(position.Type));
             return Error(index.Span);
         }
-        return new BoundArrayElement(index.Span, text, position, type.Capacity, 1, element, user, inMemory, BoundArrayElement.NoWarning);
+        return new BoundArrayElement(index.Span, text, position, type.Capacity, 1, element, user, InMemory(text), BoundArrayElement.NoWarning);
     }
+
+    /// <summary>The string's byte at a constant <paramref name="offset"/>, an int8: read from memory when the string is there.</summary>
+    private static BoundExpression StringByte(TextSpan span, BoundExpression text, int offset) => InMemory(text)
+        ? new BoundMemoryRead(span, text, offset, BpfType.Int8, IsUserText(text))
+        : new BoundStoredMember(span, text, offset, BpfType.Int8);
+
+    private static bool IsUserText(BoundExpression text) => text is BoundMemoryRead { IsUserSpace: true } or BoundArrayElement { IsUserSpace: true };
 
     /// <summary>
     /// <c>t[1 - 1]</c> of a tuple: its element at a constant index, as <c>t.0</c> (the newest bpftrace's array-style
@@ -97,7 +103,7 @@ internal sealed partial class ExpressionBinder
         }
         if (ValueTypeOf(type.Element, user) is not { } element)
         {
-            _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{type.Element.Name}'");
+            _diagnostics.ReportUnsupported(index.Span, $"Indexing elements of type '{TypeNames.Of(type.Element)}'");
             return Error(index.Span);
         }
         var location = SourceLocation.Of(_diagnostics.Source, index.Span);
@@ -122,14 +128,14 @@ internal sealed partial class ExpressionBinder
         var head = CastHead(cast);
         // (uint8[4])pton(…): already that array, the newest bpftrace's warning.
         if (element is not null && syntax.ArrayLength is int length && operand.Type is CValueType { CType.Resolved: CArrayType }
-            && TypeNames.InCast(operand.Type) == TypeNames.InCast(new CArrayType(element, length)))
+            && TypeNames.Of(operand.Type) == TypeNames.Of(new CArrayType(element, length)))
         {
-            _diagnostics.ReportUnnecessaryCast(head, TypeNames.InCast(operand.Type));
+            _diagnostics.ReportUnnecessaryCast(head, TypeNames.Of(operand.Type));
             return operand;
         }
         if (element is null || operand.Type is not (IntegerType or StringType))
         {
-            ReportInvalidCast(head, operand, element is null ? syntax.Written : TypeNames.InCast(new CArrayType(element, syntax.ArrayLength ?? 0)));
+            ReportInvalidCast(head, operand, element is null ? syntax.Written : TypeNames.Of(new CArrayType(element, syntax.ArrayLength ?? 0)));
             return Error(cast.Span);
         }
         // A literal is as wide as the smallest integer type holding it, as the newest bpftrace types literals.
@@ -147,7 +153,7 @@ internal sealed partial class ExpressionBinder
         var array = new CArrayType(element, count);
         if (array.Size != sourceSize && (operand.Type is StringType || array.Size > 8 || array.Size < sourceSize))
         {
-            ReportInvalidCast(head, operand, TypeNames.InCast(array));
+            ReportInvalidCast(head, operand, TypeNames.Of(array));
             return Error(cast.Span);
         }
         return new BoundCast(cast.Span, operand, new CValueType(array, false));
@@ -166,7 +172,7 @@ internal sealed partial class ExpressionBinder
     {
         if (target.Resolved is not CIntegerType { Size: 1 or 2 or 4 or 8 } integer || integer.Size != operand.Type.Size)
         {
-            ReportInvalidCast(head, operand, TypeNames.InCast(target));
+            ReportInvalidCast(head, operand, TypeNames.Of(target));
             return Error(cast.Span);
         }
         return new BoundCast(cast.Span, operand, new IntegerType(integer.Size, integer.IsSigned));

@@ -530,7 +530,7 @@ internal sealed partial class ExpressionBinder
         if (left.Type is PointerType l && right.Type is PointerType r && IsComparison(binary.Operator))
         {
             if (l.Target != r.Target)
-                _diagnostics.ReportDistinctPointerComparison(binary.Span, binary.Left.Span, l.Target.Name, binary.Right.Span, r.Target.Name);
+                _diagnostics.ReportDistinctPointerComparison(binary.Span, binary.Left.Span, TypeNames.Of(l.Target), binary.Right.Span, TypeNames.Of(r.Target));
             return new BoundBinary(binary.Span, kind, left, right, BoolType.Instance);
         }
         var other = left.Type is PointerType ? right : left;

@@ -111,8 +111,8 @@ internal sealed record PointerType(CType Target, bool IsUserSpace) : BpfType
 
     public override int Size => 8;
     public override bool IsInteger => true;
-    // A pointer to an array is named as the newest bpftrace writes its type, "int32[4] *" (C: "int (*)[4]").
-    public override string ToString() => Target.Resolved is CArrayType ? Target.Name + " *" : new CPointerType(Target).Name;
+    // Named as the newest bpftrace names pointers: "uint64 *", "int32[4] *", "struct task_struct *".
+    public override string ToString() => TypeNames.Of(this);
 }
 
 /// <summary>
@@ -127,7 +127,8 @@ internal sealed record CValueType(CType CType, bool IsUserSpace) : BpfType
     /// <summary>The object's bytes as bpftrace prints them (<see cref="CValues"/>).</summary>
     public Output.RuntimeValue Decode(ReadOnlySpan<byte> bytes) => CValues.Decode(CType, bytes);
 
-    public override string ToString() => CType.Name;
+    // Named as the newest bpftrace names C types: "struct foo", "int16[4]", "string[16]" for a char array.
+    public override string ToString() => TypeNames.Of(CType);
 }
 
 /// <summary>

@@ -63,6 +63,34 @@ public sealed class ValueGapKernelTests : KernelTest
     }
 
     [Fact]
+    public async Task ACastToBoolOfAStringIsWhetherItIsNotEmpty()
+    {
+        // tests/type_checker.cpp cast_bool and the newest's codegen: (bool) of a string tests its first byte, so only ""
+        // is false; an integer is true when not 0, a bool casts to an integer. bpftrace 0.17 has no bool type.
+        var script = Script("""
+            $e = $r->id == 1 ? "" : "x";
+            print(((bool)$r->name, (bool)$e, (bool)"", (bool)"str", (bool)comm, (bool)($r->id - 1), (int64)($r->id == 2)));
+            """);
+
+        var text = await TraceAsync(SharpTraceRun.Start(["-e", script]));
+        var json = await TraceAsync(SharpTraceRun.Start(["-f", "json", "-e", script]));
+
+        Assert.Equal((0, """
+            (true, false, false, true, true, false, 0)
+            (true, true, false, true, true, true, 1)
+            (true, false, false, true, true, false, 0)
+
+            """), (text.ExitCode, text.Stdout));
+        Assert.Equal((0, """
+            {"type": "attached_probes", "data": {"probes": 2}}
+            {"type": "value", "data": [true,false,false,true,true,false,0]}
+            {"type": "value", "data": [true,true,false,true,true,true,1]}
+            {"type": "value", "data": [true,false,false,true,true,false,0]}
+
+            """), (json.ExitCode, json.Stdout));
+    }
+
+    [Fact]
     public async Task TuplesAndRecordsCompareByValue()
     {
         // tests/self/tuple.bt and record.bt: integers of other sizes and strings of other lengths are equal when their

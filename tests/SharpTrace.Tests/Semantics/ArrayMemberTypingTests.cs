@@ -50,14 +50,14 @@ public class ArrayMemberTypingTests
     [Fact]
     public void OnlyPlainCharArraysOfAScriptStructAreStrings()
     {
-        // -d types names C arrays in C's words (the newest: int8[4], uint8[4]); what matters is string or not.
+        // -d types names C arrays as the newest does, typedefs looked through (int8[4], uint8[4]); what matters is string or not.
         var dump = Types(Foo + "kprobe:f { $f = (struct Foo *)arg0; @a = $f->a; @b = $f->b; @c = $f->c; @d = $f->d; @e = $f->e; @f = $f->f; @g = $f->g[1]; }");
 
         Assert.Contains("Map @a :: string[4]\n", dump, StringComparison.Ordinal);
-        Assert.Contains("Map @b :: signed char[4]\n", dump, StringComparison.Ordinal);
-        Assert.Contains("Map @c :: unsigned char[4]\n", dump, StringComparison.Ordinal);
-        Assert.Contains("Map @d :: int8_t[4]\n", dump, StringComparison.Ordinal);
-        Assert.Contains("Map @e :: uint8_t[4]\n", dump, StringComparison.Ordinal);
+        Assert.Contains("Map @b :: int8[4]\n", dump, StringComparison.Ordinal);
+        Assert.Contains("Map @c :: uint8[4]\n", dump, StringComparison.Ordinal);
+        Assert.Contains("Map @d :: int8[4]\n", dump, StringComparison.Ordinal);
+        Assert.Contains("Map @e :: uint8[4]\n", dump, StringComparison.Ordinal);
         // A typedef of char is char to clang's canonical type: a string.
         Assert.Contains("Map @f :: string[4]\n", dump, StringComparison.Ordinal);
         // Each dimension of a char array: the inner one is the string.
@@ -114,8 +114,8 @@ public class TypedefPointerTests
     {
         var dump = ArrayMemberTypingTests.Types("kprobe:f { $p = (size_t *)arg0; $p = (uint64 *)arg1; @q = (uint64 *)arg0; @q = (size_t *)arg1; }");
 
-        Assert.Contains("Variable $p :: long unsigned int *\n", dump, StringComparison.Ordinal);
-        Assert.Contains("Map @q :: long unsigned int *\n", dump, StringComparison.Ordinal);
+        Assert.Contains("Variable $p :: uint64 *\n", dump, StringComparison.Ordinal);
+        Assert.Contains("Map @q :: uint64 *\n", dump, StringComparison.Ordinal);
         Assert.DoesNotContain("size_t", dump, StringComparison.Ordinal);
     }
 
@@ -124,10 +124,10 @@ public class TypedefPointerTests
     {
         var dump = ArrayMemberTypingTests.Types("kprobe:f { let $p: typeof(size_t *); $p = (uint64 *)arg1; let $r: typeof((size_t *)0); $r = (uint64 *)arg1; let $q: size_t *; $q = (uint64 *)arg0; @ = (typeof((uint64 *)0))arg0; @ = (size_t *)arg1; }");
 
-        Assert.Contains("Variable $p :: long unsigned int *\n", dump, StringComparison.Ordinal);
-        Assert.Contains("Variable $q :: long unsigned int *\n", dump, StringComparison.Ordinal);
-        Assert.Contains("Variable $r :: long unsigned int *\n", dump, StringComparison.Ordinal);
-        Assert.Contains("Map @ :: long unsigned int *\n", dump, StringComparison.Ordinal);
+        Assert.Contains("Variable $p :: uint64 *\n", dump, StringComparison.Ordinal);
+        Assert.Contains("Variable $q :: uint64 *\n", dump, StringComparison.Ordinal);
+        Assert.Contains("Variable $r :: uint64 *\n", dump, StringComparison.Ordinal);
+        Assert.Contains("Map @ :: uint64 *\n", dump, StringComparison.Ordinal);
     }
 
     [Fact]

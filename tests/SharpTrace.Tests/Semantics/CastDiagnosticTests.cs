@@ -17,6 +17,7 @@ public class CastDiagnosticTests
     // An array only to the integer of its size, named in bpftrace's words.
     [InlineData("struct rec { short s[4]; } begin { $r = (struct rec *)0; @x = ⟦(uint32)⟧$r->s; }", "Cannot cast from \"int16[4]\" to \"uint32\"")]
     [InlineData("begin { $a = ⟦(bool)⟧pton(\"127.0.0.1\"); }", "Cannot cast from \"uint8[4]\" to \"bool\"")]
+    [InlineData("kprobe:f { $a = ⟦(bool)⟧kstack; }", "Cannot cast from \"kstack_bpftrace_127\" to \"bool\"")]
     // An integer to an array: as large, or larger up to 8 bytes.
     [InlineData("begin { @x = ⟦(uint8[16])⟧(uint64)1; }", "Cannot cast from \"uint64\" to \"uint8[16]\"")]
     [InlineData("begin { @x = ⟦(int32[])⟧(int16)1; }", "Cannot determine array size: the element size is incompatible with the cast integer size")]
@@ -49,4 +50,26 @@ public class CastDiagnosticTests
     // A literal takes the cast's type: (int8)1 is no unnecessary cast.
     [InlineData("kprobe:f { $a = (int8)1; }")]
     public void ACastToAnotherTypeDoesNotWarn(string script) => Assert.Empty(SemanticKit.Bind(script).Diagnostics);
+
+    // tests/type_checker.cpp cast_bool: an integer, a string, a pointer cast to bool, a bool to an integer.
+    [Theory]
+    [InlineData("kprobe:f { $a = (bool)1; }")]
+    [InlineData("kprobe:f { $a = (bool)\"str\"; }")]
+    [InlineData("kprobe:f { $a = (bool)comm; }")]
+    [InlineData("kprobe:f { $a = (int64 *)0; $b = (bool)$a; }")]
+    [InlineData("kprobe:f { $a = (int64)true; $b = (int64)false; }")]
+    public void TheNewestsBoolCastsBind(string script) => Assert.Empty(SemanticKit.Bind(script).Diagnostics);
+
+    // The newest bpftrace's codegen for (bool) of a string: whether its first byte is not NUL, so "" is false.
+    [Theory]
+    [InlineData("\"str\"", "String \"str\" :: string")]
+    [InlineData("comm", "Builtin comm :: string")]
+    [InlineData("$s", "VariableRead $s :: string")]
+    public void ACastOfAStringToBoolTestsItsFirstByte(string operand, string node)
+    {
+        var types = SemanticKit.Types("BEGIN { $s = \"\"; @b = (bool)" + operand + "; }");
+
+        Assert.Contains("Map @b :: bool\n", types, StringComparison.Ordinal);
+        Assert.Contains("  MapAssign @b\n   Cast :: bool\n    StoredMember +0 :: int8\n     " + node + "\n", types, StringComparison.Ordinal);
+    }
 }

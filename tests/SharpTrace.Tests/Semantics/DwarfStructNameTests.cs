@@ -37,7 +37,7 @@ public sealed class DwarfStructNameTests
                 Cast :: struct Foo *
                  Builtin arg0 :: uint64
                MemoryRead +4 user :: int32
-                MemoryRead +16 user :: int[3]
+                MemoryRead +16 user :: int32[3]
                  Cast :: struct Foo *
                   Builtin arg0 :: uint64
 
@@ -67,7 +67,7 @@ public sealed class DwarfStructNameTests
                 Integer 28 :: int8
                 Integer 16 :: int8
                 MemoryRead +8 user :: int32
-                 MemoryRead +16 user :: int[3]
+                 MemoryRead +16 user :: int32[3]
                   Cast :: struct Foo *
             """, types, StringComparison.Ordinal);
     }

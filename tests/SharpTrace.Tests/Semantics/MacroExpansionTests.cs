@@ -308,9 +308,9 @@ public sealed class MacroExpansionTests
 
         Assert.Contains("Integer 25", types, StringComparison.Ordinal);
         Assert.Contains("Integer 10", types, StringComparison.Ordinal);
-        Assert.Contains("Map @p :: unsigned char *", types, StringComparison.Ordinal);
+        Assert.Contains("Map @p :: uint8 *", types, StringComparison.Ordinal);
         // The int8 -1 becomes the address zero-extended, as the newest bpftrace casts it (0xff).
-        Assert.Contains("Cast :: unsigned char *\n    Cast :: uint8\n     Integer -1 :: int8", types, StringComparison.Ordinal);
+        Assert.Contains("Cast :: uint8 *\n    Cast :: uint8\n     Integer -1 :: int8", types, StringComparison.Ordinal);
     }
 
     [Fact]

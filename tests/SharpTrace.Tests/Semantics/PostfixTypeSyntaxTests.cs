@@ -21,7 +21,7 @@ public class PostfixTypeSyntaxTests
     [InlineData("(uint8[16]*)arg0", "uint8[16] *")]
     [InlineData("(struct task_struct[2]*)arg0", "struct task_struct[2] *")]
     [InlineData("(int32*[4]*)arg0", "int32 *[4] *")]
-    [InlineData("(string[64]*)arg0", "char[64] *")]
+    [InlineData("(string[64]*)arg0", "string[64] *")]
     public void AStarAfterTheArrayMakesAPointerToTheArray(string cast, string type) =>
         Assert.Contains($" Variable $p :: {type}\n", Types($"kprobe:f {{ $p = {cast}; }}"));
 

@@ -20,7 +20,7 @@ public class PrintValueBinderTests
     [InlineData("BEGIN { print(kstack); }", "kstack_bpftrace_127")]
     [InlineData("BEGIN { print(ntop(2, 0)); }", "inet[24]")]
     [InlineData("struct Foo { int a; char b[4]; } BEGIN { print(*(struct Foo *)0); }", "struct Foo")]
-    [InlineData("struct Foo { int a; long c[3]; } BEGIN { print(((struct Foo *)0)->c); }", "long int[3]")]
+    [InlineData("struct Foo { int a; long c[3]; } BEGIN { print(((struct Foo *)0)->c); }", "int64[3]")]
     [InlineData("struct Foo { int a; } BEGIN { print((struct Foo *)0); }", "struct Foo *")]
     public void AnyValueIsPrintedByARecordOfItsType(string script, string type)
     {

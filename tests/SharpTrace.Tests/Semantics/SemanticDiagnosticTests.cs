@@ -123,7 +123,7 @@ public class SemanticDiagnosticTests
     [InlineData("BEGIN /⟦\"a\"⟧/ { @x = 1; }", "Invalid type for predicate: string")]
     [InlineData("BEGIN { @x = ⟦1 ? comm : 2⟧; $s = \"a\"; @y = ⟦$s⟧ ? 1 : 2; }", "Branches must return the same type or compatible types: have 'string[16]' and 'int8'", "Invalid condition in ternary: string")]
     // 0.17 names char * "int8" and the type of an int64 variable behind -> "unsigned int64".
-    [InlineData("tracepoint:syscalls:sys_enter_openat { @x = ⟦args->filename->x⟧; }", "Can not access field 'x' on expression of type 'char *'")]
+    [InlineData("tracepoint:syscalls:sys_enter_openat { @x = ⟦args->filename->x⟧; }", "Can not access field 'x' on expression of type 'int8 *'")]
     [InlineData("BEGIN { $x = 1; @x = ⟦$x->a⟧; }", "Can not access field 'a' on expression of type 'int8'")]
     [InlineData("BEGIN { @x = ⟦curtask->pid->x⟧; }", "Can not access field 'x' on expression of type 'int32'")]
     // 0.17 adds "Undefined map: @x" and "Invalid expression for assignment: none" after the first error.

@@ -25,12 +25,12 @@ public class StructValueTests
 
         Assert.Equal("""
             Map @m[int32] :: struct rec
-            Map @k[short int[4]] :: count_t
+            Map @k[int16[4]] :: count_t
             Map @j[struct rec] :: count_t
             Probe BEGIN
              Variable $r :: struct rec *
              Variable $v :: struct rec
-             Variable $a :: short int[4]
+             Variable $a :: int16[4]
              Block
               VariableAssign $r
                Cast :: struct rec *
@@ -39,21 +39,21 @@ public class StructValueTests
                MemoryRead +0 kernel :: struct rec
                 VariableRead $r :: struct rec *
               VariableAssign $a
-               MemoryRead +4 kernel :: short int[4]
+               MemoryRead +4 kernel :: int16[4]
                 VariableRead $r :: struct rec *
               MapAssign @m
                StoredMember +0 :: int32
                 VariableRead $v :: struct rec
                VariableRead $v :: struct rec
               Aggregate @k count
-               VariableRead $a :: short int[4]
+               VariableRead $a :: int16[4]
               Aggregate @j count
                MemoryRead +0 kernel :: struct rec
                 VariableRead $r :: struct rec *
               PrintValue #0
                Tuple :: (int16,uint32,int32,int16,int32)
                 StoredMember +2 :: int16
-                 StoredMember +4 :: short int[4]
+                 StoredMember +4 :: int16[4]
                   VariableRead $v :: struct rec
                 StoredMember +28 bits 0:3 :: uint32
                  VariableRead $v :: struct rec
@@ -64,7 +64,7 @@ public class StructValueTests
                     Cast :: int32
                      Integer 1 :: int8
                 StoredMember +4 :: int16
-                 VariableRead $a :: short int[4]
+                 VariableRead $a :: int16[4]
                 StoredMember +0 :: int32
                  StoredMember +0 :: struct point
                   StoredMember +12 :: struct point[2]
@@ -87,11 +87,11 @@ public class StructValueTests
         Assert.Contains("""
                Tuple :: (int16,int16,int32,int32)
                 ArrayElement [4] kernel :: int16
-                 MemoryRead +4 kernel :: short int[4]
+                 MemoryRead +4 kernel :: int16[4]
                   VariableRead $r :: struct rec *
                  VariableRead $i :: int8
                 ArrayElement [4] copy :: int16
-                 StoredMember +4 :: short int[4]
+                 StoredMember +4 :: int16[4]
                   VariableRead $v :: struct rec
                  Binary Add :: int64
                   VariableRead $i :: int8
@@ -220,7 +220,7 @@ public class StructValueTests
     [InlineData("BEGIN { $r = (struct rec *)0; $v = ⟦1 ? *$r : $r->p[0]⟧; }",
         "Branches must return the same type or compatible types: have 'struct rec' and 'struct point'")]
     [InlineData("BEGIN { $r = (struct rec *)0; $v = ⟦1 ? $r->s : $r->p⟧; }",
-        "Branches must return the same type or compatible types: have 'short int[4]' and 'struct point[2]'")]
+        "Branches must return the same type or compatible types: have 'int16[4]' and 'struct point[2]'")]
     public void MisusesReportTheNewestBpftracesErrors(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(Record + annotated, message);
 }

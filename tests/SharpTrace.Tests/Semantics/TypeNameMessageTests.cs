@@ -24,9 +24,18 @@ public sealed class TypeNameMessageTests
     [InlineData("$v = strftime(\"%H\", 1);", "timestamp")]
     [InlineData("$v = cgroup_path(1);", "cgroup_path_t")]
     [InlineData("$v = macaddr((uint8 *)arg0);", "mac_address")]
+    // C types in the newest's own words (typestr): integers by size and sign, "T *" per pointer level (typedefs
+    // looked through: TypedefPointerTests), arrays "T[N]", a char array a string, an anonymous struct or union by its members' types.
+    [InlineData("$v = (int16 **)arg0;", "int16 * *")]
+    [InlineData("$v = ((struct Foo *)arg0)->s;", "int16[4]")]
+    [InlineData("$v = ((struct Foo *)arg0)->name;", "string[8]")]
+    [InlineData("$v = ((struct Foo *)arg0)->inner;", "struct {int32,int8}")]
+    [InlineData("$v = ((struct Foo *)arg0)->u;", "union {int16,int64}")]
+    [InlineData("$v = (struct Foo *)arg0;", "struct Foo *")]
     public void TypesAreNamedAsTheNewestNamesThem(string assignment, string name)
     {
-        var (program, diagnostics) = SemanticKit.Bind("kprobe:f { " + assignment + " @x = 1; }");
+        const string Foo = "struct Foo { short s[4]; char name[8]; struct { int a; char b; } inner; union { short h; long l; } u; };\n";
+        var (program, diagnostics) = SemanticKit.Bind(Foo + "kprobe:f { " + assignment + " @x = 1; }");
         Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
         Assert.Contains($" Variable $v :: {name}\n", BoundTreePrinter.Print(program!).Replace("\r", "", StringComparison.Ordinal));
     }
@@ -37,6 +46,9 @@ public sealed class TypeNameMessageTests
     [InlineData("BEGIN { @a = username; ⟦@a = 1⟧; }", "Type mismatch for @a: trying to assign value of type 'int8' when map already has a type 'username_t'")]
     [InlineData("BEGIN { @a = kstack; ⟦@a = ustack⟧; }", "Type mismatch for @a: trying to assign value of type 'ustack_bpftrace_127' when map already has a type 'kstack_bpftrace_127'")]
     [InlineData("BEGIN { @a = ntop(1); ⟦@a = 1⟧; }", "Type mismatch for @a: trying to assign value of type 'int8' when map already has a type 'inet[24]'")]
+    // C types in messages as in -d types: "int32 *", not C's "int *".
+    [InlineData("BEGIN { $p = (int32 *)0; ⟦$p = \"a\"⟧; }", "Type mismatch for $p: trying to assign value of type 'string[2]' when variable already has a type 'int32 *'")]
+    [InlineData("struct Foo { short s[4]; } BEGIN { $a = ((struct Foo *)0)->s; ⟦$a = 1⟧; }", "Type mismatch for $a: trying to assign value of type 'int8' when variable already has a type 'int16[4]'")]
     public void MismatchesNameTheTypesAsTheNewest(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
 

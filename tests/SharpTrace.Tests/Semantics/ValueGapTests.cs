@@ -105,7 +105,7 @@ public class ValueGapTests
         var types = SemanticKit.Types("BEGIN { @a = 1; @b[1] = \"x\"; @c = count(); $x = &@a; $y = &@b; $z = &@c; }");
 
         Assert.Contains("Variable $x :: int8 *", types, StringComparison.Ordinal);
-        Assert.Contains("Variable $y :: char[2] *", types, StringComparison.Ordinal);
+        Assert.Contains("Variable $y :: string[2] *", types, StringComparison.Ordinal);
         Assert.Contains("Variable $z :: void *", types, StringComparison.Ordinal);
         Assert.Contains("MapAddress @a :: int8 *", types, StringComparison.Ordinal);
     }
