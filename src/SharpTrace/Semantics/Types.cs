@@ -113,6 +113,13 @@ internal sealed record PointerType(CType Target, bool IsUserSpace) : BpfType
     public override bool IsInteger => true;
     // Named as the newest bpftrace names pointers: "uint64 *", "int32[4] *", "struct task_struct *".
     public override string ToString() => TypeNames.Of(this);
+
+    // One pointer type per name of what it points at, as the newest bpftrace compares pointer types: a `uint64 *` from
+    // `&$a` of a uint64 variable and one from `typeof(size_t *)` (BTF's `long unsigned int`) are the same type.
+    public bool Equals(PointerType? other) =>
+        other is not null && IsUserSpace == other.IsUserSpace && TypeNames.Of(Target) == TypeNames.Of(other.Target);
+
+    public override int GetHashCode() => HashCode.Combine(TypeNames.Of(Target), IsUserSpace);
 }
 
 /// <summary>

@@ -27,6 +27,7 @@ public class ArrayMemberTypingTests
             "uint8_t" => new CTypedefType("uint8_t", CBaseTypes.UnsignedChar),
             "text_t" => new CTypedefType("text_t", CBaseTypes.Char),
             "size_t" => new CTypedefType("size_t", CBaseTypes.UnsignedLong),
+            "uint64_t" => new CTypedefType("uint64_t", CBaseTypes.UnsignedLong),
             _ => SemanticKit.Kernel.FindNamed(name),
         };
         public (CEnumType Type, long Value)? FindEnumerator(string name) => SemanticKit.Kernel.FindEnumerator(name);
@@ -128,6 +129,17 @@ public class TypedefPointerTests
         Assert.Contains("Variable $q :: uint64 *\n", dump, StringComparison.Ordinal);
         Assert.Contains("Variable $r :: uint64 *\n", dump, StringComparison.Ordinal);
         Assert.Contains("Map @ :: uint64 *\n", dump, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheAddressOfAnIntegerVariableIsThePointerToTheTypedefOfItsType()
+    {
+        // tests/runtime/btf "vmlinux integer types", word for word: &$a of a typeof(size_t) (a uint64) is a size_t *.
+        var dump = ArrayMemberTypingTests.Types("begin { let $a: typeof(size_t) = 1; let $b: typeof(size_t*) = &$a; $c = (uint64_t)1; $d = (char)1; $e = (char *)&$d }");
+
+        Assert.Contains("Variable $b :: uint64 *\n", dump, StringComparison.Ordinal);
+        Assert.Contains("Variable $e :: int8 *\n", dump, StringComparison.Ordinal);
+        Assert.Empty(ArrayMemberTypingTests.Bind("begin { $a = (uint64)1; let $b: uint64 * = &$a; $i = (int32)1; let $j: int * = &$i; }").Diagnostics);
     }
 
     [Fact]
