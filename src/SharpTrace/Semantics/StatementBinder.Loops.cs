@@ -11,10 +11,11 @@ internal sealed partial class StatementBinder
     private int _loopDepth;
     /// <summary>Whether the first return inside a loop had a value (null before any).</summary>
     private bool? _returnInLoopHasValue;
-    /// <summary>For each for loop being bound, innermost last: the variables its body assigns.</summary>
-    private readonly List<HashSet<VariableSymbol>> _assignedInForBodies = [];
-    /// <summary>For each for loop being bound, innermost last: the variables its body declares without a value (reset each iteration).</summary>
-    private readonly List<List<BoundVariableReset>> _declaredInForBodies = [];
+    /// <summary>
+    /// For each for loop being bound, innermost last: the variables its body assigns, and those it declares without a
+    /// value (reset each iteration, as the newest's callback body zeroes them).
+    /// </summary>
+    private readonly List<(HashSet<VariableSymbol> Assigned, List<BoundVariableReset> Declared)> _forBodies = [];
 
     /// <summary>The probe's variables: the named ones and the loop variables.</summary>
     public IReadOnlyList<VariableSymbol> ProbeVariables() => _declared.Concat(_loopVariables).Concat(_variables.Values).Distinct().ToList();
@@ -161,13 +162,10 @@ internal sealed partial class StatementBinder
             _loopVariables.Add(variable);
         }
         _loopDepth++;
-        var assigned = new HashSet<VariableSymbol>();
-        _assignedInForBodies.Add(assigned);
-        var declared = new List<BoundVariableReset>();
-        _declaredInForBodies.Add(declared);
+        var (assigned, declared) = (new HashSet<VariableSymbol>(), new List<BoundVariableReset>());
+        _forBodies.Add((assigned, declared));
         var bound = BindScoped(() => BindStatements(body), variable);
-        _assignedInForBodies.RemoveAt(_assignedInForBodies.Count - 1);
-        _declaredInForBodies.RemoveAt(_declaredInForBodies.Count - 1);
+        _forBodies.RemoveAt(_forBodies.Count - 1);
         if (declared.Count > 0)
             bound = bound with { Statements = [.. declared, .. bound.Statements] };
         _loopDepth--;

@@ -374,8 +374,8 @@ internal sealed partial class StatementBinder
         if (ConvertInteger(value, variable.Type, target.Name, span) is not { } converted)
             return null;
         variable.IsAssigned = true;
-        foreach (var assigned in _assignedInForBodies)
-            assigned.Add(variable);
+        foreach (var body in _forBodies)
+            body.Assigned.Add(variable);
         return new BoundVariableAssign(span, variable, converted);
     }
 
@@ -693,8 +693,8 @@ internal sealed partial class StatementBinder
         });
         if (declared is null)
             _untypedVariables.Add(variable);
-        if (_declaredInForBodies.Count > 0)
-            _declaredInForBodies[^1].Add(new BoundVariableReset(let.Span, variable));
+        if (_forBodies.Count > 0)
+            _forBodies[^1].Declared.Add(new BoundVariableReset(let.Span, variable));
         return null;
     }
 
