@@ -57,7 +57,8 @@ internal sealed partial class ProbeLowerer
     private void LowerStoredInto(BoundStoredMember member, Slot slot, int offset, int size)
     {
         var copy = CopyAddress(member.Value);
-        var length = Math.Min(size, member.Type.Size);
+        // Never past the copy: a script's char[N] read as string[N+1] at the end of its struct ends in a zero byte.
+        var length = Math.Min(Math.Min(size, member.Type.Size), member.Value.Type.Size - member.Offset);
         Ir.Copy(new SlotAddress(slot, offset), copy with { Offset = copy.Offset + member.Offset }, length);
         Ir.Zero(slot, offset + length, size - length);
     }

@@ -74,7 +74,7 @@ internal sealed partial class ExpressionBinder
         // The newest bpftrace's CreateEnum: an enum field keeps its width and is unsigned.
         CEnumType { Size: <= 8 } e => new IntegerType(e.Size, false) { Enum = e },
         CPointerType p => PointerTo(p.Target, user || p.IsUser),
-        CArrayType { IsText: true, Count: > 0 } a => new StringType(a.Count),
+        CArrayType { IsText: true, Count: > 0 } a => new StringType(a.TextCapacity),
         CArrayType { Count: > 0 } or CStructType { IsComplete: true } => new CValueType(type, user),
         CScriptValueType s => s.Value,
         _ => null,

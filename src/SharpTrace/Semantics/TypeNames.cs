@@ -33,7 +33,7 @@ internal static class TypeNames
         // A function pointer keeps C's spelling ("void (*)(int)"): the newest bpftrace has no name for its target.
         CPointerType { Target: CFunctionType } p => p.Name,
         CPointerType p => Of(p.Target) + " *",
-        CArrayType { IsText: true } a => $"string[{a.Count}]",
+        CArrayType { IsText: true } a => $"string[{a.TextCapacity}]",
         CArrayType a => Of(a.Element) + "[" + a.Count + "]",
         // An anonymous struct or union is named by its members' types, as the newest bpftrace names it: "struct {int32,int8}".
         CStructType { Tag: null } s => (s.IsUnion ? "union" : "struct") + " {" + string.Join(",", s.Members.Select(m => Of(m.Type))) + "}",

@@ -109,4 +109,26 @@ public sealed class StringTruncationTests : KernelTest
         var shown = path[..MaxStrlen] + "..";
         Assert.Equal((0, $"P: {shown}\n\n\n@k[{shown}]: {shown}\n"), (actual.ExitCode, actual.Stdout));
     }
+
+    // runtime/other "short non null-terminated string print": the newest's clang parser types a script's char[N] as
+    // string[N+1], read with the byte after the field, so "hello" in a char[5] followed by its NUL is whole, and in a
+    // char[4] (five bytes read, no NUL) it is cut and marked. bpftrace 0.17 refuses `.` on a struct pointer.
+    [Theory]
+    [InlineData(5, "hello")]
+    [InlineData(4, "hello..")]
+    public async Task AScriptsCharArrayMemberIsReadWithTheByteAfterIt(int length, string shown)
+    {
+        var program = TestPrograms.PathOf("short_strings");
+        var script = $$"""struct F {char s[{{length}}];} u:{{program}}:print { $a = ((struct F*)arg0).s; printf("%s %s\n", $a, $a); print($a); }""";
+
+        var text = await SharpTraceRun.RunAsync(["-q", "-c", program, "-e", script]);
+        var json = await SharpTraceRun.RunAsync(["-q", "-f", "json", "-c", program, "-e", script]);
+
+        Assert.Equal((0, $"{shown} {shown}\n{shown}\n"), (text.ExitCode, text.Stdout));
+        Assert.Equal((0, $$"""
+            {"type": "printf", "data": "{{shown}} {{shown}}\n"}
+            {"type": "value", "data": "{{shown}}"}
+
+            """), (json.ExitCode, json.Stdout));
+    }
 }

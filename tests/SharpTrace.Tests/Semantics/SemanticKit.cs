@@ -89,7 +89,7 @@ internal static class SemanticKit
         {
             var tree = SyntaxTree.Parse(c);
             var diagnostics = new DiagnosticBag(tree.Source);
-            _types = CDeclarations.Read(tree.Root, diagnostics, null, HeaderSearch.None).Types;
+            _types = CDeclarations.Read(tree.Root, diagnostics, null, HeaderSearch.None, asScript: false).Types;
             Assert.Empty(diagnostics.Items);
         }
 

@@ -43,6 +43,9 @@ internal sealed class CDeclarationReader : IConditionSource
     }
 
     public CTypeTable Types { get; }
+
+    /// <summary>Whether a char array is a string of one byte more, as a script's (<see cref="CArrayType.ReadsTerminator"/>).</summary>
+    public bool CharArraysReadTerminator { get; init; } = true;
     public IReadOnlyDictionary<string, CMacro> Macros => _macros;
     public IReadOnlyList<string> Includes => _includes;
     public bool IsActive => _conditionals.Active;
@@ -567,8 +570,8 @@ internal sealed class CDeclarationReader : IConditionSource
                     ? throw Error(d => d.ReportCTypeTooLarge(countSpan))
                     // As the newest bpftrace's clang parser types it (on the canonical type): a string only when the
                     // element, typedefs looked through, is plain char; signed char, unsigned char, int8_t and uint8_t
-                    // arrays are arrays of integers.
-                    : new CArrayType(t, length) { IsText = t.Resolved is CIntegerType { Name: "char" } });
+                    // arrays are arrays of integers; a string of one byte more (the byte after the field).
+                    : new CArrayType(t, length) { IsText = t.Resolved is CIntegerType { Name: "char" }, ReadsTerminator = CharArraysReadTerminator && t.Resolved is CIntegerType { Name: "char" } });
             }
             else if (Current.Is("("))
             {

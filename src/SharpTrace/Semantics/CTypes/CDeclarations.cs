@@ -55,18 +55,24 @@ internal sealed partial class CDeclarations
     /// <param name="kernel">The kernel's types; null when the kernel has no BTF.</param>
     /// <param name="headers">Where <c>#include</c>d headers are found; by default the system include directories.</param>
     /// <param name="includeFiles">Headers included before the script (<c>--include</c>).</param>
+    /// <param name="asScript">
+    /// Char arrays read as a script's (<see cref="CArrayType.ReadsTerminator"/>); false for C text that stands for the
+    /// kernel's BTF (tests' kernels), whose char arrays are strings of their own length.
+    /// </param>
     public static CDeclarations Read(ProgramNode program, DiagnosticBag diagnostics, IKernelTypes? kernel,
-        HeaderSearch? headers = null, IReadOnlyList<string>? includeFiles = null) =>
-        Read(program.Preprocessor, program.CDefinitions, diagnostics, kernel, headers, includeFiles);
+        HeaderSearch? headers = null, IReadOnlyList<string>? includeFiles = null, bool asScript = true) =>
+        Read(program.Preprocessor, program.CDefinitions, diagnostics, kernel, headers, includeFiles, asScript);
 
-    /// <inheritdoc cref="Read(ProgramNode, DiagnosticBag, IKernelTypes?, HeaderSearch?, IReadOnlyList{string}?)"/>
+    /// <inheritdoc cref="Read(ProgramNode, DiagnosticBag, IKernelTypes?, HeaderSearch?, IReadOnlyList{string}?, bool)"/>
     public static CDeclarations Read(IReadOnlyList<PreprocessorLine> preprocessor, IReadOnlyList<CDefinition> definitions,
-        DiagnosticBag diagnostics, IKernelTypes? kernel, HeaderSearch? headers = null, IReadOnlyList<string>? includeFiles = null)
+        DiagnosticBag diagnostics, IKernelTypes? kernel, HeaderSearch? headers = null, IReadOnlyList<string>? includeFiles = null,
+        bool asScript = true)
     {
         var redefined = new Lazy<bool>(() => kernel is not null && definitions.Any(d => RedefinesKernelType(d.Text, kernel)));
         var reader = new CDeclarationReader(diagnostics, new CTypeTable(kernel), headers ?? HeaderSearch.WithSystemDirectories([]))
         {
             KernelTypesRedefined = () => redefined.Value,
+            CharArraysReadTerminator = asScript,
         };
         // The command line checked that these exist (an --include has no place in the script to point at).
         foreach (var header in includeFiles ?? [])

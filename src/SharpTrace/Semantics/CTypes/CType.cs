@@ -101,6 +101,16 @@ internal sealed record CArrayType(CType Element, int Count) : CType
     /// </summary>
     public bool IsText { get; init; }
 
+    /// <summary>
+    /// The capacity of the string the program reads from this array: its length, or one more for a script's
+    /// declaration, as the newest bpftrace's clang parser types <c>char s[N]</c> as <c>string[N+1]</c> (the byte after
+    /// the field tells whether the text ended: <c>hello</c> in a <c>char s[5]</c> followed by a NUL is not truncated).
+    /// </summary>
+    public int TextCapacity => Count + (ReadsTerminator ? 1 : 0);
+
+    /// <summary>A script's <c>char</c> array: read with the byte after it (<see cref="TextCapacity"/>).</summary>
+    public bool ReadsTerminator { get; init; }
+
     public override int Size => Element.Size * Count;
     public override int Alignment => Element.Alignment;
     public override string Name => Declare("");
