@@ -22,7 +22,10 @@ internal sealed partial class ProbeLowerer
                 return new SlotAddress(variable);
             case BoundTupleElement element:
                 return ElementAddress(element);
-            case BoundStoredMember member:
+            // A script's char[N] at the end of its copy is a string[N+1] whose last byte the copy does not hold (the
+            // copy keeps the C size): built into a slot of its own, ending in a zero byte, so no read (an index
+            // checked against N+1) goes past the copy.
+            case BoundStoredMember member when member.Offset + member.Type.Size <= member.Value.Type.Size:
             {
                 var address = CopyAddress(member.Value);
                 return address with { Offset = address.Offset + member.Offset };

@@ -34,7 +34,7 @@ public sealed class StructValueKernelTests : KernelTest
     private const string SecondJson =
         """{"id": 2, "counts": [10,20,30,40], "samples": [7,-8,9,-10], "origin": {"x": -5, "y": 6}, "corners": [{"x": 11, "y": 12},{"x": 13, "y": 14}], "tag": {"u": 4294967295, "halves": [65535,65535]}, "name": "second"}""";
 
-    private static string Script(string body) => Types + $$"""
+    private static string Script(string body, string declarations = "") => Types + declarations + $$"""
         uprobe:{{TestPrograms.PathOf("struct_values")}}:inspect { $r = (struct record *)arg0; {{body}} }
         uretprobe:{{TestPrograms.PathOf("struct_values")}}:main { exit(); }
         """;
@@ -75,7 +75,9 @@ public sealed class StructValueKernelTests : KernelTest
     {
         // The newest bpftrace's runtime/tuples "struct in tuple sizing" (an int32 and a struct of two ints: 12) and
         // "array in tuple sizing" (an int32 and an int[4]: 20) on this program's types; the third tuple mixes
-        // alignments 1, 2 and 4 (1, a pad byte, 8, 1, a pad byte, 8, 8: 28). bpftrace 0.17 gives the same sizes and text.
+        // alignments 1, 2 and 4 (1, a pad byte, 8, 1, a pad byte, 8, then the name). The newest's clang parser types the
+        // script's char name[8] as a string[9] (its byte after the field), so the tuple holds 9 bytes of it: 29, 32 with
+        // the struct's alignment; bpftrace 0.17 types it string[8]: 28 (docs/differences.md). The text is the same.
         var script = Script("""
             $t = ((int32)1, $r->origin); $u = ((int32)1, $r->counts); $v = ((int8)1, $r->samples, (int8)2, $r->origin, $r->name);
             printf("%d %d %d\n", sizeof($t), sizeof($u), sizeof($v));
@@ -96,12 +98,12 @@ public sealed class StructValueKernelTests : KernelTest
             @t[2]: (1, [7,-8,9,-10], 2, { .x = -5, .y = 6 }, second)
 
             """, expected.Stdout);
-        Assert.Equal((0, expected.Stdout), (actual.ExitCode, actual.Stdout));
+        Assert.Equal((0, expected.Stdout.Replace("12 20 28", "12 20 32", StringComparison.Ordinal)), (actual.ExitCode, actual.Stdout));
         Assert.Equal((0, """
             {"type": "attached_probes", "data": {"probes": 2}}
-            {"type": "printf", "data": "12 20 28\n"}
-            {"type": "printf", "data": "12 20 28\n"}
-            {"type": "printf", "data": "12 20 28\n"}
+            {"type": "printf", "data": "12 20 32\n"}
+            {"type": "printf", "data": "12 20 32\n"}
+            {"type": "printf", "data": "12 20 32\n"}
             {"type": "map", "data": {"@t": {"1": [1,[-1,2,-3,4],2,{"x": 3, "y": -4},"first"], "2": [1,[7,-8,9,-10],2,{"x": -5, "y": 6},"second"]}}}
 
             """), (json.ExitCode, json.Stdout));
@@ -249,10 +251,12 @@ public sealed class StructValueKernelTests : KernelTest
     {
         // language.md "Data Types": `(int8[])"mystring"` (runtime/array "cast string to int array" prints
         // [104,101,108,108,111,0]); "Array Casts" and runtime/bool "bool array": `(bool[2])(uint16)1` is [true,false].
-        // bpftrace 0.17 cannot parse either.
-        var script = Script("""
+        // bpftrace 0.17 cannot parse either. A script's char[N] is a string[N+1] in the newest (clang_parser: the byte
+        // after the field), so it casts to N+1 bytes: the record's name seen as a char[7] is the 8 bytes of its char[8].
+        var script = Script(declarations: "struct tail { char name[7]; };\n", body: """
             print((int8[])"hello");
-            @n[$r->id] = (uint8[])$r->name; @f[$r->id] = (bool[2])(uint16)($r->id * 255);
+            $n = (struct tail *)(arg0 + offsetof(struct record, name));
+            @n[$r->id] = (uint8[])$n->name; @f[$r->id] = (bool[2])(uint16)($r->id * 255);
             """);
 
         var text = await TraceAsync(SharpTraceRun.Start(["-e", script]));

@@ -60,6 +60,17 @@ public sealed class ValueLoweringTests
     }
 
     [Fact]
+    public void AScriptsCharArrayAtTheEndOfACopyIsBuiltIntoASlotEndingInAZero()
+    {
+        // A script's char[4] is a string[5] (the newest's clang parser): its copy's struct keeps 8 bytes, so the string
+        // is the field's 4 bytes and a zero in a slot of its own, and an index checked against 5 never reads past the copy.
+        var text = LoweringKit.Ir("struct A { int id; char s[4]; } BEGIN { $c = *(struct A *)0; $i = 1; @a = $c.s[$i]; @b = $c.s; }");
+
+        Assert.Matches(@"copy (\$s\d+), \$s\d+\+4, 4\n  zero \1\+4, 1\n  if %\d+ > 4 goto oob", text);
+        Assert.Matches(@"copy (\$s\d+), \$s\d+\+4, 4\n  zero \1\+4, 1\n  zero \1\+5, 3\n", text);
+    }
+
+    [Fact]
     public void BswapOfAConstantFoldsAndOfAValueIsOneSwap()
     {
         var text = LoweringKit.Ir("BEGIN { @c = bswap((uint16)0x1234); @v = bswap((uint32)pid); }");

@@ -86,6 +86,22 @@ public class ArrayMemberTypingTests
     }
 
     [Fact]
+    public void AStructKeepsItsCLayoutWhileItsCharArrayReadsAsAStringOfOneByteMore()
+    {
+        // The newest's clang parser: the struct's size and offsets are clang's (clang_Type_getSizeOf/getOffsetOf), the
+        // field alone a string[N+1]; so a copy of the struct holds 8 bytes, a tuple holding the field 5 of it (1 + 5,
+        // padded to the int8's alignment: 6), a record holding the struct the struct's 8 (4 + 8).
+        var dump = Types("""
+            struct A { int id; char s[4]; }
+            kprobe:f { $p = (struct A *)arg0; $c = *$p;
+              @a = sizeof(struct A); @b = sizeof($c); @c = offsetof(struct A, s); @d = sizeof($c.s); @e = sizeof(((int8)1, $p->s)); @f = sizeof((n = 1, a = $c)); }
+            """);
+
+        foreach (var (map, size) in new[] { ("@a", 8), ("@b", 8), ("@c", 4), ("@d", 5), ("@e", 6), ("@f", 12) })
+            Assert.Matches($@"MapAssign {map}\n\s+Integer {size} ::", dump);
+    }
+
+    [Fact]
     public void DwarfMakesAStringOfADirectCharacterElementOnly()
     {
         const string source = """
