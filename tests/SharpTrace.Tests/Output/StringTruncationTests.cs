@@ -60,6 +60,20 @@ public class StringTruncationTests
     }
 
     [Fact]
+    public void StringsInsideRecordsAreMarkedToo()
+    {
+        var record = new TupleType([new StringType(4), new StringType(4)]) { Names = ["a", "b"] };
+        var bytes = new byte[record.Size];
+        Bytes("abcd", 4).CopyTo(bytes, record.OffsetOf(0));
+        Bytes("xy", 4).CopyTo(bytes, record.OffsetOf(1));
+
+        var value = ValueDecoder.Decode(record, bytes, OfflineDecoding.With(".."));
+
+        Assert.Equal("{ .a = abcd.., .b = xy }", TextOutputWriter.FormatValue(value));
+        Assert.Equal("{\"a\": \"abcd..\", \"b\": \"xy\"}", JsonOutputWriter.FormatValue(value, 1));
+    }
+
+    [Fact]
     public void TheDefaultConfigsDecodingMarksWithTwoDots()
     {
         Assert.Equal("/tmp/..", TextOutputWriter.FormatValue(ValueDecoder.Decode(new StringType(5), Bytes("/tmp/", 5), OfflineDecoding.Default())));
