@@ -13,7 +13,8 @@ namespace SharpTrace.Runtime;
 internal sealed class LiveMaps(BoundProgram program)
 {
     private readonly Lock _lock = new();
-    private readonly Symbolizer _symbols = new() { DemangleCpp = program.Config.CppDemangle, DemangleRust = program.Config.RustDemangle };
+    private readonly DecodingContext _decoding = DecodingContext.For(program.Config,
+        new Symbolizer { DemangleCpp = program.Config.CppDemangle, DemangleRust = program.Config.RustDemangle });
     private readonly List<(MapReader Reader, MapSymbol Symbol)> _maps = [];
     private readonly HashSet<string> _growingSums = GrowingSums(program);
     private bool _closed;
@@ -28,14 +29,14 @@ internal sealed class LiveMaps(BoundProgram program)
     public void Add(MapDefinition definition, BpfMap map)
     {
         lock (_lock)
-            _maps.Add((new MapReader(definition, map, _symbols, program.Config.StrTruncTrailer), definition.Symbol!));
+            _maps.Add((new MapReader(definition, map, _decoding), definition.Symbol!));
     }
 
     /// <summary>Called by the session as it creates a stack trace map, so that stack keys read here are symbolized.</summary>
     public void AddStackMap(int depth, BpfMap map, bool buildId = false)
     {
         lock (_lock)
-            _symbols.AddStackMap(depth, map, buildId);
+            _decoding.Symbols.AddStackMap(depth, map, buildId);
     }
 
     /// <summary>
@@ -45,14 +46,14 @@ internal sealed class LiveMaps(BoundProgram program)
     public void AddUserStack(Records.UserStackSample sample)
     {
         lock (_lock)
-            _symbols.AddUserStack(sample);
+            _decoding.Symbols.AddUserStack(sample);
     }
 
     /// <summary>Called by the session when a probe first took a user stack of process <paramref name="pid"/>: its mappings are read now.</summary>
     public void AddProcess(int pid)
     {
         lock (_lock)
-            _symbols.AddProcess(pid);
+            _decoding.Symbols.AddProcess(pid);
     }
 
     /// <summary>Every map as it is now; nothing before the maps exist or once the run has ended.</summary>

@@ -9,8 +9,7 @@ using SharpTrace.Semantics;
 namespace SharpTrace.Runtime;
 
 /// <summary>Reads a script map out of the kernel as a snapshot of typed entries, combining per-CPU values.</summary>
-/// <remarks><paramref name="truncationTrailer"/> ends a string that fills its buffer (the config's <c>str_trunc_trailer</c>).</remarks>
-internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer? symbols = null, string truncationTrailer = "") : IMapDecoder
+internal sealed class MapReader(MapDefinition definition, BpfMap map, DecodingContext decoding) : IMapDecoder
 {
     private readonly MapSymbol _symbol = definition.Symbol!;
 
@@ -89,7 +88,7 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
     /// </summary>
     private IEnumerable<(byte[] Key, byte[] Value)> MergeUnwoundStacks(IEnumerable<(byte[] Key, byte[] Value)> rawEntries)
     {
-        var offsets = _symbol.IsScalar || _symbol.IsPerCpuArray || symbols is null
+        var offsets = _symbol.IsScalar || _symbol.IsPerCpuArray
             ? []
             : _symbol.KeyTypes!.Select((t, i) => (t, i)).Where(k => k.t is StackType { IsDwarf: true }).Select(k => _symbol.KeyOffset(k.i)).ToList();
         if (offsets.Count == 0)
@@ -105,7 +104,7 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
             foreach (var offset in offsets)
             {
                 var id = new UInt128(BinaryPrimitives.ReadUInt64LittleEndian(key.AsSpan(offset + 8)), BinaryPrimitives.ReadUInt64LittleEndian(key.AsSpan(offset)));
-                var chosen = symbols!.CanonicalSample(id);
+                var chosen = decoding.Symbols.CanonicalSample(id);
                 BinaryPrimitives.WriteUInt64LittleEndian(canonical.AsSpan(offset), (ulong)chosen);
                 BinaryPrimitives.WriteUInt64LittleEndian(canonical.AsSpan(offset + 8), (ulong)(chosen >> 64));
             }
@@ -130,8 +129,8 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
     private IReadOnlyList<RuntimeValue> DecodeKey(byte[] key) => _symbol.IsScalar
         ? []
         : _symbol.IsPerCpuArray
-        ? [ValueDecoder.Decode(_symbol.KeyTypes![0], BitConverter.GetBytes((ulong)BinaryPrimitives.ReadUInt32LittleEndian(key)), symbols, truncationTrailer)]
-        : _symbol.KeyTypes!.Select((t, i) => ValueDecoder.Decode(t, key.AsSpan(_symbol.KeyOffset(i), t.Size), symbols, truncationTrailer)).ToList();
+        ? [ValueDecoder.Decode(_symbol.KeyTypes![0], BitConverter.GetBytes((ulong)BinaryPrimitives.ReadUInt32LittleEndian(key)), decoding)]
+        : _symbol.KeyTypes!.Select((t, i) => ValueDecoder.Decode(t, key.AsSpan(_symbol.KeyOffset(i), t.Size), decoding)).ToList();
 
     /// <summary>hist and lhist entries are keyed by (key, bucket): the counts of all CPUs go to the key's bucket.</summary>
     private void AddBucket(Dictionary<string, (byte[] Key, ulong[] Buckets)> histograms, AggregationType type, byte[] key, byte[] value, int slot)
@@ -158,7 +157,7 @@ internal sealed class MapReader(MapDefinition definition, BpfMap map, Symbolizer
     private RuntimeValue DecodeValue(byte[] value, int slot, bool perCpu)
     {
         if (_symbol.ValueType is not AggregationType aggregation)
-            return ValueDecoder.Decode(_symbol.ValueType!, value, symbols, truncationTrailer);
+            return ValueDecoder.Decode(_symbol.ValueType!, value, decoding);
         var function = AggregationFunction.For(aggregation);
         // Entries merged by MergeUnwoundStacks hold several values, each padded to a slot, like a per-CPU value.
         var cpus = Math.Max(1, value.Length / slot);

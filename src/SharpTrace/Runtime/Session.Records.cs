@@ -42,19 +42,19 @@ internal sealed partial class Session : IRecordContext
         _discardingAfterExit = true;
     }
 
-    RuntimeValue IRecordContext.Decode(IRecordValueType type, ReadOnlySpan<byte> bytes) => ValueDecoder.Decode((BpfType)type, bytes, _symbols, _program.Bound.Config.StrTruncTrailer);
+    RuntimeValue IRecordContext.Decode(IRecordValueType type, ReadOnlySpan<byte> bytes) => ValueDecoder.Decode((BpfType)type, bytes, _decoding);
 
     IMapDecoder IRecordContext.Map(string name) => _readers.First(r => r.Name == name);
 
     void IRecordContext.AddUserStack(UserStackSample sample)
     {
-        _symbols.AddUserStack(sample);
+        _decoding.Symbols.AddUserStack(sample);
         _live?.AddUserStack(sample);
     }
 
     void IRecordContext.AddUserProcess(int pid)
     {
-        _symbols.AddProcess(pid);
+        _decoding.Symbols.AddProcess(pid);
         _live?.AddProcess(pid);
     }
 }

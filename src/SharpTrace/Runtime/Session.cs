@@ -32,7 +32,7 @@ internal sealed partial class Session : IDisposable
     private readonly List<IProbeAttachment> _attachments = [];
     private readonly Dictionary<MapRefKey, int> _mapFds = [];
     private readonly List<MapReader> _readers = [];
-    private readonly Symbolizer _symbols;
+    private readonly DecodingContext _decoding;
     private readonly List<(CompiledProbe Probe, BpfProgram Program)> _loaded = [];
     private SyscallDispatch.Support? _syscalls;
     // Attach points missing_probes lets the run go without (warn, ignore): they are not attached, and a probe with
@@ -68,10 +68,11 @@ internal sealed partial class Session : IDisposable
         _warning = warning ?? (_ => { });
         _started = started ?? (() => { });
         _handlers = CreateRecordHandlers();
-        _symbols = new Symbolizer(debugFiles: program.Bound.Config.DebugFileLocator());
-        _symbols.DemangleCpp = program.Bound.Config.CppDemangle;
-        _symbols.ShowDebugInfo = program.Bound.Config.ShowDebugInfo;
-        _symbols.DemangleRust = program.Bound.Config.RustDemangle;
+        var config = program.Bound.Config;
+        _decoding = DecodingContext.For(config, new Symbolizer(debugFiles: config.DebugFileLocator())
+        {
+            DemangleCpp = config.CppDemangle, ShowDebugInfo = config.ShowDebugInfo, DemangleRust = config.RustDemangle,
+        });
     }
 
     /// <summary>
@@ -167,14 +168,14 @@ internal sealed partial class Session : IDisposable
                 fd = map.Fd;
                 if (definition.Symbol is not null)
                 {
-                    _readers.Add(new MapReader(definition, map, _symbols, _program.Bound.Config.StrTruncTrailer));
+                    _readers.Add(new MapReader(definition, map, _decoding));
                     _live?.Add(definition, map);
                 }
                 if (definition.Type == BpfMapType.StackTrace)
                 {
                     var buildId = (definition.Flags & Lowering.ProgramMaps.StackBuildIdFlag) != 0;
                     var depth = definition.ValueSize / (buildId ? Lowering.ProgramMaps.BuildIdFrameSize : 8);
-                    _symbols.AddStackMap(depth, map, buildId);
+                    _decoding.Symbols.AddStackMap(depth, map, buildId);
                     _live?.AddStackMap(depth, map, buildId);
                 }
                 if (definition.Ref == _program.Maps.LostEvents)

@@ -6,12 +6,13 @@ namespace SharpTrace.Semantics;
 
 /// <summary>
 /// The bytes of a C object (a struct, union or array copied out of memory) as the newest bpftrace prints them: a
-/// record of its members, an array of its elements, char arrays as strings, enums by name, pointers in hex,
-/// bitfields as their bits (not sign-extended, as bpftrace formats them).
+/// record of its members, an array of its elements, char arrays as strings (with the <c>str_trunc_trailer</c> when
+/// one fills its array, as any string value), enums by name, pointers in hex, bitfields as their bits (not
+/// sign-extended, as bpftrace formats them).
 /// </summary>
 internal static class CValues
 {
-    public static RuntimeValue Decode(CType type, ReadOnlySpan<byte> bytes)
+    public static RuntimeValue Decode(CType type, ReadOnlySpan<byte> bytes, string truncationTrailer)
     {
         if (bytes.Length < type.Size)
             return NoneValue.Instance;
@@ -24,40 +25,40 @@ internal static class CValues
             CBoolType => new IntegerValue(bytes[0], IsSigned: false),
             CEnumType { Size: 1 or 2 or 4 or 8 } e => Enum(e, ReadUnsigned(bytes, e.Size)),
             CPointerType => SymbolicValue.Address(ReadUnsigned(bytes, 8)),
-            CArrayType { IsText: true } a => new StringValue(String(bytes[..a.Count])),
-            CArrayType a => Array(a, bytes),
-            CStructType s => Record(s, bytes, 0),
+            CArrayType { IsText: true } a => new StringValue(String(bytes[..a.Count], truncationTrailer)),
+            CArrayType a => Array(a, bytes, truncationTrailer),
+            CStructType s => Record(s, bytes, 0, truncationTrailer),
             _ => NoneValue.Instance,
         };
     }
 
-    private static ArrayValue Array(CArrayType type, ReadOnlySpan<byte> bytes)
+    private static ArrayValue Array(CArrayType type, ReadOnlySpan<byte> bytes, string truncationTrailer)
     {
         var elements = new List<RuntimeValue>(type.Count);
         for (var i = 0; i < type.Count; i++)
-            elements.Add(Decode(type.Element, bytes.Slice(i * type.Element.Size, type.Element.Size)));
+            elements.Add(Decode(type.Element, bytes.Slice(i * type.Element.Size, type.Element.Size), truncationTrailer));
         return new ArrayValue(elements);
     }
 
-    private static RecordValue Record(CStructType type, ReadOnlySpan<byte> bytes, int bitBase)
+    private static RecordValue Record(CStructType type, ReadOnlySpan<byte> bytes, int bitBase, string truncationTrailer)
     {
         var fields = new List<RecordMember>();
-        AddMembers(fields, type, bytes, bitBase);
+        AddMembers(fields, type, bytes, bitBase, truncationTrailer);
         return new RecordValue(fields);
     }
 
     // An anonymous struct or union member's own members are the record's, as they are reachable by name.
-    private static void AddMembers(List<RecordMember> fields, CStructType type, ReadOnlySpan<byte> bytes, int bitBase)
+    private static void AddMembers(List<RecordMember> fields, CStructType type, ReadOnlySpan<byte> bytes, int bitBase, string truncationTrailer)
     {
         foreach (var member in type.Members)
         {
             var bit = bitBase + member.BitOffset;
             if (member.IsAnonymous && member.Type.Resolved is CStructType inner)
-                AddMembers(fields, inner, bytes, bit);
+                AddMembers(fields, inner, bytes, bit, truncationTrailer);
             else if (member.IsBitfield)
                 fields.Add(new RecordMember(member.Name, Bitfield(member, bytes, bit)));
             else
-                fields.Add(new RecordMember(member.Name, Decode(member.Type, bytes[(bit / 8)..])));
+                fields.Add(new RecordMember(member.Name, Decode(member.Type, bytes[(bit / 8)..], truncationTrailer)));
         }
     }
 
@@ -96,11 +97,17 @@ internal static class CValues
         return SymbolicValue.Enumerator(value.ToString(System.Globalization.CultureInfo.InvariantCulture), value);
     }
 
-    /// <summary>The bytes up to the first NUL, kept byte for byte (<see cref="RawText"/>).</summary>
-    internal static string String(ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// The text of a string value held in <paramref name="bytes"/>, its whole buffer: the bytes up to the first NUL,
+    /// kept byte for byte (<see cref="RawText"/>), with <paramref name="truncationTrailer"/> after them when no NUL
+    /// ends them inside the buffer, as the newest reference prints one (types_format.cpp): it reads one byte more than
+    /// a string keeps, so a string that still fills every byte was longer than its buffer (an empty buffer holds
+    /// nothing, so it is never marked).
+    /// </summary>
+    internal static string String(ReadOnlySpan<byte> bytes, string truncationTrailer)
     {
         var end = bytes.IndexOf((byte)0);
-        return RawText.Decode(end < 0 ? bytes : bytes[..end]);
+        return end < 0 ? RawText.Decode(bytes) + (bytes.IsEmpty ? "" : truncationTrailer) : RawText.Decode(bytes[..end]);
     }
 
     /// <summary>A little-endian signed integer of 1, 2, 4 or 8 bytes.</summary>

@@ -131,8 +131,8 @@ internal sealed record CValueType(CType CType, bool IsUserSpace) : BpfType
     public override int Size => CType.Size;
     public override int Alignment => Math.Max(1, CType.Alignment);
 
-    /// <summary>The object's bytes as bpftrace prints them (<see cref="CValues"/>).</summary>
-    public Output.RuntimeValue Decode(ReadOnlySpan<byte> bytes) => CValues.Decode(CType, bytes);
+    /// <summary>The object's bytes as bpftrace prints them (<see cref="CValues"/>), its full char arrays ending with <paramref name="truncationTrailer"/>.</summary>
+    public Output.RuntimeValue Decode(ReadOnlySpan<byte> bytes, string truncationTrailer) => CValues.Decode(CType, bytes, truncationTrailer);
 
     // Named as the newest bpftrace names C types: "struct foo", "int16[4]", "string[16]" for a char array.
     public override string ToString() => TypeNames.Of(CType);

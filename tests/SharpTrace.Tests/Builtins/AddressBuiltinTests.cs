@@ -56,7 +56,7 @@ public class AddressBuiltinTests
         Assert.Equal("uint8[4]", type.ToString());
         Assert.Equal(4, type.Size);
         Assert.Equal(16, program.Maps.Single(m => m.Name == "@b").ValueType!.Size);
-        var value = type.Decode([1, 2, 3, 4]);
+        var value = type.Decode([1, 2, 3, 4], "..");
         Assert.Equal("[1,2,3,4]", TextOutputWriter.FormatValue(value));
         Assert.Equal("[1,2,3,4]", JsonOutputWriter.FormatValue(value));
     }

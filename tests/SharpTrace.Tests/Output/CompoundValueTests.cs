@@ -30,7 +30,7 @@ public class CompoundValueTests
         BitConverter.GetBytes(3L).CopyTo(bytes, 32);
         BitConverter.GetBytes(0x7ffd5e3c10UL).CopyTo(bytes, 40);
 
-        var value = new CValueType(type, IsUserSpace: true).Decode(bytes);
+        var value = new CValueType(type, IsUserSpace: true).Decode(bytes, "..");
 
         // bpftrace prints a bitfield's bits without sign extension: level's -6 in 5 bits is 26.
         Assert.Equal("{ .id = 7, .delta = -3, .label = alpha, .flags = 5, .level = 26, .values = [1,-2,3], .next = 0x7ffd5e3c10 }",
@@ -48,7 +48,7 @@ public class CompoundValueTests
         BitConverter.GetBytes(2).CopyTo(bytes, 0);
         BitConverter.GetBytes(3).CopyTo(bytes, 4);
 
-        var value = new CValueType(type, IsUserSpace: true).Decode(bytes);
+        var value = new CValueType(type, IsUserSpace: true).Decode(bytes, "..");
 
         Assert.Equal("{ .y = { .m = [2] }, .a = { .n = 3 } }", TextOutputWriter.FormatValue(value));
         Assert.Equal("""{"y": {"m": [2]}, "a": {"n": 3}}""", JsonOutputWriter.FormatValue(value));
@@ -63,7 +63,7 @@ public class CompoundValueTests
         for (var i = 0; i < 4; i++)
             BitConverter.GetBytes(5 + i).CopyTo(bytes, 4 * i);
 
-        var value = new CValueType(member.Type, IsUserSpace: true).Decode(bytes);
+        var value = new CValueType(member.Type, IsUserSpace: true).Decode(bytes, "..");
 
         Assert.Equal("[[5,6],[7,8]]", TextOutputWriter.FormatValue(value));
         Assert.Equal("[[5,6],[7,8]]", JsonOutputWriter.FormatValue(value));
@@ -78,7 +78,7 @@ public class CompoundValueTests
         BitConverter.GetBytes(333).CopyTo(bytes, 4);
         BitConverter.GetBytes(7).CopyTo(bytes, 8);
 
-        var value = new CValueType(type, IsUserSpace: true).Decode(bytes);
+        var value = new CValueType(type, IsUserSpace: true).Decode(bytes, "..");
 
         Assert.Equal("{ .m = 2, .n = { .i = 333, .c = GREEN }, .k = 7 }", TextOutputWriter.FormatValue(value));
         Assert.Equal("""{"m": 2, "n": {"i": 333, "c": 333}, "k": 7}""", JsonOutputWriter.FormatValue(value));

@@ -17,7 +17,7 @@ public class EnumValueTests
     private static readonly CEnumType Signed = new("s", 4, true, [new CEnumValue("NEG", -1), new CEnumValue("ZERO", 0)]);
 
     private static RuntimeValue Decode(IntegerType type, long value) =>
-        ValueDecoder.Decode(type, BitConverter.GetBytes(value).AsSpan(0, type.Bytes));
+        ValueDecoder.Decode(type, BitConverter.GetBytes(value).AsSpan(0, type.Bytes), OfflineDecoding.Default());
 
     [Fact]
     public void AValuePrintsItsEnumeratorsNameInTextAndItsNumberInJson()
@@ -87,7 +87,7 @@ public class EnumValueTests
         BitConverter.GetBytes(333L).CopyTo(bytes, 0);
         BitConverter.GetBytes(334L).CopyTo(bytes, 8);
 
-        var value = ValueDecoder.Decode(type, bytes);
+        var value = ValueDecoder.Decode(type, bytes, OfflineDecoding.Default());
 
         Assert.Equal("(FOO, BAR)", TextOutputWriter.FormatValue(value));
         Assert.Equal("[333,334]", JsonOutputWriter.FormatValue(value));

@@ -2,6 +2,7 @@ using SharpTrace.Output;
 using SharpTrace.Runtime;
 using SharpTrace.Semantics;
 using SharpTrace.Tests.Lowering;
+using SharpTrace.Tests.Semantics;
 
 namespace SharpTrace.Tests.Output;
 
@@ -22,7 +23,7 @@ public class StringTruncationTests
     [Fact]
     public void AStringThatFillsItsBufferEndsWithTheTrailer()
     {
-        var value = ValueDecoder.Decode(new StringType(5), Bytes("/tmp/", 5), truncationTrailer: "..");
+        var value = ValueDecoder.Decode(new StringType(5), Bytes("/tmp/", 5), OfflineDecoding.With(".."));
 
         Assert.Equal("/tmp/..", TextOutputWriter.FormatValue(value));
         Assert.Equal("\"/tmp/..\"", JsonOutputWriter.FormatValue(value, 1));
@@ -31,14 +32,14 @@ public class StringTruncationTests
     [Fact]
     public void AStringWithItsNulInsideTheBufferHasNoTrailer()
     {
-        Assert.Equal("/tmp", TextOutputWriter.FormatValue(ValueDecoder.Decode(new StringType(5), Bytes("/tmp", 5), truncationTrailer: "..")));
-        Assert.Equal("", TextOutputWriter.FormatValue(ValueDecoder.Decode(new StringType(5), Bytes("", 5), truncationTrailer: "..")));
+        Assert.Equal("/tmp", TextOutputWriter.FormatValue(ValueDecoder.Decode(new StringType(5), Bytes("/tmp", 5), OfflineDecoding.With(".."))));
+        Assert.Equal("", TextOutputWriter.FormatValue(ValueDecoder.Decode(new StringType(5), Bytes("", 5), OfflineDecoding.With(".."))));
     }
 
     [Fact]
     public void TheTrailerIsTheConfiguredOne()
     {
-        var value = ValueDecoder.Decode(new StringType(5), Bytes("/tmp/", 5), truncationTrailer: "_xxx");
+        var value = ValueDecoder.Decode(new StringType(5), Bytes("/tmp/", 5), OfflineDecoding.With("_xxx"));
 
         Assert.Equal("/tmp/_xxx", TextOutputWriter.FormatValue(value));
     }
@@ -52,16 +53,49 @@ public class StringTruncationTests
         bytes[tuple.OffsetOf(1)] = 7;
         Bytes("xy", 4).CopyTo(bytes, tuple.OffsetOf(2));
 
-        var value = ValueDecoder.Decode(tuple, bytes, truncationTrailer: "..");
+        var value = ValueDecoder.Decode(tuple, bytes, OfflineDecoding.With(".."));
 
         Assert.Equal("(abcd.., 7, xy)", TextOutputWriter.FormatValue(value));
         Assert.Equal("[\"abcd..\",7,\"xy\"]", JsonOutputWriter.FormatValue(value, 1));
     }
 
     [Fact]
-    public void WithoutATrailerTheTextIsKeptAsIs()
+    public void StringsInsideRecordsAreMarkedToo()
     {
-        Assert.Equal("/tmp/", TextOutputWriter.FormatValue(ValueDecoder.Decode(new StringType(5), Bytes("/tmp/", 5))));
+        var record = new TupleType([new StringType(4), new StringType(4)]) { Names = ["a", "b"] };
+        var bytes = new byte[record.Size];
+        Bytes("abcd", 4).CopyTo(bytes, record.OffsetOf(0));
+        Bytes("xy", 4).CopyTo(bytes, record.OffsetOf(1));
+
+        var value = ValueDecoder.Decode(record, bytes, OfflineDecoding.With(".."));
+
+        Assert.Equal("{ .a = abcd.., .b = xy }", TextOutputWriter.FormatValue(value));
+        Assert.Equal("{\"a\": \"abcd..\", \"b\": \"xy\"}", JsonOutputWriter.FormatValue(value, 1));
+    }
+
+    [Fact]
+    public void TheDefaultConfigsDecodingMarksWithTwoDots()
+    {
+        Assert.Equal("/tmp/..", TextOutputWriter.FormatValue(ValueDecoder.Decode(new StringType(5), Bytes("/tmp/", 5), OfflineDecoding.Default())));
+    }
+
+    // The newest types a char[N] member of a struct from BTF or DWARF as string[N] (btf.cpp, dwarf_parser.cpp) and
+    // formats a record's members as it formats any value of their type, so a member that fills its array is marked.
+    [Fact]
+    public void CharArrayMembersOfAWholeStructAndArraysOfThemAreMarkedEachAlone()
+    {
+        var type = CDeclarationKit.ReadClean("struct names { int id; char full[4]; char fits[4]; char empty[4]; char grid[2][3]; }; BEGIN { }").Struct("struct names");
+        var bytes = new byte[type.Size];
+        bytes[0] = 1;
+        Bytes("abcd", 4).CopyTo(bytes, 4);
+        Bytes("xyz", 4).CopyTo(bytes, 8);
+        Bytes("pqr", 3).CopyTo(bytes, 16);
+        Bytes("s", 3).CopyTo(bytes, 19);
+
+        var value = ValueDecoder.Decode(new CValueType(type, IsUserSpace: true), bytes, OfflineDecoding.With("~~"));
+
+        Assert.Equal("{ .id = 1, .full = abcd~~, .fits = xyz, .empty = , .grid = [pqr~~,s] }", TextOutputWriter.FormatValue(value));
+        Assert.Equal("""{"id": 1, "full": "abcd~~", "fits": "xyz", "empty": "", "grid": ["pqr~~","s"]}""", JsonOutputWriter.FormatValue(value, 1));
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public class RecordHandlerTests
 
         public void Warning(string message) => Warnings.Add(message);
         public void Exit(int code = 0) => Exits++;
-        public RuntimeValue Decode(IRecordValueType type, ReadOnlySpan<byte> bytes) => ValueDecoder.Decode((BpfType)type, bytes);
+        public RuntimeValue Decode(IRecordValueType type, ReadOnlySpan<byte> bytes) => ValueDecoder.Decode((BpfType)type, bytes, SharpTrace.Tests.Output.OfflineDecoding.Default());
         public IMapDecoder Map(string name) => this;
         public void AddUserStack(UserStackSample sample) { }
 

@@ -101,7 +101,7 @@ public class RecordTypeTests
         bytes[0] = 2;
         "green"u8.CopyTo(bytes.AsSpan(8));
 
-        var value = ValueDecoder.Decode(type, bytes);
+        var value = ValueDecoder.Decode(type, bytes, SharpTrace.Tests.Output.OfflineDecoding.Default());
 
         Assert.Equal("{ .size = 2, .color = green }", TextOutputWriter.FormatValue(value));
         Assert.Equal("{\"size\": 2, \"color\": \"green\"}", JsonOutputWriter.FormatValue(value, 1));

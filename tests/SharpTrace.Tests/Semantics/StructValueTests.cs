@@ -196,7 +196,7 @@ public class StructValueTests
     public void ABoolArrayPrintsTrueAndFalseInTextAndJson()
     {
         // runtime/bool "bool array": `@a = (bool[2])(uint16)1` prints `@a: [true,false]`.
-        var value = CValues.Decode(new CArrayType(CBoolType.Script, 2), [1, 0]);
+        var value = CValues.Decode(new CArrayType(CBoolType.Script, 2), [1, 0], "..");
 
         Assert.Equal("[true,false]", TextOutputWriter.FormatValue(value));
         Assert.Equal("[true,false]", JsonOutputWriter.FormatValue(value, 1));
