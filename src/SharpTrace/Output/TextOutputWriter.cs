@@ -3,7 +3,10 @@ using System.Text;
 
 namespace SharpTrace.Output;
 
-/// <summary>bpftrace 0.17's text output, except that empty maps print nothing and neither does an empty exit section.</summary>
+/// <summary>
+/// bpftrace 0.17's text output, except that empty maps print nothing and neither does an empty exit section, and that
+/// histograms and time series print as the newest bpftrace prints them (header, labels, bars of a divided hist).
+/// </summary>
 public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
 {
     private const int BarWidth = 52;

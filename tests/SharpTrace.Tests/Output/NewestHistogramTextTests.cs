@@ -170,6 +170,14 @@ public class NewestHistogramTextTests
             E(HistValue.Of(5, 5, 5, 40, 40, 40, 40, 100), 2),
             E(HistValue.Of(3), 1)), top: 1, div: 2)));
 
+    // The helper the tests of 0.17's goldens go through changes a histogram's header and nothing else: not a stack value
+    // (its frames follow "@s: " on indented lines), not a string value that ends in ": ".
+    [Fact]
+    public void WithNewestHistogramHeadersChangesOnlyHistogramHeaders() => Assert.Equal(
+        "@h:\n[4, 8)  1 |@|\n\n@k[1]:\n(..., 0)  1 |@|\n\n@z:\n\n@s: \n        f+1\n@t: a: \n@u: b\n",
+        WithNewestHistogramHeaders(
+            "@h: \n[4, 8)  1 |@|\n\n@k[1]: \n(..., 0)  1 |@|\n\n@z: \n\n@s: \n        f+1\n@t: a: \n@u: b\n"));
+
     // A histogram whose buckets are all 0 (after zero()) has no bucket lines: its header and the blank line.
     [Fact]
     public void ZeroedHistogramIsItsHeaderAndABlankLine() => Assert.Equal("@h:\n\n@l[1]:\n\n", Text(w =>
