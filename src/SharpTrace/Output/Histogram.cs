@@ -110,15 +110,22 @@ internal static class Histogram
         return "[" + Log2BoundLabel(index - 1, bits) + ", " + Log2BoundLabel(index, bits) + ")";
     }
 
-    /// <summary>The text label of an <c>lhist()</c> bucket: <c>(..., 0)</c>, <c>[0, 10)</c>, <c>[4K, ...)</c>.</summary>
+    /// <summary>
+    /// The text label of an <c>lhist()</c> bucket, as the newest bpftrace labels it: <c>(..., min)</c>, <c>[a, b)</c>
+    /// (<c>[a]</c> when the step is 1), and the overflow bucket from where the last bucket in range would end
+    /// (<c>[9, ...)</c> for <c>lhist(x, 0, 10, 3)</c>, whose bucket [9, 12) holds every value above 8).
+    /// </summary>
     public static string LinearLabel(int index, long min, long max, long step)
     {
         var last = LinearBucketCount(min, max, step) - 1;
         if (index == 0)
-            return "(..., " + LinearNumberLabel(min) + ")";
+            return "(..., " + LinearNumberLabel(min, step) + ")";
+        var lower = (index - 1) * step + min;
         if (index == last)
-            return "[" + LinearNumberLabel(max) + ", ...)";
-        return "[" + LinearNumberLabel((index - 1) * step + min) + ", " + LinearNumberLabel(index * step + min) + ")";
+            return "[" + LinearNumberLabel(lower, step) + ", ...)";
+        if (step == 1)
+            return "[" + LinearNumberLabel(lower, step) + "]";
+        return "[" + LinearNumberLabel(lower, step) + ", " + LinearNumberLabel(index * step + min, step) + ")";
     }
 
     /// <summary>The range of an <c>lhist()</c> bucket as JSON prints it; null where the bucket is open.</summary>
@@ -128,15 +135,17 @@ internal static class Histogram
         if (index == 0)
             return (null, min - 1);
         if (index == last)
-            return (max, null);
+            return ((last - 1) * step + min, null);
         return ((index - 1) * step + min, index * step + min - 1);
     }
 
-    private static string LinearNumberLabel(long number)
+    // A bucket bound of an lhist(): with the suffix K or M only when the step is a multiple of 1024 (so that every
+    // bound of the histogram can take one; 0.17 gives one to any multiple of 1024).
+    private static string LinearNumberLabel(long number, long step)
     {
         const long kilo = 1024, mega = 1024 * 1024;
-        if (number == 0)
-            return "0";
+        if (step % kilo != 0 || number == 0)
+            return number.ToString(CultureInfo.InvariantCulture);
         if (number % mega == 0)
             return (number / mega).ToString(CultureInfo.InvariantCulture) + "M";
         if (number % kilo == 0)

@@ -139,7 +139,8 @@ public sealed class JsonOutputWriter(TextWriter output) : IOutputWriter
         SymbolicValue n => Decimal(n.Number),
         StatsValue s => $"{{\"count\": {Decimal(s.Count)}, \"average\": {Decimal(s.Average)}, \"total\": {Decimal(s.Total)}}}",
         HistValue h => FormatBuckets(h.Buckets, i => (Histogram.Log2BucketMin(i, h.Bits), Histogram.Log2BucketMax(i, h.Bits)), div),
-        LinearHistValue l => FormatBuckets(l.Buckets, i => Histogram.LinearBucketRange(i, l.Min, l.Max, l.Step), div),
+        // div has no effect on an lhist's counts in the newest bpftrace (nor in 0.17).
+        LinearHistValue l => FormatBuckets(l.Buckets, i => Histogram.LinearBucketRange(i, l.Min, l.Max, l.Step), 1),
         TimeSeriesValue t => TimeSeriesFormat.Json(t),
         _ => TextOutputWriter.FormatValue(value, div),
     };

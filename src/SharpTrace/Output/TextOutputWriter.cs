@@ -3,7 +3,10 @@ using System.Text;
 
 namespace SharpTrace.Output;
 
-/// <summary>bpftrace 0.17's text output, except that empty maps print nothing and neither does an empty exit section.</summary>
+/// <summary>
+/// bpftrace 0.17's text output, except that empty maps print nothing and neither does an empty exit section, and that
+/// histograms and time series print as the newest bpftrace prints them (header, labels, bars of a divided hist).
+/// </summary>
 public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
 {
     private const int BarWidth = 52;
@@ -67,8 +70,9 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
     public void Flush() => output.Flush();
 
     /// <summary>
-    /// A map as bpftrace prints it: one <c>@m[key]: value</c> line per entry; histograms as a header line and a
-    /// bucket table followed by a blank line; avg and stats maps followed by one blank line. Empty maps give "".
+    /// A map as the newest bpftrace prints it: one <c>@m[key]: value</c> line per entry; a histogram or time series
+    /// (a value of several lines) as the header <c>@m[key]:</c>, a newline, its lines and a blank line; avg and stats
+    /// maps followed by one blank line. Empty maps give "".
     /// </summary>
     public static string FormatMap(MapSnapshot map, uint top = 0, uint div = 0)
     {
@@ -82,29 +86,14 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
             text.Append(map.Name);
             if (entry.Key.Count > 0)
                 text.Append('[').AppendJoin(", ", KeyElements(entry.Key).Select(FormatKey)).Append(']');
-            if (entry.Value is TimeSeriesValue series)
+            if (entry.Value is HistValue or LinearHistValue or TimeSeriesValue)
             {
-                // The newest bpftrace's layout: no space after the colon.
-                text.Append(":\n").Append(TimeSeriesFormat.Text(series)).Append('\n');
+                // No space after the colon (bpftrace 0.17 writes "@m: "): output/text.cpp puts a value that is not
+                // one line on the lines after its header.
+                text.Append(":\n").Append(FormatValue(entry.Value, div)).Append('\n');
                 continue;
             }
-            text.Append(": ");
-            switch (entry.Value)
-            {
-                case HistValue hist:
-                    text.Append('\n');
-                    AppendHistogram(text, hist.Buckets, i => Histogram.Log2Label(i, hist.Bits), div);
-                    text.Append('\n');
-                    break;
-                case LinearHistValue lhist:
-                    text.Append('\n');
-                    AppendHistogram(text, lhist.Buckets, i => Histogram.LinearLabel(i, lhist.Min, lhist.Max, lhist.Step), div);
-                    text.Append('\n');
-                    break;
-                default:
-                    text.Append(FormatValue(entry.Value, div)).Append('\n');
-                    break;
-            }
+            text.Append(": ").Append(FormatValue(entry.Value, div)).Append('\n');
         }
         if (entries[0].Value is AvgValue or StatsValue)
             text.Append('\n');
@@ -144,24 +133,19 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
         // bpftrace leaves stats undivided: dividing the count would make it a different statistic.
         StatsValue s => $"count {Decimal(s.Count)}, average {Decimal(s.Average)}, total {Decimal(s.Total)}",
         HistValue h => FormatHistogram(h.Buckets, i => Histogram.Log2Label(i, h.Bits), div),
-        LinearHistValue l => FormatHistogram(l.Buckets, i => Histogram.LinearLabel(i, l.Min, l.Max, l.Step), div),
+        // The newest bpftrace does not divide an lhist's counts ("div has no effect on linear histograms"), nor does 0.17.
+        LinearHistValue l => FormatHistogram(l.Buckets, i => Histogram.LinearLabel(i, l.Min, l.Max, l.Step), 1),
         TimeSeriesValue t => TimeSeriesFormat.Text(t),
         _ => throw new ArgumentException($"No text form for {value.GetType().Name}.", nameof(value)),
     };
 
+    // One line per bucket from the first non-empty bucket to the last (empty buckets between them stay), with a bar
+    // scaled so that the fullest bucket is BarWidth wide. Counts are divided by div before the bars are scaled, as the
+    // newest bpftrace does (0.17 scales the bars by the undivided counts); when every divided count is 0, no bar.
     private static string FormatHistogram(IReadOnlyList<ulong> buckets, Func<int, string> label, uint div)
     {
         var text = new StringBuilder();
-        AppendHistogram(text, buckets, label, div);
-        return text.ToString();
-    }
-
-    // One line per bucket from the first non-empty bucket to the last (empty buckets between them stay), with a bar
-    // scaled so that the fullest bucket is BarWidth wide. The bar uses the undivided counts, as bpftrace's does.
-    private static void AppendHistogram(StringBuilder text, IReadOnlyList<ulong> buckets, Func<int, string> label, uint div)
-    {
         int first = -1, last = -1;
-        ulong max = 0;
         for (var i = 0; i < buckets.Count; i++)
         {
             if (buckets[i] == 0)
@@ -169,20 +153,24 @@ public sealed class TextOutputWriter(TextWriter output) : IOutputWriter
             if (first < 0)
                 first = i;
             last = i;
-            max = Math.Max(max, buckets[i]);
         }
         if (first < 0)
-            return;
+            return "";
+        ulong max = 0;
+        for (var i = first; i <= last; i++)
+            max = Math.Max(max, buckets[i] / div);
         for (var i = first; i <= last; i++)
         {
+            var count = buckets[i] / div;
             // Single-precision arithmetic, as bpftrace computes it, so the bars round the same way.
-            var bar = (int)((float)buckets[i] / (float)max * BarWidth);
+            var bar = max == 0 ? 0 : (int)((float)count / (float)max * BarWidth);
             text.Append(label(i).PadRight(16))
-                .Append(Decimal(buckets[i] / div).PadLeft(8))
+                .Append(Decimal(count).PadLeft(8))
                 .Append(" |")
                 .Append(new string('@', bar).PadRight(BarWidth))
                 .Append("|\n");
         }
+        return text.ToString();
     }
 
     private static string Decimal(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -26,7 +26,7 @@ public sealed class MapIntegerTypeDifferentialTests : KernelTest
             @a: -1
             @b: 255
             @c: -300
-            @h: 
+            @h:
             [4, 8)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
 
             @k[250]: 1
@@ -39,7 +39,9 @@ public sealed class MapIntegerTypeDifferentialTests : KernelTest
             """;
         // bpftrace 0.17 types @w by its first value, an int8, and the uint8 200 comes back as -56; the newest promotes
         // an int8 and a uint8 to an int16 (get_promoted_int), which holds both.
-        Assert.Equal((0, maps.Replace("@w: 200", "@w: -56", StringComparison.Ordinal)), (expected.ExitCode, expected.Stdout.TrimStart('\n')));
+        // The newest writes a histogram's header without 0.17's space after the colon (docs/differences.md).
+        Assert.Equal((0, maps.Replace("@w: 200", "@w: -56", StringComparison.Ordinal)),
+            (expected.ExitCode, AgainstBpftrace.WithNewestHistogramHeaders(expected.Stdout).TrimStart('\n')));
         Assert.Equal((0, maps), (actual.ExitCode, actual.Stdout.TrimStart('\n')));
         Assert.DoesNotContain("WARNING", actual.Stderr, StringComparison.Ordinal);
 

@@ -49,8 +49,8 @@ public sealed class AggregationLifecycleTests : KernelTest
         { "min(5)", "@x: 0\n", "{\"type\": \"map\", \"data\": {\"@x\": 0}}\n" },
         { "max(5)", "@x: 0\n", "{\"type\": \"map\", \"data\": {\"@x\": 0}}\n" },
         { "stats(5)", "@x: count 0, average 0, total 0\n\n", "{\"type\": \"stats\", \"data\": {\"@x\": {\"count\": 0, \"average\": 0, \"total\": 0}}}\n" },
-        { "hist(5)", "@x: \n\n", "{\"type\": \"hist\", \"data\": {\"@x\": []}}\n" },
-        { "lhist(5, 0, 10, 1)", "@x: \n\n", "{\"type\": \"hist\", \"data\": {\"@x\": []}}\n" },
+        { "hist(5)", "@x:\n\n", "{\"type\": \"hist\", \"data\": {\"@x\": []}}\n" },
+        { "lhist(5, 0, 10, 1)", "@x:\n\n", "{\"type\": \"hist\", \"data\": {\"@x\": []}}\n" },
     };
 
     [Theory]
@@ -66,7 +66,7 @@ public sealed class AggregationLifecycleTests : KernelTest
     public async Task ZeroedKeyedMapKeepsEveryKey()
     {
         const string script = "BEGIN { @k[1] = 4; @k[2] = 5; @h[7] = hist(3); @h[8] = hist(300); zero(@k); zero(@h); exit(); }";
-        Assert.Equal("\n\n@h[7]: \n\n@h[8]: \n\n@k[1]: 0\n@k[2]: 0\n", await RunAsync(script, json: false));
+        Assert.Equal("\n\n@h[7]:\n\n@h[8]:\n\n@k[1]: 0\n@k[2]: 0\n", await RunAsync(script, json: false));
         Assert.Equal(AttachedJson
             + "{\"type\": \"hist\", \"data\": {\"@h\": {\"7\": [], \"8\": []}}}\n"
             + "{\"type\": \"map\", \"data\": {\"@k\": {\"1\": 0, \"2\": 0}}}\n", await RunAsync(script, json: true));
@@ -85,7 +85,7 @@ public sealed class AggregationLifecycleTests : KernelTest
     {
         // bpftrace 0.17 clears asynchronously and loses the second update; it prints nothing for @x.
         const string script = "BEGIN { @x = hist(3); @x = hist(3000); clear(@x); @x = hist(8); exit(); }";
-        Assert.Equal("\n\n@x: \n[8, 16)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n",
+        Assert.Equal("\n\n@x:\n[8, 16)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n",
             await RunAsync(script, json: false));
     }
 
@@ -99,8 +99,8 @@ public sealed class AggregationLifecycleTests : KernelTest
                     @s = hist(4); delete(@s); exit(); }
             """;
         Assert.Equal(
-            "\n\n@l[2, b]: \n[4, 5)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n"
-            + "@x[2]: \n[2, 4)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n",
+            "\n\n@l[2, b]:\n[4]                    1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n"
+            + "@x[2]:\n[2, 4)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n",
             await RunAsync(script, json: false));
     }
 

@@ -35,7 +35,7 @@ public sealed class PrintSnapshotTests : KernelTest
     {
         const string script = "BEGIN { @h = hist(5); @h = hist(100); @h = hist(3); print(@h); clear(@h); exit(); }";
         Assert.Equal("""
-            @h: 
+            @h:
             [2, 4)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
             [4, 8)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
             [8, 16)                0 |                                                    |

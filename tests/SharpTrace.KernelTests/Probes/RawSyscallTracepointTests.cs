@@ -72,7 +72,7 @@ public sealed class RawSyscallTracepointTests : KernelTest
         Assert.DoesNotContain("anon_inode:[perf_event]", handles);
         Assert.Equal(2, handles.Count(h => h == "anon_inode:bpf_link"));
         Assert.Matches(@"(?m)^@opens: [1-9]\d*$", result.Stdout);
-        Assert.Contains("@ret: \n", result.Stdout);
+        Assert.Contains("@ret:\n", result.Stdout);
         // A bound against hangs only (closing the two perf events took 20-50 ms each; timings belong to bench/run).
         Assert.True(took < TimeSpan.FromSeconds(5), $"SIGINT to exit took {took.TotalSeconds:F2} s");
         await leaks.AssertNoLeaksAsync();

@@ -86,7 +86,7 @@ public class DifferencesFromBpftraceTests
     {
         var hist = HistValue.Of(1L << 40, long.MaxValue);
         var text = Text(w => w.Map(Scalar("@h", hist)));
-        Assert.StartsWith("@h: \n[1T, 2T)               1 |@@@@", text);
+        Assert.StartsWith("@h:\n[1T, 2T)               1 |@@@@", text);
         Assert.Contains("\n[4E, 8E)               1 |", text);
         Assert.EndsWith("|\n\n", text);
         var json = Json(w => w.Map(Scalar("@h", hist)));
@@ -109,16 +109,19 @@ public class DifferencesFromBpftraceTests
             E(new CountValue(1), "c"), E(new CountValue(2), "a", 2), E(new CountValue(1), "a"),
             E(new CountValue(2), "a", 1), E(new CountValue(1), "b")))));
 
-    // bpftrace 0.17 ignores top for stats() maps and div for lhist() maps; we apply both like for every other kind.
+    // bpftrace 0.17 ignores top for stats() maps; the newest bpftrace, and we, keep the top entries of every kind. div
+    // has no effect on lhist() maps in both ("div has no effect on linear histograms", types_format.cpp).
     [Fact]
-    public void TopAppliesToStatsAndDivToLinearHists()
+    public void TopAppliesToStatsAndDivLeavesLinearHistsAlone()
     {
         var stats = Keyed("@st", E(new StatsValue(1, 10), 1), E(new StatsValue(1, 30), 3), E(new StatsValue(1, 20), 2));
         Assert.Equal("@st[2]: count 1, average 20, total 20\n@st[3]: count 1, average 30, total 30\n\n",
             Text(w => w.Map(stats, top: 2, div: 10)));
         var lhist = Scalar("@l", LinearHistValue.Of(0, 10, 5, 1, 1, 1, 1));
-        Assert.Equal("@l: \n[0, 5)                 2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n",
+        Assert.Equal("@l:\n[0, 5)                 4 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n",
             Text(w => w.Map(lhist, div: 2)));
+        Assert.Equal("{\"type\": \"hist\", \"data\": {\"@l\": [{\"min\": 0, \"max\": 4, \"count\": 4}]}}\n",
+            Json(w => w.Map(lhist, div: 2)));
     }
 
     // BEGIN { printf("50%% done\n"); exit(); }: bpftrace 0.17 prints "50%% done" when printf has no arguments.
