@@ -14,6 +14,7 @@ struct names {
     char fits[8];       // seven letters and the NUL
     char empty[4];
     struct tag tags[2]; // four letters with no NUL, then two and the NUL
+    char grid[2][4];    // two strings: four letters with no NUL, then three and the NUL
 };
 
 __attribute__((noinline)) int show(struct names *n)
@@ -29,6 +30,7 @@ int main(void)
         .fits = "seven!!",
         .empty = "",
         .tags = { { { 'w', 'x', 'y', 'z' } }, { "xy" } },
+        .grid = { { 'p', 'q', 'r', 's' }, "tuv" },
     };
     printf("%d\n", show(&n));
     return 0;

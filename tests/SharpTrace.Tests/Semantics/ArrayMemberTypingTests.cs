@@ -116,7 +116,8 @@ public class ArrayMemberTypingTests
 
         var text = rec.Members.Select(m => (m.Name, ((CArrayType)m.Type).IsText)).ToList();
 
-        Assert.Equal([("a", true), ("b", true), ("c", true), ("d", false), ("e", false), ("f", false), ("g", true)], text);
+        // char g[2][3] is two string[3] (BTF's typing; the newest's DWARF reader keeps only the inner string[3]).
+        Assert.Equal([("a", true), ("b", true), ("c", true), ("d", false), ("e", false), ("f", false), ("g", false)], text);
         Assert.True(((CArrayType)((CArrayType)rec.Members[6].Type).Element).IsText);
     }
 }

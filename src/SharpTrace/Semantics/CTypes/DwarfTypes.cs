@@ -179,15 +179,16 @@ internal sealed class DwarfTypes(DwarfInfo info)
     {
         var elementEntry = Info.TypeOf(type);
         var element = GetCType(elementEntry);
-        // The newest bpftrace's rule: an array (each dimension of it) is a string when its element's DIE is itself a
-        // character base type; a typedef (uint8_t) or a qualifier (const char) in between keeps it an array.
+        // The newest bpftrace's rule: an array is a string when its element's DIE is itself a character base type; a
+        // typedef (uint8_t) or a qualifier (const char) in between keeps it an array. Only the innermost dimension is
+        // the string (char grid[2][4] is two string[4], as BTF types it; the newest's DWARF reader keeps string[4]).
         var isText = elementEntry is { Tag: DwarfTag.BaseType }
             && (int)(DwarfInfo.Constant(elementEntry, DwarfAttribute.Encoding) ?? 0) is DwarfEncoding.SignedChar or DwarfEncoding.UnsignedChar;
         var counts = type.Children.Where(c => c.Tag == DwarfTag.SubrangeType).Select(Count).ToList();
         if (counts.Count == 0)
             counts.Add(0);
         for (var i = counts.Count - 1; i >= 0; i--)
-            element = new CArrayType(element, counts[i]) { IsText = isText };
+            element = new CArrayType(element, counts[i]) { IsText = isText && i == counts.Count - 1 };
         return element;
     }
 
