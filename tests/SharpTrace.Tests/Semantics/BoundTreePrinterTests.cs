@@ -21,9 +21,9 @@ public class BoundTreePrinterTests
                Cast :: struct task_struct *
                 Builtin curtask :: struct task_struct *
               Aggregate @c count
-               Builtin comm :: string
+               Builtin comm :: string[16]
               Printf #0
-               MemoryRead +120 kernel :: string
+               MemoryRead +120 kernel :: string[16]
                 VariableRead $t :: struct task_struct *
                MemoryRead +80 kernel :: int32
                 MemoryRead +104 kernel :: struct task_struct *

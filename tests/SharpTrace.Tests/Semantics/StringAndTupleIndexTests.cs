@@ -19,14 +19,14 @@ public class StringAndTupleIndexTests
         Assert.Contains("""
               MapAssign @a
                StoredMember +1 :: int8
-                VariableRead $x :: string
+                VariableRead $x :: string[6]
               MapAssign @b
                ArrayElement [6] copy :: int8
-                VariableRead $x :: string
+                VariableRead $x :: string[6]
                 VariableRead $i :: int8
               MapAssign @c
                StoredMember +1 :: int8
-                Builtin comm :: string
+                Builtin comm :: string[16]
               MapAssign @d
                Integer 99 :: int8
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
@@ -39,14 +39,16 @@ public class StringAndTupleIndexTests
             "struct s { int id; char name[8]; } BEGIN { $p = (struct s *)0; $i = 1; @a = $p->name[3]; @b = $p->name[$i]; }");
         Assert.Empty(diagnostics);
 
+        // A char[8] is a string[8] here, as BTF's and DWARF's are in the newest; the newest's clang parser types a
+        // script's char[8] as a string[9] (differences.md, the str_trunc_trailer row: not yet).
         Assert.Contains("""
               MapAssign @a
                MemoryRead +3 kernel :: int8
-                MemoryRead +4 kernel :: string
+                MemoryRead +4 kernel :: string[8]
                  VariableRead $p :: struct s *
               MapAssign @b
                ArrayElement [8] kernel :: int8
-                MemoryRead +4 kernel :: string
+                MemoryRead +4 kernel :: string[8]
                  VariableRead $p :: struct s *
                 VariableRead $i :: int8
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
@@ -62,10 +64,10 @@ public class StringAndTupleIndexTests
         Assert.Contains("""
               MapAssign @f
                TupleElement .0 :: int8
-                VariableRead $t :: (int8,string)
+                VariableRead $t :: (int8,string[2])
               MapAssign @g
-               TupleElement .1 :: string
-                VariableRead $t :: (int8,string)
+               TupleElement .1 :: string[2]
+                VariableRead $t :: (int8,string[2])
               MapAssign @h
                Integer 1 :: int8
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
