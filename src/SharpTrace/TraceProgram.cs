@@ -24,7 +24,7 @@ public sealed class TraceProgram
         _scriptName = scriptName;
     }
 
-    /// <summary>The probes' names as the script declares them, BEGIN and END included.</summary>
+    /// <summary>The probes' names as the newest bpftrace names them: <c>begin</c> and <c>end</c> (however written), <c>kprobe:vfs_read</c>.</summary>
     public IReadOnlyList<string> ProbeNames => _program.Probes.Select(p => p.Probe.Name).ToList();
 
     /// <summary>

@@ -98,7 +98,7 @@ public sealed class CliTests : KernelTest
     public async Task ListingAProgramListsItsExpandedProbes()
     {
         var result = await SharpTraceRun.RunAsync(["-l", "-e", "BEGIN { } t:syscalls:sys_enter_openat* { }"]);
-        Assert.Equal((0, "BEGIN\ntracepoint:syscalls:sys_enter_openat\ntracepoint:syscalls:sys_enter_openat2\n"), (result.ExitCode, result.Stdout));
+        Assert.Equal((0, "begin\ntracepoint:syscalls:sys_enter_openat\ntracepoint:syscalls:sys_enter_openat2\n"), (result.ExitCode, result.Stdout));
     }
 
     [Fact]
@@ -106,7 +106,8 @@ public sealed class CliTests : KernelTest
     {
         var result = await SharpTraceRun.RunAsync(["-d", "ast,bpf", "-e", "BEGIN { @x = 1; }"]);
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("BEGIN:", result.Stdout);
+        Assert.Contains("AttachPoint \"BEGIN\"", result.Stdout); // -d ast: as written
+        Assert.Contains("\nbegin:\n", result.Stdout); // -d bpf: the newest's name
         Assert.Contains("exit", result.Stdout);
         Assert.DoesNotContain("Attached", result.Stderr);
     }

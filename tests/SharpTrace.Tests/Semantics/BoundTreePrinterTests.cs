@@ -14,7 +14,7 @@ public class BoundTreePrinterTests
 
         Assert.Equal("""
             Map @c[string[16]] :: count_t
-            Probe BEGIN
+            Probe begin
              Variable $t :: struct task_struct *
              Block
               VariableAssign $t
