@@ -98,6 +98,15 @@ public sealed class TraceScriptTests
         SemanticsAssert("kprobe:f { } " + begin + " { reg(\"ip\"); }", "reg can not be used with \"begin\" probes");
     }
 
+    [Fact]
+    public void ListingAProgramLeavesOutTheProbesThatRunInTheProcess()
+    {
+        // The newest bpftrace's -l with a script skips its special probes (begin, end, self): nothing attaches them.
+        var program = Assert.IsType<TraceProgram>(TraceScript.Compile("BEGIN { } end { } self:signal:SIGUSR1 { }").Program);
+
+        Assert.Equal("", program.ListProbes(null, withArguments: false));
+    }
+
     private static void SemanticsAssert(string script, string message) =>
         Assert.Contains(TraceScript.Compile(script).Diagnostics, d => d.Message == message);
 
