@@ -24,7 +24,7 @@ public sealed class TraceProgram
         _scriptName = scriptName;
     }
 
-    /// <summary>The probes' names as the script declares them, BEGIN and END included.</summary>
+    /// <summary>The probes' names as the newest bpftrace names them: <c>begin</c> and <c>end</c> (however written), <c>kprobe:vfs_read</c>.</summary>
     public IReadOnlyList<string> ProbeNames => _program.Probes.Select(p => p.Probe.Name).ToList();
 
     /// <summary>
@@ -59,13 +59,16 @@ public sealed class TraceProgram
         return new TraceProgram(_program with { Probes = kept }, _scriptName);
     }
 
-    /// <summary>The probes, as <c>TraceProgram: BEGIN, tracepoint:syscalls:sys_enter_openat</c>.</summary>
+    /// <summary>The probes, as <c>TraceProgram: begin, tracepoint:syscalls:sys_enter_openat</c>.</summary>
     public override string ToString() => $"TraceProgram: {string.Join(", ", ProbeNames)}";
 
     /// <summary>This program's attach points matching <paramref name="pattern"/>, as <see cref="TraceScript.ListProbes(string?, bool, Action{string}?)"/> lists them.</summary>
     public string ListProbes(string? pattern, bool withArguments, Action<string>? warning = null)
     {
-        var points = _program.Bound.Probes.SelectMany(p => p.AttachPoints).Select(a => a.Kind.Listed(a))
+        // As the newest bpftrace, the probes that run in our process (begin, end, self) are not listed: nothing attaches.
+        var points = _program.Bound.Probes.SelectMany(p => p.AttachPoints)
+            .Where(a => a.Kind.Run is not (ProbeRun.AtStart or ProbeRun.AtExit or ProbeRun.OnSignal))
+            .Select(a => a.Kind.Listed(a))
             .Where(point => pattern is null || Wildcard.Matches(pattern, point));
         return ProbeListing.ForThisMachine(debugFiles: _program.Bound.Config.DebugFileLocator()).Format(points, withArguments, warning ?? (_ => { }));
     }

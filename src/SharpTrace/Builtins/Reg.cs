@@ -35,8 +35,8 @@ internal sealed class Reg : BuiltinFunction
         var kind = context.ProbeKind;
         if (kind.ProgramType is not (BpfProgramType.Kprobe or BpfProgramType.PerfEvent) || kind.Run != ProbeRun.Attached)
         {
-            var name = kind.Name is "begin" or "end" ? kind.Name.ToUpperInvariant() : kind.Name;
-            context.Diagnostics.ReportNotAllowedInProbe(call.Span, Name, name);
+            // The newest's words name the probe kind as its provider: "begin" however the probe is written (0.17: "BEGIN").
+            context.Diagnostics.ReportNotAllowedInProbe(call.Span, Name, kind.Name);
             return context.Error(call.Span);
         }
         if (call.Arguments[0] is not StringLiteral literal)

@@ -62,7 +62,8 @@ internal class Signal : BuiltinFunction
         }
         if (!AllowedProbeTypes.Contains(context.ProbeKind.Name))
         {
-            var kind = context.ProbeKind.Name is "begin" or "end" ? context.ProbeKind.Name.ToUpperInvariant() : context.ProbeKind.Name;
+            // The newest's words name the probe kind as its provider: "begin" however the probe is written (0.17: "BEGIN").
+            var kind = context.ProbeKind.Name;
             context.Diagnostics.Error(call.Span, $"{Name} can not be used with \"{kind}\" probes");
             return context.Error(call.Span);
         }

@@ -27,7 +27,8 @@ internal sealed class SocketCookie : BuiltinFunction
     {
         if (context.ProbeKind.ProgramType != BpfProgramType.Tracing)
         {
-            var kind = context.ProbeKind.Name is "begin" or "end" ? context.ProbeKind.Name.ToUpperInvariant() : context.ProbeKind.Name;
+            // The newest's words name the probe kind as its provider: "begin" however the probe is written (0.17: "BEGIN").
+            var kind = context.ProbeKind.Name;
             context.Diagnostics.ReportNotAllowedInProbe(call.Span, Name, kind);
             return context.Error(call.Span);
         }

@@ -34,7 +34,8 @@ internal sealed partial class Uaddr : BuiltinFunction
     {
         if (!AllowedProbeTypes.Contains(context.ProbeKind.Name))
         {
-            var kind = context.ProbeKind.Name is "begin" or "end" ? context.ProbeKind.Name.ToUpperInvariant() : context.ProbeKind.Name;
+            // The newest's words name the probe kind as its provider: "begin" however the probe is written (0.17: "BEGIN").
+            var kind = context.ProbeKind.Name;
             context.Diagnostics.ReportNotAllowedInProbe(call.Span, Name, kind);
             return context.Error(call.Span);
         }

@@ -28,10 +28,9 @@ internal sealed class BeginProbe : SpecialProbe
     public override string Name => "begin";
     public override IReadOnlyList<string> Aliases => ["BEGIN"];
     public override ProbeRun Run => ProbeRun.AtStart;
-    public override string Describe(ProbeSpec spec) => "BEGIN";
-
-    // The newest bpftrace's name however the probe is written: `probe` prints "begin" (0.17: BEGIN).
-    public override string ProbeBuiltinValue(ProbeSpec spec) => "begin";
+    // The newest bpftrace's name however the probe is written (its provider, lowercased from BEGIN): `probe`, the
+    // API's probe names, messages and the -d types, ir and bpf dumps say "begin" (0.17: BEGIN).
+    public override string Describe(ProbeSpec spec) => "begin";
 }
 
 internal sealed class EndProbe : SpecialProbe
@@ -39,7 +38,5 @@ internal sealed class EndProbe : SpecialProbe
     public override string Name => "end";
     public override IReadOnlyList<string> Aliases => ["END"];
     public override ProbeRun Run => ProbeRun.AtExit;
-    public override string Describe(ProbeSpec spec) => "END";
-
-    public override string ProbeBuiltinValue(ProbeSpec spec) => "end";
+    public override string Describe(ProbeSpec spec) => "end";
 }

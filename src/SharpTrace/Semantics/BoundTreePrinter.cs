@@ -31,15 +31,16 @@ internal static class BoundTreePrinter
         return text.ToString();
     }
 
-    // A map's or variable's type with its strings' sizes, as the newest bpftrace names them (string[7], (int8,string[4])):
-    // a map or variable is as large as the longest string it holds.
+    // Every type with its strings' sizes, as the newest bpftrace's type dump names them (string[7], (int8,string[4])): an
+    // expression's string is as large as its value can be (a literal its length and the NUL, str() max_strlen), a map or
+    // variable as the longest string it holds.
     private static string Sized(BpfType type) => TypeNames.Of(type);
 
     private static void Print(BoundNode node, int depth, StringBuilder text)
     {
         text.Append(' ', depth).Append(Describe(node));
         if (node is BoundExpression e)
-            text.Append(" :: ").Append(e.Type);
+            text.Append(" :: ").Append(Sized(e.Type));
         text.Append('\n');
         foreach (var child in Children(node))
             Print(child, depth + 1, text);

@@ -232,7 +232,7 @@ internal sealed partial class ExpressionBinder
         if (identifier.Name == "probe")
         {
             _scope.NeedsProgramPerAttachPoint |= _probeSpecs.Count > 1;
-            return new BoundStringLiteral(identifier.Span, _probeSpecs[0].Kind.ProbeBuiltinValue(_probeSpecs[0]));
+            return new BoundStringLiteral(identifier.Span, _probeSpecs[0].ToString());
         }
         if (TryBindBuiltinFunction(identifier) is { } bound)
             return bound;

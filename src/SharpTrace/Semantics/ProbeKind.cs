@@ -75,14 +75,11 @@ internal abstract class ProbeKind
         _ => null,
     };
 
-    /// <summary>An attach point's full name as bpftrace prints it (<see cref="ProbeSpec.ToString"/>).</summary>
-    public virtual string Describe(ProbeSpec spec) => $"{Name}:{spec.Target}:{spec.Name}";
-
     /// <summary>
-    /// The value of the <c>probe</c> builtin at <paramref name="spec"/>: its name (<see cref="Describe"/>) unless the
-    /// newest bpftrace's differs from the name we keep in dumps and messages (<c>begin</c> for <c>BEGIN</c>).
+    /// An attach point's full name as the newest bpftrace names it (<see cref="ProbeSpec.ToString"/>): the value of the
+    /// <c>probe</c> builtin, the name in messages, dumps and the API.
     /// </summary>
-    public virtual string ProbeBuiltinValue(ProbeSpec spec) => Describe(spec);
+    public virtual string Describe(ProbeSpec spec) => $"{Name}:{spec.Target}:{spec.Name}";
 
     /// <summary>
     /// What <c>Attached N probes</c> counts <paramref name="spec"/> as: attach points of one probe with the same key

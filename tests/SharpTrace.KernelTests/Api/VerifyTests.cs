@@ -38,7 +38,7 @@ public sealed class VerifyTests : KernelTest
         var run = Assert.Throws<BpfLoadException>(() => result.Program.Run(_ => { }));
 
         Assert.Equal(run.Message, verified.Message);
-        Assert.StartsWith("load program BEGIN: ", verified.Message);
+        Assert.StartsWith("load program begin: ", verified.Message);
         Assert.Contains("BPF program is too large", verified.VerifierLog);
     }
 }

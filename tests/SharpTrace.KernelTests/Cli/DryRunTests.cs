@@ -16,7 +16,7 @@ public sealed class DryRunTests : KernelTest
         var realRun = await SharpTraceRun.RunAsync(["-e", VerifyTests.EndlessLoop]);
 
         Assert.Equal((1, ""), (dryRun.ExitCode, dryRun.Stdout));
-        Assert.StartsWith("ERROR: load program BEGIN: ", dryRun.Stderr);
+        Assert.StartsWith("ERROR: load program begin: ", dryRun.Stderr);
         Assert.Equal(realRun with { Stdout = "" }, dryRun);
         Assert.Equal("", realRun.Stdout);
         await leaks.AssertNoLeaksAsync();

@@ -65,7 +65,7 @@ public sealed class WhileUnrollTests : KernelTest
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("", result.Stdout);
-        Assert.Equal("ERROR: load program BEGIN: invalid argument\n(run with -v to see the verifier log)\n", result.Stderr);
+        Assert.Equal("ERROR: load program begin: invalid argument\n(run with -v to see the verifier log)\n", result.Stderr);
     }
 
     [Fact]

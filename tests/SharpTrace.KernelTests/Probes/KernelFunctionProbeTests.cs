@@ -38,8 +38,8 @@ public sealed class KernelFunctionProbeTests : KernelTest
 
         Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
         Assert.Contains("Probe kprobe:do_sys_openat2\n", result.Stdout);
-        Assert.Contains("String \"do_sys_openat2\" :: string\n", result.Stdout); // func, a constant
-        Assert.Contains("Str user or kernel :: string\n", result.Stdout); // arg1 is an integer: read as bpftrace 0.17 reads it
+        Assert.Contains("String \"do_sys_openat2\" :: string[15]\n", result.Stdout); // func, a constant: its length and the NUL
+        Assert.Contains("Str user or kernel :: string[1024]\n", result.Stdout); // arg1 is an integer: read as bpftrace 0.17 reads it; max_strlen
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public sealed class ToStringTests
     [Fact]
     public void CompileResultShowsTheProbesOrTheFirstError()
     {
-        Assert.Equal("compiled: TraceProgram: BEGIN, END", TraceScript.Compile("BEGIN { } END { }").ToString());
+        Assert.Equal("compiled: TraceProgram: begin, end", TraceScript.Compile("BEGIN { } END { }").ToString());
         Assert.Equal("1 error, first: Unknown function: prnt", TraceScript.Compile("BEGIN { prnt(); }").ToString());
     }
 

@@ -31,7 +31,7 @@ public sealed class TraceScriptTests
         Assert.True(TraceScript.Compile(Tuple(200, 4)).Success);
         Assert.False(result.Success);
         var error = Assert.Single(result.Diagnostics);
-        Assert.Equal("BEGIN: the probe needs more than 32768 bytes of scratch space", error.Message);
+        Assert.Equal("begin: the probe needs more than 32768 bytes of scratch space", error.Message);
         Assert.Equal((0, script.Length), (error.Span.Start, error.Span.Length));
     }
 
@@ -65,12 +65,50 @@ public sealed class TraceScriptTests
         var result = TraceScript.Compile("""BEGIN { printf("hi\n"); } END { @x = 1; }""");
 
         var program = Assert.IsType<TraceProgram>(result.Program);
-        Assert.Equal(["BEGIN", "END"], program.ProbeNames);
+        // The newest bpftrace's names (its attach point's provider, lowercased): `begin` and `end` however written.
+        Assert.Equal(["begin", "end"], program.ProbeNames);
         var listing = program.Disassemble();
-        Assert.StartsWith("BEGIN:\n", listing);
-        Assert.Contains("\nEND:\n", listing);
+        Assert.StartsWith("begin:\n", listing);
+        Assert.Contains("\nend:\n", listing);
         Assert.Contains("exit", listing);
     }
+
+    [Theory]
+    [InlineData("BEGIN", "END")]
+    [InlineData("begin", "end")]
+    [InlineData("BEGIN", "end")]
+    public void BeginAndEndAreNamedInLowerCaseHoweverWrittenAndTheAstKeepsTheSpelling(string begin, string end)
+    {
+        // The newest bpftrace lowercases the provider (probe_types.cpp): its probe names, messages (`reg can not be
+        // used with "begin" probes`) and generated code say begin and end; its AST printer writes the attach point as
+        // the script wrote it (raw_input). bpftrace 0.17 says BEGIN and END and has no lowercase spelling.
+        var script = begin + " { @x = 1; } " + end + " { @y = 2; }";
+        var program = Assert.IsType<TraceProgram>(TraceScript.Compile(script).Program);
+
+        Assert.Equal(["begin", "end"], program.ProbeNames);
+        Assert.StartsWith("Map @x :: int8\nMap @y :: int8\nProbe begin\n", program.DescribeTypes());
+        Assert.Contains("\nProbe end\n", program.DescribeTypes());
+        Assert.StartsWith("begin:\n", program.DescribeIr());
+        Assert.Contains("\nend:\n", program.DescribeIr());
+        Assert.Contains("\nend:\n", program.Disassemble());
+        Assert.Equal("compiled: TraceProgram: begin, end", TraceScript.Compile(script).ToString());
+        var ast = TraceScript.Parse(script).PrintAst();
+        Assert.Contains($"AttachPoint \"{begin}\" provider=\"{begin}\" parts=[]\n", ast);
+        Assert.Contains($"AttachPoint \"{end}\" provider=\"{end}\" parts=[]\n", ast);
+        SemanticsAssert("kprobe:f { } " + begin + " { reg(\"ip\"); }", "reg can not be used with \"begin\" probes");
+    }
+
+    [Fact]
+    public void ListingAProgramLeavesOutTheProbesThatRunInTheProcess()
+    {
+        // The newest bpftrace's -l with a script skips its special probes (begin, end, self): nothing attaches them.
+        var program = Assert.IsType<TraceProgram>(TraceScript.Compile("BEGIN { } end { } self:signal:SIGUSR1 { }").Program);
+
+        Assert.Equal("", program.ListProbes(null, withArguments: false));
+    }
+
+    private static void SemanticsAssert(string script, string message) =>
+        Assert.Contains(TraceScript.Compile(script).Diagnostics, d => d.Message == message);
 
     [Fact]
     public void ParseGivesTheSyntaxTreeAndOnlySyntaxErrors()

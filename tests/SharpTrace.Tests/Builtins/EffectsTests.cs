@@ -81,7 +81,7 @@ public class EffectsTests
     // Messages: bpftrace 0.17 (bpftrace --unsafe for all but the first).
     [Theory]
     [InlineData("BEGIN { ⟦signal(1)⟧; }", false, "signal() is an unsafe function being used in safe mode")]
-    [InlineData("BEGIN { ⟦signal(1)⟧; }", true, "signal can not be used with \"BEGIN\" probes")]
+    [InlineData("BEGIN { ⟦signal(1)⟧; }", true, "signal can not be used with \"begin\" probes")]
     [InlineData("interval:s:1 { ⟦signal(1)⟧; }", true, "signal can not be used with \"interval\" probes")]
     [InlineData(Tp + """ { ⟦signal("SIGFOO")⟧; }""", true, "SIGFOO is not a valid signal")]
     [InlineData(Tp + " { ⟦signal(100)⟧; }", true, "100 is not a valid signal, allowed range: [1,64]")]

@@ -98,7 +98,7 @@ public class StdlibBuiltinTests
     [InlineData("""BEGIN { @v = ⟦has_cpid(1)⟧; }""", "has_cpid() requires no arguments (1 provided)")]
     [InlineData("""BEGIN { @v = ⟦ppid(1, 2)⟧; }""", "ppid() takes up to one argument (2 provided)")]
     // bpftrace 0.17's messages for reg.
-    [InlineData("""BEGIN { @v = ⟦reg("ip")⟧; }""", "reg can not be used with \"BEGIN\" probes")]
+    [InlineData("""BEGIN { @v = ⟦reg("ip")⟧; }""", "reg can not be used with \"begin\" probes")]
     [InlineData("""tracepoint:syscalls:sys_enter_openat { @v = ⟦reg("ip")⟧; }""", "reg can not be used with \"tracepoint\" probes")]
     [InlineData("""kprobe:f { @v = ⟦reg(1)⟧; }""", "reg() expects a string literal (int provided)")]
     [InlineData("""kprobe:f { $r = "ip"; @v = ⟦reg($r)⟧; }""", "reg() expects a string literal (string provided)")]

@@ -38,7 +38,7 @@ public sealed class SymbolBuiltinTests(UaddrTargets programs) : IClassFixture<Ua
 
     [Theory]
     [InlineData("kprobe:f { @ = ⟦uaddr(\"A\")⟧; }", "uaddr can not be used with \"kprobe\" probes")]
-    [InlineData("BEGIN { @ = ⟦uaddr(\"A\")⟧; }", "uaddr can not be used with \"BEGIN\" probes")]
+    [InlineData("BEGIN { @ = ⟦uaddr(\"A\")⟧; }", "uaddr can not be used with \"begin\" probes")]
     // The newest bpftrace's argument check names its type "int" (0.17: "only supports integer arguments"), for
     // cgroup_path's and percpu_kaddr's integers alike.
     [InlineData("BEGIN { @ = ⟦cgroup_path(\"a\")⟧; }", "cgroup_path() only supports int arguments (string provided)")]

@@ -113,7 +113,7 @@ public sealed class FrameAllocationTests
 
         Assert.Null(result.Program);
         var error = Assert.Single(result.Diagnostics, d => d.IsError);
-        Assert.StartsWith("BEGIN: the program is too large for BPF (jump from ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("begin: the program is too large for BPF (jump from ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class IrPrinterTests
 
         var text = IrPrinter.Print(program);
 
-        Assert.Contains("BEGIN:\n  slots", text);
+        Assert.Contains("begin:\n  slots", text);
         Assert.Contains("tracepoint:syscalls:sys_enter_openat:\n  not supported yet: SomeStatement", text);
     }
 

@@ -63,8 +63,8 @@ public sealed class ProbeSelectionTests
     {
         var program = Compile("BEGIN { } tracepoint:syscalls:sys_enter_getpid { } self:signal:SIGUSR1 { } END { }").Program!;
 
-        Assert.Equal(["BEGIN", "self:signal:SIGUSR1", "END"], program.WithProbeFilter(new("nosuch")).ProbeNames);
-        Assert.Equal(["BEGIN", "tracepoint:syscalls:sys_enter_getpid", "self:signal:SIGUSR1", "END"],
+        Assert.Equal(["begin", "self:signal:SIGUSR1", "end"], program.WithProbeFilter(new("nosuch")).ProbeNames);
+        Assert.Equal(["begin", "tracepoint:syscalls:sys_enter_getpid", "self:signal:SIGUSR1", "end"],
             program.WithProbeFilter(new("enter_get")).ProbeNames);
         Assert.Equal(4, program.ProbeNames.Count);
     }

@@ -31,7 +31,7 @@ public class BlockExpressionTests
         // prints `@: 100`; the let stays in the block.
         Assert.Equal("""
             Map @ :: avg_t
-            Probe BEGIN
+            Probe begin
              Variable $a :: int8
              Block
               Block

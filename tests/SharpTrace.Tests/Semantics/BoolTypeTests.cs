@@ -24,7 +24,7 @@ public class BoolTypeTests
         Assert.Equal("""
             Map @b :: bool
             Map @c :: bool
-            Probe BEGIN
+            Probe begin
              Variable $t :: bool
              Variable $n :: int8
              Block

@@ -14,16 +14,16 @@ public class BoundTreePrinterTests
 
         Assert.Equal("""
             Map @c[string[16]] :: count_t
-            Probe BEGIN
+            Probe begin
              Variable $t :: struct task_struct *
              Block
               VariableAssign $t
                Cast :: struct task_struct *
                 Builtin curtask :: struct task_struct *
               Aggregate @c count
-               Builtin comm :: string
+               Builtin comm :: string[16]
               Printf #0
-               MemoryRead +120 kernel :: string
+               MemoryRead +120 kernel :: string[16]
                 VariableRead $t :: struct task_struct *
                MemoryRead +80 kernel :: int32
                 MemoryRead +104 kernel :: struct task_struct *

@@ -60,11 +60,12 @@ public class CastDiagnosticTests
     [InlineData("kprobe:f { $a = (int64)true; $b = (int64)false; }")]
     public void TheNewestsBoolCastsBind(string script) => Assert.Empty(SemanticKit.Bind(script).Diagnostics);
 
-    // The newest bpftrace's codegen for (bool) of a string: whether its first byte is not NUL, so "" is false.
+    // The newest bpftrace's codegen for (bool) of a string: whether its first byte is not NUL, so "" is false. Strings are
+    // sized as the newest sizes them: a literal its length and the NUL, comm 16 bytes.
     [Theory]
-    [InlineData("\"str\"", "String \"str\" :: string")]
-    [InlineData("comm", "Builtin comm :: string")]
-    [InlineData("$s", "VariableRead $s :: string")]
+    [InlineData("\"str\"", "String \"str\" :: string[4]")]
+    [InlineData("comm", "Builtin comm :: string[16]")]
+    [InlineData("$s", "VariableRead $s :: string[1]")]
     public void ACastOfAStringToBoolTestsItsFirstByte(string operand, string node)
     {
         var types = SemanticKit.Types("BEGIN { $s = \"\"; @b = (bool)" + operand + "; }");

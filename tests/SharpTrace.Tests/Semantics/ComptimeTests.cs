@@ -77,7 +77,7 @@ public class ComptimeTests
     [Theory]
     [InlineData("comptime (1, 0).0", "Integer 1 :: int8")]
     [InlineData("comptime (1, 1 + 1).1", "Integer 2 :: int8")]
-    [InlineData("comptime (\"a\" + \"b\")", "String \"ab\" :: string")]
+    [InlineData("comptime (\"a\" + \"b\")", "String \"ab\" :: string[3]")]
     [InlineData("comptime comptime 5", "Integer 5 :: int8")]
     [InlineData("comptime (sizeof(int32) * 2)", "Integer 8 :: int8")]
     [InlineData("comptime is_str(comm)", "Boolean true :: bool")]

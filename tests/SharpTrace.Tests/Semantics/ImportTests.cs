@@ -52,7 +52,7 @@ public sealed class ImportTests : IDisposable
         var (program, diagnostics) = Bind("import \"helpers.bt\";\nBEGIN { greet(\"world\"); }");
 
         Assert.Empty(diagnostics);
-        Assert.Equal(["END", "BEGIN"], program!.Probes.Select(p => p.Name));
+        Assert.Equal(["end", "begin"], program!.Probes.Select(p => p.Name));
         Assert.Contains(program.Maps, m => m.Name == "@seen");
     }
 

@@ -107,13 +107,14 @@ public class LiteralFoldingTests
     [InlineData("\"hello\" + 3", "lo")]
     [InlineData("3 + \"hello\"", "lo")]
     public void StringPlusFolds(string expression, string value) =>
-        Assert.Equal($"String \"{value}\" :: string", Folded(expression));
+        // The folded literal is a string literal like any: its length and the NUL.
+        Assert.Equal($"String \"{value}\" :: string[{value.Length + 1}]", Folded(expression));
 
     [Fact]
     public void StringPlusPastItsEndIsEmptyWithTheReferencesWarning()
     {
         SemanticKit.AssertDiagnostics("BEGIN { print(⟦\"hello\" + 8⟧); }", "literal string will always be empty");
-        Assert.Equal("String \"\" :: string", Folded("\"hello\" + 8"));
+        Assert.Equal("String \"\" :: string[1]", Folded("\"hello\" + 8"));
     }
 
     [Theory]
@@ -209,12 +210,12 @@ public class LiteralFoldingTests
     [InlineData("\"foo\"[0]", "Integer 102 :: int8")]
     [InlineData("\"foo\"[1]", "Integer 111 :: int8")]
     [InlineData("\"foo\"[3]", "Integer 0 :: int8")]
-    [InlineData("(1, \"a\").1", "String \"a\" :: string")]
+    [InlineData("(1, \"a\").1", "String \"a\" :: string[2]")]
     [InlineData("(a = 1, b = 2).b", "Integer 2 :: int8")]
-    [InlineData("str(0)", "String \"0\" :: string")]
-    [InlineData("str(-12)", "String \"-12\" :: string")]
-    [InlineData("str(12345, 3)", "String \"123\" :: string")]
-    [InlineData("str(\"hello\", 10)", "String \"hello\" :: string")]
+    [InlineData("str(0)", "String \"0\" :: string[2]")]
+    [InlineData("str(-12)", "String \"-12\" :: string[4]")]
+    [InlineData("str(12345, 3)", "String \"123\" :: string[4]")]
+    [InlineData("str(\"hello\", 10)", "String \"hello\" :: string[6]")]
     [InlineData("{ 1 }", "Integer 1 :: int8")]
     public void IndexingAccessStrAndBlocksOfLiteralsFold(string expression, string node) =>
         Assert.Equal(node, Folded(expression));

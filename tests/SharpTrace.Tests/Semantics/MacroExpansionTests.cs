@@ -49,7 +49,7 @@ public sealed class MacroExpansionTests
         // body in place, on the caller's $a and @b.
         Assert.Equal("""
             Map @b :: int64
-            Probe BEGIN
+            Probe begin
              Variable $a :: int64
              Block
               Printf #0

@@ -59,8 +59,8 @@ public class PostfixTypeSyntaxTests
     {
         var dump = Types("kprobe:f { $a = (string[10])\"hello\"; }");
         Assert.Contains("""
-               Cast :: string
-                String "hello" :: string
+               Cast :: string[10]
+                String "hello" :: string[6]
             """, dump);
         Assert.Empty(Errors("kprobe:f { $a = (string[10])\"hello\"; }"));
     }

@@ -29,12 +29,12 @@ public class RecordTypeTests
         Assert.Contains("""
               MapAssign @s
                RecordField .size :: int8
-                VariableRead $a :: record { .color = string, .size = int8 }
+                VariableRead $a :: record { .color = string[6], .size = int8 }
             """, dump);
         Assert.Contains("""
               VariableAssign $a
-               Record :: record { .color = string, .size = int8 }
-                String "green" :: string
+               Record :: record { .color = string[6], .size = int8 }
+                String "green" :: string[6]
                 Integer 2 :: int8
             """, dump);
     }

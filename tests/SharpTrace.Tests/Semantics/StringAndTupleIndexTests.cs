@@ -19,14 +19,14 @@ public class StringAndTupleIndexTests
         Assert.Contains("""
               MapAssign @a
                StoredMember +1 :: int8
-                VariableRead $x :: string
+                VariableRead $x :: string[6]
               MapAssign @b
                ArrayElement [6] copy :: int8
-                VariableRead $x :: string
+                VariableRead $x :: string[6]
                 VariableRead $i :: int8
               MapAssign @c
                StoredMember +1 :: int8
-                Builtin comm :: string
+                Builtin comm :: string[16]
               MapAssign @d
                Integer 99 :: int8
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
@@ -43,11 +43,11 @@ public class StringAndTupleIndexTests
         Assert.Contains("""
               MapAssign @a
                MemoryRead +3 kernel :: int8
-                MemoryRead +4 kernel :: string
+                MemoryRead +4 kernel :: string[9]
                  VariableRead $p :: struct s *
               MapAssign @b
                ArrayElement [9] kernel :: int8
-                MemoryRead +4 kernel :: string
+                MemoryRead +4 kernel :: string[9]
                  VariableRead $p :: struct s *
                 VariableRead $i :: int8
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));
@@ -63,10 +63,10 @@ public class StringAndTupleIndexTests
         Assert.Contains("""
               MapAssign @f
                TupleElement .0 :: int8
-                VariableRead $t :: (int8,string)
+                VariableRead $t :: (int8,string[2])
               MapAssign @g
-               TupleElement .1 :: string
-                VariableRead $t :: (int8,string)
+               TupleElement .1 :: string[2]
+                VariableRead $t :: (int8,string[2])
               MapAssign @h
                Integer 1 :: int8
             """.Replace("\r", "", StringComparison.Ordinal), BoundTreePrinter.Print(program!));

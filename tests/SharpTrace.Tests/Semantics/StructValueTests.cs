@@ -27,7 +27,7 @@ public class StructValueTests
             Map @m[int32] :: struct rec
             Map @k[int16[4]] :: count_t
             Map @j[struct rec] :: count_t
-            Probe BEGIN
+            Probe begin
              Variable $r :: struct rec *
              Variable $v :: struct rec
              Variable $a :: int16[4]

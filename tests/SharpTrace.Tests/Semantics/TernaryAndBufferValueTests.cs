@@ -34,9 +34,9 @@ public sealed class TernaryAndBufferValueTests
         Assert.Equal(new TupleType([new StringType(13), new StringType(13)]), Ternary(program!).Type);
         Assert.Contains("""
               VariableAssign $a
-               Ternary :: (string,string)
+               Ternary :: (string[13],string[13])
                 Builtin nsecs :: uint64
-                Tuple :: (string,string)
+                Tuple :: (string[13],string[2])
             """.Replace("\r", "", StringComparison.Ordinal), SemanticKit.Types(script));
     }
 

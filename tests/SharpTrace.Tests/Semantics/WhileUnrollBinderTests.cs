@@ -69,7 +69,7 @@ public sealed class WhileUnrollBinderTests
 
         Assert.Equal("""
             Map @u :: int8
-            Probe BEGIN
+            Probe begin
              Variable $i :: int64
              Block
               VariableAssign $i
