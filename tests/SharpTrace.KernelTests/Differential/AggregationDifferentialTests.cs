@@ -1,3 +1,4 @@
+using SharpTrace.TestShared;
 using SharpTrace.KernelTests.Support;
 
 namespace SharpTrace.KernelTests.Differential;
@@ -31,7 +32,7 @@ public sealed class AggregationDifferentialTests : KernelTest
     {
         var (expected, actual) = await RunBothAsync(script, json: false);
         // The newest bpftrace writes a histogram's header without 0.17's space after the colon (docs/differences.md).
-        Assert.Equal((0, AgainstBpftrace.WithNewestHistogramHeaders(expected.Stdout)), (actual.ExitCode, actual.Stdout));
+        Assert.Equal((0, Bpftrace017Text.WithNewestHistogramHeaders(expected.Stdout)), (actual.ExitCode, actual.Stdout));
     }
 
     [Theory]

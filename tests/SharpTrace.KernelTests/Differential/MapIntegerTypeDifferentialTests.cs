@@ -1,3 +1,4 @@
+using SharpTrace.TestShared;
 using SharpTrace.KernelTests.Support;
 
 namespace SharpTrace.KernelTests.Differential;
@@ -41,7 +42,7 @@ public sealed class MapIntegerTypeDifferentialTests : KernelTest
         // an int8 and a uint8 to an int16 (get_promoted_int), which holds both.
         // The newest writes a histogram's header without 0.17's space after the colon (docs/differences.md).
         Assert.Equal((0, maps.Replace("@w: 200", "@w: -56", StringComparison.Ordinal)),
-            (expected.ExitCode, AgainstBpftrace.WithNewestHistogramHeaders(expected.Stdout).TrimStart('\n')));
+            (expected.ExitCode, Bpftrace017Text.WithNewestHistogramHeaders(expected.Stdout).TrimStart('\n')));
         Assert.Equal((0, maps), (actual.ExitCode, actual.Stdout.TrimStart('\n')));
         Assert.DoesNotContain("WARNING", actual.Stderr, StringComparison.Ordinal);
 

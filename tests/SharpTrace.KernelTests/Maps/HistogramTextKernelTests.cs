@@ -1,3 +1,4 @@
+using SharpTrace.TestShared;
 using SharpTrace.KernelTests.Support;
 
 namespace SharpTrace.KernelTests.Maps;
@@ -89,7 +90,7 @@ public sealed class HistogramTextKernelTests : KernelTest
         // docs/differences.md, rows "a histogram's header line", "a histogram printed with div" and "lhist bucket
         // labels": 0.17 writes "@h: ", draws the bars of print(@h, 0, 2) from the undivided counts, labels lhist buckets
         // of one value [1, 2) and @u's overflow bucket [10, ...). Each of those lines is replaced here by the newest's.
-        var newest = AgainstBpftrace.WithNewestHistogramHeaders(expected.Stdout);
+        var newest = Bpftrace017Text.WithNewestHistogramHeaders(expected.Stdout);
         foreach (var (bpftrace017, reference) in new[]
         {
             ("[4, 8)                 0 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |", "[4, 8)                 0 |                                                    |"),

@@ -31,23 +31,4 @@ public static class AgainstBpftrace
         JsonLines.AssertEveryLineIsAnObject(actual.Stdout);
         return expected;
     }
-
-    /// <summary>
-    /// bpftrace 0.17's text with the newest bpftrace's histogram header applied: 0.17 writes the header of a hist or
-    /// lhist (<c>@h: </c>, <c>@h[k]: </c>) with a space after the colon, the newest (output/text.cpp) without one
-    /// (docs/differences.md, row "a histogram's header line"). Only such a header changes: a line of a map that ends in
-    /// ": " and is followed by a bucket line (<c>[</c> or <c>(</c>) or by the blank line of a histogram without counts.
-    /// </summary>
-    public static string WithNewestHistogramHeaders(string bpftrace017Text)
-    {
-        var lines = bpftrace017Text.Split('\n');
-        for (var i = 0; i + 1 < lines.Length; i++)
-        {
-            var next = lines[i + 1];
-            if (lines[i].StartsWith('@') && lines[i].EndsWith(": ", StringComparison.Ordinal)
-                && (next.Length == 0 || next[0] is '[' or '('))
-                lines[i] = lines[i][..^1];
-        }
-        return string.Join('\n', lines);
-    }
 }

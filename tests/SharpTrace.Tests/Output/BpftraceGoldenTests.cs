@@ -1,4 +1,5 @@
 using SharpTrace.Output;
+using static SharpTrace.TestShared.Bpftrace017Text;
 using static SharpTrace.Tests.Output.OutputTestKit;
 
 namespace SharpTrace.Tests.Output;
