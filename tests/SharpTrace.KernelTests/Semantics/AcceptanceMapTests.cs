@@ -106,6 +106,66 @@ public sealed class AcceptanceMapTests : KernelTest
             """), (json.ExitCode, json.Stdout));
     }
 
+    [Fact]
+    public async Task MultiDimensionalArraysAreReadIndexedStoredAndKeyedAsTheNewestRuntimeCasesShow()
+    {
+        // The newest's runtime/array "multi-dimensional array element access" cases (`.y[1][0]`, through a variable and a
+        // map, printed `[[5,6],[7,8]]`, a map key `@x[[[5,6],[7,8]]]`, with another key `@x[[1,2,3,4], 42]`), here over
+        // struct_values' memory seen through script types: counts (at 4) as uint32[2][2], samples (at 20) as
+        // int16[2][2]; arg1 % 2 (0, 1, 1) an unsigned run-time index. A map whose key is a tuple sorts by its integer
+        // fields only (types_format.cpp sort_by_key), then a count map by count, stably. JSON: nested arrays, a key's
+        // text without spaces.
+        var script = $$"""
+            struct B { unsigned int y[2][2]; };
+            struct S { short s[2][2]; };
+            uprobe:{{TestPrograms.PathOf("struct_values")}}:inspect {
+              $p = (struct B *)(arg0 + 4); $i = arg1 % 2;
+              printf("%u %u\n", $p.y[1][0], $p->y[$i][1]);
+              $b = $p.y; @b[$b[0][0]] = $b; @m[$b[0][0]] = $b[1];
+              @x[((struct S *)(arg0 + 20)).s, arg1] = count();
+              print($b[$i]);
+            }
+            uretprobe:{{TestPrograms.PathOf("struct_values")}}:main { printf("%u\n", @b[1][1][1]); exit(); }
+            """;
+
+        var text = await TraceStructValuesAsync(SharpTraceRun.Start(["-e", script]));
+        var json = await TraceStructValuesAsync(SharpTraceRun.Start(["-f", "json", "-e", script]));
+
+        Assert.Equal((0, """
+            3 2
+            [1,2]
+            30 40
+            [30,40]
+            3 4000000000
+            [3,4000000000]
+            4000000000
+
+
+            @b[1]: [[1,2],[3,4000000000]]
+            @b[10]: [[10,20],[30,40]]
+            @m[1]: [3,4000000000]
+            @m[10]: [30,40]
+            @x[[[7,-8],[9,-10]], 1]: 1
+            @x[[[-1,2],[-3,4]], 2]: 1
+            @x[[[-1,2],[-3,4]], 3]: 1
+
+            """), (text.ExitCode, text.Stdout));
+        Assert.Equal((0, """
+            {"type": "attached_probes", "data": {"probes": 2}}
+            {"type": "printf", "data": "3 2\n"}
+            {"type": "value", "data": [1,2]}
+            {"type": "printf", "data": "30 40\n"}
+            {"type": "value", "data": [30,40]}
+            {"type": "printf", "data": "3 4000000000\n"}
+            {"type": "value", "data": [3,4000000000]}
+            {"type": "printf", "data": "4000000000\n"}
+            {"type": "map", "data": {"@b": {"1": [[1,2],[3,4000000000]], "10": [[10,20],[30,40]]}}}
+            {"type": "map", "data": {"@m": {"1": [3,4000000000], "10": [30,40]}}}
+            {"type": "map", "data": {"@x": {"[[7,-8],[9,-10]],1": 1, "[[-1,2],[-3,4]],2": 1, "[[-1,2],[-3,4]],3": 1}}}
+
+            """), (json.ExitCode, json.Stdout));
+    }
+
     private static async Task<RunResult> TraceOpenerAsync(TracerProcess tool)
     {
         using (tool)
