@@ -166,6 +166,43 @@ public sealed class AcceptanceMapTests : KernelTest
             """), (json.ExitCode, json.Stdout));
     }
 
+    [Fact]
+    public async Task StrlenOfAStructsStringMemberAndOfALiteralOnARealEvent()
+    {
+        // Issue #12's "len() of strings": the newest has no len() of a string (stdlib.md "len": maps and stacks; its
+        // macro fails otherwise, StackLenTests); a string's length is stdlib.md's "strlen" (`uint64 strlen(string exp)`,
+        // the bytes before the NUL): "first" 5, "second" 6, "abc" 3.
+        var script = $$"""
+            struct record { int id; unsigned int counts[4]; short samples[4]; int origin[2]; int corners[4]; unsigned int tag; char name[8]; };
+            uprobe:{{TestPrograms.PathOf("struct_values")}}:inspect {
+              $r = (struct record *)arg0; print((strlen($r->name), strlen("abc"), $r->name)); @n[$r->name] = strlen($r->name);
+            }
+            uretprobe:{{TestPrograms.PathOf("struct_values")}}:main { exit(); }
+            """;
+
+        var text = await TraceStructValuesAsync(SharpTraceRun.Start(["-e", script]));
+        var json = await TraceStructValuesAsync(SharpTraceRun.Start(["-f", "json", "-e", script]));
+
+        Assert.Equal((0, """
+            (5, 3, first)
+            (6, 3, second)
+            (5, 3, first)
+
+
+            @n[first]: 5
+            @n[second]: 6
+
+            """), (text.ExitCode, text.Stdout));
+        Assert.Equal((0, """
+            {"type": "attached_probes", "data": {"probes": 2}}
+            {"type": "value", "data": [5,3,"first"]}
+            {"type": "value", "data": [6,3,"second"]}
+            {"type": "value", "data": [5,3,"first"]}
+            {"type": "map", "data": {"@n": {"first": 5, "second": 6}}}
+
+            """), (json.ExitCode, json.Stdout));
+    }
+
     private static async Task<RunResult> TraceOpenerAsync(TracerProcess tool)
     {
         using (tool)
