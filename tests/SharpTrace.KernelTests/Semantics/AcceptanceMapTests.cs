@@ -4,9 +4,10 @@ namespace SharpTrace.KernelTests.Semantics;
 
 /// <summary>
 /// The rows of issue #12's acceptance map (docs/acceptance-12.md) that no other kernel test showed whole, in text and
-/// JSON, on a real event: print() of kernel stacks (a syscall tracepoint tests/programs/opener causes), and print() of a
-/// map's value for every kind a map holds (structs, unions, arrays, tuples) from uprobes on tests/programs/struct_values,
-/// which calls inspect(&amp;first, 2), inspect(&amp;second, 1), inspect(&amp;first, 3).
+/// JSON, on a real event: print() of kernel stacks (a syscall tracepoint tests/programs/opener causes), and, from
+/// uprobes on tests/programs/struct_values (which calls inspect(&amp;first, 2), inspect(&amp;second, 1),
+/// inspect(&amp;first, 3)), print() of a map's value for every kind a map holds (structs, unions, arrays, tuples),
+/// arrays of arrays, and strlen.
 /// </summary>
 [Trait("Category", "Kernel")]
 public sealed class AcceptanceMapTests : KernelTest
