@@ -99,6 +99,14 @@ internal sealed partial class ExpressionBinder
         // A constant index is folded first (`$a[1 + 2]`), as the newest bpftrace folds literals before checking bounds.
         if (position is not BoundIntegerLiteral && ConstantIndex(position) is { } folded)
             position = new BoundIntegerLiteral(position.Span, folded, BpfType.Int64);
+        // A run-time index must not be signed, unless it is sign flexible (a variable holding a literal), as the newest
+        // bpftrace's type checker requires: `$a[$i - 1]` is an int64 and refused, cast it (`(uint64)($i - 1)`).
+        if (position is not BoundIntegerLiteral && position.Type is IntegerType { IsSigned: true, IsSignFlexible: false }
+            && target.Type is CValueType { CType.Resolved: CArrayType } or StringType or PointerType)
+        {
+            _diagnostics.ReportNonIntegerIndex(index.Span, TypeNames.Of(position.Type));
+            return Error(index.Span);
+        }
         CType element;
         bool user;
         switch (target.Type)

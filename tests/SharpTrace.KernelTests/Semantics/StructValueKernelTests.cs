@@ -169,11 +169,13 @@ public sealed class StructValueKernelTests : KernelTest
     [Fact]
     public async Task ArraysIndexedAtRunTimeReadTheElementAndWarnPastTheEnd()
     {
-        // arg1 is 2, 1, 3: corners[$i - 1] is past the end on the third call. bpftrace 0.17 takes literal indexes only;
-        // the newest warns (its runtime_error) and reads on; we warn the same way and read zero.
+        // arg1 is 2, 1, 3: corners[$j], $j = $i - 1, is past the end on the third call. bpftrace 0.17 takes literal
+        // indexes only; the newest warns (its runtime_error) and reads on; we warn the same way and read zero. `$i - 1`
+        // is an int64 (the newest's `-` is always signed), which the newest refuses as an index: hence the cast.
         var script = Script("""
             $s = *$r; $i = arg1;
-            printf("%d %d %d %d\n", $r->samples[$i], $s.samples[$i], $r->corners[$i - 1].y, $s.corners[$i - 1].x);
+            $j = (uint64)($i - 1);
+            printf("%d %d %d %d\n", $r->samples[$i], $s.samples[$i], $r->corners[$j].y, $s.corners[$j].x);
             @k[$s.counts[$i]] = count();
             """);
 
@@ -191,19 +193,19 @@ public sealed class StructValueKernelTests : KernelTest
             @k[4000000000]: 1
 
             """), (text.ExitCode, text.Stdout));
-        // The printf is the script's line 5 (after three lines of types and the probe's first line); the columns are the indexings'.
-        // `$i - 1` is int64 in the newest bpftrace (its `-` is always signed): it warns at compile time that $i, a
-        // uint64 (arg1), is cast (its cast_creator's words), then at run time of the third call past the end.
+        // The printf is the script's line 6 (after three lines of types, the probe's first line and $j's); the columns
+        // are the indexings'. `$i - 1` is int64 in the newest bpftrace (its `-` is always signed): it warns at compile
+        // time that $i, a uint64 (arg1), is cast (its cast_creator's words), then at run time of the third call past the end.
         const string Cast = "WARNING: Expression of type: uint64 being cast to type: int64. This may cause unexpected results. Use an explicit cast to suppress this warning.";
         const string Warning = "WARNING: Array access out of bounds. This can lead to unexpected results.";
-        Assert.Equal([$"stdin:5:70-72: {Cast}", $"stdin:5:92-94: {Cast}", $"stdin:5:58-77: {Warning}", $"stdin:5:81-99: {Warning}"],
+        Assert.Equal([$"stdin:5:15-17: {Cast}", $"stdin:6:58-73: {Warning}", $"stdin:6:77-91: {Warning}"],
             text.Stderr.Split('\n').Where(line => line.Contains("WARNING", StringComparison.Ordinal)));
         Assert.Equal((0, """
             {"type": "attached_probes", "data": {"probes": 2}}
             {"type": "printf", "data": "-3 -3 6 5\n"}
             {"type": "printf", "data": "-8 -8 12 11\n"}
-            {"type": "runtime_error", "msg": "Array access out of bounds. This can lead to unexpected results.", "filename": "stdin", "line": 5, "col": 58}
-            {"type": "runtime_error", "msg": "Array access out of bounds. This can lead to unexpected results.", "filename": "stdin", "line": 5, "col": 81}
+            {"type": "runtime_error", "msg": "Array access out of bounds. This can lead to unexpected results.", "filename": "stdin", "line": 6, "col": 58}
+            {"type": "runtime_error", "msg": "Array access out of bounds. This can lead to unexpected results.", "filename": "stdin", "line": 6, "col": 77}
             {"type": "printf", "data": "4 4 0 0\n"}
             {"type": "map", "data": {"@k": {"3": 1, "20": 1, "4000000000": 1}}}
 
@@ -291,12 +293,13 @@ public sealed class StructValueKernelTests : KernelTest
         // The newest reference: a string's byte at any index (an int8; runtime/strcontains "indexing"), a tuple at a
         // constant index ("Tuples": `(1, "hello")[1 - 1]`), a ternary of two structs, a record holding a struct. bpftrace
         // 0.17 indexes neither strings nor tuples; the expected text is the program's data: the names "first",
-        // "second", arg1 2, 1, 3, corners {1,2},{5,6} and {11,12},{13,14}, origin {3,-4}.
+        // "second", arg1 2, 1, 3, corners {1,2},{5,6} and {11,12},{13,14}, origin {3,-4}. `$i - 1` is an int64 (the
+        // newest's `-` is always signed), which it refuses as an index: hence the cast.
         var script = Script("""
             $i = arg1; $s = *$r; $t = (1, $r->name); $c = (id = $r->id, at = $r->corners[1]);
             printf("%c%c %c%c %d %d\n", $r->name[0], $r->name[$i], $s.name[$i + 1], "abc"[2], $t[0], $t.1[$i]);
             print($c.at); print((at = $c.at, y = $c.at.y).y);
-            @c[$i] = $c; @o[$r->id, $i] = $i > 2 ? $r->origin : $r->corners[$i - 1];
+            @c[$i] = $c; @o[$r->id, $i] = $i > 2 ? $r->origin : $r->corners[(uint64)($i - 1)];
             """);
 
         var text = await TraceAsync(SharpTraceRun.Start(["-e", script]));
@@ -344,7 +347,8 @@ public sealed class StructValueKernelTests : KernelTest
     {
         // The reference's "Array Casts" compares an address with `(uint32)pton("127.0.0.1")`: pton's bytes in memory
         // order. first's tag.u is 0x04030201, the bytes 1, 2, 3, 4; second's is 0xffffffff. bpftrace 0.17 cannot cast.
-        var script = Script("""@p[$r->id] = ((uint32)pton("1.2.3.4") == $r->tag.u, pton("1.2.3.4")[$r->id], (uint8[4])$r->tag.u == pton("1.2.3.4"));""");
+        // The index $r->id, an int32, is cast: the newest refuses a signed index.
+        var script = Script("""@p[$r->id] = ((uint32)pton("1.2.3.4") == $r->tag.u, pton("1.2.3.4")[(uint32)$r->id], (uint8[4])$r->tag.u == pton("1.2.3.4"));""");
 
         var text = await TraceAsync(SharpTraceRun.Start(["-e", script]));
         var json = await TraceAsync(SharpTraceRun.Start(["-f", "json", "-e", script]));

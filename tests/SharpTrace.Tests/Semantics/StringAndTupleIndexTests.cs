@@ -77,6 +77,12 @@ public class StringAndTupleIndexTests
     [InlineData("BEGIN { @x = ⟦\"abc\"[4]⟧; }", "the index 4 is out of bounds for array of size 4")]
     [InlineData("BEGIN { @x = ⟦\"abc\"[2 * 3]⟧; }", "the index 6 is out of bounds for array of size 4")]
     [InlineData("BEGIN { @x = ⟦comm[\"a\"]⟧; }", "The array index operator [] only accepts non-negative integer indices. Got: string[2]")]
+    // A signed index that is not sign flexible (a literal, or a variable holding one, is) is refused: `$i + 1` is an
+    // int64 (type_checker.cpp visit(ArrayAccess)).
+    [InlineData("BEGIN { $s = \"abc\"; $i = 1; @x = ⟦$s[$i + 1]⟧; }", "The array index operator [] only accepts non-negative integer indices. Got: int64")]
+    [InlineData("BEGIN { $s = \"abc\"; $i = -1; @x = ⟦$s[$i]⟧; }", "The array index operator [] only accepts non-negative integer indices. Got: int8")]
+    [InlineData("struct s { int a[4]; } BEGIN { $p = (struct s *)0; $i = (int32)1; @x = ⟦$p->a[$i]⟧; }", "The array index operator [] only accepts non-negative integer indices. Got: int32")]
+    [InlineData("BEGIN { $p = (int32 *)0; $i = -2; @x = ⟦$p[$i]⟧; }", "The array index operator [] only accepts non-negative integer indices. Got: int8")]
     [InlineData("BEGIN { $t = (1, \"a\"); $i = 0; @x = ⟦$t[$i]⟧; }", "Array-style access for tuples only valid for integer literals")]
     [InlineData("BEGIN { $t = (1, \"a\"); @x = ⟦$t[2]⟧; }", "Invalid tuple index: 2. Found 2 elements in tuple.")]
     [InlineData("BEGIN { @x = ⟦nsecs[0]⟧; }", "The array index operator [] can only be used on arrays, pointers, and tuples, found uint64.")]

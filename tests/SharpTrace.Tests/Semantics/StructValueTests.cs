@@ -80,7 +80,7 @@ public class StructValueTests
     public void AnArrayIndexedByAnExpressionIsAnElementCheckedAtRunTimeInMemoryOrInACopy()
     {
         var (program, diagnostics) = SemanticKit.Bind(Record + """
-            BEGIN { $r = (struct rec *)0; $v = *$r; $i = 1; print(($r->s[$i], $v.s[$i + 1], $r->p[$i].y, $v.p[$i].x)); }
+            BEGIN { $r = (struct rec *)0; $v = *$r; $i = 1; $j = 2; print(($r->s[$i], $v.s[$j], $r->p[$i].y, $v.p[$i].x)); }
             """);
         Assert.Empty(diagnostics);
 
@@ -93,9 +93,7 @@ public class StructValueTests
                 ArrayElement [4] copy :: int16
                  StoredMember +4 :: int16[4]
                   VariableRead $v :: struct rec
-                 Binary Add :: int64
-                  VariableRead $i :: int8
-                  Integer 1 :: int8
+                 VariableRead $j :: int8
                 MemoryRead +4 kernel :: int32
                  ArrayElement [2] kernel :: struct point
                   MemoryRead +12 kernel :: struct point[2]
