@@ -3,8 +3,9 @@ using SharpTrace.Syntax.Ast;
 
 namespace SharpTrace.Semantics;
 
-// Values assigned to variables and maps, where a map of an aggregation without a value to read (hist, lhist, stats,
-// tseries) is reported in the newest bpftrace's words for an assignment (BindExpression reports other reads).
+// Where a map of an aggregation without a value to read (hist, lhist, stats, tseries) is used as a value: assigned to
+// a variable or map, an element of a tuple or record, a map key, printed by key; each reported in the newest
+// bpftrace's words for it (BindExpression reports other reads).
 internal sealed partial class ExpressionBinder
 {
     /// <summary>
@@ -26,4 +27,48 @@ internal sealed partial class ExpressionBinder
     /// to report as the newest bpftrace does (a map value assigned from one map to another).
     /// </summary>
     public BoundExpression BindMapValue(Expression value) => BindOperand(value);
+
+    private BoundExpression Readable(BoundExpression value)
+    {
+        if (value is not BoundMapRead { Type: AggregationType aggregation })
+            return value;
+        _diagnostics.ReportUnsupported(value.Span, $"Reading a value of a {aggregation} map");
+        return Error(value.Span);
+    }
+
+    /// <summary>
+    /// An element of a tuple or record (<paramref name="container"/>): a hist, lhist or tseries map's value cannot be
+    /// one, in the newest bpftrace's words (type_checker.cpp).
+    /// </summary>
+    private BoundExpression BindElement(Expression expression, string container)
+    {
+        var value = BindOperand(expression);
+        if (value is not BoundMapRead { Type: AggregationType { IsMultiKey: true } multi })
+            return Readable(value);
+        _diagnostics.Error(value.Span, $"Map type {TypeNames.Of(multi)} cannot exist inside a {container}.");
+        return Error(value.Span);
+    }
+
+    /// <summary>
+    /// The value of <c>print(v)</c>: a hist, lhist or tseries map's value at one key is the newest bpftrace's error over
+    /// the <paramref name="call"/> (type_checker.cpp); the rest as <see cref="BindExpression"/>.
+    /// </summary>
+    public BoundExpression BindPrinted(Expression expression, TextSpan call)
+    {
+        var value = BindOperand(expression);
+        if (value is not BoundMapRead { Type: AggregationType { IsMultiKey: true } multi })
+            return Readable(value);
+        _diagnostics.Error(call, $"Map type {TypeNames.Of(multi)} cannot print the value of individual keys. You must print the whole map.");
+        return Error(value.Span);
+    }
+
+    /// <summary>A key of <paramref name="access"/>: an aggregation's map with no value to read cannot be one (the newest's words).</summary>
+    private BoundExpression BindKey(Expression key, MapAccess access)
+    {
+        var value = BindOperand(key);
+        if (value is not BoundMapRead { Type: AggregationType aggregation })
+            return value;
+        _diagnostics.Error(access.Span, $"Value '{TypeNames.Of(aggregation)}' cannot be used as a map key.");
+        return Error(value.Span);
+    }
 }

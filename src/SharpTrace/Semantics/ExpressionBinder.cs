@@ -100,14 +100,7 @@ internal sealed partial class ExpressionBinder
     /// reported here, once; a comparison, a cast and an assignment report it in the newest bpftrace's words for each
     /// (<see cref="BindOperand"/>).
     /// </summary>
-    public BoundExpression BindExpression(Expression expression)
-    {
-        var value = BindOperand(expression);
-        if (value is not BoundMapRead { Type: AggregationType aggregation })
-            return value;
-        _diagnostics.ReportUnsupported(value.Span, $"Reading a value of a {aggregation} map");
-        return Error(value.Span);
-    }
+    public BoundExpression BindExpression(Expression expression) => Readable(BindOperand(expression));
 
     /// <summary>
     /// As <see cref="BindExpression"/>, but a read of an aggregation's map that has no value comes back typed as the
@@ -175,7 +168,7 @@ internal sealed partial class ExpressionBinder
                 return BindTernary(ternary);
             case TupleExpression tuple:
             {
-                var elements = tuple.Elements.Select(BindExpression).ToList();
+                var elements = tuple.Elements.Select(e => BindElement(e, "tuple")).ToList();
                 return new BoundTuple(tuple.Span, elements, new TupleType(elements.Select(e => e.Type).ToList()));
             }
             case RecordExpression record:
@@ -336,7 +329,7 @@ internal sealed partial class ExpressionBinder
 
     public IReadOnlyList<BoundExpression> BindKeys(MapSymbol map, MapAccess access)
     {
-        var keys = access.Keys.Select(BindExpression).ToList();
+        var keys = access.Keys.Select(k => BindKey(k, access)).ToList();
         // @m[a, b] and @m[(a, b)] name the same key, as in the newest bpftrace, whose keys are always one tuple: the
         // form the map was first used with decides how the other is bound.
         if (map.KeyTypes is { Count: > 1 } known && keys is [BoundTuple { TupleType.Names: null } tuple] && tuple.Elements.Count == known.Count)
@@ -698,7 +691,7 @@ internal sealed partial class ExpressionBinder
     /// </summary>
     private BoundExpression BindRecord(RecordExpression record)
     {
-        var elements = record.Fields.Select(f => BindExpression(f.Value)).ToList();
+        var elements = record.Fields.Select(f => BindElement(f.Value, "record")).ToList();
         var names = record.Fields.Select(f => f.Name).ToList();
         if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
         {

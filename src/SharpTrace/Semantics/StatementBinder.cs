@@ -605,7 +605,7 @@ internal sealed partial class StatementBinder
             _diagnostics.Error(call.Span, $"Non-map print() only takes 1 argument, {call.Arguments.Count} found");
             return null;
         }
-        var value = _expressions.BindExpression(call.Arguments[0]);
+        var value = _expressions.BindPrinted(call.Arguments[0], call.Span);
         if (value.Type is ErrorType)
             return null;
         if (value.Type is VoidType or AggregationType)

@@ -230,6 +230,9 @@ internal enum AggregationKind { Count, Sum, Min, Max, Avg, Stats, Hist, Lhist, T
 /// </remarks>
 internal sealed record AggregationType(AggregationKind Kind) : BpfType
 {
+    /// <summary>hist, lhist and tseries: stored as one entry per bucket, so no value at a key to read or print.</summary>
+    public bool IsMultiKey => Kind is AggregationKind.Hist or AggregationKind.Lhist or AggregationKind.Tseries;
+
     /// <summary>hist's second argument: each power of two is split into 2^Bits buckets.</summary>
     public int Bits { get; init; }
 

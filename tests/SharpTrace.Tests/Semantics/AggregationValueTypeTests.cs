@@ -118,6 +118,17 @@ public class AggregationValueTypeTests
     public void AnAggregationWithoutAValueIsNotRead(string annotated, string message) =>
         SemanticKit.AssertDiagnostics(annotated, message);
 
+    [Theory]
+    // type_checker.cpp visit(Call) print, visit(Tuple), visit(Record); type_resolver.cpp's map key rule.
+    [InlineData("BEGIN { @x[1] = hist(1); ⟦print(@x[1])⟧; }", "Map type hist_t cannot print the value of individual keys. You must print the whole map.")]
+    [InlineData("BEGIN { @x[1] = lhist(1, 0, 10, 1); ⟦print(@x[1])⟧; }", "Map type lhist_t cannot print the value of individual keys. You must print the whole map.")]
+    [InlineData("BEGIN { @x = hist(1); $t = (1, ⟦@x⟧); }", "Map type hist_t cannot exist inside a tuple.")]
+    [InlineData("BEGIN { @x = lhist(1, 0, 10, 1); $t = (a = 1, b = ⟦@x⟧); }", "Map type lhist_t cannot exist inside a record.")]
+    [InlineData("BEGIN { @x[1] = hist(1); ⟦@y[@x[1]]⟧ = 1; }", "Value 'hist_t' cannot be used as a map key.")]
+    [InlineData("BEGIN { @x = stats(1); ⟦@y[@x]⟧ = 1; }", "Value 'stats_t' cannot be used as a map key.")]
+    public void AHistogramsMapIsNeitherPrintedByKeyNorAnElementNorAKey(string annotated, string message) =>
+        SemanticKit.AssertDiagnostics(annotated, message);
+
     // type_checker.cpp map_aggregations_implicit_cast: "Type mismatch for '>': comparing hist_t with int8" over the
     // comparison, then its context lines "left (hist_t)" and "right (int8)" at each operand.
     [Theory]
