@@ -327,6 +327,6 @@ internal sealed class UretprobeProbe : UserFunctionProbe
     protected override bool IsReturn => true;
     public override ProbeContext Context { get; } = new()
     {
-        Retval = RetvalSource.Register, Func = FuncSource.AttachPointOnly, ReadsUserMemory = true,
+        Retval = RetvalSource.Register, Func = FuncSource.UserAttachPointOnly, ReadsUserMemory = true,
     };
 }

@@ -67,11 +67,12 @@ internal sealed partial class Session : IDisposable
         _output = output;
         _warning = warning ?? (_ => { });
         _started = started ?? (() => { });
-        _handlers = CreateRecordHandlers();
         _symbols = new Symbolizer(debugFiles: program.Bound.Config.DebugFileLocator());
         _symbols.DemangleCpp = program.Bound.Config.CppDemangle;
         _symbols.ShowDebugInfo = program.Bound.Config.ShowDebugInfo;
         _symbols.DemangleRust = program.Bound.Config.RustDemangle;
+        // After the symbolizer: a handler may hand it names when it is created (UserFunctionNameAction).
+        _handlers = CreateRecordHandlers();
     }
 
     /// <summary>
