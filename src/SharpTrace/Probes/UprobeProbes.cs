@@ -213,8 +213,9 @@ internal abstract class UserFunctionProbe : ProbeProvider
         if (machine.FindBinary(target) is not { } binary)
             throw new CompileException($"{Name} target file '{target}' does not exist or is not executable");
         var binaries = machine.Pid is null && !target.Contains('/') ? EveryOnPath(target, binary, machine) : [binary];
+        // A file's cpp lines keep its mangled names' order; the files come in their paths' order.
         if (CppPattern(pattern) is { } cpp)
-            return binaries.SelectMany(b => CppFunctions(b, cpp)).Distinct().Order(StringComparer.Ordinal);
+            return binaries.OrderBy(b => b.Path, StringComparer.Ordinal).SelectMany(b => CppFunctions(b, cpp));
         return ListedProbe.Matching(binaries.SelectMany(b => Functions(target, b)), pattern);
     }
 
