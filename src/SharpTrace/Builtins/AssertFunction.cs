@@ -35,7 +35,7 @@ internal sealed class AssertFunction : StdlibMacro
         var expandedFrom = new Diagnostic(DiagnosticSeverity.Error, context.Diagnostics.Source, call.Span, "expanded from").Format();
         var report = context.AddAction(id => new ScriptMessageAction(id, message.Format, message.Types, IsError: true, ErrorfInLibrary)
         {
-            ExpandedFrom = [expandedFrom],
+            ExpandedFrom = [expandedFrom, .. ScriptMessageAction.ExpansionPlaces(call, context, isError: true)],
         });
         var exit = context.AddAction(id => new ExitAction(id, HasCode: true));
         BoundStatement[] then =

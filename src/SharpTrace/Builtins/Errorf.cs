@@ -41,13 +41,25 @@ internal sealed record ScriptMessageAction(int Id, string Format, IReadOnlyList<
             ExpandedFrom = ExpandedFrom,
         });
 
+    /// <summary>
+    /// The macro calls a call written in a macro's body was expanded from, innermost first, each as bpftrace prints it
+    /// after the message (its runtime/call "errorf_macro_expansion"): <c>stdin:1:50-55: ERROR: expanded from</c> (a
+    /// <c>warnf</c>'s <c>WARNING:</c>), the source line, a <c>~</c> underline.
+    /// </summary>
+    internal static IReadOnlyList<string> ExpansionPlaces(CallExpression call, BuiltinContext context, bool isError) =>
+        call.ExpandedFrom.Select(span => new Diagnostic(isError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+            context.Diagnostics.Source, span, "expanded from").Format()).ToList();
+
     /// <summary>Binds an <c>errorf</c>/<c>warnf</c> call: its format as printf's, and an action that knows the call's place.</summary>
     public static BoundExpression Bind(CallExpression call, BuiltinContext context, bool isError)
     {
         if (context.BindFormat(call) is not { } bound)
             return context.Error(call.Span);
         var location = SourceLocation.Of(context.Diagnostics.Source, call.Span);
-        var action = context.AddAction(id => new ScriptMessageAction(id, bound.Format, bound.Types, isError, location));
+        var action = context.AddAction(id => new ScriptMessageAction(id, bound.Format, bound.Types, isError, location)
+        {
+            ExpandedFrom = ExpansionPlaces(call, context, isError),
+        });
         return new BoundFormattedCall(call.Span, call.Name, action, bound.Arguments, bound.Types);
     }
 }

@@ -1,4 +1,5 @@
 using SharpTrace.Lowering;
+using SharpTrace.Records;
 using SharpTrace.Semantics;
 using SharpTrace.Syntax;
 using SharpTrace.Syntax.Ast;
@@ -9,10 +10,15 @@ using SharpTrace.Builtins;
 namespace SharpTrace.Builtins;
 
 /// <summary>
-/// <c>func</c> in a uprobe, kprobe or their return and fentry/fexit kinds: the name of the probed function. When every
-/// attach point names the same function it is that name, a constant, so it prints even after the process is gone;
-/// otherwise (wildcards, several functions, raw addresses) it is the function holding the instruction pointer, named
-/// in user space like usym (uprobes) or ksym (kprobes).
+/// <c>func</c> in a uprobe, kprobe or their return and fentry/fexit kinds: the name of the probed function.
+/// In a uprobe or uretprobe it is a <c>usym_t</c>, as the newest bpftrace types it (its type resolver's
+/// <c>__builtin_func</c>): the address and the process id, printed as <c>usym</c> prints (the function's name, no
+/// offset). When every attach point names the same function, the value also carries that name (a tag user space
+/// looks up, <see cref="UserFunctionNameAction"/>), so it prints even after the process is gone, where the newest
+/// names the address from the probe's binary; a uretprobe's value is that name alone (its instruction pointer is back
+/// in the caller). Otherwise (wildcards, several functions) it is the function holding the instruction pointer.
+/// In kernel probes it is the constant name (a string; the newest's is a <c>ksym_t</c>) or, for several functions,
+/// the kernel function holding the instruction pointer (ksym).
 /// </summary>
 internal sealed class Func : BuiltinFunction
 {
@@ -32,10 +38,17 @@ internal sealed class Func : BuiltinFunction
             return context.Error(call.Span);
         }
         var names = context.AttachPoints.Select(p => p.Name).Distinct(StringComparer.Ordinal).ToList();
-        if (names is [{ Length: > 0 } name] && !Wildcard.Has(name))
-            return new BoundStringLiteral(call.Span, name);
+        var constant = names is [{ Length: > 0 } name] && !Wildcard.Has(name) ? name : null;
         switch (context.ProbeKind.Context.Func)
         {
+            case FuncSource.UserInstructionPointer or FuncSource.UserAttachPointOnly when constant is not null:
+            {
+                var tag = context.AddAction(id => new UserFunctionNameAction(id, constant)) + 1;
+                var address = context.ProbeKind.Context.Func == FuncSource.UserInstructionPointer ? null : new BoundIntegerLiteral(call.Span, 0, BpfType.UInt64);
+                return new BoundUsym(call.Span, address, tag);
+            }
+            case var _ when constant is not null:
+                return new BoundStringLiteral(call.Span, constant);
             case FuncSource.UserInstructionPointer:
                 return new BoundUsym(call.Span, null);
             case FuncSource.KernelInstructionPointer:
@@ -55,4 +68,27 @@ internal sealed record BoundInstructionPointer(TextSpan Span) : BoundBuiltinCall
     private const short IpOffset = 128; // struct pt_regs, x86-64
 
     internal override Operand? Lower(ProbeLowerer lowering) => lowering.Ir.Load(new PointerAddress(lowering.Ir.Context, IpOffset), IrInt.U64);
+}
+
+/// <summary>
+/// The name of the one user function a probe's <c>func</c> stands for, handed to user space when the run starts
+/// (under the tag its values carry, the action's id plus one), so that they print it whether or not the process still
+/// lives to name its address. It sends no records.
+/// </summary>
+internal sealed record UserFunctionNameAction(int Id, string Name) : AsyncAction(Id)
+{
+    public override string Kind => "func_name";
+
+    public override IRecordHandler CreateHandler(IRecordContext context)
+    {
+        context.NameUserFunction(Id + 1, Name);
+        return new NoRecords();
+    }
+
+    private sealed class NoRecords : IRecordHandler
+    {
+        public void Handle(ReadOnlySpan<byte> record)
+        {
+        }
+    }
 }

@@ -316,6 +316,11 @@ internal sealed partial class ProbeLowerer
             case BoundCast { Type: CValueType } cast:
                 LowerIntegerToArray(cast, slot, offset, size);
                 break;
+            case BoundCast { Type: SelfDecodingType, Operand.Type: IntegerType } cast:
+                // (username_t)1000: the integer, widened to 64 bits, is the value user space names.
+                Ir.Store(to, 8, LowerScalar(cast.Operand));
+                Ir.Zero(slot, offset + 8, size - 8);
+                break;
             case BoundArrayElement element:
                 LowerArrayElementInto(element, slot, offset, size);
                 break;

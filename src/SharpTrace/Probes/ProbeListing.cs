@@ -19,6 +19,7 @@ namespace SharpTrace.Probes;
 /// <param name="iteratorLoads">Whether the kernel loads a program for an iterator; all do when null.</param>
 /// <param name="pid"><c>-l -p PID</c>: the process whose mapped files uprobe and usdt patterns without a binary list.</param>
 /// <param name="mappedFiles">The ELF files a process maps, under <c>/proc/PID/root</c>; none when null.</param>
+/// <param name="onPath">Every file a bare program name names in the working directory and on PATH; none when null.</param>
 internal sealed class ProbeListing(
     ITracepointCatalog tracepoints,
     Func<string, IReadOnlyList<CParameter>?> rawTracepointArguments,
@@ -28,7 +29,8 @@ internal sealed class ProbeListing(
     Func<string, IReadOnlyList<CParameter>?>? kernelFunctionArguments = null,
     Func<string, bool>? iteratorLoads = null,
     int? pid = null,
-    Func<int, IReadOnlyList<string>>? mappedFiles = null)
+    Func<int, IReadOnlyList<string>>? mappedFiles = null,
+    Func<string, IReadOnlyList<string>>? onPath = null)
 {
     private readonly ListingMachine _machine = new(tracepoints, rawTracepointArguments, findBinary)
     {
@@ -37,6 +39,7 @@ internal sealed class ProbeListing(
         IteratorLoads = iteratorLoads ?? (_ => true),
         Pid = pid,
         MappedFiles = mappedFiles ?? (_ => []),
+        OnPath = onPath ?? (_ => []),
     };
     private readonly ProbeKinds _kinds = kinds ?? new ProbeKinds(RegisteredProbeKinds.Create());
 
@@ -53,7 +56,8 @@ internal sealed class ProbeListing(
         return new ProbeListing(catalog, name => btf.Value?.FindTracepointArguments(name), target => ReadBinary(target, pid, debugInfo.Locator),
             uprobeArguments: (path, function) => debugInfo.For(path)?.ListedParameters(function) ?? [],
             kernelFunctionArguments: name => btf.Value?.FindFunctionPrototype(name)?.Parameters,
-            iteratorLoads: name => iterators.Value.GetValueOrDefault(name), pid: pid, mappedFiles: UprobeTargets.MappedFiles);
+            iteratorLoads: name => iterators.Value.GetValueOrDefault(name), pid: pid, mappedFiles: UprobeTargets.MappedFiles,
+            onPath: UprobeTargets.OnPath);
     }
 
     // The providers in name order, as bpftrace lists kinds.

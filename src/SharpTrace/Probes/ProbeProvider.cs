@@ -86,6 +86,8 @@ internal sealed record ListingMachine(
     public int? Pid { get; init; }
     /// <summary>The ELF files a process maps, named under <c>/proc/PID/root</c> (<see cref="UprobeTargets.MappedFiles"/>).</summary>
     public Func<int, IReadOnlyList<string>> MappedFiles { get; init; } = _ => [];
+    /// <summary>Every file a bare program name names, in the working directory and on PATH (<see cref="UprobeTargets.OnPath"/>).</summary>
+    public Func<string, IReadOnlyList<string>> OnPath { get; init; } = _ => [];
     /// <summary>
     /// With <see cref="Pid"/>, the files the process maps that <paramref name="target"/> (a pattern, "" for any)
     /// matches, with their functions and probes; unreadable ones are left out.

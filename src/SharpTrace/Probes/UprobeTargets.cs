@@ -202,9 +202,16 @@ internal static class UprobeTargets
 
     // How many of the newest bpftrace's candidates for a bare name are files it would probe: NAME in the working
     // directory, then DIR/NAME for each PATH directory (a directory listed twice counts twice, as there).
-    private static int CandidatesOnPath(string name) =>
+    private static int CandidatesOnPath(string name) => OnPath(name).Count;
+
+    /// <summary>
+    /// Every file a bare name (no slash, no <c>-p</c>) names, as the newest bpftrace's resolve_binary_path finds them:
+    /// the name in the working directory (named as written), then <c>DIR/NAME</c> for each PATH directory in its order,
+    /// each a file it would probe; one file reached by two names (<c>/bin</c> and <c>/usr/bin</c>) counts twice.
+    /// </summary>
+    public static IReadOnlyList<string> OnPath(string name) =>
         new[] { name }.Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => directory + "/" + name)).Count(IsProbeable);
+            .Select(directory => directory + "/" + name)).Where(IsProbeable).ToList();
 
     // DIR/NAME, joined as the newest bpftrace joins them (a PATH entry ending in a slash keeps it), the first that is a
     // program or library it would probe.

@@ -58,6 +58,11 @@ internal interface IRecordContext
 
     /// <summary>Reads the mappings of process <paramref name="pid"/> now, while it lives, for the user stacks of it printed later.</summary>
     void AddUserProcess(int pid);
+
+    /// <summary>Names the user function whose <c>usym</c> values carry <paramref name="tag"/> (a probe's <c>func</c>), whatever their address.</summary>
+    void NameUserFunction(int tag, string name)
+    {
+    }
 }
 
 /// <summary>A type whose values a record carries (the binder's value types): how many bytes one takes.</summary>

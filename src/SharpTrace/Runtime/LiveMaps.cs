@@ -49,6 +49,13 @@ internal sealed class LiveMaps(BoundProgram program)
             _decoding.Symbols.AddUserStack(sample);
     }
 
+    /// <summary>Called by the session as the run starts, for each user function a probe's <c>func</c> names.</summary>
+    public void NameFunction(int tag, string name)
+    {
+        lock (_lock)
+            _decoding.Symbols.NameFunction(tag, name);
+    }
+
     /// <summary>Called by the session when a probe first took a user stack of process <paramref name="pid"/>: its mappings are read now.</summary>
     public void AddProcess(int pid)
     {

@@ -52,6 +52,12 @@ internal sealed partial class Session : IRecordContext
         _live?.AddUserStack(sample);
     }
 
+    void IRecordContext.NameUserFunction(int tag, string name)
+    {
+        _decoding.Symbols.NameFunction(tag, name);
+        _live?.NameFunction(tag, name);
+    }
+
     void IRecordContext.AddUserProcess(int pid)
     {
         _decoding.Symbols.AddProcess(pid);

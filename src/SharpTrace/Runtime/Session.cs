@@ -67,12 +67,13 @@ internal sealed partial class Session : IDisposable
         _output = output;
         _warning = warning ?? (_ => { });
         _started = started ?? (() => { });
-        _handlers = CreateRecordHandlers();
         var config = program.Bound.Config;
         _decoding = DecodingContext.For(config, new Symbolizer(debugFiles: config.DebugFileLocator())
         {
             DemangleCpp = config.CppDemangle, ShowDebugInfo = config.ShowDebugInfo, DemangleRust = config.RustDemangle,
         });
+        // After the symbolizer: a handler may hand it names when it is created (UserFunctionNameAction).
+        _handlers = CreateRecordHandlers();
     }
 
     /// <summary>

@@ -30,6 +30,7 @@ internal sealed class Symbolizer(
     private readonly SizeBoundedCache<string, UserSymbolTable?> _files = new(SymbolTableBytes, t => t?.EstimatedBytes ?? 64, StringComparer.Ordinal);
     private readonly Dictionary<(int Depth, bool BuildId), BpfMap> _stackMaps = [];
     private readonly Dictionary<int, PerfMap> _perfMaps = [];
+    private readonly Dictionary<int, string> _functionNames = [];
     private readonly Func<int, PerfMap> _readPerfMap = readPerfMap ?? PerfMap.Read;
     private readonly DebugFileLocator _debugFiles = debugFiles ?? new DebugFileLocator();
     private readonly SourceLines _sourceLines = new(debugFiles ?? new DebugFileLocator());
@@ -159,6 +160,15 @@ internal sealed class Symbolizer(
     public string KernelSymbol(ulong address, bool withOffset = false) => _kallsyms.Value.Resolve(address) is (var name, var offset)
         ? withOffset ? $"{name}+{offset.ToString(CultureInfo.InvariantCulture)}" : name
         : Hex(address);
+
+    /// <summary>
+    /// Names the user function whose <c>usym</c> values carry <paramref name="tag"/>: a uprobe's <c>func</c> of one
+    /// function prints that name, also once its process has exited.
+    /// </summary>
+    public void NameFunction(int tag, string name) => _functionNames[tag] = name;
+
+    /// <summary>The name <see cref="NameFunction"/> gave <paramref name="tag"/>, or null.</summary>
+    public string? FunctionName(int tag) => _functionNames.GetValueOrDefault(tag);
 
     /// <summary>The address of a kernel symbol, or null (for <c>kaddr("name")</c>).</summary>
     public ulong? KernelAddress(string name) => _kallsyms.Value.AddressOf(name);

@@ -46,7 +46,7 @@ internal static class ValueDecoder
         {
             StackType stack => symbols.Stack(stack, value),
             KernelSymbolType => new StringValue(symbols.KernelSymbol(value)),
-            _ => new StringValue(symbols.UserSymbol(value, (int)ReadUnsigned(bytes[8..], 4))),
+            _ => new StringValue(symbols.FunctionName((int)ReadUnsigned(bytes[12..], 4)) ?? symbols.UserSymbol(value, (int)ReadUnsigned(bytes[8..], 4))),
         };
     }
 

@@ -67,6 +67,14 @@ internal sealed class BuiltinCatalog
     public IBuiltinVariable Variable(string name) =>
         TryGetVariable(name, out var variable) ? variable : throw new KeyNotFoundException($"no builtin variable {name}");
 
+    /// <summary>
+    /// The type of a builtin variable that user space turns into text, by the name the newest bpftrace gives it in a
+    /// cast (<c>username_t</c>, what <c>username</c> is: its standard library defines <c>username</c> as
+    /// <c>(username_t)uid</c>); null when no builtin variable has a type of that name.
+    /// </summary>
+    public SelfDecodingType? CastableType(string name) =>
+        _variables.Values.Select(v => v.Type).OfType<SelfDecodingType>().FirstOrDefault(t => t.ToString() == name);
+
     public bool TryGetFunction(string name, [NotNullWhen(true)] out BuiltinFunction? function) =>
         _functions.TryGetValue(name, out function);
 

@@ -275,6 +275,9 @@ internal sealed partial class ExpressionBinder
         }
         if (cast.Type is { Name: "string", PointerDepth: 0, OuterPointerDepth: 0, Of: null })
             return BindCastToString(cast, operand);
+        if (cast.Type is { PointerDepth: 0, OuterPointerDepth: 0, ArrayLength: null, Of: null }
+            && _context.Builtins.CastableType(cast.Type.Name) is { } named)
+            return BindCastToNamedType(cast, head, operand, named);
         // (int32[4]*)x, (bool[2]*)x: a pointer to an array, not an array.
         if (cast.Type.OuterPointerDepth > 0)
         {
@@ -349,6 +352,26 @@ internal sealed partial class ExpressionBinder
                 _diagnostics.ReportUnsupported(cast.Span, $"A cast to '{TypeNames.Of(target)}'");
                 return Error(cast.Span);
         }
+    }
+
+    /// <summary>
+    /// <c>(username_t)1000</c>: an integer taken as a value user space names, as the newest bpftrace's type checker
+    /// allows it from an integer only (a string, a pointer or a bool is its cast error); a cast to the type the
+    /// value already has is its warning.
+    /// </summary>
+    private BoundExpression BindCastToNamedType(CastExpression cast, TextSpan head, BoundExpression operand, SelfDecodingType type)
+    {
+        if (operand.Type.Equals(type))
+        {
+            _diagnostics.ReportUnnecessaryCast(head, TypeNames.Of(type));
+            return operand;
+        }
+        if (operand.Type is not IntegerType)
+        {
+            ReportInvalidCast(head, operand, TypeNames.Of(type));
+            return Error(cast.Span);
+        }
+        return new BoundCast(cast.Span, operand, type);
     }
 
     /// <summary>

@@ -166,6 +166,8 @@ internal enum FuncSource
     AttachPointOnly,
     /// <summary>The attach point's function, or the user function holding the instruction pointer.</summary>
     UserInstructionPointer,
+    /// <summary>Only the attach point's user function (a uretprobe's instruction pointer is back in the caller).</summary>
+    UserAttachPointOnly,
     /// <summary>The attach point's function, or the kernel function holding the instruction pointer.</summary>
     KernelInstructionPointer,
 }

@@ -123,7 +123,7 @@ internal sealed partial class Parser
     [
         "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "string", "void",
         "inet", "buffer", "str_t", "buf_t", "inet_t", "macaddr_t", "timestamp_t", "ksym_t", "usym_t", "cgroup_path_t",
-        "strerror_t", "count_t", "sum_t", "min_t", "max_t", "avg_t", "stats_t", "usum_t", "umin_t", "umax_t", "uavg_t",
+        "strerror_t", "username_t", "count_t", "sum_t", "min_t", "max_t", "avg_t", "stats_t", "usum_t", "umin_t", "umax_t", "uavg_t",
         "ustats_t", "ucount_t",
     ];
 

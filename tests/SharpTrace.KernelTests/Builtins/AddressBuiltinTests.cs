@@ -107,6 +107,28 @@ public sealed class AddressBuiltinTests : KernelTest
         }
     }
 
+    [Fact]
+    public async Task UsernameTCastOfAUidPrintsThatUsersName()
+    {
+        // The newest bpftrace (tests/type_checker.cpp cast_username) casts any integer to username_t and prints it as
+        // the first /etc/passwd name with that uid, an empty string for a uid no line has (BPFtrace::resolve_uid):
+        // uid 0 is root, 65534 nobody here; 4242 has no user. bpftrace 0.17 has no username_t.
+        Assert.DoesNotContain(File.ReadLines("/etc/passwd"), l => l.Split(':') is [_, _, "4242", ..]);
+        Assert.Contains("nobody:x:65534:", File.ReadAllText("/etc/passwd"), StringComparison.Ordinal);
+        const string Script = """
+            begin { $n = (username_t)0; printf("%s|%s|%s|\n", $n, (username_t)65534, (username_t)4242); print((username_t)(uint32)0);
+              @u[(username_t)(uint16)65534] = (username_t)0; exit(); }
+            """;
+        var text = await SharpTraceRun.RunAsync(["-e", Script]);
+        var json = await SharpTraceRun.RunAsync(["-f", "json", "-e", Script]);
+
+        Assert.Equal((0, "root|nobody||\nroot\n\n\n@u[nobody]: root\n"), (text.ExitCode, text.Stdout));
+        Assert.Equal(0, json.ExitCode);
+        Assert.Equal(["{\"type\": \"printf\", \"data\": \"root|nobody||\\n\"}", "{\"type\": \"value\", \"data\": \"root\"}",
+            "{\"type\": \"map\", \"data\": {\"@u\": {\"nobody\": \"root\"}}}"],
+            JsonLines.NonEmpty(json.Stdout).Where(l => !l.Contains("attached_probes", StringComparison.Ordinal)));
+    }
+
     private static async Task<RunResult> OpenInCgroupAsync(TracerProcess tool, string cgroup)
     {
         await tool.WaitForAttachedAsync(Bound);

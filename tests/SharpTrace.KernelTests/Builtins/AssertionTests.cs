@@ -49,6 +49,18 @@ public sealed class AssertionTests : KernelTest
     }
 
     [Fact]
+    public async Task AnErrorfInAMacroSaysWhereTheMacroWasCalled()
+    {
+        // The newest bpftrace's runtime/call "errorf_macro_expansion", whole (bpftrace 0.17 has no macros).
+        const string Script = """macro bad() { errorf("Something bad"); } begin { bad(); exit(); }""";
+        var run = await SharpTraceRun.RunAsync(["-e", Script]);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Stdout));
+        Assert.Contains("stdin:1:15-38: ERROR: Something bad\nstdin:1:50-55: ERROR: expanded from\n" + Script + "\n" + new string(' ', 49) + "~~~~~\n",
+            run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AFailingAssertionIsAnErrorfRecordInJson()
     {
         using var sharptrace = SharpTraceRun.Start(["-f", "json", "-e", Script("args->flags == 12345")]);

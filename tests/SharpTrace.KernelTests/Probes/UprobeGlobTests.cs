@@ -122,6 +122,42 @@ public sealed class UprobeGlobTests : KernelTest
     }
 
     [Fact]
+    public async Task ListingABareNameTwoPathDirectoriesHoldListsBothForUprobesAndUsdt()
+    {
+        // Two copies of probe_args named "twice" in two directories of the PATH the test sets, run from an empty
+        // working directory. The newest bpftrace's probe matcher lists the functions of every path resolve_binary_path
+        // gives (named DIR/twice, its lines sorted); bpftrace 0.17 lists the first alone, with its warning "attaching to
+        // uprobe target file 'DIR/twice' but matched 2 binaries". A probe still attaches to the first, warning so.
+        var root = System.IO.Directory.CreateTempSubdirectory("sharptrace-path-twice-").FullName;
+        try
+        {
+            var (first, second, empty) = (Path.Combine(root, "b"), Path.Combine(root, "a"), Path.Combine(root, "cwd"));
+            foreach (var directory in new[] { first, second, empty })
+                System.IO.Directory.CreateDirectory(directory);
+            File.Copy(Target, Path.Combine(first, "twice"));
+            File.Copy(Target, Path.Combine(second, "twice"));
+
+            File.Copy(TestPrograms.PathOf("usdt_probes"), Path.Combine(first, "probes"));
+            File.Copy(TestPrograms.PathOf("usdt_probes"), Path.Combine(second, "probes"));
+            var path = new Dictionary<string, string> { ["PATH"] = first + ":" + second };
+
+            var listed = await SharpTraceRun.RunAsync(["-l", "uprobe:twice:add*"], path, empty);
+            var usdt = await SharpTraceRun.RunAsync(["-l", "usdt:probes:other:*"], path, empty);
+            var attached = await SharpTraceRun.RunAsync(["--dry-run", "-e", "uprobe:twice:add3 { exit(); }"], path, empty);
+
+            Assert.Equal((0, $"uprobe:{second}/twice:add3\nuprobe:{first}/twice:add3\n", ""), (listed.ExitCode, listed.Stdout, listed.Stderr));
+            // usdt_probes has one probe of provider "other" (twice); usdt listings collect every path the same way.
+            Assert.Equal((0, $"usdt:{second}/probes:other:twice\nusdt:{first}/probes:other:twice\n", ""), (usdt.ExitCode, usdt.Stdout, usdt.Stderr));
+            Assert.Equal(0, attached.ExitCode);
+            Assert.Contains($"WARNING: attaching to uprobe target file '{first}/twice' but matched 2 binaries", attached.Stderr);
+        }
+        finally
+        {
+            System.IO.Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ListingAGlobWithoutFilesFailsAsBpftraceDoes()
     {
         var pattern = $"uprobe:{Directory}/no_such_program*:*";

@@ -177,6 +177,38 @@ public class CompileTimeBuiltinTests
     }
 
     [Fact]
+    public void AnErrorfInAMacroKnowsTheCallsItWasExpandedFromInnermostFirst()
+    {
+        // The newest bpftrace's runtime/call "errorf_macro_expansion": the message at the errorf in the macro's body,
+        // then "expanded from" at the macro's call; through two macros, the inner call, then the outer (as its
+        // type_checker test "macros" chains them); a warnf's places are warnings.
+        const string Script = """macro bad() { errorf("Something bad"); } macro outer() { bad(); warnf("w"); } begin { bad(); outer(); }""";
+        var (program, diagnostics) = SemanticKit.Bind(Script);
+        Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
+        var messages = program.Actions.OfType<SharpTrace.Builtins.ScriptMessageAction>().ToList();
+
+        static string Place(string severity, int start, int end) =>
+            $"stdin:1:{start + 1}-{end + 1}: {severity}: expanded from\n{Script}\n{new string(' ', start)}{new string('~', end - start)}\n";
+        var direct = Script.IndexOf("{ bad(); outer", StringComparison.Ordinal) + 2;
+        var inner = Script.IndexOf("{ bad(); warnf", StringComparison.Ordinal) + 2;
+        var outer = Script.IndexOf("outer(); }", StringComparison.Ordinal);
+        Assert.Equal(
+            [
+                ("stdin:1:15-38", true, Place("ERROR", direct, direct + 5)),
+                ("stdin:1:15-38", true, Place("ERROR", inner, inner + 5) + Place("ERROR", outer, outer + 7)),
+                ("stdin:1:65-75", false, Place("WARNING", outer, outer + 7)),
+            ],
+            messages.Select(m => (m.Location.ToString(), m.IsError, string.Concat(m.ExpandedFrom))).ToList());
+    }
+
+    [Fact]
+    public void AnErrorfOutsideAMacroHasNoExpansion()
+    {
+        var (program, _) = SemanticKit.Bind("""begin { errorf("x"); }""");
+        Assert.Empty(Assert.Single(program!.Actions.OfType<SharpTrace.Builtins.ScriptMessageAction>()).ExpandedFrom);
+    }
+
+    [Fact]
     public void AnExpandedMessageListsItsPlacesAfterItsLine()
     {
         var message = new ScriptMessage(true, "assert failed: m", "stdlib/base.bt", 6, 5, "stdlib/base.bt:6:5-37")

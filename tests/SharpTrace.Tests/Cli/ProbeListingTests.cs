@@ -94,6 +94,37 @@ public sealed class ProbeListingTests
         Assert.DoesNotContain(List(null).Probes, p => p.StartsWith("uprobe", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void ABareNameSeveralFilesAnswerToListsEachByItsPathAsSortedLines()
+    {
+        // As the newest bpftrace's probe matcher: the functions of every path resolve_binary_path gives for the name
+        // (its std::set of PATH:FUNCTION lines, so sorted as whole lines), each named by its path; a probe attaches
+        // to the first alone. Only "app" is on the fake PATH twice.
+        var listing = new ProbeListing(
+            new Machine(),
+            _ => null,
+            target => target switch
+            {
+                "app" or "/usr/bin/app" => new UprobeBinary("/usr/bin/app", ["main", "zap"]),
+                "/bin/app" => new UprobeBinary("/bin/app", ["main", "zap"]),
+                "tool" or "/usr/bin/tool" => new UprobeBinary("/usr/bin/tool", ["run"]),
+                _ => null,
+            },
+            onPath: name => name switch
+            {
+                "app" => ["/usr/bin/app", "/bin/app"],
+                "tool" => ["/usr/bin/tool"],
+                _ => [],
+            });
+
+        Assert.Equal(["uprobe:/bin/app:main", "uprobe:/bin/app:zap", "uprobe:/usr/bin/app:main", "uprobe:/usr/bin/app:zap"],
+            listing.List("uprobe:app:*", _ => { }));
+        Assert.Equal(["uretprobe:/bin/app:main", "uretprobe:/usr/bin/app:main"], listing.List("uretprobe:app:ma*", _ => { }));
+        Assert.Equal(["uprobe:/usr/bin/tool:run"], listing.List("uprobe:tool:*", _ => { }));
+        // A path is the file it names, whatever PATH holds.
+        Assert.Equal(["uprobe:/bin/app:main"], listing.List("uprobe:/bin/app:main", _ => { }));
+    }
+
     [Theory]
     [InlineData("uprobe:/bin/missing:*", "uprobe target file '/bin/missing' does not exist or is not executable")]
     [InlineData("uprobe:*", "uprobe probes need a binary and a function: uprobe:/path/to/binary:FUNCTION")]

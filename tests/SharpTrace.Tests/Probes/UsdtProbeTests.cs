@@ -278,4 +278,21 @@ public sealed class UsdtProbeTests(UsdtProgram program) : IClassFixture<UsdtProg
         Assert.Equal(["usdt:./usdt_probes:other:twice", "usdt:./usdt_probes:usdt_probes:twice"], listing.List("usdt:./usdt_probes:*twice", _ => { }));
         Assert.Equal(["usdt:./usdt_probes:usdt_probes:twice"], listing.List("U:./usdt_probes:usdt_probes:tw*", _ => { }));
     }
+
+    [Fact]
+    public void ListingABareNameSeveralFilesAnswerToListsEachByItsPath()
+    {
+        // As the newest bpftrace's probe matcher: the probes of every path resolve_binary_path gives for the name, each
+        // named by its path, the lines sorted (PATH order here is /usr/bin, then /bin).
+        var elf = ElfFile.Read(program.Path);
+        var listing = new ProbeListing(new FakeTracepoints(), _ => null,
+            target => target is "probes" or "/usr/bin/probes" or "/bin/probes"
+                ? new UprobeBinary(target == "/bin/probes" ? "/bin/probes" : "/usr/bin/probes", []) { UsdtProbes = elf.UsdtProbes }
+                : null,
+            onPath: name => name == "probes" ? ["/usr/bin/probes", "/bin/probes"] : []);
+
+        Assert.Equal(
+            ["usdt:/bin/probes:other:twice", "usdt:/bin/probes:usdt_probes:twice", "usdt:/usr/bin/probes:other:twice", "usdt:/usr/bin/probes:usdt_probes:twice"],
+            listing.List("usdt:probes:*twice", _ => { }));
+    }
 }

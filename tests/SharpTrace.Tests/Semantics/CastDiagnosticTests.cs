@@ -73,4 +73,29 @@ public class CastDiagnosticTests
         Assert.Contains("Map @b :: bool\n", types, StringComparison.Ordinal);
         Assert.Contains("  MapAssign @b\n   Cast :: bool\n    StoredMember +0 :: int8\n     " + node + "\n", types, StringComparison.Ordinal);
     }
+
+    // tests/type_checker.cpp cast_username: an integer (a literal, pid) casts to username_t, a string does not; the
+    // value is what `username` is (the newest's stdlib defines it as (username_t)uid), so it prints as a user's name.
+    [Theory]
+    [InlineData("1000", "Integer 1000 :: int16")]
+    [InlineData("pid", "Builtin pid :: uint32")]
+    [InlineData("(int8)-1", "Cast :: int8")]
+    public void AnIntegerCastsToUsernameT(string operand, string node)
+    {
+        var types = SemanticKit.Types("kprobe:f { $a = (username_t)" + operand + "; @u[(username_t)" + operand + "] = (username_t)" + operand + "; }");
+
+        Assert.Contains("Variable $a :: username_t\n", types, StringComparison.Ordinal);
+        Assert.Contains("Map @u[username_t] :: username_t\n", types, StringComparison.Ordinal);
+        Assert.Contains("  VariableAssign $a\n   Cast :: username_t\n    " + node + "\n", types, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("kprobe:f { $a = ⟦(username_t)⟧comm; }", "Cannot cast from \"string[16]\" to \"username_t\"")]
+    [InlineData("kprobe:f { $a = ⟦(username_t)⟧true; }", "Cannot cast from \"bool\" to \"username_t\"")]
+    [InlineData("kprobe:f { $a = ⟦(username_t)⟧(int8 *)0; }", "Cannot cast from \"int8 *\" to \"username_t\"")]
+    public void OnlyAnIntegerCastsToUsernameT(string annotated, string message) => SemanticKit.AssertDiagnostics(annotated, message);
+
+    [Fact]
+    public void ACastOfAUsernameToUsernameTIsUnnecessary() =>
+        SemanticKit.AssertDiagnostics("kprobe:f { $a = ⟦(username_t)⟧username; }", "Unnecessary cast: expression is already of type username_t");
 }

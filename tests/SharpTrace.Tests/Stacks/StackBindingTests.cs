@@ -54,14 +54,39 @@ public class StackBindingTests
         Assert.Equal((message, text.Spans[0]), (diagnostic.Message, diagnostic.Span));
     }
 
-    [Fact]
-    public void FuncOfOneFunctionIsItsNameAndOfSeveralTheInstructionPointer()
+    // The newest bpftrace's type resolver types func in a uprobe or uretprobe as usym_t (of one function or several);
+    // bpftrace 0.17 typed one function's name as a string.
+    [Theory]
+    [InlineData("uprobe:libc:malloc")]
+    [InlineData("uprobe:libc:malloc,uprobe:libc:free")]
+    [InlineData("uprobe:libc:m*")]
+    [InlineData("uretprobe:libc:malloc")]
+    [InlineData("ur:libc:malloc")]
+    public void FuncInAUserProbeIsAUsymT(string probe)
     {
-        var (one, _) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse("uprobe:libc:malloc { @[func] = count(); }"), new FakeTracepoints());
-        var (several, _) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse("uprobe:libc:malloc,uprobe:libc:free { @[func] = count(); }"), new FakeTracepoints());
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(probe + " { @[func] = count(); }"), new FakeTracepoints());
 
-        Assert.IsType<StringType>(one!.Maps[0].KeyTypes![0]);
-        Assert.Equal(UserSymbolType.Instance, several!.Maps[0].KeyTypes![0]);
+        Assert.Empty(diagnostics);
+        Assert.Equal(UserSymbolType.Instance, program!.Maps[0].KeyTypes![0]);
+    }
+
+    [Fact]
+    public void FuncInAUprobeIsAUsymTInTypeDumpsAndMessages()
+    {
+        var types = Dump("uprobe:libc:malloc { $f = func; @f = func; }");
+        var (_, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse("uprobe:libc:malloc { $f = func; $f = \"a\"; }"), new FakeTracepoints());
+
+        Assert.Contains("Map @f :: usym_t\n", types, StringComparison.Ordinal);
+        Assert.Contains(" Variable $f :: usym_t\n", types, StringComparison.Ordinal);
+        Assert.Equal(["Type mismatch for $f: trying to assign value of type 'string[2]' when variable already has a type 'usym_t'"],
+            diagnostics.Where(d => d.IsError).Select(d => d.Message));
+    }
+
+    private static string Dump(string script)
+    {
+        var (program, diagnostics) = Binder.Bind(StandardBuiltins.Catalog, SyntaxTree.Parse(script), new FakeTracepoints());
+        Assert.True(program is not null, string.Concat(diagnostics.Select(d => d.Format())));
+        return BoundTreePrinter.Print(program!).Replace("\r", "", StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,13 +26,16 @@ internal sealed class MacroExpansion
     // The variables a macro body assigns or declares: its own, the only ones besides its parameters it may name.
     private readonly HashSet<string> _ownVariables = new(StringComparer.Ordinal);
     private readonly bool _inMacro;
+    // In a macro body: the calls this expansion comes from, innermost first (CallExpression.ExpandedFrom).
+    private readonly IReadOnlyList<TextSpan> _expandedFrom;
 
-    private MacroExpansion(MacroRegistry registry, DiagnosticBag diagnostics, List<MacroDefinition> stack, bool inMacro)
+    private MacroExpansion(MacroRegistry registry, DiagnosticBag diagnostics, List<MacroDefinition> stack, bool inMacro, IReadOnlyList<TextSpan> expandedFrom)
     {
         _registry = registry;
         _diagnostics = diagnostics;
         _stack = stack;
         _inMacro = inMacro;
+        _expandedFrom = expandedFrom;
     }
 
     /// <summary>
@@ -44,7 +47,7 @@ internal sealed class MacroExpansion
         if (root.Macros.Count == 0)
             return root;
         var registry = MacroRegistry.Create(root.Macros, diagnostics, isBuiltin);
-        var expansion = new MacroExpansion(registry, diagnostics, [], inMacro: false);
+        var expansion = new MacroExpansion(registry, diagnostics, [], inMacro: false, expandedFrom: []);
         var probes = root.Probes
             .Select(p => p with { Predicate = p.Predicate is null ? null : expansion.Rewrite(p.Predicate), Body = expansion.RewriteBlock(p.Body) })
             .ToList();
@@ -98,7 +101,7 @@ internal sealed class MacroExpansion
             case CallExpression call:
             {
                 var arguments = call.Arguments.Select(Rewrite).ToList();
-                var rewritten = call with { Arguments = arguments };
+                var rewritten = _inMacro ? call with { Arguments = arguments, ExpandedFrom = _expandedFrom } : call with { Arguments = arguments };
                 return _registry.Defines(call.Name) ? ExpandCall(rewritten, call.Name, arguments, call.Span) : rewritten;
             }
             case VariableExpression variable:
@@ -280,7 +283,7 @@ internal sealed class MacroExpansion
         _stack.Add(macro);
         try
         {
-            return new MacroExpansion(_registry, _diagnostics, _stack, inMacro: true).ExpandBody(macro, arguments, span);
+            return new MacroExpansion(_registry, _diagnostics, _stack, inMacro: true, expandedFrom: [span, .. _expandedFrom]).ExpandBody(macro, arguments, span);
         }
         finally
         {

@@ -32,7 +32,14 @@ internal sealed record MapAccess(TextSpan Span, string Name, IReadOnlyList<Expre
 }
 
 /// <summary><c>name(args)</c>; <see cref="NameSpan"/> is the span of the name alone (where "Unknown function" points).</summary>
-internal sealed record CallExpression(TextSpan Span, string Name, TextSpan NameSpan, IReadOnlyList<Expression> Arguments) : Expression(Span);
+internal sealed record CallExpression(TextSpan Span, string Name, TextSpan NameSpan, IReadOnlyList<Expression> Arguments) : Expression(Span)
+{
+    /// <summary>
+    /// For a call written in a macro's body, the macro calls it was expanded from, innermost first (set by the macro
+    /// expansion): where a run-time <c>errorf</c> or <c>warnf</c> says <c>expanded from</c>, as bpftrace does.
+    /// </summary>
+    public IReadOnlyList<TextSpan> ExpandedFrom { get; init; } = [];
+}
 
 /// <summary>
 /// A prefix operator; <see cref="Comptime"/> is <c>comptime e</c>, an expression the compiler must evaluate (and
