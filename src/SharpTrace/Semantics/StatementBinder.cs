@@ -582,6 +582,9 @@ internal sealed partial class StatementBinder
         }
         // bpftrace 0.17 ignores top and div for stats maps (with a warning); we apply them (docs/output.md).
         var map = _maps.Written(access.Name, access.Span);
+        if (_loopDepth > 0)
+            _diagnostics.Warning(call.Span, "Due to it's asynchronous nature using 'print()' in a loop can lead to unexpected behavior. "
+                + "The map will likely be updated before the runtime can 'print' it."); // the newest's words, its spelling
         var (top, div) = (limits[0], limits[1]);
         // Top and div known only at run time travel in the snapshot's header (PrintSnapshot.TopOffset).
         var inHeader = expressions.Any(e => e is not null);

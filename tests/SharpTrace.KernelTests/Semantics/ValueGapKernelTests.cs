@@ -31,11 +31,12 @@ public sealed class ValueGapKernelTests : KernelTest
     public async Task BoolArrayElementsAreBoolsAndPtonsArrayIsCastAndIndexed()
     {
         // language.md "Array Casts": each bool is one byte of the integer (id 1: 0x00ff, id 2: 0x01fe), and
-        // `(uint32)pton("127.0.0.1")` is the address's bytes as a little-endian integer, 0x0100007f.
+        // `(uint32)pton("127.0.0.1")` is the address's bytes as a little-endian integer, 0x0100007f. The indexes are
+        // cast: the newest refuses a signed one (an int32 member, `-`'s int64).
         var script = Script("""
-            $b = (bool[2])(uint16)($r->id * 255); $i = $r->id - 1;
+            $b = (bool[2])(uint16)($r->id * 255); $i = (uint32)($r->id - 1);
             print(($b[0], $b[1], $b[$i], !$b[1]));
-            print(((uint32)pton("127.0.0.1"), pton("::1")[15], pton("10.20.30.40")[$r->id], $r->tag.u == (uint32)pton("1.2.3.4")));
+            print(((uint32)pton("127.0.0.1"), pton("::1")[15], pton("10.20.30.40")[(uint32)$r->id], $r->tag.u == (uint32)pton("1.2.3.4")));
             """);
 
         var text = await TraceAsync(SharpTraceRun.Start(["-e", script]));

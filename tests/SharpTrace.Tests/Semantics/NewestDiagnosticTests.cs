@@ -28,6 +28,17 @@ public class NewestDiagnosticTests
     public void MapKeyErrorsAreTheNewestsWords(string script, string message) =>
         Assert.Equal([message], SemanticKit.Errors(script));
 
+    // type_checker.cpp visit(Call) print: a map printed in a while or for body (not in unroll, nor after the loop).
+    [Theory]
+    [InlineData("begin { @x[1] = 1; $i = 0; while ($i < 2) { print(@x); $i++; } }", 1)]
+    [InlineData("begin { @x[1] = 1; for $i : 0..2 { print(@x, 1); } }", 1)]
+    [InlineData("begin { @x[1] = 1; for ($kv : @x) { print(@x); } }", 1)]
+    [InlineData("begin { @x[1] = 1; unroll(2) { print(@x); } }", 0)]
+    [InlineData("begin { @x[1] = 1; for $i : 0..2 { print($i); } print(@x); }", 0)]
+    public void PrintingAMapInALoopWarnsAsTheNewest(string script, int count) =>
+        Assert.Equal(Enumerable.Repeat("Due to it's asynchronous nature using 'print()' in a loop can lead to unexpected behavior. "
+            + "The map will likely be updated before the runtime can 'print' it.", count), Warnings(script));
+
     // type_checker.cpp invalid_assignment, with its spans (the whole `let`); was "Reading a value of a hist map is not
     // supported yet" at the map.
     [Theory]
