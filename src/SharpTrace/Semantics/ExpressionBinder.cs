@@ -658,7 +658,7 @@ internal sealed partial class ExpressionBinder
                 if (call.Arguments.FirstOrDefault(a => a is TypeExpression { IsTypeof: true }) is { } typeArgument)
                     _diagnostics.ReportTypeArgumentNotExpected(typeArgument.Span);
                 else if (_context.Builtins.IsAggregation(call.Name))
-                    _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
+                    _diagnostics.Error(call.Span, $"{call.Name}() must be assigned directly to a map");
                 else
                     _diagnostics.ReportUnknownFunction(call.NameSpan, call.Name);
                 return Error(call.Span);

@@ -35,12 +35,12 @@ internal sealed partial class StatementBinder
             return ErrorType.Instance; // known in a later pass, or reported as an undefined map
         if (map.KeyTypes.Count == 0)
         {
-            _diagnostics.Error(span, $"for loops need a map with keys; {map.Name} has none (read it as {map.Name})");
+            _diagnostics.Error(span, $"{map.Name} has no explicit keys (scalar map), and cannot be used for iteration");
             return ErrorType.Instance;
         }
         if (map.ValueType is AggregationType { Kind: AggregationKind.Stats or AggregationKind.Hist or AggregationKind.Lhist or AggregationKind.Tseries } aggregation)
         {
-            _diagnostics.Error(span, $"Loop expression does not support type: {aggregation}");
+            _diagnostics.Error(span, $"Loop expression does not support type: {TypeNames.Of(aggregation)}");
             return ErrorType.Instance;
         }
         var key = map.KeyTypes.Count == 1 ? map.KeyTypes[0] : map.KeyLayout;
@@ -55,8 +55,12 @@ internal sealed partial class StatementBinder
     {
         var from = _expressions.BindExpression(s.Start);
         var to = _expressions.BindExpression(s.End);
-        foreach (var end in new[] { from, to }.Where(e => !e.Type.IsInteger))
-            _diagnostics.Error(end.Span, $"Loop range requires an integer, got '{TypeNames.Of(end.Type)}'");
+        // The newest's words, over the whole range.
+        var range = TextSpan.FromBounds(s.Start.Span.Start, s.End.Span.End);
+        if (!from.Type.IsInteger)
+            _diagnostics.Error(range, "Loop range requires an integer for the start value");
+        if (!to.Type.IsInteger)
+            _diagnostics.Error(range, "Loop range requires an integer for the end value");
         // The loop runs through bpf_loop, which refuses more than 2^23 iterations and runs none then: a constant
         // range that long is an error here rather than a loop that silently does nothing.
         if (from is BoundIntegerLiteral first && to is BoundIntegerLiteral last && (Int128)last.Value - first.Value > MaxLoopIterations)

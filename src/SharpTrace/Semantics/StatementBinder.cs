@@ -37,7 +37,7 @@ internal sealed partial class StatementBinder
     }
 
     /// <summary>The probe's predicate, an integer.</summary>
-    public BoundExpression BindPredicate(Expression predicate) => _expressions.BindCondition(predicate, "Invalid type for predicate: ");
+    public BoundExpression BindPredicate(Expression predicate) => _expressions.BindCondition(predicate, "Invalid condition: ");
 
     /// <summary>A block (a probe's body, an if's or a loop's) in a scope of its own.</summary>
     public BoundBlock BindBlock(Block block) => BindScoped(() => BindStatements(block));
@@ -480,7 +480,7 @@ internal sealed partial class StatementBinder
             default:
                 if (_context.Builtins.IsAggregation(call.Name))
                 {
-                    _diagnostics.Error(call.Span, $"{call.Name}() should be directly assigned to a map");
+                    _diagnostics.Error(call.Span, $"{call.Name}() must be assigned directly to a map");
                     return null;
                 }
                 return _expressions.TryBindBuiltinStatement(call, span) ?? new BoundExpressionStatement(span, _expressions.BindExpression(call));

@@ -49,9 +49,9 @@ public class SemanticDiagnosticTests
     [InlineData("BEGIN { @x = ⟦stats(comm)⟧; }", "stats() only supports integer arguments (string[16] provided)")]
     [InlineData("BEGIN { @x = ⟦hist(comm)⟧; }", "hist() only supports int arguments (string provided)")]
     [InlineData("BEGIN { @x = ⟦lhist(comm, 0, 10, 1)⟧; }", "lhist() only supports int arguments (string provided)")]
-    [InlineData("BEGIN { ⟦count()⟧; }", "count() should be directly assigned to a map")]
-    [InlineData("BEGIN { $x = ⟦count()⟧; }", "count() should be directly assigned to a map")]
-    [InlineData("BEGIN { @x = (1, ⟦count()⟧); }", "count() should be directly assigned to a map")]
+    [InlineData("BEGIN { ⟦count()⟧; }", "count() must be assigned directly to a map")]
+    [InlineData("BEGIN { $x = ⟦count()⟧; }", "count() must be assigned directly to a map")]
+    [InlineData("BEGIN { @x = (1, ⟦count()⟧); }", "count() must be assigned directly to a map")]
     [InlineData("BEGIN { ⟦clear()⟧; }", "clear() requires one argument (0 provided)")]
     [InlineData("BEGIN { ⟦clear(1)⟧; }", "clear() expects a map to be provided")]
     [InlineData("BEGIN { ⟦delete(1)⟧; }", "delete() expects a map to be provided")]
@@ -120,7 +120,7 @@ public class SemanticDiagnosticTests
     // Where bpftrace 0.17's message or span is unhelpful or does not exist, in our own words.
     // 0.17 points at line 1, column 1 for an if condition, and at the slashes for a predicate.
     [InlineData("BEGIN { $s = \"a\"; if (⟦$s⟧) { @x = 1; } }", "Invalid condition in if(): string")]
-    [InlineData("BEGIN /⟦\"a\"⟧/ { @x = 1; }", "Invalid type for predicate: string")]
+    [InlineData("BEGIN /⟦\"a\"⟧/ { @x = 1; }", "Invalid condition: string")]
     [InlineData("BEGIN { @x = ⟦1 ? comm : 2⟧; $s = \"a\"; @y = ⟦$s⟧ ? 1 : 2; }", "Branches must return the same type or compatible types: have 'string[16]' and 'int8'", "Invalid condition in ternary: string")]
     // 0.17 names char * "int8" and the type of an int64 variable behind -> "unsigned int64".
     [InlineData("tracepoint:syscalls:sys_enter_openat { @x = ⟦args->filename->x⟧; }", "Can not access field 'x' on expression of type 'int8 *'")]
