@@ -40,25 +40,27 @@ internal sealed partial class ExpressionBinder
     /// An element of a tuple or record (<paramref name="container"/>): a hist, lhist or tseries map's value cannot be
     /// one, in the newest bpftrace's words (type_checker.cpp).
     /// </summary>
-    private BoundExpression BindElement(Expression expression, string container)
-    {
-        var value = BindOperand(expression);
-        if (value is not BoundMapRead { Type: AggregationType { IsMultiKey: true } multi })
-            return Readable(value);
-        _diagnostics.Error(value.Span, $"Map type {TypeNames.Of(multi)} cannot exist inside a {container}.");
-        return Error(value.Span);
-    }
+    private BoundExpression BindElement(Expression expression, string container) =>
+        BindNotMultiKey(expression, (value, map) => (value.Span, $"Map type {TypeNames.Of(map)} cannot exist inside a {container}."));
 
     /// <summary>
     /// The value of <c>print(v)</c>: a hist, lhist or tseries map's value at one key is the newest bpftrace's error over
     /// the <paramref name="call"/> (type_checker.cpp); the rest as <see cref="BindExpression"/>.
     /// </summary>
-    public BoundExpression BindPrinted(Expression expression, TextSpan call)
+    public BoundExpression BindPrinted(Expression expression, TextSpan call) =>
+        BindNotMultiKey(expression, (_, map) => (call, $"Map type {TypeNames.Of(map)} cannot print the value of individual keys. You must print the whole map."));
+
+    /// <summary>
+    /// A value that a hist, lhist or tseries map's read cannot be (they hold one entry per bucket), reported where and
+    /// as <paramref name="report"/> says; any other value as <see cref="BindExpression"/>.
+    /// </summary>
+    private BoundExpression BindNotMultiKey(Expression expression, Func<BoundExpression, AggregationType, (TextSpan Span, string Message)> report)
     {
         var value = BindOperand(expression);
-        if (value is not BoundMapRead { Type: AggregationType { IsMultiKey: true } multi })
+        if (value is not BoundMapRead { Type: AggregationType { IsMultiKey: true } map })
             return Readable(value);
-        _diagnostics.Error(call, $"Map type {TypeNames.Of(multi)} cannot print the value of individual keys. You must print the whole map.");
+        var (span, message) = report(value, map);
+        _diagnostics.Error(span, message);
         return Error(value.Span);
     }
 
