@@ -47,12 +47,17 @@ internal sealed class Strftime : BuiltinFunction
         return new BoundStrftime(call.Span, nanoseconds, context.TimestampFormats.IdOf(format.Value), new TimestampType(context.TimestampFormats));
     }
 
-    /// <summary>The text of a timestamp: monotonic nanoseconds moved to the wall clock by the clocks' offset now.</summary>
+    /// <summary>
+    /// The wall clock minus the monotonic clock, read once for the whole run as the newest bpftrace reads its clocks'
+    /// delta once at start: two timestamps 123 µs apart print 123 µs apart, not give or take the time between readings.
+    /// </summary>
+    private static readonly Lazy<long> WallClockOffset = new(() => Native.ClockNanoseconds(Native.ClockRealtime) - Native.ClockNanoseconds(Native.ClockMonotonic));
+
+    /// <summary>The text of a timestamp: monotonic nanoseconds moved to the wall clock by the clocks' offset.</summary>
     public static string Format(string format, ulong nanoseconds)
     {
         // Signed, as bpftrace reads it (-1 is just before boot), and wide enough not to wrap near the extremes.
-        var offset = Native.ClockNanoseconds(Native.ClockRealtime) - Native.ClockNanoseconds(Native.ClockMonotonic);
-        var utc = DateTime.UnixEpoch.AddTicks((long)(((Int128)offset + unchecked((long)nanoseconds)) / 100));
+        var utc = DateTime.UnixEpoch.AddTicks((long)(((Int128)WallClockOffset.Value + unchecked((long)nanoseconds)) / 100));
         return StrftimeFormat.Format(format, LocalTime.FromUtc(utc), microseconds: true);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using SharpTrace.KernelTests.Support;
 
@@ -81,6 +82,22 @@ public sealed partial class TimeTests : KernelTest
             """, "--no-print-maps"]);
 
         Assert.Equal((0, "1 1\n"), (result.ExitCode, result.Stdout));
+    }
+
+    [Fact]
+    public async Task TimestampsPrintTheirOwnDistanceApartEveryTime()
+    {
+        // The reference's runtime/call "strftime_microsecond_extension" pipes the two through bc and expects .000123:
+        // the clocks' offset is read once for the run, so no pair is off by the time between two readings.
+        var result = await SharpTraceRun.RunAsync(["-e", """
+            begin { $i = 0; while ($i < 50) { printf("%s %s\n", strftime("%s.%f", 123000), strftime("%s.%f", 0)); $i++; } }
+            """]);
+
+        Assert.Equal(0, result.ExitCode);
+        var pairs = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ')).ToList();
+        Assert.Equal(50, pairs.Count);
+        Assert.All(pairs, pair => Assert.Equal(0.000123m, decimal.Parse(pair[0], CultureInfo.InvariantCulture) - decimal.Parse(pair[1], CultureInfo.InvariantCulture)));
+        Assert.Single(pairs.Select(pair => pair[1]).Distinct());
     }
 
     [Fact]
