@@ -133,16 +133,18 @@ public sealed class PerCpuArrayTests : KernelTest
     public async Task TheKernelMapIsAPerCpuArrayWhileTheProgramRuns()
     {
         var before = KernelLeakCheck.Start();
-        using var tool = SharpTraceRun.Start(["-e", "let @pcarr = percpuarray(4); interval:ms:50 { @pcarr[1] = count(); }"]);
+        using var tool = SharpTraceRun.Start(["-e", "let @pcarr = percpuarray(4); interval:ms:50 { @pcarr[1] = count(); printf(\"tick\\n\"); }"]);
         await tool.WaitForAttachedAsync(TracerProcess.DefaultTimeout);
 
         var map = Assert.Single(before.NewMaps(), m => m.Name == "_pcarr");
         Assert.Equal("percpu_array", map.Type);
 
+        // The interval has fired at least once before the interrupt, so the map has an entry to print.
+        await tool.WaitForOutputAsync("tick\n", TracerProcess.DefaultTimeout);
         tool.Interrupt();
         var result = await tool.WaitForExitAsync(TracerProcess.DefaultTimeout);
         Assert.Equal(0, result.ExitCode);
-        Assert.Matches(@"^\n\n@pcarr\[1\]: [1-9][0-9]*\n$", result.Stdout);
+        Assert.Matches(@"^(tick\n)+\n\n@pcarr\[1\]: [1-9][0-9]*\n$", result.Stdout);
     }
 
     [Fact]

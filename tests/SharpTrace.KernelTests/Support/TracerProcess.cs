@@ -92,6 +92,28 @@ public sealed partial class TracerProcess : IDisposable
         throw new TimeoutException($"{_name} did not attach its probes within {timeout}.\n{Captured()}");
     }
 
+    /// <summary>
+    /// Completes once the tool's stdout holds <paramref name="text"/> (an event the test waits for before it acts);
+    /// throws, with what was captured, if the tool exits first or the timeout passes.
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            lock (_lock)
+            {
+                if (_stdout.ToString().Contains(text, StringComparison.Ordinal))
+                    return;
+            }
+            if (_ended.IsCompleted)
+                throw new InvalidOperationException($"{_name} exited before printing '{text}'.\n{Captured()}");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{_name} did not print '{text}' within {timeout}.\n{Captured()}");
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>Sends SIGINT, as Ctrl-C does.</summary>
     public void Interrupt() => Signal(SIGINT);
 
