@@ -89,6 +89,32 @@ internal sealed record ListingMachine(
     /// <summary>Every file a bare program name names, in the working directory and on PATH (<see cref="UprobeTargets.OnPath"/>).</summary>
     public Func<string, IReadOnlyList<string>> OnPath { get; init; } = _ => [];
     /// <summary>
+    /// The files a bare uprobe or usdt target name answers to when it is several (no <see cref="Pid"/>; the working
+    /// directory's and each PATH directory's, as the newest bpftrace's resolve_binary_path gives them, listing the
+    /// functions or probes of each), each named by its path, unreadable ones left out; null when the name is one file,
+    /// <paramref name="first"/> (the one <see cref="FindBinary"/> gave), or one the loader's cache resolved (libc).
+    /// </summary>
+    public IReadOnlyList<UprobeBinary>? SeveralOnPath(string target, UprobeBinary first)
+    {
+        if (Pid is not null || target.Contains('/') || OnPath(target) is not { Count: > 1 } paths || !paths.Contains(first.Path))
+            return null;
+        var binaries = new List<UprobeBinary>();
+        foreach (var path in paths)
+        {
+            try
+            {
+                if (FindBinary(path) is { } binary)
+                    binaries.Add(binary with { Path = path });
+            }
+            catch (CodeGen.CompileException)
+            {
+                // An unreadable file has nothing to list.
+            }
+        }
+        return binaries;
+    }
+
+    /// <summary>
     /// With <see cref="Pid"/>, the files the process maps that <paramref name="target"/> (a pattern, "" for any)
     /// matches, with their functions and probes; unreadable ones are left out.
     /// </summary>

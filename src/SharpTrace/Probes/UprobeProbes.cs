@@ -212,36 +212,12 @@ internal abstract class UserFunctionProbe : ProbeProvider
             return InGlobbedFiles(pattern, target, machine);
         if (machine.FindBinary(target) is not { } binary)
             throw new CompileException($"{Name} target file '{target}' does not exist or is not executable");
-        var binaries = machine.Pid is null && !target.Contains('/') ? EveryOnPath(target, binary, machine) : [binary];
+        // A bare name several files answer to lists each, named by its path (a probe attaches to the first, with a warning).
+        var binaries = machine.SeveralOnPath(target, binary) ?? [binary];
         // A file's cpp lines keep its mangled names' order; the files come in their paths' order.
         if (CppPattern(pattern) is { } cpp)
             return binaries.OrderBy(b => b.Path, StringComparer.Ordinal).SelectMany(b => CppFunctions(b, cpp));
         return ListedProbe.Matching(binaries.SelectMany(b => Functions(target, b)), pattern);
-    }
-
-    // A bare name that several files answer to (bash in /usr/bin and /bin; a program of the working directory and one
-    // on PATH): each, named by its own path, as the newest bpftrace's probe matcher lists the functions of every path
-    // resolve_binary_path gives (a probe attaches to the first, with its warning). A name the loader's cache resolved
-    // (libc) is left as it is.
-    private static List<UprobeBinary> EveryOnPath(string target, UprobeBinary first, ListingMachine machine)
-    {
-        var paths = machine.OnPath(target);
-        if (paths.Count < 2 || !paths.Contains(first.Path))
-            return [first];
-        var binaries = new List<UprobeBinary>();
-        foreach (var path in paths)
-        {
-            try
-            {
-                if (machine.FindBinary(path) is { } binary)
-                    binaries.Add(binary with { Path = path });
-            }
-            catch (CompileException)
-            {
-                // An unreadable file has no functions to list.
-            }
-        }
-        return binaries;
     }
 
     // uprobe:BIN:cpp:PATTERN (the pattern quoted or not): the functions whose demangled names match, printed as

@@ -218,29 +218,12 @@ internal sealed class UsdtProbe : ProbeProvider
             return Everywhere(pattern, parts[1]);
         if (machine.FindBinary(parts[1]) is not { } binary)
             throw new CompileException($"usdt target file '{parts[1]}' does not exist or is not executable");
-        if (machine.Pid is null && !parts[1].Contains('/') && machine.OnPath(parts[1]) is { Count: > 1 } paths && paths.Contains(binary.Path))
-            return EveryOnPath(paths, machine, parts.Length == 4 ? parts[2] : "*", parts[^1]);
-        return Probes(parts[1], binary, parts.Length == 4 ? parts[2] : "*", parts[^1]);
-    }
-
-    // A bare name several files answer to (the working directory's, each PATH directory's): the probes of each, named
-    // by its path, the lines sorted, as the newest bpftrace's probe matcher collects every path resolve_binary_path gives.
-    private static IEnumerable<string> EveryOnPath(IReadOnlyList<string> paths, ListingMachine machine, string provider, string name)
-    {
-        var listed = new List<string>();
-        foreach (var path in paths)
-        {
-            try
-            {
-                if (machine.FindBinary(path) is { } binary)
-                    listed.AddRange(Probes(path, binary with { Path = path }, provider, name));
-            }
-            catch (CompileException)
-            {
-                // An unreadable file has no probes to list.
-            }
-        }
-        return listed.Distinct().Order(StringComparer.Ordinal);
+        var provider = parts.Length == 4 ? parts[2] : "*";
+        // A bare name several files answer to: the probes of each, named by its path, the lines sorted, as the newest
+        // bpftrace's probe matcher collects every path resolve_binary_path gives.
+        if (machine.SeveralOnPath(parts[1], binary) is { } several)
+            return several.SelectMany(b => Probes(b.Path, b, provider, parts[^1])).Distinct().Order(StringComparer.Ordinal);
+        return Probes(parts[1], binary, provider, parts[^1]);
     }
 
     /// <summary>As bpftrace: usdt probes join a wildcard provider when the pattern names an existing binary, or with <c>-p</c>.</summary>
